@@ -1,0 +1,33 @@
+import { renderDelimited, renderMarkdown, renderTerminal, type Table } from '../../core/format/table.js';
+import { summarise } from '../../core/summary/summary.js';
+import { attritionTable, codebookTable, participationTable, summaryTable, wavesTable, type SummaryTable } from '../../core/summary/tables.js';
+import type { Context } from '../context.js';
+
+const FORMATS = ['table', 'md', 'csv', 'tsv', 'json'] as const;
+
+/** qualwave summary: participation, per-wave counts, attrition and the codebook outline. */
+export async function run(ctx: Context, studyArg?: string): Promise<number> {
+  const format = ctx.format(FORMATS, 'table');
+  const study = await ctx.study(studyArg);
+  const s = summarise(study);
+  if (format === 'json') {
+    ctx.emit(JSON.stringify(s, null, 2));
+    return 0;
+  }
+  if (format === 'csv' || format === 'tsv') {
+    ctx.emit(renderDelimited(summaryTable(s, ctx.opts['table'] as SummaryTable), format === 'csv' ? ',' : '\t'));
+    return 0;
+  }
+  const tables: Table[] = [participationTable(s), wavesTable(s)];
+  if (s.attrition.length > 0) tables.push(attritionTable(s));
+  tables.push(codebookTable(s));
+  const heading = `${s.title}: ${s.totals.interviewed} participants, ${s.waves.length} wave${s.waves.length === 1 ? '' : 's'}, ${s.totals.documents} transcripts, ${s.totals.words} words; codebook of ${s.totals.themes} themes and ${s.totals.codes} codes`;
+  if (format === 'md') {
+    ctx.emit([`# ${s.title}`, '', heading.slice(s.title.length + 2).replace(/^./, (c) => c.toUpperCase()) + '.', '', ...tables.map(renderMarkdown).flatMap((t) => [t])].join('\n'));
+    return 0;
+  }
+  const width = process.stdout.isTTY && !ctx.opts.output ? process.stdout.columns : undefined;
+  const style = { bold: (x: string) => ctx.out.bold(x), dim: (x: string) => ctx.out.dim(x) };
+  ctx.emit([ctx.out.bold(heading), '', ...tables.map((t) => renderTerminal(t, width ? { style, maxWidth: width } : { style }))].join('\n'));
+  return 0;
+}

@@ -1,0 +1,39 @@
+import { hasErrors } from '../../core/diagnostics/diagnostic.js';
+import { loadStudy } from '../../io/load-study.js';
+import type { Context } from '../context.js';
+import { EXIT } from '../errors.js';
+import { countLine } from '../report.js';
+
+const FORMATS = ['table', 'json'] as const;
+
+/**
+ * qualwave validate: load everything and report every problem at once. Exit 2 on errors; with
+ * --strict, exit 1 on warnings.
+ */
+export async function run(ctx: Context, studyArg?: string): Promise<number> {
+  const format = ctx.format(FORMATS, 'table');
+  const root = ctx.studyRoot(studyArg);
+  const { study, diagnostics } = await loadStudy(root);
+  const errors = hasErrors(diagnostics);
+  const strict = ctx.opts['strict'] === true;
+  const code = errors ? EXIT.badInput : strict && diagnostics.length > 0 ? EXIT.checkFailed : EXIT.ok;
+  const files = new Set(diagnostics.map((d) => d.file)).size;
+  if (format === 'json') {
+    const counts = { errors: diagnostics.filter((d) => d.severity === 'error').length, warnings: diagnostics.filter((d) => d.severity === 'warning').length };
+    const loaded = study ? { participants: study.participants.length, waves: study.config.waves.length, documents: study.documents.length, segments: study.documents.reduce((n, d) => n + d.segments.length, 0), codes: study.codebook.codes.length } : null;
+    ctx.emit(JSON.stringify({ ok: code === EXIT.ok, ...counts, study: loaded, diagnostics }, null, 2));
+    return code;
+  }
+  if (diagnostics.length > 0) {
+    ctx.printDiagnostics(root, diagnostics);
+  }
+  if (study && !errors) {
+    const segs = study.documents.reduce((n, d) => n + d.segments.length, 0);
+    const what = `${study.participants.length} participants, ${study.config.waves.length} waves, ${study.documents.length} transcripts, ${segs} segments, ${study.codebook.codes.length} codes`;
+    const verdict = diagnostics.length === 0 ? ctx.err.green('✓ no problems') : strict ? ctx.err.red(`✗ ${countLine(diagnostics, files)} (--strict)`) : ctx.err.yellow(`✓ no errors`);
+    ctx.info(`${verdict}: ${study.config.title} (${what})`);
+  } else if (diagnostics.length === 0) {
+    ctx.info('✗ the study could not be loaded');
+  }
+  return code;
+}

@@ -1,0 +1,117 @@
+import { relative, resolve } from 'node:path';
+import { Chalk, type ChalkInstance } from 'chalk';
+import { hasErrors, type Diagnostic } from '../core/diagnostics/diagnostic.js';
+import type { Study } from '../core/study/types.js';
+import { findStudyRoot, loadStudy } from '../io/load-study.js';
+import { OutputExistsError, writeFileAtomic } from '../io/write.js';
+import { InputError, UsageError } from './errors.js';
+import { formatDiagnostics } from './report.js';
+
+export interface GlobalOptions {
+  study?: string;
+  format?: string;
+  output?: string;
+  force?: boolean;
+  quiet?: boolean;
+  color?: boolean;
+  debug?: boolean;
+}
+
+/** Decide colour ourselves (chalk 5 ignores NO_COLOR): --no-color, NO_COLOR, FORCE_COLOR, TTY. */
+export function colorEnabled(stream: NodeJS.WriteStream, flag: boolean | undefined, env: NodeJS.ProcessEnv = process.env): boolean {
+  if (flag === false) return false;
+  if (env['NO_COLOR'] !== undefined && env['NO_COLOR'] !== '') return false;
+  if (env['FORCE_COLOR'] !== undefined) return env['FORCE_COLOR'] !== '0' && env['FORCE_COLOR'] !== 'false';
+  return stream.isTTY === true;
+}
+
+/** What a command gets: parsed options, output helpers and study loading. */
+export class Context {
+  readonly cwd = process.cwd();
+  /** Colours for stdout (tables) and stderr (messages). */
+  readonly out: ChalkInstance;
+  readonly err: ChalkInstance;
+
+  constructor(readonly opts: GlobalOptions & Record<string, unknown>) {
+    this.out = new Chalk({ level: colorEnabled(process.stdout, opts.color) && !opts.output ? 1 : 0 });
+    this.err = new Chalk({ level: colorEnabled(process.stderr, opts.color) ? 1 : 0 });
+  }
+
+  /** A progress or summary message on stderr (silenced by --quiet). */
+  info(message: string): void {
+    if (!this.opts.quiet) process.stderr.write(message + '\n');
+  }
+
+  /** The --format value, checked against what the command supports. */
+  format<F extends string>(supported: readonly F[], fallback: F): F {
+    const f = this.opts.format ?? fallback;
+    if (!(supported as readonly string[]).includes(f)) {
+      throw new UsageError(`--format ${f} is not supported by this command`, `use one of: ${supported.join(', ')}`);
+    }
+    return f as F;
+  }
+
+  /** Machine-readable or table output: to stdout, or atomically to --output. */
+  emit(content: string): void {
+    const text = content.endsWith('\n') || content === '' ? content : content + '\n';
+    if (this.opts.output) {
+      const path = resolve(this.cwd, this.opts.output);
+      try {
+        writeFileAtomic(path, text, { force: this.opts.force === true });
+      } catch (e) {
+        if (e instanceof OutputExistsError) throw new UsageError(`${this.opts.output} already exists`, 'add --force to replace it, or choose another --output');
+        throw new UsageError(`cannot write ${this.opts.output}: ${(e as Error).message}`);
+      }
+      this.info(`wrote ${this.opts.output}`);
+    } else {
+      process.stdout.write(text);
+    }
+  }
+
+  /** The study folder: positional argument, --study, or the nearest folder upwards with qualwave.yaml. */
+  studyRoot(positional?: string): string {
+    if (positional !== undefined && this.opts.study !== undefined && resolve(positional) !== resolve(this.opts.study)) {
+      throw new UsageError(`two different studies given: '${positional}' and --study '${this.opts.study}'`, 'give the study folder once');
+    }
+    const given = positional ?? this.opts.study;
+    const start = resolve(this.cwd, given ?? '.');
+    const root = findStudyRoot(start);
+    if (!root || (given !== undefined && root !== start)) {
+      throw new UsageError(
+        given !== undefined ? `no qualwave.yaml in ${given}` : 'no study here: no qualwave.yaml in this folder or any folder above it',
+        given !== undefined ? 'give the folder that holds qualwave.yaml, or create one with: qualwave init DIR' : 'run inside a study folder, pass --study DIR, or create one with: qualwave init DIR',
+      );
+    }
+    return root;
+  }
+
+  /** Path of a study file as shown to the user: relative to where they ran the command. */
+  display(root: string, file: string): string {
+    const rel = relative(this.cwd, resolve(root, file));
+    return rel === '' ? '.' : rel;
+  }
+
+  /** Print diagnostics to stderr, with paths the user can click. */
+  printDiagnostics(root: string, diagnostics: readonly Diagnostic[], opts: { warnings?: boolean } = {}): void {
+    const shown = opts.warnings === false ? diagnostics.filter((d) => d.severity === 'error') : diagnostics;
+    if (shown.length === 0) return;
+    process.stderr.write(formatDiagnostics(shown, { color: this.err, path: (f) => this.display(root, f) }));
+  }
+
+  /**
+   * Load the study for a command that needs it whole: errors are printed and stop the command
+   * (exit 2); warnings are counted in one line pointing at `qualwave validate`.
+   */
+  async study(positional?: string): Promise<Study> {
+    const root = this.studyRoot(positional);
+    const { study, diagnostics } = await loadStudy(root);
+    if (!study || hasErrors(diagnostics)) {
+      this.printDiagnostics(root, diagnostics, { warnings: false });
+      const n = diagnostics.filter((d) => d.severity === 'error').length;
+      throw new InputError(`the study has ${n} error${n === 1 ? '' : 's'}; fix them (qualwave validate lists every problem) and run again`);
+    }
+    const warnings = diagnostics.length;
+    if (warnings > 0) this.info(this.err.yellow(`${warnings} warning${warnings === 1 ? '' : 's'} (run qualwave validate to see them)`));
+    return study;
+  }
+}

@@ -1,0 +1,34 @@
+import type { ChalkInstance } from 'chalk';
+import { location, type Diagnostic } from '../core/diagnostics/diagnostic.js';
+
+/**
+ * Diagnostics as `file:line:col: error: message` lines, each followed by its hint, grouped by
+ * file (a blank line between files) and counted at the end.
+ */
+export function formatDiagnostics(diagnostics: readonly Diagnostic[], opts: { color: ChalkInstance; path?: (file: string) => string }): string {
+  const c = opts.color;
+  const lines: string[] = [];
+  let lastFile: string | undefined;
+  const files = new Set<string>();
+  for (const d of diagnostics) {
+    if (lastFile !== undefined && d.file !== lastFile) lines.push('');
+    lastFile = d.file;
+    files.add(d.file);
+    const where = location({ ...d, file: opts.path ? opts.path(d.file) : d.file });
+    const sev = d.severity === 'error' ? c.red.bold('error') : c.yellow.bold('warning');
+    lines.push(`${c.bold(where)}: ${sev}: ${d.message}`);
+    if (d.hint) lines.push(c.dim(`  hint: ${d.hint}`));
+  }
+  lines.push('', countLine(diagnostics, files.size));
+  return lines.join('\n') + '\n';
+}
+
+export function countLine(diagnostics: readonly Diagnostic[], files: number): string {
+  const errors = diagnostics.filter((d) => d.severity === 'error').length;
+  const warnings = diagnostics.length - errors;
+  return `${plural(errors, 'error')}, ${plural(warnings, 'warning')} in ${plural(files, 'file')}`;
+}
+
+export function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}

@@ -1,0 +1,40 @@
+export type SpeakerLimit = 'participant' | 'interviewer' | 'any';
+
+/** An entry of the codebook; top-level codes are themes. */
+export interface Code {
+  id: string;
+  label: string;
+  definition?: string;
+  include?: string;
+  exclude?: string;
+  examples: string[];
+  keywords: string[];
+  patterns: string[];
+  speakers: SpeakerLimit;
+  color?: string;
+  children: Code[];
+  /** Id of the parent code, undefined for a theme. */
+  parent?: string;
+  /** Id of the theme (top-level ancestor); a theme's own id. */
+  theme: string;
+  /** Depth: 0 for a theme. */
+  depth: number;
+  file: string;
+  line?: number;
+}
+
+export interface CodebookFile {
+  file: string;
+  title: string;
+  description?: string;
+}
+
+/** One or more codebook files combined into one tree. */
+export interface Codebook {
+  files: CodebookFile[];
+  /** Themes (top-level codes), in file order. */
+  themes: Code[];
+  /** Every code, depth-first in file order. */
+  codes: Code[];
+  byId: Map<string, Code>;
+}

@@ -1,0 +1,122 @@
+import { stringify } from 'csv-stringify/sync';
+
+/**
+ * A table as every command produces it; rendered for the terminal, Markdown (pipe tables),
+ * CSV or TSV. Cells are strings or numbers; numbers are right-aligned.
+ */
+export type Cell = string | number;
+
+export interface Column {
+  header: string;
+  align?: 'left' | 'right' | 'center';
+}
+
+export interface Table {
+  title?: string;
+  columns: Column[];
+  rows: Cell[][];
+  /** Rows drawn after a rule (totals). */
+  footer?: Cell[][];
+}
+
+export interface Style {
+  bold(s: string): string;
+  dim(s: string): string;
+}
+
+const plain: Style = { bold: (s) => s, dim: (s) => s };
+
+function cellText(c: Cell): string {
+  return typeof c === 'number' ? formatNumber(c) : c;
+}
+
+export function formatNumber(n: number): string {
+  return Number.isInteger(n) ? String(n) : n.toFixed(1);
+}
+
+/** Display width: counts code points (combining marks count zero). */
+export function displayWidth(s: string): number {
+  let w = 0;
+  for (const ch of s) {
+    const cp = ch.codePointAt(0)!;
+    if (cp >= 0x300 && cp <= 0x36f) continue;
+    w += cp >= 0x1100 && isWide(cp) ? 2 : 1;
+  }
+  return w;
+}
+
+function isWide(cp: number): boolean {
+  return (cp >= 0x1100 && cp <= 0x115f) || (cp >= 0x2e80 && cp <= 0xa4cf) || (cp >= 0xac00 && cp <= 0xd7a3) || (cp >= 0xf900 && cp <= 0xfaff) || (cp >= 0xff00 && cp <= 0xff60) || (cp >= 0x1f300 && cp <= 0x1faff);
+}
+
+function truncate(s: string, width: number): string {
+  if (displayWidth(s) <= width) return s;
+  let out = '';
+  for (const ch of s) {
+    if (displayWidth(out + ch) > width - 1) break;
+    out += ch;
+  }
+  return out + '…';
+}
+
+/**
+ * A plain-text table for the terminal. When it is wider than `maxWidth`, the widest left-aligned
+ * column is truncated with "…" until it fits (never below 8 characters).
+ */
+export function renderTerminal(table: Table, opts: { style?: Style; maxWidth?: number } = {}): string {
+  const style = opts.style ?? plain;
+  const all = [...table.rows, ...(table.footer ?? [])].map((r) => r.map(cellText));
+  const widths = table.columns.map((c, i) => Math.max(displayWidth(c.header), ...all.map((r) => displayWidth(r[i] ?? ''))));
+  const gap = 2;
+  const total = (): number => widths.reduce((a, b) => a + b, 0) + gap * (widths.length - 1);
+  if (opts.maxWidth) {
+    while (total() > opts.maxWidth) {
+      let widest = -1;
+      table.columns.forEach((c, i) => {
+        if ((c.align ?? 'left') === 'left' && widths[i]! > 8 && (widest < 0 || widths[i]! > widths[widest]!)) widest = i;
+      });
+      if (widest < 0) break;
+      widths[widest] = Math.max(8, widths[widest]! - (total() - opts.maxWidth));
+    }
+  }
+  const line = (cells: string[], header = false): string =>
+    cells
+      .map((text, i) => {
+        const col = table.columns[i]!;
+        const t = truncate(text, widths[i]!);
+        const pad = widths[i]! - displayWidth(t);
+        const align = header && col.align === 'right' ? 'right' : col.align ?? 'left';
+        const padded = align === 'right' ? ' '.repeat(pad) + t : align === 'center' ? ' '.repeat(Math.floor(pad / 2)) + t + ' '.repeat(Math.ceil(pad / 2)) : t + ' '.repeat(pad);
+        return header ? style.bold(padded) : padded;
+      })
+      .join(' '.repeat(gap))
+      .trimEnd();
+  const out: string[] = [];
+  if (table.title) out.push(style.bold(table.title));
+  out.push(line(table.columns.map((c) => c.header), true));
+  out.push(style.dim(widths.map((w) => '─'.repeat(w)).join(' '.repeat(gap))));
+  for (const r of table.rows) out.push(line(r.map(cellText)));
+  if (table.footer && table.footer.length > 0) {
+    out.push(style.dim(widths.map((w) => '─'.repeat(w)).join(' '.repeat(gap))));
+    for (const r of table.footer) out.push(line(r.map(cellText)));
+  }
+  return out.join('\n') + '\n';
+}
+
+/** A Markdown pipe table (Pandoc and GitHub), with the title as a bold caption line. */
+export function renderMarkdown(table: Table): string {
+  const esc = (s: string): string => s.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\n/g, ' ');
+  const out: string[] = [];
+  if (table.title) out.push(`**${esc(table.title)}**`, '');
+  out.push(`| ${table.columns.map((c) => esc(c.header)).join(' | ')} |`);
+  out.push(`|${table.columns.map((c) => (c.align === 'right' ? ' ---: ' : c.align === 'center' ? ' :---: ' : ' --- ')).join('|')}|`);
+  for (const r of [...table.rows, ...(table.footer ?? [])]) out.push(`| ${r.map((c) => esc(cellText(c))).join(' | ')} |`);
+  return out.join('\n') + '\n';
+}
+
+/** CSV (RFC 4180) or TSV via csv-stringify: header row then data rows; footer rows are included. */
+export function renderDelimited(table: Table, delimiter: ',' | '\t'): string {
+  const records = [table.columns.map((c) => c.header), ...[...table.rows, ...(table.footer ?? [])].map((r) => r.map((c) => (typeof c === 'number' ? String(c) : c)))];
+  // csv-stringify quotes a cell only when it holds the delimiter, a quote or a line break.
+  return stringify(records, { delimiter, record_delimiter: '\n' });
+}

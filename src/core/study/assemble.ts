@@ -1,0 +1,67 @@
+import type { Codebook } from '../codebook/types.js';
+import { error, warning, type Diagnostic } from '../diagnostics/diagnostic.js';
+import { naturalCompare } from '../text/sort.js';
+import { didYouMeanSuffix } from '../text/suggest.js';
+import type { Document, Participant, Study, StudyConfig } from './types.js';
+
+/**
+ * Put the parsed parts of a study together and check them against each other: every transcript's
+ * participant and wave are known, no participant and wave twice, every participant interviewed,
+ * no empty transcripts, participant speech present.
+ */
+export function assembleStudy(parts: {
+  root: string;
+  config: StudyConfig;
+  participantsFile: string;
+  participants: Participant[];
+  documents: Document[];
+  codebook: Codebook;
+}): { study: Study; diagnostics: Diagnostic[] } {
+  const { config, participants } = parts;
+  const diagnostics: Diagnostic[] = [];
+  const participantIds = new Set(participants.map((p) => p.id));
+  const waveIndex = new Map(config.waves.map((w) => [w.id, w.index]));
+  const byId = new Map<string, Document>();
+  const documents: Document[] = [];
+  for (const doc of parts.documents) {
+    let ok = true;
+    if (!participantIds.has(doc.participant)) {
+      diagnostics.push(
+        error(doc.file, undefined, `participant '${doc.participant}' is not in ${parts.participantsFile}${didYouMeanSuffix(doc.participant, participantIds)}`, `add a row for '${doc.participant}' to ${parts.participantsFile}, or fix the file name`),
+      );
+      ok = false;
+    }
+    if (!waveIndex.has(doc.wave)) {
+      diagnostics.push(
+        error(doc.file, undefined, `unknown wave '${doc.wave}'${didYouMeanSuffix(doc.wave, waveIndex.keys())}`, `waves in qualwave.yaml: ${config.waves.map((w) => w.id).join(', ')}`),
+      );
+      ok = false;
+    }
+    const dup = byId.get(doc.id);
+    if (dup) {
+      diagnostics.push(error(doc.file, undefined, `participant '${doc.participant}' at wave '${doc.wave}' has two transcripts: ${dup.file} and ${doc.file}`, 'keep one file per participant and wave (merge them, or move one out of the transcripts folder)'));
+      ok = false;
+    }
+    if (doc.segments.length === 0) {
+      diagnostics.push(error(doc.file, undefined, 'transcript is empty (no text after the front matter)', 'add the interview text, or remove the file'));
+      ok = false;
+    } else if (doc.participantWords === 0) {
+      const labels = doc.speakers.length > 0 ? doc.speakers.map((s) => `'${s}'`).join(', ') : 'none';
+      diagnostics.push(
+        warning(doc.file, undefined, `no participant speech (speaker labels: ${labels})`, `label the participant's turns '${doc.participant}:' or one of ${config.speakers.participants.join(', ')}, or add the label to speakers.participants`),
+      );
+    }
+    if (ok) {
+      byId.set(doc.id, doc);
+      documents.push(doc);
+    }
+  }
+  const interviewed = new Set(documents.map((d) => d.participant));
+  for (const p of participants) {
+    if (!interviewed.has(p.id)) {
+      diagnostics.push(warning(parts.participantsFile, p.line, `participant '${p.id}' has no transcript at any wave`, `add their transcripts, or remove the row if they were never interviewed`));
+    }
+  }
+  documents.sort((a, b) => (waveIndex.get(a.wave)! - waveIndex.get(b.wave)!) || naturalCompare(a.participant, b.participant));
+  return { study: { root: parts.root, config, participants, documents, codebook: parts.codebook }, diagnostics };
+}

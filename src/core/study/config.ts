@@ -1,0 +1,153 @@
+import { error, type Diagnostic } from '../diagnostics/diagnostic.js';
+import { YamlReader } from '../yaml/reader.js';
+import type { StudyConfig, Wave } from './types.js';
+
+export const CONFIG_FILE = 'qualwave.yaml';
+export const CONFIG_FIELDS = ['title', 'language', 'waves', 'participants', 'transcripts', 'codebooks', 'speakers', 'attribution'] as const;
+const WAVE_FIELDS = ['id', 'label'] as const;
+const PARTICIPANTS_FIELDS = ['file', 'id'] as const;
+const TRANSCRIPTS_FIELDS = ['paths', 'name'] as const;
+const SPEAKERS_FIELDS = ['interviewers', 'participants'] as const;
+
+export const DEFAULTS = {
+  language: 'en',
+  participantsFile: 'participants.csv',
+  participantsId: 'id',
+  transcriptPaths: ['transcripts/**/*'],
+  name: '{participant}_{wave}',
+  codebooks: ['codebooks/*.yaml'],
+  interviewers: ['Interviewer', 'I', 'Researcher', 'Moderator', 'Q'],
+  participantLabels: ['Participant', 'P', 'Respondent', 'Interviewee', 'A'],
+  attribution: '({participant}, {wave.label})',
+} as const;
+
+/** Wave ids appear in file names and flags: no spaces or slashes. */
+const WAVE_ID = /^[\p{L}\p{N}][\p{L}\p{N}_.-]*$/u;
+const LANGUAGE = /^[a-z]{2,3}(-[A-Za-z0-9]+)*$/;
+const ATTRIBUTION_FIELD = /\{([^{}]*)\}/g;
+
+/** Parse qualwave.yaml; missing optional fields get documented defaults. */
+export function parseConfig(file: string, text: string): { config: StudyConfig | undefined; diagnostics: Diagnostic[]; lines: Record<string, number> } {
+  const r = new YamlReader(file, text);
+  const lines: Record<string, number> = {};
+  if (!r.ok) return { config: undefined, diagnostics: r.diagnostics, lines };
+  if (r.root === null) {
+    r.diagnostics.push(error(file, 1, `${file} is empty`, "run 'qualwave init' to create a commented one, or add at least title: and waves:"));
+    return { config: undefined, diagnostics: r.diagnostics, lines };
+  }
+  const map = r.map(r.root, file);
+  if (!map) return { config: undefined, diagnostics: r.diagnostics, lines };
+  const config: StudyConfig = {
+    title: '',
+    language: DEFAULTS.language,
+    waves: [],
+    participants: { file: DEFAULTS.participantsFile, id: DEFAULTS.participantsId },
+    transcripts: { paths: [...DEFAULTS.transcriptPaths], name: DEFAULTS.name },
+    codebooks: [...DEFAULTS.codebooks],
+    speakers: { interviewers: [...DEFAULTS.interviewers], participants: [...DEFAULTS.participantLabels] },
+    attribution: DEFAULTS.attribution,
+  };
+  const seen = new Set<string>();
+  for (const [key, value] of r.entries(map, file, CONFIG_FIELDS)) {
+    seen.add(key);
+    const line = r.position(value).line;
+    if (line !== undefined) lines[key] = line;
+    switch (key) {
+      case 'title':
+        config.title = r.string(value, "'title'", { nonEmpty: true }) ?? '';
+        break;
+      case 'language': {
+        const v = r.string(value, "'language'");
+        if (v === undefined) break;
+        if (!LANGUAGE.test(v)) r.error(value, `language '${v}' is not a language code`, "use a two-letter code such as 'en' or 'fr'");
+        else config.language = v;
+        break;
+      }
+      case 'waves': {
+        const seq = r.seq(value, "'waves'");
+        if (!seq) break;
+        if (seq.items.length === 0) r.error(value, "'waves' is empty", 'list the interview time points in order, e.g. - { id: pre, label: pre-interview }');
+        seq.items.forEach((item, index) => {
+          const wm = r.map(item, `wave ${index + 1}`);
+          if (!wm) return;
+          let id: string | undefined;
+          let label: string | undefined;
+          for (const [k, v] of r.entries(wm, `wave ${index + 1}`, WAVE_FIELDS)) {
+            if (k === 'id') {
+              id = r.string(v, 'wave id', { nonEmpty: true });
+              if (id !== undefined && !WAVE_ID.test(id)) {
+                r.error(v, `wave id '${id}' is not valid`, "wave ids appear in file names: use letters, digits, '-', '_' or '.' (e.g. 4-month)");
+                id = undefined;
+              } else if (id !== undefined && config.waves.some((w) => w.id === id)) {
+                r.error(v, `wave '${id}' is listed twice`, 'each wave needs its own id');
+                id = undefined;
+              }
+            } else label = r.string(v, 'wave label', { nonEmpty: true });
+          }
+          if (id === undefined) {
+            if (!wm.items.some((p) => (p.key as { value?: unknown })?.value === 'id')) r.error(wm, `wave ${index + 1} has no 'id'`, 'add id:, e.g. id: pre');
+            return;
+          }
+          const wave: Wave = { id, label: label ?? id, index: config.waves.length };
+          config.waves.push(wave);
+        });
+        break;
+      }
+      case 'participants': {
+        const pm = r.map(value, "'participants'");
+        if (!pm) break;
+        for (const [k, v] of r.entries(pm, "'participants'", PARTICIPANTS_FIELDS)) {
+          const s = r.string(v, `'participants.${k}'`, { nonEmpty: true });
+          if (s !== undefined) config.participants[k as 'file' | 'id'] = s;
+        }
+        break;
+      }
+      case 'transcripts': {
+        const tm = r.map(value, "'transcripts'");
+        if (!tm) break;
+        for (const [k, v] of r.entries(tm, "'transcripts'", TRANSCRIPTS_FIELDS)) {
+          if (k === 'paths') {
+            const list = r.stringList(v, "'transcripts.paths'", { single: true }).map((x) => x.value);
+            if (list.length > 0) config.transcripts.paths = list;
+          } else {
+            const name = r.string(v, "'transcripts.name'", { nonEmpty: true });
+            if (name === undefined) break;
+            if (!name.includes('{participant}')) r.error(v, `name pattern '${name}' has no {participant}`, "write how file names are built, e.g. name: '{participant}_{wave}'");
+            else {
+              const unknown = [...name.matchAll(ATTRIBUTION_FIELD)].map((m) => m[1]).filter((f) => f !== 'participant' && f !== 'wave');
+              if (unknown.length > 0) r.error(v, `name pattern '${name}' uses unknown placeholder {${unknown[0]}}`, 'only {participant} and {wave} are allowed');
+              else config.transcripts.name = name;
+            }
+          }
+        }
+        break;
+      }
+      case 'codebooks': {
+        const list = r.stringList(value, "'codebooks'", { single: true }).map((x) => x.value);
+        config.codebooks = list;
+        break;
+      }
+      case 'speakers': {
+        const sm = r.map(value, "'speakers'");
+        if (!sm) break;
+        for (const [k, v] of r.entries(sm, "'speakers'", SPEAKERS_FIELDS)) {
+          config.speakers[k as 'interviewers' | 'participants'] = r.stringList(v, `'speakers.${k}'`, { single: true }).map((x) => x.value.trim());
+        }
+        break;
+      }
+      case 'attribution': {
+        const v = r.string(value, "'attribution'", { nonEmpty: true });
+        if (v !== undefined) config.attribution = v;
+        break;
+      }
+    }
+  }
+  if (!seen.has('title')) r.error(map, `${file} has no 'title'`, "add a line like 'title: Buddy program study'");
+  if (!seen.has('waves')) r.error(map, `${file} has no 'waves'`, 'list the interview time points in order, e.g. waves: [{ id: pre, label: pre-interview }] (a cross-sectional study has one wave)');
+  return { config: r.ok ? config : undefined, diagnostics: r.diagnostics, lines };
+}
+
+/** Placeholders in an attribution template, for checking against known fields. */
+export function attributionFields(template: string): string[] {
+  return [...template.matchAll(ATTRIBUTION_FIELD)].map((m) => m[1] ?? '');
+}

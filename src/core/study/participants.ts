@@ -1,0 +1,77 @@
+import { parse } from 'csv-parse/sync';
+import { error, type Diagnostic } from '../diagnostics/diagnostic.js';
+import { didYouMeanSuffix } from '../text/suggest.js';
+import type { Participant } from './types.js';
+
+const PARTICIPANT_ID = /^[\p{L}\p{N}][\p{L}\p{N}_.-]*$/u;
+
+/**
+ * Parse participants.csv: a header row with the id column and any attribute columns, then one row
+ * per participant. Comma, semicolon (spreadsheets in French locales) or tab separated.
+ */
+export function parseParticipants(file: string, text: string, idColumn: string): { participants: Participant[]; diagnostics: Diagnostic[] } {
+  const diagnostics: Diagnostic[] = [];
+  const participants: Participant[] = [];
+  const firstLine = text.slice(0, text.search(/\r?\n|$/));
+  const delimiter = firstLine.includes(',') ? ',' : firstLine.includes(';') ? ';' : firstLine.includes('\t') ? '\t' : ',';
+  let records: Array<{ record: string[]; info: { lines: number } }>;
+  try {
+    records = parse(text, { info: true, bom: true, delimiter, relax_column_count: true, skip_empty_lines: true, trim: true }) as unknown as Array<{ record: string[]; info: { lines: number } }>;
+  } catch (e) {
+    const err = e as Error & { lines?: number };
+    diagnostics.push(error(file, err.lines, `cannot read CSV: ${err.message.replace(/ at line \d+$/, '')}`, 'check for an unclosed double quote; quote values that contain the separator'));
+    return { participants, diagnostics };
+  }
+  const header = records[0];
+  if (!header) {
+    diagnostics.push(error(file, 1, 'participants file is empty', `add a header row such as '${idColumn},site,sex' and one row per participant`));
+    return { participants, diagnostics };
+  }
+  const columns = header.record;
+  const idIndex = columns.indexOf(idColumn);
+  if (idIndex < 0) {
+    diagnostics.push(
+      error(file, 1, `no '${idColumn}' column in the header (${columns.join(', ')})${didYouMeanSuffix(idColumn, columns)}`, `name the participant id column '${idColumn}', or set participants.id in qualwave.yaml to the column's name`),
+    );
+    return { participants, diagnostics };
+  }
+  columns.forEach((c, i) => {
+    if (c === '') diagnostics.push(error(file, 1, `column ${i + 1} of the header has no name`, 'give every column a name'));
+    else if (columns.indexOf(c) !== i) diagnostics.push(error(file, 1, `column '${c}' appears twice in the header`, 'give every column a distinct name'));
+  });
+  const seen = new Map<string, number>();
+  for (const { record, info } of records.slice(1)) {
+    const line = info.lines - record.reduce((n, f) => n + countNewlines(f), 0);
+    if (record.length !== columns.length) {
+      diagnostics.push(error(file, line, `row has ${record.length} values but the header has ${columns.length} columns`, 'add the missing values (empty is fine: a,,c) or quote values that contain the separator'));
+      continue;
+    }
+    const id = record[idIndex] ?? '';
+    if (id === '') {
+      diagnostics.push(error(file, line, 'row has an empty participant id', `fill in the '${idColumn}' column or delete the row`));
+      continue;
+    }
+    if (!PARTICIPANT_ID.test(id)) {
+      diagnostics.push(error(file, line, `participant id '${id}' is not valid`, "ids appear in file names and attributions: use letters, digits, '-', '_' or '.' (e.g. MS07, F2-01)"));
+      continue;
+    }
+    const first = seen.get(id);
+    if (first !== undefined) {
+      diagnostics.push(error(file, line, `participant '${id}' is listed twice (first at line ${first})`, 'keep one row per participant'));
+      continue;
+    }
+    seen.set(id, line);
+    const attributes: Record<string, string> = {};
+    columns.forEach((c, i) => {
+      if (i !== idIndex && c !== '') attributes[c] = record[i] ?? '';
+    });
+    participants.push({ id, attributes, line });
+  }
+  return { participants, diagnostics };
+}
+
+function countNewlines(s: string): number {
+  let n = 0;
+  for (let i = s.indexOf('\n'); i >= 0; i = s.indexOf('\n', i + 1)) n++;
+  return n;
+}

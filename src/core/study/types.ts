@@ -1,0 +1,62 @@
+import type { Codebook } from '../codebook/types.js';
+import type { Segment, TranscriptFormat } from '../transcript/types.js';
+
+/** One time point of a longitudinal study; a cross-sectional study has exactly one. */
+export interface Wave {
+  id: string;
+  label: string;
+  /** 0-based position in the study's wave order. */
+  index: number;
+}
+
+/** A person interviewed, with the attribute columns of participants.csv. */
+export interface Participant {
+  id: string;
+  attributes: Record<string, string>;
+  /** Line of the row in participants.csv. */
+  line: number;
+}
+
+/** One transcript: one participant at one wave. */
+export interface Document {
+  /** `participant/wave`, e.g. `MS07/post`. */
+  id: string;
+  participant: string;
+  wave: string;
+  /** Path relative to the study folder, with forward slashes. */
+  file: string;
+  format: TranscriptFormat;
+  /** Interviewer name from front matter, if any. */
+  interviewer?: string;
+  /** Interview date (YYYY-MM-DD) from front matter, if any. */
+  date?: string;
+  language: string;
+  /** Extra front-matter keys. */
+  attributes: Record<string, unknown>;
+  segments: Segment[];
+  /** Distinct speaker labels in order of first appearance. */
+  speakers: string[];
+  lineCount: number;
+  words: number;
+  participantWords: number;
+}
+
+export interface StudyConfig {
+  title: string;
+  language: string;
+  waves: Wave[];
+  participants: { file: string; id: string };
+  transcripts: { paths: string[]; name: string };
+  codebooks: string[];
+  speakers: { interviewers: string[]; participants: string[] };
+  attribution: string;
+}
+
+export interface Study {
+  /** Absolute path of the study folder (the one holding qualwave.yaml). */
+  root: string;
+  config: StudyConfig;
+  participants: Participant[];
+  documents: Document[];
+  codebook: Codebook;
+}

@@ -1,0 +1,68 @@
+import type { Table } from '../format/table.js';
+import type { CodeOutline, StudySummary } from './summary.js';
+
+export type SummaryTable = 'waves' | 'participation' | 'attrition' | 'codebook';
+
+/** Participants x waves, as in a participation figure: a mark where the participant was interviewed. */
+export function participationTable(s: StudySummary, marks: { yes: string; no: string } = { yes: '●', no: '·' }): Table {
+  return {
+    title: 'Participation',
+    columns: [{ header: 'participant' }, ...s.waves.map((w) => ({ header: w.id, align: 'center' as const }))],
+    rows: s.participants.map((p) => [p.id, ...s.waves.map((w) => (p.waves.includes(w.id) ? marks.yes : marks.no))]),
+    footer: [['n', ...s.waves.map((w) => w.participants)]],
+  };
+}
+
+export function wavesTable(s: StudySummary): Table {
+  return {
+    title: 'Waves',
+    columns: [
+      { header: 'wave' },
+      { header: 'label' },
+      { header: 'participants', align: 'right' },
+      { header: 'transcripts', align: 'right' },
+      { header: 'segments', align: 'right' },
+      { header: 'words', align: 'right' },
+      { header: 'participant words', align: 'right' },
+    ],
+    rows: s.waves.map((w) => [w.id, w.label, w.participants, w.documents, w.segments, w.words, w.participantWords]),
+    footer: [['all', '', s.totals.interviewed, s.totals.documents, s.totals.segments, s.totals.words, s.totals.participantWords]],
+  };
+}
+
+export function attritionTable(s: StudySummary): Table {
+  return {
+    title: 'Attrition',
+    columns: [{ header: 'from' }, { header: 'to' }, { header: 'continued', align: 'right' }, { header: 'lost', align: 'right' }, { header: 'joined', align: 'right' }],
+    rows: s.attrition.map((t) => [t.from, t.to, t.continued, t.lost, t.joined]),
+  };
+}
+
+/**
+ * The codebook outline: one row per code. For the terminal and Markdown sub-codes are indented
+ * under their theme; `flat` (CSV/TSV) gives theme and depth columns instead.
+ */
+export function codebookTable(s: StudySummary, opts: { flat?: boolean } = {}): Table {
+  const rows: Array<Array<string | number>> = [];
+  const walk = (c: CodeOutline, theme: string): void => {
+    rows.push(opts.flat ? [c.id, c.label, theme, c.depth] : ['\u00a0\u00a0'.repeat(c.depth) + c.id, c.label]);
+    c.children.forEach((child) => walk(child, theme));
+  };
+  s.codebook.themes.forEach((t) => walk(t, t.id));
+  const titles = s.codebook.files.map((f) => `${f.title} (${f.file})`).join('; ');
+  const columns = opts.flat ? [{ header: 'code' }, { header: 'label' }, { header: 'theme' }, { header: 'depth', align: 'right' as const }] : [{ header: 'code' }, { header: 'label' }];
+  return { title: `Codebook: ${titles || 'none'}`, columns, rows };
+}
+
+export function summaryTable(s: StudySummary, which: SummaryTable): Table {
+  switch (which) {
+    case 'waves':
+      return wavesTable(s);
+    case 'participation':
+      return participationTable(s, { yes: '1', no: '0' });
+    case 'attrition':
+      return attritionTable(s);
+    case 'codebook':
+      return codebookTable(s, { flat: true });
+  }
+}

@@ -1,0 +1,65 @@
+import { error, type Diagnostic } from '../diagnostics/diagnostic.js';
+
+/**
+ * Decode a transcript or config file's bytes. UTF-8 with or without BOM is accepted; CRLF and LF
+ * are both fine (line splitting handles them). Anything else is an error that says how to convert.
+ */
+export type Decoded = { ok: true; text: string; bom: boolean } | { ok: false; diagnostic: Diagnostic };
+
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+export function decodeText(bytes: Uint8Array, file: string): Decoded {
+  if (bytes.length >= 2 && ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff))) {
+    const enc = bytes[0] === 0xff ? 'UTF-16LE' : 'UTF-16BE';
+    return {
+      ok: false,
+      diagnostic: error(file, 1, `file is encoded as ${enc}, not UTF-8`, `convert it: iconv -f ${enc} -t UTF-8 '${file}' > converted.txt (or "Save as… UTF-8" in your editor)`),
+    };
+  }
+  const bom = bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf;
+  const body = bom ? bytes.subarray(3) : bytes;
+  try {
+    return { ok: true, text: utf8.decode(body), bom };
+  } catch {
+    const { offset, line, column } = firstInvalidUtf8(body);
+    const b = body[offset] ?? 0;
+    return {
+      ok: false,
+      diagnostic: error(
+        file,
+        line,
+        `file is not valid UTF-8 (byte 0x${b.toString(16).padStart(2, '0')} at line ${line}, column ${column}); it is probably Windows-1252 or Latin-1`,
+        `convert it: iconv -f WINDOWS-1252 -t UTF-8 '${file}' > converted.txt, check the accents, then replace the file (or "Save as… UTF-8" in your editor)`,
+        column,
+      ),
+    };
+  }
+}
+
+/** Position of the first byte that breaks UTF-8, with its 1-based line and byte column. */
+export function firstInvalidUtf8(bytes: Uint8Array): { offset: number; line: number; column: number } {
+  let line = 1;
+  let lineStart = 0;
+  let i = 0;
+  while (i < bytes.length) {
+    const b = bytes[i]!;
+    if (b === 0x0a) {
+      line++;
+      lineStart = i + 1;
+      i++;
+      continue;
+    }
+    let need = 0;
+    if (b < 0x80) need = 0;
+    else if (b >= 0xc2 && b <= 0xdf) need = 1;
+    else if (b >= 0xe0 && b <= 0xef) need = 2;
+    else if (b >= 0xf0 && b <= 0xf4) need = 3;
+    else return { offset: i, line, column: i - lineStart + 1 };
+    for (let k = 1; k <= need; k++) {
+      const c = bytes[i + k];
+      if (c === undefined || (c & 0xc0) !== 0x80) return { offset: i, line, column: i - lineStart + 1 };
+    }
+    i += need + 1;
+  }
+  return { offset: bytes.length, line, column: 1 };
+}

@@ -1,0 +1,75 @@
+import { isScalar } from 'yaml';
+import { error, type Diagnostic } from '../diagnostics/diagnostic.js';
+import { YamlReader } from '../yaml/reader.js';
+
+/** Front-matter keys with a meaning; any other key becomes a document attribute. */
+export const FRONT_MATTER_FIELDS = ['participant', 'wave', 'interviewer', 'date', 'language'] as const;
+
+export interface FrontMatter {
+  participant?: string;
+  wave?: string;
+  interviewer?: string;
+  date?: string;
+  language?: string;
+  attributes: Record<string, unknown>;
+  /** Line of each key, for diagnostics that name them. */
+  lines: Record<string, number>;
+}
+
+export interface SplitText {
+  /** The YAML between the `---` lines, or null when there is no front matter. */
+  yaml: string | null;
+  /** Offset and 1-based line where the body starts. */
+  bodyStart: number;
+  bodyLine: number;
+}
+
+/** Find YAML front matter: a first line `---`, then YAML, then a line `---` (or `...`). */
+export function splitFrontMatter(text: string, file: string): { split: SplitText; diagnostic?: Diagnostic } {
+  const none: SplitText = { yaml: null, bodyStart: 0, bodyLine: 1 };
+  if (!/^---[ \t]*\r?\n/.test(text)) return { split: none };
+  const first = text.indexOf('\n') + 1;
+  const re = /^(?:---|\.\.\.)[ \t]*\r?$/gm;
+  re.lastIndex = first;
+  const m = re.exec(text);
+  if (!m) {
+    return {
+      split: none,
+      diagnostic: error(file, 1, 'front matter opened with --- on line 1 is never closed', "add a line '---' after the front matter's last key"),
+    };
+  }
+  const yaml = text.slice(first, m.index);
+  let bodyStart = m.index + m[0].length;
+  if (text.charCodeAt(bodyStart) === 10) bodyStart++;
+  let bodyLine = 2;
+  for (let i = first; i < bodyStart; i++) if (text.charCodeAt(i) === 10) bodyLine++;
+  if (bodyStart >= text.length && !text.endsWith('\n')) bodyLine--;
+  return { split: { yaml, bodyStart, bodyLine } };
+}
+
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+/** Read the front matter's keys (the YAML starts on line 2 of the file). */
+export function parseFrontMatter(yaml: string, file: string): { frontMatter: FrontMatter; diagnostics: Diagnostic[] } {
+  const r = new YamlReader(file, yaml, 1);
+  const fm: FrontMatter = { attributes: {}, lines: {} };
+  if (!r.ok || r.root === null) return { frontMatter: fm, diagnostics: r.diagnostics };
+  const map = r.map(r.root, 'front matter');
+  if (!map) return { frontMatter: fm, diagnostics: r.diagnostics };
+  for (const [key, value] of r.entries(map, 'front matter')) {
+    const line = r.position(value ?? map).line;
+    if (line !== undefined) fm.lines[key] = line;
+    if ((FRONT_MATTER_FIELDS as readonly string[]).includes(key)) {
+      const v = r.string(value, `front matter '${key}'`, { nonEmpty: true });
+      if (v === undefined) continue;
+      if (key === 'date' && !DATE.test(v)) {
+        r.error(value, `date '${v}' is not a date`, 'write it as YYYY-MM-DD, e.g. date: 2021-09-14');
+        continue;
+      }
+      fm[key as (typeof FRONT_MATTER_FIELDS)[number]] = v.trim();
+    } else {
+      fm.attributes[key] = isScalar(value) ? value.value : value?.toJSON();
+    }
+  }
+  return { frontMatter: fm, diagnostics: r.diagnostics };
+}

@@ -1,0 +1,166 @@
+import { warning, type Diagnostic } from '../diagnostics/diagnostic.js';
+import { countWords } from '../text/words.js';
+import { readLineHead } from './labels.js';
+import type { Segment, SpeakerRole } from './types.js';
+
+export interface BodyOptions {
+  file: string;
+  /** Prefix of segment ids, e.g. `MS07/post`. */
+  documentId: string;
+  /** Offset in `text` where the body starts (after front matter). */
+  start: number;
+  /** 1-based line number of the line at `start`. */
+  firstLine: number;
+  classify: (label: string) => SpeakerRole;
+  /** Markdown: `#` headings are not speech; bold labels are recognised. */
+  markdown?: boolean;
+  /** Each line is its own paragraph (documents converted from .docx, one line per Word paragraph). */
+  paragraphPerLine?: boolean;
+}
+
+export interface ParsedBody {
+  segments: Segment[];
+  /** Distinct labels, in order of first appearance. */
+  speakers: string[];
+  /** Number of lines in the whole text. */
+  lineCount: number;
+  diagnostics: Diagnostic[];
+}
+
+/**
+ * Split a plain-text transcript body into segments: a line starting `Label:` opens a speaker turn,
+ * following lines continue it, blank lines separate paragraphs, and each paragraph is a segment.
+ */
+export function parseTextBody(text: string, opts: BodyOptions): ParsedBody {
+  const segments: Segment[] = [];
+  const speakers: string[] = [];
+  const diagnostics: Diagnostic[] = [];
+  const others = new Map<string, { line: number; turns: number }>();
+  const markdown = opts.markdown === true;
+  const perLine = opts.paragraphPerLine === true;
+
+  let speaker: string | null = null;
+  let role: SpeakerRole = 'other';
+  let turn = -1;
+  let firstLabelLine = 0;
+  let unlabelledLine = 0;
+
+  // The open paragraph.
+  let open = false;
+  let pStartLine = 0;
+  let pEndLine = 0;
+  let pStart = 0;
+  let pEnd = 0;
+  let pieces: string[] = [];
+  let pTimestamp: string | undefined;
+
+  const close = (): void => {
+    if (!open) return;
+    open = false;
+    const content = pieces.length === 1 ? pieces[0]! : pieces.join('\n');
+    const seg: Segment = {
+      id: `${opts.documentId}#L${pStartLine}`,
+      index: segments.length,
+      speaker,
+      role,
+      turn: turn < 0 ? 0 : turn,
+      startLine: pStartLine,
+      endLine: pEndLine,
+      start: pStart,
+      end: pEnd,
+      text: content,
+      words: countWords(content),
+    };
+    if (pTimestamp !== undefined) seg.timestamp = pTimestamp;
+    segments.push(seg);
+    pieces = [];
+    pTimestamp = undefined;
+  };
+
+  let line = opts.firstLine;
+  let pos = opts.start;
+  const n = text.length;
+  while (pos <= n) {
+    let nl = text.indexOf('\n', pos);
+    if (nl < 0) nl = n;
+    let end = nl;
+    if (end > pos && text.charCodeAt(end - 1) === 13) end--;
+    // Trim trailing and detect blank lines.
+    let s = pos;
+    while (s < end && isSpace(text.charCodeAt(s))) s++;
+    let e = end;
+    while (e > s && isSpace(text.charCodeAt(e - 1))) e--;
+    if (s === e) {
+      close();
+    } else if (markdown && text.charCodeAt(pos) === 35 /* # */) {
+      close();
+    } else {
+      const head = readLineHead(text, pos, e, markdown);
+      if (head.label !== undefined) {
+        close();
+        speaker = head.label;
+        role = opts.classify(speaker);
+        turn++;
+        if (firstLabelLine === 0) firstLabelLine = line;
+        if (!speakers.includes(speaker)) speakers.push(speaker);
+        if (role === 'other') {
+          const o = others.get(speaker);
+          if (o) o.turns++;
+          else others.set(speaker, { line, turns: 1 });
+        }
+      } else if (speaker === null && unlabelledLine === 0) {
+        unlabelledLine = line;
+      }
+      let ts = head.textStart;
+      while (ts < e && isSpace(text.charCodeAt(ts))) ts++;
+      if (ts < e) {
+        if (!open) {
+          open = true;
+          pStartLine = line;
+          pStart = ts;
+          pTimestamp = head.timestamp;
+        } else if (pTimestamp === undefined && head.timestamp !== undefined) {
+          pTimestamp = head.timestamp;
+        }
+        pieces.push(text.slice(ts, e));
+        pEndLine = line;
+        pEnd = e;
+        if (perLine) close();
+      } else if (head.timestamp !== undefined && pTimestamp === undefined && !open) {
+        // A timestamp alone on a line (or a label with nothing after it): applies to what follows.
+        pTimestamp = head.timestamp;
+      }
+    }
+    if (nl === n) break;
+    pos = nl + 1;
+    line++;
+  }
+  close();
+  const lineCount = line;
+
+  if (speakers.length === 0 && segments.length > 0) {
+    for (const seg of segments) seg.role = 'participant';
+    diagnostics.push(
+      warning(opts.file, opts.firstLine, 'no speaker labels found: all text is taken as the participant\'s speech', "if this is an interview, start each turn with a label such as 'Interviewer:' or the participant's id"),
+    );
+  } else if (unlabelledLine > 0 && firstLabelLine > unlabelledLine) {
+    diagnostics.push(
+      warning(opts.file, unlabelledLine, `text before the first speaker label (line ${firstLabelLine}) belongs to no speaker`, 'start it with a label, or remove it (a title can go in front matter)'),
+    );
+  }
+  for (const [label, o] of others) {
+    diagnostics.push(
+      warning(
+        opts.file,
+        o.line,
+        `speaker '${label}' (${o.turns} turn${o.turns === 1 ? '' : 's'}) is neither an interviewer nor the participant`,
+        `if it is a typo, fix the label; otherwise list it under speakers.interviewers or speakers.participants in qualwave.yaml`,
+      ),
+    );
+  }
+  return { segments, speakers, lineCount, diagnostics };
+}
+
+function isSpace(c: number): boolean {
+  return c === 32 || c === 9 || c === 160 || c === 13 || c === 0xfeff;
+}

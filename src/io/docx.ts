@@ -1,0 +1,20 @@
+import { error, type Diagnostic } from '../core/diagnostics/diagnostic.js';
+
+/**
+ * Text of a Word (.docx) transcript, one line per Word paragraph, so that `file:line` for a .docx
+ * means "paragraph N of the document". Soft line breaks inside a paragraph become spaces.
+ * mammoth is loaded only when a study has .docx transcripts.
+ */
+export async function readDocx(bytes: Uint8Array, displayName: string): Promise<{ text?: string; diagnostic?: Diagnostic }> {
+  const { default: mammoth } = await import('mammoth');
+  try {
+    const result = await mammoth.extractRawText({ buffer: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength) });
+    const raw = result.value.replace(/\r\n?/g, '\n');
+    const paragraphs = raw.endsWith('\n\n') ? raw.slice(0, -2).split('\n\n') : raw.split('\n\n');
+    return { text: paragraphs.map((p) => p.replace(/\n/g, ' ')).join('\n') + '\n' };
+  } catch (e) {
+    return {
+      diagnostic: error(displayName, undefined, `cannot read Word document: ${(e as Error).message.split('\n')[0]}`, 'open it in Word or LibreOffice and save it again as .docx (not .doc), or export it as plain text (.txt, UTF-8)'),
+    };
+  }
+}

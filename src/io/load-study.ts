@@ -1,0 +1,161 @@
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { glob } from 'tinyglobby';
+import { combineCodebooks, parseCodebookFile, type ParsedCodebookFile } from '../core/codebook/parse.js';
+import { error, sortDiagnostics, warning, type Diagnostic } from '../core/diagnostics/diagnostic.js';
+import { assembleStudy } from '../core/study/assemble.js';
+import { CONFIG_FILE, parseConfig } from '../core/study/config.js';
+import { formatOf, readDocument } from '../core/study/documents.js';
+import { compileNamePattern } from '../core/study/naming.js';
+import { parseParticipants } from '../core/study/participants.js';
+import type { Document, Participant, Study } from '../core/study/types.js';
+import { decodeText } from '../core/text/decode.js';
+import { fileError, readText } from './read.js';
+
+/** The nearest folder, from `start` upwards, that holds qualwave.yaml. */
+export function findStudyRoot(start: string): string | undefined {
+  let dir = resolve(start);
+  for (;;) {
+    if (existsSync(join(dir, CONFIG_FILE))) return dir;
+    const parent = dirname(dir);
+    if (parent === dir) return undefined;
+    dir = parent;
+  }
+}
+
+export interface LoadResult {
+  /** Present when the study could be assembled (it may still have errors in `diagnostics`). */
+  study?: Study;
+  diagnostics: Diagnostic[];
+}
+
+/**
+ * Load a whole study folder: config, participants, codebooks and every transcript, collecting every
+ * problem rather than stopping at the first. Reads files, writes nothing.
+ */
+export async function loadStudy(root: string): Promise<LoadResult> {
+  const diagnostics: Diagnostic[] = [];
+  const done = (study?: Study): LoadResult => (study ? { study, diagnostics: sortDiagnostics(diagnostics) } : { diagnostics: sortDiagnostics(diagnostics) });
+
+  const configRead = readText(join(root, CONFIG_FILE), CONFIG_FILE);
+  if (!configRead.text) {
+    diagnostics.push(configRead.diagnostic ?? error(CONFIG_FILE, undefined, 'cannot read'));
+    return done();
+  }
+  const { config, diagnostics: configDiagnostics, lines } = parseConfig(CONFIG_FILE, configRead.text);
+  diagnostics.push(...configDiagnostics);
+  if (!config) return done();
+
+  // Participants.
+  let participants: Participant[] = [];
+  const pFile = config.participants.file;
+  const pRead = readText(resolveIn(root, pFile), pFile);
+  if (pRead.text === undefined) {
+    const d = pRead.diagnostic!;
+    if (d.message === 'file not found') {
+      diagnostics.push(error(CONFIG_FILE, lines['participants'], `participants file '${pFile}' not found`, `create ${pFile} with a header row (id,...) and one row per participant, or set participants.file`));
+    } else diagnostics.push(d);
+  } else {
+    const parsed = parseParticipants(pFile, pRead.text, config.participants.id);
+    diagnostics.push(...parsed.diagnostics);
+    participants = parsed.participants;
+  }
+
+  // Codebooks.
+  const codebookParts: ParsedCodebookFile[] = [];
+  for (const entry of config.codebooks) {
+    const files = await expand(root, [entry]);
+    if (files.length === 0) {
+      const isDefault = lines['codebooks'] === undefined;
+      if (!isDefault) diagnostics.push(error(CONFIG_FILE, lines['codebooks'], `codebook '${entry}' not found`, 'check the path under codebooks: (relative to the study folder)'));
+      else diagnostics.push(warning(CONFIG_FILE, undefined, `no codebook found (looked for ${entry})`, "add a codebook: 'qualwave init --codebook NAME' copies a starter one"));
+      continue;
+    }
+    for (const f of files) {
+      const read = readText(join(root, f), f);
+      if (read.text === undefined) {
+        diagnostics.push(read.diagnostic!);
+        continue;
+      }
+      const part = parseCodebookFile(f, read.text);
+      diagnostics.push(...part.diagnostics);
+      codebookParts.push(part);
+    }
+  }
+  const { codebook, diagnostics: combineDiagnostics } = combineCodebooks(codebookParts);
+  diagnostics.push(...combineDiagnostics);
+
+  // Transcripts.
+  const files = await expand(root, config.transcripts.paths);
+  if (files.length === 0) {
+    diagnostics.push(error(CONFIG_FILE, lines['transcripts'], `no transcripts found (looked for ${config.transcripts.paths.join(', ')})`, 'put one file per interview in transcripts/, or set transcripts.paths'));
+  }
+  const match = compileNamePattern(config.transcripts.name, config.waves.map((w) => w.id));
+  const documents: Document[] = [];
+  for (const f of files) {
+    const format = formatOf(f);
+    if (!format) {
+      const ext = f.slice(f.lastIndexOf('.')).toLowerCase();
+      const hint = ext === '.doc' ? 'save it as .docx (Word: File > Save As > Word Document)' : ext === '.pdf' ? 'export the transcript as .docx or .txt' : 'transcripts are .txt, .md, .vtt, .srt or .docx; narrow transcripts.paths if this file is not one';
+      diagnostics.push(warning(f, undefined, `skipped: '${ext}' is not a transcript format`, hint));
+      continue;
+    }
+    let text: string | undefined;
+    if (format === 'docx') {
+      let bytes: Uint8Array;
+      try {
+        bytes = readFileSync(join(root, f));
+      } catch (e) {
+        diagnostics.push(fileError(e, f));
+        continue;
+      }
+      const { readDocx } = await import('./docx.js');
+      const read = await readDocx(bytes, f);
+      if (read.diagnostic) diagnostics.push(read.diagnostic);
+      text = read.text;
+    } else {
+      let bytes: Uint8Array;
+      try {
+        bytes = readFileSync(join(root, f));
+      } catch (e) {
+        diagnostics.push(fileError(e, f));
+        continue;
+      }
+      const decoded = decodeText(bytes, f);
+      if (!decoded.ok) diagnostics.push(decoded.diagnostic);
+      else text = decoded.text;
+    }
+    if (text === undefined) continue;
+    const withoutExt = f.slice(0, f.lastIndexOf('.'));
+    const result = readDocument({ file: f, text, format, name: match(withoutExt) }, config);
+    diagnostics.push(...result.diagnostics);
+    if (result.document) documents.push(result.document);
+  }
+
+  const { study, diagnostics: studyDiagnostics } = assembleStudy({ root, config, participantsFile: pFile, participants, documents, codebook });
+  diagnostics.push(...studyDiagnostics);
+  return done(study);
+}
+
+/** Files (not folders) matching globs relative to the study folder, sorted, with forward slashes. */
+async function expand(root: string, patterns: readonly string[]): Promise<string[]> {
+  const out = new Set<string>();
+  for (const p of patterns) {
+    const abs = resolveIn(root, p);
+    if (!/[*?{[]/.test(p)) {
+      if (existsSync(abs) && statSync(abs).isFile()) out.add(toStudyPath(root, abs));
+      continue;
+    }
+    const found = await glob(p, { cwd: root, onlyFiles: true, dot: false, expandDirectories: false });
+    for (const f of found) out.add(f.split(sep).join('/'));
+  }
+  return [...out].sort();
+}
+
+function resolveIn(root: string, p: string): string {
+  return isAbsolute(p) ? p : join(root, p);
+}
+
+function toStudyPath(root: string, abs: string): string {
+  return relative(root, abs).split(sep).join('/');
+}
