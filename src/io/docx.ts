@@ -14,7 +14,13 @@ export async function readDocx(bytes: Uint8Array, displayName: string): Promise<
     return { text: paragraphs.map((p) => p.replace(/\n/g, ' ')).join('\n') + '\n' };
   } catch (e) {
     return {
-      diagnostic: error(displayName, undefined, `cannot read Word document: ${(e as Error).message.split('\n')[0]}`, 'open it in Word or LibreOffice and save it again as .docx (not .doc), or export it as plain text (.txt, UTF-8)'),
+      diagnostic: error(displayName, undefined, `cannot read Word document: ${firstSentence((e as Error).message)}`, 'open it in Word or LibreOffice and save it again as .docx (not .doc), or export it as plain text (.txt, UTF-8)'),
     };
   }
+}
+
+function firstSentence(message: string): string {
+  const line = message.split('\n')[0] ?? message;
+  const cut = line.search(/[.?!] [A-Z]/);
+  return cut > 0 ? line.slice(0, cut + 1) : line;
 }

@@ -48,6 +48,7 @@ export async function loadStudy(root: string): Promise<LoadResult> {
 
   // Participants.
   let participants: Participant[] = [];
+  let participantsLoaded = false;
   const pFile = config.participants.file;
   const pRead = readText(resolveIn(root, pFile), pFile);
   if (pRead.text === undefined) {
@@ -59,6 +60,7 @@ export async function loadStudy(root: string): Promise<LoadResult> {
     const parsed = parseParticipants(pFile, pRead.text, config.participants.id);
     diagnostics.push(...parsed.diagnostics);
     participants = parsed.participants;
+    participantsLoaded = true;
   }
 
   // Codebooks.
@@ -92,7 +94,10 @@ export async function loadStudy(root: string): Promise<LoadResult> {
   }
   const match = compileNamePattern(config.transcripts.name, config.waves.map((w) => w.id));
   const documents: Document[] = [];
+  const failedParticipants = new Set<string>();
   for (const f of files) {
+    const withoutExt = f.slice(0, f.lastIndexOf('.'));
+    const name = match(withoutExt);
     const format = formatOf(f);
     if (!format) {
       const ext = f.slice(f.lastIndexOf('.')).toLowerCase();
@@ -125,14 +130,13 @@ export async function loadStudy(root: string): Promise<LoadResult> {
       if (!decoded.ok) diagnostics.push(decoded.diagnostic);
       else text = decoded.text;
     }
-    if (text === undefined) continue;
-    const withoutExt = f.slice(0, f.lastIndexOf('.'));
-    const result = readDocument({ file: f, text, format, name: match(withoutExt) }, config);
-    diagnostics.push(...result.diagnostics);
-    if (result.document) documents.push(result.document);
+    const result = text === undefined ? undefined : readDocument({ file: f, text, format, name }, config);
+    if (result) diagnostics.push(...result.diagnostics);
+    if (result?.document) documents.push(result.document);
+    else if (name?.participant) failedParticipants.add(name.participant);
   }
 
-  const { study, diagnostics: studyDiagnostics } = assembleStudy({ root, config, participantsFile: pFile, participants, documents, codebook });
+  const { study, diagnostics: studyDiagnostics } = assembleStudy({ root, config, participantsFile: pFile, participants, participantsLoaded, failedParticipants, documents, codebook });
   diagnostics.push(...studyDiagnostics);
   return done(study);
 }

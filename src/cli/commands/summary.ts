@@ -2,6 +2,7 @@ import { renderDelimited, renderMarkdown, renderTerminal, type Table } from '../
 import { summarise } from '../../core/summary/summary.js';
 import { attritionTable, codebookTable, participationTable, summaryTable, wavesTable, type SummaryTable } from '../../core/summary/tables.js';
 import type { Context } from '../context.js';
+import { plural } from '../report.js';
 
 const FORMATS = ['table', 'md', 'csv', 'tsv', 'json'] as const;
 
@@ -21,7 +22,7 @@ export async function run(ctx: Context, studyArg?: string): Promise<number> {
   const tables: Table[] = [participationTable(s), wavesTable(s)];
   if (s.attrition.length > 0) tables.push(attritionTable(s));
   tables.push(codebookTable(s));
-  const heading = `${s.title}: ${s.totals.interviewed} participants, ${s.waves.length} wave${s.waves.length === 1 ? '' : 's'}, ${s.totals.documents} transcripts, ${s.totals.words} words; codebook of ${s.totals.themes} themes and ${s.totals.codes} codes`;
+  const heading = `${s.title}: ${plural(s.totals.interviewed, 'participant')}, ${plural(s.waves.length, 'wave')}, ${plural(s.totals.documents, 'transcript')}, ${plural(s.totals.words, 'word')}; codebook of ${plural(s.totals.themes, 'theme')} and ${plural(s.totals.codes, 'code')}`;
   if (format === 'md') {
     ctx.emit([`# ${s.title}`, '', heading.slice(s.title.length + 2).replace(/^./, (c) => c.toUpperCase()) + '.', '', ...tables.map(renderMarkdown).flatMap((t) => [t])].join('\n'));
     return 0;

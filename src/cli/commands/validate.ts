@@ -2,7 +2,7 @@ import { hasErrors } from '../../core/diagnostics/diagnostic.js';
 import { loadStudy } from '../../io/load-study.js';
 import type { Context } from '../context.js';
 import { EXIT } from '../errors.js';
-import { countLine } from '../report.js';
+import { countLine, plural } from '../report.js';
 
 const FORMATS = ['table', 'json'] as const;
 
@@ -29,7 +29,7 @@ export async function run(ctx: Context, studyArg?: string): Promise<number> {
   }
   if (study && !errors) {
     const segs = study.documents.reduce((n, d) => n + d.segments.length, 0);
-    const what = `${study.participants.length} participants, ${study.config.waves.length} waves, ${study.documents.length} transcripts, ${segs} segments, ${study.codebook.codes.length} codes`;
+    const what = [plural(study.participants.length, 'participant'), plural(study.config.waves.length, 'wave'), plural(study.documents.length, 'transcript'), plural(segs, 'segment'), plural(study.codebook.codes.length, 'code')].join(', ');
     const verdict = diagnostics.length === 0 ? ctx.err.green('✓ no problems') : strict ? ctx.err.red(`✗ ${countLine(diagnostics, files)} (--strict)`) : ctx.err.yellow(`✓ no errors`);
     ctx.info(`${verdict}: ${study.config.title} (${what})`);
   } else if (diagnostics.length === 0) {

@@ -16,6 +16,10 @@ export function assembleStudy(parts: {
   participants: Participant[];
   documents: Document[];
   codebook: Codebook;
+  /** False when participants.csv could not be read: participant checks would only repeat that. */
+  participantsLoaded?: boolean;
+  /** Participants whose transcripts failed to load (already reported): not "never interviewed". */
+  failedParticipants?: ReadonlySet<string>;
 }): { study: Study; diagnostics: Diagnostic[] } {
   const { config, participants } = parts;
   const diagnostics: Diagnostic[] = [];
@@ -25,7 +29,7 @@ export function assembleStudy(parts: {
   const documents: Document[] = [];
   for (const doc of parts.documents) {
     let ok = true;
-    if (!participantIds.has(doc.participant)) {
+    if (parts.participantsLoaded !== false && !participantIds.has(doc.participant)) {
       diagnostics.push(
         error(doc.file, undefined, `participant '${doc.participant}' is not in ${parts.participantsFile}${didYouMeanSuffix(doc.participant, participantIds)}`, `add a row for '${doc.participant}' to ${parts.participantsFile}, or fix the file name`),
       );
@@ -58,7 +62,7 @@ export function assembleStudy(parts: {
   }
   const interviewed = new Set(documents.map((d) => d.participant));
   for (const p of participants) {
-    if (!interviewed.has(p.id)) {
+    if (!interviewed.has(p.id) && !parts.failedParticipants?.has(p.id)) {
       diagnostics.push(warning(parts.participantsFile, p.line, `participant '${p.id}' has no transcript at any wave`, `add their transcripts, or remove the row if they were never interviewed`));
     }
   }

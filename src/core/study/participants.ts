@@ -43,7 +43,7 @@ export function parseParticipants(file: string, text: string, idColumn: string):
   for (const { record, info } of records.slice(1)) {
     const line = info.lines - record.reduce((n, f) => n + countNewlines(f), 0);
     if (record.length !== columns.length) {
-      diagnostics.push(error(file, line, `row has ${record.length} values but the header has ${columns.length} columns`, 'add the missing values (empty is fine: a,,c) or quote values that contain the separator'));
+      diagnostics.push(error(file, line, `row has ${record.length} value${record.length === 1 ? '' : 's'} but the header has ${columns.length} columns`, 'add the missing values (empty is fine: a,,c) or quote values that contain the separator'));
       continue;
     }
     const id = record[idIndex] ?? '';
