@@ -1,0 +1,86 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parseCodebookFile } from '../../src/core/codebook/parse.js';
+import { summarise } from '../../src/core/summary/summary.js';
+import { loadStudy } from '../../src/io/load-study.js';
+import { repo } from '../helpers/cli.js';
+
+describe('loading the formats study: every transcript format', () => {
+  it('reads txt (BOM, CRLF, timestamps), md, vtt, srt and docx into the same segment model', async () => {
+    const { study, diagnostics } = await loadStudy(join(repo, 'fixtures/formats-study'));
+    expect(diagnostics).toEqual([]);
+    const docs = Object.fromEntries(study!.documents.map((d) => [d.id, d]));
+    expect(Object.keys(docs)).toEqual(['P1/w1', 'P2/w1', 'P3/w1', 'P1/w2', 'P2/w2']);
+    const seg = (id: string) => docs[id]!.segments.map((s) => [s.speaker, s.role, s.startLine, s.endLine, s.timestamp ?? null, s.text]);
+    expect(seg('P1/w1')).toEqual([
+      ['Interviewer', 'interviewer', 1, 1, '00:00:05', 'How did the first month go?'],
+      ['P1', 'participant', 3, 4, '00:00:09', 'It went fine, mostly.\nI had less time than I hoped.'],
+      ['P1', 'participant', 6, 6, null, 'The schedule was tight.'],
+      ['Interviewer', 'interviewer', 7, 7, '00:01:10', 'Anything else?'],
+      ['P1', 'participant', 8, 8, null, 'No.'],
+    ]);
+    expect(seg('P2/w1').map((s) => [s[0], s[2], s[5]])).toEqual([
+      ['Interviewer', 8, 'What changed since you started?'],
+      ['P2', 10, 'The routine changed. I plan my week on Sunday now.'],
+      ['P2', 12, 'And I say no more often.'],
+      ['Interviewer', 16, 'Thank you.'],
+    ]);
+    expect(docs['P2/w1']).toMatchObject({ format: 'markdown', date: '2025-03-02', attributes: { site_visit: true } });
+    expect(seg('P3/w1').map((s) => [s[0], s[2], s[5]])).toEqual([
+      ['Interviewer', 1, 'What was the hardest part?'],
+      ['P3', 2, 'Finding the time, every single week.'],
+      ['P3', 4, 'It never got easier.'],
+      ['Interviewer', 5, 'And the best part?'],
+      ['P3', 6, 'The people.'],
+    ]);
+    expect(seg('P1/w2')).toEqual([
+      ['Dr Rivera', 'interviewer', 5, 5, '00:00:01.000', 'Welcome back. How are things?'],
+      ['P1', 'participant', 9, 20, '00:00:04.500', 'Better than last time. I finally have a schedule that works for me. Mostly, anyway.'],
+      ['Dr Rivera', 'interviewer', 24, 24, '00:00:15.000', 'Good to hear.'],
+    ]);
+    expect(seg('P2/w2').map((s) => [s[0], s[1], s[2], s[5]])).toEqual([
+      ['Interviewer', 'interviewer', 3, 'Ready to start?'],
+      ['Participant', 'participant', 7, 'Yes. Time flies, doesn\'t it? It really does.'],
+    ]);
+  });
+
+  it('every segment of a text transcript points at its file lines', async () => {
+    const { study } = await loadStudy(join(repo, 'fixtures/buddy-study'));
+    for (const d of study!.documents) {
+      const lines = readFileSync(join(repo, 'fixtures/buddy-study', d.file), 'utf8').split('\n');
+      for (const s of d.segments) {
+        const first = s.text.split('\n')[0]!;
+        expect(lines[s.startLine - 1]).toContain(first);
+      }
+    }
+  });
+
+  it('loads the same ids twice', async () => {
+    const a = await loadStudy(join(repo, 'fixtures/buddy-study'));
+    const b = await loadStudy(join(repo, 'fixtures/buddy-study'));
+    expect(a.study!.documents.flatMap((d) => d.segments.map((s) => s.id))).toEqual(b.study!.documents.flatMap((d) => d.segments.map((s) => s.id)));
+  });
+});
+
+describe('summary', () => {
+  it('counts a one-wave French study with accented labels', async () => {
+    const { study, diagnostics } = await loadStudy(join(repo, 'fixtures/ap-study'));
+    expect(diagnostics).toEqual([]);
+    const s = summarise(study!);
+    expect(s.waves).toHaveLength(1);
+    expect(s.waves[0]).toMatchObject({ id: 'entretien', participants: 12, documents: 12 });
+    expect(s.attrition).toEqual([]);
+    expect(study!.documents.every((d) => d.language === 'fr' && d.participantWords > 0)).toBe(true);
+  });
+});
+
+describe('starter codebooks', () => {
+  const dir = join(repo, 'codebooks');
+  it.each(readdirSync(dir).filter((f) => f.endsWith('.yaml')))('%s parses without problems', (f) => {
+    const r = parseCodebookFile(f, readFileSync(join(dir, f), 'utf8'));
+    expect(r.diagnostics).toEqual([]);
+    expect(r.themes.length).toBeGreaterThanOrEqual(4);
+    expect(r.themes.every((t) => t.definition && t.children.length > 0)).toBe(true);
+  });
+});
