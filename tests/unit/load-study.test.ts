@@ -71,7 +71,7 @@ describe('summary', () => {
     expect(s.waves).toHaveLength(1);
     expect(s.waves[0]).toMatchObject({ id: 'entretien', participants: 12, documents: 12 });
     expect(s.attrition).toEqual([]);
-    expect(study!.documents.every((d) => d.language === 'fr' && d.participantWords > 0)).toBe(true);
+    expect(study!.documents.every((d) => d.language === 'fr' && d.segments.some((s) => s.role === 'participant'))).toBe(true);
   });
 });
 

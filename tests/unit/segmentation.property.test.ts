@@ -30,7 +30,10 @@ function build(t: { turns: Array<{ label: string; paragraphs: string[][]; gap: n
 }
 
 const classify = speakerClassifier({ interviewers: ['Interviewer', 'Researcher 2'], participantLabels: [], participant: 'MS07' });
-const parse = (text: string) => parseTextBody(text, { file: 't.txt', documentId: 'MS07/pre', start: 0, firstLine: 1, classify });
+const parse = (text: string) => {
+  const r = parseTextBody(text, { file: 't.txt', documentId: 'MS07/pre', start: 0, firstLine: 1, classify });
+  return { ...r, segments: r.segments.toArray() };
+};
 
 describe('segmentation properties', () => {
   it('one segment per paragraph, in order, with the right speaker and text', () => {
@@ -74,5 +77,44 @@ describe('segmentation properties', () => {
         expect(new Set(lf.map((s) => s.id)).size).toBe(lf.length);
       }),
     );
+  });
+});
+
+describe('front matter fast path', () => {
+  it('agrees with the YAML library on every front matter it accepts', async () => {
+    const { parse } = await import('yaml');
+    const { quickFrontMatter } = await import('../../src/core/transcript/front-matter.js');
+    const key = fc.constantFrom('participant', 'wave', 'interviewer', 'date', 'language', 'site', 'mode', 'minutes', 'x-y');
+    const value = fc.oneof(
+      fc.stringMatching(/^[A-Za-z0-9][A-Za-z0-9 ._:#'"-]{0,12}$/),
+      fc.constantFrom('true', 'False', 'null', '12', '1e3', '0x1F', '0o17', '2024-02-15', '4-month', 'visioconférence', "d'accord", 'a # b', 'a: b', '12:30', ' lead', 'trail '),
+    );
+    fc.assert(
+      fc.property(fc.array(fc.tuple(key, value), { maxLength: 6 }), (pairs) => {
+        const text = pairs.map(([k, v]) => `${k}: ${v}`).join('\n') + '\n';
+        const quick = quickFrontMatter(text);
+        if (!quick) return;
+        const lib = parse(text) as Record<string, unknown> | null;
+        const known = ['participant', 'wave', 'interviewer', 'date', 'language'];
+        const fromQuick: Record<string, unknown> = { ...quick.attributes };
+        for (const k of known) if ((quick as unknown as Record<string, unknown>)[k] !== undefined) fromQuick[k] = (quick as unknown as Record<string, unknown>)[k];
+        expect(fromQuick).toEqual(lib ?? {});
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('takes the fast path for ordinary front matter', async () => {
+    const { quickFrontMatter } = await import('../../src/core/transcript/front-matter.js');
+    expect(quickFrontMatter('participant: MS07\nwave: 4-month\ninterviewer: Chloe\ndate: 2022-01-14\nmode: visioconférence\n')).toEqual({
+      participant: 'MS07',
+      wave: '4-month',
+      interviewer: 'Chloe',
+      date: '2022-01-14',
+      attributes: { mode: 'visioconférence' },
+      lines: { participant: 2, wave: 3, interviewer: 4, date: 5, mode: 6 },
+    });
+    expect(quickFrontMatter('minutes: 32\n')).toBeUndefined();
+    expect(quickFrontMatter('date: 14/09/2021\n')).toBeUndefined();
   });
 });

@@ -7,7 +7,8 @@ import { parseSubtitles } from '../../src/core/transcript/parse-subtitles.js';
 const classify = speakerClassifier({ interviewers: ['Interviewer', 'I'], participantLabels: ['Participant'], participant: 'MS07' });
 
 function body(text: string, extra: Partial<Parameters<typeof parseTextBody>[1]> = {}) {
-  return parseTextBody(text, { file: 't.txt', documentId: 'MS07/post', start: 0, firstLine: 1, classify, ...extra });
+  const r = parseTextBody(text, { file: 't.txt', documentId: 'MS07/post', start: 0, firstLine: 1, classify, ...extra });
+  return { ...r, speakers: r.segments.speakers, segments: r.segments.toArray() };
 }
 
 describe('speaker labels', () => {
@@ -184,12 +185,17 @@ describe('front matter', () => {
   });
 });
 
+function subtitles(...args: Parameters<typeof parseSubtitles>) {
+  const r = parseSubtitles(...args);
+  return { ...r, segments: r.segments.toArray() };
+}
+
 describe('WebVTT and SRT', () => {
   const c = speakerClassifier({ interviewers: ['Dana Moss'], participantLabels: [], participant: 'P1' });
 
   it('reads Teams voice tags and merges consecutive cues of one speaker', () => {
     const vtt = 'WEBVTT\n\n00:00:01.000 --> 00:00:02.000\n<v Dana Moss>Hello.</v>\n\n00:00:02.500 --> 00:00:04.000\n<v P1>Hi, I am</v>\n\n00:00:04.000 --> 00:00:05.000\n<v P1>glad to be here.</v>\n';
-    const r = parseSubtitles(vtt, { file: 'a.vtt', documentId: 'P1/w1', format: 'vtt', classify: c });
+    const r = subtitles(vtt, { file: 'a.vtt', documentId: 'P1/w1', format: 'vtt', classify: c });
     expect(r.segments.map((s) => [s.speaker, s.role, s.startLine, s.endLine, s.timestamp, s.text])).toEqual([
       ['Dana Moss', 'interviewer', 4, 4, '00:00:01.000', 'Hello.'],
       ['P1', 'participant', 7, 10, '00:00:02.500', 'Hi, I am glad to be here.'],
@@ -198,7 +204,7 @@ describe('WebVTT and SRT', () => {
 
   it('reads Zoom "Name: text" cues in SRT', () => {
     const srt = '1\n00:00:01,000 --> 00:00:02,000\nDana Moss: Ready?\n\n2\n00:00:02,500 --> 00:00:04,000\nP1: Yes.\n';
-    const r = parseSubtitles(srt, { file: 'a.srt', documentId: 'P1/w1', format: 'srt', classify: c });
+    const r = subtitles(srt, { file: 'a.srt', documentId: 'P1/w1', format: 'srt', classify: c });
     expect(r.segments.map((s) => [s.speaker, s.startLine, s.timestamp, s.text])).toEqual([
       ['Dana Moss', 3, '00:00:01.000', 'Ready?'],
       ['P1', 7, '00:00:02.500', 'Yes.'],
@@ -206,7 +212,7 @@ describe('WebVTT and SRT', () => {
   });
 
   it('rejects a .vtt without the WEBVTT header', () => {
-    const r = parseSubtitles('00:00:01.000 --> 00:00:02.000\nHello\n', { file: 'a.vtt', documentId: 'P1/w1', format: 'vtt', classify: c });
+    const r = subtitles('00:00:01.000 --> 00:00:02.000\nHello\n', { file: 'a.vtt', documentId: 'P1/w1', format: 'vtt', classify: c });
     expect(r.diagnostics[0]).toMatchObject({ severity: 'error', line: 1 });
   });
 });

@@ -46,10 +46,10 @@ export function assembleStudy(parts: {
       diagnostics.push(error(doc.file, undefined, `participant '${doc.participant}' at wave '${doc.wave}' has two transcripts: ${dup.file} and ${doc.file}`, 'keep one file per participant and wave (merge them, or move one out of the transcripts folder)'));
       ok = false;
     }
-    if (doc.segments.length === 0) {
+    if (doc.segmentList.length === 0) {
       diagnostics.push(error(doc.file, undefined, 'transcript is empty (no text after the front matter)', 'add the interview text, or remove the file'));
       ok = false;
-    } else if (doc.participantWords === 0) {
+    } else if (doc.segmentList.count('participant') === 0) {
       const labels = doc.speakers.length > 0 ? doc.speakers.map((s) => `'${s}'`).join(', ') : 'none';
       diagnostics.push(
         warning(doc.file, undefined, `no participant speech (speaker labels: ${labels})`, `label the participant's turns '${doc.participant}:' or one of ${config.speakers.participants.join(', ')}, or add the label to speakers.participants`),

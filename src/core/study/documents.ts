@@ -15,6 +15,8 @@ export interface TranscriptInput {
   format: TranscriptFormat;
   /** What the file name says, or null when it does not match the naming pattern. */
   name: NameMatch | null;
+  /** The same text again on demand, for the document to keep instead of `text` (saves memory). */
+  source?: () => string;
 }
 
 /** Turn one transcript file into a Document with its segments. */
@@ -75,15 +77,13 @@ export function readDocument(input: TranscriptInput, config: StudyConfig): { doc
   });
   let body: ParsedBody;
   if (format === 'vtt' || format === 'srt') body = parseSubtitles(text, { file, documentId, format, classify });
-  else body = parseTextBody(text, { file, documentId, start: bodyStart, firstLine: bodyLine, classify, markdown: format === 'markdown', paragraphPerLine: format === 'docx' });
+  else {
+    const opts = { file, documentId, start: bodyStart, firstLine: bodyLine, classify, markdown: format === 'markdown', paragraphPerLine: format === 'docx' };
+    body = parseTextBody(text, input.source ? { ...opts, source: input.source } : opts);
+  }
   diagnostics.push(...body.diagnostics);
 
-  let words = 0;
-  let participantWords = 0;
-  for (const s of body.segments) {
-    words += s.words;
-    if (s.role === 'participant') participantWords += s.words;
-  }
+  const list = body.segments;
   const document: Document = {
     id: documentId,
     participant,
@@ -92,11 +92,12 @@ export function readDocument(input: TranscriptInput, config: StudyConfig): { doc
     format,
     language: fm.language ?? config.language,
     attributes: fm.attributes,
-    segments: body.segments,
-    speakers: body.speakers,
+    get segments() {
+      return list.toArray();
+    },
+    segmentList: list,
+    speakers: list.speakers,
     lineCount: body.lineCount,
-    words,
-    participantWords,
   };
   if (fm.interviewer !== undefined) document.interviewer = fm.interviewer;
   if (fm.date !== undefined) document.date = fm.date;

@@ -1,4 +1,5 @@
 import type { Codebook } from '../codebook/types.js';
+import type { SegmentList } from '../transcript/segment-list.js';
 import type { Segment, TranscriptFormat } from '../transcript/types.js';
 
 /** One time point of a longitudinal study; a cross-sectional study has exactly one. */
@@ -33,12 +34,13 @@ export interface Document {
   language: string;
   /** Extra front-matter keys. */
   attributes: Record<string, unknown>;
-  segments: Segment[];
+  /** The document's segments as objects (made on first use from `segmentList`). */
+  readonly segments: readonly Segment[];
+  /** The same segments in compact columns: counts and roles without making objects. */
+  segmentList: SegmentList;
   /** Distinct speaker labels in order of first appearance. */
   speakers: string[];
   lineCount: number;
-  words: number;
-  participantWords: number;
 }
 
 export interface StudyConfig {

@@ -1,5 +1,6 @@
 import type { Code } from '../codebook/types.js';
 import type { Study } from '../study/types.js';
+import { countWords } from '../text/words.js';
 
 /** Per wave: who was interviewed and how much they said. */
 export interface WaveSummary {
@@ -55,9 +56,13 @@ export function summarise(study: Study): StudySummary {
   for (const d of study.documents) {
     const ws = byWave.get(d.wave)!;
     ws.documents++;
-    ws.segments += d.segments.length;
-    ws.words += d.words;
-    ws.participantWords += d.participantWords;
+    const list = d.segmentList;
+    ws.segments += list.length;
+    for (let i = 0; i < list.length; i++) {
+      const n = countWords(list.text(i));
+      ws.words += n;
+      if (list.role(i) === 'participant') ws.participantWords += n;
+    }
     present.get(d.wave)!.add(d.participant);
   }
   for (const ws of waveSummaries) ws.participants = present.get(ws.id)!.size;

@@ -51,6 +51,43 @@ const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 /** Read the front matter's keys (the YAML starts on line 2 of the file). */
 export function parseFrontMatter(yaml: string, file: string): { frontMatter: FrontMatter; diagnostics: Diagnostic[] } {
+  const quick = quickFrontMatter(yaml);
+  if (quick) return { frontMatter: quick, diagnostics: [] };
+  return fullFrontMatter(yaml, file);
+}
+
+/**
+ * Fast path for the front matter nearly every transcript has: a few `key: plain text` lines.
+ * It accepts only lines whose value YAML reads as that same string (no quotes, comments, flow or
+ * block syntax, nothing YAML would read as a number, boolean or null) and whose known keys are
+ * valid; anything else goes to the YAML library (fullFrontMatter), which also reports problems
+ * with their positions. A property test checks it against the YAML library.
+ */
+const QUICK_LINE = /^([A-Za-z_][A-Za-z0-9_-]*):[ \t]+([\p{L}\p{N}][\p{L}\p{N} ._\-/(),’']*)$/u;
+const NOT_A_STRING = /^(?:true|True|TRUE|false|False|FALSE|null|Null|NULL|[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|0o[0-7]+|0x[0-9a-fA-F]+)$/;
+
+export function quickFrontMatter(yaml: string): FrontMatter | undefined {
+  const fm: FrontMatter = { attributes: {}, lines: {} };
+  const lines = yaml.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    let line = lines[i]!;
+    if (line.endsWith('\r')) line = line.slice(0, -1);
+    if (line === '') continue;
+    const m = QUICK_LINE.exec(line);
+    if (!m) return undefined;
+    const key = m[1]!;
+    const value = m[2]!.trimEnd();
+    if (NOT_A_STRING.test(value) || key in fm.lines) return undefined;
+    fm.lines[key] = i + 2;
+    if ((FRONT_MATTER_FIELDS as readonly string[]).includes(key)) {
+      if (key === 'date' && !DATE.test(value)) return undefined;
+      fm[key as (typeof FRONT_MATTER_FIELDS)[number]] = value;
+    } else fm.attributes[key] = value;
+  }
+  return fm;
+}
+
+function fullFrontMatter(yaml: string, file: string): { frontMatter: FrontMatter; diagnostics: Diagnostic[] } {
   const r = new YamlReader(file, yaml, 1);
   const fm: FrontMatter = { attributes: {}, lines: {} };
   if (!r.ok || r.root === null) return { frontMatter: fm, diagnostics: r.diagnostics };

@@ -13,6 +13,7 @@ const LABEL_SHAPE = /^[\p{Lu}\p{N}][\p{L}\p{N}_.'’()#-]*(?: [\p{Lu}\p{N}(][\p{
 const TIMESTAMP = /(?:[[(]((?:\d{1,2}:)?\d{1,2}:\d{2}(?:[.,]\d{1,3})?)[\])]|(\d{1,2}:\d{2}:\d{2}(?:[.,]\d{1,3})?)(?=[ \t]|$))[ \t]*/y;
 
 const shapeCache = new Map<string, boolean>();
+const interned = new Map<string, string>();
 
 export function looksLikeLabel(label: string): boolean {
   let v = shapeCache.get(label);
@@ -23,18 +24,27 @@ export function looksLikeLabel(label: string): boolean {
   return v;
 }
 
+/** One string per distinct label, shared by every segment that carries it. */
+function intern(label: string): string {
+  const known = interned.get(label);
+  if (known !== undefined) return known;
+  if (interned.size < 10_000) interned.set(label, label);
+  return label;
+}
+
+/** Always the same three fields (one object shape keeps the per-line hot path fast). */
 export interface LineHead {
   /** Offset where the line's speech starts (after label and timestamps). */
   textStart: number;
-  label?: string;
-  timestamp?: string;
+  label: string | undefined;
+  timestamp: string | undefined;
 }
 
 /**
  * Read the label and timestamps at the start of the line `text[start, end)`.
  * `markdown` also accepts bold labels: `**Interviewer:** text` or `**Interviewer**: text`.
  */
-export function readLineHead(text: string, start: number, end: number, markdown: boolean): LineHead {
+export function readLineHead(text: string, start: number, end: number, markdown: boolean, known?: readonly string[]): LineHead {
   let p = start;
   let timestamp: string | undefined;
   const c0 = text.charCodeAt(p);
@@ -62,22 +72,42 @@ export function readLineHead(text: string, start: number, end: number, markdown:
           after++;
         }
       }
-      if (hasColon && looksLikeLabel(inner)) return finishLabel(text, inner, after, end, timestamp);
+      if (hasColon && looksLikeLabel(inner)) return finishLabel(text, intern(inner), after, end, timestamp);
+    }
+  }
+  // Look for the label's colon within the first few characters only (a bounded scan: most
+  // lines are speech, and indexOf would run on to the next colon anywhere in the file).
+  // Fast path: a label already seen in this document, compared in place (no slicing or hashing).
+  if (known !== undefined) {
+    for (let k = 0; k < known.length; k++) {
+      const label = known[k]!;
+      if (text.startsWith(label, p)) {
+        let q = p + label.length;
+        while (text.charCodeAt(q) === 32) q++;
+        if (text.charCodeAt(q) === 58 && q < end) {
+          const next = text.charCodeAt(q + 1);
+          if (q + 1 === end || next === 32 || next === 9 || next === 160) return finishLabel(text, label, q + 1, end, timestamp);
+        }
+      }
     }
   }
   const limit = Math.min(end, p + MAX_LABEL + 2);
-  const colon = text.indexOf(':', p);
-  if (colon > p && colon < limit) {
+  let colon = -1;
+  for (let k = p + 1; k < limit; k++) {
+    if (text.charCodeAt(k) === 58) {
+      colon = k;
+      break;
+    }
+  }
+  if (colon > p) {
     const next = text.charCodeAt(colon + 1);
     // A label's colon ends the line or is followed by a space (not "10:30", not "http://").
     if (colon + 1 === end || next === 32 || next === 9 || next === 160) {
       const label = text.slice(p, colon).trimEnd();
-      if (looksLikeLabel(label)) return finishLabel(text, label, colon + 1, end, timestamp);
+      if (looksLikeLabel(label)) return finishLabel(text, intern(label), colon + 1, end, timestamp);
     }
   }
-  const head: LineHead = { textStart: p };
-  if (timestamp !== undefined) head.timestamp = timestamp;
-  return head;
+  return { textStart: p, label: undefined, timestamp };
 }
 
 function finishLabel(text: string, label: string, p: number, end: number, timestamp: string | undefined): LineHead {
@@ -89,9 +119,7 @@ function finishLabel(text: string, label: string, p: number, end: number, timest
       p = ts.next;
     }
   }
-  const head: LineHead = { textStart: p, label };
-  if (timestamp !== undefined) head.timestamp = timestamp;
-  return head;
+  return { textStart: p, label, timestamp };
 }
 
 function matchTimestamp(text: string, p: number, end: number): { value: string; next: number } | undefined {
@@ -103,6 +131,7 @@ function matchTimestamp(text: string, p: number, end: number): { value: string; 
 
 /** `2:03` → `00:02:03`, `1:02:03,5` → `01:02:03.5`. */
 export function normaliseTimestamp(t: string): string {
+  if (t.length === 8 && t.charCodeAt(2) === 58 && t.charCodeAt(5) === 58) return t;
   const [main, frac] = t.replace(',', '.').split('.');
   const parts = (main ?? '').split(':');
   while (parts.length < 3) parts.unshift('0');

@@ -1,8 +1,8 @@
 import { error, warning, type Diagnostic } from '../diagnostics/diagnostic.js';
-import { countWords } from '../text/words.js';
 import { looksLikeLabel } from './labels.js';
 import type { ParsedBody } from './parse-text.js';
-import type { Segment, SpeakerRole } from './types.js';
+import { SegmentList } from './segment-list.js';
+import type { SpeakerRole } from './types.js';
 
 /**
  * WebVTT and SRT captions as exported by Zoom and Teams. The speaker comes from a voice tag
@@ -11,7 +11,7 @@ import type { Segment, SpeakerRole } from './types.js';
  */
 export function parseSubtitles(text: string, opts: { file: string; documentId: string; format: 'vtt' | 'srt'; classify: (label: string) => SpeakerRole }): ParsedBody {
   const diagnostics: Diagnostic[] = [];
-  const segments: Segment[] = [];
+  const segments = new SegmentList(opts.documentId, text);
   const speakers: string[] = [];
   const others = new Map<string, { line: number; turns: number }>();
   const lines = text.split('\n').map((l) => (l.endsWith('\r') ? l.slice(0, -1) : l));
@@ -25,7 +25,7 @@ export function parseSubtitles(text: string, opts: { file: string; documentId: s
   if (opts.format === 'vtt') {
     if (!/^WEBVTT(\s|$)/.test(lines[0] ?? '')) {
       diagnostics.push(error(opts.file, 1, "a WebVTT file must start with the line 'WEBVTT'", 'check the file is a .vtt caption file; rename it .srt if it is SubRip'));
-      return { segments, speakers, lineCount: lines.length, diagnostics };
+      return { segments, lineCount: lines.length, diagnostics };
     }
     while (i < lines.length && lines[i]!.trim() !== '') i++;
   }
@@ -36,21 +36,7 @@ export function parseSubtitles(text: string, opts: { file: string; documentId: s
   const flush = (): void => {
     if (!cur) return;
     const content = cur.texts.join(' ');
-    const seg: Segment = {
-      id: `${opts.documentId}#L${cur.startLine}`,
-      index: segments.length,
-      speaker: cur.speaker,
-      role: cur.role,
-      turn: turnIndex,
-      startLine: cur.startLine,
-      endLine: cur.endLine,
-      start: cur.start,
-      end: cur.end,
-      text: content,
-      words: countWords(content),
-      timestamp: cur.timestamp,
-    };
-    segments.push(seg);
+    segments.push(cur.speaker, cur.role, turnIndex, cur.startLine, cur.endLine, cur.start, cur.end, content, cur.timestamp);
     cur = undefined;
   };
 
@@ -132,7 +118,7 @@ export function parseSubtitles(text: string, opts: { file: string; documentId: s
   if (speakers.length === 0 && segments.length > 0) {
     diagnostics.push(warning(opts.file, 1, 'no speaker names in the captions: all text is taken as the participant\'s speech', 'turn on speaker names in the Zoom/Teams transcript settings, or add "Name: " before each cue'));
   }
-  return { segments, speakers, lineCount: lines.length, diagnostics };
+  return { segments, lineCount: lines.length, diagnostics };
 }
 
 function normaliseCueTime(t: string): string {

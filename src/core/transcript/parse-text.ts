@@ -1,7 +1,8 @@
 import { warning, type Diagnostic } from '../diagnostics/diagnostic.js';
-import { countWords } from '../text/words.js';
 import { readLineHead } from './labels.js';
-import type { Segment, SpeakerRole } from './types.js';
+import { isSpace } from './paragraph.js';
+import { SegmentList } from './segment-list.js';
+import type { SpeakerRole } from './types.js';
 
 export interface BodyOptions {
   file: string;
@@ -16,12 +17,12 @@ export interface BodyOptions {
   markdown?: boolean;
   /** Each line is its own paragraph (documents converted from .docx, one line per Word paragraph). */
   paragraphPerLine?: boolean;
+  /** The text again, on demand, for the segments to keep instead of `text` (see SegmentList). */
+  source?: () => string;
 }
 
 export interface ParsedBody {
-  segments: Segment[];
-  /** Distinct labels, in order of first appearance. */
-  speakers: string[];
+  segments: SegmentList;
   /** Number of lines in the whole text. */
   lineCount: number;
   diagnostics: Diagnostic[];
@@ -32,8 +33,9 @@ export interface ParsedBody {
  * following lines continue it, blank lines separate paragraphs, and each paragraph is a segment.
  */
 export function parseTextBody(text: string, opts: BodyOptions): ParsedBody {
-  const segments: Segment[] = [];
-  const speakers: string[] = [];
+  // About one paragraph per 250 characters in interview transcripts: fewer reallocations.
+  const segments = new SegmentList(opts.documentId, opts.source ?? text, Math.max(16, (text.length / 250) | 0));
+  const speakers = segments.speakers;
   const diagnostics: Diagnostic[] = [];
   const others = new Map<string, { line: number; turns: number }>();
   const markdown = opts.markdown === true;
@@ -51,29 +53,13 @@ export function parseTextBody(text: string, opts: BodyOptions): ParsedBody {
   let pEndLine = 0;
   let pStart = 0;
   let pEnd = 0;
-  let pieces: string[] = [];
   let pTimestamp: string | undefined;
 
   const close = (): void => {
     if (!open) return;
     open = false;
-    const content = pieces.length === 1 ? pieces[0]! : pieces.join('\n');
-    const seg: Segment = {
-      id: `${opts.documentId}#L${pStartLine}`,
-      index: segments.length,
-      speaker,
-      role,
-      turn: turn < 0 ? 0 : turn,
-      startLine: pStartLine,
-      endLine: pEndLine,
-      start: pStart,
-      end: pEnd,
-      text: content,
-      words: countWords(content),
-    };
-    if (pTimestamp !== undefined) seg.timestamp = pTimestamp;
-    segments.push(seg);
-    pieces = [];
+    // The text is read from the source when asked for (paragraphText).
+    segments.push(speaker, role, turn < 0 ? 0 : turn, pStartLine, pEndLine, pStart, pEnd, undefined, pTimestamp);
     pTimestamp = undefined;
   };
 
@@ -95,14 +81,13 @@ export function parseTextBody(text: string, opts: BodyOptions): ParsedBody {
     } else if (markdown && text.charCodeAt(pos) === 35 /* # */) {
       close();
     } else {
-      const head = readLineHead(text, pos, e, markdown);
+      const head = readLineHead(text, pos, e, markdown, speakers);
       if (head.label !== undefined) {
         close();
         speaker = head.label;
         role = opts.classify(speaker);
         turn++;
         if (firstLabelLine === 0) firstLabelLine = line;
-        if (!speakers.includes(speaker)) speakers.push(speaker);
         if (role === 'other') {
           const o = others.get(speaker);
           if (o) o.turns++;
@@ -122,7 +107,6 @@ export function parseTextBody(text: string, opts: BodyOptions): ParsedBody {
         } else if (pTimestamp === undefined && head.timestamp !== undefined) {
           pTimestamp = head.timestamp;
         }
-        pieces.push(text.slice(ts, e));
         pEndLine = line;
         pEnd = e;
         if (perLine) close();
@@ -139,7 +123,7 @@ export function parseTextBody(text: string, opts: BodyOptions): ParsedBody {
   const lineCount = line;
 
   if (speakers.length === 0 && segments.length > 0) {
-    for (const seg of segments) seg.role = 'participant';
+    segments.setAllRoles('participant');
     diagnostics.push(
       warning(opts.file, opts.firstLine, 'no speaker labels found: all text is taken as the participant\'s speech', "if this is an interview, start each turn with a label such as 'Interviewer:' or the participant's id"),
     );
@@ -158,9 +142,5 @@ export function parseTextBody(text: string, opts: BodyOptions): ParsedBody {
       ),
     );
   }
-  return { segments, speakers, lineCount, diagnostics };
-}
-
-function isSpace(c: number): boolean {
-  return c === 32 || c === 9 || c === 160 || c === 13 || c === 0xfeff;
+  return { segments, lineCount, diagnostics };
 }

@@ -1,0 +1,104 @@
+import { spawnSync } from 'node:child_process';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { performance } from 'node:perf_hooks';
+import { loadStudy } from '../src/io/load-study.js';
+import { corpusOptions, ensureCorpus } from './corpus.js';
+
+/**
+ * npm run bench [-- --scale 0.1] [--runs 3]
+ *
+ * Figures are printed as ratios against a baseline measured in the same run, so they compare
+ * across machines: loading vs. only reading and splitting the same files into lines; CLI start-up
+ * vs. `node -e 0`; peak memory vs. the corpus size.
+ */
+const args = process.argv.slice(2);
+const arg = (name: string, fallback: number): number => {
+  const i = args.indexOf(name);
+  return i >= 0 ? Number(args[i + 1]) : fallback;
+};
+const scale = arg('--scale', 1);
+const runs = arg('--runs', 3);
+const repo = fileURLToPath(new URL('../..', import.meta.url));
+const bin = join(repo, 'bin', 'qualwave.js');
+
+const opts = corpusOptions(scale);
+const dir = join(repo, '.bench-cache', `scale-${scale}`);
+const t0 = performance.now();
+const { created } = ensureCorpus(dir, opts);
+const transcripts = readdirSync(join(dir, 'transcripts')).map((f) => join(dir, 'transcripts', f));
+const corpusBytes = transcripts.reduce((n, f) => n + statSync(f).size, 0);
+const mb = corpusBytes / 1e6;
+process.stderr.write(`${created ? 'generated' : 'reused'} corpus ${dir}: ${opts.participants} participants x ${opts.waves.length} waves, ${transcripts.length} transcripts, ${mb.toFixed(1)} MB${created ? ` in ${((performance.now() - t0) / 1000).toFixed(1)} s` : ''}\n`);
+
+const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+function baseline(): number {
+  const start = performance.now();
+  let lines = 0;
+  for (const f of transcripts) lines += readFileSync(f, 'utf8').split('\n').length;
+  if (lines === 0) throw new Error('empty corpus');
+  return performance.now() - start;
+}
+
+async function load(): Promise<{ ms: number; segments: number }> {
+  const start = performance.now();
+  const { study } = await loadStudy(dir);
+  const ms = performance.now() - start;
+  return { ms, segments: study!.documents.reduce((n, d) => n + d.segmentList.length, 0) };
+}
+
+const rows: Array<[string, string, string, string]> = [];
+const verdict = (ok: boolean): string => (ok ? 'ok' : 'MISSED');
+
+// 1. Load + segment vs. read + split lines (alternating, after one warm-up of each).
+baseline();
+await load();
+const base: number[] = [];
+const loads: number[] = [];
+let segments = 0;
+for (let i = 0; i < runs; i++) {
+  base.push(baseline());
+  const l = await load();
+  loads.push(l.ms);
+  segments = l.segments;
+}
+const bMs = median(base);
+const lMs = median(loads);
+const speed = bMs / lMs;
+rows.push(['read + split lines (baseline)', `${bMs.toFixed(0)} ms`, `${(mb / (bMs / 1000)).toFixed(0)} MB/s`, '']);
+rows.push(['load + segment whole study', `${lMs.toFixed(0)} ms`, `${(mb / (lMs / 1000)).toFixed(0)} MB/s, ${segments} segments`, `${speed.toFixed(2)}x baseline speed (target >= 0.5): ${verdict(speed >= 0.5)}`]);
+
+// 2. Start-up: wall time of the CLI vs. node itself.
+function wall(argv: string[], n = 15): number {
+  const times: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const s = performance.now();
+    const r = spawnSync(process.execPath, argv, { stdio: 'ignore' });
+    if (r.status !== 0) throw new Error(`${argv.join(' ')} exited ${r.status}`);
+    times.push(performance.now() - s);
+  }
+  return median(times);
+}
+const nodeMs = wall(['-e', '0']);
+for (const flag of ['--version', '--help']) {
+  const ms = wall([bin, flag]);
+  rows.push([`qualwave ${flag}`, `${ms.toFixed(0)} ms`, `node -e 0: ${nodeMs.toFixed(0)} ms`, `${(ms / nodeMs).toFixed(2)}x (target <= 1.3): ${verdict(ms / nodeMs <= 1.3)}`]);
+}
+
+// 3. Peak memory of a full load, in a fresh process, vs. the corpus size.
+const child = join(repo, 'dist', 'bench', 'load-child.js');
+const mem = (mode?: string): { maxRssBytes: number } => {
+  const r = spawnSync(process.execPath, [child, dir, ...(mode ? [mode] : [])], { encoding: 'utf8', maxBuffer: 1 << 20 });
+  if (r.status !== 0) throw new Error(r.stderr);
+  return JSON.parse(r.stdout) as { maxRssBytes: number };
+};
+const fullRss = mem().maxRssBytes;
+const readRss = mem('--baseline').maxRssBytes;
+const ratio = fullRss / corpusBytes;
+rows.push(['peak memory, full load', `${(fullRss / 1e6).toFixed(0)} MB`, `only reading the files: ${(readRss / 1e6).toFixed(0)} MB`, `${ratio.toFixed(2)}x corpus (target < 3): ${verdict(ratio < 3)}`]);
+
+const widths = [0, 1, 2, 3].map((i) => Math.max(...rows.map((r) => r[i]!.length)));
+process.stdout.write(`qualwave bench: ${mb.toFixed(1)} MB, ${transcripts.length} transcripts, median of ${runs} runs\n`);
+for (const r of rows) process.stdout.write(r.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd() + '\n');
