@@ -32,7 +32,10 @@ function intern(label: string): string {
   return label;
 }
 
-/** Always the same three fields (one object shape keeps the per-line hot path fast). */
+/**
+ * What starts a line. readLineHead returns one shared object, overwritten by the next call (it
+ * runs once per line of every transcript, so it allocates nothing): read it before calling again.
+ */
 export interface LineHead {
   /** Offset where the line's speech starts (after label and timestamps). */
   textStart: number;
@@ -107,7 +110,16 @@ export function readLineHead(text: string, start: number, end: number, markdown:
       if (looksLikeLabel(label)) return finishLabel(text, intern(label), colon + 1, end, timestamp);
     }
   }
-  return { textStart: p, label: undefined, timestamp };
+  return setHead(p, undefined, timestamp);
+}
+
+const HEAD: LineHead = { textStart: 0, label: undefined, timestamp: undefined };
+
+function setHead(textStart: number, label: string | undefined, timestamp: string | undefined): LineHead {
+  HEAD.textStart = textStart;
+  HEAD.label = label;
+  HEAD.timestamp = timestamp;
+  return HEAD;
 }
 
 function finishLabel(text: string, label: string, p: number, end: number, timestamp: string | undefined): LineHead {
@@ -119,7 +131,7 @@ function finishLabel(text: string, label: string, p: number, end: number, timest
       p = ts.next;
     }
   }
-  return { textStart: p, label, timestamp };
+  return setHead(p, label, timestamp);
 }
 
 function matchTimestamp(text: string, p: number, end: number): { value: string; next: number } | undefined {
@@ -161,5 +173,11 @@ export function speakerClassifier(opts: { interviewers: readonly string[]; parti
 
 /** Case- and accent-insensitive comparison key for labels ("Enquêtrice" = "enquetrice"). */
 export function fold(s: string): string {
-  return s.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase().trim();
+  let f = folded.get(s);
+  if (f === undefined) {
+    f = s.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase().trim();
+    if (folded.size < 10_000) folded.set(s, f);
+  }
+  return f;
 }
+const folded = new Map<string, string>();
