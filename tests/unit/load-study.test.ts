@@ -84,3 +84,22 @@ describe('starter codebooks', () => {
     expect(r.themes.every((t) => t.definition && t.children.length > 0)).toBe(true);
   });
 });
+
+describe('the README transcript example', () => {
+  it('has the segments and lines the README says', async () => {
+    const { readDocument } = await import('../../src/core/study/documents.js');
+    const { parseConfig } = await import('../../src/core/study/config.js');
+    const readme = readFileSync(join(repo, 'README.md'), 'utf8');
+    const example = /Plain text \(`\.txt`\)[\s\S]*?```\n([\s\S]*?)```/.exec(readme)![1]!;
+    const { config } = parseConfig('q.yaml', 'title: T\nwaves: [{id: pre}, {id: 4-month}]\n');
+    const { document, diagnostics } = readDocument({ file: 'transcripts/MS02_4-month.txt', text: example, format: 'text', name: { participant: 'MS02', wave: '4-month' } }, config!);
+    expect(diagnostics).toEqual([]);
+    expect(document!.segments.map((s) => [s.id, s.speaker, s.startLine, s.endLine, s.timestamp ?? null])).toEqual([
+      ['MS02/4-month#L8', 'Interviewer', 8, 8, null],
+      ['MS02/4-month#L10', 'MS02', 10, 11, '00:01:12'],
+      ['MS02/4-month#L13', 'MS02', 13, 13, null],
+      ['MS02/4-month#L15', 'Interviewer', 15, 15, null],
+    ]);
+    expect(document!.segments[1]!.text).toBe("It's been more about the family than I thought, honestly.\nHis mom or dad will just disappear for an hour and I know that's the point.");
+  });
+});

@@ -60,7 +60,8 @@ export function assembleStudy(parts: {
       documents.push(doc);
     }
   }
-  const interviewed = new Set(documents.map((d) => d.participant));
+  // Participants with a transcript that has errors are not "never interviewed": the errors say enough.
+  const interviewed = new Set(parts.documents.map((d) => d.participant));
   for (const p of participants) {
     if (!interviewed.has(p.id) && !parts.failedParticipants?.has(p.id)) {
       diagnostics.push(warning(parts.participantsFile, p.line, `participant '${p.id}' has no transcript at any wave`, `add their transcripts, or remove the row if they were never interviewed`));
