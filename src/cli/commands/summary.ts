@@ -22,11 +22,12 @@ export async function run(ctx: Context, studyArg?: string): Promise<number> {
   const tables: Table[] = [participationTable(s), wavesTable(s)];
   if (s.attrition.length > 0) tables.push(attritionTable(s));
   tables.push(codebookTable(s));
-  const heading = `${s.title}: ${plural(s.totals.interviewed, 'participant')}, ${plural(s.waves.length, 'wave')}, ${plural(s.totals.documents, 'transcript')}, ${plural(s.totals.words, 'word')}; codebook of ${plural(s.totals.themes, 'theme')} and ${plural(s.totals.codes, 'code')}`;
+  const counts = `${plural(s.totals.interviewed, 'participant')}, ${plural(s.waves.length, 'wave')}, ${plural(s.totals.documents, 'transcript')}, ${plural(s.totals.words, 'word')}; codebook of ${plural(s.totals.themes, 'theme')} and ${plural(s.totals.codes, 'code')}`;
   if (format === 'md') {
-    ctx.emit([`# ${s.title}`, '', heading.slice(s.title.length + 2).replace(/^./, (c) => c.toUpperCase()) + '.', '', ...tables.map(renderMarkdown).flatMap((t) => [t])].join('\n'));
+    ctx.emit([`# ${s.title}`, '', `${counts}.`, '', ...tables.map(renderMarkdown)].join('\n'));
     return 0;
   }
+  const heading = `${s.title}: ${counts}`;
   const width = process.stdout.isTTY && !ctx.opts.output ? process.stdout.columns : undefined;
   const style = { bold: (x: string) => ctx.out.bold(x), dim: (x: string) => ctx.out.dim(x) };
   ctx.emit([ctx.out.bold(heading), '', ...tables.map((t) => renderTerminal(t, width ? { style, maxWidth: width } : { style }))].join('\n'));
