@@ -31,16 +31,23 @@ Examples:
 Exit codes: 0 ok, 1 a check failed, 2 bad usage or bad input.`,
   );
 
-type Loader = () => Promise<{ run: (...args: never[]) => Promise<number> }>;
+type Handler = (...args: never[]) => Promise<number>;
 
-function action(load: Loader) {
+/** The command's handler is imported only when the command runs (start-up stays fast). */
+function action(load: () => Promise<Record<string, unknown>>, name = 'run') {
   return async (...args: unknown[]): Promise<void> => {
     const command = args[args.length - 1] as Command;
-    const { run } = await load();
+    const handler = (await load())[name] as Handler;
     const { runCommand } = await import('./run.js');
-    process.exitCode = await runCommand(command, args.slice(0, -1), run as (...a: unknown[]) => Promise<number>);
+    // Commander passes (…arguments, options, command): the handler takes (ctx, …arguments).
+    process.exitCode = await runCommand(command, args.slice(0, -2), handler as (...a: unknown[]) => Promise<number>);
   };
 }
+
+/** Repeatable, comma-separable option values (the same as cli/options.ts collect, kept here so
+ * that declaring options loads nothing). */
+const many = (value: string, previous: string[] = []): string[] => [...previous, ...value.split(',').map((v) => v.trim()).filter(Boolean)];
+const manyRaw = (value: string, previous: string[] = []): string[] => [...previous, value];
 
 program
   .command('init')
@@ -93,6 +100,130 @@ Examples:
   qualwave summary --format csv --table participation -o participation.csv`,
   )
   .action(action(() => import('./commands/summary.js')));
+
+program
+  .command('code')
+  .argument('<participant>', 'participant id, e.g. MS07')
+  .argument('<wave>', 'wave id, e.g. post')
+  .description('code one transcript: interactively in the terminal, or with --apply/--remove from scripts')
+  .requiredOption('--coder <name>', 'who is coding (codings/NAME.tsv)')
+  .option('--apply <code>', 'apply CODE to --lines (non-interactive)')
+  .option('--remove <code>', 'remove CODE from --lines (non-interactive)')
+  .option('--lines <range>', 'line or range as your editor numbers them, e.g. 12-14')
+  .option('--memo <text>', 'memo for the coding (with --apply)')
+  .option('--exemplar', 'mark the coding as an exemplar (with --apply)')
+  .option('--all-speakers', 'step through interviewer turns too (interactive)')
+  .addHelpText(
+    'after',
+    `
+Interactive keys: j/k next/previous, NUMBER⏎ add or remove code NUMBER, / find a code, e exemplar,
+m memo, d show a code's definition, g jump to a line, u undo, ? help, q quit. Every change is saved
+before the screen changes; only your own codings are shown (blind coding).
+
+Examples:
+  qualwave code MS07 post --coder alice
+  qualwave code MS07 post --coder alice --apply support.respite --lines 12-14 --memo "mum's gym hour"
+  qualwave code MS07 post --coder alice --remove support.respite --lines 12-14`,
+  )
+  .action(action(() => import('./commands/code.js')));
+
+program
+  .command('autocode')
+  .description("code every segment with the codebook's keywords (stemmed) and patterns, as a machine coder")
+  .option('--coder <name>', 'the machine coder to write (codings/NAME.tsv)', 'auto')
+  .option('--dry-run', 'count hits, write nothing')
+  .addHelpText(
+    'after',
+    `
+Prints segments matched per code (stdout; --format table, md, csv, tsv, json) and the codes that
+matched nothing. Replaces that coder's codings; a coder other than 'auto' with codings needs --force.
+
+Examples:
+  qualwave autocode --dry-run
+  qualwave autocode && qualwave codings --coder auto --code support.respite`,
+  )
+  .action(action(() => import('./commands/autocode.js')));
+
+const codebook = program.command('codebook').description('show the codebook; rename and merge codes (codebook and codings together)');
+codebook
+  .command('show')
+  .description('the codebook as a table: id, label, definition, include, exclude, examples')
+  .addHelpText(
+    'after',
+    `
+Formats: table (default: code, label, definition), md, latex (booktabs), csv, tsv, json.
+
+Examples:
+  qualwave codebook show
+  qualwave codebook show --format latex -o appendix-codebook.tex`,
+  )
+  .action(action(() => import('./commands/codebook.js'), 'runShow'));
+codebook
+  .command('rename')
+  .argument('<old>', 'current code id')
+  .argument('<new>', 'new code id')
+  .description("rename a code in its codebook file and in every coder's codings, as one change")
+  .option('--dry-run', 'report what would change, write nothing')
+  .addHelpText('after', '\nExample:\n  qualwave codebook rename support.respite support.parent-respite')
+  .action(action(() => import('./commands/codebook.js'), 'runRename'));
+codebook
+  .command('merge')
+  .argument('<codes...>', 'codes to merge')
+  .requiredOption('--into <code>', 'the code they become (an existing code, possibly one of them)')
+  .description('fold codes into one: their codings become --into, and they leave the codebook')
+  .option('--dry-run', 'report what would change, write nothing')
+  .addHelpText('after', '\nExample:\n  qualwave codebook merge emotions.toll emotions.coping --into emotions.toll')
+  .action(action(() => import('./commands/codebook.js'), 'runMerge'));
+
+const codings = program
+  .command('codings')
+  .description('coded passages (code retrieval), and import/export of codings as interchange CSV');
+codings
+  .command('list', { isDefault: true })
+  .description('list coded passages with their text, attribution and file:line (the default)')
+  .option('--code <ids>', 'codes or themes (a theme includes its sub-codes); repeatable or comma-separated', many)
+  .option('--wave <ids>', 'waves', many)
+  .option('--participant <ids>', 'participants', many)
+  .option('--coder <names>', 'coders', many)
+  .option('--where <attr=value>', 'participant attribute filter, e.g. site=north (repeatable)', manyRaw)
+  .addOption(new Option('--speaker <role>', 'only passages spoken by').choices(['participant', 'interviewer']))
+  .addHelpText(
+    'after',
+    `
+Formats: table (default), md, csv, tsv, json.
+
+Examples:
+  qualwave codings --code support --wave post
+  qualwave codings --coder alice --where gender=M --format md
+  qualwave codings --code learning.practice --format json | jq '.[].attribution'`,
+  )
+  .action(action(() => import('./commands/codings.js')));
+codings
+  .command('import')
+  .argument('<file>', 'interchange CSV: coder,participant,wave,start_line,end_line,code[,memo,exemplar,document]')
+  .description('add codings from a CSV (NVivo, ATLAS.ti, MAXQDA or spreadsheet export); all or nothing unless --skip-bad')
+  .option('--skip-bad', 'import the valid rows and report the bad ones (exit 1 if any)')
+  .option('--dry-run', 'check and count, write nothing')
+  .addHelpText(
+    'after',
+    `
+Examples:
+  qualwave codings import nvivo-codings.csv
+  qualwave codings import sheet.csv --skip-bad`,
+  )
+  .action(action(() => import('./commands/codings.js'), 'runImport'));
+codings
+  .command('export')
+  .description('every coding as interchange CSV (stdout or --output)')
+  .option('--coder <names>', 'only these coders', many)
+  .addHelpText(
+    'after',
+    `
+Examples:
+  qualwave codings export > codings.csv
+  qualwave codings export --coder alice,ben -o two-coders.csv`,
+  )
+  .action(action(() => import('./commands/codings.js'), 'runExport'));
 
 try {
   await program.parseAsync(process.argv);

@@ -2,6 +2,9 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { glob } from 'tinyglobby';
 import { combineCodebooks, parseCodebookFile, type ParsedCodebookFile } from '../core/codebook/parse.js';
+import { checkCodings } from '../core/coding/check.js';
+import { parseCodingsFile } from '../core/coding/store.js';
+import { CODER_NAME } from '../core/coding/types.js';
 import { error, sortDiagnostics, warning, type Diagnostic } from '../core/diagnostics/diagnostic.js';
 import { assembleStudy } from '../core/study/assemble.js';
 import { CONFIG_FILE, parseConfig } from '../core/study/config.js';
@@ -11,6 +14,9 @@ import { parseParticipants } from '../core/study/participants.js';
 import type { Document, Participant, Study } from '../core/study/types.js';
 import { decodeText } from '../core/text/decode.js';
 import { fileError, readText } from './read.js';
+
+/** Where coders' codings live, relative to the study folder. */
+export const CODINGS_DIR = 'codings';
 
 /** The nearest folder, from `start` upwards, that holds qualwave.yaml. */
 export function findStudyRoot(start: string): string | undefined {
@@ -142,6 +148,26 @@ export async function loadStudy(root: string): Promise<LoadResult> {
 
   const { study, diagnostics: studyDiagnostics } = assembleStudy({ root, config, participantsFile: pFile, participants, participantsLoaded, failedParticipants, documents, codebook });
   diagnostics.push(...studyDiagnostics);
+
+  // Codings: codings/CODER.tsv, one file per coder.
+  const codingFiles = await expand(root, [`${CODINGS_DIR}/*.tsv`]);
+  for (const f of codingFiles) {
+    const coder = f.slice(CODINGS_DIR.length + 1, -'.tsv'.length);
+    if (!CODER_NAME.test(coder)) {
+      diagnostics.push(error(f, undefined, `'${coder}' is not a usable coder name`, "rename the file: coder names use letters, digits, '-', '_' and '.'"));
+      continue;
+    }
+    const read = readText(join(root, f), f);
+    if (read.text === undefined) {
+      diagnostics.push(read.diagnostic!);
+      continue;
+    }
+    const parsed = parseCodingsFile(f, read.text, coder);
+    diagnostics.push(...parsed.diagnostics);
+    study.codings.push(...parsed.codings);
+    study.coders.push(coder);
+  }
+  diagnostics.push(...checkCodings(study, study.codings));
   return done(study);
 }
 

@@ -25,3 +25,38 @@ export function writeFileAtomic(path: string, content: string | Uint8Array, opts
     throw e;
   }
 }
+
+/**
+ * Replace several files as one change, as nearly as a file system allows: every new content is
+ * written to a temporary file beside its target and flushed first; only then are they renamed into
+ * place (each rename is atomic). A failure before the renames leaves every file as it was.
+ */
+export function writeFilesTogether(files: ReadonlyArray<readonly [string, string]>): void {
+  const staged: Array<[string, string]> = [];
+  try {
+    for (const [target, content] of files) {
+      const tmp = join(dirname(target), `.${basename(target)}.tmp-${process.pid}`);
+      const fd = openSync(tmp, 'w');
+      try {
+        writeSync(fd, Buffer.from(content, 'utf8'));
+        fsyncSync(fd);
+      } finally {
+        closeSync(fd);
+      }
+      staged.push([tmp, target]);
+    }
+  } catch (e) {
+    for (const [tmp] of staged) rmSync(tmp, { force: true });
+    throw e;
+  }
+  for (const [tmp, target] of staged) renameSync(tmp, target);
+  for (const dir of new Set(staged.map(([, target]) => dirname(target)))) {
+    try {
+      const fd = openSync(dir, 'r');
+      fsyncSync(fd);
+      closeSync(fd);
+    } catch {
+      // Not every platform can flush a folder; the renames are still atomic.
+    }
+  }
+}

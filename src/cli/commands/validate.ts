@@ -20,7 +20,7 @@ export async function run(ctx: Context, studyArg?: string): Promise<number> {
   const files = new Set(diagnostics.map((d) => d.file)).size;
   if (format === 'json') {
     const counts = { errors: diagnostics.filter((d) => d.severity === 'error').length, warnings: diagnostics.filter((d) => d.severity === 'warning').length };
-    const loaded = study ? { participants: study.participants.length, waves: study.config.waves.length, documents: study.documents.length, segments: study.documents.reduce((n, d) => n + d.segmentList.length, 0), codes: study.codebook.codes.length } : null;
+    const loaded = study ? { participants: study.participants.length, waves: study.config.waves.length, documents: study.documents.length, segments: study.documents.reduce((n, d) => n + d.segmentList.length, 0), codes: study.codebook.codes.length, coders: study.coders, codings: study.codings.length } : null;
     ctx.emit(JSON.stringify({ ok: code === EXIT.ok, ...counts, study: loaded, diagnostics }, null, 2));
     return code;
   }
@@ -29,7 +29,7 @@ export async function run(ctx: Context, studyArg?: string): Promise<number> {
   }
   if (study && !errors) {
     const segs = study.documents.reduce((n, d) => n + d.segmentList.length, 0);
-    const what = [plural(study.participants.length, 'participant'), plural(study.config.waves.length, 'wave'), plural(study.documents.length, 'transcript'), plural(segs, 'segment'), plural(study.codebook.codes.length, 'code')].join(', ');
+    const what = [plural(study.participants.length, 'participant'), plural(study.config.waves.length, 'wave'), plural(study.documents.length, 'transcript'), plural(segs, 'segment'), plural(study.codebook.codes.length, 'code'), plural(study.codings.length, 'coding') + (study.coders.length ? ` by ${study.coders.join(', ')}` : '')].join(', ');
     const verdict = diagnostics.length === 0 ? ctx.err.green('✓ no problems') : strict ? ctx.err.red(`✗ ${countLine(diagnostics, files)} (--strict)`) : ctx.err.yellow(`✓ no errors`);
     ctx.info(`${verdict}: ${study.config.title} (${what})`);
   } else if (diagnostics.length === 0) {

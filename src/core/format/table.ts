@@ -120,3 +120,40 @@ export function renderDelimited(table: Table, delimiter: ',' | '\t'): string {
   // csv-stringify quotes a cell only when it holds the delimiter, a quote or a line break.
   return stringify(records, { delimiter, record_delimiter: '\n' });
 }
+
+/** LaTeX special characters escaped for text mode. */
+export function escapeLatex(s: string): string {
+  return s.replace(/[\\&%$#_{}~^\n]/g, (ch) => LATEX[ch]!);
+}
+const LATEX: Record<string, string> = {
+  '\\': '\\textbackslash{}',
+  '&': '\\&',
+  '%': '\\%',
+  $: '\\$',
+  '#': '\\#',
+  _: '\\_',
+  '{': '\\{',
+  '}': '\\}',
+  '~': '\\textasciitilde{}',
+  '^': '\\textasciicircum{}',
+  '\n': ' ',
+};
+
+/**
+ * A booktabs table (\\toprule, \\midrule, \\bottomrule; needs \\usepackage{booktabs}). Columns
+ * listed in `wrap` become paragraph columns of that width (e.g. {4: '5cm'}) for long text.
+ */
+export function renderLatex(table: Table, opts: { wrap?: Record<number, string> } = {}): string {
+  const spec = table.columns.map((c, i) => (opts.wrap?.[i] ? `p{${opts.wrap[i]}}` : c.align === 'right' ? 'r' : c.align === 'center' ? 'c' : 'l')).join('');
+  const row = (cells: Cell[]): string => `${cells.map((c) => escapeLatex(cellText(c))).join(' & ')} \\\\`;
+  const out = ['\\begin{table}[ht]', '\\centering'];
+  if (table.title) out.push(`\\caption{${escapeLatex(table.title)}}`);
+  out.push(`\\begin{tabular}{${spec}}`, '\\toprule', row(table.columns.map((c) => c.header)), '\\midrule');
+  for (const r of table.rows) out.push(row(r));
+  if (table.footer && table.footer.length > 0) {
+    out.push('\\midrule');
+    for (const r of table.footer) out.push(row(r));
+  }
+  out.push('\\bottomrule', '\\end{tabular}', '\\end{table}');
+  return out.join('\n') + '\n';
+}

@@ -1,4 +1,5 @@
 import type { Codebook } from '../codebook/types.js';
+import type { Coding } from '../coding/types.js';
 import type { SegmentList } from '../transcript/segment-list.js';
 import type { Segment, TranscriptFormat } from '../transcript/types.js';
 
@@ -61,4 +62,8 @@ export interface Study {
   participants: Participant[];
   documents: Document[];
   codebook: Codebook;
+  /** Every coder's codings (codings/CODER.tsv), in file order per coder. */
+  codings: Coding[];
+  /** Coders with a codings file, sorted. */
+  coders: string[];
 }

@@ -1,0 +1,46 @@
+import { autocode } from '../../core/coding/autocode.js';
+import { withHashes } from '../../core/coding/edit.js';
+import { AUTO_CODER, CODER_NAME } from '../../core/coding/types.js';
+import { renderDelimited, renderMarkdown, renderTerminal, type Table } from '../../core/format/table.js';
+import { codingsFile, saveCodings } from '../../io/codings.js';
+import { loadStemmer, STEMMER_LANGUAGES } from '../../io/stemmer.js';
+import type { Context } from '../context.js';
+import { EXIT, UsageError } from '../errors.js';
+import { plural } from '../report.js';
+
+const FORMATS = ['table', 'md', 'csv', 'tsv', 'json'] as const;
+
+/**
+ * qualwave autocode: code every segment with the codebook's keywords and patterns, as the codings of
+ * a machine coder (default `auto`), which the agreement command can compare with the humans.
+ */
+export async function run(ctx: Context): Promise<number> {
+  const format = ctx.format(FORMATS, 'table');
+  const coder = String(ctx.opts['coder'] ?? AUTO_CODER);
+  if (!CODER_NAME.test(coder)) throw new UsageError(`--coder ${coder}: not a usable coder name`);
+  const study = await ctx.study();
+  const stem = await loadStemmer(study.config.language);
+  if (!stem) throw new UsageError(`no stemmer for the study language '${study.config.language}'`, `auto-coding supports: ${STEMMER_LANGUAGES.join(', ')} (set language: in qualwave.yaml)`);
+  const existing = study.codings.filter((c) => c.coder === coder).length;
+  const dryRun = ctx.opts['dryRun'] === true;
+  if (!dryRun && coder !== AUTO_CODER && existing > 0 && ctx.opts['force'] !== true) {
+    throw new UsageError(`${coder} already has ${plural(existing, 'coding')}, which auto-coding would replace`, `choose another --coder (default ${AUTO_CODER}), or add --force`);
+  }
+  const result = autocode(study, stem, coder);
+  const rows = study.codebook.codes.map((c) => [c.id, c.label, result.hits.get(c.id) ?? 0] as [string, string, number]);
+  if (format === 'json') {
+    ctx.emit(JSON.stringify({ coder, segments: result.segments, codings: result.codings.length, hits: Object.fromEntries(rows.map(([id, , n]) => [id, n])) }, null, 2));
+  } else {
+    const table: Table = { columns: [{ header: 'code' }, { header: 'label' }, { header: 'segments', align: 'right' }], rows };
+    ctx.emit(format === 'md' ? renderMarkdown(table) : format === 'csv' || format === 'tsv' ? renderDelimited(table, format === 'csv' ? ',' : '\t') : renderTerminal(table, { style: { bold: (x) => ctx.out.bold(x), dim: (x) => ctx.out.dim(x) } }));
+  }
+  const none = rows.filter(([, , n]) => n === 0).map(([id]) => id);
+  if (none.length > 0) ctx.info(ctx.err.yellow(`matched nothing: ${none.join(', ')} (add keywords or patterns to these codes)`));
+  if (dryRun) {
+    ctx.info(`dry run: would write ${plural(result.codings.length, 'coding')} on ${plural(result.segments, 'segment')} to ${codingsFile(coder)}`);
+  } else {
+    saveCodings(study, new Map([[coder, withHashes(study, result.codings)]]));
+    ctx.info(`wrote ${plural(result.codings.length, 'coding')} on ${plural(result.segments, 'segment')} to ${codingsFile(coder)}${existing ? ` (replacing ${existing})` : ''}`);
+  }
+  return EXIT.ok;
+}

@@ -1,0 +1,104 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { CODE_ID } from '../../core/codebook/parse.js';
+import { removeCodeFromText, renameCodeInText } from '../../core/codebook/edit.js';
+import type { Code } from '../../core/codebook/types.js';
+import { byCoder, renameInCodings, withHashes } from '../../core/coding/edit.js';
+import { renderDelimited, renderLatex, renderMarkdown, renderTerminal, type Table } from '../../core/format/table.js';
+import type { Study } from '../../core/study/types.js';
+import { didYouMeanSuffix } from '../../core/text/suggest.js';
+import { codingsFiles } from '../../io/codings.js';
+import { writeFilesTogether } from '../../io/write.js';
+import type { Context } from '../context.js';
+import { EXIT, UsageError } from '../errors.js';
+import { plural } from '../report.js';
+
+const FORMATS = ['table', 'md', 'latex', 'csv', 'tsv', 'json'] as const;
+
+/** qualwave codebook show: the codebook as a table (the appendix a manuscript needs). */
+export async function runShow(ctx: Context): Promise<number> {
+  const format = ctx.format(FORMATS, 'table');
+  const study = await ctx.study();
+  const codes = study.codebook.codes;
+  if (format === 'json') {
+    const strip = (c: Code): Record<string, unknown> => {
+      const { file: _f, line: _l, children, ...rest } = c;
+      return { ...rest, children: children.map(strip) };
+    };
+    ctx.emit(JSON.stringify({ files: study.codebook.files, themes: study.codebook.themes.map(strip) }, null, 2));
+    return EXIT.ok;
+  }
+  const indent = format === 'table' || format === 'md' ? '\u00a0\u00a0' : '';
+  const table: Table = {
+    title: study.codebook.files.map((f) => f.title).join('; '),
+    columns: ['code', 'label', 'definition', 'include', 'exclude', 'examples'].map((header) => ({ header })),
+    rows: codes.map((c) => [indent.repeat(c.depth) + c.id, c.label, c.definition ?? '', c.include ?? '', c.exclude ?? '', c.examples.map((e) => `"${e}"`).join(' ')]),
+  };
+  if (format === 'md') ctx.emit(renderMarkdown(table));
+  else if (format === 'latex') ctx.emit(renderLatex(table, { wrap: { 2: '4cm', 3: '3cm', 4: '3cm', 5: '4cm' } }));
+  else if (format === 'csv' || format === 'tsv') ctx.emit(renderDelimited(table, format === 'csv' ? ',' : '\t'));
+  else {
+    // In the terminal the long columns would not fit: show code, label and definition.
+    const narrow: Table = { ...table, columns: table.columns.slice(0, 3), rows: table.rows.map((r) => r.slice(0, 3)) };
+    const width = process.stdout.isTTY && !ctx.opts.output ? process.stdout.columns : undefined;
+    const style = { bold: (x: string) => ctx.out.bold(x), dim: (x: string) => ctx.out.dim(x) };
+    ctx.emit(renderTerminal(narrow, width ? { style, maxWidth: width } : { style }));
+  }
+  return EXIT.ok;
+}
+
+function requireCode(study: Study, id: string): Code {
+  const code = study.codebook.byId.get(id);
+  if (!code) throw new UsageError(`no code '${id}'${didYouMeanSuffix(id, study.codebook.byId.keys())}`, 'codes are listed by: qualwave codebook show');
+  return code;
+}
+
+/** qualwave codebook rename OLD NEW: in the codebook file and every coder's codings, together. */
+export async function runRename(ctx: Context, from: string, to: string): Promise<number> {
+  const study = await ctx.study();
+  const code = requireCode(study, from);
+  if (!CODE_ID.test(to)) throw new UsageError(`'${to}' is not a valid code id`, 'use letters, digits, "_", "-" and "." only, starting with a letter');
+  if (study.codebook.byId.has(to)) throw new UsageError(`code '${to}' already exists`, `to fold ${from} into it, use: qualwave codebook merge ${from} --into ${to}`);
+  const file = join(study.root, code.file);
+  const text = renameCodeInText(readFileSync(file, 'utf8'), from, to);
+  if (text === undefined) throw new UsageError(`cannot find the id of '${from}' in ${code.file}`);
+  return commit(ctx, study, [[file, text]], [from], to, `renamed ${from} to ${to}`);
+}
+
+/** qualwave codebook merge A [B...] --into C: codings of A, B become C; A and B leave the codebook. */
+export async function runMerge(ctx: Context, ids: string[]): Promise<number> {
+  const study = await ctx.study();
+  const into = String(ctx.opts['into']);
+  requireCode(study, into);
+  const merged = ids.filter((id) => id !== into);
+  if (merged.length === 0) throw new UsageError('nothing to merge', `e.g. qualwave codebook merge A B --into ${into}`);
+  const edits = new Map<string, string>();
+  for (const id of merged) {
+    const code = requireCode(study, id);
+    if (code.children.length > 0) throw new UsageError(`'${id}' has sub-codes (${code.children.map((c) => c.id).join(', ')})`, 'merge or rename its sub-codes first');
+    if (into.startsWith(`${id}.`) || study.codebook.byId.get(into)?.parent === id) throw new UsageError(`cannot merge '${id}' into its own sub-code`);
+    const file = join(study.root, code.file);
+    const text = removeCodeFromText(edits.get(file) ?? readFileSync(file, 'utf8'), id);
+    if (text === undefined) throw new UsageError(`cannot find '${id}' in ${code.file}`);
+    edits.set(file, text);
+  }
+  return commit(ctx, study, [...edits], merged, into, `merged ${merged.join(', ')} into ${into}`);
+}
+
+function commit(ctx: Context, study: Study, codebookFiles: Array<[string, string]>, from: string[], to: string, what: string): number {
+  const groups = byCoder(study);
+  const changedCoders = new Map<string, ReturnType<typeof withHashes>>();
+  let changed = 0;
+  let folded = 0;
+  for (const [coder, list] of groups) {
+    const r = renameInCodings(list, from, to);
+    if (r.changed === 0) continue;
+    changed += r.changed;
+    folded += r.merged;
+    changedCoders.set(coder, withHashes(study, r.codings));
+  }
+  if (ctx.opts['dryRun'] !== true) writeFilesTogether([...codebookFiles, ...codingsFiles(study, changedCoders)]);
+  const coders = [...changedCoders.keys()];
+  ctx.info(`${ctx.opts['dryRun'] ? 'would have ' : ''}${what}: ${plural(changed, 'coding')} changed${coders.length ? ` (${coders.join(', ')})` : ''}${folded ? `, ${folded} duplicate${folded === 1 ? '' : 's'} folded` : ''}`);
+  return EXIT.ok;
+}

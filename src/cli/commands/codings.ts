@@ -1,0 +1,132 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { addCodings, byCoder, withHashes } from '../../core/coding/edit.js';
+import { readInterchangeCsv, writeInterchangeCsv } from '../../core/coding/interchange.js';
+import { retrieve, type RetrieveFilters, type Retrieved } from '../../core/coding/retrieve.js';
+import { renderDelimited, renderMarkdown, renderTerminal, type Table } from '../../core/format/table.js';
+import type { Study } from '../../core/study/types.js';
+import { decodeText } from '../../core/text/decode.js';
+import { didYouMeanSuffix } from '../../core/text/suggest.js';
+import { saveCodings } from '../../io/codings.js';
+import type { Context } from '../context.js';
+import { EXIT, UsageError } from '../errors.js';
+import { parseWheres } from '../options.js';
+import { formatDiagnostics, plural } from '../report.js';
+
+const LIST_FORMATS = ['table', 'md', 'csv', 'tsv', 'json'] as const;
+
+/** qualwave codings [filters]: coded passages with their text, attribution and file:line. */
+export async function run(ctx: Context): Promise<number> {
+  const format = ctx.format(LIST_FORMATS, 'table');
+  const study = await ctx.study();
+  const filters = checkFilters(study, {
+    codes: ctx.opts['code'] as string[] | undefined,
+    waves: ctx.opts['wave'] as string[] | undefined,
+    participants: ctx.opts['participant'] as string[] | undefined,
+    coders: ctx.opts['coder'] as string[] | undefined,
+    where: parseWheres(ctx.opts['where'] as string[] | undefined),
+    speaker: ctx.opts['speaker'] as RetrieveFilters['speaker'],
+  });
+  const rows = retrieve(study, filters);
+  if (format === 'json') {
+    ctx.emit(JSON.stringify(rows, null, 2));
+  } else if (format === 'csv' || format === 'tsv') {
+    ctx.emit(renderDelimited(retrievedTable(rows, false), format === 'csv' ? ',' : '\t'));
+  } else if (format === 'md') {
+    ctx.emit(renderMarkdown(retrievedTable(rows, true)));
+  } else {
+    const width = process.stdout.isTTY && !ctx.opts.output ? process.stdout.columns : undefined;
+    const style = { bold: (x: string) => ctx.out.bold(x), dim: (x: string) => ctx.out.dim(x) };
+    ctx.emit(renderTerminal(retrievedTable(rows, true), width ? { style, maxWidth: width } : { style }));
+  }
+  ctx.info(`${plural(rows.length, 'coded passage')}`);
+  return EXIT.ok;
+}
+
+function retrievedTable(rows: readonly Retrieved[], compact: boolean): Table {
+  if (compact) {
+    return {
+      columns: [{ header: 'where' }, { header: 'attribution' }, { header: 'coder' }, { header: 'code' }, { header: 'text' }],
+      rows: rows.map((r) => [`${r.file}:${lineRange(r)}`, r.attribution, r.coder, r.exemplar ? `${r.code} *` : r.code, r.text.replace(/\s+/g, ' ')]),
+    };
+  }
+  return {
+    columns: ['coder', 'participant', 'wave', 'start_line', 'end_line', 'code', 'theme', 'speaker', 'text', 'attribution', 'file', 'exemplar', 'memo'].map((header) => ({ header })),
+    rows: rows.map((r) => [r.coder, r.participant, r.wave, r.startLine, r.endLine, r.code, r.theme, r.speaker ?? '', r.text, r.attribution, r.file, r.exemplar ? 'yes' : '', r.memo ?? '']),
+  };
+}
+
+function lineRange(r: { startLine: number; endLine: number }): string {
+  return r.startLine === r.endLine ? String(r.startLine) : `${r.startLine}-${r.endLine}`;
+}
+
+/** Unknown codes, waves, participants or coders in filters are usage errors with a suggestion. */
+export function checkFilters(study: Study, f: RetrieveFilters): RetrieveFilters {
+  const check = (values: string[] | undefined, known: Iterable<string>, what: string, flag: string): void => {
+    const set = new Set(known);
+    for (const v of values ?? []) {
+      if (!set.has(v)) throw new UsageError(`${flag} ${v}: no such ${what}${didYouMeanSuffix(v, set)}`, `${what}s: ${[...set].slice(0, 12).join(', ')}${set.size > 12 ? ', …' : ''}`);
+    }
+  };
+  check(f.codes, study.codebook.byId.keys(), 'code', '--code');
+  check(f.waves, study.config.waves.map((w) => w.id), 'wave', '--wave');
+  check(f.participants, study.participants.map((p) => p.id), 'participant', '--participant');
+  check(f.coders, study.coders, 'coder', '--coder');
+  const attributes = new Set(study.participants.flatMap((p) => Object.keys(p.attributes)));
+  for (const w of f.where ?? []) {
+    if (!attributes.has(w.attribute)) throw new UsageError(`--where ${w.attribute}=…: no participant attribute '${w.attribute}'${didYouMeanSuffix(w.attribute, attributes)}`, `attributes: ${[...attributes].join(', ')}`);
+  }
+  return f;
+}
+
+/** qualwave codings import FILE.csv [--skip-bad] */
+export async function runImport(ctx: Context, file: string): Promise<number> {
+  const study = await ctx.study();
+  let text: string;
+  const path = resolve(ctx.cwd, file);
+  try {
+    const decoded = decodeText(readFileSync(path), file);
+    if (!decoded.ok) {
+      process.stderr.write(formatDiagnostics([decoded.diagnostic], { color: ctx.err }));
+      return EXIT.badInput;
+    }
+    text = decoded.text;
+  } catch (e) {
+    throw new UsageError(`cannot read ${file}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
+  }
+  const result = readInterchangeCsv(file, text, study);
+  const skipBad = ctx.opts['skipBad'] === true;
+  if (result.diagnostics.length > 0) {
+    process.stderr.write(formatDiagnostics(result.diagnostics, { color: ctx.err, path: (f) => f }));
+    if (!skipBad) {
+      process.stderr.write(ctx.err.red(`nothing imported: fix the rows above, or import the good rows with --skip-bad\n`));
+      return EXIT.badInput;
+    }
+  }
+  const groups = byCoder(study);
+  const perCoder = new Map<string, number>();
+  for (const c of result.codings) {
+    let list = groups.get(c.coder);
+    if (!list) groups.set(c.coder, (list = []));
+    perCoder.set(c.coder, (perCoder.get(c.coder) ?? 0) + addCodings(list, [c]));
+  }
+  const changed = new Map([...groups].filter(([coder]) => perCoder.has(coder)).map(([coder, list]) => [coder, withHashes(study, list)]));
+  if (ctx.opts['dryRun'] !== true) saveCodings(study, changed);
+  const added = [...perCoder.values()].reduce((a, b) => a + b, 0);
+  const summary = [...perCoder].map(([coder, n]) => `${coder} +${n}`).join(', ');
+  ctx.info(`${ctx.opts['dryRun'] ? 'would import' : 'imported'} ${plural(added, 'coding')} from ${plural(result.rows, 'row')}${summary ? ` (${summary})` : ''}; ${result.codings.length - added} already present; ${plural(result.rows - result.codings.length, 'bad row')} skipped`);
+  return result.diagnostics.length > 0 ? EXIT.checkFailed : EXIT.ok;
+}
+
+/** qualwave codings export [--coder ...] (interchange CSV on stdout). */
+export async function runExport(ctx: Context): Promise<number> {
+  ctx.format(['csv'] as const, 'csv');
+  const study = await ctx.study();
+  const coders = ctx.opts['coder'] as string[] | undefined;
+  checkFilters(study, coders ? { coders } : {});
+  const codings = coders ? study.codings.filter((c) => coders.includes(c.coder)) : study.codings;
+  ctx.emit(writeInterchangeCsv(codings, study));
+  ctx.info(`${plural(codings.length, 'coding')} exported`);
+  return EXIT.ok;
+}
+

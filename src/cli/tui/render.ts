@@ -1,0 +1,75 @@
+import type { ChalkInstance } from 'chalk';
+import { appliedHere, currentSegment, searchCodes, type SessionState } from '../../core/coding/session.js';
+import type { Wave } from '../../core/study/types.js';
+
+/** Wrap text to `width` columns (words longer than a line are cut). */
+export function wrap(text: string, width: number): string[] {
+  const out: string[] = [];
+  for (const para of text.split('\n')) {
+    let line = '';
+    for (const word of para.split(/\s+/).filter(Boolean)) {
+      if (line && line.length + 1 + word.length > width) {
+        out.push(line);
+        line = '';
+      }
+      line = line ? `${line} ${word}` : word.length > width ? word.slice(0, width) : word;
+    }
+    out.push(line);
+  }
+  return out;
+}
+
+/** The whole screen for one state of a coding session. */
+export function renderSession(s: SessionState, wave: Wave | undefined, size: { columns: number; rows: number }, c: ChalkInstance): string {
+  const width = Math.max(40, size.columns);
+  const text = width - 4;
+  const out: string[] = [];
+  const seg = currentSegment(s);
+  const lines = (a: number, b: number) => (a === b ? `${a}` : `${a}-${b}`);
+  const header = ` qualwave code · ${s.doc.participant} · ${wave?.label ?? s.doc.wave} · coder ${s.coder} · segment ${s.stops.length ? s.pos + 1 : 0}/${s.stops.length}${seg ? ` · ${s.doc.file}:${lines(seg.startLine, seg.endLine)}` : ''}`;
+  out.push(c.inverse(header.padEnd(width).slice(0, width)), '');
+  if (s.panel) {
+    out.push(c.bold(` ${s.panel.title}`), '');
+    for (const l of s.panel.lines) out.push(...wrap(l, text).map((w) => `  ${w}`));
+    out.push('', c.dim(' press any key'));
+    return out.join('\n');
+  }
+  if (seg) {
+    const segments = s.doc.segments;
+    const index = s.stops[s.pos]!;
+    const context = (i: number): string[] => {
+      const x = segments[i];
+      if (!x) return [];
+      return wrap(`${x.speaker ?? '?'} (${lines(x.startLine, x.endLine)}): ${x.text}`, text)
+        .slice(0, 3)
+        .map((l) => c.dim(`  ${l}`));
+    };
+    out.push(...context(index - 1));
+    out.push(...wrap(`${seg.speaker ?? '?'} (${lines(seg.startLine, seg.endLine)}): ${seg.text}`, text).map((l, k) => c.bold(`${k === 0 ? '▶ ' : '  '}${l}`)));
+    out.push(...context(index + 1), '');
+    const here = appliedHere(s);
+    const applied = here.length === 0 ? c.dim('none') : here.map((x, k) => `${k + 1} ${c.green(x.code)}${x.exemplar ? c.yellow(' ★') : ''}${x.memo ? c.dim(` (${x.memo})`) : ''}`).join('   ');
+    out.push(` applied: ${applied}`, '');
+  }
+  const numbered = s.codes.map((x, k) => `${String(k + 1).padStart(2)} ${'  '.repeat(x.depth)}${x.id}`);
+  const colWidth = Math.max(...numbered.map((n) => n.length)) + 2;
+  const perRow = Math.max(1, Math.floor((width - 1) / colWidth));
+  const room = Math.max(3, size.rows - out.length - 6);
+  const rows: string[] = [];
+  for (let k = 0; k < numbered.length; k += perRow) rows.push(' ' + numbered.slice(k, k + perRow).map((n) => n.padEnd(colWidth)).join('').trimEnd());
+  out.push(...rows.slice(0, room));
+  if (rows.length > room) out.push(c.dim(`  … ${s.codes.length} codes: / to search`));
+  out.push('');
+  if (s.prompt) {
+    const label = { number: 'code number', search: 'find code', memo: 'memo (N text)', jump: 'go to line', define: 'show code (number or text)', exemplar: 'exemplar: which applied code (N)' }[s.prompt.kind];
+    out.push(` ${label}: ${s.prompt.input}█`);
+    if (s.prompt.kind === 'search' && s.prompt.input) {
+      const found = searchCodes(s.codes, s.prompt.input).slice(0, 5);
+      out.push(c.dim(`   ${found.length ? found.map((x) => `${x.id} (${x.label})`).join(' · ') : 'no match'}`));
+    }
+  } else {
+    out.push(` ${s.message ?? ''}`);
+  }
+  out.push(c.dim(' j/k move · N⏎ add/remove code · / find · e exemplar · m memo · d define · g line · u undo · ? help · q quit'));
+  return out.join('\n');
+}

@@ -1,0 +1,64 @@
+import type { Study } from '../study/types.js';
+import { hashLines, sourceLines } from './text.js';
+import { codingKey, type Coding } from './types.js';
+
+/** The codings grouped by coder (every coder of the study present, possibly with none). */
+export function byCoder(study: Pick<Study, 'codings' | 'coders'>): Map<string, Coding[]> {
+  const out = new Map<string, Coding[]>(study.coders.map((c) => [c, []]));
+  for (const c of study.codings) {
+    let list = out.get(c.coder);
+    if (!list) out.set(c.coder, (list = []));
+    list.push(c);
+  }
+  return out;
+}
+
+/** Fresh text hashes for codings whose document exists (what is saved with each coding). */
+export function withHashes(study: Pick<Study, 'documents'>, codings: readonly Coding[]): Coding[] {
+  const docs = new Map(study.documents.map((d) => [d.id, d]));
+  const lines = new Map<string, string[]>();
+  return codings.map((c) => {
+    const doc = docs.get(`${c.participant}/${c.wave}`);
+    if (!doc) return c;
+    let l = lines.get(doc.id);
+    if (!l) lines.set(doc.id, (l = sourceLines(doc)));
+    const { source: _source, ...rest } = c;
+    return { ...rest, hash: hashLines(l, c.startLine, c.endLine) };
+  });
+}
+
+/** Add codings that are not there yet (same coder, document, lines and code); returns how many were new. */
+export function addCodings(list: Coding[], add: readonly Coding[]): number {
+  const keys = new Set(list.map(codingKey));
+  let added = 0;
+  for (const c of add) {
+    const k = codingKey(c);
+    if (keys.has(k)) continue;
+    keys.add(k);
+    list.push(c);
+    added++;
+  }
+  return added;
+}
+
+/** Codings with code `from` now coded `to`; returns the new list and how many changed. */
+export function renameInCodings(codings: readonly Coding[], from: readonly string[], to: string): { codings: Coding[]; changed: number; merged: number } {
+  const out: Coding[] = [];
+  const keys = new Set<string>();
+  let changed = 0;
+  let merged = 0;
+  // Keep codings already coded `to` first, so a merge folds the others into them.
+  const sorted = [...codings.filter((c) => c.code === to), ...codings.filter((c) => c.code !== to)];
+  for (const c of sorted) {
+    const next = from.includes(c.code) ? { ...c, code: to } : c;
+    if (next !== c) changed++;
+    const k = codingKey(next);
+    if (keys.has(k)) {
+      merged++;
+      continue;
+    }
+    keys.add(k);
+    out.push(next);
+  }
+  return { codings: out, changed, merged };
+}

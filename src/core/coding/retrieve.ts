@@ -1,0 +1,102 @@
+import type { Codebook } from '../codebook/types.js';
+import { attribution } from '../study/attribution.js';
+import { matchesWhere, type Where } from '../study/filters.js';
+import type { Study } from '../study/types.js';
+import type { SpeakerRole } from '../transcript/types.js';
+import { sortCodings } from './store.js';
+
+export interface RetrieveFilters {
+  /** Codes or themes; a theme (or any parent code) includes its sub-codes. */
+  codes?: string[];
+  waves?: string[];
+  participants?: string[];
+  coders?: string[];
+  where?: Where[];
+  speaker?: Exclude<SpeakerRole, 'other'>;
+}
+
+/** A coded passage with its text and where it comes from: what "code retrieval" lists. */
+export interface Retrieved {
+  coder: string;
+  participant: string;
+  wave: string;
+  code: string;
+  theme: string;
+  startLine: number;
+  endLine: number;
+  file: string;
+  speaker: string | null;
+  role: SpeakerRole;
+  text: string;
+  attribution: string;
+  exemplar: boolean;
+  memo?: string;
+  /** Ids of the segments the coded lines touch. */
+  segments: string[];
+}
+
+/** Every code id under `id` (itself included), for "a theme includes its sub-codes". */
+export function codeFamily(codebook: Codebook, id: string): Set<string> {
+  const out = new Set<string>();
+  const walk = (cid: string): void => {
+    const c = codebook.byId.get(cid);
+    if (!c) return;
+    out.add(c.id);
+    c.children.forEach((ch) => walk(ch.id));
+  };
+  walk(id);
+  return out;
+}
+
+export function retrieve(study: Study, filters: RetrieveFilters = {}): Retrieved[] {
+  const docs = new Map(study.documents.map((d) => [d.id, d]));
+  const people = new Map(study.participants.map((p) => [p.id, p]));
+  let codes: Set<string> | undefined;
+  if (filters.codes && filters.codes.length > 0) {
+    codes = new Set();
+    for (const id of filters.codes) for (const c of codeFamily(study.codebook, id)) codes.add(c);
+  }
+  const out: Retrieved[] = [];
+  const order = study.config.waves.map((w) => w.id);
+  for (const c of sortCodings(study.codings, order)) {
+    if (codes && !codes.has(c.code)) continue;
+    if (filters.waves?.length && !filters.waves.includes(c.wave)) continue;
+    if (filters.participants?.length && !filters.participants.includes(c.participant)) continue;
+    if (filters.coders?.length && !filters.coders.includes(c.coder)) continue;
+    if (filters.where?.length && !matchesWhere(people.get(c.participant), filters.where)) continue;
+    const doc = docs.get(`${c.participant}/${c.wave}`);
+    if (!doc) continue;
+    const touched = doc.segments.filter((s) => s.startLine <= c.endLine && s.endLine >= c.startLine);
+    const first = touched[0];
+    const role: SpeakerRole = first?.role ?? 'other';
+    if (filters.speaker && role !== filters.speaker) continue;
+    const text = touched
+      .map((s) => {
+        if (s.startLine >= c.startLine && s.endLine <= c.endLine) return s.text;
+        // Part of a multi-line paragraph: its lines within the coded range.
+        const lines = s.text.split('\n');
+        return lines.slice(Math.max(0, c.startLine - s.startLine), c.endLine - s.startLine + 1).join('\n');
+      })
+      .join('\n\n');
+    const r: Retrieved = {
+      coder: c.coder,
+      participant: c.participant,
+      wave: c.wave,
+      code: c.code,
+      theme: study.codebook.byId.get(c.code)?.theme ?? c.code,
+      startLine: c.startLine,
+      endLine: c.endLine,
+      file: doc.file,
+      speaker: first?.speaker ?? null,
+      role,
+      text,
+      attribution: attribution(study.config.attribution, study, doc, people.get(c.participant)),
+      exemplar: c.exemplar,
+      segments: touched.map((s) => s.id),
+    };
+    if (c.memo !== undefined) r.memo = c.memo;
+    out.push(r);
+  }
+  return out;
+}
+

@@ -1,0 +1,110 @@
+import { parse } from 'csv-parse/sync';
+import { stringify } from 'csv-stringify/sync';
+import { error, type Diagnostic } from '../diagnostics/diagnostic.js';
+import { naturalCompare } from '../text/sort.js';
+import { didYouMeanSuffix } from '../text/suggest.js';
+import type { Coding } from './types.js';
+
+/**
+ * A coder's codings file, `codings/CODER.tsv`: tab-separated, one coding per line, sorted by wave,
+ * participant, lines and code, so that a coder's changes diff line by line and two coders (each in
+ * their own file) never conflict when they push.
+ *
+ *     participant	wave	lines	code	exemplar	memo	hash
+ *     MS02	4-month	10-11	support.respite	yes	Parents use visits as time off	5d41402a
+ */
+export const CODINGS_COLUMNS = ['participant', 'wave', 'lines', 'code', 'exemplar', 'memo', 'hash'] as const;
+const REQUIRED = ['participant', 'wave', 'lines', 'code'] as const;
+const LINES = /^(\d+)(?:\s*-\s*(\d+))?$/;
+
+export function parseCodingsFile(file: string, text: string, coder: string): { codings: Coding[]; diagnostics: Diagnostic[] } {
+  const diagnostics: Diagnostic[] = [];
+  const codings: Coding[] = [];
+  let records: Array<{ record: string[]; info: { lines: number } }>;
+  try {
+    records = parse(text, { delimiter: '\t', info: true, bom: true, relax_column_count: true, skip_empty_lines: true, relax_quotes: true }) as unknown as Array<{ record: string[]; info: { lines: number } }>;
+  } catch (e) {
+    const err = e as Error & { lines?: number };
+    diagnostics.push(error(file, err.lines, `cannot read codings: ${err.message.replace(/ at line \d+$/, '')}`, 'each line is tab-separated: participant, wave, lines, code, exemplar, memo, hash'));
+    return { codings, diagnostics };
+  }
+  const header = records[0]?.record.map((h) => h.trim());
+  if (!header) return { codings, diagnostics };
+  const missing = REQUIRED.filter((c) => !header.includes(c));
+  if (missing.length > 0) {
+    diagnostics.push(error(file, 1, `the header lacks ${missing.map((m) => `'${m}'`).join(', ')}`, `the first line must be: ${CODINGS_COLUMNS.join(' <tab> ')}`));
+    return { codings, diagnostics };
+  }
+  for (const h of header) {
+    if (!(CODINGS_COLUMNS as readonly string[]).includes(h)) diagnostics.push(error(file, 1, `unknown column '${h}'${didYouMeanSuffix(h, CODINGS_COLUMNS)}`, `columns: ${CODINGS_COLUMNS.join(', ')}`));
+  }
+  const col = (name: string): number => header.indexOf(name);
+  for (const { record, info } of records.slice(1)) {
+    const line = info.lines;
+    const get = (name: string): string => (col(name) >= 0 ? (record[col(name)] ?? '').trim() : '');
+    const parsed = parseCodingRow({ participant: get('participant'), wave: get('wave'), lines: get('lines'), code: get('code'), exemplar: get('exemplar'), memo: get('memo'), hash: get('hash') }, coder, { file, line });
+    if ('diagnostic' in parsed) diagnostics.push(parsed.diagnostic);
+    else codings.push(parsed.coding);
+  }
+  return { codings, diagnostics };
+}
+
+/** One row's fields into a Coding, or the first problem with it. */
+export function parseCodingRow(
+  f: { participant: string; wave: string; lines?: string; startLine?: string; endLine?: string; code: string; exemplar?: string; memo?: string; hash?: string },
+  coder: string,
+  at: { file: string; line: number },
+): { coding: Coding } | { diagnostic: Diagnostic } {
+  const bad = (message: string, hint?: string) => ({ diagnostic: error(at.file, at.line, message, hint) });
+  if (!f.participant) return bad('no participant', 'every coding names its participant, wave, lines and code');
+  if (!f.wave) return bad('no wave', 'every coding names its participant, wave, lines and code');
+  if (!f.code) return bad('no code', 'every coding names its participant, wave, lines and code');
+  let start: number;
+  let end: number;
+  if (f.lines !== undefined) {
+    const m = LINES.exec(f.lines);
+    if (!m) return bad(`lines '${f.lines}' is not a line or a range`, "write it as 12 or 12-14 (lines as your editor numbers them)");
+    start = Number(m[1]);
+    end = m[2] === undefined ? start : Number(m[2]);
+  } else {
+    start = Number(f.startLine);
+    end = f.endLine === undefined || f.endLine === '' ? start : Number(f.endLine);
+    if (!Number.isInteger(start) || !Number.isInteger(end) || f.startLine === '') return bad(`start_line '${f.startLine ?? ''}' and end_line '${f.endLine ?? ''}' must be line numbers`);
+  }
+  if (start < 1 || end < start) return bad(`line range ${start}-${end} is empty or starts before line 1`, 'the first line is 1 and the range must not run backwards');
+  const exemplar = (f.exemplar ?? '').toLowerCase();
+  if (!['', 'yes', 'no', 'true', 'false', '1', '0', 'y', 'n', 'x', '*'].includes(exemplar)) return bad(`exemplar '${f.exemplar}' must be yes or empty`);
+  const coding: Coding = {
+    coder,
+    participant: f.participant,
+    wave: f.wave,
+    startLine: start,
+    endLine: end,
+    code: f.code,
+    exemplar: ['yes', 'true', '1', 'y', 'x', '*'].includes(exemplar),
+    source: at,
+  };
+  if (f.memo) coding.memo = f.memo;
+  if (f.hash) coding.hash = f.hash;
+  return { coding };
+}
+
+/** Deterministic order: wave (study order), participant (natural), lines, code. */
+export function sortCodings(codings: readonly Coding[], waveOrder: readonly string[]): Coding[] {
+  const w = new Map(waveOrder.map((id, i) => [id, i]));
+  return [...codings].sort(
+    (a, b) =>
+      (w.get(a.wave) ?? 1e9) - (w.get(b.wave) ?? 1e9) ||
+      naturalCompare(a.participant, b.participant) ||
+      a.startLine - b.startLine ||
+      a.endLine - b.endLine ||
+      (a.code < b.code ? -1 : a.code > b.code ? 1 : 0) ||
+      (a.coder < b.coder ? -1 : a.coder > b.coder ? 1 : 0),
+  );
+}
+
+/** The text of a coder's codings file. */
+export function formatCodingsFile(codings: readonly Coding[], waveOrder: readonly string[]): string {
+  const rows = sortCodings(codings, waveOrder).map((c) => [c.participant, c.wave, c.startLine === c.endLine ? String(c.startLine) : `${c.startLine}-${c.endLine}`, c.code, c.exemplar ? 'yes' : '', c.memo ?? '', c.hash ?? '']);
+  return stringify([[...CODINGS_COLUMNS], ...rows], { delimiter: '\t', record_delimiter: '\n' });
+}

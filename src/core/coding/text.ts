@@ -1,0 +1,29 @@
+import type { Document } from '../study/types.js';
+
+/** FNV-1a, 32 bits, as 8 hex digits: a short fingerprint of coded text (not security). */
+export function textHash(text: string): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return (h >>> 0).toString(16).padStart(8, '0');
+}
+
+/** The document's source lines (1-based: `lines[0]` is line 1), without line endings. */
+export function sourceLines(doc: Document): string[] {
+  return doc.segmentList.sourceTextValue.split('\n').map((l) => (l.endsWith('\r') ? l.slice(0, -1) : l));
+}
+
+/** What a coding of lines start..end fingerprints: those lines, trimmed, joined with "\n". */
+export function linesText(lines: readonly string[], start: number, end: number): string {
+  return lines
+    .slice(start - 1, end)
+    .map((l) => l.trim())
+    .join('\n');
+}
+
+/** The coding's hash for the document's current text. */
+export function hashLines(lines: readonly string[], start: number, end: number): string {
+  return textHash(linesText(lines, start, end));
+}

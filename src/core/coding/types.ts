@@ -1,0 +1,29 @@
+/**
+ * One application of one code to a line range of one document by one coder. Lines are 1-based as
+ * an editor shows them in the transcript file (front matter included).
+ */
+export interface Coding {
+  coder: string;
+  participant: string;
+  wave: string;
+  startLine: number;
+  endLine: number;
+  code: string;
+  exemplar: boolean;
+  memo?: string;
+  /** Hash of the coded lines' text when the coding was saved: detects transcripts edited since. */
+  hash?: string;
+  /** Where the coding was read from, for diagnostics. */
+  source?: { file: string; line: number };
+}
+
+/** Coder names are file names (`codings/NAME.tsv`) and flag values. */
+export const CODER_NAME = /^[\p{L}\p{N}][\p{L}\p{N}_.-]*$/u;
+
+/** The machine coder written by `qualwave autocode`, and the coder reconciliation produces. */
+export const AUTO_CODER = 'auto';
+export const CONSENSUS_CODER = 'consensus';
+
+export function codingKey(c: Pick<Coding, 'coder' | 'participant' | 'wave' | 'startLine' | 'endLine' | 'code'>): string {
+  return `${c.coder}\u0000${c.participant}\u0000${c.wave}\u0000${c.startLine}\u0000${c.endLine}\u0000${c.code}`;
+}

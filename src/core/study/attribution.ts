@@ -1,0 +1,28 @@
+import type { Document, Participant, Study } from './types.js';
+
+/**
+ * A quote's attribution from the study's template: `({participant}, {wave.label})` gives
+ * "(MS07, post interview)". Fields: participant, wave (id), wave.label, date, interviewer, any
+ * participant attribute (`{facility}`) and any front-matter key of the document.
+ */
+export function attribution(template: string, study: Pick<Study, 'config'>, doc: Pick<Document, 'participant' | 'wave' | 'date' | 'interviewer' | 'attributes'>, participant?: Participant): string {
+  const wave = study.config.waves.find((w) => w.id === doc.wave);
+  return template.replace(/\{([^{}]+)\}/g, (whole, field: string) => {
+    switch (field) {
+      case 'participant':
+        return doc.participant;
+      case 'wave':
+        return doc.wave;
+      case 'wave.label':
+        return wave?.label ?? doc.wave;
+      case 'date':
+        return doc.date ?? '';
+      case 'interviewer':
+        return doc.interviewer ?? '';
+    }
+    const a = participant?.attributes[field];
+    if (a !== undefined) return a;
+    const d = doc.attributes[field];
+    return d === undefined || d === null ? whole : String(d);
+  });
+}

@@ -1,0 +1,29 @@
+import type { Stem } from '../core/coding/autocode.js';
+
+/** Porter stemmers shipped by natural, by study language; loaded only when auto-coding runs. */
+const STEMMERS: Record<string, string> = {
+  en: 'porter_stemmer.js',
+  fr: 'porter_stemmer_fr.js',
+  de: 'porter_stemmer_de.js',
+  es: 'porter_stemmer_es.js',
+  it: 'porter_stemmer_it.js',
+  nl: 'porter_stemmer_nl.js',
+  no: 'porter_stemmer_no.js',
+  pt: 'porter_stemmer_pt.js',
+  ru: 'porter_stemmer_ru.js',
+  sv: 'porter_stemmer_sv.js',
+};
+
+export const STEMMER_LANGUAGES = Object.keys(STEMMERS);
+
+/**
+ * The stemmer for a language code (`en`, `fr`, `fr-CA`, ...). natural's top-level import costs
+ * about a second and prints through dotenv; only the one stemmer module is imported here.
+ */
+export async function loadStemmer(language: string): Promise<Stem | undefined> {
+  const file = STEMMERS[language.split('-')[0]!.toLowerCase()];
+  if (!file) return undefined;
+  const mod = (await import(`natural/lib/natural/stemmers/${file}`)) as { default: { stem(word: string): string } };
+  const stemmer = mod.default;
+  return (word) => stemmer.stem(word);
+}
