@@ -62,7 +62,9 @@ export async function runRename(ctx: Context, from: string, to: string): Promise
   const file = join(study.root, code.file);
   const text = renameCodeInText(readFileSync(file, 'utf8'), from, to);
   if (text === undefined) throw new UsageError(`cannot find the id of '${from}' in ${code.file}`);
-  return commit(ctx, study, [[file, text]], [from], to, `renamed ${from} to ${to}`);
+  const exit = commit(ctx, study, [[file, text]], [from], to, `renamed ${from} to ${to}`);
+  mentions(ctx, study, [from]);
+  return exit;
 }
 
 /** qualwave codebook merge A [B...] --into C: codings of A, B become C; A and B leave the codebook. */
@@ -82,7 +84,17 @@ export async function runMerge(ctx: Context, ids: string[]): Promise<number> {
     if (text === undefined) throw new UsageError(`cannot find '${id}' in ${code.file}`);
     edits.set(file, text);
   }
-  return commit(ctx, study, [...edits], merged, into, `merged ${merged.join(', ')} into ${into}`);
+  const exit = commit(ctx, study, [...edits], merged, into, `merged ${merged.join(', ')} into ${into}`);
+  mentions(ctx, study, merged);
+  return exit;
+}
+
+/** Codes' texts (definition, include, exclude) that still name a code that no longer exists. */
+function mentions(ctx: Context, study: Study, gone: readonly string[]): void {
+  for (const id of gone) {
+    const where = study.codebook.codes.filter((c) => !gone.includes(c.id) && [c.definition, c.include, c.exclude].some((t) => t !== undefined && new RegExp(`(^|[^\\w.-])${id.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}($|[^\\w-])`).test(t)));
+    if (where.length > 0) ctx.info(ctx.err.yellow(`note: ${where.map((c) => c.id).join(', ')} still mention${where.length === 1 ? 's' : ''} '${id}' in definition, include or exclude: update the text by hand`));
+  }
 }
 
 function commit(ctx: Context, study: Study, codebookFiles: Array<[string, string]>, from: string[], to: string, what: string): number {

@@ -113,7 +113,7 @@ export async function runImport(ctx: Context, file: string): Promise<number> {
   const changed = new Map([...groups].filter(([coder]) => perCoder.has(coder)).map(([coder, list]) => [coder, withHashes(study, list)]));
   if (ctx.opts['dryRun'] !== true) saveCodings(study, changed);
   const added = [...perCoder.values()].reduce((a, b) => a + b, 0);
-  const summary = [...perCoder].map(([coder, n]) => `${coder} +${n}`).join(', ');
+  const summary = [...perCoder].filter(([, n]) => n > 0).map(([coder, n]) => `${coder} +${n}`).join(', ');
   ctx.info(`${ctx.opts['dryRun'] ? 'would import' : 'imported'} ${plural(added, 'coding')} from ${plural(result.rows, 'row')}${summary ? ` (${summary})` : ''}; ${result.codings.length - added} already present; ${plural(result.rows - result.codings.length, 'bad row')} skipped`);
   return result.diagnostics.length > 0 ? EXIT.checkFailed : EXIT.ok;
 }

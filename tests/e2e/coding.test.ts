@@ -1,0 +1,195 @@
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parseCodingsFile } from '../../src/core/coding/store.js';
+import { qualwave, repo } from '../helpers/cli.js';
+import { Terminal } from '../helpers/terminal.js';
+
+/** A fresh copy of the buddy study without codings, to write into. */
+function studyCopy(): string {
+  const dir = join(mkdtempSync(join(tmpdir(), 'qualwave-coding-')), 'buddy');
+  cpSync(join(repo, 'fixtures/buddy-study'), dir, { recursive: true });
+  rmSync(join(dir, 'codings'), { recursive: true, force: true });
+  return dir;
+}
+
+const rows = (dir: string, coder: string) => {
+  const file = join(dir, 'codings', `${coder}.tsv`);
+  const parsed = parseCodingsFile(file, readFileSync(file, 'utf8'), coder);
+  expect(parsed.diagnostics).toEqual([]);
+  return parsed.codings.map((c) => `${c.participant} ${c.wave} ${c.startLine}-${c.endLine} ${c.code}${c.exemplar ? ' *' : ''}${c.memo ? ` (${c.memo})` : ''}`);
+};
+
+describe('qualwave code (interactive, in a terminal)', () => {
+  it('codes, marks, undoes and quits; every change is on disk before the screen moves', async () => {
+    const dir = studyCopy();
+    const t = new Terminal(['code', 'MS02', '4-month', '--coder', 'tester'], dir);
+    await t.waitFor('segment 1/7');
+    t.type('3\r');
+    await t.waitFor('added support.respite');
+    expect(rows(dir, 'tester')).toEqual(['MS02 4-month 10-10 support.respite']);
+    t.type('/trust\r');
+    await t.waitFor('added relationship.trust');
+    t.type('e1\r');
+    await t.waitFor('support.respite marked as exemplar');
+    t.type('m2 parents trust her\r');
+    await t.waitFor('memo saved');
+    expect(rows(dir, 'tester')).toEqual(['MS02 4-month 10-10 relationship.trust (parents trust her)', 'MS02 4-month 10-10 support.respite *']);
+    t.type('u');
+    await t.waitFor('undone');
+    expect(rows(dir, 'tester')).toEqual(['MS02 4-month 10-10 relationship.trust', 'MS02 4-month 10-10 support.respite *']);
+    t.type('j');
+    await t.waitFor('segment 2/7');
+    t.type('?');
+    await t.waitFor('Keys');
+    t.type(' q');
+    expect(await t.exited).toBe(0);
+    expect(readdirSync(join(dir, 'codings'))).toEqual(['tester.tsv']);
+  });
+
+  it('loses nothing on kill -9, and resumes where the coder stopped', async () => {
+    const dir = studyCopy();
+    const t = new Terminal(['code', 'MS02', '4-month', '--coder', 'tester'], dir);
+    await t.waitFor('segment 1/7');
+    t.type('3\r');
+    await t.waitFor('added support.respite');
+    t.type('j16\r');
+    await t.waitFor('added learning.practice');
+    await t.kill9();
+    expect(rows(dir, 'tester')).toEqual(['MS02 4-month 10-10 support.respite', 'MS02 4-month 14-14 learning.practice']);
+    expect(readdirSync(join(dir, 'codings'))).toEqual(['tester.tsv']); // no temporary file left
+    expect(qualwave(['validate', '--strict'], { cwd: dir }).code).toBe(0);
+    const again = new Terminal(['code', 'MS02', '4-month', '--coder', 'tester'], dir);
+    await again.waitFor('segment 3/7');
+    again.type('q');
+    expect(await again.exited).toBe(0);
+  });
+
+  it('shows only the coder\'s own codings (blind coding)', async () => {
+    const dir = studyCopy();
+    qualwave(['code', 'MS02', '4-month', '--coder', 'other', '--apply', 'support', '--lines', '10'], { cwd: dir });
+    const t = new Terminal(['code', 'MS02', '4-month', '--coder', 'tester'], dir);
+    await t.waitFor('applied: none');
+    t.type('q');
+    await t.exited;
+  });
+});
+
+describe('qualwave code --apply / --remove', () => {
+  it('applies and removes codings from scripts', () => {
+    const dir = studyCopy();
+    const a = qualwave(['code', 'MS07', 'post', '--coder', 'alice', '--apply', 'learning.practice', '--lines', '12-14', '--memo', 'career', '--exemplar'], { cwd: dir });
+    expect(a.code).toBe(0);
+    expect(a.stderr).toContain('applied learning.practice at transcripts/MS07_post.txt:12-14 (alice)');
+    expect(rows(dir, 'alice')).toEqual(['MS07 post 12-14 learning.practice * (career)']);
+    const r = qualwave(['code', 'MS07', 'post', '--coder', 'alice', '--remove', 'learning.practice', '--lines', '12-14'], { cwd: dir });
+    expect(r.code).toBe(0);
+    expect(rows(dir, 'alice')).toEqual([]);
+    const again = qualwave(['code', 'MS07', 'post', '--coder', 'alice', '--remove', 'learning.practice', '--lines', '12-14'], { cwd: dir });
+    expect(again.code).toBe(1);
+  });
+
+  it('says what is wrong: unknown code, missing interview, lines outside, no terminal', () => {
+    const dir = studyCopy();
+    const q = (...args: string[]) => qualwave(['code', ...args], { cwd: dir });
+    expect(q('MS07', 'post', '--coder', 'a', '--apply', 'learning.practise', '--lines', '3').stderr).toContain("no code 'learning.practise' (did you mean 'learning.practice'?)");
+    const missing = q('MS05', 'post', '--coder', 'a', '--apply', 'learning', '--lines', '3');
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain("MS05 has no transcript at wave 'post'");
+    expect(missing.stderr).toContain('MS05 was interviewed at: pre');
+    expect(q('MS07', 'post', '--coder', 'a', '--apply', 'learning', '--lines', '900').stderr).toMatch(/lines 900-900 are outside transcripts\/MS07_post.txt/);
+    const noTty = q('MS07', 'post', '--coder', 'a');
+    expect(noTty.code).toBe(2);
+    expect(noTty.stderr).toContain('interactive coding needs a terminal');
+    expect(existsSync(join(dir, 'codings'))).toBe(false);
+  });
+});
+
+describe('qualwave codings: retrieve, import, export', () => {
+  it('imports a CSV all-or-nothing, or the good rows with --skip-bad', () => {
+    const dir = studyCopy();
+    const csv = join(dir, 'in.csv');
+    writeFileSync(csv, 'coder,participant,wave,start_line,end_line,code,memo\nalice,MS02,4-month,10,10,support.respite,time off\nben,MS02,4-month,10,10,support.respit,\n');
+    const bad = qualwave(['codings', 'import', 'in.csv'], { cwd: dir, env: { NO_COLOR: '1' } });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain("in.csv:3: error: unknown code 'support.respit' (did you mean 'support.respite'?)");
+    expect(bad.stderr).toContain('nothing imported');
+    expect(existsSync(join(dir, 'codings'))).toBe(false);
+    const skip = qualwave(['codings', 'import', 'in.csv', '--skip-bad'], { cwd: dir });
+    expect(skip.code).toBe(1);
+    expect(skip.stderr).toContain('imported 1 coding from 2 rows (alice +1); 0 already present; 1 bad row skipped');
+    expect(rows(dir, 'alice')).toEqual(['MS02 4-month 10-10 support.respite (time off)']);
+    const twice = qualwave(['codings', 'import', 'in.csv', '--skip-bad'], { cwd: dir });
+    expect(twice.stderr).toContain('imported 0 codings from 2 rows; 1 already present');
+  });
+
+  it('exports what it imports, and retrieves coded text with attribution', () => {
+    const dir = studyCopy();
+    qualwave(['code', 'MS02', '4-month', '--coder', 'alice', '--apply', 'support.respite', '--lines', '10'], { cwd: dir });
+    qualwave(['code', 'MS07', 'post', '--coder', 'ben', '--apply', 'learning.practice', '--lines', '12'], { cwd: dir });
+    const out = qualwave(['codings', 'export'], { cwd: dir });
+    expect(out.stdout).toBe('coder,participant,wave,start_line,end_line,code,memo,exemplar,document\nalice,MS02,4-month,10,10,support.respite,,,transcripts/MS02_4-month.txt\nben,MS07,post,12,12,learning.practice,,,transcripts/MS07_post.txt\n');
+    const list = JSON.parse(qualwave(['codings', '--code', 'support', '--format', 'json'], { cwd: dir }).stdout);
+    expect(list).toHaveLength(1);
+    expect(list[0]).toMatchObject({ coder: 'alice', code: 'support.respite', theme: 'support', attribution: '(MS02, 4-month interview)', file: 'transcripts/MS02_4-month.txt', startLine: 10, speaker: 'MS02', role: 'participant' });
+    expect(list[0].text).toMatch(/^It's been more about the family/);
+    const unknown = qualwave(['codings', '--code', 'suport'], { cwd: dir });
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain("--code suport: no such code (did you mean 'support'?)");
+    expect(qualwave(['codings', '--where', 'gender=M', '--format', 'csv'], { cwd: dir }).stdout.split('\n')).toHaveLength(2); // header + final newline
+  });
+});
+
+describe('qualwave autocode', () => {
+  it('writes the auto coder deterministically and reports codes that matched nothing', () => {
+    const dir = studyCopy();
+    const a = qualwave(['autocode', '--format', 'json'], { cwd: dir });
+    expect(a.code).toBe(0);
+    const first = readFileSync(join(dir, 'codings/auto.tsv'), 'utf8');
+    const hits = JSON.parse(a.stdout);
+    expect(hits.coder).toBe('auto');
+    expect(hits.hits['support.respite']).toBeGreaterThan(0);
+    expect(qualwave(['autocode'], { cwd: dir }).code).toBe(0);
+    expect(readFileSync(join(dir, 'codings/auto.tsv'), 'utf8')).toBe(first);
+    const dry = qualwave(['autocode', '--dry-run', '--coder', 'robot'], { cwd: dir });
+    expect(dry.stderr).toContain('dry run: would write');
+    expect(existsSync(join(dir, 'codings/robot.tsv'))).toBe(false);
+  });
+
+  it('will not replace a human coder without --force', () => {
+    const dir = studyCopy();
+    qualwave(['code', 'MS02', '4-month', '--coder', 'alice', '--apply', 'support', '--lines', '10'], { cwd: dir });
+    const r = qualwave(['autocode', '--coder', 'alice'], { cwd: dir });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('alice already has 1 coding, which auto-coding would replace');
+  });
+});
+
+describe('qualwave codebook', () => {
+  it('renames and merges codes in the codebook and every coder\'s codings together', () => {
+    const dir = studyCopy();
+    qualwave(['code', 'MS02', '4-month', '--coder', 'alice', '--apply', 'emotions.coping', '--lines', '10'], { cwd: dir });
+    qualwave(['code', 'MS02', '4-month', '--coder', 'alice', '--apply', 'emotions.toll', '--lines', '10'], { cwd: dir });
+    qualwave(['code', 'MS02', '4-month', '--coder', 'ben', '--apply', 'support.respite', '--lines', '10'], { cwd: dir });
+    const r = qualwave(['codebook', 'rename', 'support.respite', 'support.parent-time'], { cwd: dir });
+    expect(r.stderr).toContain('renamed support.respite to support.parent-time: 1 coding changed (ben)');
+    expect(readFileSync(join(dir, 'codebooks/buddy.yaml'), 'utf8')).toContain('- id: support.parent-time\n');
+    expect(rows(dir, 'ben')).toEqual(['MS02 4-month 10-10 support.parent-time']);
+    const m = qualwave(['codebook', 'merge', 'emotions.coping', '--into', 'emotions.toll'], { cwd: dir });
+    expect(m.stderr).toContain('merged emotions.coping into emotions.toll: 1 coding changed (alice), 1 duplicate folded');
+    expect(rows(dir, 'alice')).toEqual(['MS02 4-month 10-10 emotions.toll']);
+    expect(readFileSync(join(dir, 'codebooks/buddy.yaml'), 'utf8')).not.toContain('id: emotions.coping');
+    expect(m.stderr).toContain("still mention 'emotions.coping' in definition, include or exclude");
+    expect(qualwave(['validate', '--strict'], { cwd: dir }).code).toBe(0);
+    expect(qualwave(['codebook', 'rename', 'emotions', 'learning'], { cwd: dir }).stderr).toContain("code 'learning' already exists");
+  });
+
+  it('shows the codebook for a manuscript appendix', () => {
+    const md = qualwave(['codebook', 'show', '--study', join(repo, 'fixtures/buddy-study'), '--format', 'md']);
+    expect(md.stdout).toContain('| code | label | definition | include | exclude | examples |');
+    const tex = qualwave(['codebook', 'show', '--study', join(repo, 'fixtures/buddy-study'), '--format', 'latex']);
+    expect(tex.stdout).toContain('\\toprule');
+    expect(tex.stdout).toContain('support.respite & Respite for parents');
+  });
+});

@@ -1,0 +1,83 @@
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { appliedHere, currentSegment, press, searchCodes, startSession, type Key, type SessionState } from '../../src/core/coding/session.js';
+import { loadStudy } from '../../src/io/load-study.js';
+import { parseKeys } from '../../src/cli/tui/keys.js';
+import { repo } from '../helpers/cli.js';
+
+async function session(): Promise<SessionState> {
+  const { study } = await loadStudy(join(repo, 'fixtures/buddy-study'));
+  const doc = study!.documents.find((d) => d.id === 'MS02/4-month')!;
+  return startSession(doc, study!.codebook, 'tester', []);
+}
+
+function type(s: SessionState, input: string): { state: SessionState; saves: number } {
+  let saves = 0;
+  for (const key of parseKeys(input)) {
+    const r = press(s, key);
+    if (r.changed) saves++;
+    s = r.state;
+  }
+  return { state: s, saves };
+}
+
+describe('interactive coding session', () => {
+  it('steps through participant speech only, and stops at the ends', async () => {
+    const s = await session();
+    expect(s.stops.length).toBe(7);
+    expect(currentSegment(s)?.startLine).toBe(10);
+    const down = type(s, 'jjj').state;
+    expect(currentSegment(down)?.startLine).toBe(20);
+    const top = type(down, 'kkkkkkk').state;
+    expect(top.pos).toBe(0);
+    expect(top.message).toBe('first segment');
+  });
+
+  it('adds and removes codes by number or search; every change asks for a save; undo restores', async () => {
+    const s = await session();
+    const a = type(s, '3\r');
+    expect(a.saves).toBe(1);
+    expect(a.state.codings.map((c) => [c.code, c.startLine, c.endLine, c.coder])).toEqual([['support.respite', 10, 10, 'tester']]);
+    const b = type(a.state, '/trust\r');
+    expect(appliedHere(b.state).map((c) => c.code)).toEqual(['support.respite', 'relationship.trust']);
+    const c = type(b.state, '3\r');
+    expect(appliedHere(c.state).map((x) => x.code)).toEqual(['relationship.trust']);
+    const d = type(c.state, 'u');
+    expect(appliedHere(d.state).map((x) => x.code)).toEqual(['support.respite', 'relationship.trust']);
+    expect(d.saves).toBe(1);
+  });
+
+  it('marks exemplars and writes memos on an applied code', async () => {
+    const s = type(await session(), '3\r/trust\r').state;
+    const e = type(s, 'e1\r').state;
+    expect(e.codings.find((c) => c.code === 'support.respite')?.exemplar).toBe(true);
+    const m = type(e, 'm2 parents trust her\r').state;
+    expect(m.codings.find((c) => c.code === 'relationship.trust')?.memo).toBe('parents trust her');
+  });
+
+  it('jumps to a line, shows a definition and help, and quits', async () => {
+    const s = await session();
+    const j = type(s, 'g24\r').state;
+    expect(currentSegment(j)?.startLine).toBe(24);
+    const d = type(j, 'd3\r').state;
+    expect(d.panel?.lines[0]).toBe('support.respite: Respite for parents');
+    expect(type(d, 'x').state.panel).toBeUndefined();
+    expect(type(s, '?').state.panel?.title).toBe('Keys');
+    expect(type(s, 'q').state.done).toBe(true);
+    expect(press(s, { type: 'quit' } as Key).state.done).toBe(true);
+  });
+
+  it('resumes after the last segment the coder coded', async () => {
+    const s = type(await session(), 'jj3\r').state;
+    const { study } = await loadStudy(join(repo, 'fixtures/buddy-study'));
+    const again = startSession(s.doc, study!.codebook, 'tester', s.codings);
+    expect(currentSegment(again)?.startLine).toBe(20);
+  });
+
+  it('finds codes by words of id or label', async () => {
+    const s = await session();
+    expect(searchCodes(s.codes, 'trust')[0]?.id).toBe('relationship.trust');
+    expect(searchCodes(s.codes, 'future practice')[0]?.id).toBe('learning.practice');
+    expect(searchCodes(s.codes, 'zzz')).toEqual([]);
+  });
+});
