@@ -29,17 +29,41 @@ function rng(seed: number): () => number {
 }
 
 const COMMON = 'i the and to a of it was that my you in they we for with but so like just really think about know felt family time buddy help parents kids hospital week more been support learn'.split(' ');
-const SYLLABLES = ['ba', 'ri', 'to', 'men', 'sa', 'lo', 'ver', 'ca', 'di', 'ne', 'pra', 'cu', 'tion', 'ly', 'ing', 'ed', 'al', 'or', 'es', 'um'];
+const SYLLABLES = ['ba', 'ri', 'to', 'men', 'sa', 'lo', 'ver', 'ca', 'di', 'ne', 'pra', 'cu', 'tion', 'ly', 'ing', 'ed', 'al', 'or', 'es', 'um', 'ko', 'fi', 'gan', 'pel', 'sto', 'vi', 'tra', 'mo', 'ber', 'lu'];
 
 function vocabulary(random: () => number, size: number): string[] {
   const words = new Set<string>(COMMON);
   while (words.size < size) {
-    const n = 1 + Math.floor(random() * 3);
+    const n = 2 + Math.floor(random() * 3);
     let w = '';
     for (let i = 0; i < n; i++) w += SYLLABLES[Math.floor(random() * SYLLABLES.length)];
     words.add(w);
   }
   return [...words];
+}
+
+/**
+ * The auto-coding benchmark's codebook: 200 codes (20 themes x 10 sub-codes) with 5 keywords each
+ * (some of them two-word phrases) drawn from the corpus vocabulary, and 20 patterns in all.
+ */
+function benchCodebook(random: () => number, vocab: string[]): string {
+  // Keywords come from the content vocabulary, as a real codebook's would (no "the" or "and").
+  const content = vocab.filter((w) => !COMMON.includes(w));
+  const word = (): string => content[Math.floor(random() * content.length)]!;
+  const lines = ['title: Benchmark codebook', 'codes:'];
+  let patterns = 0;
+  for (let t = 0; t < 20; t++) {
+    lines.push(`  - id: theme${t}`, `    label: Theme ${t}`, '    children:');
+    for (let c = 0; c < 10; c++) {
+      const keywords = Array.from({ length: 5 }, (_, k) => (k === 4 ? `${word()} ${word()}` : word()));
+      lines.push(`      - id: theme${t}.code${c}`, `        label: Code ${t}.${c}`, `        keywords: [${keywords.join(', ')}]`);
+      if (c === 0 && patterns < 20) {
+        lines.push(`        patterns: ['\\b${word()}\\w*\\b', '\\b(${word()}|${word()}) ${word()}\\b']`);
+        patterns += 2;
+      }
+    }
+  }
+  return lines.join('\n') + '\n';
 }
 
 export function ensureCorpus(dir: string, opts: CorpusOptions): { dir: string; created: boolean } {
@@ -49,7 +73,7 @@ export function ensureCorpus(dir: string, opts: CorpusOptions): { dir: string; c
   mkdirSync(join(dir, 'transcripts'), { recursive: true });
   mkdirSync(join(dir, 'codebooks'), { recursive: true });
   const random = rng(opts.seed);
-  const vocab = vocabulary(random, 3000);
+  const vocab = vocabulary(random, 20000);
   const pick = (): string => (random() < 0.45 ? COMMON[Math.floor(random() * COMMON.length)]! : vocab[Math.floor(random() * vocab.length)]!);
   const sentence = (): string => {
     const n = 6 + Math.floor(random() * 14);
@@ -61,7 +85,7 @@ export function ensureCorpus(dir: string, opts: CorpusOptions): { dir: string; c
   const ids = Array.from({ length: opts.participants }, (_, i) => `P${String(i + 1).padStart(4, '0')}`);
   writeFileSync(join(dir, 'qualwave.yaml'), `title: Benchmark corpus\nlanguage: en\nwaves:\n${opts.waves.map((w) => `  - id: ${w}\n    label: ${w} interview\n`).join('')}codebooks: [codebooks/bench.yaml]\n`);
   writeFileSync(join(dir, 'participants.csv'), 'id,group\n' + ids.map((id, i) => `${id},${i % 2 ? 'a' : 'b'}\n`).join(''));
-  writeFileSync(join(dir, 'codebooks', 'bench.yaml'), 'title: Bench\ncodes:\n  - id: support\n    label: Support\n    keywords: [support, help]\n');
+  writeFileSync(join(dir, 'codebooks', 'bench.yaml'), benchCodebook(random, vocab));
   for (const id of ids) {
     for (const wave of opts.waves) {
       const parts: string[] = [`---\nparticipant: ${id}\nwave: ${wave}\ninterviewer: Sam\ndate: 2024-0${1 + opts.waves.indexOf(wave)}-15\n---\n`];

@@ -1,10 +1,16 @@
 #!/usr/bin/env node
 // Runs the compiled CLI (Node 20 cannot run the TypeScript sources). Build with: npm run build
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 
-const main = new URL('../dist/src/cli/main.js', import.meta.url);
-if (!existsSync(main)) {
-  process.stderr.write('qualwave: the compiled CLI is missing (dist/). Run: npm run build\n');
-  process.exit(2);
+const args = process.argv.slice(2);
+if (args.length === 1 && (args[0] === '--version' || args[0] === '-V')) {
+  // The version needs no command-line framework: answer before loading one.
+  process.stdout.write(JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version + '\n');
+} else {
+  const main = new URL('../dist/src/cli/main.js', import.meta.url);
+  if (!existsSync(main)) {
+    process.stderr.write('qualwave: the compiled CLI is missing (dist/). Run: npm run build\n');
+    process.exit(2);
+  }
+  await import(main.href);
 }
-await import(main.href);

@@ -70,6 +70,7 @@ export function renderSession(s: SessionState, wave: Wave | undefined, size: { c
   } else {
     out.push(` ${s.message ?? ''}`);
   }
-  out.push(c.dim(' j/k move · N⏎ add/remove code · / find · e exemplar · m memo · d define · g line · u undo · ? help · q quit'));
+  const keys = ' j/k move · N⏎ add/remove code · / find · e exemplar · m memo · d define · u undo · ? help · q quit';
+  out.push(c.dim(keys.length <= width ? keys : ' j/k move · N⏎ code · / find · ? all keys · q quit'));
   return out.join('\n');
 }

@@ -71,6 +71,14 @@ export class SegmentList {
     this.roles = roles;
   }
 
+  startLine(i: number): number {
+    return this.data[i * W]!;
+  }
+
+  endLine(i: number): number {
+    return this.data[i * W + 1]!;
+  }
+
   role(i: number): SpeakerRole {
     return ROLES[this.roles[i]!]!;
   }
