@@ -78,6 +78,7 @@ describe('interactive coding session', () => {
     const s = await session();
     expect(searchCodes(s.codes, 'trust')[0]?.id).toBe('relationship.trust');
     expect(searchCodes(s.codes, 'future practice')[0]?.id).toBe('learning.practice');
+    expect(searchCodes(s.codes, 'sprsp')[0]?.id).toBe('support.respite');
     expect(searchCodes(s.codes, 'zzz')).toEqual([]);
   });
 });

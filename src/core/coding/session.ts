@@ -66,18 +66,33 @@ export function appliedHere(s: SessionState): Coding[] {
   return s.codings.filter((c) => c.startLine <= seg.endLine && c.endLine >= seg.startLine);
 }
 
-/** Codes whose id or label contains every typed word (case-insensitive), best first. */
+/**
+ * Codes matching what the coder typed, best first: codes whose id or label contains every typed
+ * word, then (fuzzy) codes whose id holds the typed letters in order ("sprsp" finds support.respite).
+ */
 export function searchCodes(codes: readonly Code[], query: string): Code[] {
   const words = query.toLowerCase().split(/\s+/).filter(Boolean);
   if (words.length === 0) return [];
   const scored: Array<[Code, number]> = [];
+  const letters = words.join('');
   for (const c of codes) {
     const hay = `${c.id} ${c.label}`.toLowerCase();
-    if (!words.every((w) => hay.includes(w))) continue;
-    const score = (c.id.toLowerCase().startsWith(words[0]!) ? 0 : 1) + (c.label.toLowerCase().startsWith(words[0]!) ? 0 : 1);
-    scored.push([c, score]);
+    if (words.every((w) => hay.includes(w))) {
+      scored.push([c, (c.id.toLowerCase().startsWith(words[0]!) ? 0 : 1) + (c.label.toLowerCase().startsWith(words[0]!) ? 0 : 1)]);
+    } else {
+      const span = inOrder(letters, c.id.toLowerCase());
+      if (span > 0) scored.push([c, 3 + span / 1000]);
+    }
   }
   return scored.sort((a, b) => a[1] - b[1] || codes.indexOf(a[0]) - codes.indexOf(b[0])).map(([c]) => c);
+}
+
+/** How far into `text` the letters are found in order (a tighter match is better), or 0. */
+function inOrder(letters: string, text: string): number {
+  let k = 0;
+  let i = 0;
+  for (; i < text.length && k < letters.length; i++) if (text[i] === letters[k]) k++;
+  return k === letters.length ? i : 0;
 }
 
 export const HELP = [
