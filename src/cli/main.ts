@@ -175,6 +175,42 @@ codebook
   .addHelpText('after', '\nExample:\n  qualwave codebook merge emotions.toll emotions.coping --into emotions.toll')
   .action(action(() => import('./commands/codebook.js'), 'runMerge'));
 
+program
+  .command('agree')
+  .description('inter-coder agreement per code (or on a reliability matrix), with bootstrap confidence intervals')
+  .option('--coders <names>', 'coders to compare (default: every coder but auto and consensus)', many)
+  .option('--codes <ids>', 'only these codes', many)
+  .option('--level <level>', 'study: code or theme (a theme counts its sub-codes); --matrix/--long: nominal, ordinal, interval or ratio')
+  .addOption(new Option('--unit <unit>', 'study: what coders are compared on').choices(['segment', 'document', 'character']).default('segment'))
+  .option('--wave <ids>', 'only these waves', many)
+  .option('--where <attr=value>', 'participant attribute filter (repeatable)', manyRaw)
+  .option('--include-interviewer', 'count interviewer speech as units too')
+  .option('--matrix <file>', 'reliability data: rows = units, columns = coders (header of coder names), empty = missing')
+  .option('--unit-ids', 'with --matrix: the first column holds unit ids')
+  .option('--long <file>', 'reliability data in long form: one row per unit, coder and value (see --unit, --coder, --value)')
+  .option('--coder <column>', 'with --long: the coder column (default coder)')
+  .option('--value <column>', 'with --long: the value column (default value)')
+  .option('--categories <values>', 'with --matrix/--long: the declared scale, in order (default: the values seen)', many)
+  .addOption(new Option('--weights <scheme>', 'weighted kappa and Gwet AC2 for ordered categories').choices(['linear', 'quadratic']))
+  .option('--resamples <n>', 'bootstrap resamples for the intervals (0: none)', '1000')
+  .option('--seed <n>', 'bootstrap seed (same seed, same intervals)', '1')
+  .option('--confidence <p>', 'interval coverage', '0.95')
+  .option('--min <name=value>', 'exit 1 when a value is below, e.g. alpha=0.8, kappa=0.7, ac1=0.8 (repeatable)', manyRaw)
+  .option('--pooled', 'with --min: check the pooled value only')
+  .addHelpText(
+    'after',
+    `
+Formats: table (default), md, latex, csv, tsv, json.
+With --long, --unit names the unit column (default unit).
+
+Examples:
+  qualwave agree --study fixtures/buddy-study
+  qualwave agree --coders alice,ben --level theme --unit document --format md
+  qualwave agree --min alpha=0.667 --pooled            # a CI gate
+  qualwave agree --matrix reliability.csv --level interval --format json`,
+  )
+  .action(action(() => import('./commands/agree.js')));
+
 const codings = program
   .command('codings')
   .description('coded passages (code retrieval), and import/export of codings as interchange CSV');

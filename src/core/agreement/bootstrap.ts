@@ -1,0 +1,119 @@
+import type { PatternTable } from './table.js';
+
+/**
+ * Seeded bootstrap over units, deterministic for a given seed (see `bootstrap`).
+ */
+
+/** xoshiro128** (Blackman & Vigna): fast, good 32-bit generator, seeded through splitmix32. */
+export function rng(seed: number): () => number {
+  let s = seed >>> 0;
+  const split = (): number => {
+    s = (s + 0x9e3779b9) >>> 0;
+    let z = s;
+    z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
+    z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
+    return (z ^ (z >>> 16)) >>> 0;
+  };
+  let a = split();
+  let b = split();
+  let c = split();
+  let d = split();
+  return () => {
+    const result = Math.imul(rotl(Math.imul(b, 5), 7), 9) >>> 0;
+    const t = b << 9;
+    c ^= a;
+    d ^= b;
+    b ^= c;
+    a ^= d;
+    c ^= t;
+    d = rotl(d, 11);
+    return result / 4294967296;
+  };
+}
+
+function rotl(x: number, k: number): number {
+  return (x << k) | (x >>> (32 - k));
+}
+
+/** log(k!) : exact sums for small k, Stirling's series beyond. */
+function logFactorial(k: number): number {
+  if (k < 16) {
+    let s = 0;
+    for (let i = 2; i <= k; i++) s += Math.log(i);
+    return s;
+  }
+  const x = k + 1;
+  return (x - 0.5) * Math.log(x) - x + 0.5 * Math.log(2 * Math.PI) + 1 / (12 * x) - 1 / (360 * x * x * x) + 1 / (1260 * Math.pow(x, 5));
+}
+
+/**
+ * A Poisson(lambda) variate: Knuth's product method for small lambda, Hörmann's PTRS
+ * (transformed rejection with squeeze, 1993) for lambda >= 10. Exact in both ranges.
+ */
+export function poisson(lambda: number, random: () => number): number {
+  if (lambda <= 0) return 0;
+  if (lambda < 10) {
+    const limit = Math.exp(-lambda);
+    let k = 0;
+    let prod = random();
+    while (prod > limit) {
+      k++;
+      prod *= random();
+    }
+    return k;
+  }
+  const slam = Math.sqrt(lambda);
+  const loglam = Math.log(lambda);
+  const b = 0.931 + 2.53 * slam;
+  const a = -0.059 + 0.02483 * b;
+  const invalpha = 1.1239 + 1.1328 / (b - 3.4);
+  const vr = 0.9277 - 3.6224 / (b - 2);
+  for (;;) {
+    const u = random() - 0.5;
+    const v = random();
+    const us = 0.5 - Math.abs(u);
+    const k = Math.floor(((2 * a) / us + b) * u + lambda + 0.43);
+    if (us >= 0.07 && v <= vr) return k;
+    if (k < 0 || (us < 0.013 && v > us)) continue;
+    if (Math.log(v) + Math.log(invalpha) - Math.log(a / (us * us) + b) <= -lambda + k * loglam - logFactorial(k)) return k;
+  }
+}
+
+/**
+ * Resampled pattern weights, one vector per resample, handed to `each` (the vector is reused:
+ * read it before returning). This is the Poisson bootstrap (each unit is drawn a Poisson(1)
+ * number of times; Hanley & MacGibbon 2006), which for interchangeable units means a pattern of
+ * count c gets a Poisson(c) weight: one draw per pattern, so a million units cost no more than a
+ * thousand. Units with their own weights (characters) are drawn one by one.
+ */
+export function bootstrap(t: PatternTable, opts: { resamples: number; seed: number; unitWeights?: Float64Array }, each: (weights: Float64Array, i: number) => void): void {
+  const random = rng(opts.seed);
+  const P = t.counts.length;
+  const w = new Float64Array(P);
+  for (let r = 0; r < opts.resamples; r++) {
+    if (opts.unitWeights) {
+      w.fill(0);
+      const units = t.patternOf.length;
+      for (let u = 0; u < units; u++) {
+        const k = poisson(1, random);
+        if (k > 0) w[t.patternOf[u]!]! += k * opts.unitWeights[u]!;
+      }
+    } else {
+      for (let p = 0; p < P; p++) w[p] = poisson(t.counts[p]!, random);
+    }
+    each(w, r);
+  }
+}
+
+/** The percentile interval of the finite values (NaN when fewer than half are finite). */
+export function percentileInterval(values: Float64Array, level = 0.95): [number, number] {
+  const finite = Array.from(values).filter(Number.isFinite).sort((a, b) => a - b);
+  if (finite.length === 0 || finite.length < values.length / 2) return [NaN, NaN];
+  const at = (p: number): number => {
+    const x = p * (finite.length - 1);
+    const lo = Math.floor(x);
+    const hi = Math.ceil(x);
+    return finite[lo]! + (finite[hi]! - finite[lo]!) * (x - lo);
+  };
+  return [at((1 - level) / 2), at(1 - (1 - level) / 2)];
+}

@@ -1,0 +1,125 @@
+import type { Coding } from '../coding/types.js';
+import { matchesWhere, type Where } from '../study/filters.js';
+import type { Document, Study } from '../study/types.js';
+import { MISSING, type Ratings } from './table.js';
+
+/**
+ * From a coded study to reliability data, one binary table per code: for every unit, whether each
+ * coder applied the code (1) or not (0). A coder who has no coding at all in a document has not
+ * coded it: their values there are missing, not 0.
+ *
+ * Units: `segment` (default: each participant-speech paragraph), `document` (the code anywhere in
+ * the transcript, as MAXQDA counts), `character` (each line of participant speech, weighted by its
+ * characters, close to NVivo's character-level comparison).
+ */
+export type AgreementUnit = 'segment' | 'document' | 'character';
+
+export interface UnitOptions {
+  coders: string[];
+  unit: AgreementUnit;
+  /** `theme`: a theme is applied when the theme or any of its sub-codes is. */
+  level: 'code' | 'theme';
+  codes?: string[];
+  waves?: string[];
+  where?: Where[];
+  includeInterviewer?: boolean;
+}
+
+export interface CodeRatings {
+  code: string;
+  label: string;
+  ratings: Ratings;
+  /** Per coder: share of the units they coded in which they applied the code. */
+  prevalence: Array<number | null>;
+}
+
+interface UnitRef {
+  doc: Document;
+  start: number;
+  end: number;
+  weight: number;
+}
+
+export function codeRatings(study: Study, opts: UnitOptions): { perCode: CodeRatings[]; pooled: Ratings; units: number } {
+  const people = new Map(study.participants.map((p) => [p.id, p]));
+  const docs = study.documents.filter((d) => (!opts.waves?.length || opts.waves.includes(d.wave)) && (!opts.where?.length || matchesWhere(people.get(d.participant), opts.where)));
+  const codes = (opts.codes?.length ? opts.codes.map((id) => study.codebook.byId.get(id)!) : opts.level === 'theme' ? study.codebook.themes : study.codebook.codes).filter(Boolean);
+  const target = (code: string): string => (opts.level === 'theme' ? study.codebook.byId.get(code)?.theme ?? code : code);
+
+  // Units.
+  const units: UnitRef[] = [];
+  for (const doc of docs) {
+    if (opts.unit === 'document') {
+      units.push({ doc, start: 1, end: doc.lineCount, weight: 1 });
+      continue;
+    }
+    for (const s of doc.segments) {
+      if (s.role !== 'participant' && !(opts.includeInterviewer && s.role === 'interviewer')) continue;
+      if (opts.unit === 'segment') units.push({ doc, start: s.startLine, end: s.endLine, weight: 1 });
+      else {
+        const lines = s.text.split('\n');
+        lines.forEach((text, k) => units.push({ doc, start: s.startLine + k, end: s.startLine + k, weight: text.length }));
+      }
+    }
+  }
+
+  // Which coder coded which document, and their codings by document.
+  const byDocCoder = new Map<string, Coding[]>();
+  for (const c of study.codings) {
+    if (!opts.coders.includes(c.coder)) continue;
+    const key = `${c.participant}/${c.wave}\u0000${c.coder}`;
+    let list = byDocCoder.get(key);
+    if (!list) byDocCoder.set(key, (list = []));
+    list.push(c);
+  }
+
+  const R = opts.coders.length;
+  const N = units.length;
+  const perCode: CodeRatings[] = [];
+  const codeIndex = new Map(codes.map((c, i) => [c.id, i]));
+  // applied[(code * N + u) * R + r]
+  const applied = new Int8Array(codes.length * N * R);
+  const covered = new Uint8Array(N * R);
+  units.forEach((u, i) => {
+    opts.coders.forEach((coder, r) => {
+      const list = byDocCoder.get(`${u.doc.id}\u0000${coder}`);
+      if (!list) return;
+      covered[i * R + r] = 1;
+      for (const c of list) {
+        if (c.startLine > u.end || c.endLine < u.start) continue;
+        const k = codeIndex.get(target(c.code));
+        if (k !== undefined) applied[(k * N + i) * R + r] = 1;
+      }
+    });
+  });
+  const weights = opts.unit === 'character' ? Float64Array.from(units.map((u) => u.weight)) : undefined;
+  const pooledValues = new Int32Array(codes.length * N * R);
+  codes.forEach((code, k) => {
+    const values = new Int32Array(N * R);
+    const yes = new Array<number>(R).fill(0);
+    const seen = new Array<number>(R).fill(0);
+    for (let i = 0; i < N; i++) {
+      for (let r = 0; r < R; r++) {
+        const at = i * R + r;
+        if (!covered[at]) values[at] = MISSING;
+        else {
+          const v = applied[(k * N + i) * R + r]!;
+          values[at] = v;
+          seen[r]! += weights ? weights[i]! : 1;
+          if (v) yes[r]! += weights ? weights[i]! : 1;
+        }
+      }
+    }
+    pooledValues.set(values, k * N * R);
+    const ratings: Ratings = { coders: R, units: N, values, categories: ['0', '1'] };
+    if (weights) ratings.weights = weights;
+    perCode.push({ code: code.id, label: code.label, ratings, prevalence: yes.map((y, r) => (seen[r]! > 0 ? y / seen[r]! : null)) });
+  });
+  const pooled: Ratings = { coders: R, units: N * codes.length, values: pooledValues, categories: ['0', '1'] };
+  if (weights) {
+    const w = new Float64Array(N * codes.length);
+    for (let k = 0; k < codes.length; k++) w.set(weights, k * N);
+    pooled.weights = w;
+  }
+  return { perCode, pooled, units: N };
+}
