@@ -1,5 +1,12 @@
 import { spawnSync } from 'node:child_process';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { parse } from 'csv-parse/sync';
+import { csvParseRows } from 'd3-dsv';
+import { bootstrap } from '../src/core/agreement/bootstrap.js';
+import { krippendorffAlpha, prepare } from '../src/core/agreement/coefficients.js';
+import { agreement } from '../src/core/agreement/report.js';
+import { MISSING, toPatterns, type Ratings } from '../src/core/agreement/table.js';
+import { codeRatings } from '../src/core/agreement/units.js';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
@@ -34,6 +41,17 @@ const transcripts = readdirSync(join(dir, 'transcripts')).map((f) => join(dir, '
 const corpusBytes = transcripts.reduce((n, f) => n + statSync(f).size, 0);
 const mb = corpusBytes / 1e6;
 process.stderr.write(`${created ? 'generated' : 'reused'} corpus ${dir}: ${opts.participants} participants x ${opts.waves.length} waves, ${transcripts.length} transcripts, ${mb.toFixed(1)} MB${created ? ` in ${((performance.now() - t0) / 1000).toFixed(1)} s` : ''}\n`);
+
+function mulberry(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
 
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
@@ -88,7 +106,72 @@ rows.push(['load + segment whole study', `${lMs.toFixed(0)} ms`, `${(mb / (lMs /
   rows.push(['auto-code (200 codes, 20 patterns)', `${aMs.toFixed(0)} ms`, `${(mb / (aMs / 1000)).toFixed(0)} MB/s, ${codings} codings`, `${(aMs / lMs).toFixed(2)}x load time (target <= 1): ${verdict(aMs / lMs <= 1)}`]);
 }
 
-// 3. Start-up: wall time of the CLI vs. node itself.
+// 3. Krippendorff's alpha on 4 coders x 1,000,000 units (10 categories, 5% missing): the
+// statistic, 1,000 bootstrap resamples, and parsing the matrix as CSV; numpy beside it if present.
+{
+  const units = Math.round(1_000_000 * Math.min(1, scale * 10));
+  const coders = 4;
+  const random = mulberry(11);
+  const values = new Int32Array(units * coders);
+  for (let u = 0; u < units; u++) {
+    const truth = Math.floor(random() * 10);
+    for (let c = 0; c < coders; c++) values[u * coders + c] = random() < 0.05 ? MISSING : random() < 0.8 ? truth : Math.floor(random() * 10);
+  }
+  const ratings: Ratings = { coders, units, values, categories: Array.from({ length: 10 }, (_, i) => String(i)) };
+  let s = performance.now();
+  const t = toPatterns(ratings);
+  const prep = prepare(t);
+  const alpha = krippendorffAlpha(prep, t.counts);
+  const alphaMs = performance.now() - s;
+  s = performance.now();
+  let n = 0;
+  bootstrap(t, { resamples: 1000, seed: 1 }, (w) => {
+    if (Number.isFinite(krippendorffAlpha(prep, w))) n++;
+  });
+  const bootMs = performance.now() - s;
+  const csvPath = join(repo, '.bench-cache', `matrix-${units}.csv`);
+  if (!existsSync(csvPath)) {
+    const lines = ['a,b,c,d'];
+    for (let u = 0; u < units; u++) lines.push(Array.from(values.subarray(u * coders, u * coders + coders), (v) => (v < 0 ? '' : String(v))).join(','));
+    writeFileSync(csvPath, lines.join('\n') + '\n');
+  }
+  const text = readFileSync(csvPath, 'utf8');
+  s = performance.now();
+  const parsed = csvParseRows(text);
+  const d3Ms = performance.now() - s;
+  s = performance.now();
+  const parsed2 = (parse(text, { relax_column_count: true }) as string[][]).length;
+  const csvParseMs = performance.now() - s;
+  let peer = '';
+  const py = spawnSync('python3', [join(repo, 'bench', 'alpha_numpy.py'), csvPath, String(Math.min(1000, Math.max(10, Math.round(100 * scale * 10))))], { encoding: 'utf8' });
+  if (py.status === 0) {
+    const r = JSON.parse(py.stdout) as { alpha: number; alpha_s: number; bootstrap_s: number; resamples: number };
+    peer = `numpy: ${(r.alpha_s * 1000).toFixed(0)} ms (alpha ${r.alpha.toFixed(4)})`;
+    rows.push([`alpha bootstrap, numpy (${r.resamples} resamples)`, `${(r.bootstrap_s * 1000).toFixed(0)} ms`, `${((r.bootstrap_s * 1000 * 1000) / r.resamples / 1000).toFixed(1)} s per 1,000`, '']);
+  } else peer = 'numpy: not available (python3 with numpy)';
+  rows.push([`Krippendorff alpha, ${coders} x ${units} units`, `${alphaMs.toFixed(0)} ms`, `alpha ${alpha.toFixed(4)}; ${peer}`, `target < 500 ms: ${verdict(alphaMs < 500)}`]);
+  rows.push(['alpha bootstrap, 1,000 resamples', `${bootMs.toFixed(0)} ms`, `${n} finite`, `target < 10 s: ${verdict(bootMs < 10_000)}`]);
+  rows.push([`parse the ${(text.length / 1e6).toFixed(0)} MB matrix CSV`, `d3-dsv ${d3Ms.toFixed(0)} ms`, `csv-parse ${csvParseMs.toFixed(0)} ms (${parsed.length - 1}/${parsed2 - 1} rows)`, '']);
+}
+
+// 4. Agreement over the benchmark study: two coders (auto, and auto with 10% of codings changed), every code.
+{
+  const { study } = await loadStudy(dir);
+  const stem = (await loadStemmer('en'))!;
+  const auto = autocode(study!, stem, 'a').codings;
+  const random = mulberry(5);
+  const codes = study!.codebook.codes.map((c) => c.id);
+  const other = auto.map((c) => (random() < 0.1 ? { ...c, coder: 'b', code: codes[Math.floor(random() * codes.length)]! } : { ...c, coder: 'b' }));
+  study!.codings = [...auto, ...other];
+  study!.coders = ['a', 'b'];
+  const s = performance.now();
+  const data = codeRatings(study!, { coders: ['a', 'b'], unit: 'segment', level: 'code' });
+  for (const c of data.perCode) agreement(c.ratings, { level: 'nominal', resamples: 1000, seed: 1 });
+  const ms = performance.now() - s;
+  rows.push([`agree: 2 coders, ${data.perCode.length} codes, ${data.units} segments`, `${ms.toFixed(0)} ms`, '1,000 resamples per code', '']);
+}
+
+// 5. Start-up: wall time of the CLI vs. node itself.
 function wall(argv: string[], n = 15): number {
   const times: number[] = [];
   for (let i = 0; i < n; i++) {
@@ -105,7 +188,7 @@ for (const flag of ['--version', '--help']) {
   rows.push([`qualwave ${flag}`, `${ms.toFixed(0)} ms`, `node -e 0: ${nodeMs.toFixed(0)} ms`, `${(ms / nodeMs).toFixed(2)}x (target <= 1.3): ${verdict(ms / nodeMs <= 1.3)}`]);
 }
 
-// 4. Peak memory of a full load, in a fresh process, vs. the corpus size.
+// 6. Peak memory of a full load, in a fresh process, vs. the corpus size.
 const child = join(repo, 'dist', 'bench', 'load-child.js');
 const mem = (mode?: string): { maxRssBytes: number } => {
   const r = spawnSync(process.execPath, [child, dir, ...(mode ? [mode] : [])], { encoding: 'utf8', maxBuffer: 1 << 20 });

@@ -18,4 +18,13 @@ if (mode === '--baseline') {
   segments = study.documents.reduce((n, d) => n + d.segmentList.length, 0);
   keep = study;
 }
-process.stdout.write(JSON.stringify({ maxRssBytes: process.resourceUsage().maxRSS * 1024, bytes, segments, kept: keep !== undefined }) + '\n');
+// Peak resident memory of this process. On Linux, VmHWM belongs to this program alone (maxRSS from
+// getrusage carries over the parent's size at fork), so prefer it.
+let peak = process.resourceUsage().maxRSS * 1024;
+try {
+  const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync('/proc/self/status', 'utf8'));
+  if (m) peak = Number(m[1]) * 1024;
+} catch {
+  // not Linux
+}
+process.stdout.write(JSON.stringify({ maxRssBytes: peak, bytes, segments, kept: keep !== undefined }) + '\n');

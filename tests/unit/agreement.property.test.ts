@@ -1,0 +1,137 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { poisson, rng } from '../../src/core/agreement/bootstrap.js';
+import { brennanPrediger, cohenKappa, fleissKappa, gwetAC, krippendorffAlpha, percentAgreement, prepare, scottPi } from '../../src/core/agreement/coefficients.js';
+import { agreement } from '../../src/core/agreement/report.js';
+import { MISSING, toPatterns, type Ratings } from '../../src/core/agreement/table.js';
+
+/** Random reliability data: units x coders with categories 0..q-1 and some missing cells. */
+const data = fc
+  .record({ coders: fc.integer({ min: 2, max: 4 }), units: fc.integer({ min: 2, max: 30 }), q: fc.integer({ min: 2, max: 4 }) })
+  .chain(({ coders, units, q }) =>
+    fc.record({
+      coders: fc.constant(coders),
+      q: fc.constant(q),
+      cells: fc.array(fc.oneof({ weight: 5, arbitrary: fc.integer({ min: 0, max: q - 1 }) }, { weight: 1, arbitrary: fc.constant(MISSING) }), { minLength: units * coders, maxLength: units * coders }),
+    }),
+  );
+
+function ratings(coders: number, q: number, cells: number[]): Ratings {
+  return { coders, units: cells.length / coders, values: Int32Array.from(cells), categories: Array.from({ length: q }, (_, i) => String(i)) };
+}
+
+function all(r: Ratings): Record<string, number> {
+  const t = toPatterns(r);
+  const p = prepare(t);
+  const w = t.counts;
+  const out: Record<string, number> = {
+    percent: percentAgreement(p, w),
+    fleiss: fleissKappa(p, w).value,
+    alpha: krippendorffAlpha(p, w, 'nominal'),
+    ac1: gwetAC(p, w),
+    bp: brennanPrediger(p, w),
+  };
+  if (r.coders === 2) {
+    out['cohen'] = cohenKappa(p, w).value;
+    out['scott'] = scottPi(p, w);
+  }
+  return out;
+}
+
+const close = (a: Record<string, number>, b: Record<string, number>): void => {
+  for (const k of Object.keys(a)) {
+    if (Number.isNaN(a[k]!)) expect(b[k]).toBeNaN();
+    else expect(b[k]).toBeCloseTo(a[k]!, 9);
+  }
+};
+
+describe('agreement properties', () => {
+  it('perfect agreement gives 1 whenever more than one category is used', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 2, max: 5 }), fc.array(fc.integer({ min: 0, max: 2 }), { minLength: 3, maxLength: 40 }), (coders, unitValues) => {
+        fc.pre(new Set(unitValues).size > 1);
+        const cells = unitValues.flatMap((v) => Array<number>(coders).fill(v));
+        for (const v of Object.values(all(ratings(coders, 3, cells)))) expect(v).toBeCloseTo(1, 12);
+      }),
+    );
+  });
+
+  it('the order of coders does not change any coefficient', () => {
+    fc.assert(
+      fc.property(data, ({ coders, q, cells }) => {
+        const reversed: number[] = [];
+        for (let u = 0; u < cells.length / coders; u++) for (let c = coders - 1; c >= 0; c--) reversed.push(cells[u * coders + c]!);
+        close(all(ratings(coders, q, cells)), all(ratings(coders, q, reversed)));
+      }),
+    );
+  });
+
+  it('relabelling nominal categories does not change any coefficient', () => {
+    fc.assert(
+      fc.property(data, ({ coders, q, cells }) => {
+        const relabel = (v: number) => (v === MISSING ? v : q - 1 - v);
+        close(all(ratings(coders, q, cells)), all(ratings(coders, q, cells.map(relabel))));
+      }),
+    );
+  });
+
+  it('alpha ignores units with fewer than two values (only pairable values count)', () => {
+    fc.assert(
+      fc.property(data, fc.integer({ min: 0, max: 3 }), ({ coders, q, cells }, lone) => {
+        const extra = Array<number>(coders).fill(MISSING);
+        extra[0] = lone % q;
+        const t1 = toPatterns(ratings(coders, q, cells));
+        const t2 = toPatterns(ratings(coders, q, [...cells, ...extra]));
+        const a1 = krippendorffAlpha(prepare(t1), t1.counts);
+        const a2 = krippendorffAlpha(prepare(t2), t2.counts);
+        if (Number.isNaN(a1)) expect(a2).toBeNaN();
+        else expect(a2).toBeCloseTo(a1, 12);
+      }),
+    );
+  });
+
+  it('coefficients stay within their bounds', () => {
+    fc.assert(
+      fc.property(data, ({ coders, q, cells }) => {
+        const r = all(ratings(coders, q, cells));
+        for (const [k, v] of Object.entries(r)) {
+          if (Number.isNaN(v)) continue;
+          expect(v, k).toBeLessThanOrEqual(1 + 1e-12);
+          if (k === 'percent') expect(v).toBeGreaterThanOrEqual(0);
+        }
+      }),
+    );
+  });
+});
+
+describe('bootstrap', () => {
+  it('gives the same interval for the same seed, and another for another seed', () => {
+    const cells = [0, 0, 1, 1, 0, 1, 1, 1, 0, 0, 1, 0, 1, 1, 0, 0, 0, 0, 1, 1];
+    const r = ratings(2, 2, cells);
+    const a = agreement(r, { level: 'nominal', resamples: 300, seed: 7 });
+    const b = agreement(r, { level: 'nominal', resamples: 300, seed: 7 });
+    const c = agreement(r, { level: 'nominal', resamples: 300, seed: 8 });
+    expect(b).toEqual(a);
+    expect(c.coefficients.krippendorffAlpha?.ciLow).not.toBe(a.coefficients.krippendorffAlpha?.ciLow);
+    const alpha = a.coefficients.krippendorffAlpha!;
+    expect(alpha.ciLow!).toBeLessThanOrEqual(alpha.value!);
+    expect(alpha.ciHigh!).toBeGreaterThanOrEqual(alpha.value!);
+  });
+
+  it('draws Poisson variates with the right mean and variance, small and large', () => {
+    const random = rng(3);
+    for (const lambda of [0.7, 4, 25, 5000]) {
+      let s = 0;
+      let s2 = 0;
+      const n = 50_000;
+      for (let i = 0; i < n; i++) {
+        const k = poisson(lambda, random);
+        s += k;
+        s2 += k * k;
+      }
+      const mean = s / n;
+      expect(Math.abs(mean - lambda)).toBeLessThan(4 * Math.sqrt(lambda / n));
+      expect(Math.abs(s2 / n - mean * mean - lambda) / lambda).toBeLessThan(0.05);
+    }
+  });
+});
