@@ -211,6 +211,45 @@ Examples:
   )
   .action(action(() => import('./commands/agree.js')));
 
+program
+  .command('disagreements')
+  .description("every segment where the coders differ on a code, with each coder's codes and memos, for the coders' meeting")
+  .option('--coders <names>', 'coders to compare (default: every coder but auto and consensus)', many)
+  .option('--code <ids>', 'only these codes', many)
+  .option('--wave <ids>', 'only these waves', many)
+  .option('--where <attr=value>', 'participant attribute filter (repeatable)', manyRaw)
+  .addHelpText(
+    'after',
+    `
+Formats: table (default), md (for the meeting), csv/tsv (a spreadsheet, and the decisions file for
+reconcile: fill in the decision column with apply or reject), json.
+
+Examples:
+  qualwave disagreements --format md > meeting.md
+  qualwave disagreements --coders alice,ben --format csv -o decisions.csv`,
+  )
+  .action(action(() => import('./commands/disagreements.js')));
+
+program
+  .command('reconcile')
+  .description("write the consensus coder's codings: what the coders agree on, plus the meeting's decisions")
+  .option('--coders <names>', 'coders to reconcile (default: every coder but auto and consensus)', many)
+  .option('--into <name>', 'the consensus coder', 'consensus')
+  .addOption(new Option('--rule <rule>', 'settle undecided disagreements: union (anyone applied), intersection (everyone), majority').choices(['union', 'intersection', 'majority']))
+  .option('--decisions <file>', 'the disagreements CSV with its decision column filled in (apply / reject)')
+  .option('--dry-run', 'report, write nothing')
+  .addHelpText(
+    'after',
+    `
+Disagreements with neither a decision nor a rule stay open: left uncoded and counted.
+
+Examples:
+  qualwave disagreements --format csv -o decisions.csv   # fill in "decision" at the meeting
+  qualwave reconcile --decisions decisions.csv
+  qualwave reconcile --coders alice,ben --rule majority --into consensus`,
+  )
+  .action(action(() => import('./commands/reconcile.js')));
+
 const codings = program
   .command('codings')
   .description('coded passages (code retrieval), and import/export of codings as interchange CSV');

@@ -1,0 +1,81 @@
+import { disagreements, type Disagreement } from '../../core/agreement/reconcile.js';
+import { attribution } from '../../core/study/attribution.js';
+import { renderDelimited, renderTerminal, type Table } from '../../core/format/table.js';
+import type { Study } from '../../core/study/types.js';
+import type { Context } from '../context.js';
+import { EXIT } from '../errors.js';
+import { parseWheres } from '../options.js';
+import { plural } from '../report.js';
+import { meetingCoders } from './reconcile.js';
+import { checkFilters } from './codings.js';
+
+const FORMATS = ['table', 'md', 'csv', 'tsv', 'json'] as const;
+
+/** qualwave disagreements: every segment where the coders differ on a code, for the coders' meeting. */
+export async function run(ctx: Context): Promise<number> {
+  const format = ctx.format(FORMATS, 'table');
+  const study = await ctx.study();
+  const coders = meetingCoders(study, ctx.opts['coders'] as string[] | undefined);
+  const codes = ctx.opts['code'] as string[] | undefined;
+  const waves = ctx.opts['wave'] as string[] | undefined;
+  const where = parseWheres(ctx.opts['where'] as string[] | undefined);
+  checkFilters(study, { ...(codes ? { codes } : {}), ...(waves ? { waves } : {}), where });
+  const list = disagreements(study, { coders, ...(codes ? { codes: new Set(codes) } : {}), ...(waves ? { waves } : {}), where });
+  if (format === 'json') {
+    ctx.emit(JSON.stringify(list.map((d) => ({ ...d, lines: lines(d), segment: d.segment.id, speaker: d.segment.speaker, text: d.segment.text, attribution: attr(study, d) })), null, 2));
+  } else if (format === 'md') {
+    ctx.emit(markdown(study, list, coders));
+  } else if (format === 'csv' || format === 'tsv') {
+    ctx.emit(renderDelimited(decisionsTemplate(list, coders), format === 'csv' ? ',' : '\t'));
+  } else {
+    const table: Table = {
+      columns: [{ header: 'code' }, { header: 'where' }, ...coders.map((c) => ({ header: c, align: 'center' as const })), { header: 'text' }],
+      rows: list.map((d) => [d.code, `${d.file}:${lines(d)}`, ...d.coders.map((c) => (c.applied ? '✓' : '·')), d.segment.text.replace(/\s+/g, ' ')]),
+    };
+    const width = process.stdout.isTTY && !ctx.opts.output ? process.stdout.columns : undefined;
+    ctx.emit(renderTerminal(table, width ? { maxWidth: width } : {}));
+  }
+  const codesInvolved = new Set(list.map((d) => d.code)).size;
+  ctx.info(`${plural(list.length, 'disagreement')} on ${plural(codesInvolved, 'code')} between ${coders.join(', ')}`);
+  return EXIT.ok;
+}
+
+function lines(d: Disagreement): string {
+  return d.segment.startLine === d.segment.endLine ? String(d.segment.startLine) : `${d.segment.startLine}-${d.segment.endLine}`;
+}
+
+function attr(study: Study, d: Disagreement): string {
+  const doc = study.documents.find((x) => x.participant === d.participant && x.wave === d.wave)!;
+  return attribution(study.config.attribution, study, doc, study.participants.find((p) => p.id === d.participant));
+}
+
+/** For the meeting: grouped by code, each passage quoted with what every coder did. */
+function markdown(study: Study, list: Disagreement[], coders: string[]): string {
+  const out: string[] = [`# Disagreements: ${coders.join(', ')}`, ''];
+  if (list.length === 0) out.push('None: the coders agree on every code of every segment they both coded.');
+  const labels = new Map(study.codebook.codes.map((c) => [c.id, c.label]));
+  let current = '';
+  for (const d of list) {
+    if (d.code !== current) {
+      current = d.code;
+      const n = list.filter((x) => x.code === d.code).length;
+      out.push(`## ${d.code}: ${labels.get(d.code) ?? ''} (${n})`, '');
+    }
+    out.push(`**${attr(study, d)}**, \`${d.file}:${lines(d)}\`, ${d.segment.speaker ?? 'unlabelled'}`, '');
+    out.push(...d.segment.text.split('\n').map((l) => `> ${l}`), '');
+    for (const c of d.coders) {
+      const what = c.applied ? `applied${c.exemplar ? ' (exemplar)' : ''}` : `not applied${c.otherCodes.length ? ` (used ${c.otherCodes.join(', ')})` : ''}`;
+      out.push(`- ${c.coder}: ${what}${c.memo ? `; memo: ${c.memo}` : ''}`);
+    }
+    out.push('- decision: ', '');
+  }
+  return out.join('\n');
+}
+
+/** CSV for a spreadsheet, and the decisions file for `reconcile --decisions` once filled in. */
+export function decisionsTemplate(list: Disagreement[], coders: string[]): Table {
+  return {
+    columns: ['code', 'participant', 'wave', 'lines', 'file', 'speaker', 'text', ...coders, ...coders.map((c) => `${c}_memo`), 'decision'].map((header) => ({ header })),
+    rows: list.map((d) => [d.code, d.participant, d.wave, lines(d), d.file, d.segment.speaker ?? '', d.segment.text, ...d.coders.map((c) => (c.applied ? 'yes' : 'no')), ...d.coders.map((c) => c.memo ?? ''), '']),
+  };
+}
