@@ -181,7 +181,7 @@ program
   .option('--coders <names>', 'coders to compare (default: every coder but auto and consensus)', many)
   .option('--codes <ids>', 'only these codes', many)
   .option('--level <level>', 'study: code or theme (a theme counts its sub-codes); --matrix/--long: nominal, ordinal, interval or ratio')
-  .addOption(new Option('--unit <unit>', 'study: what coders are compared on').choices(['segment', 'document', 'character']).default('segment'))
+  .option('--unit <unit>', 'study: what coders are compared on: segment (default), document or character; --long: the unit column')
   .option('--wave <ids>', 'only these waves', many)
   .option('--where <attr=value>', 'participant attribute filter (repeatable)', manyRaw)
   .option('--include-interviewer', 'count interviewer speech as units too')
@@ -201,7 +201,7 @@ program
     'after',
     `
 Formats: table (default), md, latex, csv, tsv, json.
-With --long, --unit names the unit column (default unit).
+With --long, --unit, --coder and --value name the columns (default unit, coder, value).
 
 Examples:
   qualwave agree --study fixtures/buddy-study

@@ -71,6 +71,7 @@ export async function run(ctx: Context): Promise<number> {
     const where = parseWheres(o['where'] as string[] | undefined);
     checkFilters(study, { ...(codes ? { codes } : {}), ...(waves ? { waves } : {}), where });
     const unit = (o['unit'] ?? 'segment') as AgreementUnit;
+    if (!['segment', 'document', 'character'].includes(unit)) throw new UsageError(`--unit ${unit}: on a study use segment, document or character`);
     const data = codeRatings(study, { coders, unit, level, ...(codes ? { codes } : {}), ...(waves ? { waves } : {}), where, includeInterviewer: o['includeInterviewer'] === true });
     const opts = { level: 'nominal' as Level, resamples, seed, confidence };
     rows = data.perCode.map((c) => ({ name: c.code, label: c.label, prevalence: c.prevalence, result: agreement(c.ratings, opts) }));
@@ -258,10 +259,11 @@ function emit(ctx: Context, format: Format, rows: Row[], coders: string[], meta:
 
 /** CSV: one column per number (value, ciLow, ciHigh per coefficient). */
 function csvTable(rows: Row[], coders: string[], present: Array<[CoefficientName, string]>): Table {
-  const cols = ['code', 'units', ...(rows.some((r) => r.prevalence) ? coders.map((c) => `prevalence_${c}`) : []), ...present.flatMap(([n]) => [n, `${n}_ciLow`, `${n}_ciHigh`])];
+  const hasPrevalence = rows.some((r) => r.prevalence);
+  const cols = ['code', 'units', ...(hasPrevalence ? coders.map((c) => `prevalence_${c}`) : []), ...present.flatMap(([n]) => [n, `${n}_ciLow`, `${n}_ciHigh`])];
   const num = (x: number | null | undefined): string => (x === null || x === undefined ? '' : String(Number(x.toFixed(6))));
   return {
     columns: cols.map((header) => ({ header })),
-    rows: rows.map((r) => [r.name, r.result.units, ...(r.prevalence ? r.prevalence.map(num) : []), ...present.flatMap(([n]) => [num(r.result.coefficients[n]?.value), num(r.result.coefficients[n]?.ciLow), num(r.result.coefficients[n]?.ciHigh)])]),
+    rows: rows.map((r) => [r.name, r.result.units, ...(hasPrevalence ? (r.prevalence ?? coders.map(() => null)).map(num) : []), ...present.flatMap(([n]) => [num(r.result.coefficients[n]?.value), num(r.result.coefficients[n]?.ciLow), num(r.result.coefficients[n]?.ciHigh)])]),
   };
 }
