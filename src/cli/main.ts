@@ -185,6 +185,7 @@ program
   .option('--wave <ids>', 'only these waves', many)
   .option('--where <attr=value>', 'participant attribute filter (repeatable)', manyRaw)
   .option('--include-interviewer', 'count interviewer speech as units too')
+  .option('--masi', "add a row comparing each unit's whole set of codes: Krippendorff's alpha with MASI distance")
   .option('--matrix <file>', 'reliability data: rows = units, columns = coders (header of coder names), empty = missing')
   .option('--unit-ids', 'with --matrix: the first column holds unit ids')
   .option('--long <file>', 'reliability data in long form: one row per unit, coder and value (see --unit, --coder, --value)')

@@ -90,6 +90,14 @@ describe('qualwave agree on a coded study', () => {
     expect(qualwave(['agree', '--study', buddy, '--format', 'latex', '--resamples', '0']).stdout).toContain('\\toprule');
   });
 
+  it('--masi adds a code-set row with alpha over MASI distances', () => {
+    const out = JSON.parse(qualwave(['agree', '--study', buddy, '--masi', '--format', 'json', '--resamples', '0']).stdout);
+    const row = out.rows.at(-1);
+    expect(row.name).toBe('code sets (MASI α)');
+    expect(row.units).toBe(252);
+    expect(row.coefficients.krippendorffAlpha.value).toBeGreaterThan(row.coefficients.percentAgreement.value - 0.2);
+  });
+
   it('needs two coders, and says which exist', () => {
     const r = qualwave(['agree', '--study', buddy, '--coders', 'alice,bem']);
     expect(r.code).toBe(2);

@@ -135,3 +135,16 @@ describe('bootstrap', () => {
     }
   });
 });
+
+describe('MASI distance (Passonneau 2006) for sets of codes', () => {
+  it('weights the Jaccard index by how the sets relate', async () => {
+    const { masiDistance } = await import('../../src/core/agreement/coefficients.js');
+    const S = (...x: string[]) => new Set(x);
+    expect(masiDistance(S('a', 'b'), S('a', 'b'))).toBe(0);
+    expect(masiDistance(S('a', 'b'), S('a', 'b', 'c'))).toBeCloseTo(1 - (2 / 3) * (2 / 3), 12); // subset
+    expect(masiDistance(S('a', 'b'), S('a', 'c'))).toBeCloseTo(1 - (1 / 3) * (1 / 3), 12); // overlap
+    expect(masiDistance(S('a'), S('b'))).toBe(1); // disjoint
+    expect(masiDistance(S(), S())).toBe(0);
+    expect(masiDistance(S(), S('a'))).toBe(1);
+  });
+});

@@ -4,7 +4,7 @@ import { resolve } from 'node:path';
 import { krippendorffLabel, landisKoch } from '../../core/agreement/interpret.js';
 import { agreement, type AgreementResult, type CoefficientName, type Estimate } from '../../core/agreement/report.js';
 import { ratingsFromRows, type Level, type Ratings } from '../../core/agreement/table.js';
-import { codeRatings, type AgreementUnit } from '../../core/agreement/units.js';
+import { codeRatings, codeSetRatings, type AgreementUnit } from '../../core/agreement/units.js';
 import { AUTO_CODER, CONSENSUS_CODER } from '../../core/coding/types.js';
 import { renderDelimited, renderLatex, renderMarkdown, renderTerminal, type Table } from '../../core/format/table.js';
 import { decodeText } from '../../core/text/decode.js';
@@ -76,6 +76,10 @@ export async function run(ctx: Context): Promise<number> {
     const opts = { level: 'nominal' as Level, resamples, seed, confidence };
     rows = data.perCode.map((c) => ({ name: c.code, label: c.label, prevalence: c.prevalence, result: agreement(c.ratings, opts) }));
     rows.push({ name: 'pooled', label: `all ${data.perCode.length} ${level}s`, result: agreement(data.pooled, opts) });
+    if (o['masi'] === true) {
+      const sets = codeSetRatings(study, { coders, unit, level, ...(codes ? { codes } : {}), ...(waves ? { waves } : {}), where, includeInterviewer: o['includeInterviewer'] === true });
+      rows.push({ name: 'code sets (MASI α)', label: 'the set of codes on each unit', result: agreement(sets.ratings, { ...opts, differences: sets.differences }) });
+    }
     meta = { coders, unit, level, units: data.units, waves: waves ?? null };
   }
 

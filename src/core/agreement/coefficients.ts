@@ -207,7 +207,7 @@ export function fleissKappa({ t, n, m }: Prepared, w: Float64Array): KappaResult
  * measurement: 1 - (n - 1) * sum(o_ck * d_ck) / sum(n_c * n_k * d_ck) over the coincidence
  * matrix of pairable values (Krippendorff 2011).
  */
-export function krippendorffAlpha({ t, n, m }: Prepared, w: Float64Array, level: Level = 'nominal'): number {
+export function krippendorffAlpha({ t, n, m }: Prepared, w: Float64Array, level: Level = 'nominal', differences?: Float64Array): number {
   const q = t.q;
   const o = new Float64Array(q * q);
   for (let p = 0; p < w.length; p++) {
@@ -231,7 +231,7 @@ export function krippendorffAlpha({ t, n, m }: Prepared, w: Float64Array, level:
     total += nc[c]!;
   }
   if (total <= 1) return NaN;
-  const delta = distance(level, q, t.numeric, nc);
+  const delta = differences ?? distance(level, q, t.numeric, nc);
   let observed = 0;
   let expected = 0;
   for (let c = 0; c < q; c++) for (let k = 0; k < q; k++) {
@@ -334,4 +334,17 @@ export function brennanPrediger(prep: Prepared, w: Float64Array, scheme: WeightS
   for (let i = 0; i < W.length; i++) tw += W[i]!;
   const pe = tw / (q * q);
   return q >= 2 && pe < 1 ? (pa - pe) / (1 - pe) : NaN;
+}
+
+/**
+ * MASI distance between two sets of codes (Passonneau 2006): 1 − J·M, with J the Jaccard index and
+ * M = 1 (same set), 2/3 (one contains the other), 1/3 (they overlap), 0 (disjoint).
+ */
+export function masiDistance(a: ReadonlySet<string>, b: ReadonlySet<string>): number {
+  let inter = 0;
+  for (const x of a) if (b.has(x)) inter++;
+  const union = a.size + b.size - inter;
+  if (union === 0) return 0;
+  const m = inter === a.size && inter === b.size ? 1 : inter === a.size || inter === b.size ? 2 / 3 : inter > 0 ? 1 / 3 : 0;
+  return 1 - (inter / union) * m;
 }

@@ -27,6 +27,8 @@ export interface AgreementOptions {
   resamples: number;
   seed: number;
   confidence?: number;
+  /** Krippendorff's alpha with this difference matrix (q x q) instead of the level's (e.g. MASI). */
+  differences?: Float64Array;
 }
 
 const clean = (x: number): number | null => (Number.isFinite(x) ? x : null);
@@ -52,7 +54,7 @@ export function agreement(r: Ratings, opts: AgreementOptions): AgreementResult {
   }
   fns.push(
     ['fleissKappa', (w) => fleissKappa(prep, w).value],
-    ['krippendorffAlpha', (w) => krippendorffAlpha(prep, w, opts.level)],
+    ['krippendorffAlpha', (w) => krippendorffAlpha(prep, w, opts.level, opts.differences)],
     ['gwetAC1', (w) => gwetAC(prep, w, gwetScheme)],
     ['brennanPrediger', (w) => brennanPrediger(prep, w, gwetScheme)],
   );

@@ -1,6 +1,7 @@
 import type { Coding } from '../coding/types.js';
 import { matchesWhere, type Where } from '../study/filters.js';
 import type { Document, Study } from '../study/types.js';
+import { masiDistance } from './coefficients.js';
 import { MISSING, type Ratings } from './table.js';
 
 /**
@@ -122,4 +123,36 @@ export function codeRatings(study: Study, opts: UnitOptions): { perCode: CodeRat
     pooled.weights = w;
   }
   return { perCode, pooled, units: N };
+}
+
+/**
+ * Code sets: each coder's value for a unit is the set of codes they applied to it (empty set
+ * included), for Krippendorff's alpha with MASI distance over multi-label coding.
+ */
+export function codeSetRatings(study: Study, opts: UnitOptions): { ratings: Ratings; differences: Float64Array } {
+  const { perCode } = codeRatings(study, opts);
+  const first = perCode[0];
+  const R = opts.coders.length;
+  const N = first?.ratings.units ?? 0;
+  const keys = new Map<string, number>();
+  const sets: Array<Set<string>> = [];
+  const values = new Int32Array(N * R).fill(MISSING);
+  for (let i = 0; i < N * R; i++) {
+    if (!first || first.ratings.values[i] === MISSING) continue;
+    const set = perCode.filter((c) => c.ratings.values[i] === 1).map((c) => c.code);
+    const key = set.join('+') || '∅';
+    let k = keys.get(key);
+    if (k === undefined) {
+      k = sets.length;
+      keys.set(key, k);
+      sets.push(new Set(set));
+    }
+    values[i] = k;
+  }
+  const q = sets.length;
+  const differences = new Float64Array(q * q);
+  for (let a = 0; a < q; a++) for (let b = 0; b < q; b++) differences[a * q + b] = masiDistance(sets[a]!, sets[b]!);
+  const ratings: Ratings = { coders: R, units: N, values, categories: [...keys.keys()] };
+  if (first?.ratings.weights) ratings.weights = first.ratings.weights;
+  return { ratings, differences };
 }
