@@ -159,31 +159,34 @@ export function scottPi(prep: Prepared, w: Float64Array): number {
 }
 
 /**
- * Fleiss' kappa for any number of coders, treated as interchangeable (not fixed persons), over
- * units with two or more values (units may have different numbers of values). The standard error
- * is Fleiss, Nee & Landis (1979), under the null hypothesis of no agreement, given only when every
- * unit has the same number of values.
+ * Fleiss' kappa for any number of coders, treated as interchangeable (not fixed persons). With
+ * missing values it follows Gwet's generalisation (Handbook of Inter-Rater Reliability, 2014):
+ * observed agreement over units with two or more values, category proportions averaged over every
+ * unit with a value; with complete data this is Fleiss (1971). The standard error is Fleiss, Nee &
+ * Landis (1979), under the null hypothesis of no agreement, given only when every unit has the same
+ * number of values.
  */
 export function fleissKappa({ t, n, m }: Prepared, w: Float64Array): KappaResult {
   const q = t.q;
   let units = 0;
   let pBar = 0;
-  let values = 0;
+  let rated = 0;
   const pk = new Float64Array(q);
   let constantM = -1;
   for (let p = 0; p < w.length; p++) {
     const mp = m[p]!;
-    if (mp < 2 || w[p] === 0) continue;
+    if (mp < 1 || w[p] === 0) continue;
+    rated += w[p]!;
+    for (let k = 0; k < q; k++) pk[k]! += (w[p]! * n[p * q + k]!) / mp;
     constantM = constantM === -1 ? mp : constantM === mp ? mp : -2;
+    if (mp < 2) continue;
     let s = 0;
     for (let k = 0; k < q; k++) {
       const x = n[p * q + k]!;
       s += x * (x - 1);
-      pk[k]! += w[p]! * x;
     }
     pBar += (w[p]! * s) / (mp * (mp - 1));
     units += w[p]!;
-    values += w[p]! * mp;
   }
   if (units === 0) return { value: NaN, se: NaN, units: 0 };
   pBar /= units;
@@ -191,7 +194,7 @@ export function fleissKappa({ t, n, m }: Prepared, w: Float64Array): KappaResult
   let pq = 0;
   let pqqp = 0;
   for (let k = 0; k < q; k++) {
-    const x = pk[k]! / values;
+    const x = pk[k]! / rated;
     pe += x * x;
     pq += x * (1 - x);
     pqqp += x * (1 - x) * (1 - 2 * x);
