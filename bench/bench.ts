@@ -5,7 +5,7 @@ import { csvParseRows } from 'd3-dsv';
 import { bootstrap } from '../src/core/agreement/bootstrap.js';
 import { krippendorffAlpha, prepare } from '../src/core/agreement/coefficients.js';
 import { agreement } from '../src/core/agreement/report.js';
-import { MISSING, toPatterns, type Ratings } from '../src/core/agreement/table.js';
+import { mergePatterns, MISSING, toPatterns, type Ratings } from '../src/core/agreement/table.js';
 import { codeRatings } from '../src/core/agreement/units.js';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,7 +13,7 @@ import { performance } from 'node:perf_hooks';
 import { autocode } from '../src/core/coding/autocode.js';
 import { loadStudy } from '../src/io/load-study.js';
 import { loadStemmer } from '../src/io/stemmer.js';
-import { corpusOptions, ensureCorpus } from './corpus.js';
+import { corpusOptions, ensureCorpus, rng } from './corpus.js';
 
 /**
  * npm run bench [-- --scale 0.1] [--runs 3]
@@ -41,17 +41,6 @@ const transcripts = readdirSync(join(dir, 'transcripts')).map((f) => join(dir, '
 const corpusBytes = transcripts.reduce((n, f) => n + statSync(f).size, 0);
 const mb = corpusBytes / 1e6;
 process.stderr.write(`${created ? 'generated' : 'reused'} corpus ${dir}: ${opts.participants} participants x ${opts.waves.length} waves, ${transcripts.length} transcripts, ${mb.toFixed(1)} MB${created ? ` in ${((performance.now() - t0) / 1000).toFixed(1)} s` : ''}\n`);
-
-function mulberry(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
@@ -111,7 +100,7 @@ rows.push(['load + segment whole study', `${lMs.toFixed(0)} ms`, `${(mb / (lMs /
 {
   const units = Math.round(1_000_000 * Math.min(1, scale * 10));
   const coders = 4;
-  const random = mulberry(11);
+  const random = rng(11);
   const values = new Int32Array(units * coders);
   for (let u = 0; u < units; u++) {
     const truth = Math.floor(random() * 10);
@@ -159,14 +148,16 @@ rows.push(['load + segment whole study', `${lMs.toFixed(0)} ms`, `${(mb / (lMs /
   const { study } = await loadStudy(dir);
   const stem = (await loadStemmer('en'))!;
   const auto = autocode(study!, stem, 'a').codings;
-  const random = mulberry(5);
+  const random = rng(5);
   const codes = study!.codebook.codes.map((c) => c.id);
   const other = auto.map((c) => (random() < 0.1 ? { ...c, coder: 'b', code: codes[Math.floor(random() * codes.length)]! } : { ...c, coder: 'b' }));
   study!.codings = [...auto, ...other];
   study!.coders = ['a', 'b'];
   const s = performance.now();
   const data = codeRatings(study!, { coders: ['a', 'b'], unit: 'segment', level: 'code' });
-  for (const c of data.perCode) agreement(c.ratings, { level: 'nominal', resamples: 1000, seed: 1 });
+  const tables = data.perCode.map((c) => toPatterns(c.ratings));
+  for (const t of tables) agreement(t, { level: 'nominal', resamples: 1000, seed: 1 });
+  agreement(mergePatterns(tables), { level: 'nominal', resamples: 1000, seed: 1 });
   const ms = performance.now() - s;
   rows.push([`agree: 2 coders, ${data.perCode.length} codes, ${data.units} segments`, `${ms.toFixed(0)} ms`, '1,000 resamples per code', '']);
 }

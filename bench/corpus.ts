@@ -17,7 +17,8 @@ export function corpusOptions(scale: number): CorpusOptions {
   return { participants: Math.max(2, Math.round(1000 * scale)), waves: ['pre', '4-month', 'post'], wordsPerTranscript: 8000, seed: 42 };
 }
 
-function rng(seed: number): () => number {
+/** mulberry32: a small seeded generator for reproducible synthetic data. */
+export function rng(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;

@@ -3,16 +3,15 @@ import { dsvFormat } from 'd3-dsv';
 import { resolve } from 'node:path';
 import { krippendorffLabel, landisKoch } from '../../core/agreement/interpret.js';
 import { agreement, type AgreementResult, type CoefficientName, type Estimate } from '../../core/agreement/report.js';
-import { ratingsFromRows, type Level, type Ratings } from '../../core/agreement/table.js';
+import { mergePatterns, ratingsFromRows, toPatterns, type Level, type Ratings } from '../../core/agreement/table.js';
 import { codeRatings, codeSetRatings, type AgreementUnit } from '../../core/agreement/units.js';
-import { AUTO_CODER, CONSENSUS_CODER } from '../../core/coding/types.js';
 import { renderDelimited, renderLatex, renderMarkdown, renderTerminal, type Table } from '../../core/format/table.js';
 import { decodeText } from '../../core/text/decode.js';
 import { didYouMeanSuffix } from '../../core/text/suggest.js';
 import type { Context } from '../context.js';
 import { EXIT, UsageError } from '../errors.js';
 import { parseWheres } from '../options.js';
-import { checkFilters } from './codings.js';
+import { checkFilters, selectCoders } from '../filters.js';
 
 const FORMATS = ['table', 'md', 'csv', 'tsv', 'latex', 'json'] as const;
 type Format = (typeof FORMATS)[number];
@@ -61,9 +60,7 @@ export async function run(ctx: Context): Promise<number> {
     meta = { source: file, level, coders, categories: ratings.categories };
   } else {
     const study = await ctx.study();
-    coders = (o['coders'] as string[] | undefined) ?? study.coders.filter((c) => c !== AUTO_CODER && c !== CONSENSUS_CODER);
-    for (const c of coders) if (!study.coders.includes(c)) throw new UsageError(`--coders: no coder '${c}'${didYouMeanSuffix(c, study.coders)}`, `coders: ${study.coders.join(', ') || 'none yet'}`);
-    if (coders.length < 2) throw new UsageError(`agreement needs two or more coders; this study has ${study.coders.length ? study.coders.join(', ') : 'none'}`, 'give them with --coders A,B (the auto and consensus coders are left out unless named)');
+    coders = selectCoders(study, o['coders'] as string[] | undefined);
     const level = (o['level'] ?? 'code') as string;
     if (level !== 'code' && level !== 'theme') throw new UsageError(`--level ${level}: on a study use code or theme (nominal..ratio are for --matrix)`);
     const waves = o['wave'] as string[] | undefined;
@@ -74,8 +71,10 @@ export async function run(ctx: Context): Promise<number> {
     if (!['segment', 'document', 'character'].includes(unit)) throw new UsageError(`--unit ${unit}: on a study use segment, document or character`);
     const data = codeRatings(study, { coders, unit, level, ...(codes ? { codes } : {}), ...(waves ? { waves } : {}), where, includeInterviewer: o['includeInterviewer'] === true });
     const opts = { level: 'nominal' as Level, resamples, seed, confidence };
-    rows = data.perCode.map((c) => ({ name: c.code, label: c.label, prevalence: c.prevalence, result: agreement(c.ratings, opts) }));
-    rows.push({ name: 'pooled', label: `all ${data.perCode.length} ${level}s`, result: agreement(data.pooled, opts) });
+    const tables = data.perCode.map((c) => toPatterns(c.ratings));
+    rows = data.perCode.map((c, i) => ({ name: c.code, label: c.label, prevalence: c.prevalence, result: agreement(tables[i]!, opts) }));
+    // Pooled over codes: every (unit, code) decision; the bootstrap resamples those decisions.
+    if (tables.length > 0) rows.push({ name: 'pooled', label: `all ${data.perCode.length} ${level}s`, result: agreement(mergePatterns(tables), opts) });
     if (o['masi'] === true) {
       const sets = codeSetRatings(study, { coders, unit, level, ...(codes ? { codes } : {}), ...(waves ? { waves } : {}), where, includeInterviewer: o['includeInterviewer'] === true });
       rows.push({ name: 'code sets (MASI α)', label: 'the set of codes on each unit', result: agreement(sets.ratings, { ...opts, differences: sets.differences }) });

@@ -4,12 +4,11 @@ import { addCodings, byCoder, withHashes } from '../../core/coding/edit.js';
 import { readInterchangeCsv, writeInterchangeCsv } from '../../core/coding/interchange.js';
 import { retrieve, type RetrieveFilters, type Retrieved } from '../../core/coding/retrieve.js';
 import { renderDelimited, renderMarkdown, renderTerminal, type Table } from '../../core/format/table.js';
-import type { Study } from '../../core/study/types.js';
 import { decodeText } from '../../core/text/decode.js';
-import { didYouMeanSuffix } from '../../core/text/suggest.js';
 import { saveCodings } from '../../io/codings.js';
 import type { Context } from '../context.js';
 import { EXIT, UsageError } from '../errors.js';
+import { checkFilters } from '../filters.js';
 import { parseWheres } from '../options.js';
 import { formatDiagnostics, plural } from '../report.js';
 
@@ -58,25 +57,6 @@ function retrievedTable(rows: readonly Retrieved[], compact: boolean): Table {
 
 function lineRange(r: { startLine: number; endLine: number }): string {
   return r.startLine === r.endLine ? String(r.startLine) : `${r.startLine}-${r.endLine}`;
-}
-
-/** Unknown codes, waves, participants or coders in filters are usage errors with a suggestion. */
-export function checkFilters(study: Study, f: RetrieveFilters): RetrieveFilters {
-  const check = (values: string[] | undefined, known: Iterable<string>, what: string, flag: string): void => {
-    const set = new Set(known);
-    for (const v of values ?? []) {
-      if (!set.has(v)) throw new UsageError(`${flag} ${v}: no such ${what}${didYouMeanSuffix(v, set)}`, `${what}s: ${[...set].slice(0, 12).join(', ')}${set.size > 12 ? ', …' : ''}`);
-    }
-  };
-  check(f.codes, study.codebook.byId.keys(), 'code', '--code');
-  check(f.waves, study.config.waves.map((w) => w.id), 'wave', '--wave');
-  check(f.participants, study.participants.map((p) => p.id), 'participant', '--participant');
-  check(f.coders, study.coders, 'coder', '--coder');
-  const attributes = new Set(study.participants.flatMap((p) => Object.keys(p.attributes)));
-  for (const w of f.where ?? []) {
-    if (!attributes.has(w.attribute)) throw new UsageError(`--where ${w.attribute}=…: no participant attribute '${w.attribute}'${didYouMeanSuffix(w.attribute, attributes)}`, `attributes: ${[...attributes].join(', ')}`);
-  }
-  return f;
 }
 
 /** qualwave codings import FILE.csv [--skip-bad] */

@@ -6,8 +6,7 @@ import type { Context } from '../context.js';
 import { EXIT } from '../errors.js';
 import { parseWheres } from '../options.js';
 import { plural } from '../report.js';
-import { meetingCoders } from './reconcile.js';
-import { checkFilters } from './codings.js';
+import { checkFilters, selectCoders } from '../filters.js';
 
 const FORMATS = ['table', 'md', 'csv', 'tsv', 'json'] as const;
 
@@ -15,7 +14,7 @@ const FORMATS = ['table', 'md', 'csv', 'tsv', 'json'] as const;
 export async function run(ctx: Context): Promise<number> {
   const format = ctx.format(FORMATS, 'table');
   const study = await ctx.study();
-  const coders = meetingCoders(study, ctx.opts['coders'] as string[] | undefined);
+  const coders = selectCoders(study, ctx.opts['coders'] as string[] | undefined);
   const codes = ctx.opts['code'] as string[] | undefined;
   const waves = ctx.opts['wave'] as string[] | undefined;
   const where = parseWheres(ctx.opts['where'] as string[] | undefined);

@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { decisionKey, reconcile, type Rule } from '../../core/agreement/reconcile.js';
 import { withHashes } from '../../core/coding/edit.js';
-import { AUTO_CODER, CODER_NAME, CONSENSUS_CODER } from '../../core/coding/types.js';
+import { CODER_NAME, CONSENSUS_CODER } from '../../core/coding/types.js';
 import { error, type Diagnostic } from '../../core/diagnostics/diagnostic.js';
 import type { Study } from '../../core/study/types.js';
 import { decodeText } from '../../core/text/decode.js';
@@ -11,15 +11,8 @@ import { didYouMeanSuffix } from '../../core/text/suggest.js';
 import { codingsFile, saveCodings } from '../../io/codings.js';
 import type { Context } from '../context.js';
 import { EXIT, UsageError } from '../errors.js';
+import { selectCoders } from '../filters.js';
 import { formatDiagnostics, plural } from '../report.js';
-
-/** The coders of a meeting: given, or every coder but auto and consensus; two or more. */
-export function meetingCoders(study: Study, given: string[] | undefined): string[] {
-  const coders = given ?? study.coders.filter((c) => c !== AUTO_CODER && c !== CONSENSUS_CODER);
-  for (const c of coders) if (!study.coders.includes(c)) throw new UsageError(`--coders: no coder '${c}'${didYouMeanSuffix(c, study.coders)}`, `coders: ${study.coders.join(', ') || 'none yet'}`);
-  if (coders.length < 2) throw new UsageError(`this needs two or more coders; the study has ${study.coders.length ? study.coders.join(', ') : 'none'}`, 'name them with --coders A,B');
-  return coders;
-}
 
 const YES = new Set(['apply', 'applied', 'yes', 'y', '1', 'true', 'keep', '✓', 'x']);
 const NO = new Set(['reject', 'rejected', 'no', 'n', '0', 'false', 'drop', 'remove', '-']);
@@ -59,7 +52,7 @@ function readDecisions(ctx: Context, study: Study, file: string): { decisions: M
 /** qualwave reconcile: the consensus coder's codings from the coders' agreements and the meeting's decisions. */
 export async function run(ctx: Context): Promise<number> {
   const study = await ctx.study();
-  const coders = meetingCoders(study, ctx.opts['coders'] as string[] | undefined);
+  const coders = selectCoders(study, ctx.opts['coders'] as string[] | undefined);
   const into = String(ctx.opts['into'] ?? CONSENSUS_CODER);
   if (!CODER_NAME.test(into)) throw new UsageError(`--into ${into}: not a usable coder name`);
   if (coders.includes(into)) throw new UsageError(`--into ${into} is one of the coders being reconciled`, `write the consensus to another coder, e.g. --into ${CONSENSUS_CODER}`);

@@ -86,17 +86,17 @@ export function poisson(lambda: number, random: () => number): number {
  * count c gets a Poisson(c) weight: one draw per pattern, so a million units cost no more than a
  * thousand. Units with their own weights (characters) are drawn one by one.
  */
-export function bootstrap(t: PatternTable, opts: { resamples: number; seed: number; unitWeights?: Float64Array }, each: (weights: Float64Array, i: number) => void): void {
+export function bootstrap(t: PatternTable, opts: { resamples: number; seed: number }, each: (weights: Float64Array, i: number) => void): void {
   const random = rng(opts.seed);
   const P = t.counts.length;
   const w = new Float64Array(P);
   for (let r = 0; r < opts.resamples; r++) {
-    if (opts.unitWeights) {
+    if (t.unitWeights) {
       w.fill(0);
       const units = t.patternOf.length;
       for (let u = 0; u < units; u++) {
         const k = poisson(1, random);
-        if (k > 0) w[t.patternOf[u]!]! += k * opts.unitWeights[u]!;
+        if (k > 0) w[t.patternOf[u]!]! += k * t.unitWeights[u]!;
       }
     } else {
       for (let p = 0; p < P; p++) w[p] = poisson(t.counts[p]!, random);

@@ -1,6 +1,6 @@
 import { bootstrap, percentileInterval } from './bootstrap.js';
 import { brennanPrediger, cohenKappa, fleissKappa, gwetAC, krippendorffAlpha, pairwiseAgreement, percentAgreement, prepare, scottPi, type WeightScheme } from './coefficients.js';
-import { toPatterns, type Level, type Ratings } from './table.js';
+import { toPatterns, type Level, type PatternTable, type Ratings } from './table.js';
 
 /** A coefficient's value with its bootstrap percentile interval (and analytic SE where one exists). */
 export interface Estimate {
@@ -38,10 +38,10 @@ const clean = (x: number): number | null => (Number.isFinite(x) ? x : null);
  * Scott's pi (and weighted kappa) for two coders; Fleiss' kappa for any number; percent agreement,
  * Krippendorff's alpha, Gwet's AC1 (AC2 with weights) and Brennan–Prediger always.
  */
-export function agreement(r: Ratings, opts: AgreementOptions): AgreementResult {
-  const t = toPatterns(r);
+export function agreement(data: Ratings | PatternTable, opts: AgreementOptions): AgreementResult {
+  const t = 'values' in data ? toPatterns(data) : data;
   const prep = prepare(t);
-  const two = r.coders === 2;
+  const two = t.coders === 2;
   const gwetScheme: WeightScheme = opts.weights ?? 'identity';
   const fns: Array<[CoefficientName, (w: Float64Array) => number]> = [
     ['percentAgreement', (w) => percentAgreement(prep, w)],
@@ -60,7 +60,7 @@ export function agreement(r: Ratings, opts: AgreementOptions): AgreementResult {
   );
   const samples = fns.map(() => new Float64Array(opts.resamples));
   if (opts.resamples > 0) {
-    bootstrap(t, r.weights ? { resamples: opts.resamples, seed: opts.seed, unitWeights: r.weights } : { resamples: opts.resamples, seed: opts.seed }, (w, i) => {
+    bootstrap(t, { resamples: opts.resamples, seed: opts.seed }, (w, i) => {
       fns.forEach(([, fn], k) => {
         samples[k]![i] = fn(w);
       });
@@ -76,5 +76,5 @@ export function agreement(r: Ratings, opts: AgreementOptions): AgreementResult {
   });
   let units = 0;
   for (let p = 0; p < t.counts.length; p++) if (prep.m[p]! >= 2) units += t.counts[p]!;
-  return { units, coders: r.coders, categories: r.categories, coefficients };
+  return { units, coders: t.coders, categories: t.categories, coefficients };
 }

@@ -30,8 +30,10 @@ export interface PatternTable {
   tuples: Int32Array;
   /** Total weight (units) with each pattern. */
   counts: Float64Array;
-  /** Pattern of each unit (for resampling units). */
+  /** Pattern of each unit, kept only when units carry their own weights (for resampling them). */
   patternOf: Int32Array;
+  /** Each unit's weight (characters), when units are weighted; their bootstrap draws units one by one. */
+  unitWeights?: Float64Array;
   numeric: Float64Array;
   categories: string[];
 }
@@ -74,15 +76,56 @@ export function toPatterns(r: Ratings): PatternTable {
     counts[p] = counts[p]! + (r.weights ? r.weights[u]! : 1);
     patternOf[u] = p;
   }
-  return {
+  const table: PatternTable = {
     coders,
     q,
     tuples: Int32Array.from(tuples),
     counts: Float64Array.from(counts),
-    patternOf,
+    patternOf: r.weights ? patternOf : new Int32Array(0),
     numeric: r.numeric ?? Float64Array.from(r.categories.map((_, i) => i)),
     categories: r.categories,
   };
+  if (r.weights) table.unitWeights = r.weights;
+  return table;
+}
+
+/**
+ * Several tables with the same coders and categories as one (e.g. every code's, pooled): the same
+ * pattern in two tables is one pattern with the summed count. Units stay distinct.
+ */
+export function mergePatterns(tables: readonly PatternTable[]): PatternTable {
+  const first = tables[0];
+  if (!first) throw new Error('nothing to merge');
+  const index = new Map<string, number>();
+  const tuples: number[] = [];
+  const counts: number[] = [];
+  const weighted = tables.some((t) => t.unitWeights);
+  const patternOf: number[] = [];
+  const unitWeights: number[] = [];
+  for (const t of tables) {
+    const map = new Int32Array(t.counts.length);
+    for (let p = 0; p < t.counts.length; p++) {
+      const tuple = t.tuples.subarray(p * t.coders, (p + 1) * t.coders);
+      const key = tuple.join(',');
+      let i = index.get(key);
+      if (i === undefined) {
+        i = counts.length;
+        index.set(key, i);
+        tuples.push(...tuple);
+        counts.push(0);
+      }
+      counts[i] = counts[i]! + t.counts[p]!;
+      map[p] = i;
+    }
+    if (weighted) {
+      t.patternOf.forEach((p) => patternOf.push(map[p]!));
+      unitWeights.push(...(t.unitWeights ?? new Float64Array(t.patternOf.length).fill(1)));
+    }
+  }
+  const merged: PatternTable = { ...first, tuples: Int32Array.from(tuples), counts: Float64Array.from(counts), patternOf: Int32Array.from(patternOf) };
+  delete merged.unitWeights;
+  if (weighted) merged.unitWeights = Float64Array.from(unitWeights);
+  return merged;
 }
 
 /**

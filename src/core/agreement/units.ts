@@ -1,4 +1,3 @@
-import type { Coding } from '../coding/types.js';
 import { matchesWhere, type Where } from '../study/filters.js';
 import type { Document, Study } from '../study/types.js';
 import { masiDistance } from './coefficients.js';
@@ -41,88 +40,77 @@ interface UnitRef {
   weight: number;
 }
 
-export function codeRatings(study: Study, opts: UnitOptions): { perCode: CodeRatings[]; pooled: Ratings; units: number } {
+export function codeRatings(study: Study, opts: UnitOptions): { perCode: CodeRatings[]; units: number } {
   const people = new Map(study.participants.map((p) => [p.id, p]));
   const docs = study.documents.filter((d) => (!opts.waves?.length || opts.waves.includes(d.wave)) && (!opts.where?.length || matchesWhere(people.get(d.participant), opts.where)));
   const codes = (opts.codes?.length ? opts.codes.map((id) => study.codebook.byId.get(id)!) : opts.level === 'theme' ? study.codebook.themes : study.codebook.codes).filter(Boolean);
   const target = (code: string): string => (opts.level === 'theme' ? study.codebook.byId.get(code)?.theme ?? code : code);
 
-  // Units.
+  // Units, in line order within each document: docUnits[d] = [first, end) indices into units.
   const units: UnitRef[] = [];
+  const docUnits = new Map<string, [number, number]>();
   for (const doc of docs) {
-    if (opts.unit === 'document') {
-      units.push({ doc, start: 1, end: doc.lineCount, weight: 1 });
-      continue;
-    }
-    for (const s of doc.segments) {
-      if (s.role !== 'participant' && !(opts.includeInterviewer && s.role === 'interviewer')) continue;
-      if (opts.unit === 'segment') units.push({ doc, start: s.startLine, end: s.endLine, weight: 1 });
-      else {
-        const lines = s.text.split('\n');
-        lines.forEach((text, k) => units.push({ doc, start: s.startLine + k, end: s.startLine + k, weight: text.length }));
+    const first = units.length;
+    if (opts.unit === 'document') units.push({ doc, start: 1, end: doc.lineCount, weight: 1 });
+    else {
+      for (const s of doc.segments) {
+        if (s.role !== 'participant' && !(opts.includeInterviewer && s.role === 'interviewer')) continue;
+        if (opts.unit === 'segment') units.push({ doc, start: s.startLine, end: s.endLine, weight: 1 });
+        else s.text.split('\n').forEach((text, k) => units.push({ doc, start: s.startLine + k, end: s.startLine + k, weight: text.length }));
       }
     }
-  }
-
-  // Which coder coded which document, and their codings by document.
-  const byDocCoder = new Map<string, Coding[]>();
-  for (const c of study.codings) {
-    if (!opts.coders.includes(c.coder)) continue;
-    const key = `${c.participant}/${c.wave}\u0000${c.coder}`;
-    let list = byDocCoder.get(key);
-    if (!list) byDocCoder.set(key, (list = []));
-    list.push(c);
+    docUnits.set(doc.id, [first, units.length]);
   }
 
   const R = opts.coders.length;
   const N = units.length;
-  const perCode: CodeRatings[] = [];
   const codeIndex = new Map(codes.map((c, i) => [c.id, i]));
-  // applied[(code * N + u) * R + r]
-  const applied = new Int8Array(codes.length * N * R);
+  const coderIndex = new Map(opts.coders.map((c, i) => [c, i]));
+  // A coder covers a document when they have any coding in it; applied[(code * N + u) * R + r].
   const covered = new Uint8Array(N * R);
-  units.forEach((u, i) => {
-    opts.coders.forEach((coder, r) => {
-      const list = byDocCoder.get(`${u.doc.id}\u0000${coder}`);
-      if (!list) return;
-      covered[i * R + r] = 1;
-      for (const c of list) {
-        if (c.startLine > u.end || c.endLine < u.start) continue;
-        const k = codeIndex.get(target(c.code));
-        if (k !== undefined) applied[(k * N + i) * R + r] = 1;
-      }
-    });
-  });
+  const applied = new Uint8Array(codes.length * N * R);
+  for (const c of study.codings) {
+    const r = coderIndex.get(c.coder);
+    const range = docUnits.get(`${c.participant}/${c.wave}`);
+    if (r === undefined || !range) continue;
+    const [first, end] = range;
+    for (let i = first; i < end; i++) covered[i * R + r] = 1;
+    const k = codeIndex.get(target(c.code));
+    if (k === undefined) continue;
+    // Units are in line order: find the first that ends at or after the coding's start.
+    let lo = first;
+    let hi = end;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (units[mid]!.end < c.startLine) lo = mid + 1;
+      else hi = mid;
+    }
+    for (let i = lo; i < end && units[i]!.start <= c.endLine; i++) applied[(k * N + i) * R + r] = 1;
+  }
   const weights = opts.unit === 'character' ? Float64Array.from(units.map((u) => u.weight)) : undefined;
-  const pooledValues = new Int32Array(codes.length * N * R);
-  codes.forEach((code, k) => {
+  const perCode: CodeRatings[] = codes.map((code, k) => {
     const values = new Int32Array(N * R);
     const yes = new Array<number>(R).fill(0);
     const seen = new Array<number>(R).fill(0);
     for (let i = 0; i < N; i++) {
+      const wi = weights ? weights[i]! : 1;
       for (let r = 0; r < R; r++) {
         const at = i * R + r;
-        if (!covered[at]) values[at] = MISSING;
-        else {
-          const v = applied[(k * N + i) * R + r]!;
-          values[at] = v;
-          seen[r]! += weights ? weights[i]! : 1;
-          if (v) yes[r]! += weights ? weights[i]! : 1;
+        if (!covered[at]) {
+          values[at] = MISSING;
+          continue;
         }
+        const v = applied[k * N * R + at]!;
+        values[at] = v;
+        seen[r]! += wi;
+        if (v) yes[r]! += wi;
       }
     }
-    pooledValues.set(values, k * N * R);
     const ratings: Ratings = { coders: R, units: N, values, categories: ['0', '1'] };
     if (weights) ratings.weights = weights;
-    perCode.push({ code: code.id, label: code.label, ratings, prevalence: yes.map((y, r) => (seen[r]! > 0 ? y / seen[r]! : null)) });
+    return { code: code.id, label: code.label, ratings, prevalence: yes.map((y, r) => (seen[r]! > 0 ? y / seen[r]! : null)) };
   });
-  const pooled: Ratings = { coders: R, units: N * codes.length, values: pooledValues, categories: ['0', '1'] };
-  if (weights) {
-    const w = new Float64Array(N * codes.length);
-    for (let k = 0; k < codes.length; k++) w.set(weights, k * N);
-    pooled.weights = w;
-  }
-  return { perCode, pooled, units: N };
+  return { perCode, units: N };
 }
 
 /**
