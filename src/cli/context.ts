@@ -25,6 +25,15 @@ export function colorEnabled(stream: NodeJS.WriteStream, flag: boolean | undefin
   return stream.isTTY === true;
 }
 
+const EXTENSIONS: Record<string, string> = { csv: 'csv', tsv: 'tsv', md: 'md', markdown: 'md', tex: 'latex', json: 'json', html: 'html', htm: 'html', txt: 'table' };
+
+/** The format an output file's extension asks for, when the command supports it. */
+export function formatFromExtension<F extends string>(file: string | undefined, supported: readonly F[]): F | undefined {
+  const ext = file?.slice(file.lastIndexOf('.') + 1).toLowerCase();
+  const f = ext ? EXTENSIONS[ext] : undefined;
+  return f !== undefined && (supported as readonly string[]).includes(f) ? (f as F) : undefined;
+}
+
 /** What a command gets: parsed options, output helpers and study loading. */
 export class Context {
   readonly cwd = process.cwd();
@@ -44,7 +53,7 @@ export class Context {
 
   /** The --format value, checked against what the command supports. */
   format<F extends string>(supported: readonly F[], fallback: F): F {
-    const f = this.opts.format ?? fallback;
+    const f = this.opts.format ?? formatFromExtension(this.opts.output, supported) ?? fallback;
     if (!(supported as readonly string[]).includes(f)) {
       throw new UsageError(`--format ${f} is not supported by this command`, `use one of: ${supported.join(', ')}`);
     }

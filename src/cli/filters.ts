@@ -1,6 +1,7 @@
 import type { RetrieveFilters } from '../core/coding/retrieve.js';
 import { AUTO_CODER, CONSENSUS_CODER } from '../core/coding/types.js';
 import type { Study } from '../core/study/types.js';
+import { defaultCoder } from '../core/matrix/coded.js';
 import { didYouMeanSuffix } from '../core/text/suggest.js';
 import { UsageError } from './errors.js';
 
@@ -31,3 +32,18 @@ export function selectCoders(study: Study, given: string[] | undefined): string[
   return coders;
 }
 
+
+/** The coder whose codings a table uses (--coder; default consensus, else the only coder). */
+export function tableCoder(study: Study, asked: string | undefined): string {
+  const { coder, problem } = defaultCoder(study, asked);
+  if (coder) return coder;
+  throw new UsageError(`${problem}${asked ? didYouMeanSuffix(asked, study.coders) : ''}: choose the coder with --coder`, study.coders.length ? `coders: ${study.coders.join(', ')} (qualwave reconcile makes a consensus coder)` : 'code the study first: qualwave code, qualwave codings import or qualwave autocode');
+}
+
+/** A non-negative whole number option (e.g. --decimals). */
+export function wholeNumber(v: unknown, flag: string, fallback: number): number {
+  if (v === undefined) return fallback;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0 || n > 10) throw new UsageError(`${flag} ${String(v)}: expected a whole number from 0 to 10`);
+  return n;
+}

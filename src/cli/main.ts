@@ -251,6 +251,63 @@ Examples:
   )
   .action(action(() => import('./commands/reconcile.js')));
 
+/** Options every longitudinal table takes. */
+function tableOptions(cmd: Command, rowsDefault: 'theme' | 'code' = 'theme'): Command {
+  return cmd
+    .option('--coder <name>', 'whose codings (default: consensus, else the only coder)')
+    .option('--rows <rows>', `theme or code (default ${rowsDefault})`)
+    .option('--wave <ids>', 'only these waves', many)
+    .option('--where <attr=value>', 'participant attribute filter (repeatable)', manyRaw)
+    .option('--decimals <n>', 'decimals for percentages and indices')
+    .option('--caption <text>', 'caption (LaTeX, HTML, Markdown)')
+    .option('--label <label>', 'LaTeX label, e.g. tab:themes')
+    .option('--csv-raw', 'CSV/TSV: keep cells starting with = + - @ as they are (by default they get a leading apostrophe so spreadsheets do not run them)');
+}
+const FORMATS_HELP = 'Formats: table (default), md, latex, html, csv, tsv, json; --output FILE picks the format from its extension.';
+
+tableOptions(program.command('matrix'))
+  .description('themes (or codes) x waves: participants with the theme, with attrition-aware denominators')
+  .option('--value <value>', 'participants (default, with %), percent, documents, segments or words')
+  .option('--by <attribute>', 'split the columns by a participant attribute (e.g. experience)')
+  .option('--cells <cells>', 'count (default) or ids: the participant ids in each cell')
+  .addHelpText(
+    'after',
+    `
+${FORMATS_HELP}
+
+Examples:
+  qualwave matrix --study fixtures/buddy-study
+  qualwave matrix --value percent --format latex --caption "Themes by wave" --label tab:themes
+  qualwave matrix --by gender --cells ids
+  qualwave matrix --rows code -o tables/codes-by-wave.csv`,
+  )
+  .action(action(() => import('./commands/matrix.js')));
+
+tableOptions(program.command('trajectories'))
+  .description('per theme, between consecutive waves: persisted, emerged, faded, absent (participants at both waves)')
+  .option('--theme <ids>', 'only these themes (or codes with --rows code)', many)
+  .option('--patterns', "each participant's pattern across waves instead (+ present, - absent, . not interviewed)")
+  .addHelpText('after', `\n${FORMATS_HELP}\n\nExamples:\n  qualwave trajectories\n  qualwave trajectories --theme learning --patterns`)
+  .action(action(() => import('./commands/trajectories.js')));
+
+tableOptions(program.command('framework'))
+  .description('the framework matrix: participants (per wave) x themes, each cell the coded passages')
+  .option('--cells <cells>', 'lines (default: count and line numbers), words (first words of each passage) or count')
+  .addHelpText('after', `\n${FORMATS_HELP}\n\nExamples:\n  qualwave framework --wave post\n  qualwave framework --cells words --format md > framework.md`)
+  .action(action(() => import('./commands/framework.js')));
+
+tableOptions(program.command('cooccurrence'), 'code')
+  .description('code x code: units coded with both (the diagonal: coded at all), or the Jaccard index')
+  .option('--unit <unit>', 'segment (default) or document')
+  .option('--jaccard', 'the Jaccard index instead of counts')
+  .addHelpText('after', `\n${FORMATS_HELP}\n\nExamples:\n  qualwave cooccurrence\n  qualwave cooccurrence --rows theme --unit document --jaccard`)
+  .action(action(() => import('./commands/cooccurrence.js')));
+
+tableOptions(program.command('saturation'), 'code')
+  .description('new codes contributed by each interview, in interview order, and the running total')
+  .addHelpText('after', `\n${FORMATS_HELP}\n\nExamples:\n  qualwave saturation\n  qualwave saturation --rows theme --format csv`)
+  .action(action(() => import('./commands/saturation.js')));
+
 const codings = program
   .command('codings')
   .description('coded passages (code retrieval), and import/export of codings as interchange CSV');

@@ -49,7 +49,8 @@ describe('qualwave summary on the buddy study (the README main command)', () => 
     expect(rows[1]).toEqual(['MS01', '1', '1', '1']);
     expect(rows.at(-1)).toEqual(['n', '15', '13', '8']);
     const waves = parse(qualwave(['summary', buddy, '--format', 'csv']).stdout) as string[][];
-    expect(waves[0]).toEqual(['wave', 'label', 'participants', 'transcripts', 'segments', 'words', 'participant words']);
+    expect(waves[0]).toEqual(['wave', 'label', 'participants', 'transcripts', 'segments', 'words', 'participant words', 'coded (consensus)']);
+    expect(waves.slice(1, 4).map((r) => r[7])).toEqual(['103', '92', '57']);
   });
 
   it('writes a Markdown pipe table with the participation marks', () => {

@@ -1,4 +1,5 @@
 import { renderDelimited, renderMarkdown, renderTerminal, type Table } from '../../core/format/table.js';
+import { defaultCoder } from '../../core/matrix/coded.js';
 import { summarise } from '../../core/summary/summary.js';
 import { attritionTable, codebookTable, participationTable, summaryTable, wavesTable, type SummaryTable } from '../../core/summary/tables.js';
 import type { Context } from '../context.js';
@@ -10,7 +11,7 @@ const FORMATS = ['table', 'md', 'csv', 'tsv', 'json'] as const;
 export async function run(ctx: Context, studyArg?: string): Promise<number> {
   const format = ctx.format(FORMATS, 'table');
   const study = await ctx.study(studyArg);
-  const s = summarise(study);
+  const s = summarise(study, defaultCoder(study).coder);
   if (format === 'json') {
     ctx.emit(JSON.stringify(s, null, 2));
     return 0;

@@ -114,9 +114,14 @@ export function renderMarkdown(table: Table): string {
   return out.join('\n') + '\n';
 }
 
-/** CSV (RFC 4180) or TSV via csv-stringify: header row then data rows; footer rows are included. */
-export function renderDelimited(table: Table, delimiter: ',' | '\t'): string {
-  const records = [table.columns.map((c) => c.header), ...[...table.rows, ...(table.footer ?? [])].map((r) => r.map((c) => (typeof c === 'number' ? String(c) : c)))];
+/**
+ * CSV (RFC 4180) or TSV via csv-stringify: header row then data rows; footer rows are included.
+ * Text cells that a spreadsheet would run as a formula (starting with =, +, -, @, tab or carriage
+ * return) get a leading apostrophe unless `raw` (numbers are never touched).
+ */
+export function renderDelimited(table: Table, delimiter: ',' | '\t', opts: { raw?: boolean } = {}): string {
+  const safe = (c: Cell): string => (typeof c === 'number' ? String(c) : !opts.raw && /^[=+\-@\t\r]/.test(c) ? `'${c}` : c);
+  const records = [table.columns.map((c) => safe(c.header)), ...[...table.rows, ...(table.footer ?? [])].map((r) => r.map(safe))];
   // csv-stringify quotes a cell only when it holds the delimiter, a quote or a line break.
   return stringify(records, { delimiter, record_delimiter: '\n' });
 }
@@ -143,11 +148,13 @@ const LATEX: Record<string, string> = {
  * A booktabs table (\\toprule, \\midrule, \\bottomrule; needs \\usepackage{booktabs}). Columns
  * listed in `wrap` become paragraph columns of that width (e.g. {4: '5cm'}) for long text.
  */
-export function renderLatex(table: Table, opts: { wrap?: Record<number, string> } = {}): string {
+export function renderLatex(table: Table, opts: { wrap?: Record<number, string>; caption?: string; label?: string } = {}): string {
   const spec = table.columns.map((c, i) => (opts.wrap?.[i] ? `p{${opts.wrap[i]}}` : c.align === 'right' ? 'r' : c.align === 'center' ? 'c' : 'l')).join('');
   const row = (cells: Cell[]): string => `${cells.map((c) => escapeLatex(cellText(c))).join(' & ')} \\\\`;
   const out = ['\\begin{table}[ht]', '\\centering'];
-  if (table.title) out.push(`\\caption{${escapeLatex(table.title)}}`);
+  const caption = opts.caption ?? table.title;
+  if (caption) out.push(`\\caption{${escapeLatex(caption)}}`);
+  if (opts.label) out.push(`\\label{${opts.label.replace(/[^A-Za-z0-9:_.-]/g, '-')}}`);
   out.push(`\\begin{tabular}{${spec}}`, '\\toprule', row(table.columns.map((c) => c.header)), '\\midrule');
   for (const r of table.rows) out.push(row(r));
   if (table.footer && table.footer.length > 0) {
@@ -155,5 +162,27 @@ export function renderLatex(table: Table, opts: { wrap?: Record<number, string> 
     for (const r of table.footer) out.push(row(r));
   }
   out.push('\\bottomrule', '\\end{tabular}', '\\end{table}');
+  return out.join('\n') + '\n';
+}
+
+const HTML: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+export function escapeHtml(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => HTML[c]!);
+}
+
+/** An HTML table (a fragment to paste or include), every string escaped. */
+export function renderHtml(table: Table, opts: { caption?: string } = {}): string {
+  const cell = (tag: 'td' | 'th', c: Cell, col: Column | undefined): string => {
+    const align = col?.align && col.align !== 'left' ? ` style="text-align:${col.align}"` : '';
+    return `<${tag}${align}>${escapeHtml(cellText(c)).replace(/\n/g, '<br>')}</${tag}>`;
+  };
+  const out = ['<table>'];
+  const caption = opts.caption ?? table.title;
+  if (caption) out.push(`<caption>${escapeHtml(caption)}</caption>`);
+  out.push(`<thead><tr>${table.columns.map((c) => cell('th', c.header, c)).join('')}</tr></thead>`, '<tbody>');
+  for (const r of table.rows) out.push(`<tr>${r.map((c, i) => cell('td', c, table.columns[i])).join('')}</tr>`);
+  out.push('</tbody>');
+  if (table.footer?.length) out.push(`<tfoot>${table.footer.map((r) => `<tr>${r.map((c, i) => cell('td', c, table.columns[i])).join('')}</tr>`).join('')}</tfoot>`);
+  out.push('</table>');
   return out.join('\n') + '\n';
 }

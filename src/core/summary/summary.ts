@@ -1,5 +1,6 @@
 import type { Code } from '../codebook/types.js';
 import type { Study } from '../study/types.js';
+import { codedStudy } from '../matrix/coded.js';
 import { countWords } from '../text/words.js';
 
 /** Per wave: who was interviewed and how much they said. */
@@ -12,6 +13,8 @@ export interface WaveSummary {
   segments: number;
   words: number;
   participantWords: number;
+  /** Segments carrying at least one code of the summary's coder (null without one). */
+  codedSegments: number | null;
 }
 
 /** Between consecutive waves: who stayed, who was lost (attrition), who joined. */
@@ -40,6 +43,8 @@ export interface CodeOutline {
 export interface StudySummary {
   title: string;
   language: string;
+  /** Whose codings the coded-segment counts are: consensus, else the only coder; null if none. */
+  coder: string | null;
   totals: { participants: number; interviewed: number; documents: number; segments: number; words: number; participantWords: number; codes: number; themes: number };
   waves: WaveSummary[];
   attrition: Transition[];
@@ -48,10 +53,11 @@ export interface StudySummary {
 }
 
 /** The study at a glance: participation by wave, attrition and the codebook outline. Pure. */
-export function summarise(study: Study): StudySummary {
+export function summarise(study: Study, coder?: string): StudySummary {
   const waves = study.config.waves;
   const present = new Map<string, Set<string>>(waves.map((w) => [w.id, new Set<string>()]));
-  const waveSummaries: WaveSummary[] = waves.map((w) => ({ id: w.id, label: w.label, participants: 0, documents: 0, segments: 0, words: 0, participantWords: 0 }));
+  const waveSummaries: WaveSummary[] = waves.map((w) => ({ id: w.id, label: w.label, participants: 0, documents: 0, segments: 0, words: 0, participantWords: 0, codedSegments: coder === undefined ? null : 0 }));
+  const coded = coder === undefined ? undefined : codedStudy(study, coder);
   const byWave = new Map(waveSummaries.map((w) => [w.id, w]));
   for (const d of study.documents) {
     const ws = byWave.get(d.wave)!;
@@ -63,6 +69,7 @@ export function summarise(study: Study): StudySummary {
       ws.words += n;
       if (list.role(i) === 'participant') ws.participantWords += n;
     }
+    if (coded) ws.codedSegments! += coded.coded.get(d.id)?.length ?? 0;
     present.get(d.wave)!.add(d.participant);
   }
   for (const ws of waveSummaries) ws.participants = present.get(ws.id)!.size;
@@ -80,6 +87,7 @@ export function summarise(study: Study): StudySummary {
   return {
     title: study.config.title,
     language: study.config.language,
+    coder: coder ?? null,
     totals: {
       participants: study.participants.length,
       interviewed: participants.filter((p) => p.waves.length > 0).length,

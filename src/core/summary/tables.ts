@@ -24,9 +24,10 @@ export function wavesTable(s: StudySummary): Table {
       { header: 'segments', align: 'right' },
       { header: 'words', align: 'right' },
       { header: 'participant words', align: 'right' },
+      ...(s.coder ? [{ header: `coded (${s.coder})`, align: 'right' as const }] : []),
     ],
-    rows: s.waves.map((w) => [w.id, w.label, w.participants, w.documents, w.segments, w.words, w.participantWords]),
-    footer: [['all', '', s.totals.interviewed, s.totals.documents, s.totals.segments, s.totals.words, s.totals.participantWords]],
+    rows: s.waves.map((w) => [w.id, w.label, w.participants, w.documents, w.segments, w.words, w.participantWords, ...(s.coder ? [w.codedSegments ?? 0] : [])]),
+    footer: [['all', '', s.totals.interviewed, s.totals.documents, s.totals.segments, s.totals.words, s.totals.participantWords, ...(s.coder ? [s.waves.reduce((n, w) => n + (w.codedSegments ?? 0), 0)] : [])]],
   };
 }
 

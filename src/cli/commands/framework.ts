@@ -1,0 +1,38 @@
+import { framework } from '../../core/matrix/framework.js';
+import type { Context } from '../context.js';
+import { EXIT, UsageError } from '../errors.js';
+import { renderTable, TABLE_FORMATS } from '../render.js';
+import { scope } from './matrix.js';
+
+/** qualwave framework: participants (per wave) x themes, each cell the coded passages' references. */
+export async function run(ctx: Context): Promise<number> {
+  const format = ctx.format(TABLE_FORMATS, 'table');
+  const study = await ctx.study();
+  const s = scope(ctx, study, { decimals: 0 });
+  const cells = (ctx.opts['cells'] ?? 'lines') as string;
+  if (!['lines', 'words', 'count'].includes(cells)) throw new UsageError(`--cells ${cells}: use lines, words or count`);
+  const f = framework(s.cs, { rows: s.rows });
+  if (format === 'json') {
+    ctx.emit(JSON.stringify({ coder: s.coder, themes: f.themes, rows: f.rows }, null, 2));
+    return EXIT.ok;
+  }
+  const words = (text: string) => text.split(/\s+/).slice(0, 8).join(' ') + (text.split(/\s+/).length > 8 ? '…' : '');
+  const range = (r: { startLine: number; endLine: number }) => (r.startLine === r.endLine ? `L${r.startLine}` : `L${r.startLine}-${r.endLine}`);
+  const show = (refs: Array<{ startLine: number; endLine: number; text: string }>): string | number => {
+    if (cells === 'count') return refs.length;
+    if (refs.length === 0) return '';
+    return cells === 'lines' ? `${refs.length}: ${refs.map(range).join(', ')}` : refs.map((r) => `${range(r)} "${words(r.text)}"`).join(format === 'table' ? ' · ' : '\n');
+  };
+  ctx.emit(
+    renderTable(
+      ctx,
+      {
+        title: `Framework matrix (coder ${s.coder})`,
+        columns: [{ header: 'participant' }, { header: 'wave' }, ...f.themes.map((t) => ({ header: t.label }))],
+        rows: f.rows.map((r) => [r.participant, r.wave, ...r.cells.map(show)]),
+      },
+      format,
+    ),
+  );
+  return EXIT.ok;
+}

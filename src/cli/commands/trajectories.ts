@@ -1,0 +1,41 @@
+import { trajectories } from '../../core/matrix/trajectories.js';
+import type { Table } from '../../core/format/table.js';
+import type { Context } from '../context.js';
+import { EXIT } from '../errors.js';
+import { checkFilters } from '../filters.js';
+import { fixed, renderTable, TABLE_FORMATS } from '../render.js';
+import { scope } from './matrix.js';
+
+/** qualwave trajectories: persisted / emerged / faded / absent between waves, and per-person patterns. */
+export async function run(ctx: Context): Promise<number> {
+  const format = ctx.format(TABLE_FORMATS, 'table');
+  const study = await ctx.study();
+  const s = scope(ctx, study, { decimals: 0 });
+  const only = ctx.opts['theme'] as string[] | undefined;
+  if (only) checkFilters(study, { codes: only });
+  const list = trajectories(s.cs, { rows: s.rows, ...(only ? { only } : {}) });
+  if (format === 'json') {
+    ctx.emit(JSON.stringify({ coder: s.coder, waves: s.cs.waves.map((w) => w.id), rows: list.map((t) => ({ ...t, patterns: t.patterns.map((p) => ({ participant: p.participant, pattern: p.marks.join(' ') })) })) }, null, 2));
+    return EXIT.ok;
+  }
+  const pct = (n: number, d: number) => (d > 0 ? ` (${fixed((100 * n) / d, s.decimals)}%)` : '');
+  const numeric = format === 'csv' || format === 'tsv';
+  const transitions: Table = {
+    title: `Trajectories between consecutive waves, among participants interviewed at both (coder ${s.coder})`,
+    columns: [{ header: s.rows }, { header: 'from → to' }, { header: 'both', align: 'right' }, ...['persisted', 'emerged', 'faded', 'absent'].map((h) => ({ header: h, align: 'right' as const }))],
+    rows: list.flatMap((t) => t.transitions.map((x) => [numeric ? t.id : t.label, `${x.from} → ${x.to}`, x.both, ...[x.persisted, x.emerged, x.faded, x.absent].map((g) => (numeric ? g.length : `${g.length}${pct(g.length, x.both)}`))])),
+  };
+  if (ctx.opts['patterns'] !== true) {
+    ctx.emit(renderTable(ctx, transitions, format));
+    return EXIT.ok;
+  }
+  // Per participant: one row each, one column per theme, the marks across waves.
+  const people = list[0]?.patterns.map((p) => p.participant) ?? [];
+  const patterns: Table = {
+    title: `Pattern across ${s.cs.waves.map((w) => w.id).join(', ')}: + theme present, - interviewed without it, . not interviewed`,
+    columns: [{ header: 'participant' }, ...list.map((t) => ({ header: numeric ? t.id : t.label, align: 'center' as const }))],
+    rows: people.map((p, i) => [p, ...list.map((t) => t.patterns[i]!.marks.join(' '))]),
+  };
+  ctx.emit(renderTable(ctx, patterns, format));
+  return EXIT.ok;
+}

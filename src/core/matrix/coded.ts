@@ -1,0 +1,99 @@
+import type { Coding } from '../coding/types.js';
+import { CONSENSUS_CODER } from '../coding/types.js';
+import { matchesWhere, type Where } from '../study/filters.js';
+import type { Document, Participant, Study, Wave } from '../study/types.js';
+
+/**
+ * One coder's codings seen through the study's segments: for every document, which codes (and, by
+ * extension, themes) each segment carries. Every longitudinal table is computed from this.
+ */
+export interface CodedSegment {
+  doc: Document;
+  /** Index of the segment in its document. */
+  index: number;
+  /** Codes applied to it, in codebook order. */
+  codes: string[];
+}
+
+export interface CodedStudy {
+  study: Study;
+  coder: string;
+  /** Documents in scope (after wave and attribute filters), in wave then participant order. */
+  documents: Document[];
+  waves: Wave[];
+  /** Coded segments per document id. */
+  coded: Map<string, CodedSegment[]>;
+  participants: Map<string, Participant>;
+}
+
+/**
+ * The coder whose codings tables use: the one asked for; else `consensus` when it exists; else
+ * the only coder. Undefined (with the reason) when the choice is ambiguous or there is none.
+ */
+export function defaultCoder(study: Study, asked?: string): { coder?: string; problem?: string } {
+  if (asked !== undefined) return study.coders.includes(asked) ? { coder: asked } : { problem: `no coder '${asked}'` };
+  if (study.coders.includes(CONSENSUS_CODER)) return { coder: CONSENSUS_CODER };
+  if (study.coders.length === 1) return { coder: study.coders[0]! };
+  return { problem: study.coders.length === 0 ? 'the study has no codings yet' : `several coders (${study.coders.join(', ')}) and no consensus coder` };
+}
+
+export function codedStudy(study: Study, coder: string, opts: { waves?: string[]; where?: Where[] } = {}): CodedStudy {
+  const participants = new Map(study.participants.map((p) => [p.id, p]));
+  const waves = study.config.waves.filter((w) => !opts.waves?.length || opts.waves.includes(w.id));
+  const documents = study.documents.filter((d) => waves.some((w) => w.id === d.wave) && (!opts.where?.length || matchesWhere(participants.get(d.participant), opts.where)));
+  const order = new Map(study.codebook.codes.map((c, i) => [c.id, i]));
+  const byDoc = new Map<string, Coding[]>();
+  for (const c of study.codings) {
+    if (c.coder !== coder) continue;
+    const id = `${c.participant}/${c.wave}`;
+    let list = byDoc.get(id);
+    if (!list) byDoc.set(id, (list = []));
+    list.push(c);
+  }
+  const coded = new Map<string, CodedSegment[]>();
+  for (const doc of documents) {
+    const codings = byDoc.get(doc.id);
+    if (!codings) {
+      coded.set(doc.id, []);
+      continue;
+    }
+    const list = doc.segmentList;
+    const perSegment = new Map<number, Set<string>>();
+    for (const c of codings) {
+      // Segments are in line order: the first ending at or after the coding's start, onwards.
+      let lo = 0;
+      let hi = list.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (list.endLine(mid) < c.startLine) lo = mid + 1;
+        else hi = mid;
+      }
+      for (let i = lo; i < list.length && list.startLine(i) <= c.endLine; i++) {
+        let set = perSegment.get(i);
+        if (!set) perSegment.set(i, (set = new Set()));
+        set.add(c.code);
+      }
+    }
+    coded.set(
+      doc.id,
+      [...perSegment]
+        .sort((a, b) => a[0] - b[0])
+        .map(([index, codes]) => ({ doc, index, codes: [...codes].sort((a, b) => (order.get(a) ?? 1e9) - (order.get(b) ?? 1e9)) })),
+    );
+  }
+  return { study, coder, documents, waves, coded, participants };
+}
+
+/** Row keys of a table: themes (a theme counts its sub-codes) or every code. */
+export function rowKeys(cs: CodedStudy, rows: 'theme' | 'code'): Array<{ id: string; label: string; depth: number }> {
+  const cb = cs.study.codebook;
+  return rows === 'theme' ? cb.themes.map((t) => ({ id: t.id, label: t.label, depth: 0 })) : cb.codes.map((c) => ({ id: c.id, label: c.label, depth: c.depth }));
+}
+
+/** Which row keys a coded segment counts for. */
+export function rowsOf(cs: CodedStudy, seg: CodedSegment, rows: 'theme' | 'code'): Set<string> {
+  if (rows === 'code') return new Set(seg.codes);
+  const out = new Set<string>();
+  for (const c of seg.codes) out.add(cs.study.codebook.byId.get(c)?.theme ?? c);
+  return out;
+}
