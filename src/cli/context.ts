@@ -25,6 +25,12 @@ export function colorEnabled(stream: NodeJS.WriteStream, flag: boolean | undefin
   return stream.isTTY === true;
 }
 
+/**
+ * While set, commands' output goes here instead of stdout or --output: `qualwave build` runs each
+ * of the study's outputs through the ordinary commands and collects what they would print.
+ */
+export const capture: { text: string | undefined } = { text: undefined };
+
 const EXTENSIONS: Record<string, string> = { csv: 'csv', tsv: 'tsv', md: 'md', markdown: 'md', tex: 'latex', json: 'json', html: 'html', htm: 'html', txt: 'table' };
 
 /** The format an output file's extension asks for, when the command supports it. */
@@ -63,6 +69,10 @@ export class Context {
   /** Machine-readable or table output: to stdout, or atomically to --output. */
   emit(content: string): void {
     const text = content.endsWith('\n') || content === '' ? content : content + '\n';
+    if (capture.text !== undefined) {
+      capture.text += text;
+      return;
+    }
     if (this.opts.output) {
       const path = resolve(this.cwd, this.opts.output);
       try {

@@ -24,6 +24,7 @@ describe('qualwave.yaml', () => {
       codebooks: ['codebooks/*.yaml'],
       speakers: { interviewers: [...DEFAULTS.interviewers], participants: [...DEFAULTS.participantLabels] },
       attribution: '({participant}, {wave.label})',
+      outputs: [],
     });
   });
 

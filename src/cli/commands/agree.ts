@@ -5,15 +5,16 @@ import { krippendorffLabel, landisKoch } from '../../core/agreement/interpret.js
 import { agreement, type AgreementResult, type CoefficientName, type Estimate } from '../../core/agreement/report.js';
 import { mergePatterns, ratingsFromRows, toPatterns, type Level, type Ratings } from '../../core/agreement/table.js';
 import { codeRatings, codeSetRatings, type AgreementUnit } from '../../core/agreement/units.js';
-import { renderDelimited, renderLatex, renderMarkdown, renderTerminal, type Table } from '../../core/format/table.js';
+import type { Table } from '../../core/format/table.js';
 import { decodeText } from '../../core/text/decode.js';
 import { didYouMeanSuffix } from '../../core/text/suggest.js';
 import type { Context } from '../context.js';
 import { EXIT, UsageError } from '../errors.js';
 import { parseWheres } from '../options.js';
+import { renderTable } from '../render.js';
 import { checkFilters, selectCoders } from '../filters.js';
 
-const FORMATS = ['table', 'md', 'csv', 'tsv', 'latex', 'json'] as const;
+const FORMATS = ['table', 'md', 'csv', 'tsv', 'latex', 'html', 'json'] as const;
 type Format = (typeof FORMATS)[number];
 const LEVELS: readonly Level[] = ['nominal', 'ordinal', 'interval', 'ratio'];
 
@@ -211,8 +212,10 @@ const SHOWN: Array<[CoefficientName, string]> = [
 function fmt(e: Estimate | undefined, digits = 2): string {
   if (!e) return '';
   if (e.value === null) return '—';
-  const ci = e.ciLow !== null && e.ciHigh !== null ? ` [${e.ciLow.toFixed(digits)}, ${e.ciHigh.toFixed(digits)}]` : '';
-  return `${e.value.toFixed(digits)}${ci}`;
+  // No "-0.00": a value that rounds to zero is shown as zero.
+  const r = (x: number) => (Math.abs(x) < 0.5 * Math.pow(10, -digits) ? 0 : x).toFixed(digits);
+  const ci = e.ciLow !== null && e.ciHigh !== null ? ` [${r(e.ciLow)}, ${r(e.ciHigh)}]` : '';
+  return `${r(e.value)}${ci}`;
 }
 
 function emit(ctx: Context, format: Format, rows: Row[], coders: string[], meta: Record<string, unknown>): void {
@@ -254,17 +257,14 @@ function emit(ctx: Context, format: Format, rows: Row[], coders: string[], meta:
       ...present.map(([name]) => fmt(r.result.coefficients[name], format === 'csv' || format === 'tsv' ? 3 : 2)),
     ]),
   };
-  if (format === 'md') ctx.emit(renderMarkdown(table));
-  else if (format === 'latex') ctx.emit(renderLatex(table));
-  else if (format === 'csv' || format === 'tsv') ctx.emit(renderDelimited(csvTable(rows, coders, all), format === 'csv' ? ',' : '\t'));
-  else ctx.emit(renderTerminal(table, { style: { bold: (x) => ctx.out.bold(x), dim: (x) => ctx.out.dim(x) } }));
+  ctx.emit(renderTable(ctx, format === 'csv' || format === 'tsv' ? csvTable(rows, coders, all) : table, format));
 }
 
 /** CSV: one column per number (value, ciLow, ciHigh per coefficient). */
 function csvTable(rows: Row[], coders: string[], present: Array<[CoefficientName, string]>): Table {
   const hasPrevalence = rows.some((r) => r.prevalence);
   const cols = ['code', 'units', ...(hasPrevalence ? coders.map((c) => `prevalence_${c}`) : []), ...present.flatMap(([n]) => [n, `${n}_ciLow`, `${n}_ciHigh`])];
-  const num = (x: number | null | undefined): string => (x === null || x === undefined ? '' : String(Number(x.toFixed(6))));
+  const num = (x: number | null | undefined): string | number => (x === null || x === undefined ? '' : Number(x.toFixed(6)));
   return {
     columns: cols.map((header) => ({ header })),
     rows: rows.map((r) => [r.name, r.result.units, ...(hasPrevalence ? (r.prevalence ?? coders.map(() => null)).map(num) : []), ...present.flatMap(([n]) => [num(r.result.coefficients[n]?.value), num(r.result.coefficients[n]?.ciLow), num(r.result.coefficients[n]?.ciHigh)])]),

@@ -4,16 +4,17 @@ import { CODE_ID } from '../../core/codebook/parse.js';
 import { removeCodeFromText, renameCodeInText } from '../../core/codebook/edit.js';
 import type { Code } from '../../core/codebook/types.js';
 import { byCoder, renameInCodings, withHashes } from '../../core/coding/edit.js';
-import { renderDelimited, renderLatex, renderMarkdown, renderTerminal, type Table } from '../../core/format/table.js';
+import { renderLatex, type Table } from '../../core/format/table.js';
 import type { Study } from '../../core/study/types.js';
 import { didYouMeanSuffix } from '../../core/text/suggest.js';
 import { codingsFiles } from '../../io/codings.js';
 import { writeFilesTogether } from '../../io/write.js';
 import type { Context } from '../context.js';
 import { EXIT, UsageError } from '../errors.js';
+import { renderTable } from '../render.js';
 import { plural } from '../report.js';
 
-const FORMATS = ['table', 'md', 'latex', 'csv', 'tsv', 'json'] as const;
+const FORMATS = ['table', 'md', 'latex', 'html', 'csv', 'tsv', 'json'] as const;
 
 /** qualwave codebook show: the codebook as a table (the appendix a manuscript needs). */
 export async function runShow(ctx: Context): Promise<number> {
@@ -34,16 +35,14 @@ export async function runShow(ctx: Context): Promise<number> {
     columns: ['code', 'label', 'definition', 'include', 'exclude', 'examples'].map((header) => ({ header })),
     rows: codes.map((c) => [indent.repeat(c.depth) + c.id, c.label, c.definition ?? '', c.include ?? '', c.exclude ?? '', c.examples.map((e) => `"${e}"`).join(' ')]),
   };
-  if (format === 'md') ctx.emit(renderMarkdown(table));
-  else if (format === 'latex') ctx.emit(renderLatex(table, { wrap: { 2: '4cm', 3: '3cm', 4: '3cm', 5: '4cm' } }));
-  else if (format === 'csv' || format === 'tsv') ctx.emit(renderDelimited(table, format === 'csv' ? ',' : '\t'));
-  else {
+  if (format === 'latex') {
+    const caption = ctx.opts['caption'] as string | undefined;
+    const label = ctx.opts['label'] as string | undefined;
+    ctx.emit(renderLatex(table, { wrap: { 2: '4cm', 3: '3cm', 4: '3cm', 5: '4cm' }, ...(caption ? { caption } : {}), ...(label ? { label } : {}) }));
+  } else if (format === 'table') {
     // In the terminal the long columns would not fit: show code, label and definition.
-    const narrow: Table = { ...table, columns: table.columns.slice(0, 3), rows: table.rows.map((r) => r.slice(0, 3)) };
-    const width = process.stdout.isTTY && !ctx.opts.output ? process.stdout.columns : undefined;
-    const style = { bold: (x: string) => ctx.out.bold(x), dim: (x: string) => ctx.out.dim(x) };
-    ctx.emit(renderTerminal(narrow, width ? { style, maxWidth: width } : { style }));
-  }
+    ctx.emit(renderTable(ctx, { ...table, columns: table.columns.slice(0, 3), rows: table.rows.map((r) => r.slice(0, 3)) }, 'table'));
+  } else ctx.emit(renderTable(ctx, table, format));
   return EXIT.ok;
 }
 

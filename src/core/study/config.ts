@@ -1,9 +1,11 @@
 import { error, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { YamlReader } from '../yaml/reader.js';
-import type { StudyConfig, Wave } from './types.js';
+import { isScalar, type Node } from 'yaml';
+import type { OutputSpec, StudyConfig, Wave } from './types.js';
 
 export const CONFIG_FILE = 'qualwave.yaml';
-export const CONFIG_FIELDS = ['title', 'language', 'waves', 'participants', 'transcripts', 'codebooks', 'speakers', 'attribution'] as const;
+export const CONFIG_FIELDS = ['title', 'language', 'waves', 'participants', 'transcripts', 'codebooks', 'speakers', 'attribution', 'outputs'] as const;
+const OUTPUT_FIELDS = ['file', 'run'] as const;
 const WAVE_FIELDS = ['id', 'label'] as const;
 const PARTICIPANTS_FIELDS = ['file', 'id'] as const;
 const TRANSCRIPTS_FIELDS = ['paths', 'name'] as const;
@@ -46,6 +48,7 @@ export function parseConfig(file: string, text: string): { config: StudyConfig |
     codebooks: [...DEFAULTS.codebooks],
     speakers: { interviewers: [...DEFAULTS.interviewers], participants: [...DEFAULTS.participantLabels] },
     attribution: DEFAULTS.attribution,
+    outputs: [],
   };
   const seen = new Set<string>();
   for (const [key, value] of r.entries(map, file, CONFIG_FIELDS)) {
@@ -135,6 +138,36 @@ export function parseConfig(file: string, text: string): { config: StudyConfig |
         }
         break;
       }
+      case 'outputs': {
+        const seq = r.seq(value, "'outputs'");
+        for (const item of seq?.items ?? []) {
+          const om = r.map(item, 'an output');
+          if (!om) continue;
+          let file: string | undefined;
+          let args: string[] | undefined;
+          for (const [k, v] of r.entries(om, 'an output', OUTPUT_FIELDS)) {
+            if (k === 'file') file = r.string(v, "output 'file'", { nonEmpty: true });
+            else {
+              const runText = isStringNode(v) ? r.string(v, "output 'run'", { nonEmpty: true }) : undefined;
+              args = runText !== undefined ? splitCommandLine(runText) : r.stringList(v, "output 'run'").map((x) => x.value);
+              if (args?.[0] === 'qualwave') args = args.slice(1);
+            }
+          }
+          if (!file || !args || args.length === 0) {
+            r.error(om, "an output needs 'file' and 'run'", "e.g. - { file: tables/themes.md, run: 'matrix --value percent' }");
+            continue;
+          }
+          if (file.startsWith('/') || file.split(/[\\/]/).includes('..')) {
+            r.error(om, `output file '${file}' must stay inside the study folder`, 'give a relative path such as tables/themes.md');
+            continue;
+          }
+          const spec: OutputSpec = { file, args };
+          const line = r.position(om).line;
+          if (line !== undefined) spec.line = line;
+          config.outputs.push(spec);
+        }
+        break;
+      }
       case 'attribution': {
         const v = r.string(value, "'attribution'", { nonEmpty: true });
         if (v !== undefined) config.attribution = v;
@@ -150,4 +183,16 @@ export function parseConfig(file: string, text: string): { config: StudyConfig |
 /** Placeholders in an attribution template, for checking against known fields. */
 export function attributionFields(template: string): string[] {
   return [...template.matchAll(ATTRIBUTION_FIELD)].map((m) => m[1] ?? '');
+}
+
+function isStringNode(v: Node | null): boolean {
+  return isScalar(v) && typeof v.value === 'string';
+}
+
+/** A command line into arguments: spaces separate, single or double quotes group (no escapes). */
+export function splitCommandLine(text: string): string[] {
+  const out: string[] = [];
+  const re = /"([^"]*)"|'([^']*)'|(\S+)/g;
+  for (const m of text.matchAll(re)) out.push(m[1] ?? m[2] ?? m[3] ?? '');
+  return out;
 }

@@ -53,6 +53,17 @@ export interface StudyConfig {
   codebooks: string[];
   speakers: { interviewers: string[]; participants: string[] };
   attribution: string;
+  /** Manuscript outputs written by `qualwave build`: a command line and the file it goes to. */
+  outputs: OutputSpec[];
+}
+
+export interface OutputSpec {
+  /** Path relative to the study folder. */
+  file: string;
+  /** The qualwave command line, split into arguments (without "qualwave"). */
+  args: string[];
+  /** Line in qualwave.yaml, for messages. */
+  line?: number;
 }
 
 export interface Study {

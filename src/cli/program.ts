@@ -1,0 +1,383 @@
+import { readFileSync } from 'node:fs';
+import { Command, Option } from 'commander';
+
+/**
+ * The qualwave command line. This module only declares commands; each command's module (and the
+ * heavy libraries it needs) is imported when that command runs, so --help and --version stay fast.
+ * `qualwave build` makes fresh programs from it to run the study's outputs.
+ */
+const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
+
+type Handler = (...args: never[]) => Promise<number>;
+
+/** The command's handler is imported only when the command runs (start-up stays fast). */
+function action(load: () => Promise<Record<string, unknown>>, name = 'run') {
+  return async (...args: unknown[]): Promise<void> => {
+    const command = args[args.length - 1] as Command;
+    const handler = (await load())[name] as Handler;
+    const { runCommand } = await import('./run.js');
+    // Commander passes (…arguments, options, command): the handler takes (ctx, …arguments).
+    process.exitCode = await runCommand(command, args.slice(0, -2), handler as (...a: unknown[]) => Promise<number>);
+  };
+}
+
+/** Repeatable, comma-separable option values (declaring options loads nothing). */
+const many = (value: string, previous: string[] = []): string[] => [...previous, ...value.split(',').map((v) => v.trim()).filter(Boolean)];
+const manyRaw = (value: string, previous: string[] = []): string[] => [...previous, value];
+
+/** A new commander program with every qualwave command. */
+export function createProgram(): Command {
+  const program = new Command('qualwave')
+    .description('Qualitative analysis of longitudinal interview studies, from plain files in git.')
+    .version(pkg.version, '-V, --version')
+    .option('--study <dir>', 'study folder (default: the nearest folder upwards holding qualwave.yaml)')
+    .addOption(new Option('--format <format>', 'output format (each command lists the ones it supports)'))
+    .option('-o, --output <file>', 'write the output to FILE (atomically) instead of stdout')
+    .option('--force', 'allow --output to replace an existing file')
+    .option('-q, --quiet', 'print no progress or summary messages on stderr')
+    .option('--no-color', 'no colour (also: NO_COLOR=1, or when output is not a terminal)')
+    .option('--debug', 'show stack traces for unexpected errors')
+    .showHelpAfterError('(run qualwave --help for usage)')
+    .exitOverride()
+    .configureOutput({ writeErr: (s) => process.stderr.write(s) })
+    .addHelpText(
+      'after',
+      `
+  Examples:
+    qualwave init my-study --codebook program-experience
+    qualwave validate --study fixtures/buddy-study
+    qualwave summary --study fixtures/buddy-study --format md
+
+  Exit codes: 0 ok, 1 a check failed, 2 bad usage or bad input.`,
+    );
+
+  program
+    .command('init')
+    .argument('[dir]', 'folder to create the study in', '.')
+    .description('create a study folder: commented qualwave.yaml, participants.csv, a codebook and an example transcript')
+    .option('--codebook <name>', 'starter codebook to copy from the codebooks/ folder (see --list)', 'program-experience')
+    .option('--title <title>', 'study title (default: from the folder name)')
+    .option('--list', 'list the starter codebooks and exit')
+    .addHelpText(
+      'after',
+      `
+  Examples:
+    qualwave init buddy-study
+    qualwave init ap-study --codebook peer-support --title "Accompanying patients"
+    qualwave init --list`,
+    )
+    .action(action(() => import('./commands/init.js')));
+
+  program
+    .command('validate')
+    .argument('[study]', 'study folder (same as --study)')
+    .description('load the whole study and report every problem as file:line: message')
+    .option('--strict', 'warnings fail too (exit 1)')
+    .addHelpText(
+      'after',
+      `
+  Formats: table (default, on stderr), json (on stdout).
+  Exit codes: 0 no errors, 1 warnings with --strict, 2 errors.
+
+  Examples:
+    qualwave validate fixtures/buddy-study
+    qualwave validate --strict
+    qualwave validate --format json | jq '.diagnostics[] | select(.severity == "error")'`,
+    )
+    .action(action(() => import('./commands/validate.js')));
+
+  program
+    .command('summary')
+    .argument('[study]', 'study folder (same as --study)')
+    .description('participation table (participants x waves), per-wave counts, attrition and the codebook outline')
+    .addOption(new Option('--table <table>', 'the table to print for csv/tsv').choices(['waves', 'participation', 'attrition', 'codebook']).default('waves'))
+    .addHelpText(
+      'after',
+      `
+  Formats: table (default), md, csv, tsv, json. csv/tsv print one table (--table).
+
+  Examples:
+    qualwave summary fixtures/buddy-study
+    qualwave summary --format md > participation.md
+    qualwave summary --format csv --table participation -o participation.csv`,
+    )
+    .action(action(() => import('./commands/summary.js')));
+
+  program
+    .command('code')
+    .argument('<participant>', 'participant id, e.g. MS07')
+    .argument('<wave>', 'wave id, e.g. post')
+    .description('code one transcript: interactively in the terminal, or with --apply/--remove from scripts')
+    .requiredOption('--coder <name>', 'who is coding (codings/NAME.tsv)')
+    .option('--apply <code>', 'apply CODE to --lines (non-interactive)')
+    .option('--remove <code>', 'remove CODE from --lines (non-interactive)')
+    .option('--lines <range>', 'line or range as your editor numbers them, e.g. 12-14')
+    .option('--memo <text>', 'memo for the coding (with --apply)')
+    .option('--exemplar', 'mark the coding as an exemplar (with --apply)')
+    .option('--all-speakers', 'step through interviewer turns too (interactive)')
+    .addHelpText(
+      'after',
+      `
+  Interactive keys: j/k next/previous, NUMBER⏎ add or remove code NUMBER, / find a code, e exemplar,
+  m memo, d show a code's definition, g jump to a line, u undo, ? help, q quit. Every change is saved
+  before the screen changes; only your own codings are shown (blind coding).
+
+  Examples:
+    qualwave code MS07 post --coder alice
+    qualwave code MS07 post --coder alice --apply support.respite --lines 12-14 --memo "mum's gym hour"
+    qualwave code MS07 post --coder alice --remove support.respite --lines 12-14`,
+    )
+    .action(action(() => import('./commands/code.js')));
+
+  program
+    .command('autocode')
+    .description("code every segment with the codebook's keywords (stemmed) and patterns, as a machine coder")
+    .option('--coder <name>', 'the machine coder to write (codings/NAME.tsv)', 'auto')
+    .option('--dry-run', 'count hits, write nothing')
+    .addHelpText(
+      'after',
+      `
+  Prints segments matched per code (stdout; --format table, md, csv, tsv, json) and the codes that
+  matched nothing. Replaces that coder's codings; a coder other than 'auto' with codings needs --force.
+
+  Examples:
+    qualwave autocode --dry-run
+    qualwave autocode && qualwave codings --coder auto --code support.respite`,
+    )
+    .action(action(() => import('./commands/autocode.js')));
+
+  const codebook = program.command('codebook').description('show the codebook; rename and merge codes (codebook and codings together)');
+  manuscriptOptions(codebook.command('show'))
+    .description('the codebook as a table: id, label, definition, include, exclude, examples')
+    .addHelpText(
+      'after',
+      `
+  Formats: table (default: code, label, definition), md, latex (booktabs), csv, tsv, json.
+
+  Examples:
+    qualwave codebook show
+    qualwave codebook show --format latex -o appendix-codebook.tex`,
+    )
+    .action(action(() => import('./commands/codebook.js'), 'runShow'));
+  codebook
+    .command('rename')
+    .argument('<old>', 'current code id')
+    .argument('<new>', 'new code id')
+    .description("rename a code in its codebook file and in every coder's codings, as one change")
+    .option('--dry-run', 'report what would change, write nothing')
+    .addHelpText('after', '\nExample:\n  qualwave codebook rename support.respite support.parent-respite')
+    .action(action(() => import('./commands/codebook.js'), 'runRename'));
+  codebook
+    .command('merge')
+    .argument('<codes...>', 'codes to merge')
+    .requiredOption('--into <code>', 'the code they become (an existing code, possibly one of them)')
+    .description('fold codes into one: their codings become --into, and they leave the codebook')
+    .option('--dry-run', 'report what would change, write nothing')
+    .addHelpText('after', '\nExample:\n  qualwave codebook merge emotions.toll emotions.coping --into emotions.toll')
+    .action(action(() => import('./commands/codebook.js'), 'runMerge'));
+
+  manuscriptOptions(program.command('agree'))
+    .description('inter-coder agreement per code (or on a reliability matrix), with bootstrap confidence intervals')
+    .option('--coders <names>', 'coders to compare (default: every coder but auto and consensus)', many)
+    .option('--codes <ids>', 'only these codes', many)
+    .option('--level <level>', 'study: code or theme (a theme counts its sub-codes); --matrix/--long: nominal, ordinal, interval or ratio')
+    .option('--unit <unit>', 'study: what coders are compared on: segment (default), document or character; --long: the unit column')
+    .option('--wave <ids>', 'only these waves', many)
+    .option('--where <attr=value>', 'participant attribute filter (repeatable)', manyRaw)
+    .option('--include-interviewer', 'count interviewer speech as units too')
+    .option('--masi', "add a row comparing each unit's whole set of codes: Krippendorff's alpha with MASI distance")
+    .option('--matrix <file>', 'reliability data: rows = units, columns = coders (header of coder names), empty = missing')
+    .option('--unit-ids', 'with --matrix: the first column holds unit ids')
+    .option('--long <file>', 'reliability data in long form: one row per unit, coder and value (see --unit, --coder, --value)')
+    .option('--coder <column>', 'with --long: the coder column (default coder)')
+    .option('--value <column>', 'with --long: the value column (default value)')
+    .option('--categories <values>', 'with --matrix/--long: the declared scale, in order (default: the values seen)', many)
+    .addOption(new Option('--weights <scheme>', 'weighted kappa and Gwet AC2 for ordered categories').choices(['linear', 'quadratic']))
+    .option('--resamples <n>', 'bootstrap resamples for the intervals (0: none)', '1000')
+    .option('--seed <n>', 'bootstrap seed (same seed, same intervals)', '1')
+    .option('--confidence <p>', 'interval coverage', '0.95')
+    .option('--min <name=value>', 'exit 1 when a value is below, e.g. alpha=0.8, kappa=0.7, ac1=0.8 (repeatable)', manyRaw)
+    .option('--pooled', 'with --min: check the pooled value only')
+    .addHelpText(
+      'after',
+      `
+  Formats: table (default), md, latex, csv, tsv, json.
+  With --long, --unit, --coder and --value name the columns (default unit, coder, value).
+
+  Examples:
+    qualwave agree --study fixtures/buddy-study
+    qualwave agree --coders alice,ben --level theme --unit document --format md
+    qualwave agree --min alpha=0.667 --pooled            # a CI gate
+    qualwave agree --matrix reliability.csv --level interval --format json`,
+    )
+    .action(action(() => import('./commands/agree.js')));
+
+  program
+    .command('disagreements')
+    .description("every segment where the coders differ on a code, with each coder's codes and memos, for the coders' meeting")
+    .option('--coders <names>', 'coders to compare (default: every coder but auto and consensus)', many)
+    .option('--code <ids>', 'only these codes', many)
+    .option('--wave <ids>', 'only these waves', many)
+    .option('--where <attr=value>', 'participant attribute filter (repeatable)', manyRaw)
+    .addHelpText(
+      'after',
+      `
+  Formats: table (default), md (for the meeting), csv/tsv (a spreadsheet, and the decisions file for
+  reconcile: fill in the decision column with apply or reject), json.
+
+  Examples:
+    qualwave disagreements --format md > meeting.md
+    qualwave disagreements --coders alice,ben --format csv -o decisions.csv`,
+    )
+    .action(action(() => import('./commands/disagreements.js')));
+
+  program
+    .command('reconcile')
+    .description("write the consensus coder's codings: what the coders agree on, plus the meeting's decisions")
+    .option('--coders <names>', 'coders to reconcile (default: every coder but auto and consensus)', many)
+    .option('--into <name>', 'the consensus coder', 'consensus')
+    .addOption(new Option('--rule <rule>', 'settle undecided disagreements: union (anyone applied), intersection (everyone), majority').choices(['union', 'intersection', 'majority']))
+    .option('--decisions <file>', 'the disagreements CSV with its decision column filled in (apply / reject)')
+    .option('--dry-run', 'report, write nothing')
+    .addHelpText(
+      'after',
+      `
+  Disagreements with neither a decision nor a rule stay open: left uncoded and counted.
+
+  Examples:
+    qualwave disagreements --format csv -o decisions.csv   # fill in "decision" at the meeting
+    qualwave reconcile --decisions decisions.csv
+    qualwave reconcile --coders alice,ben --rule majority --into consensus`,
+    )
+    .action(action(() => import('./commands/reconcile.js')));
+
+  /** Options for any table headed for a manuscript. */
+  function manuscriptOptions(cmd: Command): Command {
+    return cmd
+      .option('--caption <text>', 'caption (LaTeX, HTML, Markdown)')
+      .option('--label <label>', 'LaTeX label, e.g. tab:themes')
+      .option('--csv-raw', 'CSV/TSV: keep cells starting with = + - @ as they are (by default they get a leading apostrophe so spreadsheets do not run them)');
+  }
+
+  /** Options every longitudinal table takes. */
+  function tableOptions(cmd: Command, rowsDefault: 'theme' | 'code' = 'theme'): Command {
+    return manuscriptOptions(cmd)
+      .option('--coder <name>', 'whose codings (default: consensus, else the only coder)')
+      .option('--rows <rows>', `theme or code (default ${rowsDefault})`)
+      .option('--wave <ids>', 'only these waves', many)
+      .option('--where <attr=value>', 'participant attribute filter (repeatable)', manyRaw)
+      .option('--decimals <n>', 'decimals for percentages and indices');
+  }
+  const FORMATS_HELP = 'Formats: table (default), md, latex, html, csv, tsv, json; --output FILE picks the format from its extension.';
+
+  tableOptions(program.command('matrix'))
+    .description('themes (or codes) x waves: participants with the theme, with attrition-aware denominators')
+    .option('--value <value>', 'participants (default, with %), percent, documents, segments or words')
+    .option('--by <attribute>', 'split the columns by a participant attribute (e.g. experience)')
+    .option('--cells <cells>', 'count (default) or ids: the participant ids in each cell')
+    .addHelpText(
+      'after',
+      `
+  ${FORMATS_HELP}
+
+  Examples:
+    qualwave matrix --study fixtures/buddy-study
+    qualwave matrix --value percent --format latex --caption "Themes by wave" --label tab:themes
+    qualwave matrix --by gender --cells ids
+    qualwave matrix --rows code -o tables/codes-by-wave.csv`,
+    )
+    .action(action(() => import('./commands/matrix.js')));
+
+  tableOptions(program.command('trajectories'))
+    .description('per theme, between consecutive waves: persisted, emerged, faded, absent (participants at both waves)')
+    .option('--theme <ids>', 'only these themes (or codes with --rows code)', many)
+    .option('--patterns', "each participant's pattern across waves instead (+ present, - absent, . not interviewed)")
+    .addHelpText('after', `\n${FORMATS_HELP}\n\nExamples:\n  qualwave trajectories\n  qualwave trajectories --theme learning --patterns`)
+    .action(action(() => import('./commands/trajectories.js')));
+
+  tableOptions(program.command('framework'))
+    .description('the framework matrix: participants (per wave) x themes, each cell the coded passages')
+    .option('--cells <cells>', 'lines (default: count and line numbers), words (first words of each passage) or count')
+    .addHelpText('after', `\n${FORMATS_HELP}\n\nExamples:\n  qualwave framework --wave post\n  qualwave framework --cells words --format md > framework.md`)
+    .action(action(() => import('./commands/framework.js')));
+
+  tableOptions(program.command('cooccurrence'), 'code')
+    .description('code x code: units coded with both (the diagonal: coded at all), or the Jaccard index')
+    .option('--unit <unit>', 'segment (default) or document')
+    .option('--jaccard', 'the Jaccard index instead of counts')
+    .addHelpText('after', `\n${FORMATS_HELP}\n\nExamples:\n  qualwave cooccurrence\n  qualwave cooccurrence --rows theme --unit document --jaccard`)
+    .action(action(() => import('./commands/cooccurrence.js')));
+
+  tableOptions(program.command('saturation'), 'code')
+    .description('new codes contributed by each interview, in interview order, and the running total')
+    .addHelpText('after', `\n${FORMATS_HELP}\n\nExamples:\n  qualwave saturation\n  qualwave saturation --rows theme --format csv`)
+    .action(action(() => import('./commands/saturation.js')));
+
+  program
+    .command('build')
+    .argument('[study]', 'study folder (same as --study)')
+    .description("write every table declared under outputs: in qualwave.yaml (only files whose content changed)")
+    .option('--check', 'write nothing; exit 1 when an output is missing or out of date (for CI)')
+    .addHelpText(
+      'after',
+      `
+Each output runs a qualwave command line; its format follows the file's extension unless the line
+gives --format. Outputs are written together and atomically; unchanged files are not touched.
+
+Examples:
+  qualwave build
+  qualwave build --check        # in CI: fails when codings changed but the tables were not rebuilt`,
+    )
+    .action(action(() => import('./commands/build.js')));
+
+  const codings = program
+    .command('codings')
+    .description('coded passages (code retrieval), and import/export of codings as interchange CSV');
+  codings
+    .command('list', { isDefault: true })
+    .description('list coded passages with their text, attribution and file:line (the default)')
+    .option('--code <ids>', 'codes or themes (a theme includes its sub-codes); repeatable or comma-separated', many)
+    .option('--wave <ids>', 'waves', many)
+    .option('--participant <ids>', 'participants', many)
+    .option('--coder <names>', 'coders', many)
+    .option('--where <attr=value>', 'participant attribute filter, e.g. site=north (repeatable)', manyRaw)
+    .addOption(new Option('--speaker <role>', 'only passages spoken by').choices(['participant', 'interviewer']))
+    .addHelpText(
+      'after',
+      `
+  Formats: table (default), md, csv, tsv, json.
+
+  Examples:
+    qualwave codings --code support --wave post
+    qualwave codings --coder alice --where gender=M --format md
+    qualwave codings --code learning.practice --format json | jq '.[].attribution'`,
+    )
+    .action(action(() => import('./commands/codings.js')));
+  codings
+    .command('import')
+    .argument('<file>', 'interchange CSV: coder,participant,wave,start_line,end_line,code[,memo,exemplar,document]')
+    .description('add codings from a CSV (NVivo, ATLAS.ti, MAXQDA or spreadsheet export); all or nothing unless --skip-bad')
+    .option('--skip-bad', 'import the valid rows and report the bad ones (exit 1 if any)')
+    .option('--dry-run', 'check and count, write nothing')
+    .addHelpText(
+      'after',
+      `
+  Examples:
+    qualwave codings import nvivo-codings.csv
+    qualwave codings import sheet.csv --skip-bad`,
+    )
+    .action(action(() => import('./commands/codings.js'), 'runImport'));
+  codings
+    .command('export')
+    .description('every coding as interchange CSV (stdout or --output)')
+    .option('--coder <names>', 'only these coders', many)
+    .addHelpText(
+      'after',
+      `
+  Examples:
+    qualwave codings export > codings.csv
+    qualwave codings export --coder alice,ben -o two-coders.csv`,
+    )
+    .action(action(() => import('./commands/codings.js'), 'runExport'));
+  return program;
+}
