@@ -7,6 +7,10 @@ import { krippendorffAlpha, prepare } from '../src/core/agreement/coefficients.j
 import { agreement } from '../src/core/agreement/report.js';
 import { mergePatterns, MISSING, toPatterns, type Ratings } from '../src/core/agreement/table.js';
 import { codeRatings } from '../src/core/agreement/units.js';
+import { codedStudy } from '../src/core/matrix/coded.js';
+import { framework } from '../src/core/matrix/framework.js';
+import { matrix } from '../src/core/matrix/matrix.js';
+import { trajectories } from '../src/core/matrix/trajectories.js';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
@@ -162,7 +166,41 @@ rows.push(['load + segment whole study', `${lMs.toFixed(0)} ms`, `${(mb / (lMs /
   rows.push([`agree: 2 coders, ${data.perCode.length} codes, ${data.units} segments`, `${ms.toFixed(0)} ms`, '1,000 resamples per code', '']);
 }
 
-// 5. Start-up: wall time of the CLI vs. node itself.
+// 5. Longitudinal tables on 200,000 coded segments (the auto coder's codings, as consensus).
+{
+  const loadStart = performance.now();
+  const { study } = await loadStudy(dir);
+  const loadMs = performance.now() - loadStart;
+  const stem = (await loadStemmer('en'))!;
+  const all = autocode(study!, stem, 'consensus').codings;
+  const seen = new Set<string>();
+  const picked = [];
+  for (const c of all) {
+    const key = `${c.participant}/${c.wave}/${c.startLine}`;
+    if (!seen.has(key)) {
+      if (seen.size >= 200_000) continue;
+      seen.add(key);
+    }
+    picked.push(c);
+  }
+  study!.codings = picked;
+  study!.coders = ['consensus'];
+  const time = (fn: () => unknown): number => {
+    const s0 = performance.now();
+    fn();
+    return performance.now() - s0;
+  };
+  const cs = codedStudy(study!, 'consensus');
+  const indexMs = time(() => codedStudy(study!, 'consensus'));
+  const matrixMs = time(() => matrix(cs, { rows: 'theme' }));
+  const frameworkMs = time(() => framework(cs, { rows: 'theme' }));
+  const trajectoriesMs = time(() => trajectories(cs, { rows: 'theme' }));
+  for (const [name, ms] of [['coded-segment index', indexMs], ['theme x wave matrix', matrixMs], ['framework matrix', frameworkMs], ['trajectories', trajectoriesMs]] as const) {
+    rows.push([`${name}, ${seen.size} coded segments`, `${ms.toFixed(0)} ms`, `load: ${loadMs.toFixed(0)} ms`, name === 'coded-segment index' ? '' : `target < 1 s: ${verdict(ms < 1000)}`]);
+  }
+}
+
+// 6. Start-up: wall time of the CLI vs. node itself.
 function wall(argv: string[], n = 15): number {
   const times: number[] = [];
   for (let i = 0; i < n; i++) {
@@ -179,7 +217,7 @@ for (const flag of ['--version', '--help']) {
   rows.push([`qualwave ${flag}`, `${ms.toFixed(0)} ms`, `node -e 0: ${nodeMs.toFixed(0)} ms`, `${(ms / nodeMs).toFixed(2)}x (target <= 1.3): ${verdict(ms / nodeMs <= 1.3)}`]);
 }
 
-// 6. Peak memory of a full load, in a fresh process, vs. the corpus size.
+// 7. Peak memory of a full load, in a fresh process, vs. the corpus size.
 const child = join(repo, 'dist', 'bench', 'load-child.js');
 const mem = (mode?: string): { maxRssBytes: number } => {
   const r = spawnSync(process.execPath, [child, dir, ...(mode ? [mode] : [])], { encoding: 'utf8', maxBuffer: 1 << 20 });
