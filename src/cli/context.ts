@@ -31,7 +31,7 @@ export function colorEnabled(stream: NodeJS.WriteStream, flag: boolean | undefin
  */
 export const capture: { text: string | undefined } = { text: undefined };
 
-const EXTENSIONS: Record<string, string> = { csv: 'csv', tsv: 'tsv', md: 'md', markdown: 'md', tex: 'latex', json: 'json', html: 'html', htm: 'html', txt: 'table' };
+const EXTENSIONS: Record<string, string> = { docx: 'docx', csv: 'csv', tsv: 'tsv', md: 'md', markdown: 'md', tex: 'latex', json: 'json', html: 'html', htm: 'html', txt: 'table' };
 
 /** The format an output file's extension asks for, when the command supports it. */
 export function formatFromExtension<F extends string>(file: string | undefined, supported: readonly F[]): F | undefined {
@@ -85,6 +85,19 @@ export class Context {
     } else {
       process.stdout.write(text);
     }
+  }
+
+  /** Binary output (a .docx): only to --output, atomically. */
+  emitBytes(bytes: Uint8Array, what: string): void {
+    if (capture.text !== undefined || !this.opts.output) throw new UsageError(`${what} is a binary file: give --output FILE`, `e.g. --output quotes.docx`);
+    const path = resolve(this.cwd, this.opts.output);
+    try {
+      writeFileAtomic(path, bytes, { force: this.opts.force === true });
+    } catch (e) {
+      if (e instanceof OutputExistsError) throw new UsageError(`${this.opts.output} already exists`, 'add --force to replace it, or choose another --output');
+      throw new UsageError(`cannot write ${this.opts.output}: ${(e as Error).message}`);
+    }
+    this.info(`wrote ${this.opts.output}`);
   }
 
   /** The study folder: positional argument, --study, or the nearest folder upwards with qualwave.yaml. */

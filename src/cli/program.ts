@@ -330,6 +330,54 @@ Examples:
     )
     .action(action(() => import('./commands/build.js')));
 
+  const quotes = program.command('quotes').description('exemplar quotes per theme and wave, attributed and traceable; and checking the quotes in a draft');
+  tableOptions(quotes.command('list', { isDefault: true }))
+    .description('the best candidate quotes for each theme (or code) and wave (the default)')
+    .option('--theme <ids>', 'only these themes', many)
+    .option('--code <ids>', 'per code instead of per theme: these codes', many)
+    .option('--per-cell <n>', 'quotes per theme and wave (default 3)')
+    .option('--min-words <n>', 'shortest quote (default 15)')
+    .option('--max-words <n>', 'longest quote; longer passages are trimmed at sentences with "..." (default 120)')
+    .option('--repeat', 'allow the same participant twice in a cell')
+    .option('--clean', 'remove fillers (um, uh, you know, I mean), each removal marked "..."')
+    .option('--explain', 'show why each quote ranks where it does')
+    .addHelpText(
+      'after',
+      `
+Formats: md (default: block quotes grouped by theme then wave, the source in an HTML comment),
+latex (quote environments), docx (needs --output), table, csv, tsv, json.
+
+Ranking: coder-flagged exemplars first; then centrality (TF-IDF cosine to the code's definition,
+include text, examples and the other passages coded with it), divided by 1 + 0.25 x the number of
+other themes on the passage; one quote per participant per cell; ties by segment id.
+
+Examples:
+  qualwave quotes --theme learning --wave post --per-cell 2
+  qualwave quotes --explain --format md > quotes.md
+  qualwave quotes --format docx -o quotes.docx`,
+    )
+    .action(action(() => import('./commands/quotes.js')));
+  quotes
+    .command('verify')
+    .argument('<draft>', 'the manuscript draft: .md, .txt or .docx')
+    .description('check that every quotation in a draft is in the transcript its attribution names')
+    .option('--coder <name>', 'unused (accepted for symmetry with quotes)')
+    .addHelpText(
+      'after',
+      `
+Finds every quotation followed by an attribution ("…" (MS07, post interview), "…" (MS06), or a
+Markdown block quote ending with one) and looks for the quoted words in that participant's
+transcript at that wave, allowing ... / … omissions, [bracketed] insertions, case, punctuation,
+whitespace and curly/straight quotes. Verdicts: verified (with file:line), misattributed (found
+under another participant or wave: where), not found (the closest passage and its similarity).
+Exit 1 when any quote is not verified. Formats: table (default), md, csv, json.
+
+Examples:
+  qualwave quotes verify manuscript.md
+  qualwave quotes verify draft.docx --format json`,
+    )
+    .action(action(() => import('./commands/verify.js')));
+
   const codings = program
     .command('codings')
     .description('coded passages (code retrieval), and import/export of codings as interchange CSV');

@@ -1,0 +1,111 @@
+import { escapeLatex, type Table } from '../../core/format/table.js';
+import { selectQuotes, type Quote, type QuoteCell } from '../../core/quotes/select.js';
+import { loadStemmer, STEMMER_LANGUAGES } from '../../io/stemmer.js';
+import type { Context } from '../context.js';
+import { EXIT, UsageError } from '../errors.js';
+import { checkFilters, wholeNumber } from '../filters.js';
+import { renderTable } from '../render.js';
+import { scope } from './matrix.js';
+
+const FORMATS = ['md', 'table', 'latex', 'csv', 'tsv', 'json', 'docx'] as const;
+
+/** qualwave quotes: the best candidate quotes per theme and wave, attributed and traceable. */
+export async function run(ctx: Context): Promise<number> {
+  const format = ctx.format(FORMATS, 'md');
+  const study = await ctx.study();
+  const s = scope(ctx, study, { decimals: 2 });
+  const only = [...((ctx.opts['theme'] as string[] | undefined) ?? []), ...((ctx.opts['code'] as string[] | undefined) ?? [])];
+  if (only.length) checkFilters(study, { codes: only });
+  const rows = ctx.opts['code'] !== undefined ? 'code' : s.rows;
+  const stem = await loadStemmer(study.config.language);
+  if (!stem) throw new UsageError(`no stemmer for the study language '${study.config.language}'`, `supported: ${STEMMER_LANGUAGES.join(', ')}`);
+  const minWords = wholeNumberAny(ctx.opts['minWords'], '--min-words', 15);
+  const maxWords = wholeNumberAny(ctx.opts['maxWords'], '--max-words', 120);
+  if (maxWords < minWords) throw new UsageError(`--max-words ${maxWords} is below --min-words ${minWords}`);
+  const cells = selectQuotes(s.cs, stem, {
+    rows,
+    perCell: wholeNumber(ctx.opts['perCell'], '--per-cell', 3),
+    minWords,
+    maxWords,
+    repeatParticipants: ctx.opts['repeat'] === true,
+    clean: ctx.opts['clean'] === true,
+    ...(only.length ? { only } : {}),
+  });
+  const explain = ctx.opts['explain'] === true;
+  const title = `Exemplar quotes: ${study.config.title}`;
+  switch (format) {
+    case 'json':
+      ctx.emit(JSON.stringify({ coder: s.coder, rows, cells }, null, 2));
+      break;
+    case 'docx': {
+      const { quotesDocx } = await import('../../io/docx-write.js');
+      ctx.emitBytes(await quotesDocx(title, cells), 'a Word document');
+      break;
+    }
+    case 'md':
+      ctx.emit(markdown(title, cells, explain));
+      break;
+    case 'latex':
+      ctx.emit(latex(cells));
+      break;
+    default:
+      ctx.emit(renderTable(ctx, quoteTable(cells, explain || format !== 'table', format === 'table'), format));
+  }
+  const total = cells.reduce((n, c) => n + c.quotes.length, 0);
+  const empty = cells.filter((c) => c.quotes.length === 0 && c.candidates > 0).length;
+  ctx.info(`${total} quote${total === 1 ? '' : 's'} for ${cells.length} cells (coder ${s.coder})${empty ? `; ${empty} cells had passages but none in the ${minWords}-${maxWords} word window` : ''}`);
+  return EXIT.ok;
+}
+
+function wholeNumberAny(v: unknown, flag: string, fallback: number): number {
+  if (v === undefined) return fallback;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1) throw new UsageError(`${flag} ${String(v)}: expected a whole number of at least 1`);
+  return n;
+}
+
+const where = (q: Quote) => `${q.file}:${q.startLine}${q.endLine > q.startLine ? `-${q.endLine}` : ''}`;
+
+function markdown(title: string, cells: QuoteCell[], explain: boolean): string {
+  const out = [`# ${title}`, ''];
+  let row = '';
+  for (const cell of cells) {
+    if (cell.row !== row) {
+      row = cell.row;
+      out.push(`## ${cell.rowLabel}`, '');
+    }
+    out.push(`### ${cell.waveLabel}`, '');
+    if (cell.quotes.length === 0) out.push(`*No quote in the length window (${cell.candidates} coded passages).*`, '');
+    for (const q of cell.quotes) {
+      out.push(`> ${q.text} ${q.attribution}`, '');
+      // The source travels with the quote, invisible once rendered.
+      out.push(`<!-- ${where(q)} · ${q.segment} · ${q.codes.join(', ')}${q.trimmed ? ' · trimmed' : ''} -->`, '');
+      if (explain) out.push(`*rank ${q.rank}: ${q.score.exemplar ? 'exemplar, ' : ''}centrality ${q.score.centrality.toFixed(3)}, other themes ${q.score.otherThemes}, score ${q.score.final.toFixed(3)}, ${q.words} words*`, '');
+    }
+  }
+  return out.join('\n');
+}
+
+function latex(cells: QuoteCell[]): string {
+  const out: string[] = [];
+  let row = '';
+  for (const cell of cells) {
+    if (cell.row !== row) {
+      row = cell.row;
+      out.push(`\\subsection*{${escapeLatex(cell.rowLabel)}}`);
+    }
+    out.push(`\\paragraph{${escapeLatex(cell.waveLabel)}}`);
+    for (const q of cell.quotes) {
+      out.push('\\begin{quote}', `${escapeLatex(q.text)} ${escapeLatex(q.attribution)}`, `% ${where(q)} ${q.segment}`, '\\end{quote}');
+    }
+  }
+  return out.join('\n') + '\n';
+}
+
+function quoteTable(cells: QuoteCell[], full: boolean, compact: boolean): Table {
+  const rows = cells.flatMap((c) => c.quotes);
+  return {
+    columns: ['theme', 'wave', 'rank', 'quote', 'attribution', 'where', ...(full ? ['segment', 'codes', 'exemplar', 'centrality', 'other themes', 'score', 'words', 'original'] : [])].map((header) => ({ header })),
+    rows: rows.map((q) => [q.row, q.wave, q.rank, compact ? q.text.replace(/\s+/g, ' ') : q.text, q.attribution, where(q), ...(full ? [q.segment, q.codes.join(' '), q.score.exemplar ? 'yes' : '', q.score.centrality, q.score.otherThemes, q.score.final, q.words, q.original] : [])]),
+  };
+}

@@ -1,0 +1,55 @@
+import { readFileSync } from 'node:fs';
+import { extname, resolve } from 'node:path';
+import { findQuotes, verifyQuotes, type Verdict } from '../../core/quotes/verify.js';
+import { decodeText } from '../../core/text/decode.js';
+import { readDocx } from '../../io/docx.js';
+import type { Context } from '../context.js';
+import { EXIT, UsageError } from '../errors.js';
+import { renderTable } from '../render.js';
+import { plural } from '../report.js';
+
+const FORMATS = ['table', 'md', 'csv', 'tsv', 'json'] as const;
+
+/** qualwave quotes verify DRAFT: every quotation in the draft, checked against the transcripts. */
+export async function run(ctx: Context, draftFile: string): Promise<number> {
+  const format = ctx.format(FORMATS, 'table');
+  const study = await ctx.study();
+  const path = resolve(ctx.cwd, draftFile);
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(path);
+  } catch (e) {
+    throw new UsageError(`cannot read ${draftFile}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
+  }
+  let text: string;
+  if (extname(path).toLowerCase() === '.docx') {
+    const r = await readDocx(bytes, draftFile);
+    if (r.text === undefined) throw new UsageError(`${draftFile}: ${r.diagnostic?.message ?? 'cannot read'}`, r.diagnostic?.hint);
+    text = r.text;
+  } else {
+    const d = decodeText(bytes, draftFile);
+    if (!d.ok) throw new UsageError(`${draftFile}: ${d.diagnostic.message}`, d.diagnostic.hint);
+    text = d.text;
+  }
+  const quotes = findQuotes(text, study);
+  const verdicts = verifyQuotes(study, quotes);
+  const rows = quotes.map((q, i) => ({ ...q, verdict: verdicts[i]! }));
+  if (format === 'json') ctx.emit(JSON.stringify({ draft: draftFile, quotes: rows }, null, 2));
+  else {
+    const describe = (v: Verdict): string =>
+      v.status === 'verified' ? `${v.file}:${v.line}` : v.status === 'misattributed' ? `found under ${v.participant} ${v.wave}: ${v.file}:${v.line}` : v.closest ? `closest: ${v.closest.file}:${v.closest.line} (similarity ${v.closest.similarity.toFixed(2)})` : '';
+    ctx.emit(
+      renderTable(
+        ctx,
+        {
+          columns: [{ header: 'line', align: 'right' }, { header: 'attribution' }, { header: 'verdict' }, { header: 'where' }, { header: 'quote' }],
+          rows: rows.map((r) => [r.line, r.attribution, r.verdict.status, describe(r.verdict), r.text.length > 60 && format === 'table' ? r.text.slice(0, 59) + '…' : r.text]),
+        },
+        format,
+      ),
+    );
+  }
+  const bad = rows.filter((r) => r.verdict.status !== 'verified');
+  ctx.info(`${plural(rows.length, 'quote')} in ${draftFile}: ${rows.length - bad.length} verified${bad.length ? `, ${bad.length} not (${bad.map((r) => `line ${r.line}`).join(', ')})` : ''}`);
+  return bad.length > 0 ? EXIT.checkFailed : EXIT.ok;
+}
