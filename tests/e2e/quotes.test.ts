@@ -77,6 +77,20 @@ describe('qualwave quotes', () => {
 });
 
 describe('qualwave quotes verify', () => {
+  it('recognises pseudonyms from a participants column used in the attribution template', async () => {
+    const { findQuotes } = await import('../../src/core/quotes/verify.js');
+    const study = {
+      participants: [
+        { id: 'P1', attributes: { pseudonym: 'Ana' }, line: 2 },
+        { id: 'P2', attributes: { pseudonym: 'Ben' }, line: 3 },
+      ],
+      config: { attribution: '({pseudonym}, {wave.label})', waves: [{ id: 'w1', label: 'first interview', index: 0 }] },
+    } as never;
+    expect(findQuotes('She said “it was a long and tiring year” (Ben, first interview).', study)).toEqual([
+      { line: 1, text: 'it was a long and tiring year', attribution: '(Ben, first interview)', participant: 'P2', waves: ['w1'] },
+    ]);
+  });
+
   it('gives one verdict per quotation: verified, misattributed, not found', () => {
     const r = qualwave(['quotes', 'verify', join(repo, 'fixtures/drafts/results.md'), '--study', buddy, '--format', 'json']);
     expect(r.code).toBe(1);

@@ -25,10 +25,22 @@ const INLINE = /[“"«]\s*([^“”"«»\n]{8,}?)\s*[”"»]\s*\(([^()\n]{1,100
 
 /** Quotations with attributions in a draft (Markdown or plain text; .docx as one line per paragraph). */
 export function findQuotes(draft: string, study: Pick<Study, 'participants' | 'config'>): DraftQuote[] {
-  const ids = study.participants.map((p) => p.id).sort((a, b) => b.length - a.length);
+  // Names that stand for a participant: their id, and the value of any participant attribute the
+  // attribution template uses (a pseudonym column), when that value is theirs alone.
+  const names = new Map<string, string>(study.participants.map((p) => [p.id, p.id]));
+  const fields = [...study.config.attribution.matchAll(/\{([^{}]+)\}/g)].map((m) => m[1]!);
+  for (const field of fields) {
+    const values = study.participants.map((p) => p.attributes[field]).filter((v): v is string => !!v);
+    for (const p of study.participants) {
+      const v = p.attributes[field];
+      if (v && values.filter((x) => x === v).length === 1 && !names.has(v)) names.set(v, p.id);
+    }
+  }
+  const ids = [...names.keys()].sort((a, b) => b.length - a.length);
   const out: DraftQuote[] = [];
   const resolve = (attribution: string): { participant: string; waves: string[] } | undefined => {
-    const participant = ids.find((id) => new RegExp(`(^|[^\\p{L}\\p{N}])${escape(id)}($|[^\\p{L}\\p{N}])`, 'u').test(attribution));
+    const name = ids.find((id) => new RegExp(`(^|[^\\p{L}\\p{N}])${escape(id)}($|[^\\p{L}\\p{N}])`, 'u').test(attribution));
+    const participant = name === undefined ? undefined : names.get(name);
     if (!participant) return undefined;
     const rest = attribution.toLowerCase();
     const waves = study.config.waves.filter((w) => rest.includes(w.label.toLowerCase()) || new RegExp(`(^|[^\\p{L}\\p{N}-])${escape(w.id.toLowerCase())}($|[^\\p{L}\\p{N}-])`, 'u').test(rest)).map((w) => w.id);
