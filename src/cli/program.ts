@@ -330,6 +330,36 @@ Examples:
     )
     .action(action(() => import('./commands/build.js')));
 
+  program
+    .command('figure')
+    .argument('<kind>', 'participation, heatmap, trajectories, saturation or agreement')
+    .description('an SVG figure for the manuscript (black and white, journal-column sized)')
+    .option('--coder <name>', 'whose codings (default: consensus, else the only coder)')
+    .option('--coders <names>', 'agreement: coders to compare', many)
+    .option('--rows <rows>', 'theme or code')
+    .option('--by <attribute>', 'heatmap: split the columns by a participant attribute')
+    .option('--wave <ids>', 'only these waves', many)
+    .option('--where <attr=value>', 'participant attribute filter (repeatable)', manyRaw)
+    .option('--coefficient <name>', 'agreement: alpha (default), kappa, fleiss, ac1, bp or agreement')
+    .option('--resamples <n>', 'agreement: bootstrap resamples (default 1000)')
+    .option('--seed <n>', 'agreement: bootstrap seed (default 1)')
+    .option('--width <px>', 'width (default 640)')
+    .option('--height <px>', 'height (default: from the content)')
+    .option('--font-size <px>', 'font size (default 11)')
+    .option('--title <text>', 'title (default: from the figure)')
+    .addHelpText(
+      'after',
+      `
+SVG only, to stdout or --output FILE.svg. (PNG would need a renderer with fonts; convert the SVG
+with rsvg-convert or Inkscape if a journal asks for it.)
+
+Examples:
+  qualwave figure participation -o figures/participation.svg
+  qualwave figure heatmap --rows code --width 480 --font-size 9 -o heatmap.svg
+  qualwave figure agreement --coefficient ac1 -o agreement.svg`,
+    )
+    .action(action(() => import('./commands/figure.js')));
+
   const quotes = program.command('quotes').description('exemplar quotes per theme and wave, attributed and traceable; and checking the quotes in a draft');
   tableOptions(quotes.command('list', { isDefault: true }))
     .description('the best candidate quotes for each theme (or code) and wave (the default)')

@@ -3,8 +3,9 @@ import { dsvFormat } from 'd3-dsv';
 import { resolve } from 'node:path';
 import { krippendorffLabel, landisKoch } from '../../core/agreement/interpret.js';
 import { agreement, type AgreementResult, type CoefficientName, type Estimate } from '../../core/agreement/report.js';
-import { mergePatterns, ratingsFromRows, toPatterns, type Level, type Ratings } from '../../core/agreement/table.js';
-import { codeRatings, codeSetRatings, type AgreementUnit } from '../../core/agreement/units.js';
+import { ratingsFromRows, type Level, type Ratings } from '../../core/agreement/table.js';
+import { studyAgreement } from '../../core/agreement/study.js';
+import type { AgreementUnit } from '../../core/agreement/units.js';
 import type { Table } from '../../core/format/table.js';
 import { decodeText } from '../../core/text/decode.js';
 import { didYouMeanSuffix } from '../../core/text/suggest.js';
@@ -70,16 +71,8 @@ export async function run(ctx: Context): Promise<number> {
     checkFilters(study, { ...(codes ? { codes } : {}), ...(waves ? { waves } : {}), where });
     const unit = (o['unit'] ?? 'segment') as AgreementUnit;
     if (!['segment', 'document', 'character'].includes(unit)) throw new UsageError(`--unit ${unit}: on a study use segment, document or character`);
-    const data = codeRatings(study, { coders, unit, level, ...(codes ? { codes } : {}), ...(waves ? { waves } : {}), where, includeInterviewer: o['includeInterviewer'] === true });
-    const opts = { level: 'nominal' as Level, resamples, seed, confidence };
-    const tables = data.perCode.map((c) => toPatterns(c.ratings));
-    rows = data.perCode.map((c, i) => ({ name: c.code, label: c.label, prevalence: c.prevalence, result: agreement(tables[i]!, opts) }));
-    // Pooled over codes: every (unit, code) decision; the bootstrap resamples those decisions.
-    if (tables.length > 0) rows.push({ name: 'pooled', label: `all ${data.perCode.length} ${level}s`, result: agreement(mergePatterns(tables), opts) });
-    if (o['masi'] === true) {
-      const sets = codeSetRatings(study, { coders, unit, level, ...(codes ? { codes } : {}), ...(waves ? { waves } : {}), where, includeInterviewer: o['includeInterviewer'] === true });
-      rows.push({ name: 'code sets (MASI α)', label: 'the set of codes on each unit', result: agreement(sets.ratings, { ...opts, differences: sets.differences }) });
-    }
+    const data = studyAgreement(study, { coders, unit, level, ...(codes ? { codes } : {}), ...(waves ? { waves } : {}), where, includeInterviewer: o['includeInterviewer'] === true, masi: o['masi'] === true, resamples, seed, confidence });
+    rows = data.rows;
     meta = { coders, unit, level, units: data.units, waves: waves ?? null };
   }
 
