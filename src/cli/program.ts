@@ -360,6 +360,24 @@ Examples:
     )
     .action(action(() => import('./commands/figure.js')));
 
+  program
+    .command('report')
+    .description('one self-contained HTML report: study, codebook, agreement, theme-by-wave, trajectories, saturation, quotes')
+    .option('--coder <name>', 'whose codings (default: consensus, else the only coder)')
+    .option('--stamp', 'add the generation time (otherwise the report is the same bytes every time)')
+    .option('--width <px>', 'figure width (default 640)')
+    .option('--font-size <px>', 'figure font size (default 11)')
+    .addHelpText(
+      'after',
+      `
+Inline CSS and SVG; no script, font or network request: email it, open it offline, print it.
+
+Examples:
+  qualwave report -o report.html
+  qualwave report --coder alice --stamp -o report-alice.html`,
+    )
+    .action(action(() => import('./commands/report.js')));
+
   const quotes = program.command('quotes').description('exemplar quotes per theme and wave, attributed and traceable; and checking the quotes in a draft');
   tableOptions(quotes.command('list', { isDefault: true }))
     .description('the best candidate quotes for each theme (or code) and wave (the default)')

@@ -138,7 +138,7 @@ describe('qualwave framework and cooccurrence', () => {
 describe('qualwave build', () => {
   it('the committed tables of the buddy study are up to date (build --check)', () => {
     const r = qualwave(['build', '--check', buddy]);
-    expect(r.stderr).toContain('all 6 outputs up to date');
+    expect(r.stderr).toContain('all 12 outputs up to date');
     expect(r.code).toBe(0);
   });
 
@@ -152,7 +152,7 @@ describe('qualwave build', () => {
     expect(readFileSync(join(dir, 'tables/saturation.csv'), 'utf8')).toBe('stale\n');
     const build = qualwave(['build'], { cwd: dir, env: { NO_COLOR: '1' } });
     expect(build.stderr).toContain('updated   tables/saturation.csv');
-    expect(build.stderr).toContain('1 output written, 5 unchanged');
+    expect(build.stderr).toContain('1 output written, 11 unchanged');
     expect(readFileSync(join(dir, 'tables/saturation.csv'), 'utf8')).toBe(readFileSync(join(buddy, 'tables/saturation.csv'), 'utf8'));
   });
 

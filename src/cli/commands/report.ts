@@ -1,0 +1,111 @@
+import { studyAgreement } from '../../core/agreement/study.js';
+import { AUTO_CODER, CONSENSUS_CODER } from '../../core/coding/types.js';
+import { agreementFigure, heatmapFigure, participationFigure, saturationFigure, trajectoriesFigure } from '../../core/figures/figures.js';
+import type { Table } from '../../core/format/table.js';
+import { codedStudy, defaultCoder } from '../../core/matrix/coded.js';
+import { matrix } from '../../core/matrix/matrix.js';
+import { saturation } from '../../core/matrix/saturation.js';
+import { trajectories } from '../../core/matrix/trajectories.js';
+import { selectQuotes } from '../../core/quotes/select.js';
+import { esc, fold, report, table, type ReportSection } from '../../core/report/html.js';
+import { summarise } from '../../core/summary/summary.js';
+import { codebookTable, wavesTable } from '../../core/summary/tables.js';
+import { loadStemmer } from '../../io/stemmer.js';
+import type { Context } from '../context.js';
+import { EXIT } from '../errors.js';
+import { tableCoder } from '../filters.js';
+import { matrixTable } from './matrix.js';
+import { figureOptions } from './figure.js';
+
+/**
+ * qualwave report: one self-contained HTML file (inline CSS and SVG; no script, font or network
+ * request) with the study, codebook, agreement, theme-by-wave table and heatmap, trajectories,
+ * saturation and the top quotes, for co-authors to open anywhere. Deterministic unless --stamp.
+ */
+export async function run(ctx: Context): Promise<number> {
+  ctx.format(['html'] as const, 'html');
+  const study = await ctx.study();
+  const o = figureOptions(ctx);
+  const s = summarise(study, defaultCoder(study, ctx.opts['coder'] as string | undefined).coder);
+  const sections: ReportSection[] = [];
+  const many = study.participants.length > 60;
+  const participation = participationFigure(s, o);
+  sections.push({
+    id: 'study',
+    title: 'Study',
+    html: `<p>${esc(`${s.totals.interviewed} participants, ${s.waves.length} wave${s.waves.length === 1 ? '' : 's'}, ${s.totals.documents} transcripts, ${s.totals.words} words; codebook of ${s.totals.themes} themes and ${s.totals.codes} codes.`)}</p>${table(wavesTable(s))}${many ? fold({ id: 'participation', title: `Participation (${s.participants.length} participants)`, html: participation }) : participation}`,
+  });
+  const cb = codebookTable(s, { flat: true });
+  sections.push({
+    id: 'codebook',
+    title: 'Codebook',
+    html: study.codebook.themes
+      .map((t) => {
+        const codes = study.codebook.codes.filter((c) => c.theme === t.id);
+        const rows: Table = { columns: ['code', 'label', 'definition', 'include', 'exclude'].map((header) => ({ header })), rows: codes.map((c) => [c.id, c.label, c.definition ?? '', c.include ?? '', c.exclude ?? '']) };
+        return fold({ id: `codebook-${t.id}`, title: `${t.label} (${codes.length} code${codes.length === 1 ? '' : 's'})`, html: table(rows), open: study.codebook.themes.length <= 8 });
+      })
+      .join('\n') + `<p class="muted">${esc(cb.title ?? '')}</p>`,
+  });
+  const humans = study.coders.filter((c) => c !== AUTO_CODER && c !== CONSENSUS_CODER);
+  if (humans.length >= 2) {
+    const data = studyAgreement(study, { coders: humans, unit: 'segment', level: 'code', resamples: 1000, seed: 1 });
+    const two = humans.length === 2;
+    const f = (x: { value: number | null; ciLow: number | null; ciHigh: number | null } | undefined) => (!x || x.value === null ? '—' : `${x.value.toFixed(2)}${x.ciLow !== null && x.ciHigh !== null ? ` [${x.ciLow.toFixed(2)}, ${x.ciHigh.toFixed(2)}]` : ''}`);
+    const t: Table = {
+      title: `Agreement between ${humans.join(', ')} on ${data.units} segments (95% bootstrap intervals, seed 1)`,
+      columns: ['code', 'agreement', two ? "Cohen's κ" : "Fleiss' κ", "Krippendorff's α", "Gwet's AC1", 'Brennan–Prediger'].map((header) => ({ header })),
+      rows: data.rows.map((r) => [r.name, f(r.result.coefficients.percentAgreement), f(r.result.coefficients[two ? 'cohenKappa' : 'fleissKappa']), f(r.result.coefficients.krippendorffAlpha), f(r.result.coefficients.gwetAC1), f(r.result.coefficients.brennanPrediger)]),
+    };
+    sections.push({ id: 'agreement', title: 'Agreement', html: agreementFigure(data.rows, 'krippendorffAlpha', o) + table(t) });
+  }
+  const coder = study.coders.length ? safeCoder(ctx, study) : undefined;
+  if (coder) {
+    const cs = codedStudy(study, coder);
+    const m = matrix(cs, { rows: 'theme' });
+    const mc = matrix(cs, { rows: 'code' });
+    sections.push({
+      id: 'themes-by-wave',
+      title: 'Themes by wave',
+      html: `<p class="muted">${esc(`Coder ${coder}. Each cell: participants with the theme, of those interviewed at that wave.`)}</p>${heatmapFigure(m, o)}${table(matrixTable(m, { value: 'participants', ids: false, decimals: 0, numeric: false }))}${fold({ id: 'codes-by-wave', title: 'Codes by wave', html: table(matrixTable(mc, { value: 'participants', ids: false, decimals: 0, numeric: false })) })}`,
+    });
+    if (study.config.waves.length > 1) {
+      const tr = trajectories(cs, { rows: 'theme' });
+      const t: Table = {
+        columns: ['theme', 'from → to', 'both', 'persisted', 'emerged', 'faded', 'absent'].map((header) => ({ header })),
+        rows: tr.flatMap((x) => x.transitions.map((y) => [x.label, `${y.from} → ${y.to}`, y.both, y.persisted.length, y.emerged.length, y.faded.length, y.absent.length])),
+      };
+      sections.push({ id: 'trajectories', title: 'Trajectories', html: trajectoriesFigure(tr, o) + table(t) });
+    }
+    sections.push({ id: 'saturation', title: 'Saturation', html: saturationFigure(saturation(cs, { rows: 'code' }), o) });
+    const stem = await loadStemmer(study.config.language);
+    if (stem) {
+      const cells = selectQuotes(cs, stem, { rows: 'theme', perCell: 2, minWords: 15, maxWords: 120, repeatParticipants: false, clean: false });
+      sections.push({
+        id: 'quotes',
+        title: 'Quotes',
+        html: study.codebook.themes
+          .map((t) => {
+            const mine = cells.filter((c) => c.row === t.id);
+            const body = mine
+              .map((c) => `<h3>${esc(c.waveLabel)}</h3>` + (c.quotes.length ? c.quotes.map((q) => `<blockquote>${esc(q.text)} ${esc(q.attribution)}</blockquote><p class="source">${esc(`${q.file}:${q.startLine}${q.endLine > q.startLine ? `-${q.endLine}` : ''} · ${q.codes.join(', ')}`)}</p>`).join('') : '<p class="muted">No quote in the length window.</p>'))
+              .join('');
+            return fold({ id: `quotes-${t.id}`, title: t.label, html: body, open: study.codebook.themes.length <= 8 });
+          })
+          .join('\n'),
+      });
+    }
+  }
+  const stamp = ctx.opts['stamp'] === true ? new Date().toISOString().slice(0, 16).replace('T', ' ') + ' UTC' : undefined;
+  ctx.emit(report({ title: study.config.title, language: study.config.language, subtitle: `qualwave report${coder ? ` · codings of ${coder}` : ''}`, ...(stamp ? { stamp } : {}), sections }));
+  return EXIT.ok;
+}
+
+function safeCoder(ctx: Context, study: Parameters<typeof tableCoder>[0]): string | undefined {
+  try {
+    return tableCoder(study, ctx.opts['coder'] as string | undefined);
+  } catch {
+    ctx.info('no consensus coder (and several coders): the report leaves out the tables built on codings; name one with --coder');
+    return undefined;
+  }
+}

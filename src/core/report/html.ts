@@ -1,0 +1,83 @@
+import { escapeHtml as esc, renderHtml, type Table } from '../format/table.js';
+
+/**
+ * The self-contained HTML report: inline CSS and SVG, no script, no network request, every string
+ * escaped. Long parts fold (a CSS-only toggle), and print unfolded.
+ */
+export interface ReportSection {
+  id: string;
+  title: string;
+  /** Already-safe HTML (figures, tables made by renderHtml, or esc()-ed text). */
+  html: string;
+}
+
+export interface Fold {
+  id: string;
+  title: string;
+  html: string;
+  open?: boolean;
+}
+
+const CSS = `
+:root{--w:15rem;font-family:Helvetica,Arial,sans-serif;color:#111;line-height:1.45}
+body{margin:0}
+nav{position:fixed;top:0;left:0;bottom:0;width:var(--w);overflow:auto;background:#f4f4f4;border-right:1px solid #ccc;padding:1rem;box-sizing:border-box}
+nav h1{font-size:1rem;margin:0 0 .8rem}
+nav ul{list-style:none;padding:0;margin:0}
+nav li{margin:.35rem 0}
+nav a{color:#111;text-decoration:none}
+nav a:hover{text-decoration:underline}
+main{margin-left:var(--w);padding:1rem 2rem 4rem;max-width:62rem}
+section{margin-bottom:2.5rem}
+h2{border-bottom:2px solid #111;padding-bottom:.2rem}
+table{border-collapse:collapse;margin:.8rem 0;font-size:.85rem}
+th,td{border:1px solid #bbb;padding:.25rem .5rem;vertical-align:top}
+th{background:#eee}
+caption{caption-side:top;text-align:left;font-weight:bold;padding:.3rem 0}
+svg{max-width:100%;height:auto;display:block;margin:.8rem 0}
+blockquote{margin:.6rem 0 .2rem 1rem;padding-left:.8rem;border-left:3px solid #888}
+.source{color:#555;font-size:.8rem;margin:0 0 .8rem 1.8rem}
+.fold{border:1px solid #ccc;margin:.4rem 0}
+.fold>input{position:absolute;opacity:0;pointer-events:none}
+.fold>label{display:block;padding:.4rem .6rem;background:#f7f7f7;cursor:pointer;font-weight:bold}
+.fold>label::before{content:"▸ "}
+.fold>input:checked+label::before{content:"▾ "}
+.fold>input:focus-visible+label{outline:2px solid #000}
+.fold>.body{padding:.3rem .8rem}
+.fold>input:not(:checked)~.body{display:none}
+.muted{color:#555}
+@media print{nav{display:none}main{margin:0;max-width:none}.fold>.body{display:block!important}.fold>label::before{content:""}section{break-inside:avoid-page}}
+`;
+
+export function fold(f: Fold): string {
+  const id = `fold-${f.id.replace(/[^A-Za-z0-9_-]/g, '-')}`;
+  return `<div class="fold"><input type="checkbox" id="${id}"${f.open ? ' checked' : ''}><label for="${id}">${esc(f.title)}</label><div class="body">${f.html}</div></div>`;
+}
+
+export function table(t: Table): string {
+  return renderHtml(t);
+}
+
+export function report(opts: { title: string; language: string; subtitle: string; stamp?: string; sections: ReportSection[] }): string {
+  const nav = opts.sections.map((s) => `<li><a href="#${s.id}">${esc(s.title)}</a></li>`).join('');
+  return [
+    '<!doctype html>',
+    `<html lang="${esc(opts.language)}">`,
+    '<head>',
+    '<meta charset="utf-8">',
+    '<meta name="viewport" content="width=device-width, initial-scale=1">',
+    `<title>${esc(opts.title)}</title>`,
+    `<style>${CSS.trim()}</style>`,
+    '</head>',
+    '<body>',
+    `<nav aria-label="Sections"><h1>${esc(opts.title)}</h1><ul>${nav}</ul></nav>`,
+    '<main>',
+    `<header><h1>${esc(opts.title)}</h1><p class="muted">${esc(opts.subtitle)}${opts.stamp ? ` · generated ${esc(opts.stamp)}` : ''}</p></header>`,
+    ...opts.sections.map((s) => `<section id="${s.id}"><h2>${esc(s.title)}</h2>\n${s.html}\n</section>`),
+    '</main>',
+    '</body>',
+    '</html>',
+  ].join('\n') + '\n';
+}
+
+export { esc };

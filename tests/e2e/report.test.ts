@@ -1,0 +1,97 @@
+import { cpSync, existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { qualwave, repo } from '../helpers/cli.js';
+
+const buddy = join(repo, 'fixtures/buddy-study');
+const CHROMIUM = '/usr/bin/chromium';
+const tmp = () => mkdtempSync(join(tmpdir(), 'qualwave-report-'));
+
+/** A copy of the buddy study where one top quote of the report carries a script tag. */
+function hostileStudy(): string {
+  const dir = join(tmp(), 'study');
+  cpSync(buddy, dir, { recursive: true });
+  const f = join(dir, 'transcripts/MS02_post.txt');
+  writeFileSync(f, readFileSync(f, 'utf8').replace('We see a tumour and a protocol.', 'We see a tumour and a <script>window.__pwned = 1</script> protocol.'));
+  return dir;
+}
+
+describe('qualwave figure', () => {
+  it.each(['participation', 'heatmap', 'trajectories', 'saturation', 'agreement'])('%s: a deterministic SVG with a title', (kind) => {
+    const a = qualwave(['figure', kind, '--study', buddy]);
+    expect(a.code).toBe(0);
+    expect(a.stdout.startsWith('<svg xmlns="http://www.w3.org/2000/svg"')).toBe(true);
+    expect(a.stdout.trimEnd().endsWith('</svg>')).toBe(true);
+    expect(a.stdout).toMatch(/<title>[^<]+<\/title>/);
+    expect(a.stdout).not.toMatch(/fill="(red|blue|green)"/);
+    expect(qualwave(['figure', kind, '--study', buddy]).stdout).toBe(a.stdout);
+  });
+
+  it('sizes for a journal column and says which figures exist', () => {
+    expect(qualwave(['figure', 'heatmap', '--study', buddy, '--width', '400', '--font-size', '8']).stdout).toMatch(/^<svg [^>]*width="400"/);
+    const r = qualwave(['figure', 'heatmaps', '--study', buddy]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("no figure 'heatmaps' (did you mean 'heatmap'?)");
+  });
+
+  it('the committed figures and report of the buddy study are up to date (build --check)', () => {
+    const r = qualwave(['build', '--check', buddy]);
+    expect(r.stderr).toContain('unchanged fixtures/buddy-study/figures/participation.svg');
+    expect(r.stderr).toContain('unchanged fixtures/buddy-study/report.html');
+    expect(r.code).toBe(0);
+  });
+});
+
+describe('qualwave report', () => {
+  it('is self-contained, deterministic, and escapes transcript text', () => {
+    const a = qualwave(['report', '--study', buddy]).stdout;
+    expect(qualwave(['report', '--study', buddy]).stdout).toBe(a);
+    expect(a).not.toMatch(/<script|<link|src="http|href="http|@import|url\(http/i);
+    for (const id of ['study', 'codebook', 'agreement', 'themes-by-wave', 'trajectories', 'saturation', 'quotes']) expect(a).toContain(`<section id="${id}">`);
+    const hostile = qualwave(['report', '--study', hostileStudy()]).stdout;
+    expect(hostile).toContain('&lt;script&gt;window.__pwned = 1&lt;/script&gt;');
+    expect(hostile).not.toContain('<script');
+    expect(qualwave(['report', '--study', buddy, '--stamp']).stdout).toMatch(/generated \d{4}-\d\d-\d\d \d\d:\d\d UTC/);
+  });
+
+  it.skipIf(!existsSync(CHROMIUM))('renders in headless Chromium: every section, no console error, no network request', async () => {
+    const dir = tmp();
+    const file = join(dir, 'report.html');
+    expect(qualwave(['report', '--study', hostileStudy(), '-o', file]).code).toBe(0);
+    const { chromium } = await import('playwright-core');
+    // Playwright starts it headless; these flags keep it off the network and the GPU.
+    const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'] });
+    try {
+      const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+      const requests: string[] = [];
+      const errors: string[] = [];
+      page.on('request', (r) => requests.push(r.url()));
+      page.on('console', (m) => {
+        if (m.type() === 'error') errors.push(m.text());
+      });
+      page.on('pageerror', (e) => errors.push(String(e)));
+      await page.goto(`file://${file}`);
+      const sections = await page.$$eval('section', (s) => s.map((x) => ({ id: x.id, height: x.getBoundingClientRect().height, svgs: x.querySelectorAll('svg').length })));
+      expect(sections.map((s) => s.id)).toEqual(['study', 'codebook', 'agreement', 'themes-by-wave', 'trajectories', 'saturation', 'quotes']);
+      for (const s of sections) expect(s.height, s.id).toBeGreaterThan(50);
+      expect(sections.find((s) => s.id === 'themes-by-wave')!.svgs).toBe(1);
+      expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
+      expect(await page.textContent('#quotes')).toContain('<script>window.__pwned = 1</script>');
+      // A fold opens and closes without script.
+      const body = page.locator('#fold-quotes-learning ~ .body');
+      expect(await body.isVisible()).toBe(true);
+      await page.click('label[for="fold-quotes-learning"]');
+      expect(await body.isVisible()).toBe(false);
+      expect(errors).toEqual([]);
+      expect(requests).toEqual([`file://${file}`]);
+      const shot = join(dir, 'report.png');
+      await page.screenshot({ path: shot });
+      expect(statSync(shot).size).toBeGreaterThan(10_000);
+    } finally {
+      await browser.close();
+    }
+  });
+});
+
+if (!existsSync(CHROMIUM)) console.warn(`report browser test skipped: ${CHROMIUM} is not installed (apt-get install chromium)`);
