@@ -54,7 +54,14 @@ export interface QuoteCell {
   quotes: Quote[];
 }
 
-export function selectQuotes(cs: CodedStudy, stem: Stem, opts: QuoteOptions): QuoteCell[] {
+export function selectQuotes(cs: CodedStudy, stemWord: Stem, opts: QuoteOptions): QuoteCell[] {
+  // Each distinct word is stemmed once.
+  const stems = new Map<string, string>();
+  const stem: Stem = (w) => {
+    let s = stems.get(w);
+    if (s === undefined) stems.set(w, (s = stemWord(w)));
+    return s;
+  };
   const book = cs.study.codebook;
   const themeOf = (code: string) => book.byId.get(code)?.theme ?? code;
   const rows = rowKeys(cs, opts.rows).filter((r) => !opts.only?.length || opts.only.includes(r.id));
@@ -64,16 +71,17 @@ export function selectQuotes(cs: CodedStudy, stem: Stem, opts: QuoteOptions): Qu
   for (const c of cs.study.codings as Coding[]) if (c.coder === cs.coder && c.exemplar) exemplars.add(`${c.participant}/${c.wave}\u0000${c.code}\u0000${c.startLine}`);
 
   // Every coded participant passage, with its terms (the TF-IDF corpus).
-  interface Passage { docId: string; index: number; text: string; codes: string[]; tf: Map<string, number> }
+  interface Passage { docId: string; index: number; text: string; codes: string[]; tf: Map<string, number>; weighted: Map<string, number> }
   const passages: Passage[] = [];
   for (const doc of cs.documents) {
     for (const seg of cs.coded.get(doc.id) ?? []) {
       if (doc.segmentList.role(seg.index) !== 'participant') continue;
       const text = doc.segmentList.text(seg.index);
-      passages.push({ docId: doc.id, index: seg.index, text, codes: seg.codes, tf: terms(text, stem) });
+      passages.push({ docId: doc.id, index: seg.index, text, codes: seg.codes, tf: terms(text, stem), weighted: new Map() });
     }
   }
   const tfidf = new TfIdf(passages.map((p) => p.tf));
+  for (const p of passages) p.weighted = tfidf.weight(p.tf);
   const docs = new Map(cs.documents.map((d) => [d.id, d]));
   const people = cs.participants;
 
@@ -89,48 +97,47 @@ export function selectQuotes(cs: CodedStudy, stem: Stem, opts: QuoteOptions): Qu
     const profile = tfidf.weight(profileTf);
     for (const wave of cs.waves) {
       const pool = members.filter((p) => docs.get(p.docId)!.wave === wave.id);
-      const scored = pool.map((p) => {
+      // Rank first (cheap); trim only the passages that are taken, in rank order.
+      const ranked = pool.map((p) => {
         const doc = docs.get(p.docId)!;
-        const list = doc.segmentList;
-        const startLine = list.startLine(p.index);
+        const startLine = doc.segmentList.startLine(p.index);
         const exemplar = p.codes.some((c) => belongs(c, row.id) && exemplars.has(`${doc.id}\u0000${c}\u0000${startLine}`));
-        const centrality = TfIdf.cosine(tfidf.weight(p.tf), profile);
+        const centrality = TfIdf.cosine(p.weighted, profile);
         const otherThemes = new Set(p.codes.map(themeOf).filter((t) => t !== (opts.rows === 'theme' ? row.id : themeOf(row.id)))).size;
-        const final = centrality / (1 + 0.25 * otherThemes);
-        const { text, trimmed } = trim(p.text, stem, profile, tfidf, opts.maxWords);
+        return { p, doc, startLine, exemplar, centrality, otherThemes, final: centrality / (1 + 0.25 * otherThemes), segment: `${doc.id}#L${startLine}` };
+      });
+      ranked.sort((a, b) => Number(b.exemplar) - Number(a.exemplar) || b.final - a.final || naturalCompare(a.segment, b.segment));
+      const picked: Quote[] = [];
+      const used = new Set<string>();
+      for (const r of ranked) {
+        if (picked.length >= opts.perCell) break;
+        if (!opts.repeatParticipants && used.has(r.doc.participant)) continue;
+        if (wordCount(r.p.text) < opts.minWords) continue;
+        const { text, trimmed } = trim(r.p.text, stem, profile, tfidf, opts.maxWords);
         const quoteText = opts.clean ? clean(text) : text;
-        const participant = people.get(doc.participant);
-        const q: Quote = {
+        const words = wordCount(quoteText);
+        if (words < opts.minWords || words > opts.maxWords) continue;
+        used.add(r.doc.participant);
+        picked.push({
           row: row.id,
           rowLabel: row.label,
           wave: wave.id,
           waveLabel: wave.label,
-          rank: 0,
+          rank: picked.length + 1,
           text: quoteText,
-          original: p.text,
-          attribution: attribution(cs.study.config.attribution, cs.study, doc, participant),
-          participant: doc.participant,
-          speaker: doc.segments[p.index]?.speaker ?? null,
-          file: doc.file,
-          startLine,
-          endLine: list.endLine(p.index),
-          segment: `${doc.id}#L${startLine}`,
-          codes: p.codes,
-          words: wordCount(quoteText),
+          original: r.p.text,
+          attribution: attribution(cs.study.config.attribution, cs.study, r.doc, people.get(r.doc.participant)),
+          participant: r.doc.participant,
+          speaker: r.doc.segments[r.p.index]?.speaker ?? null,
+          file: r.doc.file,
+          startLine: r.startLine,
+          endLine: r.doc.segmentList.endLine(r.p.index),
+          segment: r.segment,
+          codes: r.p.codes,
+          words,
           trimmed,
-          score: { exemplar, centrality: round(centrality), otherThemes, final: round(final) },
-        };
-        return q;
-      });
-      const eligible = scored.filter((q) => q.words >= opts.minWords && q.words <= opts.maxWords);
-      eligible.sort((a, b) => Number(b.score.exemplar) - Number(a.score.exemplar) || b.score.final - a.score.final || naturalCompare(a.segment, b.segment));
-      const picked: Quote[] = [];
-      const used = new Set<string>();
-      for (const q of eligible) {
-        if (picked.length >= opts.perCell) break;
-        if (!opts.repeatParticipants && used.has(q.participant)) continue;
-        used.add(q.participant);
-        picked.push({ ...q, rank: picked.length + 1 });
+          score: { exemplar: r.exemplar, centrality: round(r.centrality), otherThemes: r.otherThemes, final: round(r.final) },
+        });
       }
       cells.push({ row: row.id, rowLabel: row.label, wave: wave.id, waveLabel: wave.label, candidates: pool.length, quotes: picked });
     }

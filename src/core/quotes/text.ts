@@ -38,18 +38,30 @@ export class TfIdf {
     return out;
   }
 
+  /** Cosine similarity; iterates the smaller vector, norms are cached per vector. */
   static cosine(a: Map<string, number>, b: Map<string, number>): number {
+    const [small, large] = a.size <= b.size ? [a, b] : [b, a];
     let dot = 0;
-    let na = 0;
-    let nb = 0;
-    for (const [t, x] of a) {
-      na += x * x;
-      const y = b.get(t);
+    for (const [t, x] of small) {
+      const y = large.get(t);
       if (y !== undefined) dot += x * y;
     }
-    for (const y of b.values()) nb += y * y;
-    return na > 0 && nb > 0 ? dot / Math.sqrt(na * nb) : 0;
+    const na = norm(a);
+    const nb = norm(b);
+    return na > 0 && nb > 0 ? dot / (na * nb) : 0;
   }
+}
+
+const norms = new WeakMap<Map<string, number>, number>();
+function norm(v: Map<string, number>): number {
+  let x = norms.get(v);
+  if (x === undefined) {
+    x = 0;
+    for (const y of v.values()) x += y * y;
+    x = Math.sqrt(x);
+    norms.set(v, x);
+  }
+  return x;
 }
 
 /** Fillers removed by --clean; each removal is marked with an ellipsis. */
