@@ -31,7 +31,7 @@ export function colorEnabled(stream: NodeJS.WriteStream, flag: boolean | undefin
  */
 export const capture: { text: string | undefined } = { text: undefined };
 
-const EXTENSIONS: Record<string, string> = { svg: 'svg', docx: 'docx', csv: 'csv', tsv: 'tsv', md: 'md', markdown: 'md', tex: 'latex', json: 'json', html: 'html', htm: 'html', txt: 'table' };
+const EXTENSIONS: Record<string, string> = { qdpx: 'qdpx', qdc: 'qdc', svg: 'svg', docx: 'docx', csv: 'csv', tsv: 'tsv', md: 'md', markdown: 'md', tex: 'latex', json: 'json', html: 'html', htm: 'html', txt: 'table' };
 
 /** The format an output file's extension asks for, when the command supports it. */
 export function formatFromExtension<F extends string>(file: string | undefined, supported: readonly F[]): F | undefined {

@@ -378,6 +378,23 @@ Examples:
     )
     .action(action(() => import('./commands/report.js')));
 
+  program
+    .command('export')
+    .description('the study as a REFI-QDA project (.qdpx) for NVivo, ATLAS.ti, MAXQDA, QualCoder; or its codebook (.qdc)')
+    .option('--coders <names>', 'only these coders (default: all)', many)
+    .addHelpText(
+      'after',
+      `
+Formats: qdpx (a zip: project.qde + sources/, needs --output), qdc (codebook XML). The format
+follows the --output extension.
+
+Examples:
+  qualwave export -o study.qdpx
+  qualwave export --coders alice,ben -o two-coders.qdpx
+  qualwave export --format qdc > codebook.qdc`,
+    )
+    .action(action(() => import('./commands/export.js')));
+
   const quotes = program.command('quotes').description('exemplar quotes per theme and wave, attributed and traceable; and checking the quotes in a draft');
   tableOptions(quotes.command('list', { isDefault: true }))
     .description('the best candidate quotes for each theme (or code) and wave (the default)')

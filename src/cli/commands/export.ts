@@ -1,0 +1,23 @@
+import { readFileSync } from 'node:fs';
+import { codebookXml, exportProject } from '../../core/refi/export.js';
+import { zipProject } from '../../io/refi.js';
+import type { Context } from '../context.js';
+import { EXIT } from '../errors.js';
+import { selectCoders } from '../filters.js';
+
+/** qualwave export --format qdpx|qdc: the study as a REFI-QDA project, or its codebook. */
+export async function run(ctx: Context): Promise<number> {
+  const format = ctx.format(['qdpx', 'qdc'] as const, 'qdpx');
+  const study = await ctx.study();
+  if (format === 'qdc') {
+    ctx.emit(codebookXml(study));
+    return EXIT.ok;
+  }
+  const coders = ctx.opts['coders'] ? selectCoders(study, ctx.opts['coders'] as string[]) : study.coders;
+  const version = (JSON.parse(readFileSync(new URL('../../../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+  const project = exportProject(study, { coders, version });
+  ctx.emitBytes(zipProject(project.xml, project.sources), 'a .qdpx project');
+  const c = project.counts;
+  ctx.info(`${c.sources} sources, ${c.codes} codes, ${c.codings} codings by ${c.users} coder${c.users === 1 ? '' : 's'}, ${c.cases} cases`);
+  return EXIT.ok;
+}
