@@ -395,6 +395,29 @@ Examples:
     )
     .action(action(() => import('./commands/export.js')));
 
+  program
+    .command('import')
+    .argument('<file>', 'a REFI-QDA project (.qdpx) or codebook (.qdc)')
+    .description('a project from NVivo, ATLAS.ti, MAXQDA, QualCoder (.qdpx) as a new study; or a codebook (.qdc) into this study')
+    .option('--into <dir>', '.qdpx: the new study folder (default: from the project name)')
+    .option('--participant-from <how>', 'case (default), variable:NAME or filename-pattern')
+    .option('--wave-from <how>', "variable:NAME or filename-pattern (default: a variable named wave, else the file name, else one wave)")
+    .option('--name-pattern <pattern>', 'for filename-pattern: how source names hold participant and wave (default {participant}_{wave})')
+    .addHelpText(
+      'after',
+      `
+Text sources become transcripts, codes the codebook (Description lines "Include:", "Exclude:",
+"Example:" become those fields), users coders, PlainTextSelection codings each coder's codings
+(positions in Unicode code points, turned into lines), cases participants, variables attributes.
+Pictures, PDFs, audio, video, graphs, sets, links and notes are counted and left out.
+
+Examples:
+  qualwave import nvivo-export.qdpx --into my-study
+  qualwave import atlas.qdpx --participant-from variable:Participant --wave-from variable:Wave
+  qualwave import codebook.qdc`,
+    )
+    .action(action(() => import('./commands/import.js')));
+
   const quotes = program.command('quotes').description('exemplar quotes per theme and wave, attributed and traceable; and checking the quotes in a draft');
   tableOptions(quotes.command('list', { isDefault: true }))
     .description('the best candidate quotes for each theme (or code) and wave (the default)')

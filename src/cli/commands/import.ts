@@ -1,0 +1,111 @@
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { basename, dirname, extname, join, relative, resolve } from 'node:path';
+import { stringify } from 'csv-stringify/sync';
+import { formatCodingsFile } from '../../core/coding/store.js';
+import { ImportError, planCodebook, planImport, type Mapping } from '../../core/refi/import.js';
+import { slug } from '../../core/refi/ids.js';
+import { openArchive, UnsafeArchiveError } from '../../io/refi.js';
+import { writeFileAtomic } from '../../io/write.js';
+import type { Context } from '../context.js';
+import { EXIT, UsageError } from '../errors.js';
+import { plural } from '../report.js';
+
+/**
+ * qualwave import FILE.qdpx [--into DIR]: a REFI-QDA project as a new qualwave study; or
+ * qualwave import FILE.qdc: a codebook into the current study. Nothing is written unless the whole
+ * import succeeds; a new study appears at once (written beside, then renamed).
+ */
+export async function run(ctx: Context, file: string): Promise<number> {
+  const path = resolve(ctx.cwd, file);
+  let bytes: Uint8Array;
+  try {
+    bytes = readFileSync(path);
+  } catch (e) {
+    throw new UsageError(`cannot read ${file}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
+  }
+  try {
+    if (extname(path).toLowerCase() === '.qdc') return importCodebook(ctx, file, new TextDecoder().decode(bytes));
+    return importProject(ctx, file, bytes);
+  } catch (e) {
+    if (e instanceof ImportError || e instanceof UnsafeArchiveError) throw new UsageError(`${file}: ${e.message}`, e instanceof UnsafeArchiveError ? 'the archive was refused for safety; nothing was written' : 'nothing was written');
+    if (e instanceof Error && /not a readable zip/.test(e.message)) throw new UsageError(`${file}: ${e.message}`, 'nothing was written');
+    throw e;
+  }
+}
+
+function mapping(value: unknown, flag: string, pattern: string): Mapping | undefined {
+  if (value === undefined) return undefined;
+  const v = String(value);
+  if (v === 'case') return { from: 'case' };
+  if (v === 'filename-pattern') return { from: 'pattern', pattern };
+  const m = /^variable:(.+)$/.exec(v);
+  if (m) return { from: 'variable', name: m[1]! };
+  throw new UsageError(`${flag} ${v}: use case, variable:NAME or filename-pattern`);
+}
+
+function importCodebook(ctx: Context, file: string, xml: string): number {
+  const root = ctx.studyRoot(ctx.opts.study);
+  const { yaml, codes } = planCodebook(xml.replace(/^\ufeff/, ''), basename(file));
+  const target = join(root, 'codebooks', `${slug(basename(file, extname(file)), new Set())}.yaml`);
+  mkdirSync(dirname(target), { recursive: true });
+  try {
+    writeFileAtomic(target, yaml, { force: ctx.opts.force === true });
+  } catch {
+    throw new UsageError(`${relative(ctx.cwd, target)} already exists`, 'add --force to replace it');
+  }
+  ctx.info(`imported ${plural(codes, 'code')} into ${relative(ctx.cwd, target)} (qualwave.yaml's codebooks: list must include it, as the default codebooks/*.yaml does)`);
+  return EXIT.ok;
+}
+
+function importProject(ctx: Context, file: string, bytes: Uint8Array): number {
+  const archive = openArchive(bytes);
+  const byLower = new Map(Object.keys(archive).map((k) => [k.replace(/\\/g, '/').toLowerCase(), k]));
+  const qdes = Object.keys(archive).filter((k) => k.toLowerCase().endsWith('.qde'));
+  const qde = qdes.find((k) => k.toLowerCase() === 'project.qde') ?? qdes[0];
+  if (!qde) throw new ImportError('no .qde project file inside: not a .qdpx');
+  const notes: string[] = [];
+  if (qde.toLowerCase() !== 'project.qde') notes.push(`the project file is named '${qde}', not project.qde (as ATLAS.ti names it)`);
+  if (Object.keys(archive).some((k) => k.startsWith('Sources/'))) notes.push("sources are under 'Sources/' (as NVivo for Windows writes them)");
+  const pattern = String(ctx.opts['namePattern'] ?? '{participant}_{wave}');
+  const participant = mapping(ctx.opts['participantFrom'], '--participant-from', pattern) ?? { from: 'case' as const };
+  const wave = mapping(ctx.opts['waveFrom'], '--wave-from', pattern);
+  const plan = planImport(new TextDecoder().decode(archive[qde]!).replace(/^\ufeff/, ''), qde, {
+    participant,
+    ...(wave ? { wave } : {}),
+    file: (p) => {
+      const k = byLower.get(p.replace(/\\/g, '/').toLowerCase());
+      return k === undefined ? undefined : archive[k];
+    },
+  });
+  notes.push(...plan.notes);
+  const into = resolve(ctx.cwd, String(ctx.opts['into'] ?? slug(plan.title, new Set())));
+  if (existsSync(into) && readdirSync(into).length > 0) throw new UsageError(`${relative(ctx.cwd, into) || '.'} is not empty`, 'import into a new folder with --into DIR (updating an existing study is not supported yet)');
+  // Write everything beside the target, then rename: the study appears whole or not at all.
+  const tmp = `${into}.tmp-${process.pid}`;
+  rmSync(tmp, { recursive: true, force: true });
+  try {
+    const put = (rel: string, content: string) => {
+      mkdirSync(dirname(join(tmp, rel)), { recursive: true });
+      writeFileSync(join(tmp, rel), content);
+    };
+    const waves = plan.waves.map((w) => `  - id: ${JSON.stringify(w)}\n    label: ${JSON.stringify(w)}\n`).join('');
+    put('qualwave.yaml', `# Imported from ${basename(file)} by qualwave import.\ntitle: ${JSON.stringify(plan.title)}\nwaves:\n${waves}codebooks: [codebooks/imported.yaml]\ntranscripts:\n  name: "{participant}_{wave}"\n`);
+    put('participants.csv', stringify([['id', ...plan.attributes], ...plan.participants.map((p) => [p.id, ...plan.attributes.map((a) => p.attributes[a] ?? '')])], { record_delimiter: '\n' }));
+    put('codebooks/imported.yaml', plan.codebook);
+    for (const t of plan.transcripts) put(`transcripts/${t.participant}_${t.wave}.txt`, t.text.endsWith('\n') ? t.text : t.text + '\n');
+    for (const [coder, list] of plan.codings) put(`codings/${coder}.tsv`, formatCodingsFile(list, plan.waves));
+    if (existsSync(into)) rmSync(into, { recursive: true });
+    renameSync(tmp, into);
+  } catch (e) {
+    rmSync(tmp, { recursive: true, force: true });
+    throw e;
+  }
+  const shown = relative(ctx.cwd, into) || '.';
+  const i = plan.imported;
+  ctx.info(`imported into ${shown}: ${plural(i['sources']!, 'transcript')}, ${plural(i['participants']!, 'participant')} (${plan.attributes.length} attributes), ${plural(plan.waves.length, 'wave')}, ${plural(i['codes']!, 'code')}, ${plural(i['codings']!, 'coding')} by ${plural(i['coders']!, 'coder')}`);
+  const dropped = Object.entries(plan.dropped);
+  if (dropped.length) ctx.info(`not imported: ${dropped.map(([k, n]) => `${n} ${k}`).join(', ')}`);
+  for (const n of notes) ctx.info(`note: ${n}`);
+  ctx.info(`next: qualwave validate ${shown}`);
+  return EXIT.ok;
+}

@@ -1,0 +1,157 @@
+import { spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { strToU8, unzipSync, zipSync } from 'fflate';
+import { describe, expect, it } from 'vitest';
+import { qualwave, repo } from '../helpers/cli.js';
+
+const buddy = join(repo, 'fixtures/buddy-study');
+const tmp = () => mkdtempSync(join(tmpdir(), 'qualwave-refi-'));
+const XMLLINT = spawnSync('xmllint', ['--version']).status === 0;
+const G = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
+
+/** A small project written here: two coders, a code hierarchy, overlapping selections, accents and emoji. */
+function projectXml(opts: { textInline?: boolean; path?: string } = {}): string {
+  const text1 = 'Interviewer: Comment ça va ?\nAna: Très bien 😀 merci.\nJ’ai appris à écouter.\n';
+  const text2 = 'Interviewer: And now?\nAna: Still learning 🙂 every day.\n';
+  const content = (t: string) => (opts.textInline === false ? '' : `<PlainTextContent>${t}</PlainTextContent>`);
+  // Positions count code points: "Ana: Très bien 😀 merci." starts at 29; "Très bien 😀 merci." at 34.
+  return `<?xml version="1.0" encoding="utf-8"?>
+<Project xmlns="urn:QDA-XML:project:1.0" name="Projet d’essai" origin="hand-made">
+  <Users><User guid="${G(1)}" name="Marie Curie"/><User guid="${G(2)}" name="Ben"/></Users>
+  <CodeBook><Codes>
+    <Code guid="${G(10)}" name="Apprentissage" isCodable="true" color="#336699"><Description>Ce que la personne apprend.
+Include: écoute, patience
+Example: J’ai appris beaucoup.</Description>
+      <Code guid="${G(11)}" name="Écoute" isCodable="true"/>
+    </Code>
+    <Code guid="${G(12)}" name="Humeur" isCodable="true"/>
+  </Codes></CodeBook>
+  <Variables><Variable guid="${G(20)}" name="site" typeOfVariable="Text"/><Variable guid="${G(21)}" name="Wave" typeOfVariable="Text"/></Variables>
+  <Cases><Case guid="${G(30)}" name="Ana B"><VariableValue><VariableRef targetGUID="${G(20)}"/><TextValue>Nord</TextValue></VariableValue><SourceRef targetGUID="${G(40)}"/><SourceRef targetGUID="${G(41)}"/></Case></Cases>
+  <Sources>
+    <TextSource guid="${G(40)}" name="Ana entretien 1"${opts.path ? ` plainTextPath="${opts.path}"` : ''}>${content(text1)}
+      <PlainTextSelection guid="${G(50)}" startPosition="34" endPosition="52" creatingUser="${G(1)}"><Description>[exemplar] joyeuse</Description><Coding guid="${G(60)}" creatingUser="${G(1)}"><CodeRef targetGUID="${G(12)}"/></Coding></PlainTextSelection>
+      <PlainTextSelection guid="${G(51)}" startPosition="34" endPosition="75" creatingUser="${G(2)}"><Coding guid="${G(61)}" creatingUser="${G(2)}"><CodeRef targetGUID="${G(11)}"/></Coding></PlainTextSelection>
+      <VariableValue><VariableRef targetGUID="${G(21)}"/><TextValue>t1</TextValue></VariableValue>
+    </TextSource>
+    <TextSource guid="${G(41)}" name="Ana entretien 2"><PlainTextContent>${text2}</PlainTextContent>
+      <Coding guid="${G(62)}" creatingUser="${G(1)}"><CodeRef targetGUID="${G(10)}"/></Coding>
+      <VariableValue><VariableRef targetGUID="${G(21)}"/><TextValue>t2</TextValue></VariableValue>
+    </TextSource>
+    <PictureSource guid="${G(42)}" name="photo"/>
+  </Sources>
+  <Graphs><Graph guid="${G(70)}" name="map"/></Graphs>
+</Project>`;
+}
+
+function qdpx(dir: string, files: Record<string, string | Uint8Array>, name = 'p.qdpx'): string {
+  const path = join(dir, name);
+  writeFileSync(path, zipSync(Object.fromEntries(Object.entries(files).map(([k, v]) => [k, typeof v === 'string' ? strToU8(v) : v]))));
+  return path;
+}
+
+describe('qualwave export', () => {
+  it('writes a project valid against the REFI-QDA Project schema, the same bytes every time', () => {
+    const dir = tmp();
+    expect(qualwave(['export', '--study', buddy, '-o', join(dir, 'a.qdpx')]).code).toBe(0);
+    expect(qualwave(['export', '--study', buddy, '-o', join(dir, 'b.qdpx')]).code).toBe(0);
+    const a = readFileSync(join(dir, 'a.qdpx'));
+    expect(a.equals(readFileSync(join(dir, 'b.qdpx')))).toBe(true);
+    const files = unzipSync(a);
+    expect(Object.keys(files).filter((f) => f.startsWith('sources/'))).toHaveLength(36);
+    writeFileSync(join(dir, 'project.qde'), files['project.qde']!);
+    if (XMLLINT) {
+      const v = spawnSync('xmllint', ['--noout', '--schema', join(repo, '../shared/refi-qda/Project.xsd'), join(dir, 'project.qde')], { encoding: 'utf8' });
+      expect(v.stderr).toContain('validates');
+      expect(v.status).toBe(0);
+      writeFileSync(join(dir, 'c.qdc'), qualwave(['export', '--study', buddy, '--format', 'qdc']).stdout);
+      expect(spawnSync('xmllint', ['--noout', '--schema', join(repo, '../shared/refi-qda/Codebook.xsd'), join(dir, 'c.qdc')]).status).toBe(0);
+    } else console.warn('xmllint is not installed (apt-get install libxml2-utils): schema validation skipped');
+  });
+
+  it('round trip: export then import gives the same codings, codebook and participants', () => {
+    const dir = tmp();
+    qualwave(['export', '--study', buddy, '-o', join(dir, 'b.qdpx')]);
+    const r = qualwave(['import', join(dir, 'b.qdpx'), '--into', join(dir, 'back')]);
+    expect(r.code).toBe(0);
+    const cols = (f: string) => readFileSync(f, 'utf8').replace(/\n$/, '').split('\n').map((l) => l.split('\t').slice(0, 6).join('\t'));
+    for (const coder of ['alice', 'ben', 'consensus']) expect(cols(join(dir, 'back/codings', `${coder}.tsv`))).toEqual(cols(join(buddy, 'codings', `${coder}.tsv`)));
+    expect(readFileSync(join(dir, 'back/participants.csv'), 'utf8')).toBe(readFileSync(join(buddy, 'participants.csv'), 'utf8'));
+    const book = JSON.parse(qualwave(['codebook', 'show', '--study', join(dir, 'back'), '--format', 'json']).stdout);
+    const original = JSON.parse(qualwave(['codebook', 'show', '--study', buddy, '--format', 'json']).stdout);
+    const strip = (t: Array<Record<string, unknown>>): unknown => t.map(({ id, label, definition, include, exclude, examples, children }) => ({ id, label, definition, include, exclude, examples, children: strip(children as Array<Record<string, unknown>>) }));
+    expect(strip(book.themes)).toEqual(strip(original.themes));
+    expect(qualwave(['validate', '--strict', join(dir, 'back')]).code).toBe(0);
+  });
+});
+
+describe('qualwave import', () => {
+  it('a hand-made project: hierarchy, two coders, overlapping selections, emoji positions, cases and variables', () => {
+    const dir = tmp();
+    const file = qdpx(dir, { 'project.qde': projectXml() });
+    const r = qualwave(['import', file, '--into', join(dir, 's'), '--wave-from', 'variable:Wave'], { env: { NO_COLOR: '1' } });
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain('imported into');
+    expect(r.stderr).toContain('not imported: 1 picture sources, 1 graphs');
+    expect(readFileSync(join(dir, 's/participants.csv'), 'utf8')).toBe('id,site\nAna-B,Nord\n');
+    expect(readFileSync(join(dir, 's/transcripts/Ana-B_t1.txt'), 'utf8')).toContain('Très bien 😀 merci.');
+    // Marie's selection is on line 2 (after the emoji-free first line); Ben's runs on to line 3.
+    expect(readFileSync(join(dir, 's/codings/marie-curie.tsv'), 'utf8')).toBe('participant\twave\tlines\tcode\texemplar\tmemo\thash\nAna-B\tt1\t2\thumeur\tyes\tjoyeuse\t\nAna-B\tt2\t1-3\tapprentissage\t\t\t\n');
+    expect(readFileSync(join(dir, 's/codings/ben.tsv'), 'utf8')).toContain('Ana-B\tt1\t2-3\tecoute');
+    const book = readFileSync(join(dir, 's/codebooks/imported.yaml'), 'utf8');
+    expect(book).toContain('include: écoute, patience');
+    expect(book).toContain('- id: ecoute');
+    const v = qualwave(['validate', join(dir, 's')]);
+    expect(v.code).toBe(0);
+  });
+
+  it('takes the vendor quirks in its stride and says so', () => {
+    const dir = tmp();
+    // ATLAS.ti: the project file is not called project.qde.
+    const atlas = qdpx(dir, { 'Mon projet.qde': projectXml() }, 'atlas.qdpx');
+    const a = qualwave(['import', atlas, '--into', join(dir, 'a'), '--wave-from', 'variable:Wave']);
+    expect(a.code).toBe(0);
+    expect(a.stderr).toContain("the project file is named 'Mon projet.qde'");
+    // NVivo for Windows: Sources/ with a capital, text only in the file (internal:// path).
+    const text1 = 'Interviewer: Comment ça va ?\nAna: Très bien 😀 merci.\nJ’ai appris à écouter.\n';
+    const nvivo = qdpx(dir, { 'project.qde': projectXml({ textInline: false, path: 'internal://one.txt' }), 'Sources/one.txt': text1 }, 'nvivo.qdpx');
+    const n = qualwave(['import', nvivo, '--into', join(dir, 'n'), '--wave-from', 'variable:Wave']);
+    expect(n.code).toBe(0);
+    expect(n.stderr).toContain("sources are under 'Sources/'");
+    expect(readFileSync(join(dir, 'n/transcripts/Ana-B_t1.txt'), 'utf8')).toBe(text1);
+    // NVivo for Mac: empty text in the project, the text in a .txt beside it, no path.
+    const mac = qdpx(dir, { 'project.qde': projectXml({ textInline: false }), [`sources/${G(40)}.txt`]: text1 }, 'mac.qdpx');
+    const m = qualwave(['import', mac, '--into', join(dir, 'm'), '--wave-from', 'variable:Wave']);
+    expect(m.code).toBe(0);
+    expect(m.stderr).toContain(`its text was empty in the project; read from sources/${G(40)}.txt`);
+  });
+
+  it('refuses unsafe or broken archives and writes nothing', () => {
+    const dir = tmp();
+    const cases: Array<[string, string, string]> = [
+      ['traversal', qdpx(dir, { 'project.qde': projectXml(), '../evil.txt': 'x' }, 't.qdpx'), "points outside the archive"],
+      ['bomb', qdpx(dir, { 'project.qde': projectXml(), 'sources/big.txt': new Uint8Array(30 * 1024 * 1024) }, 'b.qdpx'), 'times (a zip bomb?)'],
+      ['malformed', qdpx(dir, { 'project.qde': '<Project name="x"><Users></Project>' }, 'm.qdpx'), 'project.qde:1:'],
+      ['entities', qdpx(dir, { 'project.qde': '<?xml version="1.0"?><!DOCTYPE p [<!ENTITY x SYSTEM "file:///etc/passwd">]><Project name="&x;"/>' }, 'e.qdpx'), 'declares a DTD or entities'],
+    ];
+    writeFileSync(join(dir, 'truncated.qdpx'), readFileSync(cases[0]![1]).subarray(0, 100));
+    cases.push(['truncated', join(dir, 'truncated.qdpx'), 'not a readable zip archive']);
+    for (const [name, file, message] of cases) {
+      const r = qualwave(['import', file, '--into', join(dir, `out-${name}`)]);
+      expect(r.code, name).toBe(2);
+      expect(r.stderr, name).toContain(message);
+      expect(existsSync(join(dir, `out-${name}`)), name).toBe(false);
+    }
+  });
+
+  it('a codebook (.qdc) into the current study', () => {
+    const dir = join(tmp(), 'study');
+    cpSync(buddy, dir, { recursive: true });
+    writeFileSync(join(dir, 'extra.qdc'), `<?xml version="1.0" encoding="utf-8"?><CodeBook xmlns="urn:QDA-XML:codebook:1.0"><Codes><Code guid="${G(1)}" name="Coping later" isCodable="true"><Description>Later coping.</Description></Code></Codes></CodeBook>`);
+    const r = qualwave(['import', 'extra.qdc'], { cwd: dir });
+    expect(r.code).toBe(0);
+    expect(readFileSync(join(dir, 'codebooks/extra.yaml'), 'utf8')).toContain('- id: coping-later');
+  });
+});
