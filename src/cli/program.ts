@@ -400,6 +400,7 @@ Examples:
     .argument('<file>', 'a REFI-QDA project (.qdpx) or codebook (.qdc)')
     .description('a project from NVivo, ATLAS.ti, MAXQDA, QualCoder (.qdpx) as a new study; or a codebook (.qdc) into this study')
     .option('--into <dir>', '.qdpx: the new study folder (default: from the project name)')
+    .option('--merge', '.qdpx: add to the existing study in --into (new transcripts, participants, codings; the codebook as codebooks/imported.yaml)')
     .option('--participant-from <how>', 'case (default), variable:NAME or filename-pattern')
     .option('--wave-from <how>', "variable:NAME or filename-pattern (default: a variable named wave, else the file name, else one wave)")
     .option('--name-pattern <pattern>', 'for filename-pattern: how source names hold participant and wave (default {participant}_{wave})')

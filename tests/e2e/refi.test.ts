@@ -146,6 +146,19 @@ describe('qualwave import', () => {
     }
   });
 
+  it('--merge adds a project to an existing study', () => {
+    const dir = tmp();
+    qualwave(['export', '--study', buddy, '--coders', 'alice', '-o', join(dir, 'alice.qdpx')]);
+    const study = join(dir, 'study');
+    cpSync(buddy, study, { recursive: true });
+    const r = qualwave(['import', join(dir, 'alice.qdpx'), '--into', study, '--merge']);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain('0 new transcripts (36 already there, kept), 0 new participants, 0 new codings');
+    const refused = qualwave(['import', join(dir, 'alice.qdpx'), '--into', study]);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('is not empty');
+  });
+
   it('a codebook (.qdc) into the current study', () => {
     const dir = join(tmp(), 'study');
     cpSync(buddy, dir, { recursive: true });

@@ -3,7 +3,7 @@ import { codebookXml, exportProject } from '../../core/refi/export.js';
 import { zipProject } from '../../io/refi.js';
 import type { Context } from '../context.js';
 import { EXIT } from '../errors.js';
-import { selectCoders } from '../filters.js';
+import { checkFilters } from '../filters.js';
 
 /** qualwave export --format qdpx|qdc: the study as a REFI-QDA project, or its codebook. */
 export async function run(ctx: Context): Promise<number> {
@@ -13,7 +13,8 @@ export async function run(ctx: Context): Promise<number> {
     ctx.emit(codebookXml(study));
     return EXIT.ok;
   }
-  const coders = ctx.opts['coders'] ? selectCoders(study, ctx.opts['coders'] as string[]) : study.coders;
+  const coders = (ctx.opts['coders'] as string[] | undefined) ?? study.coders;
+  checkFilters(study, { coders });
   const version = (JSON.parse(readFileSync(new URL('../../../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
   const project = exportProject(study, { coders, version });
   ctx.emitBytes(zipProject(project.xml, project.sources), 'a .qdpx project');

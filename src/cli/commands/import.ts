@@ -1,11 +1,14 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, extname, join, relative, resolve } from 'node:path';
 import { stringify } from 'csv-stringify/sync';
-import { formatCodingsFile } from '../../core/coding/store.js';
+import { addCodings } from '../../core/coding/edit.js';
+import { formatCodingsFile, parseCodingsFile } from '../../core/coding/store.js';
+import { parseConfig } from '../../core/study/config.js';
+import { parseParticipants } from '../../core/study/participants.js';
 import { ImportError, planCodebook, planImport, type Mapping } from '../../core/refi/import.js';
 import { slug } from '../../core/refi/ids.js';
 import { openArchive, UnsafeArchiveError } from '../../io/refi.js';
-import { writeFileAtomic } from '../../io/write.js';
+import { writeFileAtomic, writeFilesTogether } from '../../io/write.js';
 import type { Context } from '../context.js';
 import { EXIT, UsageError } from '../errors.js';
 import { plural } from '../report.js';
@@ -79,7 +82,8 @@ function importProject(ctx: Context, file: string, bytes: Uint8Array): number {
   });
   notes.push(...plan.notes);
   const into = resolve(ctx.cwd, String(ctx.opts['into'] ?? slug(plan.title, new Set())));
-  if (existsSync(into) && readdirSync(into).length > 0) throw new UsageError(`${relative(ctx.cwd, into) || '.'} is not empty`, 'import into a new folder with --into DIR (updating an existing study is not supported yet)');
+  if (ctx.opts['merge'] === true) return mergeInto(ctx, into, plan, notes);
+  if (existsSync(into) && readdirSync(into).length > 0) throw new UsageError(`${relative(ctx.cwd, into) || '.'} is not empty`, 'import into a new folder with --into DIR, or add to the study there with --merge');
   // Write everything beside the target, then rename: the study appears whole or not at all.
   const tmp = `${into}.tmp-${process.pid}`;
   rmSync(tmp, { recursive: true, force: true });
@@ -107,5 +111,48 @@ function importProject(ctx: Context, file: string, bytes: Uint8Array): number {
   if (dropped.length) ctx.info(`not imported: ${dropped.map(([k, n]) => `${n} ${k}`).join(', ')}`);
   for (const n of notes) ctx.info(`note: ${n}`);
   ctx.info(`next: qualwave validate ${shown}`);
+  return EXIT.ok;
+}
+
+/**
+ * --merge: add the project to an existing study: new transcripts (existing ones are kept), new
+ * participants and attribute columns, the codebook as codebooks/imported.yaml, each coder's
+ * codings added to theirs. All files are written together; waves must already be in qualwave.yaml.
+ */
+function mergeInto(ctx: Context, into: string, plan: ReturnType<typeof planImport>, notes: string[]): number {
+  const shown = relative(ctx.cwd, into) || '.';
+  if (!existsSync(join(into, 'qualwave.yaml'))) throw new UsageError(`--merge: ${shown} holds no study (qualwave.yaml)`, 'give the study folder with --into, or import into a new folder without --merge');
+  const configText = readFileSync(join(into, 'qualwave.yaml'), 'utf8');
+  const { config, diagnostics } = parseConfig('qualwave.yaml', configText);
+  if (!config) throw new UsageError(`--merge: ${shown}/qualwave.yaml has errors (${diagnostics[0]?.message ?? 'unreadable'}); run qualwave validate`);
+  const known = config.waves.map((w) => w.id);
+  const unknown = plan.waves.filter((w) => !known.includes(w));
+  if (unknown.length) throw new UsageError(`--merge: wave${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')} ${unknown.length > 1 ? 'are' : 'is'} not in ${shown}/qualwave.yaml (${known.join(', ')})`, 'add them to waves: first, or map the project\'s waves with --wave-from');
+  const files: Array<[string, string]> = [];
+  let kept = 0;
+  for (const t of plan.transcripts) {
+    const f = join(into, 'transcripts', `${t.participant}_${t.wave}.txt`);
+    if (existsSync(f)) kept++;
+    else files.push([f, t.text.endsWith('\n') ? t.text : t.text + '\n']);
+  }
+  // Participants: existing rows stay; new ids and new attribute columns are added.
+  const pFile = join(into, config.participants.file);
+  const existing = existsSync(pFile) ? parseParticipants(config.participants.file, readFileSync(pFile, 'utf8'), config.participants.id).participants : [];
+  const columns = [...new Set([...existing.flatMap((p) => Object.keys(p.attributes)), ...plan.attributes])];
+  const rows = [...existing.map((p) => ({ id: p.id, attributes: p.attributes })), ...plan.participants.filter((p) => !existing.some((e) => e.id === p.id))];
+  files.push([pFile, stringify([[config.participants.id, ...columns], ...rows.map((p) => [p.id, ...columns.map((c) => p.attributes[c] ?? '')])], { record_delimiter: '\n' })]);
+  files.push([join(into, 'codebooks', 'imported.yaml'), plan.codebook]);
+  let added = 0;
+  for (const [coder, list] of plan.codings) {
+    const f = join(into, 'codings', `${coder}.tsv`);
+    const mine = existsSync(f) ? parseCodingsFile(`codings/${coder}.tsv`, readFileSync(f, 'utf8'), coder).codings : [];
+    added += addCodings(mine, list);
+    files.push([f, formatCodingsFile(mine, known)]);
+  }
+  for (const dir of ['transcripts', 'codebooks', 'codings']) mkdirSync(join(into, dir), { recursive: true });
+  writeFilesTogether(files);
+  ctx.info(`merged into ${shown}: ${plural(plan.transcripts.length - kept, 'new transcript')} (${kept} already there, kept), ${plural(rows.length - existing.length, 'new participant')}, ${plural(added, 'new coding')}; codebook in codebooks/imported.yaml`);
+  if (!config.codebooks.some((c) => c.includes('*') || c === 'codebooks/imported.yaml')) ctx.info(`note: add codebooks/imported.yaml to the codebooks: list of ${shown}/qualwave.yaml`);
+  for (const n of notes) ctx.info(`note: ${n}`);
   return EXIT.ok;
 }
