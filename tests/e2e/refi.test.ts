@@ -128,6 +128,17 @@ describe('qualwave import', () => {
     expect(m.stderr).toContain(`its text was empty in the project; read from sources/${G(40)}.txt`);
   });
 
+  it('converts sources kept only as Word documents', () => {
+    const dir = tmp();
+    const docx = readFileSync(join(repo, 'fixtures/formats-study/transcripts/w1/P3.docx'));
+    const xml = `<?xml version="1.0" encoding="utf-8"?><Project xmlns="urn:QDA-XML:project:1.0" name="Word"><CodeBook><Codes><Code guid="${G(1)}" name="Time" isCodable="true"/></Codes></CodeBook><Sources><TextSource guid="${G(2)}" name="P3_w1" richTextPath="internal://${G(2)}.docx"><PlainTextSelection guid="${G(3)}" startPosition="44" endPosition="60"><Coding guid="${G(4)}"><CodeRef targetGUID="${G(1)}"/></Coding></PlainTextSelection></TextSource></Sources></Project>`;
+    const file = qdpx(dir, { 'project.qde': xml, [`sources/${G(2)}.docx`]: docx });
+    const r = qualwave(['import', file, '--into', join(dir, 'w'), '--participant-from', 'filename-pattern']);
+    expect(r.code).toBe(0);
+    expect(readFileSync(join(dir, 'w/transcripts/P3_w1.txt'), 'utf8')).toContain('P3: Finding the time, every single week.');
+    expect(readFileSync(join(dir, 'w/codings/imported.tsv'), 'utf8')).toContain('P3\tw1\t2\ttime');
+  });
+
   it('refuses unsafe or broken archives and writes nothing', () => {
     const dir = tmp();
     const cases: Array<[string, string, string]> = [

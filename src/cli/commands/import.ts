@@ -7,6 +7,7 @@ import { parseConfig } from '../../core/study/config.js';
 import { parseParticipants } from '../../core/study/participants.js';
 import { ImportError, planCodebook, planImport, type Mapping } from '../../core/refi/import.js';
 import { slug } from '../../core/refi/ids.js';
+import { readDocx } from '../../io/docx.js';
 import { openArchive, UnsafeArchiveError } from '../../io/refi.js';
 import { writeFileAtomic, writeFilesTogether } from '../../io/write.js';
 import type { Context } from '../context.js';
@@ -28,7 +29,7 @@ export async function run(ctx: Context, file: string): Promise<number> {
   }
   try {
     if (extname(path).toLowerCase() === '.qdc') return importCodebook(ctx, file, new TextDecoder().decode(bytes));
-    return importProject(ctx, file, bytes);
+    return await importProject(ctx, file, bytes);
   } catch (e) {
     if (e instanceof ImportError || e instanceof UnsafeArchiveError) throw new UsageError(`${file}: ${e.message}`, e instanceof UnsafeArchiveError ? 'the archive was refused for safety; nothing was written' : 'nothing was written');
     if (e instanceof Error && /not a readable zip/.test(e.message)) throw new UsageError(`${file}: ${e.message}`, 'nothing was written');
@@ -60,7 +61,7 @@ function importCodebook(ctx: Context, file: string, xml: string): number {
   return EXIT.ok;
 }
 
-function importProject(ctx: Context, file: string, bytes: Uint8Array): number {
+async function importProject(ctx: Context, file: string, bytes: Uint8Array): Promise<number> {
   const archive = openArchive(bytes);
   const byLower = new Map(Object.keys(archive).map((k) => [k.replace(/\\/g, '/').toLowerCase(), k]));
   const qdes = Object.keys(archive).filter((k) => k.toLowerCase().endsWith('.qde'));
@@ -69,6 +70,20 @@ function importProject(ctx: Context, file: string, bytes: Uint8Array): number {
   const notes: string[] = [];
   if (qde.toLowerCase() !== 'project.qde') notes.push(`the project file is named '${qde}', not project.qde (as ATLAS.ti names it)`);
   if (Object.keys(archive).some((k) => k.startsWith('Sources/'))) notes.push("sources are under 'Sources/' (as NVivo for Windows writes them)");
+  // Sources kept only as Word documents (richTextPath): their text, one line per paragraph, is
+  // offered to the plan as sources/GUID.txt.
+  const qdeText = new TextDecoder().decode(archive[qde]!);
+  for (const m of qdeText.matchAll(/<TextSource\b[^>]*>/g)) {
+    const guid = /\bguid="([^"]+)"/.exec(m[0])?.[1];
+    const rich = /\brichTextPath="([^"]+\.docx)"/i.exec(m[0])?.[1];
+    if (!guid || !rich) continue;
+    const key = byLower.get(`sources/${rich.replace(/^internal:\/\//i, '').split('/').pop()!.toLowerCase()}`);
+    if (!key || byLower.has(`sources/${guid.toLowerCase()}.txt`)) continue;
+    const docx = await readDocx(archive[key]!, key);
+    if (docx.text === undefined) continue;
+    archive[`sources/${guid}.txt`] = new TextEncoder().encode(docx.text);
+    byLower.set(`sources/${guid.toLowerCase()}.txt`, `sources/${guid}.txt`);
+  }
   const pattern = String(ctx.opts['namePattern'] ?? '{participant}_{wave}');
   const participant = mapping(ctx.opts['participantFrom'], '--participant-from', pattern) ?? { from: 'case' as const };
   const wave = mapping(ctx.opts['waveFrom'], '--wave-from', pattern);
