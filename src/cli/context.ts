@@ -73,26 +73,21 @@ export class Context {
       capture.text += text;
       return;
     }
-    if (this.opts.output) {
-      const path = resolve(this.cwd, this.opts.output);
-      try {
-        writeFileAtomic(path, text, { force: this.opts.force === true });
-      } catch (e) {
-        if (e instanceof OutputExistsError) throw new UsageError(`${this.opts.output} already exists`, 'add --force to replace it, or choose another --output');
-        throw new UsageError(`cannot write ${this.opts.output}: ${(e as Error).message}`);
-      }
-      this.info(`wrote ${this.opts.output}`);
-    } else {
-      process.stdout.write(text);
-    }
+    if (this.opts.output) this.writeOutput(text);
+    else process.stdout.write(text);
   }
 
-  /** Binary output (a .docx): only to --output, atomically. */
+  /** Binary output (a .docx, a .qdpx): only to --output, atomically. */
   emitBytes(bytes: Uint8Array, what: string): void {
     if (capture.text !== undefined || !this.opts.output) throw new UsageError(`${what} is a binary file: give --output FILE`, `e.g. --output quotes.docx`);
-    const path = resolve(this.cwd, this.opts.output);
+    this.writeOutput(bytes);
+  }
+
+  /** To --output, atomically; an existing file only with --force. */
+  private writeOutput(content: string | Uint8Array): void {
+    const path = resolve(this.cwd, this.opts.output!);
     try {
-      writeFileAtomic(path, bytes, { force: this.opts.force === true });
+      writeFileAtomic(path, content, { force: this.opts.force === true });
     } catch (e) {
       if (e instanceof OutputExistsError) throw new UsageError(`${this.opts.output} already exists`, 'add --force to replace it, or choose another --output');
       throw new UsageError(`cannot write ${this.opts.output}: ${(e as Error).message}`);

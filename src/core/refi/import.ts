@@ -80,25 +80,8 @@ export function planImport(xml: string, qdeName: string, opts: ImportOptions): I
   for (const u of list((project['Users'] as El | undefined)?.['User'])) users.set(attr(u, 'guid')!.toLowerCase(), slug(attr(u, 'name') ?? attr(u, 'id') ?? 'coder', coderIds));
 
   // Codes → codebook.
-  const codeIds = new Set<string>();
   const codes = new Map<string, string>();
-  const codeTree = (c: El): Record<string, unknown> => {
-    const name = attr(c, 'name') ?? 'code';
-    const d = readDescription(textOf(c['Description']));
-    const id = d.id && /^[\p{L}][\p{L}\p{N}_.-]*$/u.test(d.id) && !codeIds.has(d.id) ? (codeIds.add(d.id), d.id) : slug(name, codeIds);
-    codes.set(attr(c, 'guid')!.toLowerCase(), id);
-    const out: Record<string, unknown> = { id, label: name };
-    if (d.definition) out['definition'] = d.definition;
-    if (d.include) out['include'] = d.include;
-    if (d.exclude) out['exclude'] = d.exclude;
-    if (d.examples.length) out['examples'] = d.examples;
-    const color = attr(c, 'color');
-    if (color && /^#([0-9a-fA-F]{6}|[0-9a-fA-F]{3})$/.test(color)) out['color'] = color;
-    const children = list(c['Code']).map(codeTree);
-    if (children.length) out['children'] = children;
-    return out;
-  };
-  const themes = list(((project['CodeBook'] as El | undefined)?.['Codes'] as El | undefined)?.['Code']).map(codeTree);
+  const themes = readCodes(list(((project['CodeBook'] as El | undefined)?.['Codes'] as El | undefined)?.['Code']), codes);
 
   // Variables and cases.
   const variables = new Map<string, string>();
@@ -253,13 +236,22 @@ export function planCodebook(xml: string, name: string): { yaml: string; codes: 
   const root = parseXml(xml, name);
   const book = root['CodeBook'] as El | undefined;
   if (!book) throw new ImportError(`${name}: no <CodeBook> element: not a REFI-QDA codebook`);
+  const guids = new Map<string, string>();
+  const codes = readCodes(list((book['Codes'] as El | undefined)?.['Code']), guids);
+  return { yaml: yamlStringify({ title: `${name.replace(/\.qdc$/i, '')} (imported)`, codes }, { lineWidth: 0 }), codes: guids.size };
+}
+
+/**
+ * REFI-QDA codes as qualwave codebook entries: ids from "qualwave-id:" when valid and free, else
+ * from the name; the Description's lines as fields; colours kept. Fills guid → id.
+ */
+function readCodes(elements: El[], guids: Map<string, string>): Array<Record<string, unknown>> {
   const taken = new Set<string>();
-  let count = 0;
   const tree = (c: El): Record<string, unknown> => {
-    count++;
     const label = attr(c, 'name') ?? 'code';
     const d = readDescription(textOf(c['Description']));
-    const id = d.id && !taken.has(d.id) ? (taken.add(d.id), d.id) : slug(label, taken);
+    const id = d.id && /^[\p{L}][\p{L}\p{N}_.-]*$/u.test(d.id) && !taken.has(d.id) ? (taken.add(d.id), d.id) : slug(label, taken);
+    guids.set(attr(c, 'guid')!.toLowerCase(), id);
     const out: Record<string, unknown> = { id, label };
     if (d.definition) out['definition'] = d.definition;
     if (d.include) out['include'] = d.include;
@@ -271,6 +263,5 @@ export function planCodebook(xml: string, name: string): { yaml: string; codes: 
     if (children.length) out['children'] = children;
     return out;
   };
-  const codes = list((book['Codes'] as El | undefined)?.['Code']).map(tree);
-  return { yaml: yamlStringify({ title: `${name.replace(/\.qdc$/i, '')} (imported)`, codes }, { lineWidth: 0 }), codes: count };
+  return elements.map(tree);
 }
