@@ -134,6 +134,18 @@ describe('the coders\' meeting: disagreements and reconcile', () => {
     expect(union.codings).toBe(union.agreed + union.byRule);
   });
 
+  it('reconciles only transcripts every coder coded, keeping the consensus elsewhere', () => {
+    const dir = join(tmp(), 'study');
+    cpSync(buddy, dir, { recursive: true });
+    const before = readFileSync(join(dir, 'codings/consensus.tsv'), 'utf8').trim().split('\n').slice(1);
+    qualwave(['code', 'MS07', 'post', '--coder', 'carla', '--apply', 'learning.practice', '--lines', '18'], { cwd: dir });
+    const r = qualwave(['reconcile', '--coders', 'alice,carla', '--rule', 'union'], { cwd: dir, env: { NO_COLOR: '1' } });
+    expect(r.stderr).toMatch(/on the 1 transcript every coder coded .*codings of consensus on other transcripts kept/);
+    const after = readFileSync(join(dir, 'codings/consensus.tsv'), 'utf8').trim().split('\n').slice(1);
+    expect(after.filter((l) => !l.startsWith('MS07\tpost\t'))).toEqual(before.filter((l) => !l.startsWith('MS07\tpost\t')));
+    expect(after.some((l) => l.startsWith('MS07\tpost\t18\tlearning.practice'))).toBe(true);
+  });
+
   it('rejects a decisions file with bad rows, writing nothing', () => {
     const dir = join(tmp(), 'study');
     cpSync(buddy, dir, { recursive: true });

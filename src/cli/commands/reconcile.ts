@@ -68,7 +68,10 @@ export async function run(ctx: Context): Promise<number> {
     decisions = read.decisions;
   }
   const result = reconcile(study, { coders, into, ...(rule ? { rule } : {}), ...(decisions ? { decisions } : {}) });
-  if (ctx.opts['dryRun'] !== true) saveCodings(study, new Map([[into, withHashes(study, result.codings)]]));
+  // Documents not every coder has coded keep whatever the consensus coder already had there.
+  const reconciled = new Set(result.documents);
+  const kept = study.codings.filter((c) => c.coder === into && !reconciled.has(`${c.participant}/${c.wave}`));
+  if (ctx.opts['dryRun'] !== true) saveCodings(study, new Map([[into, withHashes(study, [...kept, ...result.codings])]]));
   const summary = {
     into,
     coders,
@@ -82,7 +85,7 @@ export async function run(ctx: Context): Promise<number> {
   };
   if (ctx.opts.format === 'json') ctx.emit(JSON.stringify(summary, null, 2));
   ctx.info(
-    `${ctx.opts['dryRun'] ? 'would write' : 'wrote'} ${plural(result.codings.length, 'coding')} for ${into} to ${codingsFile(into)}: ${result.agreed} agreed, ${result.decided} decided${rule ? `, ${result.byRule} by the ${rule} rule` : ''}`,
+    `${ctx.opts['dryRun'] ? 'would write' : 'wrote'} ${plural(result.codings.length, 'coding')} for ${into} on the ${plural(result.documents.length, 'transcript')} every coder coded (${codingsFile(into)}): ${result.agreed} agreed, ${result.decided} decided${rule ? `, ${result.byRule} by the ${rule} rule` : ''}${kept.length ? `; ${plural(kept.length, 'coding')} of ${into} on other transcripts kept` : ''}`,
   );
   if (result.open.length > 0) ctx.info(ctx.err.yellow(`${plural(result.open.length, 'disagreement')} still open (left uncoded): settle them in a decisions file (qualwave disagreements --format csv) or with --rule`));
   if (result.unused.length > 0) ctx.info(ctx.err.yellow(`${plural(result.unused.length, 'decision')} matched no disagreement (already agreed, or the codings changed)`));

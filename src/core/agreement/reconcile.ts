@@ -97,6 +97,8 @@ export function decisionKey(code: string, participant: string, wave: string, sta
 
 export interface ReconcileResult {
   codings: Coding[];
+  /** Documents (participant/wave) every coder had coded: the ones reconciled. */
+  documents: string[];
   agreed: number;
   decided: number;
   byRule: number;
@@ -148,5 +150,6 @@ export function reconcile(study: Study, opts: MeetingOptions & { into: string; r
     }
   }
   const unused = [...(opts.decisions?.keys() ?? [])].filter((k) => !used.has(k));
-  return { codings, agreed, decided, byRule, open, unused };
+  const documents = [...new Set(units(study, opts).map((u) => u.doc.id))];
+  return { codings, documents, agreed, decided, byRule, open, unused };
 }
