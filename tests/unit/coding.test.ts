@@ -183,21 +183,3 @@ describe('codebook edits keep the rest of the file as written', () => {
     expect(r).toMatchObject({ changed: 2, merged: 1 });
   });
 });
-
-describe('word scanning for auto-coding', () => {
-  it('finds exactly the words tokenize finds, in any text', async () => {
-    const fc = (await import('fast-check')).default;
-    const { Tokens, WordTable } = await import('../../src/core/coding/scan.js');
-    const table = new WordTable((w: string) => w);
-    const tokens = new Tokens();
-    fc.assert(
-      fc.property(fc.string({ unit: fc.oneof(fc.constantFrom('a', 'B', 'é', 'É', '😀', ' ', ',', '’', '-', '—', '\u00a0', '1', 'ß', 'İ', '\n', 'ı'), fc.string({ unit: 'binary', minLength: 1, maxLength: 1 })) }), (text) => {
-        tokens.scan(text);
-        const scanned: string[] = [];
-        for (let k = 0; k < tokens.count; k++) scanned.push(table.get(text, tokens.starts[k]!, tokens.ends[k]!));
-        expect(scanned).toEqual(tokenize(text));
-      }),
-      { numRuns: 500 },
-    );
-  });
-});

@@ -1,7 +1,6 @@
 import type { Code, Codebook } from '../codebook/types.js';
 import type { Study } from '../study/types.js';
 import type { SpeakerRole } from '../transcript/types.js';
-import { Tokens, WordTable } from './scan.js';
 import type { Coding } from './types.js';
 
 /**
@@ -100,12 +99,15 @@ export function autocode(study: Pick<Study, 'documents' | 'codebook'>, stem: Ste
   };
   const { index, patterns } = compileRules(study.codebook, stemCached);
   const filter = patternFilter(study.codebook.codes.flatMap((c) => c.patterns));
-  // Each distinct word: its stem and the rules starting with it, found without a string per word.
-  const words = new WordTable<{ stem: string; rules: Rule[] | null }>((w) => {
-    const st = stemCached(w);
-    return { stem: st, rules: index.get(st) ?? null };
-  });
-  const tokens = new Tokens();
+  const rulesByWord = new Map<string, Rule[] | null>();
+  const rulesFor = (w: string): Rule[] | null => {
+    let r = rulesByWord.get(w);
+    if (r === undefined) {
+      r = index.get(stemCached(w)) ?? null;
+      rulesByWord.set(w, r);
+    }
+    return r;
+  };
   const hits = new Map(study.codebook.codes.map((c) => [c.id, 0]));
   const order = new Map(study.codebook.codes.map((c, i) => [c, i]));
   const codings: Coding[] = [];
@@ -118,15 +120,16 @@ export function autocode(study: Pick<Study, 'documents' | 'codebook'>, stem: Ste
       const role = list.role(i);
       const text = list.text(i);
       matched.clear();
-      tokens.scan(text);
-      for (let t = 0; t < tokens.count; t++) {
-        const rules = words.get(text, tokens.starts[t]!, tokens.ends[t]!).rules;
+      const words = tokenize(text);
+      for (let t = 0; t < words.length; t++) {
+        const rules = rulesFor(words[t]!);
         if (rules === null) continue;
         for (const rule of rules) {
           if (matched.has(rule.code) || !allows(rule.code, role)) continue;
           let ok = true;
           for (let k = 1; k < rule.stems.length; k++) {
-            if (t + k >= tokens.count || words.get(text, tokens.starts[t + k]!, tokens.ends[t + k]!).stem !== rule.stems[k]) {
+            const next = words[t + k];
+            if (next === undefined || stemCached(next) !== rule.stems[k]) {
               ok = false;
               break;
             }
