@@ -1,6 +1,4 @@
-import { readFileSync } from 'node:fs';
 import { dsvFormat } from 'd3-dsv';
-import { resolve } from 'node:path';
 import { krippendorffLabel, landisKoch } from '../../core/agreement/interpret.js';
 import { agreement, type AgreementResult, type CoefficientName, type Estimate } from '../../core/agreement/report.js';
 import { ratingsFromRows, type Level, type Ratings } from '../../core/agreement/table.js';
@@ -11,6 +9,7 @@ import { decodeText } from '../../core/text/decode.js';
 import { didYouMeanSuffix } from '../../core/text/suggest.js';
 import type { Context } from '../context.js';
 import { EXIT, UsageError } from '../errors.js';
+import { readUserFile } from '../user-file.js';
 import { parseWheres } from '../options.js';
 import { renderTable } from '../render.js';
 import { checkFilters, selectCoders } from '../filters.js';
@@ -119,16 +118,9 @@ function check(rows: Row[], gate: Gate, pooledOnly: boolean): string[] {
 }
 
 function readCsv(ctx: Context, file: string): string[][] {
-  let text: string;
-  try {
-    const decoded = decodeText(readFileSync(resolve(ctx.cwd, file)), file);
-    if (!decoded.ok) throw new UsageError(`${file}: ${decoded.diagnostic.message}`, decoded.diagnostic.hint);
-    text = decoded.text;
-  } catch (e) {
-    if (e instanceof UsageError) throw e;
-    throw new UsageError(`cannot read ${file}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
-  }
-  return parseDelimited(text);
+  const decoded = decodeText(readUserFile(ctx, file), file);
+  if (!decoded.ok) throw new UsageError(`${file}: ${decoded.diagnostic.message}`, decoded.diagnostic.hint);
+  return parseDelimited(decoded.text);
 }
 
 /** d3-dsv parses large matrices several times faster than csv-parse (npm run bench). */

@@ -1,5 +1,3 @@
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { addCodings, byCoder, withHashes } from '../../core/coding/edit.js';
 import { readInterchangeCsv, writeInterchangeCsv } from '../../core/coding/interchange.js';
 import { retrieve, type RetrieveFilters, type Retrieved } from '../../core/coding/retrieve.js';
@@ -7,7 +5,8 @@ import { renderDelimited, renderMarkdown, renderTerminal, type Table } from '../
 import { decodeText } from '../../core/text/decode.js';
 import { saveCodings } from '../../io/codings.js';
 import type { Context } from '../context.js';
-import { EXIT, UsageError } from '../errors.js';
+import { EXIT } from '../errors.js';
+import { readUserFile } from '../user-file.js';
 import { checkFilters } from '../filters.js';
 import { parseWheres } from '../options.js';
 import { formatDiagnostics, plural } from '../report.js';
@@ -62,19 +61,12 @@ function lineRange(r: { startLine: number; endLine: number }): string {
 /** qualwave codings import FILE.csv [--skip-bad] */
 export async function runImport(ctx: Context, file: string): Promise<number> {
   const study = await ctx.study();
-  let text: string;
-  const path = resolve(ctx.cwd, file);
-  try {
-    const decoded = decodeText(readFileSync(path), file);
-    if (!decoded.ok) {
-      process.stderr.write(formatDiagnostics([decoded.diagnostic], { color: ctx.err }));
-      return EXIT.badInput;
-    }
-    text = decoded.text;
-  } catch (e) {
-    throw new UsageError(`cannot read ${file}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
+  const decoded = decodeText(readUserFile(ctx, file), file);
+  if (!decoded.ok) {
+    process.stderr.write(formatDiagnostics([decoded.diagnostic], { color: ctx.err }));
+    return EXIT.badInput;
   }
-  const result = readInterchangeCsv(file, text, study);
+  const result = readInterchangeCsv(file, decoded.text, study);
   const skipBad = ctx.opts['skipBad'] === true;
   if (result.diagnostics.length > 0) {
     process.stderr.write(formatDiagnostics(result.diagnostics, { color: ctx.err, path: (f) => f }));

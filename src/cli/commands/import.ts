@@ -12,6 +12,7 @@ import { openArchive, UnsafeArchiveError } from '../../io/refi.js';
 import { writeFileAtomic, writeFilesTogether } from '../../io/write.js';
 import type { Context } from '../context.js';
 import { EXIT, UsageError } from '../errors.js';
+import { readUserFile } from '../user-file.js';
 import { plural } from '../report.js';
 
 /**
@@ -20,15 +21,9 @@ import { plural } from '../report.js';
  * import succeeds; a new study appears at once (written beside, then renamed).
  */
 export async function run(ctx: Context, file: string): Promise<number> {
-  const path = resolve(ctx.cwd, file);
-  let bytes: Uint8Array;
+  const bytes = readUserFile(ctx, file);
   try {
-    bytes = readFileSync(path);
-  } catch (e) {
-    throw new UsageError(`cannot read ${file}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
-  }
-  try {
-    if (extname(path).toLowerCase() === '.qdc') return importCodebook(ctx, file, new TextDecoder().decode(bytes));
+    if (extname(file).toLowerCase() === '.qdc') return importCodebook(ctx, file, new TextDecoder().decode(bytes));
     return await importProject(ctx, file, bytes);
   } catch (e) {
     if (e instanceof ImportError || e instanceof UnsafeArchiveError) throw new UsageError(`${file}: ${e.message}`, e instanceof UnsafeArchiveError ? 'the archive was refused for safety; nothing was written' : 'nothing was written');

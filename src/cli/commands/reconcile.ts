@@ -1,5 +1,3 @@
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { decisionKey, reconcile, type Rule } from '../../core/agreement/reconcile.js';
 import { withHashes } from '../../core/coding/edit.js';
@@ -11,6 +9,7 @@ import { didYouMeanSuffix } from '../../core/text/suggest.js';
 import { codingsFile, saveCodings } from '../../io/codings.js';
 import type { Context } from '../context.js';
 import { EXIT, UsageError } from '../errors.js';
+import { readUserFile } from '../user-file.js';
 import { selectCoders } from '../filters.js';
 import { formatDiagnostics, plural } from '../report.js';
 
@@ -21,14 +20,9 @@ const NO = new Set(['reject', 'rejected', 'no', 'n', '0', 'false', 'drop', 'remo
 function readDecisions(ctx: Context, study: Study, file: string): { decisions: Map<string, boolean>; diagnostics: Diagnostic[] } {
   const decisions = new Map<string, boolean>();
   const diagnostics: Diagnostic[] = [];
-  let text: string;
-  try {
-    const d = decodeText(readFileSync(resolve(ctx.cwd, file)), file);
-    if (!d.ok) return { decisions, diagnostics: [d.diagnostic] };
-    text = d.text;
-  } catch (e) {
-    throw new UsageError(`cannot read ${file}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
-  }
+  const d = decodeText(readUserFile(ctx, file), file);
+  if (!d.ok) return { decisions, diagnostics: [d.diagnostic] };
+  const text = d.text;
   const delimiter = text.slice(0, text.indexOf('\n')).includes('\t') ? '\t' : ',';
   const records = parse(text, { delimiter, info: true, bom: true, relax_column_count: true, skip_empty_lines: true }) as unknown as Array<{ record: string[]; info: { lines: number } }>;
   const header = (records[0]?.record ?? []).map((h) => h.trim().toLowerCase());

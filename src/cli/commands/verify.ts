@@ -1,10 +1,10 @@
-import { readFileSync } from 'node:fs';
-import { extname, resolve } from 'node:path';
+import { extname } from 'node:path';
 import { findQuotes, verifyQuotes, type Verdict } from '../../core/quotes/verify.js';
 import { decodeText } from '../../core/text/decode.js';
 import { readDocx } from '../../io/docx.js';
 import type { Context } from '../context.js';
 import { EXIT, UsageError } from '../errors.js';
+import { readUserFile } from '../user-file.js';
 import { renderTable } from '../render.js';
 import { plural } from '../report.js';
 
@@ -14,15 +14,9 @@ const FORMATS = ['table', 'md', 'csv', 'tsv', 'json'] as const;
 export async function run(ctx: Context, draftFile: string): Promise<number> {
   const format = ctx.format(FORMATS, 'table');
   const study = await ctx.study();
-  const path = resolve(ctx.cwd, draftFile);
-  let bytes: Buffer;
-  try {
-    bytes = readFileSync(path);
-  } catch (e) {
-    throw new UsageError(`cannot read ${draftFile}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
-  }
+  const bytes = readUserFile(ctx, draftFile);
   let text: string;
-  if (extname(path).toLowerCase() === '.docx') {
+  if (extname(draftFile).toLowerCase() === '.docx') {
     const r = await readDocx(bytes, draftFile);
     if (r.text === undefined) throw new UsageError(`${draftFile}: ${r.diagnostic?.message ?? 'cannot read'}`, r.diagnostic?.hint);
     text = r.text;
