@@ -2,6 +2,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { glob } from 'tinyglobby';
 import { combineCodebooks, parseCodebookFile, type ParsedCodebookFile } from '../core/codebook/parse.js';
+import { checkCodebookVersions, checkCodingsSince } from '../core/codebook/versions.js';
 import { checkCodings } from '../core/coding/check.js';
 import { parseCodingsFile } from '../core/coding/store.js';
 import { CODER_NAME } from '../core/coding/types.js';
@@ -92,6 +93,7 @@ export async function loadStudy(root: string): Promise<LoadResult> {
   }
   const { codebook, diagnostics: combineDiagnostics } = combineCodebooks(codebookParts);
   diagnostics.push(...combineDiagnostics);
+  diagnostics.push(...checkCodebookVersions(codebook, config.waves));
 
   // Transcripts.
   const files = await expand(root, config.transcripts.paths);
@@ -168,6 +170,7 @@ export async function loadStudy(root: string): Promise<LoadResult> {
     study.coders.push(coder);
   }
   diagnostics.push(...checkCodings(study, study.codings));
+  diagnostics.push(...checkCodingsSince(study.codebook, config.waves, study.codings));
   return done(study);
 }
 

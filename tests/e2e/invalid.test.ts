@@ -51,7 +51,7 @@ describe('bad input: qualwave validate on fixtures/invalid', () => {
       line: 5,
       column: 5,
       message: "unknown field 'defintion' in a theme 'support' (did you mean 'definition'?)",
-      hint: 'allowed fields: id, label, definition, include, exclude, examples, keywords, patterns, speakers, color, children',
+      hint: 'allowed fields: id, label, definition, include, exclude, examples, keywords, patterns, speakers, color, since, anticipates, children',
     });
   });
 });

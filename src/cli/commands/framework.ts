@@ -2,7 +2,7 @@ import { framework } from '../../core/matrix/framework.js';
 import type { Context } from '../context.js';
 import { EXIT, UsageError } from '../errors.js';
 import { renderTable, TABLE_FORMATS } from '../render.js';
-import { scope } from './matrix.js';
+import { NOT_CODED_FOR, scope } from './matrix.js';
 
 /** qualwave framework: participants (per wave) x themes, each cell the coded passages' references. */
 export async function run(ctx: Context): Promise<number> {
@@ -18,7 +18,8 @@ export async function run(ctx: Context): Promise<number> {
   }
   const words = (text: string) => text.split(/\s+/).slice(0, 8).join(' ') + (text.split(/\s+/).length > 8 ? '…' : '');
   const range = (r: { startLine: number; endLine: number }) => (r.startLine === r.endLine ? `L${r.startLine}` : `L${r.startLine}-${r.endLine}`);
-  const show = (refs: Array<{ startLine: number; endLine: number; text: string }>): string | number => {
+  const show = (refs: Array<{ startLine: number; endLine: number; text: string }> | null): string | number => {
+    if (refs === null) return NOT_CODED_FOR;
     if (cells === 'count') return refs.length;
     if (refs.length === 0) return '';
     return cells === 'lines' ? `${refs.length}: ${refs.map(range).join(', ')}` : refs.map((r) => `${range(r)} "${words(r.text)}"`).join(format === 'table' ? ' · ' : '\n');
@@ -28,7 +29,8 @@ export async function run(ctx: Context): Promise<number> {
       ctx,
       {
         title: `Framework matrix (coder ${s.coder})`,
-        columns: [{ header: 'participant' }, { header: 'wave' }, ...f.themes.map((t) => ({ header: t.label }))],
+        // Sub-code columns are marked with "›" (a header cannot be bold in every format).
+        columns: [{ header: 'participant' }, { header: 'wave' }, ...f.themes.map((t) => ({ header: `${t.level === 'sub-code' && f.themes.some((x) => x.level === 'theme') ? '› ' : ''}${t.label}` }))],
         rows: f.rows.map((r) => [r.participant, r.wave, ...r.cells.map(show)]),
       },
       format,

@@ -1,10 +1,11 @@
+import { anyNotCodedFor } from '../../core/matrix/coded.js';
 import { trajectories } from '../../core/matrix/trajectories.js';
 import type { Table } from '../../core/format/table.js';
 import type { Context } from '../context.js';
 import { EXIT } from '../errors.js';
 import { checkFilters } from '../filters.js';
 import { fixed, renderTable, TABLE_FORMATS } from '../render.js';
-import { scope } from './matrix.js';
+import { boldThemes, NOT_CODED_FOR, scope } from './matrix.js';
 
 /** qualwave trajectories: persisted / emerged / faded / absent between waves, and per-person patterns. */
 export async function run(ctx: Context): Promise<number> {
@@ -20,10 +21,19 @@ export async function run(ctx: Context): Promise<number> {
   }
   const pct = (n: number, d: number) => (d > 0 ? ` (${fixed((100 * n) / d, s.decimals)}%)` : '');
   const numeric = format === 'csv' || format === 'tsv';
+  const label = (t: (typeof list)[number]) => (numeric ? t.id : `${'\u00a0\u00a0'.repeat(t.depth)}${t.label}`);
+  const rowsOut = list.flatMap((t) => t.transitions.map((x) => ({ t, x })));
+  const bold = numeric ? undefined : boldThemes(rowsOut.map((r) => r.t));
   const transitions: Table = {
     title: `Trajectories between consecutive waves, among participants interviewed at both (coder ${s.coder})`,
-    columns: [{ header: s.rows }, { header: 'from → to' }, { header: 'both', align: 'right' }, ...['persisted', 'emerged', 'faded', 'absent'].map((h) => ({ header: h, align: 'right' as const }))],
-    rows: list.flatMap((t) => t.transitions.map((x) => [numeric ? t.id : t.label, `${x.from} → ${x.to}`, x.both, ...[x.persisted, x.emerged, x.faded, x.absent].map((g) => (numeric ? g.length : `${g.length}${pct(g.length, x.both)}`))])),
+    columns: [{ header: s.rows }, ...(numeric ? [{ header: 'level' }] : []), { header: 'from → to' }, { header: 'both', align: 'right' }, ...['persisted', 'emerged', 'faded', 'absent'].map((h) => ({ header: h, align: 'right' as const }))],
+    rows: rowsOut.map(({ t, x }) => [
+      label(t),
+      ...(numeric ? [t.level] : []),
+      `${x.from} → ${x.to}`,
+      ...(x.codedFor ? [x.both, ...[x.persisted, x.emerged, x.faded, x.absent].map((g) => (numeric ? g.length : `${g.length}${pct(g.length, x.both)}`))] : [NOT_CODED_FOR, NOT_CODED_FOR, NOT_CODED_FOR, NOT_CODED_FOR, NOT_CODED_FOR]),
+    ]),
+    ...(bold ? { bold } : {}),
   };
   if (ctx.opts['patterns'] !== true) {
     ctx.emit(renderTable(ctx, transitions, format));
@@ -31,9 +41,11 @@ export async function run(ctx: Context): Promise<number> {
   }
   // Per participant: one row each, one column per theme, the marks across waves.
   const people = list[0]?.patterns.map((p) => p.participant) ?? [];
+  const late = anyNotCodedFor(s.cs, list);
   const patterns: Table = {
-    title: `Pattern across ${s.cs.waves.map((w) => w.id).join(', ')}: + theme present, - interviewed without it, . not interviewed`,
-    columns: [{ header: 'participant' }, ...list.map((t) => ({ header: numeric ? t.id : t.label, align: 'center' as const }))],
+    title: `Pattern across ${s.cs.waves.map((w) => w.id).join(', ')}: + theme present, - interviewed without it, . not interviewed${late ? ', ? not coded for (before the code\'s since:)' : ''}`,
+    // Sub-code columns are marked with "›" (a header cannot be bold in every format).
+    columns: [{ header: 'participant' }, ...list.map((t) => ({ header: numeric ? t.id : `${t.level === 'sub-code' && list.some((x) => x.level === 'theme') ? '› ' : ''}${t.label}`, align: 'center' as const }))],
     rows: people.map((p, i) => [p, ...list.map((t) => t.patterns[i]!.marks.join(' '))]),
   };
   ctx.emit(renderTable(ctx, patterns, format));

@@ -4,7 +4,7 @@ import { YamlReader } from '../yaml/reader.js';
 import type { Code, Codebook, CodebookFile, SpeakerLimit } from './types.js';
 
 export const CODEBOOK_FIELDS = ['title', 'description', 'version', 'codes'] as const;
-export const CODE_FIELDS = ['id', 'label', 'definition', 'include', 'exclude', 'examples', 'keywords', 'patterns', 'speakers', 'color', 'children'] as const;
+export const CODE_FIELDS = ['id', 'label', 'definition', 'include', 'exclude', 'examples', 'keywords', 'patterns', 'speakers', 'color', 'since', 'anticipates', 'children'] as const;
 export const SPEAKER_LIMITS: readonly SpeakerLimit[] = ['participant', 'interviewer', 'any'];
 
 /** Code ids are used in codings files and on the command line: no spaces. */
@@ -106,6 +106,19 @@ function readCode(r: YamlReader, node: Node | null, parent: Code | undefined, de
           break;
         }
         code[key] = v.trim();
+        break;
+      }
+      case 'since': {
+        // Checked against the study's waves when the study is assembled (the codebook does not know them).
+        const v = r.string(value, "'since'", { nonEmpty: true });
+        if (v !== undefined) code.since = v.trim();
+        break;
+      }
+      case 'anticipates': {
+        const v = r.string(value, "'anticipates'", { nonEmpty: true });
+        if (v === undefined) break;
+        if (!CODE_ID.test(v.trim())) r.error(value, `'anticipates: ${v}' is not a code id`, 'name the code this one anticipates, e.g. anticipates: emotions.toll');
+        else code.anticipates = v.trim();
         break;
       }
       case 'examples':

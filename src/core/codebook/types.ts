@@ -12,6 +12,10 @@ export interface Code {
   patterns: string[];
   speakers: SpeakerLimit;
   color?: string;
+  /** Wave id from which the code was in use (codebook versions); before it, cells are "not coded for". */
+  since?: string;
+  /** Id of the code this one anticipates: an expectation voiced early, paired with its later experience. */
+  anticipates?: string;
   children: Code[];
   /** Id of the parent code, undefined for a theme. */
   parent?: string;

@@ -65,6 +65,12 @@ export function heatmapFigure(m: Matrix, o: FigureOptions): string {
     const theme = r.depth === 0 && m.rows.some((x) => x.depth > 0);
     body.push(text(left - 8, y + rowH / 2, label.length * fs * 0.56 > left ? label.slice(0, Math.floor(left / (fs * 0.56)) - 1) + '…' : label.trim(), { size: fs * 0.9, anchor: 'end', baseline: 'middle', ...(theme ? { weight: 'bold' as const } : {}) }));
     m.cells[i]!.forEach((cell, j) => {
+      if (!cell.codedFor) {
+        // Not coded for (before the code's since:): no shade, a dashed outline, no count.
+        body.push(rect(left + j * colW + 1, y + 1, colW - 2, rowH - 2, 'fill="#fff" stroke="#000" stroke-width="0.5" stroke-dasharray="2 2"'));
+        body.push(text(left + j * colW + colW / 2, y + rowH / 2, 'n.c.', { size: fs * 0.8, anchor: 'middle', baseline: 'middle' }));
+        return;
+      }
       const share = (cell.percent ?? 0) / 100;
       body.push(rect(left + j * colW + 1, y + 1, colW - 2, rowH - 2, `fill="${grey(share)}" stroke="#000" stroke-width="0.5"`));
       body.push(text(left + j * colW + colW / 2, y + rowH / 2, `${cell.participants}/${m.columns[j]!.interviewed}`, { size: fs * 0.85, anchor: 'middle', baseline: 'middle', fill: share > 0.55 ? '#fff' : '#000' }));
@@ -76,13 +82,15 @@ export function heatmapFigure(m: Matrix, o: FigureOptions): string {
     body.push(rect(left + k * fs * 5, ly, fs * 1.2, fs * 1.2, `fill="${grey(v)}" stroke="#000" stroke-width="0.5"`));
     body.push(text(left + k * fs * 5 + fs * 1.6, ly + fs * 0.6, `${v * 100}%`, { size: fs * 0.8, baseline: 'middle' }));
   });
+  if (m.cells.some((row) => row.some((c) => !c.codedFor))) body.push(text(left + 3 * fs * 5, ly + fs * 0.6, 'n.c. = not coded for (before the code was in use)', { size: fs * 0.8, baseline: 'middle' }));
   return svg(width, height, o.title ?? 'Themes by wave', body);
 }
 
 /** Per theme and transition: stacked bar of persisted (black), emerged (hatched), faded (dots), absent (white). */
 export function trajectoriesFigure(list: ThemeTrajectory[], o: FigureOptions): string {
   const fs = o.fontSize;
-  const rowsOut = list.flatMap((t) => t.transitions.map((x) => ({ theme: t.label, x })));
+  const mixed = list.some((t) => t.level === 'sub-code') && list.some((t) => t.level === 'theme');
+  const rowsOut = list.flatMap((t) => t.transitions.map((x) => ({ theme: `${mixed && t.level === 'sub-code' ? '› ' : ''}${t.label}`, strong: mixed && t.level === 'theme', x })));
   const labels = rowsOut.map((r) => `${r.theme}: ${r.x.from} → ${r.x.to}`);
   const left = Math.min(Math.max(...labels.map((l) => textWidth(l, fs * 0.85)), 40) + 12, o.width * 0.55);
   const top = fs * 2.6;
@@ -99,7 +107,11 @@ export function trajectoriesFigure(list: ThemeTrajectory[], o: FigureOptions): s
   rowsOut.forEach((r, i) => {
     const y = top + i * rowH;
     const label = labels[i]!;
-    body.push(text(left - 8, y + rowH / 2, label.length * fs * 0.85 * 0.56 > left ? label.slice(0, Math.floor(left / (fs * 0.85 * 0.56)) - 1) + '…' : label, { size: fs * 0.85, anchor: 'end', baseline: 'middle' }));
+    body.push(text(left - 8, y + rowH / 2, label.length * fs * 0.85 * 0.56 > left ? label.slice(0, Math.floor(left / (fs * 0.85 * 0.56)) - 1) + '…' : label, { size: fs * 0.85, anchor: 'end', baseline: 'middle', ...(r.strong ? { weight: 'bold' as const } : {}) }));
+    if (!r.x.codedFor) {
+      body.push(text(left + 4, y + rowH / 2, 'not coded for (before the code was in use)', { size: fs * 0.75, baseline: 'middle' }));
+      return;
+    }
     let x = left;
     for (const [kind, style] of kinds) {
       const w = r.x.both > 0 ? (barW * r.x[kind].length) / r.x.both : 0;

@@ -17,6 +17,11 @@ export interface Table {
   rows: Cell[][];
   /** Rows drawn after a rule (totals). */
   footer?: Cell[][];
+  /**
+   * Rows (by index in `rows`) whose first cell is a heading for the rows below it, such as a theme
+   * above its sub-codes: bold in the terminal, Markdown, LaTeX and HTML (CSV/TSV say it in a column).
+   */
+  bold?: readonly boolean[];
 }
 
 export interface Style {
@@ -79,7 +84,7 @@ export function renderTerminal(table: Table, opts: { style?: Style; maxWidth?: n
       widths[widest] = Math.max(8, widths[widest]! - (total() - opts.maxWidth));
     }
   }
-  const line = (cells: string[], header = false): string =>
+  const line = (cells: string[], header = false, strong = false): string =>
     cells
       .map((text, i) => {
         const col = table.columns[i]!;
@@ -87,7 +92,7 @@ export function renderTerminal(table: Table, opts: { style?: Style; maxWidth?: n
         const pad = widths[i]! - displayWidth(t);
         const align = header && col.align === 'right' ? 'right' : col.align ?? 'left';
         const padded = align === 'right' ? ' '.repeat(pad) + t : align === 'center' ? ' '.repeat(Math.floor(pad / 2)) + t + ' '.repeat(Math.ceil(pad / 2)) : t + ' '.repeat(pad);
-        return header ? style.bold(padded) : padded;
+        return header || (strong && i === 0) ? style.bold(padded) : padded;
       })
       .join(' '.repeat(gap))
       .trimEnd();
@@ -95,7 +100,7 @@ export function renderTerminal(table: Table, opts: { style?: Style; maxWidth?: n
   if (table.title) out.push(style.bold(table.title));
   out.push(line(table.columns.map((c) => c.header), true));
   out.push(style.dim(widths.map((w) => '─'.repeat(w)).join(' '.repeat(gap))));
-  for (const r of table.rows) out.push(line(r.map(cellText)));
+  table.rows.forEach((r, k) => out.push(line(r.map(cellText), false, table.bold?.[k] === true)));
   if (table.footer && table.footer.length > 0) {
     out.push(style.dim(widths.map((w) => '─'.repeat(w)).join(' '.repeat(gap))));
     for (const r of table.footer) out.push(line(r.map(cellText)));
@@ -110,7 +115,8 @@ export function renderMarkdown(table: Table): string {
   if (table.title) out.push(`**${esc(table.title)}**`, '');
   out.push(`| ${table.columns.map((c) => esc(c.header)).join(' | ')} |`);
   out.push(`|${table.columns.map((c) => (c.align === 'right' ? ' ---: ' : c.align === 'center' ? ' :---: ' : ' --- ')).join('|')}|`);
-  for (const r of [...table.rows, ...(table.footer ?? [])]) out.push(`| ${r.map((c) => esc(cellText(c))).join(' | ')} |`);
+  const strong = (s: string, k: number): string => (table.bold?.[k] && s.trim() !== '' ? `${s.match(/^\s*/)![0]}**${s.trim().replace(/([*_])/g, '\\$1')}**` : s);
+  [...table.rows, ...(table.footer ?? [])].forEach((r, k) => out.push(`| ${r.map((c, i) => (i === 0 ? strong(esc(cellText(c)), k) : esc(cellText(c)))).join(' | ')} |`));
   return out.join('\n') + '\n';
 }
 
@@ -150,13 +156,13 @@ const LATEX: Record<string, string> = {
  */
 export function renderLatex(table: Table, opts: { wrap?: Record<number, string>; caption?: string; label?: string } = {}): string {
   const spec = table.columns.map((c, i) => (opts.wrap?.[i] ? `p{${opts.wrap[i]}}` : c.align === 'right' ? 'r' : c.align === 'center' ? 'c' : 'l')).join('');
-  const row = (cells: Cell[]): string => `${cells.map((c) => escapeLatex(cellText(c))).join(' & ')} \\\\`;
+  const row = (cells: Cell[], strong = false): string => `${cells.map((c, i) => (strong && i === 0 ? `\\textbf{${escapeLatex(cellText(c))}}` : escapeLatex(cellText(c)))).join(' & ')} \\\\`;
   const out = ['\\begin{table}[ht]', '\\centering'];
   const caption = opts.caption ?? table.title;
   if (caption) out.push(`\\caption{${escapeLatex(caption)}}`);
   if (opts.label) out.push(`\\label{${opts.label.replace(/[^A-Za-z0-9:_.-]/g, '-')}}`);
   out.push(`\\begin{tabular}{${spec}}`, '\\toprule', row(table.columns.map((c) => c.header)), '\\midrule');
-  for (const r of table.rows) out.push(row(r));
+  table.rows.forEach((r, k) => out.push(row(r, table.bold?.[k] === true)));
   if (table.footer && table.footer.length > 0) {
     out.push('\\midrule');
     for (const r of table.footer) out.push(row(r));
@@ -172,15 +178,16 @@ export function escapeHtml(s: string): string {
 
 /** An HTML table (a fragment to paste or include), every string escaped. */
 export function renderHtml(table: Table, opts: { caption?: string } = {}): string {
-  const cell = (tag: 'td' | 'th', c: Cell, col: Column | undefined): string => {
+  const cell = (tag: 'td' | 'th', c: Cell, col: Column | undefined, strong = false): string => {
     const align = col?.align && col.align !== 'left' ? ` style="text-align:${col.align}"` : '';
-    return `<${tag}${align}>${escapeHtml(cellText(c)).replace(/\n/g, '<br>')}</${tag}>`;
+    const body = escapeHtml(cellText(c)).replace(/\n/g, '<br>');
+    return `<${tag}${align}>${strong ? `<strong>${body}</strong>` : body}</${tag}>`;
   };
   const out = ['<table>'];
   const caption = opts.caption ?? table.title;
   if (caption) out.push(`<caption>${escapeHtml(caption)}</caption>`);
   out.push(`<thead><tr>${table.columns.map((c) => cell('th', c.header, c)).join('')}</tr></thead>`, '<tbody>');
-  for (const r of table.rows) out.push(`<tr>${r.map((c, i) => cell('td', c, table.columns[i])).join('')}</tr>`);
+  table.rows.forEach((r, k) => out.push(`<tr>${r.map((c, i) => cell('td', c, table.columns[i], i === 0 && table.bold?.[k] === true)).join('')}</tr>`));
   out.push('</tbody>');
   if (table.footer?.length) out.push(`<tfoot>${table.footer.map((r) => `<tr>${r.map((c, i) => cell('td', c, table.columns[i])).join('')}</tr>`).join('')}</tfoot>`);
   out.push('</table>');

@@ -1,3 +1,4 @@
+import { sinceIndex } from '../codebook/versions.js';
 import type { Coding } from '../coding/types.js';
 import { CONSENSUS_CODER } from '../coding/types.js';
 import { matchesWhere, type Where } from '../study/filters.js';
@@ -24,6 +25,12 @@ export interface CodedStudy {
   /** Coded segments per document id. */
   coded: Map<string, CodedSegment[]>;
   participants: Map<string, Participant>;
+  /** Per code, the index of the wave from which it was in use (its `since`, inherited; 0 = every wave). */
+  since: Map<string, number>;
+  /** Per code, the code and its ancestors up to the theme: the code rows a coding counts for. */
+  lineage: Map<string, string[]>;
+  /** Codings left out because they lie before their code's `since` (validate reports each one). */
+  beforeSince: number;
 }
 
 /**
@@ -42,9 +49,18 @@ export function codedStudy(study: Study, coder: string, opts: { waves?: string[]
   const waves = study.config.waves.filter((w) => !opts.waves?.length || opts.waves.includes(w.id));
   const documents = study.documents.filter((d) => waves.some((w) => w.id === d.wave) && (!opts.where?.length || matchesWhere(participants.get(d.participant), opts.where)));
   const order = new Map(study.codebook.codes.map((c, i) => [c.id, i]));
+  const since = sinceIndex(study.codebook, study.config.waves);
+  const waveIndex = new Map(study.config.waves.map((w) => [w.id, w.index]));
+  const lineage = new Map<string, string[]>();
+  for (const c of study.codebook.codes) lineage.set(c.id, c.parent === undefined ? [c.id] : [c.id, ...(lineage.get(c.parent) ?? [c.parent])]);
   const byDoc = new Map<string, Coding[]>();
+  let beforeSince = 0;
   for (const c of study.codings) {
     if (c.coder !== coder) continue;
+    if ((waveIndex.get(c.wave) ?? 0) < (since.get(c.code) ?? 0)) {
+      beforeSince++;
+      continue;
+    }
     const id = `${c.participant}/${c.wave}`;
     let list = byDoc.get(id);
     if (!list) byDoc.set(id, (list = []));
@@ -81,19 +97,43 @@ export function codedStudy(study: Study, coder: string, opts: { waves?: string[]
         .map(([index, codes]) => ({ doc, index, codes: [...codes].sort((a, b) => (order.get(a) ?? 1e9) - (order.get(b) ?? 1e9)) })),
     );
   }
-  return { study, coder, documents, waves, coded, participants };
+  return { study, coder, documents, waves, coded, participants, since, lineage, beforeSince };
 }
 
-/** Row keys of a table: themes (a theme counts its sub-codes) or every code. */
-export function rowKeys(cs: CodedStudy, rows: 'theme' | 'code'): Array<{ id: string; label: string; depth: number }> {
+/** A row of a longitudinal table: a theme, or a code of any depth. */
+export interface RowKey {
+  id: string;
+  label: string;
+  depth: number;
+  /** `theme` for a top-level code, `sub-code` below it: shown differently in every format. */
+  level: 'theme' | 'sub-code';
+}
+
+/** Row keys of a table: themes, or every code; either way a row counts its sub-codes too. */
+export function rowKeys(cs: CodedStudy, rows: 'theme' | 'code'): RowKey[] {
   const cb = cs.study.codebook;
-  return rows === 'theme' ? cb.themes.map((t) => ({ id: t.id, label: t.label, depth: 0 })) : cb.codes.map((c) => ({ id: c.id, label: c.label, depth: c.depth }));
+  return (rows === 'theme' ? cb.themes : cb.codes).map((c) => ({ id: c.id, label: c.label, depth: rows === 'theme' ? 0 : c.depth, level: c.depth === 0 ? 'theme' : 'sub-code' }));
 }
 
-/** Which row keys a coded segment counts for. */
+/** The row keys a code counts for: its theme; or, for code rows, the code and every code above it. */
+export function rowsOfCode(cs: CodedStudy, code: string, rows: 'theme' | 'code'): readonly string[] {
+  if (rows === 'theme') return [cs.study.codebook.byId.get(code)?.theme ?? code];
+  return cs.lineage.get(code) ?? [code];
+}
+
+/** Which row keys a coded segment counts for: a theme row counts the theme and any of its sub-codes. */
 export function rowsOf(cs: CodedStudy, seg: CodedSegment, rows: 'theme' | 'code'): Set<string> {
-  if (rows === 'code') return new Set(seg.codes);
   const out = new Set<string>();
-  for (const c of seg.codes) out.add(cs.study.codebook.byId.get(c)?.theme ?? c);
+  for (const c of seg.codes) for (const r of rowsOfCode(cs, c, rows)) out.add(r);
   return out;
+}
+
+/** Whether a row (a code) was in use at a wave: false means the cell is "not coded for". */
+export function codedFor(cs: CodedStudy, row: string, wave: Pick<Wave, 'index'>): boolean {
+  return wave.index >= (cs.since.get(row) ?? 0);
+}
+
+/** Whether any row of the table has a wave it was not coded for (tables then explain the mark). */
+export function anyNotCodedFor(cs: CodedStudy, rows: readonly { id: string }[]): boolean {
+  return rows.some((r) => cs.waves.some((w) => !codedFor(cs, r.id, w)));
 }

@@ -1,8 +1,10 @@
-import type { CodedStudy } from './coded.js';
+import { rowsOfCode, type CodedStudy } from './coded.js';
 
 /**
  * Code x code co-occurrence: how many units (segments, or documents) carry both codes, and the
- * Jaccard index (both / either). The diagonal is how many units carry the code at all.
+ * Jaccard index (both / either). The diagonal is how many units carry the code at all. A theme
+ * row counts the theme and its sub-codes (so a theme co-occurs with each of its sub-codes wherever
+ * that sub-code is used).
  */
 export interface Cooccurrence {
   codes: Array<{ id: string; label: string }>;
@@ -25,9 +27,10 @@ export function cooccurrence(cs: CodedStudy, opts: { unit: 'segment' | 'document
     for (const seg of cs.coded.get(doc.id) ?? []) {
       const set = new Set<number>();
       for (const c of seg.codes) {
-        const id = opts.rows === 'theme' ? book.byId.get(c)?.theme ?? c : c;
-        const i = index.get(id);
-        if (i !== undefined) set.add(i);
+        for (const id of rowsOfCode(cs, c, opts.rows)) {
+          const i = index.get(id);
+          if (i !== undefined) set.add(i);
+        }
       }
       if (opts.unit === 'segment') add(set);
       else for (const i of set) perDoc.add(i);

@@ -1,12 +1,13 @@
 import { naturalCompare } from '../text/sort.js';
 import { countWords } from '../text/words.js';
-import { rowKeys, rowsOf, type CodedStudy } from './coded.js';
+import { codedFor, rowKeys, rowsOf, type CodedStudy, type RowKey } from './coded.js';
 
 /**
  * Themes (or codes) x waves, optionally split by a participant attribute. Each cell counts, among
  * the participants interviewed in that column, those with at least one segment coded with the row
  * (a theme includes its sub-codes), and also documents, segments and words; the denominator is the
- * column's interviewed participants, so attrition never distorts a percentage.
+ * column's interviewed participants, so attrition never distorts a percentage. A cell at a wave
+ * before the row's code was in use (`since:`) is "not coded for": no count, no percent.
  */
 export type MatrixValue = 'participants' | 'percent' | 'documents' | 'segments' | 'words';
 
@@ -21,6 +22,8 @@ export interface MatrixColumn {
 }
 
 export interface MatrixCell {
+  /** False before the row's code was in use (`since:`): the cell reads "not coded for" and counts 0. */
+  codedFor: boolean;
   participants: number;
   /** participants / interviewed x 100 (null when nobody was interviewed). */
   percent: number | null;
@@ -33,7 +36,7 @@ export interface MatrixCell {
 
 export interface Matrix {
   coder: string;
-  rows: Array<{ id: string; label: string; depth: number }>;
+  rows: RowKey[];
   columns: MatrixColumn[];
   /** cells[row][column] */
   cells: MatrixCell[][];
@@ -76,10 +79,12 @@ export function matrix(cs: CodedStudy, opts: { rows: 'theme' | 'code'; by?: stri
       }
     }
   }
-  const cells = rows.map((_, r) =>
+  const waveOf = new Map(cs.waves.map((w) => [w.id, w]));
+  const cells = rows.map((row, r) =>
     columns.map((c, k) => {
+      if (!codedFor(cs, row.id, waveOf.get(c.wave)!)) return { codedFor: false, participants: 0, percent: null, documents: 0, segments: 0, words: 0, ids: [] };
       const participants = ids[r]![k]!.size;
-      return { participants, percent: c.interviewed > 0 ? (100 * participants) / c.interviewed : null, documents: docs[r]![k]!.size, segments: segments[r]![k]!, words: words[r]![k]!, ids: [...ids[r]![k]!].sort(naturalCompare) };
+      return { codedFor: true, participants, percent: c.interviewed > 0 ? (100 * participants) / c.interviewed : null, documents: docs[r]![k]!.size, segments: segments[r]![k]!, words: words[r]![k]!, ids: [...ids[r]![k]!].sort(naturalCompare) };
     }),
   );
   const m: Matrix = { coder: cs.coder, rows, columns, cells };

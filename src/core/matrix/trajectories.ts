@@ -1,15 +1,21 @@
 import { naturalCompare } from '../text/sort.js';
-import { rowKeys, rowsOf, type CodedStudy } from './coded.js';
+import { codedFor, rowKeys, rowsOf, type CodedStudy, type RowKey } from './coded.js';
 
 /**
  * Change within each person: for every theme and every pair of consecutive waves, among the
  * participants interviewed at both, who had the theme at both (persisted), only later (emerged),
  * only earlier (faded) or at neither (absent); and each participant's pattern across waves:
- * `+` theme present, `-` interviewed without it, `.` not interviewed.
+ * `+` theme present, `-` interviewed without it, `.` not interviewed, `?` not coded for (the wave is
+ * before the code's `since:`). A pair of waves with either one not coded for is left out: nobody
+ * emerges at the wave a code was introduced.
  */
+export type Mark = '+' | '-' | '.' | '?';
+
 export interface Transition {
   from: string;
   to: string;
+  /** False when the row was not coded for at `from` or `to`: every list is empty. */
+  codedFor: boolean;
   /** Participants interviewed at both waves. */
   both: number;
   persisted: string[];
@@ -18,12 +24,10 @@ export interface Transition {
   absent: string[];
 }
 
-export interface ThemeTrajectory {
-  id: string;
-  label: string;
+export interface ThemeTrajectory extends RowKey {
   transitions: Transition[];
   /** participant -> one mark per wave */
-  patterns: Array<{ participant: string; marks: Array<'+' | '-' | '.'> }>;
+  patterns: Array<{ participant: string; marks: Mark[] }>;
 }
 
 /** Which rows each participant has at each wave, and who was interviewed when. */
@@ -50,7 +54,10 @@ export function trajectories(cs: CodedStudy, opts: { rows: 'theme' | 'code'; onl
       for (let i = 1; i < cs.waves.length; i++) {
         const a = cs.waves[i - 1]!.id;
         const b = cs.waves[i]!.id;
-        const t: Transition = { from: a, to: b, both: 0, persisted: [], emerged: [], faded: [], absent: [] };
+        const on = codedFor(cs, r.id, cs.waves[i - 1]!) && codedFor(cs, r.id, cs.waves[i]!);
+        const t: Transition = { from: a, to: b, codedFor: on, both: 0, persisted: [], emerged: [], faded: [], absent: [] };
+        transitions.push(t);
+        if (!on) continue;
         for (const p of people) {
           if (!interviewed.get(a)!.has(p) || !interviewed.get(b)!.has(p)) continue;
           t.both++;
@@ -58,9 +65,8 @@ export function trajectories(cs: CodedStudy, opts: { rows: 'theme' | 'code'; onl
           const y = at.get(b)!.has(p);
           (x && y ? t.persisted : y ? t.emerged : x ? t.faded : t.absent).push(p);
         }
-        transitions.push(t);
       }
-      const patterns = people.map((p) => ({ participant: p, marks: cs.waves.map((w) => (!interviewed.get(w.id)!.has(p) ? '.' : at.get(w.id)!.has(p) ? '+' : '-') as '+' | '-' | '.') }));
-      return { id: r.id, label: r.label, transitions, patterns };
+      const patterns = people.map((p) => ({ participant: p, marks: cs.waves.map((w): Mark => (!interviewed.get(w.id)!.has(p) ? '.' : !codedFor(cs, r.id, w) ? '?' : at.get(w.id)!.has(p) ? '+' : '-')) }));
+      return { ...r, transitions, patterns };
     });
 }

@@ -1,7 +1,7 @@
 import type { Stem } from '../coding/autocode.js';
 import type { Coding } from '../coding/types.js';
 import type { CodedStudy } from '../matrix/coded.js';
-import { rowKeys } from '../matrix/coded.js';
+import { rowKeys, rowsOfCode } from '../matrix/coded.js';
 import { attribution } from '../study/attribution.js';
 import { naturalCompare } from '../text/sort.js';
 import { clean, sentences, terms, TfIdf, wordCount } from './text.js';
@@ -65,7 +65,8 @@ export function selectQuotes(cs: CodedStudy, stemWord: Stem, opts: QuoteOptions)
   const book = cs.study.codebook;
   const themeOf = (code: string) => book.byId.get(code)?.theme ?? code;
   const rows = rowKeys(cs, opts.rows).filter((r) => !opts.only?.length || opts.only.includes(r.id));
-  const belongs = (code: string, row: string) => (opts.rows === 'theme' ? themeOf(code) === row : code === row);
+  // A passage belongs to a row when coded with it or one of its sub-codes (a theme row counts them all).
+  const belongs = (code: string, row: string) => rowsOfCode(cs, code, opts.rows).includes(row);
   // Exemplar flags of the coder, per document and line.
   const exemplars = new Set<string>();
   for (const c of cs.study.codings as Coding[]) if (c.coder === cs.coder && c.exemplar) exemplars.add(`${c.participant}/${c.wave}\u0000${c.code}\u0000${c.startLine}`);
