@@ -50,3 +50,29 @@ export function removeCodeFromText(text: string, id: string): string | undefined
   }
   return text.slice(0, start) + text.slice(end);
 }
+
+/**
+ * The text with `field: value` set on code `id`: the value replaced where the field exists, else a
+ * new line after the code's `id:` line, indented like its keys. Undefined when the file does not
+ * define the code, or defines it in flow style ({ id: x, ... }) where a line cannot be added.
+ */
+export function setCodeFieldInText(text: string, id: string, field: string, value: string): string | undefined {
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines });
+  const hit = findCode(doc.contents as Node | null, id);
+  if (!hit || hit.map.flow) return undefined;
+  const existing = hit.map.items.find((p) => isScalar(p.key) && p.key.value === field);
+  if (existing && isScalar(existing.value) && existing.value.range) {
+    const r = existing.value.range;
+    return text.slice(0, r[0]) + value + text.slice(r[1]);
+  }
+  const idPair = hit.map.items.find((p) => isScalar(p.key) && p.key.value === 'id');
+  const keyRange = (idPair?.key as Node | undefined)?.range;
+  const valueRange = hit.idNode.range;
+  if (!keyRange || !valueRange) return undefined;
+  const column = lines.linePos(keyRange[0]).col - 1;
+  const eol = text.indexOf('\n', valueRange[1]);
+  const nl = text.includes('\r\n') ? '\r\n' : '\n';
+  const at = eol < 0 ? text.length : text[eol - 1] === '\r' ? eol - 1 : eol;
+  return text.slice(0, at) + `${nl}${' '.repeat(column)}${field}: ${value}` + text.slice(at);
+}

@@ -48,8 +48,10 @@ export function findQuotes(draft: string, study: Pick<Study, 'participants' | 'c
   };
   const lines = draft.split('\n');
   const lineAt = (offset: number): number => draft.slice(0, offset).split('\n').length;
-  // Inline quotations: "..." (MS07, post interview)
-  for (const m of draft.matchAll(INLINE)) {
+  // Inline quotations: "..." (MS07, post interview). A quotation may wrap onto the next line of its
+  // paragraph: single line breaks count as spaces (same length, so offsets still give the line).
+  const joined = draft.replace(/(?<![\n\r])\r?\n(?![ \t]*\r?\n)/g, (m) => ' '.repeat(m.length));
+  for (const m of joined.matchAll(INLINE)) {
     const who = resolve(m[2]!);
     if (who) out.push({ line: lineAt(m.index), text: m[1]!, attribution: `(${m[2]})`, ...who });
   }

@@ -1,0 +1,18 @@
+import type { Stem } from '../coding/autocode.js';
+import { changeMatrix, type ChangeMatrix } from '../matrix/change.js';
+import type { CodedStudy } from '../matrix/coded.js';
+import { grid, type Grid } from '../matrix/grid.js';
+import { evidence, type Evidence } from '../quotes/evidence.js';
+
+/** What dossiers and briefs are made from, computed once for every participant. */
+export interface CaseData {
+  themes: Grid;
+  codes: Grid;
+  change: ChangeMatrix;
+  evidence: Evidence;
+}
+
+export function caseData(cs: CodedStudy, stem: Stem, opts: { evidenceRows?: 'theme' | 'code' } = {}): CaseData {
+  const themes = grid(cs, 'theme');
+  return { themes, codes: grid(cs, 'code'), change: changeMatrix(cs, { rows: 'theme', grid: themes }), evidence: evidence(cs, stem, { rows: opts.evidenceRows ?? 'theme' }) };
+}
