@@ -176,6 +176,24 @@ export function createProgram(): Command {
     .addHelpText('after', '\nExample:\n  qualwave codebook merge emotions.toll emotions.coping --into emotions.toll')
     .action(action(() => import('./commands/codebook.js'), 'runMerge'));
 
+  codebook
+    .command('versions')
+    .description("from which wave each code was in use (since:), and the codings before it; derived from git with --from-git")
+    .option('--from-git', "derive each code's since from the history of the codebook and the codings")
+    .option('--write', 'with --from-git: write the derived since: lines into the codebook (codes without one)')
+    .option('--dry-run', 'with --write: report what would be written, write nothing')
+    .addHelpText(
+      'after',
+      `
+  Formats: table (default), md, csv, tsv, json.
+
+  Examples:
+    qualwave codebook versions
+    qualwave codebook versions --from-git
+    qualwave codebook versions --from-git --write --dry-run`,
+    )
+    .action(action(() => import('./commands/codebook.js'), 'runVersions'));
+
   manuscriptOptions(program.command('agree'))
     .description('inter-coder agreement per code (or on a reliability matrix), with bootstrap confidence intervals')
     .option('--coders <names>', 'coders to compare (default: every coder but auto and consensus)', many)
@@ -313,6 +331,85 @@ export function createProgram(): Command {
     .addHelpText('after', `\n${FORMATS_HELP}\n\nExamples:\n  qualwave saturation\n  qualwave saturation --rows theme --format csv`)
     .action(action(() => import('./commands/saturation.js')));
 
+  tableOptions(program.command('change'))
+    .description("the change matrix (Saldaña): per theme, each participant's change across the waves, in categories; who is in each cell")
+    .option('--theme <ids>', 'only these themes (or codes with --rows code)', many)
+    .option('--cells <cells>', 'count (default) or ids: the participants in each cell')
+    .option('--measure <measure>', 'what is compared between waves: segments (default: how many segments were coded) or presence (coded or not)')
+    .option('--detail', "one row per theme and participant: the values at each wave and the category")
+    .option('--evidence', 'with --format md or json: per cell, each participant with an attributed quote per wave they had the theme')
+    .addHelpText(
+      'after',
+      `\n${FORMATS_HELP}\n\nCategories (rules in the README, "Analysing change"): emerged/increased, cumulative, surged,
+decreased/ceased, constant, idiosyncratic, missing, too few waves. Waves a participant was not
+interviewed at, and waves before a code's since:, are skipped, never read as absent.
+
+Examples:
+  qualwave change
+  qualwave change --rows code --cells ids
+  qualwave change --theme learning --detail
+  qualwave change --evidence --format md > change.md`,
+    )
+    .action(action(() => import('./commands/change.js')));
+
+  tableOptions(program.command('case-matrix'))
+    .description("the case-ordered matrix: participants (sorted by an attribute or a theme's change) x themes, each cell the values across waves")
+    .option('--sort <key>', 'an attribute (e.g. gender), or change:THEME for that theme\'s change category (default: by participant)')
+    .option('--theme <ids>', 'only these themes (or codes with --rows code) as columns', many)
+    .addHelpText('after', `\n${FORMATS_HELP}\n\nExamples:\n  qualwave case-matrix --sort prior_experience\n  qualwave case-matrix --sort change:learning --format md`)
+    .action(action(() => import('./commands/case-matrix.js')));
+
+  tableOptions(program.command('dropout'))
+    .description('the drop-out check: participants lost after a wave vs retained, on attributes and on what they said at that wave (counts, no tests)')
+    .option('--after <ids>', 'only after these waves (default: every wave but the last)', many)
+    .option('--cells <cells>', 'count (default: n and % of each group) or ids')
+    .addHelpText('after', `\n${FORMATS_HELP}\n\nExamples:\n  qualwave dropout\n  qualwave dropout --after 4-month --rows code --cells ids`)
+    .action(action(() => import('./commands/dropout.js')));
+
+  tableOptions(program.command('anticipated'))
+    .description("anticipated vs experienced (Lewis): codes marked 'anticipates:' at an earlier wave paired with their counterpart later, per participant")
+    .option('--code <ids>', 'only these anticipation codes', many)
+    .option('--summary', 'only the counts per status (for tables); in md/json, leave out the quotes')
+    .addHelpText('after', `\n  Formats: md (default: tables and each participant's quotes), table, latex, html, csv, tsv, json.\n\nExamples:\n  qualwave anticipated\n  qualwave anticipated --format csv -o anticipated.csv`)
+    .action(action(() => import('./commands/anticipated.js')));
+
+  program
+    .command('case')
+    .argument('<participant>', 'participant id, e.g. MS07')
+    .description("the case dossier: one participant across every wave, with the analyst's summary from cases/PARTICIPANT.md (checked)")
+    .option('--coder <name>', 'whose codings (default: consensus, else the only coder)')
+    .option('--template', 'a pen portrait to start from: the facts filled in, the interpretation left to you (Markdown)')
+    .addHelpText(
+      'after',
+      `
+  Formats: md (default), html (a self-contained page), json.
+
+  Examples:
+    qualwave case MS07
+    qualwave case MS07 --format html -o MS07.html
+    qualwave case MS09 --template -o cases/MS09.md`,
+    )
+    .action(action(() => import('./commands/case.js')));
+
+  program
+    .command('brief')
+    .description('next-wave briefs for the interviewers: per participant, what they said last time, open threads, quotes to feed back')
+    .option('--coder <name>', 'whose codings (default: consensus, else the only coder)')
+    .option('--for <wave>', 'the wave being prepared (default: the first wave with no interview yet); the brief reads the wave before it')
+    .option('--participant <ids>', 'only these participants', many)
+    .addHelpText(
+      'after',
+      `
+  Formats: md (default), docx (needs --output), json. Open threads: coding memos holding
+  "follow-up: ..." and the list under "## Open threads" in cases/PARTICIPANT.md.
+
+  Examples:
+    qualwave brief --for post
+    qualwave brief --for post --format docx -o brief-post.docx
+    qualwave brief --participant MS07,MS09`,
+    )
+    .action(action(() => import('./commands/brief.js')));
+
   program
     .command('build')
     .argument('[study]', 'study folder (same as --study)')
@@ -332,7 +429,7 @@ Examples:
 
   program
     .command('figure')
-    .argument('<kind>', 'participation, heatmap, trajectories, saturation or agreement')
+    .argument('<kind>', 'participation, timeline, heatmap, trajectories, saturation or agreement')
     .description('an SVG figure for the manuscript (black and white, journal-column sized)')
     .option('--coder <name>', 'whose codings (default: consensus, else the only coder)')
     .option('--coders <names>', 'agreement: coders to compare', many)
@@ -355,6 +452,7 @@ with rsvg-convert or Inkscape if a journal asks for it.)
 
 Examples:
   qualwave figure participation -o figures/participation.svg
+  qualwave figure timeline -o figures/timeline.svg
   qualwave figure heatmap --rows code --width 480 --font-size 9 -o heatmap.svg
   qualwave figure agreement --coefficient ac1 -o agreement.svg`,
     )

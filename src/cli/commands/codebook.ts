@@ -1,12 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CODE_ID } from '../../core/codebook/parse.js';
-import { removeCodeFromText, renameCodeInText } from '../../core/codebook/edit.js';
+import { removeCodeFromText, renameCodeInText, setCodeFieldInText } from '../../core/codebook/edit.js';
+import { sinceFromHistory, sinceIndex, type DerivedSince } from '../../core/codebook/versions.js';
 import type { Code } from '../../core/codebook/types.js';
 import { byCoder, renameInCodings, withHashes } from '../../core/coding/edit.js';
 import { renderLatex, type Table } from '../../core/format/table.js';
 import type { Study } from '../../core/study/types.js';
 import { didYouMeanSuffix } from '../../core/text/suggest.js';
+import { readCaseFiles } from '../../io/cases.js';
 import { codingsFiles } from '../../io/codings.js';
 import { writeFilesTogether } from '../../io/write.js';
 import type { Context } from '../context.js';
@@ -61,7 +63,14 @@ export async function runRename(ctx: Context, from: string, to: string): Promise
   const file = join(study.root, code.file);
   const text = renameCodeInText(readFileSync(file, 'utf8'), from, to);
   if (text === undefined) throw new UsageError(`cannot find the id of '${from}' in ${code.file}`);
-  const exit = commit(ctx, study, [[file, text]], [from], to, `renamed ${from} to ${to}`);
+  // Case summaries that name the code in backticks follow the rename (the same change).
+  const { files: cases } = await readCaseFiles(study);
+  const renamedCases = cases.flatMap((c) => {
+    const updated = c.text.split(`\`${from}\``).join(`\`${to}\``);
+    return updated === c.text ? [] : [[join(study.root, c.file), updated] as [string, string]];
+  });
+  const exit = commit(ctx, study, [[file, text], ...renamedCases], [from], to, `renamed ${from} to ${to}`);
+  if (renamedCases.length) ctx.info(`${ctx.opts['dryRun'] ? 'would have updated' : 'updated'} \`${from}\` in ${renamedCases.length} case summar${renamedCases.length === 1 ? 'y' : 'ies'}: ${cases.filter((c) => c.text.includes(`\`${from}\``)).map((c) => c.file).join(', ')}`);
   mentions(ctx, study, [from]);
   return exit;
 }
@@ -85,6 +94,12 @@ export async function runMerge(ctx: Context, ids: string[]): Promise<number> {
   }
   const exit = commit(ctx, study, [...edits], merged, into, `merged ${merged.join(', ')} into ${into}`);
   mentions(ctx, study, merged);
+  // A case summary's mention of a merged code may or may not mean the code it went into: the analyst decides.
+  const { files: cases } = await readCaseFiles(study);
+  for (const id of merged) {
+    const where = cases.filter((c) => c.text.includes(`\`${id}\``)).map((c) => c.file);
+    if (where.length) ctx.info(ctx.err.yellow(`note: ${where.join(', ')} still mention${where.length === 1 ? 's' : ''} \`${id}\`: update the case summary by hand`));
+  }
   return exit;
 }
 
@@ -111,5 +126,98 @@ function commit(ctx: Context, study: Study, codebookFiles: Array<[string, string
   if (ctx.opts['dryRun'] !== true) writeFilesTogether([...codebookFiles, ...codingsFiles(study, changedCoders)]);
   const coders = [...changedCoders.keys()];
   ctx.info(`${ctx.opts['dryRun'] ? 'would have ' : ''}${what}: ${plural(changed, 'coding')} changed${coders.length ? ` (${coders.join(', ')})` : ''}${folded ? `, ${folded} duplicate${folded === 1 ? '' : 's'} folded` : ''}`);
+  return EXIT.ok;
+}
+
+/**
+ * qualwave codebook versions: from which wave each code was in use (its `since:`, declared or
+ * inherited), the codings that lie before it; with --from-git, what the history of the codebook
+ * and the codings says, and with --write that derivation written into the codebook as since: lines.
+ */
+export async function runVersions(ctx: Context): Promise<number> {
+  const format = ctx.format(['table', 'md', 'csv', 'tsv', 'json'] as const, 'table');
+  const study = await ctx.study();
+  const waves = study.config.waves;
+  const since = sinceIndex(study.codebook, waves);
+  const fromGit = ctx.opts['fromGit'] === true;
+  const write = ctx.opts['write'] === true;
+  if (write && !fromGit) throw new UsageError('--write writes what --from-git derives: give both');
+  const before = new Map<string, number>();
+  for (const c of study.codings) {
+    const w = waves.find((x) => x.id === c.wave)?.index ?? 0;
+    if (w < (since.get(c.code) ?? 0)) before.set(c.code, (before.get(c.code) ?? 0) + 1);
+  }
+  let derived: Map<string, DerivedSince> | undefined;
+  let unknown: string[] = [];
+  if (fromGit) {
+    const { readHistory, GitHistoryError } = await import('../../io/git-history.js');
+    try {
+      const history = readHistory(study);
+      const r = sinceFromHistory(history, study.codebook.codes.map((c) => c.id), waves);
+      derived = new Map(r.derived.map((d) => [d.code, d]));
+      unknown = r.unknown;
+    } catch (e) {
+      if (e instanceof GitHistoryError) throw new UsageError(e.message, e.hint);
+      throw e;
+    }
+  }
+  const rows = study.codebook.codes.map((c) => {
+    const d = derived?.get(c.id);
+    return {
+      id: c.id,
+      label: c.label,
+      depth: c.depth,
+      since: waves[since.get(c.id) ?? 0]!.id,
+      declared: c.since ?? null,
+      codingsBefore: before.get(c.id) ?? 0,
+      ...(derived ? { derived: d ? d.since : null, added: d?.added ?? null, notCodedFor: d?.before ?? [], inHistory: d !== undefined } : {}),
+    };
+  });
+  if (write) {
+    const edits = new Map<string, string>();
+    const written: string[] = [];
+    const planned = new Map<string, number>();
+    for (const c of study.codebook.codes) {
+      const d = derived!.get(c.id);
+      // A sub-code is never older than its parent (as it has it, or is about to get it).
+      const parent = c.parent === undefined ? 0 : planned.get(c.parent) ?? since.get(c.parent) ?? 0;
+      const own = d?.since ? waves.find((w) => w.id === d.since)!.index : 0;
+      const target = c.since !== undefined ? since.get(c.id) ?? 0 : Math.max(own, parent);
+      planned.set(c.id, target);
+      // Written only where it says more than what the code inherits or already declares.
+      if (c.since !== undefined || own <= parent || own <= (since.get(c.id) ?? 0)) continue;
+      const file = join(study.root, c.file);
+      const text = setCodeFieldInText(edits.get(file) ?? readFileSync(file, 'utf8'), c.id, 'since', waves[own]!.id);
+      if (text === undefined) throw new UsageError(`cannot add since: to '${c.id}' in ${c.file} (a code written in { flow } style?)`, 'write it by hand: since: WAVE');
+      edits.set(file, text);
+      written.push(`${c.id} since ${waves[own]!.id}`);
+    }
+    if (ctx.opts['dryRun'] !== true && edits.size) writeFilesTogether([...edits]);
+    ctx.info(written.length ? `${ctx.opts['dryRun'] ? 'would write' : 'wrote'} ${plural(written.length, 'since: line')}: ${written.join(', ')}` : 'nothing to write: every code is in use from the first wave, or declares its since: already');
+  }
+  if (unknown.length) ctx.info(ctx.err.yellow(`not in the git history (commit the codebook first; nothing derived for them): ${unknown.join(', ')}`));
+  if (format === 'json') {
+    ctx.emit(JSON.stringify({ waves: waves.map((w) => w.id), codes: rows }, null, 2));
+    return EXIT.ok;
+  }
+  const indent = format === 'table' || format === 'md' ? '\u00a0\u00a0' : '';
+  const table: Table = {
+    title: `Codebook versions: the wave from which each code was in use${derived ? ' (declared, and derived from git)' : ''}`,
+    columns: [
+      { header: 'code' },
+      { header: 'since' },
+      { header: 'declared' },
+      { header: 'codings before', align: 'right' },
+      ...(derived ? [{ header: 'from git' }, { header: 'added in' }, { header: 'not coded for (git)' }] : []),
+    ],
+    rows: rows.map((r) => [
+      indent.repeat(r.depth) + r.id,
+      r.since,
+      r.declared ?? (r.depth > 0 && r.since !== waves[0]!.id ? '(inherited)' : ''),
+      r.codingsBefore,
+      ...(derived ? [r.inHistory ? r.derived ?? 'after every wave' : 'not in history', r.added ? `${r.added.commit.slice(0, 8)} ${r.added.date.slice(0, 10)}` : '', (r.notCodedFor ?? []).join(', ')] : []),
+    ]),
+  };
+  ctx.emit(renderTable(ctx, table, format));
   return EXIT.ok;
 }

@@ -9,10 +9,11 @@ import { summarise } from '../../core/summary/summary.js';
 import { didYouMeanSuffix } from '../../core/text/suggest.js';
 import type { Context } from '../context.js';
 import { EXIT, UsageError } from '../errors.js';
-import { selectCoders } from '../filters.js';
+import { checkFilters, selectCoders } from '../filters.js';
+import { timelineData, timelineFigure } from '../../core/figures/timeline.js';
 import { scope } from './matrix.js';
 
-export const KINDS = ['participation', 'heatmap', 'trajectories', 'saturation', 'agreement'] as const;
+export const KINDS = ['participation', 'timeline', 'heatmap', 'trajectories', 'saturation', 'agreement'] as const;
 const COEFFICIENTS: Record<string, CoefficientName> = { alpha: 'krippendorffAlpha', kappa: 'cohenKappa', fleiss: 'fleissKappa', ac1: 'gwetAC1', bp: 'brennanPrediger', agreement: 'percentAgreement' };
 
 /** qualwave figure KIND: an SVG for the manuscript, from the same results as the tables. */
@@ -42,6 +43,13 @@ export async function figure(ctx: Context, study: Parameters<typeof summarise>[0
   switch (kind) {
     case 'participation':
       return participationFigure(summarise(study), o);
+    case 'timeline': {
+      const waves = ctx.opts['wave'] as string[] | undefined;
+      if (waves) checkFilters(study, { waves });
+      const t = timelineData(study, waves ? { waves } : {});
+      if (t.dated === 0) throw new UsageError('no interview has a date, so none can be placed in time', "add 'date: YYYY-MM-DD' to the transcripts' front matter (the participation figure needs no dates)");
+      return timelineFigure(t, o);
+    }
     case 'heatmap': {
       const s = scope(ctx, study, { decimals: 0 });
       const by = ctx.opts['by'] as string | undefined;

@@ -14,13 +14,16 @@ import { loadStemmer } from '../../io/stemmer.js';
 import type { Context } from '../context.js';
 import { EXIT } from '../errors.js';
 import { tableCoder } from '../filters.js';
-import { matrixTable } from './matrix.js';
+import { matrixTable, NOT_CODED_FOR } from './matrix.js';
+import { caseSummaries } from '../longitudinal.js';
+import { codeAnchor, longitudinalSections, timelineSection } from '../report-longitudinal.js';
 import { figureOptions } from './figure.js';
 
 /**
  * qualwave report: one self-contained HTML file (inline CSS and SVG; no script, font or network
  * request) with the study, codebook, agreement, theme-by-wave table and heatmap, trajectories,
- * saturation and the top quotes, for co-authors to open anywhere. Deterministic unless --stamp.
+ * the change matrix, anticipated vs experienced, the drop-out check, saturation, the top quotes and
+ * a dossier per participant, for co-authors to open anywhere. Deterministic unless --stamp.
  */
 export async function run(ctx: Context): Promise<number> {
   ctx.format(['html'] as const, 'html');
@@ -35,6 +38,8 @@ export async function run(ctx: Context): Promise<number> {
     title: 'Study',
     html: `<p>${esc(`${s.totals.interviewed} participants, ${s.waves.length} wave${s.waves.length === 1 ? '' : 's'}, ${s.totals.documents} transcripts, ${s.totals.words} words; codebook of ${s.totals.themes} themes and ${s.totals.codes} codes.`)}</p>${table(wavesTable(s))}${many ? fold({ id: 'participation', title: `Participation (${s.participants.length} participants)`, html: participation }) : participation}`,
   });
+  const timeline = timelineSection(study, o);
+  if (timeline) sections.push(timeline);
   const cb = codebookTable(s, { flat: true });
   sections.push({
     id: 'codebook',
@@ -42,8 +47,10 @@ export async function run(ctx: Context): Promise<number> {
     html: study.codebook.themes
       .map((t) => {
         const codes = study.codebook.codes.filter((c) => c.theme === t.id);
-        const rows: Table = { columns: ['code', 'label', 'definition', 'include', 'exclude'].map((header) => ({ header })), rows: codes.map((c) => [c.id, c.label, c.definition ?? '', c.include ?? '', c.exclude ?? '']) };
-        return fold({ id: `codebook-${t.id}`, title: `${t.label} (${codes.length} code${codes.length === 1 ? '' : 's'})`, html: table(rows), open: study.codebook.themes.length <= 8 });
+        // Each code's row is an anchor: the case summaries link the codes they mention to it.
+        const head = ['code', 'label', 'definition', 'include', 'exclude'].map((h) => `<th>${esc(h)}</th>`).join('');
+        const body = codes.map((c) => `<tr id="${codeAnchor(c.id)}">${[c.id, c.label, c.definition ?? '', c.include ?? '', c.exclude ?? ''].map((x, i) => `<td>${i === 0 && c.depth === 0 && codes.length > 1 ? `<strong>${esc(x)}</strong>` : esc(x)}</td>`).join('')}</tr>`).join('\n');
+        return fold({ id: `codebook-${t.id}`, title: `${t.label} (${codes.length} code${codes.length === 1 ? '' : 's'})`, html: `<table>\n<thead><tr>${head}</tr></thead>\n<tbody>\n${body}\n</tbody>\n</table>\n`, open: study.codebook.themes.length <= 8 });
       })
       .join('\n') + `<p class="muted">${esc(cb.title ?? '')}</p>`,
   });
@@ -73,12 +80,14 @@ export async function run(ctx: Context): Promise<number> {
       const tr = trajectories(cs, { rows: 'theme' });
       const t: Table = {
         columns: ['theme', 'from → to', 'both', 'persisted', 'emerged', 'faded', 'absent'].map((header) => ({ header })),
-        rows: tr.flatMap((x) => x.transitions.map((y) => [x.label, `${y.from} → ${y.to}`, y.both, y.persisted.length, y.emerged.length, y.faded.length, y.absent.length])),
+        rows: tr.flatMap((x) => x.transitions.map((y) => [x.label, `${y.from} → ${y.to}`, ...(y.codedFor ? [y.both, y.persisted.length, y.emerged.length, y.faded.length, y.absent.length] : [NOT_CODED_FOR, NOT_CODED_FOR, NOT_CODED_FOR, NOT_CODED_FOR, NOT_CODED_FOR])])),
       };
       sections.push({ id: 'trajectories', title: 'Trajectories', html: trajectoriesFigure(tr, o) + table(t) });
     }
-    sections.push({ id: 'saturation', title: 'Saturation', html: saturationFigure(saturation(cs, { rows: 'code' }), o) });
     const stem = await loadStemmer(study.config.language);
+    const longitudinal = study.config.waves.length > 1 ? longitudinalSections(cs, stem ?? ((w: string) => w), await caseSummaries(ctx, study)) : undefined;
+    if (longitudinal) sections.push(...longitudinal.change);
+    sections.push({ id: 'saturation', title: 'Saturation', html: saturationFigure(saturation(cs, { rows: 'code' }), o) });
     if (stem) {
       const cells = selectQuotes(cs, stem, { rows: 'theme', perCell: 2, minWords: 15, maxWords: 120, repeatParticipants: false, clean: false });
       sections.push({
@@ -95,6 +104,7 @@ export async function run(ctx: Context): Promise<number> {
           .join('\n'),
       });
     }
+    if (longitudinal) sections.push(longitudinal.cases);
   }
   const stamp = ctx.opts['stamp'] === true ? new Date().toISOString().slice(0, 16).replace('T', ' ') + ' UTC' : undefined;
   ctx.emit(report({ title: study.config.title, language: study.config.language, subtitle: `qualwave report${coder ? ` · codings of ${coder}` : ''}`, ...(stamp ? { stamp } : {}), sections }));

@@ -1,4 +1,5 @@
-import { hasErrors } from '../../core/diagnostics/diagnostic.js';
+import { hasErrors, sortDiagnostics } from '../../core/diagnostics/diagnostic.js';
+import { caseDiagnostics, readCaseSummaries } from '../../io/cases.js';
 import { loadStudy } from '../../io/load-study.js';
 import type { Context } from '../context.js';
 import { EXIT } from '../errors.js';
@@ -7,13 +8,21 @@ import { countLine, plural } from '../report.js';
 const FORMATS = ['table', 'json'] as const;
 
 /**
- * qualwave validate: load everything and report every problem at once. Exit 2 on errors; with
+ * qualwave validate: load everything and report every problem at once (the case summaries in
+ * cases/ too: their quotations are checked against the transcripts). Exit 2 on errors; with
  * --strict, exit 1 on warnings.
  */
 export async function run(ctx: Context, studyArg?: string): Promise<number> {
   const format = ctx.format(FORMATS, 'table');
   const root = ctx.studyRoot(studyArg);
-  const { study, diagnostics } = await loadStudy(root);
+  const loaded = await loadStudy(root);
+  const study = loaded.study;
+  let diagnostics = loaded.diagnostics;
+  // Case summaries (cases/*.md) are checked once the study itself is sound: their quotations against the transcripts.
+  if (study && !hasErrors(diagnostics)) {
+    const cases = await readCaseSummaries(study);
+    if (cases.diagnostics.length || cases.summaries.size) diagnostics = sortDiagnostics([...diagnostics, ...cases.diagnostics, ...caseDiagnostics(cases.summaries)]);
+  }
   const errors = hasErrors(diagnostics);
   const strict = ctx.opts['strict'] === true;
   const code = errors ? EXIT.badInput : strict && diagnostics.length > 0 ? EXIT.checkFailed : EXIT.ok;
