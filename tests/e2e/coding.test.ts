@@ -181,7 +181,16 @@ describe('qualwave codebook', () => {
     expect(rows(dir, 'alice')).toEqual(['MS02 4-month 10-10 emotions.toll']);
     expect(readFileSync(join(dir, 'codebooks/buddy.yaml'), 'utf8')).not.toContain('id: emotions.coping');
     expect(m.stderr).toContain("still mention 'emotions.coping' in definition, include or exclude");
-    expect(qualwave(['validate', '--strict'], { cwd: dir }).code).toBe(0);
+    // The example's case summary cases/MS07.md names `emotions.coping`: the analyst is told, and validate says it too.
+    expect(m.stderr).toContain('note: cases/MS04.md, cases/MS07.md still mention `emotions.coping`: update the case summary by hand');
+    const v = qualwave(['validate', '--strict'], { cwd: dir });
+    expect(v.stderr).toContain("cases/MS07.md:16: warning: `emotions.coping` is not a code of the codebook; did you mean 'emotions.toll'?");
+    expect(v.stderr).toContain('0 errors, 2 warnings in 2 files');
+    expect(v.code).toBe(1);
+    // A rename carries the case summaries along (MS07's names `learning.practice`).
+    const rn = qualwave(['codebook', 'rename', 'learning.practice', 'learning.future'], { cwd: dir });
+    expect(rn.stderr).toContain('updated `learning.practice` in 1 case summary: cases/MS07.md');
+    expect(readFileSync(join(dir, 'cases/MS07.md'), 'utf8')).toContain('`learning.future` is coded for her');
     expect(qualwave(['codebook', 'rename', 'emotions', 'learning'], { cwd: dir }).stderr).toContain("code 'learning' already exists");
   });
 

@@ -20,6 +20,8 @@ const rows = readFileSync(join(buddy, 'codings/consensus.tsv'), 'utf8').trim().s
 const has = (code: string, wave: string): Set<string> => new Set(rows.filter((r) => r[1] === wave && r[3] === code).map((r) => r[0]!));
 /** Participants with the theme, or any of its sub-codes (ids theme.sub), at the wave. */
 const hasTheme = (theme: string, wave: string): Set<string> => new Set(rows.filter((r) => r[1] === wave && r[3]!.split('.')[0] === theme).map((r) => r[0]!));
+/** What a row of a --rows code table counts: a theme row (an id without a dot here) counts its sub-codes too. */
+const hasRow = (id: string, wave: string): Set<string> => (id.includes('.') ? has(id, wave) : hasTheme(id, wave));
 const json = (args: string[]) => JSON.parse(qualwave([...args, '--study', buddy, '--format', 'json']).stdout);
 
 describe('qualwave matrix', () => {
@@ -31,8 +33,9 @@ describe('qualwave matrix', () => {
       ['post', 8],
     ]);
     for (const row of m.rows) {
+      expect(row.level).toBe(row.id.includes('.') ? 'sub-code' : 'theme');
       row.cells.forEach((cell: { participants: number; percent: number; ids: string[] }, i: number) => {
-        const expected = has(row.id, waves[i]!);
+        const expected = hasRow(row.id, waves[i]!);
         expect(cell.ids.sort()).toEqual([...expected].sort());
         expect(cell.participants).toBe(expected.size);
         expect(cell.percent).toBe(Math.round((100 * expected.size) / interviewed.get(waves[i]!)!.size));
@@ -41,6 +44,24 @@ describe('qualwave matrix', () => {
     // Spot checks worked by hand: learning.practice at post is 3 of 8 interviewed = 38%.
     const practice = m.rows.find((r: { id: string }) => r.id === 'learning.practice');
     expect(practice.cells.map((c: { participants: number }) => c.participants)).toEqual([...waves.map((w) => has('learning.practice', w).size)]);
+    // A theme row adds up its sub-codes: learning is coded alone for nobody, yet 14 of 15 have it at
+    // pre (MS02 has no learning code there), 12 of 13 at 4-month (MS04 has none), 8 of 8 at post.
+    const learning = m.rows.find((r: { id: string }) => r.id === 'learning');
+    expect(waves.map((w) => has('learning', w).size)).toEqual([0, 0, 0]);
+    expect(learning.cells.map((c: { participants: number }) => c.participants)).toEqual([14, 12, 8]);
+  });
+
+  it('theme and sub-code rows differ in every format: level column in CSV, bold in Markdown, LaTeX and HTML', () => {
+    const csv = qualwave(['matrix', '--rows', 'code', '--study', buddy, '--format', 'csv']).stdout.split('\n');
+    expect(csv[0]).toBe('code,level,pre (n=15) n,pre (n=15) %,4-month (n=13) n,4-month (n=13) %,post (n=8) n,post (n=8) %');
+    expect(csv[1]).toBe('support,theme,15,100,13,100,8,100');
+    expect(csv[2]).toBe('support.companionship,sub-code,13,87,9,69,7,88');
+    const md = qualwave(['matrix', '--rows', 'code', '--study', buddy, '--format', 'md']).stdout;
+    expect(md).toContain('| **Learning and professional growth** | 14 (93%) | 12 (92%) | 8 (100%) |');
+    // Sub-codes are indented with no-break spaces (Markdown would drop ordinary ones).
+    expect(md).toContain('| \u00a0\u00a0Future practice | 3 (20%) | 3 (23%) | 8 (100%) |');
+    expect(qualwave(['matrix', '--rows', 'code', '--study', buddy, '--format', 'latex']).stdout).toContain('\\textbf{Learning and professional growth} & 14 (93\\%)');
+    expect(qualwave(['matrix', '--rows', 'code', '--study', buddy, '--format', 'html']).stdout).toContain('<td><strong>Learning and professional growth</strong></td>');
   });
 
   it('a theme counts its sub-codes', () => {
@@ -74,7 +95,7 @@ describe('qualwave matrix', () => {
   it('--output picks the format from the extension', () => {
     const dir = mkdtempSync(join(tmpdir(), 'qualwave-matrix-'));
     expect(qualwave(['matrix', '--study', buddy, '-o', join(dir, 'm.csv')]).code).toBe(0);
-    expect(readFileSync(join(dir, 'm.csv'), 'utf8').split('\n')[0]).toBe('theme,pre (n=15) n,pre (n=15) %,4-month (n=13) n,4-month (n=13) %,post (n=8) n,post (n=8) %');
+    expect(readFileSync(join(dir, 'm.csv'), 'utf8').split('\n')[0]).toBe('theme,level,pre (n=15) n,pre (n=15) %,4-month (n=13) n,4-month (n=13) %,post (n=8) n,post (n=8) %');
   });
 });
 
@@ -84,8 +105,8 @@ describe('qualwave trajectories', () => {
     for (const row of t.rows) {
       for (const x of row.transitions) {
         const both = [...interviewed.get(x.from)!].filter((p) => interviewed.get(x.to)!.has(p));
-        const a = has(row.id, x.from);
-        const b = has(row.id, x.to);
+        const a = hasRow(row.id, x.from);
+        const b = hasRow(row.id, x.to);
         expect(x.both).toBe(both.length);
         expect(x.persisted.sort()).toEqual(both.filter((p) => a.has(p) && b.has(p)).sort());
         expect(x.emerged.sort()).toEqual(both.filter((p) => !a.has(p) && b.has(p)).sort());
@@ -138,7 +159,7 @@ describe('qualwave framework and cooccurrence', () => {
 describe('qualwave build', () => {
   it('the committed tables of the buddy study are up to date (build --check)', () => {
     const r = qualwave(['build', '--check', buddy]);
-    expect(r.stderr).toContain('all 12 outputs up to date');
+    expect(r.stderr).toContain('all 21 outputs up to date');
     expect(r.code).toBe(0);
   });
 
@@ -152,7 +173,7 @@ describe('qualwave build', () => {
     expect(readFileSync(join(dir, 'tables/saturation.csv'), 'utf8')).toBe('stale\n');
     const build = qualwave(['build'], { cwd: dir, env: { NO_COLOR: '1' } });
     expect(build.stderr).toContain('updated   tables/saturation.csv');
-    expect(build.stderr).toContain('1 output written, 11 unchanged');
+    expect(build.stderr).toContain('1 output written, 20 unchanged');
     expect(readFileSync(join(dir, 'tables/saturation.csv'), 'utf8')).toBe(readFileSync(join(buddy, 'tables/saturation.csv'), 'utf8'));
   });
 

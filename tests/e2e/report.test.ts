@@ -14,11 +14,13 @@ function hostileStudy(): string {
   cpSync(buddy, dir, { recursive: true });
   const f = join(dir, 'transcripts/MS02_post.txt');
   writeFileSync(f, readFileSync(f, 'utf8').replace('We see a tumour and a protocol.', 'We see a tumour and a <script>window.__pwned = 1</script> protocol.'));
+  // The analyst's case summary is Markdown: raw HTML in it is shown as text, never run.
+  writeFileSync(join(dir, 'cases/MS02.md'), '# MS02\n\nA *pen* portrait <img src=x onerror="window.__pwned = 2"> with `support.respite`.\n');
   return dir;
 }
 
 describe('qualwave figure', () => {
-  it.each(['participation', 'heatmap', 'trajectories', 'saturation', 'agreement'])('%s: a deterministic SVG with a title', (kind) => {
+  it.each(['participation', 'timeline', 'heatmap', 'trajectories', 'saturation', 'agreement'])('%s: a deterministic SVG with a title', (kind) => {
     const a = qualwave(['figure', kind, '--study', buddy]);
     expect(a.code).toBe(0);
     expect(a.stdout.startsWith('<svg xmlns="http://www.w3.org/2000/svg"')).toBe(true);
@@ -48,10 +50,12 @@ describe('qualwave report', () => {
     const a = qualwave(['report', '--study', buddy]).stdout;
     expect(qualwave(['report', '--study', buddy]).stdout).toBe(a);
     expect(a).not.toMatch(/<script|<link|src="http|href="http|@import|url\(http/i);
-    for (const id of ['study', 'codebook', 'agreement', 'themes-by-wave', 'trajectories', 'saturation', 'quotes']) expect(a).toContain(`<section id="${id}">`);
+    for (const id of ['study', 'timeline', 'codebook', 'agreement', 'themes-by-wave', 'trajectories', 'change', 'anticipated', 'dropout', 'saturation', 'quotes', 'cases']) expect(a).toContain(`<section id="${id}">`);
     const hostile = qualwave(['report', '--study', hostileStudy()]).stdout;
     expect(hostile).toContain('&lt;script&gt;window.__pwned = 1&lt;/script&gt;');
     expect(hostile).not.toContain('<script');
+    expect(hostile).toContain('A <em>pen</em> portrait &lt;img src=x onerror=&quot;window.__pwned = 2&quot;&gt; with <a href="#code-support-respite"');
+    expect(hostile).not.toContain('<img');
     expect(qualwave(['report', '--study', buddy, '--stamp']).stdout).toMatch(/generated \d{4}-\d\d-\d\d \d\d:\d\d UTC/);
   });
 
@@ -73,9 +77,14 @@ describe('qualwave report', () => {
       page.on('pageerror', (e) => errors.push(String(e)));
       await page.goto(`file://${file}`);
       const sections = await page.$$eval('section', (s) => s.map((x) => ({ id: x.id, height: x.getBoundingClientRect().height, svgs: x.querySelectorAll('svg').length })));
-      expect(sections.map((s) => s.id)).toEqual(['study', 'codebook', 'agreement', 'themes-by-wave', 'trajectories', 'saturation', 'quotes']);
+      expect(sections.map((s) => s.id)).toEqual(['study', 'timeline', 'codebook', 'agreement', 'themes-by-wave', 'trajectories', 'change', 'anticipated', 'dropout', 'saturation', 'quotes', 'cases']);
       for (const s of sections) expect(s.height, s.id).toBeGreaterThan(50);
       expect(sections.find((s) => s.id === 'themes-by-wave')!.svgs).toBe(1);
+      expect(sections.find((s) => s.id === 'timeline')!.svgs).toBe(1);
+      // The dossiers: the analyst's summaries open (MS04, MS07 in the example; MS02 here), the others folded.
+      expect(await page.locator('#fold-case-MS02 ~ .body').isVisible()).toBe(true);
+      expect(await page.locator('#fold-case-MS03 ~ .body').isVisible()).toBe(false);
+      expect(await page.textContent('#cases')).toContain('<img src=x onerror="window.__pwned = 2">');
       expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
       expect(await page.textContent('#quotes')).toContain('<script>window.__pwned = 1</script>');
       // A fold opens and closes without script.

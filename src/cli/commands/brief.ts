@@ -1,10 +1,8 @@
 import { brief } from '../../core/cases/brief.js';
 import { briefMarkdown } from '../../core/cases/render.js';
 import { memoThreads } from '../../core/cases/summary.js';
-import { anticipations } from '../../core/matrix/anticipation.js';
+import { briefData } from '../../core/cases/data.js';
 import { codedStudy } from '../../core/matrix/coded.js';
-import { grid } from '../../core/matrix/grid.js';
-import { evidence } from '../../core/quotes/evidence.js';
 import { didYouMeanSuffix } from '../../core/text/suggest.js';
 import type { Context } from '../context.js';
 import { EXIT, UsageError } from '../errors.js';
@@ -38,19 +36,12 @@ export async function run(ctx: Context): Promise<number> {
   if (participants) checkFilters(study, { participants });
   const coder = tableCoder(study, ctx.opts['coder'] as string | undefined);
   const cs = codedStudy(study, coder, { waves: before });
-  const stem = await rankingStem(ctx, study);
-  const a = anticipations(cs);
-  const anticipationRows = a.pairs.map((p) => p.anticipation.id);
-  const ev = evidence(cs, stem, { rows: 'theme' });
-  if (anticipationRows.length) for (const [k, q] of evidence(cs, stem, { rows: 'code', only: anticipationRows })) ev.set(k, q);
+  const data = briefData(cs, await rankingStem(ctx, study));
   const lastWave = cs.waves[cs.waves.length - 1]!;
   const threads = memoThreads(study.codings.filter((c) => before.includes(c.wave)));
   const b = brief(cs, {
     next: next ? { id: next.id, label: next.label } : null,
-    themes: grid(cs, 'theme'),
-    codes: grid(cs, 'code'),
-    evidence: ev,
-    anticipations: a,
+    ...data,
     threads,
     summaries: await caseSummaries(ctx, study),
     ...(participants ? { participants } : {}),

@@ -110,7 +110,8 @@ export function renderTerminal(table: Table, opts: { style?: Style; maxWidth?: n
 
 /** A Markdown pipe table (Pandoc and GitHub), with the title as a bold caption line. */
 export function renderMarkdown(table: Table): string {
-  const esc = (s: string): string => s.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\n/g, ' ');
+  // Backslash, pipe and angle brackets (raw HTML) are escaped; a line break becomes a space.
+  const esc = (s: string): string => s.replace(/\\/g, '\\\\').replace(/[|<>]/g, '\\$&').replace(/\n/g, ' ');
   const out: string[] = [];
   if (table.title) out.push(`**${esc(table.title)}**`, '');
   out.push(`| ${table.columns.map((c) => esc(c.header)).join(' | ')} |`);
