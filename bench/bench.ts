@@ -11,6 +11,7 @@ import { codedStudy } from '../src/core/matrix/coded.js';
 import { framework } from '../src/core/matrix/framework.js';
 import { matrix } from '../src/core/matrix/matrix.js';
 import { trajectories } from '../src/core/matrix/trajectories.js';
+import { changeMatrix } from '../src/core/matrix/change.js';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
@@ -195,7 +196,9 @@ rows.push(['load + segment whole study', `${lMs.toFixed(0)} ms`, `${(mb / (lMs /
   const matrixMs = time(() => matrix(cs, { rows: 'theme' }));
   const frameworkMs = time(() => framework(cs, { rows: 'theme' }));
   const trajectoriesMs = time(() => trajectories(cs, { rows: 'theme' }));
-  for (const [name, ms] of [['coded-segment index', indexMs], ['theme x wave matrix', matrixMs], ['framework matrix', frameworkMs], ['trajectories', trajectoriesMs]] as const) {
+  const changeMs = time(() => changeMatrix(cs, { rows: 'theme' }));
+  const changeCodesMs = time(() => changeMatrix(cs, { rows: 'code' }));
+  for (const [name, ms] of [['coded-segment index', indexMs], ['theme x wave matrix', matrixMs], ['framework matrix', frameworkMs], ['trajectories', trajectoriesMs], ['change matrix (themes)', changeMs], ['change matrix (every code)', changeCodesMs]] as const) {
     rows.push([`${name}, ${seen.size} coded segments`, `${ms.toFixed(0)} ms`, `load: ${loadMs.toFixed(0)} ms`, name === 'coded-segment index' ? '' : `target < 1 s: ${verdict(ms < 1000)}`]);
   }
 }

@@ -460,7 +460,7 @@ Examples:
 
   program
     .command('report')
-    .description('one self-contained HTML report: study, codebook, agreement, theme-by-wave, trajectories, saturation, quotes')
+    .description('one self-contained HTML report: study, timeline, codebook, agreement, theme-by-wave, trajectories, change, anticipated vs experienced, drop-out, saturation, quotes, cases')
     .option('--coder <name>', 'whose codings (default: consensus, else the only coder)')
     .option('--stamp', 'add the generation time (otherwise the report is the same bytes every time)')
     .option('--width <px>', 'figure width (default 640)')

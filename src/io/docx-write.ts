@@ -1,4 +1,5 @@
 import type { Brief } from '../core/cases/brief.js';
+import { terminalText } from '../core/format/inline.js';
 import type { Quote, QuoteCell } from '../core/quotes/select.js';
 
 /**
@@ -33,8 +34,11 @@ export async function quotesDocx(title: string, cells: readonly QuoteCell[]): Pr
  * starting on a new page), what they said at the last wave with its quote, open threads, and what
  * to feed back.
  */
-export async function briefDocx(b: Brief, studyTitle: string): Promise<Uint8Array> {
+export async function briefDocx(brief: Brief, title: string): Promise<Uint8Array> {
   const { Document, HeadingLevel, Packer, Paragraph, TextRun } = await import('docx');
+  // Control characters are not allowed in Word's XML: study text loses them first.
+  const b = withoutControls(brief);
+  const studyTitle = terminalText(title);
   const next = b.next ? b.next.label : 'next interview';
   const children: InstanceType<typeof Paragraph>[] = [
     new Paragraph({ text: `Next-wave brief: ${next}`, heading: HeadingLevel.TITLE }),
@@ -74,4 +78,12 @@ export async function briefDocx(b: Brief, studyTitle: string): Promise<Uint8Arra
   });
   const doc = new Document({ creator: 'qualwave', title: `Next-wave brief: ${next}`, sections: [{ children }] });
   return new Uint8Array(await Packer.toBuffer(doc));
+}
+
+/** A copy with every string stripped of control characters. */
+function withoutControls<T>(x: T): T {
+  if (typeof x === 'string') return terminalText(x) as T;
+  if (Array.isArray(x)) return x.map(withoutControls) as T;
+  if (x && typeof x === 'object') return Object.fromEntries(Object.entries(x).map(([k, v]) => [k, withoutControls(v)])) as T;
+  return x;
 }

@@ -125,6 +125,7 @@ describe('user text is escaped in the new outputs', () => {
     const md = qualwave(['change', '--evidence', '--format', 'md'], { cwd: dir }).stdout;
     expect(md).toContain('## =cmd\\|\\*Learning\\* \\<b\\>');
     expect(md).not.toContain('<b>');
+    expect(md).not.toContain('\u001b');
     // CSV cells carry ids, but attribute values are user text too: a formula is neutralised.
     const people = join(dir, 'participants.csv');
     writeFileSync(people, readFileSync(people, 'utf8').replace('MS01,2,F,camp', 'MS01,2,F,"=HYPERLINK(""x"")"'));

@@ -1,4 +1,4 @@
-import { escapeMarkdown as md } from '../format/inline.js';
+import { escapeMarkdown as md, terminalText } from '../format/inline.js';
 import { escapeHtml, renderHtml, renderMarkdown, type Table } from '../format/table.js';
 import { CHANGE_CATEGORIES } from '../matrix/change.js';
 import { describeValue, mark } from '../matrix/grid.js';
@@ -61,8 +61,7 @@ function codedText(l: Dossier['codeLinks'][number], waves: Dossier['waves']): st
 
 /** The analyst's Markdown, headings moved two levels down (under the dossier's), raw HTML shown as text. */
 function embedSummary(text: string): string {
-  return text
-    .replace(/\r\n?/g, '\n')
+  return terminalText(text.replace(/\r\n?/g, '\n').replace(/\t/g, '    '))
     .split('\n')
     .map((l) => (/^#{1,4}\s/.test(l) ? `##${l}` : l).replace(/</g, '&lt;'))
     .join('\n')
@@ -72,7 +71,7 @@ function embedSummary(text: string): string {
 export function dossierMarkdown(d: Dossier): string {
   const out: string[] = [`# Case ${md(d.participant)}`, '', `${md(attributesLine(d.participant, d.attributes))}  `, `${md(d.participation)} · coder ${md(d.coder)}`, ''];
   out.push('## Interviews', '', renderMarkdown(interviewsTable(d)));
-  out.push('## Codes per wave', '', `Segments coded at each wave (${md(MARKS_LEGEND)}).`, '', renderMarkdown(codesTable(d)));
+  out.push('## Codes per wave', '', `Values: ${md(MARKS_LEGEND)}.`, '', renderMarkdown(codesTable(d)));
   out.push('## Trajectory per theme', '', 'The change category is the one of the change matrix (`qualwave change`), from the values at the waves observed.', '', renderMarkdown(themesTable(d)));
   out.push('## Quotes per wave', '');
   if (d.quotes.length === 0) out.push('*No coded participant passage.*', '');

@@ -4,10 +4,9 @@
  * (Issue 11 gathers every escaping helper in one module; these two are meant to move there.)
  */
 
-/** Markdown-inert text for a paragraph, a list item or a block quote: one line, no markup. */
+/** Markdown-inert text for a paragraph, a list item or a block quote: one line, no markup, no control characters. */
 export function escapeMarkdown(s: string): string {
-  return s
-    .replace(/\r?\n|\r/g, ' ')
+  return terminalText(s.replace(/\r?\n|\r/g, ' '))
     .replace(/([\\`*_[\]{}<>#|~!])/g, '\\$1')
     .replace(/^(\s*)([-+=]|\d+[.)])(?=\s|$)/, (_, sp: string, m: string) => `${sp}${m.replace(/([-+=.)])/, '\\$1')}`);
 }

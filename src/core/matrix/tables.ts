@@ -11,7 +11,7 @@ import { mark, NOT_CODED_FOR, NOT_INTERVIEWED } from './grid.js';
  * CSV/TSV; `numeric` is CSV/TSV: ids instead of labels, a `level` column, numbers in their own
  * columns). Theme rows are bold above their sub-codes in every other format.
  */
-export const MARKS_LEGEND = 'numbers: segments coded at that wave (0: interviewed, not coded); . not interviewed; ? not coded for (before the code\'s since:)';
+export const MARKS_LEGEND = 'segments coded per wave (0: interviewed, not coded); . not interviewed; ? not coded for (before the code\'s since:)';
 
 const label = (r: RowKey, numeric: boolean): string => (numeric ? r.id : `${'\u00a0\u00a0'.repeat(r.depth)}${r.label}`);
 
