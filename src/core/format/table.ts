@@ -1,4 +1,5 @@
 import { stringify } from 'csv-stringify/sync';
+import { terminalText } from './inline.js';
 
 /**
  * A table as every command produces it; rendered for the terminal, Markdown (pipe tables),
@@ -110,8 +111,8 @@ export function renderTerminal(table: Table, opts: { style?: Style; maxWidth?: n
 
 /** A Markdown pipe table (Pandoc and GitHub), with the title as a bold caption line. */
 export function renderMarkdown(table: Table): string {
-  // Backslash, pipe and angle brackets (raw HTML) are escaped; a line break becomes a space.
-  const esc = (s: string): string => s.replace(/\\/g, '\\\\').replace(/[|<>]/g, '\\$&').replace(/\n/g, ' ');
+  // Backslash, pipe and angle brackets (raw HTML) are escaped; a line break becomes a space; control characters go.
+  const esc = (s: string): string => terminalText(s.replace(/\\/g, '\\\\').replace(/[|<>]/g, '\\$&').replace(/\r?\n/g, ' '));
   const out: string[] = [];
   if (table.title) out.push(`**${esc(table.title)}**`, '');
   out.push(`| ${table.columns.map((c) => esc(c.header)).join(' | ')} |`);
