@@ -136,10 +136,21 @@ describe('user text is escaped in the new outputs', () => {
   });
 });
 
+const hasGit = (() => {
+  try {
+    execFileSync('git', ['--version'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+})();
+if (!hasGit) console.warn('codebook versions --from-git test skipped: git is not installed');
+
 describe('qualwave codebook versions --from-git', () => {
-  it('derives since: from when a code entered the codebook and when each wave began to be coded, and writes it', () => {
+  it.skipIf(!hasGit)('derives since: from when a code entered the codebook and when each wave began to be coded, and writes it', () => {
     const root = writeMiniStudy({ since: false });
-    const git = (...args: string[]) => execFileSync('git', args, { cwd: root, env: { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@x', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@x' } });
+    // The machine's git settings (signing, hooks) stay out of it.
+    const git = (...args: string[]) => execFileSync('git', ['-c', 'commit.gpgsign=false', '-c', 'core.hooksPath=/dev/null', ...args], { cwd: root, env: { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@x', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@x' } });
     const codebook = readFileSync(join(root, 'codebooks/mini.yaml'), 'utf8');
     const codings = readFileSync(join(root, 'codings/x.tsv'), 'utf8').split('\n');
     // History: the codebook without u.late; the w1 codings (without u.late); then u.late; then w2 and w3.
@@ -161,7 +172,8 @@ describe('qualwave codebook versions --from-git', () => {
     expect(w.stderr).toContain('wrote 1 since: line: u.late since w2');
     expect(readFileSync(join(root, 'codebooks/mini.yaml'), 'utf8')).toContain('      - id: u.late\n        since: w2\n        label: What was lived\n');
     expect(JSON.parse(qualwave(['matrix', '--rows', 'code', '--format', 'json'], { cwd: root }).stdout).rows.find((r: { id: string }) => r.id === 'u.late').cells[0].codedFor).toBe(false);
-    const outside = qualwave(['codebook', 'versions', '--from-git'], { cwd: writeMiniStudy() });
+    // git must not find a repository above the temporary folder either.
+    const outside = qualwave(['codebook', 'versions', '--from-git'], { cwd: writeMiniStudy(), env: { GIT_CEILING_DIRECTORIES: tmpdir() } });
     expect(outside.code).toBe(2);
     expect(outside.stderr).toContain('is not in a git repository');
   });
