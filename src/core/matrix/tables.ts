@@ -81,13 +81,14 @@ export function anticipationTable(a: Anticipations, opts: { numeric: boolean }):
       { header: 'anticipation' },
       { header: 'experience' },
       { header: 'participant' },
-      ...a.waves.map((w) => ({ header: `${w.id} (anticipated/experienced)`, align: 'center' as const })),
+      // CSV: a column per code and wave (a spreadsheet would read "1/0" as a date).
+      ...(opts.numeric ? a.waves.flatMap((w) => [{ header: `${w.id} anticipated` }, { header: `${w.id} experienced` }]) : a.waves.map((w) => ({ header: `${w.id} (anticipated/experienced)`, align: 'center' as const }))),
       { header: 'status' },
       { header: 'anticipated at' },
       { header: 'experienced at' },
     ],
     rows: a.pairs.flatMap((p) =>
-      p.entries.map((e) => [opts.numeric ? p.anticipation.id : p.anticipation.label, opts.numeric ? p.experience.id : p.experience.label, e.participant, ...a.waves.map((_, w) => `${mark(e.anticipation[w]!)}/${mark(e.experience[w]!)}`), status.get(e.status)!, e.anticipatedAt.join(', '), e.experiencedAt.join(', ')]),
+      p.entries.map((e) => [opts.numeric ? p.anticipation.id : p.anticipation.label, opts.numeric ? p.experience.id : p.experience.label, e.participant, ...(opts.numeric ? a.waves.flatMap((_, w) => [describeNumeric(e.anticipation[w]!), describeNumeric(e.experience[w]!)]) : a.waves.map((_, w) => `${mark(e.anticipation[w]!)}/${mark(e.experience[w]!)}`)), opts.numeric ? e.status : status.get(e.status)!, e.anticipatedAt.join(', '), e.experiencedAt.join(', ')]),
     ),
   };
 }
