@@ -106,5 +106,6 @@ export function sortCodings(codings: readonly Coding[], waveOrder: readonly stri
 /** The text of a coder's codings file. */
 export function formatCodingsFile(codings: readonly Coding[], waveOrder: readonly string[]): string {
   const rows = sortCodings(codings, waveOrder).map((c) => [c.participant, c.wave, c.startLine === c.endLine ? String(c.startLine) : `${c.startLine}-${c.endLine}`, c.code, c.exemplar ? 'yes' : '', c.memo ?? '', c.hash ?? '']);
-  return stringify([[...CODINGS_COLUMNS], ...rows], { delimiter: '\t', record_delimiter: '\n' });
+  // A bare carriage return in a memo is quoted, or a reader would take it for the end of the row.
+  return stringify([[...CODINGS_COLUMNS], ...rows], { delimiter: '\t', record_delimiter: '\n', quoted_match: /\r/ });
 }
