@@ -22,7 +22,7 @@ function action(load: () => Promise<Record<string, unknown>>, name = 'run') {
 }
 
 /** Repeatable, comma-separable option values (declaring options loads nothing). */
-const many = (value: string, previous: string[] = []): string[] => [...previous, ...value.split(',').map((v) => v.trim()).filter(Boolean)];
+const many = (value: string, previous: string[] = []): string[] => [...previous, ...value.split(',').map((v) => v.trim().normalize('NFC')).filter(Boolean)];
 const manyRaw = (value: string, previous: string[] = []): string[] => [...previous, value];
 
 /** A new commander program with every qualwave command. */

@@ -1,4 +1,6 @@
+import { unzipSync, zipSync } from 'fflate';
 import type { QuoteCell } from '../core/quotes/select.js';
+import { EPOCH } from './refi.js';
 
 /**
  * The quotes as a Word document (most co-authors live in Word): a heading per theme, a sub-heading
@@ -24,5 +26,23 @@ export async function quotesDocx(title: string, cells: readonly QuoteCell[]): Pr
     }
   }
   const doc = new Document({ creator: 'qualwave', title, sections: [{ children }] });
-  return new Uint8Array(await Packer.toBuffer(doc));
+  return fixedBytes(new Uint8Array(await Packer.toBuffer(doc)));
+}
+
+/**
+ * The same quotes give the same .docx bytes, on any day and in any time zone: the document's
+ * created/modified dates and the zip entries' time stamps are fixed (as for .qdpx).
+ */
+function fixedBytes(docx: Uint8Array): Uint8Array {
+  const entries = unzipSync(docx);
+  const files: Record<string, [Uint8Array, { mtime: Date }]> = {};
+  for (const [name, data] of Object.entries(entries)) {
+    let bytes = data;
+    if (name === 'docProps/core.xml') {
+      const xml = new TextDecoder().decode(data).replace(/(<dcterms:(?:created|modified)\b[^>]*>)[^<]*(<\/dcterms:(?:created|modified)>)/g, '$12000-01-01T00:00:00Z$2');
+      bytes = new TextEncoder().encode(xml);
+    }
+    files[name] = [bytes, { mtime: EPOCH }];
+  }
+  return zipSync(files, { level: 6 });
 }

@@ -53,7 +53,7 @@ export function readInterchangeCsv(file: string, text: string, study: Study): Im
     const line = info.lines;
     // A cell qualwave guarded against spreadsheet formulas on export reads back as it was.
     const get = (name: string): string => (header.indexOf(name) >= 0 ? unguardCsvCell((record[header.indexOf(name)] ?? '').trim()) : '');
-    const coder = get('coder');
+    const coder = get('coder').normalize('NFC');
     if (!coder) {
       diagnostics.push(error(file, line, 'row has no coder', 'every coding needs the coder who made it (e.g. alice)'));
       continue;

@@ -109,7 +109,7 @@ export function parseConfig(file: string, text: string): { config: StudyConfig |
           let label: string | undefined;
           for (const [k, v] of r.entries(wm, `wave ${index + 1}`, WAVE_FIELDS)) {
             if (k === 'id') {
-              id = r.string(v, 'wave id', { nonEmpty: true });
+              id = r.string(v, 'wave id', { nonEmpty: true })?.normalize('NFC');
               if (id !== undefined && !WAVE_ID.test(id)) {
                 r.error(v, `wave id '${id}' is not valid`, "wave ids appear in file names: use letters, digits, '-', '_' or '.' (e.g. 4-month)");
                 id = undefined;
