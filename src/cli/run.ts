@@ -11,7 +11,7 @@ export async function runCommand(command: Command, args: unknown[], run: (...a: 
   try {
     return await run(ctx, ...args);
   } catch (e) {
-    const known = e instanceof QualwaveError || e instanceof FileError ? e : isSystemError(e) ? fileErrorFrom(e, e.path ?? 'a file', 'cannot use') : undefined;
+    const known = e instanceof QualwaveError || e instanceof FileError ? e : isSystemError(e) ? (fileErrorFrom(e, e.path ?? 'a file', 'cannot use') as FileError) : undefined;
     if (known) {
       if (known instanceof UnreadableRowsError && known.diagnostics.length > 1) {
         for (const d of known.diagnostics) process.stderr.write(`${ctx.err.bold(`${d.file}${d.line ? `:${d.line}` : ''}`)}: ${ctx.err.red('error')}: ${terminalText(d.message)}\n`);
@@ -28,7 +28,7 @@ export async function runCommand(command: Command, args: unknown[], run: (...a: 
 /** A bug: its own exit code (70), and a request to report it. */
 export function reportUnexpected(e: unknown, debug: boolean): number {
   if (isSystemError(e) || e instanceof FileError) {
-    const f = e instanceof FileError ? e : fileErrorFrom(e, e.path ?? 'a file', 'cannot use');
+    const f = e instanceof FileError ? e : (fileErrorFrom(e, e.path ?? 'a file', 'cannot use') as FileError);
     process.stderr.write(`qualwave: ${terminalText(f.message)}\n${f.hint ? `  hint: ${terminalText(f.hint)}\n` : ''}`);
     return EXIT.badInput;
   }

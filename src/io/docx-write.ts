@@ -1,6 +1,6 @@
 import { unzipSync, zipSync } from 'fflate';
 import type { QuoteCell } from '../core/quotes/select.js';
-import { EPOCH } from './refi.js';
+import { epoch } from './refi.js';
 
 /**
  * The quotes as a Word document (most co-authors live in Word): a heading per theme, a sub-heading
@@ -42,7 +42,7 @@ function fixedBytes(docx: Uint8Array): Uint8Array {
       const xml = new TextDecoder().decode(data).replace(/(<dcterms:(?:created|modified)\b[^>]*>)[^<]*(<\/dcterms:(?:created|modified)>)/g, '$12000-01-01T00:00:00Z$2');
       bytes = new TextEncoder().encode(xml);
     }
-    files[name] = [bytes, { mtime: EPOCH }];
+    files[name] = [bytes, { mtime: epoch() }];
   }
   return zipSync(files, { level: 6 });
 }

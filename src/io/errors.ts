@@ -57,8 +57,10 @@ export function isSystemError(e: unknown): e is NodeJS.ErrnoException {
  * A system error as a FileError naming `shown` (the path as the user knows it). `doing` says what
  * qualwave was doing: "cannot write", "cannot read".
  */
-export function fileErrorFrom(e: unknown, shown: string, doing: string, extraHint?: string): FileError {
+export function fileErrorFrom(e: unknown, shown: string, doing: string, extraHint?: string): Error {
   if (e instanceof FileError) return e;
+  // Anything else than the operating system's refusal is a bug: it stays what it is (exit 70).
+  if (!isSystemError(e)) return e instanceof Error ? e : new Error(String(e));
   const code = (e as NodeJS.ErrnoException).code ?? '';
   const known = WHAT[code];
   const message = known ? `${doing} ${shown}: ${known[0]}` : `${doing} ${shown}: ${(e as Error).message}`;

@@ -6,12 +6,12 @@ import { inspectArchive, LIMITS, UnsafeArchiveError } from './zip.js';
  * stores local date and time fields, which fflate takes from the Date in the machine's time zone:
  * midnight, 1 January 2000 *local* time gives the same fields (and bytes) in every time zone.
  */
-export const EPOCH = new Date(2000, 0, 1, 0, 0, 0);
+export const epoch = (): Date => new Date(2000, 0, 1, 0, 0, 0);
 
 export function zipProject(xml: string, sources: ReadonlyArray<{ name: string; text: string }>): Uint8Array {
   const enc = new TextEncoder();
-  const files: Record<string, [Uint8Array, { mtime: Date }]> = { 'project.qde': [enc.encode(xml), { mtime: EPOCH }] };
-  for (const s of sources) files[`sources/${s.name}`] = [enc.encode(s.text), { mtime: EPOCH }];
+  const files: Record<string, [Uint8Array, { mtime: Date }]> = { 'project.qde': [enc.encode(xml), { mtime: epoch() }] };
+  for (const s of sources) files[`sources/${s.name}`] = [enc.encode(s.text), { mtime: epoch() }];
   return zipSync(files, { level: 6 });
 }
 

@@ -21,7 +21,7 @@ function guardLine(line: string): string {
   // An apostrophe first makes a spreadsheet show the text instead of running it. A line that
   // already starts with apostrophes before a formula character gets one more, so that
   // unguardCsvCell gives back exactly the original.
-  return FORMULA_START.test(line) || /^'+[=+\-@\t\r]/.test(line) ? `'${line}` : line;
+  return FORMULA_START.test(line) || /^'+[=+\-@\t]/.test(line) ? `'${line}` : line;
 }
 
 /**
@@ -33,13 +33,21 @@ function guardLine(line: string): string {
 export function guardCsvCell(s: string, raw = false): string {
   if (raw) return s;
   if (!/[=+\-@\t\r\n]/.test(s)) return s;
-  return s.replace(/(^|\r\n|\r|\n)([^\r\n]*)/g, (_, br: string, line: string) => br + guardLine(line));
+  // Lines and their breaks alternate: even pieces are lines (a regular expression with an empty
+  // first line would skip the line after a leading CR).
+  return s
+    .split(/(\r\n|\r|\n)/)
+    .map((piece, i) => (i % 2 === 0 ? guardLine(piece) : piece))
+    .join('');
 }
 
 /** The inverse, for reading back a CSV qualwave wrote (codings export → codings import). */
 export function unguardCsvCell(s: string): string {
   if (!s.includes("'")) return s;
-  return s.replace(/(^|\r\n|\r|\n)'('*[=+\-@\t\r])/g, '$1$2');
+  return s
+    .split(/(\r\n|\r|\n)/)
+    .map((piece, i) => (i % 2 === 0 && /^'+[=+\-@\t]/.test(piece) ? piece.slice(1) : piece))
+    .join('');
 }
 
 // ------------------------------------------------------------------------------------------------
@@ -119,7 +127,10 @@ export function terminalText(s: string, opts: { oneLine?: boolean } = {}): strin
   let out = s.replace(ESCAPES, '').replace(/\t/g, ' ');
   if (opts.oneLine) out = out.replace(/\r\n?|\n/g, ' ');
   else out = out.replace(/\r\n?/g, '\n');
-  return out.replace(/\n/g, '\u0000NL').replace(CONTROLS, '').replace(/\u0000NL/g, '\n');
+  return out
+    .split('\n')
+    .map((line) => line.replace(CONTROLS, ''))
+    .join('\n');
 }
 
 /** The same for a message that carries qualwave's own colours (SGR sequences): those are kept. */
@@ -151,6 +162,14 @@ export function xmlText(s: string): { text: string; removed: number } {
   return { text, removed };
 }
 
+/** Stands for a carriage return given as &#xD; while the XML is parsed (a private-use character). */
+export const CR_MARK = '\udb80\udc0d';
+
+/** Carriage returns that decodeCharRefs marked, back as themselves. */
+export function restoreCarriageReturns(s: string): string {
+  return s.includes(CR_MARK) ? s.split(CR_MARK).join('\r') : s;
+}
+
 const XML_SPECIAL: Record<number, string> = { 0x26: '&amp;', 0x3c: '&lt;', 0x3e: '&gt;', 0x22: '&quot;', 0x27: '&apos;' };
 
 /**
@@ -164,6 +183,9 @@ export function decodeCharRefs(xml: string): string {
     if (skip !== undefined) return skip;
     const cp = hex !== undefined ? parseInt(hex, 16) : Number(dec);
     if (!Number.isInteger(cp) || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff) || cp === 0) return whole;
+    // A referenced carriage return must survive the parser's line-end normalisation (literal
+    // CR LF becomes LF): it travels as CR_MARK, which restoreCarriageReturns turns back.
+    if (cp === 0x0d) return CR_MARK;
     return XML_SPECIAL[cp] ?? String.fromCodePoint(cp);
   });
 }

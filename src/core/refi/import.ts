@@ -1,7 +1,16 @@
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { stringify as yamlStringify } from 'yaml';
 import { codingKey, type Coding } from '../coding/types.js';
-import { decodeCharRefs } from '../format/escape.js';
+import { decodeCharRefs, restoreCarriageReturns } from '../format/escape.js';
+
+function restoreAll(node: unknown): unknown {
+  if (typeof node === 'string') return restoreCarriageReturns(node);
+  if (Array.isArray(node)) return node.map(restoreAll);
+  if (node && typeof node === 'object') {
+    for (const [k, v] of Object.entries(node)) (node as Record<string, unknown>)[k] = restoreAll(v);
+  }
+  return node;
+}
 import { readDescription } from './description.js';
 import { codePointTable, slug } from './ids.js';
 
@@ -54,7 +63,7 @@ export function parseXml(xml: string, what: string): El {
   const parser = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@_', removeNSPrefix: true, parseTagValue: false, parseAttributeValue: false, trimValues: false, isArray: (name) => ARRAYS.has(name), processEntities: true, htmlEntities: false, maxNestedTags: MAX_DEPTH });
   try {
     // Character references (&#233;, &#xD;&#xA;) are text like any other: decoded before parsing.
-    return parser.parse(decodeCharRefs(xml)) as El;
+    return restoreAll(parser.parse(decodeCharRefs(xml))) as El;
   } catch (e) {
     if (/nested/i.test((e as Error).message)) throw new ImportError(`${what}: elements nested more than ${MAX_DEPTH} deep: not a REFI-QDA project (or a hostile one)`);
     throw new ImportError(`${what}: cannot read the XML: ${(e as Error).message}`);
