@@ -53,7 +53,7 @@ export function inspectArchive(bytes: Uint8Array): ArchiveEntry[] {
   unzip.register(UnzipPassThrough);
   try {
     // In slices, so that a bomb stops being inflated as soon as it is seen.
-    const step = 1 << 16;
+    const step = 1 << 12;
     for (let i = 0; i < bytes.length && !problem; i += step) unzip.push(bytes.subarray(i, i + step), i + step >= bytes.length);
   } catch (e) {
     if (problem) throw new UnsafeArchiveError(problem);
