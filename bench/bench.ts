@@ -37,6 +37,15 @@ const runs = arg('--runs', 3);
 const repo = fileURLToPath(new URL('../..', import.meta.url));
 const bin = join(repo, 'bin', 'qualwave.js');
 
+// npm run bench -- --safety: only the pathological inputs of the safety work (a few seconds).
+if (args.includes('--safety')) {
+  const { safetyRows } = await import('./safety.js');
+  const rows = await safetyRows(repo, bin);
+  const widths = [0, 1, 2, 3].map((i) => Math.max(...rows.map((r) => r[i]!.length)));
+  for (const r of rows) process.stdout.write(r.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd() + '\n');
+  process.exit(0);
+}
+
 const opts = corpusOptions(scale);
 // The folder name carries the generator's version: a changed generator makes a new corpus.
 const dir = join(repo, '.bench-cache', `v3-scale-${scale}`);
@@ -231,6 +240,12 @@ const fullRss = mem().maxRssBytes;
 const readRss = mem('--baseline').maxRssBytes;
 const ratio = fullRss / corpusBytes;
 rows.push(['peak memory, full load', `${(fullRss / 1e6).toFixed(0)} MB`, `only reading the files: ${(readRss / 1e6).toFixed(0)} MB`, `${ratio.toFixed(2)}x corpus (target < 3): ${verdict(ratio < 3)}`]);
+
+// 8. Pathological inputs (issue 11): hostile labels, huge REFI projects, backtracking patterns, zip bombs.
+{
+  const { safetyRows } = await import('./safety.js');
+  rows.push(...(await safetyRows(repo, bin)));
+}
 
 const widths = [0, 1, 2, 3].map((i) => Math.max(...rows.map((r) => r[i]!.length)));
 process.stdout.write(`qualwave bench: ${mb.toFixed(1)} MB, ${transcripts.length} transcripts, median of ${runs} runs\n`);

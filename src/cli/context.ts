@@ -1,9 +1,12 @@
 import { relative, resolve } from 'node:path';
 import { Chalk, type ChalkInstance } from 'chalk';
 import { hasErrors, type Diagnostic } from '../core/diagnostics/diagnostic.js';
+import { terminalMessage } from '../core/format/escape.js';
 import type { Study } from '../core/study/types.js';
+import { recoverStudy } from '../io/codings.js';
+import { FileError } from '../io/errors.js';
 import { findStudyRoot, loadStudy } from '../io/load-study.js';
-import { OutputExistsError, writeFileAtomic } from '../io/write.js';
+import { pendingJournal, readOnly, writeFileAtomic } from '../io/write.js';
 import { InputError, UsageError } from './errors.js';
 import { formatDiagnostics } from './report.js';
 
@@ -15,6 +18,7 @@ export interface GlobalOptions {
   quiet?: boolean;
   color?: boolean;
   debug?: boolean;
+  allowOutside?: boolean;
 }
 
 /** Decide colour ourselves (chalk 5 ignores NO_COLOR): --no-color, NO_COLOR, FORCE_COLOR, TTY. */
@@ -54,7 +58,7 @@ export class Context {
 
   /** A progress or summary message on stderr (silenced by --quiet). */
   info(message: string): void {
-    if (!this.opts.quiet) process.stderr.write(message + '\n');
+    if (!this.opts.quiet) process.stderr.write(terminalMessage(message) + '\n');
   }
 
   /** The --format value, checked against what the command supports. */
@@ -86,12 +90,9 @@ export class Context {
   /** To --output, atomically; an existing file only with --force. */
   private writeOutput(content: string | Uint8Array): void {
     const path = resolve(this.cwd, this.opts.output!);
-    try {
-      writeFileAtomic(path, content, { force: this.opts.force === true });
-    } catch (e) {
-      if (e instanceof OutputExistsError) throw new UsageError(`${this.opts.output} already exists`, 'add --force to replace it, or choose another --output');
-      throw new UsageError(`cannot write ${this.opts.output}: ${(e as Error).message}`);
-    }
+    // Failures (exists without --force, a folder, a device or a link in its place, a full disk)
+    // are FileErrors naming the path: the command exits 2 and the file is as it was.
+    writeFileAtomic(path, content, { force: this.opts.force === true });
     this.info(`wrote ${this.opts.output}`);
   }
 
@@ -110,6 +111,20 @@ export class Context {
       );
     }
     return root;
+  }
+
+  /**
+   * A change that a crash interrupted (a journal in .qualwave/) is finished or undone before the
+   * study is read, and said so. When nothing may be written (build --check), it is an error.
+   */
+  recover(root: string): void {
+    const journal = pendingJournal(root);
+    if (!journal) return;
+    if (readOnly.reason !== undefined) {
+      throw new FileError(journal, `an interrupted change to the study is waiting in ${this.display(root, journal)}, and ${readOnly.reason}`, 'run qualwave validate, which finishes or undoes it, then run this again');
+    }
+    const r = recoverStudy(root);
+    if (r) this.info(this.err.yellow(`${r.action === 'finished' ? 'finished' : 'undid'} a change that process ${r.pid} left unfinished (interrupted): ${r.files.join(', ')}${r.action === 'undone' ? ' (kept as they were)' : ''}`));
   }
 
   /** Path of a study file as shown to the user: relative to where they ran the command. */
@@ -131,7 +146,8 @@ export class Context {
    */
   async study(positional?: string): Promise<Study> {
     const root = this.studyRoot(positional);
-    const { study, diagnostics } = await loadStudy(root);
+    this.recover(root);
+    const { study, diagnostics } = await loadStudy(root, { allowOutside: this.opts.allowOutside === true });
     if (!study || hasErrors(diagnostics)) {
       this.printDiagnostics(root, diagnostics, { warnings: false });
       const n = diagnostics.filter((d) => d.severity === 'error').length;

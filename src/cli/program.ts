@@ -22,7 +22,7 @@ function action(load: () => Promise<Record<string, unknown>>, name = 'run') {
 }
 
 /** Repeatable, comma-separable option values (declaring options loads nothing). */
-const many = (value: string, previous: string[] = []): string[] => [...previous, ...value.split(',').map((v) => v.trim()).filter(Boolean)];
+const many = (value: string, previous: string[] = []): string[] => [...previous, ...value.split(',').map((v) => v.trim().normalize('NFC')).filter(Boolean)];
 const manyRaw = (value: string, previous: string[] = []): string[] => [...previous, value];
 
 /** A new commander program with every qualwave command. */
@@ -36,6 +36,7 @@ export function createProgram(): Command {
     .option('--force', 'allow --output to replace an existing file')
     .option('-q, --quiet', 'print no progress or summary messages on stderr')
     .option('--no-color', 'no colour (also: NO_COLOR=1, or when output is not a terminal)')
+    .option('--allow-outside', "read transcripts, codebooks and participants outside the study folder (refused by default)")
     .option('--debug', 'show stack traces for unexpected errors')
     .showHelpAfterError('(run qualwave --help for usage)')
     .exitOverride()
@@ -48,7 +49,8 @@ export function createProgram(): Command {
     qualwave validate --study fixtures/buddy-study
     qualwave summary --study fixtures/buddy-study --format md
 
-  Exit codes: 0 ok, 1 a check failed, 2 bad usage or bad input.`,
+  Exit codes: 0 ok, 1 a check failed, 2 bad usage or bad input (including files that cannot be read
+  or written), 70 an internal error (a bug in qualwave: please report it).`,
     );
 
   program
@@ -606,6 +608,7 @@ Examples:
     .command('export')
     .description('every coding as interchange CSV (stdout or --output)')
     .option('--coder <names>', 'only these coders', many)
+    .option('--csv-raw', 'keep cells starting with = + - @ as they are (by default they get a leading apostrophe, which codings import removes again)')
     .addHelpText(
       'after',
       `

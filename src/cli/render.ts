@@ -1,5 +1,4 @@
 import { renderDelimited, renderHtml, renderLatex, renderMarkdown, renderTerminal, type Table } from '../core/format/table.js';
-import { terminalText } from '../core/format/inline.js';
 import type { Context } from './context.js';
 
 export const TABLE_FORMATS = ['table', 'csv', 'tsv', 'md', 'latex', 'json', 'html'] as const;
@@ -27,9 +26,7 @@ export function renderTable(ctx: Context, table: Table, format: Exclude<TableFor
     default: {
       const width = process.stdout.isTTY && !ctx.opts.output ? process.stdout.columns : undefined;
       const style = { bold: (x: string) => ctx.out.bold(x), dim: (x: string) => ctx.out.dim(x) };
-      // Study text reaches the terminal without its control characters (escape sequences, bells).
-      const clean = { ...table, rows: table.rows.map((r) => r.map((c) => (typeof c === 'string' ? terminalText(c) : c))), ...(table.title ? { title: terminalText(table.title) } : {}) };
-      return renderTerminal(clean, width ? { style, maxWidth: width } : { style });
+      return renderTerminal(table, width ? { style, maxWidth: width } : { style });
     }
   }
 }

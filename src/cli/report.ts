@@ -1,5 +1,6 @@
 import type { ChalkInstance } from 'chalk';
 import { location, type Diagnostic } from '../core/diagnostics/diagnostic.js';
+import { terminalText } from '../core/format/escape.js';
 
 /**
  * Diagnostics as `file:line:col: error: message` lines, each followed by its hint, grouped by
@@ -14,10 +15,11 @@ export function formatDiagnostics(diagnostics: readonly Diagnostic[], opts: { co
     if (lastFile !== undefined && d.file !== lastFile) lines.push('');
     lastFile = d.file;
     files.add(d.file);
-    const where = location({ ...d, file: opts.path ? opts.path(d.file) : d.file });
+    // File names and messages quote the study's text: no control character reaches the terminal.
+    const where = terminalText(location({ ...d, file: opts.path ? opts.path(d.file) : d.file }), { oneLine: true });
     const sev = d.severity === 'error' ? c.red.bold('error') : c.yellow.bold('warning');
-    lines.push(`${c.bold(where)}: ${sev}: ${d.message}`);
-    if (d.hint) lines.push(c.dim(`  hint: ${d.hint}`));
+    lines.push(`${c.bold(where)}: ${sev}: ${terminalText(d.message)}`);
+    if (d.hint) lines.push(c.dim(`  hint: ${terminalText(d.hint)}`));
   }
   lines.push('', countLine(diagnostics, files.size));
   return lines.join('\n') + '\n';

@@ -1,26 +1,159 @@
-import { mkdirSync } from 'node:fs';
+import { createHash } from 'node:crypto';
 import { join } from 'node:path';
-import { formatCodingsFile } from '../core/coding/store.js';
+import { formatCodingsFile, parseCodingsFile } from '../core/coding/store.js';
 import type { Coding } from '../core/coding/types.js';
 import type { Study } from '../core/study/types.js';
-import { CODINGS_DIR } from './load-study.js';
-import { writeFilesTogether } from './write.js';
+import { FileError, UnreadableRowsError, fileErrorFrom } from './errors.js';
+import { fsOps } from './fs-ops.js';
+import { isAlive, withLocks } from './lock.js';
+import { makeFolder, pendingJournal, recoverJournal, removeStrayTemps, shown, writeFileAtomic, writeFilesTogether, type Recovery } from './write.js';
+
+/** Where coders' codings live, relative to the study folder. */
+export const CODINGS_DIR = 'codings';
 
 export function codingsFile(coder: string): string {
   return `${CODINGS_DIR}/${coder}.tsv`;
 }
 
-/** The files (absolute path, content) that hold these coders' codings. */
-export function codingsFiles(study: Pick<Study, 'root' | 'config'>, byCoder: ReadonlyMap<string, readonly Coding[]>): Array<[string, string]> {
-  const waves = study.config.waves.map((w) => w.id);
-  return [...byCoder].map(([coder, codings]) => [join(study.root, codingsFile(coder)), formatCodingsFile(codings, waves)]);
+type StudyFiles = Pick<Study, 'root' | 'config'>;
+
+/**
+ * The coder's file on disk. Names are compared in Unicode NFC, so a file a Mac wrote in NFD
+ * (`codings/jose\u0301.tsv`) is the file of coder `josé`, not a second one beside it.
+ */
+export function coderPath(root: string, coder: string): string {
+  const want = `${coder}.tsv`.normalize('NFC');
+  let names: string[] = [];
+  try {
+    names = fsOps().readdir(join(root, CODINGS_DIR));
+  } catch {
+    // No codings folder yet.
+  }
+  const found = names.find((n) => n === `${coder}.tsv`) ?? names.find((n) => n.normalize('NFC') === want);
+  return join(root, CODINGS_DIR, found ?? `${coder}.tsv`);
+}
+
+// What each codings file held when the study was loaded, to notice a change made meanwhile.
+const loaded = new Map<string, string>();
+const digest = (text: string | undefined): string => (text === undefined ? 'absent' : createHash('sha256').update(text).digest('hex'));
+
+/** Called by the loader for every codings file it read (and for the coders it did not find). */
+export function rememberLoaded(path: string, text: string | undefined): void {
+  loaded.set(path, digest(text));
+}
+
+/** The coder's codings as they are on disk now; a row that cannot be read stops everything. */
+function readNow(root: string, coder: string): { path: string; text: string | undefined; codings: Coding[] } {
+  const path = coderPath(root, coder);
+  const rel = `${CODINGS_DIR}/${path.slice(join(root, CODINGS_DIR).length + 1)}`;
+  if (!fsOps().lstat(path)) return { path, text: undefined, codings: [] };
+  let text: string;
+  try {
+    text = fsOps().readFile(path).toString('utf8');
+  } catch (e) {
+    throw fileErrorFrom(e, shown(path), 'cannot read');
+  }
+  const parsed = parseCodingsFile(rel, text, coder);
+  const bad = parsed.diagnostics.filter((d) => d.severity === 'error');
+  if (bad.length > 0) {
+    const first = bad[0]!;
+    throw new UnreadableRowsError(path, `${rel}${first.line ? `:${first.line}` : ''}: ${first.message}${bad.length > 1 ? ` (and ${bad.length - 1} more)` : ''}: qualwave will not rewrite a file with rows it cannot read`, bad);
+  }
+  return { path, text, codings: parsed.codings };
+}
+
+function coderLocks(coders: Iterable<string>): Array<[string, string]> {
+  return [...new Set(coders)].sort().map((c) => [`coder-${c}`, `coder ${c}`]);
 }
 
 /**
- * Replace the codings of the given coders, crash-safely (temporary files flushed, then renamed), so
- * a crash or kill -9 leaves each file either as it was or as it is now, never half-written.
+ * Before a command reads or changes the study: finish (or undo) a change that a crash interrupted.
+ * Takes the study lock only when there is something to do.
  */
-export function saveCodings(study: Pick<Study, 'root' | 'config'>, byCoder: ReadonlyMap<string, readonly Coding[]>): void {
-  mkdirSync(join(study.root, CODINGS_DIR), { recursive: true });
-  writeFilesTogether(codingsFiles(study, byCoder));
+export function recoverStudy(root: string): Recovery | undefined {
+  if (!pendingJournal(root)) return undefined;
+  return withLocks(root, [['study', 'the study']], () => recoverJournal(root));
+}
+
+function tidy(root: string): void {
+  removeStrayTemps(join(root, CODINGS_DIR), isAlive);
+}
+
+/**
+ * Change one coder's codings as they are on disk now (read again under the coder's lock, so a
+ * coding added meanwhile from another terminal is kept): `change` gets the current codings and
+ * returns the new ones. Returns them.
+ */
+export function updateCodings(study: StudyFiles, coder: string, change: (current: Coding[]) => Coding[]): Coding[] {
+  recoverStudy(study.root);
+  const waves = study.config.waves.map((w) => w.id);
+  return withLocks(study.root, coderLocks([coder]), () => {
+    const now = readNow(study.root, coder);
+    const next = change(now.codings);
+    if (!fsOps().lstat(join(study.root, CODINGS_DIR))) makeFolder(join(study.root, CODINGS_DIR));
+    tidy(study.root);
+    writeFileAtomic(now.path, formatCodingsFile(next, waves), { force: true });
+    rememberLoaded(now.path, formatCodingsFile(next, waves));
+    return next;
+  });
+}
+
+/**
+ * Change several coders' codings, and other files of the study (a codebook), as one change:
+ * under the study lock and every coder's lock, each coder's file read again; `change` gets them
+ * and returns the new codings per changed coder and the other files to write.
+ */
+export function updateStudy(
+  study: StudyFiles,
+  coders: Iterable<string>,
+  change: (current: Map<string, Coding[]>) => { codings: ReadonlyMap<string, readonly Coding[]>; files?: ReadonlyArray<readonly [string, string]> },
+): void {
+  recoverStudy(study.root);
+  const list = [...new Set(coders)];
+  const waves = study.config.waves.map((w) => w.id);
+  withLocks(study.root, [['study', 'the study'], ...coderLocks(list)], () => {
+    const current = new Map<string, Coding[]>();
+    const paths = new Map<string, string>();
+    for (const c of list) {
+      const now = readNow(study.root, c);
+      current.set(c, now.codings);
+      paths.set(c, now.path);
+    }
+    const result = change(current);
+    for (const c of result.codings.keys()) if (!paths.has(c)) throw new Error(`internal: coder ${c} changed without its lock`);
+    if (result.codings.size > 0 && !fsOps().lstat(join(study.root, CODINGS_DIR))) makeFolder(join(study.root, CODINGS_DIR));
+    tidy(study.root);
+    const files: Array<readonly [string, string]> = [...(result.files ?? []), ...[...result.codings].map(([c, list]) => [paths.get(c)!, formatCodingsFile(list, waves)] as const)];
+    writeFilesTogether(study.root, files);
+    for (const [c, l] of result.codings) rememberLoaded(paths.get(c)!, formatCodingsFile(l, waves));
+  });
+}
+
+/**
+ * Replace the codings of the given coders with these (auto-coding, reconciliation): crash-safe,
+ * under the coders' locks, and refused when a file changed since the study was loaded (another
+ * process wrote it meanwhile), so nothing written meanwhile is lost.
+ */
+export function saveCodings(study: StudyFiles, byCoder: ReadonlyMap<string, readonly Coding[]>): void {
+  // Called under the coder's lock: the file as it is now against the file as it was loaded.
+  const unchanged = (coder: string): void => {
+    const path = coderPath(study.root, coder);
+    const before = loaded.get(path) ?? digest(undefined);
+    const text = fsOps().lstat(path) ? fsOps().readFile(path).toString('utf8') : undefined;
+    if (before !== digest(text)) {
+      throw new FileError(path, `${shown(path)} changed since qualwave read it (another qualwave or an editor wrote it meanwhile): nothing was written`, 'run the command again');
+    }
+  };
+  if (byCoder.size === 1) {
+    const [coder, list] = [...byCoder][0]!;
+    updateCodings(study, coder, () => {
+      unchanged(coder);
+      return [...list];
+    });
+    return;
+  }
+  updateStudy(study, byCoder.keys(), () => {
+    for (const coder of byCoder.keys()) unchanged(coder);
+    return { codings: byCoder };
+  });
 }

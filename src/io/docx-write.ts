@@ -1,6 +1,8 @@
+import { unzipSync, zipSync } from 'fflate';
 import type { Brief } from '../core/cases/brief.js';
-import { terminalText } from '../core/format/inline.js';
+import { terminalText } from '../core/format/escape.js';
 import type { Quote, QuoteCell } from '../core/quotes/select.js';
+import { epoch } from './refi.js';
 
 /**
  * The quotes as a Word document (most co-authors live in Word): a heading per theme, a sub-heading
@@ -26,7 +28,25 @@ export async function quotesDocx(title: string, cells: readonly QuoteCell[]): Pr
     }
   }
   const doc = new Document({ creator: 'qualwave', title, sections: [{ children }] });
-  return new Uint8Array(await Packer.toBuffer(doc));
+  return fixedBytes(new Uint8Array(await Packer.toBuffer(doc)));
+}
+
+/**
+ * The same quotes give the same .docx bytes, on any day and in any time zone: the document's
+ * created/modified dates and the zip entries' time stamps are fixed (as for .qdpx).
+ */
+function fixedBytes(docx: Uint8Array): Uint8Array {
+  const entries = unzipSync(docx);
+  const files: Record<string, [Uint8Array, { mtime: Date }]> = {};
+  for (const [name, data] of Object.entries(entries)) {
+    let bytes = data;
+    if (name === 'docProps/core.xml') {
+      const xml = new TextDecoder().decode(data).replace(/(<dcterms:(?:created|modified)\b[^>]*>)[^<]*(<\/dcterms:(?:created|modified)>)/g, '$12000-01-01T00:00:00Z$2');
+      bytes = new TextEncoder().encode(xml);
+    }
+    files[name] = [bytes, { mtime: epoch() }];
+  }
+  return zipSync(files, { level: 6 });
 }
 
 /**
@@ -77,7 +97,7 @@ export async function briefDocx(brief: Brief, title: string): Promise<Uint8Array
     }
   });
   const doc = new Document({ creator: 'qualwave', title: `Next-wave brief: ${next}`, sections: [{ children }] });
-  return new Uint8Array(await Packer.toBuffer(doc));
+  return fixedBytes(new Uint8Array(await Packer.toBuffer(doc)));
 }
 
 /** A copy with every string stripped of control characters. */

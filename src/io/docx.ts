@@ -1,4 +1,5 @@
 import { error, type Diagnostic } from '../core/diagnostics/diagnostic.js';
+import { inspectArchive, UnsafeArchiveError } from './zip.js';
 
 /**
  * Text of a Word (.docx) transcript, one line per Word paragraph, so that `file:line` for a .docx
@@ -6,6 +7,13 @@ import { error, type Diagnostic } from '../core/diagnostics/diagnostic.js';
  * mammoth is loaded only when a study has .docx transcripts.
  */
 export async function readDocx(bytes: Uint8Array, displayName: string): Promise<{ text?: string; diagnostic?: Diagnostic }> {
+  // The same zip limits as a .qdpx (a 500 KB .docx must not unpack into gigabytes).
+  try {
+    inspectArchive(bytes);
+  } catch (e) {
+    if (e instanceof UnsafeArchiveError) return { diagnostic: error(displayName, undefined, `refused for safety: ${e.message}`, 'this is not an ordinary Word document: open it in Word and save it again, or export the text as .txt (UTF-8)') };
+    // Not a zip at all: mammoth says so below, in its words.
+  }
   const { default: mammoth } = await import('mammoth');
   try {
     const result = await mammoth.extractRawText({ buffer: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength) });

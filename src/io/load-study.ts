@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, lstatSync, readFileSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { glob } from 'tinyglobby';
 import { combineCodebooks, parseCodebookFile, type ParsedCodebookFile } from '../core/codebook/parse.js';
@@ -8,16 +8,26 @@ import { parseCodingsFile } from '../core/coding/store.js';
 import { CODER_NAME } from '../core/coding/types.js';
 import { error, sortDiagnostics, warning, type Diagnostic } from '../core/diagnostics/diagnostic.js';
 import { assembleStudy } from '../core/study/assemble.js';
+import { didYouMeanSuffix } from '../core/text/suggest.js';
 import { CONFIG_FILE, parseConfig } from '../core/study/config.js';
 import { formatOf, readDocument } from '../core/study/documents.js';
 import { compileNamePattern } from '../core/study/naming.js';
 import { parseParticipants } from '../core/study/participants.js';
 import type { Document, Participant, Study } from '../core/study/types.js';
 import { decodeText } from '../core/text/decode.js';
+import { attributionFields } from '../core/study/config.js';
+import { CODINGS_DIR, rememberLoaded } from './codings.js';
+import { isInside, pointsOutside, realRootOf } from './confine.js';
 import { fileError, readText } from './read.js';
 
-/** Where coders' codings live, relative to the study folder. */
-export const CODINGS_DIR = 'codings';
+export { CODINGS_DIR };
+
+export interface LoadOptions {
+  /** Read transcripts, codebooks and participants outside the study folder (--allow-outside). */
+  allowOutside?: boolean;
+}
+
+const OUTSIDE_HINT = 'copy the file into the study folder, or run with --allow-outside if you mean to read files outside it';
 
 /** The nearest folder, from `start` upwards, that holds qualwave.yaml. */
 export function findStudyRoot(start: string): string | undefined {
@@ -40,8 +50,22 @@ export interface LoadResult {
  * Load a whole study folder: config, participants, codebooks and every transcript, collecting every
  * problem rather than stopping at the first. Reads files, writes nothing.
  */
-export async function loadStudy(root: string): Promise<LoadResult> {
+export async function loadStudy(root: string, opts: LoadOptions = {}): Promise<LoadResult> {
   const diagnostics: Diagnostic[] = [];
+  const realRoot = realRootOf(root);
+  const allowOutside = opts.allowOutside === true;
+  /** A configured path that leaves the study: refused (file:line of qualwave.yaml) unless allowed. */
+  const outsideConfigured = (p: string, key: string, what: string): boolean => {
+    if (allowOutside || !pointsOutside(p)) return false;
+    diagnostics.push(error(CONFIG_FILE, lines[key], `${what} '${p}' is outside the study folder: refused`, OUTSIDE_HINT));
+    return true;
+  };
+  /** A file found inside the study that is a link to somewhere outside it: refused unless allowed. */
+  const outsideFile = (f: string): boolean => {
+    if (allowOutside || isInside(realRoot, join(root, f))) return false;
+    diagnostics.push(error(f, undefined, `${f} leads outside the study folder (a symbolic link?): refused`, OUTSIDE_HINT));
+    return true;
+  };
   const done = (study?: Study): LoadResult => (study ? { study, diagnostics: sortDiagnostics(diagnostics) } : { diagnostics: sortDiagnostics(diagnostics) });
 
   const configRead = readText(join(root, CONFIG_FILE), CONFIG_FILE);
@@ -57,8 +81,11 @@ export async function loadStudy(root: string): Promise<LoadResult> {
   let participants: Participant[] = [];
   let participantsLoaded = false;
   const pFile = config.participants.file;
-  const pRead = readText(resolveIn(root, pFile), pFile);
-  if (pRead.text === undefined) {
+  const pRefused = outsideConfigured(pFile, 'participants', 'participants file') || (!pointsOutside(pFile) && existsSync(resolveIn(root, pFile)) && outsideFile(pFile));
+  const pRead = pRefused ? { diagnostic: undefined } : readText(resolveIn(root, pFile), pFile);
+  if (pRefused) {
+    // Reported above.
+  } else if (pRead.text === undefined) {
     const d = pRead.diagnostic!;
     if (d.message === 'file not found') {
       diagnostics.push(error(CONFIG_FILE, lines['participants'], `participants file '${pFile}' not found`, `create ${pFile} with a header row (id,...) and one row per participant, or set participants.file`));
@@ -72,8 +99,10 @@ export async function loadStudy(root: string): Promise<LoadResult> {
 
   // Codebooks.
   const codebookParts: ParsedCodebookFile[] = [];
+  const codebookFiles: string[] = [];
   for (const entry of config.codebooks) {
-    const files = await expand(root, [entry]);
+    if (outsideConfigured(entry, 'codebooks', 'codebook')) continue;
+    const files = (await expand(root, [entry])).filter((f) => !outsideFile(f));
     if (files.length === 0) {
       const isDefault = lines['codebooks'] === undefined;
       if (!isDefault) diagnostics.push(error(CONFIG_FILE, lines['codebooks'], `codebook '${entry}' not found`, 'check the path under codebooks: (relative to the study folder)'));
@@ -81,6 +110,7 @@ export async function loadStudy(root: string): Promise<LoadResult> {
       continue;
     }
     for (const f of files) {
+      codebookFiles.push(f);
       const read = readText(join(root, f), f);
       if (read.text === undefined) {
         diagnostics.push(read.diagnostic!);
@@ -96,15 +126,18 @@ export async function loadStudy(root: string): Promise<LoadResult> {
   diagnostics.push(...checkCodebookVersions(codebook, config.waves));
 
   // Transcripts.
-  const files = await expand(root, config.transcripts.paths);
-  if (files.length === 0) {
+  const transcriptPaths = config.transcripts.paths.filter((p) => !outsideConfigured(p, 'transcripts', 'transcripts path'));
+  const files = (await expand(root, transcriptPaths)).filter((f) => !outsideFile(f));
+  if (files.length === 0 && transcriptPaths.length === config.transcripts.paths.length) {
     diagnostics.push(error(CONFIG_FILE, lines['transcripts'], `no transcripts found (looked for ${config.transcripts.paths.join(', ')})`, 'put one file per interview in transcripts/, or set transcripts.paths'));
   }
   const match = compileNamePattern(config.transcripts.name, config.waves.map((w) => w.id));
   const documents: Document[] = [];
   const failedParticipants = new Set<string>();
+  const documentsFailed: string[] = [];
   for (const f of files) {
-    const withoutExt = f.slice(0, f.lastIndexOf('.'));
+    // Names compare in Unicode NFC: a Mac writes file names decomposed (NFD).
+    const withoutExt = f.slice(0, f.lastIndexOf('.')).normalize('NFC');
     const name = match(withoutExt);
     const format = formatOf(f);
     if (!format) {
@@ -145,16 +178,20 @@ export async function loadStudy(root: string): Promise<LoadResult> {
     const result = text === undefined ? undefined : readDocument(source ? { file: f, text, format, name, source } : { file: f, text, format, name }, config);
     if (result) diagnostics.push(...result.diagnostics);
     if (result?.document) documents.push(result.document);
-    else if (name?.participant) failedParticipants.add(name.participant);
+    else if (name?.participant) {
+      failedParticipants.add(name.participant);
+      if (name.wave) documentsFailed.push(`${name.participant}/${name.wave}`);
+    }
   }
 
   const { study, diagnostics: studyDiagnostics } = assembleStudy({ root, config, participantsFile: pFile, participants, participantsLoaded, failedParticipants, documents, codebook });
   diagnostics.push(...studyDiagnostics);
 
   // Codings: codings/CODER.tsv, one file per coder.
-  const codingFiles = await expand(root, [`${CODINGS_DIR}/*.tsv`]);
+  const codingFiles = (await expand(root, [`${CODINGS_DIR}/*.tsv`])).filter((f) => !outsideFile(f));
+  const primary = diagnostics.length;
   for (const f of codingFiles) {
-    const coder = f.slice(CODINGS_DIR.length + 1, -'.tsv'.length);
+    const coder = f.slice(CODINGS_DIR.length + 1, -'.tsv'.length).normalize('NFC');
     if (!CODER_NAME.test(coder)) {
       diagnostics.push(error(f, undefined, `'${coder}' is not a usable coder name`, "rename the file: coder names use letters, digits, '-', '_' and '.'"));
       continue;
@@ -164,14 +201,78 @@ export async function loadStudy(root: string): Promise<LoadResult> {
       diagnostics.push(read.diagnostic!);
       continue;
     }
+    rememberLoaded(join(root, f), read.text);
     const parsed = parseCodingsFile(f, read.text, coder);
     diagnostics.push(...parsed.diagnostics);
     study.codings.push(...parsed.codings);
     study.coders.push(coder);
   }
-  diagnostics.push(...checkCodings(study, study.codings));
-  diagnostics.push(...checkCodingsSince(study.codebook, config.waves, study.codings));
-  return done(study);
+  // Codings of transcripts that could not be read are not checked one by one: the transcript's
+  // own error is the cause, and dozens of "no transcript" errors would hide it.
+  const failed = new Set(documentsFailed);
+  const unchecked = new Map<string, number>();
+  const checkable = study.codings.filter((c) => {
+    if (!failed.has(`${c.participant}/${c.wave}`)) return true;
+    const file = c.source?.file ?? `${CODINGS_DIR}/${c.coder}.tsv`;
+    unchecked.set(file, (unchecked.get(file) ?? 0) + 1);
+    return false;
+  });
+  for (const [file, n] of unchecked) diagnostics.push(warning(file, undefined, `${n} coding${n === 1 ? '' : 's'} of transcripts that could not be read were not checked`, 'fix the transcripts first (their errors are listed above)'));
+  diagnostics.push(...checkCodings(study, checkable));
+  diagnostics.push(...checkCodingsSince(study.codebook, config.waves, checkable));
+  diagnostics.push(...checkAttribution(config.attribution, lines['attribution'], participants, documents));
+  diagnostics.push(...(await checkOutputs(root, realRoot, config, lines, { files, codebookFiles, participantsFile: pFile, codingFiles })));
+  // The first cause first: problems of the config, participants, codebooks and transcripts, then
+  // those of the codings that follow from them.
+  const first = sortDiagnostics(diagnostics.slice(0, primary));
+  const then = sortDiagnostics(diagnostics.slice(primary));
+  return { study, diagnostics: [...first, ...then] };
+}
+
+/** Fields an attribution template may use; `{constructor}` and typos are refused with file:line. */
+function checkAttribution(template: string, line: number | undefined, participants: readonly Participant[], documents: readonly Document[]): Diagnostic[] {
+  const known = new Set(['participant', 'wave', 'wave.label', 'date', 'interviewer']);
+  for (const p of participants) for (const k of Object.keys(p.attributes)) known.add(k);
+  for (const d of documents) for (const k of Object.keys(d.attributes)) known.add(k);
+  const out: Diagnostic[] = [];
+  for (const field of new Set(attributionFields(template))) {
+    if (!known.has(field)) {
+      out.push(error(CONFIG_FILE, line, `attribution '${template}' uses {${field}}, which is not a field${didYouMeanSuffix(field, known)}`, `fields: participant, wave, wave.label, date, interviewer, a column of the participants file, or a front-matter key of the transcripts`));
+    }
+  }
+  return out;
+}
+
+/**
+ * Outputs that `build` writes: inside the study with symbolic links resolved (a linked tables/
+ * folder that leads elsewhere is refused), never an input of the study, never a link itself.
+ */
+async function checkOutputs(
+  root: string,
+  realRoot: string,
+  config: { outputs: ReadonlyArray<{ file: string; line?: number }> },
+  lines: Record<string, number>,
+  inputs: { files: string[]; codebookFiles: string[]; participantsFile: string; codingFiles: string[] },
+): Promise<Diagnostic[]> {
+  const out: Diagnostic[] = [];
+  const taken = new Set([...inputs.files, ...inputs.codebookFiles, inputs.participantsFile, ...inputs.codingFiles].map((f) => f.normalize('NFC').toLowerCase()));
+  for (const o of config.outputs) {
+    const line = o.line ?? lines['outputs'];
+    const abs = join(root, o.file);
+    if (!isInside(realRoot, abs)) {
+      out.push(error(CONFIG_FILE, line, `output file '${o.file}' leads outside the study folder (through a symbolic link): refused`, 'outputs are written inside the study: use a real folder, not a link to elsewhere'));
+      continue;
+    }
+    if (taken.has(o.file.normalize('NFC').toLowerCase())) {
+      out.push(error(CONFIG_FILE, line, `output file '${o.file}' is an input of the study: refused`, 'build would overwrite it: choose another file for this output'));
+      continue;
+    }
+    const st = lstatSync(abs, { throwIfNoEntry: false });
+    if (st && !st.isFile()) {
+      out.push(error(CONFIG_FILE, line, `output file '${o.file}' exists and is not a regular file (${st.isSymbolicLink() ? 'a symbolic link' : st.isDirectory() ? 'a folder' : 'a device, FIFO or socket'}): refused`, 'remove it, or choose another file for this output'));
+    }
+  }
+  return out;
 }
 
 /**

@@ -16,6 +16,9 @@ const STEMMERS: Record<string, string> = {
 
 export const STEMMER_LANGUAGES = Object.keys(STEMMERS);
 
+/** Longest token that is stemmed (see loadStemmer). */
+export const MAX_STEMMED = 64;
+
 /**
  * The stemmer for a language code (`en`, `fr`, `fr-CA`, ...). natural's top-level import costs
  * about a second and prints through dotenv; only the one stemmer module is imported here.
@@ -25,5 +28,8 @@ export async function loadStemmer(language: string): Promise<Stem | undefined> {
   if (!file) return undefined;
   const mod = (await import(`natural/lib/natural/stemmers/${file}`)) as { default: { stem(word: string): string } };
   const stemmer = mod.default;
-  return (word) => stemmer.stem(word);
+  // Porter stemming costs more than linear time in the word's length (its rules rescan the
+  // word): a 100 KB run of letters took half a minute. No word of any language is this long, so
+  // tokens past MAX_STEMMED characters (a URL, a pasted hash, a hostile label) stay as they are.
+  return (word) => (word.length > MAX_STEMMED ? word : stemmer.stem(word));
 }

@@ -1,11 +1,11 @@
-import { autocode } from '../../core/coding/autocode.js';
+import { autocode, type Matcher } from '../../core/coding/autocode.js';
 import { withHashes } from '../../core/coding/edit.js';
 import { AUTO_CODER, CODER_NAME } from '../../core/coding/types.js';
 import { renderDelimited, renderMarkdown, renderTerminal, type Table } from '../../core/format/table.js';
 import { codingsFile, saveCodings } from '../../io/codings.js';
 import { loadStemmer, STEMMER_LANGUAGES } from '../../io/stemmer.js';
 import type { Context } from '../context.js';
-import { EXIT, UsageError } from '../errors.js';
+import { EXIT, InputError, UsageError } from '../errors.js';
 import { plural } from '../report.js';
 
 const FORMATS = ['table', 'md', 'csv', 'tsv', 'json'] as const;
@@ -16,7 +16,7 @@ const FORMATS = ['table', 'md', 'csv', 'tsv', 'json'] as const;
  */
 export async function run(ctx: Context): Promise<number> {
   const format = ctx.format(FORMATS, 'table');
-  const coder = String(ctx.opts['coder'] ?? AUTO_CODER);
+  const coder = String(ctx.opts['coder'] ?? AUTO_CODER).normalize('NFC');
   if (!CODER_NAME.test(coder)) throw new UsageError(`--coder ${coder}: not a usable coder name`);
   const study = await ctx.study();
   const stem = await loadStemmer(study.config.language);
@@ -26,7 +26,16 @@ export async function run(ctx: Context): Promise<number> {
   if (!dryRun && coder !== AUTO_CODER && existing > 0 && ctx.opts['force'] !== true) {
     throw new UsageError(`${coder} already has ${plural(existing, 'coding')}, which auto-coding would replace`, `choose another --coder (default ${AUTO_CODER}), or add --force`);
   }
-  const result = autocode(study, stem, coder);
+  // Patterns that could backtrack without end are refused (file:line) or run in linear time.
+  const { checkPatterns, linearMatcher } = await import('../../core/coding/patterns.js');
+  const checked = await checkPatterns(study.codebook);
+  if (checked.diagnostics.length > 0) {
+    ctx.printDiagnostics(study.root, checked.diagnostics);
+    throw new InputError(`${plural(checked.diagnostics.length, 'pattern')} of the codebook refused; nothing was coded`);
+  }
+  const linear = new Map<string, Matcher>();
+  for (const [p, engine] of checked.engines) if (engine === 'linear') linear.set(p, await linearMatcher(p));
+  const result = autocode(study, stem, coder, linear);
   const rows = study.codebook.codes.map((c) => [c.id, c.label, result.hits.get(c.id) ?? 0] as [string, string, number]);
   if (format === 'json') {
     ctx.emit(JSON.stringify({ coder, segments: result.segments, codings: result.codings.length, hits: Object.fromEntries(rows.map(([id, , n]) => [id, n])) }, null, 2));

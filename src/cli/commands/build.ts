@@ -1,10 +1,12 @@
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { lstatSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { CommanderError } from 'commander';
+import { outputProblem } from '../../core/study/config.js';
 import type { OutputSpec } from '../../core/study/types.js';
-import { writeFilesTogether } from '../../io/write.js';
+import { withLocks } from '../../io/lock.js';
+import { readOnly, writeFilesTogether } from '../../io/write.js';
 import { capture, formatFromExtension, type Context } from '../context.js';
-import { EXIT, InputError } from '../errors.js';
+import { EXIT, InputError, UsageError } from '../errors.js';
 import { plural } from '../report.js';
 
 const ALL_FORMATS = ['table', 'csv', 'tsv', 'md', 'latex', 'json', 'html'] as const;
@@ -22,6 +24,19 @@ interface Built {
  * `--check` writes nothing and exits 1 when an output is missing or stale (a CI gate).
  */
 export async function run(ctx: Context, studyArg?: string): Promise<number> {
+  if (capture.text !== undefined) throw new UsageError('build cannot run inside build', "remove 'build' from outputs[].run");
+  const check = ctx.opts['check'] === true;
+  // --check writes nothing, ever: every write (even one a bug would make) is refused.
+  const before = readOnly.reason;
+  if (check) readOnly.reason = 'build --check writes nothing';
+  try {
+    return await build(ctx, check, studyArg);
+  } finally {
+    readOnly.reason = before;
+  }
+}
+
+async function build(ctx: Context, check: boolean, studyArg?: string): Promise<number> {
   const study = await ctx.study(studyArg);
   const specs = study.config.outputs;
   if (specs.length === 0) {
@@ -31,13 +46,22 @@ export async function run(ctx: Context, studyArg?: string): Promise<number> {
   const { createProgram } = await import('../program.js');
   const results: Built[] = [];
   for (const spec of specs) {
+    // Checked when qualwave.yaml was read; checked again here, where it matters.
+    const refused = outputProblem(spec.file, spec.args);
+    if (refused) {
+      results.push({ spec, problem: refused.message });
+      continue;
+    }
     const args = [...spec.args];
     if (!args.includes('--format')) {
       const f = formatFromExtension(spec.file, ALL_FORMATS);
       if (f) args.push('--format', f);
     }
     args.push('--study', study.root, '--quiet', '--no-color');
+    if (ctx.opts.allowOutside === true) args.push('--allow-outside');
     const saved = process.exitCode;
+    const savedReadOnly = readOnly.reason;
+    readOnly.reason = `build runs only commands that read the study ('${spec.args.join(' ')}' tried to write)`;
     capture.text = '';
     let problem: string | undefined;
     const stderr = process.stderr.write.bind(process.stderr);
@@ -56,6 +80,7 @@ export async function run(ctx: Context, studyArg?: string): Promise<number> {
       problem = e instanceof CommanderError ? e.message : (e as Error).message;
     } finally {
       process.stderr.write = stderr;
+      readOnly.reason = savedReadOnly;
     }
     const content = capture.text;
     capture.text = undefined;
@@ -69,14 +94,13 @@ export async function run(ctx: Context, studyArg?: string): Promise<number> {
   }
   for (const r of results) {
     const path = join(study.root, r.spec.file);
-    const old = existsSync(path) ? readFileSync(path, 'utf8') : undefined;
+    // Only a regular file is read (a FIFO would block, a device never ends); the loader refused others.
+    const old = lstatSync(path, { throwIfNoEntry: false })?.isFile() ? readFileSync(path, 'utf8') : undefined;
     r.status = old === undefined ? 'created' : old === r.content ? 'unchanged' : 'updated';
   }
   const changed = results.filter((r) => r.status !== 'unchanged');
-  const check = ctx.opts['check'] === true;
   if (!check && changed.length > 0) {
-    for (const r of changed) mkdirSync(dirname(join(study.root, r.spec.file)), { recursive: true });
-    writeFilesTogether(changed.map((r) => [join(study.root, r.spec.file), r.content!] as const));
+    withLocks(study.root, [['study', 'the study']], () => writeFilesTogether(study.root, changed.map((r) => [join(study.root, r.spec.file), r.content!] as const)));
   }
   for (const r of results) {
     const mark = r.status === 'unchanged' ? ctx.err.dim('unchanged') : check ? ctx.err.red(r.status === 'created' ? 'missing' : 'stale') : ctx.err.green(r.status!);

@@ -1,9 +1,13 @@
-import { byCoder, withHashes } from '../../core/coding/edit.js';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { combineCodebooks, parseCodebookFile } from '../../core/codebook/parse.js';
+import type { Codebook } from '../../core/codebook/types.js';
+import { applyDiff, diffCodings, withHashes } from '../../core/coding/edit.js';
 import { press, startSession, type SessionState } from '../../core/coding/session.js';
-import { CODER_NAME, type Coding } from '../../core/coding/types.js';
+import { CODER_NAME, codingKey, type Coding } from '../../core/coding/types.js';
 import type { Document, Study } from '../../core/study/types.js';
 import { didYouMeanSuffix } from '../../core/text/suggest.js';
-import { saveCodings } from '../../io/codings.js';
+import { updateCodings } from '../../io/codings.js';
 import type { Context } from '../context.js';
 import { EXIT, QualwaveError, UsageError } from '../errors.js';
 import { parseLines } from '../options.js';
@@ -15,8 +19,11 @@ import { renderSession } from '../tui/render.js';
  * or from scripts with --apply/--remove CODE --lines A-B. Every change is saved (atomically) before
  * the next key is read, so Ctrl-C, a closed terminal or kill -9 loses nothing already shown.
  */
-export async function run(ctx: Context, participant: string, wave: string): Promise<number> {
-  const coder = String(ctx.opts['coder']);
+export async function run(ctx: Context, participantArg: string, waveArg: string): Promise<number> {
+  // Names typed on a Mac may arrive decomposed (NFD); the study's ids are compared in NFC.
+  const participant = participantArg.normalize('NFC');
+  const wave = waveArg.normalize('NFC');
+  const coder = String(ctx.opts['coder']).normalize('NFC');
   if (!CODER_NAME.test(coder)) throw new UsageError(`--coder ${coder}: not a usable coder name`, "use letters, digits, '-', '_' and '.' (it becomes codings/NAME.tsv)");
   const study = await ctx.study();
   const doc = findDocument(study, participant, wave);
@@ -42,35 +49,70 @@ function findDocument(study: Study, participant: string, wave: string): Document
   return doc;
 }
 
-function save(study: Study, coder: string, mine: readonly Coding[], doc: Document): void {
-  const groups = byCoder(study);
-  const others = (groups.get(coder) ?? []).filter((c) => !(c.participant === doc.participant && c.wave === doc.wave));
-  saveCodings(study, new Map([[coder, withHashes(study, [...others, ...mine])]]));
-}
-
+/**
+ * --apply / --remove: a read-modify-write of the coder's file as it is on disk now, under the
+ * coder's lock (two scripts applying codes at once both keep their codings).
+ */
 function edit(ctx: Context, study: Study, doc: Document, coder: string, apply: string | undefined, remove: string | undefined): number {
   if (apply !== undefined && remove !== undefined) throw new UsageError('give --apply or --remove, not both');
-  const code = (apply ?? remove)!;
+  const code = (apply ?? remove)!.normalize('NFC');
   if (!study.codebook.byId.has(code)) throw new UsageError(`no code '${code}'${didYouMeanSuffix(code, study.codebook.byId.keys())}`, 'codes are listed by: qualwave codebook show');
   if (ctx.opts['lines'] === undefined) throw new UsageError('--lines is required with --apply and --remove', 'e.g. --lines 12-14 (lines as your editor numbers them)');
   const { startLine, endLine } = parseLines(String(ctx.opts['lines']));
   if (endLine > doc.lineCount) throw new UsageError(`lines ${startLine}-${endLine} are outside ${doc.file} (${doc.lineCount} lines)`);
-  const mine = study.codings.filter((c) => c.coder === coder && c.participant === doc.participant && c.wave === doc.wave);
-  const same = (c: Coding) => c.code === code && c.startLine === startLine && c.endLine === endLine;
-  const existing = mine.find(same);
+  const same = (c: Coding) => c.participant === doc.participant && c.wave === doc.wave && c.code === code && c.startLine === startLine && c.endLine === endLine;
   const range = startLine === endLine ? `line ${startLine}` : `lines ${startLine}-${endLine}`;
-  if (remove !== undefined) {
-    if (!existing) throw new QualwaveError(`${coder} has no coding of ${code} at ${range} of ${doc.file}`, EXIT.checkFailed);
-    save(study, coder, mine.filter((c) => !same(c)), doc);
-    ctx.info(`removed ${code} at ${doc.file}:${startLine}${endLine > startLine ? `-${endLine}` : ''} (${coder})`);
-    return EXIT.ok;
-  }
-  const memo = ctx.opts['memo'] as string | undefined;
-  const coding: Coding = { ...(existing ?? { coder, participant: doc.participant, wave: doc.wave, startLine, endLine, code }), exemplar: ctx.opts['exemplar'] === true || (existing?.exemplar ?? false) };
-  if (memo !== undefined) coding.memo = memo;
-  save(study, coder, existing ? mine.map((c) => (c === existing ? coding : c)) : [...mine, coding], doc);
-  ctx.info(`${existing ? 'updated' : 'applied'} ${code} at ${doc.file}:${startLine}${endLine > startLine ? `-${endLine}` : ''} (${coder})`);
+  let updated = false;
+  updateCodings(study, coder, (current) => {
+    const existing = current.find(same);
+    if (remove !== undefined) {
+      if (!existing) throw new QualwaveError(`${coder} has no coding of ${code} at ${range} of ${doc.file}`, EXIT.checkFailed);
+      return current.filter((c) => c !== existing);
+    }
+    updated = existing !== undefined;
+    const memo = ctx.opts['memo'] as string | undefined;
+    const coding: Coding = { ...(existing ?? { coder, participant: doc.participant, wave: doc.wave, startLine, endLine, code }), exemplar: ctx.opts['exemplar'] === true || (existing?.exemplar ?? false) };
+    if (memo !== undefined) coding.memo = memo;
+    const [hashed] = withHashes(study, [coding]);
+    return existing ? current.map((c) => (c === existing ? hashed! : c)) : [...current, hashed!];
+  });
+  ctx.info(`${remove !== undefined ? 'removed' : updated ? 'updated' : 'applied'} ${code} at ${doc.file}:${startLine}${endLine > startLine ? `-${endLine}` : ''} (${coder})`);
   return EXIT.ok;
+}
+
+/** The codebook as it is on disk now (a rename or merge may have happened since the session began). */
+function currentCodebook(study: Study, known: Codebook): Codebook {
+  try {
+    const parts = known.files.map((f) => parseCodebookFile(f.file, readFileSync(join(study.root, f.file), 'utf8')));
+    if (parts.some((p) => p.diagnostics.some((d) => d.severity === 'error'))) return known;
+    return combineCodebooks(parts).codebook;
+  } catch {
+    return known;
+  }
+}
+
+/**
+ * A change made in the session, merged into the coder's file as it is on disk now (under the
+ * coder's lock): only what the coder changed is applied, so a coding added from another terminal,
+ * or a code renamed meanwhile, is kept, never overwritten by the session's older copy. The
+ * session then shows the file as it is (the other terminal's codings included).
+ */
+function saveChange(study: Study, coder: string, doc: Document, before: SessionState, after: SessionState): SessionState {
+  const diff = diffCodings(before.codings, after.codings);
+  const codebook = currentCodebook(study, study.codebook);
+  const gone = diff.upserts.find((c) => !codebook.byId.has(c.code));
+  if (gone) return { ...before, codes: codebook.codes, message: `code ${gone.code} is no longer in the codebook (renamed or merged since this session began): nothing saved` };
+  let seen: Coding[] = [];
+  const merged = updateCodings(study, coder, (current) => {
+    seen = current.filter((c) => c.participant === doc.participant && c.wave === doc.wave);
+    return applyDiff(current, { removed: diff.removed, upserts: withHashes(study, diff.upserts) });
+  });
+  // What others changed in this document since the session last looked: kept in the undo history too.
+  const external = diffCodings(before.codings, seen);
+  // In the order the session showed them (numbers on screen stay put), others' new ones last.
+  const rank = new Map(after.codings.map((c, i) => [codingKey(c), i]));
+  const here = merged.filter((c) => c.participant === doc.participant && c.wave === doc.wave).sort((a, b) => (rank.get(codingKey(a)) ?? 1e9) - (rank.get(codingKey(b)) ?? 1e9));
+  return { ...after, codes: codebook.codes, codings: here, undo: after.undo.map((snapshot) => applyDiff(snapshot, external)) };
 }
 
 async function interactive(ctx: Context, study: Study, doc: Document, coder: string): Promise<number> {
@@ -102,8 +144,14 @@ async function interactive(ctx: Context, study: Study, doc: Document, coder: str
       for (const key of parseKeys(data)) {
         const result = press(state, key);
         // Save before anything else is shown: what the coder saw is on disk.
-        if (result.changed) save(study, coder, result.state.codings, doc);
-        state = result.state;
+        if (result.changed) {
+          try {
+            state = saveChange(study, coder, doc, state, result.state);
+          } catch (e) {
+            // Nothing was saved (a lock held too long, a full disk): say so, keep the screen.
+            state = { ...state, message: `not saved: ${(e as Error).message}` };
+          }
+        } else state = result.state;
         if (state.done) {
           stdin.removeAllListeners('data');
           finish(EXIT.ok);

@@ -1,16 +1,16 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CODE_ID } from '../../core/codebook/parse.js';
 import { removeCodeFromText, renameCodeInText, setCodeFieldInText } from '../../core/codebook/edit.js';
 import { sinceFromHistory, sinceIndex, type DerivedSince } from '../../core/codebook/versions.js';
 import type { Code } from '../../core/codebook/types.js';
-import { byCoder, renameInCodings, withHashes } from '../../core/coding/edit.js';
+import { renameInCodings } from '../../core/coding/edit.js';
+import { CODER_NAME, type Coding } from '../../core/coding/types.js';
 import { renderLatex, type Table } from '../../core/format/table.js';
 import type { Study } from '../../core/study/types.js';
 import { didYouMeanSuffix } from '../../core/text/suggest.js';
 import { readCaseFiles } from '../../io/cases.js';
-import { codingsFiles } from '../../io/codings.js';
-import { writeFilesTogether } from '../../io/write.js';
+import { CODINGS_DIR, updateStudy } from '../../io/codings.js';
 import type { Context } from '../context.js';
 import { EXIT, UsageError } from '../errors.js';
 import { renderTable } from '../render.js';
@@ -48,6 +48,18 @@ export async function runShow(ctx: Context): Promise<number> {
   return EXIT.ok;
 }
 
+/** Every coder with a file now (a coder who started meanwhile included). */
+function codersOnDisk(study: Study): string[] {
+  let names: string[] = [];
+  try {
+    names = readdirSync(join(study.root, CODINGS_DIR));
+  } catch {
+    // No codings yet.
+  }
+  const found = names.filter((n) => n.endsWith('.tsv')).map((n) => n.slice(0, -4).normalize('NFC')).filter((c) => CODER_NAME.test(c));
+  return [...new Set([...study.coders, ...found])].sort();
+}
+
 function requireCode(study: Study, id: string): Code {
   const code = study.codebook.byId.get(id);
   if (!code) throw new UsageError(`no code '${id}'${didYouMeanSuffix(id, study.codebook.byId.keys())}`, 'codes are listed by: qualwave codebook show');
@@ -61,16 +73,23 @@ export async function runRename(ctx: Context, from: string, to: string): Promise
   if (!CODE_ID.test(to)) throw new UsageError(`'${to}' is not a valid code id`, 'use letters, digits, "_", "-" and "." only, starting with a letter');
   if (study.codebook.byId.has(to)) throw new UsageError(`code '${to}' already exists`, `to fold ${from} into it, use: qualwave codebook merge ${from} --into ${to}`);
   const file = join(study.root, code.file);
-  const text = renameCodeInText(readFileSync(file, 'utf8'), from, to);
-  if (text === undefined) throw new UsageError(`cannot find the id of '${from}' in ${code.file}`);
-  // Case summaries that name the code in backticks follow the rename (the same change).
-  const { files: cases } = await readCaseFiles(study);
-  const renamedCases = cases.flatMap((c) => {
-    const updated = c.text.split(`\`${from}\``).join(`\`${to}\``);
-    return updated === c.text ? [] : [[join(study.root, c.file), updated] as [string, string]];
-  });
-  const exit = commit(ctx, study, [[file, text], ...renamedCases], [from], to, `renamed ${from} to ${to}`);
-  if (renamedCases.length) ctx.info(`${ctx.opts['dryRun'] ? 'would have updated' : 'updated'} \`${from}\` in ${renamedCases.length} case summar${renamedCases.length === 1 ? 'y' : 'ies'}: ${cases.filter((c) => c.text.includes(`\`${from}\``)).map((c) => c.file).join(', ')}`);
+  // Case summaries that name the code in backticks follow the rename, in the same change (re-read under the lock).
+  const { files: caseFiles } = await readCaseFiles(study);
+  let renamedCases: string[] = [];
+  const edit = (): Array<[string, string]> => {
+    const text = renameCodeInText(readFileSync(file, 'utf8'), from, to);
+    if (text === undefined) throw new UsageError(`cannot find the id of '${from}' in ${code.file}`);
+    const cases = caseFiles.flatMap((c) => {
+      const current = readFileSync(join(study.root, c.file), 'utf8');
+      const updated = current.split(`\`${from}\``).join(`\`${to}\``);
+      return updated === current ? [] : [[c.file, join(study.root, c.file), updated] as const];
+    });
+    renamedCases = cases.map(([f]) => f);
+    return [[file, text], ...cases.map(([, path, updated]) => [path, updated] as [string, string])];
+  };
+  edit();
+  const exit = commit(ctx, study, edit, [from], to, `renamed ${from} to ${to}`);
+  if (renamedCases.length) ctx.info(`${ctx.opts['dryRun'] ? 'would have updated' : 'updated'} \`${from}\` in ${renamedCases.length} case summar${renamedCases.length === 1 ? 'y' : 'ies'}: ${renamedCases.join(', ')}`);
   mentions(ctx, study, [from]);
   return exit;
 }
@@ -82,17 +101,24 @@ export async function runMerge(ctx: Context, ids: string[]): Promise<number> {
   requireCode(study, into);
   const merged = ids.filter((id) => id !== into);
   if (merged.length === 0) throw new UsageError('nothing to merge', `e.g. qualwave codebook merge A B --into ${into}`);
-  const edits = new Map<string, string>();
   for (const id of merged) {
     const code = requireCode(study, id);
     if (code.children.length > 0) throw new UsageError(`'${id}' has sub-codes (${code.children.map((c) => c.id).join(', ')})`, 'merge or rename its sub-codes first');
     if (into.startsWith(`${id}.`) || study.codebook.byId.get(into)?.parent === id) throw new UsageError(`cannot merge '${id}' into its own sub-code`);
-    const file = join(study.root, code.file);
-    const text = removeCodeFromText(edits.get(file) ?? readFileSync(file, 'utf8'), id);
-    if (text === undefined) throw new UsageError(`cannot find '${id}' in ${code.file}`);
-    edits.set(file, text);
   }
-  const exit = commit(ctx, study, [...edits], merged, into, `merged ${merged.join(', ')} into ${into}`);
+  const edit = (): Array<[string, string]> => {
+    const edits = new Map<string, string>();
+    for (const id of merged) {
+      const code = study.codebook.byId.get(id)!;
+      const file = join(study.root, code.file);
+      const text = removeCodeFromText(edits.get(file) ?? readFileSync(file, 'utf8'), id);
+      if (text === undefined) throw new UsageError(`cannot find '${id}' in ${code.file}`);
+      edits.set(file, text);
+    }
+    return [...edits];
+  };
+  edit();
+  const exit = commit(ctx, study, edit, merged, into, `merged ${merged.join(', ')} into ${into}`);
   mentions(ctx, study, merged);
   // A case summary's mention of a merged code may or may not mean the code it went into: the analyst decides.
   const { files: cases } = await readCaseFiles(study);
@@ -111,19 +137,32 @@ function mentions(ctx: Context, study: Study, gone: readonly string[]): void {
   }
 }
 
-function commit(ctx: Context, study: Study, codebookFiles: Array<[string, string]>, from: string[], to: string, what: string): number {
-  const groups = byCoder(study);
-  const changedCoders = new Map<string, ReturnType<typeof withHashes>>();
+/**
+ * The codebook edit and the codings, as one change: under the study lock and every coder's lock,
+ * the codebook file and every coder's file are read again, so a coding added meanwhile (from a
+ * coding session) is renamed too and nothing written meanwhile is lost. Hashes are kept: the
+ * coded text did not change.
+ */
+function commit(ctx: Context, study: Study, codebookEdit: () => Array<[string, string]>, from: string[], to: string, what: string): number {
+  const changedCoders = new Map<string, Coding[]>();
   let changed = 0;
   let folded = 0;
-  for (const [coder, list] of groups) {
-    const r = renameInCodings(list, from, to);
-    if (r.changed === 0) continue;
-    changed += r.changed;
-    folded += r.merged;
-    changedCoders.set(coder, withHashes(study, r.codings));
+  const rename = (current: Map<string, Coding[]>): void => {
+    for (const [coder, list] of current) {
+      const r = renameInCodings(list, from, to);
+      if (r.changed === 0) continue;
+      changed += r.changed;
+      folded += r.merged;
+      changedCoders.set(coder, r.codings);
+    }
+  };
+  if (ctx.opts['dryRun'] === true) rename(new Map(study.coders.map((c) => [c, study.codings.filter((x) => x.coder === c)])));
+  else {
+    updateStudy(study, codersOnDisk(study), (current) => {
+      rename(current);
+      return { codings: changedCoders, files: codebookEdit() };
+    });
   }
-  if (ctx.opts['dryRun'] !== true) writeFilesTogether([...codebookFiles, ...codingsFiles(study, changedCoders)]);
   const coders = [...changedCoders.keys()];
   ctx.info(`${ctx.opts['dryRun'] ? 'would have ' : ''}${what}: ${plural(changed, 'coding')} changed${coders.length ? ` (${coders.join(', ')})` : ''}${folded ? `, ${folded} duplicate${folded === 1 ? '' : 's'} folded` : ''}`);
   return EXIT.ok;
@@ -174,25 +213,35 @@ export async function runVersions(ctx: Context): Promise<number> {
     };
   });
   if (write) {
-    const edits = new Map<string, string>();
-    const written: string[] = [];
-    const planned = new Map<string, number>();
-    for (const c of study.codebook.codes) {
-      const d = derived!.get(c.id);
-      // A sub-code is never older than its parent (as it has it, or is about to get it).
-      const parent = c.parent === undefined ? 0 : planned.get(c.parent) ?? since.get(c.parent) ?? 0;
-      const own = d?.since ? waves.find((w) => w.id === d.since)!.index : 0;
-      const target = c.since !== undefined ? since.get(c.id) ?? 0 : Math.max(own, parent);
-      planned.set(c.id, target);
-      // Written only where it says more than what the code inherits or already declares.
-      if (c.since !== undefined || own <= parent || own <= (since.get(c.id) ?? 0)) continue;
-      const file = join(study.root, c.file);
-      const text = setCodeFieldInText(edits.get(file) ?? readFileSync(file, 'utf8'), c.id, 'since', waves[own]!.id);
-      if (text === undefined) throw new UsageError(`cannot add since: to '${c.id}' in ${c.file} (a code written in { flow } style?)`, 'write it by hand: since: WAVE');
-      edits.set(file, text);
-      written.push(`${c.id} since ${waves[own]!.id}`);
+    // The codebook files are read (again) under the study lock, so an edit made meanwhile is kept.
+    const plan = (): { edits: Map<string, string>; written: string[] } => {
+      const edits = new Map<string, string>();
+      const written: string[] = [];
+      const planned = new Map<string, number>();
+      for (const c of study.codebook.codes) {
+        const d = derived!.get(c.id);
+        // A sub-code is never older than its parent (as it has it, or is about to get it).
+        const parent = c.parent === undefined ? 0 : planned.get(c.parent) ?? since.get(c.parent) ?? 0;
+        const own = d?.since ? waves.find((w) => w.id === d.since)!.index : 0;
+        const target = c.since !== undefined ? since.get(c.id) ?? 0 : Math.max(own, parent);
+        planned.set(c.id, target);
+        // Written only where it says more than what the code inherits or already declares.
+        if (c.since !== undefined || own <= parent || own <= (since.get(c.id) ?? 0)) continue;
+        const file = join(study.root, c.file);
+        const text = setCodeFieldInText(edits.get(file) ?? readFileSync(file, 'utf8'), c.id, 'since', waves[own]!.id);
+        if (text === undefined) throw new UsageError(`cannot add since: to '${c.id}' in ${c.file} (a code written in { flow } style?)`, 'write it by hand: since: WAVE');
+        edits.set(file, text);
+        written.push(`${c.id} since ${waves[own]!.id}`);
+      }
+      return { edits, written };
+    };
+    let { edits, written } = plan();
+    if (ctx.opts['dryRun'] !== true && edits.size) {
+      updateStudy(study, [], () => {
+        ({ edits, written } = plan());
+        return { codings: new Map(), files: [...edits] };
+      });
     }
-    if (ctx.opts['dryRun'] !== true && edits.size) writeFilesTogether([...edits]);
     ctx.info(written.length ? `${ctx.opts['dryRun'] ? 'would write' : 'wrote'} ${plural(written.length, 'since: line')}: ${written.join(', ')}` : 'nothing to write: every code is in use from the first wave, or declares its since: already');
   }
   if (unknown.length) ctx.info(ctx.err.yellow(`not in the git history (commit the codebook first; nothing derived for them): ${unknown.join(', ')}`));

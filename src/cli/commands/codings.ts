@@ -3,7 +3,8 @@ import { readInterchangeCsv, writeInterchangeCsv } from '../../core/coding/inter
 import { retrieve, type RetrieveFilters, type Retrieved } from '../../core/coding/retrieve.js';
 import { renderDelimited, renderMarkdown, renderTerminal, type Table } from '../../core/format/table.js';
 import { decodeText } from '../../core/text/decode.js';
-import { saveCodings } from '../../io/codings.js';
+import { updateStudy } from '../../io/codings.js';
+import type { Coding } from '../../core/coding/types.js';
 import type { Context } from '../context.js';
 import { EXIT } from '../errors.js';
 import { readUserFile } from '../user-file.js';
@@ -75,15 +76,20 @@ export async function runImport(ctx: Context, file: string): Promise<number> {
       return EXIT.badInput;
     }
   }
-  const groups = byCoder(study);
+  // Added to each coder's file as it is on disk now (read again under the locks), all together.
   const perCoder = new Map<string, number>();
-  for (const c of result.codings) {
-    let list = groups.get(c.coder);
-    if (!list) groups.set(c.coder, (list = []));
-    perCoder.set(c.coder, (perCoder.get(c.coder) ?? 0) + addCodings(list, [c]));
-  }
-  const changed = new Map([...groups].filter(([coder]) => perCoder.has(coder)).map(([coder, list]) => [coder, withHashes(study, list)]));
-  if (ctx.opts['dryRun'] !== true) saveCodings(study, changed);
+  const add = (groups: Map<string, Coding[]>): Map<string, Coding[]> => {
+    perCoder.clear();
+    for (const c of withHashes(study, result.codings)) {
+      let list = groups.get(c.coder);
+      if (!list) groups.set(c.coder, (list = []));
+      perCoder.set(c.coder, (perCoder.get(c.coder) ?? 0) + addCodings(list, [c]));
+    }
+    return new Map([...groups].filter(([coder]) => (perCoder.get(coder) ?? 0) > 0));
+  };
+  const coders = new Set(result.codings.map((c) => c.coder));
+  if (ctx.opts['dryRun'] === true) add(new Map([...byCoder(study)].filter(([c]) => coders.has(c))));
+  else updateStudy(study, coders, (current) => ({ codings: add(current) }));
   const added = [...perCoder.values()].reduce((a, b) => a + b, 0);
   const summary = [...perCoder].filter(([, n]) => n > 0).map(([coder, n]) => `${coder} +${n}`).join(', ');
   ctx.info(`${ctx.opts['dryRun'] ? 'would import' : 'imported'} ${plural(added, 'coding')} from ${plural(result.rows, 'row')}${summary ? ` (${summary})` : ''}; ${result.codings.length - added} already present; ${plural(result.rows - result.codings.length, 'bad row')} skipped`);
@@ -97,7 +103,7 @@ export async function runExport(ctx: Context): Promise<number> {
   const coders = ctx.opts['coder'] as string[] | undefined;
   checkFilters(study, coders ? { coders } : {});
   const codings = coders ? study.codings.filter((c) => coders.includes(c.coder)) : study.codings;
-  ctx.emit(writeInterchangeCsv(codings, study));
+  ctx.emit(writeInterchangeCsv(codings, study, { raw: ctx.opts['csvRaw'] === true }));
   ctx.info(`${plural(codings.length, 'coding')} exported`);
   return EXIT.ok;
 }

@@ -1,5 +1,6 @@
 import { disagreements, type Disagreement } from '../../core/agreement/reconcile.js';
 import { attribution } from '../../core/study/attribution.js';
+import { escapeMarkdown, markdownCode } from '../../core/format/escape.js';
 import { renderDelimited, renderTerminal, type Table } from '../../core/format/table.js';
 import type { Study } from '../../core/study/types.js';
 import type { Context } from '../context.js';
@@ -50,6 +51,9 @@ function attr(study: Study, d: Disagreement): string {
 
 /** For the meeting: grouped by code, each passage quoted with what every coder did. */
 function markdown(study: Study, list: Disagreement[], coders: string[]): string {
+  // Passages, memos, labels and attributions are data: escaped, so nothing in them renders as
+  // Markdown or HTML (a transcript's <script> shows as text in the meeting's document).
+  const md = escapeMarkdown;
   const out: string[] = [`# Disagreements: ${coders.join(', ')}`, ''];
   if (list.length === 0) out.push('None: the coders agree on every code of every segment they both coded.');
   const labels = new Map(study.codebook.codes.map((c) => [c.id, c.label]));
@@ -58,13 +62,13 @@ function markdown(study: Study, list: Disagreement[], coders: string[]): string 
     if (d.code !== current) {
       current = d.code;
       const n = list.filter((x) => x.code === d.code).length;
-      out.push(`## ${d.code}: ${labels.get(d.code) ?? ''} (${n})`, '');
+      out.push(`## ${md(`${d.code}: ${labels.get(d.code) ?? ''}`)} (${n})`, '');
     }
-    out.push(`**${attr(study, d)}**, \`${d.file}:${lines(d)}\`, ${d.segment.speaker ?? 'unlabelled'}`, '');
-    out.push(...d.segment.text.split('\n').map((l) => `> ${l}`), '');
+    out.push(`**${md(attr(study, d))}**, ${markdownCode(`${d.file}:${lines(d)}`)}, ${md(d.segment.speaker ?? 'unlabelled')}`, '');
+    out.push(...d.segment.text.split(/\r?\n/).map((l) => `> ${md(l)}`), '');
     for (const c of d.coders) {
       const what = c.applied ? `applied${c.exemplar ? ' (exemplar)' : ''}` : `not applied${c.otherCodes.length ? ` (used ${c.otherCodes.join(', ')})` : ''}`;
-      out.push(`- ${c.coder}: ${what}${c.memo ? `; memo: ${c.memo}` : ''}`);
+      out.push(`- ${md(c.coder)}: ${md(what)}${c.memo ? `; memo: ${md(c.memo.replace(/\s*\r?\n\s*/g, ' '))}` : ''}`);
     }
     out.push('- decision: ', '');
   }

@@ -1,17 +1,20 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { basename, dirname, extname, join, relative, resolve } from 'node:path';
-import { stringify } from 'csv-stringify/sync';
 import { addCodings } from '../../core/coding/edit.js';
-import { formatCodingsFile, parseCodingsFile } from '../../core/coding/store.js';
+import type { Coding } from '../../core/coding/types.js';
+import { formatCodingsFile } from '../../core/coding/store.js';
+import { stringifyCsv } from '../../core/format/table.js';
 import { parseConfig } from '../../core/study/config.js';
 import { parseParticipants } from '../../core/study/participants.js';
 import { ImportError, planCodebook, planImport, type Mapping } from '../../core/refi/import.js';
 import { slug } from '../../core/refi/ids.js';
 import { readDocx } from '../../io/docx.js';
 import { openArchive, UnsafeArchiveError } from '../../io/refi.js';
-import { writeFileAtomic, writeFilesTogether } from '../../io/write.js';
+import { updateStudy } from '../../io/codings.js';
+import { writeFileAtomic } from '../../io/write.js';
 import type { Context } from '../context.js';
-import { EXIT, UsageError } from '../errors.js';
+import { EXIT, InputError, UsageError } from '../errors.js';
+import { formatDiagnostics } from '../report.js';
 import { readUserFile } from '../user-file.js';
 import { plural } from '../report.js';
 
@@ -47,11 +50,7 @@ function importCodebook(ctx: Context, file: string, xml: string): number {
   const { yaml, codes } = planCodebook(xml.replace(/^\ufeff/, ''), basename(file));
   const target = join(root, 'codebooks', `${slug(basename(file, extname(file)), new Set())}.yaml`);
   mkdirSync(dirname(target), { recursive: true });
-  try {
-    writeFileAtomic(target, yaml, { force: ctx.opts.force === true });
-  } catch {
-    throw new UsageError(`${relative(ctx.cwd, target)} already exists`, 'add --force to replace it');
-  }
+  writeFileAtomic(target, yaml, { force: ctx.opts.force === true });
   ctx.info(`imported ${plural(codes, 'code')} into ${relative(ctx.cwd, target)} (qualwave.yaml's codebooks: list must include it, as the default codebooks/*.yaml does)`);
   return EXIT.ok;
 }
@@ -100,11 +99,11 @@ async function importProject(ctx: Context, file: string, bytes: Uint8Array): Pro
   try {
     const put = (rel: string, content: string) => {
       mkdirSync(dirname(join(tmp, rel)), { recursive: true });
-      writeFileSync(join(tmp, rel), content);
+      writeFileAtomic(join(tmp, rel), content);
     };
     const waves = plan.waves.map((w) => `  - id: ${JSON.stringify(w)}\n    label: ${JSON.stringify(w)}\n`).join('');
     put('qualwave.yaml', `# Imported from ${basename(file)} by qualwave import.\ntitle: ${JSON.stringify(plan.title)}\nwaves:\n${waves}codebooks: [codebooks/imported.yaml]\ntranscripts:\n  name: "{participant}_{wave}"\n`);
-    put('participants.csv', stringify([['id', ...plan.attributes], ...plan.participants.map((p) => [p.id, ...plan.attributes.map((a) => p.attributes[a] ?? '')])], { record_delimiter: '\n' }));
+    put('participants.csv', stringifyCsv([['id', ...plan.attributes], ...plan.participants.map((p) => [p.id, ...plan.attributes.map((a) => p.attributes[a] ?? '')])]));
     put('codebooks/imported.yaml', plan.codebook);
     for (const t of plan.transcripts) put(`transcripts/${t.participant}_${t.wave}.txt`, t.text.endsWith('\n') ? t.text : t.text + '\n');
     for (const [coder, list] of plan.codings) put(`codings/${coder}.tsv`, formatCodingsFile(list, plan.waves));
@@ -138,30 +137,50 @@ function mergeInto(ctx: Context, into: string, plan: ReturnType<typeof planImpor
   const known = config.waves.map((w) => w.id);
   const unknown = plan.waves.filter((w) => !known.includes(w));
   if (unknown.length) throw new UsageError(`--merge: wave${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')} ${unknown.length > 1 ? 'are' : 'is'} not in ${shown}/qualwave.yaml (${known.join(', ')})`, 'add them to waves: first, or map the project\'s waves with --wave-from');
-  const files: Array<[string, string]> = [];
-  let kept = 0;
-  for (const t of plan.transcripts) {
-    const f = join(into, 'transcripts', `${t.participant}_${t.wave}.txt`);
-    if (existsSync(f)) kept++;
-    else files.push([f, t.text.endsWith('\n') ? t.text : t.text + '\n']);
-  }
-  // Participants: existing rows stay; new ids and new attribute columns are added.
-  const pFile = join(into, config.participants.file);
-  const existing = existsSync(pFile) ? parseParticipants(config.participants.file, readFileSync(pFile, 'utf8'), config.participants.id).participants : [];
-  const columns = [...new Set([...existing.flatMap((p) => Object.keys(p.attributes)), ...plan.attributes])];
-  const rows = [...existing.map((p) => ({ id: p.id, attributes: p.attributes })), ...plan.participants.filter((p) => !existing.some((e) => e.id === p.id))];
-  files.push([pFile, stringify([[config.participants.id, ...columns], ...rows.map((p) => [p.id, ...columns.map((c) => p.attributes[c] ?? '')])], { record_delimiter: '\n' })]);
-  files.push([join(into, 'codebooks', 'imported.yaml'), plan.codebook]);
-  let added = 0;
-  for (const [coder, list] of plan.codings) {
-    const f = join(into, 'codings', `${coder}.tsv`);
-    const mine = existsSync(f) ? parseCodingsFile(`codings/${coder}.tsv`, readFileSync(f, 'utf8'), coder).codings : [];
-    added += addCodings(mine, list);
-    files.push([f, formatCodingsFile(mine, known)]);
-  }
   for (const dir of ['transcripts', 'codebooks', 'codings']) mkdirSync(join(into, dir), { recursive: true });
-  writeFilesTogether(files);
-  ctx.info(`merged into ${shown}: ${plural(plan.transcripts.length - kept, 'new transcript')} (${kept} already there, kept), ${plural(rows.length - existing.length, 'new participant')}, ${plural(added, 'new coding')}; codebook in codebooks/imported.yaml`);
+  let kept = 0;
+  let added = 0;
+  let existingCount = 0;
+  let rowsCount = 0;
+  // Under the study's locks, every file read as it is now; a file that cannot be read exactly
+  // (a malformed participants.csv, a bad row in a codings file) stops the merge: nothing is written.
+  updateStudy({ root: into, config }, plan.codings.keys(), (current) => {
+    const files: Array<[string, string]> = [];
+    kept = 0;
+    for (const t of plan.transcripts) {
+      const f = join(into, 'transcripts', `${t.participant}_${t.wave}.txt`);
+      if (existsSync(f)) kept++;
+      else files.push([f, t.text.endsWith('\n') ? t.text : t.text + '\n']);
+    }
+    // Participants: existing rows stay; new ids and new attribute columns are added.
+    const pFile = join(into, config.participants.file);
+    let existing: Array<{ id: string; attributes: Record<string, string> }> = [];
+    if (existsSync(pFile)) {
+      const parsed = parseParticipants(config.participants.file, readFileSync(pFile, 'utf8'), config.participants.id);
+      const errors = parsed.diagnostics.filter((d) => d.severity === 'error');
+      if (errors.length > 0) {
+        process.stderr.write(formatDiagnostics(errors, { color: ctx.err, path: (f) => relative(ctx.cwd, join(into, f)) }));
+        throw new InputError(`--merge: ${relative(ctx.cwd, pFile)} has rows qualwave cannot read exactly; nothing was written (fix them, qualwave validate ${shown} lists them, then merge again)`);
+      }
+      existing = parsed.participants;
+    }
+    const columns = [...new Set([...existing.flatMap((p) => Object.keys(p.attributes)), ...plan.attributes])];
+    const known = new Set(existing.map((e) => e.id));
+    const rows = [...existing.map((p) => ({ id: p.id, attributes: p.attributes })), ...plan.participants.filter((p) => !known.has(p.id))];
+    existingCount = existing.length;
+    rowsCount = rows.length;
+    files.push([pFile, stringifyCsv([[config.participants.id, ...columns], ...rows.map((p) => [p.id, ...columns.map((c) => p.attributes[c] ?? '')])])]);
+    files.push([join(into, 'codebooks', 'imported.yaml'), plan.codebook]);
+    added = 0;
+    const codings = new Map<string, Coding[]>();
+    for (const [coder, list] of plan.codings) {
+      const mine = [...(current.get(coder) ?? [])];
+      added += addCodings(mine, list);
+      codings.set(coder, mine);
+    }
+    return { codings, files };
+  });
+  ctx.info(`merged into ${shown}: ${plural(plan.transcripts.length - kept, 'new transcript')} (${kept} already there, kept), ${plural(rowsCount - existingCount, 'new participant')}, ${plural(added, 'new coding')}; codebook in codebooks/imported.yaml`);
   if (!config.codebooks.some((c) => c.includes('*') || c === 'codebooks/imported.yaml')) ctx.info(`note: add codebooks/imported.yaml to the codebooks: list of ${shown}/qualwave.yaml`);
   for (const n of notes) ctx.info(`note: ${n}`);
   return EXIT.ok;

@@ -1,3 +1,4 @@
+import { escapeMarkdown, htmlCommentText } from '../../core/format/escape.js';
 import { escapeLatex, type Table } from '../../core/format/table.js';
 import { selectQuotes, type Quote, type QuoteCell } from '../../core/quotes/select.js';
 import { loadStemmer, STEMMER_LANGUAGES } from '../../io/stemmer.js';
@@ -67,19 +68,22 @@ function wholeNumberAny(v: unknown, flag: string, fallback: number): number {
 const where = (q: Quote) => `${q.file}:${q.startLine}${q.endLine > q.startLine ? `-${q.endLine}` : ''}`;
 
 function markdown(title: string, cells: QuoteCell[], explain: boolean): string {
-  const out = [`# ${title}`, ''];
+  // Transcript text, labels and attributions are data: escaped so that Markdown (or HTML in it)
+  // in a transcript shows as typed and never runs when the file is rendered.
+  const md = (s: string): string => escapeMarkdown(s.replace(/\s*\r?\n\s*/g, ' '));
+  const out = [`# ${md(title)}`, ''];
   let row = '';
   for (const cell of cells) {
     if (cell.row !== row) {
       row = cell.row;
-      out.push(`## ${cell.rowLabel}`, '');
+      out.push(`## ${md(cell.rowLabel)}`, '');
     }
-    out.push(`### ${cell.waveLabel}`, '');
+    out.push(`### ${md(cell.waveLabel)}`, '');
     if (cell.quotes.length === 0) out.push(`*No quote in the length window (${cell.candidates} coded passages).*`, '');
     for (const q of cell.quotes) {
-      out.push(`> ${q.text} ${q.attribution}`, '');
+      out.push(`> ${md(`${q.text} ${q.attribution}`)}`, '');
       // The source travels with the quote, invisible once rendered.
-      out.push(`<!-- ${where(q)} · ${q.segment} · ${q.codes.join(', ')}${q.trimmed ? ' · trimmed' : ''} -->`, '');
+      out.push(`<!-- ${htmlCommentText(`${where(q)} · ${q.segment} · ${q.codes.join(', ')}${q.trimmed ? ' · trimmed' : ''}`)} -->`, '');
       if (explain) out.push(`*rank ${q.rank}: ${q.score.exemplar ? 'exemplar, ' : ''}centrality ${q.score.centrality.toFixed(3)}, other themes ${q.score.otherThemes}, score ${q.score.final.toFixed(3)}, ${q.words} words*`, '');
     }
   }

@@ -15,9 +15,16 @@ const FORMATS = ['table', 'json'] as const;
 export async function run(ctx: Context, studyArg?: string): Promise<number> {
   const format = ctx.format(FORMATS, 'table');
   const root = ctx.studyRoot(studyArg);
-  const loaded = await loadStudy(root);
-  const study = loaded.study;
-  let diagnostics = loaded.diagnostics;
+  ctx.recover(root);
+  const loaded0 = await loadStudy(root, { allowOutside: ctx.opts.allowOutside === true });
+  const study = loaded0.study;
+  let diagnostics = loaded0.diagnostics;
+  if (study) {
+    // Patterns that could backtrack without end (checked here and by autocode, not on every load).
+    const { checkPatterns } = await import('../../core/coding/patterns.js');
+    const { diagnostics: refused } = await checkPatterns(study.codebook);
+    if (refused.length > 0) diagnostics = [...refused, ...diagnostics];
+  }
   // Case summaries (cases/*.md) are checked once the study itself is sound: their quotations against the transcripts.
   if (study && !hasErrors(diagnostics)) {
     const cases = await readCaseSummaries(study);

@@ -18,7 +18,8 @@ export function parseKeys(data: string): Key[] {
     if (ch === '\x03' || ch === '\x04') keys.push({ type: 'quit' });
     else if (ch === '\r' || ch === '\n') keys.push({ type: 'enter' });
     else if (ch === '\x7f' || ch === '\b') keys.push({ type: 'backspace' });
-    else if (ch >= ' ') keys.push({ type: 'char', char: ch });
+    // Printable characters only: C1 controls (U+0080-U+009F) are terminal commands, not text.
+    else if (ch >= ' ' && !(ch >= '\u0080' && ch <= '\u009f')) keys.push({ type: 'char', char: ch });
   }
   return keys;
 }

@@ -1,6 +1,11 @@
 import type { ChalkInstance } from 'chalk';
 import { appliedHere, currentSegment, searchCodes, type SessionState } from '../../core/coding/session.js';
+import { terminalText } from '../../core/format/escape.js';
 import type { Wave } from '../../core/study/types.js';
+
+/** The study's text on the coding screen: escape sequences and control characters removed. */
+const t = (s: string): string => terminalText(s);
+const t1 = (s: string): string => terminalText(s, { oneLine: true });
 
 /** Wrap text to `width` columns (words longer than a line are cut). */
 export function wrap(text: string, width: number): string[] {
@@ -26,11 +31,11 @@ export function renderSession(s: SessionState, wave: Wave | undefined, size: { c
   const out: string[] = [];
   const seg = currentSegment(s);
   const lines = (a: number, b: number) => (a === b ? `${a}` : `${a}-${b}`);
-  const header = ` qualwave code · ${s.doc.participant} · ${wave?.label ?? s.doc.wave} · coder ${s.coder} · segment ${s.stops.length ? s.pos + 1 : 0}/${s.stops.length}${seg ? ` · ${s.doc.file}:${lines(seg.startLine, seg.endLine)}` : ''}`;
+  const header = t1(` qualwave code · ${s.doc.participant} · ${wave?.label ?? s.doc.wave} · coder ${s.coder} · segment ${s.stops.length ? s.pos + 1 : 0}/${s.stops.length}${seg ? ` · ${s.doc.file}:${lines(seg.startLine, seg.endLine)}` : ''}`);
   out.push(c.inverse(header.padEnd(width).slice(0, width)), '');
   if (s.panel) {
-    out.push(c.bold(` ${s.panel.title}`), '');
-    for (const l of s.panel.lines) out.push(...wrap(l, text).map((w) => `  ${w}`));
+    out.push(c.bold(` ${t1(s.panel.title)}`), '');
+    for (const l of s.panel.lines) out.push(...wrap(t(l), text).map((w) => `  ${w}`));
     out.push('', c.dim(' press any key'));
     return out.join('\n');
   }
@@ -40,18 +45,18 @@ export function renderSession(s: SessionState, wave: Wave | undefined, size: { c
     const context = (i: number): string[] => {
       const x = segments[i];
       if (!x) return [];
-      return wrap(`${x.speaker ?? '?'} (${lines(x.startLine, x.endLine)}): ${x.text}`, text)
+      return wrap(t(`${x.speaker ?? '?'} (${lines(x.startLine, x.endLine)}): ${x.text}`), text)
         .slice(0, 3)
         .map((l) => c.dim(`  ${l}`));
     };
     out.push(...context(index - 1));
-    out.push(...wrap(`${seg.speaker ?? '?'} (${lines(seg.startLine, seg.endLine)}): ${seg.text}`, text).map((l, k) => c.bold(`${k === 0 ? '▶ ' : '  '}${l}`)));
+    out.push(...wrap(t(`${seg.speaker ?? '?'} (${lines(seg.startLine, seg.endLine)}): ${seg.text}`), text).map((l, k) => c.bold(`${k === 0 ? '▶ ' : '  '}${l}`)));
     out.push(...context(index + 1), '');
     const here = appliedHere(s);
-    const applied = here.length === 0 ? c.dim('none') : here.map((x, k) => `${k + 1} ${c.green(x.code)}${x.exemplar ? c.yellow(' ★') : ''}${x.memo ? c.dim(` (${x.memo})`) : ''}`).join('   ');
+    const applied = here.length === 0 ? c.dim('none') : here.map((x, k) => `${k + 1} ${c.green(t1(x.code))}${x.exemplar ? c.yellow(' ★') : ''}${x.memo ? c.dim(` (${t1(x.memo)})`) : ''}`).join('   ');
     out.push(` applied: ${applied}`, '');
   }
-  const numbered = s.codes.map((x, k) => `${String(k + 1).padStart(2)} ${'  '.repeat(x.depth)}${x.id}`);
+  const numbered = s.codes.map((x, k) => `${String(k + 1).padStart(2)} ${'  '.repeat(x.depth)}${t1(x.id)}`);
   const colWidth = Math.max(...numbered.map((n) => n.length)) + 2;
   const perRow = Math.max(1, Math.floor((width - 1) / colWidth));
   const room = Math.max(3, size.rows - out.length - 6);
@@ -62,13 +67,13 @@ export function renderSession(s: SessionState, wave: Wave | undefined, size: { c
   out.push('');
   if (s.prompt) {
     const label = { number: 'code number', search: 'find code', memo: 'memo (N text)', jump: 'go to line', define: 'show code (number or text)', exemplar: 'exemplar: which applied code (N)' }[s.prompt.kind];
-    out.push(` ${label}: ${s.prompt.input}█`);
+    out.push(` ${label}: ${t1(s.prompt.input)}█`);
     if (s.prompt.kind === 'search' && s.prompt.input) {
       const found = searchCodes(s.codes, s.prompt.input).slice(0, 5);
-      out.push(c.dim(`   ${found.length ? found.map((x) => `${x.id} (${x.label})`).join(' · ') : 'no match'}`));
+      out.push(c.dim(`   ${found.length ? found.map((x) => t1(`${x.id} (${x.label})`)).join(' · ') : 'no match'}`));
     }
   } else {
-    out.push(` ${s.message ?? ''}`);
+    out.push(` ${t1(s.message ?? '')}`);
   }
   const keys = ' j/k move · N⏎ add/remove code · / find · e exemplar · m memo · d define · u undo · ? help · q quit';
   out.push(c.dim(keys.length <= width ? keys : ' j/k move · N⏎ code · / find · ? all keys · q quit'));

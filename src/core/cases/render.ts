@@ -1,4 +1,7 @@
-import { escapeMarkdown as md, terminalText } from '../format/inline.js';
+import { escapeMarkdown, terminalText } from '../format/escape.js';
+
+/** User text for running Markdown: one line, no control characters, no markup. */
+const md = (s: string): string => escapeMarkdown(terminalText(s, { oneLine: true }));
 import { escapeHtml, renderHtml, renderMarkdown, type Table } from '../format/table.js';
 import { CHANGE_CATEGORIES } from '../matrix/change.js';
 import { describeValue, mark } from '../matrix/grid.js';

@@ -80,7 +80,7 @@ function readCode(r: YamlReader, node: Node | null, parent: Code | undefined, de
   for (const [key, value] of entries) {
     switch (key) {
       case 'id': {
-        const id = r.string(value, "'id'", { nonEmpty: true });
+        const id = r.string(value, "'id'", { nonEmpty: true })?.normalize('NFC');
         if (id === undefined) break;
         if (!CODE_ID.test(id)) {
           r.error(value, `code id '${id}' is not valid`, 'use letters, digits, "_", "-" and "." only, starting with a letter (e.g. support.respite)');
@@ -130,6 +130,7 @@ function readCode(r: YamlReader, node: Node | null, parent: Code | undefined, de
           try {
             new RegExp(p, 'iu');
             code.patterns.push(p);
+            (code.patternLines ??= []).push(r.position(pn).line);
           } catch (e) {
             r.error(pn, `invalid regular expression ${JSON.stringify(p)}: ${(e as Error).message.replace(/^Invalid regular expression: /, '')}`, "patterns are JavaScript regular expressions; in YAML, put them in single quotes ('\\bbreak\\b')");
           }

@@ -10,6 +10,8 @@ export interface Code {
   examples: string[];
   keywords: string[];
   patterns: string[];
+  /** Line of each pattern in the codebook file (for messages). */
+  patternLines?: Array<number | undefined>;
   speakers: SpeakerLimit;
   color?: string;
   /** Wave id from which the code was in use (codebook versions); before it, cells are "not coded for". */

@@ -66,9 +66,14 @@ export function patternFilter(patterns: readonly string[]): RegExp | undefined {
   }
 }
 
-export function compileRules(codebook: Codebook, stem: Stem): { index: Map<string, Rule[]>; patterns: Array<{ code: Code; regexps: RegExp[] }> } {
+/** Something that tests a text, like a RegExp: a pattern on the linear-time engine (patterns.ts). */
+export interface Matcher {
+  test(text: string): boolean;
+}
+
+export function compileRules(codebook: Codebook, stem: Stem, linear: ReadonlyMap<string, Matcher> = new Map()): { index: Map<string, Rule[]>; patterns: Array<{ code: Code; regexps: Matcher[]; linear: boolean }> } {
   const index = new Map<string, Rule[]>();
-  const patterns: Array<{ code: Code; regexps: RegExp[] }> = [];
+  const patterns: Array<{ code: Code; regexps: Matcher[]; linear: boolean }> = [];
   for (const code of codebook.codes) {
     for (const keyword of code.keywords) {
       const stems = tokenize(keyword).map(stem);
@@ -77,7 +82,10 @@ export function compileRules(codebook: Codebook, stem: Stem): { index: Map<strin
       if (list) list.push({ code, stems });
       else index.set(stems[0]!, [{ code, stems }]);
     }
-    if (code.patterns.length > 0) patterns.push({ code, regexps: code.patterns.map(compilePattern) });
+    const js = code.patterns.filter((p) => !linear.has(p));
+    const slow = code.patterns.filter((p) => linear.has(p));
+    if (js.length > 0) patterns.push({ code, regexps: js.map(compilePattern), linear: false });
+    if (slow.length > 0) patterns.push({ code, regexps: slow.map((p) => linear.get(p)!), linear: true });
   }
   return { index, patterns };
 }
@@ -86,7 +94,11 @@ function allows(code: Code, role: SpeakerRole): boolean {
   return code.speakers === 'any' || code.speakers === role;
 }
 
-export function autocode(study: Pick<Study, 'documents' | 'codebook'>, stem: Stem, coder: string): AutocodeResult {
+/**
+ * `linear`: patterns to run on the linear-time engine (patterns.ts decides which); the others
+ * run on JavaScript's, behind one combined prefilter.
+ */
+export function autocode(study: Pick<Study, 'documents' | 'codebook'>, stem: Stem, coder: string, linear: ReadonlyMap<string, Matcher> = new Map()): AutocodeResult {
   // One lookup per word: its stem (cached) and the keyword rules that start with that stem.
   const stems = new Map<string, string>();
   const stemCached = (w: string): string => {
@@ -97,8 +109,8 @@ export function autocode(study: Pick<Study, 'documents' | 'codebook'>, stem: Ste
     }
     return s;
   };
-  const { index, patterns } = compileRules(study.codebook, stemCached);
-  const filter = patternFilter(study.codebook.codes.flatMap((c) => c.patterns));
+  const { index, patterns } = compileRules(study.codebook, stemCached, linear);
+  const filter = patternFilter(study.codebook.codes.flatMap((c) => c.patterns).filter((p) => !linear.has(p)));
   const rulesByWord = new Map<string, Rule[] | null>();
   const rulesFor = (w: string): Rule[] | null => {
     let r = rulesByWord.get(w);
@@ -137,11 +149,10 @@ export function autocode(study: Pick<Study, 'documents' | 'codebook'>, stem: Ste
           if (ok) matched.add(rule.code);
         }
       }
-      if (filter === undefined || filter.test(text)) {
-        for (const { code, regexps } of patterns) {
-          if (matched.has(code) || !allows(code, role)) continue;
-          if (regexps.some((r) => r.test(text))) matched.add(code);
-        }
+      const passed = filter === undefined || filter.test(text);
+      for (const { code, regexps, linear: slow } of patterns) {
+        if ((!passed && !slow) || matched.has(code) || !allows(code, role)) continue;
+        if (regexps.some((r) => r.test(text))) matched.add(code);
       }
       if (matched.size === 0) continue;
       const startLine = list.startLine(i);

@@ -62,3 +62,39 @@ export function renameInCodings(codings: readonly Coding[], from: readonly strin
   }
   return { codings: out, changed, merged };
 }
+
+export interface CodingDiff {
+  /** Keys (codingKey) of codings that went. */
+  removed: string[];
+  /** Codings that are new or changed (exemplar, memo). */
+  upserts: Coding[];
+}
+
+const fields = (c: Coding): string => `${c.exemplar ? 1 : 0}\u0000${c.memo ?? ''}`;
+
+/** What changed from `before` to `after` (a session's change): removed keys and new or changed codings. */
+export function diffCodings(before: readonly Coding[], after: readonly Coding[]): CodingDiff {
+  const old = new Map(before.map((c) => [codingKey(c), c]));
+  const now = new Map(after.map((c) => [codingKey(c), c]));
+  const removed = [...old.keys()].filter((k) => !now.has(k));
+  const upserts = [...now].filter(([k, c]) => !old.has(k) || fields(old.get(k)!) !== fields(c)).map(([, c]) => c);
+  return { removed, upserts };
+}
+
+/** `list` with a diff applied: removed keys dropped, upserts replacing the coding of their key or added. */
+export function applyDiff(list: readonly Coding[], diff: CodingDiff): Coding[] {
+  const removed = new Set(diff.removed);
+  const upserts = new Map(diff.upserts.map((c) => [codingKey(c), c]));
+  const out: Coding[] = [];
+  for (const c of list) {
+    const k = codingKey(c);
+    if (removed.has(k)) continue;
+    const u = upserts.get(k);
+    if (u) {
+      out.push(u);
+      upserts.delete(k);
+    } else out.push(c);
+  }
+  out.push(...upserts.values());
+  return out;
+}

@@ -1,6 +1,7 @@
 import { parse } from 'csv-parse/sync';
-import { stringify } from 'csv-stringify/sync';
 import { error, type Diagnostic } from '../diagnostics/diagnostic.js';
+import { guardCsvCell, unguardCsvCell } from '../format/escape.js';
+import { stringifyCsv } from '../format/table.js';
 import type { Study } from '../study/types.js';
 import { didYouMeanSuffix } from '../text/suggest.js';
 import { checkCodings } from './check.js';
@@ -50,8 +51,9 @@ export function readInterchangeCsv(file: string, text: string, study: Study): Im
   const rows = records.slice(1);
   for (const { record, info } of rows) {
     const line = info.lines;
-    const get = (name: string): string => (header.indexOf(name) >= 0 ? (record[header.indexOf(name)] ?? '').trim() : '');
-    const coder = get('coder');
+    // A cell qualwave guarded against spreadsheet formulas on export reads back as it was.
+    const get = (name: string): string => (header.indexOf(name) >= 0 ? unguardCsvCell((record[header.indexOf(name)] ?? '').trim()) : '');
+    const coder = get('coder').normalize('NFC');
     if (!coder) {
       diagnostics.push(error(file, line, 'row has no coder', 'every coding needs the coder who made it (e.g. alice)'));
       continue;
@@ -80,8 +82,9 @@ export function readInterchangeCsv(file: string, text: string, study: Study): Im
   return { codings: codings.filter((c) => !badLines.has(c.source?.line)), diagnostics, rows: rows.length };
 }
 
-export function writeInterchangeCsv(codings: readonly Coding[], study: Study): string {
+/** Every coding as interchange CSV; text cells carry the spreadsheet formula guard unless `raw`. */
+export function writeInterchangeCsv(codings: readonly Coding[], study: Study, opts: { raw?: boolean } = {}): string {
   const files = new Map(study.documents.map((d) => [d.id, d.file]));
-  const rows = sortCodings(codings, study.config.waves.map((w) => w.id)).map((c) => [c.coder, c.participant, c.wave, String(c.startLine), String(c.endLine), c.code, c.memo ?? '', c.exemplar ? 'yes' : '', files.get(`${c.participant}/${c.wave}`) ?? '']);
-  return stringify([[...INTERCHANGE_REQUIRED, ...INTERCHANGE_OPTIONAL], ...rows], { record_delimiter: '\n' });
+  const rows = sortCodings(codings, study.config.waves.map((w) => w.id)).map((c) => [c.coder, c.participant, c.wave, String(c.startLine), String(c.endLine), c.code, c.memo ?? '', c.exemplar ? 'yes' : '', files.get(`${c.participant}/${c.wave}`) ?? ''].map((cell) => guardCsvCell(cell, opts.raw)));
+  return stringifyCsv([[...INTERCHANGE_REQUIRED, ...INTERCHANGE_OPTIONAL], ...rows]);
 }

@@ -74,13 +74,14 @@ export function parseCodingRow(
   if (start < 1 || end < start) return bad(`line range ${start}-${end} is empty or starts before line 1`, 'the first line is 1 and the range must not run backwards');
   const exemplar = (f.exemplar ?? '').toLowerCase();
   if (!['', 'yes', 'no', 'true', 'false', '1', '0', 'y', 'n', 'x', '*'].includes(exemplar)) return bad(`exemplar '${f.exemplar}' must be yes or empty`);
+  // Ids compare in Unicode NFC, whatever form a spreadsheet or a Mac wrote them in.
   const coding: Coding = {
     coder,
-    participant: f.participant,
-    wave: f.wave,
+    participant: f.participant.normalize('NFC'),
+    wave: f.wave.normalize('NFC'),
     startLine: start,
     endLine: end,
-    code: f.code,
+    code: f.code.normalize('NFC'),
     exemplar: ['yes', 'true', '1', 'y', 'x', '*'].includes(exemplar),
     source: at,
   };
@@ -106,5 +107,6 @@ export function sortCodings(codings: readonly Coding[], waveOrder: readonly stri
 /** The text of a coder's codings file. */
 export function formatCodingsFile(codings: readonly Coding[], waveOrder: readonly string[]): string {
   const rows = sortCodings(codings, waveOrder).map((c) => [c.participant, c.wave, c.startLine === c.endLine ? String(c.startLine) : `${c.startLine}-${c.endLine}`, c.code, c.exemplar ? 'yes' : '', c.memo ?? '', c.hash ?? '']);
-  return stringify([[...CODINGS_COLUMNS], ...rows], { delimiter: '\t', record_delimiter: '\n' });
+  // A bare carriage return in a memo is quoted, or a reader would take it for the end of the row.
+  return stringify([[...CODINGS_COLUMNS], ...rows], { delimiter: '\t', record_delimiter: '\n', quoted_match: /\r/ });
 }

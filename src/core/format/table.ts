@@ -1,5 +1,5 @@
 import { stringify } from 'csv-stringify/sync';
-import { terminalText } from './inline.js';
+import { guardCsvCell, markdownCell, terminalText } from './escape.js';
 
 /**
  * A table as every command produces it; rendered for the terminal, Markdown (pipe tables),
@@ -71,6 +71,8 @@ function truncate(s: string, width: number): string {
  */
 export function renderTerminal(table: Table, opts: { style?: Style; maxWidth?: number } = {}): string {
   const style = opts.style ?? plain;
+  // User text never reaches the terminal with its control characters or escape sequences.
+  const cellText = (c: Cell): string => terminalText(typeof c === 'number' ? formatNumber(c) : c, { oneLine: true });
   const all = [...table.rows, ...(table.footer ?? [])].map((r) => r.map(cellText));
   const widths = table.columns.map((c, i) => Math.max(displayWidth(c.header), ...all.map((r) => displayWidth(r[i] ?? ''))));
   const gap = 2;
@@ -98,8 +100,8 @@ export function renderTerminal(table: Table, opts: { style?: Style; maxWidth?: n
       .join(' '.repeat(gap))
       .trimEnd();
   const out: string[] = [];
-  if (table.title) out.push(style.bold(table.title));
-  out.push(line(table.columns.map((c) => c.header), true));
+  if (table.title) out.push(style.bold(terminalText(table.title, { oneLine: true })));
+  out.push(line(table.columns.map((c) => cellText(c.header)), true));
   out.push(style.dim(widths.map((w) => '─'.repeat(w)).join(' '.repeat(gap))));
   table.rows.forEach((r, k) => out.push(line(r.map(cellText), false, table.bold?.[k] === true)));
   if (table.footer && table.footer.length > 0) {
@@ -111,8 +113,8 @@ export function renderTerminal(table: Table, opts: { style?: Style; maxWidth?: n
 
 /** A Markdown pipe table (Pandoc and GitHub), with the title as a bold caption line. */
 export function renderMarkdown(table: Table): string {
-  // Backslash, pipe and angle brackets (raw HTML) are escaped; a line break becomes a space; control characters go.
-  const esc = (s: string): string => terminalText(s.replace(/\\/g, '\\\\').replace(/[|<>]/g, '\\$&').replace(/\r?\n/g, ' '));
+  // Markdown-inert cells on one line, without control characters (escape.ts).
+  const esc = (s: string): string => markdownCell(terminalText(s, { oneLine: true }));
   const out: string[] = [];
   if (table.title) out.push(`**${esc(table.title)}**`, '');
   out.push(`| ${table.columns.map((c) => esc(c.header)).join(' | ')} |`);
@@ -124,14 +126,21 @@ export function renderMarkdown(table: Table): string {
 
 /**
  * CSV (RFC 4180) or TSV via csv-stringify: header row then data rows; footer rows are included.
- * Text cells that a spreadsheet would run as a formula (starting with =, +, -, @, tab or carriage
- * return) get a leading apostrophe unless `raw` (numbers are never touched).
+ * Text cells that a spreadsheet would run as a formula get the guard of escape.ts (a leading
+ * apostrophe) unless `raw`; numbers are never touched.
  */
 export function renderDelimited(table: Table, delimiter: ',' | '\t', opts: { raw?: boolean } = {}): string {
-  const safe = (c: Cell): string => (typeof c === 'number' ? String(c) : !opts.raw && /^[=+\-@\t\r]/.test(c) ? `'${c}` : c);
+  const safe = (c: Cell): string => (typeof c === 'number' ? String(c) : guardCsvCell(c, opts.raw));
   const records = [table.columns.map((c) => safe(c.header)), ...[...table.rows, ...(table.footer ?? [])].map((r) => r.map(safe))];
-  // csv-stringify quotes a cell only when it holds the delimiter, a quote or a line break.
-  return stringify(records, { delimiter, record_delimiter: '\n' });
+  return stringifyCsv(records, delimiter);
+}
+
+/**
+ * Records as CSV/TSV. csv-stringify quotes a cell that holds the delimiter, a quote or a line
+ * break; a bare carriage return is quoted too, so no reader can take it for the end of a row.
+ */
+export function stringifyCsv(records: string[][], delimiter: ',' | '\t' = ','): string {
+  return stringify(records, { delimiter, record_delimiter: '\n', quoted_match: /\r/ });
 }
 
 /** LaTeX special characters escaped for text mode. */

@@ -1,4 +1,7 @@
-import { escapeMarkdown as md } from '../format/inline.js';
+import { escapeMarkdown, terminalText } from '../format/escape.js';
+
+/** User text for running Markdown: one line, no control characters, no markup. */
+const md = (s: string): string => escapeMarkdown(terminalText(s, { oneLine: true }));
 import { renderMarkdown } from '../format/table.js';
 import { evidenceKey, type Evidence } from '../quotes/evidence.js';
 import type { Quote } from '../quotes/select.js';

@@ -1,8 +1,9 @@
 import { XMLBuilder } from 'fast-xml-parser';
 import type { Code } from '../codebook/types.js';
 import type { Study } from '../study/types.js';
+import { xmlText } from '../format/escape.js';
 import { writeDescription } from './description.js';
-import { stableGuid, toCodePoints } from './ids.js';
+import { stableGuid, utf16Table } from './ids.js';
 
 /**
  * A qualwave study as a REFI-QDA project (QDA-XML 1.0): users (coders), codebook, variables
@@ -16,6 +17,23 @@ export interface RefiExport {
   /** sources/NAME.txt contents */
   sources: Array<{ name: string; text: string }>;
   counts: { sources: number; codes: number; codings: number; users: number; cases: number };
+  /** Characters XML 1.0 cannot hold (control characters in a memo or label), removed: how many. */
+  removed: number;
+}
+
+/**
+ * Every string of the tree to build made XML-safe (escape.ts): characters XML 1.0 forbids are
+ * removed and counted, so the project is well-formed and the caller can say what was changed.
+ */
+function xmlSafe(node: unknown, count: { n: number }): unknown {
+  if (typeof node === 'string') {
+    const { text, removed } = xmlText(node);
+    count.n += removed;
+    return text;
+  }
+  if (Array.isArray(node)) return node.map((x) => xmlSafe(x, count));
+  if (node && typeof node === 'object') return Object.fromEntries(Object.entries(node).map(([k, v]) => [k, xmlSafe(v, count)]));
+  return node;
 }
 
 const NS = 'urn:QDA-XML:project:1.0';
@@ -31,7 +49,7 @@ function codeXml(c: Code, guid: (key: string) => string): Record<string, unknown
 
 export function codebookXml(study: Pick<Study, 'config' | 'codebook'>): string {
   const guid = (key: string) => stableGuid(study.config.title, key);
-  return builder().build({ '?xml': { '@_version': '1.0', '@_encoding': 'utf-8' }, CodeBook: { '@_xmlns': 'urn:QDA-XML:codebook:1.0', '@_origin': 'qualwave', Codes: { Code: study.codebook.themes.map((t) => codeXml(t, guid)) } } });
+  return builder().build(xmlSafe({ '?xml': { '@_version': '1.0', '@_encoding': 'utf-8' }, CodeBook: { '@_xmlns': 'urn:QDA-XML:codebook:1.0', '@_origin': 'qualwave', Codes: { Code: study.codebook.themes.map((t) => codeXml(t, guid)) } } }, { n: 0 }));
 }
 
 export function exportProject(study: Study, opts: { coders?: string[]; version: string }): RefiExport {
@@ -46,6 +64,7 @@ export function exportProject(study: Study, opts: { coders?: string[]; version: 
     const text = doc.segmentList.sourceTextValue;
     sources.push({ name: `${sourceGuid}.txt`, text });
     const segments = doc.segments;
+    const cp = utf16Table(text);
     const selections = study.codings
       .filter((c) => coders.includes(c.coder) && c.participant === doc.participant && c.wave === doc.wave)
       .map((c) => {
@@ -57,8 +76,8 @@ export function exportProject(study: Study, opts: { coders?: string[]; version: 
         const sel: Record<string, unknown> = {
           '@_guid': guid(`selection:${key}`),
           '@_name': `${doc.participant} ${doc.wave} lines ${c.startLine}-${c.endLine}`,
-          '@_startPosition': String(toCodePoints(text, start)),
-          '@_endPosition': String(toCodePoints(text, end)),
+          '@_startPosition': String(cp(start)),
+          '@_endPosition': String(cp(end)),
           '@_creatingUser': guid(`user:${c.coder}`),
         };
         const memo = [c.exemplar ? '[exemplar]' : '', c.memo ?? ''].filter(Boolean).join(' ');
@@ -90,8 +109,9 @@ export function exportProject(study: Study, opts: { coders?: string[]; version: 
     }),
   };
   if (textSources.length) project['Sources'] = { TextSource: textSources };
-  const xml = builder().build({ '?xml': { '@_version': '1.0', '@_encoding': 'utf-8' }, Project: project });
-  return { xml, sources, counts: { sources: textSources.length, codes: study.codebook.codes.length, codings: codingCount, users: coders.length, cases: study.participants.length } };
+  const removed = { n: 0 };
+  const xml = builder().build(xmlSafe({ '?xml': { '@_version': '1.0', '@_encoding': 'utf-8' }, Project: project }, removed));
+  return { xml, sources, counts: { sources: textSources.length, codes: study.codebook.codes.length, codings: codingCount, users: coders.length, cases: study.participants.length }, removed: removed.n };
 }
 
 function lineOffset(text: string, line: number): number {

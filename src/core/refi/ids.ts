@@ -54,3 +54,32 @@ export function slug(name: string, taken: Set<string>): string {
   taken.add(id);
   return id;
 }
+
+/**
+ * Code point offset → UTF-16 offset, as a function made once per text: the identity when the
+ * text has no surrogate pairs, else a table (one pass). Same results as fromCodePoints.
+ */
+export function codePointTable(text: string): (points: number) => number {
+  if (!/[\ud800-\udbff]/.test(text)) return (points) => Math.min(Math.max(0, points), text.length);
+  const starts: number[] = [];
+  for (let i = 0; i < text.length; ) {
+    starts.push(i);
+    const c = text.charCodeAt(i);
+    i += c >= 0xd800 && c <= 0xdbff && i + 1 < text.length ? 2 : 1;
+  }
+  return (points) => (points <= 0 ? 0 : points >= starts.length ? text.length : starts[points]!);
+}
+
+/** UTF-16 offset → code point offset, as a function made once per text (see codePointTable). */
+export function utf16Table(text: string): (utf16: number) => number {
+  if (!/[\ud800-\udbff]/.test(text)) return (utf16) => Math.min(Math.max(0, utf16), text.length);
+  const counts = new Uint32Array(text.length + 1);
+  let n = 0;
+  for (let i = 0; i < text.length; i++) {
+    counts[i] = n;
+    const c = text.charCodeAt(i);
+    if (!(c >= 0xdc00 && c <= 0xdfff && i > 0 && text.charCodeAt(i - 1) >= 0xd800 && text.charCodeAt(i - 1) <= 0xdbff)) n++;
+  }
+  counts[text.length] = n;
+  return (utf16) => counts[Math.min(Math.max(0, utf16), text.length)]!;
+}

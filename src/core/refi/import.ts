@@ -1,8 +1,18 @@
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { stringify as yamlStringify } from 'yaml';
-import type { Coding } from '../coding/types.js';
+import { codingKey, type Coding } from '../coding/types.js';
+import { decodeCharRefs, restoreCarriageReturns } from '../format/escape.js';
+
+function restoreAll(node: unknown): unknown {
+  if (typeof node === 'string') return restoreCarriageReturns(node);
+  if (Array.isArray(node)) return node.map(restoreAll);
+  if (node && typeof node === 'object') {
+    for (const [k, v] of Object.entries(node)) (node as Record<string, unknown>)[k] = restoreAll(v);
+  }
+  return node;
+}
 import { readDescription } from './description.js';
-import { fromCodePoints, slug } from './ids.js';
+import { codePointTable, slug } from './ids.js';
 
 /**
  * A REFI-QDA project (the XML of its .qde and the files of its sources/ folder) as a qualwave study
@@ -43,12 +53,21 @@ const attr = (e: El | undefined, name: string): string | undefined => {
 };
 const textOf = (x: unknown): string | undefined => (x === undefined || x === null ? undefined : typeof x === 'object' ? String((x as El)['#text'] ?? '') : String(x));
 
+/** Deepest element nesting accepted (a REFI-QDA project nests codes a few levels; 200 is plenty). */
+const MAX_DEPTH = 200;
+
 export function parseXml(xml: string, what: string): El {
   if (/<!DOCTYPE|<!ENTITY/i.test(xml)) throw new ImportError(`${what}: declares a DTD or entities, which qualwave does not read (they could pull in outside files or expand without end)`);
   const valid = XMLValidator.validate(xml);
   if (valid !== true) throw new ImportError(`${what}:${valid.err.line}:${valid.err.col}: malformed XML: ${valid.err.msg}`);
-  const parser = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@_', removeNSPrefix: true, parseTagValue: false, parseAttributeValue: false, trimValues: false, isArray: (name) => ARRAYS.has(name), processEntities: true, htmlEntities: false });
-  return parser.parse(xml) as El;
+  const parser = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@_', removeNSPrefix: true, parseTagValue: false, parseAttributeValue: false, trimValues: false, isArray: (name) => ARRAYS.has(name), processEntities: true, htmlEntities: false, maxNestedTags: MAX_DEPTH });
+  try {
+    // Character references (&#233;, &#xD;&#xA;) are text like any other: decoded before parsing.
+    return restoreAll(parser.parse(decodeCharRefs(xml))) as El;
+  } catch (e) {
+    if (/nested/i.test((e as Error).message)) throw new ImportError(`${what}: elements nested more than ${MAX_DEPTH} deep: not a REFI-QDA project (or a hostile one)`);
+    throw new ImportError(`${what}: cannot read the XML: ${(e as Error).message}`);
+  }
 }
 
 const VALID_ID = /^[\p{L}\p{N}][\p{L}\p{N}_.-]*$/u;
@@ -124,6 +143,7 @@ export function planImport(xml: string, qdeName: string, opts: ImportOptions): I
   const codings = new Map<string, Coding[]>();
   const seen = new Map<string, string>();
   const participants = new Map<string, Record<string, string>>();
+  const seenCodings = new Set<string>();
   let selections = 0;
   for (const src of list(sourcesEl['TextSource'])) {
     const guid = attr(src, 'guid')!.toLowerCase();
@@ -171,11 +191,21 @@ export function planImport(xml: string, qdeName: string, opts: ImportOptions): I
     if (!participants.has(participant)) participants.set(participant, kase ? { ...kase.values } : {});
     transcripts.push({ participant, wave, text, source: name });
     // Codings: selections (code points → lines), and codings of the whole source.
+    // Line of a UTF-16 offset by binary search over the line starts, and code points to UTF-16
+    // offsets through one table: linear in the text plus log per selection, not text x selections.
+    const breaks: number[] = [];
+    for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) breaks.push(i);
     const lineAt = (offset: number): number => {
-      let n = 1;
-      for (let i = text!.indexOf('\n'); i >= 0 && i < offset; i = text!.indexOf('\n', i + 1)) n++;
-      return n;
+      let lo = 0;
+      let hi = breaks.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (breaks[mid]! < offset) lo = mid + 1;
+        else hi = mid;
+      }
+      return lo + 1;
     };
+    const toUtf16 = codePointTable(text);
     const lastLine = lineAt(text.length);
     const add = (coding: El, start: number, end: number, description: string | undefined, creator: string | undefined): void => {
       const code = codes.get(attr(list(coding['CodeRef'])[0], 'targetGUID')?.toLowerCase() ?? '');
@@ -190,7 +220,11 @@ export function planImport(xml: string, qdeName: string, opts: ImportOptions): I
       if (memo) c.memo = memo;
       let l = codings.get(coder);
       if (!l) codings.set(coder, (l = []));
-      if (!l.some((x) => x.participant === c.participant && x.wave === c.wave && x.startLine === c.startLine && x.endLine === c.endLine && x.code === c.code)) l.push(c);
+      const k = codingKey(c);
+      if (!seenCodings.has(k)) {
+        seenCodings.add(k);
+        l.push(c);
+      }
     };
     for (const sel of list(src['PlainTextSelection'])) {
       selections++;
@@ -200,9 +234,9 @@ export function planImport(xml: string, qdeName: string, opts: ImportOptions): I
         drop('selections with bad positions');
         continue;
       }
-      const start = fromCodePoints(text, a);
+      const start = toUtf16(a);
       // The end position is exclusive: the selection's last character is just before it.
-      const end = Math.max(start, fromCodePoints(text, b) - 1);
+      const end = Math.max(start, toUtf16(b) - 1);
       for (const coding of list(sel['Coding'])) add(coding, lineAt(start), lineAt(end), textOf(sel['Description']), attr(sel, 'creatingUser'));
     }
     for (const coding of list(src['Coding'])) add(coding, 1, lastLine, undefined, undefined);

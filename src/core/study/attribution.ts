@@ -20,9 +20,10 @@ export function attribution(template: string, study: Pick<Study, 'config'>, doc:
       case 'interviewer':
         return doc.interviewer ?? '';
     }
-    const a = participant?.attributes[field];
+    // Own keys only: `{constructor}` must not reach Object.prototype.
+    const a = participant && Object.hasOwn(participant.attributes, field) ? participant.attributes[field] : undefined;
     if (a !== undefined) return a;
-    const d = doc.attributes[field];
+    const d = Object.hasOwn(doc.attributes, field) ? doc.attributes[field] : undefined;
     return d === undefined || d === null ? whole : String(d);
   });
 }

@@ -23,6 +23,38 @@ export const DEFAULTS = {
   attribution: '({participant}, {wave.label})',
 } as const;
 
+/**
+ * The commands an output of `build` may run: each only reads the study and prints a table, a
+ * figure or a document. Commands that write (code, autocode, reconcile, import, codebook rename...)
+ * or run other commands (build) are refused, as are options that write or leave the study.
+ */
+export const OUTPUT_COMMANDS = ['summary', 'matrix', 'trajectories', 'framework', 'cooccurrence', 'saturation', 'agree', 'disagreements', 'figure', 'report', 'export', 'quotes', 'quotes list', 'codebook show', 'codings', 'codings list', 'codings export', 'change', 'anticipated', 'dropout', 'case-matrix', 'case', 'brief'] as const;
+const OUTPUT_REFUSED_OPTIONS = ['-o', '--output', '--force', '--study', '--allow-outside', '--dry-run'];
+const WITH_SUBCOMMANDS = new Set(['quotes', 'codebook', 'codings']);
+/** Folders and files of the study that an output may never be. */
+export const PROTECTED_PATHS = ['codings', 'transcripts', 'codebooks', '.git', '.qualwave'] as const;
+
+/** The command an output's arguments name ("matrix", "codebook show"), as OUTPUT_COMMANDS spells it. */
+export function outputCommand(args: readonly string[]): string {
+  const [first = '', second] = args;
+  return WITH_SUBCOMMANDS.has(first) && second !== undefined && !second.startsWith('-') ? `${first} ${second}` : first;
+}
+
+/** Why an output (its file and arguments) is refused, or undefined when it is fine. */
+export function outputProblem(file: string, args: readonly string[]): { message: string; hint: string } | undefined {
+  const command = outputCommand(args);
+  if (!(OUTPUT_COMMANDS as readonly string[]).includes(command)) {
+    return { message: `output '${file}' runs '${command}', which is not a command that only reads the study and prints an output`, hint: `outputs may run: ${OUTPUT_COMMANDS.filter((c) => !c.endsWith(' list') && c !== 'codings list').join(', ')}` };
+  }
+  const bad = args.find((a) => OUTPUT_REFUSED_OPTIONS.includes(a.split('=')[0]!));
+  if (bad) return { message: `output '${file}' gives ${bad.split('=')[0]}, which build decides itself`, hint: 'remove it: build writes the output to its file, in this study' };
+  const parts = file.replace(/\\/g, '/').split('/').filter((p) => p !== '' && p !== '.');
+  const top = (parts[0] ?? '').normalize('NFC').toLowerCase();
+  if (parts.length === 1 && top === CONFIG_FILE) return { message: `output file '${file}' is the study's configuration`, hint: 'choose another file, e.g. tables/NAME.md' };
+  if ((PROTECTED_PATHS as readonly string[]).includes(top)) return { message: `output file '${file}' is inside ${parts[0]}/, which holds the study's own data`, hint: 'write outputs elsewhere, e.g. tables/ or figures/' };
+  return undefined;
+}
+
 /** Wave ids appear in file names and flags: no spaces or slashes. */
 const WAVE_ID = /^[\p{L}\p{N}][\p{L}\p{N}_.-]*$/u;
 const LANGUAGE = /^[a-z]{2,3}(-[A-Za-z0-9]+)*$/;
@@ -77,7 +109,7 @@ export function parseConfig(file: string, text: string): { config: StudyConfig |
           let label: string | undefined;
           for (const [k, v] of r.entries(wm, `wave ${index + 1}`, WAVE_FIELDS)) {
             if (k === 'id') {
-              id = r.string(v, 'wave id', { nonEmpty: true });
+              id = r.string(v, 'wave id', { nonEmpty: true })?.normalize('NFC');
               if (id !== undefined && !WAVE_ID.test(id)) {
                 r.error(v, `wave id '${id}' is not valid`, "wave ids appear in file names: use letters, digits, '-', '_' or '.' (e.g. 4-month)");
                 id = undefined;
@@ -157,8 +189,18 @@ export function parseConfig(file: string, text: string): { config: StudyConfig |
             r.error(om, "an output needs 'file' and 'run'", "e.g. - { file: tables/themes.md, run: 'matrix --value percent' }");
             continue;
           }
-          if (file.startsWith('/') || file.split(/[\\/]/).includes('..')) {
+          if (file.startsWith('/') || /^[a-zA-Z]:/.test(file) || file.split(/[\\/]/).includes('..')) {
             r.error(om, `output file '${file}' must stay inside the study folder`, 'give a relative path such as tables/themes.md');
+            continue;
+          }
+          const problem = outputProblem(file, args);
+          if (problem) {
+            r.error(om, problem.message, problem.hint);
+            continue;
+          }
+          const same = config.outputs.find((o) => o.file.replace(/^\.\//, '').normalize('NFC').toLowerCase() === file.replace(/^\.\//, '').normalize('NFC').toLowerCase());
+          if (same) {
+            r.error(om, `output file '${file}' is written by another output too${same.line ? ` (line ${same.line})` : ''}`, 'give each output its own file');
             continue;
           }
           const spec: OutputSpec = { file, args };

@@ -46,7 +46,8 @@ export function parseParticipants(file: string, text: string, idColumn: string):
       diagnostics.push(error(file, line, `row has ${record.length} value${record.length === 1 ? '' : 's'} but the header has ${columns.length} columns`, 'add the missing values (empty is fine: a,,c) or quote values that contain the separator'));
       continue;
     }
-    const id = record[idIndex] ?? '';
+    // Ids compare in Unicode NFC (a spreadsheet on a Mac may write them decomposed).
+    const id = (record[idIndex] ?? '').normalize('NFC');
     if (id === '') {
       diagnostics.push(error(file, line, 'row has an empty participant id', `fill in the '${idColumn}' column or delete the row`));
       continue;

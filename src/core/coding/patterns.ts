@@ -1,0 +1,105 @@
+import type { Codebook } from '../codebook/types.js';
+import { error, type Diagnostic } from '../diagnostics/diagnostic.js';
+
+/**
+ * Codebook patterns are user-written regular expressions run on every segment: a pattern such as
+ * `^(a+)+$` backtracks for ever in JavaScript's engine. Each pattern is analysed (scslre: super-
+ * linear backtracking; plus alternatives that overlap under a repetition, which it does not see):
+ *
+ * - exponential backtracking: refused (file:line), whatever the engine;
+ * - polynomial backtracking or overlapping alternatives: run with RE2 (re2js), whose matching time
+ *   is linear in the text, when RE2 can express the pattern; refused otherwise (lookaround and
+ *   back-references need JavaScript's backtracking engine);
+ * - otherwise: JavaScript's engine (faster for these).
+ *
+ * The analysis libraries are loaded only when the codebook has patterns.
+ */
+export type Engine = 'js' | 'linear';
+
+export interface PatternCheck {
+  engines: Map<string, Engine>;
+  diagnostics: Diagnostic[];
+}
+
+interface Node {
+  type: string;
+  alternatives?: Node[];
+  elements?: Node[];
+  element?: Node;
+  max?: number;
+}
+
+/** A repeated group whose alternatives can start the same way (`(a|ab)*`, `(\w|\d)+`): ambiguous. */
+function overlappingUnderRepeat(node: Node, firstChars: (alternative: Node) => { isDisjointWith(o: unknown): boolean } | undefined, repeated = false): boolean {
+  if (node.type === 'Quantifier') return overlappingUnderRepeat(node.element!, firstChars, repeated || (node.max ?? 1) > 1);
+  if ((node.type === 'Group' || node.type === 'CapturingGroup' || node.type === 'Pattern') && node.alternatives) {
+    if (repeated && node.alternatives.length > 1) {
+      const sets = node.alternatives.map(firstChars);
+      for (let i = 0; i < sets.length; i++) for (let j = i + 1; j < sets.length; j++) if (!sets[i] || !sets[j] || !sets[i]!.isDisjointWith(sets[j])) return true;
+    }
+    return node.alternatives.some((a) => overlappingUnderRepeat(a, firstChars, repeated));
+  }
+  if (node.type === 'Alternative') return (node.elements ?? []).some((e) => overlappingUnderRepeat(e, firstChars, repeated));
+  if (node.type === 'Assertion' && node.alternatives) return node.alternatives.some((a) => overlappingUnderRepeat(a, firstChars, repeated));
+  return false;
+}
+
+/** Which engine runs each pattern of the codebook, and the patterns refused (errors with file:line). */
+export async function checkPatterns(codebook: Pick<Codebook, 'codes'>): Promise<PatternCheck> {
+  const engines = new Map<string, Engine>();
+  const diagnostics: Diagnostic[] = [];
+  const all = codebook.codes.flatMap((c) => c.patterns.map((p, i) => ({ code: c, pattern: p, line: c.patternLines?.[i] ?? c.line })));
+  if (all.length === 0) return { engines, diagnostics };
+  const [{ RegExpParser }, { analyse }, ast, { RE2JS }] = await Promise.all([import('@eslint-community/regexpp'), import('scslre'), import('regexp-ast-analysis'), import('re2js')]);
+  const verdicts = new Map<string, { engine?: Engine; refused?: string }>();
+  for (const { code, pattern, line } of all) {
+    let v = verdicts.get(pattern);
+    if (!v) {
+      v = {};
+      const flags = needsUnicode(pattern) ? 'iu' : 'i';
+      try {
+        const literal = new RegExpParser({ ecmaVersion: 2024 }).parseLiteral(`/${pattern.replace(/\//g, '\\/')}/${flags}`);
+        const reports = analyse(literal, { reportTypes: { Move: true, Self: true, Trade: true } }).reports;
+        const flagsInfo = { ignoreCase: true, unicode: flags === 'iu' };
+        const first = (alt: Node): { isDisjointWith(o: unknown): boolean } | undefined => {
+          try {
+            const f = ast.getFirstConsumedChar(alt as never, 'ltr', flagsInfo as never);
+            return f.empty ? undefined : (f.char as unknown as { isDisjointWith(o: unknown): boolean });
+          } catch {
+            return undefined;
+          }
+        };
+        const exponential = reports.some((r) => r.exponential);
+        const risky = reports.length > 0 || overlappingUnderRepeat(literal.pattern as unknown as Node, first);
+        if (exponential) v.refused = 'it can take exponential time on some text (catastrophic backtracking), e.g. a repetition inside a repetition like (a+)+';
+        else if (risky) {
+          try {
+            RE2JS.compile(pattern, RE2JS.CASE_INSENSITIVE);
+            v.engine = 'linear';
+          } catch {
+            v.refused = 'its matching time can grow faster than the text (backtracking), and it uses lookaround or a back-reference, which the linear-time engine cannot run';
+          }
+        } else v.engine = 'js';
+      } catch (e) {
+        v.refused = `it cannot be analysed (${(e as Error).message})`;
+      }
+      verdicts.set(pattern, v);
+    }
+    if (v.refused) {
+      diagnostics.push(error(code.file, line, `pattern ${JSON.stringify(pattern)} of code '${code.id}' is refused: ${v.refused}`, 'rewrite it without nested or overlapping repetitions, e.g. \\bwords?\\b instead of (\\w+\\s?)+; patterns run on every segment of the study'));
+    } else engines.set(pattern, v.engine!);
+  }
+  return { engines, diagnostics };
+}
+
+/** Whether a pattern needs the regular expression `u` flag (\p{…}, \u{…}, astral characters). */
+export function needsUnicode(pattern: string): boolean {
+  return /\\[pP]\{|\\u\{|[\ud800-\udfff]/.test(pattern);
+}
+
+/** A matcher for a pattern on the engine chosen for it: `test(text)` as RegExp's. */
+export async function linearMatcher(pattern: string): Promise<{ test(text: string): boolean }> {
+  const { RE2JS } = await import('re2js');
+  const re = RE2JS.compile(pattern, RE2JS.CASE_INSENSITIVE);
+  return { test: (text) => re.test(text) };
+}

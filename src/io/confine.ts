@@ -1,0 +1,41 @@
+import { realpathSync } from 'node:fs';
+import { basename, dirname, isAbsolute, join, relative, sep } from 'node:path';
+
+/**
+ * Confinement to the study folder: the files qualwave reads for a study (transcripts, codebooks,
+ * participants) and the outputs `build` writes must be inside it, symbolic links resolved, unless
+ * the user passed --allow-outside (reads only). A study folder copied from elsewhere cannot make
+ * qualwave read ~/.ssh or write over .bashrc.
+ */
+
+/** A path written in qualwave.yaml that names something outside the study without following links. */
+export function pointsOutside(pattern: string): boolean {
+  return isAbsolute(pattern) || /^[a-zA-Z]:/.test(pattern) || pattern.split(/[\\/]/).includes('..') || pattern.startsWith('~');
+}
+
+/** The real path of `abs`, or of its deepest existing ancestor joined with the rest. */
+export function realPath(abs: string): string {
+  const rest: string[] = [];
+  let p = abs;
+  for (;;) {
+    try {
+      const real = realpathSync.native(p);
+      return rest.length ? join(real, ...rest.reverse()) : real;
+    } catch {
+      const parent = dirname(p);
+      if (parent === p) return abs;
+      rest.push(basename(p));
+      p = parent;
+    }
+  }
+}
+
+/** Whether `abs` (links resolved) is inside the folder `realRoot` (itself a real path). */
+export function isInside(realRoot: string, abs: string): boolean {
+  const rel = relative(realRoot, realPath(abs));
+  return rel === '' || (!rel.startsWith(`..${sep}`) && rel !== '..' && !isAbsolute(rel));
+}
+
+export function realRootOf(root: string): string {
+  return realPath(root);
+}

@@ -1,0 +1,67 @@
+import { Unzip, UnzipInflate, UnzipPassThrough } from 'fflate';
+
+/**
+ * Limits for every zip qualwave opens (a .qdpx project, a .docx transcript or draft): the same
+ * for all, checked by actually inflating every entry as a stream (nothing kept), so an archive
+ * that lies about its sizes is caught too, before any library unpacks it for real.
+ */
+export const LIMITS = { entries: 20_000, totalBytes: 1024 * 1024 * 1024, ratio: 200, ratioFloor: 1024 * 1024 } as const;
+
+export class UnsafeArchiveError extends Error {}
+
+export interface ArchiveEntry {
+  name: string;
+  compressed: number;
+  size: number;
+}
+
+/**
+ * Check an untrusted zip: entries inside the archive (no "..", no absolute or drive paths), at
+ * most LIMITS.entries of them and LIMITS.totalBytes once unpacked, and no entry of 1 MiB or more,
+ * nor the whole archive from 1 MiB unpacked on, expanding more than LIMITS.ratio times (a zip
+ * bomb). Throws UnsafeArchiveError naming the problem; a file that is not a zip is an Error.
+ */
+export function inspectArchive(bytes: Uint8Array): ArchiveEntry[] {
+  const entries: ArchiveEntry[] = [];
+  let total = 0;
+  let problem: string | undefined;
+  const refuse = (why: string): void => {
+    problem ??= why;
+  };
+  const unzip = new Unzip((file) => {
+    if (problem) return;
+    const name = file.name.replace(/\\/g, '/');
+    if (name.startsWith('/') || /^[a-zA-Z]:/.test(name) || name.split('/').includes('..')) refuse(`entry '${file.name}' points outside the archive`);
+    if (entries.length + 1 > LIMITS.entries) refuse(`more than ${LIMITS.entries} entries`);
+    if (problem) return;
+    const entry: ArchiveEntry = { name: file.name, compressed: file.size ?? 0, size: 0 };
+    entries.push(entry);
+    file.ondata = (err, data) => {
+      if (err) {
+        refuse(`entry '${file.name}' cannot be unpacked (${err.message})`);
+        return;
+      }
+      entry.size += data.length;
+      total += data.length;
+      if (total > LIMITS.totalBytes) refuse(`more than ${LIMITS.totalBytes / 1024 / 1024} MB once unpacked`);
+      else if (entry.size >= LIMITS.ratioFloor && entry.size / Math.max(1, entry.compressed) > LIMITS.ratio) refuse(`entry '${file.name}' expands more than ${LIMITS.ratio} times (a zip bomb?)`);
+      if (problem) file.terminate();
+    };
+    file.start();
+  });
+  unzip.register(UnzipInflate);
+  unzip.register(UnzipPassThrough);
+  try {
+    // In slices, so that a bomb stops being inflated as soon as it is seen.
+    const step = 1 << 12;
+    for (let i = 0; i < bytes.length && !problem; i += step) unzip.push(bytes.subarray(i, i + step), i + step >= bytes.length);
+  } catch (e) {
+    if (problem) throw new UnsafeArchiveError(problem);
+    throw new Error(`not a readable zip archive (${(e as Error).message})`);
+  }
+  if (problem) throw new UnsafeArchiveError(problem);
+  if (entries.length === 0) throw new Error('not a readable zip archive (no entries)');
+  const compressed = entries.reduce((n, e) => n + e.compressed, 0);
+  if (total >= LIMITS.ratioFloor && total / Math.max(1, compressed) > LIMITS.ratio) throw new UnsafeArchiveError(`the archive expands ${Math.round(total / Math.max(1, compressed))} times (a zip bomb?)`);
+  return entries;
+}
