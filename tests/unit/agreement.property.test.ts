@@ -1,9 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { poisson, rng } from '../../src/core/agreement/bootstrap.js';
-import { brennanPrediger, cohenKappa, fleissKappa, gwetAC, krippendorffAlpha, percentAgreement, prepare, scottPi } from '../../src/core/agreement/coefficients.js';
+import { brennanPrediger, cohenKappa, congerKappa, fleissKappa, gwetAC, krippendorffAlpha, percentAgreement, prepare, scottPi } from '../../src/core/agreement/coefficients.js';
 import { agreement } from '../../src/core/agreement/report.js';
 import { MISSING, toPatterns, type Ratings } from '../../src/core/agreement/table.js';
+import { analytic } from '../../src/core/agreement/variance.js';
 
 /** Random reliability data: units x coders with categories 0..q-1 and some missing cells. */
 const data = fc
@@ -25,15 +26,16 @@ function all(r: Ratings): Record<string, number> {
   const p = prepare(t);
   const w = t.counts;
   const out: Record<string, number> = {
-    percent: percentAgreement(p, w),
+    percent: percentAgreement(p, w).value,
     fleiss: fleissKappa(p, w).value,
-    alpha: krippendorffAlpha(p, w, 'nominal'),
-    ac1: gwetAC(p, w),
-    bp: brennanPrediger(p, w),
+    alpha: krippendorffAlpha(p, w, 'nominal').value,
+    ac1: gwetAC(p, w).value,
+    bp: brennanPrediger(p, w).value,
+    conger: congerKappa(p, w).value,
   };
   if (r.coders === 2) {
     out['cohen'] = cohenKappa(p, w).value;
-    out['scott'] = scottPi(p, w);
+    out['scott'] = scottPi(p, w).value;
   }
   return out;
 }
@@ -75,17 +77,42 @@ describe('agreement properties', () => {
     );
   });
 
-  it('alpha ignores units with fewer than two values (only pairable values count)', () => {
+  it('units with fewer than two values take no part in any coefficient (every coefficient is on the units compared)', () => {
     fc.assert(
-      fc.property(data, fc.integer({ min: 0, max: 3 }), ({ coders, q, cells }, lone) => {
+      fc.property(data, fc.integer({ min: 0, max: 3 }), fc.integer({ min: 0, max: 3 }), ({ coders, q, cells }, lone, who) => {
         const extra = Array<number>(coders).fill(MISSING);
-        extra[0] = lone % q;
-        const t1 = toPatterns(ratings(coders, q, cells));
-        const t2 = toPatterns(ratings(coders, q, [...cells, ...extra]));
-        const a1 = krippendorffAlpha(prepare(t1), t1.counts);
-        const a2 = krippendorffAlpha(prepare(t2), t2.counts);
-        if (Number.isNaN(a1)) expect(a2).toBeNaN();
-        else expect(a2).toBeCloseTo(a1, 12);
+        extra[who % coders] = lone % q;
+        close(all(ratings(coders, q, cells)), all(ratings(coders, q, [...cells, ...extra])));
+      }),
+    );
+  });
+
+  it('standard errors: a sampling unit split into pieces of the same pattern (characters of one segment) has the same SE', () => {
+    fc.assert(
+      fc.property(data, fc.integer({ min: 2, max: 5 }), ({ coders, q, cells }, k) => {
+        const r = ratings(coders, q, cells);
+        const units = r.units;
+        // Each unit becomes k pieces of weight 1/k in its own cluster: the same data, sampled by cluster.
+        const values = new Int32Array(units * k * coders);
+        for (let u = 0; u < units; u++) for (let j = 0; j < k; j++) values.set(r.values.subarray(u * coders, (u + 1) * coders), (u * k + j) * coders);
+        const split: Ratings = { ...r, units: units * k, values, weights: new Float64Array(units * k).fill(1 / k), clusters: Int32Array.from({ length: units * k }, (_, i) => Math.floor(i / k)) };
+        const t1 = toPatterns(r);
+        const t2 = toPatterns(split);
+        const p1 = prepare(t1);
+        const p2 = prepare(t2);
+        for (const [s1, s2] of [
+          [gwetAC(p1, t1.counts, undefined, { withInfluence: true }), gwetAC(p2, t2.counts, undefined, { withInfluence: true })],
+          [fleissKappa(p1, t1.counts, { withInfluence: true }), fleissKappa(p2, t2.counts, { withInfluence: true })],
+          [krippendorffAlpha(p1, t1.counts, 'nominal', undefined, { withInfluence: true }), krippendorffAlpha(p2, t2.counts, 'nominal', undefined, { withInfluence: true })],
+        ] as const) {
+          const a1 = analytic(t1, s1, 0.95);
+          const a2 = analytic(t2, s2, 0.95);
+          if (!a1) expect(a2).toBeUndefined();
+          else {
+            expect(a2!.se).toBeCloseTo(a1.se, 9);
+            expect(a2!.df).toBe(a1.df);
+          }
+        }
       }),
     );
   });
@@ -105,7 +132,7 @@ describe('agreement properties', () => {
 });
 
 describe('bootstrap', () => {
-  it('gives the same interval for the same seed, and another for another seed', () => {
+  it('gives the same interval for the same seed, and another for another seed (BCa and percentile)', () => {
     const cells = [0, 0, 1, 1, 0, 1, 1, 1, 0, 0, 1, 0, 1, 1, 0, 0, 0, 0, 1, 1];
     const r = ratings(2, 2, cells);
     const a = agreement(r, { level: 'nominal', resamples: 300, seed: 7 });
@@ -116,6 +143,20 @@ describe('bootstrap', () => {
     const alpha = a.coefficients.krippendorffAlpha!;
     expect(alpha.ciLow!).toBeLessThanOrEqual(alpha.value!);
     expect(alpha.ciHigh!).toBeGreaterThanOrEqual(alpha.value!);
+    const pct = agreement(r, { level: 'nominal', resamples: 300, seed: 7, interval: 'percentile' });
+    expect(pct.coefficients.krippendorffAlpha!.ciLow).not.toBe(alpha.ciLow);
+  });
+
+  it('reports the share of undefined resamples and marks intervals from almost no information (one agreed positive among 50 units)', () => {
+    const cells = [1, 1, ...Array<number>(98).fill(0)];
+    const res = agreement(ratings(2, 2, cells), { level: 'nominal', resamples: 1000, seed: 1 });
+    const k = res.coefficients.cohenKappa!;
+    expect(k.value).toBe(1);
+    // A resample leaves kappa undefined when it draws unit 1 zero times: P(Poisson(1) = 0) = e^-1 = 0.368.
+    expect(k.undefinedResamples!).toBeGreaterThan(0.32);
+    expect(k.undefinedResamples!).toBeLessThan(0.42);
+    expect(k.warning).toMatch(/(3[3-9]|4[01])% of the bootstrap resamples left it undefined/);
+    expect(k.warning).toMatch(/only 1 units hold a value other than '0'/);
   });
 
   it('draws Poisson variates with the right mean and variance, small and large', () => {

@@ -1,3 +1,4 @@
+import { normalCdf, normalQuantile } from './distributions.js';
 import type { PatternTable } from './table.js';
 
 /**
@@ -81,22 +82,23 @@ export function poisson(lambda: number, random: () => number): number {
 
 /**
  * Resampled pattern weights, one vector per resample, handed to `each` (the vector is reused:
- * read it before returning). This is the Poisson bootstrap (each unit is drawn a Poisson(1)
- * number of times; Hanley & MacGibbon 2006), which for interchangeable units means a pattern of
- * count c gets a Poisson(c) weight: one draw per pattern, so a million units cost no more than a
- * thousand. Units with their own weights (characters) are drawn one by one.
+ * read it before returning). This is the Poisson bootstrap (each sampling unit is drawn a
+ * Poisson(1) number of times; Hanley & MacGibbon 2006), which for interchangeable units means a
+ * pattern of count c gets a Poisson(c) weight: one draw per pattern, so a million units cost no
+ * more than a thousand. Clustered units (characters of a segment, a segment's codes) are drawn a
+ * cluster at a time.
  */
 export function bootstrap(t: PatternTable, opts: { resamples: number; seed: number }, each: (weights: Float64Array, i: number) => void): void {
   const random = rng(opts.seed);
   const P = t.counts.length;
   const w = new Float64Array(P);
   for (let r = 0; r < opts.resamples; r++) {
-    if (t.unitWeights) {
+    if (t.clusters) {
       w.fill(0);
-      const units = t.patternOf.length;
-      for (let u = 0; u < units; u++) {
+      const { start, pattern, weight } = t.clusters;
+      for (let g = 0; g + 1 < start.length; g++) {
         const k = poisson(1, random);
-        if (k > 0) w[t.patternOf[u]!]! += k * t.unitWeights[u]!;
+        if (k > 0) for (let i = start[g]!; i < start[g + 1]!; i++) w[pattern[i]!]! += k * weight[i]!;
       }
     } else {
       for (let p = 0; p < P; p++) w[p] = poisson(t.counts[p]!, random);
@@ -105,15 +107,48 @@ export function bootstrap(t: PatternTable, opts: { resamples: number; seed: numb
   }
 }
 
-/** The percentile interval of the finite values (NaN when fewer than half are finite). */
-export function percentileInterval(values: Float64Array, level = 0.95): [number, number] {
+export type IntervalMethod = 'bca' | 'percentile';
+
+export interface BootstrapInterval {
+  low: number;
+  high: number;
+  /** Share of resamples in which the coefficient was undefined (they take no part in the interval). */
+  undefinedShare: number;
+}
+
+/**
+ * A bootstrap interval from the resampled values: percentile, or BCa (Efron 1987: bias correction
+ * from the share of resamples below the estimate, acceleration from the linearised values).
+ * NaN bounds when fewer than half the resamples are defined.
+ */
+export function bootstrapInterval(values: Float64Array, estimate: number, level: number, method: IntervalMethod, accel = 0): BootstrapInterval {
   const finite = Array.from(values).filter(Number.isFinite).sort((a, b) => a - b);
-  if (finite.length === 0 || finite.length < values.length / 2) return [NaN, NaN];
+  const undefinedShare = values.length > 0 ? 1 - finite.length / values.length : 0;
+  const none = { low: NaN, high: NaN, undefinedShare };
+  if (finite.length === 0 || finite.length < values.length / 2) return none;
   const at = (p: number): number => {
-    const x = p * (finite.length - 1);
+    const x = Math.min(1, Math.max(0, p)) * (finite.length - 1);
     const lo = Math.floor(x);
     const hi = Math.ceil(x);
     return finite[lo]! + (finite[hi]! - finite[lo]!) * (x - lo);
   };
-  return [at((1 - level) / 2), at(1 - (1 - level) / 2)];
+  const a1 = (1 - level) / 2;
+  const a2 = 1 - a1;
+  if (method === 'percentile' || !Number.isFinite(estimate)) return { low: at(a1), high: at(a2), undefinedShare };
+  let below = 0;
+  let equal = 0;
+  for (const v of finite) {
+    if (v < estimate) below++;
+    else if (v === estimate) equal++;
+  }
+  const share = (below + equal / 2) / finite.length;
+  // Every resample on one side: no bias correction is possible; fall back to the percentile interval.
+  if (share <= 0 || share >= 1) return { low: at(a1), high: at(a2), undefinedShare };
+  const z0 = normalQuantile(share);
+  const adjust = (alpha: number): number => {
+    const z = normalQuantile(alpha);
+    const d = 1 - accel * (z0 + z);
+    return d > 0 ? normalCdf(z0 + (z0 + z) / d) : alpha < 0.5 ? 0 : 1;
+  };
+  return { low: at(adjust(a1)), high: at(adjust(a2)), undefinedShare };
 }

@@ -5,6 +5,16 @@ import type { Level, PatternTable } from './table.js';
  * own counts, or a bootstrap resample's. Each returns NaN when it is undefined for the data (for
  * example kappa when both coders used a single category: chance agreement is 1).
  *
+ * With `withInfluence`, a coefficient also returns its linearised value per pattern (the
+ * influence of one unit with that pattern, centred so that the weighted mean is 0), from which
+ * the standard error follows (variance.ts): Gwet (2008, 2014) for percent agreement, AC1/AC2,
+ * Brennan–Prediger, Fleiss', Conger's kappa and Krippendorff's alpha, as the R package irrCAC
+ * computes them; Fleiss, Cohen & Everitt (1969) for Cohen's (weighted) kappa.
+ *
+ * Units: every coefficient is computed on the units with two or more values (the units compared),
+ * chance terms included. `units: 'rated'` instead takes the chance terms of Gwet's coefficients
+ * (and their sample size) from every unit with a value, as Gwet (2014) and irrCAC do.
+ *
  * Notation: units u, coders, categories k = 0..q-1; n_uk = how many coders put unit u in k;
  * m_u = values in unit u. Formulas and sources are in the README ("Agreement coefficients").
  */
@@ -33,25 +43,147 @@ export function prepare(t: PatternTable): Prepared {
 }
 
 export type WeightScheme = 'identity' | 'linear' | 'quadratic';
+export type ChanceUnits = 'compared' | 'rated';
 
-/** Agreement weights between categories (1 on the diagonal). Linear and quadratic need ordered categories. */
-export function weightMatrix(q: number, scheme: WeightScheme): Float64Array {
+/**
+ * Agreement weights between categories (1 on the diagonal). Linear and quadratic weights use the
+ * categories' numbers when they have them (irrCAC, SAS), else their ranks (Cohen 1968's equal spacing).
+ */
+export function weightMatrix(q: number, scheme: WeightScheme, values?: Float64Array): Float64Array {
   const W = new Float64Array(q * q);
+  const x = values ?? Float64Array.from({ length: q }, (_, i) => i);
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (let k = 0; k < q; k++) {
+    lo = Math.min(lo, x[k]!);
+    hi = Math.max(hi, x[k]!);
+  }
+  const range = hi - lo;
   for (let k = 0; k < q; k++) {
     for (let l = 0; l < q; l++) {
-      const d = q > 1 ? Math.abs(k - l) / (q - 1) : 0;
+      const d = range > 0 ? Math.abs(x[k]! - x[l]!) / range : 0;
       W[k * q + l] = scheme === 'identity' ? (k === l ? 1 : 0) : scheme === 'linear' ? 1 - d : 1 - d * d;
     }
   }
   return W;
 }
 
+export function identityWeights(q: number): Float64Array {
+  return weightMatrix(q, 'identity');
+}
+
+/** A coefficient's value, with what its standard error needs when asked for. */
+export interface Stat {
+  value: number;
+  /** Per pattern, centred linearised values (0 for patterns not used). */
+  influence?: Float64Array;
+  /** Patterns the coefficient used (its units). */
+  used?: Uint8Array;
+  /** Units used (total weight). */
+  n: number;
+  /** Variance form: 'gwet' = sum L² / (n (n − 1)); 'fce' = sum L² / n². */
+  form?: 'gwet' | 'fce';
+  observed?: number;
+  chance?: number;
+  /** Standard error under the null hypothesis of chance agreement (kappa-type coefficients), for z and p. */
+  seNull?: number;
+}
+
+const undefinedStat = (n = 0): Stat => ({ value: NaN, n });
+
+interface Base {
+  /** Patterns in the units: m >= 2 (compared) or m >= 1 (rated), with weight. */
+  used: Uint8Array;
+  /** Sum of weights of the used patterns, and of those with two or more values. */
+  n: number;
+  n2: number;
+  /** Per pattern weighted agreement: sum_k n_pk (n*_pk − 1) / (m (m − 1)); 0 when m < 2. */
+  paP: Float64Array;
+  pa: number;
+  /** Category propensities pi_k = mean over used units of n_uk / m_u. */
+  pi: Float64Array;
+}
+
+function base({ t, n, m }: Prepared, w: Float64Array, W: Float64Array, units: ChanceUnits): Base {
+  const q = t.q;
+  const P = w.length;
+  const used = new Uint8Array(P);
+  const paP = new Float64Array(P);
+  const pi = new Float64Array(q);
+  let total = 0;
+  let total2 = 0;
+  let paSum = 0;
+  const min = units === 'rated' ? 1 : 2;
+  for (let p = 0; p < P; p++) {
+    const mp = m[p]!;
+    if (mp < min || !(w[p]! > 0)) continue;
+    used[p] = 1;
+    total += w[p]!;
+    for (let k = 0; k < q; k++) pi[k]! += (w[p]! * n[p * q + k]!) / mp;
+    if (mp < 2) continue;
+    let s = 0;
+    for (let k = 0; k < q; k++) {
+      const nk = n[p * q + k]!;
+      if (nk === 0) continue;
+      let star = 0;
+      for (let l = 0; l < q; l++) star += W[k * q + l]! * n[p * q + l]!;
+      s += nk * (star - 1);
+    }
+    paP[p] = s / (mp * (mp - 1));
+    paSum += w[p]! * paP[p]!;
+    total2 += w[p]!;
+  }
+  if (total > 0) for (let k = 0; k < q; k++) pi[k]! /= total;
+  return { used, n: total, n2: total2, paP, pa: total2 > 0 ? paSum / total2 : NaN, pi };
+}
+
+function sumOf(W: Float64Array): number {
+  let s = 0;
+  for (let i = 0; i < W.length; i++) s += W[i]!;
+  return s;
+}
+
+/**
+ * Gwet's family: a coefficient (pa − pe)/(1 − pe) whose chance agreement pe has per-unit terms
+ * peU (mean pe): the linearised value of a unit is (n/n2)(pa_u − pe)/(1 − pe) − 2(1 − κ)(pe_u − pe)/(1 − pe)
+ * (Gwet 2008, eq. 26; irrCAC), with the factor 2 only when pe depends on the data.
+ */
+function gwetStat(b: Base, prep: Prepared, w: Float64Array, pe: number, peU: ((p: number) => number) | undefined, withInfluence: boolean): Stat {
+  if (!(b.n2 > 0) || !(pe < 1)) return undefinedStat(b.n2);
+  const value = (b.pa - pe) / (1 - pe);
+  const s: Stat = { value, n: b.n, observed: b.pa, chance: pe, form: 'gwet', used: b.used };
+  if (!withInfluence) return s;
+  const L = new Float64Array(w.length);
+  for (let p = 0; p < w.length; p++) {
+    if (!b.used[p]) continue;
+    const two = prep.m[p]! >= 2 ? 1 : 0;
+    let x = ((b.n / b.n2) * (b.paP[p]! - pe * two)) / (1 - pe);
+    if (peU) x -= (2 * (1 - value) * (peU(p) - pe)) / (1 - pe);
+    L[p] = x - value;
+  }
+  s.influence = L;
+  return s;
+}
+
+/** Percent agreement as irrCAC, Fleiss' P̄ and Gwet's pa define it: the mean over units of the share of agreeing pairs of values. */
+export function percentAgreement(prep: Prepared, w: Float64Array, opts: { units?: ChanceUnits; withInfluence?: boolean } = {}): Stat {
+  const b = base(prep, w, identityWeights(prep.t.q), opts.units ?? 'compared');
+  if (!(b.n2 > 0)) return undefinedStat();
+  const s: Stat = { value: b.pa, n: b.n, observed: b.pa, chance: 0, form: 'gwet', used: b.used };
+  if (opts.withInfluence) {
+    const L = new Float64Array(w.length);
+    for (let p = 0; p < w.length; p++) if (b.used[p]) L[p] = (b.n / b.n2) * b.paP[p]! - b.pa;
+    s.influence = L;
+  }
+  return s;
+}
+
 /** Share of units (with two or more values) on which every coder gave the same value. */
-export function percentAgreement({ t, n, m }: Prepared, w: Float64Array): number {
+export function unanimousAgreement({ t, n, m }: Prepared, w: Float64Array): number {
   let agree = 0;
   let total = 0;
   for (let p = 0; p < w.length; p++) {
-    if (m[p]! < 2 || w[p] === 0) continue;
+    if (m[p]! < 2 || !(w[p]! > 0)) continue;
     total += w[p]!;
     for (let k = 0; k < t.q; k++) if (n[p * t.q + k] === m[p]) agree += w[p]!;
   }
@@ -82,38 +214,27 @@ export function pairwiseAgreement({ t }: Prepared, w: Float64Array): number {
   return pairs > 0 ? sum / pairs : NaN;
 }
 
-/** The two coders' joint distribution over units both coded: p[k * q + l], and the unit count. */
-function joint({ t }: Prepared, w: Float64Array): { p: Float64Array; total: number } {
+/**
+ * Cohen's kappa for two coders (fixed persons), on the units both coded; weighted (Cohen 1968) with
+ * agreement weights W. Standard error: Fleiss, Cohen & Everitt (1969), non-null (influence, form
+ * 'fce') and under the null hypothesis of independent coders (seNull).
+ */
+export function cohenKappa(prep: Prepared, w: Float64Array, W?: Float64Array, opts: { withInfluence?: boolean } = {}): Stat {
+  const { t } = prep;
   const q = t.q;
+  if (t.coders !== 2) throw new Error("Cohen's kappa is for two coders");
+  const Wt = W ?? identityWeights(q);
   const p = new Float64Array(q * q);
   let total = 0;
   for (let i = 0; i < w.length; i++) {
     const a = t.tuples[i * 2]!;
     const b = t.tuples[i * 2 + 1]!;
-    if (a < 0 || b < 0 || w[i] === 0) continue;
+    if (a < 0 || b < 0 || !(w[i]! > 0)) continue;
     p[a * q + b]! += w[i]!;
     total += w[i]!;
   }
-  if (total > 0) for (let i = 0; i < p.length; i++) p[i]! /= total;
-  return { p, total };
-}
-
-export interface KappaResult {
-  value: number;
-  /** Large-sample standard error (Fleiss, Cohen & Everitt 1969), for unweighted kappa. */
-  se: number;
-  units: number;
-}
-
-/**
- * Cohen's kappa for two coders (fixed persons), on the units both coded; optionally weighted
- * (Cohen 1968) with linear or quadratic agreement weights over the declared category scale.
- */
-export function cohenKappa(prep: Prepared, w: Float64Array, scheme: WeightScheme = 'identity'): KappaResult {
-  const q = prep.t.q;
-  if (prep.t.coders !== 2) throw new Error("Cohen's kappa is for two coders");
-  const { p, total } = joint(prep, w);
-  const W = weightMatrix(q, scheme);
+  if (!(total > 0)) return undefinedStat();
+  for (let i = 0; i < p.length; i++) p[i]! /= total;
   const rows = new Float64Array(q);
   const cols = new Float64Array(q);
   for (let k = 0; k < q; k++) for (let l = 0; l < q; l++) {
@@ -123,99 +244,192 @@ export function cohenKappa(prep: Prepared, w: Float64Array, scheme: WeightScheme
   let po = 0;
   let pe = 0;
   for (let k = 0; k < q; k++) for (let l = 0; l < q; l++) {
-    po += W[k * q + l]! * p[k * q + l]!;
-    pe += W[k * q + l]! * rows[k]! * cols[l]!;
+    po += Wt[k * q + l]! * p[k * q + l]!;
+    pe += Wt[k * q + l]! * rows[k]! * cols[l]!;
   }
-  const value = total > 0 && pe < 1 ? (po - pe) / (1 - pe) : NaN;
-  let se = NaN;
-  if (scheme === 'identity' && total > 0 && pe < 1) {
-    // Fleiss, Cohen & Everitt (1969), large-sample variance of kappa.
-    let a = 0;
-    for (let k = 0; k < q; k++) a += p[k * q + k]! * Math.pow(1 - pe - (rows[k]! + cols[k]!) * (1 - po), 2);
-    let b = 0;
-    for (let k = 0; k < q; k++) for (let l = 0; l < q; l++) if (k !== l) b += p[k * q + l]! * Math.pow(cols[k]! + rows[l]!, 2);
-    b *= Math.pow(1 - po, 2);
-    const c = Math.pow(po * pe - 2 * pe + po, 2);
-    const variance = (a + b - c) / (total * Math.pow(1 - pe, 4));
-    se = variance >= 0 ? Math.sqrt(variance) : NaN;
+  if (!(pe < 1)) return { value: NaN, n: total };
+  const value = (po - pe) / (1 - pe);
+  const s: Stat = { value, n: total, observed: po, chance: pe, form: 'fce' };
+  if (!opts.withInfluence) return s;
+  // w̄_k. = sum_l W_kl p_.l, w̄_.l = sum_k W_kl p_k. (Fleiss, Cohen & Everitt 1969).
+  const wRow = new Float64Array(q);
+  const wCol = new Float64Array(q);
+  for (let k = 0; k < q; k++) for (let l = 0; l < q; l++) {
+    wRow[k]! += Wt[k * q + l]! * cols[l]!;
+    wCol[l]! += Wt[k * q + l]! * rows[k]!;
   }
-  return { value, se, units: total };
-}
-
-/** Scott's pi for two coders: chance agreement from the pooled distribution of both coders' values. */
-export function scottPi(prep: Prepared, w: Float64Array): number {
-  const q = prep.t.q;
-  if (prep.t.coders !== 2) throw new Error("Scott's pi is for two coders");
-  const { p, total } = joint(prep, w);
-  let po = 0;
-  let pe = 0;
-  for (let k = 0; k < q; k++) {
-    po += p[k * q + k]!;
-    let pooled = 0;
-    for (let l = 0; l < q; l++) pooled += (p[k * q + l]! + p[l * q + k]!) / 2;
-    pe += pooled * pooled;
+  const mean = value - pe * (1 - value);
+  const L = new Float64Array(w.length);
+  const used = new Uint8Array(w.length);
+  for (let i = 0; i < w.length; i++) {
+    const a = t.tuples[i * 2]!;
+    const b = t.tuples[i * 2 + 1]!;
+    if (a < 0 || b < 0 || !(w[i]! > 0)) continue;
+    used[i] = 1;
+    L[i] = (Wt[a * q + b]! - (wRow[a]! + wCol[b]!) * (1 - value) - mean) / (1 - pe);
   }
-  return total > 0 && pe < 1 ? (po - pe) / (1 - pe) : NaN;
+  let v0 = 0;
+  for (let k = 0; k < q; k++) for (let l = 0; l < q; l++) v0 += rows[k]! * cols[l]! * Math.pow(Wt[k * q + l]! - (wRow[k]! + wCol[l]!), 2);
+  v0 = (v0 - pe * pe) / (total * (1 - pe) * (1 - pe));
+  s.influence = L;
+  s.used = used;
+  s.seNull = v0 >= 0 ? Math.sqrt(v0) : NaN;
+  return s;
 }
 
 /**
- * Fleiss' kappa for any number of coders, treated as interchangeable (not fixed persons). With
- * missing values it follows Gwet's generalisation (Handbook of Inter-Rater Reliability, 2014):
- * observed agreement over units with two or more values, category proportions averaged over every
- * unit with a value; with complete data this is Fleiss (1971). The standard error is Fleiss, Nee &
- * Landis (1979), under the null hypothesis of no agreement, given only when every unit has the same
- * number of values.
+ * Fleiss' kappa for any number of coders, treated as interchangeable (not fixed persons); with
+ * missing values Gwet's generalisation (2014). Standard error: Gwet's non-null variance (irrCAC);
+ * seNull: Fleiss, Nee & Landis (1979), under the null hypothesis, when every unit has the same
+ * number of values. With two coders on the units both coded, this is Scott's pi.
  */
-export function fleissKappa({ t, n, m }: Prepared, w: Float64Array): KappaResult {
+export function fleissKappa(prep: Prepared, w: Float64Array, opts: { units?: ChanceUnits; withInfluence?: boolean } = {}): Stat {
+  const { t, n, m } = prep;
   const q = t.q;
-  let units = 0;
-  let pBar = 0;
-  let rated = 0;
-  const pk = new Float64Array(q);
+  const W = identityWeights(q);
+  const b = base(prep, w, W, opts.units ?? 'compared');
+  let pe = 0;
+  for (let k = 0; k < q; k++) pe += b.pi[k]! * b.pi[k]!;
+  const peU = (p: number): number => {
+    let s = 0;
+    for (let k = 0; k < q; k++) s += n[p * q + k]! * b.pi[k]!;
+    return s / m[p]!;
+  };
+  const s = gwetStat(b, prep, w, pe, peU, opts.withInfluence === true);
+  if (!Number.isFinite(s.value)) return s;
+  // Fleiss, Nee & Landis (1979): with m values per unit, on N units.
   let constantM = -1;
   for (let p = 0; p < w.length; p++) {
-    const mp = m[p]!;
-    if (mp < 1 || w[p] === 0) continue;
-    rated += w[p]!;
-    for (let k = 0; k < q; k++) pk[k]! += (w[p]! * n[p * q + k]!) / mp;
-    constantM = constantM === -1 ? mp : constantM === mp ? mp : -2;
-    if (mp < 2) continue;
-    let s = 0;
-    for (let k = 0; k < q; k++) {
-      const x = n[p * q + k]!;
-      s += x * (x - 1);
-    }
-    pBar += (w[p]! * s) / (mp * (mp - 1));
-    units += w[p]!;
+    if (!b.used[p] || m[p]! < 2) continue;
+    constantM = constantM === -1 ? m[p]! : constantM === m[p]! ? m[p]! : -2;
   }
-  if (units === 0) return { value: NaN, se: NaN, units: 0 };
-  pBar /= units;
-  let pe = 0;
   let pq = 0;
   let pqqp = 0;
   for (let k = 0; k < q; k++) {
-    const x = pk[k]! / rated;
-    pe += x * x;
+    const x = b.pi[k]!;
     pq += x * (1 - x);
     pqqp += x * (1 - x) * (1 - 2 * x);
   }
-  const value = pe < 1 ? (pBar - pe) / (1 - pe) : NaN;
-  let se = NaN;
-  if (constantM > 1 && pq > 0) se = (Math.sqrt(2) / (pq * Math.sqrt(units * constantM * (constantM - 1)))) * Math.sqrt(Math.max(0, pq * pq - pqqp));
-  return { value, se, units };
+  if (constantM > 1 && pq > 0) s.seNull = (Math.sqrt(2) / (pq * Math.sqrt(b.n2 * constantM * (constantM - 1)))) * Math.sqrt(Math.max(0, pq * pq - pqqp));
+  return s;
+}
+
+/** Scott's pi for two coders: chance agreement from the pooled distribution of both coders' values (= Fleiss' kappa on the units both coded). */
+export function scottPi(prep: Prepared, w: Float64Array, opts: { withInfluence?: boolean } = {}): Stat {
+  if (prep.t.coders !== 2) throw new Error("Scott's pi is for two coders");
+  return fleissKappa(prep, w, { units: 'compared', ...opts });
+}
+
+/**
+ * Conger's kappa (1980) for any number of coders as fixed persons: chance agreement from each
+ * coder's own distribution; with two coders it is Cohen's kappa. Standard error: Gwet (2014), irrCAC.
+ */
+export function congerKappa(prep: Prepared, w: Float64Array, W?: Float64Array, opts: { units?: ChanceUnits; withInfluence?: boolean } = {}): Stat {
+  const { t, m } = prep;
+  const q = t.q;
+  const r = t.coders;
+  const Wt = W ?? identityWeights(q);
+  const b = base(prep, w, Wt, opts.units ?? 'compared');
+  if (!(b.n2 > 0)) return undefinedStat();
+  // Per coder: units rated (n_g) and category shares p_gk, over the used units.
+  const ng = new Float64Array(r);
+  const pgk = new Float64Array(r * q);
+  for (let p = 0; p < w.length; p++) {
+    if (!b.used[p]) continue;
+    for (let g = 0; g < r; g++) {
+      const v = t.tuples[p * r + g]!;
+      if (v < 0) continue;
+      ng[g]! += w[p]!;
+      pgk[g * q + v]! += w[p]!;
+    }
+  }
+  for (let g = 0; g < r; g++) {
+    if (!(ng[g]! > 0)) return undefinedStat(b.n2);
+    for (let k = 0; k < q; k++) pgk[g * q + k]! /= ng[g]!;
+  }
+  const pbar = new Float64Array(q);
+  for (let k = 0; k < q; k++) {
+    for (let g = 0; g < r; g++) pbar[k]! += pgk[g * q + k]!;
+    pbar[k]! /= r;
+  }
+  let pe = 0;
+  for (let k = 0; k < q; k++) for (let l = 0; l < q; l++) {
+    let cross = 0;
+    for (let g = 0; g < r; g++) cross += pgk[g * q + k]! * pgk[g * q + l]!;
+    const s2 = (cross - r * pbar[k]! * pbar[l]!) / (r - 1);
+    pe += Wt[k * q + l]! * (pbar[k]! * pbar[l]! - s2 / r);
+  }
+  const peU = (p: number): number => {
+    // Gwet (2014): lambda_ug = sum_k [sum_l W_kl (d_ugl − (e_ug − n_g/n) p_gl)] (n/n_g) (r p̄_k − p_gk).
+    let sum = 0;
+    for (let g = 0; g < r; g++) {
+      const v = t.tuples[p * r + g]!;
+      const e = v >= 0 ? 1 : 0;
+      const f = b.n / ng[g]!;
+      for (let k = 0; k < q; k++) {
+        let inner = 0;
+        for (let l = 0; l < q; l++) inner += Wt[k * q + l]! * ((v === l ? 1 : 0) - (e - ng[g]! / b.n) * pgk[g * q + l]!);
+        sum += inner * f * (r * pbar[k]! - pgk[g * q + k]!);
+      }
+    }
+    return sum / (r * (r - 1));
+  };
+  void m;
+  return gwetStat(b, prep, w, pe, peU, opts.withInfluence === true);
+}
+
+/**
+ * Gwet's AC1 (identity weights) or AC2 (other weights) for any number of coders with missing
+ * values (Gwet 2008, 2014): chance agreement from the average category propensities.
+ */
+export function gwetAC(prep: Prepared, w: Float64Array, W?: Float64Array, opts: { units?: ChanceUnits; withInfluence?: boolean } = {}): Stat {
+  const { n, m, t } = prep;
+  const q = t.q;
+  const Wt = W ?? identityWeights(q);
+  if (q < 2) return undefinedStat();
+  const b = base(prep, w, Wt, opts.units ?? 'compared');
+  const tw = sumOf(Wt);
+  let s = 0;
+  for (let k = 0; k < q; k++) s += b.pi[k]! * (1 - b.pi[k]!);
+  const pe = (tw / (q * (q - 1))) * s;
+  const peU = (p: number): number => {
+    let x = 0;
+    for (let k = 0; k < q; k++) x += n[p * q + k]! * (1 - b.pi[k]!);
+    return ((tw / (q * (q - 1))) * x) / m[p]!;
+  };
+  return gwetStat(b, prep, w, pe, peU, opts.withInfluence === true);
+}
+
+/** Brennan & Prediger's coefficient: chance agreement 1/q (weighted: sum of weights / q²). */
+export function brennanPrediger(prep: Prepared, w: Float64Array, W?: Float64Array, opts: { units?: ChanceUnits; withInfluence?: boolean } = {}): Stat {
+  const q = prep.t.q;
+  if (q < 2) return undefinedStat();
+  const Wt = W ?? identityWeights(q);
+  const b = base(prep, w, Wt, opts.units ?? 'compared');
+  return gwetStat(b, prep, w, sumOf(Wt) / (q * q), undefined, opts.withInfluence === true);
+}
+
+/** Krippendorff's alpha with its coincidence-matrix parts. */
+export interface AlphaStat extends Stat {
+  /** Pairable values: values in units with two or more values (n.. of the coincidence matrix). */
+  pairable: number;
+  observedDisagreement: number;
+  expectedDisagreement: number;
 }
 
 /**
  * Krippendorff's alpha for any number of coders and missing values, at the given level of
- * measurement: 1 - (n - 1) * sum(o_ck * d_ck) / sum(n_c * n_k * d_ck) over the coincidence
- * matrix of pairable values (Krippendorff 2011).
+ * measurement: 1 − (n − 1) Σ o_ck δ_ck / Σ n_c n_k δ_ck over the coincidence matrix of pairable
+ * values (Krippendorff 2011). The standard error is Gwet's (2014, irrCAC's krippen.alpha.raw) with
+ * agreement weights 1 − δ/max δ, which give the same alpha.
  */
-export function krippendorffAlpha({ t, n, m }: Prepared, w: Float64Array, level: Level = 'nominal', differences?: Float64Array): number {
+export function krippendorffAlpha(prep: Prepared, w: Float64Array, level: Level = 'nominal', differences?: Float64Array, opts: { withInfluence?: boolean } = {}): AlphaStat {
+  const { t, n, m } = prep;
   const q = t.q;
   const o = new Float64Array(q * q);
   for (let p = 0; p < w.length; p++) {
     const mp = m[p]!;
-    if (mp < 2 || w[p] === 0) continue;
+    if (mp < 2 || !(w[p]! > 0)) continue;
     const f = w[p]! / (mp - 1);
     for (let c = 0; c < q; c++) {
       const nc = n[p * q + c]!;
@@ -233,7 +447,8 @@ export function krippendorffAlpha({ t, n, m }: Prepared, w: Float64Array, level:
     for (let k = 0; k < q; k++) nc[c]! += o[c * q + k]!;
     total += nc[c]!;
   }
-  if (total <= 1) return NaN;
+  const none: AlphaStat = { value: NaN, n: 0, pairable: total, observedDisagreement: NaN, expectedDisagreement: NaN };
+  if (total <= 1) return none;
   const delta = differences ?? distance(level, q, t.numeric, nc);
   let observed = 0;
   let expected = 0;
@@ -243,7 +458,76 @@ export function krippendorffAlpha({ t, n, m }: Prepared, w: Float64Array, level:
     observed += o[c * q + k]! * d;
     expected += nc[c]! * nc[k]! * d;
   }
-  return expected > 0 ? 1 - ((total - 1) * observed) / expected : NaN;
+  const Do = observed / total;
+  const De = expected / (total * (total - 1));
+  let units = 0;
+  for (let p = 0; p < w.length; p++) if (m[p]! >= 2 && w[p]! > 0) units += w[p]!;
+  const s: AlphaStat = { value: expected > 0 ? 1 - ((total - 1) * observed) / expected : NaN, n: units, pairable: total, observedDisagreement: Do, expectedDisagreement: De, form: 'gwet' };
+  if (!opts.withInfluence || !Number.isFinite(s.value)) return s;
+  // Gwet's linearisation with weights W = 1 − δ/max δ (irrCAC krippen.alpha.raw).
+  let dmax = 0;
+  for (let i = 0; i < delta.length; i++) dmax = Math.max(dmax, delta[i]!);
+  const W = new Float64Array(q * q);
+  for (let i = 0; i < W.length; i++) W[i] = 1 - delta[i]! / dmax;
+  const used = new Uint8Array(w.length);
+  let N = 0;
+  let sumR = 0;
+  for (let p = 0; p < w.length; p++) {
+    if (m[p]! < 2 || !(w[p]! > 0)) continue;
+    used[p] = 1;
+    N += w[p]!;
+    sumR += w[p]! * m[p]!;
+  }
+  const rbar = sumR / N;
+  const eps = 1 / sumR;
+  const sumQ = new Float64Array(w.length);
+  const pi = new Float64Array(q);
+  let paPrime = 0;
+  for (let p = 0; p < w.length; p++) {
+    if (!used[p]) continue;
+    let sq = 0;
+    for (let k = 0; k < q; k++) {
+      const nk = n[p * q + k]!;
+      if (nk === 0) continue;
+      let star = 0;
+      for (let l = 0; l < q; l++) star += W[k * q + l]! * n[p * q + l]!;
+      sq += nk * (star - 1);
+      pi[k]! += (w[p]! * nk) / rbar;
+    }
+    sumQ[p] = sq;
+    paPrime += (w[p]! * sq) / (rbar * (m[p]! - 1));
+  }
+  paPrime /= N;
+  for (let k = 0; k < q; k++) pi[k]! /= N;
+  let pe = 0;
+  for (let k = 0; k < q; k++) for (let l = 0; l < q; l++) pe += W[k * q + l]! * pi[k]! * pi[l]!;
+  const alphaPrime = (paPrime - pe) / (1 - pe);
+  // π_w = (W π + Wᵀ π) / 2
+  const piW = new Float64Array(q);
+  for (let k = 0; k < q; k++) {
+    let a = 0;
+    let c = 0;
+    for (let l = 0; l < q; l++) {
+      a += W[k * q + l]! * pi[l]!;
+      c += W[l * q + k]! * pi[l]!;
+    }
+    piW[k] = (a + c) / 2;
+  }
+  const L = new Float64Array(w.length);
+  for (let p = 0; p < w.length; p++) {
+    if (!used[p]) continue;
+    const r = m[p]!;
+    const paU = sumQ[p]! / (rbar * (r - 1)) - (paPrime * (r - rbar)) / rbar;
+    let peU = 0;
+    for (let k = 0; k < q; k++) peU += n[p * q + k]! * piW[k]!;
+    peU = peU / rbar - (pe * (r - rbar)) / rbar;
+    const x = (paU - pe) / (1 - pe) - (2 * (1 - alphaPrime) * (peU - pe)) / (1 - pe);
+    L[p] = x - alphaPrime;
+  }
+  void eps;
+  s.influence = L;
+  s.used = used;
+  return s;
 }
 
 /** Squared difference functions of Krippendorff's alpha for each level of measurement. */
@@ -261,6 +545,7 @@ export function distance(level: Level, q: number, values: Float64Array, nc: Floa
         d[c * q + k] = (a - b) * (a - b);
         break;
       case 'ratio':
+        // Ratio values are non-negative (negatives are rejected when read): a + b = 0 only for a = b = 0.
         d[c * q + k] = a + b === 0 ? 0 : Math.pow((a - b) / (a + b), 2);
         break;
       case 'ordinal': {
@@ -275,68 +560,6 @@ export function distance(level: Level, q: number, values: Float64Array, nc: Floa
     }
   }
   return d;
-}
-
-/** Gwet's multi-coder observed agreement (weighted), over units with two or more values. */
-function gwetObserved({ t, n, m }: Prepared, w: Float64Array, W: Float64Array): number {
-  const q = t.q;
-  let units = 0;
-  let sum = 0;
-  for (let p = 0; p < w.length; p++) {
-    const mp = m[p]!;
-    if (mp < 2 || w[p] === 0) continue;
-    let s = 0;
-    for (let k = 0; k < q; k++) {
-      const nk = n[p * q + k]!;
-      if (nk === 0) continue;
-      let star = 0;
-      for (let l = 0; l < q; l++) star += W[k * q + l]! * n[p * q + l]!;
-      s += nk * (star - 1);
-    }
-    sum += (w[p]! * s) / (mp * (mp - 1));
-    units += w[p]!;
-  }
-  return units > 0 ? sum / units : NaN;
-}
-
-/**
- * Gwet's AC1 (identity weights) or AC2 (linear or quadratic weights) for any number of coders with
- * missing values (Gwet 2014): chance agreement from the average category propensities.
- */
-export function gwetAC({ t, n, m, ...rest }: Prepared, w: Float64Array, scheme: WeightScheme = 'identity'): number {
-  const prep = { t, n, m, ...rest };
-  const q = t.q;
-  const W = weightMatrix(q, scheme);
-  const pa = gwetObserved(prep, w, W);
-  if (q < 2 || Number.isNaN(pa)) return NaN;
-  const pi = new Float64Array(q);
-  let units = 0;
-  for (let p = 0; p < w.length; p++) {
-    const mp = m[p]!;
-    if (mp < 1 || w[p] === 0) continue;
-    for (let k = 0; k < q; k++) pi[k]! += (w[p]! * n[p * q + k]!) / mp;
-    units += w[p]!;
-  }
-  let tw = 0;
-  for (let i = 0; i < W.length; i++) tw += W[i]!;
-  let s = 0;
-  for (let k = 0; k < q; k++) {
-    const x = pi[k]! / units;
-    s += x * (1 - x);
-  }
-  const pe = (tw / (q * (q - 1))) * s;
-  return pe < 1 ? (pa - pe) / (1 - pe) : NaN;
-}
-
-/** Brennan & Prediger's coefficient: chance agreement 1/q (weighted: sum of weights / q²). */
-export function brennanPrediger(prep: Prepared, w: Float64Array, scheme: WeightScheme = 'identity'): number {
-  const q = prep.t.q;
-  const W = weightMatrix(q, scheme);
-  const pa = gwetObserved(prep, w, W);
-  let tw = 0;
-  for (let i = 0; i < W.length; i++) tw += W[i]!;
-  const pe = tw / (q * q);
-  return q >= 2 && pe < 1 ? (pa - pe) / (1 - pe) : NaN;
 }
 
 /**

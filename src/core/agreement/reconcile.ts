@@ -2,11 +2,12 @@ import type { Coding } from '../coding/types.js';
 import { matchesWhere, type Where } from '../study/filters.js';
 import type { Study } from '../study/types.js';
 import type { Segment } from '../transcript/types.js';
+import { selectTranscripts, type TranscriptSelection } from './transcripts.js';
 
 /**
  * The coders' meeting: every segment where the coders differ on a code (disagreements), and the
- * consensus coder's codings once they are settled (reconcile). Only documents that every coder
- * has coded take part: a transcript one coder has not started is not a disagreement.
+ * consensus coder's codings once they are settled (reconcile). Only transcripts that every coder
+ * coded or marked finished take part: a transcript one coder has not started is not a disagreement.
  */
 export interface Disagreement {
   code: string;
@@ -32,8 +33,14 @@ interface UnitView {
   byCoder: Map<string, Coding[]>;
 }
 
-function units(study: Study, opts: MeetingOptions): UnitView[] {
+/** The transcripts every coder coded or finished (in scope), and the others with why. */
+export function meetingTranscripts(study: Study, opts: MeetingOptions): TranscriptSelection {
   const people = new Map(study.participants.map((p) => [p.id, p]));
+  const docs = study.documents.filter((doc) => (!opts.waves?.length || opts.waves.includes(doc.wave)) && (!opts.where?.length || matchesWhere(people.get(doc.participant), opts.where)));
+  return selectTranscripts(study, docs, opts.coders, 'missing');
+}
+
+function units(study: Study, opts: MeetingOptions): UnitView[] {
   const perDoc = new Map<string, Map<string, Coding[]>>();
   for (const c of study.codings) {
     if (!opts.coders.includes(c.coder)) continue;
@@ -45,15 +52,12 @@ function units(study: Study, opts: MeetingOptions): UnitView[] {
     list.push(c);
   }
   const out: UnitView[] = [];
-  for (const doc of study.documents) {
-    if (opts.waves?.length && !opts.waves.includes(doc.wave)) continue;
-    if (opts.where?.length && !matchesWhere(people.get(doc.participant), opts.where)) continue;
+  for (const doc of meetingTranscripts(study, opts).compared) {
     const m = perDoc.get(doc.id);
-    if (!m || !opts.coders.every((c) => m.has(c))) continue;
     for (const segment of doc.segments) {
       if (segment.role !== 'participant') continue;
       const byCoder = new Map<string, Coding[]>();
-      for (const coder of opts.coders) byCoder.set(coder, m.get(coder)!.filter((c) => c.startLine <= segment.endLine && c.endLine >= segment.startLine));
+      for (const coder of opts.coders) byCoder.set(coder, (m?.get(coder) ?? []).filter((c) => c.startLine <= segment.endLine && c.endLine >= segment.startLine));
       out.push({ doc, segment, byCoder });
     }
   }
@@ -97,37 +101,59 @@ export function decisionKey(code: string, participant: string, wave: string, sta
 
 export interface ReconcileResult {
   codings: Coding[];
-  /** Documents (participant/wave) every coder had coded: the ones reconciled. */
+  /** Documents (participant/wave) every coder had coded or finished: the ones reconciled. */
   documents: string[];
   agreed: number;
   decided: number;
   byRule: number;
+  /** Disagreements without a decision, settled as the existing consensus had them. */
+  kept: number;
   open: Disagreement[];
   /** Decisions that matched no disagreement (stale rows, or already agreed). */
   unused: string[];
+  /** Codings of the consensus coder on the reconciled transcripts that the result would drop or change. */
+  lost: Coding[];
 }
 
 /**
  * The consensus coder's codings: what every coder applied; each disagreement settled by a decision
- * when there is one, else by the rule (union: anyone applied it; intersection: nobody disagreed;
- * majority: more than half applied it), else left open (not applied, listed). Exemplar flags and
- * memos of the coders who applied the code are kept.
+ * when there is one, else as the existing consensus settled it (when the consensus coder has
+ * codings in that transcript), else by the rule (union: anyone applied it; intersection: nobody
+ * disagreed; majority: more than half applied it), else left open (not applied, listed). Exemplar
+ * flags and memos of the coders who applied the code are kept; an existing consensus coding that
+ * is kept keeps its own memo and flag.
  */
 export function reconcile(study: Study, opts: MeetingOptions & { into: string; rule?: Rule; decisions?: Map<string, boolean> }): ReconcileResult {
   const codings: Coding[] = [];
   let agreed = 0;
   let decided = 0;
   let byRule = 0;
+  let kept = 0;
   const open: Disagreement[] = [];
   const used = new Set<string>();
   const order = new Map(study.codebook.codes.map((c, i) => [c.id, i]));
-  for (const u of units(study, opts)) {
+  const views = units(study, opts);
+  const documents = [...new Set(views.map((u) => u.doc.id))];
+  const reconciled = new Set(documents);
+  const existing = study.codings.filter((c) => c.coder === opts.into && reconciled.has(`${c.participant}/${c.wave}`));
+  const settledDocs = new Set(existing.map((c) => `${c.participant}/${c.wave}`));
+  for (const f of study.finished) if (f.coder === opts.into) settledDocs.add(`${f.participant}/${f.wave}`);
+  const existingByDoc = new Map<string, Coding[]>();
+  for (const c of existing) {
+    const id = `${c.participant}/${c.wave}`;
+    let list = existingByDoc.get(id);
+    if (!list) existingByDoc.set(id, (list = []));
+    list.push(c);
+  }
+  const existingAt = (code: string, u: UnitView): Coding | undefined => existingByDoc.get(u.doc.id)?.find((c) => c.code === code && c.startLine <= u.segment.endLine && c.endLine >= u.segment.startLine);
+  for (const u of views) {
     const codes = new Set<string>();
     for (const list of u.byCoder.values()) for (const c of list) codes.add(c.code);
     for (const code of [...codes].sort((a, b) => (order.get(a) ?? 1e9) - (order.get(b) ?? 1e9))) {
       const hits = opts.coders.map((coder) => u.byCoder.get(coder)!.find((c) => c.code === code));
       const applied = hits.filter((h): h is Coding => h !== undefined);
       const key = decisionKey(code, u.doc.participant, u.doc.wave, u.segment.startLine);
+      const before = existingAt(code, u);
       let apply: boolean | undefined;
       if (applied.length === opts.coders.length) {
         apply = true;
@@ -136,6 +162,9 @@ export function reconcile(study: Study, opts: MeetingOptions & { into: string; r
         apply = opts.decisions.get(key)!;
         used.add(key);
         decided++;
+      } else if (settledDocs.has(u.doc.id)) {
+        apply = before !== undefined;
+        kept++;
       } else if (opts.rule) {
         apply = opts.rule === 'union' ? true : opts.rule === 'intersection' ? false : applied.length * 2 > opts.coders.length;
         byRule++;
@@ -143,6 +172,10 @@ export function reconcile(study: Study, opts: MeetingOptions & { into: string; r
         open.push(describe(u, code, opts.coders));
       }
       if (!apply) continue;
+      if (before && before.startLine === u.segment.startLine && before.endLine === u.segment.endLine) {
+        codings.push(before);
+        continue;
+      }
       const memos = applied.filter((h) => h.memo).map((h) => `${h.coder}: ${h.memo}`);
       const coding: Coding = { coder: opts.into, participant: u.doc.participant, wave: u.doc.wave, startLine: u.segment.startLine, endLine: u.segment.endLine, code, exemplar: applied.some((h) => h.exemplar) };
       if (memos.length) coding.memo = memos.join('; ');
@@ -150,6 +183,14 @@ export function reconcile(study: Study, opts: MeetingOptions & { into: string; r
     }
   }
   const unused = [...(opts.decisions?.keys() ?? [])].filter((k) => !used.has(k));
-  const documents = [...new Set(units(study, opts).map((u) => u.doc.id))];
-  return { codings, documents, agreed, decided, byRule, open, unused };
+  const same = (a: Coding, b: Coding): boolean => a.participant === b.participant && a.wave === b.wave && a.startLine === b.startLine && a.endLine === b.endLine && a.code === b.code && a.exemplar === b.exemplar && (a.memo ?? '') === (b.memo ?? '');
+  const kept2 = new Map<string, Coding[]>();
+  for (const c of codings) {
+    const id = `${c.participant}/${c.wave}`;
+    let list = kept2.get(id);
+    if (!list) kept2.set(id, (list = []));
+    list.push(c);
+  }
+  const lost = existing.filter((e) => !(kept2.get(`${e.participant}/${e.wave}`) ?? []).some((c) => same(c, e)));
+  return { codings, documents, agreed, decided, byRule, kept, open, unused, lost };
 }

@@ -1,80 +1,221 @@
-import { bootstrap, percentileInterval } from './bootstrap.js';
-import { brennanPrediger, cohenKappa, fleissKappa, gwetAC, krippendorffAlpha, pairwiseAgreement, percentAgreement, prepare, scottPi, type WeightScheme } from './coefficients.js';
-import { toPatterns, type Level, type PatternTable, type Ratings } from './table.js';
+import { bootstrap, bootstrapInterval, type IntervalMethod } from './bootstrap.js';
+import {
+  brennanPrediger,
+  cohenKappa,
+  congerKappa,
+  fleissKappa,
+  gwetAC,
+  krippendorffAlpha,
+  pairwiseAgreement,
+  percentAgreement,
+  prepare,
+  scottPi,
+  unanimousAgreement,
+  weightMatrix,
+  type AlphaStat,
+  type ChanceUnits,
+  type Prepared,
+  type Stat,
+} from './coefficients.js';
+import { toPatterns, samplingUnits, type Level, type PatternTable, type Ratings } from './table.js';
+import { acceleration, analytic, zTest } from './variance.js';
 
-/** A coefficient's value with its bootstrap percentile interval (and analytic SE where one exists). */
+/**
+ * A coefficient's value with its bootstrap interval, its analytic standard error and interval
+ * where the literature gives one, and the test of no agreement beyond chance for kappa-type
+ * coefficients. Every field is documented in the README ("JSON").
+ */
 export interface Estimate {
   value: number | null;
+  /** Bootstrap interval (the method is the result's `interval`). */
   ciLow: number | null;
   ciHigh: number | null;
+  /** Share of bootstrap resamples in which the coefficient was undefined. */
+  undefinedResamples: number | null;
+  /** Why the interval should not be trusted, when it should not (few units, many undefined resamples, little information). */
+  warning?: string;
+  /** Analytic standard error, and the interval value ± t(df) · se (df: sampling units − 1; null: normal). */
   se?: number | null;
+  seLow?: number | null;
+  seHigh?: number | null;
+  df?: number | null;
+  /** Standard error under the null hypothesis of chance agreement, z = value / seNull, two-sided p. */
+  seNull?: number | null;
+  z?: number | null;
+  p?: number | null;
+  /** The coefficient's observed and chance agreement (Gwet's pa and pe). */
+  observedAgreement?: number | null;
+  chanceAgreement?: number | null;
+  /** Krippendorff's alpha: pairable values (n..), observed and expected disagreement (D_o, D_e). */
+  pairableValues?: number;
+  observedDisagreement?: number | null;
+  expectedDisagreement?: number | null;
 }
 
-export const COEFFICIENTS = ['percentAgreement', 'pairwiseAgreement', 'cohenKappa', 'weightedKappa', 'scottPi', 'fleissKappa', 'krippendorffAlpha', 'gwetAC1', 'brennanPrediger'] as const;
+export const COEFFICIENTS = [
+  'percentAgreement',
+  'unanimousAgreement',
+  'pairwiseAgreement',
+  'cohenKappa',
+  'weightedKappa',
+  'scottPi',
+  'congerKappa',
+  'fleissKappa',
+  'krippendorffAlpha',
+  'gwetAC1',
+  'gwetAC2',
+  'brennanPrediger',
+  'weightedBrennanPrediger',
+  'unitizingAlpha',
+] as const;
 export type CoefficientName = (typeof COEFFICIENTS)[number];
 
 export interface AgreementResult {
+  /** Units compared (with two or more values), or characters with weighted units. */
   units: number;
+  /** Sampling units: the units, or their clusters (segments) when units are characters or pooled decisions. */
+  samplingUnits: number;
   coders: number;
   categories: string[];
+  interval: IntervalMethod;
   coefficients: Partial<Record<CoefficientName, Estimate>>;
 }
 
 export interface AgreementOptions {
   level: Level;
-  /** Weights for weighted kappa and Gwet's AC2 (ordinal data); identity gives AC1. */
-  weights?: Exclude<WeightScheme, 'identity'>;
+  /** Agreement weights for weighted kappa, AC2 and weighted Brennan–Prediger: a scheme or a q x q matrix. */
+  weights?: 'linear' | 'quadratic' | Float64Array;
   resamples: number;
   seed: number;
   confidence?: number;
+  interval?: IntervalMethod;
   /** Krippendorff's alpha with this difference matrix (q x q) instead of the level's (e.g. MASI). */
   differences?: Float64Array;
+  /** Coders are not identified (counts tables): no Cohen, Scott, Conger or pairwise coefficients. */
+  anonymousCoders?: boolean;
+  /** Chance terms of Gwet's coefficients from the units compared (default) or from every rated unit (irrCAC). */
+  units?: ChanceUnits;
+  /** How to name a unit holding something else than the most common value, in warnings. */
+  describeInformative?: (n: number, modal: string) => string;
 }
 
-const clean = (x: number): number | null => (Number.isFinite(x) ? x : null);
+/** Fewer sampling units than this and an interval is marked (coverage measured by npm run bench). */
+export const FEW_UNITS = 30;
+/** More undefined resamples than this share and an interval is marked. */
+export const UNDEFINED_SHARE = 0.05;
+/** Fewer units than this holding anything but the most common value and an interval is marked. */
+export const FEW_INFORMATIVE = 5;
+
+const clean = (x: number | undefined | null): number | null => (x !== undefined && x !== null && Number.isFinite(x) ? x : null);
+
+interface Spec {
+  name: CoefficientName;
+  stat: (w: Float64Array, withInfluence: boolean) => Stat;
+  /** Lowest and highest values an analytic interval may reach. */
+  low?: number;
+}
 
 /**
- * Every coefficient that applies to the data, each with a seeded bootstrap interval: Cohen's kappa,
- * Scott's pi (and weighted kappa) for two coders; Fleiss' kappa for any number; percent agreement,
- * Krippendorff's alpha, Gwet's AC1 (AC2 with weights) and Brennan–Prediger always.
+ * Every coefficient that applies to the data, each with a seeded bootstrap interval and, where the
+ * literature gives one, its analytic standard error: percent agreement (Gwet's pa), unanimous and
+ * pairwise agreement; Cohen's kappa, Scott's pi (and weighted kappa) for two coders, Conger's
+ * kappa for more; Fleiss' kappa, Krippendorff's alpha, Gwet's AC1 (AC2 with weights) and
+ * Brennan–Prediger always.
  */
 export function agreement(data: Ratings | PatternTable, opts: AgreementOptions): AgreementResult {
   const t = 'values' in data ? toPatterns(data) : data;
   const prep = prepare(t);
   const two = t.coders === 2;
-  const gwetScheme: WeightScheme = opts.weights ?? 'identity';
-  const fns: Array<[CoefficientName, (w: Float64Array) => number]> = [
-    ['percentAgreement', (w) => percentAgreement(prep, w)],
-    ['pairwiseAgreement', (w) => pairwiseAgreement(prep, w)],
+  const named = opts.anonymousCoders !== true;
+  const units = opts.units ?? 'compared';
+  const confidence = opts.confidence ?? 0.95;
+  const method = opts.interval ?? 'bca';
+  const W = opts.weights === undefined ? undefined : typeof opts.weights === 'string' ? weightMatrix(t.q, opts.weights, t.hasNumbers ? t.numeric : undefined) : opts.weights;
+  const value = (f: (w: Float64Array) => number): Spec['stat'] => (w) => ({ value: f(w), n: 0 });
+  const specs: Spec[] = [
+    { name: 'percentAgreement', stat: (w, i) => percentAgreement(prep, w, { units, withInfluence: i }), low: 0 },
+    { name: 'unanimousAgreement', stat: value((w) => unanimousAgreement(prep, w)), low: 0 },
   ];
-  if (two) {
-    fns.push(['cohenKappa', (w) => cohenKappa(prep, w).value]);
-    if (opts.weights) fns.push(['weightedKappa', (w) => cohenKappa(prep, w, opts.weights).value]);
-    fns.push(['scottPi', (w) => scottPi(prep, w)]);
+  if (named) specs.push({ name: 'pairwiseAgreement', stat: value((w) => pairwiseAgreement(prep, w)), low: 0 });
+  if (named && two) {
+    specs.push({ name: 'cohenKappa', stat: (w, i) => cohenKappa(prep, w, undefined, { withInfluence: i }) });
+    if (W) specs.push({ name: 'weightedKappa', stat: (w, i) => cohenKappa(prep, w, W, { withInfluence: i }) });
+    specs.push({ name: 'scottPi', stat: (w, i) => scottPi(prep, w, { withInfluence: i }) });
   }
-  fns.push(
-    ['fleissKappa', (w) => fleissKappa(prep, w).value],
-    ['krippendorffAlpha', (w) => krippendorffAlpha(prep, w, opts.level, opts.differences)],
-    ['gwetAC1', (w) => gwetAC(prep, w, gwetScheme)],
-    ['brennanPrediger', (w) => brennanPrediger(prep, w, gwetScheme)],
+  if (named && !two) specs.push({ name: 'congerKappa', stat: (w, i) => congerKappa(prep, w, undefined, { units, withInfluence: i }) });
+  specs.push(
+    { name: 'fleissKappa', stat: (w, i) => fleissKappa(prep, w, { units, withInfluence: i }) },
+    { name: 'krippendorffAlpha', stat: (w, i) => krippendorffAlpha(prep, w, opts.level, opts.differences, { withInfluence: i }) },
+    { name: 'gwetAC1', stat: (w, i) => gwetAC(prep, w, undefined, { units, withInfluence: i }) },
   );
-  const samples = fns.map(() => new Float64Array(opts.resamples));
+  if (W) specs.push({ name: 'gwetAC2', stat: (w, i) => gwetAC(prep, w, W, { units, withInfluence: i }) });
+  specs.push({ name: 'brennanPrediger', stat: (w, i) => brennanPrediger(prep, w, undefined, { units, withInfluence: i }) });
+  if (W) specs.push({ name: 'weightedBrennanPrediger', stat: (w, i) => brennanPrediger(prep, w, W, { units, withInfluence: i }) });
+
+  const samples = specs.map(() => new Float64Array(opts.resamples));
   if (opts.resamples > 0) {
-    bootstrap(t, { resamples: opts.resamples, seed: opts.seed }, (w, i) => {
-      fns.forEach(([, fn], k) => {
-        samples[k]![i] = fn(w);
+    bootstrap(t, { resamples: opts.resamples, seed: opts.seed }, (w, r) => {
+      specs.forEach((s, k) => {
+        samples[k]![r] = s.stat(w, false).value;
       });
     });
   }
+  const compared = (p: number): boolean => prep.m[p]! >= 2 && t.counts[p]! > 0;
+  const sampling = samplingUnits(t, compared);
+  const info = informative(t, prep);
   const coefficients: AgreementResult['coefficients'] = {};
-  fns.forEach(([name, fn], k) => {
-    const [lo, hi] = opts.resamples > 0 ? percentileInterval(samples[k]!, opts.confidence ?? 0.95) : [NaN, NaN];
-    const e: Estimate = { value: clean(fn(t.counts)), ciLow: clean(lo), ciHigh: clean(hi) };
-    if (name === 'cohenKappa') e.se = clean(cohenKappa(prep, t.counts).se);
-    if (name === 'fleissKappa') e.se = clean(fleissKappa(prep, t.counts).se);
-    coefficients[name] = e;
-  });
-  let units = 0;
-  for (let p = 0; p < t.counts.length; p++) if (prep.m[p]! >= 2) units += t.counts[p]!;
-  return { units, coders: t.coders, categories: t.categories, coefficients };
+  for (const [k, s] of specs.entries()) {
+    const st = s.stat(t.counts, true);
+    const interval = opts.resamples > 0 ? bootstrapInterval(samples[k]!, st.value, confidence, method, method === 'bca' ? acceleration(t, st) : 0) : undefined;
+    const e: Estimate = { value: clean(st.value), ciLow: clean(interval?.low), ciHigh: clean(interval?.high), undefinedResamples: interval ? interval.undefinedShare : null };
+    const warnings: string[] = [];
+    if (e.value !== null && interval) {
+      if (interval.undefinedShare > UNDEFINED_SHARE) warnings.push(`${Math.round(interval.undefinedShare * 100)}% of the bootstrap resamples left it undefined${e.ciLow === null ? ', too many for an interval' : ': the interval describes the others only'}`);
+      if (sampling < FEW_UNITS) warnings.push(`only ${fmtCount(sampling)} sampling units: intervals are unreliable below ${FEW_UNITS}`);
+      if (info.count < FEW_INFORMATIVE && s.name !== 'unanimousAgreement' && s.name !== 'percentAgreement' && s.name !== 'pairwiseAgreement')
+        warnings.push(opts.describeInformative ? opts.describeInformative(info.count, info.modal) : `only ${fmtCount(info.count)} units hold a value other than '${info.modal}'`);
+    }
+    if (warnings.length) e.warning = warnings.join('; ');
+    if (st.influence) {
+      const a = analytic(t, st, confidence, s.low !== undefined ? { low: s.low } : {});
+      e.se = clean(a?.se);
+      e.seLow = clean(a?.low);
+      e.seHigh = clean(a?.high);
+      e.df = a && Number.isFinite(a.df) ? a.df : null;
+    }
+    // The null-hypothesis SE assumes independent units: not given for clustered units.
+    if (st.seNull !== undefined && !t.clusters) {
+      const test = zTest(st.value, st.seNull);
+      e.seNull = clean(st.seNull);
+      e.z = clean(test?.z);
+      e.p = clean(test?.p);
+    }
+    if (st.observed !== undefined) {
+      e.observedAgreement = clean(st.observed);
+      e.chanceAgreement = clean(st.chance);
+    }
+    if (s.name === 'krippendorffAlpha') {
+      const a = st as AlphaStat;
+      e.pairableValues = a.pairable;
+      e.observedDisagreement = clean(a.observedDisagreement);
+      e.expectedDisagreement = clean(a.expectedDisagreement);
+    }
+    coefficients[s.name] = e;
+  }
+  let compUnits = 0;
+  for (let p = 0; p < t.counts.length; p++) if (compared(p)) compUnits += t.counts[p]!;
+  return { units: compUnits, samplingUnits: sampling, coders: t.coders, categories: t.categories, interval: method, coefficients };
+}
+
+const fmtCount = (n: number): string => (Number.isInteger(n) ? String(n) : n.toFixed(1));
+
+/** Sampling units in which some value differs from the most common value overall (what chance-corrected coefficients learn from). */
+function informative(t: PatternTable, prep: Prepared): { count: number; modal: string } {
+  const q = t.q;
+  const totals = new Float64Array(q);
+  for (let p = 0; p < t.counts.length; p++) if (prep.m[p]! >= 2) for (let k = 0; k < q; k++) totals[k]! += t.counts[p]! * prep.n[p * q + k]!;
+  let modal = 0;
+  for (let k = 1; k < q; k++) if (totals[k]! > totals[modal]!) modal = k;
+  const other = (p: number): boolean => prep.m[p]! >= 2 && t.counts[p]! > 0 && prep.n[p * q + modal]! < prep.m[p]!;
+  return { count: samplingUnits(t, other), modal: t.categories[modal] ?? '' };
 }

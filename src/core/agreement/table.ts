@@ -3,6 +3,10 @@
  * typed array. Units with the same values for every coder are interchangeable for every agreement
  * coefficient, so the data are compressed into distinct *patterns* with counts; coefficients and
  * bootstrap resamples then work on at most a few thousand patterns, not on a million units.
+ *
+ * When units are not sampled independently (the characters of one segment, the codes of one
+ * segment pooled over codes), they belong to *sampling units* (clusters): the bootstrap draws
+ * clusters and the standard errors take one term per cluster.
  */
 export const MISSING = -1;
 
@@ -17,10 +21,21 @@ export interface Ratings {
   values: Int32Array;
   /** Category labels, in scale order (for ordinal data, their order matters). */
   categories: string[];
-  /** Numeric value of each category (interval and ratio data); defaults to its index. */
+  /** Numeric value of each category (numbers, or a declared mapping); absent for text labels. */
   numeric?: Float64Array;
+  /** The categories have a meaningful order (numbers, or declared with --categories). */
+  ordered?: boolean;
   /** Optional weight per unit (default 1), e.g. characters for character-level agreement. */
   weights?: Float64Array;
+  /** Optional sampling unit of each unit (ids from 0); default: every unit is its own. */
+  clusters?: Int32Array;
+}
+
+/** Units grouped by sampling unit: cluster g holds the (pattern, weight) entries start[g]..start[g+1]. */
+export interface Clusters {
+  start: Int32Array;
+  pattern: Int32Array;
+  weight: Float64Array;
 }
 
 export interface PatternTable {
@@ -30,136 +45,141 @@ export interface PatternTable {
   tuples: Int32Array;
   /** Total weight (units) with each pattern. */
   counts: Float64Array;
-  /** Pattern of each unit, kept only when units carry their own weights (for resampling them). */
-  patternOf: Int32Array;
-  /** Each unit's weight (characters), when units are weighted; their bootstrap draws units one by one. */
-  unitWeights?: Float64Array;
+  /** Present when units are not their own sampling units (weighted units, or clustered units). */
+  clusters?: Clusters;
+  /** Numeric value of each category: the declared or read numbers, else the category's index. */
   numeric: Float64Array;
+  /** Whether `numeric` holds real numbers (not just indices). */
+  hasNumbers: boolean;
+  ordered: boolean;
   categories: string[];
 }
 
 /** Compress units into distinct value patterns (insertion order: deterministic). */
 export function toPatterns(r: Ratings): PatternTable {
-  const { coders, units, values } = r;
-  const q = r.categories.length;
+  return toPatternsMany([r]);
+}
+
+/**
+ * Several reliability data sets with the same coders and categories as one (e.g. every code's,
+ * pooled over codes): units stay distinct, and units with the same cluster id in different sets
+ * belong to the same sampling unit (the same segment seen for every code).
+ */
+export function toPatternsMany(list: readonly Ratings[]): PatternTable {
+  const first = list[0];
+  if (!first) throw new Error('no reliability data');
+  const coders = first.coders;
+  const q = first.categories.length;
   const base = q + 1;
-  const index = new Map<number, number>();
-  const tuples: number[] = [];
-  const counts: number[] = [];
-  const patternOf = new Int32Array(units);
   // Keys fit in a double exactly while base^coders < 2^53; otherwise fall back to string keys.
   const numericKeys = Math.pow(base, coders) < Number.MAX_SAFE_INTEGER;
-  const stringIndex = new Map<string, number>();
-  for (let u = 0; u < units; u++) {
-    const o = u * coders;
-    let p: number | undefined;
-    if (numericKeys) {
-      let key = 0;
-      for (let c = 0; c < coders; c++) key = key * base + (values[o + c]! + 1);
-      p = index.get(key);
+  const index = new Map<number | string, number>();
+  const tuples: number[] = [];
+  const counts: number[] = [];
+  const clustered = list.length > 1 || list.some((r) => r.weights || r.clusters);
+  // (cluster, pattern) -> weight, in order of first appearance.
+  const entries = new Map<number | string, number>();
+  const entryKey = (cluster: number, p: number): number | string => (p < 65536 && cluster < 2 ** 36 ? cluster * 65536 + p : `${cluster},${p}`);
+  const entryOrder: Array<[number, number]> = [];
+  let nextAnonymous = 0;
+  for (const r of list) {
+    if (r.coders !== coders || r.categories.length !== q) throw new Error('reliability data sets differ in coders or categories');
+    const offset = nextAnonymous;
+    for (let u = 0; u < r.units; u++) {
+      const o = u * coders;
+      let key: number | string;
+      if (numericKeys) {
+        let k = 0;
+        for (let c = 0; c < coders; c++) k = k * base + (r.values[o + c]! + 1);
+        key = k;
+      } else key = Array.from(r.values.subarray(o, o + coders)).join(',');
+      let p = index.get(key);
       if (p === undefined) {
         p = counts.length;
         index.set(key, p);
+        for (let c = 0; c < coders; c++) tuples.push(r.values[o + c]!);
+        counts.push(0);
       }
-    } else {
-      const key = Array.from(values.subarray(o, o + coders)).join(',');
-      p = stringIndex.get(key);
-      if (p === undefined) {
-        p = counts.length;
-        stringIndex.set(key, p);
+      const w = r.weights ? r.weights[u]! : 1;
+      counts[p] = counts[p]! + w;
+      if (clustered) {
+        const cluster = r.clusters ? r.clusters[u]! : offset + u;
+        const ek = entryKey(cluster, p);
+        const had = entries.get(ek);
+        if (had === undefined) entryOrder.push([cluster, p]);
+        entries.set(ek, (had ?? 0) + w);
       }
     }
-    if (p === counts.length) {
-      for (let c = 0; c < coders; c++) tuples.push(values[o + c]!);
-      counts.push(0);
-    }
-    counts[p] = counts[p]! + (r.weights ? r.weights[u]! : 1);
-    patternOf[u] = p;
+    if (!r.clusters) nextAnonymous += r.units;
   }
+  const numericGiven = first.numeric;
   const table: PatternTable = {
     coders,
     q,
     tuples: Int32Array.from(tuples),
     counts: Float64Array.from(counts),
-    patternOf: r.weights ? patternOf : new Int32Array(0),
-    numeric: r.numeric ?? Float64Array.from(r.categories.map((_, i) => i)),
-    categories: r.categories,
+    numeric: numericGiven ?? Float64Array.from(first.categories.map((_, i) => i)),
+    hasNumbers: numericGiven !== undefined,
+    ordered: first.ordered ?? numericGiven !== undefined,
+    categories: first.categories,
   };
-  if (r.weights) table.unitWeights = r.weights;
+  if (clustered) {
+    const clusters = buildClusters(entryOrder, (c, p) => entries.get(entryKey(c, p))!);
+    if (!trivial(clusters)) table.clusters = clusters;
+  }
   return table;
 }
 
-/**
- * Several tables with the same coders and categories as one (e.g. every code's, pooled): the same
- * pattern in two tables is one pattern with the summed count. Units stay distinct.
- */
-export function mergePatterns(tables: readonly PatternTable[]): PatternTable {
-  const first = tables[0];
-  if (!first) throw new Error('nothing to merge');
-  const index = new Map<string, number>();
-  const tuples: number[] = [];
-  const counts: number[] = [];
-  const weighted = tables.some((t) => t.unitWeights);
-  const patternOf: number[] = [];
-  const unitWeights: number[] = [];
-  for (const t of tables) {
-    const map = new Int32Array(t.counts.length);
-    for (let p = 0; p < t.counts.length; p++) {
-      const tuple = t.tuples.subarray(p * t.coders, (p + 1) * t.coders);
-      const key = tuple.join(',');
-      let i = index.get(key);
-      if (i === undefined) {
-        i = counts.length;
-        index.set(key, i);
-        tuples.push(...tuple);
-        counts.push(0);
-      }
-      counts[i] = counts[i]! + t.counts[p]!;
-      map[p] = i;
-    }
-    if (weighted) {
-      t.patternOf.forEach((p) => patternOf.push(map[p]!));
-      unitWeights.push(...(t.unitWeights ?? new Float64Array(t.patternOf.length).fill(1)));
-    }
+function buildClusters(order: ReadonlyArray<[number, number]>, weightOf: (cluster: number, p: number) => number): Clusters {
+  // Clusters in order of id, entries in order of first appearance within each.
+  const byCluster = new Map<number, Array<[number, number]>>();
+  for (const [cluster, p] of order) {
+    let list = byCluster.get(cluster);
+    if (!list) byCluster.set(cluster, (list = []));
+    list.push([p, weightOf(cluster, p)]);
   }
-  const merged: PatternTable = { ...first, tuples: Int32Array.from(tuples), counts: Float64Array.from(counts), patternOf: Int32Array.from(patternOf) };
-  delete merged.unitWeights;
-  if (weighted) merged.unitWeights = Float64Array.from(unitWeights);
-  return merged;
-}
-
-/**
- * Reliability data from rows of strings (units x coders): empty, "NA", "NaN", "." and "-" are
- * missing. Categories are the distinct values, in the declared order when given, else numeric
- * order when every value is a number, else first-seen order.
- */
-export function ratingsFromRows(rows: ReadonlyArray<ReadonlyArray<string>>, coders: number, opts: { categories?: readonly string[] } = {}): { ratings: Ratings; unknown: Array<{ row: number; value: string }> } {
-  const isMissing = (v: string): boolean => v === '' || /^(na|nan|n\/a|null|\.|-)$/i.test(v);
-  const unknown: Array<{ row: number; value: string }> = [];
-  let categories: string[];
-  if (opts.categories) categories = [...opts.categories];
-  else {
-    const seen = new Set<string>();
-    for (const row of rows) for (let c = 0; c < coders; c++) {
-      const v = (row[c] ?? '').trim();
-      if (!isMissing(v)) seen.add(v);
-    }
-    categories = [...seen];
-    if (categories.every((v) => Number.isFinite(Number(v)))) categories.sort((a, b) => Number(a) - Number(b));
-  }
-  const at = new Map(categories.map((c, i) => [c, i]));
-  const values = new Int32Array(rows.length * coders).fill(MISSING);
-  rows.forEach((row, u) => {
-    for (let c = 0; c < coders; c++) {
-      const v = (row[c] ?? '').trim();
-      if (isMissing(v)) continue;
-      const i = at.get(v);
-      if (i === undefined) unknown.push({ row: u, value: v });
-      else values[u * coders + c] = i;
+  const ids = [...byCluster.keys()].sort((a, b) => a - b);
+  const start = new Int32Array(ids.length + 1);
+  const n = order.length;
+  const pattern = new Int32Array(n);
+  const weight = new Float64Array(n);
+  let k = 0;
+  ids.forEach((id, g) => {
+    start[g] = k;
+    for (const [p, w] of byCluster.get(id)!) {
+      pattern[k] = p;
+      weight[k] = w;
+      k++;
     }
   });
-  const numeric = categories.every((v) => Number.isFinite(Number(v))) ? Float64Array.from(categories.map(Number)) : undefined;
-  const ratings: Ratings = { coders, units: rows.length, values, categories };
-  if (numeric) ratings.numeric = numeric;
-  return { ratings, unknown };
+  start[ids.length] = k;
+  return { start, pattern, weight };
+}
+
+/** Every cluster one unit of weight 1: the same as no clusters. */
+function trivial(c: Clusters): boolean {
+  const G = c.start.length - 1;
+  if (c.pattern.length !== G) return false;
+  for (let i = 0; i < c.weight.length; i++) if (c.weight[i] !== 1) return false;
+  return true;
+}
+
+/** Number of sampling units (clusters, or units when there are none) with weight among the given patterns. */
+export function samplingUnits(t: PatternTable, include: (p: number) => boolean): number {
+  if (!t.clusters) {
+    let n = 0;
+    for (let p = 0; p < t.counts.length; p++) if (include(p)) n += t.counts[p]!;
+    return n;
+  }
+  const { start, pattern, weight } = t.clusters;
+  let g = 0;
+  for (let c = 0; c + 1 < start.length; c++) {
+    for (let i = start[c]!; i < start[c + 1]!; i++) {
+      if (weight[i]! > 0 && include(pattern[i]!)) {
+        g++;
+        break;
+      }
+    }
+  }
+  return g;
 }
