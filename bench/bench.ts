@@ -5,7 +5,7 @@ import { csvParseRows } from 'd3-dsv';
 import { bootstrap } from '../src/core/agreement/bootstrap.js';
 import { krippendorffAlpha, prepare } from '../src/core/agreement/coefficients.js';
 import { agreement } from '../src/core/agreement/report.js';
-import { mergePatterns, MISSING, toPatterns, type Ratings } from '../src/core/agreement/table.js';
+import { MISSING, toPatterns, toPatternsMany, type Ratings } from '../src/core/agreement/table.js';
 import { codeRatings } from '../src/core/agreement/units.js';
 import { codedStudy } from '../src/core/matrix/coded.js';
 import { framework } from '../src/core/matrix/framework.js';
@@ -124,12 +124,12 @@ rows.push(['load + segment whole study', `${lMs.toFixed(0)} ms`, `${(mb / (lMs /
   let s = performance.now();
   const t = toPatterns(ratings);
   const prep = prepare(t);
-  const alpha = krippendorffAlpha(prep, t.counts);
+  const alpha = krippendorffAlpha(prep, t.counts).value;
   const alphaMs = performance.now() - s;
   s = performance.now();
   let n = 0;
   bootstrap(t, { resamples: 1000, seed: 1 }, (w) => {
-    if (Number.isFinite(krippendorffAlpha(prep, w))) n++;
+    if (Number.isFinite(krippendorffAlpha(prep, w).value)) n++;
   });
   const bootMs = performance.now() - s;
   const csvPath = join(repo, '.bench-cache', `matrix-${units}.csv`);
@@ -171,7 +171,7 @@ rows.push(['load + segment whole study', `${lMs.toFixed(0)} ms`, `${(mb / (lMs /
   const data = codeRatings(study!, { coders: ['a', 'b'], unit: 'segment', level: 'code' });
   const tables = data.perCode.map((c) => toPatterns(c.ratings));
   for (const t of tables) agreement(t, { level: 'nominal', resamples: 1000, seed: 1 });
-  agreement(mergePatterns(tables), { level: 'nominal', resamples: 1000, seed: 1 });
+  agreement(toPatternsMany(data.perCode.map((c) => c.ratings)), { level: 'nominal', resamples: 1000, seed: 1 });
   const ms = performance.now() - s;
   rows.push([`agree: 2 coders, ${data.perCode.length} codes, ${data.units} segments`, `${ms.toFixed(0)} ms`, '1,000 resamples per code', '']);
 }

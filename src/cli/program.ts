@@ -117,17 +117,20 @@ export function createProgram(): Command {
     .option('--memo <text>', 'memo for the coding (with --apply)')
     .option('--exemplar', 'mark the coding as an exemplar (with --apply)')
     .option('--all-speakers', 'step through interviewer turns too (interactive)')
+    .option('--done', 'mark the transcript finished: read to the end, uncoded text means no code applies')
+    .option('--not-done', 'take the finished mark off the transcript')
     .addHelpText(
       'after',
       `
   Interactive keys: j/k next/previous, NUMBER⏎ add or remove code NUMBER, / find a code, e exemplar,
-  m memo, d show a code's definition, g jump to a line, u undo, ? help, q quit. Every change is saved
-  before the screen changes; only your own codings are shown (blind coding).
+  m memo, d show a code's definition, g jump to a line, f finished, u undo, ? help, q quit. Every
+  change is saved before the screen changes; only your own codings are shown (blind coding).
 
   Examples:
     qualwave code MS07 post --coder alice
     qualwave code MS07 post --coder alice --apply support.respite --lines 12-14 --memo "mum's gym hour"
-    qualwave code MS07 post --coder alice --remove support.respite --lines 12-14`,
+    qualwave code MS07 post --coder alice --remove support.respite --lines 12-14
+    qualwave code MS07 post --coder alice --done          # read to the end`,
     )
     .action(action(() => import('./commands/code.js')));
 
@@ -197,38 +200,51 @@ export function createProgram(): Command {
     .action(action(() => import('./commands/codebook.js'), 'runVersions'));
 
   manuscriptOptions(program.command('agree'))
-    .description('inter-coder agreement per code (or on a reliability matrix), with bootstrap confidence intervals')
+    .description('inter-coder agreement per code (or on reliability data), with bootstrap intervals, standard errors and tests')
     .option('--coders <names>', 'coders to compare (default: every coder but auto and consensus)', many)
     .option('--codes <ids>', 'only these codes', many)
-    .option('--level <level>', 'study: code or theme (a theme counts its sub-codes); --matrix/--long: nominal, ordinal, interval or ratio')
+    .option('--level <level>', 'study: code or theme (a theme counts its sub-codes); reliability data: nominal, ordinal, interval or ratio')
     .option('--unit <unit>', 'study: what coders are compared on: segment (default), document or character; --long: the unit column')
+    .option('--uncoded <rule>', 'study: a transcript a coder neither coded nor finished counts as read with nothing coded (absent, the default) or is left out (missing)')
+    .option('--unitizing', "study: Krippendorff's alpha for unitizing: agreement on where coded stretches begin and end, per code and pooled")
     .option('--wave <ids>', 'only these waves', many)
     .option('--where <attr=value>', 'participant attribute filter (repeatable)', manyRaw)
     .option('--include-interviewer', 'count interviewer speech as units too')
     .option('--masi', "add a row comparing each unit's whole set of codes: Krippendorff's alpha with MASI distance")
-    .option('--matrix <file>', 'reliability data: rows = units, columns = coders (header of coder names), empty = missing')
-    .option('--unit-ids', 'with --matrix: the first column holds unit ids')
+    .option('--matrix <file>', 'reliability data: rows = units, columns = coders (header of coder names); see README for missing values and sets (a;b)')
+    .option('--unit-ids', 'with --matrix/--counts: the first column holds unit ids')
+    .option('--no-unit-ids', 'with --matrix/--counts: the first column is data, even if it looks like ids')
     .option('--long <file>', 'reliability data in long form: one row per unit, coder and value (see --unit, --coder, --value)')
     .option('--coder <column>', 'with --long: the coder column (default coder)')
     .option('--value <column>', 'with --long: the value column (default value)')
-    .option('--categories <values>', 'with --matrix/--long: the declared scale, in order (default: the values seen)', many)
-    .addOption(new Option('--weights <scheme>', 'weighted kappa and Gwet AC2 for ordered categories').choices(['linear', 'quadratic']))
+    .option('--counts <file>', 'reliability data as counts: rows = units, columns = categories, cells = how many coders chose it')
+    .option('--table <file>', 'two coders as a contingency table: the first coder down, the second across (counts, or proportions with --n)')
+    .option('--n <units>', 'with --table of proportions: the number of units')
+    .option('--categories <values>', 'with --matrix/--long: the declared scale, in order; label=number gives a label its value', many)
+    .option('--weights <scheme>', 'weighted kappa, AC2 and weighted Brennan–Prediger: linear, quadratic, or a weights file (categories x categories)')
+    .option('--chance <units>', "chance agreement of Gwet's coefficients from the units compared (compared, default) or every rated unit (rated, as irrCAC)")
+    .option('--interval <method>', 'bootstrap interval: bca (default) or percentile')
     .option('--resamples <n>', 'bootstrap resamples for the intervals (0: none)', '1000')
     .option('--seed <n>', 'bootstrap seed (same seed, same intervals)', '1')
     .option('--confidence <p>', 'interval coverage', '0.95')
-    .option('--min <name=value>', 'exit 1 when a value is below, e.g. alpha=0.8, kappa=0.7, ac1=0.8 (repeatable)', manyRaw)
+    .option('--min <name=value>', 'exit 1 when a value is below: alpha, kappa, fleiss, conger, cohen, pi, ac1, ac2, bp, agreement, weighted, ualpha (repeatable)', manyRaw)
     .option('--pooled', 'with --min: check the pooled value only')
     .addHelpText(
       'after',
       `
   Formats: table (default), md, latex, csv, tsv, json.
   With --long, --unit, --coder and --value name the columns (default unit, coder, value).
+  --min kappa checks Cohen's kappa for two coders, Fleiss' for more; a gate on a coefficient not
+  computed for the data is a usage error (exit 2).
 
   Examples:
     qualwave agree --study fixtures/buddy-study
     qualwave agree --coders alice,ben --level theme --unit document --format md
     qualwave agree --min alpha=0.667 --pooled            # a CI gate
-    qualwave agree --matrix reliability.csv --level interval --format json`,
+    qualwave agree --unitizing --codes support.respite
+    qualwave agree --matrix reliability.csv --level interval --format json
+    qualwave agree --counts ratings.csv --unit-ids
+    qualwave agree --table table.csv --weights quadratic`,
     )
     .action(action(() => import('./commands/agree.js')));
 

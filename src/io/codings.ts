@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
+import { FINISHED_SUFFIX, formatFinishedFile, parseFinishedFile } from '../core/coding/finished.js';
 import { formatCodingsFile, parseCodingsFile } from '../core/coding/store.js';
-import type { Coding } from '../core/coding/types.js';
+import type { Coding, Finished } from '../core/coding/types.js';
 import type { Study } from '../core/study/types.js';
 import { FileError, UnreadableRowsError, fileErrorFrom } from './errors.js';
 import { fsOps } from './fs-ops.js';
@@ -106,7 +107,7 @@ export function updateCodings(study: StudyFiles, coder: string, change: (current
 export function updateStudy(
   study: StudyFiles,
   coders: Iterable<string>,
-  change: (current: Map<string, Coding[]>) => { codings: ReadonlyMap<string, readonly Coding[]>; files?: ReadonlyArray<readonly [string, string]> },
+  change: (current: Map<string, Coding[]>) => { codings: ReadonlyMap<string, readonly Coding[]>; files?: ReadonlyArray<readonly [string, string]>; finished?: ReadonlyMap<string, (current: Finished[]) => Finished[]> },
 ): void {
   recoverStudy(study.root);
   const list = [...new Set(coders)];
@@ -121,11 +122,56 @@ export function updateStudy(
     }
     const result = change(current);
     for (const c of result.codings.keys()) if (!paths.has(c)) throw new Error(`internal: coder ${c} changed without its lock`);
-    if (result.codings.size > 0 && !fsOps().lstat(join(study.root, CODINGS_DIR))) makeFolder(join(study.root, CODINGS_DIR));
+    for (const c of result.finished?.keys() ?? []) if (!paths.has(c)) throw new Error(`internal: coder ${c}'s finished transcripts changed without its lock`);
+    if ((result.codings.size > 0 || (result.finished?.size ?? 0) > 0) && !fsOps().lstat(join(study.root, CODINGS_DIR))) makeFolder(join(study.root, CODINGS_DIR));
     tidy(study.root);
-    const files: Array<readonly [string, string]> = [...(result.files ?? []), ...[...result.codings].map(([c, list]) => [paths.get(c)!, formatCodingsFile(list, waves)] as const)];
+    // A coder's finished transcripts are read again under the coder's lock, like their codings.
+    const finished = [...(result.finished ?? [])].map(([c, fn]) => [finishedPath(study.root, c), formatFinishedFile(fn(readFinishedNow(study.root, c)), waves)] as const);
+    const files: Array<readonly [string, string]> = [...(result.files ?? []), ...[...result.codings].map(([c, list]) => [paths.get(c)!, formatCodingsFile(list, waves)] as const), ...finished];
     writeFilesTogether(study.root, files);
     for (const [c, l] of result.codings) rememberLoaded(paths.get(c)!, formatCodingsFile(l, waves));
+  });
+}
+
+/** The coder's finished-transcripts file on disk (codings/CODER.finished.tsv; names compared in NFC as for codings). */
+export function finishedPath(root: string, coder: string): string {
+  const codings = coderPath(root, coder);
+  return `${codings.slice(0, -'.tsv'.length)}${FINISHED_SUFFIX}`;
+}
+
+/** The coder's finished transcripts as they are on disk now; a row that cannot be read stops everything. */
+function readFinishedNow(root: string, coder: string): Finished[] {
+  const path = finishedPath(root, coder);
+  const rel = `${CODINGS_DIR}/${path.slice(join(root, CODINGS_DIR).length + 1)}`;
+  if (!fsOps().lstat(path)) return [];
+  let text: string;
+  try {
+    text = fsOps().readFile(path).toString('utf8');
+  } catch (e) {
+    throw fileErrorFrom(e, shown(path), 'cannot read');
+  }
+  const parsed = parseFinishedFile(rel, text, coder);
+  const bad = parsed.diagnostics.filter((d) => d.severity === 'error');
+  if (bad.length > 0) {
+    const first = bad[0]!;
+    throw new UnreadableRowsError(path, `${rel}${first.line ? `:${first.line}` : ''}: ${first.message}: qualwave will not rewrite a file with rows it cannot read`, bad);
+  }
+  return parsed.finished;
+}
+
+/**
+ * Change one coder's finished transcripts as they are on disk now, under the coder's lock (a
+ * transcript finished meanwhile in another terminal is kept). Returns them.
+ */
+export function updateFinished(study: StudyFiles, coder: string, change: (current: Finished[]) => Finished[]): Finished[] {
+  recoverStudy(study.root);
+  const waves = study.config.waves.map((w) => w.id);
+  return withLocks(study.root, coderLocks([coder]), () => {
+    const next = change(readFinishedNow(study.root, coder));
+    if (!fsOps().lstat(join(study.root, CODINGS_DIR))) makeFolder(join(study.root, CODINGS_DIR));
+    tidy(study.root);
+    writeFileAtomic(finishedPath(study.root, coder), formatFinishedFile(next, waves), { force: true });
+    return next;
   });
 }
 
@@ -134,7 +180,7 @@ export function updateStudy(
  * under the coders' locks, and refused when a file changed since the study was loaded (another
  * process wrote it meanwhile), so nothing written meanwhile is lost.
  */
-export function saveCodings(study: StudyFiles, byCoder: ReadonlyMap<string, readonly Coding[]>): void {
+export function saveCodings(study: StudyFiles, byCoder: ReadonlyMap<string, readonly Coding[]>, finished?: ReadonlyMap<string, (current: Finished[]) => Finished[]>): void {
   // Called under the coder's lock: the file as it is now against the file as it was loaded.
   const unchanged = (coder: string): void => {
     const path = coderPath(study.root, coder);
@@ -144,7 +190,7 @@ export function saveCodings(study: StudyFiles, byCoder: ReadonlyMap<string, read
       throw new FileError(path, `${shown(path)} changed since qualwave read it (another qualwave or an editor wrote it meanwhile): nothing was written`, 'run the command again');
     }
   };
-  if (byCoder.size === 1) {
+  if (byCoder.size === 1 && !finished) {
     const [coder, list] = [...byCoder][0]!;
     updateCodings(study, coder, () => {
       unchanged(coder);
@@ -152,8 +198,13 @@ export function saveCodings(study: StudyFiles, byCoder: ReadonlyMap<string, read
     });
     return;
   }
-  updateStudy(study, byCoder.keys(), () => {
+  updateStudy(study, [...byCoder.keys(), ...(finished?.keys() ?? [])], () => {
     for (const coder of byCoder.keys()) unchanged(coder);
-    return { codings: byCoder };
+    return finished ? { codings: byCoder, finished } : { codings: byCoder };
   });
+}
+
+/** A coder's finished transcripts as loaded. */
+export function finishedOf(study: Pick<Study, 'finished'>, coder: string): Finished[] {
+  return study.finished.filter((f) => f.coder === coder);
 }

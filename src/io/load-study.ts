@@ -5,7 +5,8 @@ import { combineCodebooks, parseCodebookFile, type ParsedCodebookFile } from '..
 import { checkCodebookVersions, checkCodingsSince } from '../core/codebook/versions.js';
 import { checkCodings } from '../core/coding/check.js';
 import { parseCodingsFile } from '../core/coding/store.js';
-import { CODER_NAME } from '../core/coding/types.js';
+import { checkFinished, FINISHED_SUFFIX, parseFinishedFile } from '../core/coding/finished.js';
+import { isCoderName } from '../core/coding/types.js';
 import { error, sortDiagnostics, warning, type Diagnostic } from '../core/diagnostics/diagnostic.js';
 import { assembleStudy } from '../core/study/assemble.js';
 import { didYouMeanSuffix } from '../core/text/suggest.js';
@@ -187,13 +188,15 @@ export async function loadStudy(root: string, opts: LoadOptions = {}): Promise<L
   const { study, diagnostics: studyDiagnostics } = assembleStudy({ root, config, participantsFile: pFile, participants, participantsLoaded, failedParticipants, documents, codebook });
   diagnostics.push(...studyDiagnostics);
 
-  // Codings: codings/CODER.tsv, one file per coder.
+  // Codings: codings/CODER.tsv, one file per coder, and beside it CODER.finished.tsv (transcripts finished).
   const codingFiles = (await expand(root, [`${CODINGS_DIR}/*.tsv`])).filter((f) => !outsideFile(f));
   const primary = diagnostics.length;
+  const coders = new Set<string>();
   for (const f of codingFiles) {
-    const coder = f.slice(CODINGS_DIR.length + 1, -'.tsv'.length).normalize('NFC');
-    if (!CODER_NAME.test(coder)) {
-      diagnostics.push(error(f, undefined, `'${coder}' is not a usable coder name`, "rename the file: coder names use letters, digits, '-', '_' and '.'"));
+    const isFinished = f.endsWith(FINISHED_SUFFIX);
+    const coder = f.slice(CODINGS_DIR.length + 1, -(isFinished ? FINISHED_SUFFIX : '.tsv').length).normalize('NFC');
+    if (!isCoderName(coder)) {
+      diagnostics.push(error(f, undefined, `'${coder}' is not a usable coder name`, "rename the file: coder names use letters, digits, '-', '_' and '.' (and do not end in .finished)"));
       continue;
     }
     const read = readText(join(root, f), f);
@@ -201,12 +204,20 @@ export async function loadStudy(root: string, opts: LoadOptions = {}): Promise<L
       diagnostics.push(read.diagnostic!);
       continue;
     }
-    rememberLoaded(join(root, f), read.text);
-    const parsed = parseCodingsFile(f, read.text, coder);
-    diagnostics.push(...parsed.diagnostics);
-    study.codings.push(...parsed.codings);
-    study.coders.push(coder);
+    if (isFinished) {
+      const parsed = parseFinishedFile(f, read.text, coder);
+      diagnostics.push(...parsed.diagnostics);
+      study.finished.push(...parsed.finished);
+    } else {
+      rememberLoaded(join(root, f), read.text);
+      const parsed = parseCodingsFile(f, read.text, coder);
+      diagnostics.push(...parsed.diagnostics);
+      study.codings.push(...parsed.codings);
+    }
+    coders.add(coder);
   }
+  study.coders.push(...[...coders].sort());
+  diagnostics.push(...checkFinished(study, study.finished));
   // Codings of transcripts that could not be read are not checked one by one: the transcript's
   // own error is the cause, and dozens of "no transcript" errors would hide it.
   const failed = new Set(documentsFailed);

@@ -41,6 +41,20 @@ describe('codings store (codings/CODER.tsv)', () => {
   });
 });
 
+describe("finished transcripts (codings/CODER.finished.tsv)", () => {
+  it('read with their lines, written sorted by wave then participant (natural order), one line each', async () => {
+    const { parseFinishedFile, formatFinishedFile } = await import('../../src/core/coding/finished.js');
+    const read = parseFinishedFile('codings/ann.finished.tsv', '\ufeffparticipant\twave\r\nMS10\tpre\r\nMS2\tpost\r\nMS2\tpre\r\nMS2\tpre\r\n', 'ann');
+    expect(read.finished.map((f) => [f.participant, f.wave, f.source?.line])).toEqual([['MS10', 'pre', 2], ['MS2', 'post', 3], ['MS2', 'pre', 4]]);
+    expect(read.diagnostics.map((d) => `${d.line}: ${d.message}`)).toEqual(['5: MS2/pre is listed twice (also line 4)']);
+    expect(formatFinishedFile(read.finished, ['pre', '4-month', 'post'])).toBe('participant\twave\nMS2\tpre\nMS10\tpre\nMS2\tpost\n');
+  });
+  it('a header without participant and wave is an error', async () => {
+    const { parseFinishedFile } = await import('../../src/core/coding/finished.js');
+    expect(parseFinishedFile('f.tsv', 'who\twhen\n', 'x').diagnostics[0]!.message).toBe("the header lacks 'participant', 'wave'");
+  });
+});
+
 describe('checking codings against the study', () => {
   it('finds unknown codes (did-you-mean), participants, missing interviews, lines outside, duplicates', async () => {
     const s = await study();

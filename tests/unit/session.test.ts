@@ -74,6 +74,22 @@ describe('interactive coding session', () => {
     expect(currentSegment(again)?.startLine).toBe(20);
   });
 
+  it('f marks the transcript finished (and f again takes the mark off); the last segment reminds the coder', async () => {
+    const s = await session();
+    expect(s.finished).toBe(false);
+    const end = type(s, 'jjjjjjj').state;
+    expect(end.message).toBe('last segment: press f (done) once you have read the whole transcript');
+    const f = press(end, { type: 'char', char: 'f' });
+    expect(f.finishedChanged).toBe(true);
+    expect(f.changed).toBe(false);
+    expect(f.state.finished).toBe(true);
+    expect(f.state.message).toMatch(/marked finished/);
+    expect(type(f.state, 'j').state.message).toBe('last segment');
+    const off = press(f.state, { type: 'char', char: 'f' });
+    expect(off.state.finished).toBe(false);
+    expect(off.finishedChanged).toBe(true);
+  });
+
   it('finds codes by words of id or label', async () => {
     const s = await session();
     expect(searchCodes(s.codes, 'trust')[0]?.id).toBe('relationship.trust');

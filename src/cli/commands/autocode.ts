@@ -1,6 +1,6 @@
 import { autocode, type Matcher } from '../../core/coding/autocode.js';
 import { withHashes } from '../../core/coding/edit.js';
-import { AUTO_CODER, CODER_NAME } from '../../core/coding/types.js';
+import { AUTO_CODER, isCoderName } from '../../core/coding/types.js';
 import { renderDelimited, renderMarkdown, renderTerminal, type Table } from '../../core/format/table.js';
 import { codingsFile, saveCodings } from '../../io/codings.js';
 import { loadStemmer, STEMMER_LANGUAGES } from '../../io/stemmer.js';
@@ -17,7 +17,7 @@ const FORMATS = ['table', 'md', 'csv', 'tsv', 'json'] as const;
 export async function run(ctx: Context): Promise<number> {
   const format = ctx.format(FORMATS, 'table');
   const coder = String(ctx.opts['coder'] ?? AUTO_CODER).normalize('NFC');
-  if (!CODER_NAME.test(coder)) throw new UsageError(`--coder ${coder}: not a usable coder name`);
+  if (!isCoderName(coder)) throw new UsageError(`--coder ${coder}: not a usable coder name`);
   const study = await ctx.study();
   const stem = await loadStemmer(study.config.language);
   if (!stem) throw new UsageError(`no stemmer for the study language '${study.config.language}'`, `auto-coding supports: ${STEMMER_LANGUAGES.join(', ')} (set language: in qualwave.yaml)`);

@@ -4,10 +4,11 @@ import { combineCodebooks, parseCodebookFile } from '../../core/codebook/parse.j
 import type { Codebook } from '../../core/codebook/types.js';
 import { applyDiff, diffCodings, withHashes } from '../../core/coding/edit.js';
 import { press, startSession, type SessionState } from '../../core/coding/session.js';
-import { CODER_NAME, codingKey, type Coding } from '../../core/coding/types.js';
+import { finishedFile, isFinished } from '../../core/coding/finished.js';
+import { codingKey, isCoderName, type Coding } from '../../core/coding/types.js';
 import type { Document, Study } from '../../core/study/types.js';
 import { didYouMeanSuffix } from '../../core/text/suggest.js';
-import { updateCodings } from '../../io/codings.js';
+import { updateCodings, updateFinished } from '../../io/codings.js';
 import type { Context } from '../context.js';
 import { EXIT, QualwaveError, UsageError } from '../errors.js';
 import { parseLines } from '../options.js';
@@ -24,12 +25,23 @@ export async function run(ctx: Context, participantArg: string, waveArg: string)
   const participant = participantArg.normalize('NFC');
   const wave = waveArg.normalize('NFC');
   const coder = String(ctx.opts['coder']).normalize('NFC');
-  if (!CODER_NAME.test(coder)) throw new UsageError(`--coder ${coder}: not a usable coder name`, "use letters, digits, '-', '_' and '.' (it becomes codings/NAME.tsv)");
+  if (!isCoderName(coder)) throw new UsageError(`--coder ${coder}: not a usable coder name`, "use letters, digits, '-', '_' and '.' (it becomes codings/NAME.tsv)");
   const study = await ctx.study();
   const doc = findDocument(study, participant, wave);
   const apply = ctx.opts['apply'] as string | undefined;
   const remove = ctx.opts['remove'] as string | undefined;
-  if (apply !== undefined || remove !== undefined) return edit(ctx, study, doc, coder, apply, remove);
+  const done = ctx.opts['done'] === true;
+  const notDone = ctx.opts['notDone'] === true;
+  if (done && notDone) throw new UsageError('give --done or --not-done, not both');
+  if (apply !== undefined || remove !== undefined || done || notDone) {
+    const code = apply !== undefined || remove !== undefined ? edit(ctx, study, doc, coder, apply, remove) : EXIT.ok;
+    if (done || notDone) {
+      const changed = setFinished(study, coder, doc, done);
+      if (!changed) ctx.info(`${doc.id} was already ${done ? 'marked finished' : 'not marked finished'} by ${coder}`);
+      else ctx.info(done ? `${coder} finished ${doc.id}: text not coded there counts as "no code applies" (${finishedFile(coder)})` : `${coder}'s finished mark taken off ${doc.id} (${finishedFile(coder)})`);
+    }
+    return code;
+  }
   if (!process.stdin.isTTY || !process.stdout.isTTY) {
     throw new UsageError('interactive coding needs a terminal', `from a script, use: qualwave code ${participant} ${wave} --coder ${coder} --apply CODE --lines 12-14`);
   }
@@ -80,6 +92,22 @@ function edit(ctx: Context, study: Study, doc: Document, coder: string, apply: s
   return EXIT.ok;
 }
 
+/**
+ * Mark or unmark the transcript finished for the coder: codings/CODER.finished.tsv as it is on
+ * disk now, changed under the coder's lock. Returns whether anything changed.
+ */
+function setFinished(study: Study, coder: string, doc: Document, finished: boolean): boolean {
+  let changed = false;
+  const next = updateFinished(study, coder, (current) => {
+    const here = current.some((f) => f.participant === doc.participant && f.wave === doc.wave);
+    changed = here !== finished;
+    const others = current.filter((f) => !(f.participant === doc.participant && f.wave === doc.wave));
+    return finished ? [...others, { coder, participant: doc.participant, wave: doc.wave }] : others;
+  });
+  study.finished = [...study.finished.filter((f) => f.coder !== coder), ...next];
+  return changed;
+}
+
 /** The codebook as it is on disk now (a rename or merge may have happened since the session began). */
 function currentCodebook(study: Study, known: Codebook): Codebook {
   try {
@@ -116,7 +144,7 @@ function saveChange(study: Study, coder: string, doc: Document, before: SessionS
 }
 
 async function interactive(ctx: Context, study: Study, doc: Document, coder: string): Promise<number> {
-  let state: SessionState = startSession(doc, study.codebook, coder, study.codings, { allSpeakers: ctx.opts['allSpeakers'] === true });
+  let state: SessionState = startSession(doc, study.codebook, coder, study.codings, { allSpeakers: ctx.opts['allSpeakers'] === true, finished: isFinished(study, coder, doc.participant, doc.wave) });
   const wave = study.config.waves.find((w) => w.id === doc.wave);
   const stdin = process.stdin;
   const out = process.stdout;
@@ -135,7 +163,7 @@ async function interactive(ctx: Context, study: Study, doc: Document, coder: str
   return new Promise<number>((resolvePromise) => {
     const finish = (code: number): void => {
       restore();
-      ctx.info(`${coder}: ${state.codings.length} coding${state.codings.length === 1 ? '' : 's'} of ${doc.file} saved in codings/${coder}.tsv`);
+      ctx.info(`${coder}: ${state.codings.length} coding${state.codings.length === 1 ? '' : 's'} of ${doc.file} saved in codings/${coder}.tsv${state.finished ? '; transcript marked finished' : ''}`);
       resolvePromise(code);
     };
     for (const signal of ['SIGTERM', 'SIGHUP'] as const) process.once(signal, () => finish(EXIT.ok));
@@ -149,6 +177,13 @@ async function interactive(ctx: Context, study: Study, doc: Document, coder: str
             state = saveChange(study, coder, doc, state, result.state);
           } catch (e) {
             // Nothing was saved (a lock held too long, a full disk): say so, keep the screen.
+            state = { ...state, message: `not saved: ${(e as Error).message}` };
+          }
+        } else if (result.finishedChanged) {
+          try {
+            setFinished(study, coder, doc, result.state.finished);
+            state = result.state;
+          } catch (e) {
             state = { ...state, message: `not saved: ${(e as Error).message}` };
           }
         } else state = result.state;

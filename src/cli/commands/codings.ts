@@ -3,6 +3,7 @@ import { readInterchangeCsv, writeInterchangeCsv } from '../../core/coding/inter
 import { retrieve, type RetrieveFilters, type Retrieved } from '../../core/coding/retrieve.js';
 import { renderDelimited, renderMarkdown, renderTerminal, type Table } from '../../core/format/table.js';
 import { decodeText } from '../../core/text/decode.js';
+import type { Finished } from '../../core/coding/types.js';
 import { updateStudy } from '../../io/codings.js';
 import type { Coding } from '../../core/coding/types.js';
 import type { Context } from '../context.js';
@@ -88,11 +89,27 @@ export async function runImport(ctx: Context, file: string): Promise<number> {
     return new Map([...groups].filter(([coder]) => (perCoder.get(coder) ?? 0) > 0));
   };
   const coders = new Set(result.codings.map((c) => c.coder));
-  if (ctx.opts['dryRun'] === true) add(new Map([...byCoder(study)].filter(([c]) => coders.has(c))));
-  else updateStudy(study, coders, (current) => ({ codings: add(current) }));
+  // The transcripts each coder has rows for were coded in the tool that exported them: mark them finished.
+  let newlyFinished = 0;
+  const markFinished = (coder: string) => (current: Finished[]): Finished[] => {
+    const have = new Set(current.map((f) => `${f.participant}/${f.wave}`));
+    const next = [...current];
+    for (const c of result.codings) {
+      if (c.coder !== coder || have.has(`${c.participant}/${c.wave}`)) continue;
+      have.add(`${c.participant}/${c.wave}`);
+      next.push({ coder, participant: c.participant, wave: c.wave });
+      newlyFinished++;
+    }
+    return next;
+  };
+  if (ctx.opts['dryRun'] === true) {
+    add(new Map([...byCoder(study)].filter(([c]) => coders.has(c))));
+    for (const coder of coders) markFinished(coder)(study.finished.filter((f) => f.coder === coder));
+  } else updateStudy(study, coders, (current) => ({ codings: add(current), finished: new Map([...coders].map((c) => [c, markFinished(c)])) }));
   const added = [...perCoder.values()].reduce((a, b) => a + b, 0);
   const summary = [...perCoder].filter(([, n]) => n > 0).map(([coder, n]) => `${coder} +${n}`).join(', ');
   ctx.info(`${ctx.opts['dryRun'] ? 'would import' : 'imported'} ${plural(added, 'coding')} from ${plural(result.rows, 'row')}${summary ? ` (${summary})` : ''}; ${result.codings.length - added} already present; ${plural(result.rows - result.codings.length, 'bad row')} skipped`);
+  if (newlyFinished > 0) ctx.info(`${ctx.opts['dryRun'] ? 'would mark' : 'marked'} ${plural(newlyFinished, 'transcript')} finished (the coder has codings there in the import: uncoded text there means no code applies; take a mark off with qualwave code P W --coder NAME --not-done)`);
   return result.diagnostics.length > 0 ? EXIT.checkFailed : EXIT.ok;
 }
 

@@ -1,4 +1,4 @@
-import { disagreements, type Disagreement } from '../../core/agreement/reconcile.js';
+import { disagreements, meetingTranscripts, type Disagreement } from '../../core/agreement/reconcile.js';
 import { attribution } from '../../core/study/attribution.js';
 import { escapeMarkdown, markdownCode } from '../../core/format/escape.js';
 import { renderDelimited, renderTerminal, type Table } from '../../core/format/table.js';
@@ -35,6 +35,8 @@ export async function run(ctx: Context): Promise<number> {
     const width = process.stdout.isTTY && !ctx.opts.output ? process.stdout.columns : undefined;
     ctx.emit(renderTerminal(table, width ? { maxWidth: width } : {}));
   }
+  const skipped = meetingTranscripts(study, { coders, ...(waves ? { waves } : {}), where }).excluded.filter((e) => e.reason !== 'no compared coder coded or finished it');
+  if (skipped.length > 0) ctx.info(ctx.err.yellow(`${plural(skipped.length, 'transcript')} left out because a coder neither coded nor finished ${skipped.length === 1 ? 'it' : 'them'}: ${skipped.slice(0, 8).map((e) => `${e.transcript} (${e.reason.replace(' neither coded nor finished it', '')})`).join(', ')}${skipped.length > 8 ? ', …' : ''} (mark a transcript read with nothing to code: qualwave code P W --coder NAME --done)`));
   const codesInvolved = new Set(list.map((d) => d.code)).size;
   ctx.info(`${plural(list.length, 'disagreement')} on ${plural(codesInvolved, 'code')} between ${coders.join(', ')}`);
   return EXIT.ok;

@@ -1,4 +1,6 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { finishedFile, formatFinishedFile } from '../../core/coding/finished.js';
+import type { Finished } from '../../core/coding/types.js';
 import { basename, dirname, extname, join, relative, resolve } from 'node:path';
 import { addCodings } from '../../core/coding/edit.js';
 import type { Coding } from '../../core/coding/types.js';
@@ -107,6 +109,8 @@ async function importProject(ctx: Context, file: string, bytes: Uint8Array): Pro
     put('codebooks/imported.yaml', plan.codebook);
     for (const t of plan.transcripts) put(`transcripts/${t.participant}_${t.wave}.txt`, t.text.endsWith('\n') ? t.text : t.text + '\n');
     for (const [coder, list] of plan.codings) put(`codings/${coder}.tsv`, formatCodingsFile(list, plan.waves));
+    // The project is every coder's: what a user did not code in its sources is "not coded by that user" (NVivo, MAXQDA).
+    for (const coder of plan.codings.keys()) put(finishedFile(coder), formatFinishedFile(projectFinished(plan, coder), plan.waves));
     if (existsSync(into)) rmSync(into, { recursive: true });
     renameSync(tmp, into);
   } catch (e) {
@@ -118,9 +122,15 @@ async function importProject(ctx: Context, file: string, bytes: Uint8Array): Pro
   ctx.info(`imported into ${shown}: ${plural(i['sources']!, 'transcript')}, ${plural(i['participants']!, 'participant')} (${plan.attributes.length} attributes), ${plural(plan.waves.length, 'wave')}, ${plural(i['codes']!, 'code')}, ${plural(i['codings']!, 'coding')} by ${plural(i['coders']!, 'coder')}`);
   const dropped = Object.entries(plan.dropped);
   if (dropped.length) ctx.info(`not imported: ${dropped.map(([k, n]) => `${n} ${k}`).join(', ')}`);
+  if (plan.codings.size > 0) ctx.info(`marked the ${plural(plan.transcripts.length, 'transcript')} finished for ${[...plan.codings.keys()].join(', ')} (${finishedFile('CODER')}): in the project they coded, uncoded text means no code applies`);
   for (const n of notes) ctx.info(`note: ${n}`);
   ctx.info(`next: qualwave validate ${shown}`);
   return EXIT.ok;
+}
+
+/** Every transcript of the project, finished for a coder of the project. */
+function projectFinished(plan: ReturnType<typeof planImport>, coder: string): Finished[] {
+  return plan.transcripts.map((t) => ({ coder, participant: t.participant, wave: t.wave }));
 }
 
 /**
@@ -178,9 +188,11 @@ function mergeInto(ctx: Context, into: string, plan: ReturnType<typeof planImpor
       added += addCodings(mine, list);
       codings.set(coder, mine);
     }
-    return { codings, files };
+    const finished = new Map([...plan.codings.keys()].map((coder) => [coder, (current: Finished[]) => [...current, ...projectFinished(plan, coder)]]));
+    return { codings, files, finished };
   });
   ctx.info(`merged into ${shown}: ${plural(plan.transcripts.length - kept, 'new transcript')} (${kept} already there, kept), ${plural(rowsCount - existingCount, 'new participant')}, ${plural(added, 'new coding')}; codebook in codebooks/imported.yaml`);
+  if (plan.codings.size > 0) ctx.info(`marked the project's ${plural(plan.transcripts.length, 'transcript')} finished for ${[...plan.codings.keys()].join(', ')}`);
   if (!config.codebooks.some((c) => c.includes('*') || c === 'codebooks/imported.yaml')) ctx.info(`note: add codebooks/imported.yaml to the codebooks: list of ${shown}/qualwave.yaml`);
   for (const n of notes) ctx.info(`note: ${n}`);
   return EXIT.ok;

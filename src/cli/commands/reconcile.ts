@@ -1,7 +1,7 @@
 import { parse } from 'csv-parse/sync';
-import { decisionKey, reconcile, type Rule } from '../../core/agreement/reconcile.js';
+import { decisionKey, meetingTranscripts, reconcile, type Rule } from '../../core/agreement/reconcile.js';
 import { withHashes } from '../../core/coding/edit.js';
-import { CODER_NAME, CONSENSUS_CODER } from '../../core/coding/types.js';
+import { CONSENSUS_CODER, isCoderName, type Finished } from '../../core/coding/types.js';
 import { error, type Diagnostic } from '../../core/diagnostics/diagnostic.js';
 import type { Study } from '../../core/study/types.js';
 import { decodeText } from '../../core/text/decode.js';
@@ -48,7 +48,7 @@ export async function run(ctx: Context): Promise<number> {
   const study = await ctx.study();
   const coders = selectCoders(study, ctx.opts['coders'] as string[] | undefined);
   const into = String(ctx.opts['into'] ?? CONSENSUS_CODER);
-  if (!CODER_NAME.test(into)) throw new UsageError(`--into ${into}: not a usable coder name`);
+  if (!isCoderName(into)) throw new UsageError(`--into ${into}: not a usable coder name`);
   if (coders.includes(into)) throw new UsageError(`--into ${into} is one of the coders being reconciled`, `write the consensus to another coder, e.g. --into ${CONSENSUS_CODER}`);
   const rule = ctx.opts['rule'] as Rule | undefined;
   let decisions: Map<string, boolean> | undefined;
@@ -61,25 +61,48 @@ export async function run(ctx: Context): Promise<number> {
     }
     decisions = read.decisions;
   }
+  if (decisions !== undefined && decisions.size === 0) {
+    ctx.info(ctx.err.red(`${String(ctx.opts['decisions'])} decides nothing: every decision cell is empty; nothing written`));
+    ctx.info('  fill in the decision column at the meeting (apply or reject), then run reconcile again');
+    return EXIT.checkFailed;
+  }
   const result = reconcile(study, { coders, into, ...(rule ? { rule } : {}), ...(decisions ? { decisions } : {}) });
+  if (decisions !== undefined && result.decided === 0) {
+    ctx.info(ctx.err.red(`${String(ctx.opts['decisions'])} decides nothing: none of its ${plural(decisions.size, 'decision')} matches a disagreement of ${coders.join(', ')} (already agreed, or the codings changed); nothing written`));
+    return EXIT.checkFailed;
+  }
+  const skipped = meetingTranscripts(study, { coders }).excluded.filter((e) => e.reason !== 'no compared coder coded or finished it');
+  if (skipped.length > 0) ctx.info(ctx.err.yellow(`${plural(skipped.length, 'transcript')} not reconciled because a coder neither coded nor finished ${skipped.length === 1 ? 'it' : 'them'}: ${skipped.slice(0, 8).map((e) => `${e.transcript} (${e.reason.replace(' neither coded nor finished it', '')})`).join(', ')}${skipped.length > 8 ? ', …' : ''}`));
   // Documents not every coder has coded keep whatever the consensus coder already had there.
   const reconciled = new Set(result.documents);
   const kept = study.codings.filter((c) => c.coder === into && !reconciled.has(`${c.participant}/${c.wave}`));
-  if (ctx.opts['dryRun'] !== true) saveCodings(study, new Map([[into, withHashes(study, [...kept, ...result.codings])]]));
+  const dryRun = ctx.opts['dryRun'] === true;
+  if (result.lost.length > 0 && ctx.opts.force !== true && !dryRun) {
+    const sample = result.lost.slice(0, 5).map((c) => `${c.participant}/${c.wave}:${c.startLine}${c.endLine > c.startLine ? `-${c.endLine}` : ''} ${c.code}`);
+    ctx.info(ctx.err.red(`${codingsFile(into)} has ${plural(result.lost.length, 'coding')} this reconciliation would drop or change (${sample.join(', ')}${result.lost.length > 5 ? ', …' : ''}); nothing written`));
+    ctx.info(`  hint: an existing consensus is kept where nothing new was decided; these go because of a decision, a rule, or because they are on passages no coder coded. Check with --dry-run --format json ("lost"), then add --force to replace them`);
+    return EXIT.checkFailed;
+  }
+  // The reconciled transcripts are finished for the consensus coder (its marks elsewhere stay as they are on disk).
+  const markReconciled = (current: Finished[]): Finished[] => [...current.filter((f) => !reconciled.has(`${f.participant}/${f.wave}`)), ...result.documents.map((id) => ({ coder: into, participant: id.slice(0, id.lastIndexOf('/')), wave: id.slice(id.lastIndexOf('/') + 1) }))];
+  if (!dryRun) saveCodings(study, new Map([[into, withHashes(study, [...kept, ...result.codings])]]), new Map([[into, markReconciled]]));
   const summary = {
     into,
     coders,
     codings: result.codings.length,
     agreed: result.agreed,
     decided: result.decided,
+    kept: result.kept,
     byRule: result.byRule,
     rule: rule ?? null,
     open: result.open.map((d) => ({ code: d.code, participant: d.participant, wave: d.wave, lines: `${d.segment.startLine}${d.segment.endLine > d.segment.startLine ? `-${d.segment.endLine}` : ''}`, file: d.file, applied: d.coders.filter((c) => c.applied).map((c) => c.coder) })),
     unusedDecisions: result.unused.length,
+    lost: result.lost.map((c) => ({ participant: c.participant, wave: c.wave, lines: `${c.startLine}${c.endLine > c.startLine ? `-${c.endLine}` : ''}`, code: c.code })),
+    notReconciled: skipped.map((e) => ({ transcript: e.transcript, reason: e.reason })),
   };
   if (ctx.opts.format === 'json') ctx.emit(JSON.stringify(summary, null, 2));
   ctx.info(
-    `${ctx.opts['dryRun'] ? 'would write' : 'wrote'} ${plural(result.codings.length, 'coding')} for ${into} on the ${plural(result.documents.length, 'transcript')} every coder coded (${codingsFile(into)}): ${result.agreed} agreed, ${result.decided} decided${rule ? `, ${result.byRule} by the ${rule} rule` : ''}${kept.length ? `; ${plural(kept.length, 'coding')} of ${into} on other transcripts kept` : ''}`,
+    `${dryRun ? 'would write' : 'wrote'} ${plural(result.codings.length, 'coding')} for ${into} on the ${plural(result.documents.length, 'transcript')} every coder coded or finished (${codingsFile(into)}): ${result.agreed} agreed, ${result.decided} decided${result.kept ? `, ${result.kept} as the existing consensus had them` : ''}${rule ? `, ${result.byRule} by the ${rule} rule` : ''}${kept.length ? `; ${plural(kept.length, 'coding')} of ${into} on other transcripts kept` : ''}${result.lost.length ? `; ${plural(result.lost.length, 'existing coding')} ${dryRun ? 'would be replaced (that needs --force)' : 'replaced (--force)'}` : ''}`,
   );
   if (result.open.length > 0) ctx.info(ctx.err.yellow(`${plural(result.open.length, 'disagreement')} still open (left uncoded): settle them in a decisions file (qualwave disagreements --format csv) or with --rule`));
   if (result.unused.length > 0) ctx.info(ctx.err.yellow(`${plural(result.unused.length, 'decision')} matched no disagreement (already agreed, or the codings changed)`));

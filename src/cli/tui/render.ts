@@ -31,7 +31,7 @@ export function renderSession(s: SessionState, wave: Wave | undefined, size: { c
   const out: string[] = [];
   const seg = currentSegment(s);
   const lines = (a: number, b: number) => (a === b ? `${a}` : `${a}-${b}`);
-  const header = t1(` qualwave code · ${s.doc.participant} · ${wave?.label ?? s.doc.wave} · coder ${s.coder} · segment ${s.stops.length ? s.pos + 1 : 0}/${s.stops.length}${seg ? ` · ${s.doc.file}:${lines(seg.startLine, seg.endLine)}` : ''}`);
+  const header = t1(` qualwave code · ${s.doc.participant} · ${wave?.label ?? s.doc.wave} · coder ${s.coder} · segment ${s.stops.length ? s.pos + 1 : 0}/${s.stops.length}${seg ? ` · ${s.doc.file}:${lines(seg.startLine, seg.endLine)}` : ''}${s.finished ? ' · finished' : ''}`);
   out.push(c.inverse(header.padEnd(width).slice(0, width)), '');
   if (s.panel) {
     out.push(c.bold(` ${t1(s.panel.title)}`), '');
@@ -75,7 +75,7 @@ export function renderSession(s: SessionState, wave: Wave | undefined, size: { c
   } else {
     out.push(` ${t1(s.message ?? '')}`);
   }
-  const keys = ' j/k move · N⏎ add/remove code · / find · e exemplar · m memo · d define · u undo · ? help · q quit';
+  const keys = ' j/k move · N⏎ code · / find · e exemplar · m memo · d define · f done · u undo · ? help · q quit';
   out.push(c.dim(keys.length <= width ? keys : ' j/k move · N⏎ code · / find · ? all keys · q quit'));
   return out.join('\n');
 }

@@ -6,7 +6,7 @@ import type { Study } from '../study/types.js';
 import { didYouMeanSuffix } from '../text/suggest.js';
 import { checkCodings } from './check.js';
 import { parseCodingRow, sortCodings } from './store.js';
-import { CODER_NAME, type Coding } from './types.js';
+import { isCoderName, type Coding } from './types.js';
 
 /**
  * The interchange CSV: how codings come from and go to NVivo, ATLAS.ti, MAXQDA and spreadsheets.
@@ -58,7 +58,7 @@ export function readInterchangeCsv(file: string, text: string, study: Study): Im
       diagnostics.push(error(file, line, 'row has no coder', 'every coding needs the coder who made it (e.g. alice)'));
       continue;
     }
-    if (!CODER_NAME.test(coder)) {
+    if (!isCoderName(coder)) {
       diagnostics.push(error(file, line, `coder '${coder}' is not a usable name`, "use letters, digits, '-', '_' and '.'"));
       continue;
     }

@@ -33,6 +33,8 @@ export interface SessionState {
   /** This coder's codings of this document. */
   codings: Coding[];
   undo: Coding[][];
+  /** The coder marked this transcript finished (read to the end: uncoded text means no code applies). */
+  finished: boolean;
   prompt?: Prompt;
   /** A panel shown until the next key: help or a code's definition. */
   panel?: { title: string; lines: string[] };
@@ -40,7 +42,7 @@ export interface SessionState {
   done: boolean;
 }
 
-export function startSession(doc: Document, codebook: Codebook, coder: string, codings: readonly Coding[], opts: { allSpeakers?: boolean } = {}): SessionState {
+export function startSession(doc: Document, codebook: Codebook, coder: string, codings: readonly Coding[], opts: { allSpeakers?: boolean; finished?: boolean } = {}): SessionState {
   const segments = doc.segments;
   const stops = segments.map((s, i) => (opts.allSpeakers || s.role === 'participant' ? i : -1)).filter((i) => i >= 0);
   const mine = codings.filter((c) => c.coder === coder && c.participant === doc.participant && c.wave === doc.wave);
@@ -51,7 +53,7 @@ export function startSession(doc: Document, codebook: Codebook, coder: string, c
     const next = stops.findIndex((i) => segments[i]!.startLine > lastLine);
     pos = next >= 0 ? next : Math.max(0, stops.length - 1);
   }
-  return { doc, coder, codes: codebook.codes, stops, pos, codings: [...mine], undo: [], done: stops.length === 0, ...(stops.length === 0 ? { message: 'nothing to code in this transcript' } : {}) };
+  return { doc, coder, codes: codebook.codes, stops, pos, codings: [...mine], undo: [], finished: opts.finished === true, done: stops.length === 0, ...(stops.length === 0 ? { message: 'nothing to code in this transcript' } : {}) };
 }
 
 export function currentSegment(s: SessionState): Segment | undefined {
@@ -103,11 +105,14 @@ export const HELP = [
   'e [N]               mark or unmark a code applied here as exemplar (N: its place in "applied")',
   'm [N] TEXT ⏎        write a memo on a code applied here',
   'd NUMBER ⏎          show a code: definition, include, exclude, examples',
+  'f                   mark the transcript finished (read to the end: what you did not code',
+  '                    here counts as "no code applies"); f again takes the mark off',
   'u                   undo the last change           ?   this help',
   'q, Ctrl-C           quit (every change is already saved)',
 ];
 
-type Result = { state: SessionState; changed: boolean };
+/** `changed`: the coder's codings changed; `finishedChanged`: the finished mark did (the caller saves either). */
+type Result = { state: SessionState; changed: boolean; finishedChanged?: boolean };
 
 export function press(state: SessionState, key: Key): Result {
   const s: SessionState = { ...state };
@@ -134,6 +139,10 @@ export function press(state: SessionState, key: Key): Result {
   if (c === 'j' || c === 'n' || c === ' ') return move(s, 1);
   if (c === 'k' || c === 'p') return move(s, -1);
   if (c === 'q') return { state: { ...s, done: true }, changed: false };
+  if (c === 'f') {
+    const finished = !s.finished;
+    return { state: { ...s, finished, message: finished ? 'transcript marked finished: what you did not code here counts as "no code applies"' : 'finished mark taken off: this transcript counts as not yet coded to the end' }, changed: false, finishedChanged: true };
+  }
   if (c === '?') return { state: { ...s, panel: { title: 'Keys', lines: HELP } }, changed: false };
   if (c === 'u') {
     const previous = s.undo[s.undo.length - 1];
@@ -155,7 +164,8 @@ export function press(state: SessionState, key: Key): Result {
 
 function move(s: SessionState, by: number): Result {
   const pos = Math.min(Math.max(0, s.pos + by), s.stops.length - 1);
-  return { state: { ...s, pos, ...(pos === s.pos ? { message: by > 0 ? 'last segment' : 'first segment' } : {}) }, changed: false };
+  const end = pos === s.pos ? (by > 0 ? (s.finished ? 'last segment' : 'last segment: press f (done) once you have read the whole transcript') : 'first segment') : undefined;
+  return { state: { ...s, pos, ...(end ? { message: end } : {}) }, changed: false };
 }
 
 function promptKey(s: SessionState, prompt: Prompt, key: Key): Result {

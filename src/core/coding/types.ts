@@ -17,8 +17,24 @@ export interface Coding {
   source?: { file: string; line: number };
 }
 
+/**
+ * A coder's statement that they read a whole transcript (codings/CODER.finished.tsv): text they
+ * did not code there means "no code applies", not "not coded yet".
+ */
+export interface Finished {
+  coder: string;
+  participant: string;
+  wave: string;
+  source?: { file: string; line: number };
+}
+
 /** Coder names are file names (`codings/NAME.tsv`) and flag values. */
 export const CODER_NAME = /^[\p{L}\p{N}][\p{L}\p{N}_.-]*$/u;
+
+/** A coder name that is usable (and not one that reads as another coder's finished-transcripts file). */
+export function isCoderName(name: string): boolean {
+  return CODER_NAME.test(name) && !name.endsWith('.finished');
+}
 
 /** The machine coder written by `qualwave autocode`, and the coder reconciliation produces. */
 export const AUTO_CODER = 'auto';

@@ -68,5 +68,5 @@ export function assembleStudy(parts: {
     }
   }
   documents.sort((a, b) => (waveIndex.get(a.wave)! - waveIndex.get(b.wave)!) || naturalCompare(a.participant, b.participant));
-  return { study: { root: parts.root, config, participants, documents, codebook: parts.codebook, codings: [], coders: [] }, diagnostics };
+  return { study: { root: parts.root, config, participants, documents, codebook: parts.codebook, codings: [], coders: [], finished: [] }, diagnostics };
 }

@@ -1,5 +1,5 @@
 import type { Codebook } from '../codebook/types.js';
-import type { Coding } from '../coding/types.js';
+import type { Coding, Finished } from '../coding/types.js';
 import type { SegmentList } from '../transcript/segment-list.js';
 import type { Segment, TranscriptFormat } from '../transcript/types.js';
 
@@ -75,6 +75,8 @@ export interface Study {
   codebook: Codebook;
   /** Every coder's codings (codings/CODER.tsv), in file order per coder. */
   codings: Coding[];
-  /** Coders with a codings file, sorted. */
+  /** Coders with a codings file (or a finished-transcripts file), sorted. */
   coders: string[];
+  /** Transcripts each coder marked finished (codings/CODER.finished.tsv). */
+  finished: Finished[];
 }
