@@ -1,9 +1,10 @@
-import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
 import { qualwave, repo } from '../helpers/cli.js';
+import { answerLine, codingsTsv, transcript, writeStudy } from '../helpers/study.js';
 
 const buddy = join(repo, 'fixtures/buddy-study');
 const tmp = () => mkdtempSync(join(tmpdir(), 'qualwave-agree-'));
@@ -21,9 +22,17 @@ describe('qualwave agree on reliability data', () => {
       const out = JSON.parse(r.stdout);
       const c = out.rows[0].coefficients;
       expect(c.krippendorffAlpha.value).toBeCloseTo(published, 3);
-      for (const key of ['percentAgreement', 'fleissKappa', 'krippendorffAlpha', 'gwetAC1', 'brennanPrediger']) expect(Object.keys(c[key]).sort()).toEqual(expect.arrayContaining(['ciHigh', 'ciLow', 'value']));
+      expect(c.krippendorffAlpha.pairableValues).toBe(40);
+      for (const key of ['percentAgreement', 'fleissKappa', 'congerKappa', 'krippendorffAlpha', 'gwetAC1', 'brennanPrediger']) expect(Object.keys(c[key])).toEqual(expect.arrayContaining(['value', 'ciLow', 'ciHigh', 'undefinedResamples', 'se', 'seLow', 'seHigh', 'df']));
+      expect(Object.keys(c.fleissKappa)).toEqual(expect.arrayContaining(['observedAgreement', 'chanceAgreement']));
+      // Fleiss, Nee & Landis' null SE needs the same number of values in every unit: not here.
+      expect(c.fleissKappa.z).toBeUndefined();
       expect(out.coders).toEqual(['A', 'B', 'C', 'D']);
+      expect(out.interval).toBe('bca');
+      // 11 units: every interval is marked.
+      expect(c.krippendorffAlpha.warnings).toEqual(['only 11 sampling units: intervals are unreliable below 30']);
     }
+    expect(qualwave(['agree', '--matrix', 'k.csv', '--resamples', '0'], { cwd: dir }).stderr).toContain('1 unit with a single value is not compared: no coefficient uses it');
   });
 
   it('--long gives the same as --matrix', () => {
@@ -34,40 +43,119 @@ describe('qualwave agree on reliability data', () => {
     writeFileSync(join(dir, 'long.csv'), lines.join('\n') + '\n');
     const long = JSON.parse(qualwave(['agree', '--long', 'long.csv', '--unit', 'item', '--coder', 'rater', '--value', 'score', '--format', 'json', '--resamples', '0'], { cwd: dir }).stdout);
     const wide = JSON.parse(qualwave(['agree', '--matrix', 'k.csv', '--format', 'json', '--resamples', '0'], { cwd: dir }).stdout);
-    expect(long.rows[0].coefficients).toEqual(wide.rows[0].coefficients);
+    for (const [name, e] of Object.entries(wide.rows[0].coefficients as Record<string, { value: number; se?: number }>)) {
+      expect(long.rows[0].coefficients[name].value, name).toBeCloseTo(e.value, 12);
+      if (e.se !== undefined) expect(long.rows[0].coefficients[name].se, name).toBeCloseTo(e.se, 12);
+    }
   });
 
-  it('treats empty, NA and NaN as missing, never shifting values between coders', () => {
+  it('treats empty, NA, NaN, None, #N/A, n.a. and ? as missing, never shifting values between coders', () => {
     const dir = tmp();
-    writeFileSync(join(dir, 'a.csv'), 'x,y\n1,1\nNA,2\n2,NaN\n,1\n1,1\n2,2\n');
+    writeFileSync(join(dir, 'a.csv'), 'x,y\n1,1\nNA,2\n2,NaN\n,1\nNone,#N/A\nn.a.,?\n1,1\n2,2\n');
     writeFileSync(join(dir, 'b.csv'), 'x,y\n1,1\n1,1\n2,2\n');
     const a = JSON.parse(qualwave(['agree', '--matrix', 'a.csv', '--format', 'json', '--resamples', '0'], { cwd: dir }).stdout);
     const b = JSON.parse(qualwave(['agree', '--matrix', 'b.csv', '--format', 'json', '--resamples', '0'], { cwd: dir }).stdout);
     expect(a.rows[0].units).toBe(3);
+    expect(a.categories).toEqual(['1', '2']);
     expect(a.rows[0].coefficients.cohenKappa.value).toBeCloseTo(b.rows[0].coefficients.cohenKappa.value, 12);
   });
 
-  it('rejects values outside the declared scale with file:line', () => {
+  it('refuses what it cannot read exactly: values outside the scale, a nameless column, a first column of ids', () => {
     const dir = tmp();
     writeFileSync(join(dir, 'a.csv'), 'x,y\n1,2\n3,9\n');
     const r = qualwave(['agree', '--matrix', 'a.csv', '--categories', '1,2,3'], { cwd: dir });
     expect(r.code).toBe(2);
     expect(r.stderr).toContain("a.csv:3: value '9' is not one of the declared --categories (1, 2, 3)");
+    // A trailing comma used to add a nameless coder and turn Cohen's kappa into Fleiss'.
+    writeFileSync(join(dir, 'trailing.csv'), 'alice,ben,\n1,1,\n2,2,\n1,2,\n');
+    const t = qualwave(['agree', '--matrix', 'trailing.csv'], { cwd: dir });
+    expect(t.code).toBe(2);
+    expect(t.stderr).toContain('trailing.csv:1: column 3 of the header has no name');
+    writeFileSync(join(dir, 'ids.csv'), 'Units,Rater1,Rater2\n1,1,1\n2,2,2\n3,1,2\n');
+    const u = qualwave(['agree', '--matrix', 'ids.csv'], { cwd: dir });
+    expect(u.code).toBe(2);
+    expect(u.stderr).toContain("the first column 'Units' looks like unit ids");
+    expect(JSON.parse(qualwave(['agree', '--matrix', 'ids.csv', '--unit-ids', '--format', 'json', '--resamples', '0'], { cwd: dir }).stdout).coders).toEqual(['Rater1', 'Rater2']);
+    expect(JSON.parse(qualwave(['agree', '--matrix', 'ids.csv', '--no-unit-ids', '--format', 'json', '--resamples', '0'], { cwd: dir }).stdout).coders).toEqual(['Units', 'Rater1', 'Rater2']);
+    writeFileSync(join(dir, 'ord.csv'), 'a,b\nlow,low\nhigh,medium\nmedium,medium\n');
+    expect(qualwave(['agree', '--matrix', 'ord.csv', '--level', 'ordinal'], { cwd: dir }).stderr).toContain('ordinal data with text labels (high, low, medium) need their order');
+    expect(qualwave(['agree', '--matrix', 'ord.csv', '--level', 'ordinal', '--categories', 'low,medium,high', '--resamples', '0'], { cwd: dir }).code).toBe(0);
+  });
+
+  it('--counts (irrCAC distrib.6raters), --table with counts and with proportions (cont3x3abstractors), --weights FILE', () => {
+    const dir = tmp();
+    const dist = [[0, 0, 0, 6, 0], [0, 3, 0, 0, 3], [0, 1, 4, 0, 1], [0, 0, 0, 0, 6], [0, 3, 0, 3, 0], [2, 0, 4, 0, 0], [0, 0, 4, 0, 2], [2, 0, 3, 1, 0], [2, 0, 0, 4, 0], [0, 0, 0, 0, 6], [1, 0, 0, 5, 0], [1, 1, 0, 4, 0], [0, 3, 3, 0, 0], [1, 0, 0, 5, 0], [0, 2, 0, 3, 1]];
+    writeFileSync(join(dir, 'counts.csv'), ['Subject,Depression,Personality Disorder,Schizophrenia,Neurosis,Other', ...dist.map((r, i) => [i + 1, ...r].join(','))].join('\n') + '\n');
+    expect(qualwave(['agree', '--counts', 'counts.csv'], { cwd: dir }).stderr).toContain("the first column 'Subject' looks like unit ids");
+    const c = JSON.parse(qualwave(['agree', '--counts', 'counts.csv', '--unit-ids', '--format', 'json', '--resamples', '0'], { cwd: dir }).stdout);
+    expect(c.rows[0].coefficients.fleissKappa.value).toBeCloseTo(0.4139265, 7);
+    expect(c.rows[0].coefficients.fleissKappa.se).toBeCloseTo(0.08119291, 8);
+    expect(c.rows[0].coefficients.gwetAC1.se).toBeCloseTo(0.08418757, 8);
+    expect(c.rows[0].coefficients.cohenKappa).toBeUndefined();
+    // Six values per unit: the Fleiss–Nee–Landis test applies.
+    expect(c.rows[0].coefficients.fleissKappa.z).toBeGreaterThan(0);
+    expect(c.rows[0].coefficients.fleissKappa.p).toBeLessThan(0.001);
+    expect(c.ratersPerUnit).toBe(6);
+    const gate = qualwave(['agree', '--counts', 'counts.csv', '--unit-ids', '--min', 'kappa=0.4', '--resamples', '0'], { cwd: dir });
+    expect(gate.code).toBe(2);
+    expect(gate.stderr).toContain("--min kappa=0.4: Cohen's kappa needs to know which coder gave which value, and a counts table does not say");
+
+    writeFileSync(join(dir, 'table.csv'), 'abstractor1\\abstractor2,Ectopic,AIU,NIU\nEctopic,13,0,0\nAIU,0,20,7\nNIU,0,4,56\n');
+    const t = JSON.parse(qualwave(['agree', '--table', 'table.csv', '--format', 'json', '--resamples', '0'], { cwd: dir }).stdout);
+    expect(t.coders).toEqual(['abstractor1', 'abstractor2']);
+    expect(t.rows[0].coefficients.cohenKappa.value).toBeCloseTo(0.7964094, 7);
+    expect(t.rows[0].coefficients.cohenKappa.se).toBeCloseTo(0.05891072, 7);
+    writeFileSync(join(dir, 'props.csv'), ',Ectopic,AIU,NIU\nEctopic,0.13,0,0\nAIU,0,0.20,0.07\nNIU,0,0.04,0.56\n');
+    expect(qualwave(['agree', '--table', 'props.csv'], { cwd: dir }).stderr).toContain('these look like proportions (they sum to 1): give the number of units with --n');
+    const p = JSON.parse(qualwave(['agree', '--table', 'props.csv', '--n', '100', '--format', 'json', '--resamples', '0'], { cwd: dir }).stdout);
+    expect(p.rows[0].coefficients.cohenKappa.se).toBeCloseTo(0.05891072, 7);
+
+    // Gwet (2014) 4 x 12 with the quadratic weights written out: AC2 0.914, as irrCAC (every rated unit in chance agreement).
+    writeFileSync(join(dir, 'k.csv'), KRIPPENDORFF_2011);
+    const cats = [1, 2, 3, 4, 5];
+    writeFileSync(join(dir, 'w.csv'), [',' + cats.join(','), ...cats.map((a) => [a, ...cats.map((b) => 1 - ((a - b) * (a - b)) / 16)].join(','))].join('\n') + '\n');
+    const w = JSON.parse(qualwave(['agree', '--matrix', 'k.csv', '--weights', 'w.csv', '--chance', 'rated', '--format', 'json', '--resamples', '0'], { cwd: dir }).stdout);
+    expect(w.rows[0].coefficients.gwetAC2.value).toBeCloseTo(0.914, 3);
+    expect(w.rows[0].coefficients.gwetAC1.value).toBeCloseTo(0.77544, 5);
+  });
+
+  it('gates that mean what they say: a coefficient not computed is a usage error; kappa is Cohen\'s for two coders', () => {
+    const dir = tmp();
+    writeFileSync(join(dir, 'k.csv'), KRIPPENDORFF_2011);
+    const w = qualwave(['agree', '--matrix', 'k.csv', '--min', 'weighted=0.99', '--resamples', '0'], { cwd: dir });
+    expect(w.code).toBe(2);
+    expect(w.stderr).toContain('--min weighted=0.99: weighted kappa is computed only with --weights');
+    const pi = qualwave(['agree', '--matrix', 'k.csv', '--min', 'pi=0.5', '--resamples', '0'], { cwd: dir });
+    expect(pi.code).toBe(2);
+    expect(pi.stderr).toContain("--min pi=0.5: Scott's pi is for two coders; these data have 4");
+    // Two coders where Cohen's kappa (0.4) passes 0.35 and Scott's pi / Fleiss' kappa (0.3939) would not pass 0.395.
+    writeFileSync(join(dir, 'two.csv'), ['a,b', ...Array(20).fill('yes,yes'), ...Array(5).fill('yes,no'), ...Array(10).fill('no,yes'), ...Array(15).fill('no,no')].join('\n') + '\n');
+    const k = qualwave(['agree', '--matrix', 'two.csv', '--min', 'kappa=0.399', '--resamples', '0'], { cwd: dir, env: { NO_COLOR: '1' } });
+    expect(k.code).toBe(0);
+    expect(k.stderr).toContain('✓ agreement meets kappa (cohenKappa) >= 0.399');
+    expect(qualwave(['agree', '--matrix', 'two.csv', '--min', 'fleiss=0.399', '--resamples', '0'], { cwd: dir }).code).toBe(1);
   });
 });
 
 describe('qualwave agree on a coded study', () => {
-  it('per code and pooled, with prevalence, the same bytes for the same seed', () => {
+  it('per code and pooled, with prevalence and standard errors, the same bytes for the same seed', () => {
     const a = qualwave(['agree', '--study', buddy, '--format', 'json', '--resamples', '200']);
     expect(a.code).toBe(0);
     const out = JSON.parse(a.stdout);
     expect(out.coders).toEqual(['alice', 'ben']);
+    expect(out.excluded).toEqual([]);
+    expect(out.transcripts).toBe(36);
     expect(out.rows.map((r: { name: string }) => r.name)).toContain('pooled');
     const respite = out.rows.find((r: { name: string }) => r.name === 'support.respite');
     expect(respite.units).toBe(252);
+    expect(respite.samplingUnits).toBe(252);
     expect(respite.prevalence.alice).toBeGreaterThan(0);
     expect(respite.coefficients.cohenKappa.value).toBeGreaterThan(0.9);
+    expect(respite.coefficients.cohenKappa.se).toBeGreaterThan(0);
     expect(respite.interpretation.kappa).toBe('almost perfect');
+    const pooled = out.rows.find((r: { name: string }) => r.name === 'pooled');
+    expect(pooled.units).toBe(4032);
+    expect(pooled.samplingUnits).toBe(252);
     expect(qualwave(['agree', '--study', buddy, '--format', 'json', '--resamples', '200']).stdout).toBe(a.stdout);
     expect(qualwave(['agree', '--study', buddy, '--format', 'json', '--resamples', '200', '--seed', '2']).stdout).not.toBe(a.stdout);
   });
@@ -78,7 +166,7 @@ describe('qualwave agree on a coded study', () => {
     expect(low.stderr).toMatch(/✗ learning.communication: krippendorffAlpha = 0\.6\d\d < 0\.8/);
     const pooled = qualwave(['agree', '--study', buddy, '--min', 'kappa=0.8', '--pooled', '--resamples', '0']);
     expect(pooled.code).toBe(0);
-    expect(qualwave(['agree', '--study', buddy, '--min', 'alfa=0.8']).stderr).toContain('--min alfa=0.8: expected NAME=VALUE');
+    expect(qualwave(['agree', '--study', buddy, '--min', 'alfa=0.8']).stderr).toContain("--min alfa=0.8: expected NAME=VALUE with NAME one of alpha, kappa");
   });
 
   it('compares documents and themes, and writes CSV and LaTeX', () => {
@@ -86,16 +174,48 @@ describe('qualwave agree on a coded study', () => {
     expect(doc.rows.map((r: { name: string }) => r.name)).toEqual(['support', 'emotions', 'relationship', 'learning', 'pooled']);
     expect(doc.rows[0].units).toBe(36);
     const csv = parse(qualwave(['agree', '--study', buddy, '--format', 'csv', '--resamples', '0']).stdout) as string[][];
-    expect(csv[0]).toEqual(expect.arrayContaining(['code', 'units', 'prevalence_alice', 'cohenKappa', 'cohenKappa_ciLow', 'krippendorffAlpha', 'gwetAC1', 'brennanPrediger', 'scottPi']));
+    expect(csv[0]).toEqual(expect.arrayContaining(['code', 'units', 'samplingUnits', 'prevalence_alice', 'cohenKappa', 'cohenKappa_se', 'cohenKappa_z', 'cohenKappa_p', 'krippendorffAlpha', 'gwetAC1', 'brennanPrediger', 'scottPi', 'warnings']));
     expect(qualwave(['agree', '--study', buddy, '--format', 'latex', '--resamples', '0']).stdout).toContain('\\toprule');
   });
 
-  it('--masi adds a code-set row with alpha over MASI distances', () => {
+  it('--masi adds a code-set row with alpha over MASI distances; --unitizing compares where coded stretches begin and end', () => {
     const out = JSON.parse(qualwave(['agree', '--study', buddy, '--masi', '--format', 'json', '--resamples', '0']).stdout);
     const row = out.rows.at(-1);
     expect(row.name).toBe('code sets (MASI α)');
     expect(row.units).toBe(252);
-    expect(row.coefficients.krippendorffAlpha.value).toBeGreaterThan(row.coefficients.percentAgreement.value - 0.2);
+    const u = JSON.parse(qualwave(['agree', '--study', buddy, '--unitizing', '--format', 'json', '--resamples', '50']).stdout);
+    expect(u.unitizing).toBe(true);
+    expect(u.rows.at(-1).name).toBe('pooled');
+    expect(u.rows.at(-1).samplingUnits).toBe(36);
+    const pooled = u.rows.at(-1).coefficients.unitizingAlpha;
+    expect(pooled.value).toBeGreaterThan(0);
+    expect(pooled.value).toBeLessThanOrEqual(1);
+    expect(pooled.observedDisagreement).toBeLessThan(pooled.expectedDisagreement);
+    expect(qualwave(['agree', '--study', buddy, '--unitizing', '--min', 'alpha=0.5', '--resamples', '0']).stderr).toContain('with --unitizing the coefficient is unitizing alpha');
+  });
+
+  it('a transcript one coder did not code is never silently dropped; code --done marks it read', () => {
+    const dir = writeStudy({
+      'transcripts/P1_w1.txt': transcript('P1', 5),
+      'transcripts/P2_w1.txt': transcript('P2', 5),
+      'transcripts/P3_w1.txt': transcript('P3', 5),
+      'codings/alice.tsv': codingsTsv([['P1', 'w1', answerLine(0), 't.a'], ['P2', 'w1', answerLine(1), 't.a'], ['P3', 'w1', answerLine(0), 't.b']]),
+      'codings/ben.tsv': codingsTsv([['P1', 'w1', answerLine(0), 't.a'], ['P3', 'w1', answerLine(0), 't.b']]),
+    });
+    const absent = qualwave(['agree', '--codes', 't.a', '--format', 'json', '--resamples', '0'], { cwd: dir, env: { NO_COLOR: '1' } });
+    expect(absent.stderr).toContain('1 transcript where a coder coded nothing and did not mark it finished count as "nothing applies" for that coder (--uncoded absent): P2/w1 (ben)');
+    expect(JSON.parse(absent.stdout).readAsAbsent).toEqual([{ transcript: 'P2/w1', file: 'transcripts/P2_w1.txt', coders: ['ben'] }]);
+    const missing = qualwave(['agree', '--codes', 't.a', '--uncoded', 'missing', '--format', 'json', '--resamples', '0'], { cwd: dir, env: { NO_COLOR: '1' } });
+    expect(missing.stderr).toContain('1 transcript left out because a coder neither coded nor finished it (--uncoded missing): P2/w1 (ben)');
+    expect(JSON.parse(missing.stdout).excluded).toEqual([{ transcript: 'P2/w1', file: 'transcripts/P2_w1.txt', reason: 'ben neither coded nor finished it', coders: { alice: 'coded', ben: 'not coded' } }]);
+    const done = qualwave(['code', 'P2', 'w1', '--coder', 'ben', '--done'], { cwd: dir });
+    expect(done.code).toBe(0);
+    expect(readFileSync(join(dir, 'codings/ben.finished.tsv'), 'utf8')).toBe('participant\twave\nP2\tw1\n');
+    const after = JSON.parse(qualwave(['agree', '--codes', 't.a', '--uncoded', 'missing', '--format', 'json', '--resamples', '0'], { cwd: dir }).stdout);
+    expect(after.excluded).toEqual([]);
+    expect(after.rows[0].units).toBe(15);
+    expect(qualwave(['code', 'P2', 'w1', '--coder', 'ben', '--not-done'], { cwd: dir }).code).toBe(0);
+    expect(readFileSync(join(dir, 'codings/ben.finished.tsv'), 'utf8')).toBe('participant\twave\n');
   });
 
   it('needs two coders, and says which exist', () => {
@@ -105,8 +225,26 @@ describe('qualwave agree on a coded study', () => {
   });
 });
 
-describe('the coders\' meeting: disagreements and reconcile', () => {
-  it('lists disagreements for the meeting and reconciles with the decisions filled in', () => {
+describe("the coders' meeting: disagreements and reconcile", () => {
+  it("the README's sequence leaves the shipped consensus as it is: a decisions file that decides nothing exits 1", () => {
+    const dir = join(tmp(), 'study');
+    cpSync(buddy, dir, { recursive: true });
+    const before = readFileSync(join(dir, 'codings/consensus.tsv'), 'utf8');
+    expect(qualwave(['disagreements', '--coders', 'alice,ben', '--format', 'csv', '-o', 'decisions.csv'], { cwd: dir }).code).toBe(0);
+    const r = qualwave(['reconcile', '--coders', 'alice,ben', '--decisions', 'decisions.csv'], { cwd: dir, env: { NO_COLOR: '1' } });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('decisions.csv decides nothing: every decision cell is empty; nothing written');
+    expect(readFileSync(join(dir, 'codings/consensus.tsv'), 'utf8')).toBe(before);
+    // Without decisions or a rule, the existing consensus settles every disagreement as it did: nothing changes.
+    const again = qualwave(['reconcile', '--coders', 'alice,ben', '--format', 'json', '--dry-run'], { cwd: dir });
+    const summary = JSON.parse(again.stdout);
+    expect(summary.kept).toBe(104);
+    expect(summary.open).toEqual([]);
+    expect(summary.lost).toEqual([]);
+    expect(summary.codings).toBe(432);
+  });
+
+  it('lists disagreements for the meeting and reconciles with the decisions filled in, replacing an existing consensus only with --force', () => {
     const dir = join(tmp(), 'study');
     cpSync(buddy, dir, { recursive: true });
     const md = qualwave(['disagreements', '--format', 'md', '--code', 'support.respite'], { cwd: dir });
@@ -116,34 +254,38 @@ describe('the coders\' meeting: disagreements and reconcile', () => {
     const rows = parse(csv) as string[][];
     const header = rows[0]!;
     expect(header).toEqual(['code', 'participant', 'wave', 'lines', 'file', 'speaker', 'text', 'alice', 'ben', 'alice_memo', 'ben_memo', 'decision']);
-    const open = rows.length - 1;
-    // Settle the first disagreement by applying it, the second by rejecting it.
-    rows[1]![11] = 'apply';
-    rows[2]![11] = 'reject';
+    const consensus = readFileSync(join(dir, 'codings/consensus.tsv'), 'utf8');
+    const has = (r: string[]) => consensus.split('\n').some((l) => l.startsWith(`${r[1]}\t${r[2]}\t${r[3]}\t${r[0]}\t`));
+    // Decide one disagreement against the shipped consensus.
+    const i = rows.findIndex((r, k) => k > 0 && has(r));
+    rows[i]![11] = 'reject';
     writeFileSync(join(dir, 'decisions.csv'), rows.map((r) => r.map((c) => `"${c.replace(/"/g, '""')}"`).join(',')).join('\n') + '\n');
-    const r = qualwave(['reconcile', '--decisions', 'decisions.csv', '--format', 'json'], { cwd: dir });
+    const refused = qualwave(['reconcile', '--decisions', 'decisions.csv'], { cwd: dir, env: { NO_COLOR: '1' } });
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain(`codings/consensus.tsv has 1 coding this reconciliation would drop or change (${rows[i]![1]}/${rows[i]![2]}:${rows[i]![3]} ${rows[i]![0]}); nothing written`);
+    expect(readFileSync(join(dir, 'codings/consensus.tsv'), 'utf8')).toBe(consensus);
+    const r = qualwave(['reconcile', '--decisions', 'decisions.csv', '--force', '--format', 'json'], { cwd: dir });
     expect(r.code).toBe(0);
     const out = JSON.parse(r.stdout);
-    expect(out.decided).toBe(2);
-    expect(out.open).toHaveLength(open - 2);
-    const consensus = readFileSync(join(dir, 'codings/consensus.tsv'), 'utf8').trim().split('\n');
-    expect(consensus.length - 1).toBe(out.agreed + 1);
+    expect(out.decided).toBe(1);
+    expect(out.kept).toBe(rows.length - 2);
+    expect(out.open).toEqual([]);
+    expect(readFileSync(join(dir, 'codings/consensus.tsv'), 'utf8').trim().split('\n').length - 1).toBe(431);
+    expect(existsSync(join(dir, 'codings/consensus.finished.tsv'))).toBe(true);
     expect(qualwave(['validate', '--strict'], { cwd: dir }).code).toBe(0);
-    const union = JSON.parse(qualwave(['reconcile', '--rule', 'union', '--format', 'json'], { cwd: dir }).stdout);
-    expect(union.open).toEqual([]);
-    expect(union.codings).toBe(union.agreed + union.byRule);
   });
 
-  it('reconciles only transcripts every coder coded, keeping the consensus elsewhere', () => {
+  it('reconciles only transcripts every coder coded or finished; without a consensus the rule settles disagreements', () => {
     const dir = join(tmp(), 'study');
     cpSync(buddy, dir, { recursive: true });
     const before = readFileSync(join(dir, 'codings/consensus.tsv'), 'utf8').trim().split('\n').slice(1);
     qualwave(['code', 'MS07', 'post', '--coder', 'carla', '--apply', 'learning.practice', '--lines', '18'], { cwd: dir });
-    const r = qualwave(['reconcile', '--coders', 'alice,carla', '--rule', 'union'], { cwd: dir, env: { NO_COLOR: '1' } });
-    expect(r.stderr).toMatch(/on the 1 transcript every coder coded .*codings of consensus on other transcripts kept/);
-    const after = readFileSync(join(dir, 'codings/consensus.tsv'), 'utf8').trim().split('\n').slice(1);
-    expect(after.filter((l) => !l.startsWith('MS07\tpost\t'))).toEqual(before.filter((l) => !l.startsWith('MS07\tpost\t')));
-    expect(after.some((l) => l.startsWith('MS07\tpost\t18\tlearning.practice'))).toBe(true);
+    const r = qualwave(['reconcile', '--coders', 'alice,carla', '--rule', 'union', '--into', 'meeting2'], { cwd: dir, env: { NO_COLOR: '1' } });
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain('35 transcripts not reconciled because a coder neither coded nor finished them');
+    expect(r.stderr).toMatch(/on the 1 transcript every coder coded or finished .*: \d+ agreed, 0 decided, \d+ by the union rule/);
+    expect(readFileSync(join(dir, 'codings/consensus.tsv'), 'utf8').trim().split('\n').slice(1)).toEqual(before);
+    expect(readFileSync(join(dir, 'codings/meeting2.tsv'), 'utf8')).toContain('MS07\tpost\t18\tlearning.practice');
   });
 
   it('rejects a decisions file with bad rows, writing nothing', () => {

@@ -155,8 +155,8 @@ describe('bootstrap', () => {
     // A resample leaves kappa undefined when it draws unit 1 zero times: P(Poisson(1) = 0) = e^-1 = 0.368.
     expect(k.undefinedResamples!).toBeGreaterThan(0.32);
     expect(k.undefinedResamples!).toBeLessThan(0.42);
-    expect(k.warning).toMatch(/(3[3-9]|4[01])% of the bootstrap resamples left it undefined/);
-    expect(k.warning).toMatch(/only 1 units hold a value other than '0'/);
+    expect(k.warnings!.join()).toMatch(/(3[3-9]|4[01])% of the bootstrap resamples left it undefined/);
+    expect(k.warnings!.join()).toMatch(/only 1 units hold a value other than '0'/);
   });
 
   it('draws Poisson variates with the right mean and variance, small and large', () => {

@@ -75,7 +75,7 @@ export async function run(ctx: Context): Promise<number> {
     const weights = readWeights(ctx, table);
     if (table.q < 2 && !o['categories']) ctx.info(ctx.err.yellow('only one category is used: chance-corrected coefficients are undefined (declare the scale with --categories)'));
     const singles = singleValued(table);
-    if (singles > 0) ctx.info(ctx.err.yellow(`note: ${plural(singles, 'unit')} with a single value ${singles === 1 ? 'is' : 'are'} not compared${chance === 'compared' ? " and take no part in any coefficient (Gwet's and irrCAC's AC1, Fleiss, Conger and Brennan–Prediger count them in chance agreement: --chance rated)" : "; with --chance rated they count in the chance agreement of Gwet's coefficients, as irrCAC does"}`));
+    if (singles > 0) ctx.info(ctx.err.yellow(`note: ${plural(singles, 'unit')} with a single value ${singles === 1 ? 'is' : 'are'} not compared: ${chance === 'compared' ? `no coefficient uses ${singles === 1 ? 'it' : 'them'} (irrCAC and Gwet (2014) count such units in the chance agreement of AC1, Fleiss, Conger and Brennan–Prediger: --chance rated does too)` : "with --chance rated they count in the chance agreement of Gwet's coefficients, as irrCAC does"}`));
     const result = agreement(table, { level, resamples, seed, confidence, interval, units: chance, anonymousCoders: data.anonymous, ...(weights ? { weights } : {}), ...(data.differences ? { differences: data.differences } : {}) });
     rows = [{ name: data.source, label: `${result.units} units`, result }];
     kind = { coders: coders.length, anonymous: data.anonymous, weights: weights !== undefined, unitizing: false };
@@ -404,7 +404,7 @@ function fmt(e: Estimate | undefined, digits = 2): string {
   // No "-0.00": a value that rounds to zero is shown as zero.
   const r = (x: number) => (Math.abs(x) < 0.5 * Math.pow(10, -digits) ? 0 : x).toFixed(digits);
   const ci = e.ciLow !== null && e.ciHigh !== null ? ` [${r(e.ciLow)}, ${r(e.ciHigh)}]` : '';
-  return `${r(e.value)}${ci}${e.warning ? MARK : ''}`;
+  return `${r(e.value)}${ci}${e.warnings ? MARK : ''}`;
 }
 
 function emit(ctx: Context, format: Format, rows: Row[], coders: string[], kind: Kind, meta: Record<string, unknown>): void {
@@ -439,7 +439,12 @@ function emit(ctx: Context, format: Format, rows: Row[], coders: string[], kind:
     );
     return;
   }
-  const notes = rows.flatMap((r) => present.flatMap(([name, h]) => (r.result.coefficients[name]?.warning ? [`${r.name}, ${h}: ${r.result.coefficients[name]!.warning}`] : [])));
+  const notes = rows.flatMap((r) => {
+    // One line per row: each reason once, with the coefficients it marks.
+    const reasons = new Map<string, string[]>();
+    for (const [name, h] of present) for (const w of r.result.coefficients[name]?.warnings ?? []) reasons.set(w, [...(reasons.get(w) ?? []), h]);
+    return reasons.size ? [`${r.name}: ${[...reasons].map(([w, hs]) => `${w} (${hs.join(', ')})`).join('; ')}`] : [];
+  });
   if (format === 'csv' || format === 'tsv') {
     ctx.emit(renderTable(ctx, csvTable(rows, coders, everyCoefficient), format));
     for (const n of notes) ctx.info(ctx.err.yellow(`${MARK} ${n}`));
@@ -481,7 +486,7 @@ function csvTable(rows: Row[], coders: string[], present: CoefficientName[]): Ta
       r.result.samplingUnits,
       ...(hasPrevalence ? (r.prevalence ?? coders.map(() => null)).map(num) : []),
       ...cols.map(([n, f]) => num(r.result.coefficients[n]?.[f])),
-      present.flatMap((n) => (r.result.coefficients[n]?.warning ? [`${n}: ${r.result.coefficients[n]!.warning}`] : [])).join('; '),
+      present.flatMap((n) => (r.result.coefficients[n]?.warnings ?? []).map((w) => `${n}: ${w}`)).join('; '),
     ]),
   };
 }

@@ -33,7 +33,7 @@ export interface Estimate {
   /** Share of bootstrap resamples in which the coefficient was undefined. */
   undefinedResamples: number | null;
   /** Why the interval should not be trusted, when it should not (few units, many undefined resamples, little information). */
-  warning?: string;
+  warnings?: string[];
   /** Analytic standard error, and the interval value ± t(df) · se (df: sampling units − 1; null: normal). */
   se?: number | null;
   seLow?: number | null;
@@ -175,7 +175,7 @@ export function agreement(data: Ratings | PatternTable, opts: AgreementOptions):
       if (info.count < FEW_INFORMATIVE && s.name !== 'unanimousAgreement' && s.name !== 'percentAgreement' && s.name !== 'pairwiseAgreement')
         warnings.push(opts.describeInformative ? opts.describeInformative(info.count, info.modal) : `only ${fmtCount(info.count)} units hold a value other than '${info.modal}'`);
     }
-    if (warnings.length) e.warning = warnings.join('; ');
+    if (warnings.length) e.warnings = warnings;
     if (st.influence) {
       const a = analytic(t, st, confidence, s.low !== undefined ? { low: s.low } : {});
       e.se = clean(a?.se);

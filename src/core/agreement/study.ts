@@ -42,13 +42,13 @@ export function studyAgreement(study: Study, opts: StudyAgreementOptions): { row
     seed: opts.seed,
     ...(opts.confidence ? { confidence: opts.confidence } : {}),
     ...(opts.interval ? { interval: opts.interval } : {}),
-    describeInformative: (n: number) => `only ${n} ${what} where anyone applied the code`,
+    describeInformative: (n: number) => (n === 0 ? 'nobody applied the code' : `only ${n} ${what} where anyone applied the code`),
   };
   const rows: StudyAgreementRow[] = data.perCode.map((c) => ({ name: c.code, label: c.label, prevalence: c.prevalence, result: agreement(toPatterns(c.ratings), a) }));
   // Pooled over codes: every (unit, code) decision; a unit's decisions are resampled together.
   if (data.perCode.length > 0) {
     const { describeInformative: _d, ...pooled } = a;
-    rows.push({ name: 'pooled', label: `all ${data.perCode.length} ${opts.level}s`, result: agreement(toPatternsMany(data.perCode.map((c) => c.ratings)), { ...pooled, describeInformative: (n: number) => `only ${n} ${what} where anyone applied a code` }) });
+    rows.push({ name: 'pooled', label: `all ${data.perCode.length} ${opts.level}s`, result: agreement(toPatternsMany(data.perCode.map((c) => c.ratings)), { ...pooled, describeInformative: (n: number) => (n === 0 ? 'nobody applied a code' : `only ${n} ${what} where anyone applied a code`) }) });
   }
   if (opts.masi && data.perCode.length > 0) {
     const sets = codeSetRatings(data.perCode, opts.coders.length);
@@ -123,7 +123,7 @@ export function studyUnitizing(study: Study, opts: StudyAgreementOptions): { row
       if (ci.undefinedShare > UNDEFINED_SHARE) warnings.push(`${Math.round(ci.undefinedShare * 100)}% of the bootstrap resamples left it undefined`);
       if (docs < FEW_UNITS) warnings.push(`only ${docs} transcripts (the sampling units): intervals are unreliable below ${FEW_UNITS}`);
     }
-    if (warnings.length) e.warning = warnings.join('; ');
+    if (warnings.length) e.warnings = warnings;
     return { name, label, result: { units: characters, samplingUnits: docs, coders: opts.coders.length, categories: [], interval: method, coefficients: { unitizingAlpha: e } } };
   };
   const rows = codes.map((c, i) => row(c.id, c.label, est.perCategory[i]!, ints?.perCategory[i]));
