@@ -19,13 +19,15 @@ import { autocode } from '../src/core/coding/autocode.js';
 import { loadStudy } from '../src/io/load-study.js';
 import { loadStemmer } from '../src/io/stemmer.js';
 import { corpusOptions, ensureCorpus, rng } from './corpus.js';
+import { coverage, coverageReport } from './coverage.js';
 
 /**
- * npm run bench [-- --scale 0.1] [--runs 3]
+ * npm run bench [-- --scale 0.1] [--runs 3] [--coverage-replicates 1000] [--coverage-only]
  *
  * Figures are printed as ratios against a baseline measured in the same run, so they compare
  * across machines: loading vs. only reading and splitting the same files into lines; CLI start-up
- * vs. `node -e 0`; peak memory vs. the corpus size.
+ * vs. `node -e 0`; peak memory vs. the corpus size. Last, the coverage of the agreement intervals
+ * (bench/coverage.ts): a check of correctness by simulation, not of speed.
  */
 const args = process.argv.slice(2);
 const arg = (name: string, fallback: number): number => {
@@ -35,6 +37,23 @@ const arg = (name: string, fallback: number): number => {
 const scale = arg('--scale', 1);
 const runs = arg('--runs', 3);
 const repo = fileURLToPath(new URL('../..', import.meta.url));
+
+/** 8. Coverage of the 95% agreement intervals by simulation (bench/coverage.ts): within [93%, 97%] at 50-200 units? */
+function coverageCheck(): void {
+  const replicates = arg('--coverage-replicates', 1000);
+  const resamples = arg('--coverage-resamples', 1000);
+  const s = performance.now();
+  const cells = coverage({ replicates, resamples, seed: 1 });
+  const { text, misses } = coverageReport(cells, { replicates, resamples, band: [0.93, 0.97], checked: [50, 200] });
+  process.stdout.write(`\n${text}`);
+  const se = Math.sqrt((0.95 * 0.05) / replicates) * 100;
+  process.stdout.write(`(${((performance.now() - s) / 1000).toFixed(0)} s; a coverage of 95% is measured to ±${(1.96 * se).toFixed(1)} points with ${replicates} data sets)\n`);
+  process.stdout.write(misses.length ? `BCa coverage outside [93%, 97%] at 50-200 units: ${misses.join('; ')}\n` : 'BCa coverage within [93%, 97%] at 50-200 units: ok\n');
+}
+if (args.includes('--coverage-only')) {
+  coverageCheck();
+  process.exit(0);
+}
 const bin = join(repo, 'bin', 'qualwave.js');
 
 // npm run bench -- --safety: only the pathological inputs of the safety work (a few seconds).
@@ -250,3 +269,5 @@ rows.push(['peak memory, full load', `${(fullRss / 1e6).toFixed(0)} MB`, `only r
 const widths = [0, 1, 2, 3].map((i) => Math.max(...rows.map((r) => r[i]!.length)));
 process.stdout.write(`qualwave bench: ${mb.toFixed(1)} MB, ${transcripts.length} transcripts, median of ${runs} runs\n`);
 for (const r of rows) process.stdout.write(r.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd() + '\n');
+
+coverageCheck();

@@ -104,7 +104,7 @@ export const FEW_UNITS = 30;
 /** More undefined resamples than this share and an interval is marked. */
 export const UNDEFINED_SHARE = 0.05;
 /** Fewer units than this holding anything but the most common value and an interval is marked. */
-export const FEW_INFORMATIVE = 5;
+export const FEW_INFORMATIVE = 10;
 
 const clean = (x: number | undefined | null): number | null => (x !== undefined && x !== null && Number.isFinite(x) ? x : null);
 
@@ -172,8 +172,7 @@ export function agreement(data: Ratings | PatternTable, opts: AgreementOptions):
     if (e.value !== null && interval) {
       if (interval.undefinedShare > UNDEFINED_SHARE) warnings.push(`${Math.round(interval.undefinedShare * 100)}% of the bootstrap resamples left it undefined${e.ciLow === null ? ', too many for an interval' : ': the interval describes the others only'}`);
       if (sampling < FEW_UNITS) warnings.push(`only ${fmtCount(sampling)} sampling units: intervals are unreliable below ${FEW_UNITS}`);
-      if (info.count < FEW_INFORMATIVE && s.name !== 'unanimousAgreement' && s.name !== 'percentAgreement' && s.name !== 'pairwiseAgreement')
-        warnings.push(opts.describeInformative ? opts.describeInformative(info.count, info.modal) : `only ${fmtCount(info.count)} units hold a value other than '${info.modal}'`);
+      if (info.count < FEW_INFORMATIVE) warnings.push(opts.describeInformative ? opts.describeInformative(info.count, info.modal) : `only ${fmtCount(info.count)} units hold a value other than '${info.modal}'`);
     }
     if (warnings.length) e.warnings = warnings;
     if (st.influence) {
