@@ -58,9 +58,9 @@ export async function run(ctx: Context): Promise<number> {
   if (humans.length >= 2) {
     const data = studyAgreement(study, { coders: humans, unit: 'segment', level: 'code', resamples: 1000, seed: 1 });
     const two = humans.length === 2;
-    const f = (x: { value: number | null; ciLow: number | null; ciHigh: number | null } | undefined) => (!x || x.value === null ? '—' : `${x.value.toFixed(2)}${x.ciLow !== null && x.ciHigh !== null ? ` [${x.ciLow.toFixed(2)}, ${x.ciHigh.toFixed(2)}]` : ''}`);
+    const f = (x: { value: number | null; ciLow: number | null; ciHigh: number | null; warnings?: string[] } | undefined) => (!x || x.value === null ? '—' : `${x.value.toFixed(2)}${x.ciLow !== null && x.ciHigh !== null ? ` [${x.ciLow.toFixed(2)}, ${x.ciHigh.toFixed(2)}]` : ''}${x.warnings ? '†' : ''}`);
     const t: Table = {
-      title: `Agreement between ${humans.join(', ')} on ${data.units} segments (95% bootstrap intervals, seed 1)`,
+      title: `Agreement between ${humans.join(', ')} on ${data.units} segments (95% BCa bootstrap intervals, seed 1; marked † when they rest on too little information)`,
       columns: ['code', 'agreement', two ? "Cohen's κ" : "Fleiss' κ", "Krippendorff's α", "Gwet's AC1", 'Brennan–Prediger'].map((header) => ({ header })),
       rows: data.rows.map((r) => [r.name, f(r.result.coefficients.percentAgreement), f(r.result.coefficients[two ? 'cohenKappa' : 'fleissKappa']), f(r.result.coefficients.krippendorffAlpha), f(r.result.coefficients.gwetAC1), f(r.result.coefficients.brennanPrediger)]),
     };

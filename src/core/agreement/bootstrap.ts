@@ -95,9 +95,10 @@ export function bootstrap(t: PatternTable, opts: { resamples: number; seed: numb
   for (let r = 0; r < opts.resamples; r++) {
     if (t.clusters) {
       w.fill(0);
-      const { start, pattern, weight } = t.clusters;
+      // Sampling units of one kind are interchangeable: c of them drawn Poisson(1) times each is Poisson(c).
+      const { start, pattern, weight, count } = t.clusters;
       for (let g = 0; g + 1 < start.length; g++) {
-        const k = poisson(1, random);
+        const k = poisson(count[g]!, random);
         if (k > 0) for (let i = start[g]!; i < start[g + 1]!; i++) w[pattern[i]!]! += k * weight[i]!;
       }
     } else {

@@ -104,11 +104,15 @@ interface Base {
   pi: Float64Array;
 }
 
-function base({ t, n, m }: Prepared, w: Float64Array, W: Float64Array, units: ChanceUnits): Base {
+const NONE_U8 = new Uint8Array(0);
+const NONE_F64 = new Float64Array(0);
+
+/** The units' agreement and the category propensities; per-pattern arrays only when `keep` (for influence values). */
+function base({ t, n, m }: Prepared, w: Float64Array, W: Float64Array, units: ChanceUnits, keep = true): Base {
   const q = t.q;
   const P = w.length;
-  const used = new Uint8Array(P);
-  const paP = new Float64Array(P);
+  const used = keep ? new Uint8Array(P) : NONE_U8;
+  const paP = keep ? new Float64Array(P) : NONE_F64;
   const pi = new Float64Array(q);
   let total = 0;
   let total2 = 0;
@@ -117,7 +121,7 @@ function base({ t, n, m }: Prepared, w: Float64Array, W: Float64Array, units: Ch
   for (let p = 0; p < P; p++) {
     const mp = m[p]!;
     if (mp < min || !(w[p]! > 0)) continue;
-    used[p] = 1;
+    if (keep) used[p] = 1;
     total += w[p]!;
     for (let k = 0; k < q; k++) pi[k]! += (w[p]! * n[p * q + k]!) / mp;
     if (mp < 2) continue;
@@ -129,8 +133,9 @@ function base({ t, n, m }: Prepared, w: Float64Array, W: Float64Array, units: Ch
       for (let l = 0; l < q; l++) star += W[k * q + l]! * n[p * q + l]!;
       s += nk * (star - 1);
     }
-    paP[p] = s / (mp * (mp - 1));
-    paSum += w[p]! * paP[p]!;
+    const a = s / (mp * (mp - 1));
+    if (keep) paP[p] = a;
+    paSum += w[p]! * a;
     total2 += w[p]!;
   }
   if (total > 0) for (let k = 0; k < q; k++) pi[k]! /= total;
@@ -151,8 +156,9 @@ function sumOf(W: Float64Array): number {
 function gwetStat(b: Base, prep: Prepared, w: Float64Array, pe: number, peU: ((p: number) => number) | undefined, withInfluence: boolean): Stat {
   if (!(b.n2 > 0) || !(pe < 1)) return undefinedStat(b.n2);
   const value = (b.pa - pe) / (1 - pe);
-  const s: Stat = { value, n: b.n, observed: b.pa, chance: pe, form: 'gwet', used: b.used };
+  const s: Stat = { value, n: b.n, observed: b.pa, chance: pe, form: 'gwet' };
   if (!withInfluence) return s;
+  s.used = b.used;
   const L = new Float64Array(w.length);
   for (let p = 0; p < w.length; p++) {
     if (!b.used[p]) continue;
@@ -167,10 +173,11 @@ function gwetStat(b: Base, prep: Prepared, w: Float64Array, pe: number, peU: ((p
 
 /** Percent agreement as irrCAC, Fleiss' P̄ and Gwet's pa define it: the mean over units of the share of agreeing pairs of values. */
 export function percentAgreement(prep: Prepared, w: Float64Array, opts: { units?: ChanceUnits; withInfluence?: boolean } = {}): Stat {
-  const b = base(prep, w, identityWeights(prep.t.q), opts.units ?? 'compared');
+  const b = base(prep, w, identityWeights(prep.t.q), opts.units ?? 'compared', opts.withInfluence === true);
   if (!(b.n2 > 0)) return undefinedStat();
-  const s: Stat = { value: b.pa, n: b.n, observed: b.pa, chance: 0, form: 'gwet', used: b.used };
+  const s: Stat = { value: b.pa, n: b.n, observed: b.pa, chance: 0, form: 'gwet' };
   if (opts.withInfluence) {
+    s.used = b.used;
     const L = new Float64Array(w.length);
     for (let p = 0; p < w.length; p++) if (b.used[p]) L[p] = (b.n / b.n2) * b.paP[p]! - b.pa;
     s.influence = L;
@@ -287,7 +294,7 @@ export function fleissKappa(prep: Prepared, w: Float64Array, opts: { units?: Cha
   const { t, n, m } = prep;
   const q = t.q;
   const W = identityWeights(q);
-  const b = base(prep, w, W, opts.units ?? 'compared');
+  const b = base(prep, w, W, opts.units ?? 'compared', opts.withInfluence === true);
   let pe = 0;
   for (let k = 0; k < q; k++) pe += b.pi[k]! * b.pi[k]!;
   const peU = (p: number): number => {
@@ -297,6 +304,7 @@ export function fleissKappa(prep: Prepared, w: Float64Array, opts: { units?: Cha
   };
   const s = gwetStat(b, prep, w, pe, peU, opts.withInfluence === true);
   if (!Number.isFinite(s.value)) return s;
+  if (!opts.withInfluence) return s;
   // Fleiss, Nee & Landis (1979): with m values per unit, on N units.
   let constantM = -1;
   for (let p = 0; p < w.length; p++) {
@@ -325,7 +333,7 @@ export function scottPi(prep: Prepared, w: Float64Array, opts: { withInfluence?:
  * coder's own distribution; with two coders it is Cohen's kappa. Standard error: Gwet (2014), irrCAC.
  */
 export function congerKappa(prep: Prepared, w: Float64Array, W?: Float64Array, opts: { units?: ChanceUnits; withInfluence?: boolean } = {}): Stat {
-  const { t, m } = prep;
+  const { t } = prep;
   const q = t.q;
   const r = t.coders;
   const Wt = W ?? identityWeights(q);
@@ -374,7 +382,6 @@ export function congerKappa(prep: Prepared, w: Float64Array, W?: Float64Array, o
     }
     return sum / (r * (r - 1));
   };
-  void m;
   return gwetStat(b, prep, w, pe, peU, opts.withInfluence === true);
 }
 
@@ -387,7 +394,7 @@ export function gwetAC(prep: Prepared, w: Float64Array, W?: Float64Array, opts: 
   const q = t.q;
   const Wt = W ?? identityWeights(q);
   if (q < 2) return undefinedStat();
-  const b = base(prep, w, Wt, opts.units ?? 'compared');
+  const b = base(prep, w, Wt, opts.units ?? 'compared', opts.withInfluence === true);
   const tw = sumOf(Wt);
   let s = 0;
   for (let k = 0; k < q; k++) s += b.pi[k]! * (1 - b.pi[k]!);
@@ -405,7 +412,7 @@ export function brennanPrediger(prep: Prepared, w: Float64Array, W?: Float64Arra
   const q = prep.t.q;
   if (q < 2) return undefinedStat();
   const Wt = W ?? identityWeights(q);
-  const b = base(prep, w, Wt, opts.units ?? 'compared');
+  const b = base(prep, w, Wt, opts.units ?? 'compared', opts.withInfluence === true);
   return gwetStat(b, prep, w, sumOf(Wt) / (q * q), undefined, opts.withInfluence === true);
 }
 
@@ -479,7 +486,6 @@ export function krippendorffAlpha(prep: Prepared, w: Float64Array, level: Level 
     sumR += w[p]! * m[p]!;
   }
   const rbar = sumR / N;
-  const eps = 1 / sumR;
   const sumQ = new Float64Array(w.length);
   const pi = new Float64Array(q);
   let paPrime = 0;
@@ -524,7 +530,6 @@ export function krippendorffAlpha(prep: Prepared, w: Float64Array, level: Level 
     const x = (paU - pe) / (1 - pe) - (2 * (1 - alphaPrime) * (peU - pe)) / (1 - pe);
     L[p] = x - alphaPrime;
   }
-  void eps;
   s.influence = L;
   s.used = used;
   return s;

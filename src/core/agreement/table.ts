@@ -31,11 +31,16 @@ export interface Ratings {
   clusters?: Int32Array;
 }
 
-/** Units grouped by sampling unit: cluster g holds the (pattern, weight) entries start[g]..start[g+1]. */
+/**
+ * Units grouped by sampling unit. Sampling units with the same (pattern, weight) entries are
+ * interchangeable, like units with the same values: each distinct kind g is stored once, with the
+ * entries start[g]..start[g+1] and the number of sampling units of that kind, count[g].
+ */
 export interface Clusters {
   start: Int32Array;
   pattern: Int32Array;
   weight: Float64Array;
+  count: Float64Array;
 }
 
 export interface PatternTable {
@@ -61,57 +66,124 @@ export function toPatterns(r: Ratings): PatternTable {
 }
 
 /**
- * Several reliability data sets with the same coders and categories as one (e.g. every code's,
- * pooled over codes): units stay distinct, and units with the same cluster id in different sets
- * belong to the same sampling unit (the same segment seen for every code).
+ * Several reliability data sets over the same units (e.g. every code's, pooled over codes) as one:
+ * every (unit, data set) is a unit of its own, and a unit's values in every data set belong to the
+ * same sampling unit (its cluster, or the unit itself): the same segment seen for every code.
  */
 export function toPatternsMany(list: readonly Ratings[]): PatternTable {
   const first = list[0];
   if (!first) throw new Error('no reliability data');
   const coders = first.coders;
   const q = first.categories.length;
+  const N = first.units;
+  for (const r of list) if (r.coders !== coders || r.categories.length !== q || r.units !== N) throw new Error('reliability data sets differ in coders, categories or units');
   const base = q + 1;
-  // Keys fit in a double exactly while base^coders < 2^53; otherwise fall back to string keys.
-  const numericKeys = Math.pow(base, coders) < Number.MAX_SAFE_INTEGER;
+  // Pattern keys: a direct table for small key spaces, a map of numbers (exact while base^coders < 2^53), else strings.
+  const space = Math.pow(base, coders);
+  const direct = space <= 1 << 16 ? new Int32Array(space).fill(-1) : undefined;
+  const numericKeys = space < Number.MAX_SAFE_INTEGER;
   const index = new Map<number | string, number>();
   const tuples: number[] = [];
   const counts: number[] = [];
-  const clustered = list.length > 1 || list.some((r) => r.weights || r.clusters);
-  // (cluster, pattern) -> weight, in order of first appearance.
-  const entries = new Map<number | string, number>();
-  const entryKey = (cluster: number, p: number): number | string => (p < 65536 && cluster < 2 ** 36 ? cluster * 65536 + p : `${cluster},${p}`);
-  const entryOrder: Array<[number, number]> = [];
-  let nextAnonymous = 0;
-  for (const r of list) {
-    if (r.coders !== coders || r.categories.length !== q) throw new Error('reliability data sets differ in coders or categories');
-    const offset = nextAnonymous;
-    for (let u = 0; u < r.units; u++) {
-      const o = u * coders;
-      let key: number | string;
-      if (numericKeys) {
-        let k = 0;
-        for (let c = 0; c < coders; c++) k = k * base + (r.values[o + c]! + 1);
-        key = k;
-      } else key = Array.from(r.values.subarray(o, o + coders)).join(',');
-      let p = index.get(key);
+  const patternAt = (values: Int32Array, u: number): number => {
+    const o = u * coders;
+    let p: number | undefined;
+    if (numericKeys) {
+      let k = 0;
+      for (let c = 0; c < coders; c++) k = k * base + (values[o + c]! + 1);
+      p = direct ? direct[k]! : index.get(k);
+      if (p === undefined || p < 0) {
+        p = counts.length;
+        if (direct) direct[k] = p;
+        else index.set(k, p);
+      }
+    } else {
+      const key = Array.from(values.subarray(o, o + coders)).join(',');
+      p = index.get(key);
       if (p === undefined) {
         p = counts.length;
         index.set(key, p);
-        for (let c = 0; c < coders; c++) tuples.push(r.values[o + c]!);
-        counts.push(0);
-      }
-      const w = r.weights ? r.weights[u]! : 1;
-      counts[p] = counts[p]! + w;
-      if (clustered) {
-        const cluster = r.clusters ? r.clusters[u]! : offset + u;
-        const ek = entryKey(cluster, p);
-        const had = entries.get(ek);
-        if (had === undefined) entryOrder.push([cluster, p]);
-        entries.set(ek, (had ?? 0) + w);
       }
     }
-    if (!r.clusters) nextAnonymous += r.units;
+    if (p === counts.length) {
+      for (let c = 0; c < coders; c++) tuples.push(values[o + c]!);
+      counts.push(0);
+    }
+    return p;
+  };
+  const clustered = list.length > 1 || list.some((r) => r.weights || r.clusters);
+  const clusterIds = first.clusters;
+  // Units in sampling-unit order (stable): clusters are runs of this order.
+  let order: Int32Array | undefined;
+  if (clusterIds) {
+    order = Int32Array.from({ length: N }, (_, i) => i);
+    let sorted = true;
+    for (let i = 1; i < N; i++) if (clusterIds[i]! < clusterIds[i - 1]!) sorted = false;
+    if (!sorted) order.sort((a, b) => clusterIds[a]! - clusterIds[b]! || a - b);
   }
+  const kinds = new Map<string, number>();
+  const kindStart: number[] = [0];
+  const kindPattern: number[] = [];
+  const kindWeight: number[] = [];
+  const kindCount: number[] = [];
+  // The current sampling unit's weight per pattern (dense, reset through the touched list).
+  // Pattern ids are below the key space for small spaces; otherwise the array grows.
+  let localW = new Float64Array(direct ? space : 1024);
+  const touched: number[] = [];
+  const flush = (): void => {
+    if (touched.length === 0) return;
+    touched.sort((a, b) => a - b);
+    let key = '';
+    for (const p of touched) key += `${p}:${localW[p]} `;
+    const g = kinds.get(key);
+    if (g !== undefined) kindCount[g]!++;
+    else {
+      kinds.set(key, kindCount.length);
+      for (const p of touched) {
+        kindPattern.push(p);
+        kindWeight.push(localW[p]!);
+      }
+      kindStart.push(kindPattern.length);
+      kindCount.push(1);
+    }
+    for (const p of touched) localW[p] = 0;
+    touched.length = 0;
+  };
+  let previous: number | undefined;
+  const L = list.length;
+  for (let i = 0; i < N; i++) {
+    const u = order ? order[i]! : i;
+    if (clustered) {
+      const cluster = clusterIds ? clusterIds[u]! : u;
+      if (cluster !== previous) flush();
+      previous = cluster;
+    }
+    // The hot loop (a million units x hundreds of codes when pooling): keys inlined for small key spaces.
+    for (let j = 0; j < L; j++) {
+      const r = list[j]!;
+      let p: number;
+      if (direct) {
+        const values = r.values;
+        const o = u * coders;
+        let k = 0;
+        for (let c = 0; c < coders; c++) k = k * base + (values[o + c]! + 1);
+        p = direct[k]!;
+        if (p < 0) p = patternAt(values, u);
+      } else p = patternAt(r.values, u);
+      const w = r.weights ? r.weights[u]! : 1;
+      counts[p] = counts[p]! + w;
+      if (clustered && w !== 0) {
+        if (p >= localW.length) {
+          const grown = new Float64Array(Math.max(p + 1, localW.length * 2));
+          grown.set(localW);
+          localW = grown;
+        }
+        if (localW[p] === 0) touched.push(p);
+        localW[p]! += w;
+      }
+    }
+  }
+  if (clustered) flush();
   const numericGiven = first.numeric;
   const table: PatternTable = {
     coders,
@@ -124,43 +196,15 @@ export function toPatternsMany(list: readonly Ratings[]): PatternTable {
     categories: first.categories,
   };
   if (clustered) {
-    const clusters = buildClusters(entryOrder, (c, p) => entries.get(entryKey(c, p))!);
+    const clusters: Clusters = { start: Int32Array.from(kindStart), pattern: Int32Array.from(kindPattern), weight: Float64Array.from(kindWeight), count: Float64Array.from(kindCount) };
     if (!trivial(clusters)) table.clusters = clusters;
   }
   return table;
 }
 
-function buildClusters(order: ReadonlyArray<[number, number]>, weightOf: (cluster: number, p: number) => number): Clusters {
-  // Clusters in order of id, entries in order of first appearance within each.
-  const byCluster = new Map<number, Array<[number, number]>>();
-  for (const [cluster, p] of order) {
-    let list = byCluster.get(cluster);
-    if (!list) byCluster.set(cluster, (list = []));
-    list.push([p, weightOf(cluster, p)]);
-  }
-  const ids = [...byCluster.keys()].sort((a, b) => a - b);
-  const start = new Int32Array(ids.length + 1);
-  const n = order.length;
-  const pattern = new Int32Array(n);
-  const weight = new Float64Array(n);
-  let k = 0;
-  ids.forEach((id, g) => {
-    start[g] = k;
-    for (const [p, w] of byCluster.get(id)!) {
-      pattern[k] = p;
-      weight[k] = w;
-      k++;
-    }
-  });
-  start[ids.length] = k;
-  return { start, pattern, weight };
-}
-
-/** Every cluster one unit of weight 1: the same as no clusters. */
+/** Every sampling unit one unit of weight 1: the same as no clusters. */
 function trivial(c: Clusters): boolean {
-  const G = c.start.length - 1;
-  if (c.pattern.length !== G) return false;
-  for (let i = 0; i < c.weight.length; i++) if (c.weight[i] !== 1) return false;
+  for (let g = 0; g + 1 < c.start.length; g++) if (c.start[g + 1]! - c.start[g]! !== 1 || c.weight[c.start[g]!] !== 1) return false;
   return true;
 }
 
@@ -171,12 +215,12 @@ export function samplingUnits(t: PatternTable, include: (p: number) => boolean):
     for (let p = 0; p < t.counts.length; p++) if (include(p)) n += t.counts[p]!;
     return n;
   }
-  const { start, pattern, weight } = t.clusters;
+  const { start, pattern, weight, count } = t.clusters;
   let g = 0;
   for (let c = 0; c + 1 < start.length; c++) {
     for (let i = start[c]!; i < start[c + 1]!; i++) {
       if (weight[i]! > 0 && include(pattern[i]!)) {
-        g++;
+        g += count[c]!;
         break;
       }
     }

@@ -44,7 +44,13 @@ export interface TranscriptSelection {
 export function coderStatus(study: Pick<Study, 'codings' | 'finished'>, coders: readonly string[]): (doc: Document, coder: string) => CoderStatus {
   const wanted = new Set(coders);
   const coded = new Set<string>();
-  for (const c of study.codings) if (wanted.has(c.coder)) coded.add(`${c.coder}\u0000${c.participant}/${c.wave}`);
+  // Codings come grouped by coder and transcript: one set entry per run.
+  let last: { coder: string; participant: string; wave: string } | undefined;
+  for (const c of study.codings) {
+    if (last && c.coder === last.coder && c.participant === last.participant && c.wave === last.wave) continue;
+    last = c;
+    if (wanted.has(c.coder)) coded.add(`${c.coder}\u0000${c.participant}/${c.wave}`);
+  }
   const finished = new Set<string>();
   for (const f of study.finished) if (wanted.has(f.coder)) finished.add(`${f.coder}\u0000${f.participant}/${f.wave}`);
   return (doc, coder) => (finished.has(`${coder}\u0000${doc.id}`) ? 'finished' : coded.has(`${coder}\u0000${doc.id}`) ? 'coded' : 'not coded');

@@ -113,8 +113,12 @@ export function codeRatings(study: Study, opts: UnitOptions): { perCode: CodeRat
         if (v) yes[r]! += wi;
       }
     }
-    const ratings: Ratings = { coders: R, units: N, values, categories: ['0', '1'], numeric: Float64Array.from([0, 1]), ordered: true, clusters };
-    if (weights) ratings.weights = weights;
+    const ratings: Ratings = { coders: R, units: N, values, categories: ['0', '1'], numeric: Float64Array.from([0, 1]), ordered: true };
+    // Characters belong to their segment; segments and transcripts are their own sampling units.
+    if (weights) {
+      ratings.weights = weights;
+      ratings.clusters = clusters;
+    }
     return { code: code.id, label: code.label, ratings, prevalence: yes.map((y) => (seen > 0 ? y / seen : null)) };
   });
   return { perCode, units: N, selection };

@@ -33,7 +33,7 @@ export function analytic(t: PatternTable, s: Stat, confidence: number, bounds: {
       G += t.counts[p]!;
     }
   } else {
-    const { start, pattern, weight } = t.clusters;
+    const { start, pattern, weight, count } = t.clusters;
     for (let g = 0; g + 1 < start.length; g++) {
       let T = 0;
       let any = false;
@@ -44,8 +44,8 @@ export function analytic(t: PatternTable, s: Stat, confidence: number, bounds: {
         T += weight[i]! * L[p]!;
       }
       if (any) {
-        G++;
-        sum2 += T * T;
+        G += count[g]!;
+        sum2 += count[g]! * T * T;
       }
     }
   }
@@ -86,12 +86,12 @@ export function acceleration(t: PatternTable, s: Stat): number {
       s3 += t.counts[p]! * x * x * x;
     }
   } else {
-    const { start, pattern, weight } = t.clusters;
+    const { start, pattern, weight, count } = t.clusters;
     for (let g = 0; g + 1 < start.length; g++) {
       let T = 0;
       for (let i = start[g]!; i < start[g + 1]!; i++) if (!s.used || s.used[pattern[i]!]) T += weight[i]! * L[pattern[i]!]!;
-      s2 += T * T;
-      s3 += T * T * T;
+      s2 += count[g]! * T * T;
+      s3 += count[g]! * T * T * T;
     }
   }
   return s2 > 0 ? s3 / (6 * Math.pow(s2, 1.5)) : 0;
