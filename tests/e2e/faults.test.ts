@@ -44,7 +44,8 @@ const commands: Cmd[] = [
   { name: 'codebook rename (codebook and codings together)', args: (d) => ['codebook', 'rename', 'care.time', 'care.rest', '--study', d], multi: true },
   { name: 'codebook merge', args: (d) => ['codebook', 'merge', 'worry.money', '--into', 'worry', '--study', d], multi: true },
   { name: 'codings import (several coders)', args: (d) => ['codings', 'import', join(outside, 'codings.csv'), '--study', d], multi: true },
-  { name: 'reconcile', args: (d) => ['reconcile', '--rule', 'union', '--study', d] },
+  // The consensus is replaced (--force: reconcile keeps an existing consensus otherwise) and its finished transcripts written with it.
+  { name: 'reconcile --force', args: (d) => ['reconcile', '--rule', 'union', '--force', '--study', d], multi: true },
   { name: 'build', args: (d) => ['build', '--study', d], multi: true },
   { name: 'import --merge', args: (d) => ['import', join(outside, 'project.qdpx'), '--merge', '--into', d], multi: true },
   { name: 'import .qdc --force', args: (d) => ['import', join(outside, 'book.qdc'), '--study', d, '--force'] },
