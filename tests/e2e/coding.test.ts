@@ -43,9 +43,14 @@ describe('qualwave code (interactive, in a terminal)', () => {
     await t.waitFor('segment 2/7');
     t.type('?');
     await t.waitFor('Keys');
-    t.type(' q');
+    t.type(' ');
+    // f: the transcript is finished, on disk before the screen says so.
+    t.type('f');
+    await t.waitFor('transcript marked finished');
+    expect(readFileSync(join(dir, 'codings', 'tester.finished.tsv'), 'utf8')).toBe('participant\twave\nMS02\t4-month\n');
+    t.type('q');
     expect(await t.exited).toBe(0);
-    expect(readdirSync(join(dir, 'codings'))).toEqual(['tester.tsv']);
+    expect(readdirSync(join(dir, 'codings')).sort()).toEqual(['tester.finished.tsv', 'tester.tsv']);
   });
 
   it('loses nothing on kill -9, and resumes where the coder stopped', async () => {
@@ -120,8 +125,12 @@ describe('qualwave codings: retrieve, import, export', () => {
     expect(skip.code).toBe(1);
     expect(skip.stderr).toContain('imported 1 coding from 2 rows (alice +1); 0 already present; 1 bad row skipped');
     expect(rows(dir, 'alice')).toEqual(['MS02 4-month 10-10 support.respite (time off)']);
+    // The transcript alice has rows for was coded in the exporting tool: finished for her.
+    expect(skip.stderr).toContain('marked 1 transcript finished');
+    expect(readFileSync(join(dir, 'codings', 'alice.finished.tsv'), 'utf8')).toBe('participant\twave\nMS02\t4-month\n');
     const twice = qualwave(['codings', 'import', 'in.csv', '--skip-bad'], { cwd: dir });
     expect(twice.stderr).toContain('imported 0 codings from 2 rows; 1 already present');
+    expect(twice.stderr).not.toContain('marked');
   });
 
   it('exports what it imports, and retrieves coded text with attribution', () => {

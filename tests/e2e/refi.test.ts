@@ -103,6 +103,9 @@ describe('qualwave import', () => {
     // Marie's selection is on line 2 (after the emoji-free first line); Ben's runs on to line 3.
     expect(readFileSync(join(dir, 's/codings/marie-curie.tsv'), 'utf8')).toBe('participant\twave\tlines\tcode\texemplar\tmemo\thash\nAna-B\tt1\t2\thumeur\tyes\tjoyeuse\t\nAna-B\tt2\t1-3\tapprentissage\t\t\t\n');
     expect(readFileSync(join(dir, 's/codings/ben.tsv'), 'utf8')).toContain('Ana-B\tt1\t2-3\tecoute');
+    // The project is each user's: every transcript of it is finished for every coder who coded in it.
+    for (const coder of ['marie-curie', 'ben']) expect(readFileSync(join(dir, `s/codings/${coder}.finished.tsv`), 'utf8')).toBe('participant\twave\nAna-B\tt1\nAna-B\tt2\n');
+    expect(r.stderr).toContain('marked the 2 transcripts finished for');
     const book = readFileSync(join(dir, 's/codebooks/imported.yaml'), 'utf8');
     expect(book).toContain('include: écoute, patience');
     expect(book).toContain('- id: ecoute');
@@ -168,6 +171,7 @@ describe('qualwave import', () => {
     const r = qualwave(['import', join(dir, 'alice.qdpx'), '--into', study, '--merge']);
     expect(r.code).toBe(0);
     expect(r.stderr).toContain('0 new transcripts (36 already there, kept), 0 new participants, 0 new codings');
+    expect(readFileSync(join(study, 'codings/alice.finished.tsv'), 'utf8').trim().split('\n')).toHaveLength(37);
     const refused = qualwave(['import', join(dir, 'alice.qdpx'), '--into', study]);
     expect(refused.code).toBe(2);
     expect(refused.stderr).toContain('is not empty');
