@@ -92,18 +92,43 @@ export function createProgram(): Command {
     .command('summary')
     .argument('[study]', 'study folder (same as --study)')
     .description('participation table (participants x waves), per-wave counts, attrition and the codebook outline')
-    .addOption(new Option('--table <table>', 'the table to print for csv/tsv').choices(['waves', 'participation', 'attrition', 'codebook']).default('waves'))
+    .addOption(new Option('--table <table>', 'the table to print for csv/tsv').choices(['waves', 'participation', 'attrition', 'codebook', 'speakers']).default('waves'))
+    .option('--speakers', "add every transcript's speakers: role, how it was decided, turns, segments, words")
     .addHelpText(
       'after',
       `
-  Formats: table (default), md, csv, tsv, json. csv/tsv print one table (--table).
+  Formats: table (default), md, csv, tsv, json. csv/tsv print one table (--table); json has every
+  table, the speakers under "documents".
 
   Examples:
     qualwave summary fixtures/buddy-study
+    qualwave summary --speakers              # check who qualwave thinks is speaking
     qualwave summary --format md > participation.md
     qualwave summary --format csv --table participation -o participation.csv`,
     )
     .action(action(() => import('./commands/summary.js')));
+
+  program
+    .command('add')
+    .argument('<files...>', 'raw transcripts: .txt, .md, .docx, .vtt, .srt or Whisper .json, as Otter, Rev, Teams, Zoom or Whisper wrote them')
+    .description("bring transcripts into the study: named by the study's pattern, front matter written, format recognised; shows what it understood")
+    .option('--participant <id>', 'whose interview (default: from the file name or its front matter)')
+    .option('--wave <id>', 'which wave (default: from the file name or its front matter)')
+    .option('--date <YYYY-MM-DD>', 'the interview date, written into the front matter')
+    .option('--dry-run', 'show what would be added, write nothing')
+    .addHelpText(
+      'after',
+      `
+  Each file is copied into the transcripts folder (never over an existing file, never outside the
+  study); .txt and .md files without front matter get participant:, wave: and date:. All or nothing:
+  if one file cannot be added, none is. Formats: table (default), json.
+
+  Examples:
+    qualwave add ~/Downloads/P01_pre.txt
+    qualwave add "otter export.txt" --participant P02 --wave pre --date 2025-01-20
+    qualwave add GMT20250120-150102_Recording.transcript.vtt --participant P03 --wave pre --dry-run`,
+    )
+    .action(action(() => import('./commands/add.js')));
 
   program
     .command('code')

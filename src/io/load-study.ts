@@ -11,10 +11,10 @@ import { error, sortDiagnostics, warning, type Diagnostic } from '../core/diagno
 import { assembleStudy } from '../core/study/assemble.js';
 import { didYouMeanSuffix } from '../core/text/suggest.js';
 import { CONFIG_FILE, parseConfig } from '../core/study/config.js';
-import { formatOf, readDocument } from '../core/study/documents.js';
+import { formatOf, readDocument, resolveMap } from '../core/study/documents.js';
 import { compileNamePattern } from '../core/study/naming.js';
 import { parseParticipants } from '../core/study/participants.js';
-import type { Document, Participant, Study } from '../core/study/types.js';
+import type { Document, Participant, Study, StudyConfig } from '../core/study/types.js';
 import { decodeText } from '../core/text/decode.js';
 import { attributionFields } from '../core/study/config.js';
 import { CODINGS_DIR, rememberLoaded } from './codings.js';
@@ -132,7 +132,9 @@ export async function loadStudy(root: string, opts: LoadOptions = {}): Promise<L
   if (files.length === 0 && transcriptPaths.length === config.transcripts.paths.length) {
     diagnostics.push(error(CONFIG_FILE, lines['transcripts'], `no transcripts found (looked for ${config.transcripts.paths.join(', ')})`, 'put one file per interview in transcripts/, or set transcripts.paths'));
   }
-  const match = compileNamePattern(config.transcripts.name, config.waves.map((w) => w.id));
+  const match = compileNamePattern(config.transcripts.names, config.waves.map((w) => w.id));
+  const participantIds = participantsLoaded ? participants.map((p) => p.id) : undefined;
+  if (participantIds) resolveMap(config.speakers.map, new Set(participantIds), (entry, message, hint) => diagnostics.push(error(CONFIG_FILE, entry.line, message, hint)));
   const documents: Document[] = [];
   const failedParticipants = new Set<string>();
   const documentsFailed: string[] = [];
@@ -143,7 +145,7 @@ export async function loadStudy(root: string, opts: LoadOptions = {}): Promise<L
     const format = formatOf(f);
     if (!format) {
       const ext = f.slice(f.lastIndexOf('.')).toLowerCase();
-      const hint = ext === '.doc' ? 'save it as .docx (Word: File > Save As > Word Document)' : ext === '.pdf' ? 'export the transcript as .docx or .txt' : 'transcripts are .txt, .md, .vtt, .srt or .docx; narrow transcripts.paths if this file is not one';
+      const hint = ext === '.doc' ? 'save it as .docx (Word: File > Save As > Word Document)' : ext === '.pdf' ? 'export the transcript as .docx or .txt' : 'transcripts are .txt, .md, .vtt, .srt, .docx or Whisper .json; narrow transcripts.paths if this file is not one';
       diagnostics.push(warning(f, undefined, `skipped: '${ext}' is not a transcript format`, hint));
       continue;
     }
@@ -173,17 +175,20 @@ export async function loadStudy(root: string, opts: LoadOptions = {}): Promise<L
       if (!decoded.ok) diagnostics.push(decoded.diagnostic);
       else {
         text = decoded.text;
-        source = rereader(join(root, f), f, bytes.length);
+        // A Whisper file's document text is qualwave's reading of it (one line per segment), kept.
+        if (format !== 'json') source = rereader(join(root, f), f, bytes.length);
       }
     }
-    const result = text === undefined ? undefined : readDocument(source ? { file: f, text, format, name, source } : { file: f, text, format, name }, config);
+    const result = text === undefined ? undefined : readDocument(source ? { file: f, text, format, name, source } : { file: f, text, format, name }, config, participantIds);
     if (result) diagnostics.push(...result.diagnostics);
     if (result?.document) documents.push(result.document);
-    else if (name?.participant) {
+    else if (name?.participant && !result?.skipped) {
       failedParticipants.add(name.participant);
       if (name.wave) documentsFailed.push(`${name.participant}/${name.wave}`);
     }
   }
+
+  diagnostics.push(...sentenceWarnings(documents, config));
 
   const { study, diagnostics: studyDiagnostics } = assembleStudy({ root, config, participantsFile: pFile, participants, participantsLoaded, failedParticipants, documents, codebook });
   diagnostics.push(...studyDiagnostics);
@@ -242,13 +247,13 @@ export async function loadStudy(root: string, opts: LoadOptions = {}): Promise<L
 
 /** Fields an attribution template may use; `{constructor}` and typos are refused with file:line. */
 function checkAttribution(template: string, line: number | undefined, participants: readonly Participant[], documents: readonly Document[]): Diagnostic[] {
-  const known = new Set(['participant', 'wave', 'wave.label', 'date', 'interviewer']);
+  const known = new Set(['participant', 'wave', 'wave.label', 'date', 'interviewer', 'timestamp']);
   for (const p of participants) for (const k of Object.keys(p.attributes)) known.add(k);
   for (const d of documents) for (const k of Object.keys(d.attributes)) known.add(k);
   const out: Diagnostic[] = [];
   for (const field of new Set(attributionFields(template))) {
     if (!known.has(field)) {
-      out.push(error(CONFIG_FILE, line, `attribution '${template}' uses {${field}}, which is not a field${didYouMeanSuffix(field, known)}`, `fields: participant, wave, wave.label, date, interviewer, a column of the participants file, or a front-matter key of the transcripts`));
+      out.push(error(CONFIG_FILE, line, `attribution '${template}' uses {${field}}, which is not a field${didYouMeanSuffix(field, known)}`, `fields: participant, wave, wave.label, date, interviewer, timestamp, a column of the participants file, or a front-matter key of the transcripts`));
     }
   }
   return out;
@@ -285,6 +290,35 @@ async function checkOutputs(
   }
   return out;
 }
+
+/**
+ * Sentences that share a line with another sentence: codings are whole lines, so coding one of
+ * them codes them all (until codings have exact spans). Said once for the study's setting, and
+ * once per transcript whose front matter asks for sentences.
+ */
+function sentenceWarnings(documents: readonly Document[], config: StudyConfig): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  let studyShared = 0;
+  let studyDocs = 0;
+  for (const d of documents) {
+    if (d.segmentation.mode !== 'sentence') continue;
+    const list = d.segmentList;
+    let shared = 0;
+    for (let i = 0; i < list.length; i++) {
+      if ((i > 0 && list.endLine(i - 1) >= list.startLine(i)) || (i + 1 < list.length && list.startLine(i + 1) <= list.endLine(i))) shared++;
+    }
+    if (shared === 0) continue;
+    if (d.segmentation.from === 'front matter') out.push(warning(d.file, d.frontMatterLines?.['segments'], `segments: sentence: ${shared} of ${list.length} sentences share a line with another`, sentenceHint));
+    else {
+      studyShared += shared;
+      studyDocs++;
+    }
+  }
+  if (studyDocs > 0) out.push(warning(CONFIG_FILE, config.transcripts.segmentsLine || undefined, `transcripts.segments: sentence: ${studyShared} sentences in ${studyDocs} transcript${studyDocs === 1 ? '' : 's'} share a line with another`, sentenceHint));
+  return out;
+}
+
+const sentenceHint = 'codings are whole lines: coding one sentence codes every sentence on its lines, and agreement compares them as one; put one sentence per line, or use segments: paragraph or line';
 
 /**
  * The document keeps a way to read its text again rather than the text itself: segments are

@@ -36,7 +36,7 @@ describe('bad input: qualwave validate on fixtures/invalid', () => {
     const r = qualwave(['summary'], { cwd: join(root, 'transcript-unknown-wave') });
     expect(r.code).toBe(2);
     expect(r.stdout).toBe('');
-    expect(r.stderr).toContain("transcripts/MS01_psot.txt: error: unknown wave 'psot' (did you mean 'post'?)");
+    expect(r.stderr).toContain("transcripts/MS01_psot.txt:3: error: unknown wave 'psot' (did you mean 'post'?)");
     expect(r.stderr).toContain('qualwave: the study has 1 error');
   });
 

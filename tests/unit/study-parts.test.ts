@@ -20,9 +20,9 @@ describe('qualwave.yaml', () => {
         { id: 'post', label: 'post', index: 1 },
       ],
       participants: { file: 'participants.csv', id: 'id' },
-      transcripts: { paths: ['transcripts/**/*'], name: '{participant}_{wave}' },
+      transcripts: { paths: ['transcripts/**/*'], name: '{participant}_{wave}', names: [{ kind: 'pattern', text: '{participant}_{wave}' }], segments: 'paragraph' },
       codebooks: ['codebooks/*.yaml'],
-      speakers: { interviewers: [...DEFAULTS.interviewers], participants: [...DEFAULTS.participantLabels] },
+      speakers: { interviewers: [...DEFAULTS.interviewers], participants: [...DEFAULTS.participantLabels], unlabelled: 'note', map: [] },
       attribution: '({participant}, {wave.label})',
       outputs: [],
     });

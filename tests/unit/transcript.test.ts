@@ -128,19 +128,26 @@ describe('text transcripts: turns, paragraphs and segments', () => {
     expect(full.split('\n')[6]).toContain('Hello there.');
   });
 
-  it('warns about unknown speakers and unlabelled text before the first label', () => {
+  it('warns about unknown speakers and takes text before the first label as a note', () => {
     const r = body('Recorded at the clinic.\n\nInterviewer: Hi\n\nMom: She is asleep.\n\nMom: Sorry.\n');
-    expect(r.segments[0]).toMatchObject({ speaker: null, role: 'other' });
+    expect(r.segments[0]).toMatchObject({ speaker: null, role: 'note' });
     expect(r.diagnostics.map((d) => [d.line, d.message])).toEqual([
-      [1, 'text before the first speaker label (line 3) belongs to no speaker'],
+      [1, 'text before the first speaker label (line 3) is taken as notes (unlabelled: note)'],
       [5, "speaker 'Mom' (2 turns) is neither an interviewer nor the participant"],
     ]);
   });
 
-  it('takes a transcript without any labels as the participant speaking', () => {
-    const r = body('I wrote this reflection after the program.\n\nIt changed how I see patients.\n');
-    expect(r.segments.map((s) => s.role)).toEqual(['participant', 'participant']);
-    expect(r.diagnostics[0]?.message).toMatch(/no speaker labels/);
+  it('never takes a transcript without any labels as the participant speaking unless told', () => {
+    const text = 'I wrote this reflection after the program.\n\nIt changed how I see patients.\n';
+    const r = body(text);
+    expect(r.segments.map((s) => s.role)).toEqual(['note', 'note']);
+    expect(r.diagnostics.map((d) => [d.line, d.message])).toEqual([[1, "no speaker labels found: the text is taken as notes (unlabelled: note), not as anyone's speech"]]);
+    const told = body(text, { unlabelled: 'participant', unlabelledExplicit: true });
+    expect(told.segments.map((s) => [s.role, s.speaker])).toEqual([
+      ['participant', null],
+      ['participant', null],
+    ]);
+    expect(told.diagnostics).toEqual([]);
   });
 
   it('skips Markdown headings', () => {

@@ -48,7 +48,8 @@ function lines(d: Disagreement): string {
 
 function attr(study: Study, d: Disagreement): string {
   const doc = study.documents.find((x) => x.participant === d.participant && x.wave === d.wave)!;
-  return attribution(study.config.attribution, study, doc, study.participants.find((p) => p.id === d.participant));
+  const speaking = d.segment.participant ?? d.participant;
+  return attribution(study.config.attribution, study, doc, study.participants.find((p) => p.id === speaking), d.segment);
 }
 
 /** For the meeting: grouped by code, each passage quoted with what every coder did. */

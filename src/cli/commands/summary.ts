@@ -1,13 +1,16 @@
 import { renderDelimited, renderMarkdown, renderTerminal, type Table } from '../../core/format/table.js';
 import { defaultCoder } from '../../core/matrix/coded.js';
 import { summarise } from '../../core/summary/summary.js';
-import { attritionTable, codebookTable, participationTable, summaryTable, wavesTable, type SummaryTable } from '../../core/summary/tables.js';
+import { attritionTable, codebookTable, participationTable, speakersTable, summaryTable, wavesTable, type SummaryTable } from '../../core/summary/tables.js';
 import type { Context } from '../context.js';
 import { plural } from '../report.js';
 
 const FORMATS = ['table', 'md', 'csv', 'tsv', 'json'] as const;
 
-/** qualwave summary: participation, per-wave counts, attrition and the codebook outline. */
+/**
+ * qualwave summary: participation, per-wave counts, attrition and the codebook outline; with
+ * --speakers, every transcript's speakers too (always in JSON).
+ */
 export async function run(ctx: Context, studyArg?: string): Promise<number> {
   const format = ctx.format(FORMATS, 'table');
   const study = await ctx.study(studyArg);
@@ -23,6 +26,7 @@ export async function run(ctx: Context, studyArg?: string): Promise<number> {
   const tables: Table[] = [participationTable(s), wavesTable(s)];
   if (s.attrition.length > 0) tables.push(attritionTable(s));
   tables.push(codebookTable(s));
+  if (ctx.opts['speakers'] === true) tables.push(speakersTable(s.documents));
   const counts = `${plural(s.totals.interviewed, 'participant')}, ${plural(s.waves.length, 'wave')}, ${plural(s.totals.documents, 'transcript')}, ${plural(s.totals.words, 'word')}; codebook of ${plural(s.totals.themes, 'theme')} and ${plural(s.totals.codes, 'code')}`;
   if (format === 'md') {
     ctx.emit([`# ${s.title}`, '', `${counts}.`, '', ...tables.map(renderMarkdown)].join('\n'));

@@ -90,7 +90,7 @@ export function retrieve(study: Study, filters: RetrieveFilters = {}): Retrieved
       speaker: first?.speaker ?? null,
       role,
       text,
-      attribution: attribution(study.config.attribution, study, doc, people.get(c.participant)),
+      attribution: attribution(study.config.attribution, study, doc, people.get(first?.participant ?? c.participant), { timestamp: first?.timestamp, participant: first?.participant }),
       exemplar: c.exemplar,
       segments: touched.map((s) => s.id),
     };

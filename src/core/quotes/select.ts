@@ -105,20 +105,21 @@ export function selectQuotes(cs: CodedStudy, stemWord: Stem, opts: QuoteOptions)
         const exemplar = p.codes.some((c) => belongs(c, row.id) && exemplars.has(`${doc.id}\u0000${c}\u0000${startLine}`));
         const centrality = TfIdf.cosine(p.weighted, profile);
         const otherThemes = new Set(p.codes.map(themeOf).filter((t) => t !== (opts.rows === 'theme' ? row.id : themeOf(row.id)))).size;
-        return { p, doc, startLine, exemplar, centrality, otherThemes, final: centrality / (1 + 0.25 * otherThemes), segment: `${doc.id}#L${startLine}` };
+        return { p, doc, startLine, exemplar, centrality, otherThemes, final: centrality / (1 + 0.25 * otherThemes), segment: doc.segmentList.id(p.index) };
       });
       ranked.sort((a, b) => Number(b.exemplar) - Number(a.exemplar) || b.final - a.final || naturalCompare(a.segment, b.segment));
       const picked: Quote[] = [];
       const used = new Set<string>();
       for (const r of ranked) {
         if (picked.length >= opts.perCell) break;
-        if (!opts.repeatParticipants && used.has(r.doc.participant)) continue;
+        const speaking = r.doc.segmentList.participant(r.p.index) ?? r.doc.participant;
+        if (!opts.repeatParticipants && used.has(speaking)) continue;
         if (wordCount(r.p.text) < opts.minWords) continue;
         const { text, trimmed } = trim(r.p.text, stem, profile, tfidf, opts.maxWords);
         const quoteText = opts.clean ? clean(text) : text;
         const words = wordCount(quoteText);
         if (words < opts.minWords || words > opts.maxWords) continue;
-        used.add(r.doc.participant);
+        used.add(speaking);
         picked.push({
           row: row.id,
           rowLabel: row.label,
@@ -127,8 +128,8 @@ export function selectQuotes(cs: CodedStudy, stemWord: Stem, opts: QuoteOptions)
           rank: picked.length + 1,
           text: quoteText,
           original: r.p.text,
-          attribution: attribution(cs.study.config.attribution, cs.study, r.doc, people.get(r.doc.participant)),
-          participant: r.doc.participant,
+          attribution: attribution(cs.study.config.attribution, cs.study, r.doc, people.get(speaking), { timestamp: r.doc.segmentList.timestamp(r.p.index), participant: speaking }),
+          participant: speaking,
           speaker: r.doc.segments[r.p.index]?.speaker ?? null,
           file: r.doc.file,
           startLine: r.startLine,

@@ -31,13 +31,13 @@ export function assembleStudy(parts: {
     let ok = true;
     if (parts.participantsLoaded !== false && !participantIds.has(doc.participant)) {
       diagnostics.push(
-        error(doc.file, undefined, `participant '${doc.participant}' is not in ${parts.participantsFile}${didYouMeanSuffix(doc.participant, participantIds)}`, `add a row for '${doc.participant}' to ${parts.participantsFile}, or fix the file name`),
+        error(doc.file, doc.frontMatterLines?.['participant'], `participant '${doc.participant}' is not in ${parts.participantsFile}${didYouMeanSuffix(doc.participant, participantIds)}`, `add a row for '${doc.participant}' to ${parts.participantsFile}, or fix the ${doc.frontMatterLines?.['participant'] !== undefined ? 'front matter and file name' : 'file name'}`),
       );
       ok = false;
     }
     if (!waveIndex.has(doc.wave)) {
       diagnostics.push(
-        error(doc.file, undefined, `unknown wave '${doc.wave}'${didYouMeanSuffix(doc.wave, waveIndex.keys())}`, `waves in qualwave.yaml: ${config.waves.map((w) => w.id).join(', ')}`),
+        error(doc.file, doc.frontMatterLines?.['wave'], `unknown wave '${doc.wave}'${didYouMeanSuffix(doc.wave, waveIndex.keys())}`, `waves in qualwave.yaml: ${config.waves.map((w) => w.id).join(', ')}`),
       );
       ok = false;
     }

@@ -1,6 +1,9 @@
 import { error, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { YamlReader } from '../yaml/reader.js';
-import { isScalar, type Node } from 'yaml';
+import { isMap, isScalar, isSeq, type Node } from 'yaml';
+import { readSpeakerMap } from '../transcript/front-matter.js';
+import { SEGMENT_MODES, UNLABELLED_ROLES, type SegmentMode, type UnlabelledRole } from '../transcript/types.js';
+import { NAME_FIELDS, placeholders, type NamePattern } from './naming.js';
 import type { OutputSpec, StudyConfig, Wave } from './types.js';
 
 export const CONFIG_FILE = 'qualwave.yaml';
@@ -8,8 +11,8 @@ export const CONFIG_FIELDS = ['title', 'language', 'waves', 'participants', 'tra
 const OUTPUT_FIELDS = ['file', 'run'] as const;
 const WAVE_FIELDS = ['id', 'label'] as const;
 const PARTICIPANTS_FIELDS = ['file', 'id'] as const;
-const TRANSCRIPTS_FIELDS = ['paths', 'name'] as const;
-const SPEAKERS_FIELDS = ['interviewers', 'participants'] as const;
+const TRANSCRIPTS_FIELDS = ['paths', 'name', 'segments'] as const;
+const SPEAKERS_FIELDS = ['interviewers', 'participants', 'unlabelled', 'map'] as const;
 
 export const DEFAULTS = {
   language: 'en',
@@ -21,6 +24,13 @@ export const DEFAULTS = {
   interviewers: ['Interviewer', 'I', 'Researcher', 'Moderator', 'Q'],
   participantLabels: ['Participant', 'P', 'Respondent', 'Interviewee', 'A'],
   attribution: '({participant}, {wave.label})',
+  segments: 'paragraph' as SegmentMode,
+  /**
+   * Text outside any speaker turn is a note, nobody's speech, unless the study or the transcript
+   * says otherwise: crediting unknown text to the participant would put a researcher's words in
+   * their mouth (and in the quotes); a note is still kept, shown, counted as words and codable.
+   */
+  unlabelled: 'note' as UnlabelledRole,
 } as const;
 
 /**
@@ -76,9 +86,9 @@ export function parseConfig(file: string, text: string): { config: StudyConfig |
     language: DEFAULTS.language,
     waves: [],
     participants: { file: DEFAULTS.participantsFile, id: DEFAULTS.participantsId },
-    transcripts: { paths: [...DEFAULTS.transcriptPaths], name: DEFAULTS.name },
+    transcripts: { paths: [...DEFAULTS.transcriptPaths], name: DEFAULTS.name, names: [{ kind: 'pattern', text: DEFAULTS.name }], segments: DEFAULTS.segments },
     codebooks: [...DEFAULTS.codebooks],
-    speakers: { interviewers: [...DEFAULTS.interviewers], participants: [...DEFAULTS.participantLabels] },
+    speakers: { interviewers: [...DEFAULTS.interviewers], participants: [...DEFAULTS.participantLabels], unlabelled: DEFAULTS.unlabelled, map: [] },
     attribution: DEFAULTS.attribution,
     outputs: [],
   };
@@ -144,14 +154,19 @@ export function parseConfig(file: string, text: string): { config: StudyConfig |
           if (k === 'paths') {
             const list = r.stringList(v, "'transcripts.paths'", { single: true }).map((x) => x.value);
             if (list.length > 0) config.transcripts.paths = list;
-          } else {
-            const name = r.string(v, "'transcripts.name'", { nonEmpty: true });
-            if (name === undefined) break;
-            if (!name.includes('{participant}')) r.error(v, `name pattern '${name}' has no {participant}`, "write how file names are built, e.g. name: '{participant}_{wave}'");
+          } else if (k === 'segments') {
+            const mode = r.string(v, "'transcripts.segments'", { nonEmpty: true });
+            if (mode === undefined) continue;
+            if (!(SEGMENT_MODES as readonly string[]).includes(mode)) r.error(v, `segments '${mode}' is not a way to cut a transcript`, `use one of: ${SEGMENT_MODES.join(', ')} (paragraph: blank lines separate segments)`);
             else {
-              const unknown = [...name.matchAll(ATTRIBUTION_FIELD)].map((m) => m[1]).filter((f) => f !== 'participant' && f !== 'wave');
-              if (unknown.length > 0) r.error(v, `name pattern '${name}' uses unknown placeholder {${unknown[0]}}`, 'only {participant} and {wave} are allowed');
-              else config.transcripts.name = name;
+              config.transcripts.segments = mode as SegmentMode;
+              config.transcripts.segmentsLine = r.position(v).line ?? 0;
+            }
+          } else {
+            const names = namePatterns(r, v);
+            if (names.length > 0) {
+              config.transcripts.names = names;
+              config.transcripts.name = names[0]!.kind === 'regex' ? `regex ${names[0]!.text}` : names[0]!.text;
             }
           }
         }
@@ -166,7 +181,17 @@ export function parseConfig(file: string, text: string): { config: StudyConfig |
         const sm = r.map(value, "'speakers'");
         if (!sm) break;
         for (const [k, v] of r.entries(sm, "'speakers'", SPEAKERS_FIELDS)) {
-          config.speakers[k as 'interviewers' | 'participants'] = r.stringList(v, `'speakers.${k}'`, { single: true }).map((x) => x.value.trim());
+          if (k === 'unlabelled') {
+            const u = r.string(v, "'speakers.unlabelled'", { nonEmpty: true });
+            if (u === undefined) continue;
+            if (!(UNLABELLED_ROLES as readonly string[]).includes(u)) r.error(v, `unlabelled '${u}' is not a role for text outside any turn`, `use one of: ${UNLABELLED_ROLES.join(', ')}`);
+            else {
+              config.speakers.unlabelled = u as UnlabelledRole;
+              config.speakers.unlabelledLine = r.position(v).line ?? 0;
+            }
+          } else if (k === 'map') {
+            config.speakers.map = readSpeakerMap(r, v, "'speakers.map'") ?? [];
+          } else config.speakers[k as 'interviewers' | 'participants'] = r.stringList(v, `'speakers.${k}'`, { single: true }).map((x) => x.value.trim());
         }
         break;
       }
@@ -220,6 +245,49 @@ export function parseConfig(file: string, text: string): { config: StudyConfig |
   if (!seen.has('title')) r.error(map, `${file} has no 'title'`, "add a line like 'title: Buddy program study'");
   if (!seen.has('waves')) r.error(map, `${file} has no 'waves'`, 'list the interview time points in order, e.g. waves: [{ id: pre, label: pre-interview }] (a cross-sectional study has one wave)');
   return { config: r.ok ? config : undefined, diagnostics: r.diagnostics, lines };
+}
+
+/**
+ * `transcripts.name`: a pattern, `{ regex: ... }`, or a list of them tried in order. A pattern
+ * needs {participant} and knows {participant}, {wave}, {date} and {*}; a regular expression
+ * needs a named group `participant` and may have `wave` and `date`.
+ */
+function namePatterns(r: YamlReader, v: Node | null): NamePattern[] {
+  const items = isSeq(v) ? (v.items as Array<Node | null>) : [v];
+  if (isSeq(v) && items.length === 0) r.error(v, "'transcripts.name' is an empty list", "give at least one pattern, e.g. name: '{participant}_{wave}'");
+  const out: NamePattern[] = [];
+  for (const item of items) {
+    if (isMap<Node, Node>(item)) {
+      let regex: string | undefined;
+      for (const [k, rv] of r.entries(item, "a 'transcripts.name' entry", ['regex'])) if (k === 'regex') regex = r.string(rv, "'transcripts.name' regex", { nonEmpty: true });
+      if (regex === undefined) {
+        if (!item.items.some((p) => (p.key as { value?: unknown })?.value === 'regex')) r.error(item, "a 'transcripts.name' entry needs 'regex'", "e.g. name: { regex: '(?<participant>P\\d+)_(?<wave>pre|post)$' }");
+        continue;
+      }
+      let re: RegExp;
+      try {
+        re = new RegExp(regex, 'u');
+      } catch (e) {
+        r.error(item, `invalid regular expression ${JSON.stringify(regex)}: ${(e as Error).message.replace(/^Invalid regular expression: /, '')}`, "in YAML, put it in single quotes; backslashes stay as written ('\\d+')");
+        continue;
+      }
+      const groups = [...regex.matchAll(/\(\?<([A-Za-z_]\w*)>/g)].map((m) => m[1]!);
+      if (!groups.includes('participant')) {
+        r.error(item, `regular expression ${JSON.stringify(regex)} has no group (?<participant>...)`, 'name the part of the path that is the participant id: (?<participant>...); (?<wave>...) and (?<date>...) may follow');
+        continue;
+      }
+      out.push({ kind: 'regex', text: regex, re });
+      continue;
+    }
+    const name = r.string(item, "'transcripts.name'", { nonEmpty: true });
+    if (name === undefined) continue;
+    const fields = placeholders(name);
+    const unknown = fields.filter((f) => !(NAME_FIELDS as readonly string[]).includes(f));
+    if (!fields.includes('participant')) r.error(item, `name pattern '${name}' has no {participant}`, "write how file names are built, e.g. name: '{participant}_{wave}'");
+    else if (unknown.length > 0) r.error(item, `name pattern '${name}' uses unknown placeholder {${unknown[0]}}`, 'allowed: {participant}, {wave}, {date} and {*} (anything); for more, use name: { regex: ... }');
+    else out.push({ kind: 'pattern', text: name });
+  }
+  return out;
 }
 
 /** Placeholders in an attribution template, for checking against known fields. */

@@ -1,10 +1,11 @@
-import { error, type Diagnostic } from '../diagnostics/diagnostic.js';
-import { speakerClassifier } from '../transcript/labels.js';
-import { parseFrontMatter, splitFrontMatter, type FrontMatter } from '../transcript/front-matter.js';
+import { error, warning, type Diagnostic } from '../diagnostics/diagnostic.js';
+import { speakerClassifier, type SpeakerTarget } from '../transcript/labels.js';
+import { parseFrontMatter, splitFrontMatter, type FrontMatter, type SpeakerMapEntry } from '../transcript/front-matter.js';
+import { parseWhisperJson } from '../transcript/parse-json.js';
 import { parseSubtitles } from '../transcript/parse-subtitles.js';
-import { parseTextBody, type ParsedBody } from '../transcript/parse-text.js';
-import type { TranscriptFormat } from '../transcript/types.js';
-import type { NameMatch } from './naming.js';
+import { parseTextBody, type BodyOptions, type ParsedBody } from '../transcript/parse-text.js';
+import { SPEAKER_ROLES, type SegmentMode, type SpeakerRole, type TranscriptFormat, type TranscriptSource, type UnlabelledRole } from '../transcript/types.js';
+import { nameFromPattern, type NameMatch } from './naming.js';
 import type { Document, StudyConfig } from './types.js';
 
 export interface TranscriptInput {
@@ -19,8 +20,18 @@ export interface TranscriptInput {
   source?: () => string;
 }
 
-/** Turn one transcript file into a Document with its segments. */
-export function readDocument(input: TranscriptInput, config: StudyConfig): { document?: Document; diagnostics: Diagnostic[] } {
+export interface ReadResult {
+  document?: Document;
+  diagnostics: Diagnostic[];
+  /** The file is not a transcript after all (a JSON file that is not Whisper output): skipped. */
+  skipped?: boolean;
+}
+
+/**
+ * Turn one transcript file into a Document with its segments. `participantIds`, when known (from
+ * participants.csv), make every participant's id a speaker label and let speakers maps name them.
+ */
+export function readDocument(input: TranscriptInput, config: StudyConfig, participantIds?: readonly string[]): ReadResult {
   const diagnostics: Diagnostic[] = [];
   const { file, text, format } = input;
   let fm: FrontMatter = { attributes: {}, lines: {} };
@@ -39,11 +50,11 @@ export function readDocument(input: TranscriptInput, config: StudyConfig): { doc
     }
   }
 
-  // Participant and wave: file name and front matter must agree.
+  // Participant, wave and date: file name and front matter must agree.
   const pattern = config.transcripts.name;
   let participant = fm.participant ?? input.name?.participant;
   let wave = fm.wave ?? input.name?.wave;
-  for (const key of ['participant', 'wave'] as const) {
+  for (const key of ['participant', 'wave', 'date'] as const) {
     const fromName = input.name?.[key];
     const fromFm = fm[key];
     if (fromName !== undefined && fromFm !== undefined && fromName !== fromFm) {
@@ -53,9 +64,13 @@ export function readDocument(input: TranscriptInput, config: StudyConfig): { doc
       return { diagnostics };
     }
   }
+  if (input.name?.badDate !== undefined) {
+    diagnostics.push(error(file, undefined, `the file name's date '${input.name.badDate}' is not a date`, 'rename the file with the interview date as YYYY-MM-DD or YYYYMMDD, or change transcripts.name'));
+    return { diagnostics };
+  }
   if (participant === undefined) {
     diagnostics.push(
-      error(file, undefined, `cannot tell whose interview this is: the file name does not match the pattern '${pattern}' and there is no 'participant:' in front matter`, `rename the file (e.g. ${examplePath(pattern, config)}) or add front matter with participant: and wave:`),
+      error(file, undefined, `cannot tell whose interview this is: the file name does not match the pattern '${pattern}' and there is no 'participant:' in front matter`, `rename the file (e.g. ${examplePath(config)}) or add front matter with participant: and wave:`),
     );
     return { diagnostics };
   }
@@ -70,26 +85,71 @@ export function readDocument(input: TranscriptInput, config: StudyConfig): { doc
   }
   participant = participant.trim();
   const documentId = `${participant}/${wave}`;
+
+  // Speakers: the transcript's own map first, then the study's.
+  const ids = participantIds === undefined ? undefined : new Set(participantIds);
+  const fmMap = resolveMap(fm.speakers ?? [], ids, (entry, message, hint) => diagnostics.push(error(file, entry.line, message, hint)));
+  const studyMap = resolveMap(config.speakers.map, ids, () => undefined);
   const classify = speakerClassifier({
     interviewers: fm.interviewer ? [...config.speakers.interviewers, fm.interviewer] : config.speakers.interviewers,
     participantLabels: config.speakers.participants,
     participant,
+    ...(participantIds ? { participantIds } : {}),
+    maps: [fmMap, studyMap],
   });
-  let body: ParsedBody;
-  if (format === 'vtt' || format === 'srt') body = parseSubtitles(text, { file, documentId, format, classify });
-  else {
-    const opts = { file, documentId, start: bodyStart, firstLine: bodyLine, classify, markdown: format === 'markdown', paragraphPerLine: format === 'docx' };
-    body = parseTextBody(text, input.source ? { ...opts, source: input.source } : opts);
+
+  // How to segment, and whose unlabelled text is.
+  const segmentation: Document['segmentation'] = fm.segments !== undefined ? { mode: fm.segments, from: 'front matter' } : config.transcripts.segmentsLine !== undefined ? { mode: config.transcripts.segments, from: 'study' } : { mode: config.transcripts.segments, from: 'default' };
+  const unlabelledFrom: Document['unlabelled']['from'] = fm.unlabelled !== undefined ? 'front matter' : config.speakers.unlabelledLine !== undefined ? 'study' : 'default';
+  const unlabelled: UnlabelledRole = fm.unlabelled ?? config.speakers.unlabelled;
+  const unlabelledExplicit = unlabelledFrom !== 'default';
+  const unlabelledWhere = fm.lines['unlabelled'] !== undefined ? 'its front matter' : "qualwave.yaml (speakers.unlabelled) or in this transcript's front matter";
+  // A Word paragraph is one line of a .docx's text: a paragraph there is a line.
+  const mode: SegmentMode = format === 'docx' && (segmentation.mode === 'paragraph' || segmentation.mode === 'bullet') ? 'line' : segmentation.mode;
+  let body: ParsedBody & { source?: TranscriptSource; notTranscript?: boolean };
+  if (format === 'vtt' || format === 'srt') body = parseSubtitles(text, { file, documentId, format, classify, isKnown: classify.known, mode, unlabelled, unlabelledExplicit, unlabelledWhere });
+  else if (format === 'json') {
+    body = parseWhisperJson(text, { file, documentId, classify, mode, unlabelled, unlabelledExplicit, unlabelledWhere });
+    if (body.notTranscript) return { diagnostics: body.diagnostics, skipped: true };
+  } else {
+    const opts: BodyOptions = { file, documentId, start: bodyStart, firstLine: bodyLine, classify, isKnown: classify.known, markdown: format === 'markdown', mode, unlabelled, unlabelledExplicit, unlabelledWhere };
+    if (input.source) opts.source = input.source;
+    body = parseTextBody(text, opts);
   }
   diagnostics.push(...body.diagnostics);
 
   const list = body.segments;
+  // Group interviews: labels that are another participant speaking.
+  for (const label of list.speakers) {
+    const info = classify.info(label);
+    if (info.participant === undefined) continue;
+    list.setSpeakerParticipant(label, info.participant);
+    if (info.rule === 'id') {
+      const turns = new Set<number>();
+      let first = 0;
+      for (let i = 0; i < list.length; i++) {
+        if (list.speaker(i) !== label) continue;
+        turns.add(list.turn(i));
+        if (first === 0) first = list.startLine(i);
+      }
+      diagnostics.push(
+        warning(
+          file,
+          first || undefined,
+          `speaker '${label}' is participant ${info.participant}, not ${participant}: ${turns.size} turn${turns.size === 1 ? '' : 's'} counted as participant speech and quoted as ${info.participant}'s (a group interview)`,
+          `if it is a typo, fix the label; in a group interview, confirm it in the front matter: speakers: { '${label}': ${info.participant} }`,
+        ),
+      );
+    }
+  }
   const document: Document = {
     id: documentId,
     participant,
     wave,
     file,
     format,
+    segmentation,
+    unlabelled: body.skipped ? { role: unlabelled, from: unlabelledFrom, skipped: body.skipped } : { role: unlabelled, from: unlabelledFrom },
     language: fm.language ?? config.language,
     attributes: fm.attributes,
     get segments() {
@@ -97,18 +157,50 @@ export function readDocument(input: TranscriptInput, config: StudyConfig): { doc
     },
     segmentList: list,
     speakers: list.speakers,
+    speakerInfo: list.speakers.map((label) => classify.info(label)),
     lineCount: body.lineCount,
   };
+  const source = body.source ?? sourceOf(body);
+  if (source !== undefined) document.source = source;
+  if (Object.keys(fm.lines).length > 0) document.frontMatterLines = fm.lines;
   if (fm.interviewer !== undefined) document.interviewer = fm.interviewer;
-  if (fm.date !== undefined) document.date = fm.date;
+  const date = fm.date ?? input.name?.date;
+  if (date !== undefined) document.date = date;
   return { document, diagnostics };
 }
 
-function examplePath(pattern: string, config: StudyConfig): string {
-  return `${pattern.replace('{participant}', 'MS01').replace('{wave}', config.waves[0]?.id ?? 'pre')}.txt`;
+/** The service whose layout a text transcript has, from how its turns and service lines are written. */
+function sourceOf(body: ParsedBody): TranscriptSource | undefined {
+  const st = body.styles;
+  if (!st) return undefined;
+  if (st.rev > 0 && st.rev >= st.header) return 'rev';
+  if (st.header > 0 && body.serviceKinds?.teams) return 'teams';
+  if (st.header > 0 && body.serviceKinds?.otter) return 'otter';
+  return undefined;
+}
+
+/**
+ * A speakers map's entries as targets: a role (interviewer, participant, other, note, in any
+ * case) or a participant id. An id not in participants.csv is reported through `bad`.
+ */
+export function resolveMap(entries: readonly SpeakerMapEntry[], ids: ReadonlySet<string> | undefined, bad: (entry: SpeakerMapEntry, message: string, hint: string) => void): Map<string, SpeakerTarget> {
+  const out = new Map<string, SpeakerTarget>();
+  for (const e of entries) {
+    const role = SPEAKER_ROLES.find((r) => r === e.value.toLowerCase()) as SpeakerRole | undefined;
+    if (role !== undefined) out.set(e.label, role);
+    else if (ids === undefined || ids.has(e.value)) out.set(e.label, { participant: e.value });
+    else bad(e, `speakers: '${e.label}' is mapped to '${e.value}', which is neither a role nor a participant in participants.csv`, `use interviewer, participant, other or note, or a participant id from participants.csv`);
+  }
+  return out;
+}
+
+function examplePath(config: StudyConfig): string {
+  const p = config.transcripts.names[0];
+  const name = p ? nameFromPattern(p, { participant: 'MS01', wave: config.waves[0]?.id ?? 'pre', date: '2024-01-15' }) : undefined;
+  return `${name ?? 'MS01_pre'}.txt`;
 }
 
 export function formatOf(file: string): TranscriptFormat | undefined {
   const ext = file.slice(file.lastIndexOf('.') + 1).toLowerCase();
-  return ({ txt: 'text', text: 'text', md: 'markdown', markdown: 'markdown', vtt: 'vtt', srt: 'srt', docx: 'docx' } as const)[ext as 'txt'];
+  return ({ txt: 'text', text: 'text', md: 'markdown', markdown: 'markdown', vtt: 'vtt', srt: 'srt', docx: 'docx', json: 'json' } as const)[ext as 'txt'];
 }

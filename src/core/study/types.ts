@@ -1,7 +1,10 @@
 import type { Codebook } from '../codebook/types.js';
 import type { Coding, Finished } from '../coding/types.js';
+import type { SpeakerMapEntry } from '../transcript/front-matter.js';
+import type { SpeakerInfo } from '../transcript/labels.js';
 import type { SegmentList } from '../transcript/segment-list.js';
-import type { Segment, TranscriptFormat } from '../transcript/types.js';
+import type { Segment, SegmentMode, TranscriptFormat, TranscriptSource, UnlabelledRole } from '../transcript/types.js';
+import type { NamePattern } from './naming.js';
 
 /** One time point of a longitudinal study; a cross-sectional study has exactly one. */
 export interface Wave {
@@ -28,6 +31,14 @@ export interface Document {
   /** Path relative to the study folder, with forward slashes. */
   file: string;
   format: TranscriptFormat;
+  /** The transcription service or tool whose export layout the file has, when recognised. */
+  source?: TranscriptSource;
+  /** How the document was cut into segments, and who said so. */
+  segmentation: { mode: SegmentMode; from: 'default' | 'study' | 'front matter' };
+  /** Whose text outside any turn is, and who said so. */
+  unlabelled: { role: UnlabelledRole; from: 'default' | 'study' | 'front matter'; skipped?: { lines: number; words: number } };
+  /** Lines of front-matter keys (participant, wave, date, ...), for messages that name them. */
+  frontMatterLines?: Record<string, number>;
   /** Interviewer name from front matter, if any. */
   interviewer?: string;
   /** Interview date (YYYY-MM-DD) from front matter, if any. */
@@ -41,6 +52,8 @@ export interface Document {
   segmentList: SegmentList;
   /** Distinct speaker labels in order of first appearance. */
   speakers: string[];
+  /** For each of `speakers`: its role, the participant it is (group interviews), and the rule that said so. */
+  speakerInfo: SpeakerInfo[];
   lineCount: number;
 }
 
@@ -49,9 +62,17 @@ export interface StudyConfig {
   language: string;
   waves: Wave[];
   participants: { file: string; id: string };
-  transcripts: { paths: string[]; name: string };
+  /**
+   * `name`: the name pattern as written (the first, when several); `names`: every pattern, tried
+   * in order; `segments`: how transcripts are cut into segments unless their front matter says.
+   */
+  transcripts: { paths: string[]; name: string; names: NamePattern[]; segments: SegmentMode; segmentsLine?: number };
   codebooks: string[];
-  speakers: { interviewers: string[]; participants: string[] };
+  /**
+   * Speaker labels; `unlabelled`: whose text outside any turn is; `map`: labels to roles or
+   * participant ids. `…Line`: where qualwave.yaml sets it (absent: the default).
+   */
+  speakers: { interviewers: string[]; participants: string[]; unlabelled: UnlabelledRole; unlabelledLine?: number; map: SpeakerMapEntry[] };
   attribution: string;
   /** Manuscript outputs written by `qualwave build`: a command line and the file it goes to. */
   outputs: OutputSpec[];

@@ -1,5 +1,7 @@
 import type { Code } from '../codebook/types.js';
-import type { Study } from '../study/types.js';
+import type { SpeakerRule } from '../transcript/labels.js';
+import type { SegmentMode, SpeakerRole, TranscriptFormat, TranscriptSource, UnlabelledRole } from '../transcript/types.js';
+import type { Document, Study } from '../study/types.js';
 import { codedStudy } from '../matrix/coded.js';
 import { countWords } from '../text/words.js';
 
@@ -40,6 +42,39 @@ export interface CodeOutline {
   children: CodeOutline[];
 }
 
+/** One speaker of one transcript: who qualwave took them to be, and how much they said. */
+export interface SpeakerSummary {
+  /** The label as written, or null for text outside any turn. */
+  label: string | null;
+  role: SpeakerRole;
+  /** The participant speaking, when not the transcript's (group interviews). */
+  participant?: string;
+  /** Why: speakers.map, the participant's id, an interviewer or participant label, a numbered label, another participant's id, unknown; `unlabelled` for text outside any turn. */
+  rule: SpeakerRule | 'unlabelled';
+  turns: number;
+  segments: number;
+  words: number;
+}
+
+/** Per transcript: its format, how it was segmented, and its speakers. */
+export interface DocumentSummary {
+  id: string;
+  participant: string;
+  wave: string;
+  file: string;
+  format: TranscriptFormat;
+  /** The service whose export layout the file has, when recognised. */
+  source?: TranscriptSource;
+  date?: string;
+  segmentation: SegmentMode;
+  unlabelled: UnlabelledRole;
+  segments: number;
+  words: number;
+  speakers: SpeakerSummary[];
+  /** Text outside any turn left out (`unlabelled: none`). */
+  skipped?: { lines: number; words: number };
+}
+
 export interface StudySummary {
   title: string;
   language: string;
@@ -50,6 +85,8 @@ export interface StudySummary {
   attrition: Transition[];
   participants: ParticipantSummary[];
   codebook: { files: Array<{ file: string; title: string }>; themes: CodeOutline[] };
+  /** Every transcript with its speakers, in study order. */
+  documents: DocumentSummary[];
 }
 
 /** The study at a glance: participation by wave, attrition and the codebook outline. Pure. */
@@ -59,16 +96,20 @@ export function summarise(study: Study, coder?: string): StudySummary {
   const waveSummaries: WaveSummary[] = waves.map((w) => ({ id: w.id, label: w.label, participants: 0, documents: 0, segments: 0, words: 0, participantWords: 0, codedSegments: coder === undefined ? null : 0 }));
   const coded = coder === undefined ? undefined : codedStudy(study, coder);
   const byWave = new Map(waveSummaries.map((w) => [w.id, w]));
+  const documents: DocumentSummary[] = [];
   for (const d of study.documents) {
     const ws = byWave.get(d.wave)!;
     ws.documents++;
     const list = d.segmentList;
     ws.segments += list.length;
+    const words = new Array<number>(list.length);
     for (let i = 0; i < list.length; i++) {
       const n = countWords(list.text(i));
+      words[i] = n;
       ws.words += n;
       if (list.role(i) === 'participant') ws.participantWords += n;
     }
+    documents.push(documentSummary(d, words));
     if (coded) ws.codedSegments! += coded.coded.get(d.id)?.length ?? 0;
     present.get(d.wave)!.add(d.participant);
   }
@@ -102,5 +143,59 @@ export function summarise(study: Study, coder?: string): StudySummary {
     attrition,
     participants,
     codebook: { files: study.codebook.files.map((f) => ({ file: f.file, title: f.title })), themes: study.codebook.themes.map(outline) },
+    documents,
   };
+}
+
+/**
+ * A transcript's speakers in order of first appearance (text outside any turn first, when there
+ * is some), each with turns, segments and words, so that a wrong detection shows at once.
+ */
+export function documentSummary(d: Document, words?: readonly number[]): DocumentSummary {
+  const list = d.segmentList;
+  const bySpeaker = new Map<number, SpeakerSummary & { lastTurn: number }>();
+  const unlabelled = new Map<SpeakerRole, SpeakerSummary & { lastTurn: number }>();
+  let total = 0;
+  let previous: SpeakerSummary | undefined;
+  for (let i = 0; i < list.length; i++) {
+    const n = words?.[i] ?? countWords(list.text(i));
+    total += n;
+    const s = list.speakerIndex(i);
+    let row = s >= 0 ? bySpeaker.get(s) : unlabelled.get(list.role(i));
+    if (!row) {
+      if (s >= 0) {
+        const info = d.speakerInfo[s];
+        row = { label: d.speakers[s]!, role: list.role(i), rule: info?.rule ?? 'unknown', turns: 0, segments: 0, words: 0, lastTurn: -1 };
+        if (info?.participant !== undefined) row.participant = info.participant;
+        bySpeaker.set(s, row);
+      } else {
+        row = { label: null, role: list.role(i), rule: 'unlabelled', turns: 0, segments: 0, words: 0, lastTurn: -1 };
+        unlabelled.set(list.role(i), row);
+      }
+    }
+    row.segments++;
+    row.words += n;
+    // A labelled speaker's turns are their turn numbers; unlabelled text's, its runs.
+    const turn = list.turn(i);
+    if (s >= 0 ? turn !== row.lastTurn : previous !== row) row.turns++;
+    row.lastTurn = turn;
+    previous = row;
+  }
+  const strip = ({ lastTurn: _, ...r }: SpeakerSummary & { lastTurn: number }): SpeakerSummary => r;
+  const out: DocumentSummary = {
+    id: d.id,
+    participant: d.participant,
+    wave: d.wave,
+    file: d.file,
+    format: d.format,
+    segmentation: d.segmentation.mode,
+    unlabelled: d.unlabelled.role,
+    segments: list.length,
+    words: total,
+    speakers: [...[...unlabelled.values()].map(strip), ...[...bySpeaker.entries()].sort((a, b) => a[0] - b[0]).map(([, r]) => strip(r))],
+  };
+  if (d.source !== undefined) out.source = d.source;
+  if (d.date !== undefined) out.date = d.date;
+  if (d.unlabelled.skipped) out.skipped = d.unlabelled.skipped;
+  return out;
 }

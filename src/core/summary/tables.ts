@@ -1,7 +1,41 @@
 import type { Table } from '../format/table.js';
-import type { CodeOutline, StudySummary } from './summary.js';
+import type { CodeOutline, DocumentSummary, SpeakerSummary, StudySummary } from './summary.js';
 
-export type SummaryTable = 'waves' | 'participation' | 'attrition' | 'codebook';
+export type SummaryTable = 'waves' | 'participation' | 'attrition' | 'codebook' | 'speakers';
+
+/** What the speakers table says about how a label's role was decided. */
+const RULES: Record<SpeakerSummary['rule'], string> = {
+  map: 'speakers.map',
+  participant: "participant's id",
+  interviewer: 'interviewer label',
+  label: 'participant label',
+  id: "another participant's id",
+  numbered: 'numbered label',
+  unknown: 'not recognised',
+  unlabelled: 'no label (unlabelled)',
+};
+
+/**
+ * Per transcript, every speaker found: label, role (and participant, in a group interview), how
+ * the role was decided, turns, segments and words. One row per speaker; `flat` adds the columns
+ * CSV needs (participant, wave, format, segmentation).
+ */
+export function speakersTable(docs: readonly DocumentSummary[], opts: { flat?: boolean } = {}): Table {
+  const rows: Array<Array<string | number>> = [];
+  for (const d of docs) {
+    for (const sp of d.speakers) {
+      const role = sp.participant !== undefined ? `participant ${sp.participant}` : sp.role;
+      const label = sp.label ?? '(no label)';
+      rows.push(opts.flat ? [d.participant, d.wave, d.file, d.format, d.source ?? '', d.segmentation, label, sp.role, sp.participant ?? '', RULES[sp.rule], sp.turns, sp.segments, sp.words] : [d.file, label, role, RULES[sp.rule], sp.turns, sp.segments, sp.words]);
+    }
+    if (d.skipped) rows.push(opts.flat ? [d.participant, d.wave, d.file, d.format, d.source ?? '', d.segmentation, '(no label)', 'none', '', 'left out (unlabelled: none)', '', 0, d.skipped.words] : [d.file, '(no label)', 'none', 'left out (unlabelled: none)', '', 0, d.skipped.words]);
+  }
+  const counts = [{ header: 'turns', align: 'right' as const }, { header: 'segments', align: 'right' as const }, { header: 'words', align: 'right' as const }];
+  const columns = opts.flat
+    ? [{ header: 'participant' }, { header: 'wave' }, { header: 'file' }, { header: 'format' }, { header: 'source' }, { header: 'segments_by' }, { header: 'speaker' }, { header: 'role' }, { header: 'speaking_participant' }, { header: 'how' }, ...counts]
+    : [{ header: 'transcript' }, { header: 'speaker' }, { header: 'role' }, { header: 'how' }, ...counts];
+  return { title: 'Speakers', columns, rows };
+}
 
 /** Participants x waves, as in a participation figure: a mark where the participant was interviewed. */
 export function participationTable(s: StudySummary, marks: { yes: string; no: string } = { yes: '●', no: '·' }): Table {
@@ -65,5 +99,7 @@ export function summaryTable(s: StudySummary, which: SummaryTable): Table {
       return attritionTable(s);
     case 'codebook':
       return codebookTable(s, { flat: true });
+    case 'speakers':
+      return speakersTable(s.documents, { flat: true });
   }
 }

@@ -1,9 +1,18 @@
 import { isScalar } from 'yaml';
 import { error, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { YamlReader } from '../yaml/reader.js';
+import { SEGMENT_MODES, UNLABELLED_ROLES, type SegmentMode, type UnlabelledRole } from './types.js';
 
 /** Front-matter keys with a meaning; any other key becomes a document attribute. */
-export const FRONT_MATTER_FIELDS = ['participant', 'wave', 'interviewer', 'date', 'language'] as const;
+export const FRONT_MATTER_FIELDS = ['participant', 'wave', 'interviewer', 'date', 'language', 'segments', 'unlabelled'] as const;
+
+/** One entry of a `speakers:` map (study or front matter): a label and whom it names, with its line. */
+export interface SpeakerMapEntry {
+  label: string;
+  /** A role (interviewer, participant, other, note) or a participant id, as written. */
+  value: string;
+  line?: number;
+}
 
 export interface FrontMatter {
   participant?: string;
@@ -11,6 +20,12 @@ export interface FrontMatter {
   interviewer?: string;
   date?: string;
   language?: string;
+  /** How this transcript is cut into segments (overrides transcripts.segments). */
+  segments?: SegmentMode;
+  /** Whose text is text outside any turn in this transcript (overrides speakers.unlabelled). */
+  unlabelled?: UnlabelledRole;
+  /** This transcript's own speakers map (`speakers: { Ana: MS03 }`), before the study's. */
+  speakers?: SpeakerMapEntry[];
   attributes: Record<string, unknown>;
   /** Line of each key, for diagnostics that name them. */
   lines: Record<string, number>;
@@ -81,8 +96,11 @@ export function quickFrontMatter(yaml: string): FrontMatter | undefined {
     fm.lines[key] = i + 2;
     if ((FRONT_MATTER_FIELDS as readonly string[]).includes(key)) {
       if (key === 'date' && !DATE.test(value)) return undefined;
-      fm[key as (typeof FRONT_MATTER_FIELDS)[number]] = value;
-    } else fm.attributes[key] = value;
+      if (key === 'segments' && !(SEGMENT_MODES as readonly string[]).includes(value)) return undefined;
+      if (key === 'unlabelled' && !(UNLABELLED_ROLES as readonly string[]).includes(value)) return undefined;
+      (fm as unknown as Record<string, string>)[key] = value;
+    } else if (key === 'speakers') return undefined;
+    else fm.attributes[key] = value;
   }
   return fm;
 }
@@ -103,10 +121,43 @@ function fullFrontMatter(yaml: string, file: string): { frontMatter: FrontMatter
         r.error(value, `date '${v}' is not a date`, 'write it as YYYY-MM-DD, e.g. date: 2021-09-14');
         continue;
       }
-      fm[key as (typeof FRONT_MATTER_FIELDS)[number]] = v.trim();
+      if (key === 'segments' && !(SEGMENT_MODES as readonly string[]).includes(v.trim())) {
+        r.error(value, `segments '${v}' is not a way to cut a transcript`, `use one of: ${SEGMENT_MODES.join(', ')}`);
+        continue;
+      }
+      if (key === 'unlabelled' && !(UNLABELLED_ROLES as readonly string[]).includes(v.trim())) {
+        r.error(value, `unlabelled '${v}' is not a role for text outside any turn`, `use one of: ${UNLABELLED_ROLES.join(', ')}`);
+        continue;
+      }
+      (fm as unknown as Record<string, string>)[key] = v.trim();
+    } else if (key === 'speakers') {
+      const entries = readSpeakerMap(r, value, "front matter 'speakers'");
+      if (entries) fm.speakers = entries;
     } else {
       fm.attributes[key] = isScalar(value) ? value.value : value?.toJSON();
     }
   }
   return { frontMatter: fm, diagnostics: r.diagnostics };
+}
+
+/**
+ * A speakers map: `{ label: role or participant id }`, each entry with its line. Used for the
+ * study's `speakers.map` and a transcript's front-matter `speakers:`.
+ */
+export function readSpeakerMap(r: YamlReader, node: Parameters<YamlReader['map']>[0], what: string): SpeakerMapEntry[] | undefined {
+  const m = r.map(node, what);
+  if (!m) return undefined;
+  const out: SpeakerMapEntry[] = [];
+  for (const [label, v] of r.entries(m, what)) {
+    const value = isScalar(v) && (typeof v.value === 'string' || typeof v.value === 'number') ? String(v.value).trim() : undefined;
+    if (value === undefined || value === '') {
+      r.error(v ?? m, `${what}: '${label}' needs a role or a participant id`, "e.g. 'Speaker 1': interviewer, or Ana: MS03 (roles: interviewer, participant, other, note)");
+      continue;
+    }
+    const entry: SpeakerMapEntry = { label: label.trim(), value };
+    const line = r.position(v ?? m).line;
+    if (line !== undefined) entry.line = line;
+    out.push(entry);
+  }
+  return out;
 }

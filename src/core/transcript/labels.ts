@@ -33,22 +33,34 @@ function intern(label: string): string {
 }
 
 /**
+ * How a line's label was written: `colon` (`Label: text`, the plain-text convention), `header`
+ * (`Name  0:03` alone on its line, as Otter and Microsoft Teams write turns), `rev`
+ * (`Name (00:03):` alone on its line, as Rev writes them).
+ */
+export type LabelStyle = 'colon' | 'header' | 'rev';
+
+/**
  * What starts a line. readLineHead returns one shared object, overwritten by the next call (it
  * runs once per line of every transcript, so it allocates nothing): read it before calling again.
  */
 export interface LineHead {
-  /** Offset where the line's speech starts (after label and timestamps). */
+  /** Offset where the line's speech starts (after indentation, label and timestamps). */
   textStart: number;
   label: string | undefined;
   timestamp: string | undefined;
+  style: LabelStyle;
 }
 
 /**
- * Read the label and timestamps at the start of the line `text[start, end)`.
- * `markdown` also accepts bold labels: `**Interviewer:** text` or `**Interviewer**: text`.
+ * Read the label and timestamps at the start of the line `text[start, end)` (`end`: the line's
+ * end without trailing spaces). Indentation is skipped. `markdown` also accepts bold labels:
+ * `**Interviewer:** text` or `**Interviewer**: text`. `known` are labels already seen in the
+ * document (a fast path); `isKnown` accepts labels that do not look like names but are known
+ * (a participant id in lower case, a key of speakers.map).
  */
-export function readLineHead(text: string, start: number, end: number, markdown: boolean, known?: readonly string[]): LineHead {
+export function readLineHead(text: string, start: number, end: number, markdown: boolean, known?: readonly string[], isKnown?: (label: string) => boolean): LineHead {
   let p = start;
+  while (p < end && (text.charCodeAt(p) === 32 || text.charCodeAt(p) === 9)) p++;
   let timestamp: string | undefined;
   const c0 = text.charCodeAt(p);
   if (c0 === 91 /* [ */ || c0 === 40 /* ( */ || (c0 >= 48 && c0 <= 57)) {
@@ -75,7 +87,7 @@ export function readLineHead(text: string, start: number, end: number, markdown:
           after++;
         }
       }
-      if (hasColon && looksLikeLabel(inner)) return finishLabel(text, intern(inner), after, end, timestamp);
+      if (hasColon && (looksLikeLabel(inner) || isKnown?.(inner) === true)) return finishLabel(text, intern(inner), after, end, timestamp);
     }
   }
   // Look for the label's colon within the first few characters only (a bounded scan: most
@@ -107,18 +119,65 @@ export function readLineHead(text: string, start: number, end: number, markdown:
     // A label's colon ends the line or is followed by a space (not "10:30", not "http://").
     if (colon + 1 === end || next === 32 || next === 9 || next === 160) {
       const label = text.slice(p, colon).trimEnd();
-      if (looksLikeLabel(label)) return finishLabel(text, intern(label), colon + 1, end, timestamp);
+      if (looksLikeLabel(label) || (isKnown !== undefined && label.length > 0 && isKnown(label))) return finishLabel(text, intern(label), colon + 1, end, timestamp);
     }
   }
-  return setHead(p, undefined, timestamp);
+  // A turn header alone on its line: `Name  0:03` (Otter, Teams) or `Name (00:03):` (Rev).
+  if (timestamp === undefined && end - p > 4) {
+    const last = text.charCodeAt(end - 1);
+    if (last >= 48 && last <= 57) {
+      if (text.charCodeAt(end - 3) === 58) {
+        const head = readHeaderLine(text, p, end, isKnown);
+        if (head) return head;
+      }
+    } else if (last === 58 /* : */ || last === 41 /* ) */) {
+      const head = readRevLine(text, p, end, last === 58 ? end - 1 : end, isKnown);
+      if (head) return head;
+    }
+  }
+  return setHead(p, undefined, timestamp, 'colon');
 }
 
-const HEAD: LineHead = { textStart: 0, label: undefined, timestamp: undefined };
+/** `(h:)mm:ss` at the end of the line, after at least two spaces or a tab; a name before it. */
+function readHeaderLine(text: string, p: number, end: number, isKnown: ((label: string) => boolean) | undefined): LineHead | undefined {
+  let t = end - 1;
+  while (t > p && ((text.charCodeAt(t - 1) >= 48 && text.charCodeAt(t - 1) <= 57) || text.charCodeAt(t - 1) === 58)) t--;
+  const time = text.slice(t, end);
+  if (!HEADER_TIME.test(time)) return undefined;
+  let w = t;
+  while (w > p && (text.charCodeAt(w - 1) === 32 || text.charCodeAt(w - 1) === 9 || text.charCodeAt(w - 1) === 160)) w--;
+  const gap = text.slice(w, t);
+  if (w === p || (gap.length < 2 && gap !== '\t')) return undefined;
+  const label = text.slice(p, w);
+  if (!(looksLikeLabel(label) || isKnown?.(label) === true)) return undefined;
+  return setHead(end, intern(label), normaliseTimestamp(time), 'header');
+}
 
-function setHead(textStart: number, label: string | undefined, timestamp: string | undefined): LineHead {
+/** `Name (00:03):` or `Name (00:03)`, the parenthesised time ending at `close`. */
+function readRevLine(text: string, p: number, end: number, close: number, isKnown: ((label: string) => boolean) | undefined): LineHead | undefined {
+  if (text.charCodeAt(close - 1) !== 41) return undefined;
+  const open = text.lastIndexOf('(', close - 1);
+  if (open <= p || close - open > 16) return undefined;
+  const time = text.slice(open + 1, close - 1);
+  if (!REV_TIME.test(time)) return undefined;
+  let w = open;
+  while (w > p && (text.charCodeAt(w - 1) === 32 || text.charCodeAt(w - 1) === 9)) w--;
+  if (w === open || w === p) return undefined;
+  const label = text.slice(p, w);
+  if (!(looksLikeLabel(label) || isKnown?.(label) === true)) return undefined;
+  return setHead(end, intern(label), normaliseTimestamp(time), 'rev');
+}
+
+const HEADER_TIME = /^(?:\d{1,2}:)?\d{1,2}:\d{2}$/;
+const REV_TIME = /^(?:\d{1,2}:)?\d{1,2}:\d{2}(?:[.,]\d{1,3})?$/;
+
+const HEAD: LineHead = { textStart: 0, label: undefined, timestamp: undefined, style: 'colon' };
+
+function setHead(textStart: number, label: string | undefined, timestamp: string | undefined, style: LabelStyle): LineHead {
   HEAD.textStart = textStart;
   HEAD.label = label;
   HEAD.timestamp = timestamp;
+  HEAD.style = style;
   return HEAD;
 }
 
@@ -131,10 +190,10 @@ function finishLabel(text: string, label: string, p: number, end: number, timest
       p = ts.next;
     }
   }
-  return setHead(p, label, timestamp);
+  return setHead(p, label, timestamp, 'colon');
 }
 
-function matchTimestamp(text: string, p: number, end: number): { value: string; next: number } | undefined {
+export function matchTimestamp(text: string, p: number, end: number): { value: string; next: number } | undefined {
   TIMESTAMP.lastIndex = p;
   const m = TIMESTAMP.exec(text);
   if (!m || TIMESTAMP.lastIndex > end) return undefined;
@@ -151,24 +210,118 @@ export function normaliseTimestamp(t: string): string {
   return frac === undefined ? hms : `${hms}.${frac}`;
 }
 
-/**
- * Decides whose speech a label is: an interviewer (study config or the document's front matter),
- * the participant (their id, or a generic label such as "Participant"), or someone else.
- */
-export function speakerClassifier(opts: { interviewers: readonly string[]; participantLabels: readonly string[]; participant?: string | undefined }): (label: string) => SpeakerRole {
-  const interviewers = new Set(opts.interviewers.map(fold));
-  const participants = new Set(opts.participantLabels.map(fold));
-  if (opts.participant) participants.add(fold(opts.participant));
-  const cache = new Map<string, SpeakerRole>();
-  return (label) => {
-    let role = cache.get(label);
-    if (role === undefined) {
-      const f = fold(label);
-      role = interviewers.has(f) ? 'interviewer' : participants.has(f) ? 'participant' : 'other';
-      cache.set(label, role);
+/** What `speakers.map` says a label is: a role, or the id of the participant speaking. */
+export type SpeakerTarget = SpeakerRole | { participant: string };
+
+/** How a label got its role, for reports ("Researcher 1" is an interviewer by `numbered`). */
+export type SpeakerRule = 'map' | 'participant' | 'interviewer' | 'label' | 'id' | 'numbered' | 'unknown';
+
+export interface SpeakerInfo {
+  role: SpeakerRole;
+  /** The participant speaking, when not the document's participant (group interviews). */
+  participant?: string;
+  rule: SpeakerRule;
+}
+
+export interface SpeakerOptions {
+  /** Interviewer labels (study config, plus the front matter's `interviewer:`). */
+  interviewers: readonly string[];
+  /** Generic labels meaning "the participant" (Participant, P, ...). */
+  participantLabels: readonly string[];
+  /** The document's participant: their id is their label. */
+  participant?: string | undefined;
+  /** Every participant's id: any of them, in any case, is a label (group interviews). */
+  participantIds?: readonly string[];
+  /** `speakers.map`, the transcript's first: label → role or participant. */
+  maps?: ReadonlyArray<ReadonlyMap<string, SpeakerTarget>>;
+}
+
+/** A classifier: `classify(label)` is the label's role; `.info` says why; `.known` accepts labels. */
+export interface SpeakerClassifier {
+  (label: string): SpeakerRole;
+  info(label: string): SpeakerInfo;
+  /** True for labels that are known even if they do not look like names (`admin-1`, `interviewer 2`). */
+  known(label: string): boolean;
+}
+
+const NO_IDS: ReadonlyMap<string, string> = new Map();
+const idLookups = new WeakMap<readonly string[], Map<string, string>>();
+
+/** Participant ids by their folded form, made once per list (every document of a study shares it). */
+function foldedIds(list: readonly string[]): ReadonlyMap<string, string> {
+  let m = idLookups.get(list);
+  if (!m) {
+    m = new Map();
+    for (const id of list) {
+      const f = fold(id);
+      if (!m.has(f)) m.set(f, id);
     }
-    return role;
+    idLookups.set(list, m);
+  }
+  return m;
+}
+
+/** `Researcher 1` → `Researcher`, `Interviewer_2` → `Interviewer`; undefined without a number. */
+export function unnumbered(label: string): string | undefined {
+  const m = /^(.*?\S)[ _#-]*\d{1,3}$/u.exec(label);
+  return m && /\p{L}$/u.test(m[1]!) ? m[1] : undefined;
+}
+
+/**
+ * Decides whose speech a label is, in this order: `speakers.map` (the transcript's, then the
+ * study's), the document's participant id, interviewer labels, generic participant labels, any
+ * other participant's id (a group interview), then the same without a trailing number
+ * (`Researcher 1`, `Interviewer 2`); anyone else is `other`. Labels compare without case or
+ * accents.
+ */
+export function speakerClassifier(opts: SpeakerOptions): SpeakerClassifier {
+  const maps = (opts.maps ?? []).map((m) => new Map([...m].map(([k, v]) => [fold(k), v] as const)));
+  const interviewers = new Set(opts.interviewers.map(fold));
+  const generic = new Set(opts.participantLabels.map(fold));
+  const self = opts.participant !== undefined ? fold(opts.participant) : undefined;
+  const ids = opts.participantIds ? foldedIds(opts.participantIds) : NO_IDS;
+  const target = (t: SpeakerTarget): SpeakerInfo => {
+    if (typeof t === 'string') return { role: t, rule: 'map' };
+    return t.participant === opts.participant ? { role: 'participant', rule: 'map' } : { role: 'participant', participant: t.participant, rule: 'map' };
   };
+  const byName = (f: string): SpeakerInfo | undefined => {
+    for (const m of maps) {
+      const t = m.get(f);
+      if (t !== undefined) return target(t);
+    }
+    return undefined;
+  };
+  const byLabel = (f: string, rule: SpeakerRule): SpeakerInfo | undefined => {
+    if (interviewers.has(f)) return { role: 'interviewer', rule: rule === 'numbered' ? rule : 'interviewer' };
+    if (generic.has(f)) return { role: 'participant', rule: rule === 'numbered' ? rule : 'label' };
+    return undefined;
+  };
+  const cache = new Map<string, SpeakerInfo>();
+  const info = (label: string): SpeakerInfo => {
+    let v = cache.get(label);
+    if (v === undefined) {
+      const f = fold(label);
+      const id = ids.get(f);
+      const base = unnumbered(label);
+      const fb = base === undefined ? undefined : fold(base);
+      v =
+        byName(f) ??
+        (f === self ? { role: 'participant', rule: 'participant' } : undefined) ??
+        byLabel(f, 'label') ??
+        (id !== undefined ? (id === opts.participant ? { role: 'participant', rule: 'participant' } : { role: 'participant', participant: id, rule: 'id' }) : undefined) ??
+        (fb !== undefined ? (byName(fb) ?? byLabel(fb, 'numbered')) : undefined) ?? { role: 'other', rule: 'unknown' };
+      if (cache.size < 10_000) cache.set(label, v);
+    }
+    return v;
+  };
+  const classify = ((label: string) => info(label).role) as SpeakerClassifier;
+  classify.info = info;
+  classify.known = (label: string) => {
+    if (label.length > MAX_LABEL || /[\n\r]/.test(label)) return false;
+    const v = info(label);
+    return v.rule !== 'unknown';
+  };
+  return classify;
 }
 
 /** Case- and accent-insensitive comparison key for labels ("Enquêtrice" = "enquetrice"). */

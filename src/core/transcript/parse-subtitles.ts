@@ -1,46 +1,58 @@
-import { error, warning, type Diagnostic } from '../diagnostics/diagnostic.js';
+import { error, type Diagnostic } from '../diagnostics/diagnostic.js';
+import { segmentCues, type Cue } from './cues.js';
 import { looksLikeLabel } from './labels.js';
 import type { ParsedBody } from './parse-text.js';
 import { SegmentList } from './segment-list.js';
-import type { SpeakerRole } from './types.js';
+import type { SegmentMode, SpeakerRole, TranscriptSource, UnlabelledRole } from './types.js';
+
+export interface SubtitleOptions {
+  file: string;
+  documentId: string;
+  format: 'vtt' | 'srt';
+  classify: (label: string) => SpeakerRole;
+  isKnown?: (label: string) => boolean;
+  mode?: SegmentMode;
+  unlabelled?: UnlabelledRole;
+  unlabelledExplicit?: boolean;
+  unlabelledWhere?: string;
+}
+
+const TIMING = /^\s*((?:\d+:)?\d{1,2}:\d{2}[.,]\d{1,3})\s*-->\s*((?:\d+:)?\d{1,2}:\d{2}[.,]\d{1,3})/;
+/** A voice span: `<v Ana Lopez>` or `<v.loud Ana>` (Teams writes every cue so). */
+const VOICE = /<v(?:\.[^\s>]+)*[ \t]+([^>]*)>/g;
+/** `Name: text` at the start of a cue line, as Zoom writes speakers. */
+const NAME_PREFIX = /^([^:<>]{1,40}?)[ \t]?:[ \t]+/;
 
 /**
- * WebVTT and SRT captions as exported by Zoom and Teams. The speaker comes from a voice tag
- * (`<v Ana Lopez>text`, Teams) or a `Name: text` prefix (Zoom). Consecutive cues of one speaker
- * merge into one turn, which is one segment; its timestamp is the first cue's start.
+ * WebVTT and SRT captions as exported by Zoom and Teams. The speaker comes from a voice span
+ * (`<v Ana Lopez>text</v>`, Teams) or a `Name: text` prefix (Zoom); a cue may hold several of
+ * either (two speakers in one cue), and a cue that names nobody continues the speaker before it.
+ * Cues are then cut into segments (see segmentCues): by default one speaker turn, timed by its
+ * first cue, spanning the lines of its cues.
  */
-export function parseSubtitles(text: string, opts: { file: string; documentId: string; format: 'vtt' | 'srt'; classify: (label: string) => SpeakerRole }): ParsedBody {
+export function parseSubtitles(text: string, opts: SubtitleOptions): ParsedBody & { source?: TranscriptSource } {
   const diagnostics: Diagnostic[] = [];
-  const segments = new SegmentList(opts.documentId, text);
-  const speakers: string[] = [];
-  const others = new Map<string, { line: number; turns: number }>();
   const lines = text.split('\n').map((l) => (l.endsWith('\r') ? l.slice(0, -1) : l));
   // Offsets of line starts, for character offsets.
   const starts: number[] = [];
   for (let i = 0, off = 0; i < lines.length; i++) {
     starts.push(off);
-    off += text.indexOf('\n', off) < 0 ? text.length - off : text.indexOf('\n', off) - off + 1;
+    const nl = text.indexOf('\n', off);
+    off = nl < 0 ? text.length : nl + 1;
   }
   let i = 0;
   if (opts.format === 'vtt') {
-    if (!/^WEBVTT(\s|$)/.test(lines[0] ?? '')) {
+    if (!/^(?:\ufeff)?WEBVTT(\s|$)/.test(lines[0] ?? '')) {
       diagnostics.push(error(opts.file, 1, "a WebVTT file must start with the line 'WEBVTT'", 'check the file is a .vtt caption file; rename it .srt if it is SubRip'));
-      return { segments, lineCount: lines.length, diagnostics };
+      return { segments: new SegmentList(opts.documentId, text), lineCount: lines.length, diagnostics };
     }
     while (i < lines.length && lines[i]!.trim() !== '') i++;
   }
 
-  interface Turn { speaker: string | null; role: SpeakerRole; startLine: number; endLine: number; start: number; end: number; texts: string[]; timestamp: string }
-  let cur: Turn | undefined;
-  let turnIndex = -1;
-  const flush = (): void => {
-    if (!cur) return;
-    const content = cur.texts.join(' ');
-    segments.push(cur.speaker, cur.role, turnIndex, cur.startLine, cur.endLine, cur.start, cur.end, content, cur.timestamp);
-    cur = undefined;
-  };
-
-  const TIMING = /^\s*((?:\d+:)?\d{1,2}:\d{2}[.,]\d{1,3})\s*-->\s*((?:\d+:)?\d{1,2}:\d{2}[.,]\d{1,3})/;
+  const cues: Cue[] = [];
+  let voices = 0;
+  let prefixes = 0;
+  const isName = (name: string): boolean => looksLikeLabel(name) || opts.isKnown?.(name) === true;
   while (i < lines.length) {
     // Skip blank lines between blocks.
     while (i < lines.length && lines[i]!.trim() === '') i++;
@@ -51,7 +63,7 @@ export function parseSubtitles(text: string, opts: { file: string; documentId: s
       while (i < lines.length && lines[i]!.trim() !== '') i++;
       continue;
     }
-    // Optional cue identifier (always present in SRT: the cue number).
+    // Optional cue identifier (always present in SRT: the cue number; Teams: a GUID).
     let timing = TIMING.exec(first);
     if (!timing) {
       i++;
@@ -62,63 +74,90 @@ export function parseSubtitles(text: string, opts: { file: string; documentId: s
       while (i < lines.length && lines[i]!.trim() !== '') i++;
       continue;
     }
-    const cueStart = timing[1]!.replace(',', '.');
+    const timestamp = normaliseCueTime(timing[1]!.replace(',', '.'));
     i++;
-    const textLines: number[] = [];
-    while (i < lines.length && lines[i]!.trim() !== '') textLines.push(i++);
-    if (textLines.length === 0) continue;
-    // Speaker: voice tag, else "Name: " prefix on the first text line.
-    let speaker: string | null = null;
-    let cueText = textLines.map((k) => lines[k]!).join(' ');
-    const voice = /<v(?:\.[^\s>]+)*\s+([^>]+)>/.exec(cueText);
-    if (voice) speaker = voice[1]!.trim();
-    cueText = cueText.replace(/<[^>]*>/g, '').replace(/&amp;/g, '&').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&nbsp;/g, ' ').trim();
-    if (!speaker) {
-      const m = /^([^:]{1,40}?)\s?:\s+/.exec(cueText);
-      if (m && looksLikeLabel(m[1]!)) {
-        speaker = m[1]!;
-        cueText = cueText.slice(m[0].length);
+    // The cue's text lines, each split at voice spans and Name: prefixes into speakers' parts.
+    let part: Cue | undefined;
+    const flush = (): void => {
+      if (part && part.text !== '') cues.push(part);
+      part = undefined;
+    };
+    let voice: string | null = null;
+    while (i < lines.length && lines[i]!.trim() !== '') {
+      const k = i++;
+      const raw = lines[k]!;
+      const pieces: Array<{ voice: string | null; text: string }> = [];
+      VOICE.lastIndex = 0;
+      let m: RegExpExecArray | null;
+      let last = 0;
+      while ((m = VOICE.exec(raw)) !== null) {
+        pieces.push({ voice, text: raw.slice(last, m.index) });
+        voice = decode(m[1]!).replace(/\s+/g, ' ').trim() || null;
+        voices++;
+        last = m.index + m[0].length;
+      }
+      pieces.push({ voice, text: raw.slice(last) });
+      for (const piece of pieces) {
+        let t = decode(piece.text.replace(/<[^>]*>/g, '')).replace(/\s+/g, ' ').trim();
+        if (t === '') continue;
+        let speaker = piece.voice;
+        if (speaker === null) {
+          const nm = NAME_PREFIX.exec(t);
+          if (nm && isName(nm[1]!.trim())) {
+            speaker = nm[1]!.trim();
+            t = t.slice(nm[0].length);
+            prefixes++;
+          }
+        }
+        if (part === undefined || (speaker !== null && speaker !== part.speaker)) {
+          flush();
+          part = { speaker, startLine: k + 1, endLine: k + 1, start: starts[k]!, end: starts[k]! + raw.length, text: '', timestamp };
+        }
+        part.text = part.text === '' ? t : `${part.text} ${t}`;
+        part.endLine = k + 1;
+        part.end = starts[k]! + raw.length;
       }
     }
-    if (speaker === null && cur) speaker = cur.speaker;
-    const firstLine = textLines[0]!;
-    const lastLine = textLines[textLines.length - 1]!;
-    if (cur && cur.speaker === speaker) {
-      cur.texts.push(cueText);
-      cur.endLine = lastLine + 1;
-      cur.end = starts[lastLine]! + lines[lastLine]!.length;
-    } else {
-      flush();
-      turnIndex++;
-      const role: SpeakerRole = speaker === null ? 'participant' : opts.classify(speaker);
-      if (speaker !== null && !speakers.includes(speaker)) speakers.push(speaker);
-      if (speaker !== null && role === 'other') {
-        const o = others.get(speaker);
-        if (o) o.turns++;
-        else others.set(speaker, { line: firstLine + 1, turns: 1 });
-      }
-      cur = {
-        speaker,
-        role,
-        startLine: firstLine + 1,
-        endLine: lastLine + 1,
-        start: starts[firstLine]!,
-        end: starts[lastLine]! + lines[lastLine]!.length,
-        texts: [cueText],
-        timestamp: normaliseCueTime(cueStart),
-      };
+    flush();
+  }
+  const body = segmentCues(cues, {
+    file: opts.file,
+    documentId: opts.documentId,
+    source: text,
+    mode: opts.mode ?? 'paragraph',
+    classify: opts.classify,
+    ...(opts.unlabelled !== undefined ? { unlabelled: opts.unlabelled } : {}),
+    ...(opts.unlabelledExplicit !== undefined ? { unlabelledExplicit: opts.unlabelledExplicit } : {}),
+    ...(opts.unlabelledWhere !== undefined ? { unlabelledWhere: opts.unlabelledWhere } : {}),
+    noSpeakersHint: 'turn on speaker names in the Zoom/Teams transcript settings, or add "Name: " before each cue',
+    lineCount: lines.length,
+  });
+  body.diagnostics.unshift(...diagnostics);
+  return voices > prefixes ? { ...body, source: 'teams' } : prefixes > 0 ? { ...body, source: 'zoom' } : body;
+}
+
+function decode(s: string): string {
+  return s.replace(/&(amp|lt|gt|nbsp|quot|apos|lrm|rlm|#\d+|#x[0-9a-fA-F]+);/g, (whole, name: string) => {
+    switch (name) {
+      case 'amp':
+        return '&';
+      case 'lt':
+        return '<';
+      case 'gt':
+        return '>';
+      case 'nbsp':
+        return ' ';
+      case 'quot':
+        return '"';
+      case 'apos':
+        return "'";
+      case 'lrm':
+      case 'rlm':
+        return '';
     }
-  }
-  flush();
-  for (const [label, o] of others) {
-    diagnostics.push(
-      warning(opts.file, o.line, `speaker '${label}' (${o.turns} turn${o.turns === 1 ? '' : 's'}) is neither an interviewer nor the participant`, 'list it under speakers.interviewers or speakers.participants in qualwave.yaml (Zoom and Teams use display names)'),
-    );
-  }
-  if (speakers.length === 0 && segments.length > 0) {
-    diagnostics.push(warning(opts.file, 1, 'no speaker names in the captions: all text is taken as the participant\'s speech', 'turn on speaker names in the Zoom/Teams transcript settings, or add "Name: " before each cue'));
-  }
-  return { segments, lineCount: lines.length, diagnostics };
+    const code = name.startsWith('#x') ? parseInt(name.slice(2), 16) : parseInt(name.slice(1), 10);
+    return Number.isFinite(code) && code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : whole;
+  });
 }
 
 function normaliseCueTime(t: string): string {

@@ -1,8 +1,8 @@
 import { paragraphText } from './paragraph.js';
-import { Segment, type SpeakerRole } from './types.js';
+import { Segment, segmentId, type SpeakerRole } from './types.js';
 
-const ROLES: readonly SpeakerRole[] = ['interviewer', 'participant', 'other'];
-const ROLE_CODE: Record<SpeakerRole, number> = { interviewer: 0, participant: 1, other: 2 };
+const ROLES: readonly SpeakerRole[] = ['interviewer', 'participant', 'other', 'note'];
+const ROLE_CODE: Record<SpeakerRole, number> = { interviewer: 0, participant: 1, other: 2, note: 3 };
 /** Columns per segment: startLine, endLine, start, end, turn, speaker index (-1: none). */
 const W = 6;
 
@@ -20,8 +20,12 @@ export class SegmentList {
   private n = 0;
   /** Distinct speaker labels in order of first appearance. */
   readonly speakers: string[] = [];
+  /** For each of `speakers`: the participant speaking, when not the document's (group interviews). */
+  private speakerParticipants: Array<string | undefined> | undefined;
   private texts: Map<number, string> | undefined;
   private timestamps: Map<number, string> | undefined;
+  /** Segments that start on the same line as the one before (sentences): their part number. */
+  private parts: Map<number, number> | undefined;
   private cache: Segment[] | undefined;
 
   private sourceText: string | undefined;
@@ -59,6 +63,15 @@ export class SegmentList {
     this.roles[i] = ROLE_CODE[role];
     if (text !== undefined) (this.texts ??= new Map()).set(i, text);
     if (timestamp !== undefined) (this.timestamps ??= new Map()).set(i, timestamp);
+    if (i > 0 && d[o - W] === startLine) (this.parts ??= new Map()).set(i, (this.parts?.get(i - 1) ?? 1) + 1);
+    this.cache = undefined;
+  }
+
+  /** Record that `label` is participant `id` speaking (group interviews). */
+  setSpeakerParticipant(label: string, id: string): void {
+    const s = this.speakers.indexOf(label);
+    if (s < 0) return;
+    (this.speakerParticipants ??= [])[s] = id;
     this.cache = undefined;
   }
 
@@ -83,10 +96,48 @@ export class SegmentList {
     return ROLES[this.roles[i]!]!;
   }
 
-  /** Give every segment the same role (a transcript without any speaker labels). */
-  setAllRoles(role: SpeakerRole): void {
-    this.roles.fill(ROLE_CODE[role], 0, this.n);
-    this.cache = undefined;
+  /** Speaker label as written, or null for text outside any turn. */
+  speaker(i: number): string | null {
+    const s = this.data[i * W + 5]!;
+    return s < 0 ? null : this.speakers[s]!;
+  }
+
+  /** Index of the segment's label in `speakers`, or -1. */
+  speakerIndex(i: number): number {
+    return this.data[i * W + 5]!;
+  }
+
+  /** The participant speaking when not the document's participant (group interviews). */
+  participant(i: number): string | undefined {
+    const s = this.data[i * W + 5]!;
+    return s < 0 ? undefined : this.speakerParticipants?.[s];
+  }
+
+  turn(i: number): number {
+    return this.data[i * W + 4]!;
+  }
+
+  /** Offsets of the segment's text in the document's text (0-based UTF-16, end exclusive). */
+  startOffset(i: number): number {
+    return this.data[i * W + 2]!;
+  }
+
+  endOffset(i: number): number {
+    return this.data[i * W + 3]!;
+  }
+
+  timestamp(i: number): string | undefined {
+    return this.timestamps?.get(i);
+  }
+
+  /** Whether the segment's text was given explicitly (captions, Whisper) rather than read from the file. */
+  hasExplicitText(i: number): boolean {
+    return this.texts?.has(i) === true;
+  }
+
+  /** The segment's stable id (see Segment.id). */
+  id(i: number): string {
+    return segmentId(this.documentId, this.data[i * W]!, this.parts?.get(i) ?? 1);
   }
 
   /** Number of segments spoken by `role`. */
@@ -114,7 +165,7 @@ export class SegmentList {
     const d = this.data;
     const o = i * W;
     const s = d[o + 5]!;
-    return new Segment(this.documentId, i, s < 0 ? null : this.speakers[s]!, this.role(i), d[o + 4]!, d[o]!, d[o + 1]!, d[o + 2]!, d[o + 3]!, this.text(i), this.timestamps?.get(i));
+    return new Segment(this.documentId, i, s < 0 ? null : this.speakers[s]!, this.role(i), d[o + 4]!, d[o]!, d[o + 1]!, d[o + 2]!, d[o + 3]!, this.text(i), this.timestamps?.get(i), s < 0 ? undefined : this.speakerParticipants?.[s], this.parts?.get(i) ?? 1);
   }
 
   toArray(): Segment[] {
