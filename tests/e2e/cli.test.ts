@@ -169,7 +169,7 @@ describe('help and version', () => {
     const pkg = JSON.parse(readFileSync(join(repo, 'package.json'), 'utf8'));
     expect(qualwave(['--version']).stdout.trim()).toBe(pkg.version);
   });
-  it.each(['init', 'validate', 'summary', 'code', 'codings list', 'codings import', 'codings export', 'autocode', 'codebook show', 'codebook rename', 'codebook merge', 'agree', 'disagreements', 'reconcile', 'matrix', 'trajectories', 'framework', 'cooccurrence', 'saturation', 'change', 'case-matrix', 'dropout', 'anticipated', 'case', 'brief', 'codebook versions', 'build', 'figure', 'report', 'export', 'import', 'quotes list', 'quotes verify'])('%s --help shows examples', (cmd) => {
+  it.each(['init', 'validate', 'summary', 'add', 'code', 'codings list', 'codings import', 'codings export', 'autocode', 'codebook show', 'codebook rename', 'codebook merge', 'agree', 'disagreements', 'reconcile', 'matrix', 'trajectories', 'framework', 'cooccurrence', 'saturation', 'change', 'case-matrix', 'dropout', 'anticipated', 'case', 'brief', 'codebook versions', 'build', 'figure', 'report', 'export', 'import', 'quotes list', 'quotes verify'])('%s --help shows examples', (cmd) => {
     const r = qualwave([...cmd.split(' '), '--help']);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/Examples?:/);

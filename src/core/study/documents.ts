@@ -1,4 +1,4 @@
-import { error, warning, type Diagnostic } from '../diagnostics/diagnostic.js';
+import { error, hasErrors, warning, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { speakerClassifier, type SpeakerTarget } from '../transcript/labels.js';
 import { parseFrontMatter, splitFrontMatter, type FrontMatter, type SpeakerMapEntry } from '../transcript/front-matter.js';
 import { parseWhisperJson } from '../transcript/parse-json.js';
@@ -89,6 +89,7 @@ export function readDocument(input: TranscriptInput, config: StudyConfig, partic
   // Speakers: the transcript's own map first, then the study's.
   const ids = participantIds === undefined ? undefined : new Set(participantIds);
   const fmMap = resolveMap(fm.speakers ?? [], ids, (entry, message, hint) => diagnostics.push(error(file, entry.line, message, hint)));
+  if (hasErrors(diagnostics)) return { diagnostics };
   const studyMap = resolveMap(config.speakers.map, ids, () => undefined);
   const classify = speakerClassifier({
     interviewers: fm.interviewer ? [...config.speakers.interviewers, fm.interviewer] : config.speakers.interviewers,
@@ -106,13 +107,14 @@ export function readDocument(input: TranscriptInput, config: StudyConfig, partic
   const unlabelledWhere = fm.lines['unlabelled'] !== undefined ? 'its front matter' : "qualwave.yaml (speakers.unlabelled) or in this transcript's front matter";
   // A Word paragraph is one line of a .docx's text: a paragraph there is a line.
   const mode: SegmentMode = format === 'docx' && (segmentation.mode === 'paragraph' || segmentation.mode === 'bullet') ? 'line' : segmentation.mode;
+  const isUnknown = (label: string): boolean => classify.info(label).rule === 'unknown';
   let body: ParsedBody & { source?: TranscriptSource; notTranscript?: boolean };
-  if (format === 'vtt' || format === 'srt') body = parseSubtitles(text, { file, documentId, format, classify, isKnown: classify.known, mode, unlabelled, unlabelledExplicit, unlabelledWhere });
+  if (format === 'vtt' || format === 'srt') body = parseSubtitles(text, { file, documentId, format, classify, isUnknown, isKnown: classify.known, mode, unlabelled, unlabelledExplicit, unlabelledWhere });
   else if (format === 'json') {
-    body = parseWhisperJson(text, { file, documentId, classify, mode, unlabelled, unlabelledExplicit, unlabelledWhere });
+    body = parseWhisperJson(text, { file, documentId, classify, isUnknown, mode, unlabelled, unlabelledExplicit, unlabelledWhere });
     if (body.notTranscript) return { diagnostics: body.diagnostics, skipped: true };
   } else {
-    const opts: BodyOptions = { file, documentId, start: bodyStart, firstLine: bodyLine, classify, isKnown: classify.known, markdown: format === 'markdown', mode, unlabelled, unlabelledExplicit, unlabelledWhere };
+    const opts: BodyOptions = { file, documentId, start: bodyStart, firstLine: bodyLine, classify, isUnknown, isKnown: classify.known, markdown: format === 'markdown', inlineHeaders: format === 'docx', mode, unlabelled, unlabelledExplicit, unlabelledWhere };
     if (input.source) opts.source = input.source;
     body = parseTextBody(text, opts);
   }
@@ -160,7 +162,7 @@ export function readDocument(input: TranscriptInput, config: StudyConfig, partic
     speakerInfo: list.speakers.map((label) => classify.info(label)),
     lineCount: body.lineCount,
   };
-  const source = body.source ?? sourceOf(body);
+  const source = body.source ?? sourceOf(body, format);
   if (source !== undefined) document.source = source;
   if (Object.keys(fm.lines).length > 0) document.frontMatterLines = fm.lines;
   if (fm.interviewer !== undefined) document.interviewer = fm.interviewer;
@@ -169,13 +171,18 @@ export function readDocument(input: TranscriptInput, config: StudyConfig, partic
   return { document, diagnostics };
 }
 
-/** The service whose layout a text transcript has, from how its turns and service lines are written. */
-function sourceOf(body: ParsedBody): TranscriptSource | undefined {
+/**
+ * The service whose layout a text or Word transcript has, from how its turns and service lines
+ * are written: `Name (00:03):` is Rev's; `Name  0:03` is Otter's in a .txt (Teams exports no
+ * text), and in a .docx Teams' when it says "... started transcription", Otter's with its footer.
+ */
+function sourceOf(body: ParsedBody, format: TranscriptFormat): TranscriptSource | undefined {
   const st = body.styles;
   if (!st) return undefined;
   if (st.rev > 0 && st.rev >= st.header) return 'rev';
-  if (st.header > 0 && body.serviceKinds?.teams) return 'teams';
-  if (st.header > 0 && body.serviceKinds?.otter) return 'otter';
+  if (st.header === 0) return undefined;
+  if (body.serviceKinds?.teams) return 'teams';
+  if (body.serviceKinds?.otter || format === 'text') return 'otter';
   return undefined;
 }
 

@@ -30,6 +30,8 @@ export interface CueOptions {
   source: string;
   mode?: SegmentMode;
   classify: (label: string) => SpeakerRole;
+  /** Labels nobody said who they are (warned about); default: every `other`. */
+  isUnknown?: (label: string) => boolean;
   unlabelled?: UnlabelledRole;
   unlabelledExplicit?: boolean;
   unlabelledWhere?: string;
@@ -68,7 +70,7 @@ export function segmentCues(cues: readonly Cue[], opts: CueOptions): ParsedBody 
         speaker = cue.speaker;
         const role = opts.classify(speaker);
         turns.push({ speaker, role, cues: [] });
-        if (role === 'other') {
+        if (role === 'other' && (opts.isUnknown === undefined || opts.isUnknown(speaker))) {
           const o = others.get(speaker);
           if (o) o.turns++;
           else others.set(speaker, { line: cue.startLine, turns: 1 });

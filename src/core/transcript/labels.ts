@@ -168,6 +168,23 @@ function readRevLine(text: string, p: number, end: number, close: number, isKnow
   return setHead(end, intern(label), normaliseTimestamp(time), 'rev');
 }
 
+/**
+ * A turn header with the turn's text after it on the same line: what a header followed by a soft
+ * line break becomes in a .docx (`Jane Doe   0:09 Better, thanks.`, `Speaker 1 (00:05): Hi.`).
+ * Only for Word documents: in typed text, two spaces before a time are too easily speech.
+ */
+export function readInlineHeader(text: string, p: number, end: number, isKnown?: (label: string) => boolean): LineHead | undefined {
+  while (p < end && (text.charCodeAt(p) === 32 || text.charCodeAt(p) === 9)) p++;
+  INLINE_HEADER.lastIndex = p;
+  const m = INLINE_HEADER.exec(text);
+  if (!m || INLINE_HEADER.lastIndex > end) return undefined;
+  const label = (m[1] ?? m[3])!;
+  if (!(looksLikeLabel(label) || isKnown?.(label) === true)) return undefined;
+  return setHead(INLINE_HEADER.lastIndex, intern(label), normaliseTimestamp((m[2] ?? m[4])!), m[1] !== undefined ? 'header' : 'rev');
+}
+
+const INLINE_HEADER = /(?:(\S[^\t\n]{0,39}?)(?: {2,}|\t+)((?:\d{1,2}:)?\d{1,2}:\d{2})|(\S[^\n]{0,39}?) \(((?:\d{1,2}:)?\d{1,2}:\d{2}(?:[.,]\d{1,3})?)\):)[ \t]+(?=\S)/y;
+
 const HEADER_TIME = /^(?:\d{1,2}:)?\d{1,2}:\d{2}$/;
 const REV_TIME = /^(?:\d{1,2}:)?\d{1,2}:\d{2}(?:[.,]\d{1,3})?$/;
 

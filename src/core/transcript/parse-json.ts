@@ -8,6 +8,7 @@ export interface JsonOptions {
   file: string;
   documentId: string;
   classify: (label: string) => SpeakerRole;
+  isUnknown?: (label: string) => boolean;
   mode?: SegmentMode;
   unlabelled?: UnlabelledRole;
   unlabelledExplicit?: boolean;
@@ -97,6 +98,7 @@ export function parseWhisperJson(raw: string, opts: JsonOptions): ParsedJson {
     source: virtual,
     mode: opts.mode ?? 'paragraph',
     classify: opts.classify,
+    ...(opts.isUnknown !== undefined ? { isUnknown: opts.isUnknown } : {}),
     ...(opts.unlabelled !== undefined ? { unlabelled: opts.unlabelled } : {}),
     ...(opts.unlabelledExplicit !== undefined ? { unlabelledExplicit: opts.unlabelledExplicit } : {}),
     ...(opts.unlabelledWhere !== undefined ? { unlabelledWhere: opts.unlabelledWhere } : {}),

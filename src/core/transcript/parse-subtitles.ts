@@ -10,6 +10,7 @@ export interface SubtitleOptions {
   documentId: string;
   format: 'vtt' | 'srt';
   classify: (label: string) => SpeakerRole;
+  isUnknown?: (label: string) => boolean;
   isKnown?: (label: string) => boolean;
   mode?: SegmentMode;
   unlabelled?: UnlabelledRole;
@@ -126,6 +127,7 @@ export function parseSubtitles(text: string, opts: SubtitleOptions): ParsedBody 
     source: text,
     mode: opts.mode ?? 'paragraph',
     classify: opts.classify,
+    ...(opts.isUnknown !== undefined ? { isUnknown: opts.isUnknown } : {}),
     ...(opts.unlabelled !== undefined ? { unlabelled: opts.unlabelled } : {}),
     ...(opts.unlabelledExplicit !== undefined ? { unlabelledExplicit: opts.unlabelledExplicit } : {}),
     ...(opts.unlabelledWhere !== undefined ? { unlabelledWhere: opts.unlabelledWhere } : {}),

@@ -1,6 +1,6 @@
 import { warning, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { countWords } from '../text/words.js';
-import { readLineHead } from './labels.js';
+import { readInlineHeader, readLineHead } from './labels.js';
 import { isSpace, paragraphText } from './paragraph.js';
 import { SegmentList } from './segment-list.js';
 import { splitSentences } from './sentences.js';
@@ -15,10 +15,14 @@ export interface BodyOptions {
   /** 1-based line number of the line at `start`. */
   firstLine: number;
   classify: (label: string) => SpeakerRole;
+  /** Labels nobody said who they are (warned about); default: every `other`. */
+  isUnknown?: (label: string) => boolean;
   /** Labels that do not look like names but are known (a participant id in lower case, a speakers.map key). */
   isKnown?: (label: string) => boolean;
   /** Markdown: `#` headings are not speech; bold labels are recognised. */
   markdown?: boolean;
+  /** Turn headers may have the turn's text after them on the same line (Word documents). */
+  inlineHeaders?: boolean;
   /** How to cut the text into segments (default paragraph). */
   mode?: SegmentMode;
   /** Each line is its own paragraph: the same as `mode: 'line'` (kept for callers that say so). */
@@ -86,6 +90,7 @@ export function parseTextBody(text: string, opts: BodyOptions): ParsedBody {
   const perLine = mode === 'line';
   const bullets = mode === 'bullet';
   const isKnown = opts.isKnown;
+  const inline = opts.inlineHeaders === true;
   const unlabelled = opts.unlabelled ?? 'note';
   const unlabelledRole: SpeakerRole = unlabelled === 'none' ? 'note' : unlabelled;
   const skip = unlabelled === 'none';
@@ -137,7 +142,8 @@ export function parseTextBody(text: string, opts: BodyOptions): ParsedBody {
       }
     }
     // Blank lines and Markdown headings are not speech.
-    const head = s === e || (markdown && text.charCodeAt(pos) === 35) ? undefined : readLineHead(text, from, e, markdown, speakers, isKnown);
+    let head = s === e || (markdown && text.charCodeAt(pos) === 35) ? undefined : readLineHead(text, from, e, markdown, speakers, isKnown);
+    if (inline && head !== undefined && head.label === undefined && head.timestamp === undefined) head = readInlineHeader(text, from, e, isKnown) ?? head;
     // A service's own line (Teams' "... stopped transcription", Otter's footer) is a note: before
     // the first turn, or in a file whose turns are written as the services write them.
     const service = head !== undefined && head.label === undefined && e - s < 100 && serviceEnd(text.charCodeAt(e - 1)) && (firstLabelLine === 0 || headerTurns + revTurns > 0) && SERVICE_LINE.test(text.slice(s, e));
@@ -164,7 +170,7 @@ export function parseTextBody(text: string, opts: BodyOptions): ParsedBody {
         else if (head.style === 'header') headerTurns++;
         else revTurns++;
         if (firstLabelLine === 0) firstLabelLine = line;
-        if (role === 'other') {
+        if (role === 'other' && (opts.isUnknown === undefined || opts.isUnknown(speaker))) {
           const o = others.get(speaker);
           if (o) o.turns++;
           else others.set(speaker, { line, turns: 1 });
@@ -179,7 +185,7 @@ export function parseTextBody(text: string, opts: BodyOptions): ParsedBody {
           open = true;
           pStartLine = line;
           pStart = ts;
-          pTimestamp = head.timestamp;
+          pTimestamp = head.timestamp ?? pTimestamp;
         } else if (pTimestamp === undefined && head.timestamp !== undefined) {
           pTimestamp = head.timestamp;
         }
@@ -193,8 +199,8 @@ export function parseTextBody(text: string, opts: BodyOptions): ParsedBody {
           open = false;
           pTimestamp = undefined;
         }
-      } else if (head.timestamp !== undefined && pTimestamp === undefined && !open) {
-        // A timestamp alone on a line (or a label with nothing after it): applies to what follows.
+      } else if (head.timestamp !== undefined && !open && (pTimestamp === undefined || head.label !== undefined)) {
+        // A timestamp alone on a line, or a turn header (`Name  0:03`): applies to what follows.
         pTimestamp = head.timestamp;
       }
     }

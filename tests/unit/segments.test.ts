@@ -1,0 +1,147 @@
+import { describe, expect, it } from 'vitest';
+import { paragraphText } from '../../src/core/transcript/paragraph.js';
+import { sentenceRanges } from '../../src/core/transcript/sentences.js';
+import { config, read, rows } from '../helpers/study.js';
+
+/**
+ * Segmentation modes, chosen per study or per transcript without touching the file: every
+ * segment's lines are the lines of the file as it is (checked against the file's own lines).
+ */
+const NOTES = [
+  '---',
+  'participant: MS07',
+  'wave: pre',
+  'segments: bullet',
+  '---',
+  'Session 2 observation notes',
+  '- MS07 opens the app,',
+  '  scrolls past the banner.',
+  '- Asks "where is my list?"',
+  '  * taps Settings',
+  '1. Finds it after 40 s.',
+  '',
+  'Afterwards she says it was fine.',
+  'Really fine.',
+].join('\r\n');
+
+/** Every segment's text starts on its first line and ends on its last line of the original file. */
+function expectLinesOfFile(text: string, segments: ReadonlyArray<{ startLine: number; endLine: number; text: string }>): void {
+  const lines = text.split(/\r?\n/);
+  for (const s of segments) {
+    const parts = s.text.split('\n');
+    expect(lines[s.startLine - 1]).toContain(parts[0]!.slice(0, 12));
+    expect(lines[s.endLine - 1]).toContain(parts[parts.length - 1]!.slice(-8));
+  }
+}
+
+describe('segments: paragraph, line, sentence, bullet', () => {
+  it('bullet: each bullet item is a segment, continuation lines stay with it (front matter, CRLF)', () => {
+    const r = read('transcripts/MS07_pre.txt', NOTES);
+    expect(r.document!.segmentation).toEqual({ mode: 'bullet', from: 'front matter' });
+    expect(rows(r).map(([, , a, b, t]) => [a, b, t])).toEqual([
+      [6, 6, 'Session 2 observation notes'],
+      [7, 8, 'MS07 opens the app,\nscrolls past the banner.'],
+      [9, 9, 'Asks "where is my list?"'],
+      [10, 10, 'taps Settings'],
+      [11, 11, 'Finds it after 40 s.'],
+      [13, 14, 'Afterwards she says it was fine.\nReally fine.'],
+    ]);
+    expectLinesOfFile(NOTES, r.document!.segments);
+  });
+
+  it('bullet: a label after a bullet marker opens a turn (in bullet mode only)', () => {
+    const text = '- Interviewer: Any trouble?\n- MS07: None.\n';
+    expect(rows(read('transcripts/MS07_pre.txt', `---\nsegments: bullet\n---\n${text}`)).map(([sp, role, a]) => [sp, role, a])).toEqual([
+      ['Interviewer', 'interviewer', 4],
+      ['MS07', 'participant', 5],
+    ]);
+    expect(rows(read('transcripts/MS07_pre.txt', `---\nunlabelled: note\n---\n${text}`)).map(([sp, role, a, b]) => [sp, role, a, b])).toEqual([[null, 'note', 4, 5]]);
+  });
+
+  it('paragraph (the default) keeps the same notes as two segments, with the same line numbers', () => {
+    const r = read('transcripts/MS07_pre.txt', NOTES.replace('segments: bullet', 'unlabelled: note'));
+    expect(rows(r).map(([, , a, b]) => [a, b])).toEqual([
+      [6, 11],
+      [13, 14],
+    ]);
+  });
+
+  it('line: every line is a segment', () => {
+    const text = 'Interviewer: How was it?\nMS07: Good.\nReally good.\n\n  Then tiring.\n';
+    const r = read('transcripts/MS07_pre.txt', text, config('transcripts:\n  segments: line\n'));
+    expect(r.document!.segmentation).toEqual({ mode: 'line', from: 'study' });
+    expect(rows(r)).toEqual([
+      ['Interviewer', 'interviewer', 1, 1, 'How was it?'],
+      ['MS07', 'participant', 2, 2, 'Good.'],
+      ['MS07', 'participant', 3, 3, 'Really good.'],
+      ['MS07', 'participant', 5, 5, 'Then tiring.'],
+    ]);
+    expectLinesOfFile(text, r.document!.segments);
+  });
+
+  it('sentence: every sentence, across wrapped lines, with ids that stay unique', () => {
+    const text = 'Interviewer: Two questions. First, how?\nMS07: Dr. Lee helped. She said "go on." I did!\nThen it ended\nwell. OK?\n[00:10:00] Later. done.\n';
+    const r = read('transcripts/MS07_pre.txt', text, config('transcripts:\n  segments: sentence\n'));
+    expect(rows(r).map(([sp, , a, b, t]) => [sp, a, b, t])).toEqual([
+      ['Interviewer', 1, 1, 'Two questions.'],
+      ['Interviewer', 1, 1, 'First, how?'],
+      ['MS07', 2, 2, 'Dr. Lee helped.'],
+      ['MS07', 2, 2, 'She said "go on."'],
+      ['MS07', 2, 2, 'I did!'],
+      ['MS07', 3, 4, 'Then it ended\nwell.'],
+      ['MS07', 4, 4, 'OK?'],
+      ['MS07', 5, 5, 'Later. done.'], // a lower-case letter after the full stop: the same sentence
+    ]);
+    expect(r.document!.segments.map((s) => s.id)).toEqual(['MS07/pre#L1', 'MS07/pre#L1.2', 'MS07/pre#L2', 'MS07/pre#L2.2', 'MS07/pre#L2.3', 'MS07/pre#L3', 'MS07/pre#L4', 'MS07/pre#L5']);
+    expect(r.document!.segments[7]!.timestamp).toBe('00:10:00');
+    expectLinesOfFile(text, r.document!.segments);
+  });
+
+  it('sentence ranges: titles and initials do not end a sentence, CJK full stops do', () => {
+    const cut = (s: string) => sentenceRanges(s, 0, s.length).map((r) => s.slice(r.start, r.end));
+    expect(cut('Mr. J. Smith came. Yes… Who? Me.')).toEqual(['Mr. J. Smith came.', 'Yes…', 'Who?', 'Me.']);
+    expect(cut('e.g. this one. And that.')).toEqual(['e.g. this one.', 'And that.']);
+    expect(cut('我去了。你呢？好！')).toEqual(['我去了。', '你呢？', '好！']);
+    expect(cut('Ça va ? Oui. 😀 Bien.')).toEqual(['Ça va ?', 'Oui.', '😀 Bien.']);
+  });
+
+  it('the file is never touched: each mode gives the same lines for the same text', () => {
+    const text = 'Interviewer: Hi.\n\nMS07: One. Two.\n- three\n';
+    const all = ['paragraph', 'line', 'sentence', 'bullet'].map((mode) => read('transcripts/MS07_pre.txt', `---\nsegments: ${mode}\n---\n${text}`).document!);
+    for (const d of all) {
+      const source = d.segmentList.sourceTextValue;
+      for (let i = 0; i < d.segmentList.length; i++) {
+        // Offsets point into the file as it is, and the text is read from there.
+        expect(paragraphText(source, d.segmentList.startOffset(i), d.segmentList.endOffset(i))).toBe(d.segmentList.text(i));
+      }
+    }
+    expect(all.map((d) => d.segments.map((s) => `${s.startLine}-${s.endLine}`))).toEqual([
+      ['4-4', '6-7'],
+      ['4-4', '6-6', '7-7'],
+      ['4-4', '6-6', '6-6', '7-7'],
+      ['4-4', '6-6', '7-7'],
+    ]);
+  });
+
+  it('rejects an unknown mode with the line that says it', () => {
+    const r = read('transcripts/MS07_pre.txt', '---\nsegments: words\n---\nMS07: Hi.\n');
+    expect(r.diagnostics.map((d) => [d.line, d.message])).toEqual([[2, "segments 'words' is not a way to cut a transcript"]]);
+  });
+
+  it('captions: a turn by default, each cue with line, sentences spanning cues', () => {
+    const vtt = 'WEBVTT\n\n1\n00:00:01.000 --> 00:00:03.000\nMS07: I went there. It was\n\n2\n00:00:03.500 --> 00:00:05.000\nMS07: fine. Mostly.\n';
+    const modes = ['paragraph', 'line', 'sentence'].map((m) => rows(read('transcripts/MS07_pre.vtt', vtt, config(`transcripts:\n  segments: ${m}\n`))).map(([, , a, b, t]) => [a, b, t]));
+    expect(modes).toEqual([
+      [[5, 9, 'I went there. It was fine. Mostly.']],
+      [
+        [5, 5, 'I went there. It was'],
+        [9, 9, 'fine. Mostly.'],
+      ],
+      [
+        [5, 5, 'I went there.'],
+        [5, 9, 'It was fine.'],
+        [9, 9, 'Mostly.'],
+      ],
+    ]);
+  });
+});
