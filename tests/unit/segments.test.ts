@@ -1,4 +1,8 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { loadStudy } from '../../src/io/load-study.js';
 import { paragraphText } from '../../src/core/transcript/paragraph.js';
 import { sentenceRanges } from '../../src/core/transcript/sentences.js';
 import { config, read, rows } from '../helpers/study.js';
@@ -56,6 +60,17 @@ describe('segments: paragraph, line, sentence, bullet', () => {
       ['MS07', 'participant', 5],
     ]);
     expect(rows(read('transcripts/MS07_pre.txt', `---\nunlabelled: note\n---\n${text}`)).map(([sp, role, a, b]) => [sp, role, a, b])).toEqual([[null, 'note', 4, 5]]);
+  });
+
+  it('bullet: an item without a label after a quoted turn is a note, not the speaker continuing', () => {
+    const text = '\tMODERATOR: Can you find it?\n- MS07 scrolls twice,\n  then opens Settings.\n- MS07: "It moved."\n- Finds it after 40 s.\n';
+    const r = read('transcripts/MS07_pre.txt', text, config('transcripts:\n  segments: bullet\nspeakers:\n  interviewers: [Moderator]\n'));
+    expect(rows(r)).toEqual([
+      ['MODERATOR', 'interviewer', 1, 1, 'Can you find it?'],
+      [null, 'note', 2, 3, 'MS07 scrolls twice,\nthen opens Settings.'],
+      ['MS07', 'participant', 4, 4, '"It moved."'],
+      [null, 'note', 5, 5, 'Finds it after 40 s.'],
+    ]);
   });
 
   it('paragraph (the default) keeps the same notes as two segments, with the same line numbers', () => {
@@ -143,5 +158,18 @@ describe('segments: paragraph, line, sentence, bullet', () => {
         [9, 9, 'Mostly.'],
       ],
     ]);
+  });
+
+  it('sentence: says once, at the setting\'s line, that sentences sharing a line are coded together', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'qualwave-sentences-'));
+    mkdirSync(join(root, 'transcripts'));
+    mkdirSync(join(root, 'codebooks'));
+    writeFileSync(join(root, 'qualwave.yaml'), 'title: T\nwaves:\n  - id: pre\ntranscripts:\n  segments: sentence\n');
+    writeFileSync(join(root, 'participants.csv'), 'id\nP1\nP2\n');
+    writeFileSync(join(root, 'codebooks', 'c.yaml'), 'title: C\ncodes:\n  - id: x\n    label: X\n');
+    writeFileSync(join(root, 'transcripts', 'P1_pre.txt'), 'Interviewer: One. Two.\nP1: Three.\n');
+    writeFileSync(join(root, 'transcripts', 'P2_pre.txt'), 'Interviewer: One.\nP2: Two. Three. Four.\n');
+    const { diagnostics } = await loadStudy(root);
+    expect(diagnostics.map((d) => `${d.file}:${d.line}: ${d.message}`)).toEqual(['qualwave.yaml:5: transcripts.segments: sentence: 5 sentences in 2 transcripts share a line with another']);
   });
 });

@@ -32,7 +32,7 @@ export function speakersTable(docs: readonly DocumentSummary[], opts: { flat?: b
   }
   const counts = [{ header: 'turns', align: 'right' as const }, { header: 'segments', align: 'right' as const }, { header: 'words', align: 'right' as const }];
   const columns = opts.flat
-    ? [{ header: 'participant' }, { header: 'wave' }, { header: 'file' }, { header: 'format' }, { header: 'source' }, { header: 'segments_by' }, { header: 'speaker' }, { header: 'role' }, { header: 'speaking_participant' }, { header: 'how' }, ...counts]
+    ? [{ header: 'participant' }, { header: 'wave' }, { header: 'file' }, { header: 'format' }, { header: 'source' }, { header: 'segmented_by' }, { header: 'speaker' }, { header: 'role' }, { header: 'speaking_participant' }, { header: 'how' }, ...counts]
     : [{ header: 'transcript' }, { header: 'speaker' }, { header: 'role' }, { header: 'how' }, ...counts];
   return { title: 'Speakers', columns, rows };
 }

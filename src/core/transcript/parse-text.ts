@@ -175,8 +175,14 @@ export function parseTextBody(text: string, opts: BodyOptions): ParsedBody {
           if (o) o.turns++;
           else others.set(speaker, { line, turns: 1 });
         }
-      } else if (speaker === null && unlabelledLine === 0) {
-        unlabelledLine = line;
+      } else {
+        // In bullet mode, an item without a label is outside any turn (a note between quotes).
+        if (bullet && speaker !== null) {
+          speaker = null;
+          role = unlabelledRole;
+          turn++;
+        }
+        if (speaker === null && unlabelledLine === 0) unlabelledLine = line;
       }
       let ts = head.textStart;
       while (ts < e && isSpace(text.charCodeAt(ts))) ts++;
