@@ -88,7 +88,7 @@ function describe(plan: AddPlan, notWritten: boolean): string {
   const rows = s.speakers.map((sp) => [
     sp.label ?? '(no label)',
     sp.participant !== undefined ? `participant ${sp.participant}` : sp.role,
-    sp.rule === 'unknown' ? 'not recognised' : sp.rule === 'unlabelled' ? 'no label: outside any turn' : ruleName(sp.rule),
+    sp.rule === 'unknown' ? 'not recognised' : sp.rule === 'unlabelled' ? 'no label (outside any turn)' : ruleName(sp.rule),
     plural(sp.turns, 'turn'),
     plural(sp.segments, 'segment'),
     plural(sp.words, 'word'),

@@ -188,14 +188,14 @@ export function documentSummary(d: Document, words?: readonly number[]): Documen
     wave: d.wave,
     file: d.file,
     format: d.format,
+    ...(d.source !== undefined ? { source: d.source } : {}),
+    ...(d.date !== undefined ? { date: d.date } : {}),
     segmentation: d.segmentation.mode,
     unlabelled: d.unlabelled.role,
     segments: list.length,
     words: total,
     speakers: [...[...unlabelled.values()].map(strip), ...[...bySpeaker.entries()].sort((a, b) => a[0] - b[0]).map(([, r]) => strip(r))],
   };
-  if (d.source !== undefined) out.source = d.source;
-  if (d.date !== undefined) out.date = d.date;
   if (d.unlabelled.skipped) out.skipped = d.unlabelled.skipped;
   return out;
 }

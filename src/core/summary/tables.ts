@@ -12,7 +12,7 @@ const RULES: Record<SpeakerSummary['rule'], string> = {
   id: "another participant's id",
   numbered: 'numbered label',
   unknown: 'not recognised',
-  unlabelled: 'no label (unlabelled)',
+  unlabelled: 'no label (outside any turn)',
 };
 
 /**
