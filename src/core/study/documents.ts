@@ -87,12 +87,14 @@ export function readDocument(input: TranscriptInput, config: StudyConfig, partic
   const documentId = `${participant}/${wave}`;
 
   // Speakers: the transcript's own map first, then the study's.
-  const ids = participantIds === undefined ? undefined : new Set(participantIds);
+  // Only a map entry that is not a role looks an id up (no set of every participant per transcript).
+  const ids = participantIds === undefined ? undefined : { has: (id: string) => participantIds.includes(id) };
   const fmMap = resolveMap(fm.speakers ?? [], ids, (entry, message, hint) => diagnostics.push(error(file, entry.line, message, hint)));
   if (hasErrors(diagnostics)) return { diagnostics };
   const studyMap = resolveMap(config.speakers.map, ids, () => undefined);
   const classify = speakerClassifier({
-    interviewers: fm.interviewer ? [...config.speakers.interviewers, fm.interviewer] : config.speakers.interviewers,
+    interviewers: config.speakers.interviewers,
+    interviewer: fm.interviewer,
     participantLabels: config.speakers.participants,
     participant,
     ...(participantIds ? { participantIds } : {}),
@@ -186,11 +188,14 @@ function sourceOf(body: ParsedBody, format: TranscriptFormat): TranscriptSource 
   return undefined;
 }
 
+const NO_MAP: ReadonlyMap<string, SpeakerTarget> = new Map();
+
 /**
  * A speakers map's entries as targets: a role (interviewer, participant, other, note, in any
  * case) or a participant id. An id not in participants.csv is reported through `bad`.
  */
-export function resolveMap(entries: readonly SpeakerMapEntry[], ids: ReadonlySet<string> | undefined, bad: (entry: SpeakerMapEntry, message: string, hint: string) => void): Map<string, SpeakerTarget> {
+export function resolveMap(entries: readonly SpeakerMapEntry[], ids: { has(id: string): boolean } | undefined, bad: (entry: SpeakerMapEntry, message: string, hint: string) => void): ReadonlyMap<string, SpeakerTarget> {
+  if (entries.length === 0) return NO_MAP;
   const out = new Map<string, SpeakerTarget>();
   for (const e of entries) {
     const role = SPEAKER_ROLES.find((r) => r === e.value.toLowerCase()) as SpeakerRole | undefined;

@@ -241,8 +241,10 @@ export interface SpeakerInfo {
 }
 
 export interface SpeakerOptions {
-  /** Interviewer labels (study config, plus the front matter's `interviewer:`). */
+  /** Interviewer labels (the study's). */
   interviewers: readonly string[];
+  /** One more interviewer label: the front matter's `interviewer:`. */
+  interviewer?: string | undefined;
   /** Generic labels meaning "the participant" (Participant, P, ...). */
   participantLabels: readonly string[];
   /** The document's participant: their id is their label. */
@@ -262,6 +264,17 @@ export interface SpeakerClassifier {
 }
 
 const NO_IDS: ReadonlyMap<string, string> = new Map();
+const labelSets = new WeakMap<readonly string[], Set<string>>();
+
+/** Labels by their folded form, made once per list (the study's, shared by every transcript). */
+function foldedSet(list: readonly string[]): ReadonlySet<string> {
+  let s = labelSets.get(list);
+  if (!s) {
+    s = new Set(list.map(fold));
+    labelSets.set(list, s);
+  }
+  return s;
+}
 const idLookups = new WeakMap<readonly string[], Map<string, string>>();
 
 /** Participant ids by their folded form, made once per list (every document of a study shares it). */
@@ -292,9 +305,11 @@ export function unnumbered(label: string): string | undefined {
  * accents.
  */
 export function speakerClassifier(opts: SpeakerOptions): SpeakerClassifier {
-  const maps = (opts.maps ?? []).map((m) => new Map([...m].map(([k, v]) => [fold(k), v] as const)));
-  const interviewers = new Set(opts.interviewers.map(fold));
-  const generic = new Set(opts.participantLabels.map(fold));
+  const maps = (opts.maps ?? []).filter((m) => m.size > 0).map((m) => new Map([...m].map(([k, v]) => [fold(k), v] as const)));
+  const configured = foldedSet(opts.interviewers);
+  const extra = opts.interviewer !== undefined ? fold(opts.interviewer) : undefined;
+  const interviewers = { has: (f: string) => f === extra || configured.has(f) };
+  const generic = foldedSet(opts.participantLabels);
   const self = opts.participant !== undefined ? fold(opts.participant) : undefined;
   const ids = opts.participantIds ? foldedIds(opts.participantIds) : NO_IDS;
   const target = (t: SpeakerTarget): SpeakerInfo => {
