@@ -158,7 +158,8 @@ export function planAdd(src: AddSource, flags: AddFlags, ctx: AddContext, planne
   if (!document || hasErrors(diagnostics)) {
     // Said of the file as given: its own lines, before any front matter written.
     const shift = frontMatter === undefined ? 0 : frontMatter.split('\n').length - 1;
-    const own = diagnostics.map((x) => ({ ...x, file: src.shown, ...(x.line !== undefined ? { line: Math.max(1, x.line - shift) } : {}) }));
+    // Without a document, even a warning (a .json that is not Whisper output) is why it was refused.
+    const own = diagnostics.map((x) => ({ ...x, ...(document ? {} : { severity: 'error' as const }), file: src.shown, ...(x.line !== undefined ? { line: Math.max(1, x.line - shift) } : {}) }));
     return { diagnostics: own.length > 0 ? own : [error(src.shown, undefined, 'the file could not be read as a transcript')] };
   }
   if (document.segmentList.length === 0) return fail('the transcript is empty (no text)', 'check it is the right file');
