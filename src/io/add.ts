@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, rmdirSync } from 'node:fs';
+import { existsSync, readFileSync, rmdirSync } from 'node:fs';
 import { basename, dirname, relative, resolve, sep } from 'node:path';
 import picomatch from 'picomatch';
 import { error, type Diagnostic } from '../core/diagnostics/diagnostic.js';
@@ -6,8 +6,9 @@ import { planAdd, type AddFlags, type AddPlan, type AddSource } from '../core/st
 import { formatOf } from '../core/study/documents.js';
 import type { StudyConfig } from '../core/study/types.js';
 import { decodeText } from '../core/text/decode.js';
+import { isInside, realRootOf } from './confine.js';
 import { fileError } from './read.js';
-import { writeFileAtomic } from './write.js';
+import { makeFolder, writeFileAtomic } from './write.js';
 
 export interface AddRequest {
   root: string;
@@ -81,20 +82,26 @@ export async function planFiles(req: AddRequest): Promise<{ plans: Array<{ plan:
 }
 
 /**
- * Write the planned files into the study, each atomically and never over an existing file. Text
- * files that had no front matter get it before their bytes (after a BOM, if any); every other
- * byte is the original's. Returns the files written; on a failure, the ones before it stay.
+ * Write the planned files into the study, each atomically and never over an existing file (the
+ * caller holds the study lock). Text files that had no front matter get it before their bytes
+ * (after a BOM, if any); every other byte is the original's. A target whose folder leads outside
+ * the study (a symbolic link) is refused before anything is written. Returns the files written;
+ * on a failure (a full disk), the ones before it stay, and that is said.
  */
 export function writePlans(root: string, plans: ReadonlyArray<{ plan: AddPlan; bytes: Uint8Array }>): string[] {
+  const realRoot = realRootOf(root);
+  for (const { plan } of plans) {
+    const target = resolve(root, plan.file);
+    const rel = relative(root, target);
+    if (rel.startsWith('..') || rel === '' || resolve(root, rel) !== target || !isInside(realRoot, target)) throw new OutsideError(`${plan.file} leads outside the study folder (through a symbolic link): nothing was added`);
+  }
   const written: string[] = [];
   for (const { plan, bytes } of plans) {
     const target = resolve(root, plan.file);
-    const rel = relative(root, target);
-    if (rel.startsWith('..') || rel === '' || resolve(root, rel) !== target) throw new Error(`${plan.file} is outside the study`);
     const dir = dirname(target);
     const made: string[] = [];
     for (let d = dir; !existsSync(d) && d.startsWith(root + sep); d = dirname(d)) made.unshift(d);
-    if (made.length > 0) mkdirSync(dir, { recursive: true });
+    if (made.length > 0) makeFolder(dir);
     let content: Uint8Array = bytes;
     if (plan.frontMatter !== undefined) {
       const bom = bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf;
@@ -105,6 +112,7 @@ export function writePlans(root: string, plans: ReadonlyArray<{ plan: AddPlan; b
     try {
       writeFileAtomic(target, content);
     } catch (e) {
+      if (written.length > 0 && e instanceof Error) e.message += ` (already added: ${written.join(', ')})`;
       for (const d of made.reverse()) {
         try {
           rmdirSync(d);
@@ -118,6 +126,8 @@ export function writePlans(root: string, plans: ReadonlyArray<{ plan: AddPlan; b
   }
   return written;
 }
+
+export class OutsideError extends Error {}
 
 /** Files under the study folder matched by transcripts.paths, relative, with forward slashes. */
 export async function transcriptFiles(root: string, config: StudyConfig): Promise<Set<string>> {

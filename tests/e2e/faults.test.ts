@@ -29,6 +29,7 @@ beforeAll(async () => {
   writeFileSync(join(base, 'codings', 'consensus.tsv'), 'participant\twave\tlines\tcode\texemplar\tmemo\thash\nP1\tpre\t4\tworry.money\t\t\t\n');
   outside = mkdtempSync(join(tmpdir(), 'qualwave-faults-in-'));
   writeFileSync(join(outside, 'codings.csv'), 'coder,participant,wave,start_line,end_line,code,memo\nalice,P2,post,2,2,care.time,from a sheet\ncarol,P3,pre,4,4,worry.money,\n');
+  writeFileSync(join(outside, 'P3 post.txt'), 'Interviewer  0:00\r\nHow was it?\r\n\r\nP3  0:04\r\nFine.\r\n');
   writeFileSync(join(outside, 'book.qdc'), '<?xml version="1.0" encoding="utf-8"?><CodeBook xmlns="urn:QDA-XML:codebook:1.0"><Codes><Code guid="6b0f4d8e-0000-4000-8000-000000000001" name="Imported code" isCodable="true"/></Codes></CodeBook>');
   const exported = copyOf(base);
   const r = await cli(['export', '--study', exported, '-o', join(outside, 'project.qdpx')]);
@@ -49,6 +50,7 @@ const commands: Cmd[] = [
   { name: 'build', args: (d) => ['build', '--study', d], multi: true },
   { name: 'import --merge', args: (d) => ['import', join(outside, 'project.qdpx'), '--merge', '--into', d], multi: true },
   { name: 'import .qdc --force', args: (d) => ['import', join(outside, 'book.qdc'), '--study', d, '--force'] },
+  { name: 'add (a raw transcript, front matter written)', args: (d) => ['add', join(outside, 'P3 post.txt'), '--participant', 'P3', '--wave', 'post', '--study', d] },
   { name: '-o FILE --force', args: (d) => ['matrix', '--coder', 'alice', '--format', 'md', '-o', join(d, 'tables-old.md'), '--force', '--study', d] },
 ];
 
@@ -102,7 +104,8 @@ describe('no pre-existing file is ever shortened or lost, whatever write fails (
       expect(clean.code, clean.stderr).toBe(0);
       const after = snapshot(dir0);
       const changed = [...before.keys()].filter((f) => !after.get(f)?.equals(before.get(f)!));
-      expect(changed.length, `${cmd.name} changed nothing`).toBeGreaterThan(0);
+      const created = [...after.keys()].filter((f) => !before.has(f));
+      expect(changed.length + created.length, `${cmd.name} changed nothing`).toBeGreaterThan(0);
       // Writes that write only part of what they are given: the result is the same.
       const dirShort = copyOf(base);
       const short = await runWith(dirShort, cmd.args(dirShort), 0, 'none', true);
@@ -120,6 +123,11 @@ describe('no pre-existing file is ever shortened or lost, whatever write fails (
           expect(cur, `${cmd.name}, ${code} at step ${at}: ${f} was lost`).toBeDefined();
           const ok = cur!.equals(old) || cur!.equals(after.get(f) ?? old);
           expect(ok, `${cmd.name}, ${code} at step ${at}: ${f} is neither its old nor its new content (${cur!.length} bytes)`).toBe(true);
+        }
+        // A file the command creates is there whole or not at all.
+        for (const f of created) {
+          const cur = now.get(f);
+          if (cur !== undefined) expect(cur.equals(after.get(f)!), `${cmd.name}, ${code} at step ${at}: new ${f} is partial (${cur.length} bytes)`).toBe(true);
         }
         if (r.code !== 0) {
           expect(r.code, `${cmd.name}, step ${at}: ${r.stderr}`).toBe(2);

@@ -1,8 +1,8 @@
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { planFiles, transcriptFiles, writePlans } from '../../src/io/add.js';
+import { OutsideError, planFiles, transcriptFiles, writePlans } from '../../src/io/add.js';
 import { loadStudy } from '../../src/io/load-study.js';
 import { qualwave } from '../helpers/cli.js';
 
@@ -110,6 +110,19 @@ describe('qualwave add', () => {
     const j = join(raw, 'P2_pre.txt');
     writeFileSync(j, Buffer.from([0x50, 0x32, 0x3a, 0x20, 0xe9, 0x0a])); // Latin-1 é
     expect((await plan(root, [j])).diagnostics[0]!.message).toMatch(/not valid UTF-8/);
+  });
+
+  it('never writes outside the study, even when the transcripts folder is a link to elsewhere', async () => {
+    const { dir, root, raw } = setup();
+    const src = join(raw, 'P2_post.txt');
+    writeFileSync(src, 'Interviewer: Hi.\nP2: Hello.\n');
+    const { plans } = await plan(root, [src]);
+    expect(plans).toHaveLength(1);
+    const elsewhere = join(dir, 'elsewhere');
+    renameSync(join(root, 'transcripts'), elsewhere);
+    symlinkSync(elsewhere, join(root, 'transcripts'));
+    expect(() => writePlans(root, plans)).toThrow(OutsideError);
+    expect(readdirSync(elsewhere)).toEqual(['P1_pre.txt']);
   });
 
   it('names a file from a {wave}/{participant} pattern, making the folder, and needs --date for {date}', async () => {

@@ -1,9 +1,11 @@
 import { resolve } from 'node:path';
 import { sortDiagnostics } from '../../core/diagnostics/diagnostic.js';
+import { terminalText } from '../../core/format/escape.js';
 import type { AddPlan } from '../../core/study/add.js';
 import { documentSummary } from '../../core/summary/summary.js';
 import type { TranscriptFormat, TranscriptSource } from '../../core/transcript/types.js';
-import { planFiles, transcriptFiles, writePlans } from '../../io/add.js';
+import { OutsideError, planFiles, transcriptFiles, writePlans } from '../../io/add.js';
+import { withLocks } from '../../io/lock.js';
 import { loadStudy } from '../../io/load-study.js';
 import type { Context } from '../context.js';
 import { EXIT, UsageError } from '../errors.js';
@@ -20,7 +22,8 @@ export async function run(ctx: Context, files: string[]): Promise<number> {
   const format = ctx.format(FORMATS, 'table');
   if (ctx.opts.output) throw new UsageError('add writes into the study, not to --output', 'leave out --output');
   const root = ctx.studyRoot();
-  const { study, diagnostics: loadDiagnostics } = await loadStudy(root);
+  ctx.recover(root);
+  const { study, diagnostics: loadDiagnostics } = await loadStudy(root, { allowOutside: ctx.opts.allowOutside === true });
   if (!study) {
     ctx.printDiagnostics(root, loadDiagnostics, { warnings: false });
     throw new UsageError('the study could not be loaded: fix qualwave.yaml first (qualwave validate)');
@@ -42,7 +45,8 @@ export async function run(ctx: Context, files: string[]): Promise<number> {
   if (format === 'json') {
     ctx.emit(JSON.stringify({ added: !dry && !refused, files: plans.map(({ plan }) => planJson(plan)), diagnostics }, null, 2));
   } else {
-    ctx.emit(plans.map(({ plan }) => describe(plan, dry || refused)).join('\n'));
+    // Names and labels come from the files: no control sequence reaches the terminal.
+    ctx.emit(terminalText(plans.map(({ plan }) => describe(plan, dry || refused)).join('\n')));
   }
   const warnings = sortDiagnostics(plans.flatMap(({ plan }) => plan.diagnostics));
   if (format !== 'json' && warnings.length > 0) ctx.printDiagnostics(root, warnings);
@@ -55,7 +59,14 @@ export async function run(ctx: Context, files: string[]): Promise<number> {
     ctx.info(`--dry-run: nothing written (${plural(plans.length, 'transcript')} would be added)`);
     return EXIT.ok;
   }
-  const written = writePlans(root, plans);
+  let written: string[];
+  try {
+    // Under the study lock: another qualwave add (or build, or import) waits for this one.
+    written = withLocks(root, [['study', 'the study']], () => writePlans(root, plans));
+  } catch (e) {
+    if (e instanceof OutsideError) throw new UsageError(e.message, 'add writes only inside the study: check the transcripts folder is not a link to elsewhere');
+    throw e;
+  }
   ctx.info(`added ${plural(written.length, 'transcript')}; next: qualwave validate${warnings.length > 0 ? ' (see the warnings above; speakers.map says who a label is)' : ''}`);
   return EXIT.ok;
 }
