@@ -305,55 +305,93 @@ export function unnumbered(label: string): string | undefined {
  * accents.
  */
 export function speakerClassifier(opts: SpeakerOptions): SpeakerClassifier {
-  const maps = (opts.maps ?? []).filter((m) => m.size > 0).map((m) => new Map([...m].map(([k, v]) => [fold(k), v] as const)));
-  const configured = foldedSet(opts.interviewers);
-  const extra = opts.interviewer !== undefined ? fold(opts.interviewer) : undefined;
-  const interviewers = { has: (f: string) => f === extra || configured.has(f) };
-  const generic = foldedSet(opts.participantLabels);
-  const self = opts.participant !== undefined ? fold(opts.participant) : undefined;
-  const ids = opts.participantIds ? foldedIds(opts.participantIds) : NO_IDS;
-  const target = (t: SpeakerTarget): SpeakerInfo => {
-    if (typeof t === 'string') return { role: t, rule: 'map' };
-    return t.participant === opts.participant ? { role: 'participant', rule: 'map' } : { role: 'participant', participant: t.participant, rule: 'map' };
-  };
-  const byName = (f: string): SpeakerInfo | undefined => {
-    for (const m of maps) {
-      const t = m.get(f);
-      if (t !== undefined) return target(t);
-    }
-    return undefined;
-  };
-  const byLabel = (f: string, rule: SpeakerRule): SpeakerInfo | undefined => {
-    if (interviewers.has(f)) return { role: 'interviewer', rule: rule === 'numbered' ? rule : 'interviewer' };
-    if (generic.has(f)) return { role: 'participant', rule: rule === 'numbered' ? rule : 'label' };
-    return undefined;
-  };
-  const cache = new Map<string, SpeakerInfo>();
-  const info = (label: string): SpeakerInfo => {
-    let v = cache.get(label);
+  const rules = new SpeakerRules(opts);
+  const classify = ((label: string) => rules.role(label)) as SpeakerClassifier;
+  classify.info = (label) => rules.info(label);
+  classify.known = (label) => rules.known(label);
+  return classify;
+}
+
+// The usual answers, shared (a classifier is made per transcript: it should allocate little).
+const IS_INTERVIEWER: SpeakerInfo = Object.freeze({ role: 'interviewer', rule: 'interviewer' });
+const IS_PARTICIPANT: SpeakerInfo = Object.freeze({ role: 'participant', rule: 'participant' });
+const IS_GENERIC: SpeakerInfo = Object.freeze({ role: 'participant', rule: 'label' });
+const NUMBERED_INTERVIEWER: SpeakerInfo = Object.freeze({ role: 'interviewer', rule: 'numbered' });
+const NUMBERED_PARTICIPANT: SpeakerInfo = Object.freeze({ role: 'participant', rule: 'numbered' });
+const IS_UNKNOWN: SpeakerInfo = Object.freeze({ role: 'other', rule: 'unknown' });
+
+class SpeakerRules {
+  private readonly maps: Array<Map<string, SpeakerTarget>>;
+  private readonly interviewers: ReadonlySet<string>;
+  private readonly extra: string | undefined;
+  private readonly generic: ReadonlySet<string>;
+  private readonly self: string | undefined;
+  private readonly ids: ReadonlyMap<string, string>;
+  private readonly participant: string | undefined;
+  private readonly cache = new Map<string, SpeakerInfo>();
+
+  constructor(opts: SpeakerOptions) {
+    this.maps = [];
+    for (const m of opts.maps ?? []) if (m.size > 0) this.maps.push(new Map([...m].map(([k, v]) => [fold(k), v] as const)));
+    this.interviewers = foldedSet(opts.interviewers);
+    this.extra = opts.interviewer !== undefined ? fold(opts.interviewer) : undefined;
+    this.generic = foldedSet(opts.participantLabels);
+    this.participant = opts.participant;
+    this.self = opts.participant !== undefined ? fold(opts.participant) : undefined;
+    this.ids = opts.participantIds ? foldedIds(opts.participantIds) : NO_IDS;
+  }
+
+  role(label: string): SpeakerRole {
+    return (this.cache.get(label) ?? this.info(label)).role;
+  }
+
+  known(label: string): boolean {
+    if (label.length > MAX_LABEL || /[\n\r]/.test(label)) return false;
+    return this.info(label).rule !== 'unknown';
+  }
+
+  info(label: string): SpeakerInfo {
+    let v = this.cache.get(label);
     if (v === undefined) {
-      const f = fold(label);
-      const id = ids.get(f);
-      const base = unnumbered(label);
-      const fb = base === undefined ? undefined : fold(base);
-      v =
-        byName(f) ??
-        (f === self ? { role: 'participant', rule: 'participant' } : undefined) ??
-        byLabel(f, 'label') ??
-        (id !== undefined ? (id === opts.participant ? { role: 'participant', rule: 'participant' } : { role: 'participant', participant: id, rule: 'id' }) : undefined) ??
-        (fb !== undefined ? (byName(fb) ?? byLabel(fb, 'numbered')) : undefined) ?? { role: 'other', rule: 'unknown' };
-      if (cache.size < 10_000) cache.set(label, v);
+      v = this.decide(label);
+      if (this.cache.size < 10_000) this.cache.set(label, v);
     }
     return v;
-  };
-  const classify = ((label: string) => info(label).role) as SpeakerClassifier;
-  classify.info = info;
-  classify.known = (label: string) => {
-    if (label.length > MAX_LABEL || /[\n\r]/.test(label)) return false;
-    const v = info(label);
-    return v.rule !== 'unknown';
-  };
-  return classify;
+  }
+
+  private decide(label: string): SpeakerInfo {
+    const f = fold(label);
+    const mapped = this.byName(f);
+    if (mapped) return mapped;
+    if (f === this.self) return IS_PARTICIPANT;
+    const labelled = this.byLabel(f, false);
+    if (labelled) return labelled;
+    const id = this.ids.get(f);
+    if (id !== undefined) return id === this.participant ? IS_PARTICIPANT : { role: 'participant', participant: id, rule: 'id' };
+    const base = unnumbered(label);
+    if (base !== undefined) {
+      const fb = fold(base);
+      const v = this.byName(fb) ?? this.byLabel(fb, true);
+      if (v) return v;
+    }
+    return IS_UNKNOWN;
+  }
+
+  private byName(f: string): SpeakerInfo | undefined {
+    for (const m of this.maps) {
+      const t = m.get(f);
+      if (t === undefined) continue;
+      if (typeof t === 'string') return { role: t, rule: 'map' };
+      return t.participant === this.participant ? { role: 'participant', rule: 'map' } : { role: 'participant', participant: t.participant, rule: 'map' };
+    }
+    return undefined;
+  }
+
+  private byLabel(f: string, numbered: boolean): SpeakerInfo | undefined {
+    if (f === this.extra || this.interviewers.has(f)) return numbered ? NUMBERED_INTERVIEWER : IS_INTERVIEWER;
+    if (this.generic.has(f)) return numbered ? NUMBERED_PARTICIPANT : IS_GENERIC;
+    return undefined;
+  }
 }
 
 /** Case- and accent-insensitive comparison key for labels ("Enquêtrice" = "enquetrice"). */

@@ -106,6 +106,8 @@ export function parseTextBody(text: string, opts: BodyOptions): ParsedBody {
   let skippedLines = 0;
   let skippedWords = 0;
   let serviceLines = 0;
+  // Service lines are looked for before the first turn, and in files whose turns are headers.
+  let services = true;
   let teams = false;
   let otter = false;
 
@@ -146,7 +148,7 @@ export function parseTextBody(text: string, opts: BodyOptions): ParsedBody {
     if (inline && head !== undefined && head.label === undefined && head.timestamp === undefined) head = readInlineHeader(text, from, e, isKnown) ?? head;
     // A service's own line (Teams' "... stopped transcription", Otter's footer) is a note: before
     // the first turn, or in a file whose turns are written as the services write them.
-    const service = head !== undefined && head.label === undefined && e - s < 100 && serviceEnd(text.charCodeAt(e - 1)) && (firstLabelLine === 0 || headerTurns + revTurns > 0) && SERVICE_LINE.test(text.slice(s, e));
+    const service = services && head !== undefined && head.label === undefined && e - s < 100 && serviceEnd(text.charCodeAt(e - 1)) && SERVICE_LINE.test(text.slice(s, e));
     // A blank line, a heading, a new speaker, a bullet or a service line ends the open paragraph.
     if (open && (head === undefined || head.label !== undefined || bullet || service)) {
       if (speaker === null && skip) {
@@ -170,6 +172,7 @@ export function parseTextBody(text: string, opts: BodyOptions): ParsedBody {
         else if (head.style === 'header') headerTurns++;
         else revTurns++;
         if (firstLabelLine === 0) firstLabelLine = line;
+        services = headerTurns + revTurns > 0;
         if (role === 'other' && (opts.isUnknown === undefined || opts.isUnknown(speaker))) {
           const o = others.get(speaker);
           if (o) o.turns++;
