@@ -52,15 +52,14 @@ export interface LineHead {
 }
 
 /**
- * Read the label and timestamps at the start of the line `text[start, end)` (`end`: the line's
- * end without trailing spaces). Indentation is skipped. `markdown` also accepts bold labels:
+ * Read the label and timestamps at the start of the line `text[start, end)` (`start`: after the
+ * line's indentation, which callers skip; `end`: the line's end without trailing spaces). `markdown` also accepts bold labels:
  * `**Interviewer:** text` or `**Interviewer**: text`. `known` are labels already seen in the
  * document (a fast path); `isKnown` accepts labels that do not look like names but are known
  * (a participant id in lower case, a key of speakers.map).
  */
 export function readLineHead(text: string, start: number, end: number, markdown: boolean, known?: readonly string[], isKnown?: (label: string) => boolean): LineHead {
   let p = start;
-  while (p < end && (text.charCodeAt(p) === 32 || text.charCodeAt(p) === 9)) p++;
   let timestamp: string | undefined;
   const c0 = text.charCodeAt(p);
   if (c0 === 91 /* [ */ || c0 === 40 /* ( */ || (c0 >= 48 && c0 <= 57)) {

@@ -18,7 +18,9 @@ export function paragraphText(text: string, start: number, end: number): string 
     if (nl < 0 || nl > end) nl = end;
     e = nl;
     while (e > pos && isSpace(text.charCodeAt(e - 1))) e--;
-    let ts = readLineHead(text, pos, e, false).textStart;
+    let s = pos;
+    while (s < e && isSpace(text.charCodeAt(s))) s++;
+    let ts = readLineHead(text, s, e, false).textStart;
     while (ts < e && isSpace(text.charCodeAt(ts))) ts++;
     if (ts < e) out += '\n' + text.slice(ts, e);
     pos = nl + 1;
