@@ -4,6 +4,7 @@ import { parseFrontMatter, splitFrontMatter, type FrontMatter, type SpeakerMapEn
 import { parseWhisperJson } from '../transcript/parse-json.js';
 import { parseSubtitles } from '../transcript/parse-subtitles.js';
 import { parseTextBody, type BodyOptions, type ParsedBody } from '../transcript/parse-text.js';
+import type { SegmentList } from '../transcript/segment-list.js';
 import { SPEAKER_ROLES, type SegmentMode, type SpeakerRole, type TranscriptFormat, type TranscriptSource, type UnlabelledRole } from '../transcript/types.js';
 import { nameFromPattern, type NameMatch } from './naming.js';
 import type { Document, StudyConfig } from './types.js';
@@ -146,7 +147,7 @@ export function readDocument(input: TranscriptInput, config: StudyConfig, partic
       );
     }
   }
-  const document: Document = {
+  const document = makeDocument(list, {
     id: documentId,
     participant,
     wave,
@@ -156,14 +157,9 @@ export function readDocument(input: TranscriptInput, config: StudyConfig, partic
     unlabelled: body.skipped ? { role: unlabelled, from: unlabelledFrom, skipped: body.skipped } : { role: unlabelled, from: unlabelledFrom },
     language: fm.language ?? config.language,
     attributes: fm.attributes,
-    get segments() {
-      return list.toArray();
-    },
-    segmentList: list,
-    speakers: list.speakers,
     speakerInfo: list.speakers.map((label) => classify.info(label)),
     lineCount: body.lineCount,
-  };
+  });
   const source = body.source ?? sourceOf(body, format);
   if (source !== undefined) document.source = source;
   if (Object.keys(fm.lines).length > 0) document.frontMatterLines = fm.lines;
@@ -171,6 +167,21 @@ export function readDocument(input: TranscriptInput, config: StudyConfig, partic
   const date = fm.date ?? input.name?.date;
   if (date !== undefined) document.date = date;
   return { document, diagnostics };
+}
+
+/**
+ * The Document, made here so that its `segments` getter keeps only the segment list alive (a
+ * closure made inside readDocument would keep the transcript's classifier and diagnostics too).
+ */
+function makeDocument(list: SegmentList, fields: Omit<Document, 'segments' | 'segmentList' | 'speakers'>): Document {
+  return {
+    ...fields,
+    get segments() {
+      return list.toArray();
+    },
+    segmentList: list,
+    speakers: list.speakers,
+  };
 }
 
 /**
