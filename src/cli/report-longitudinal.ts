@@ -43,7 +43,7 @@ export function longitudinalSections(cs: CodedStudy, stem: Stem, summaries: Read
             const quotes = cm.waves.flatMap((w, k) => {
               if (p.values[k]! <= 0) return [];
               const q = data.evidence.get(evidenceKey(r.id, w.id, p.participant));
-              return q ? [`<blockquote>${esc(q.text)} ${esc(q.attribution)}</blockquote><p class="source">${esc(`${q.file}:${q.startLine}${q.endLine > q.startLine ? `-${q.endLine}` : ''}`)}</p>`] : [];
+              return q ? [`<blockquote>${esc(q.text)} ${esc(q.attribution)}</blockquote><p class="source">${esc(`${q.file}:${q.lines}`)}</p>`] : [];
             });
             return `<p><strong>${esc(p.participant)}</strong> ${esc(marks(p.values))}${p.kind ? ` <span class="muted">${esc(p.kind)}</span>` : ''}</p>${quotes.join('')}`;
           }).join('');

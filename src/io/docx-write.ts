@@ -23,7 +23,7 @@ export async function quotesDocx(title: string, cells: readonly QuoteCell[]): Pr
     for (const q of cell.quotes) {
       children.push(
         new Paragraph({ indent: { left: 720, right: 720 }, spacing: { before: 120 }, children: [new TextRun({ text: `“${q.text}” `, italics: true }), new TextRun({ text: q.attribution })] }),
-        new Paragraph({ indent: { left: 720 }, children: [new TextRun({ text: `${q.file}:${q.startLine}${q.endLine > q.startLine ? `-${q.endLine}` : ''} · ${q.codes.join(', ')}`, size: 16, color: '777777' })] }),
+        new Paragraph({ indent: { left: 720 }, children: [new TextRun({ text: `${q.file}:${q.lines} · ${q.codes.join(', ')}`, size: 16, color: '777777' })] }),
       );
     }
   }
@@ -68,7 +68,7 @@ export async function briefDocx(brief: Brief, title: string): Promise<Uint8Array
   if (b.notInterviewed.length) children.push(new Paragraph({ children: [new TextRun({ text: `Not interviewed at ${b.last.id} (not in this brief): ${b.notInterviewed.join(', ')}.`, italics: true })] }));
   const quote = (q: Quote): InstanceType<typeof Paragraph>[] => [
     new Paragraph({ indent: { left: 720, right: 720 }, spacing: { before: 60 }, children: [new TextRun({ text: `“${q.text}” `, italics: true }), new TextRun({ text: q.attribution })] }),
-    new Paragraph({ indent: { left: 720 }, children: [new TextRun({ text: `${q.file}:${q.startLine}${q.endLine > q.startLine ? `-${q.endLine}` : ''}`, size: 16, color: '777777' })] }),
+    new Paragraph({ indent: { left: 720 }, children: [new TextRun({ text: `${q.file}:${q.lines}`, size: 16, color: '777777' })] }),
   ];
   b.entries.forEach((e, i) => {
     children.push(new Paragraph({ text: e.participant, heading: HeadingLevel.HEADING_1, pageBreakBefore: i > 0 }));

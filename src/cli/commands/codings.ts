@@ -47,17 +47,13 @@ function retrievedTable(rows: readonly Retrieved[], compact: boolean): Table {
   if (compact) {
     return {
       columns: [{ header: 'where' }, { header: 'attribution' }, { header: 'coder' }, { header: 'code' }, { header: 'text' }],
-      rows: rows.map((r) => [`${r.file}:${lineRange(r)}`, r.attribution, r.coder, r.exemplar ? `${r.code} *` : r.code, r.text.replace(/\s+/g, ' ')]),
+      rows: rows.map((r) => [`${r.file}:${r.lines}`, r.attribution, r.coder, r.exemplar ? `${r.code} *` : r.code, r.text.replace(/\s+/g, ' ')]),
     };
   }
   return {
-    columns: ['coder', 'participant', 'wave', 'start_line', 'end_line', 'code', 'theme', 'speaker', 'text', 'attribution', 'file', 'exemplar', 'memo'].map((header) => ({ header })),
-    rows: rows.map((r) => [r.coder, r.participant, r.wave, r.startLine, r.endLine, r.code, r.theme, r.speaker ?? '', r.text, r.attribution, r.file, r.exemplar ? 'yes' : '', r.memo ?? '']),
+    columns: ['coder', 'participant', 'wave', 'start_line', 'end_line', 'start_col', 'end_col', 'code', 'theme', 'speaker', 'text', 'attribution', 'file', 'exemplar', 'memo'].map((header) => ({ header })),
+    rows: rows.map((r) => [r.coder, r.participant, r.wave, r.startLine, r.endLine, r.lines.includes(':') ? r.start.column : '', r.lines.includes(':') ? r.end.column : '', r.code, r.theme, r.speaker ?? '', r.text, r.attribution, r.file, r.exemplar ? 'yes' : '', r.memo ?? '']),
   };
-}
-
-function lineRange(r: { startLine: number; endLine: number }): string {
-  return r.startLine === r.endLine ? String(r.startLine) : `${r.startLine}-${r.endLine}`;
 }
 
 /** qualwave codings import FILE.csv [--skip-bad] */

@@ -70,7 +70,7 @@ function markdown(study: Study, list: Disagreement[], coders: string[]): string 
     out.push(`**${md(attr(study, d))}**, ${markdownCode(`${d.file}:${lines(d)}`)}, ${md(d.segment.speaker ?? 'unlabelled')}`, '');
     out.push(...d.segment.text.split(/\r?\n/).map((l) => `> ${md(l)}`), '');
     for (const c of d.coders) {
-      const what = c.applied ? `applied${c.exemplar ? ' (exemplar)' : ''}` : `not applied${c.otherCodes.length ? ` (used ${c.otherCodes.join(', ')})` : ''}`;
+      const what = c.applied ? `applied${c.exemplar ? ' (exemplar)' : ''}${c.coded ? ` to ${c.coded.map((x) => `“${x.text.replace(/\s*\n\s*/g, ' ')}” (${x.lines})`).join(', ')}` : ''}` : `not applied${c.otherCodes.length ? ` (used ${c.otherCodes.join(', ')})` : ''}`;
       out.push(`- ${md(c.coder)}: ${md(what)}${c.memo ? `; memo: ${md(c.memo.replace(/\s*\r?\n\s*/g, ' '))}` : ''}`);
     }
     out.push('- decision: ', '');

@@ -65,7 +65,7 @@ function wholeNumberAny(v: unknown, flag: string, fallback: number): number {
   return n;
 }
 
-const where = (q: Quote) => `${q.file}:${q.startLine}${q.endLine > q.startLine ? `-${q.endLine}` : ''}`;
+const where = (q: Quote) => `${q.file}:${q.lines}`;
 
 function markdown(title: string, cells: QuoteCell[], explain: boolean): string {
   // Transcript text, labels and attributions are data: escaped so that Markdown (or HTML in it)

@@ -7,6 +7,7 @@ import type { Study } from '../../core/study/types.js';
 import { decodeText } from '../../core/text/decode.js';
 import { didYouMeanSuffix } from '../../core/text/suggest.js';
 import { codingsFile, saveCodings } from '../../io/codings.js';
+import { formatSpan } from '../../core/coding/span.js';
 import type { Context } from '../context.js';
 import { EXIT, UsageError } from '../errors.js';
 import { readUserFile } from '../user-file.js';
@@ -78,7 +79,7 @@ export async function run(ctx: Context): Promise<number> {
   const kept = study.codings.filter((c) => c.coder === into && !reconciled.has(`${c.participant}/${c.wave}`));
   const dryRun = ctx.opts['dryRun'] === true;
   if (result.lost.length > 0 && ctx.opts.force !== true && !dryRun) {
-    const sample = result.lost.slice(0, 5).map((c) => `${c.participant}/${c.wave}:${c.startLine}${c.endLine > c.startLine ? `-${c.endLine}` : ''} ${c.code}`);
+    const sample = result.lost.slice(0, 5).map((c) => `${c.participant}/${c.wave}:${formatSpan(c)} ${c.code}`);
     ctx.info(ctx.err.red(`${codingsFile(into)} has ${plural(result.lost.length, 'coding')} this reconciliation would drop or change (${sample.join(', ')}${result.lost.length > 5 ? ', …' : ''}); nothing written`));
     ctx.info(`  hint: an existing consensus is kept where nothing new was decided; these go because of a decision, a rule, or because they are on passages no coder coded. Check with --dry-run --format json ("lost"), then add --force to replace them`);
     return EXIT.checkFailed;
@@ -97,7 +98,8 @@ export async function run(ctx: Context): Promise<number> {
     rule: rule ?? null,
     open: result.open.map((d) => ({ code: d.code, participant: d.participant, wave: d.wave, lines: `${d.segment.startLine}${d.segment.endLine > d.segment.startLine ? `-${d.segment.endLine}` : ''}`, file: d.file, applied: d.coders.filter((c) => c.applied).map((c) => c.coder) })),
     unusedDecisions: result.unused.length,
-    lost: result.lost.map((c) => ({ participant: c.participant, wave: c.wave, lines: `${c.startLine}${c.endLine > c.startLine ? `-${c.endLine}` : ''}`, code: c.code })),
+    lost: result.lost.map((c) => ({ participant: c.participant, wave: c.wave, lines: formatSpan(c), code: c.code })),
+    widened: result.widened,
     notReconciled: skipped.map((e) => ({ transcript: e.transcript, reason: e.reason })),
   };
   if (ctx.opts.format === 'json') ctx.emit(JSON.stringify(summary, null, 2));
@@ -105,6 +107,7 @@ export async function run(ctx: Context): Promise<number> {
     `${dryRun ? 'would write' : 'wrote'} ${plural(result.codings.length, 'coding')} for ${into} on the ${plural(result.documents.length, 'transcript')} every coder coded or finished (${codingsFile(into)}): ${result.agreed} agreed, ${result.decided} decided${result.kept ? `, ${result.kept} as the existing consensus had them` : ''}${rule ? `, ${result.byRule} by the ${rule} rule` : ''}${kept.length ? `; ${plural(kept.length, 'coding')} of ${into} on other transcripts kept` : ''}${result.lost.length ? `; ${plural(result.lost.length, 'existing coding')} ${dryRun ? 'would be replaced (that needs --force)' : 'replaced (--force)'}` : ''}`,
   );
   if (result.open.length > 0) ctx.info(ctx.err.yellow(`${plural(result.open.length, 'disagreement')} still open (left uncoded): settle them in a decisions file (qualwave disagreements --format csv) or with --rule`));
+  if (result.widened.length > 0) ctx.info(ctx.err.yellow(`${plural(result.widened.length, 'coding')} applied to the whole segment because the coders marked different exact spans in it: ${result.widened.slice(0, 5).map((w) => `${w.participant}/${w.wave}:${w.lines} ${w.code}`).join(', ')}${result.widened.length > 5 ? ', …' : ''} (--format json lists them under "widened"; narrow them with qualwave code if need be)`));
   if (result.unused.length > 0) ctx.info(ctx.err.yellow(`${plural(result.unused.length, 'decision')} matched no disagreement (already agreed, or the codings changed)`));
   return EXIT.ok;
 }

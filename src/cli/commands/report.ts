@@ -97,7 +97,7 @@ export async function run(ctx: Context): Promise<number> {
           .map((t) => {
             const mine = cells.filter((c) => c.row === t.id);
             const body = mine
-              .map((c) => `<h3>${esc(c.waveLabel)}</h3>` + (c.quotes.length ? c.quotes.map((q) => `<blockquote>${esc(q.text)} ${esc(q.attribution)}</blockquote><p class="source">${esc(`${q.file}:${q.startLine}${q.endLine > q.startLine ? `-${q.endLine}` : ''} · ${q.codes.join(', ')}`)}</p>`).join('') : '<p class="muted">No quote in the length window.</p>'))
+              .map((c) => `<h3>${esc(c.waveLabel)}</h3>` + (c.quotes.length ? c.quotes.map((q) => `<blockquote>${esc(q.text)} ${esc(q.attribution)}</blockquote><p class="source">${esc(`${q.file}:${q.lines} · ${q.codes.join(', ')}`)}</p>`).join('') : '<p class="muted">No quote in the length window.</p>'))
               .join('');
             return fold({ id: `quotes-${t.id}`, title: t.label, html: body, open: study.codebook.themes.length <= 8 });
           })

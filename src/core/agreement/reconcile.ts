@@ -1,4 +1,5 @@
-import type { Coding } from '../coding/types.js';
+import { exactText, formatSpan, hasColumns, lineIndexOf, touchedSegments } from '../coding/span.js';
+import { codingKey, spanOf, withSpan, type Coding } from '../coding/types.js';
 import { matchesWhere, type Where } from '../study/filters.js';
 import type { Study } from '../study/types.js';
 import type { Segment } from '../transcript/types.js';
@@ -15,8 +16,11 @@ export interface Disagreement {
   wave: string;
   file: string;
   segment: Segment;
-  /** Per coder (in the given order): applied or not, with their memo and exemplar flag. */
-  coders: Array<{ coder: string; applied: boolean; memo?: string; exemplar: boolean; otherCodes: string[] }>;
+  /**
+   * Per coder (in the given order): applied or not, with their memo and exemplar flag; `coded`: the
+   * exact spans they marked with the code there, and their text (whole-line codings mark the segment).
+   */
+  coders: Array<{ coder: string; applied: boolean; memo?: string; exemplar: boolean; otherCodes: string[]; coded?: Array<{ lines: string; text: string }> }>;
 }
 
 export interface MeetingOptions {
@@ -54,10 +58,20 @@ function units(study: Study, opts: MeetingOptions): UnitView[] {
   const out: UnitView[] = [];
   for (const doc of meetingTranscripts(study, opts).compared) {
     const m = perDoc.get(doc.id);
+    // Each coding with the segments its span touches.
+    const touched = new Map<Coding, [number, number]>();
+    for (const list of m?.values() ?? []) for (const c of list) touched.set(c, touchedSegments(doc, c));
     for (const segment of doc.segments) {
       if (segment.role !== 'participant') continue;
       const byCoder = new Map<string, Coding[]>();
-      for (const coder of opts.coders) byCoder.set(coder, (m?.get(coder) ?? []).filter((c) => c.startLine <= segment.endLine && c.endLine >= segment.startLine));
+      for (const coder of opts.coders)
+        byCoder.set(
+          coder,
+          (m?.get(coder) ?? []).filter((c) => {
+            const [lo, hi] = touched.get(c)!;
+            return segment.index >= lo && segment.index < hi;
+          }),
+        );
       out.push({ doc, segment, byCoder });
     }
   }
@@ -87,6 +101,14 @@ function describe(u: UnitView, code: string, coders: string[]): Disagreement {
     const hit = list.find((c) => c.code === code);
     const entry: Disagreement['coders'][number] = { coder, applied: hit !== undefined, exemplar: hit?.exemplar ?? false, otherCodes: [...new Set(list.filter((c) => c.code !== code).map((c) => c.code))] };
     if (hit?.memo) entry.memo = hit.memo;
+    const exact = list.filter((c) => c.code === code && hasColumns(c));
+    if (exact.length > 0) {
+      const index = lineIndexOf(u.doc);
+      entry.coded = exact.map((c) => {
+        const r = index.range(c);
+        return { lines: formatSpan(c), text: 'problem' in r ? '' : exactText(index.text, r.start, r.end) };
+      });
+    }
     return entry;
   });
   return { code, participant: u.doc.participant, wave: u.doc.wave, file: u.doc.file, segment: u.segment, coders: per };
@@ -113,6 +135,11 @@ export interface ReconcileResult {
   unused: string[];
   /** Codings of the consensus coder on the reconciled transcripts that the result would drop or change. */
   lost: Coding[];
+  /**
+   * Codes applied where the coders marked different exact spans inside the segment: the consensus
+   * gets the whole segment (its lines), listed here so that nothing is widened unsaid.
+   */
+  widened: Array<{ code: string; participant: string; wave: string; lines: string }>;
 }
 
 /**
@@ -145,7 +172,13 @@ export function reconcile(study: Study, opts: MeetingOptions & { into: string; r
     if (!list) existingByDoc.set(id, (list = []));
     list.push(c);
   }
-  const existingAt = (code: string, u: UnitView): Coding | undefined => existingByDoc.get(u.doc.id)?.find((c) => c.code === code && c.startLine <= u.segment.endLine && c.endLine >= u.segment.startLine);
+  const widened: ReconcileResult['widened'] = [];
+  const existingAt = (code: string, u: UnitView): Coding | undefined =>
+    existingByDoc.get(u.doc.id)?.find((c) => {
+      if (c.code !== code) return false;
+      const [lo, hi] = touchedSegments(u.doc, c);
+      return u.segment.index >= lo && u.segment.index < hi;
+    });
   for (const u of views) {
     const codes = new Set<string>();
     for (const list of u.byCoder.values()) for (const c of list) codes.add(c.code);
@@ -172,18 +205,48 @@ export function reconcile(study: Study, opts: MeetingOptions & { into: string; r
         open.push(describe(u, code, opts.coders));
       }
       if (!apply) continue;
-      if (before && before.startLine === u.segment.startLine && before.endLine === u.segment.endLine) {
+      // Exact spans: kept when every coder who applied the code marked the same spans in the segment.
+      const spanSets = opts.coders
+        .map((coder) => u.byCoder.get(coder)!.filter((c) => c.code === code))
+        .filter((l) => l.length > 0)
+        .map((l) => [...new Set(l.map((c) => (hasColumns(c) ? formatSpan(c) : '')))].sort());
+      const exact = spanSets.some((set) => set.some((x) => x !== ''));
+      const same = exact && spanSets.every((set) => !set.includes('') && set.join(' ') === spanSets[0]!.join(' '));
+      const memos = applied.filter((h) => h.memo).map((h) => `${h.coder}: ${h.memo}`);
+      const made: Coding = { coder: opts.into, participant: u.doc.participant, wave: u.doc.wave, startLine: u.segment.startLine, endLine: u.segment.endLine, code, exemplar: applied.some((h) => h.exemplar) };
+      if (memos.length) made.memo = memos.join('; ');
+      if (same) {
+        const spans = u.byCoder.get(opts.coders.find((coder) => u.byCoder.get(coder)!.some((c) => c.code === code))!)!.filter((c) => c.code === code);
+        const seen = new Set<string>();
+        for (const sp of spans) {
+          const key = formatSpan(sp);
+          if (seen.has(key)) continue;
+          seen.add(key);
+          const kept = existingByDoc.get(u.doc.id)?.find((c) => c.code === code && formatSpan(c) === key);
+          codings.push(kept ?? withSpan(made, spanOf(sp)));
+        }
+        continue;
+      }
+      if (exact) widened.push({ code, participant: u.doc.participant, wave: u.doc.wave, lines: formatSpan(u.segment) });
+      if (before && !hasColumns(before) && before.startLine === u.segment.startLine && before.endLine === u.segment.endLine) {
         codings.push(before);
         continue;
       }
-      const memos = applied.filter((h) => h.memo).map((h) => `${h.coder}: ${h.memo}`);
-      const coding: Coding = { coder: opts.into, participant: u.doc.participant, wave: u.doc.wave, startLine: u.segment.startLine, endLine: u.segment.endLine, code, exemplar: applied.some((h) => h.exemplar) };
-      if (memos.length) coding.memo = memos.join('; ');
-      codings.push(coding);
+      codings.push(made);
     }
   }
+  // A span over two segments is settled in each: kept once.
+  const keys = new Set<string>();
+  const unique = codings.filter((c) => {
+    const k = codingKey(c);
+    if (keys.has(k)) return false;
+    keys.add(k);
+    return true;
+  });
+  codings.length = 0;
+  codings.push(...unique);
   const unused = [...(opts.decisions?.keys() ?? [])].filter((k) => !used.has(k));
-  const same = (a: Coding, b: Coding): boolean => a.participant === b.participant && a.wave === b.wave && a.startLine === b.startLine && a.endLine === b.endLine && a.code === b.code && a.exemplar === b.exemplar && (a.memo ?? '') === (b.memo ?? '');
+  const same = (a: Coding, b: Coding): boolean => a.participant === b.participant && a.wave === b.wave && formatSpan(a) === formatSpan(b) && a.code === b.code && a.exemplar === b.exemplar && (a.memo ?? '') === (b.memo ?? '');
   const kept2 = new Map<string, Coding[]>();
   for (const c of codings) {
     const id = `${c.participant}/${c.wave}`;
@@ -192,5 +255,5 @@ export function reconcile(study: Study, opts: MeetingOptions & { into: string; r
     list.push(c);
   }
   const lost = existing.filter((e) => !(kept2.get(`${e.participant}/${e.wave}`) ?? []).some((c) => same(c, e)));
-  return { codings, documents, agreed, decided, byRule, kept, open, unused, lost };
+  return { codings, documents, agreed, decided, byRule, kept, open, unused, lost, widened };
 }

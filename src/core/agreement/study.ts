@@ -1,3 +1,4 @@
+import { hasColumns, type SpanFields } from '../coding/span.js';
 import { sourceLines } from '../coding/text.js';
 import type { Where } from '../study/filters.js';
 import type { Document, Study } from '../study/types.js';
@@ -77,7 +78,7 @@ export function studyUnitizing(study: Study, opts: StudyAgreementOptions): { row
         if (c.coder !== coder || c.participant !== doc.participant || c.wave !== doc.wave) continue;
         const code = target(c.code);
         if (!wanted.has(code)) continue;
-        const span = map.span(c.startLine, c.endLine);
+        const span = map.span(c);
         if (!span) continue;
         let list = byCode.get(code);
         if (!list) byCode.set(code, (list = []));
@@ -134,9 +135,10 @@ export function studyUnitizing(study: Study, opts: StudyAgreementOptions): { row
 /**
  * A transcript's continuum: the characters (code points) of its included speech, line after line
  * (each line followed by its line break), speech of other speakers left out. A coding of lines
- * a..b covers the included characters from the start of line a to the end of line b.
+ * a..b covers the included characters from the start of line a to the end of line b; an exact
+ * span a:x-b:y those from column x of line a to column y of line b (its included part).
  */
-function continuumOf(doc: Document, includeInterviewer: boolean): { length: number; span(startLine: number, endLine: number): { begin: number; end: number } | undefined } {
+function continuumOf(doc: Document, includeInterviewer: boolean): { length: number; span(c: SpanFields): { begin: number; end: number } | undefined } {
   const lines = sourceLines(doc);
   const included = new Uint8Array(lines.length + 2);
   for (const s of doc.segments) {
@@ -155,7 +157,9 @@ function continuumOf(doc: Document, includeInterviewer: boolean): { length: numb
   }
   return {
     length: pos,
-    span(a, b) {
+    span(c) {
+      const a = c.startLine;
+      const b = c.endLine;
       let first = -1;
       let last = -1;
       for (let l = Math.max(1, a); l <= Math.min(b, lines.length); l++) {
@@ -164,8 +168,10 @@ function continuumOf(doc: Document, includeInterviewer: boolean): { length: numb
         last = l;
       }
       if (first < 0) return undefined;
-      const begin = start[first]!;
-      const end = start[last]! + len[last]!;
+      const cols = hasColumns(c);
+      // Columns are code points, as the continuum counts them.
+      const begin = start[first]! + (cols && first === a ? Math.min(c.startColumn - 1, len[first]!) : 0);
+      const end = start[last]! + (cols && last === b ? Math.min(c.endColumn, len[last]!) : len[last]!);
       return end > begin ? { begin, end } : undefined;
     },
   };

@@ -1,5 +1,7 @@
 import { matchesWhere, type Where } from '../study/filters.js';
+import { hasColumns, lineIndexOf, touchedSegments } from '../coding/span.js';
 import type { Document, Study } from '../study/types.js';
+import { paragraphLineRanges } from '../transcript/paragraph.js';
 import { masiDistance } from './coefficients.js';
 import type { Ratings } from './table.js';
 import { selectTranscripts, type TranscriptSelection, type Uncoded } from './transcripts.js';
@@ -8,11 +10,14 @@ import { selectTranscripts, type TranscriptSelection, type Uncoded } from './tra
  * From a coded study to reliability data, one binary table per code: for every unit of the
  * transcripts compared (transcripts.ts), whether each coder applied the code (1) or not (0).
  *
- * Units: `segment` (default: each participant-speech paragraph), `document` (the code anywhere in
- * the transcript, as MAXQDA counts), `character` (each line of participant speech, weighted by its
- * characters, close to NVivo's character-level comparison). Sampling units (for intervals and
- * standard errors): the segment for segments and characters, the transcript for documents; pooled
- * over codes, a segment's decisions on every code form one sampling unit.
+ * Units: `segment` (default: each participant-speech paragraph; a coding applies to every segment
+ * its span touches), `document` (the code anywhere in the transcript, as MAXQDA counts),
+ * `character` (every character of participant speech, as NVivo's coding comparison counts them:
+ * the speech of each line of a paragraph, without speaker label, leading timestamp or surrounding
+ * whitespace, cut wherever a coder's exact span begins or ends, each piece weighted by its
+ * characters in code points; a whole-line coding covers the speech of its lines). Sampling units
+ * (for intervals and standard errors): the segment for segments and characters, the transcript
+ * for documents; pooled over codes, a segment's decisions on every code form one sampling unit.
  */
 export type AgreementUnit = 'segment' | 'document' | 'character';
 
@@ -39,6 +44,10 @@ export interface CodeRatings {
 
 interface UnitRef {
   doc: Document;
+  /** Segment index in the document (-1: the whole document). */
+  seg: number;
+  /** Character units: the line, and the piece's UTF-16 range [start, end) in the document's text. */
+  line: number;
   start: number;
   end: number;
   weight: number;
@@ -57,46 +66,93 @@ export function codeRatings(study: Study, opts: UnitOptions): { perCode: CodeRat
   const codes = (opts.codes?.length ? opts.codes.map((id) => study.codebook.byId.get(id)!) : opts.level === 'theme' ? study.codebook.themes : study.codebook.codes).filter(Boolean);
   const target = (code: string): string => (opts.level === 'theme' ? study.codebook.byId.get(code)?.theme ?? code : code);
 
-  // Units, in line order within each document: docUnits[d] = [first, end) indices into units.
+  const R = opts.coders.length;
+  const codeIndex = new Map(codes.map((c, i) => [c.id, i]));
+  const coderIndex = new Map(opts.coders.map((c, i) => [c, i]));
+  const inScope = (c: { coder: string; code: string }): boolean => coderIndex.has(c.coder) && codeIndex.has(target(c.code));
+  const byDoc = new Map<string, Study['codings']>();
+  for (const c of study.codings) {
+    if (!inScope(c)) continue;
+    const id = `${c.participant}/${c.wave}`;
+    let list = byDoc.get(id);
+    if (!list) byDoc.set(id, (list = []));
+    list.push(c);
+  }
+
+  // Units, in text order within each document: docUnits[d] = [first, end) indices into units.
   const units: UnitRef[] = [];
   const docUnits = new Map<string, [number, number]>();
   let cluster = 0;
   for (const doc of docs) {
     const first = units.length;
-    if (opts.unit === 'document') units.push({ doc, start: 1, end: doc.lineCount, weight: 1, cluster: cluster++ });
+    if (opts.unit === 'document') units.push({ doc, seg: -1, line: 1, start: 0, end: 0, weight: 1, cluster: cluster++ });
     else {
-      for (const s of doc.segments) {
-        if (s.role !== 'participant' && !(opts.includeInterviewer && s.role === 'interviewer')) continue;
+      const list = doc.segmentList;
+      // Character units are cut where an exact span of a compared coder begins or ends.
+      let cuts: number[] = [];
+      if (opts.unit === 'character') {
+        const index = lineIndexOf(doc);
+        for (const c of byDoc.get(doc.id) ?? []) {
+          if (!hasColumns(c)) continue;
+          const r = index.range(c);
+          if (!('problem' in r)) cuts.push(r.start, r.end);
+        }
+        cuts = [...new Set(cuts)].sort((a, b) => a - b);
+      }
+      for (let i = 0; i < list.length; i++) {
+        const role = list.role(i);
+        if (role !== 'participant' && !(opts.includeInterviewer && role === 'interviewer')) continue;
         const c = cluster++;
-        if (opts.unit === 'segment') units.push({ doc, start: s.startLine, end: s.endLine, weight: 1, cluster: c });
-        else s.text.split('\n').forEach((text, k) => units.push({ doc, start: s.startLine + k, end: s.startLine + k, weight: text.length, cluster: c }));
+        if (opts.unit === 'segment') {
+          units.push({ doc, seg: i, line: list.startLine(i), start: list.start(i), end: list.end(i), weight: 1, cluster: c });
+          continue;
+        }
+        for (const piece of speechPieces(doc, i)) {
+          let from = piece.from;
+          // The cuts inside the piece, in order.
+          let k = lowerBound(cuts, from + 1);
+          for (; k < cuts.length && cuts[k]! < piece.to; k++) {
+            units.push({ doc, seg: i, line: piece.line, start: from, end: cuts[k]!, weight: codePoints(doc, from, cuts[k]!), cluster: c });
+            from = cuts[k]!;
+          }
+          units.push({ doc, seg: i, line: piece.line, start: from, end: piece.to, weight: codePoints(doc, from, piece.to), cluster: c });
+        }
       }
     }
     docUnits.set(doc.id, [first, units.length]);
   }
 
-  const R = opts.coders.length;
   const N = units.length;
-  const codeIndex = new Map(codes.map((c, i) => [c.id, i]));
-  const coderIndex = new Map(opts.coders.map((c, i) => [c, i]));
   // applied[(code * N + u) * R + r]: every coder covers every unit of a compared transcript.
   const applied = new Uint8Array(codes.length * N * R);
-  for (const c of study.codings) {
-    const r = coderIndex.get(c.coder);
-    const range = docUnits.get(`${c.participant}/${c.wave}`);
-    if (r === undefined || !range) continue;
+  for (const doc of docs) {
+    const range = docUnits.get(doc.id)!;
     const [first, end] = range;
-    const k = codeIndex.get(target(c.code));
-    if (k === undefined) continue;
-    // Units are in line order: find the first that ends at or after the coding's start.
-    let lo = first;
-    let hi = end;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (units[mid]!.end < c.startLine) lo = mid + 1;
-      else hi = mid;
+    for (const c of byDoc.get(doc.id) ?? []) {
+      const r = coderIndex.get(c.coder)!;
+      const k = codeIndex.get(target(c.code))!;
+      const mark = (i: number): void => {
+        applied[(k * N + i) * R + r] = 1;
+      };
+      if (opts.unit === 'document') {
+        if (first < end) mark(first);
+        continue;
+      }
+      if (opts.unit === 'segment') {
+        // Every unit whose segment the coding's span touches.
+        const [lo, hi] = touchedSegments(doc, c);
+        for (let i = search(units, first, end, (u) => u.seg >= lo); i < end && units[i]!.seg < hi; i++) mark(i);
+        continue;
+      }
+      if (!hasColumns(c)) {
+        // Whole lines cover the speech of those lines.
+        for (let i = search(units, first, end, (u) => u.line >= c.startLine); i < end && units[i]!.line <= c.endLine; i++) mark(i);
+        continue;
+      }
+      const span = lineIndexOf(doc).range(c);
+      if ('problem' in span) continue;
+      for (let i = search(units, first, end, (u) => u.end > span.start); i < end && units[i]!.start < span.end; i++) if (units[i]!.start >= span.start && units[i]!.end <= span.end) mark(i);
     }
-    for (let i = lo; i < end && units[i]!.start <= c.endLine; i++) applied[(k * N + i) * R + r] = 1;
   }
   const weights = opts.unit === 'character' ? Float64Array.from(units.map((u) => u.weight)) : undefined;
   const clusters = Int32Array.from(units.map((u) => u.cluster));
@@ -153,4 +209,56 @@ export function codeSetRatings(perCode: readonly CodeRatings[], coders: number):
   if (first?.ratings.weights) ratings.weights = first.ratings.weights;
   if (first?.ratings.clusters) ratings.clusters = first.ratings.clusters;
   return { ratings, differences };
+}
+
+/** First index in [lo, hi) where `ok` holds (it holds from some index on). */
+function search(units: readonly UnitRef[], lo: number, hi: number, ok: (u: UnitRef) => boolean): number {
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (ok(units[mid]!)) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo;
+}
+
+function lowerBound(xs: readonly number[], x: number): number {
+  let lo = 0;
+  let hi = xs.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (xs[mid]! < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** Code points of the document's text in [from, to). */
+function codePoints(doc: Document, from: number, to: number): number {
+  const text = doc.segmentList.sourceTextValue;
+  let n = 0;
+  for (let i = from; i < to; i++) {
+    const c = text.charCodeAt(i);
+    if (!(c >= 0xdc00 && c <= 0xdfff && i > from && text.charCodeAt(i - 1) >= 0xd800 && text.charCodeAt(i - 1) <= 0xdbff)) n++;
+  }
+  return n;
+}
+
+/**
+ * The speech of segment i, line by line, as UTF-16 ranges of the document's text: a paragraph's
+ * lines as its text reads them; a caption turn's cue text lines (timing lines and cue numbers left out).
+ */
+function speechPieces(doc: Document, i: number): Array<{ line: number; from: number; to: number }> {
+  const list = doc.segmentList;
+  const text = list.sourceTextValue;
+  if (doc.format !== 'vtt' && doc.format !== 'srt') return paragraphLineRanges(text, list.start(i), list.end(i), list.startLine(i));
+  const index = lineIndexOf(doc);
+  const out: Array<{ line: number; from: number; to: number }> = [];
+  for (let l = list.startLine(i); l <= list.endLine(i); l++) {
+    const line = index.line(l);
+    if (line.trim() === '' || line.includes('-->') || /^\s*\d+\s*$/.test(line)) continue;
+    const from = Math.max(index.starts[l - 1]!, list.start(i));
+    const to = Math.min(index.ends[l - 1]!, list.end(i));
+    if (to > from) out.push({ line: l, from, to });
+  }
+  return out;
 }

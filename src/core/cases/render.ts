@@ -17,7 +17,7 @@ import type { CaseSummary } from './summary.js';
  * Markdown and stays Markdown, with raw HTML disabled.
  */
 const categoryLabel = new Map(CHANGE_CATEGORIES.map((c) => [c.id, c.label]));
-const where = (q: Pick<Quote, 'file' | 'startLine' | 'endLine'>) => `${q.file}:${q.startLine}${q.endLine > q.startLine ? `-${q.endLine}` : ''}`;
+const where = (q: Pick<Quote, 'file' | 'lines'>) => `${q.file}:${q.lines}`;
 
 function attributesLine(participant: string, attributes: Record<string, string>): string {
   return [participant, ...Object.entries(attributes).map(([k, v]) => `${k} ${v}`)].join(' · ');

@@ -1,13 +1,18 @@
 import { error, warning, type Diagnostic } from '../diagnostics/diagnostic.js';
 import type { Document, Study } from '../study/types.js';
 import { didYouMeanSuffix } from '../text/suggest.js';
-import { hashLines, sourceLines } from './text.js';
+import { describeSpan, hasColumns, lineIndexOf, type LineIndex } from './span.js';
+import { spanHash } from './text.js';
 import { codingKey, type Coding } from './types.js';
 
+/** What validate and the coding session say about drift: the command that fixes it. */
+export const REANCHOR_HINT = 'run qualwave codings reanchor (--dry-run first to see what it would move): it moves each coding to where its text now is';
+
 /**
- * Check codings against the study: known participant, wave and interview; lines inside the
- * transcript; a code of the codebook; no duplicates; and the coded text still where it was (a
- * transcript edited after coding moves or changes coded lines: reported with where the text went).
+ * Check codings against the study: known participant, wave and interview; the span inside the
+ * transcript (lines inside the file, columns inside their lines); a code of the codebook; no
+ * duplicates (same span and code); and the coded text still where it was (a transcript edited
+ * after coding moves or changes coded text: drift, reported with the command that fixes it).
  */
 export function checkCodings(study: Pick<Study, 'config' | 'participants' | 'documents' | 'codebook'>, codings: readonly Coding[]): Diagnostic[] {
   const diagnostics: Diagnostic[] = [];
@@ -15,7 +20,6 @@ export function checkCodings(study: Pick<Study, 'config' | 'participants' | 'doc
   const participants = new Set(study.participants.map((p) => p.id));
   const waves = study.config.waves.map((w) => w.id);
   const seen = new Map<string, Coding>();
-  const linesCache = new Map<string, string[]>();
   const where = (c: Coding) => c.source ?? { file: `codings/${c.coder}.tsv`, line: undefined };
   for (const c of codings) {
     const at = where(c);
@@ -33,8 +37,17 @@ export function checkCodings(study: Pick<Study, 'config' | 'participants' | 'doc
       continue;
     }
     if (c.endLine > doc.lineCount) {
-      diagnostics.push(error(at.file, at.line, `lines ${c.startLine}-${c.endLine} are outside ${doc.file} (${doc.lineCount} lines)`, 'check the line numbers against the transcript'));
+      diagnostics.push(error(at.file, at.line, `${hasColumns(c) ? `span ${describeSpan(c)} is` : `lines ${c.startLine}-${c.endLine} are`} outside ${doc.file} (${doc.lineCount} lines)`, c.hash ? `if the transcript was edited since, ${REANCHOR_HINT}` : 'check the line numbers against the transcript'));
       continue;
+    }
+    let index: LineIndex | undefined;
+    if (hasColumns(c)) {
+      index = lineIndexOf(doc);
+      const r = index.range(c);
+      if ('problem' in r) {
+        diagnostics.push(error(at.file, at.line, `span ${r.problem} in ${doc.file}`, c.hash ? `if the transcript was edited since, ${REANCHOR_HINT}` : 'columns count characters (code points) from 1 as an editor shows them; the end column is included'));
+        continue;
+      }
     }
     if (!study.codebook.byId.has(c.code)) {
       diagnostics.push(error(at.file, at.line, `unknown code '${c.code}'${didYouMeanSuffix(c.code, study.codebook.byId.keys())}`, 'codes are the ids in the codebook (qualwave codebook show)'));
@@ -48,22 +61,23 @@ export function checkCodings(study: Pick<Study, 'config' | 'participants' | 'doc
     }
     seen.set(key, c);
     if (c.hash) {
-      let lines = linesCache.get(doc.id);
-      if (!lines) linesCache.set(doc.id, (lines = sourceLines(doc)));
-      if (hashLines(lines, c.startLine, c.endLine) !== c.hash) diagnostics.push(drift(c, doc, lines, at));
+      index ??= lineIndexOf(doc);
+      if (spanHash(index, c) !== c.hash) diagnostics.push(drift(c, doc, index, at));
     }
   }
   return diagnostics;
 }
 
-function drift(c: Coding, doc: Document, lines: string[], at: { file: string; line: number | undefined }): Diagnostic {
-  const span = c.endLine - c.startLine;
+function drift(c: Coding, doc: Document, index: LineIndex, at: { file: string; line: number | undefined }): Diagnostic {
+  // Where the same text is now, when only lines moved (the same shape, shifted): said in the message.
   const found: number[] = [];
-  for (let s = 1; s + span <= lines.length; s++) if (hashLines(lines, s, s + span) === c.hash) found.push(s);
-  found.sort((a, b) => Math.abs(a - c.startLine) - Math.abs(b - c.startLine));
-  const range = (s: number) => (span === 0 ? `line ${s}` : `lines ${s}-${s + span}`);
-  if (found.length > 0) {
-    return warning(at.file, at.line, `${doc.file} changed after coding: the text coded '${c.code}' at ${range(c.startLine)} is now at ${range(found[0]!)}`, `change this coding's lines to ${found[0]}${span ? `-${found[0]! + span}` : ''}`);
+  const lines = c.endLine - c.startLine;
+  for (let s = 1; s + lines <= index.lineCount; s++) {
+    if (s === c.startLine) continue;
+    const moved = hasColumns(c) ? { startLine: s, endLine: s + lines, startColumn: c.startColumn, endColumn: c.endColumn } : { startLine: s, endLine: s + lines };
+    if (spanHash(index, moved) === c.hash) found.push(s);
   }
-  return warning(at.file, at.line, `${doc.file} changed after coding: the text coded '${c.code}' at ${range(c.startLine)} is no longer there`, 'look at the transcript\'s history (git log -p) and re-code those lines');
+  found.sort((a, b) => Math.abs(a - c.startLine) - Math.abs(b - c.startLine));
+  const where = found.length === 1 ? `is now at ${describeSpan({ ...c, startLine: found[0]!, endLine: found[0]! + lines })}` : found.length > 1 ? `is now in ${found.length} places` : 'is no longer there unchanged';
+  return warning(at.file, at.line, `${doc.file} changed after coding: the text coded '${c.code}' at ${describeSpan(c)} ${where}`, REANCHOR_HINT);
 }

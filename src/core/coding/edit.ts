@@ -1,5 +1,6 @@
 import type { Study } from '../study/types.js';
-import { hashLines, sourceLines } from './text.js';
+import { lineIndexOf } from './span.js';
+import { spanHash } from './text.js';
 import { codingKey, type Coding } from './types.js';
 
 /** The codings grouped by coder (every coder of the study present, possibly with none). */
@@ -16,18 +17,16 @@ export function byCoder(study: Pick<Study, 'codings' | 'coders'>): Map<string, C
 /** Fresh text hashes for codings whose document exists (what is saved with each coding). */
 export function withHashes(study: Pick<Study, 'documents'>, codings: readonly Coding[]): Coding[] {
   const docs = new Map(study.documents.map((d) => [d.id, d]));
-  const lines = new Map<string, string[]>();
   return codings.map((c) => {
     const doc = docs.get(`${c.participant}/${c.wave}`);
     if (!doc) return c;
-    let l = lines.get(doc.id);
-    if (!l) lines.set(doc.id, (l = sourceLines(doc)));
-    const { source: _source, ...rest } = c;
-    return { ...rest, hash: hashLines(l, c.startLine, c.endLine) };
+    const hash = spanHash(lineIndexOf(doc), c);
+    const { source: _source, hash: _old, ...rest } = c;
+    return hash === undefined ? rest : { ...rest, hash };
   });
 }
 
-/** Add codings that are not there yet (same coder, document, lines and code); returns how many were new. */
+/** Add codings that are not there yet (same coder, document, span and code); returns how many were new. */
 export function addCodings(list: Coding[], add: readonly Coding[]): number {
   const keys = new Set(list.map(codingKey));
   let added = 0;

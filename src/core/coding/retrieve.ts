@@ -3,6 +3,7 @@ import { attribution } from '../study/attribution.js';
 import { matchesWhere, type Where } from '../study/filters.js';
 import type { Study } from '../study/types.js';
 import type { SpeakerRole } from '../transcript/types.js';
+import { exactText, formatSpan, hasColumns, lineIndexOf, touchedSegments, type Position } from './span.js';
 import { sortCodings } from './store.js';
 
 export interface RetrieveFilters {
@@ -24,14 +25,20 @@ export interface Retrieved {
   theme: string;
   startLine: number;
   endLine: number;
+  /** The span as in the codings file: `12`, `12-14`, `12:5-12:40`. */
+  lines: string;
+  /** First and last character marked (whole lines: column 1 of the first line to the last character of the last). */
+  start: Position;
+  end: Position;
   file: string;
   speaker: string | null;
   role: SpeakerRole;
+  /** Exactly the text coded: an exact span's characters (line breaks as "\n"); whole lines' speech, paragraphs apart by a blank line. */
   text: string;
   attribution: string;
   exemplar: boolean;
   memo?: string;
-  /** Ids of the segments the coded lines touch. */
+  /** Ids of the segments the span touches. */
   segments: string[];
 }
 
@@ -66,18 +73,28 @@ export function retrieve(study: Study, filters: RetrieveFilters = {}): Retrieved
     if (filters.where?.length && !matchesWhere(people.get(c.participant), filters.where)) continue;
     const doc = docs.get(`${c.participant}/${c.wave}`);
     if (!doc) continue;
-    const touched = doc.segments.filter((s) => s.startLine <= c.endLine && s.endLine >= c.startLine);
+    const [lo, hi] = touchedSegments(doc, c);
+    const touched = doc.segments.slice(lo, hi);
     const first = touched[0];
     const role: SpeakerRole = first?.role ?? 'other';
     if (filters.speaker && role !== filters.speaker) continue;
-    const text = touched
-      .map((s) => {
-        if (s.startLine >= c.startLine && s.endLine <= c.endLine) return s.text;
-        // Part of a multi-line paragraph: its lines within the coded range.
-        const lines = s.text.split('\n');
-        return lines.slice(Math.max(0, c.startLine - s.startLine), c.endLine - s.startLine + 1).join('\n');
-      })
-      .join('\n\n');
+    const index = lineIndexOf(doc);
+    let text: string;
+    if (hasColumns(c)) {
+      const r = index.range(c);
+      text = 'problem' in r ? '' : exactText(index.text, r.start, r.end);
+    } else {
+      text = touched
+        .map((s) => {
+          if (s.startLine >= c.startLine && s.endLine <= c.endLine) return s.text;
+          // Part of a multi-line paragraph: its lines within the coded range.
+          const lines = s.text.split('\n');
+          return lines.slice(Math.max(0, c.startLine - s.startLine), c.endLine - s.startLine + 1).join('\n');
+        })
+        .join('\n\n');
+    }
+    const start = hasColumns(c) ? { line: c.startLine, column: c.startColumn } : { line: c.startLine, column: 1 };
+    const end = hasColumns(c) ? { line: c.endLine, column: c.endColumn } : { line: c.endLine, column: c.endLine <= index.lineCount ? index.columns(c.endLine) : 0 };
     const r: Retrieved = {
       coder: c.coder,
       participant: c.participant,
@@ -86,6 +103,9 @@ export function retrieve(study: Study, filters: RetrieveFilters = {}): Retrieved
       theme: study.codebook.byId.get(c.code)?.theme ?? c.code,
       startLine: c.startLine,
       endLine: c.endLine,
+      lines: formatSpan(c),
+      start,
+      end,
       file: doc.file,
       speaker: first?.speaker ?? null,
       role,

@@ -3,19 +3,21 @@ import { stringify } from 'csv-stringify/sync';
 import { error, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { naturalCompare } from '../text/sort.js';
 import { didYouMeanSuffix } from '../text/suggest.js';
+import { formatSpan, parseSpan, SPAN_HINT, type SpanFields } from './span.js';
 import type { Coding } from './types.js';
 
 /**
  * A coder's codings file, `codings/CODER.tsv`: tab-separated, one coding per line, sorted by wave,
- * participant, lines and code, so that a coder's changes diff line by line and two coders (each in
- * their own file) never conflict when they push.
+ * participant, span and code, so that a coder's changes diff line by line and two coders (each in
+ * their own file) never conflict when they push. `lines` is the span (span.ts): whole lines
+ * (`10`, `10-11`) or exact characters (`12:5-12:40`, `12:5-14:3`).
  *
  *     participant	wave	lines	code	exemplar	memo	hash
  *     MS02	4-month	10-11	support.respite	yes	Parents use visits as time off	5d41402a
+ *     MS02	4-month	12:5-12:40	support.respite		the gym hour	0c1f9e2a
  */
 export const CODINGS_COLUMNS = ['participant', 'wave', 'lines', 'code', 'exemplar', 'memo', 'hash'] as const;
 const REQUIRED = ['participant', 'wave', 'lines', 'code'] as const;
-const LINES = /^(\d+)(?:\s*-\s*(\d+))?$/;
 
 export function parseCodingsFile(file: string, text: string, coder: string): { codings: Coding[]; diagnostics: Diagnostic[] } {
   const diagnostics: Diagnostic[] = [];
@@ -51,7 +53,7 @@ export function parseCodingsFile(file: string, text: string, coder: string): { c
 
 /** One row's fields into a Coding, or the first problem with it. */
 export function parseCodingRow(
-  f: { participant: string; wave: string; lines?: string; startLine?: string; endLine?: string; code: string; exemplar?: string; memo?: string; hash?: string },
+  f: { participant: string; wave: string; lines?: string; startLine?: string; endLine?: string; startColumn?: string; endColumn?: string; code: string; exemplar?: string; memo?: string; hash?: string },
   coder: string,
   at: { file: string; line: number },
 ): { coding: Coding } | { diagnostic: Diagnostic } {
@@ -59,19 +61,23 @@ export function parseCodingRow(
   if (!f.participant) return bad('no participant', 'every coding names its participant, wave, lines and code');
   if (!f.wave) return bad('no wave', 'every coding names its participant, wave, lines and code');
   if (!f.code) return bad('no code', 'every coding names its participant, wave, lines and code');
-  let start: number;
-  let end: number;
+  let span: SpanFields;
   if (f.lines !== undefined) {
-    const m = LINES.exec(f.lines);
-    if (!m) return bad(`lines '${f.lines}' is not a line or a range`, "write it as 12 or 12-14 (lines as your editor numbers them)");
-    start = Number(m[1]);
-    end = m[2] === undefined ? start : Number(m[2]);
+    const parsed = parseSpan(f.lines);
+    if ('problem' in parsed) return bad(`lines ${parsed.problem}`, SPAN_HINT);
+    span = parsed.span;
   } else {
-    start = Number(f.startLine);
-    end = f.endLine === undefined || f.endLine === '' ? start : Number(f.endLine);
-    if (!Number.isInteger(start) || !Number.isInteger(end) || f.startLine === '') return bad(`start_line '${f.startLine ?? ''}' and end_line '${f.endLine ?? ''}' must be line numbers`);
+    const start = Number(f.startLine);
+    const end = f.endLine === undefined || f.endLine === '' ? start : Number(f.endLine);
+    if (!Number.isInteger(start) || !Number.isInteger(end) || f.startLine === '' || f.startLine === undefined) return bad(`start_line '${f.startLine ?? ''}' and end_line '${f.endLine ?? ''}' must be line numbers`);
+    const sc = f.startColumn ?? '';
+    const ec = f.endColumn ?? '';
+    if ((sc === '') !== (ec === '')) return bad(`start_col '${sc}' and end_col '${ec}': give both columns or neither`, 'columns count characters (code points) from 1; the end column is included');
+    if (sc !== '' && !(/^\d+$/.test(sc) && /^\d+$/.test(ec))) return bad(`start_col '${sc}' and end_col '${ec}' must be column numbers`, 'columns count characters (code points) from 1; the end column is included');
+    const parsed = parseSpan(sc === '' ? `${start}-${end}` : `${start}:${sc}-${end}:${ec}`);
+    if ('problem' in parsed) return bad(`span ${parsed.problem}`, SPAN_HINT);
+    span = parsed.span;
   }
-  if (start < 1 || end < start) return bad(`line range ${start}-${end} is empty or starts before line 1`, 'the first line is 1 and the range must not run backwards');
   const exemplar = (f.exemplar ?? '').toLowerCase();
   if (!['', 'yes', 'no', 'true', 'false', '1', '0', 'y', 'n', 'x', '*'].includes(exemplar)) return bad(`exemplar '${f.exemplar}' must be yes or empty`);
   // Ids compare in Unicode NFC, whatever form a spreadsheet or a Mac wrote them in.
@@ -79,8 +85,7 @@ export function parseCodingRow(
     coder,
     participant: f.participant.normalize('NFC'),
     wave: f.wave.normalize('NFC'),
-    startLine: start,
-    endLine: end,
+    ...span,
     code: f.code.normalize('NFC'),
     exemplar: ['yes', 'true', '1', 'y', 'x', '*'].includes(exemplar),
     source: at,
@@ -90,7 +95,7 @@ export function parseCodingRow(
   return { coding };
 }
 
-/** Deterministic order: wave (study order), participant (natural), lines, code. */
+/** Deterministic order: wave (study order), participant (natural), span (whole lines before a span starting on the same line), code. */
 export function sortCodings(codings: readonly Coding[], waveOrder: readonly string[]): Coding[] {
   const w = new Map(waveOrder.map((id, i) => [id, i]));
   return [...codings].sort(
@@ -98,7 +103,9 @@ export function sortCodings(codings: readonly Coding[], waveOrder: readonly stri
       (w.get(a.wave) ?? 1e9) - (w.get(b.wave) ?? 1e9) ||
       naturalCompare(a.participant, b.participant) ||
       a.startLine - b.startLine ||
+      (a.startColumn ?? 0) - (b.startColumn ?? 0) ||
       a.endLine - b.endLine ||
+      (a.endColumn ?? 0) - (b.endColumn ?? 0) ||
       (a.code < b.code ? -1 : a.code > b.code ? 1 : 0) ||
       (a.coder < b.coder ? -1 : a.coder > b.coder ? 1 : 0),
   );
@@ -106,7 +113,7 @@ export function sortCodings(codings: readonly Coding[], waveOrder: readonly stri
 
 /** The text of a coder's codings file. */
 export function formatCodingsFile(codings: readonly Coding[], waveOrder: readonly string[]): string {
-  const rows = sortCodings(codings, waveOrder).map((c) => [c.participant, c.wave, c.startLine === c.endLine ? String(c.startLine) : `${c.startLine}-${c.endLine}`, c.code, c.exemplar ? 'yes' : '', c.memo ?? '', c.hash ?? '']);
+  const rows = sortCodings(codings, waveOrder).map((c) => [c.participant, c.wave, formatSpan(c), c.code, c.exemplar ? 'yes' : '', c.memo ?? '', c.hash ?? '']);
   // A bare carriage return in a memo is quoted, or a reader would take it for the end of the row.
   return stringify([[...CODINGS_COLUMNS], ...rows], { delimiter: '\t', record_delimiter: '\n', quoted_match: /\r/ });
 }

@@ -1,4 +1,5 @@
 import type { Document } from '../study/types.js';
+import { exactText, hasColumns, lineIndexOf, type LineIndex, type SpanFields } from './span.js';
 
 /** FNV-1a, 32 bits, as 8 hex digits: a short fingerprint of coded text (not security). */
 export function textHash(text: string): string {
@@ -26,4 +27,31 @@ export function linesText(lines: readonly string[], start: number, end: number):
 /** The coding's hash for the document's current text. */
 export function hashLines(lines: readonly string[], start: number, end: number): string {
   return textHash(linesText(lines, start, end));
+}
+
+/**
+ * What a coding fingerprints and shows: whole lines as above (each line trimmed, joined with "\n",
+ * as always); an exact span its exact characters, line breaks as "\n". Undefined when the span is
+ * not inside the text (past a line's or the file's end).
+ */
+export function spanText(index: LineIndex, s: SpanFields): string | undefined {
+  if (!hasColumns(s)) {
+    if (s.endLine > index.lineCount) return undefined;
+    const out: string[] = [];
+    for (let l = s.startLine; l <= s.endLine; l++) out.push(index.line(l).trim());
+    return out.join('\n');
+  }
+  const r = index.range(s);
+  return 'problem' in r ? undefined : exactText(index.text, r.start, r.end);
+}
+
+/** The coding's hash for the document's current text (undefined when its span is not inside it). */
+export function spanHash(index: LineIndex, s: SpanFields): string | undefined {
+  const t = spanText(index, s);
+  return t === undefined ? undefined : textHash(t);
+}
+
+/** The same for a document. */
+export function codingHash(doc: Pick<Document, 'segmentList'>, s: SpanFields): string | undefined {
+  return spanHash(lineIndexOf(doc), s);
 }

@@ -1,6 +1,8 @@
 /**
- * One application of one code to a line range of one document by one coder. Lines are 1-based as
- * an editor shows them in the transcript file (front matter included).
+ * One application of one code to a span of one document by one coder (span.ts): whole lines
+ * (startLine..endLine, no columns) or the exact characters from startLine:startColumn to
+ * endLine:endColumn. Lines are 1-based as an editor shows them in the transcript file (front
+ * matter included); columns 1-based in code points, the end included.
  */
 export interface Coding {
   coder: string;
@@ -8,10 +10,13 @@ export interface Coding {
   wave: string;
   startLine: number;
   endLine: number;
+  /** With endColumn: an exact span. Both absent: whole lines. */
+  startColumn?: number;
+  endColumn?: number;
   code: string;
   exemplar: boolean;
   memo?: string;
-  /** Hash of the coded lines' text when the coding was saved: detects transcripts edited since. */
+  /** Hash of the coded text when the coding was saved (text.ts): detects transcripts edited since. */
   hash?: string;
   /** Where the coding was read from, for diagnostics. */
   source?: { file: string; line: number };
@@ -40,6 +45,18 @@ export function isCoderName(name: string): boolean {
 export const AUTO_CODER = 'auto';
 export const CONSENSUS_CODER = 'consensus';
 
-export function codingKey(c: Pick<Coding, 'coder' | 'participant' | 'wave' | 'startLine' | 'endLine' | 'code'>): string {
-  return `${c.coder}\u0000${c.participant}\u0000${c.wave}\u0000${c.startLine}\u0000${c.endLine}\u0000${c.code}`;
+/** A coding's identity: coder, transcript, span and code (two memos on the same span and code are one coding). */
+export function codingKey(c: Pick<Coding, 'coder' | 'participant' | 'wave' | 'startLine' | 'endLine' | 'startColumn' | 'endColumn' | 'code'>): string {
+  return `${c.coder}\u0000${c.participant}\u0000${c.wave}\u0000${c.startLine}\u0000${c.endLine}\u0000${c.startColumn ?? ''}\u0000${c.endColumn ?? ''}\u0000${c.code}`;
+}
+
+/** Just the span fields of a coding (for a copy that changes only its place). */
+export function spanOf(c: Pick<Coding, 'startLine' | 'endLine' | 'startColumn' | 'endColumn'>): Pick<Coding, 'startLine' | 'endLine' | 'startColumn' | 'endColumn'> {
+  return c.startColumn !== undefined && c.endColumn !== undefined ? { startLine: c.startLine, endLine: c.endLine, startColumn: c.startColumn, endColumn: c.endColumn } : { startLine: c.startLine, endLine: c.endLine };
+}
+
+/** The coding moved to another span (columns dropped for whole lines). */
+export function withSpan(c: Coding, span: Pick<Coding, 'startLine' | 'endLine' | 'startColumn' | 'endColumn'>): Coding {
+  const { startColumn: _a, endColumn: _b, ...rest } = c;
+  return { ...rest, ...spanOf(span) };
 }

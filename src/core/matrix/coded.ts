@@ -1,4 +1,5 @@
 import { sinceIndex } from '../codebook/versions.js';
+import { hasColumns, touchedSegments } from '../coding/span.js';
 import type { Coding } from '../coding/types.js';
 import { CONSENSUS_CODER } from '../coding/types.js';
 import { matchesWhere, type Where } from '../study/filters.js';
@@ -14,6 +15,11 @@ export interface CodedSegment {
   index: number;
   /** Codes applied to it, in codebook order. */
   codes: string[];
+  /**
+   * When an exact span (a coding with columns) touches the segment: the codes applied to it by
+   * whole-line codings only (the others mark part of its text: CodedStudy.exact). Absent: all are.
+   */
+  lineCodes?: string[];
 }
 
 export interface CodedStudy {
@@ -31,6 +37,8 @@ export interface CodedStudy {
   lineage: Map<string, string[]>;
   /** Codings left out because they lie before their code's `since` (validate reports each one). */
   beforeSince: number;
+  /** Per document id, the coder's codings with an exact span (columns), in file order: what quotes quote exactly. */
+  exact: Map<string, Coding[]>;
 }
 
 /**
@@ -67,37 +75,60 @@ export function codedStudy(study: Study, coder: string, opts: { waves?: string[]
     list.push(c);
   }
   const coded = new Map<string, CodedSegment[]>();
+  const exact = new Map<string, Coding[]>();
   for (const doc of documents) {
     const codings = byDoc.get(doc.id);
     if (!codings) {
       coded.set(doc.id, []);
       continue;
     }
-    const list = doc.segmentList;
     const perSegment = new Map<number, Set<string>>();
+    let byLines: Map<number, Set<string>> | undefined;
     for (const c of codings) {
-      // Segments are in line order: the first ending at or after the coding's start, onwards.
-      let lo = 0;
-      let hi = list.length;
-      while (lo < hi) {
-        const mid = (lo + hi) >> 1;
-        if (list.endLine(mid) < c.startLine) lo = mid + 1;
-        else hi = mid;
+      // Every segment the coding's span touches (whole lines: a line in common; a span: a character).
+      const [lo, hi] = touchedSegments(doc, c);
+      const columns = hasColumns(c);
+      if (columns) {
+        let list = exact.get(doc.id);
+        if (!list) exact.set(doc.id, (list = []));
+        list.push(c);
+        byLines ??= new Map();
       }
-      for (let i = lo; i < list.length && list.startLine(i) <= c.endLine; i++) {
+      for (let i = lo; i < hi; i++) {
         let set = perSegment.get(i);
         if (!set) perSegment.set(i, (set = new Set()));
         set.add(c.code);
       }
     }
+    const sortCodes = (codes: Iterable<string>): string[] => [...codes].sort((a, b) => (order.get(a) ?? 1e9) - (order.get(b) ?? 1e9));
+    if (byLines) {
+      for (const c of codings) {
+        if (hasColumns(c)) continue;
+        const [lo, hi] = touchedSegments(doc, c);
+        for (let i = lo; i < hi; i++) {
+          let set = byLines.get(i);
+          if (!set) byLines.set(i, (set = new Set()));
+          set.add(c.code);
+        }
+      }
+    }
+    const spanTouched = new Set<number>();
+    for (const c of exact.get(doc.id) ?? []) {
+      const [lo, hi] = touchedSegments(doc, c);
+      for (let i = lo; i < hi; i++) spanTouched.add(i);
+    }
     coded.set(
       doc.id,
       [...perSegment]
         .sort((a, b) => a[0] - b[0])
-        .map(([index, codes]) => ({ doc, index, codes: [...codes].sort((a, b) => (order.get(a) ?? 1e9) - (order.get(b) ?? 1e9)) })),
+        .map(([index, codes]) => {
+          const seg: CodedSegment = { doc, index, codes: sortCodes(codes) };
+          if (spanTouched.has(index)) seg.lineCodes = sortCodes(byLines?.get(index) ?? []);
+          return seg;
+        }),
     );
   }
-  return { study, coder, documents, waves, coded, participants, since, lineage, beforeSince };
+  return { study, coder, documents, waves, coded, participants, since, lineage, beforeSince, exact };
 }
 
 /** A row of a longitudinal table: a theme, or a code of any depth. */

@@ -14,7 +14,7 @@ import { anticipationSummaryTable, anticipationTable, changeTable, marks, MARKS_
  * theme and category the participants behind each cell with their values across waves and one
  * attributed passage per wave they had it (the quote ranking's best for them), traceable to file:line.
  */
-const where = (q: Quote) => `${q.file}:${q.startLine}${q.endLine > q.startLine ? `-${q.endLine}` : ''}`;
+const where = (q: Quote) => `${q.file}:${q.lines}`;
 
 function quoteLines(q: Quote | undefined, wave: string, indent = '  '): string[] {
   if (!q) return [`${indent}- ${md(wave)}: *coded, but no participant passage to quote*`];

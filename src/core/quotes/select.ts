@@ -5,6 +5,7 @@ import { rowKeys, rowsOfCode } from '../matrix/coded.js';
 import { attribution } from '../study/attribution.js';
 import { naturalCompare } from '../text/sort.js';
 import { clean, sentences, terms, TfIdf, wordCount } from './text.js';
+import { exactText, formatSpan, lineIndexOf, type Position } from '../coding/span.js';
 
 /**
  * Exemplar quotes per theme (or code) and wave, ranked: coder-flagged exemplars first; then how
@@ -38,6 +39,11 @@ export interface Quote {
   file: string;
   startLine: number;
   endLine: number;
+  /** Where the quoted passage is, as a span: the segment's lines (`12`, `12-14`), or the exact span a coder marked (`12:5-12:40`). */
+  lines: string;
+  /** First and last character of the passage. */
+  start: Position;
+  end: Position;
   segment: string;
   codes: string[];
   words: number;
@@ -67,18 +73,53 @@ export function selectQuotes(cs: CodedStudy, stemWord: Stem, opts: QuoteOptions)
   const rows = rowKeys(cs, opts.rows).filter((r) => !opts.only?.length || opts.only.includes(r.id));
   // A passage belongs to a row when coded with it or one of its sub-codes (a theme row counts them all).
   const belongs = (code: string, row: string) => rowsOfCode(cs, code, opts.rows).includes(row);
-  // Exemplar flags of the coder, per document and line.
+  // Exemplar flags of the coder, per document and line (whole-line codings).
   const exemplars = new Set<string>();
-  for (const c of cs.study.codings as Coding[]) if (c.coder === cs.coder && c.exemplar) exemplars.add(`${c.participant}/${c.wave}\u0000${c.code}\u0000${c.startLine}`);
+  for (const c of cs.study.codings as Coding[]) if (c.coder === cs.coder && c.exemplar && c.startColumn === undefined) exemplars.add(`${c.participant}/${c.wave}\u0000${c.code}\u0000${c.startLine}`);
 
-  // Every coded participant passage, with its terms (the TF-IDF corpus).
-  interface Passage { docId: string; index: number; text: string; codes: string[]; tf: Map<string, number>; weighted: Map<string, number> }
+  // Every coded participant passage, with its terms (the TF-IDF corpus): each segment coded with
+  // whole lines; and each exact span's text within a segment (`members`: the codes that coded
+  // exactly this passage; `codes`: every code on text it shares).
+  interface Passage { docId: string; index: number; from: number; to: number; text: string; codes: string[]; members: string[]; exemplar: Set<string>; exact: boolean; tf: Map<string, number>; weighted: Map<string, number> }
   const passages: Passage[] = [];
+  const order = new Map(book.codes.map((c, i) => [c.id, i]));
+  const byOrder = (a: string, b: string) => (order.get(a) ?? 1e9) - (order.get(b) ?? 1e9);
   for (const doc of cs.documents) {
+    const exact = cs.exact.get(doc.id) ?? [];
+    const list = doc.segmentList;
     for (const seg of cs.coded.get(doc.id) ?? []) {
-      if (doc.segmentList.role(seg.index) !== 'participant') continue;
-      const text = doc.segmentList.text(seg.index);
-      passages.push({ docId: doc.id, index: seg.index, text, codes: seg.codes, tf: terms(text, stem), weighted: new Map() });
+      if (list.role(seg.index) !== 'participant') continue;
+      const whole = seg.lineCodes ?? seg.codes;
+      if (whole.length > 0) {
+        const text = list.text(seg.index);
+        passages.push({ docId: doc.id, index: seg.index, from: list.start(seg.index), to: list.end(seg.index), text, codes: seg.codes, members: whole, exemplar: new Set(), exact: false, tf: terms(text, stem), weighted: new Map() });
+      }
+      if (seg.lineCodes === undefined) continue;
+      // The exact spans' parts inside this segment, one passage per distinct part.
+      const s0 = list.start(seg.index);
+      const s1 = list.end(seg.index);
+      const parts = new Map<string, { from: number; to: number; members: Set<string>; exemplar: Set<string> }>();
+      const index = lineIndexOf(doc);
+      for (const c of exact) {
+        const r = index.range(c);
+        if ('problem' in r) continue;
+        const from = Math.max(r.start, s0);
+        const to = Math.min(r.end, s1);
+        if (to <= from) continue;
+        const key = `${from}-${to}`;
+        let part = parts.get(key);
+        if (!part) parts.set(key, (part = { from, to, members: new Set(), exemplar: new Set() }));
+        part.members.add(c.code);
+        if (c.exemplar) part.exemplar.add(c.code);
+      }
+      const all = [...parts.values()].sort((a, b) => a.from - b.from || a.to - b.to);
+      for (const part of all) {
+        const codes = new Set([...whole, ...part.members]);
+        for (const other of all) if (other.from < part.to && other.to > part.from) for (const c of other.members) codes.add(c);
+        const text = exactText(index.text, part.from, part.to).trim();
+        if (!text) continue;
+        passages.push({ docId: doc.id, index: seg.index, from: part.from, to: part.to, text, codes: [...codes].sort(byOrder), members: [...part.members].sort(byOrder), exemplar: part.exemplar, exact: true, tf: terms(text, stem), weighted: new Map() });
+      }
     }
   }
   const tfidf = new TfIdf(passages.map((p) => p.tf));
@@ -88,7 +129,7 @@ export function selectQuotes(cs: CodedStudy, stemWord: Stem, opts: QuoteOptions)
 
   const cells: QuoteCell[] = [];
   for (const row of rows) {
-    const members = passages.filter((p) => p.codes.some((c) => belongs(c, row.id)));
+    const members = passages.filter((p) => p.members.some((c) => belongs(c, row.id)));
     // The row's profile: its codes' definitions, include texts and examples, and its passages.
     const codes = book.codes.filter((c) => belongs(c.id, row.id));
     const profileTf = new Map<string, number>();
@@ -102,12 +143,12 @@ export function selectQuotes(cs: CodedStudy, stemWord: Stem, opts: QuoteOptions)
       const ranked = pool.map((p) => {
         const doc = docs.get(p.docId)!;
         const startLine = doc.segmentList.startLine(p.index);
-        const exemplar = p.codes.some((c) => belongs(c, row.id) && exemplars.has(`${doc.id}\u0000${c}\u0000${startLine}`));
+        const exemplar = p.members.some((c) => belongs(c, row.id) && (exemplars.has(`${doc.id}\u0000${c}\u0000${startLine}`) || p.exemplar.has(c)));
         const centrality = TfIdf.cosine(p.weighted, profile);
         const otherThemes = new Set(p.codes.map(themeOf).filter((t) => t !== (opts.rows === 'theme' ? row.id : themeOf(row.id)))).size;
         return { p, doc, startLine, exemplar, centrality, otherThemes, final: centrality / (1 + 0.25 * otherThemes), segment: doc.segmentList.id(p.index) };
       });
-      ranked.sort((a, b) => Number(b.exemplar) - Number(a.exemplar) || b.final - a.final || naturalCompare(a.segment, b.segment));
+      ranked.sort((a, b) => Number(b.exemplar) - Number(a.exemplar) || b.final - a.final || naturalCompare(a.segment, b.segment) || a.p.from - b.p.from || a.p.to - b.p.to);
       const picked: Quote[] = [];
       const used = new Set<string>();
       for (const r of ranked) {
@@ -120,6 +161,10 @@ export function selectQuotes(cs: CodedStudy, stemWord: Stem, opts: QuoteOptions)
         const words = wordCount(quoteText);
         if (words < opts.minWords || words > opts.maxWords) continue;
         used.add(speaking);
+        const index = lineIndexOf(r.doc);
+        const whole = !r.p.exact;
+        const start = index.position(r.p.from) ?? { line: r.startLine, column: 1 };
+        const end = index.position(r.p.to, true) ?? { line: r.doc.segmentList.endLine(r.p.index), column: 1 };
         picked.push({
           row: row.id,
           rowLabel: row.label,
@@ -132,8 +177,11 @@ export function selectQuotes(cs: CodedStudy, stemWord: Stem, opts: QuoteOptions)
           participant: speaking,
           speaker: r.doc.segments[r.p.index]?.speaker ?? null,
           file: r.doc.file,
-          startLine: r.startLine,
-          endLine: r.doc.segmentList.endLine(r.p.index),
+          startLine: start.line,
+          endLine: whole ? r.doc.segmentList.endLine(r.p.index) : end.line,
+          lines: whole ? formatSpan({ startLine: r.startLine, endLine: r.doc.segmentList.endLine(r.p.index) }) : formatSpan({ startLine: start.line, startColumn: start.column, endLine: end.line, endColumn: end.column }),
+          start,
+          end,
           segment: r.segment,
           codes: r.p.codes,
           words,

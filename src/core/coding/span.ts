@@ -1,0 +1,234 @@
+import type { Document } from '../study/types.js';
+import type { SegmentList } from '../transcript/segment-list.js';
+
+/**
+ * Spans: the exact text a coding marks. A span runs from (line, column) to (line, column), lines
+ * 1-based as an editor numbers them (front matter included), columns 1-based in Unicode code
+ * points of the line without its line break, the end inclusive: `12:5-12:40` is the 36 characters
+ * from column 5 to column 40 of line 12; `12:5-14:3` runs from column 5 of line 12 to column 3 of
+ * line 14, line breaks included. Whole lines keep the short form: `12`, `12-14`.
+ *
+ * Code points, not graphemes: an emoji outside the Basic Multilingual Plane (😀) is one column
+ * although JavaScript, Java and .NET count it as two UTF-16 units; "é" written as e + a combining
+ * accent is two columns (as most editors' column counters, and REFI-QDA's positions, count it).
+ */
+export interface Position {
+  line: number;
+  column: number;
+}
+
+/** A span as stored on a coding: columns both present (a sub-line span) or both absent (whole lines). */
+export interface SpanFields {
+  startLine: number;
+  endLine: number;
+  startColumn?: number;
+  endColumn?: number;
+}
+
+export function hasColumns(s: SpanFields): s is SpanFields & { startColumn: number; endColumn: number } {
+  return s.startColumn !== undefined && s.endColumn !== undefined;
+}
+
+const SPAN = /^(\d+)(?::(\d+))?(?:\s*-\s*(\d+)(?::(\d+))?)?$/;
+export const SPAN_HINT = 'write whole lines as 12 or 12-14, an exact span as 12:5-12:40 or 12:5-14:3 (line:column, columns in characters from 1, the end included)';
+
+/** `12`, `12-14`, `12:5-12:40`, `12:5-14:3` into span fields, or what is wrong with it. */
+export function parseSpan(text: string): { span: SpanFields } | { problem: string } {
+  const m = SPAN.exec(text.trim());
+  if (!m) return { problem: `'${text}' is not a line, a line range or a span` };
+  const startLine = Number(m[1]);
+  const endLine = m[3] === undefined ? startLine : Number(m[3]);
+  const withCols = m[2] !== undefined || m[4] !== undefined;
+  if (withCols && (m[2] === undefined || m[4] === undefined || m[3] === undefined)) {
+    return { problem: `'${text}' gives a column for one end only: an exact span gives line:column at both ends` };
+  }
+  if (startLine < 1) return { problem: `'${text}' starts before line 1` };
+  if (!withCols) {
+    if (endLine < startLine) return { problem: `'${text}' ends before it starts` };
+    return { span: { startLine, endLine } };
+  }
+  const startColumn = Number(m[2]);
+  const endColumn = Number(m[4]);
+  if (startColumn < 1 || endColumn < 1) return { problem: `'${text}' has column 0: columns count from 1` };
+  if (endLine < startLine || (endLine === startLine && endColumn < startColumn)) return { problem: `'${text}' ends before it starts` };
+  return { span: { startLine, endLine, startColumn, endColumn } };
+}
+
+/** The span as written in a codings file: `12`, `12-14`, `12:5-12:40`. */
+export function formatSpan(s: SpanFields): string {
+  if (hasColumns(s)) return `${s.startLine}:${s.startColumn}-${s.endLine}:${s.endColumn}`;
+  return s.startLine === s.endLine ? String(s.startLine) : `${s.startLine}-${s.endLine}`;
+}
+
+/** Human wording: "line 12", "lines 12-14", "12:5-12:40". */
+export function describeSpan(s: SpanFields): string {
+  if (hasColumns(s)) return formatSpan(s);
+  return s.startLine === s.endLine ? `line ${s.startLine}` : `lines ${s.startLine}-${s.endLine}`;
+}
+
+/** A document's text by lines: where each line starts and ends, and columns (code points) in it. */
+export class LineIndex {
+  /** UTF-16 offset of the first character of line l at starts[l - 1]. */
+  readonly starts: Int32Array;
+  /** UTF-16 offset just after the last character of line l (before its "\r\n" or "\n"). */
+  readonly ends: Int32Array;
+
+  constructor(readonly text: string) {
+    let n = 1;
+    for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) n++;
+    this.starts = new Int32Array(n);
+    this.ends = new Int32Array(n);
+    let pos = 0;
+    for (let l = 0; l < n; l++) {
+      let nl = text.indexOf('\n', pos);
+      if (nl < 0) nl = text.length;
+      this.starts[l] = pos;
+      this.ends[l] = nl > pos && text.charCodeAt(nl - 1) === 13 ? nl - 1 : nl;
+      pos = nl + 1;
+    }
+  }
+
+  get lineCount(): number {
+    return this.starts.length;
+  }
+
+  /** Line l's text without its line break. */
+  line(l: number): string {
+    return this.text.slice(this.starts[l - 1]!, this.ends[l - 1]!);
+  }
+
+  /** Characters (code points) of line l. */
+  columns(l: number): number {
+    const s = this.starts[l - 1]!;
+    const e = this.ends[l - 1]!;
+    let n = 0;
+    for (let i = s; i < e; i++) {
+      const c = this.text.charCodeAt(i);
+      if (c < 0xdc00 || c > 0xdfff || i === s || !isHigh(this.text.charCodeAt(i - 1))) n++;
+    }
+    return n;
+  }
+
+  /** UTF-16 offset of column `column` of line `line` (column = characters + 1 is the line's end), or undefined past it. */
+  offset(line: number, column: number): number | undefined {
+    if (line < 1 || line > this.lineCount || column < 1) return undefined;
+    const e = this.ends[line - 1]!;
+    let i = this.starts[line - 1]!;
+    for (let k = 1; k < column; k++) {
+      if (i >= e) return undefined;
+      i += isHigh(this.text.charCodeAt(i)) && i + 1 < e && isLow(this.text.charCodeAt(i + 1)) ? 2 : 1;
+    }
+    return i <= e ? i : undefined;
+  }
+
+  /** Line of a UTF-16 offset (1-based). */
+  lineAt(offset: number): number {
+    let lo = 0;
+    let hi = this.starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (this.starts[mid]! <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo + 1;
+  }
+
+  /**
+   * The (line, column) of a UTF-16 offset; undefined when the offset falls between the two halves
+   * of a surrogate pair (inside one character) or inside a line break. `end`: the offset is just
+   * after a character (a span's end), so the position given is of that last character.
+   */
+  position(offset: number, end = false): Position | undefined {
+    if (offset < 0 || offset > this.text.length) return undefined;
+    if (end) {
+      if (offset === 0) return undefined;
+      // The character that ends at `offset`.
+      let start = offset - 1;
+      if (isLow(this.text.charCodeAt(start)) && start > 0 && isHigh(this.text.charCodeAt(start - 1))) start--;
+      else if (isHigh(this.text.charCodeAt(start)) && isLow(this.text.charCodeAt(offset))) return undefined;
+      const p = this.position(start);
+      return p;
+    }
+    if (offset > 0 && isLow(this.text.charCodeAt(offset)) && isHigh(this.text.charCodeAt(offset - 1))) return undefined;
+    const line = this.lineAt(offset);
+    const s = this.starts[line - 1]!;
+    if (offset > this.ends[line - 1]!) return undefined;
+    let column = 1;
+    for (let i = s; i < offset; i++) if (!(isLow(this.text.charCodeAt(i)) && i > s && isHigh(this.text.charCodeAt(i - 1)))) column++;
+    return { line, column };
+  }
+
+  /** The span's UTF-16 range [start, end) in the text, or what is wrong with it (past a line's or the file's end). */
+  range(s: SpanFields): { start: number; end: number } | { problem: string } {
+    if (s.endLine > this.lineCount) return { problem: `${describeSpan(s)} runs past the end of the file (${this.lineCount} lines)` };
+    if (!hasColumns(s)) return { start: this.starts[s.startLine - 1]!, end: this.ends[s.endLine - 1]! };
+    const startLen = this.columns(s.startLine);
+    if (s.startColumn > startLen) return { problem: `${formatSpan(s)} starts past the end of line ${s.startLine} (${startLen} character${startLen === 1 ? '' : 's'})` };
+    const endLen = s.endLine === s.startLine ? startLen : this.columns(s.endLine);
+    if (s.endColumn > endLen) return { problem: `${formatSpan(s)} runs past the end of line ${s.endLine} (${endLen} character${endLen === 1 ? '' : 's'})` };
+    return { start: this.offset(s.startLine, s.startColumn)!, end: this.offset(s.endLine, s.endColumn + 1)! };
+  }
+
+  /** The span for a UTF-16 range [start, end) (not empty, not starting or ending inside a character or a line break). */
+  spanOf(start: number, end: number): SpanFields | undefined {
+    if (end <= start) return undefined;
+    const a = this.position(start);
+    const b = this.position(end, true);
+    // Neither end may be a line break: a span starts and ends on a character of a line.
+    if (!a || !b || a.column > this.columns(a.line) || b.column > this.columns(b.line)) return undefined;
+    return { startLine: a.line, startColumn: a.column, endLine: b.line, endColumn: b.column };
+  }
+}
+
+function isHigh(c: number): boolean {
+  return c >= 0xd800 && c <= 0xdbff;
+}
+function isLow(c: number): boolean {
+  return c >= 0xdc00 && c <= 0xdfff;
+}
+
+/** Text of a range as a coding gives it: line breaks as "\n" whatever the file uses (so a CRLF checkout hashes the same). */
+export function exactText(text: string, start: number, end: number): string {
+  const s = text.slice(start, end);
+  return s.includes('\r\n') ? s.replace(/\r\n/g, '\n') : s;
+}
+
+const indexes = new WeakMap<SegmentList, LineIndex>();
+
+/** The document's line index (made on first use and kept with the document). */
+export function lineIndexOf(doc: Pick<Document, 'segmentList'>): LineIndex {
+  let index = indexes.get(doc.segmentList);
+  if (!index) indexes.set(doc.segmentList, (index = new LineIndex(doc.segmentList.sourceTextValue)));
+  return index;
+}
+
+/**
+ * The segments a coding touches, as [first, end) indices of the document's segments: whole lines
+ * touch the segments with a line among them (as always); an exact span touches the segments
+ * whose text it shares at least one character with.
+ */
+export function touchedSegments(doc: Pick<Document, 'segmentList'>, c: SpanFields): [number, number] {
+  const list = doc.segmentList;
+  let lo = 0;
+  let hi = list.length;
+  if (!hasColumns(c)) {
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (list.endLine(mid) < c.startLine) lo = mid + 1;
+      else hi = mid;
+    }
+    let end = lo;
+    while (end < list.length && list.startLine(end) <= c.endLine) end++;
+    return [lo, end];
+  }
+  const r = lineIndexOf(doc).range(c);
+  if ('problem' in r) return [0, 0];
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (list.end(mid) <= r.start) lo = mid + 1;
+    else hi = mid;
+  }
+  let end = lo;
+  while (end < list.length && list.start(end) < r.end) end++;
+  return [lo, end];
+}
