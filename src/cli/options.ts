@@ -1,3 +1,4 @@
+import { parseSpan, SPAN_HINT, type SpanFields } from '../core/coding/span.js';
 import { parseWhere, type Where } from '../core/study/filters.js';
 import { UsageError } from './errors.js';
 
@@ -10,12 +11,9 @@ export function parseWheres(raw: readonly string[] | undefined): Where[] {
   });
 }
 
-/** "12" or "12-14" from the command line. */
-export function parseLines(value: string): { startLine: number; endLine: number } {
-  const m = /^(\d+)(?:-(\d+))?$/.exec(value.trim());
-  if (!m) throw new UsageError(`--lines ${value}: expected a line or a range like 12-14`);
-  const startLine = Number(m[1]);
-  const endLine = m[2] === undefined ? startLine : Number(m[2]);
-  if (startLine < 1 || endLine < startLine) throw new UsageError(`--lines ${value}: the range is empty or starts before line 1`);
-  return { startLine, endLine };
+/** A span from the command line: "12", "12-14", "12:5-12:40", "12:5-14:3". */
+export function parseLines(value: string): SpanFields {
+  const parsed = parseSpan(value);
+  if ('problem' in parsed) throw new UsageError(`--lines ${value}: ${parsed.problem}`, SPAN_HINT);
+  return parsed.span;
 }

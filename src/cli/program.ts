@@ -138,7 +138,8 @@ export function createProgram(): Command {
     .requiredOption('--coder <name>', 'who is coding (codings/NAME.tsv)')
     .option('--apply <code>', 'apply CODE to --lines (non-interactive)')
     .option('--remove <code>', 'remove CODE from --lines (non-interactive)')
-    .option('--lines <range>', 'line or range as your editor numbers them, e.g. 12-14')
+    .option('--lines <span>', 'whole lines as your editor numbers them (12, 12-14), or an exact span line:column-line:column (12:5-12:40; columns in characters, the end included)')
+    .option('--text <words>', 'the words coded: placed where they occur inside --lines (or anywhere in the transcript without --lines); spaces and quote styles need not match')
     .option('--memo <text>', 'memo for the coding (with --apply)')
     .option('--exemplar', 'mark the coding as an exemplar (with --apply)')
     .option('--all-speakers', 'step through interviewer turns too (interactive)')
@@ -148,12 +149,15 @@ export function createProgram(): Command {
       'after',
       `
   Interactive keys: j/k next/previous, NUMBER⏎ add or remove code NUMBER, / find a code, e exemplar,
-  m memo, d show a code's definition, g jump to a line, f finished, u undo, ? help, q quit. Every
-  change is saved before the screen changes; only your own codings are shown (blind coding).
+  m memo, d show a code's definition, g jump to a line, s select sentences, w select words (a
+  phrase), x back to the whole segment, c create a new code, f finished, u undo, ? help, q quit.
+  Every change is saved before the screen changes; only your own codings are shown (blind coding).
 
   Examples:
     qualwave code MS07 post --coder alice
     qualwave code MS07 post --coder alice --apply support.respite --lines 12-14 --memo "mum's gym hour"
+    qualwave code MS07 post --coder alice --apply support.respite --lines 12:5-12:40
+    qualwave code MS07 post --coder alice --apply support.respite --lines 12 --text "a few hours a week"
     qualwave code MS07 post --coder alice --remove support.respite --lines 12-14
     qualwave code MS07 post --coder alice --done          # read to the end`,
     )

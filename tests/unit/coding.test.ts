@@ -31,7 +31,7 @@ describe('codings store (codings/CODER.tsv)', () => {
   it('reports bad rows with file:line', () => {
     const text = 'participant\twave\tlines\tcode\nMS02\tpre\t12-x\tsupport\n\tpre\t3\tsupport\nMS02\tpre\t9-3\tsupport\n';
     const { diagnostics } = parseCodingsFile('codings/ben.tsv', text, 'ben');
-    expect(diagnostics.map((d) => `${d.line}: ${d.message}`)).toEqual(["2: lines '12-x' is not a line or a range", '3: no participant', '4: line range 9-3 is empty or starts before line 1']);
+    expect(diagnostics.map((d) => `${d.line}: ${d.message}`)).toEqual(["2: lines '12-x' is not a line, a line range or a span", '3: no participant', "4: lines '9-3' ends before it starts"]);
   });
 
   it('keeps memos with tabs, quotes and line breaks intact', () => {

@@ -5,7 +5,10 @@ import type { Codebook } from '../../core/codebook/types.js';
 import { applyDiff, diffCodings, withHashes } from '../../core/coding/edit.js';
 import { press, startSession, type SessionState } from '../../core/coding/session.js';
 import { finishedFile, isFinished } from '../../core/coding/finished.js';
-import { codingKey, isCoderName, type Coding } from '../../core/coding/types.js';
+import { codingKey, isCoderName, spanOf, type Coding } from '../../core/coding/types.js';
+import { byText } from '../../core/coding/interchange.js';
+import { describeSpan, formatSpan, lineIndexOf, type SpanFields } from '../../core/coding/span.js';
+import { spanText } from '../../core/coding/text.js';
 import type { Document, Study } from '../../core/study/types.js';
 import { didYouMeanSuffix } from '../../core/text/suggest.js';
 import { updateCodings, updateFinished } from '../../io/codings.js';
@@ -69,11 +72,22 @@ function edit(ctx: Context, study: Study, doc: Document, coder: string, apply: s
   if (apply !== undefined && remove !== undefined) throw new UsageError('give --apply or --remove, not both');
   const code = (apply ?? remove)!.normalize('NFC');
   if (!study.codebook.byId.has(code)) throw new UsageError(`no code '${code}'${didYouMeanSuffix(code, study.codebook.byId.keys())}`, 'codes are listed by: qualwave codebook show');
-  if (ctx.opts['lines'] === undefined) throw new UsageError('--lines is required with --apply and --remove', 'e.g. --lines 12-14 (lines as your editor numbers them)');
-  const { startLine, endLine } = parseLines(String(ctx.opts['lines']));
-  if (endLine > doc.lineCount) throw new UsageError(`lines ${startLine}-${endLine} are outside ${doc.file} (${doc.lineCount} lines)`);
-  const same = (c: Coding) => c.participant === doc.participant && c.wave === doc.wave && c.code === code && c.startLine === startLine && c.endLine === endLine;
-  const range = startLine === endLine ? `line ${startLine}` : `lines ${startLine}-${endLine}`;
+  const words = ctx.opts['text'] as string | undefined;
+  if (ctx.opts['lines'] === undefined && words === undefined) throw new UsageError('--lines (or --text) is required with --apply and --remove', 'e.g. --lines 12-14 (lines as your editor numbers them), --lines 12:5-12:40 (an exact span), or --text "the words" --lines 12');
+  const given = ctx.opts['lines'] === undefined ? undefined : parseLines(String(ctx.opts['lines']));
+  const index = lineIndexOf(doc);
+  let span: SpanFields;
+  if (words !== undefined) {
+    const placed = byText(index, words, given ?? { startLine: 1, endLine: 1 }, given === undefined);
+    if ('problem' in placed) throw new UsageError(`--text: ${placed.problem} of ${doc.file}`, placed.hint);
+    span = placed.span;
+  } else {
+    span = given!;
+    const r = index.range(span);
+    if ('problem' in r) throw new UsageError(`--lines: ${r.problem} in ${doc.file}`, 'lines as your editor numbers them; columns count characters (code points) from 1, the end included');
+  }
+  const same = (c: Coding) => c.participant === doc.participant && c.wave === doc.wave && c.code === code && formatSpan(c) === formatSpan(span);
+  const range = describeSpan(span);
   let updated = false;
   updateCodings(study, coder, (current) => {
     const existing = current.find(same);
@@ -83,12 +97,12 @@ function edit(ctx: Context, study: Study, doc: Document, coder: string, apply: s
     }
     updated = existing !== undefined;
     const memo = ctx.opts['memo'] as string | undefined;
-    const coding: Coding = { ...(existing ?? { coder, participant: doc.participant, wave: doc.wave, startLine, endLine, code }), exemplar: ctx.opts['exemplar'] === true || (existing?.exemplar ?? false) };
+    const coding: Coding = { ...(existing ?? { coder, participant: doc.participant, wave: doc.wave, ...spanOf(span), code }), exemplar: ctx.opts['exemplar'] === true || (existing?.exemplar ?? false) };
     if (memo !== undefined) coding.memo = memo;
     const [hashed] = withHashes(study, [coding]);
     return existing ? current.map((c) => (c === existing ? hashed! : c)) : [...current, hashed!];
   });
-  ctx.info(`${remove !== undefined ? 'removed' : updated ? 'updated' : 'applied'} ${code} at ${doc.file}:${startLine}${endLine > startLine ? `-${endLine}` : ''} (${coder})`);
+  ctx.info(`${remove !== undefined ? 'removed' : updated ? 'updated' : 'applied'} ${code} at ${doc.file}:${formatSpan(span)} (${coder})${words !== undefined ? `: "${spanText(index, span)}"` : ''}`);
   return EXIT.ok;
 }
 

@@ -78,6 +78,6 @@ function drift(c: Coding, doc: Document, index: LineIndex, at: { file: string; l
     if (spanHash(index, moved) === c.hash) found.push(s);
   }
   found.sort((a, b) => Math.abs(a - c.startLine) - Math.abs(b - c.startLine));
-  const where = found.length === 1 ? `is now at ${describeSpan({ ...c, startLine: found[0]!, endLine: found[0]! + lines })}` : found.length > 1 ? `is now in ${found.length} places` : 'is no longer there unchanged';
+  const where = found.length === 1 ? `is now at ${describeSpan({ ...c, startLine: found[0]!, endLine: found[0]! + lines })}` : found.length > 1 ? `is now in ${found.length} places` : 'is no longer there';
   return warning(at.file, at.line, `${doc.file} changed after coding: the text coded '${c.code}' at ${describeSpan(c)} ${where}`, REANCHOR_HINT);
 }
