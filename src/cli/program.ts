@@ -180,7 +180,7 @@ export function createProgram(): Command {
     )
     .action(action(() => import('./commands/autocode.js')));
 
-  const codebook = program.command('codebook').description('show the codebook; rename and merge codes (codebook and codings together)');
+  const codebook = program.command('codebook').description('show the codebook; add, rename and merge codes (codebook and codings together)');
   manuscriptOptions(codebook.command('show'))
     .description('the codebook as a table: id, label, definition, include, exclude, examples')
     .addHelpText(
@@ -193,6 +193,15 @@ export function createProgram(): Command {
     qualwave codebook show --format latex -o appendix-codebook.tex`,
     )
     .action(action(() => import('./commands/codebook.js'), 'runShow'));
+  codebook
+    .command('add')
+    .argument('<id>', 'the new code id, e.g. support.gym')
+    .requiredOption('--label <text>', 'its label (one line)')
+    .option('--parent <id>', 'the code it goes under (default: the code its id starts with, e.g. support for support.gym; else a new theme)')
+    .option('--dry-run', 'say where it would go, write nothing')
+    .description("add a code to the codebook file (its parent's, else the first): an edit that keeps every comment and line, under the study lock")
+    .addHelpText('after', '\nExamples:\n  qualwave codebook add support.gym --label "Time at the gym"\n  qualwave codebook add money --label "Money worries"            # a new theme\n  qualwave codebook add costs --label "Costs" --parent support')
+    .action(action(() => import('./commands/codebook.js'), 'runAdd'));
   codebook
     .command('rename')
     .argument('<old>', 'current code id')

@@ -3,12 +3,14 @@ import { join } from 'node:path';
 import { combineCodebooks, parseCodebookFile } from '../../core/codebook/parse.js';
 import type { Codebook } from '../../core/codebook/types.js';
 import { applyDiff, diffCodings, withHashes } from '../../core/coding/edit.js';
-import { press, startSession, type SessionState } from '../../core/coding/session.js';
+import { codeCreated, press, startSession, type SessionState } from '../../core/coding/session.js';
 import { finishedFile, isFinished } from '../../core/coding/finished.js';
 import { codingKey, isCoderName, spanOf, type Coding } from '../../core/coding/types.js';
 import { byText } from '../../core/coding/interchange.js';
 import { describeSpan, formatSpan, lineIndexOf, type SpanFields } from '../../core/coding/span.js';
-import { spanText } from '../../core/coding/text.js';
+import { spanHash, spanText } from '../../core/coding/text.js';
+import { REANCHOR_HINT } from '../../core/coding/check.js';
+import { addCode, CodebookAddError } from '../../io/codebook-add.js';
 import type { Document, Study } from '../../core/study/types.js';
 import { didYouMeanSuffix } from '../../core/text/suggest.js';
 import { updateCodings, updateFinished } from '../../io/codings.js';
@@ -45,10 +47,23 @@ export async function run(ctx: Context, participantArg: string, waveArg: string)
     }
     return code;
   }
+  refuseDrifted(study, doc);
   if (!process.stdin.isTTY || !process.stdout.isTTY) {
     throw new UsageError('interactive coding needs a terminal', `from a script, use: qualwave code ${participant} ${wave} --coder ${coder} --apply CODE --lines 12-14`);
   }
   return interactive(ctx, study, doc, coder);
+}
+
+/**
+ * The session shows codings on their spans: on a transcript edited since it was coded those would
+ * mark other text, and new codings would be mixed with stale ones. Refused, with the fix.
+ */
+function refuseDrifted(study: Study, doc: Document): void {
+  const index = lineIndexOf(doc);
+  const drifted = study.codings.filter((c) => c.participant === doc.participant && c.wave === doc.wave && c.hash !== undefined && spanHash(index, c) !== c.hash);
+  if (drifted.length === 0) return;
+  const coders = [...new Set(drifted.map((c) => c.coder))].sort();
+  throw new UsageError(`${doc.file} changed after it was coded: ${drifted.length} coding${drifted.length === 1 ? '' : 's'} (${coders.join(', ')}) no longer mark${drifted.length === 1 ? 's' : ''} the text ${drifted.length === 1 ? 'it was' : 'they were'} made on, so the session will not start`, REANCHOR_HINT);
 }
 
 function findDocument(study: Study, participant: string, wave: string): Document {
@@ -184,7 +199,19 @@ async function interactive(ctx: Context, study: Study, doc: Document, coder: str
     out.on('resize', draw);
     stdin.on('data', (data: string) => {
       for (const key of parseKeys(data)) {
-        const result = press(state, key);
+        let result = press(state, key);
+        if (result.create) {
+          // A new code: into the codebook file first (under the study lock), then applied here.
+          try {
+            const { file, codebook } = addCode(study, result.create);
+            study.codebook = codebook;
+            result = codeCreated(result.state, codebook.codes, result.create.id);
+            result.state = { ...result.state, message: `${result.state.message ?? ''} (added to ${file})` };
+          } catch (e) {
+            state = { ...state, message: `not created: ${(e as Error).message}${e instanceof CodebookAddError && e.hint ? ` (${e.hint})` : ''}` };
+            continue;
+          }
+        }
         // Save before anything else is shown: what the coder saw is on disk.
         if (result.changed) {
           try {

@@ -10,6 +10,7 @@ import { renderLatex, type Table } from '../../core/format/table.js';
 import type { Study } from '../../core/study/types.js';
 import { didYouMeanSuffix } from '../../core/text/suggest.js';
 import { readCaseFiles } from '../../io/cases.js';
+import { addCode, CodebookAddError } from '../../io/codebook-add.js';
 import { CODINGS_DIR, updateStudy } from '../../io/codings.js';
 import type { Context } from '../context.js';
 import { EXIT, UsageError } from '../errors.js';
@@ -268,5 +269,31 @@ export async function runVersions(ctx: Context): Promise<number> {
     ]),
   };
   ctx.emit(renderTable(ctx, table, format));
+  return EXIT.ok;
+}
+
+/** qualwave codebook add ID --label TEXT [--parent ID]: a new code in the codebook file, comments kept. */
+export async function runAdd(ctx: Context, id: string): Promise<number> {
+  const study = await ctx.study();
+  const code = id.normalize('NFC');
+  const label = String(ctx.opts['label'] ?? '').trim();
+  let parent = ctx.opts['parent'] === undefined ? undefined : String(ctx.opts['parent']).normalize('NFC');
+  if (parent !== undefined) requireCode(study, parent);
+  // support.gym under support, as the codebook's ids read, unless --parent says otherwise.
+  const dot = code.lastIndexOf('.');
+  const inferred = parent === undefined && dot > 0 && study.codebook.byId.has(code.slice(0, dot)) ? code.slice(0, dot) : undefined;
+  parent ??= inferred;
+  if (study.codebook.byId.has(code)) throw new UsageError(`code '${code}' already exists (${study.codebook.byId.get(code)!.file})`);
+  if (ctx.opts['dryRun'] === true) {
+    ctx.info(`would add ${code} ("${label}") ${parent ? `under ${parent}` : 'as a theme'} to ${parent ? study.codebook.byId.get(parent)!.file : study.codebook.files[0]?.file}`);
+    return EXIT.ok;
+  }
+  try {
+    const { file } = addCode(study, { id: code, label, ...(parent ? { parent } : {}) });
+    ctx.info(`added ${code} ("${label}") ${parent ? `under ${parent}${inferred ? ' (from its id; give --parent to choose another)' : ''}` : 'as a theme'} to ${file}`);
+  } catch (e) {
+    if (e instanceof CodebookAddError) throw new UsageError(e.message, e.hint);
+    throw e;
+  }
   return EXIT.ok;
 }

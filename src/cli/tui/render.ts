@@ -1,5 +1,6 @@
 import type { ChalkInstance } from 'chalk';
-import { appliedHere, currentSegment, searchCodes, type SessionState } from '../../core/coding/session.js';
+import { appliedHere, currentSegment, searchCodes, selectionText, sentencesHere, type SessionState } from '../../core/coding/session.js';
+import { exactText, formatSpan, hasColumns } from '../../core/coding/span.js';
 import { terminalText } from '../../core/format/escape.js';
 import type { Wave } from '../../core/study/types.js';
 
@@ -52,8 +53,15 @@ export function renderSession(s: SessionState, wave: Wave | undefined, size: { c
     out.push(...context(index - 1));
     out.push(...wrap(t(`${seg.speaker ?? '?'} (${lines(seg.startLine, seg.endLine)}): ${seg.text}`), text).map((l, k) => c.bold(`${k === 0 ? '▶ ' : '  '}${l}`)));
     out.push(...context(index + 1), '');
+    if (s.prompt?.kind === 'sentences') {
+      const text = s.doc.segmentList.sourceTextValue;
+      sentencesHere(s).forEach((x, k) => out.push(...wrap(t(exactText(text, x.start, x.end)), width - 8).slice(0, 2).map((l, j) => c.cyan(`${j === 0 ? String(k + 1).padStart(4) : '    '}  ${l}`))));
+      out.push('');
+    }
+    const selected = selectionText(s);
+    if (selected !== undefined) out.push(...wrap(t(`selected (${s.selection!.what}): “${selected}”`), text).slice(0, 3).map((l) => c.cyan(` ${l}`)), '');
     const here = appliedHere(s);
-    const applied = here.length === 0 ? c.dim('none') : here.map((x, k) => `${k + 1} ${c.green(t1(x.code))}${x.exemplar ? c.yellow(' ★') : ''}${x.memo ? c.dim(` (${t1(x.memo)})`) : ''}`).join('   ');
+    const applied = here.length === 0 ? c.dim('none') : here.map((x, k) => `${k + 1} ${c.green(t1(x.code))}${hasColumns(x) ? c.dim(` @${formatSpan(x)}`) : ''}${x.exemplar ? c.yellow(' ★') : ''}${x.memo ? c.dim(` (${t1(x.memo)})`) : ''}`).join('   ');
     out.push(` applied: ${applied}`, '');
   }
   const numbered = s.codes.map((x, k) => `${String(k + 1).padStart(2)} ${'  '.repeat(x.depth)}${t1(x.id)}`);
@@ -66,7 +74,7 @@ export function renderSession(s: SessionState, wave: Wave | undefined, size: { c
   if (rows.length > room) out.push(c.dim(`  … ${s.codes.length} codes: / to search`));
   out.push('');
   if (s.prompt) {
-    const label = { number: 'code number', search: 'find code', memo: 'memo (N text)', jump: 'go to line', define: 'show code (number or text)', exemplar: 'exemplar: which applied code (N)' }[s.prompt.kind];
+    const label = { number: 'code number', search: 'find code', memo: 'memo (N text)', jump: 'go to line', define: 'show code (number or text)', exemplar: 'exemplar: which applied code (N)', sentences: 'select sentences (N or N-M)', words: 'select the phrase with the words', create: 'new code: ID LABEL' }[s.prompt.kind];
     out.push(` ${label}: ${t1(s.prompt.input)}█`);
     if (s.prompt.kind === 'search' && s.prompt.input) {
       const found = searchCodes(s.codes, s.prompt.input).slice(0, 5);
@@ -75,7 +83,7 @@ export function renderSession(s: SessionState, wave: Wave | undefined, size: { c
   } else {
     out.push(` ${t1(s.message ?? '')}`);
   }
-  const keys = ' j/k move · N⏎ code · / find · e exemplar · m memo · d define · f done · u undo · ? help · q quit';
+  const keys = ' j/k move · N⏎ code · / find · s sentences · w words · c new code · e exemplar · m memo · f done · u undo · ? help · q quit';
   out.push(c.dim(keys.length <= width ? keys : ' j/k move · N⏎ code · / find · ? all keys · q quit'));
   return out.join('\n');
 }

@@ -76,3 +76,64 @@ export function setCodeFieldInText(text: string, id: string, field: string, valu
   const at = eol < 0 ? text.length : text[eol - 1] === '\r' ? eol - 1 : eol;
   return text.slice(0, at) + `${nl}${' '.repeat(column)}${field}: ${value}` + text.slice(at);
 }
+
+/**
+ * The text with a new code added: as the last child of `parent` (a `children:` list made when it
+ * has none), or as the last theme under `codes:`. Indented like its neighbours, the rest of the
+ * file byte for byte. Undefined when the place is written in flow style ([...], {...}) or missing.
+ */
+export function addCodeToText(text: string, code: { id: string; label: string; parent?: string }): string | undefined {
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines });
+  const nl = text.includes('\r\n') ? '\r\n' : '\n';
+  const label = scalar(code.label);
+  const lineStart = (offset: number): number => text.lastIndexOf('\n', offset - 1) + 1;
+  const after = (offset: number): number => {
+    const n = text.indexOf('\n', offset);
+    return n < 0 ? text.length : n + 1;
+  };
+  // After the end of `node`'s last line; a file without a final line break gets one first.
+  const insertAfter = (end: number, block: string): string => {
+    // Right after the item's last character: blank lines after it keep separating it from what follows.
+    let e = end;
+    while (e > 0 && /\s/.test(text[e - 1]!)) e--;
+    const at = after(e);
+    const pre = at === text.length && !text.endsWith('\n') ? nl : '';
+    return text.slice(0, at) + pre + block + text.slice(at);
+  };
+  const item = (dash: number, key: number): string => `${' '.repeat(dash)}- id: ${code.id}${nl}${' '.repeat(key)}label: ${label}${nl}`;
+  const lastItem = (seq: { items: unknown[]; flow?: boolean }): { dash: number; key: number; end: number } | undefined => {
+    if (seq.flow || seq.items.length === 0) return undefined;
+    const last = seq.items[seq.items.length - 1] as Node;
+    const first = seq.items[0] as Node;
+    if (!isMap(first) || !isMap(last) || (first as YAMLMap).flow || !first.range || !last.range) return undefined;
+    const s = first.range[0];
+    const dash = text.lastIndexOf('-', s - 1) - lineStart(s);
+    const key = lines.linePos(s).col - 1;
+    return dash < 0 ? undefined : { dash, key, end: last.range[1] };
+  };
+  if (code.parent === undefined) {
+    const root = doc.contents;
+    if (!isMap(root)) return undefined;
+    const codes = root.items.find((p) => isScalar(p.key) && p.key.value === 'codes');
+    if (!codes || !isSeq(codes.value)) return undefined;
+    const at = lastItem(codes.value);
+    return at ? insertAfter(at.end, item(at.dash, at.key)) : undefined;
+  }
+  const hit = findCode(doc.contents as Node | null, code.parent);
+  if (!hit || hit.map.flow || !hit.map.range) return undefined;
+  const children = hit.map.items.find((p) => isScalar(p.key) && p.key.value === 'children');
+  if (children) {
+    if (!isSeq(children.value)) return undefined;
+    const at = lastItem(children.value);
+    return at ? insertAfter(at.end, item(at.dash, at.key)) : undefined;
+  }
+  const keyCol = lines.linePos(hit.map.range[0]).col - 1;
+  return insertAfter(hit.map.range[1], `${' '.repeat(keyCol)}children:${nl}${item(keyCol + 2, keyCol + 4)}`);
+}
+
+/** A label as a YAML scalar on one line: plain when that reads back the same, else double-quoted. */
+function scalar(value: string): string {
+  const plain = /^[\p{L}\p{N}(][^:#\n\r]*$/u.test(value) && !/\s$/.test(value) && !/^(true|false|null|yes|no|on|off|~)$/i.test(value);
+  return plain ? value : JSON.stringify(value);
+}

@@ -1,7 +1,10 @@
 import type { Code, Codebook } from '../codebook/types.js';
 import type { Document } from '../study/types.js';
 import type { Segment } from '../transcript/types.js';
-import type { Coding } from './types.js';
+import { CODE_ID } from '../codebook/parse.js';
+import { findText } from './place.js';
+import { exactText, formatSpan, hasColumns, lineIndexOf, touchedSegments, type SpanFields } from './span.js';
+import { spanOf, type Coding } from './types.js';
 
 /**
  * An interactive coding session on one document, as a pure state machine: `press(state, key)`
@@ -19,7 +22,14 @@ export type Key =
   | { type: 'right' }
   | { type: 'quit' };
 
-export type Prompt = { kind: 'number' | 'search' | 'memo' | 'jump' | 'define' | 'exemplar'; input: string };
+export type Prompt = { kind: 'number' | 'search' | 'memo' | 'jump' | 'define' | 'exemplar' | 'sentences' | 'words' | 'create'; input: string };
+
+/** A code the coder asked for that is not in the codebook yet: the caller adds it to a codebook file, then calls `codeCreated`. */
+export interface NewCode {
+  id: string;
+  label: string;
+  parent?: string;
+}
 
 export interface SessionState {
   doc: Document;
@@ -36,6 +46,11 @@ export interface SessionState {
   /** The coder marked this transcript finished (read to the end: uncoded text means no code applies). */
   finished: boolean;
   prompt?: Prompt;
+  /**
+   * Part of the current segment the next code goes to (UTF-16 offsets [start, end) in the
+   * document's text), chosen by sentences or by a phrase; undefined: the whole segment.
+   */
+  selection?: { start: number; end: number; what: string };
   /** A panel shown until the next key: help or a code's definition. */
   panel?: { title: string; lines: string[] };
   message?: string;
@@ -61,11 +76,47 @@ export function currentSegment(s: SessionState): Segment | undefined {
   return i === undefined ? undefined : s.doc.segments[i];
 }
 
-/** Codings of the current segment (those whose lines overlap it). */
+/** Codings of the current segment (those whose span touches it). */
 export function appliedHere(s: SessionState): Coding[] {
   const seg = currentSegment(s);
   if (!seg) return [];
-  return s.codings.filter((c) => c.startLine <= seg.endLine && c.endLine >= seg.startLine);
+  return s.codings.filter((c) => {
+    const [lo, hi] = touchedSegments(s.doc, c);
+    return seg.index >= lo && seg.index < hi;
+  });
+}
+
+/** The sentences of the current segment, as UTF-16 ranges of the document's text (a sentence ends at . ! ? or … and the quotes or brackets after it). */
+export function sentencesHere(s: SessionState): Array<{ start: number; end: number }> {
+  const seg = currentSegment(s);
+  if (!seg) return [];
+  const text = s.doc.segmentList.sourceTextValue;
+  const out: Array<{ start: number; end: number }> = [];
+  const END = /[.!?\u2026]+["'\u201d\u2019)\]]*(?=\s|$)/gu;
+  const body = text.slice(seg.start, seg.end);
+  let from = 0;
+  for (const m of body.matchAll(END)) {
+    const to = m.index + m[0].length;
+    push(from, to);
+    from = to;
+  }
+  push(from, body.length);
+  return out;
+  function push(a: number, b: number): void {
+    while (a < b && /\s/u.test(body[a]!)) a++;
+    while (b > a && /\s/u.test(body[b - 1]!)) b--;
+    if (b > a) out.push({ start: seg!.start + a, end: seg!.start + b });
+  }
+}
+
+/** The exact span of a selection, as a coding stores it. */
+export function selectionSpan(s: SessionState, sel: { start: number; end: number }): SpanFields | undefined {
+  return lineIndexOf(s.doc).spanOf(sel.start, sel.end);
+}
+
+/** The text of a selection as the screen shows it. */
+export function selectionText(s: SessionState): string | undefined {
+  return s.selection ? exactText(s.doc.segmentList.sourceTextValue, s.selection.start, s.selection.end) : undefined;
 }
 
 /**
@@ -100,7 +151,11 @@ function inOrder(letters: string, text: string): number {
 export const HELP = [
   'j, n, →, ↓, space   next segment          k, p, ←, ↑   previous segment',
   'g LINE ⏎            jump to the segment at a line',
-  'NUMBER ⏎            add or remove code NUMBER on this segment',
+  'NUMBER ⏎            add or remove code NUMBER on this segment (or on the selected part)',
+  's N[-M] ⏎           select sentence N (or N to M) of this segment: the next code marks only them',
+  'w WORDS ⏎           select a phrase of this segment by typing a few of its words',
+  'x                   back to the whole segment',
+  'c ID LABEL ⏎        create code ID (a sub-code when ID is PARENT.NAME) and apply it here',
   '/ or a TEXT ⏎       find a code by id or label; ⏎ adds or removes the first match',
   'e [N]               mark or unmark a code applied here as exemplar (N: its place in "applied")',
   'm [N] TEXT ⏎        write a memo on a code applied here',
@@ -111,8 +166,20 @@ export const HELP = [
   'q, Ctrl-C           quit (every change is already saved)',
 ];
 
-/** `changed`: the coder's codings changed; `finishedChanged`: the finished mark did (the caller saves either). */
-type Result = { state: SessionState; changed: boolean; finishedChanged?: boolean };
+/**
+ * `changed`: the coder's codings changed; `finishedChanged`: the finished mark did (the caller
+ * saves either); `create`: a new code to add to the codebook (then `codeCreated`).
+ */
+type Result = { state: SessionState; changed: boolean; finishedChanged?: boolean; create?: NewCode };
+
+/** Once the caller has added the code to the codebook: the session knows it, and applies it to the current selection. */
+export function codeCreated(state: SessionState, codes: Code[], id: string): Result {
+  const code = codes.find((c) => c.id === id);
+  const s = { ...state, codes };
+  if (!code) return { state: { ...s, message: `code ${id} was not added` }, changed: false };
+  const r = toggle(s, code);
+  return { ...r, state: { ...r.state, message: `created ${id} and ${r.state.message ?? ''}`.trim() } };
+}
 
 export function press(state: SessionState, key: Key): Result {
   const s: SessionState = { ...state };
@@ -153,6 +220,17 @@ export function press(state: SessionState, key: Key): Result {
   if (c === '/' || c === 'a') return { state: { ...s, prompt: { kind: 'search', input: '' } }, changed: false };
   if (c === 'g') return { state: { ...s, prompt: { kind: 'jump', input: '' } }, changed: false };
   if (c === 'd') return { state: { ...s, prompt: { kind: 'define', input: '' } }, changed: false };
+  if (c === 's') {
+    const n = sentencesHere(s).length;
+    if (n === 0) return { state: { ...s, message: 'no sentence here' }, changed: false };
+    return { state: { ...s, prompt: { kind: 'sentences', input: '' }, message: `${n} sentence${n === 1 ? '' : 's'}: type N or N-M` }, changed: false };
+  }
+  if (c === 'w') return { state: { ...s, prompt: { kind: 'words', input: '' } }, changed: false };
+  if (c === 'c') return { state: { ...s, prompt: { kind: 'create', input: '' } }, changed: false };
+  if (c === 'x') {
+    const { selection: _sel, ...rest } = s;
+    return { state: { ...rest, message: 'whole segment selected' }, changed: false };
+  }
   if (c === 'e' || c === 'm') {
     const here = appliedHere(s);
     if (here.length === 0) return { state: { ...s, message: 'no code applied to this segment yet' }, changed: false };
@@ -165,7 +243,8 @@ export function press(state: SessionState, key: Key): Result {
 function move(s: SessionState, by: number): Result {
   const pos = Math.min(Math.max(0, s.pos + by), s.stops.length - 1);
   const end = pos === s.pos ? (by > 0 ? (s.finished ? 'last segment' : 'last segment: press f (done) once you have read the whole transcript') : 'first segment') : undefined;
-  return { state: { ...s, pos, ...(end ? { message: end } : {}) }, changed: false };
+  const { selection: _sel, ...rest } = s;
+  return { state: { ...(pos === s.pos ? s : rest), pos, ...(end ? { message: end } : {}) }, changed: false };
 }
 
 function promptKey(s: SessionState, prompt: Prompt, key: Key): Result {
@@ -204,7 +283,38 @@ function promptKey(s: SessionState, prompt: Prompt, key: Key): Result {
       const segs = s.doc.segments;
       const at = s.stops.findIndex((i) => segs[i]!.endLine >= line);
       if (!Number.isInteger(line) || at < 0) return { state: { ...s, message: `no segment to code at line ${input}` }, changed: false };
-      return { state: { ...s, pos: at }, changed: false };
+      const { selection: _sel, ...rest } = s;
+      return { state: { ...rest, pos: at }, changed: false };
+    }
+    case 'sentences': {
+      const all = sentencesHere(s);
+      const m = /^(\d+)(?:\s*-\s*(\d+))?$/.exec(input);
+      const a = m ? Number(m[1]) : NaN;
+      const b = m?.[2] !== undefined ? Number(m[2]) : a;
+      if (!m || a < 1 || b < a || b > all.length) return { state: { ...s, message: `no sentence ${input || '?'} here (1-${all.length})` }, changed: false };
+      const selection = { start: all[a - 1]!.start, end: all[b - 1]!.end, what: a === b ? `sentence ${a} of ${all.length}` : `sentences ${a}-${b} of ${all.length}` };
+      return { state: { ...s, selection, message: `${selection.what} selected: the next code marks only that (x: whole segment)` }, changed: false };
+    }
+    case 'words': {
+      const seg = currentSegment(s);
+      if (!seg || !input) return { state: s, changed: false };
+      const found = findText(s.doc.segmentList.sourceTextValue, input, seg.start, seg.end);
+      if (found.length === 0) return { state: { ...s, message: `"${input}" is not in this segment` }, changed: false };
+      if (found.length > 1) return { state: { ...s, message: `"${input}" occurs ${found.length} times in this segment: type more of the words (w)` }, changed: false };
+      const selection = { start: found[0]!.start, end: found[0]!.end, what: 'a phrase' };
+      return { state: { ...s, selection, message: 'phrase selected: the next code marks only that (x: whole segment)' }, changed: false };
+    }
+    case 'create': {
+      const m = /^(\S+)\s+(.+)$/.exec(input);
+      if (!m) return { state: { ...s, message: 'type the new code\'s id and its label, e.g. support.gym Time at the gym' }, changed: false };
+      const id = m[1]!.normalize('NFC');
+      const label = m[2]!.trim();
+      if (!CODE_ID.test(id)) return { state: { ...s, message: `'${id}' is not a valid code id: letters, digits, "_", "-" and "." only, starting with a letter` }, changed: false };
+      const existing = s.codes.find((c) => c.id === id);
+      if (existing) return toggle(s, existing);
+      const dot = id.lastIndexOf('.');
+      const parent = dot > 0 && s.codes.some((c) => c.id === id.slice(0, dot)) ? id.slice(0, dot) : undefined;
+      return { state: s, changed: false, create: { id, label, ...(parent ? { parent } : {}) } };
     }
     case 'exemplar':
     case 'memo': {
@@ -227,12 +337,16 @@ function withoutMemo(c: Coding): Coding {
 function toggle(s: SessionState, code: Code): Result {
   const seg = currentSegment(s);
   if (!seg) return { state: s, changed: false };
-  const existing = s.codings.find((c) => c.code === code.id && c.startLine === seg.startLine && c.endLine === seg.endLine);
+  const span: SpanFields | undefined = s.selection ? selectionSpan(s, s.selection) : { startLine: seg.startLine, endLine: seg.endLine };
+  if (!span) return { state: { ...s, message: 'the selection starts or ends on a line break: select again' }, changed: false };
+  const key = formatSpan(span);
+  const where = s.selection ? ` at ${key}` : '';
+  const existing = s.codings.find((c) => c.code === code.id && formatSpan(c) === key && hasColumns(c) === hasColumns(span));
   if (existing) {
-    return { state: { ...s, undo: [...s.undo, s.codings], codings: s.codings.filter((c) => c !== existing), message: `removed ${code.id}` }, changed: true };
+    return { state: { ...s, undo: [...s.undo, s.codings], codings: s.codings.filter((c) => c !== existing), message: `removed ${code.id}${where}` }, changed: true };
   }
-  const coding: Coding = { coder: s.coder, participant: s.doc.participant, wave: s.doc.wave, startLine: seg.startLine, endLine: seg.endLine, code: code.id, exemplar: false };
-  return { state: { ...s, undo: [...s.undo, s.codings], codings: [...s.codings, coding], message: `added ${code.id}` }, changed: true };
+  const coding: Coding = { coder: s.coder, participant: s.doc.participant, wave: s.doc.wave, ...spanOf(span), code: code.id, exemplar: false };
+  return { state: { ...s, undo: [...s.undo, s.codings], codings: [...s.codings, coding], message: `added ${code.id}${where}` }, changed: true };
 }
 
 function toggleExemplar(s: SessionState, target: Coding): Result {
