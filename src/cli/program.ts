@@ -623,7 +623,7 @@ Examples:
 
   const codings = program
     .command('codings')
-    .description('coded passages (code retrieval), and import/export of codings as interchange CSV');
+    .description('coded passages (code retrieval), import/export of codings as interchange CSV, and re-anchoring after transcript edits');
   codings
     .command('list', { isDefault: true })
     .description('list coded passages with their text, attribution and file:line (the default)')
@@ -646,7 +646,7 @@ Examples:
     .action(action(() => import('./commands/codings.js')));
   codings
     .command('import')
-    .argument('<file>', 'interchange CSV: coder,participant,wave,start_line,end_line,code[,memo,exemplar,document]')
+    .argument('<file>', 'interchange CSV: coder,participant,wave,start_line,end_line,code[,memo,exemplar,document,start_col,end_col,text]')
     .description('add codings from a CSV (NVivo, ATLAS.ti, MAXQDA or spreadsheet export); all or nothing unless --skip-bad')
     .option('--skip-bad', 'import the valid rows and report the bad ones (exit 1 if any)')
     .option('--dry-run', 'check and count, write nothing')
@@ -671,5 +671,24 @@ Examples:
     qualwave codings export --coder alice,ben -o two-coders.csv`,
     )
     .action(action(() => import('./commands/codings.js'), 'runExport'));
+  codings
+    .command('reanchor')
+    .description('move every drifted coding (its transcript edited since) to where its text now is; list the ones it cannot place')
+    .option('--coder <names>', 'only these coders', many)
+    .option('--dry-run', 'report what would move, write nothing')
+    .addHelpText(
+      'after',
+      `
+  A coding's hash fingerprints the text it marks. When it no longer matches, the text it marked is
+  taken from the transcript's earlier versions in git and looked for: exactly (a unique place, or
+  the place the unchanged text around the edits puts it), else approximately (at least 80% similar,
+  no second place as close). What cannot be placed is listed and left as it is (exit 1); nothing is
+  guessed. Every coder's file is written together, atomically. Formats: table (default), json.
+
+  Examples:
+    qualwave codings reanchor --dry-run
+    qualwave codings reanchor --coder alice`,
+    )
+    .action(action(() => import('./commands/codings.js'), 'runReanchor'));
   return program;
 }

@@ -96,3 +96,34 @@ function catFileBatch(cwd: string, requests: string[]): Array<string | undefined
   }
   return result;
 }
+
+/**
+ * Earlier texts of a study file, newest first, for re-anchoring codings: the version staged in
+ * git's index (when it differs from the last commit), then the file at each of the last `limit`
+ * commits that changed it, each decoded as UTF-8 without its BOM (as qualwave reads it), the
+ * current text of the file left out. Empty when the study is not in a git repository or git is
+ * missing: re-anchoring then only moves codings whose text is unchanged.
+ */
+export function earlierVersions(root: string, file: string, current: string, limit = 50): string[] {
+  let top: string;
+  try {
+    top = git(root, ['rev-parse', '--show-toplevel']).toString().trim();
+  } catch {
+    return [];
+  }
+  const path = relative(top, join(root, file)).split(sep).join('/');
+  let commits: string[] = [];
+  try {
+    commits = git(top, ['log', '--format=%H', '-n', String(limit), '--', path]).toString().trim().split('\n').filter(Boolean);
+  } catch {
+    // No commits yet.
+  }
+  const texts = catFileBatch(top, [`:${path}`, ...commits.map((c) => `${c}:${path}`)]);
+  const out: string[] = [];
+  for (const t of texts) {
+    if (t === undefined) continue;
+    const text = t.charCodeAt(0) === 0xfeff ? t.slice(1) : t;
+    if (text !== current && !out.includes(text)) out.push(text);
+  }
+  return out;
+}

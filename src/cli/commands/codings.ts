@@ -7,7 +7,9 @@ import type { Finished } from '../../core/coding/types.js';
 import { updateStudy } from '../../io/codings.js';
 import type { Coding } from '../../core/coding/types.js';
 import type { Context } from '../context.js';
-import { EXIT } from '../errors.js';
+import { EXIT, InputError } from '../errors.js';
+import { loadStudy } from '../../io/load-study.js';
+import { reanchorStudy } from '../../io/reanchor.js';
 import { readUserFile } from '../user-file.js';
 import { checkFilters } from '../filters.js';
 import { parseWheres } from '../options.js';
@@ -121,3 +123,40 @@ export async function runExport(ctx: Context): Promise<number> {
   return EXIT.ok;
 }
 
+
+/**
+ * qualwave codings reanchor [--coder NAME] [--dry-run]: drifted codings moved to where their text
+ * now is (io/reanchor.ts); the ones that cannot be placed listed and left as they are (exit 1).
+ */
+export async function runReanchor(ctx: Context): Promise<number> {
+  const format = ctx.format(['table', 'json'] as const, 'table');
+  const root = ctx.studyRoot();
+  ctx.recover(root);
+  const { study, diagnostics } = await loadStudy(root, { allowOutside: ctx.opts.allowOutside === true });
+  // Spans left outside their transcript by an edit are errors for every other command, not for this one.
+  const blocking = diagnostics.filter((d) => d.severity === 'error' && d.kind !== 'drift');
+  if (!study || blocking.length > 0) {
+    ctx.printDiagnostics(root, blocking, { warnings: false });
+    throw new InputError(`the study has ${plural(blocking.length, 'error')} other than drifted codings; fix them (qualwave validate lists every problem) and run again`);
+  }
+  const coders = ctx.opts['coder'] as string[] | undefined;
+  if (coders) checkFilters(study, { coders });
+  const dryRun = ctx.opts['dryRun'] === true;
+  const report = reanchorStudy(study, { ...(coders ? { coders } : {}), dryRun });
+  if (format === 'json') ctx.emit(JSON.stringify(report, null, 2));
+  else if (report.rows.length > 0) {
+    const table: Table = {
+      columns: ['coding', 'code', 'transcript', 'from', 'to', 'how'].map((header) => ({ header })),
+      rows: report.rows.map((r) => [r.source, r.code, r.file, r.from, r.to ?? '', r.how === 'fuzzy' ? `fuzzy, ${Math.floor(r.similarity! * 100)}% similar` : r.how === 'exact' ? 'exact' : `not placed: ${r.reason}`]),
+    };
+    const width = process.stdout.isTTY && !ctx.opts.output ? process.stdout.columns : undefined;
+    ctx.emit(renderTerminal(table, width ? { maxWidth: width } : {}));
+  }
+  if (report.rows.length === 0) ctx.info('no drifted codings: every coding still marks the text it was made on');
+  else {
+    ctx.info(`${dryRun ? 'would move' : 'moved'} ${plural(report.moved, 'coding')} to where their text now is (exact, or fuzzy at ${Math.round(report.threshold * 100)}% similarity or more with no second place as close)${report.unplaced ? `; ${plural(report.unplaced, 'coding')} not placed, left as ${report.unplaced === 1 ? 'it was' : 'they were'}: re-code ${report.unplaced === 1 ? 'it' : 'them'} by hand (qualwave code)` : ''}`);
+    const without = new Set(report.rows.filter((r) => !report.withHistory.includes(r.file)).map((r) => r.file));
+    if (without.size > 0) ctx.info(ctx.err.yellow(`no earlier version in git of ${[...without].slice(0, 5).join(', ')}${without.size > 5 ? ', …' : ''}: only codings whose text is unchanged could be moved there (commit transcripts and codings to let reanchor find edited text)`));
+  }
+  return report.unplaced > 0 ? EXIT.checkFailed : EXIT.ok;
+}

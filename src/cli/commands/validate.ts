@@ -43,6 +43,8 @@ export async function run(ctx: Context, studyArg?: string): Promise<number> {
   if (diagnostics.length > 0) {
     ctx.printDiagnostics(root, diagnostics);
   }
+  const drift = diagnostics.filter((d) => d.kind === 'drift').length;
+  if (drift > 0) ctx.info(ctx.err.yellow(`${plural(drift, 'coding')} drifted (${drift === 1 ? 'its transcript was' : 'their transcripts were'} edited after coding): run qualwave codings reanchor to move ${drift === 1 ? 'it' : 'them'} to where the text now is (--dry-run first)`));
   if (study && !errors) {
     const segs = study.documents.reduce((n, d) => n + d.segmentList.length, 0);
     const what = [plural(study.participants.length, 'participant'), plural(study.config.waves.length, 'wave'), plural(study.documents.length, 'transcript'), plural(segs, 'segment'), plural(study.codebook.codes.length, 'code'), plural(study.codings.length, 'coding') + (study.coders.length ? ` by ${study.coders.join(', ')}` : '')].join(', ');

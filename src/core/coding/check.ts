@@ -37,7 +37,7 @@ export function checkCodings(study: Pick<Study, 'config' | 'participants' | 'doc
       continue;
     }
     if (c.endLine > doc.lineCount) {
-      diagnostics.push(error(at.file, at.line, `${hasColumns(c) ? `span ${describeSpan(c)} is` : `lines ${c.startLine}-${c.endLine} are`} outside ${doc.file} (${doc.lineCount} lines)`, c.hash ? `if the transcript was edited since, ${REANCHOR_HINT}` : 'check the line numbers against the transcript'));
+      diagnostics.push(drifted(c, error(at.file, at.line, `${hasColumns(c) ? `span ${describeSpan(c)} is` : `lines ${c.startLine}-${c.endLine} are`} outside ${doc.file} (${doc.lineCount} lines)`, c.hash ? `if the transcript was edited since, ${REANCHOR_HINT}` : 'check the line numbers against the transcript')));
       continue;
     }
     let index: LineIndex | undefined;
@@ -45,7 +45,7 @@ export function checkCodings(study: Pick<Study, 'config' | 'participants' | 'doc
       index = lineIndexOf(doc);
       const r = index.range(c);
       if ('problem' in r) {
-        diagnostics.push(error(at.file, at.line, `span ${r.problem} in ${doc.file}`, c.hash ? `if the transcript was edited since, ${REANCHOR_HINT}` : 'columns count characters (code points) from 1 as an editor shows them; the end column is included'));
+        diagnostics.push(drifted(c, error(at.file, at.line, `span ${r.problem} in ${doc.file}`, c.hash ? `if the transcript was edited since, ${REANCHOR_HINT}` : 'columns count characters (code points) from 1 as an editor shows them; the end column is included')));
         continue;
       }
     }
@@ -79,5 +79,10 @@ function drift(c: Coding, doc: Document, index: LineIndex, at: { file: string; l
   }
   found.sort((a, b) => Math.abs(a - c.startLine) - Math.abs(b - c.startLine));
   const where = found.length === 1 ? `is now at ${describeSpan({ ...c, startLine: found[0]!, endLine: found[0]! + lines })}` : found.length > 1 ? `is now in ${found.length} places` : 'is no longer there';
-  return warning(at.file, at.line, `${doc.file} changed after coding: the text coded '${c.code}' at ${describeSpan(c)} ${where}`, REANCHOR_HINT);
+  return { ...warning(at.file, at.line, `${doc.file} changed after coding: the text coded '${c.code}' at ${describeSpan(c)} ${where}`, REANCHOR_HINT), kind: 'drift' };
+}
+
+/** A span outside its transcript is drift when the coding has a hash (the transcript was edited since). */
+function drifted(c: Coding, d: Diagnostic): Diagnostic {
+  return c.hash ? { ...d, kind: 'drift' } : d;
 }

@@ -13,6 +13,8 @@ export interface Diagnostic {
   message: string;
   /** What the researcher can do about it. */
   hint?: string;
+  /** `drift`: a coding whose text moved or changed because the transcript was edited (qualwave codings reanchor fixes it). */
+  kind?: 'drift';
 }
 
 export function error(file: string, line: number | undefined, message: string, hint?: string, column?: number): Diagnostic {
