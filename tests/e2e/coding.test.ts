@@ -138,7 +138,14 @@ describe('qualwave codings: retrieve, import, export', () => {
     qualwave(['code', 'MS02', '4-month', '--coder', 'alice', '--apply', 'support.respite', '--lines', '10'], { cwd: dir });
     qualwave(['code', 'MS07', 'post', '--coder', 'ben', '--apply', 'learning.practice', '--lines', '12'], { cwd: dir });
     const out = qualwave(['codings', 'export'], { cwd: dir });
-    expect(out.stdout).toBe('coder,participant,wave,start_line,end_line,code,memo,exemplar,document\nalice,MS02,4-month,10,10,support.respite,,,transcripts/MS02_4-month.txt\nben,MS07,post,12,12,learning.practice,,,transcripts/MS07_post.txt\n');
+    // text: the coded lines as they are in the file (trimmed), quoted by CSV when they hold a comma or a quote.
+    const line = (file: string, n: number) => readFileSync(join(dir, file), 'utf8').split('\n')[n - 1]!.trim();
+    const csv = (s: string) => (/[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
+    expect(out.stdout).toBe(`coder,participant,wave,start_line,end_line,code,memo,exemplar,document,start_col,end_col,text\nalice,MS02,4-month,10,10,support.respite,,,transcripts/MS02_4-month.txt,,,${csv(line('transcripts/MS02_4-month.txt', 10))}\nben,MS07,post,12,12,learning.practice,,,transcripts/MS07_post.txt,,,${csv(line('transcripts/MS07_post.txt', 12))}\n`);
+    // Imported again (whole lines: the text is those lines' text), nothing changes.
+    writeFileSync(join(dir, 'again.csv'), out.stdout);
+    const again = qualwave(['codings', 'import', 'again.csv'], { cwd: dir });
+    expect(again.stderr).toContain('imported 0 codings from 2 rows; 2 already present');
     const list = JSON.parse(qualwave(['codings', '--code', 'support', '--format', 'json'], { cwd: dir }).stdout);
     expect(list).toHaveLength(1);
     expect(list[0]).toMatchObject({ coder: 'alice', code: 'support.respite', theme: 'support', attribution: '(MS02, 4-month interview)', file: 'transcripts/MS02_4-month.txt', startLine: 10, speaker: 'MS02', role: 'participant' });

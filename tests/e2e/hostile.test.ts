@@ -278,7 +278,7 @@ describe("never erase or drop the user's rows", () => {
     const before = readFileSync(f);
     const r = await cli(['code', 'P1', 'pre', '--coder', 'alice', '--apply', 'care', '--lines', '2', '--study', dir]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/codings\/alice\.tsv:5: error: lines 'twelve' is not a line or a range/);
+    expect(r.stderr).toMatch(/codings\/alice\.tsv:5: error: lines 'twelve' is not a line, a line range or a span/);
     const base = tinyStudy();
     const q = join(tmpdir(), `rows-${process.pid}.qdpx`);
     expect((await cli(['export', '--study', base, '-o', q, '--force'])).code).toBe(0);

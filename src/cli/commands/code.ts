@@ -7,7 +7,7 @@ import { codeCreated, press, startSession, type SessionState } from '../../core/
 import { finishedFile, isFinished } from '../../core/coding/finished.js';
 import { codingKey, isCoderName, spanOf, type Coding } from '../../core/coding/types.js';
 import { byText } from '../../core/coding/interchange.js';
-import { describeSpan, formatSpan, lineIndexOf, type SpanFields } from '../../core/coding/span.js';
+import { describeSpan, formatSpan, hasColumns, lineIndexOf, type SpanFields } from '../../core/coding/span.js';
 import { spanHash, spanText } from '../../core/coding/text.js';
 import { REANCHOR_HINT } from '../../core/coding/check.js';
 import { addCode, CodebookAddError } from '../../io/codebook-add.js';
@@ -98,6 +98,7 @@ function edit(ctx: Context, study: Study, doc: Document, coder: string, apply: s
     span = placed.span;
   } else {
     span = given!;
+    if (span.endLine > doc.lineCount) throw new UsageError(`${hasColumns(span) ? `span ${formatSpan(span)} is` : `lines ${span.startLine}-${span.endLine} are`} outside ${doc.file} (${doc.lineCount} lines)`);
     const r = index.range(span);
     if ('problem' in r) throw new UsageError(`--lines: ${r.problem} in ${doc.file}`, 'lines as your editor numbers them; columns count characters (code points) from 1, the end included');
   }

@@ -178,7 +178,7 @@ export function similarity(a: string, b: string): number {
 export function sellers(pattern: string, text: string, threshold: number): { start: number; end: number; similarity: number; others: number } | undefined {
   const m = pattern.length;
   if (m === 0 || text.length === 0) return undefined;
-  const limit = Math.floor((1 - threshold) * m);
+  const limit = Math.floor((1 - threshold) * m + 1e-9);
   let dist = new Int32Array(m + 1);
   let from = new Int32Array(m + 1);
   let nd = new Int32Array(m + 1);
