@@ -16,6 +16,10 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { autocode } from '../src/core/coding/autocode.js';
+import { checkCodings } from '../src/core/coding/check.js';
+import { withHashes } from '../src/core/coding/edit.js';
+import { lineIndexOf } from '../src/core/coding/span.js';
+import { formatCodingsFile, parseCodingsFile } from '../src/core/coding/store.js';
 import { loadStudy } from '../src/io/load-study.js';
 import { loadStemmer } from '../src/io/stemmer.js';
 import { corpusOptions, ensureCorpus, rng } from './corpus.js';
@@ -229,6 +233,44 @@ rows.push(['load + segment whole study', `${lMs.toFixed(0)} ms`, `${(mb / (lMs /
   for (const [name, ms] of [['coded-segment index', indexMs], ['theme x wave matrix', matrixMs], ['framework matrix', frameworkMs], ['trajectories', trajectoriesMs], ['change matrix (themes)', changeMs], ['change matrix (every code)', changeCodesMs]] as const) {
     rows.push([`${name}, ${seen.size} coded segments`, `${ms.toFixed(0)} ms`, `load: ${loadMs.toFixed(0)} ms`, name === 'coded-segment index' ? '' : `target < 1 s: ${verdict(ms < 1000)}`]);
   }
+}
+
+// 5b. Loading codings (issue 14): reading and checking a coder's file of whole-line codings, and
+// the same codings as exact spans (each the speech of its segment's first line, as columns): the
+// span form must not make loading measurably slower. Parse + check (range, duplicates, hashes).
+{
+  const { study } = await loadStudy(dir);
+  const stem = (await loadStemmer('en'))!;
+  const whole = withHashes(study!, autocode(study!, stem, 'bench').codings.slice(0, 200_000));
+  const docs = new Map(study!.documents.map((d) => [d.id, d]));
+  const spans = withHashes(
+    study!,
+    whole.map((c) => {
+      const doc = docs.get(`${c.participant}/${c.wave}`)!;
+      const index = lineIndexOf(doc);
+      const columns = index.columns(c.startLine);
+      return columns >= 2 ? { ...c, endLine: c.startLine, startColumn: 2, endColumn: columns } : c;
+    }),
+  );
+  const waves = study!.config.waves.map((w) => w.id);
+  const wholeText = formatCodingsFile(whole, waves);
+  const spanText = formatCodingsFile(spans, waves);
+  const time = (text: string): number => {
+    const t: number[] = [];
+    for (let i = 0; i < runs + 2; i++) {
+      const s0 = performance.now();
+      const parsed = parseCodingsFile('codings/bench.tsv', text, 'bench');
+      const problems = checkCodings(study!, parsed.codings).length;
+      if (problems > 0) throw new Error(`bench codings: ${problems} problems`);
+      t.push(performance.now() - s0);
+    }
+    return median(t.slice(2));
+  };
+  time(wholeText);
+  const wMs = time(wholeText);
+  const sMs = time(spanText);
+  rows.push([`load codings: ${whole.length} whole-line codings`, `${wMs.toFixed(0)} ms`, `${(wholeText.length / 1e6).toFixed(1)} MB, parse + check + hashes`, '']);
+  rows.push([`load codings: the same as exact spans`, `${sMs.toFixed(0)} ms`, `${(spanText.length / 1e6).toFixed(1)} MB`, `${(sMs / wMs).toFixed(2)}x whole lines (target <= 1.25): ${verdict(sMs / wMs <= 1.25)}`]);
 }
 
 // 6. Start-up: wall time of the CLI vs. node itself.

@@ -1,4 +1,5 @@
 import { XMLBuilder } from 'fast-xml-parser';
+import { formatSpan, hasColumns, lineIndexOf } from '../coding/span.js';
 import type { Code } from '../codebook/types.js';
 import type { Study } from '../study/types.js';
 import { xmlText } from '../format/escape.js';
@@ -68,14 +69,17 @@ export function exportProject(study: Study, opts: { coders?: string[]; version: 
     const selections = study.codings
       .filter((c) => coders.includes(c.coder) && c.participant === doc.participant && c.wave === doc.wave)
       .map((c) => {
+        // An exact span: its characters. Whole lines: the speech of the segments they touch (as always).
+        const exact = hasColumns(c) ? lineIndexOf(doc).range(c) : undefined;
         const touched = segments.filter((s) => s.startLine <= c.endLine && s.endLine >= c.startLine);
-        const start = touched.length ? Math.min(...touched.map((s) => s.start)) : lineOffset(text, c.startLine);
-        const end = touched.length ? Math.max(...touched.map((s) => s.end)) : lineOffset(text, c.endLine + 1) - 1;
-        const key = `${c.coder}:${doc.id}:${c.startLine}-${c.endLine}:${c.code}`;
+        const start = exact && !('problem' in exact) ? exact.start : touched.length ? Math.min(...touched.map((s) => s.start)) : lineOffset(text, c.startLine);
+        const end = exact && !('problem' in exact) ? exact.end : touched.length ? Math.max(...touched.map((s) => s.end)) : lineOffset(text, c.endLine + 1) - 1;
+        const lines = hasColumns(c) ? formatSpan(c) : `${c.startLine}-${c.endLine}`;
+        const key = `${c.coder}:${doc.id}:${lines}:${c.code}`;
         codingCount++;
         const sel: Record<string, unknown> = {
           '@_guid': guid(`selection:${key}`),
-          '@_name': `${doc.participant} ${doc.wave} lines ${c.startLine}-${c.endLine}`,
+          '@_name': `${doc.participant} ${doc.wave} lines ${lines}`,
           '@_startPosition': String(cp(start)),
           '@_endPosition': String(cp(end)),
           '@_creatingUser': guid(`user:${c.coder}`),
