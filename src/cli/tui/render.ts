@@ -83,7 +83,7 @@ export function renderSession(s: SessionState, wave: Wave | undefined, size: { c
   } else {
     out.push(` ${t1(s.message ?? '')}`);
   }
-  const keys = ' j/k move · N⏎ code · / find · s sentences · w words · c new code · e exemplar · m memo · f done · u undo · ? help · q quit';
+  const keys = ' j/k move · N⏎ code · / find · s/w part · c new code · m memo · f done · u undo · ? help · q quit';
   out.push(c.dim(keys.length <= width ? keys : ' j/k move · N⏎ code · / find · ? all keys · q quit'));
   return out.join('\n');
 }

@@ -97,28 +97,42 @@ export class LineIndex {
     return this.text.slice(this.starts[l - 1]!, this.ends[l - 1]!);
   }
 
-  /** Characters (code points) of line l. */
-  columns(l: number): number {
+  /** Per line: its characters (code points), and whether it has any outside the BMP (then columns are not UTF-16 offsets). Made on first use. */
+  private counts: Int32Array | undefined;
+  private astral: Uint8Array | undefined;
+
+  private info(l: number): number {
+    const counts = (this.counts ??= new Int32Array(this.starts.length).fill(-1));
+    let n = counts[l - 1]!;
+    if (n >= 0) return n;
     const s = this.starts[l - 1]!;
     const e = this.ends[l - 1]!;
-    let n = 0;
+    n = 0;
     for (let i = s; i < e; i++) {
       const c = this.text.charCodeAt(i);
       if (c < 0xdc00 || c > 0xdfff || i === s || !isHigh(this.text.charCodeAt(i - 1))) n++;
     }
+    counts[l - 1] = n;
+    if (n !== e - s) (this.astral ??= new Uint8Array(this.starts.length))[l - 1] = 1;
     return n;
+  }
+
+  /** Characters (code points) of line l. */
+  columns(l: number): number {
+    return this.info(l);
   }
 
   /** UTF-16 offset of column `column` of line `line` (column = characters + 1 is the line's end), or undefined past it. */
   offset(line: number, column: number): number | undefined {
     if (line < 1 || line > this.lineCount || column < 1) return undefined;
-    const e = this.ends[line - 1]!;
+    const n = this.info(line);
+    if (column > n + 1) return undefined;
     let i = this.starts[line - 1]!;
-    for (let k = 1; k < column; k++) {
-      if (i >= e) return undefined;
-      i += isHigh(this.text.charCodeAt(i)) && i + 1 < e && isLow(this.text.charCodeAt(i + 1)) ? 2 : 1;
-    }
-    return i <= e ? i : undefined;
+    // Only the Basic Multilingual Plane on this line: a column is a UTF-16 offset.
+    if (this.astral?.[line - 1] !== 1) return i + column - 1;
+    const e = this.ends[line - 1]!;
+    for (let k = 1; k < column; k++) i += isHigh(this.text.charCodeAt(i)) && i + 1 < e && isLow(this.text.charCodeAt(i + 1)) ? 2 : 1;
+    return i;
   }
 
   /** Line of a UTF-16 offset (1-based). */
