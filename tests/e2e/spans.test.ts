@@ -305,3 +305,44 @@ describe('the coding session: one sentence of a paragraph, a new code on the fly
     expect(qualwave(['validate'], { cwd: dir }).code).toBe(0);
   });
 });
+
+describe('quotes, disagreements and reconcile use the exact span', () => {
+  // P1's answer (line 3): "P1: I go every week. The parents get an hour off, and they need it. We play cards."
+  //   "P1: " 1-4; "I go every week." 5-20; space 21; "The parents get an hour off, and they need it." 22-67
+  //   (46 characters: 3+1+7+1+3+1+2+1+4+1+4+1+3+1+4+1+4+1+3); space 68; "We play cards." 69-82.
+  const answer = 'I go every week. The parents get an hour off, and they need it. We play cards.';
+  const files = (alice: string, ben: string) => ({
+    'transcripts/P1_w1.txt': transcript('P1', 1, () => answer),
+    'codings/alice.tsv': codingsTsv([['P1', 'w1', alice, 't.a']]),
+    'codings/ben.tsv': codingsTsv([['P1', 'w1', ben, 't.a']]),
+  });
+
+  it('a quote of an exact span is its text, with its span; the report and dossiers take quotes from there', () => {
+    const dir = writeStudy(files('3:22-3:67', '3:22-3:67'));
+    const q = JSON.parse(qualwave(['quotes', '--coder', 'alice', '--rows', 'code', '--min-words', '1', '--format', 'json'], { cwd: dir }).stdout);
+    const quote = q.cells.flatMap((c: { quotes: unknown[] }) => c.quotes)[0];
+    expect(quote).toMatchObject({ text: 'The parents get an hour off, and they need it.', lines: '3:22-3:67', start: { line: 3, column: 22 }, end: { line: 3, column: 67 } });
+  });
+
+  it('disagreements show what each coder marked; reconcile keeps a span every coder marked, and widens (and says so) when they differ', async () => {
+    const same = await loadStudy(writeStudy(files('3:22-3:67', '3:22-3:67')));
+    const { reconcile } = await import('../../src/core/agreement/reconcile.js');
+    const { formatSpan } = await import('../../src/core/coding/span.js');
+    const r1 = reconcile(same.study!, { coders: ['alice', 'ben'], into: 'consensus' });
+    expect(r1.codings.map((c) => `${formatSpan(c)} ${c.code}`)).toEqual(['3:22-3:67 t.a']);
+    expect(r1.widened).toEqual([]);
+    // alice the middle sentence, ben the first: both applied t.a to the segment (agreed), on different text.
+    const differ = writeStudy(files('3:22-3:67', '3:5-3:20'));
+    const r2 = reconcile((await loadStudy(differ)).study!, { coders: ['alice', 'ben'], into: 'consensus' });
+    expect(r2.codings.map((c) => `${formatSpan(c)} ${c.code}`)).toEqual(['3 t.a']);
+    expect(r2.widened).toEqual([{ code: 't.a', participant: 'P1', wave: 'w1', lines: '3' }]);
+    const out = qualwave(['reconcile', '--dry-run'], { cwd: differ });
+    expect(out.stderr).toContain('1 coding applied to the whole segment because the coders marked different exact spans in it: P1/w1:3 t.a');
+    // Only alice applies the code: a disagreement, quoting what she marked.
+    const one = writeStudy({ ...files('3:22-3:67', '3:5-3:20'), 'codings/ben.tsv': codingsTsv([['P1', 'w1', '3:5-3:20', 't.b']]) });
+    const md = qualwave(['disagreements', '--format', 'md'], { cwd: one }).stdout;
+    expect(md).toContain('- alice: applied to “The parents get an hour off, and they need it.” (3:22-3:67)');
+    const json = JSON.parse(qualwave(['disagreements', '--format', 'json'], { cwd: one }).stdout);
+    expect(json.find((d: { code: string }) => d.code === 't.a').coders[0].coded).toEqual([{ lines: '3:22-3:67', text: 'The parents get an hour off, and they need it.' }]);
+  });
+});
