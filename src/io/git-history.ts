@@ -118,7 +118,12 @@ export function earlierVersions(root: string, file: string, current: string, lim
   } catch {
     // No commits yet.
   }
-  const texts = catFileBatch(top, [`:${path}`, ...commits.map((c) => `${c}:${path}`)]);
+  let texts: Array<string | undefined> = [];
+  try {
+    texts = catFileBatch(top, [`:${path}`, ...commits.map((c) => `${c}:${path}`)]);
+  } catch {
+    // An unreadable history is no history: only exact moves.
+  }
   const out: string[] = [];
   for (const t of texts) {
     if (t === undefined) continue;
