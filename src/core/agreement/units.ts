@@ -46,8 +46,9 @@ interface UnitRef {
   doc: Document;
   /** Segment index in the document (-1: the whole document). */
   seg: number;
-  /** Character units: the line, and the piece's UTF-16 range [start, end) in the document's text. */
+  /** Character units: the lines (one, but for a caption turn), and the piece's UTF-16 range [start, end) in the document's text. */
   line: number;
+  lastLine: number;
   start: number;
   end: number;
   weight: number;
@@ -85,7 +86,7 @@ export function codeRatings(study: Study, opts: UnitOptions): { perCode: CodeRat
   let cluster = 0;
   for (const doc of docs) {
     const first = units.length;
-    if (opts.unit === 'document') units.push({ doc, seg: -1, line: 1, start: 0, end: 0, weight: 1, cluster: cluster++ });
+    if (opts.unit === 'document') units.push({ doc, seg: -1, line: 1, lastLine: doc.lineCount, start: 0, end: 0, weight: 1, cluster: cluster++ });
     else {
       const list = doc.segmentList;
       // Character units are cut where an exact span of a compared coder begins or ends.
@@ -104,18 +105,23 @@ export function codeRatings(study: Study, opts: UnitOptions): { perCode: CodeRat
         if (role !== 'participant' && !(opts.includeInterviewer && role === 'interviewer')) continue;
         const c = cluster++;
         if (opts.unit === 'segment') {
-          units.push({ doc, seg: i, line: list.startLine(i), start: list.start(i), end: list.end(i), weight: 1, cluster: c });
+          units.push({ doc, seg: i, line: list.startLine(i), lastLine: list.endLine(i), start: list.startOffset(i), end: list.endOffset(i), weight: 1, cluster: c });
           continue;
         }
-        for (const piece of speechPieces(doc, i)) {
+        if (list.hasExplicitText(i)) {
+          // A caption turn or a segment of a JSON transcript: its text is not the file's: one unit, weighted by its characters.
+          units.push({ doc, seg: i, line: list.startLine(i), lastLine: list.endLine(i), start: list.startOffset(i), end: list.endOffset(i), weight: [...list.text(i)].length, cluster: c });
+          continue;
+        }
+        for (const piece of paragraphLineRanges(list.sourceTextValue, list.startOffset(i), list.endOffset(i), list.startLine(i))) {
           let from = piece.from;
           // The cuts inside the piece, in order.
           let k = lowerBound(cuts, from + 1);
           for (; k < cuts.length && cuts[k]! < piece.to; k++) {
-            units.push({ doc, seg: i, line: piece.line, start: from, end: cuts[k]!, weight: codePoints(doc, from, cuts[k]!), cluster: c });
+            units.push({ doc, seg: i, line: piece.line, lastLine: piece.line, start: from, end: cuts[k]!, weight: codePoints(doc, from, cuts[k]!), cluster: c });
             from = cuts[k]!;
           }
-          units.push({ doc, seg: i, line: piece.line, start: from, end: piece.to, weight: codePoints(doc, from, piece.to), cluster: c });
+          units.push({ doc, seg: i, line: piece.line, lastLine: piece.line, start: from, end: piece.to, weight: codePoints(doc, from, piece.to), cluster: c });
         }
       }
     }
@@ -146,12 +152,13 @@ export function codeRatings(study: Study, opts: UnitOptions): { perCode: CodeRat
       }
       if (!hasColumns(c)) {
         // Whole lines cover the speech of those lines.
-        for (let i = search(units, first, end, (u) => u.line >= c.startLine); i < end && units[i]!.line <= c.endLine; i++) mark(i);
+        for (let i = search(units, first, end, (u) => u.lastLine >= c.startLine); i < end && units[i]!.line <= c.endLine; i++) mark(i);
         continue;
       }
       const span = lineIndexOf(doc).range(c);
       if ('problem' in span) continue;
-      for (let i = search(units, first, end, (u) => u.end > span.start); i < end && units[i]!.start < span.end; i++) if (units[i]!.start >= span.start && units[i]!.end <= span.end) mark(i);
+      // Pieces are cut at the span's ends: those it covers are the ones it shares a character with.
+      for (let i = search(units, first, end, (u) => u.end > span.start); i < end && units[i]!.start < span.end; i++) mark(i);
     }
   }
   const weights = opts.unit === 'character' ? Float64Array.from(units.map((u) => u.weight)) : undefined;
@@ -241,24 +248,4 @@ function codePoints(doc: Document, from: number, to: number): number {
     if (!(c >= 0xdc00 && c <= 0xdfff && i > from && text.charCodeAt(i - 1) >= 0xd800 && text.charCodeAt(i - 1) <= 0xdbff)) n++;
   }
   return n;
-}
-
-/**
- * The speech of segment i, line by line, as UTF-16 ranges of the document's text: a paragraph's
- * lines as its text reads them; a caption turn's cue text lines (timing lines and cue numbers left out).
- */
-function speechPieces(doc: Document, i: number): Array<{ line: number; from: number; to: number }> {
-  const list = doc.segmentList;
-  const text = list.sourceTextValue;
-  if (doc.format !== 'vtt' && doc.format !== 'srt') return paragraphLineRanges(text, list.start(i), list.end(i), list.startLine(i));
-  const index = lineIndexOf(doc);
-  const out: Array<{ line: number; from: number; to: number }> = [];
-  for (let l = list.startLine(i); l <= list.endLine(i); l++) {
-    const line = index.line(l);
-    if (line.trim() === '' || line.includes('-->') || /^\s*\d+\s*$/.test(line)) continue;
-    const from = Math.max(index.starts[l - 1]!, list.start(i));
-    const to = Math.min(index.ends[l - 1]!, list.end(i));
-    if (to > from) out.push({ line: l, from, to });
-  }
-  return out;
 }

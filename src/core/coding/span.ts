@@ -239,10 +239,10 @@ export function touchedSegments(doc: Pick<Document, 'segmentList'>, c: SpanField
   if ('problem' in r) return [0, 0];
   while (lo < hi) {
     const mid = (lo + hi) >> 1;
-    if (list.end(mid) <= r.start) lo = mid + 1;
+    if (list.endOffset(mid) <= r.start) lo = mid + 1;
     else hi = mid;
   }
   let end = lo;
-  while (end < list.length && list.start(end) < r.end) end++;
+  while (end < list.length && list.startOffset(end) < r.end) end++;
   return [lo, end];
 }

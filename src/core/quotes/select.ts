@@ -92,12 +92,12 @@ export function selectQuotes(cs: CodedStudy, stemWord: Stem, opts: QuoteOptions)
       const whole = seg.lineCodes ?? seg.codes;
       if (whole.length > 0) {
         const text = list.text(seg.index);
-        passages.push({ docId: doc.id, index: seg.index, from: list.start(seg.index), to: list.end(seg.index), text, codes: seg.codes, members: whole, exemplar: new Set(), exact: false, tf: terms(text, stem), weighted: new Map() });
+        passages.push({ docId: doc.id, index: seg.index, from: list.startOffset(seg.index), to: list.endOffset(seg.index), text, codes: seg.codes, members: whole, exemplar: new Set(), exact: false, tf: terms(text, stem), weighted: new Map() });
       }
       if (seg.lineCodes === undefined) continue;
       // The exact spans' parts inside this segment, one passage per distinct part.
-      const s0 = list.start(seg.index);
-      const s1 = list.end(seg.index);
+      const s0 = list.startOffset(seg.index);
+      const s1 = list.endOffset(seg.index);
       const parts = new Map<string, { from: number; to: number; members: Set<string>; exemplar: Set<string> }>();
       const index = lineIndexOf(doc);
       for (const c of exact) {

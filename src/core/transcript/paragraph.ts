@@ -55,7 +55,9 @@ export function paragraphLineRanges(text: string, start: number, end: number, fi
     if (nl < 0 || nl > end) nl = end;
     e = nl;
     while (e > pos && isSpace(text.charCodeAt(e - 1))) e--;
-    let ts = readLineHead(text, pos, e, false).textStart;
+    let s = pos;
+    while (s < e && isSpace(text.charCodeAt(s))) s++;
+    let ts = readLineHead(text, s, e, false).textStart;
     while (ts < e && isSpace(text.charCodeAt(ts))) ts++;
     if (ts < e) out.push({ line, from: ts, to: e });
     pos = nl + 1;

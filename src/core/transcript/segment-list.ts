@@ -92,16 +92,6 @@ export class SegmentList {
     return this.data[i * W + 1]!;
   }
 
-  /** UTF-16 offset of the segment's first character in the document's text. */
-  start(i: number): number {
-    return this.data[i * W + 2]!;
-  }
-
-  /** UTF-16 offset just after the segment's last character. */
-  end(i: number): number {
-    return this.data[i * W + 3]!;
-  }
-
   role(i: number): SpeakerRole {
     return ROLES[this.roles[i]!]!;
   }
