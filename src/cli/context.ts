@@ -1,28 +1,22 @@
+import { readFileSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import { Chalk, type ChalkInstance } from 'chalk';
-import { hasErrors, type Diagnostic } from '../core/diagnostics/diagnostic.js';
+import type { Diagnostic } from '../core/diagnostics/diagnostic.js';
+import { InputError, UsageError } from '../core/errors.js';
 import { terminalMessage } from '../core/format/escape.js';
 import type { Study } from '../core/study/types.js';
 import { recoverStudy } from '../io/codings.js';
 import { FileError } from '../io/errors.js';
-import { findStudyRoot, loadStudy } from '../io/load-study.js';
+import { findStudyRoot } from '../io/load-study.js';
 import { pendingJournal, readOnly, writeFileAtomic } from '../io/write.js';
-import { InputError, UsageError } from './errors.js';
+import { openStudy } from '../api/study.js';
+import type { OutStream, ShellIo } from './io.js';
+import type { ParsedOptions } from './options/command.js';
+import type { COMMANDS, CommandName } from './options/commands.js';
 import { formatDiagnostics } from './report.js';
 
-export interface GlobalOptions {
-  study?: string;
-  format?: string;
-  output?: string;
-  force?: boolean;
-  quiet?: boolean;
-  color?: boolean;
-  debug?: boolean;
-  allowOutside?: boolean;
-}
-
 /** Decide colour ourselves (chalk 5 ignores NO_COLOR): --no-color, NO_COLOR, FORCE_COLOR, TTY. */
-export function colorEnabled(stream: NodeJS.WriteStream, flag: boolean | undefined, env: NodeJS.ProcessEnv = process.env): boolean {
+export function colorEnabled(stream: OutStream, flag: boolean | undefined, env: Readonly<Record<string, string | undefined>> = process.env): boolean {
   if (flag === false) return false;
   if (env['NO_COLOR'] !== undefined && env['NO_COLOR'] !== '') return false;
   if (env['FORCE_COLOR'] !== undefined) return env['FORCE_COLOR'] !== '0' && env['FORCE_COLOR'] !== 'false';
@@ -30,60 +24,74 @@ export function colorEnabled(stream: NodeJS.WriteStream, flag: boolean | undefin
 }
 
 /**
- * While set, commands' output goes here instead of stdout or --output: `qualwave build` runs each
- * of the study's outputs through the ordinary commands and collects what they would print.
+ * How a command runs when it is not run alone: `build` gives every output's command the study it
+ * loaded once, collects what it emits, and handles its errors.
  */
-export const capture: { text: string | undefined } = { text: undefined };
-
-const EXTENSIONS: Record<string, string> = { qdpx: 'qdpx', qdc: 'qdc', svg: 'svg', docx: 'docx', csv: 'csv', tsv: 'tsv', md: 'md', markdown: 'md', tex: 'latex', json: 'json', html: 'html', htm: 'html', txt: 'table' };
-
-/** The format an output file's extension asks for, when the command supports it. */
-export function formatFromExtension<F extends string>(file: string | undefined, supported: readonly F[]): F | undefined {
-  const ext = file?.slice(file.lastIndexOf('.') + 1).toLowerCase();
-  const f = ext ? EXTENSIONS[ext] : undefined;
-  return f !== undefined && (supported as readonly string[]).includes(f) ? (f as F) : undefined;
+export interface Session {
+  study?: Study;
+  /** Where emitted output goes instead of stdout or --output. */
+  sink?: (text: string) => void;
+  /** An error of the command, instead of printing it. */
+  onError?: (e: unknown) => number;
 }
 
-/** What a command gets: parsed options, output helpers and study loading. */
-export class Context {
-  readonly cwd = process.cwd();
+/** The typed context of a command: `Ctx<'matrix'>`; AnyCtx for helpers several commands share. */
+export type Ctx<K extends CommandName> = Context<ParsedOptions<(typeof COMMANDS)[K]>>;
+// eslint-disable-next-line -- any: a helper shared by commands reads only the program's options.
+export type AnyCtx = Context<any>;
+
+export type Base = { format: unknown; study?: string | undefined; output?: string | undefined; force: boolean; quiet: boolean; color: boolean; allowOutside: boolean; debug: boolean };
+
+/** What a command gets: its parsed, typed options, output helpers and study loading. */
+export class Context<O extends Base = Base & Record<string, unknown>> {
+  readonly cwd: string;
   /** Colours for stdout (tables) and stderr (messages). */
   readonly out: ChalkInstance;
   readonly err: ChalkInstance;
 
-  constructor(readonly opts: GlobalOptions & Record<string, unknown>) {
-    this.out = new Chalk({ level: colorEnabled(process.stdout, opts.color) && !opts.output ? 1 : 0 });
-    this.err = new Chalk({ level: colorEnabled(process.stderr, opts.color) ? 1 : 0 });
+  constructor(
+    readonly opts: O,
+    /** The options given on the command line (by key). */
+    readonly given: ReadonlySet<string>,
+    readonly io: ShellIo,
+    readonly session: Session = {},
+  ) {
+    this.cwd = io.cwd;
+    this.out = new Chalk({ level: colorEnabled(io.stdout, opts.color, io.env) && !opts.output && !session.sink ? 1 : 0 });
+    this.err = new Chalk({ level: colorEnabled(io.stderr, opts.color, io.env) && !session.sink ? 1 : 0 });
   }
 
-  /** A progress or summary message on stderr (silenced by --quiet). */
+  /** The --format value, resolved and checked against the command's formats. */
+  get format(): O['format'] {
+    return this.opts.format;
+  }
+
+  /** Width for terminal tables: the terminal's when stdout is one (and no --output). */
+  get width(): number | undefined {
+    return this.io.stdout.isTTY && !this.opts.output && !this.session.sink ? this.io.stdout.columns : undefined;
+  }
+
+  /** A progress or summary message on stderr (silenced by --quiet, and inside build). */
   info(message: string): void {
-    if (!this.opts.quiet) process.stderr.write(terminalMessage(message) + '\n');
+    if (!this.opts.quiet && !this.session.sink) this.io.stderr.write(terminalMessage(message) + '\n');
   }
 
-  /** The --format value, checked against what the command supports. */
-  format<F extends string>(supported: readonly F[], fallback: F): F {
-    const f = this.opts.format ?? formatFromExtension(this.opts.output, supported) ?? fallback;
-    if (!(supported as readonly string[]).includes(f)) {
-      throw new UsageError(`--format ${f} is not supported by this command`, `use one of: ${supported.join(', ')}`);
-    }
-    return f as F;
+  /** Text already formatted for stderr (diagnostics). */
+  stderr(text: string): void {
+    if (!this.session.sink) this.io.stderr.write(text);
   }
 
   /** Machine-readable or table output: to stdout, or atomically to --output. */
   emit(content: string): void {
     const text = content.endsWith('\n') || content === '' ? content : content + '\n';
-    if (capture.text !== undefined) {
-      capture.text += text;
-      return;
-    }
-    if (this.opts.output) this.writeOutput(text);
-    else process.stdout.write(text);
+    if (this.session.sink) this.session.sink(text);
+    else if (this.opts.output) this.writeOutput(text);
+    else this.io.stdout.write(text);
   }
 
   /** Binary output (a .docx, a .qdpx): only to --output, atomically. */
   emitBytes(bytes: Uint8Array, what: string): void {
-    if (capture.text !== undefined || !this.opts.output) throw new UsageError(`${what} is a binary file: give --output FILE`, `e.g. --output quotes.docx`);
+    if (this.session.sink || !this.opts.output) throw new UsageError(`${what} is a binary file: give --output FILE`, `e.g. --output quotes.docx`);
     this.writeOutput(bytes);
   }
 
@@ -96,12 +104,23 @@ export class Context {
     this.info(`wrote ${this.opts.output}`);
   }
 
+  /** A file the user named (relative to the working folder), or standard input for `-`. */
+  input(file: string): { bytes: Buffer; name: string } {
+    if (file === '-') {
+      const bytes = this.io.stdinIsTTY ? undefined : this.io.readStdin();
+      if (!bytes) throw new UsageError('- reads standard input, and standard input is a terminal', 'pipe the file in (… | qualwave …) or give its path');
+      return { bytes, name: '(stdin)' };
+    }
+    return { bytes: readUserFile(resolve(this.cwd, file), file), name: file };
+  }
+
   /** The study folder: positional argument, --study, or the nearest folder upwards with qualwave.yaml. */
   studyRoot(positional?: string): string {
-    if (positional !== undefined && this.opts.study !== undefined && resolve(positional) !== resolve(this.opts.study)) {
-      throw new UsageError(`two different studies given: '${positional}' and --study '${this.opts.study}'`, 'give the study folder once');
+    const study = this.opts.study;
+    if (positional !== undefined && study !== undefined && resolve(this.cwd, positional) !== resolve(this.cwd, study)) {
+      throw new UsageError(`two different studies given: '${positional}' and --study '${study}'`, 'give the study folder once');
     }
-    const given = positional ?? this.opts.study;
+    const given = positional ?? study;
     const start = resolve(this.cwd, given ?? '.');
     const root = findStudyRoot(start);
     if (!root || (given !== undefined && root !== start)) {
@@ -134,27 +153,47 @@ export class Context {
   }
 
   /** Print diagnostics to stderr, with paths the user can click. */
-  printDiagnostics(root: string, diagnostics: readonly Diagnostic[], opts: { warnings?: boolean } = {}): void {
+  printDiagnostics(root: string | undefined, diagnostics: readonly Diagnostic[], opts: { warnings?: boolean } = {}): void {
     const shown = opts.warnings === false ? diagnostics.filter((d) => d.severity === 'error') : diagnostics;
     if (shown.length === 0) return;
-    process.stderr.write(formatDiagnostics(shown, { color: this.err, path: (f) => this.display(root, f) }));
+    this.stderr(formatDiagnostics(shown, { color: this.err, ...(root !== undefined ? { path: (f: string) => this.display(root, f) } : {}) }));
   }
 
   /**
-   * Load the study for a command that needs it whole: errors are printed and stop the command
-   * (exit 2); warnings are counted in one line pointing at `qualwave validate`.
+   * The study, for a command that needs it whole (the one `build` loaded, when run by build):
+   * errors are printed and stop the command (exit 2); warnings are counted in one line pointing
+   * at `qualwave validate`.
    */
   async study(positional?: string): Promise<Study> {
+    if (this.session.study) return this.session.study;
     const root = this.studyRoot(positional);
     this.recover(root);
-    const { study, diagnostics } = await loadStudy(root, { allowOutside: this.opts.allowOutside === true });
-    if (!study || hasErrors(diagnostics)) {
-      this.printDiagnostics(root, diagnostics, { warnings: false });
-      const n = diagnostics.filter((d) => d.severity === 'error').length;
-      throw new InputError(`the study has ${n} error${n === 1 ? '' : 's'}; fix them (qualwave validate lists every problem) and run again`);
+    let warnings = 0;
+    try {
+      const study = await openStudy(root, { allowOutside: this.opts.allowOutside === true, recover: false, onWarnings: (w) => (warnings = w.length) });
+      if (warnings > 0) this.info(this.err.yellow(`${warnings} warning${warnings === 1 ? '' : 's'} (run qualwave validate to see them)`));
+      return study;
+    } catch (e) {
+      if (e instanceof InputError && e.diagnostics.length > 0) {
+        this.printDiagnostics(root, e.diagnostics, { warnings: false });
+        throw new InputError(e.message, [], e.hint);
+      }
+      throw e;
     }
-    const warnings = diagnostics.length;
-    if (warnings > 0) this.info(this.err.yellow(`${warnings} warning${warnings === 1 ? '' : 's'} (run qualwave validate to see them)`));
-    return study;
+  }
+}
+
+/** The bytes of a file the user named on the command line, or a usage error naming it. */
+function readUserFile(path: string, shown: string): Buffer {
+  return readFileOr(path, (e) => {
+    throw new UsageError(`cannot read ${shown}: ${e.code === 'ENOENT' ? 'no such file' : e.code === 'EISDIR' ? 'it is a folder' : e.message}`);
+  });
+}
+
+function readFileOr(path: string, fail: (e: NodeJS.ErrnoException) => never): Buffer {
+  try {
+    return readFileSync(path);
+  } catch (e) {
+    return fail(e as NodeJS.ErrnoException);
   }
 }

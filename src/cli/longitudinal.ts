@@ -3,7 +3,7 @@ import type { CaseSummary } from '../core/cases/summary.js';
 import type { Study } from '../core/study/types.js';
 import { caseDiagnostics, readCaseSummaries } from '../io/cases.js';
 import { loadStemmer } from '../io/stemmer.js';
-import type { Context } from './context.js';
+import type { AnyCtx as Context } from './context.js';
 
 /**
  * What the longitudinal displays (change, case, brief, report) share in the command line: the

@@ -1,20 +1,10 @@
-import { CommanderError } from 'commander';
-import { createProgram } from './program.js';
+import { processIo } from './io.js';
+import { main } from './run.js';
 
-/** Entry point: parse the command line and run the command; known errors become exit codes. */
+/** Entry point of the binary: the command line of this process, its exit code. */
 // Output piped into a command that stops reading early (| head) is not an error.
 process.stdout.on('error', (e: NodeJS.ErrnoException) => {
   if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
   throw e;
 });
-const program = createProgram();
-try {
-  await program.parseAsync(process.argv);
-} catch (e) {
-  if (e instanceof CommanderError) {
-    process.exitCode = e.exitCode === 0 ? 0 : 2;
-  } else {
-    const { reportUnexpected } = await import('./run.js');
-    process.exitCode = reportUnexpected(e, process.argv.includes('--debug'));
-  }
-}
+process.exitCode = await main(process.argv.slice(2), await processIo());

@@ -1,37 +1,36 @@
 import { renderDelimited, renderHtml, renderLatex, renderMarkdown, renderTerminal, type Table } from '../core/format/table.js';
-import type { Context } from './context.js';
 
-export const TABLE_FORMATS = ['table', 'csv', 'tsv', 'md', 'latex', 'json', 'html'] as const;
-export type TableFormat = (typeof TABLE_FORMATS)[number];
+/** What a table renderer needs from the command line: caption, label, the CSV guard, colours, width. */
+export interface TableContext {
+  opts: { caption?: string | undefined; label?: string | undefined; csvRaw?: boolean; format?: unknown };
+  out: { bold(x: string): string; dim(x: string): string };
+  width: number | undefined;
+}
+
+type TableFormat = 'table' | 'csv' | 'tsv' | 'md' | 'latex' | 'html';
 
 /**
- * A table in any of the manuscript formats, with the common options: --caption and --label for
- * LaTeX (and HTML's caption), --csv-raw to keep formula-like cells as they are. JSON is each
- * command's own.
+ * The renderer registry: each table format and the writer that turns a Table into it, with the
+ * common options (--caption and --label for LaTeX and HTML's caption, --csv-raw to keep
+ * formula-like cells as they are). JSON is each command's own (its result, not a table).
  */
-export function renderTable(ctx: Context, table: Table, format: Exclude<TableFormat, 'json'>): string {
-  const caption = ctx.opts['caption'] as string | undefined;
-  switch (format) {
-    case 'md':
-      return renderMarkdown(caption ? { ...table, title: caption } : table);
-    case 'latex': {
-      const label = ctx.opts['label'] as string | undefined;
-      return renderLatex(table, { ...(caption ? { caption } : {}), ...(label ? { label } : {}) });
-    }
-    case 'html':
-      return renderHtml(table, caption ? { caption } : {});
-    case 'csv':
-    case 'tsv':
-      return renderDelimited(table, format === 'csv' ? ',' : '\t', { raw: ctx.opts['csvRaw'] === true });
-    default: {
-      const width = process.stdout.isTTY && !ctx.opts.output ? process.stdout.columns : undefined;
-      const style = { bold: (x: string) => ctx.out.bold(x), dim: (x: string) => ctx.out.dim(x) };
-      return renderTerminal(table, width ? { style, maxWidth: width } : { style });
-    }
-  }
+export const TABLE_RENDERERS: Record<TableFormat, (table: Table, ctx: TableContext) => string> = {
+  md: (table, ctx) => renderMarkdown(ctx.opts.caption ? { ...table, title: ctx.opts.caption } : table),
+  latex: (table, ctx) => renderLatex(table, { ...(ctx.opts.caption ? { caption: ctx.opts.caption } : {}), ...(ctx.opts.label ? { label: ctx.opts.label } : {}) }),
+  html: (table, ctx) => renderHtml(table, ctx.opts.caption ? { caption: ctx.opts.caption } : {}),
+  csv: (table, ctx) => renderDelimited(table, ',', { raw: ctx.opts.csvRaw === true }),
+  tsv: (table, ctx) => renderDelimited(table, '\t', { raw: ctx.opts.csvRaw === true }),
+  table: (table, ctx) => {
+    const style = { bold: (x: string) => ctx.out.bold(x), dim: (x: string) => ctx.out.dim(x) };
+    return renderTerminal(table, ctx.width ? { style, maxWidth: ctx.width } : { style });
+  },
+};
+
+/** A table in any of the manuscript formats. */
+export function renderTable(ctx: TableContext, table: Table, format: string): string {
+  const render = TABLE_RENDERERS[format as TableFormat];
+  if (!render) throw new Error(`internal: no table renderer for ${format}`);
+  return render(table, ctx);
 }
 
-/** A number with fixed decimals (--decimals, default 1 for percentages). */
-export function fixed(x: number | null, decimals: number): string {
-  return x === null || !Number.isFinite(x) ? '—' : x.toFixed(decimals);
-}
+export { fixed } from '../core/format/table.js';

@@ -1,16 +1,18 @@
+import { EXIT, QualwaveError } from '../core/errors.js';
+
 /**
  * Problems with files that the user can act on (permission denied, disk full, a folder where a
  * file should be, a lock held by another process...): a message naming the path and a hint. The
  * command line prints them without "please report" and exits 2.
  */
-export class FileError extends Error {
+export class FileError extends QualwaveError {
   constructor(
     readonly path: string,
     message: string,
-    readonly hint?: string,
+    hint?: string,
     readonly code?: string,
   ) {
-    super(message);
+    super(message, EXIT.badInput, hint);
   }
 }
 

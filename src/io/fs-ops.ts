@@ -20,6 +20,8 @@ export interface FsOps {
   readFile(path: string): Buffer;
   readdir(path: string): string[];
   mkdir(path: string): void;
+  /** Remove an empty folder. */
+  rmdir(path: string): void;
   realpath(path: string): string;
 }
 
@@ -36,6 +38,7 @@ export const nodeFs: FsOps = {
   readFile: (path) => fs.readFileSync(path),
   readdir: (path) => fs.readdirSync(path),
   mkdir: (path) => void fs.mkdirSync(path, { recursive: true }),
+  rmdir: (path) => fs.rmdirSync(path),
   realpath: (path) => fs.realpathSync.native(path),
 };
 

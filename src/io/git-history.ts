@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { EXIT, QualwaveError } from '../core/errors.js';
 import { join, relative, sep } from 'node:path';
 import { parseCodebookFile } from '../core/codebook/parse.js';
 import type { Code } from '../core/codebook/types.js';
@@ -13,12 +14,9 @@ import type { Study } from '../core/study/types.js';
  * aside), oldest first in topological order, with the code ids the codebooks held and the waves
  * that had codings at that commit. Renames of those files are not followed.
  */
-export class GitHistoryError extends Error {
-  constructor(
-    message: string,
-    readonly hint?: string,
-  ) {
-    super(message);
+export class GitHistoryError extends QualwaveError {
+  constructor(message: string, hint?: string) {
+    super(message, EXIT.badInput, hint);
   }
 }
 

@@ -1,6 +1,7 @@
 import { existsSync, lstatSync, readFileSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { glob } from 'tinyglobby';
+import { EXIT, QualwaveError } from '../core/errors.js';
 import { combineCodebooks, parseCodebookFile, type ParsedCodebookFile } from '../core/codebook/parse.js';
 import { checkCodebookVersions, checkCodingsSince } from '../core/codebook/versions.js';
 import { checkCodings } from '../core/coding/check.js';
@@ -41,6 +42,9 @@ export function findStudyRoot(start: string): string | undefined {
   }
 }
 
+/** How many times a study was loaded in this process (`build` loads once for all its outputs). */
+export const loads = { count: 0 };
+
 export interface LoadResult {
   /** Present when the study could be assembled (it may still have errors in `diagnostics`). */
   study?: Study;
@@ -52,6 +56,7 @@ export interface LoadResult {
  * problem rather than stopping at the first. Reads files, writes nothing.
  */
 export async function loadStudy(root: string, opts: LoadOptions = {}): Promise<LoadResult> {
+  loads.count++;
   const diagnostics: Diagnostic[] = [];
   const realRoot = realRootOf(root);
   const allowOutside = opts.allowOutside === true;
@@ -335,9 +340,9 @@ function rereader(path: string, file: string, size: number): () => string {
   };
 }
 
-export class StudyChangedError extends Error {
+export class StudyChangedError extends QualwaveError {
   constructor(readonly file: string) {
-    super(`${file} changed while qualwave was running; run the command again`);
+    super(`${file} changed while qualwave was running`, EXIT.badInput, 'run the command again');
   }
 }
 

@@ -41,7 +41,7 @@ const KIND = (st: { isDirectory(): boolean; isSymbolicLink(): boolean; isFIFO():
  * What is at `path` now: undefined (nothing: a new file), or its permission bits (a regular
  * file). Anything else is refused, as is an existing file without `force`.
  */
-export function checkTarget(path: string, opts: { force?: boolean } = {}): number | undefined {
+export function checkTarget(path: string, opts: { force?: boolean; existsHint?: string } = {}): number | undefined {
   const st = fsOps().lstat(path);
   if (!st) return undefined;
   const kind = KIND(st);
@@ -52,7 +52,7 @@ export function checkTarget(path: string, opts: { force?: boolean } = {}): numbe
       kind === 'a folder' ? 'give a file name inside it, e.g. ' + join(shown(path), 'out.txt') : kind === 'a symbolic link' ? 'qualwave replaces only regular files: give the path the link points to, or remove the link' : 'qualwave writes only regular files: choose a file path, or redirect standard output (> FILE) instead',
     );
   }
-  if (!opts.force) throw new OutputExistsError(path, `${shown(path)} already exists`, 'add --force to replace it, or choose another --output');
+  if (!opts.force) throw new OutputExistsError(path, `${shown(path)} already exists`, opts.existsHint ?? 'add --force to replace it, or choose another --output');
   return st.mode & 0o7777;
 }
 
@@ -156,7 +156,7 @@ function checkFolder(target: string): void {
  * the new, never a part. Refuses to replace an existing file unless `force`, and never replaces
  * anything but a regular file. Keeps the permissions of the file it replaces.
  */
-export function writeFileAtomic(path: string, content: string | Uint8Array, opts: { force?: boolean } = {}): void {
+export function writeFileAtomic(path: string, content: string | Uint8Array, opts: { force?: boolean; existsHint?: string } = {}): void {
   assertWritable(path);
   const mode = checkTarget(path, opts);
   checkFolder(path);
@@ -181,6 +181,75 @@ export function makeFolder(path: string): void {
   } catch (e) {
     throw fileErrorFrom(e, shown(path), 'cannot create the folder');
   }
+}
+
+/**
+ * New files in a folder that may not exist yet (qualwave init): every file is new (an existing one
+ * is refused before anything is written), written atomically; if any write fails, the files and
+ * folders made here are removed again, and the error is reported.
+ */
+export function createFiles(dir: string, files: ReadonlyArray<readonly [string, string]>): void {
+  for (const [rel] of files) if (fsOps().lstat(join(dir, rel))) throw new OutputExistsError(join(dir, rel), `${shown(join(dir, rel))} already exists`, 'choose an empty folder; nothing was written');
+  const created: string[] = [];
+  const folders: string[] = [];
+  try {
+    for (const [rel, content] of files) {
+      for (let d = dirname(join(dir, rel)), missing: string[] = []; ; d = dirname(d)) {
+        if (fsOps().lstat(d) || dirname(d) === d) {
+          for (const m of missing.reverse()) {
+            makeFolder(m);
+            folders.push(m);
+          }
+          break;
+        }
+        missing.push(d);
+      }
+      writeFileAtomic(join(dir, rel), content);
+      created.push(join(dir, rel));
+    }
+  } catch (e) {
+    for (const f of created) removeQuietly(f);
+    for (const d of folders.reverse()) removeFolderQuietly(d);
+    throw e;
+  }
+}
+
+function removeFolderQuietly(path: string): void {
+  try {
+    fsOps().rmdir(path);
+  } catch (e) {
+    // A folder someone else filled meanwhile stays: only what was made here goes.
+    void e;
+  }
+}
+
+/**
+ * A new folder of files that appears whole or not at all (a study imported from a .qdpx): written
+ * beside the target, then renamed into place. The target must not exist or be empty.
+ */
+export function writeNewFolder(target: string, files: ReadonlyArray<readonly [string, string]>): void {
+  assertWritable(target);
+  const tmp = `${target}.tmp-${process.pid}`;
+  removeTree(tmp);
+  try {
+    createFiles(tmp, files);
+    const st = fsOps().lstat(target);
+    if (st?.isDirectory()) fsOps().rmdir(target);
+    fsOps().rename(tmp, target);
+  } catch (e) {
+    removeTree(tmp);
+    throw fileErrorFrom(e, shown(target), 'cannot create');
+  }
+}
+
+/** Remove a folder this process made (a temporary study folder), and what is in it. */
+function removeTree(path: string): void {
+  const st = fsOps().lstat(path);
+  if (!st) return;
+  if (st.isDirectory()) {
+    for (const name of fsOps().readdir(path)) removeTree(join(path, name));
+    fsOps().rmdir(path);
+  } else fsOps().unlink(path);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -1,4 +1,5 @@
 import { Unzip, UnzipInflate, UnzipPassThrough } from 'fflate';
+import { EXIT, QualwaveError } from '../core/errors.js';
 
 /**
  * Limits for every zip qualwave opens (a .qdpx project, a .docx transcript or draft): the same
@@ -7,7 +8,12 @@ import { Unzip, UnzipInflate, UnzipPassThrough } from 'fflate';
  */
 export const LIMITS = { entries: 20_000, totalBytes: 1024 * 1024 * 1024, ratio: 200, ratioFloor: 1024 * 1024 } as const;
 
-export class UnsafeArchiveError extends Error {}
+/** An archive refused for safety (a bomb, a path leaving the folder...); nothing was written. */
+export class UnsafeArchiveError extends QualwaveError {
+  constructor(message: string) {
+    super(message, EXIT.badInput, 'the archive was refused for safety; nothing was written');
+  }
+}
 
 export interface ArchiveEntry {
   name: string;

@@ -7,20 +7,17 @@ import type { TranscriptFormat, TranscriptSource } from '../../core/transcript/t
 import { OutsideError, planFiles, transcriptFiles, writePlans } from '../../io/add.js';
 import { withLocks } from '../../io/lock.js';
 import { loadStudy } from '../../io/load-study.js';
-import type { Context } from '../context.js';
+import type { Ctx } from '../context.js';
 import { EXIT, UsageError } from '../errors.js';
 import { plural } from '../report.js';
-
-const FORMATS = ['table', 'json'] as const;
 
 /**
  * qualwave add FILES...: bring raw transcripts into the study under its naming pattern, with
  * front matter where the format has it, after showing what qualwave understood of each. All or
  * nothing: when one file cannot be added, none is. Never overwrites, never writes outside the study.
  */
-export async function run(ctx: Context, files: string[]): Promise<number> {
-  const format = ctx.format(FORMATS, 'table');
-  if (ctx.opts.output) throw new UsageError('add writes into the study, not to --output', 'leave out --output');
+export async function run(ctx: Ctx<'add'>, files: string[]): Promise<number> {
+  const format = ctx.format;
   const root = ctx.studyRoot();
   ctx.recover(root);
   const { study, diagnostics: loadDiagnostics } = await loadStudy(root, { allowOutside: ctx.opts.allowOutside === true });
@@ -29,7 +26,10 @@ export async function run(ctx: Context, files: string[]): Promise<number> {
     throw new UsageError('the study could not be loaded: fix qualwave.yaml first (qualwave validate)');
   }
   const flags: { participant?: string; wave?: string; date?: string } = {};
-  for (const k of ['participant', 'wave', 'date'] as const) if (typeof ctx.opts[k] === 'string') flags[k] = ctx.opts[k] as string;
+  for (const k of ['participant', 'wave', 'date'] as const) {
+    const v = ctx.opts[k];
+    if (v !== undefined) flags[k] = v;
+  }
   const existing = new Map(study.documents.map((d) => [d.id, d.file]));
   const { plans, diagnostics } = await planFiles({
     root,
@@ -40,7 +40,7 @@ export async function run(ctx: Context, files: string[]): Promise<number> {
     inputs: files.map((f) => ({ path: resolve(ctx.cwd, f), shown: f })),
     flags,
   });
-  const dry = ctx.opts['dryRun'] === true;
+  const dry = ctx.opts.dryRun;
   const refused = diagnostics.length > 0;
   if (format === 'json') {
     ctx.emit(JSON.stringify({ added: !dry && !refused, files: plans.map(({ plan }) => planJson(plan)), diagnostics }, null, 2));

@@ -1,33 +1,21 @@
-import { dsvFormat } from 'd3-dsv';
-import type { IntervalMethod } from '../../core/agreement/bootstrap.js';
-import type { ChanceUnits } from '../../core/agreement/coefficients.js';
+import { agreement as studyAgreementOf } from '../../api/analyses.js';
 import { contingencyTable, countsTable, looksLikeUnitIds, weightsTable, type ReadTable } from '../../core/agreement/input.js';
 import { krippendorffLabel, landisKoch } from '../../core/agreement/interpret.js';
 import { agreement, type AgreementResult, type CoefficientName, type Estimate } from '../../core/agreement/report.js';
-import { studyAgreement, studyUnitizing } from '../../core/agreement/study.js';
 import { toPatterns, type Level, type PatternTable, type Ratings } from '../../core/agreement/table.js';
 import type { TranscriptSelection, Uncoded } from '../../core/agreement/transcripts.js';
-import type { AgreementUnit } from '../../core/agreement/units.js';
 import { ratingsFromRows, type ValueProblem } from '../../core/agreement/values.js';
+import { readTable } from '../../core/format/read-table.js';
 import type { Table } from '../../core/format/table.js';
-import { decodeText } from '../../core/text/decode.js';
 import { didYouMeanSuffix } from '../../core/text/suggest.js';
-import type { Context } from '../context.js';
+import type { Ctx } from '../context.js';
 import { EXIT, UsageError } from '../errors.js';
-import { readUserFile } from '../user-file.js';
-import { parseWheres } from '../options.js';
+import type { Gate } from '../options/parsers.js';
 import { renderTable } from '../render.js';
-import { checkFilters, selectCoders } from '../filters.js';
 import { plural } from '../report.js';
 
-const FORMATS = ['table', 'md', 'csv', 'tsv', 'latex', 'html', 'json'] as const;
-type Format = (typeof FORMATS)[number];
-const LEVELS: readonly Level[] = ['nominal', 'ordinal', 'interval', 'ratio'];
-const INTERVALS: readonly IntervalMethod[] = ['bca', 'percentile'];
-
-/** `--min alpha=0.8`: the names accepted on the command line. */
-const GATE_NAMES = ['alpha', 'kappa', 'cohen', 'fleiss', 'conger', 'pi', 'scott', 'ac1', 'ac2', 'bp', 'agreement', 'weighted', 'ualpha'] as const;
-type GateName = (typeof GATE_NAMES)[number];
+type Format = Ctx<'agree'>['opts']['format'];
+type AgreeCtx = Ctx<'agree'>;
 
 interface Row {
   name: string;
@@ -45,89 +33,64 @@ interface Kind {
 }
 
 /** qualwave agree: inter-coder agreement per code (or on reliability data) with intervals and standard errors. */
-export async function run(ctx: Context): Promise<number> {
-  const format = ctx.format(FORMATS, 'table');
+export async function run(ctx: Ctx<'agree'>): Promise<number> {
+  const format = ctx.format;
   const o = ctx.opts;
-  const resamples = integer(o['resamples'], '--resamples', 0);
-  const seed = integer(o['seed'], '--seed', 0);
-  const confidence = Number(o['confidence'] ?? 0.95);
-  if (!(confidence > 0 && confidence < 1)) throw new UsageError(`--confidence ${String(o['confidence'])}: expected a number between 0 and 1, e.g. 0.95`);
-  const interval = String(o['interval'] ?? 'bca') as IntervalMethod;
-  if (!INTERVALS.includes(interval)) throw new UsageError(`--interval ${interval}: use bca or percentile`);
-  const chance = String(o['chance'] ?? 'compared') as ChanceUnits;
-  if (chance !== 'compared' && chance !== 'rated') throw new UsageError(`--chance ${chance}: use compared or rated`);
-  const gates = parseGates(o['min'] as string[] | undefined);
-  const inputs = ['matrix', 'long', 'counts', 'table'].filter((k) => o[k] !== undefined);
+  const { resamples, seed, confidence, interval, chance } = o;
+  const gates = o.min;
+  const inputs = (['matrix', 'long', 'counts', 'contingency'] as const).filter((k) => o[k] !== undefined);
   if (inputs.length > 1) throw new UsageError(`give one of --${inputs.join(', --')}`, 'each reads reliability data in its own shape');
+  if ([o.matrix, o.long, o.counts, o.contingency, o.weights].filter((f) => f === '-').length > 1) throw new UsageError('only one file can be read from standard input (-)');
 
   let rows: Row[];
   let meta: Record<string, unknown>;
   let coders: string[];
   let kind: Kind;
   if (inputs.length === 1) {
-    const level = String(o['level'] ?? 'nominal') as Level;
-    if (!LEVELS.includes(level)) throw new UsageError(`--level ${level}: for reliability data use one of ${LEVELS.join(', ')}`);
-    if (o['unitizing'] === true) throw new UsageError('--unitizing works on a study\'s codings, not on reliability data');
-    const data = readData(ctx, inputs[0] as 'matrix' | 'long' | 'counts' | 'table', level);
+    const level = o.level;
+    if (ctx.given.has('rows')) throw new UsageError('--rows is for a study (per code or per theme); reliability data have one row', 'remove --rows');
+    if (o.unitizing === true) throw new UsageError('--unitizing works on a study\'s codings, not on reliability data');
+    const data = readData(ctx, inputs[0]!, level);
     coders = data.coders;
     for (const n of data.notes) ctx.info(ctx.err.yellow(`note: ${n}`));
     const table = data.table;
     const weights = readWeights(ctx, table);
-    if (table.q < 2 && !o['categories']) ctx.info(ctx.err.yellow('only one category is used: chance-corrected coefficients are undefined (declare the scale with --categories)'));
+    if (table.q < 2 && !o.categories) ctx.info(ctx.err.yellow('only one category is used: chance-corrected coefficients are undefined (declare the scale with --categories)'));
     const singles = singleValued(table);
     if (singles > 0) ctx.info(ctx.err.yellow(`note: ${plural(singles, 'unit')} with a single value ${singles === 1 ? 'is' : 'are'} not compared: ${chance === 'compared' ? `no coefficient uses ${singles === 1 ? 'it' : 'them'} (irrCAC and Gwet (2014) count such units in the chance agreement of AC1, Fleiss, Conger and Brennan–Prediger: --chance rated does too)` : "with --chance rated they count in the chance agreement of Gwet's coefficients, as irrCAC does"}`));
     const result = agreement(table, { level, resamples, seed, confidence, interval, units: chance, anonymousCoders: data.anonymous, ...(weights ? { weights } : {}), ...(data.differences ? { differences: data.differences } : {}) });
     rows = [{ name: data.source, label: `${result.units} units`, result }];
     kind = { coders: coders.length, anonymous: data.anonymous, weights: weights !== undefined, unitizing: false };
-    meta = { source: data.source, input: inputs[0], level, coders: data.anonymous ? null : coders, ratersPerUnit: data.anonymous ? table.coders : undefined, categories: table.categories, weights: weights === undefined ? null : typeof o['weights'] === 'string' ? o['weights'] : null, chance };
+    meta = { source: data.source, input: inputs[0], level, coders: data.anonymous ? null : coders, ratersPerUnit: data.anonymous ? table.coders : undefined, categories: table.categories, weights: weights === undefined ? null : typeof o.weights === 'string' ? o.weights : null, chance };
   } else {
     const study = await ctx.study();
-    coders = selectCoders(study, o['coders'] as string[] | undefined);
-    const level = String(o['level'] ?? 'code');
-    if (level !== 'code' && level !== 'theme') throw new UsageError(`--level ${level}: on a study use code or theme (nominal..ratio are for --matrix, --long, --counts)`);
-    if (o['weights'] !== undefined) throw new UsageError('--weights is for ordered reliability data (--matrix, --long, --counts, --table)', "a study's codes are present or absent: there is nothing between them to weigh");
-    const waves = o['wave'] as string[] | undefined;
-    const codes = o['codes'] as string[] | undefined;
-    const where = parseWheres(o['where'] as string[] | undefined);
-    checkFilters(study, { ...(codes ? { codes } : {}), ...(waves ? { waves } : {}), where });
-    const uncoded = String(o['uncoded'] ?? 'absent') as Uncoded;
-    if (uncoded !== 'absent' && uncoded !== 'missing') throw new UsageError(`--uncoded ${uncoded}: use absent or missing`, 'absent: a coder who did not code a transcript found nothing there (the default); missing: that transcript is left out');
-    const unit = String(o['unit'] ?? 'segment') as AgreementUnit;
-    if (!['segment', 'document', 'character'].includes(unit)) throw new UsageError(`--unit ${unit}: on a study use segment, document or character`);
-    const common = { coders, unit, level: level as 'code' | 'theme', ...(codes ? { codes } : {}), ...(waves ? { waves } : {}), where, includeInterviewer: o['includeInterviewer'] === true, uncoded, resamples, seed, confidence, interval };
-    let selection: TranscriptSelection;
-    if (o['unitizing'] === true) {
-      if (o['masi'] === true) throw new UsageError('--masi and --unitizing are different comparisons: give one');
-      const data = studyUnitizing(study, common);
-      rows = data.rows;
-      selection = data.selection;
+    if (ctx.given.has('level')) throw new UsageError(`--level ${o.level}: the level of measurement is for reliability data (--matrix, --long, --counts, --contingency)`, 'on a study, per code or per theme is --rows code or --rows theme');
+    if (o.weights !== undefined) throw new UsageError('--weights is for ordered reliability data (--matrix, --long, --counts, --contingency)', "a study's codes are present or absent: there is nothing between them to weigh");
+    const { wave: waves, code: codes, where, uncoded, unit } = o;
+    const level = o.rows;
+    const data = studyAgreementOf(study, { ...(o.coders ? { coders: o.coders } : {}), unit, rows: level, ...(codes ? { codes } : {}), ...(waves ? { waves } : {}), where, includeInterviewer: o.includeInterviewer, uncoded, unitizing: o.unitizing, masi: o.masi, resamples, seed, confidence, interval });
+    coders = data.coders;
+    rows = data.rows;
+    const selection: TranscriptSelection = data.selection;
+    if (o.unitizing) {
       if (data.merged > 0) ctx.info(ctx.err.yellow(`note: ${plural(data.merged, 'coding')} overlapping another coding of the same code by the same coder ${data.merged === 1 ? 'was' : 'were'} merged with it into one stretch`));
-      meta = { coders, unit: 'character', unitizing: true, level, characters: data.characters, transcripts: selection.compared.length, waves: waves ?? null, uncoded };
+      meta = { coders, unit: 'character', unitizing: true, level, characters: data.units, transcripts: selection.compared.length, waves: waves ?? null, uncoded };
     } else {
-      const data = studyAgreement(study, { ...common, masi: o['masi'] === true });
-      rows = data.rows;
-      selection = data.selection;
       meta = { coders, unit, level, units: data.units, transcripts: selection.compared.length, waves: waves ?? null, uncoded, chance };
     }
     reportSelection(ctx, selection, uncoded, coders);
     meta['excluded'] = selection.excluded;
     meta['readAsAbsent'] = selection.readAsAbsent;
     meta['notFinished'] = selection.notFinished;
-    kind = { coders: coders.length, anonymous: false, weights: false, unitizing: o['unitizing'] === true };
+    kind = { coders: coders.length, anonymous: false, weights: false, unitizing: o.unitizing === true };
   }
 
   const resolved = gates.map((g) => ({ ...g, coefficient: resolveGate(g, kind) }));
-  const failed = resolved.flatMap((g) => check(rows, g, o['pooled'] === true));
+  const failed = resolved.flatMap((g) => check(rows, g, o.pooled === true));
   emit(ctx, format, rows, coders, kind, { ...meta, interval, seed, resamples, confidence, gates: resolved.map((g) => ({ gate: `${g.name}>=${g.min}`, coefficient: g.coefficient })), failed });
   for (const f of failed) ctx.info(ctx.err.red(`✗ ${f}`));
   if (gates.length > 0 && failed.length === 0) ctx.info(ctx.err.green(`✓ agreement meets ${resolved.map((g) => `${g.name} (${g.coefficient}) >= ${g.min}`).join(', ')}`));
   return failed.length > 0 ? EXIT.checkFailed : EXIT.ok;
-}
-
-function integer(v: unknown, flag: string, min: number): number {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < min) throw new UsageError(`${flag} ${String(v)}: expected a whole number${min > 0 ? ` of at least ${min}` : ''}`);
-  return n;
 }
 
 function singleValued(t: PatternTable): number {
@@ -141,7 +104,7 @@ function singleValued(t: PatternTable): number {
 }
 
 /** What the transcript rule did: transcripts left out, and silent coders counted as finding nothing. */
-function reportSelection(ctx: Context, s: TranscriptSelection, uncoded: Uncoded, coders: string[]): void {
+function reportSelection(ctx: AgreeCtx, s: TranscriptSelection, uncoded: Uncoded, coders: string[]): void {
   const list = (items: string[]): string => `${items.slice(0, 8).join(', ')}${items.length > 8 ? `, and ${items.length - 8} more` : ''}`;
   const partial = s.excluded.filter((e) => e.reason !== 'no compared coder coded or finished it');
   const nobody = s.excluded.length - partial.length;
@@ -155,22 +118,6 @@ function reportSelection(ctx: Context, s: TranscriptSelection, uncoded: Uncoded,
     ctx.info(ctx.err.yellow('  if those coders have not coded them yet, compare only what everyone coded with --uncoded missing'));
   }
   if (s.notFinished.length > 0) ctx.info(ctx.err.yellow(`${plural(s.notFinished.length, 'transcript')} coded but not marked finished (in progress?): ${list(s.notFinished.map((r) => `${r.transcript} (${r.coders.join(', ')})`))}`));
-}
-
-interface Gate {
-  name: GateName;
-  min: number;
-}
-
-function parseGates(raw: string[] | undefined): Gate[] {
-  return (raw ?? []).map((g) => {
-    const m = /^([a-z0-9]+)\s*=\s*(-?[0-9.]+)$/i.exec(g.trim());
-    const name = m?.[1]!.toLowerCase();
-    if (!m || !name || !(GATE_NAMES as readonly string[]).includes(name) || !Number.isFinite(Number(m[2]))) {
-      throw new UsageError(`--min ${g}: expected NAME=VALUE with NAME one of ${GATE_NAMES.join(', ')}${name ? didYouMeanSuffix(name, GATE_NAMES) : ''}`, 'e.g. --min alpha=0.8 --min kappa=0.7');
-    }
-    return { name: name as GateName, min: Number(m[2]) };
-  });
 }
 
 /** The coefficient a gate checks for these data, or a usage error saying why it is not computed. */
@@ -237,25 +184,16 @@ interface Rows {
   lines: number[];
 }
 
-function readCsv(ctx: Context, file: string): Rows {
-  const decoded = decodeText(readUserFile(ctx, file), file);
-  if (!decoded.ok) throw new UsageError(`${file}: ${decoded.diagnostic.message}`, decoded.diagnostic.hint);
-  return parseDelimited(decoded.text);
-}
-
-/** d3-dsv parses large matrices several times faster than csv-parse (npm run bench). Blank lines are skipped. */
-function parseDelimited(text: string): Rows {
-  const first = text.slice(0, text.search(/\r?\n|$/));
-  const delimiter = first.includes('\t') && !first.includes(',') ? '\t' : first.includes(';') && !first.includes(',') ? ';' : ',';
-  const all = dsvFormat(delimiter).parseRows(text.replace(/^\ufeff/, ''));
-  const rows: string[][] = [];
-  const lines: number[] = [];
-  all.forEach((r, i) => {
-    if (r.length === 1 && r[0]!.trim() === '') return;
-    rows.push(r);
-    lines.push(i + 1);
-  });
-  return { rows, lines };
+/** A reliability-data file (or standard input for -) through the one table reader: rows with their file lines. */
+function readCsv(ctx: AgreeCtx, file: string): Rows & { name: string } {
+  const input = ctx.input(file);
+  const read = readTable(input.bytes, input.name);
+  if (!read.table) {
+    const d = read.diagnostic;
+    throw new UsageError(`${d.file}${d.line !== undefined ? `:${d.line}` : ''}: ${d.message}`, d.hint);
+  }
+  const t = read.table;
+  return { rows: [t.header, ...t.rows.map((r) => r.cells)], lines: [1, ...t.rows.map((r) => r.line)], name: input.name };
 }
 
 interface Data {
@@ -274,22 +212,20 @@ function fail(file: string, problems: readonly ValueProblem[], lineOf: (row: num
   throw new UsageError(`${p.message.startsWith('--') ? '' : `${file}${line !== undefined ? `:${line}` : ''}: `}${p.message}${more}`, p.hint);
 }
 
-function readData(ctx: Context, input: 'matrix' | 'long' | 'counts' | 'table', level: Level): Data {
-  const file = String(ctx.opts[input]);
-  const { rows, lines } = readCsv(ctx, file);
+function readData(ctx: AgreeCtx, input: 'matrix' | 'long' | 'counts' | 'contingency', level: Level): Data {
+  const { rows, lines, name: file } = readCsv(ctx, ctx.opts[input]!);
   const header = (rows[0] ?? []).map((h) => h.trim());
   const body = rows.slice(1);
   const lineOf = (row: number): number | undefined => lines[row + 1];
-  const declared = ctx.opts['categories'] as string[] | undefined;
-  if (input === 'counts' || input === 'table') {
+  const declared = ctx.opts.categories;
+  if (input === 'counts' || input === 'contingency') {
     if (declared) throw new UsageError(`--categories does not apply to --${input}: the header names the categories, in order`);
     let read: ReadTable;
     if (input === 'counts') {
       const unitIds = idColumn(ctx, file, header, body, 'categories');
       read = countsTable(header, body, { unitIds });
     } else {
-      const n = ctx.opts['n'] === undefined ? undefined : Number(ctx.opts['n']);
-      if (n !== undefined && !(n > 0)) throw new UsageError(`--n ${String(ctx.opts['n'])}: expected the number of units, e.g. --n 100`);
+      const n = ctx.opts.n;
       read = contingencyTable(header, body, n !== undefined ? { n } : {});
     }
     if (read.problems.length > 0 || !read.table) fail(file, read.problems, lineOf);
@@ -311,13 +247,12 @@ function readData(ctx: Context, input: 'matrix' | 'long' | 'counts' | 'table', l
       return c;
     });
   } else {
-    const col = (flag: string, fallback: string): number => {
-      const name = String(ctx.opts[flag] ?? fallback);
+    const col = (name: string): number => {
       const i = header.indexOf(name);
-      if (i < 0) throw new UsageError(`${file}: no column '${name}'${didYouMeanSuffix(name, header)}`, `columns: ${header.join(', ')}; name them with --unit, --coder and --value`);
+      if (i < 0) throw new UsageError(`${file}: no column '${name}'${didYouMeanSuffix(name, header)}`, `columns: ${header.join(', ')}; name them with --unit-column, --coder-column and --value-column`);
       return i;
     };
-    const [u, c, v] = [col('unit', 'unit'), col('coder', 'coder'), col('value', 'value')];
+    const [u, c, v] = [col(ctx.opts.unitColumn), col(ctx.opts.coderColumn), col(ctx.opts.valueColumn)];
     const units = new Map<string, Map<string, { value: string; line: number }>>();
     coders = [];
     body.forEach((r, i) => {
@@ -342,8 +277,8 @@ function readData(ctx: Context, input: 'matrix' | 'long' | 'counts' | 'table', l
 }
 
 /** Whether the first column holds unit ids: --unit-ids / --no-unit-ids, or an error when it looks like it and neither is given. */
-function idColumn(ctx: Context, file: string, header: string[], body: string[][], what: 'coders' | 'categories'): boolean {
-  const flag = ctx.opts['unitIds'] as boolean | undefined;
+function idColumn(ctx: AgreeCtx, file: string, header: string[], body: string[][], what: 'coders' | 'categories'): boolean {
+  const flag = ctx.opts.unitIds;
   if (flag !== undefined) return flag;
   const why = looksLikeUnitIds(header, body);
   if (why) throw new UsageError(`${file}: the first column '${header[0]}' looks like unit ids (${why})`, `say --unit-ids to use it as ids, or --no-unit-ids to count it as one of the ${what}`);
@@ -368,16 +303,16 @@ function checkLevel(file: string, level: Level, t: PatternTable): void {
 }
 
 /** --weights linear|quadratic|FILE: a scheme (ordered categories only) or a weight matrix over the data's categories. */
-function readWeights(ctx: Context, t: PatternTable): 'linear' | 'quadratic' | Float64Array | undefined {
-  const w = ctx.opts['weights'] as string | undefined;
+function readWeights(ctx: AgreeCtx, t: PatternTable): 'linear' | 'quadratic' | Float64Array | undefined {
+  const w = ctx.opts.weights;
   if (w === undefined) return undefined;
   if (w === 'linear' || w === 'quadratic') {
     if (!t.ordered) throw new UsageError(`--weights ${w} needs ordered categories; these are text labels (${t.categories.slice(0, 4).join(', ')})`, 'declare their order with --categories, lowest first');
     return w;
   }
-  const { rows, lines } = readCsv(ctx, w);
+  const { rows, lines, name } = readCsv(ctx, w);
   const read = weightsTable(rows[0] ?? [], rows.slice(1), t.categories);
-  if (read.problems.length > 0 || !read.weights) fail(w, read.problems, (row) => lines[row + 1]);
+  if (read.problems.length > 0 || !read.weights) fail(name, read.problems, (row) => lines[row + 1]);
   return read.weights;
 }
 
@@ -407,7 +342,7 @@ function fmt(e: Estimate | undefined, digits = 2): string {
   return `${r(e.value)}${ci}${e.warnings ? MARK : ''}`;
 }
 
-function emit(ctx: Context, format: Format, rows: Row[], coders: string[], kind: Kind, meta: Record<string, unknown>): void {
+function emit(ctx: AgreeCtx, format: Format, rows: Row[], coders: string[], kind: Kind, meta: Record<string, unknown>): void {
   const all = SHOWN.filter(([name]) => rows.some((r) => r.result.coefficients[name] !== undefined));
   // Tables show one kappa: Cohen's for two coders, Fleiss' for more (and for counts tables).
   const cohen = kind.coders === 2 && !kind.anonymous;

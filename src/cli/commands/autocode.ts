@@ -4,26 +4,24 @@ import { AUTO_CODER, isCoderName } from '../../core/coding/types.js';
 import { renderDelimited, renderMarkdown, renderTerminal, type Table } from '../../core/format/table.js';
 import { codingsFile, saveCodings } from '../../io/codings.js';
 import { loadStemmer, STEMMER_LANGUAGES } from '../../io/stemmer.js';
-import type { Context } from '../context.js';
+import type { Ctx } from '../context.js';
 import { EXIT, InputError, UsageError } from '../errors.js';
 import { plural } from '../report.js';
-
-const FORMATS = ['table', 'md', 'csv', 'tsv', 'json'] as const;
 
 /**
  * qualwave autocode: code every segment with the codebook's keywords and patterns, as the codings of
  * a machine coder (default `auto`), which the agreement command can compare with the humans.
  */
-export async function run(ctx: Context): Promise<number> {
-  const format = ctx.format(FORMATS, 'table');
-  const coder = String(ctx.opts['coder'] ?? AUTO_CODER).normalize('NFC');
+export async function run(ctx: Ctx<'autocode'>): Promise<number> {
+  const format = ctx.format;
+  const coder = String(ctx.opts.coder ?? AUTO_CODER).normalize('NFC');
   if (!isCoderName(coder)) throw new UsageError(`--coder ${coder}: not a usable coder name`);
   const study = await ctx.study();
   const stem = await loadStemmer(study.config.language);
   if (!stem) throw new UsageError(`no stemmer for the study language '${study.config.language}'`, `auto-coding supports: ${STEMMER_LANGUAGES.join(', ')} (set language: in qualwave.yaml)`);
   const existing = study.codings.filter((c) => c.coder === coder).length;
-  const dryRun = ctx.opts['dryRun'] === true;
-  if (!dryRun && coder !== AUTO_CODER && existing > 0 && ctx.opts['force'] !== true) {
+  const dryRun = ctx.opts.dryRun === true;
+  if (!dryRun && coder !== AUTO_CODER && existing > 0 && ctx.opts.force !== true) {
     throw new UsageError(`${coder} already has ${plural(existing, 'coding')}, which auto-coding would replace`, `choose another --coder (default ${AUTO_CODER}), or add --force`);
   }
   // Patterns that could backtrack without end are refused (file:line) or run in linear time.

@@ -4,23 +4,21 @@ import { memoThreads } from '../../core/cases/summary.js';
 import { briefData } from '../../core/cases/data.js';
 import { codedStudy } from '../../core/matrix/coded.js';
 import { didYouMeanSuffix } from '../../core/text/suggest.js';
-import type { Context } from '../context.js';
+import type { Ctx } from '../context.js';
 import { EXIT, UsageError } from '../errors.js';
-import { checkFilters, tableCoder } from '../filters.js';
+import { checkFilters, tableCoder } from '../../api/analyses.js';
 import { caseSummaries, rankingStem } from '../longitudinal.js';
-
-const FORMATS = ['md', 'docx', 'json'] as const;
 
 /**
  * qualwave brief: the next-wave brief for the interviewers: per participant interviewed at the
  * wave before the one being prepared, what they said there per theme, open threads and what to
  * feed back. Reads nothing from the prepared wave on.
  */
-export async function run(ctx: Context): Promise<number> {
-  const format = ctx.format(FORMATS, 'md');
+export async function run(ctx: Ctx<'brief'>): Promise<number> {
+  const format = ctx.format;
   const study = await ctx.study();
   const waves = study.config.waves;
-  const forWave = ctx.opts['for'] as string | undefined;
+  const forWave = ctx.opts.for;
   let next: (typeof waves)[number] | undefined;
   if (forWave !== undefined) {
     next = waves.find((w) => w.id === forWave);
@@ -32,9 +30,9 @@ export async function run(ctx: Context): Promise<number> {
     if (next?.index === 0) throw new UsageError('no interview yet: a brief reads the last wave held');
   }
   const before = waves.filter((w) => next === undefined || w.index < next.index).map((w) => w.id);
-  const participants = ctx.opts['participant'] as string[] | undefined;
+  const participants = ctx.opts.participant;
   if (participants) checkFilters(study, { participants });
-  const coder = tableCoder(study, ctx.opts['coder'] as string | undefined);
+  const coder = tableCoder(study, ctx.opts.coder);
   const cs = codedStudy(study, coder, { waves: before });
   const data = briefData(cs, await rankingStem(ctx, study));
   const lastWave = cs.waves[cs.waves.length - 1]!;

@@ -2,14 +2,16 @@ import { lstatSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CommanderError } from 'commander';
 import { outputProblem } from '../../core/study/config.js';
-import type { OutputSpec } from '../../core/study/types.js';
+import type { OutputSpec, Study } from '../../core/study/types.js';
 import { withLocks } from '../../io/lock.js';
 import { readOnly, writeFilesTogether } from '../../io/write.js';
-import { capture, formatFromExtension, type Context } from '../context.js';
-import { EXIT, InputError, UsageError } from '../errors.js';
+import type { Ctx } from '../context.js';
+import { EXIT, InputError, QualwaveError, UsageError } from '../errors.js';
+import type { CommandSpec } from '../options/command.js';
+import { COMMANDS } from '../options/commands.js';
+import { formatFromExtension } from '../options/parse.js';
+import { createProgram, type Invocation } from '../program.js';
 import { plural } from '../report.js';
-
-const ALL_FORMATS = ['table', 'csv', 'tsv', 'md', 'latex', 'json', 'html'] as const;
 
 interface Built {
   spec: OutputSpec;
@@ -19,13 +21,16 @@ interface Built {
 }
 
 /**
- * qualwave build: write every output declared in qualwave.yaml (`outputs:`), each by running its
- * qualwave command line; only files whose content changed are written, all together and atomically.
- * `--check` writes nothing and exits 1 when an output is missing or stale (a CI gate).
+ * qualwave build: write every output declared in qualwave.yaml (`outputs:`). The study is loaded
+ * once; each output's command line is parsed by the same option table as the command line, and
+ * its command runs in-process on that study, its output collected (never printed); the format is
+ * the one the file's extension names in the renderer registry, unless the line gives --format.
+ * Only files whose content changed are written, all together and atomically. `--check` writes
+ * nothing and exits 1 when an output is missing or stale (a CI gate).
  */
-export async function run(ctx: Context, studyArg?: string): Promise<number> {
-  if (capture.text !== undefined) throw new UsageError('build cannot run inside build', "remove 'build' from outputs[].run");
-  const check = ctx.opts['check'] === true;
+export async function run(ctx: Ctx<'build'>, studyArg?: string): Promise<number> {
+  if (ctx.session.sink) throw new UsageError('build cannot run inside build', "remove 'build' from outputs[].run");
+  const check = ctx.opts.check === true;
   // --check writes nothing, ever: every write (even one a bug would make) is refused.
   const before = readOnly.reason;
   if (check) readOnly.reason = 'build --check writes nothing';
@@ -36,60 +41,89 @@ export async function run(ctx: Context, studyArg?: string): Promise<number> {
   }
 }
 
-async function build(ctx: Context, check: boolean, studyArg?: string): Promise<number> {
+/** An output's command line, parsed by the program (without running it). */
+async function parseOutput(args: string[]): Promise<Invocation> {
+  let inv: Invocation | undefined;
+  const program = createProgram(async (i) => {
+    inv = i;
+  });
+  let errors = '';
+  program.configureOutput({ writeErr: (s) => (errors += s), writeOut: (s) => (errors += s) });
+  const exitOverride = (c: import('commander').Command): void => {
+    c.exitOverride();
+    for (const sub of c.commands) exitOverride(sub);
+  };
+  exitOverride(program);
+  try {
+    await program.parseAsync(args, { from: 'user' });
+  } catch (e) {
+    if (e instanceof CommanderError) throw new UsageError(e.message.replace(/^error: /, ''));
+    throw e;
+  }
+  if (!inv) throw new UsageError(errors.trim().split('\n')[0] || 'not a qualwave command');
+  return inv;
+}
+
+/** Run one output's command on the study loaded once: what it would print, or the problem. */
+async function make(ctx: Ctx<'build'>, study: Study, spec: OutputSpec): Promise<Built> {
+  // Checked when qualwave.yaml was read; checked again here, where it matters.
+  const refused = outputProblem(spec.file, spec.args);
+  if (refused) return { spec, problem: refused.message };
+  let inv: Invocation;
+  try {
+    inv = await parseOutput(spec.args);
+  } catch (e) {
+    if (e instanceof QualwaveError) return { spec, problem: e.message };
+    throw e;
+  }
+  const command = COMMANDS[inv.name] as CommandSpec;
+  if (inv.raw['format'] === undefined) {
+    const f = formatFromExtension(spec.file, command.formats ?? []);
+    if (f) inv.raw['format'] = f;
+  }
+  inv.raw['quiet'] = true;
+  inv.raw['color'] = false;
+  if (ctx.opts.allowOutside) inv.raw['allowOutside'] = true;
+  let content = '';
+  let problem: string | undefined;
+  const savedReadOnly = readOnly.reason;
+  readOnly.reason = `build runs only commands that read the study ('${spec.args.join(' ')}' tried to write)`;
+  try {
+    const code = await runInvocationWith(inv, ctx, {
+      study,
+      sink: (text) => (content += text),
+      onError: (e) => {
+        if (!(e instanceof QualwaveError) && !isSystem(e)) throw e;
+        problem = (e as Error).message;
+        return EXIT.badInput;
+      },
+    });
+    if (code === EXIT.badInput && problem === undefined) problem = 'failed';
+  } finally {
+    readOnly.reason = savedReadOnly;
+  }
+  return problem !== undefined ? { spec, problem } : { spec, content };
+}
+
+const isSystem = (e: unknown): boolean => e instanceof Error && typeof (e as NodeJS.ErrnoException).code === 'string' && /^E[A-Z]+$/.test((e as NodeJS.ErrnoException).code!);
+
+async function runInvocationWith(inv: Invocation, ctx: Ctx<'build'>, session: import('../context.js').Session): Promise<number> {
+  const { runInvocation } = await import('../run.js');
+  return runInvocation(inv, ctx.io, session);
+}
+
+async function build(ctx: Ctx<'build'>, check: boolean, studyArg?: string): Promise<number> {
   const study = await ctx.study(studyArg);
   const specs = study.config.outputs;
   if (specs.length === 0) {
     ctx.info("nothing to build: qualwave.yaml declares no outputs (see the README, 'outputs')");
     return EXIT.ok;
   }
-  const { createProgram } = await import('../program.js');
   const results: Built[] = [];
-  for (const spec of specs) {
-    // Checked when qualwave.yaml was read; checked again here, where it matters.
-    const refused = outputProblem(spec.file, spec.args);
-    if (refused) {
-      results.push({ spec, problem: refused.message });
-      continue;
-    }
-    const args = [...spec.args];
-    if (!args.includes('--format')) {
-      const f = formatFromExtension(spec.file, ALL_FORMATS);
-      if (f) args.push('--format', f);
-    }
-    args.push('--study', study.root, '--quiet', '--no-color');
-    if (ctx.opts.allowOutside === true) args.push('--allow-outside');
-    const saved = process.exitCode;
-    const savedReadOnly = readOnly.reason;
-    readOnly.reason = `build runs only commands that read the study ('${spec.args.join(' ')}' tried to write)`;
-    capture.text = '';
-    let problem: string | undefined;
-    const stderr = process.stderr.write.bind(process.stderr);
-    let errors = '';
-    // Collect what the command would print as an error, to report it against the output.
-    process.stderr.write = ((chunk: string | Uint8Array) => {
-      errors += typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString();
-      return true;
-    }) as typeof process.stderr.write;
-    try {
-      const program = createProgram();
-      program.configureOutput({ writeErr: (s) => (errors += s), writeOut: (s) => (capture.text += s) });
-      await program.parseAsync(['node', 'qualwave', ...args]);
-      if (process.exitCode === 2) problem = errors.trim().split('\n')[0] ?? 'failed';
-    } catch (e) {
-      problem = e instanceof CommanderError ? e.message : (e as Error).message;
-    } finally {
-      process.stderr.write = stderr;
-      readOnly.reason = savedReadOnly;
-    }
-    const content = capture.text;
-    capture.text = undefined;
-    process.exitCode = saved;
-    results.push(problem !== undefined ? { spec, problem } : { spec, content: content ?? '' });
-  }
+  for (const spec of specs) results.push(await make(ctx, study, spec));
   const failed = results.filter((r) => r.problem);
   if (failed.length > 0) {
-    for (const r of failed) process.stderr.write(`${ctx.err.bold(`qualwave.yaml${r.spec.line ? `:${r.spec.line}` : ''}`)}: ${ctx.err.red('error')}: output ${r.spec.file} ('${r.spec.args.join(' ')}'): ${r.problem}\n`);
+    for (const r of failed) ctx.stderr(`${ctx.err.bold(`qualwave.yaml${r.spec.line ? `:${r.spec.line}` : ''}`)}: ${ctx.err.red('error')}: output ${r.spec.file} ('${r.spec.args.join(' ')}'): ${r.problem}\n`);
     throw new InputError(`${plural(failed.length, 'output')} could not be made; nothing was written`);
   }
   for (const r of results) {

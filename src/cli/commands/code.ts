@@ -14,9 +14,8 @@ import { addCode, CodebookAddError } from '../../io/codebook-add.js';
 import type { Document, Study } from '../../core/study/types.js';
 import { didYouMeanSuffix } from '../../core/text/suggest.js';
 import { updateCodings, updateFinished } from '../../io/codings.js';
-import type { Context } from '../context.js';
+import type { Ctx } from '../context.js';
 import { EXIT, QualwaveError, UsageError } from '../errors.js';
-import { parseLines } from '../options.js';
 import { parseKeys } from '../tui/keys.js';
 import { renderSession } from '../tui/render.js';
 
@@ -25,18 +24,19 @@ import { renderSession } from '../tui/render.js';
  * or from scripts with --apply/--remove CODE --lines A-B. Every change is saved (atomically) before
  * the next key is read, so Ctrl-C, a closed terminal or kill -9 loses nothing already shown.
  */
-export async function run(ctx: Context, participantArg: string, waveArg: string): Promise<number> {
+export async function run(ctx: Ctx<'code'>, participantArg: string, waveArg: string): Promise<number> {
   // Names typed on a Mac may arrive decomposed (NFD); the study's ids are compared in NFC.
   const participant = participantArg.normalize('NFC');
   const wave = waveArg.normalize('NFC');
-  const coder = String(ctx.opts['coder']).normalize('NFC');
+  if (ctx.opts.coder === undefined) throw new UsageError('--coder is required: who is coding (codings/NAME.tsv)', `e.g. qualwave code ${participantArg} ${waveArg} --coder alice`);
+  const coder = ctx.opts.coder;
   if (!isCoderName(coder)) throw new UsageError(`--coder ${coder}: not a usable coder name`, "use letters, digits, '-', '_' and '.' (it becomes codings/NAME.tsv)");
   const study = await ctx.study();
   const doc = findDocument(study, participant, wave);
-  const apply = ctx.opts['apply'] as string | undefined;
-  const remove = ctx.opts['remove'] as string | undefined;
-  const done = ctx.opts['done'] === true;
-  const notDone = ctx.opts['notDone'] === true;
+  const apply = ctx.opts.apply;
+  const remove = ctx.opts.remove;
+  const done = ctx.opts.done === true;
+  const notDone = ctx.opts.notDone === true;
   if (done && notDone) throw new UsageError('give --done or --not-done, not both');
   if (apply !== undefined || remove !== undefined || done || notDone) {
     const code = apply !== undefined || remove !== undefined ? edit(ctx, study, doc, coder, apply, remove) : EXIT.ok;
@@ -83,13 +83,13 @@ function findDocument(study: Study, participant: string, wave: string): Document
  * --apply / --remove: a read-modify-write of the coder's file as it is on disk now, under the
  * coder's lock (two scripts applying codes at once both keep their codings).
  */
-function edit(ctx: Context, study: Study, doc: Document, coder: string, apply: string | undefined, remove: string | undefined): number {
+function edit(ctx: Ctx<'code'>, study: Study, doc: Document, coder: string, apply: string | undefined, remove: string | undefined): number {
   if (apply !== undefined && remove !== undefined) throw new UsageError('give --apply or --remove, not both');
   const code = (apply ?? remove)!.normalize('NFC');
   if (!study.codebook.byId.has(code)) throw new UsageError(`no code '${code}'${didYouMeanSuffix(code, study.codebook.byId.keys())}`, 'codes are listed by: qualwave codebook show');
-  const words = ctx.opts['text'] as string | undefined;
-  if (ctx.opts['lines'] === undefined && words === undefined) throw new UsageError('--lines (or --text) is required with --apply and --remove', 'e.g. --lines 12-14 (lines as your editor numbers them), --lines 12:5-12:40 (an exact span), or --text "the words" --lines 12');
-  const given = ctx.opts['lines'] === undefined ? undefined : parseLines(String(ctx.opts['lines']));
+  const words = ctx.opts.text;
+  if (ctx.opts.lines === undefined && words === undefined) throw new UsageError('--lines (or --text) is required with --apply and --remove', 'e.g. --lines 12-14 (lines as your editor numbers them), --lines 12:5-12:40 (an exact span), or --text "the words" --lines 12');
+  const given = ctx.opts.lines;
   const index = lineIndexOf(doc);
   let span: SpanFields;
   if (words !== undefined) {
@@ -112,8 +112,8 @@ function edit(ctx: Context, study: Study, doc: Document, coder: string, apply: s
       return current.filter((c) => c !== existing);
     }
     updated = existing !== undefined;
-    const memo = ctx.opts['memo'] as string | undefined;
-    const coding: Coding = { ...(existing ?? { coder, participant: doc.participant, wave: doc.wave, ...spanOf(span), code }), exemplar: ctx.opts['exemplar'] === true || (existing?.exemplar ?? false) };
+    const memo = ctx.opts.memo;
+    const coding: Coding = { ...(existing ?? { coder, participant: doc.participant, wave: doc.wave, ...spanOf(span), code }), exemplar: ctx.opts.exemplar || (existing?.exemplar ?? false) };
     if (memo !== undefined) coding.memo = memo;
     const [hashed] = withHashes(study, [coding]);
     return existing ? current.map((c) => (c === existing ? hashed! : c)) : [...current, hashed!];
@@ -173,8 +173,8 @@ function saveChange(study: Study, coder: string, doc: Document, before: SessionS
   return { ...after, codes: codebook.codes, codings: here, undo: after.undo.map((snapshot) => applyDiff(snapshot, external)) };
 }
 
-async function interactive(ctx: Context, study: Study, doc: Document, coder: string): Promise<number> {
-  let state: SessionState = startSession(doc, study.codebook, coder, study.codings, { allSpeakers: ctx.opts['allSpeakers'] === true, finished: isFinished(study, coder, doc.participant, doc.wave) });
+async function interactive(ctx: Ctx<'code'>, study: Study, doc: Document, coder: string): Promise<number> {
+  let state: SessionState = startSession(doc, study.codebook, coder, study.codings, { allSpeakers: ctx.opts.allSpeakers === true, finished: isFinished(study, coder, doc.participant, doc.wave) });
   const wave = study.config.waves.find((w) => w.id === doc.wave);
   const stdin = process.stdin;
   const out = process.stdout;

@@ -12,16 +12,14 @@ import { didYouMeanSuffix } from '../../core/text/suggest.js';
 import { readCaseFiles } from '../../io/cases.js';
 import { addCode, CodebookAddError } from '../../io/codebook-add.js';
 import { CODINGS_DIR, updateStudy } from '../../io/codings.js';
-import type { Context } from '../context.js';
+import type { AnyCtx, Ctx } from '../context.js';
 import { EXIT, UsageError } from '../errors.js';
 import { renderTable } from '../render.js';
 import { plural } from '../report.js';
 
-const FORMATS = ['table', 'md', 'latex', 'html', 'csv', 'tsv', 'json'] as const;
-
 /** qualwave codebook show: the codebook as a table (the appendix a manuscript needs). */
-export async function runShow(ctx: Context): Promise<number> {
-  const format = ctx.format(FORMATS, 'table');
+export async function runShow(ctx: Ctx<'codebook show'>): Promise<number> {
+  const format = ctx.format;
   const study = await ctx.study();
   const codes = study.codebook.codes;
   if (format === 'json') {
@@ -39,8 +37,8 @@ export async function runShow(ctx: Context): Promise<number> {
     rows: codes.map((c) => [indent.repeat(c.depth) + c.id, c.label, c.definition ?? '', c.include ?? '', c.exclude ?? '', c.examples.map((e) => `"${e}"`).join(' ')]),
   };
   if (format === 'latex') {
-    const caption = ctx.opts['caption'] as string | undefined;
-    const label = ctx.opts['label'] as string | undefined;
+    const caption = ctx.opts.caption;
+    const label = ctx.opts.label;
     ctx.emit(renderLatex(table, { wrap: { 2: '4cm', 3: '3cm', 4: '3cm', 5: '4cm' }, ...(caption ? { caption } : {}), ...(label ? { label } : {}) }));
   } else if (format === 'table') {
     // In the terminal the long columns would not fit: show code, label and definition.
@@ -68,7 +66,7 @@ function requireCode(study: Study, id: string): Code {
 }
 
 /** qualwave codebook rename OLD NEW: in the codebook file and every coder's codings, together. */
-export async function runRename(ctx: Context, from: string, to: string): Promise<number> {
+export async function runRename(ctx: Ctx<'codebook rename'>, from: string, to: string): Promise<number> {
   const study = await ctx.study();
   const code = requireCode(study, from);
   if (!CODE_ID.test(to)) throw new UsageError(`'${to}' is not a valid code id`, 'use letters, digits, "_", "-" and "." only, starting with a letter');
@@ -90,15 +88,15 @@ export async function runRename(ctx: Context, from: string, to: string): Promise
   };
   edit();
   const exit = commit(ctx, study, edit, [from], to, `renamed ${from} to ${to}`);
-  if (renamedCases.length) ctx.info(`${ctx.opts['dryRun'] ? 'would have updated' : 'updated'} \`${from}\` in ${renamedCases.length} case summar${renamedCases.length === 1 ? 'y' : 'ies'}: ${renamedCases.join(', ')}`);
+  if (renamedCases.length) ctx.info(`${ctx.opts.dryRun ? 'would have updated' : 'updated'} \`${from}\` in ${renamedCases.length} case summar${renamedCases.length === 1 ? 'y' : 'ies'}: ${renamedCases.join(', ')}`);
   mentions(ctx, study, [from]);
   return exit;
 }
 
 /** qualwave codebook merge A [B...] --into C: codings of A, B become C; A and B leave the codebook. */
-export async function runMerge(ctx: Context, ids: string[]): Promise<number> {
+export async function runMerge(ctx: Ctx<'codebook merge'>, ids: string[]): Promise<number> {
   const study = await ctx.study();
-  const into = String(ctx.opts['into']);
+  const into = String(ctx.opts.into);
   requireCode(study, into);
   const merged = ids.filter((id) => id !== into);
   if (merged.length === 0) throw new UsageError('nothing to merge', `e.g. qualwave codebook merge A B --into ${into}`);
@@ -131,7 +129,7 @@ export async function runMerge(ctx: Context, ids: string[]): Promise<number> {
 }
 
 /** Codes' texts (definition, include, exclude) that still name a code that no longer exists. */
-function mentions(ctx: Context, study: Study, gone: readonly string[]): void {
+function mentions(ctx: AnyCtx, study: Study, gone: readonly string[]): void {
   for (const id of gone) {
     const where = study.codebook.codes.filter((c) => !gone.includes(c.id) && [c.definition, c.include, c.exclude].some((t) => t !== undefined && new RegExp(`(^|[^\\w.-])${id.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}($|[^\\w-])`).test(t)));
     if (where.length > 0) ctx.info(ctx.err.yellow(`note: ${where.map((c) => c.id).join(', ')} still mention${where.length === 1 ? 's' : ''} '${id}' in definition, include or exclude: update the text by hand`));
@@ -144,7 +142,7 @@ function mentions(ctx: Context, study: Study, gone: readonly string[]): void {
  * coding session) is renamed too and nothing written meanwhile is lost. Hashes are kept: the
  * coded text did not change.
  */
-function commit(ctx: Context, study: Study, codebookEdit: () => Array<[string, string]>, from: string[], to: string, what: string): number {
+function commit(ctx: AnyCtx, study: Study, codebookEdit: () => Array<[string, string]>, from: string[], to: string, what: string): number {
   const changedCoders = new Map<string, Coding[]>();
   let changed = 0;
   let folded = 0;
@@ -157,7 +155,7 @@ function commit(ctx: Context, study: Study, codebookEdit: () => Array<[string, s
       changedCoders.set(coder, r.codings);
     }
   };
-  if (ctx.opts['dryRun'] === true) rename(new Map(study.coders.map((c) => [c, study.codings.filter((x) => x.coder === c)])));
+  if (ctx.opts.dryRun === true) rename(new Map(study.coders.map((c) => [c, study.codings.filter((x) => x.coder === c)])));
   else {
     updateStudy(study, codersOnDisk(study), (current) => {
       rename(current);
@@ -165,7 +163,7 @@ function commit(ctx: Context, study: Study, codebookEdit: () => Array<[string, s
     });
   }
   const coders = [...changedCoders.keys()];
-  ctx.info(`${ctx.opts['dryRun'] ? 'would have ' : ''}${what}: ${plural(changed, 'coding')} changed${coders.length ? ` (${coders.join(', ')})` : ''}${folded ? `, ${folded} duplicate${folded === 1 ? '' : 's'} folded` : ''}`);
+  ctx.info(`${ctx.opts.dryRun ? 'would have ' : ''}${what}: ${plural(changed, 'coding')} changed${coders.length ? ` (${coders.join(', ')})` : ''}${folded ? `, ${folded} duplicate${folded === 1 ? '' : 's'} folded` : ''}`);
   return EXIT.ok;
 }
 
@@ -174,13 +172,13 @@ function commit(ctx: Context, study: Study, codebookEdit: () => Array<[string, s
  * inherited), the codings that lie before it; with --from-git, what the history of the codebook
  * and the codings says, and with --write that derivation written into the codebook as since: lines.
  */
-export async function runVersions(ctx: Context): Promise<number> {
-  const format = ctx.format(['table', 'md', 'csv', 'tsv', 'json'] as const, 'table');
+export async function runVersions(ctx: Ctx<'codebook versions'>): Promise<number> {
+  const format = ctx.format;
   const study = await ctx.study();
   const waves = study.config.waves;
   const since = sinceIndex(study.codebook, waves);
-  const fromGit = ctx.opts['fromGit'] === true;
-  const write = ctx.opts['write'] === true;
+  const fromGit = ctx.opts.fromGit === true;
+  const write = ctx.opts.write === true;
   if (write && !fromGit) throw new UsageError('--write writes what --from-git derives: give both');
   const before = new Map<string, number>();
   for (const c of study.codings) {
@@ -237,13 +235,13 @@ export async function runVersions(ctx: Context): Promise<number> {
       return { edits, written };
     };
     let { edits, written } = plan();
-    if (ctx.opts['dryRun'] !== true && edits.size) {
+    if (ctx.opts.dryRun !== true && edits.size) {
       updateStudy(study, [], () => {
         ({ edits, written } = plan());
         return { codings: new Map(), files: [...edits] };
       });
     }
-    ctx.info(written.length ? `${ctx.opts['dryRun'] ? 'would write' : 'wrote'} ${plural(written.length, 'since: line')}: ${written.join(', ')}` : 'nothing to write: every code is in use from the first wave, or declares its since: already');
+    ctx.info(written.length ? `${ctx.opts.dryRun ? 'would write' : 'wrote'} ${plural(written.length, 'since: line')}: ${written.join(', ')}` : 'nothing to write: every code is in use from the first wave, or declares its since: already');
   }
   if (unknown.length) ctx.info(ctx.err.yellow(`not in the git history (commit the codebook first; nothing derived for them): ${unknown.join(', ')}`));
   if (format === 'json') {
@@ -273,18 +271,19 @@ export async function runVersions(ctx: Context): Promise<number> {
 }
 
 /** qualwave codebook add ID --label TEXT [--parent ID]: a new code in the codebook file, comments kept. */
-export async function runAdd(ctx: Context, id: string): Promise<number> {
+export async function runAdd(ctx: Ctx<'codebook add'>, id: string): Promise<number> {
+  if (ctx.opts.label === undefined) throw new UsageError('--label is required: the new code\'s label', `e.g. qualwave codebook add ${id} --label "Time at the gym"`);
   const study = await ctx.study();
   const code = id.normalize('NFC');
-  const label = String(ctx.opts['label'] ?? '').trim();
-  let parent = ctx.opts['parent'] === undefined ? undefined : String(ctx.opts['parent']).normalize('NFC');
+  const label = (ctx.opts.label ?? '').trim();
+  let parent = ctx.opts.parent;
   if (parent !== undefined) requireCode(study, parent);
   // support.gym under support, as the codebook's ids read, unless --parent says otherwise.
   const dot = code.lastIndexOf('.');
   const inferred = parent === undefined && dot > 0 && study.codebook.byId.has(code.slice(0, dot)) ? code.slice(0, dot) : undefined;
   parent ??= inferred;
   if (study.codebook.byId.has(code)) throw new UsageError(`code '${code}' already exists (${study.codebook.byId.get(code)!.file})`);
-  if (ctx.opts['dryRun'] === true) {
+  if (ctx.opts.dryRun) {
     ctx.info(`would add ${code} ("${label}") ${parent ? `under ${parent}` : 'as a theme'} to ${parent ? study.codebook.byId.get(parent)!.file : study.codebook.files[0]?.file}`);
     return EXIT.ok;
   }

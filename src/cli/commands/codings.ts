@@ -1,45 +1,41 @@
 import { addCodings, byCoder, withHashes } from '../../core/coding/edit.js';
 import { readInterchangeCsv, writeInterchangeCsv } from '../../core/coding/interchange.js';
-import { retrieve, type RetrieveFilters, type Retrieved } from '../../core/coding/retrieve.js';
+import type { Retrieved } from '../../core/coding/retrieve.js';
 import { renderDelimited, renderMarkdown, renderTerminal, type Table } from '../../core/format/table.js';
 import { decodeText } from '../../core/text/decode.js';
 import type { Finished } from '../../core/coding/types.js';
 import { updateStudy } from '../../io/codings.js';
 import type { Coding } from '../../core/coding/types.js';
-import type { Context } from '../context.js';
-import { EXIT, InputError } from '../errors.js';
+import type { Ctx } from '../context.js';
+import { EXIT, InputError, UsageError } from '../errors.js';
+import { checkFilters, codings } from '../../api/analyses.js';
 import { loadStudy } from '../../io/load-study.js';
 import { reanchorStudy } from '../../io/reanchor.js';
-import { readUserFile } from '../user-file.js';
-import { checkFilters } from '../filters.js';
-import { parseWheres } from '../options.js';
 import { formatDiagnostics, plural } from '../report.js';
 
-const LIST_FORMATS = ['table', 'md', 'csv', 'tsv', 'json'] as const;
+/** One coder (--coder) or several (--coders): whose codings; both is a usage error. */
+function coderFilter(o: { coder?: string | undefined; coders?: string[] | undefined }): string[] | undefined {
+  if (o.coder !== undefined && o.coders !== undefined) throw new UsageError('give --coder NAME (one coder) or --coders A,B (several), not both');
+  if (o.coder?.includes(',')) throw new UsageError(`--coder ${o.coder}: one coder; for several, use --coders ${o.coder}`);
+  return o.coder !== undefined ? [o.coder] : o.coders;
+}
 
 /** qualwave codings [filters]: coded passages with their text, attribution and file:line. */
-export async function run(ctx: Context): Promise<number> {
-  const format = ctx.format(LIST_FORMATS, 'table');
+export async function run(ctx: Ctx<'codings list'>): Promise<number> {
+  const o = ctx.opts;
   const study = await ctx.study();
-  const filters = checkFilters(study, {
-    codes: ctx.opts['code'] as string[] | undefined,
-    waves: ctx.opts['wave'] as string[] | undefined,
-    participants: ctx.opts['participant'] as string[] | undefined,
-    coders: ctx.opts['coder'] as string[] | undefined,
-    where: parseWheres(ctx.opts['where'] as string[] | undefined),
-    speaker: ctx.opts['speaker'] as RetrieveFilters['speaker'],
-  });
-  const rows = retrieve(study, filters);
-  if (format === 'json') {
+  const coders = coderFilter(o);
+  if (coders) checkFilters(study, { coders }, { coders: o.coder !== undefined ? '--coder' : '--coders' });
+  const rows = codings(study, { ...(o.code ? { codes: o.code } : {}), ...(o.wave ? { waves: o.wave } : {}), ...(o.participant ? { participants: o.participant } : {}), ...(coders ? { coders } : {}), where: o.where, ...(o.speaker ? { speaker: o.speaker } : {}) });
+  if (o.format === 'json') {
     ctx.emit(JSON.stringify(rows, null, 2));
-  } else if (format === 'csv' || format === 'tsv') {
-    ctx.emit(renderDelimited(retrievedTable(rows, false), format === 'csv' ? ',' : '\t'));
-  } else if (format === 'md') {
+  } else if (o.format === 'csv' || o.format === 'tsv') {
+    ctx.emit(renderDelimited(retrievedTable(rows, false), o.format === 'csv' ? ',' : '\t'));
+  } else if (o.format === 'md') {
     ctx.emit(renderMarkdown(retrievedTable(rows, true)));
   } else {
-    const width = process.stdout.isTTY && !ctx.opts.output ? process.stdout.columns : undefined;
     const style = { bold: (x: string) => ctx.out.bold(x), dim: (x: string) => ctx.out.dim(x) };
-    ctx.emit(renderTerminal(retrievedTable(rows, true), width ? { style, maxWidth: width } : { style }));
+    ctx.emit(renderTerminal(retrievedTable(rows, true), ctx.width ? { style, maxWidth: ctx.width } : { style }));
   }
   ctx.info(`${plural(rows.length, 'coded passage')}`);
   return EXIT.ok;
@@ -59,19 +55,20 @@ function retrievedTable(rows: readonly Retrieved[], compact: boolean): Table {
 }
 
 /** qualwave codings import FILE.csv [--skip-bad] */
-export async function runImport(ctx: Context, file: string): Promise<number> {
+export async function runImport(ctx: Ctx<'codings import'>, file: string): Promise<number> {
   const study = await ctx.study();
-  const decoded = decodeText(readUserFile(ctx, file), file);
+  const input = ctx.input(file);
+  const decoded = decodeText(input.bytes, input.name);
   if (!decoded.ok) {
-    process.stderr.write(formatDiagnostics([decoded.diagnostic], { color: ctx.err }));
+    ctx.stderr(formatDiagnostics([decoded.diagnostic], { color: ctx.err }));
     return EXIT.badInput;
   }
-  const result = readInterchangeCsv(file, decoded.text, study);
-  const skipBad = ctx.opts['skipBad'] === true;
+  const result = readInterchangeCsv(input.name, decoded.text, study);
+  const skipBad = ctx.opts.skipBad === true;
   if (result.diagnostics.length > 0) {
-    process.stderr.write(formatDiagnostics(result.diagnostics, { color: ctx.err, path: (f) => f }));
+    ctx.stderr(formatDiagnostics(result.diagnostics, { color: ctx.err, path: (f) => f }));
     if (!skipBad) {
-      process.stderr.write(ctx.err.red(`nothing imported: fix the rows above, or import the good rows with --skip-bad\n`));
+      ctx.stderr(ctx.err.red(`nothing imported: fix the rows above, or import the good rows with --skip-bad\n`));
       return EXIT.badInput;
     }
   }
@@ -100,25 +97,25 @@ export async function runImport(ctx: Context, file: string): Promise<number> {
     }
     return next;
   };
-  if (ctx.opts['dryRun'] === true) {
+  if (ctx.opts.dryRun === true) {
     add(new Map([...byCoder(study)].filter(([c]) => coders.has(c))));
     for (const coder of coders) markFinished(coder)(study.finished.filter((f) => f.coder === coder));
   } else updateStudy(study, coders, (current) => ({ codings: add(current), finished: new Map([...coders].map((c) => [c, markFinished(c)])) }));
   const added = [...perCoder.values()].reduce((a, b) => a + b, 0);
   const summary = [...perCoder].filter(([, n]) => n > 0).map(([coder, n]) => `${coder} +${n}`).join(', ');
-  ctx.info(`${ctx.opts['dryRun'] ? 'would import' : 'imported'} ${plural(added, 'coding')} from ${plural(result.rows, 'row')}${summary ? ` (${summary})` : ''}; ${result.codings.length - added} already present; ${plural(result.rows - result.codings.length, 'bad row')} skipped`);
-  if (newlyFinished > 0) ctx.info(`${ctx.opts['dryRun'] ? 'would mark' : 'marked'} ${plural(newlyFinished, 'transcript')} finished (the coder has codings there in the import: uncoded text there means no code applies; take a mark off with qualwave code P W --coder NAME --not-done)`);
+  ctx.info(`${ctx.opts.dryRun ? 'would import' : 'imported'} ${plural(added, 'coding')} from ${plural(result.rows, 'row')}${summary ? ` (${summary})` : ''}; ${result.codings.length - added} already present; ${plural(result.rows - result.codings.length, 'bad row')} skipped`);
+  if (newlyFinished > 0) ctx.info(`${ctx.opts.dryRun ? 'would mark' : 'marked'} ${plural(newlyFinished, 'transcript')} finished (the coder has codings there in the import: uncoded text there means no code applies; take a mark off with qualwave code P W --coder NAME --not-done)`);
   return result.diagnostics.length > 0 ? EXIT.checkFailed : EXIT.ok;
 }
 
 /** qualwave codings export [--coder ...] (interchange CSV on stdout). */
-export async function runExport(ctx: Context): Promise<number> {
-  ctx.format(['csv'] as const, 'csv');
+export async function runExport(ctx: Ctx<'codings export'>): Promise<number> {
+  ctx.format;
   const study = await ctx.study();
-  const coders = ctx.opts['coder'] as string[] | undefined;
-  checkFilters(study, coders ? { coders } : {});
+  const coders = coderFilter(ctx.opts);
+  checkFilters(study, coders ? { coders } : {}, { coders: ctx.opts.coder !== undefined ? '--coder' : '--coders' });
   const codings = coders ? study.codings.filter((c) => coders.includes(c.coder)) : study.codings;
-  ctx.emit(writeInterchangeCsv(codings, study, { raw: ctx.opts['csvRaw'] === true }));
+  ctx.emit(writeInterchangeCsv(codings, study, { raw: ctx.opts.csvRaw === true }));
   ctx.info(`${plural(codings.length, 'coding')} exported`);
   return EXIT.ok;
 }
@@ -128,8 +125,8 @@ export async function runExport(ctx: Context): Promise<number> {
  * qualwave codings reanchor [--coder NAME] [--dry-run]: drifted codings moved to where their text
  * now is (io/reanchor.ts); the ones that cannot be placed listed and left as they are (exit 1).
  */
-export async function runReanchor(ctx: Context): Promise<number> {
-  const format = ctx.format(['table', 'json'] as const, 'table');
+export async function runReanchor(ctx: Ctx<'codings reanchor'>): Promise<number> {
+  const format = ctx.format;
   const root = ctx.studyRoot();
   ctx.recover(root);
   const { study, diagnostics } = await loadStudy(root, { allowOutside: ctx.opts.allowOutside === true });
@@ -139,9 +136,9 @@ export async function runReanchor(ctx: Context): Promise<number> {
     ctx.printDiagnostics(root, blocking, { warnings: false });
     throw new InputError(`the study has ${plural(blocking.length, 'error')} other than drifted codings; fix them (qualwave validate lists every problem) and run again`);
   }
-  const coders = ctx.opts['coder'] as string[] | undefined;
-  if (coders) checkFilters(study, { coders });
-  const dryRun = ctx.opts['dryRun'] === true;
+  const coders = coderFilter(ctx.opts);
+  if (coders) checkFilters(study, { coders }, { coders: ctx.opts.coder !== undefined ? '--coder' : '--coders' });
+  const dryRun = ctx.opts.dryRun;
   const report = reanchorStudy(study, { ...(coders ? { coders } : {}), dryRun });
   if (format === 'json') ctx.emit(JSON.stringify(report, null, 2));
   else if (report.rows.length > 0) {
@@ -149,8 +146,7 @@ export async function runReanchor(ctx: Context): Promise<number> {
       columns: ['coding', 'code', 'transcript', 'from', 'to', 'how'].map((header) => ({ header })),
       rows: report.rows.map((r) => [r.source, r.code, r.file, r.from, r.to ?? '', r.how === 'fuzzy' ? `fuzzy, ${Math.floor(r.similarity! * 100)}% similar` : r.how === 'exact' ? 'exact' : `not placed: ${r.reason}`]),
     };
-    const width = process.stdout.isTTY && !ctx.opts.output ? process.stdout.columns : undefined;
-    ctx.emit(renderTerminal(table, width ? { maxWidth: width } : {}));
+    ctx.emit(renderTerminal(table, ctx.width ? { maxWidth: ctx.width } : {}));
   }
   if (report.rows.length === 0) ctx.info('no drifted codings: every coding still marks the text it was made on');
   else {

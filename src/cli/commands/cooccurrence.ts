@@ -1,22 +1,22 @@
-import { cooccurrence } from '../../core/matrix/cooccurrence.js';
-import type { Context } from '../context.js';
-import { EXIT, UsageError } from '../errors.js';
-import { fixed, renderTable, TABLE_FORMATS } from '../render.js';
-import { scope } from './matrix.js';
+import { cooccurrence } from '../../api/analyses.js';
+import type { Ctx } from '../context.js';
+import { EXIT } from '../errors.js';
+import { fixed, renderTable } from '../render.js';
+import { scopeOf } from './matrix.js';
 
 /** qualwave cooccurrence: code x code counts of units carrying both, or their Jaccard index. */
-export async function run(ctx: Context): Promise<number> {
-  const format = ctx.format(TABLE_FORMATS, 'table');
+export async function run(ctx: Ctx<'cooccurrence'>): Promise<number> {
+  const format = ctx.format;
   const study = await ctx.study();
-  const s = scope(ctx, study, { decimals: 2 });
-  const unit = (ctx.opts['unit'] ?? 'segment') as string;
-  if (unit !== 'segment' && unit !== 'document') throw new UsageError(`--unit ${unit}: use segment or document`);
-  const r = cooccurrence(s.cs, { unit, rows: (ctx.opts['rows'] ?? 'code') as 'theme' | 'code' });
+  const unit = ctx.opts.unit;
+  const r = cooccurrence(study, { ...scopeOf(ctx.opts), unit, rows: ctx.opts.rows });
+  const s = { coder: r.coder, decimals: ctx.opts.decimals };
   if (format === 'json') {
-    ctx.emit(JSON.stringify({ coder: s.coder, ...r, jaccard: r.jaccard.map((row) => row.map((x) => (x === null ? null : Number(x.toFixed(s.decimals))))) }, null, 2));
+    const { coder: _coder, ...rest } = r;
+    ctx.emit(JSON.stringify({ coder: s.coder, ...rest, jaccard: r.jaccard.map((row) => row.map((x) => (x === null ? null : Number(x.toFixed(s.decimals))))) }, null, 2));
     return EXIT.ok;
   }
-  const jaccard = ctx.opts['jaccard'] === true;
+  const jaccard = ctx.opts.jaccard === true;
   ctx.emit(
     renderTable(
       ctx,

@@ -1,26 +1,20 @@
-import { disagreements, meetingTranscripts, type Disagreement } from '../../core/agreement/reconcile.js';
+import { disagreements } from '../../api/analyses.js';
+import { meetingTranscripts, type Disagreement } from '../../core/agreement/reconcile.js';
 import { attribution } from '../../core/study/attribution.js';
 import { escapeMarkdown, markdownCode } from '../../core/format/escape.js';
 import { renderDelimited, renderTerminal, type Table } from '../../core/format/table.js';
 import type { Study } from '../../core/study/types.js';
-import type { Context } from '../context.js';
+import type { Ctx } from '../context.js';
 import { EXIT } from '../errors.js';
-import { parseWheres } from '../options.js';
 import { plural } from '../report.js';
-import { checkFilters, selectCoders } from '../filters.js';
-
-const FORMATS = ['table', 'md', 'csv', 'tsv', 'json'] as const;
 
 /** qualwave disagreements: every segment where the coders differ on a code, for the coders' meeting. */
-export async function run(ctx: Context): Promise<number> {
-  const format = ctx.format(FORMATS, 'table');
+export async function run(ctx: Ctx<'disagreements'>): Promise<number> {
+  const format = ctx.format;
   const study = await ctx.study();
-  const coders = selectCoders(study, ctx.opts['coders'] as string[] | undefined);
-  const codes = ctx.opts['code'] as string[] | undefined;
-  const waves = ctx.opts['wave'] as string[] | undefined;
-  const where = parseWheres(ctx.opts['where'] as string[] | undefined);
-  checkFilters(study, { ...(codes ? { codes } : {}), ...(waves ? { waves } : {}), where });
-  const list = disagreements(study, { coders, ...(codes ? { codes: new Set(codes) } : {}), ...(waves ? { waves } : {}), where });
+  const waves = ctx.opts.wave;
+  const where = ctx.opts.where;
+  const { coders, list } = disagreements(study, { ...(ctx.opts.coders ? { coders: ctx.opts.coders } : {}), ...(ctx.opts.code ? { codes: ctx.opts.code } : {}), ...(waves ? { waves } : {}), where });
   if (format === 'json') {
     ctx.emit(JSON.stringify(list.map((d) => ({ ...d, lines: lines(d), segment: d.segment.id, speaker: d.segment.speaker, text: d.segment.text, attribution: attr(study, d) })), null, 2));
   } else if (format === 'md') {
@@ -32,8 +26,7 @@ export async function run(ctx: Context): Promise<number> {
       columns: [{ header: 'code' }, { header: 'where' }, ...coders.map((c) => ({ header: c, align: 'center' as const })), { header: 'text' }],
       rows: list.map((d) => [d.code, `${d.file}:${lines(d)}`, ...d.coders.map((c) => (c.applied ? '✓' : '·')), d.segment.text.replace(/\s+/g, ' ')]),
     };
-    const width = process.stdout.isTTY && !ctx.opts.output ? process.stdout.columns : undefined;
-    ctx.emit(renderTerminal(table, width ? { maxWidth: width } : {}));
+    ctx.emit(renderTerminal(table, ctx.width ? { maxWidth: ctx.width } : {}));
   }
   const skipped = meetingTranscripts(study, { coders, ...(waves ? { waves } : {}), where }).excluded.filter((e) => e.reason !== 'no compared coder coded or finished it');
   if (skipped.length > 0) ctx.info(ctx.err.yellow(`${plural(skipped.length, 'transcript')} left out because a coder neither coded nor finished ${skipped.length === 1 ? 'it' : 'them'}: ${skipped.slice(0, 8).map((e) => `${e.transcript} (${e.reason.replace(' neither coded nor finished it', '')})`).join(', ')}${skipped.length > 8 ? ', …' : ''} (mark a transcript read with nothing to code: qualwave code P W --coder NAME --done)`));

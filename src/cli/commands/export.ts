@@ -1,19 +1,19 @@
 import { readFileSync } from 'node:fs';
 import { codebookXml, exportProject } from '../../core/refi/export.js';
 import { zipProject } from '../../io/refi.js';
-import type { Context } from '../context.js';
+import type { Ctx } from '../context.js';
 import { EXIT } from '../errors.js';
-import { checkFilters } from '../filters.js';
+import { checkFilters } from '../../api/analyses.js';
 
 /** qualwave export --format qdpx|qdc: the study as a REFI-QDA project, or its codebook. */
-export async function run(ctx: Context): Promise<number> {
-  const format = ctx.format(['qdpx', 'qdc'] as const, 'qdpx');
+export async function run(ctx: Ctx<'export'>): Promise<number> {
+  const format = ctx.format;
   const study = await ctx.study();
   if (format === 'qdc') {
     ctx.emit(codebookXml(study));
     return EXIT.ok;
   }
-  const coders = (ctx.opts['coders'] as string[] | undefined) ?? study.coders;
+  const coders = ctx.opts.coders ?? study.coders;
   checkFilters(study, { coders });
   const version = (JSON.parse(readFileSync(new URL('../../../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
   const project = exportProject(study, { coders, version });

@@ -1,17 +1,16 @@
-import { framework } from '../../core/matrix/framework.js';
-import type { Context } from '../context.js';
-import { EXIT, UsageError } from '../errors.js';
-import { renderTable, TABLE_FORMATS } from '../render.js';
-import { NOT_CODED_FOR, scope } from './matrix.js';
+import { framework } from '../../api/analyses.js';
+import type { Ctx } from '../context.js';
+import { EXIT } from '../errors.js';
+import { renderTable } from '../render.js';
+import { NOT_CODED_FOR, scopeOf } from './matrix.js';
 
 /** qualwave framework: participants (per wave) x themes, each cell the coded passages' references. */
-export async function run(ctx: Context): Promise<number> {
-  const format = ctx.format(TABLE_FORMATS, 'table');
+export async function run(ctx: Ctx<'framework'>): Promise<number> {
+  const format = ctx.format;
   const study = await ctx.study();
-  const s = scope(ctx, study, { decimals: 0 });
-  const cells = (ctx.opts['cells'] ?? 'lines') as string;
-  if (!['lines', 'words', 'count'].includes(cells)) throw new UsageError(`--cells ${cells}: use lines, words or count`);
-  const f = framework(s.cs, { rows: s.rows });
+  const cells = ctx.opts.cells;
+  const f = framework(study, { ...scopeOf(ctx.opts), rows: ctx.opts.rows });
+  const s = { coder: f.coder };
   if (format === 'json') {
     ctx.emit(JSON.stringify({ coder: s.coder, themes: f.themes, rows: f.rows }, null, 2));
     return EXIT.ok;

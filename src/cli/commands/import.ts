@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { finishedFile, formatFinishedFile } from '../../core/coding/finished.js';
 import type { Finished } from '../../core/coding/types.js';
 import { basename, dirname, extname, join, relative, resolve } from 'node:path';
@@ -13,11 +13,10 @@ import { slug } from '../../core/refi/ids.js';
 import { readDocx } from '../../io/docx.js';
 import { openArchive, UnsafeArchiveError } from '../../io/refi.js';
 import { updateStudy } from '../../io/codings.js';
-import { writeFileAtomic } from '../../io/write.js';
-import type { Context } from '../context.js';
+import { makeFolder, writeFileAtomic, writeNewFolder } from '../../io/write.js';
+import type { Ctx } from '../context.js';
 import { EXIT, InputError, UsageError } from '../errors.js';
 import { formatDiagnostics } from '../report.js';
-import { readUserFile } from '../user-file.js';
 import { plural } from '../report.js';
 
 /**
@@ -25,8 +24,8 @@ import { plural } from '../report.js';
  * qualwave import FILE.qdc: a codebook into the current study. Nothing is written unless the whole
  * import succeeds; a new study appears at once (written beside, then renamed).
  */
-export async function run(ctx: Context, file: string): Promise<number> {
-  const bytes = readUserFile(ctx, file);
+export async function run(ctx: Ctx<'import'>, file: string): Promise<number> {
+  const bytes = ctx.input(file).bytes;
   try {
     if (extname(file).toLowerCase() === '.qdc') return importCodebook(ctx, file, new TextDecoder().decode(bytes));
     return await importProject(ctx, file, bytes);
@@ -47,17 +46,17 @@ function mapping(value: unknown, flag: string, pattern: string): Mapping | undef
   throw new UsageError(`${flag} ${v}: use case, variable:NAME or filename-pattern`);
 }
 
-function importCodebook(ctx: Context, file: string, xml: string): number {
+function importCodebook(ctx: Ctx<'import'>, file: string, xml: string): number {
   const root = ctx.studyRoot(ctx.opts.study);
   const { yaml, codes } = planCodebook(xml.replace(/^\ufeff/, ''), basename(file));
   const target = join(root, 'codebooks', `${slug(basename(file, extname(file)), new Set())}.yaml`);
-  mkdirSync(dirname(target), { recursive: true });
-  writeFileAtomic(target, yaml, { force: ctx.opts.force === true });
+  if (!existsSync(dirname(target))) makeFolder(dirname(target));
+  writeFileAtomic(target, yaml, { force: ctx.opts.force === true, existsHint: 'add --force to replace it (or rename the .qdc file to import it under another name)' });
   ctx.info(`imported ${plural(codes, 'code')} into ${relative(ctx.cwd, target)} (qualwave.yaml's codebooks: list must include it, as the default codebooks/*.yaml does)`);
   return EXIT.ok;
 }
 
-async function importProject(ctx: Context, file: string, bytes: Uint8Array): Promise<number> {
+async function importProject(ctx: Ctx<'import'>, file: string, bytes: Uint8Array): Promise<number> {
   const archive = openArchive(bytes);
   const byLower = new Map(Object.keys(archive).map((k) => [k.replace(/\\/g, '/').toLowerCase(), k]));
   const qdes = Object.keys(archive).filter((k) => k.toLowerCase().endsWith('.qde'));
@@ -80,9 +79,9 @@ async function importProject(ctx: Context, file: string, bytes: Uint8Array): Pro
     archive[`sources/${guid}.txt`] = new TextEncoder().encode(docx.text);
     byLower.set(`sources/${guid.toLowerCase()}.txt`, `sources/${guid}.txt`);
   }
-  const pattern = String(ctx.opts['namePattern'] ?? '{participant}_{wave}');
-  const participant = mapping(ctx.opts['participantFrom'], '--participant-from', pattern) ?? { from: 'case' as const };
-  const wave = mapping(ctx.opts['waveFrom'], '--wave-from', pattern);
+  const pattern = String(ctx.opts.namePattern ?? '{participant}_{wave}');
+  const participant = mapping(ctx.opts.participantFrom, '--participant-from', pattern) ?? { from: 'case' as const };
+  const wave = mapping(ctx.opts.waveFrom, '--wave-from', pattern);
   const plan = planImport(new TextDecoder().decode(archive[qde]!).replace(/^\ufeff/, ''), qde, {
     participant,
     ...(wave ? { wave } : {}),
@@ -92,17 +91,13 @@ async function importProject(ctx: Context, file: string, bytes: Uint8Array): Pro
     },
   });
   notes.push(...plan.notes);
-  const into = resolve(ctx.cwd, String(ctx.opts['into'] ?? slug(plan.title, new Set())));
-  if (ctx.opts['merge'] === true) return mergeInto(ctx, into, plan, notes);
+  const into = resolve(ctx.cwd, String(ctx.opts.into ?? slug(plan.title, new Set())));
+  if (ctx.opts.merge === true) return mergeInto(ctx, into, plan, notes);
   if (existsSync(into) && readdirSync(into).length > 0) throw new UsageError(`${relative(ctx.cwd, into) || '.'} is not empty`, 'import into a new folder with --into DIR, or add to the study there with --merge');
-  // Write everything beside the target, then rename: the study appears whole or not at all.
-  const tmp = `${into}.tmp-${process.pid}`;
-  rmSync(tmp, { recursive: true, force: true });
-  try {
-    const put = (rel: string, content: string) => {
-      mkdirSync(dirname(join(tmp, rel)), { recursive: true });
-      writeFileAtomic(join(tmp, rel), content);
-    };
+  // Written beside the target, then renamed: the study appears whole or not at all.
+  const files: Array<[string, string]> = [];
+  {
+    const put = (rel: string, content: string) => void files.push([rel, content]);
     const waves = plan.waves.map((w) => `  - id: ${JSON.stringify(w)}\n    label: ${JSON.stringify(w)}\n`).join('');
     put('qualwave.yaml', `# Imported from ${basename(file)} by qualwave import.\ntitle: ${JSON.stringify(plan.title)}\nwaves:\n${waves}codebooks: [codebooks/imported.yaml]\ntranscripts:\n  name: "{participant}_{wave}"\n`);
     put('participants.csv', stringifyCsv([['id', ...plan.attributes], ...plan.participants.map((p) => [p.id, ...plan.attributes.map((a) => p.attributes[a] ?? '')])]));
@@ -111,12 +106,8 @@ async function importProject(ctx: Context, file: string, bytes: Uint8Array): Pro
     for (const [coder, list] of plan.codings) put(`codings/${coder}.tsv`, formatCodingsFile(list, plan.waves));
     // The project is every coder's: what a user did not code in its sources is "not coded by that user" (NVivo, MAXQDA).
     for (const coder of plan.codings.keys()) put(finishedFile(coder), formatFinishedFile(projectFinished(plan, coder), plan.waves));
-    if (existsSync(into)) rmSync(into, { recursive: true });
-    renameSync(tmp, into);
-  } catch (e) {
-    rmSync(tmp, { recursive: true, force: true });
-    throw e;
   }
+  writeNewFolder(into, files);
   const shown = relative(ctx.cwd, into) || '.';
   const i = plan.imported;
   ctx.info(`imported into ${shown}: ${plural(i['sources']!, 'transcript')}, ${plural(i['participants']!, 'participant')} (${plan.attributes.length} attributes), ${plural(plan.waves.length, 'wave')}, ${plural(i['codes']!, 'code')}, ${plural(i['codings']!, 'coding')} by ${plural(i['coders']!, 'coder')}`);
@@ -138,7 +129,7 @@ function projectFinished(plan: ReturnType<typeof planImport>, coder: string): Fi
  * participants and attribute columns, the codebook as codebooks/imported.yaml, each coder's
  * codings added to theirs. All files are written together; waves must already be in qualwave.yaml.
  */
-function mergeInto(ctx: Context, into: string, plan: ReturnType<typeof planImport>, notes: string[]): number {
+function mergeInto(ctx: Ctx<'import'>, into: string, plan: ReturnType<typeof planImport>, notes: string[]): number {
   const shown = relative(ctx.cwd, into) || '.';
   if (!existsSync(join(into, 'qualwave.yaml'))) throw new UsageError(`--merge: ${shown} holds no study (qualwave.yaml)`, 'give the study folder with --into, or import into a new folder without --merge');
   const configText = readFileSync(join(into, 'qualwave.yaml'), 'utf8');
@@ -147,7 +138,7 @@ function mergeInto(ctx: Context, into: string, plan: ReturnType<typeof planImpor
   const known = config.waves.map((w) => w.id);
   const unknown = plan.waves.filter((w) => !known.includes(w));
   if (unknown.length) throw new UsageError(`--merge: wave${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')} ${unknown.length > 1 ? 'are' : 'is'} not in ${shown}/qualwave.yaml (${known.join(', ')})`, 'add them to waves: first, or map the project\'s waves with --wave-from');
-  for (const dir of ['transcripts', 'codebooks', 'codings']) mkdirSync(join(into, dir), { recursive: true });
+  for (const dir of ['transcripts', 'codebooks', 'codings']) if (!existsSync(join(into, dir))) makeFolder(join(into, dir));
   let kept = 0;
   let added = 0;
   let existingCount = 0;
@@ -169,7 +160,7 @@ function mergeInto(ctx: Context, into: string, plan: ReturnType<typeof planImpor
       const parsed = parseParticipants(config.participants.file, readFileSync(pFile, 'utf8'), config.participants.id);
       const errors = parsed.diagnostics.filter((d) => d.severity === 'error');
       if (errors.length > 0) {
-        process.stderr.write(formatDiagnostics(errors, { color: ctx.err, path: (f) => relative(ctx.cwd, join(into, f)) }));
+        ctx.stderr(formatDiagnostics(errors, { color: ctx.err, path: (f) => relative(ctx.cwd, join(into, f)) }));
         throw new InputError(`--merge: ${relative(ctx.cwd, pFile)} has rows qualwave cannot read exactly; nothing was written (fix them, qualwave validate ${shown} lists them, then merge again)`);
       }
       existing = parsed.participants;

@@ -1,19 +1,19 @@
-import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { basename, join, relative, resolve } from 'node:path';
 import { parseCodebookFile } from '../../core/codebook/parse.js';
 import { didYouMeanSuffix } from '../../core/text/suggest.js';
 import { packageRoot, starterCodebooks } from '../../io/package.js';
-import { writeFileAtomic } from '../../io/write.js';
-import type { Context } from '../context.js';
+import { createFiles, makeFolder } from '../../io/write.js';
+import type { Ctx } from '../context.js';
 import { UsageError } from '../errors.js';
 
 /**
  * qualwave init [DIR]: scaffold a study folder. Refuses to touch an existing study; writes nothing
  * if any target file already exists; removes what it wrote if writing fails half-way.
  */
-export async function run(ctx: Context, dirArg: string): Promise<number> {
+export async function run(ctx: Ctx<'init'>, dirArg: string): Promise<number> {
   const names = starterCodebooks();
-  if (ctx.opts['list']) {
+  if (ctx.opts.list) {
     const root = packageRoot();
     const rows = names.map((n) => {
       const { meta } = parseCodebookFile(n, readFileSync(join(root, 'codebooks', `${n}.yaml`), 'utf8'));
@@ -22,7 +22,7 @@ export async function run(ctx: Context, dirArg: string): Promise<number> {
     ctx.emit(rows.join('\n'));
     return 0;
   }
-  const codebook = String(ctx.opts['codebook']);
+  const codebook = ctx.opts.codebook;
   if (!names.includes(codebook)) {
     throw new UsageError(`no starter codebook '${codebook}'${didYouMeanSuffix(codebook, names)}`, `available: ${names.join(', ')} (qualwave init --list)`);
   }
@@ -31,7 +31,7 @@ export async function run(ctx: Context, dirArg: string): Promise<number> {
   if (existsSync(join(dir, 'qualwave.yaml'))) {
     throw new UsageError(`${shown} already holds a study (qualwave.yaml)`, 'choose a new folder, or edit the existing qualwave.yaml');
   }
-  const title = typeof ctx.opts['title'] === 'string' ? ctx.opts['title'] : titleFrom(basename(dir));
+  const title = ctx.opts.title ?? titleFrom(basename(dir));
   const templates = join(packageRoot(), 'templates', 'init');
   const files: Array<[string, string]> = [
     ['qualwave.yaml', fill(readFileSync(join(templates, 'qualwave.yaml'), 'utf8'), { title: yamlString(title), codebook })],
@@ -42,25 +42,9 @@ export async function run(ctx: Context, dirArg: string): Promise<number> {
   const clash = files.map(([f]) => f).filter((f) => existsSync(join(dir, f)));
   if (clash.length > 0) throw new UsageError(`${shown} already has ${clash.join(', ')}`, 'choose an empty folder; init never overwrites files');
 
-  const created: string[] = [];
-  const createdDirs: string[] = [];
-  try {
-    for (const sub of ['', 'codebooks', 'transcripts', 'codings']) {
-      const d = join(dir, sub);
-      if (!existsSync(d)) {
-        mkdirSync(d, { recursive: true });
-        createdDirs.push(d);
-      }
-    }
-    for (const [f, content] of files) {
-      writeFileAtomic(join(dir, f), content);
-      created.push(join(dir, f));
-    }
-  } catch (e) {
-    for (const f of created) rmSync(f, { force: true });
-    for (const d of createdDirs.reverse()) rmSync(d, { recursive: true, force: true });
-    throw new UsageError(`cannot create the study in ${shown}: ${(e as Error).message}`);
-  }
+  // Written new (never over a file), all or nothing: what was made is removed again on failure.
+  createFiles(dir, files);
+  if (!existsSync(join(dir, 'codings'))) makeFolder(join(dir, 'codings'));
   ctx.info(`created study '${title}' in ${shown}:`);
   for (const [f] of files) ctx.info(`  ${join(shown, f)}`);
   ctx.info(`next: edit ${join(shown, 'qualwave.yaml')}, add transcripts, then run: qualwave validate ${shown}`);

@@ -1,38 +1,22 @@
 import { escapeMarkdown, htmlCommentText } from '../../core/format/escape.js';
 import { escapeLatex, type Table } from '../../core/format/table.js';
-import { selectQuotes, type Quote, type QuoteCell } from '../../core/quotes/select.js';
-import { loadStemmer, STEMMER_LANGUAGES } from '../../io/stemmer.js';
-import type { Context } from '../context.js';
-import { EXIT, UsageError } from '../errors.js';
-import { checkFilters, wholeNumber } from '../filters.js';
+import type { Quote, QuoteCell } from '../../core/quotes/select.js';
+import { quotes } from '../../api/analyses.js';
+import type { Ctx } from '../context.js';
+import { EXIT } from '../errors.js';
 import { renderTable } from '../render.js';
-import { scope } from './matrix.js';
-
-const FORMATS = ['md', 'table', 'latex', 'csv', 'tsv', 'json', 'docx'] as const;
+import { scopeOf } from './matrix.js';
 
 /** qualwave quotes: the best candidate quotes per theme and wave, attributed and traceable. */
-export async function run(ctx: Context): Promise<number> {
-  const format = ctx.format(FORMATS, 'md');
+export async function run(ctx: Ctx<'quotes list'>): Promise<number> {
+  const o = ctx.opts;
+  const format = o.format;
   const study = await ctx.study();
-  const s = scope(ctx, study, { decimals: 2 });
-  const only = [...((ctx.opts['theme'] as string[] | undefined) ?? []), ...((ctx.opts['code'] as string[] | undefined) ?? [])];
-  if (only.length) checkFilters(study, { codes: only });
-  const rows = ctx.opts['code'] !== undefined ? 'code' : s.rows;
-  const stem = await loadStemmer(study.config.language);
-  if (!stem) throw new UsageError(`no stemmer for the study language '${study.config.language}'`, `supported: ${STEMMER_LANGUAGES.join(', ')}`);
-  const minWords = wholeNumberAny(ctx.opts['minWords'], '--min-words', 15);
-  const maxWords = wholeNumberAny(ctx.opts['maxWords'], '--max-words', 120);
-  if (maxWords < minWords) throw new UsageError(`--max-words ${maxWords} is below --min-words ${minWords}`);
-  const cells = selectQuotes(s.cs, stem, {
-    rows,
-    perCell: wholeNumber(ctx.opts['perCell'], '--per-cell', 3),
-    minWords,
-    maxWords,
-    repeatParticipants: ctx.opts['repeat'] === true,
-    clean: ctx.opts['clean'] === true,
-    ...(only.length ? { only } : {}),
-  });
-  const explain = ctx.opts['explain'] === true;
+  const only = [...(o.theme ?? []), ...(o.code ?? [])];
+  const rows = o.code !== undefined ? 'code' : o.rows;
+  const { coder, cells, minWords, maxWords } = await quotes(study, { ...scopeOf(o), rows, perCell: o.perCell, minWords: o.minWords, maxWords: o.maxWords, repeatParticipants: o.repeat, clean: o.clean, ...(only.length ? { only } : {}) });
+  const s = { coder };
+  const explain = ctx.opts.explain === true;
   const title = `Exemplar quotes: ${study.config.title}`;
   switch (format) {
     case 'json':
@@ -56,13 +40,6 @@ export async function run(ctx: Context): Promise<number> {
   const empty = cells.filter((c) => c.quotes.length === 0 && c.candidates > 0).length;
   ctx.info(`${total} quote${total === 1 ? '' : 's'} for ${cells.length} cells (coder ${s.coder})${empty ? `; ${empty} cells had passages but none in the ${minWords}-${maxWords} word window` : ''}`);
   return EXIT.ok;
-}
-
-function wholeNumberAny(v: unknown, flag: string, fallback: number): number {
-  if (v === undefined) return fallback;
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 1) throw new UsageError(`${flag} ${String(v)}: expected a whole number of at least 1`);
-  return n;
 }
 
 const where = (q: Quote) => `${q.file}:${q.lines}`;

@@ -1,36 +1,34 @@
-import { parse } from 'csv-parse/sync';
-import { decisionKey, meetingTranscripts, reconcile, type Rule } from '../../core/agreement/reconcile.js';
+import { decisionKey, meetingTranscripts, reconcile } from '../../core/agreement/reconcile.js';
 import { withHashes } from '../../core/coding/edit.js';
 import { CONSENSUS_CODER, isCoderName, type Finished } from '../../core/coding/types.js';
 import { error, type Diagnostic } from '../../core/diagnostics/diagnostic.js';
 import type { Study } from '../../core/study/types.js';
-import { decodeText } from '../../core/text/decode.js';
+import { readTable } from '../../core/format/read-table.js';
 import { didYouMeanSuffix } from '../../core/text/suggest.js';
 import { codingsFile, saveCodings } from '../../io/codings.js';
 import { formatSpan } from '../../core/coding/span.js';
-import type { Context } from '../context.js';
+import type { Ctx } from '../context.js';
 import { EXIT, UsageError } from '../errors.js';
-import { readUserFile } from '../user-file.js';
-import { selectCoders } from '../filters.js';
+import { selectCoders } from '../../api/analyses.js';
 import { formatDiagnostics, plural } from '../report.js';
 
 const YES = new Set(['apply', 'applied', 'yes', 'y', '1', 'true', 'keep', '✓', 'x']);
 const NO = new Set(['reject', 'rejected', 'no', 'n', '0', 'false', 'drop', 'remove', '-']);
 
 /** The decisions file: the CSV of `qualwave disagreements --format csv` with `decision` filled in. */
-function readDecisions(ctx: Context, study: Study, file: string): { decisions: Map<string, boolean>; diagnostics: Diagnostic[] } {
+function readDecisions(ctx: Ctx<'reconcile'>, study: Study, file: string): { decisions: Map<string, boolean>; diagnostics: Diagnostic[] } {
   const decisions = new Map<string, boolean>();
+  const input = ctx.input(file);
+  const read = readTable(input.bytes, input.name, { hint: 'the decisions file is the CSV of qualwave disagreements --format csv with its decision column filled in' });
+  if (!read.table) return { decisions, diagnostics: [read.diagnostic] };
+  file = input.name;
   const diagnostics: Diagnostic[] = [];
-  const d = decodeText(readUserFile(ctx, file), file);
-  if (!d.ok) return { decisions, diagnostics: [d.diagnostic] };
-  const text = d.text;
-  const delimiter = text.slice(0, text.indexOf('\n')).includes('\t') ? '\t' : ',';
-  const records = parse(text, { delimiter, info: true, bom: true, relax_column_count: true, skip_empty_lines: true }) as unknown as Array<{ record: string[]; info: { lines: number } }>;
-  const header = (records[0]?.record ?? []).map((h) => h.trim().toLowerCase());
+  const header = read.table.header.map((h) => h.trim().toLowerCase());
   const need = ['code', 'participant', 'wave', 'lines', 'decision'];
   const missing = need.filter((n) => !header.includes(n));
   if (missing.length) return { decisions, diagnostics: [error(file, 1, `the header lacks ${missing.join(', ')}`, 'start from: qualwave disagreements --format csv > decisions.csv, then fill in the decision column')] };
-  for (const { record, info } of records.slice(1)) {
+  for (const { cells: record, line } of read.table.rows) {
+    const info = { lines: line };
     const get = (n: string): string => (record[header.indexOf(n)] ?? '').trim();
     const decision = get('decision').toLowerCase();
     if (decision === '') continue;
@@ -45,31 +43,31 @@ function readDecisions(ctx: Context, study: Study, file: string): { decisions: M
 }
 
 /** qualwave reconcile: the consensus coder's codings from the coders' agreements and the meeting's decisions. */
-export async function run(ctx: Context): Promise<number> {
+export async function run(ctx: Ctx<'reconcile'>): Promise<number> {
   const study = await ctx.study();
-  const coders = selectCoders(study, ctx.opts['coders'] as string[] | undefined);
-  const into = String(ctx.opts['into'] ?? CONSENSUS_CODER);
+  const coders = selectCoders(study, ctx.opts.coders);
+  const into = String(ctx.opts.into ?? CONSENSUS_CODER);
   if (!isCoderName(into)) throw new UsageError(`--into ${into}: not a usable coder name`);
   if (coders.includes(into)) throw new UsageError(`--into ${into} is one of the coders being reconciled`, `write the consensus to another coder, e.g. --into ${CONSENSUS_CODER}`);
-  const rule = ctx.opts['rule'] as Rule | undefined;
+  const rule = ctx.opts.rule;
   let decisions: Map<string, boolean> | undefined;
-  if (ctx.opts['decisions'] !== undefined) {
-    const read = readDecisions(ctx, study, String(ctx.opts['decisions']));
+  if (ctx.opts.decisions !== undefined) {
+    const read = readDecisions(ctx, study, String(ctx.opts.decisions));
     if (read.diagnostics.length > 0) {
-      process.stderr.write(formatDiagnostics(read.diagnostics, { color: ctx.err }));
-      process.stderr.write(ctx.err.red('nothing written: fix the decisions above\n'));
+      ctx.stderr(formatDiagnostics(read.diagnostics, { color: ctx.err }));
+      ctx.stderr(ctx.err.red('nothing written: fix the decisions above\n'));
       return EXIT.badInput;
     }
     decisions = read.decisions;
   }
   if (decisions !== undefined && decisions.size === 0) {
-    ctx.info(ctx.err.red(`${String(ctx.opts['decisions'])} decides nothing: every decision cell is empty; nothing written`));
+    ctx.info(ctx.err.red(`${String(ctx.opts.decisions)} decides nothing: every decision cell is empty; nothing written`));
     ctx.info('  fill in the decision column at the meeting (apply or reject), then run reconcile again');
     return EXIT.checkFailed;
   }
   const result = reconcile(study, { coders, into, ...(rule ? { rule } : {}), ...(decisions ? { decisions } : {}) });
   if (decisions !== undefined && result.decided === 0) {
-    ctx.info(ctx.err.red(`${String(ctx.opts['decisions'])} decides nothing: none of its ${plural(decisions.size, 'decision')} matches a disagreement of ${coders.join(', ')} (already agreed, or the codings changed); nothing written`));
+    ctx.info(ctx.err.red(`${String(ctx.opts.decisions)} decides nothing: none of its ${plural(decisions.size, 'decision')} matches a disagreement of ${coders.join(', ')} (already agreed, or the codings changed); nothing written`));
     return EXIT.checkFailed;
   }
   const skipped = meetingTranscripts(study, { coders }).excluded.filter((e) => e.reason !== 'no compared coder coded or finished it');
@@ -77,7 +75,7 @@ export async function run(ctx: Context): Promise<number> {
   // Documents not every coder has coded keep whatever the consensus coder already had there.
   const reconciled = new Set(result.documents);
   const kept = study.codings.filter((c) => c.coder === into && !reconciled.has(`${c.participant}/${c.wave}`));
-  const dryRun = ctx.opts['dryRun'] === true;
+  const dryRun = ctx.opts.dryRun === true;
   if (result.lost.length > 0 && ctx.opts.force !== true && !dryRun) {
     const sample = result.lost.slice(0, 5).map((c) => `${c.participant}/${c.wave}:${formatSpan(c)} ${c.code}`);
     ctx.info(ctx.err.red(`${codingsFile(into)} has ${plural(result.lost.length, 'coding')} this reconciliation would drop or change (${sample.join(', ')}${result.lost.length > 5 ? ', …' : ''}); nothing written`));

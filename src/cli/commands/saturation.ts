@@ -1,16 +1,16 @@
-import { saturation } from '../../core/matrix/saturation.js';
-import type { Context } from '../context.js';
+import { saturation } from '../../api/analyses.js';
+import type { Ctx } from '../context.js';
 import { EXIT } from '../errors.js';
-import { renderTable, TABLE_FORMATS } from '../render.js';
-import { scope } from './matrix.js';
+import { renderTable } from '../render.js';
+import { scopeOf } from './matrix.js';
 
 /** qualwave saturation: new codes per interview, in interview order, with a chart in the terminal. */
-export async function run(ctx: Context): Promise<number> {
-  const format = ctx.format(TABLE_FORMATS, 'table');
+export async function run(ctx: Ctx<'saturation'>): Promise<number> {
+  const format = ctx.format;
   const study = await ctx.study();
-  const s = scope(ctx, study, { decimals: 0 });
-  const rows = (ctx.opts['rows'] ?? 'code') as 'theme' | 'code';
-  const steps = saturation(s.cs, { rows });
+  const rows = ctx.opts.rows;
+  const { coder, steps } = saturation(study, { ...scopeOf(ctx.opts), rows });
+  const s = { coder };
   if (format === 'json') {
     ctx.emit(JSON.stringify({ coder: s.coder, rows, steps }, null, 2));
     return EXIT.ok;

@@ -1,20 +1,18 @@
+import { trajectories } from '../../api/analyses.js';
 import { anyNotCodedFor } from '../../core/matrix/coded.js';
-import { trajectories } from '../../core/matrix/trajectories.js';
 import type { Table } from '../../core/format/table.js';
-import type { Context } from '../context.js';
+import type { Ctx } from '../context.js';
 import { EXIT } from '../errors.js';
-import { checkFilters } from '../filters.js';
-import { fixed, renderTable, TABLE_FORMATS } from '../render.js';
-import { boldThemes, NOT_CODED_FOR, scope } from './matrix.js';
+import { fixed, renderTable } from '../render.js';
+import { boldThemes, NOT_CODED_FOR, scopeOf } from './matrix.js';
 
 /** qualwave trajectories: persisted / emerged / faded / absent between waves, and per-person patterns. */
-export async function run(ctx: Context): Promise<number> {
-  const format = ctx.format(TABLE_FORMATS, 'table');
+export async function run(ctx: Ctx<'trajectories'>): Promise<number> {
+  const format = ctx.format;
   const study = await ctx.study();
-  const s = scope(ctx, study, { decimals: 0 });
-  const only = ctx.opts['theme'] as string[] | undefined;
-  if (only) checkFilters(study, { codes: only });
-  const list = trajectories(s.cs, { rows: s.rows, ...(only ? { only } : {}) });
+  const t = trajectories(study, { ...scopeOf(ctx.opts), rows: ctx.opts.rows, ...(ctx.opts.theme ? { only: ctx.opts.theme } : {}) });
+  const list = t.rows;
+  const s = { coder: t.coder, rows: ctx.opts.rows, decimals: ctx.opts.decimals, cs: t.cs };
   if (format === 'json') {
     ctx.emit(JSON.stringify({ coder: s.coder, waves: s.cs.waves.map((w) => w.id), rows: list.map((t) => ({ ...t, patterns: t.patterns.map((p) => ({ participant: p.participant, pattern: p.marks.join(' ') })) })) }, null, 2));
     return EXIT.ok;
@@ -35,7 +33,7 @@ export async function run(ctx: Context): Promise<number> {
     ]),
     ...(bold ? { bold } : {}),
   };
-  if (ctx.opts['patterns'] !== true) {
+  if (ctx.opts.patterns !== true) {
     ctx.emit(renderTable(ctx, transitions, format));
     return EXIT.ok;
   }

@@ -1,19 +1,17 @@
 import { hasErrors, sortDiagnostics } from '../../core/diagnostics/diagnostic.js';
 import { caseDiagnostics, readCaseSummaries } from '../../io/cases.js';
 import { loadStudy } from '../../io/load-study.js';
-import type { Context } from '../context.js';
+import type { Ctx } from '../context.js';
 import { EXIT } from '../errors.js';
 import { countLine, plural } from '../report.js';
-
-const FORMATS = ['table', 'json'] as const;
 
 /**
  * qualwave validate: load everything and report every problem at once (the case summaries in
  * cases/ too: their quotations are checked against the transcripts). Exit 2 on errors; with
  * --strict, exit 1 on warnings.
  */
-export async function run(ctx: Context, studyArg?: string): Promise<number> {
-  const format = ctx.format(FORMATS, 'table');
+export async function run(ctx: Ctx<'validate'>, studyArg?: string): Promise<number> {
+  const format = ctx.format;
   const root = ctx.studyRoot(studyArg);
   ctx.recover(root);
   const loaded0 = await loadStudy(root, { allowOutside: ctx.opts.allowOutside === true });
@@ -31,7 +29,7 @@ export async function run(ctx: Context, studyArg?: string): Promise<number> {
     if (cases.diagnostics.length || cases.summaries.size) diagnostics = sortDiagnostics([...diagnostics, ...cases.diagnostics, ...caseDiagnostics(cases.summaries)]);
   }
   const errors = hasErrors(diagnostics);
-  const strict = ctx.opts['strict'] === true;
+  const strict = ctx.opts.strict === true;
   const code = errors ? EXIT.badInput : strict && diagnostics.length > 0 ? EXIT.checkFailed : EXIT.ok;
   const files = new Set(diagnostics.map((d) => d.file)).size;
   if (format === 'json') {

@@ -2,19 +2,16 @@ import { extname } from 'node:path';
 import { findQuotes, verifyQuotes, type Verdict } from '../../core/quotes/verify.js';
 import { decodeText } from '../../core/text/decode.js';
 import { readDocx } from '../../io/docx.js';
-import type { Context } from '../context.js';
+import type { Ctx } from '../context.js';
 import { EXIT, UsageError } from '../errors.js';
-import { readUserFile } from '../user-file.js';
 import { renderTable } from '../render.js';
 import { plural } from '../report.js';
 
-const FORMATS = ['table', 'md', 'csv', 'tsv', 'json'] as const;
-
 /** qualwave quotes verify DRAFT: every quotation in the draft, checked against the transcripts. */
-export async function run(ctx: Context, draftFile: string): Promise<number> {
-  const format = ctx.format(FORMATS, 'table');
+export async function run(ctx: Ctx<'quotes verify'>, draftFile: string): Promise<number> {
+  const format = ctx.format;
   const study = await ctx.study();
-  const bytes = readUserFile(ctx, draftFile);
+  const bytes = ctx.input(draftFile).bytes;
   let text: string;
   if (extname(draftFile).toLowerCase() === '.docx') {
     const r = await readDocx(bytes, draftFile);

@@ -1,4 +1,4 @@
-import { parse } from 'csv-parse/sync';
+import { parseTable } from '../format/read-table.js';
 import { error, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { guardCsvCell, unguardCsvCell } from '../format/escape.js';
 import { stringifyCsv } from '../format/table.js';
@@ -43,16 +43,9 @@ export interface ImportResult {
 export function readInterchangeCsv(file: string, text: string, study: Study): ImportResult {
   const diagnostics: Diagnostic[] = [];
   const codings: Coding[] = [];
-  let records: Array<{ record: string[]; info: { lines: number } }>;
-  const firstLine = text.slice(0, text.search(/\r?\n|$/));
-  const delimiter = firstLine.includes(',') ? ',' : firstLine.includes(';') ? ';' : firstLine.includes('\t') ? '\t' : ',';
-  try {
-    records = parse(text, { delimiter, info: true, bom: true, relax_column_count: true, skip_empty_lines: true, trim: true }) as unknown as Array<{ record: string[]; info: { lines: number } }>;
-  } catch (e) {
-    const err = e as Error & { lines?: number };
-    return { codings, rows: 0, diagnostics: [error(file, err.lines, `cannot read CSV: ${err.message.replace(/ at line \d+$/, '')}`, 'check for an unclosed double quote')] };
-  }
-  const header = (records[0]?.record ?? []).map((h) => h.trim().toLowerCase());
+  const read = parseTable(text, file, { trim: true, hint: 'check for an unclosed double quote' });
+  if (!read.table) return { codings, rows: 0, diagnostics: [read.diagnostic] };
+  const header = read.table.header.map((h) => h.trim().toLowerCase());
   const missing = (header.includes('text') ? REQUIRED_WITH_TEXT : INTERCHANGE_REQUIRED).filter((c) => !header.includes(c));
   if (missing.length > 0) {
     return { codings, rows: 0, diagnostics: [error(file, 1, `the header lacks ${missing.join(', ')}`, `the first row must name the columns: ${INTERCHANGE_REQUIRED.join(',')} (and optionally ${INTERCHANGE_OPTIONAL.join(', ')})`)] };
@@ -62,9 +55,8 @@ export function readInterchangeCsv(file: string, text: string, study: Study): Im
   });
   if (diagnostics.length > 0) return { codings, rows: 0, diagnostics };
   const docs = new Map(study.documents.map((d) => [d.id, d]));
-  const rows = records.slice(1);
-  for (const { record, info } of rows) {
-    const line = info.lines;
+  const rows = read.table.rows;
+  for (const { cells: record, line } of rows) {
     // A cell qualwave guarded against spreadsheet formulas on export reads back as it was.
     const get = (name: string): string => (header.indexOf(name) >= 0 ? unguardCsvCell((record[header.indexOf(name)] ?? '').trim()) : '');
     const coder = get('coder').normalize('NFC');

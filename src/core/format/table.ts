@@ -204,3 +204,8 @@ export function renderHtml(table: Table, opts: { caption?: string } = {}): strin
   out.push('</table>');
   return out.join('\n') + '\n';
 }
+
+/** A number with fixed decimals (--decimals), or — when there is none. */
+export function fixed(x: number | null, decimals: number): string {
+  return x === null || !Number.isFinite(x) ? '—' : x.toFixed(decimals);
+}

@@ -1,4 +1,5 @@
-import type { Cell, Column, Table } from '../format/table.js';
+import { fixed, type Cell, type Column, type Table } from '../format/table.js';
+import type { Matrix, MatrixValue } from './matrix.js';
 import { ANTICIPATION_STATUSES, type Anticipations } from './anticipation.js';
 import type { CaseOrdered } from './case-order.js';
 import { CHANGE_CATEGORIES, type ChangeMatrix } from './change.js';
@@ -133,3 +134,53 @@ export function caseOrderedTable(co: CaseOrdered, opts: { numeric: boolean; keyH
     rows: co.rows.map((r) => [r.participant, ...(keyed ? [r.key] : []), ...(opts.numeric ? r.values.flatMap((vs) => vs.map(describeNumeric)) : r.values.map(marks))]),
   };
 }
+
+export function columnHeader(c: Matrix['columns'][number]): string {
+  return `${c.wave}${c.group !== undefined ? ` · ${c.group || '(none)'}` : ''} (n=${c.interviewed})`;
+}
+
+/** The words a cell shows before its code was in use (`since:`): never a zero. */
+export const NOT_CODED_FOR_TEXT = 'not coded for';
+
+/** Theme rows in bold above their sub-codes, when the table has both (every format but CSV/TSV, which have `level`). */
+export function boldThemes(rows: ReadonlyArray<{ level: 'theme' | 'sub-code' }>): boolean[] | undefined {
+  return rows.some((r) => r.level === 'sub-code') ? rows.map((r) => r.level === 'theme') : undefined;
+}
+
+/**
+ * The matrix as a table; `numeric` (CSV/TSV) gives numbers, a `level` column (theme or sub-code)
+ * and a % column beside each count. A cell before its code was in use reads "not coded for".
+ */
+export function matrixTable(m: Matrix, opts: { value: MatrixValue; ids: boolean; decimals: number; numeric: boolean }): Table {
+  const pct = (x: number | null) => (x === null ? '—' : `${fixed(x, opts.decimals)}%`);
+  const rowLabel = (r: Matrix['rows'][number]) => (opts.numeric ? r.id : `${'\u00a0\u00a0'.repeat(r.depth)}${r.label}`);
+  const first = { header: m.rows.some((r) => r.depth > 0) ? 'code' : 'theme' };
+  const level = opts.numeric ? [{ header: 'level' }] : [];
+  const levelOf = (r: Matrix['rows'][number]) => (opts.numeric ? [r.level] : []);
+  const bold = opts.numeric ? undefined : boldThemes(m.rows);
+  if (opts.numeric && !opts.ids && opts.value === 'participants') {
+    return {
+      columns: [first, ...level, ...m.columns.flatMap((c) => [{ header: `${columnHeader(c)} n` }, { header: `${columnHeader(c)} %` }])],
+      rows: m.rows.map((r, i) => [rowLabel(r), ...levelOf(r), ...m.cells[i]!.flatMap((cell) => (cell.codedFor ? [cell.participants, cell.percent === null ? '' : Number(cell.percent.toFixed(opts.decimals))] : [NOT_CODED_FOR_TEXT, NOT_CODED_FOR_TEXT]))]),
+    };
+  }
+  const show = (cell: Matrix['cells'][number][number]): string | number => {
+    if (!cell.codedFor) return NOT_CODED_FOR_TEXT;
+    if (opts.ids) return cell.ids.join(', ');
+    switch (opts.value) {
+      case 'participants':
+        return `${cell.participants} (${pct(cell.percent)})`;
+      case 'percent':
+        return opts.numeric ? (cell.percent === null ? '' : Number(cell.percent.toFixed(opts.decimals))) : pct(cell.percent);
+      default:
+        return cell[opts.value];
+    }
+  };
+  return {
+    title: `${first.header === 'theme' ? 'Themes' : 'Codes'} by wave: ${opts.ids ? 'participants' : opts.value} (coder ${m.coder}${m.by ? `; by ${m.by}` : ''})`,
+    columns: [first, ...level, ...m.columns.map((c) => ({ header: columnHeader(c), align: opts.ids ? ('left' as const) : ('right' as const) }))],
+    rows: m.rows.map((r, i) => [rowLabel(r), ...levelOf(r), ...m.cells[i]!.map(show)]),
+    ...(bold ? { bold } : {}),
+  };
+}
+

@@ -1,4 +1,5 @@
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import { EXIT, QualwaveError } from '../errors.js';
 import { stringify as yamlStringify } from 'yaml';
 import { codingKey, type Coding } from '../coding/types.js';
 import { decodeCharRefs, restoreCarriageReturns } from '../format/escape.js';
@@ -41,7 +42,12 @@ export interface ImportPlan {
   notes: string[];
 }
 
-export class ImportError extends Error {}
+/** A project or codebook that cannot be imported as it is; nothing was written. */
+export class ImportError extends QualwaveError {
+  constructor(message: string) {
+    super(message, EXIT.badInput, 'nothing was written');
+  }
+}
 
 const ARRAYS = new Set(['User', 'Code', 'Variable', 'Case', 'VariableValue', 'SourceRef', 'TextSource', 'PictureSource', 'PDFSource', 'AudioSource', 'VideoSource', 'PlainTextSelection', 'Coding', 'Note', 'Link', 'Set', 'Graph', 'CodeRef', 'SelectionRef', 'NoteRef']);
 

@@ -1,4 +1,4 @@
-import { parse } from 'csv-parse/sync';
+import { parseTable } from '../format/read-table.js';
 import { error, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { didYouMeanSuffix } from '../text/suggest.js';
 import type { Participant } from './types.js';
@@ -12,17 +12,13 @@ const PARTICIPANT_ID = /^[\p{L}\p{N}][\p{L}\p{N}_.-]*$/u;
 export function parseParticipants(file: string, text: string, idColumn: string): { participants: Participant[]; diagnostics: Diagnostic[] } {
   const diagnostics: Diagnostic[] = [];
   const participants: Participant[] = [];
-  const firstLine = text.slice(0, text.search(/\r?\n|$/));
-  const delimiter = firstLine.includes(',') ? ',' : firstLine.includes(';') ? ';' : firstLine.includes('\t') ? '\t' : ',';
-  let records: Array<{ record: string[]; info: { lines: number } }>;
-  try {
-    records = parse(text, { info: true, bom: true, delimiter, relax_column_count: true, skip_empty_lines: true, trim: true }) as unknown as Array<{ record: string[]; info: { lines: number } }>;
-  } catch (e) {
-    const err = e as Error & { lines?: number };
-    diagnostics.push(error(file, err.lines, `cannot read CSV: ${err.message.replace(/ at line \d+$/, '')}`, 'check for an unclosed double quote; quote values that contain the separator'));
+  const read = parseTable(text, file, { trim: true });
+  if (!read.table) {
+    diagnostics.push(read.diagnostic);
     return { participants, diagnostics };
   }
-  const header = records[0];
+  const records = [{ record: read.table.header, line: 1 }, ...read.table.rows.map((r) => ({ record: r.cells, line: r.line }))];
+  const header = read.table.header.length ? records[0] : undefined;
   if (!header) {
     diagnostics.push(error(file, 1, 'participants file is empty', `add a header row such as '${idColumn},site,sex' and one row per participant`));
     return { participants, diagnostics };
@@ -40,8 +36,7 @@ export function parseParticipants(file: string, text: string, idColumn: string):
     else if (columns.indexOf(c) !== i) diagnostics.push(error(file, 1, `column '${c}' appears twice in the header`, 'give every column a distinct name'));
   });
   const seen = new Map<string, number>();
-  for (const { record, info } of records.slice(1)) {
-    const line = info.lines - record.reduce((n, f) => n + countNewlines(f), 0);
+  for (const { record, line } of records.slice(1)) {
     if (record.length !== columns.length) {
       diagnostics.push(error(file, line, `row has ${record.length} value${record.length === 1 ? '' : 's'} but the header has ${columns.length} columns`, 'add the missing values (empty is fine: a,,c) or quote values that contain the separator'));
       continue;
@@ -69,10 +64,4 @@ export function parseParticipants(file: string, text: string, idColumn: string):
     participants.push({ id, attributes, line });
   }
   return { participants, diagnostics };
-}
-
-function countNewlines(s: string): number {
-  let n = 0;
-  for (let i = s.indexOf('\n'); i >= 0; i = s.indexOf('\n', i + 1)) n++;
-  return n;
 }

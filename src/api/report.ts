@@ -1,0 +1,141 @@
+import { studyAgreement } from '../core/agreement/study.js';
+import type { CaseSummary } from '../core/cases/summary.js';
+import { AUTO_CODER, CONSENSUS_CODER } from '../core/coding/types.js';
+import { QualwaveError } from '../core/errors.js';
+import { agreementFigure, heatmapFigure, participationFigure, saturationFigure, trajectoriesFigure } from '../core/figures/figures.js';
+import type { FigureOptions } from '../core/figures/svg.js';
+import type { Table } from '../core/format/table.js';
+import { codedStudy, defaultCoder } from '../core/matrix/coded.js';
+import { matrix } from '../core/matrix/matrix.js';
+import { matrixTable, NOT_CODED_FOR_TEXT as NOT_CODED_FOR } from '../core/matrix/tables.js';
+import { saturation } from '../core/matrix/saturation.js';
+import { trajectories } from '../core/matrix/trajectories.js';
+import { selectQuotes } from '../core/quotes/select.js';
+import { esc, fold, report as reportHtml, table, type ReportSection } from '../core/report/html.js';
+import type { Study } from '../core/study/types.js';
+import { summarise } from '../core/summary/summary.js';
+import { codebookTable, wavesTable } from '../core/summary/tables.js';
+import { caseDiagnostics, readCaseSummaries } from '../io/cases.js';
+import { loadStemmer } from '../io/stemmer.js';
+import { tableCoder } from './analyses.js';
+import { codeAnchor, longitudinalSections, timelineSection } from './report-longitudinal.js';
+
+export interface ReportOptions {
+  /** Whose codings the tables use (default: consensus, else the only coder). */
+  coder?: string;
+  /** Add the generation time (otherwise the report is the same bytes every time). */
+  stamp?: boolean;
+  width?: number;
+  fontSize?: number;
+  /** Notes for the user (a warning: problems in the case summaries; else what was left out). */
+  onNote?: (message: string, warning: boolean) => void;
+}
+
+/**
+ * The report: one self-contained HTML file (inline CSS and SVG; no script, font or network
+ * request) with the study, codebook, agreement, theme-by-wave table and heatmap, trajectories,
+ * the change matrix, anticipated vs experienced, the drop-out check, saturation, the top quotes and
+ * a dossier per participant, for co-authors to open anywhere. Deterministic unless stamp.
+ */
+export async function report(study: Study, opts: ReportOptions = {}): Promise<string> {
+  const note = opts.onNote ?? (() => {});
+  const o: FigureOptions = { width: opts.width ?? 640, fontSize: opts.fontSize ?? 11 };
+  const s = summarise(study, defaultCoder(study, opts.coder).coder);
+  const sections: ReportSection[] = [];
+  const many = study.participants.length > 60;
+  const participation = participationFigure(s, o);
+  sections.push({
+    id: 'study',
+    title: 'Study',
+    html: `<p>${esc(`${s.totals.interviewed} participants, ${s.waves.length} wave${s.waves.length === 1 ? '' : 's'}, ${s.totals.documents} transcripts, ${s.totals.words} words; codebook of ${s.totals.themes} themes and ${s.totals.codes} codes.`)}</p>${table(wavesTable(s))}${many ? fold({ id: 'participation', title: `Participation (${s.participants.length} participants)`, html: participation }) : participation}`,
+  });
+  const timeline = timelineSection(study, o);
+  if (timeline) sections.push(timeline);
+  const cb = codebookTable(s, { flat: true });
+  sections.push({
+    id: 'codebook',
+    title: 'Codebook',
+    html: study.codebook.themes
+      .map((t) => {
+        const codes = study.codebook.codes.filter((c) => c.theme === t.id);
+        // Each code's row is an anchor: the case summaries link the codes they mention to it.
+        const head = ['code', 'label', 'definition', 'include', 'exclude'].map((h) => `<th>${esc(h)}</th>`).join('');
+        const body = codes.map((c) => `<tr id="${codeAnchor(c.id)}">${[c.id, c.label, c.definition ?? '', c.include ?? '', c.exclude ?? ''].map((x, i) => `<td>${i === 0 && c.depth === 0 && codes.length > 1 ? `<strong>${esc(x)}</strong>` : esc(x)}</td>`).join('')}</tr>`).join('\n');
+        return fold({ id: `codebook-${t.id}`, title: `${t.label} (${codes.length} code${codes.length === 1 ? '' : 's'})`, html: `<table>\n<thead><tr>${head}</tr></thead>\n<tbody>\n${body}\n</tbody>\n</table>\n`, open: study.codebook.themes.length <= 8 });
+      })
+      .join('\n') + `<p class="muted">${esc(cb.title ?? '')}</p>`,
+  });
+  const humans = study.coders.filter((c) => c !== AUTO_CODER && c !== CONSENSUS_CODER);
+  if (humans.length >= 2) {
+    const data = studyAgreement(study, { coders: humans, unit: 'segment', level: 'code', resamples: 1000, seed: 1 });
+    const two = humans.length === 2;
+    const f = (x: { value: number | null; ciLow: number | null; ciHigh: number | null; warnings?: string[] } | undefined) => (!x || x.value === null ? '—' : `${x.value.toFixed(2)}${x.ciLow !== null && x.ciHigh !== null ? ` [${x.ciLow.toFixed(2)}, ${x.ciHigh.toFixed(2)}]` : ''}${x.warnings ? '†' : ''}`);
+    const t: Table = {
+      title: `Agreement between ${humans.join(', ')} on ${data.units} segments (95% BCa bootstrap intervals, seed 1; marked † when they rest on too little information)`,
+      columns: ['code', 'agreement', two ? "Cohen's κ" : "Fleiss' κ", "Krippendorff's α", "Gwet's AC1", 'Brennan–Prediger'].map((header) => ({ header })),
+      rows: data.rows.map((r) => [r.name, f(r.result.coefficients.percentAgreement), f(r.result.coefficients[two ? 'cohenKappa' : 'fleissKappa']), f(r.result.coefficients.krippendorffAlpha), f(r.result.coefficients.gwetAC1), f(r.result.coefficients.brennanPrediger)]),
+    };
+    sections.push({ id: 'agreement', title: 'Agreement', html: agreementFigure(data.rows, 'krippendorffAlpha', o) + table(t) });
+  }
+  const coder = study.coders.length ? safeCoder(study, opts.coder, note) : undefined;
+  if (coder) {
+    const cs = codedStudy(study, coder);
+    const m = matrix(cs, { rows: 'theme' });
+    const mc = matrix(cs, { rows: 'code' });
+    sections.push({
+      id: 'themes-by-wave',
+      title: 'Themes by wave',
+      html: `<p class="muted">${esc(`Coder ${coder}. Each cell: participants with the theme, of those interviewed at that wave.`)}</p>${heatmapFigure(m, o)}${table(matrixTable(m, { value: 'participants', ids: false, decimals: 0, numeric: false }))}${fold({ id: 'codes-by-wave', title: 'Codes by wave', html: table(matrixTable(mc, { value: 'participants', ids: false, decimals: 0, numeric: false })) })}`,
+    });
+    if (study.config.waves.length > 1) {
+      const tr = trajectories(cs, { rows: 'theme' });
+      const t: Table = {
+        columns: ['theme', 'from → to', 'both', 'persisted', 'emerged', 'faded', 'absent'].map((header) => ({ header })),
+        rows: tr.flatMap((x) => x.transitions.map((y) => [x.label, `${y.from} → ${y.to}`, ...(y.codedFor ? [y.both, y.persisted.length, y.emerged.length, y.faded.length, y.absent.length] : [NOT_CODED_FOR, NOT_CODED_FOR, NOT_CODED_FOR, NOT_CODED_FOR, NOT_CODED_FOR])])),
+      };
+      sections.push({ id: 'trajectories', title: 'Trajectories', html: trajectoriesFigure(tr, o) + table(t) });
+    }
+    const stem = await loadStemmer(study.config.language);
+    const longitudinal = study.config.waves.length > 1 ? longitudinalSections(cs, stem ?? ((w: string) => w), await checkedCaseSummaries(study, note)) : undefined;
+    if (longitudinal) sections.push(...longitudinal.change);
+    sections.push({ id: 'saturation', title: 'Saturation', html: saturationFigure(saturation(cs, { rows: 'code' }), o) });
+    if (stem) {
+      const cells = selectQuotes(cs, stem, { rows: 'theme', perCell: 2, minWords: 15, maxWords: 120, repeatParticipants: false, clean: false });
+      sections.push({
+        id: 'quotes',
+        title: 'Quotes',
+        html: study.codebook.themes
+          .map((t) => {
+            const mine = cells.filter((c) => c.row === t.id);
+            const body = mine
+              .map((c) => `<h3>${esc(c.waveLabel)}</h3>` + (c.quotes.length ? c.quotes.map((q) => `<blockquote>${esc(q.text)} ${esc(q.attribution)}</blockquote><p class="source">${esc(`${q.file}:${q.lines} · ${q.codes.join(', ')}`)}</p>`).join('') : '<p class="muted">No quote in the length window.</p>'))
+              .join('');
+            return fold({ id: `quotes-${t.id}`, title: t.label, html: body, open: study.codebook.themes.length <= 8 });
+          })
+          .join('\n'),
+      });
+    }
+    if (longitudinal) sections.push(longitudinal.cases);
+  }
+  const stamp = opts.stamp === true ? new Date().toISOString().slice(0, 16).replace('T', ' ') + ' UTC' : undefined;
+  return reportHtml({ title: study.config.title, language: study.config.language, subtitle: `qualwave report${coder ? ` · codings of ${coder}` : ''}`, ...(stamp ? { stamp } : {}), sections });
+}
+
+
+function safeCoder(study: Study, asked: string | undefined, note: (m: string, w: boolean) => void): string | undefined {
+  try {
+    return tableCoder(study, asked);
+  } catch (e) {
+    if (!(e instanceof QualwaveError)) throw e;
+    note('no consensus coder (and several coders): the report leaves out the tables built on codings; name one with --coder', false);
+    return undefined;
+  }
+}
+
+/** The case summaries in cases/, checked; problems counted in a note (qualwave validate lists them). */
+export async function checkedCaseSummaries(study: Study, note: (m: string, w: boolean) => void): Promise<Map<string, CaseSummary>> {
+  const { summaries, diagnostics } = await readCaseSummaries(study);
+  const problems = [...diagnostics, ...caseDiagnostics(summaries)];
+  if (problems.length > 0) note(`${problems.length} problem${problems.length === 1 ? '' : 's'} in the case summaries (cases/): run qualwave validate to see them`, true);
+  return summaries;
+}

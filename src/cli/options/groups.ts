@@ -1,0 +1,69 @@
+import { choice, flag, integer, list, number, repeated, text, type OptionSpec } from './kinds.js';
+import { whereValue } from './parsers.js';
+
+/**
+ * Options shared by several commands, declared once. A name means one thing everywhere:
+ * - `--coder NAME`: one coder, the coder whose codings (codings/NAME.tsv) the command reads or
+ *   writes; `--coders A,B`: a set of coders (to compare, reconcile, export or list).
+ * - `--rows theme|code`: what the rows of a result are (agree included).
+ * - `--wave`, `--participant`, `--code`, `--where`: which part of the study.
+ */
+
+/** Options of the program itself, accepted before or after any command name. */
+export const GLOBAL = {
+  study: text('DIR', 'the study folder', { defaultText: 'the nearest folder, from the current one upwards, holding qualwave.yaml' }),
+  format: text('FORMAT', 'output format; each command lists the formats it supports', { defaultText: 'per command, or from the --output extension' }),
+  output: text('FILE', 'write the output to FILE instead of stdout, atomically (temporary file, then rename); an existing file is replaced only with --force', { short: 'o' }),
+  force: flag('allow replacing: an existing --output file, a coder’s codings (autocode), the consensus codings (reconcile), an imported codebook'),
+  quiet: flag('print no progress or summary messages on stderr', { short: 'q' }),
+  color: { kind: 'flag', meaning: 'no colour (also: NO_COLOR=1, or when the output is not a terminal; FORCE_COLOR=1 forces it)', negatedOnly: true, parse: (raw: unknown) => raw !== false } as OptionSpec<boolean> & { negatedOnly: true },
+  allowOutside: flag('read transcripts, codebooks and participants outside the study folder (refused by default, see Safety)'),
+  debug: flag('show the stack trace of an unexpected error (a bug: please report it)'),
+};
+
+export const FILTERS = {
+  wave: list('IDS', 'only these waves'),
+  where: repeated('ATTR=VALUE', 'participant attribute filter, e.g. site=north or site=north,south (repeatable: all must hold)', whereValue),
+};
+
+/** One coder whose codings a table, a display or a report reads. */
+export const CODER = {
+  coder: text('NAME', 'whose codings (codings/NAME.tsv)', { defaultText: 'consensus, else the only coder' }),
+};
+
+/** A set of coders. */
+export function coders(meaning = 'coders to compare', defaultText = 'every coder but auto and consensus') {
+  return { coders: list('NAMES', meaning, { defaultText }) };
+}
+
+/** Any table headed for a manuscript. */
+export const MANUSCRIPT = {
+  caption: text('TEXT', 'caption (LaTeX, HTML, Markdown)'),
+  label: text('LABEL', 'LaTeX label, e.g. tab:themes'),
+  csvRaw: flag('CSV/TSV: keep cells starting with = + - @ as they are (by default they get a leading apostrophe so that spreadsheets do not run them)'),
+};
+
+export const ROWS = ['theme', 'code'] as const;
+
+/** The options every longitudinal table takes: whose codings, rows, waves, participants, decimals. */
+export function tableScope(defaults: { rows: 'theme' | 'code'; decimals: number }) {
+  return {
+    ...MANUSCRIPT,
+    ...CODER,
+    rows: choice('ROWS', ROWS, 'what the rows are: themes (a theme counts its sub-codes) or codes', { default: defaults.rows }),
+    ...FILTERS,
+    decimals: integer('N', 'decimals for percentages and indices', { default: defaults.decimals, min: 0, max: 10 }),
+  };
+}
+
+/** The bootstrap behind every interval. */
+export const BOOTSTRAP = {
+  resamples: integer('N', 'bootstrap resamples for the intervals (0: none)', { default: 1000, min: 0 }),
+  seed: integer('N', 'bootstrap seed (the same seed gives the same intervals)', { default: 1, min: 0 }),
+};
+
+/** SVG figures. */
+export const FIGURE = {
+  width: number('PX', 'width', { default: 640, min: 0, exclusive: true }),
+  fontSize: number('PX', 'font size', { default: 11, min: 0, exclusive: true }),
+};
