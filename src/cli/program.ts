@@ -35,13 +35,13 @@ const flagWord = (key: string): string => key.replace(/[A-Z]/g, (c) => ` ${c.toL
  * A new commander program with every qualwave command. `run` gets each parsed command line (the
  * shell runs it; `build` collects them without running).
  */
-export function createProgram(run: (inv: Invocation) => Promise<void>): Command {
+export function createProgram(run: (inv: Invocation) => Promise<void>, output: { writeOut: (s: string) => void; writeErr: (s: string) => void } = { writeOut: (s) => void process.stdout.write(s), writeErr: (s) => void process.stderr.write(s) }): Command {
   const program = new Command('qualwave')
     .description('Qualitative analysis of longitudinal interview studies, from plain files in git.')
     .version(pkg.version, '-V, --version')
     .showHelpAfterError('(run qualwave --help for usage)')
     .exitOverride()
-    .configureOutput({ writeErr: (s) => process.stderr.write(s) })
+    .configureOutput(output)
     .addHelpText(
       'after',
       `

@@ -16,10 +16,12 @@ type Handler = (ctx: Context, ...args: unknown[]) => Promise<number>;
 /** The whole command line: parse, run the command, and the exit code (never throws). */
 export async function main(argv: readonly string[], io: ShellIo): Promise<number> {
   let code: number = EXIT.ok;
-  const program = createProgram(async (inv) => {
-    code = await runInvocation(inv, io);
-  });
-  program.configureOutput({ writeOut: (s) => void io.stdout.write(s), writeErr: (s) => void io.stderr.write(s) });
+  const program = createProgram(
+    async (inv) => {
+      code = await runInvocation(inv, io);
+    },
+    { writeOut: (s) => void io.stdout.write(s), writeErr: (s) => void io.stderr.write(s) },
+  );
   try {
     await program.parseAsync([...argv], { from: 'user' });
   } catch (e) {

@@ -64,7 +64,7 @@ describe('qualwave code (interactive, in a terminal)', () => {
     await t.kill9();
     expect(rows(dir, 'tester')).toEqual(['MS02 4-month 10-10 support.respite', 'MS02 4-month 14-14 learning.practice']);
     expect(readdirSync(join(dir, 'codings'))).toEqual(['tester.tsv']); // no temporary file left
-    expect(qualwave(['validate', '--strict'], { cwd: dir }).code).toBe(0);
+    expect((await qualwave(['validate', '--strict'], { cwd: dir })).code).toBe(0);
     const again = new Terminal(['code', 'MS02', '4-month', '--coder', 'tester'], dir);
     await again.waitFor('segment 3/7');
     again.type('q');
@@ -73,7 +73,7 @@ describe('qualwave code (interactive, in a terminal)', () => {
 
   it('shows only the coder\'s own codings (blind coding)', async () => {
     const dir = studyCopy();
-    qualwave(['code', 'MS02', '4-month', '--coder', 'other', '--apply', 'support', '--lines', '10'], { cwd: dir });
+    await qualwave(['code', 'MS02', '4-month', '--coder', 'other', '--apply', 'support', '--lines', '10'], { cwd: dir });
     const t = new Terminal(['code', 'MS02', '4-month', '--coder', 'tester'], dir);
     await t.waitFor('applied: none');
     t.type('q');
@@ -82,29 +82,29 @@ describe('qualwave code (interactive, in a terminal)', () => {
 });
 
 describe('qualwave code --apply / --remove', () => {
-  it('applies and removes codings from scripts', () => {
+  it('applies and removes codings from scripts', async () => {
     const dir = studyCopy();
-    const a = qualwave(['code', 'MS07', 'post', '--coder', 'alice', '--apply', 'learning.practice', '--lines', '12-14', '--memo', 'career', '--exemplar'], { cwd: dir });
+    const a = await qualwave(['code', 'MS07', 'post', '--coder', 'alice', '--apply', 'learning.practice', '--lines', '12-14', '--memo', 'career', '--exemplar'], { cwd: dir });
     expect(a.code).toBe(0);
     expect(a.stderr).toContain('applied learning.practice at transcripts/MS07_post.txt:12-14 (alice)');
     expect(rows(dir, 'alice')).toEqual(['MS07 post 12-14 learning.practice * (career)']);
-    const r = qualwave(['code', 'MS07', 'post', '--coder', 'alice', '--remove', 'learning.practice', '--lines', '12-14'], { cwd: dir });
+    const r = await qualwave(['code', 'MS07', 'post', '--coder', 'alice', '--remove', 'learning.practice', '--lines', '12-14'], { cwd: dir });
     expect(r.code).toBe(0);
     expect(rows(dir, 'alice')).toEqual([]);
-    const again = qualwave(['code', 'MS07', 'post', '--coder', 'alice', '--remove', 'learning.practice', '--lines', '12-14'], { cwd: dir });
+    const again = await qualwave(['code', 'MS07', 'post', '--coder', 'alice', '--remove', 'learning.practice', '--lines', '12-14'], { cwd: dir });
     expect(again.code).toBe(1);
   });
 
-  it('says what is wrong: unknown code, missing interview, lines outside, no terminal', () => {
+  it('says what is wrong: unknown code, missing interview, lines outside, no terminal', async () => {
     const dir = studyCopy();
     const q = (...args: string[]) => qualwave(['code', ...args], { cwd: dir });
-    expect(q('MS07', 'post', '--coder', 'a', '--apply', 'learning.practise', '--lines', '3').stderr).toContain("no code 'learning.practise' (did you mean 'learning.practice'?)");
-    const missing = q('MS05', 'post', '--coder', 'a', '--apply', 'learning', '--lines', '3');
+    expect((await q('MS07', 'post', '--coder', 'a', '--apply', 'learning.practise', '--lines', '3')).stderr).toContain("no code 'learning.practise' (did you mean 'learning.practice'?)");
+    const missing = await q('MS05', 'post', '--coder', 'a', '--apply', 'learning', '--lines', '3');
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain("MS05 has no transcript at wave 'post'");
     expect(missing.stderr).toContain('MS05 was interviewed at: pre');
-    expect(q('MS07', 'post', '--coder', 'a', '--apply', 'learning', '--lines', '900').stderr).toMatch(/lines 900-900 are outside transcripts\/MS07_post.txt/);
-    const noTty = q('MS07', 'post', '--coder', 'a');
+    expect((await q('MS07', 'post', '--coder', 'a', '--apply', 'learning', '--lines', '900')).stderr).toMatch(/lines 900-900 are outside transcripts\/MS07_post.txt/);
+    const noTty = await q('MS07', 'post', '--coder', 'a');
     expect(noTty.code).toBe(2);
     expect(noTty.stderr).toContain('interactive coding needs a terminal');
     expect(existsSync(join(dir, 'codings'))).toBe(false);
@@ -112,108 +112,108 @@ describe('qualwave code --apply / --remove', () => {
 });
 
 describe('qualwave codings: retrieve, import, export', () => {
-  it('imports a CSV all-or-nothing, or the good rows with --skip-bad', () => {
+  it('imports a CSV all-or-nothing, or the good rows with --skip-bad', async () => {
     const dir = studyCopy();
     const csv = join(dir, 'in.csv');
     writeFileSync(csv, 'coder,participant,wave,start_line,end_line,code,memo\nalice,MS02,4-month,10,10,support.respite,time off\nben,MS02,4-month,10,10,support.respit,\n');
-    const bad = qualwave(['codings', 'import', 'in.csv'], { cwd: dir, env: { NO_COLOR: '1' } });
+    const bad = await qualwave(['codings', 'import', 'in.csv'], { cwd: dir, env: { NO_COLOR: '1' } });
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain("in.csv:3: error: unknown code 'support.respit' (did you mean 'support.respite'?)");
     expect(bad.stderr).toContain('nothing imported');
     expect(existsSync(join(dir, 'codings'))).toBe(false);
-    const skip = qualwave(['codings', 'import', 'in.csv', '--skip-bad'], { cwd: dir });
+    const skip = await qualwave(['codings', 'import', 'in.csv', '--skip-bad'], { cwd: dir });
     expect(skip.code).toBe(1);
     expect(skip.stderr).toContain('imported 1 coding from 2 rows (alice +1); 0 already present; 1 bad row skipped');
     expect(rows(dir, 'alice')).toEqual(['MS02 4-month 10-10 support.respite (time off)']);
     // The transcript alice has rows for was coded in the exporting tool: finished for her.
     expect(skip.stderr).toContain('marked 1 transcript finished');
     expect(readFileSync(join(dir, 'codings', 'alice.finished.tsv'), 'utf8')).toBe('participant\twave\nMS02\t4-month\n');
-    const twice = qualwave(['codings', 'import', 'in.csv', '--skip-bad'], { cwd: dir });
+    const twice = await qualwave(['codings', 'import', 'in.csv', '--skip-bad'], { cwd: dir });
     expect(twice.stderr).toContain('imported 0 codings from 2 rows; 1 already present');
     expect(twice.stderr).not.toContain('marked');
   });
 
-  it('exports what it imports, and retrieves coded text with attribution', () => {
+  it('exports what it imports, and retrieves coded text with attribution', async () => {
     const dir = studyCopy();
-    qualwave(['code', 'MS02', '4-month', '--coder', 'alice', '--apply', 'support.respite', '--lines', '10'], { cwd: dir });
-    qualwave(['code', 'MS07', 'post', '--coder', 'ben', '--apply', 'learning.practice', '--lines', '12'], { cwd: dir });
-    const out = qualwave(['codings', 'export'], { cwd: dir });
+    await qualwave(['code', 'MS02', '4-month', '--coder', 'alice', '--apply', 'support.respite', '--lines', '10'], { cwd: dir });
+    await qualwave(['code', 'MS07', 'post', '--coder', 'ben', '--apply', 'learning.practice', '--lines', '12'], { cwd: dir });
+    const out = await qualwave(['codings', 'export'], { cwd: dir });
     // text: the coded lines as they are in the file (trimmed), quoted by CSV when they hold a comma or a quote.
     const line = (file: string, n: number) => readFileSync(join(dir, file), 'utf8').split('\n')[n - 1]!.trim();
     const csv = (s: string) => (/[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
     expect(out.stdout).toBe(`coder,participant,wave,start_line,end_line,code,memo,exemplar,document,start_col,end_col,text\nalice,MS02,4-month,10,10,support.respite,,,transcripts/MS02_4-month.txt,,,${csv(line('transcripts/MS02_4-month.txt', 10))}\nben,MS07,post,12,12,learning.practice,,,transcripts/MS07_post.txt,,,${csv(line('transcripts/MS07_post.txt', 12))}\n`);
     // Imported again (whole lines: the text is those lines' text), nothing changes.
     writeFileSync(join(dir, 'again.csv'), out.stdout);
-    const again = qualwave(['codings', 'import', 'again.csv'], { cwd: dir });
+    const again = await qualwave(['codings', 'import', 'again.csv'], { cwd: dir });
     expect(again.stderr).toContain('imported 0 codings from 2 rows; 2 already present');
-    const list = JSON.parse(qualwave(['codings', '--code', 'support', '--format', 'json'], { cwd: dir }).stdout);
+    const list = JSON.parse((await qualwave(['codings', '--code', 'support', '--format', 'json'], { cwd: dir })).stdout);
     expect(list).toHaveLength(1);
     expect(list[0]).toMatchObject({ coder: 'alice', code: 'support.respite', theme: 'support', attribution: '(MS02, 4-month interview)', file: 'transcripts/MS02_4-month.txt', startLine: 10, speaker: 'MS02', role: 'participant' });
     expect(list[0].text).toMatch(/^It's been more about the family/);
-    const unknown = qualwave(['codings', '--code', 'suport'], { cwd: dir });
+    const unknown = await qualwave(['codings', '--code', 'suport'], { cwd: dir });
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain("--code suport: no such code (did you mean 'support'?)");
-    expect(qualwave(['codings', '--where', 'gender=M', '--format', 'csv'], { cwd: dir }).stdout.split('\n')).toHaveLength(2); // header + final newline
+    expect((await qualwave(['codings', '--where', 'gender=M', '--format', 'csv'], { cwd: dir })).stdout.split('\n')).toHaveLength(2); // header + final newline
   });
 });
 
 describe('qualwave autocode', () => {
-  it('writes the auto coder deterministically and reports codes that matched nothing', () => {
+  it('writes the auto coder deterministically and reports codes that matched nothing', async () => {
     const dir = studyCopy();
-    const a = qualwave(['autocode', '--format', 'json'], { cwd: dir });
+    const a = await qualwave(['autocode', '--format', 'json'], { cwd: dir });
     expect(a.code).toBe(0);
     const first = readFileSync(join(dir, 'codings/auto.tsv'), 'utf8');
     const hits = JSON.parse(a.stdout);
     expect(hits.coder).toBe('auto');
     expect(hits.hits['support.respite']).toBeGreaterThan(0);
-    expect(qualwave(['autocode'], { cwd: dir }).code).toBe(0);
+    expect((await qualwave(['autocode'], { cwd: dir })).code).toBe(0);
     expect(readFileSync(join(dir, 'codings/auto.tsv'), 'utf8')).toBe(first);
-    const dry = qualwave(['autocode', '--dry-run', '--coder', 'robot'], { cwd: dir });
+    const dry = await qualwave(['autocode', '--dry-run', '--coder', 'robot'], { cwd: dir });
     expect(dry.stderr).toContain('dry run: would write');
     expect(existsSync(join(dir, 'codings/robot.tsv'))).toBe(false);
   });
 
-  it('will not replace a human coder without --force', () => {
+  it('will not replace a human coder without --force', async () => {
     const dir = studyCopy();
-    qualwave(['code', 'MS02', '4-month', '--coder', 'alice', '--apply', 'support', '--lines', '10'], { cwd: dir });
-    const r = qualwave(['autocode', '--coder', 'alice'], { cwd: dir });
+    await qualwave(['code', 'MS02', '4-month', '--coder', 'alice', '--apply', 'support', '--lines', '10'], { cwd: dir });
+    const r = await qualwave(['autocode', '--coder', 'alice'], { cwd: dir });
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('alice already has 1 coding, which auto-coding would replace');
   });
 });
 
 describe('qualwave codebook', () => {
-  it('renames and merges codes in the codebook and every coder\'s codings together', () => {
+  it('renames and merges codes in the codebook and every coder\'s codings together', async () => {
     const dir = studyCopy();
-    qualwave(['code', 'MS02', '4-month', '--coder', 'alice', '--apply', 'emotions.coping', '--lines', '10'], { cwd: dir });
-    qualwave(['code', 'MS02', '4-month', '--coder', 'alice', '--apply', 'emotions.toll', '--lines', '10'], { cwd: dir });
-    qualwave(['code', 'MS02', '4-month', '--coder', 'ben', '--apply', 'support.respite', '--lines', '10'], { cwd: dir });
-    const r = qualwave(['codebook', 'rename', 'support.respite', 'support.parent-time'], { cwd: dir });
+    await qualwave(['code', 'MS02', '4-month', '--coder', 'alice', '--apply', 'emotions.coping', '--lines', '10'], { cwd: dir });
+    await qualwave(['code', 'MS02', '4-month', '--coder', 'alice', '--apply', 'emotions.toll', '--lines', '10'], { cwd: dir });
+    await qualwave(['code', 'MS02', '4-month', '--coder', 'ben', '--apply', 'support.respite', '--lines', '10'], { cwd: dir });
+    const r = await qualwave(['codebook', 'rename', 'support.respite', 'support.parent-time'], { cwd: dir });
     expect(r.stderr).toContain('renamed support.respite to support.parent-time: 1 coding changed (ben)');
     expect(readFileSync(join(dir, 'codebooks/buddy.yaml'), 'utf8')).toContain('- id: support.parent-time\n');
     expect(rows(dir, 'ben')).toEqual(['MS02 4-month 10-10 support.parent-time']);
-    const m = qualwave(['codebook', 'merge', 'emotions.coping', '--into', 'emotions.toll'], { cwd: dir });
+    const m = await qualwave(['codebook', 'merge', 'emotions.coping', '--into', 'emotions.toll'], { cwd: dir });
     expect(m.stderr).toContain('merged emotions.coping into emotions.toll: 1 coding changed (alice), 1 duplicate folded');
     expect(rows(dir, 'alice')).toEqual(['MS02 4-month 10-10 emotions.toll']);
     expect(readFileSync(join(dir, 'codebooks/buddy.yaml'), 'utf8')).not.toContain('id: emotions.coping');
     expect(m.stderr).toContain("still mention 'emotions.coping' in definition, include or exclude");
     // The example's case summary cases/MS07.md names `emotions.coping`: the analyst is told, and validate says it too.
     expect(m.stderr).toContain('note: cases/MS04.md, cases/MS07.md still mention `emotions.coping`: update the case summary by hand');
-    const v = qualwave(['validate', '--strict'], { cwd: dir });
+    const v = await qualwave(['validate', '--strict'], { cwd: dir });
     expect(v.stderr).toContain("cases/MS07.md:16: warning: `emotions.coping` is not a code of the codebook; did you mean 'emotions.toll'?");
     expect(v.stderr).toContain('0 errors, 2 warnings in 2 files');
     expect(v.code).toBe(1);
     // A rename carries the case summaries along (MS07's names `learning.practice`).
-    const rn = qualwave(['codebook', 'rename', 'learning.practice', 'learning.future'], { cwd: dir });
+    const rn = await qualwave(['codebook', 'rename', 'learning.practice', 'learning.future'], { cwd: dir });
     expect(rn.stderr).toContain('updated `learning.practice` in 1 case summary: cases/MS07.md');
     expect(readFileSync(join(dir, 'cases/MS07.md'), 'utf8')).toContain('`learning.future` is coded for her');
-    expect(qualwave(['codebook', 'rename', 'emotions', 'learning'], { cwd: dir }).stderr).toContain("code 'learning' already exists");
+    expect((await qualwave(['codebook', 'rename', 'emotions', 'learning'], { cwd: dir })).stderr).toContain("code 'learning' already exists");
   });
 
-  it('shows the codebook for a manuscript appendix', () => {
-    const md = qualwave(['codebook', 'show', '--study', join(repo, 'fixtures/buddy-study'), '--format', 'md']);
+  it('shows the codebook for a manuscript appendix', async () => {
+    const md = await qualwave(['codebook', 'show', '--study', join(repo, 'fixtures/buddy-study'), '--format', 'md']);
     expect(md.stdout).toContain('| code | label | definition | include | exclude | examples |');
-    const tex = qualwave(['codebook', 'show', '--study', join(repo, 'fixtures/buddy-study'), '--format', 'latex']);
+    const tex = await qualwave(['codebook', 'show', '--study', join(repo, 'fixtures/buddy-study'), '--format', 'latex']);
     expect(tex.stdout).toContain('\\toprule');
     expect(tex.stdout).toContain('support.respite & Respite for parents');
   });

@@ -56,10 +56,10 @@ function qdpx(dir: string, files: Record<string, string | Uint8Array>, name = 'p
 }
 
 describe('qualwave export', () => {
-  it('writes a project valid against the REFI-QDA Project schema, the same bytes every time', () => {
+  it('writes a project valid against the REFI-QDA Project schema, the same bytes every time', async () => {
     const dir = tmp();
-    expect(qualwave(['export', '--study', buddy, '-o', join(dir, 'a.qdpx')]).code).toBe(0);
-    expect(qualwave(['export', '--study', buddy, '-o', join(dir, 'b.qdpx')]).code).toBe(0);
+    expect((await qualwave(['export', '--study', buddy, '-o', join(dir, 'a.qdpx')])).code).toBe(0);
+    expect((await qualwave(['export', '--study', buddy, '-o', join(dir, 'b.qdpx')])).code).toBe(0);
     const a = readFileSync(join(dir, 'a.qdpx'));
     expect(a.equals(readFileSync(join(dir, 'b.qdpx')))).toBe(true);
     const files = unzipSync(a);
@@ -69,32 +69,32 @@ describe('qualwave export', () => {
       const v = spawnSync('xmllint', ['--noout', '--schema', join(SCHEMAS, 'Project.xsd'), join(dir, 'project.qde')], { encoding: 'utf8' });
       expect(v.stderr).toContain('validates');
       expect(v.status).toBe(0);
-      writeFileSync(join(dir, 'c.qdc'), qualwave(['export', '--study', buddy, '--format', 'qdc']).stdout);
+      writeFileSync(join(dir, 'c.qdc'), (await qualwave(['export', '--study', buddy, '--format', 'qdc'])).stdout);
       expect(spawnSync('xmllint', ['--noout', '--schema', join(SCHEMAS, 'Codebook.xsd'), join(dir, 'c.qdc')]).status).toBe(0);
     } else console.warn(`schema validation skipped: ${XMLLINT ? `no REFI-QDA schemas at ${SCHEMAS}` : 'xmllint is not installed (apt-get install libxml2-utils)'}`);
   });
 
-  it('round trip: export then import gives the same codings, codebook and participants', () => {
+  it('round trip: export then import gives the same codings, codebook and participants', async () => {
     const dir = tmp();
-    qualwave(['export', '--study', buddy, '-o', join(dir, 'b.qdpx')]);
-    const r = qualwave(['import', join(dir, 'b.qdpx'), '--into', join(dir, 'back')]);
+    await qualwave(['export', '--study', buddy, '-o', join(dir, 'b.qdpx')]);
+    const r = await qualwave(['import', join(dir, 'b.qdpx'), '--into', join(dir, 'back')]);
     expect(r.code).toBe(0);
     const cols = (f: string) => readFileSync(f, 'utf8').replace(/\n$/, '').split('\n').map((l) => l.split('\t').slice(0, 6).join('\t'));
     for (const coder of ['alice', 'ben', 'consensus']) expect(cols(join(dir, 'back/codings', `${coder}.tsv`))).toEqual(cols(join(buddy, 'codings', `${coder}.tsv`)));
     expect(readFileSync(join(dir, 'back/participants.csv'), 'utf8')).toBe(readFileSync(join(buddy, 'participants.csv'), 'utf8'));
-    const book = JSON.parse(qualwave(['codebook', 'show', '--study', join(dir, 'back'), '--format', 'json']).stdout);
-    const original = JSON.parse(qualwave(['codebook', 'show', '--study', buddy, '--format', 'json']).stdout);
+    const book = JSON.parse((await qualwave(['codebook', 'show', '--study', join(dir, 'back'), '--format', 'json'])).stdout);
+    const original = JSON.parse((await qualwave(['codebook', 'show', '--study', buddy, '--format', 'json'])).stdout);
     const strip = (t: Array<Record<string, unknown>>): unknown => t.map(({ id, label, definition, include, exclude, examples, children }) => ({ id, label, definition, include, exclude, examples, children: strip(children as Array<Record<string, unknown>>) }));
     expect(strip(book.themes)).toEqual(strip(original.themes));
-    expect(qualwave(['validate', '--strict', join(dir, 'back')]).code).toBe(0);
+    expect((await qualwave(['validate', '--strict', join(dir, 'back')])).code).toBe(0);
   });
 });
 
 describe('qualwave import', () => {
-  it('a hand-made project: hierarchy, two coders, overlapping selections, emoji positions, cases and variables', () => {
+  it('a hand-made project: hierarchy, two coders, overlapping selections, emoji positions, cases and variables', async () => {
     const dir = tmp();
     const file = qdpx(dir, { 'project.qde': projectXml() });
-    const r = qualwave(['import', file, '--into', join(dir, 's'), '--wave-from', 'variable:Wave'], { env: { NO_COLOR: '1' } });
+    const r = await qualwave(['import', file, '--into', join(dir, 's'), '--wave-from', 'variable:Wave'], { env: { NO_COLOR: '1' } });
     expect(r.code).toBe(0);
     expect(r.stderr).toContain('imported into');
     expect(r.stderr).toContain('not imported: 1 picture sources, 1 graphs');
@@ -109,43 +109,43 @@ describe('qualwave import', () => {
     const book = readFileSync(join(dir, 's/codebooks/imported.yaml'), 'utf8');
     expect(book).toContain('include: écoute, patience');
     expect(book).toContain('- id: ecoute');
-    const v = qualwave(['validate', join(dir, 's')]);
+    const v = await qualwave(['validate', join(dir, 's')]);
     expect(v.code).toBe(0);
   });
 
-  it('takes the vendor quirks in its stride and says so', () => {
+  it('takes the vendor quirks in its stride and says so', async () => {
     const dir = tmp();
     // ATLAS.ti: the project file is not called project.qde.
     const atlas = qdpx(dir, { 'Mon projet.qde': projectXml() }, 'atlas.qdpx');
-    const a = qualwave(['import', atlas, '--into', join(dir, 'a'), '--wave-from', 'variable:Wave']);
+    const a = await qualwave(['import', atlas, '--into', join(dir, 'a'), '--wave-from', 'variable:Wave']);
     expect(a.code).toBe(0);
     expect(a.stderr).toContain("the project file is named 'Mon projet.qde'");
     // NVivo for Windows: Sources/ with a capital, text only in the file (internal:// path).
     const text1 = 'Interviewer: Comment ça va ?\nAna: Très bien 😀 merci.\nJ’ai appris à écouter.\n';
     const nvivo = qdpx(dir, { 'project.qde': projectXml({ textInline: false, path: 'internal://one.txt' }), 'Sources/one.txt': text1 }, 'nvivo.qdpx');
-    const n = qualwave(['import', nvivo, '--into', join(dir, 'n'), '--wave-from', 'variable:Wave']);
+    const n = await qualwave(['import', nvivo, '--into', join(dir, 'n'), '--wave-from', 'variable:Wave']);
     expect(n.code).toBe(0);
     expect(n.stderr).toContain("sources are under 'Sources/'");
     expect(readFileSync(join(dir, 'n/transcripts/Ana-B_t1.txt'), 'utf8')).toBe(text1);
     // NVivo for Mac: empty text in the project, the text in a .txt beside it, no path.
     const mac = qdpx(dir, { 'project.qde': projectXml({ textInline: false }), [`sources/${G(40)}.txt`]: text1 }, 'mac.qdpx');
-    const m = qualwave(['import', mac, '--into', join(dir, 'm'), '--wave-from', 'variable:Wave']);
+    const m = await qualwave(['import', mac, '--into', join(dir, 'm'), '--wave-from', 'variable:Wave']);
     expect(m.code).toBe(0);
     expect(m.stderr).toContain(`its text was empty in the project; read from sources/${G(40)}.txt`);
   });
 
-  it('converts sources kept only as Word documents', () => {
+  it('converts sources kept only as Word documents', async () => {
     const dir = tmp();
     const docx = readFileSync(join(repo, 'fixtures/formats-study/transcripts/w1/P3.docx'));
     const xml = `<?xml version="1.0" encoding="utf-8"?><Project xmlns="urn:QDA-XML:project:1.0" name="Word"><CodeBook><Codes><Code guid="${G(1)}" name="Time" isCodable="true"/></Codes></CodeBook><Sources><TextSource guid="${G(2)}" name="P3_w1" richTextPath="internal://${G(2)}.docx"><PlainTextSelection guid="${G(3)}" startPosition="44" endPosition="60"><Coding guid="${G(4)}"><CodeRef targetGUID="${G(1)}"/></Coding></PlainTextSelection></TextSource></Sources></Project>`;
     const file = qdpx(dir, { 'project.qde': xml, [`sources/${G(2)}.docx`]: docx });
-    const r = qualwave(['import', file, '--into', join(dir, 'w'), '--participant-from', 'filename-pattern']);
+    const r = await qualwave(['import', file, '--into', join(dir, 'w'), '--participant-from', 'filename-pattern']);
     expect(r.code).toBe(0);
     expect(readFileSync(join(dir, 'w/transcripts/P3_w1.txt'), 'utf8')).toContain('P3: Finding the time, every single week.');
     expect(readFileSync(join(dir, 'w/codings/imported.tsv'), 'utf8')).toContain('P3\tw1\t2\ttime');
   });
 
-  it('refuses unsafe or broken archives and writes nothing', () => {
+  it('refuses unsafe or broken archives and writes nothing', async () => {
     const dir = tmp();
     const cases: Array<[string, string, string]> = [
       ['traversal', qdpx(dir, { 'project.qde': projectXml(), '../evil.txt': 'x' }, 't.qdpx'), "points outside the archive"],
@@ -156,32 +156,32 @@ describe('qualwave import', () => {
     writeFileSync(join(dir, 'truncated.qdpx'), readFileSync(cases[0]![1]).subarray(0, 100));
     cases.push(['truncated', join(dir, 'truncated.qdpx'), 'not a readable zip archive']);
     for (const [name, file, message] of cases) {
-      const r = qualwave(['import', file, '--into', join(dir, `out-${name}`)]);
+      const r = await qualwave(['import', file, '--into', join(dir, `out-${name}`)]);
       expect(r.code, name).toBe(2);
       expect(r.stderr, name).toContain(message);
       expect(existsSync(join(dir, `out-${name}`)), name).toBe(false);
     }
   });
 
-  it('--merge adds a project to an existing study', () => {
+  it('--merge adds a project to an existing study', async () => {
     const dir = tmp();
-    qualwave(['export', '--study', buddy, '--coders', 'alice', '-o', join(dir, 'alice.qdpx')]);
+    await qualwave(['export', '--study', buddy, '--coders', 'alice', '-o', join(dir, 'alice.qdpx')]);
     const study = join(dir, 'study');
     cpSync(buddy, study, { recursive: true });
-    const r = qualwave(['import', join(dir, 'alice.qdpx'), '--into', study, '--merge']);
+    const r = await qualwave(['import', join(dir, 'alice.qdpx'), '--into', study, '--merge']);
     expect(r.code).toBe(0);
     expect(r.stderr).toContain('0 new transcripts (36 already there, kept), 0 new participants, 0 new codings');
     expect(readFileSync(join(study, 'codings/alice.finished.tsv'), 'utf8').trim().split('\n')).toHaveLength(37);
-    const refused = qualwave(['import', join(dir, 'alice.qdpx'), '--into', study]);
+    const refused = await qualwave(['import', join(dir, 'alice.qdpx'), '--into', study]);
     expect(refused.code).toBe(2);
     expect(refused.stderr).toContain('is not empty');
   });
 
-  it('a codebook (.qdc) into the current study', () => {
+  it('a codebook (.qdc) into the current study', async () => {
     const dir = join(tmp(), 'study');
     cpSync(buddy, dir, { recursive: true });
     writeFileSync(join(dir, 'extra.qdc'), `<?xml version="1.0" encoding="utf-8"?><CodeBook xmlns="urn:QDA-XML:codebook:1.0"><Codes><Code guid="${G(1)}" name="Coping later" isCodable="true"><Description>Later coping.</Description></Code></Codes></CodeBook>`);
-    const r = qualwave(['import', 'extra.qdc'], { cwd: dir });
+    const r = await qualwave(['import', 'extra.qdc'], { cwd: dir });
     expect(r.code).toBe(0);
     expect(readFileSync(join(dir, 'codebooks/extra.yaml'), 'utf8')).toContain('- id: coping-later');
   });

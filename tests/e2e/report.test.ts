@@ -20,25 +20,25 @@ function hostileStudy(): string {
 }
 
 describe('qualwave figure', () => {
-  it.each(['participation', 'timeline', 'heatmap', 'trajectories', 'saturation', 'agreement'])('%s: a deterministic SVG with a title', (kind) => {
-    const a = qualwave(['figure', kind, '--study', buddy]);
+  it.each(['participation', 'timeline', 'heatmap', 'trajectories', 'saturation', 'agreement'])('%s: a deterministic SVG with a title', async (kind) => {
+    const a = await qualwave(['figure', kind, '--study', buddy]);
     expect(a.code).toBe(0);
     expect(a.stdout.startsWith('<svg xmlns="http://www.w3.org/2000/svg"')).toBe(true);
     expect(a.stdout.trimEnd().endsWith('</svg>')).toBe(true);
     expect(a.stdout).toMatch(/<title>[^<]+<\/title>/);
     expect(a.stdout).not.toMatch(/fill="(red|blue|green)"/);
-    expect(qualwave(['figure', kind, '--study', buddy]).stdout).toBe(a.stdout);
+    expect((await qualwave(['figure', kind, '--study', buddy])).stdout).toBe(a.stdout);
   });
 
-  it('sizes for a journal column and says which figures exist', () => {
-    expect(qualwave(['figure', 'heatmap', '--study', buddy, '--width', '400', '--font-size', '8']).stdout).toMatch(/^<svg [^>]*width="400"/);
-    const r = qualwave(['figure', 'heatmaps', '--study', buddy]);
+  it('sizes for a journal column and says which figures exist', async () => {
+    expect((await qualwave(['figure', 'heatmap', '--study', buddy, '--width', '400', '--font-size', '8'])).stdout).toMatch(/^<svg [^>]*width="400"/);
+    const r = await qualwave(['figure', 'heatmaps', '--study', buddy]);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain("no figure 'heatmaps' (did you mean 'heatmap'?)");
   });
 
-  it('the committed figures and report of the buddy study are up to date (build --check)', () => {
-    const r = qualwave(['build', '--check', buddy]);
+  it('the committed figures and report of the buddy study are up to date (build --check)', async () => {
+    const r = await qualwave(['build', '--check', buddy]);
     expect(r.stderr).toContain('unchanged fixtures/buddy-study/figures/participation.svg');
     expect(r.stderr).toContain('unchanged fixtures/buddy-study/report.html');
     expect(r.code).toBe(0);
@@ -46,23 +46,23 @@ describe('qualwave figure', () => {
 });
 
 describe('qualwave report', () => {
-  it('is self-contained, deterministic, and escapes transcript text', () => {
-    const a = qualwave(['report', '--study', buddy]).stdout;
-    expect(qualwave(['report', '--study', buddy]).stdout).toBe(a);
+  it('is self-contained, deterministic, and escapes transcript text', async () => {
+    const a = (await qualwave(['report', '--study', buddy])).stdout;
+    expect((await qualwave(['report', '--study', buddy])).stdout).toBe(a);
     expect(a).not.toMatch(/<script|<link|src="http|href="http|@import|url\(http/i);
     for (const id of ['study', 'timeline', 'codebook', 'agreement', 'themes-by-wave', 'trajectories', 'change', 'anticipated', 'dropout', 'saturation', 'quotes', 'cases']) expect(a).toContain(`<section id="${id}">`);
-    const hostile = qualwave(['report', '--study', hostileStudy()]).stdout;
+    const hostile = (await qualwave(['report', '--study', hostileStudy()])).stdout;
     expect(hostile).toContain('&lt;script&gt;window.__pwned = 1&lt;/script&gt;');
     expect(hostile).not.toContain('<script');
     expect(hostile).toContain('A <em>pen</em> portrait &lt;img src=x onerror=&quot;window.__pwned = 2&quot;&gt; with <a href="#code-support-respite"');
     expect(hostile).not.toContain('<img');
-    expect(qualwave(['report', '--study', buddy, '--stamp']).stdout).toMatch(/generated \d{4}-\d\d-\d\d \d\d:\d\d UTC/);
+    expect((await qualwave(['report', '--study', buddy, '--stamp'])).stdout).toMatch(/generated \d{4}-\d\d-\d\d \d\d:\d\d UTC/);
   });
 
   it.skipIf(!existsSync(CHROMIUM))('renders in headless Chromium: every section, no console error, no network request', async () => {
     const dir = tmp();
     const file = join(dir, 'report.html');
-    expect(qualwave(['report', '--study', hostileStudy(), '-o', file]).code).toBe(0);
+    expect((await qualwave(['report', '--study', hostileStudy(), '-o', file])).code).toBe(0);
     const { chromium } = await import('playwright-core');
     // Playwright starts it headless; these flags keep it off the network and the GPU.
     const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'] });
@@ -85,7 +85,7 @@ describe('qualwave report', () => {
       expect(await page.locator('#fold-case-MS02 ~ .body').isVisible()).toBe(true);
       expect(await page.locator('#fold-case-MS03 ~ .body').isVisible()).toBe(false);
       expect(await page.textContent('#cases')).toContain('<img src=x onerror="window.__pwned = 2">');
-      expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
+      expect(await page.evaluate(() => (globalThis as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
       expect(await page.textContent('#quotes')).toContain('<script>window.__pwned = 1</script>');
       // A fold opens and closes without script.
       const body = page.locator('#fold-quotes-learning ~ .body');

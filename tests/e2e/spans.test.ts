@@ -30,7 +30,7 @@ function csv(dir: string, name: string, rows: string[]): string {
 }
 
 describe('sub-line spans through the interchange CSV, the codings file, retrieval and export', () => {
-  it('columns and text placement import exactly; retrieval JSON gives exactly the marked text (BOM, CRLF, emoji, combining accent)', () => {
+  it('columns and text placement import exactly; retrieval JSON gives exactly the marked text (BOM, CRLF, emoji, combining accent)', async () => {
     const dir = exactStudy();
     const file = csv(dir, 'in.csv', [
       'coder,participant,wave,start_line,end_line,code,memo,start_col,end_col,text',
@@ -43,12 +43,12 @@ describe('sub-line spans through the interchange CSV, the codings file, retrieva
       // Across the CRLF: from "here." (15) to "Next" on line 5 (I5? no: "I: " is 1-3, N4 e5 x6 t7).
       'ann,P1,w1,3,5,t,across,15,7,',
     ]);
-    const r = qualwave(['codings', 'import', file], { cwd: dir });
+    const r = await qualwave(['codings', 'import', file], { cwd: dir });
     expect(r.stderr).toContain('imported 4 codings from 4 rows');
     expect(r.code).toBe(0);
     const tsv = readFileSync(join(dir, 'codings/ann.tsv'), 'utf8').split('\n').map((l) => l.split('\t').slice(0, 6).join(' '));
     expect(tsv).toEqual(['participant wave lines code exemplar memo', 'P1 w1 3:10-3:10 t.a  emoji', 'P1 w1 3:15-5:7 t  across', 'P1 w1 3:21-3:35 t.b  by text', 'P1 w1 7:5-7:14 t.a  anywhere', '']);
-    const rows = JSON.parse(qualwave(['codings', '--format', 'json'], { cwd: dir }).stdout) as Array<Record<string, unknown>>;
+    const rows = JSON.parse((await qualwave(['codings', '--format', 'json'], { cwd: dir })).stdout) as Array<Record<string, unknown>>;
     expect(rows.map((x) => [x['lines'], x['text'], x['start'], x['end']])).toEqual([
       ['3:10-3:10', '😀', { line: 3, column: 10 }, { line: 3, column: 10 }],
       // The CRLF is one line break, given as "\n" (the blank line 4 too).
@@ -59,37 +59,37 @@ describe('sub-line spans through the interchange CSV, the codings file, retrieva
     // The span across an interviewer turn touches both participant segments and the interviewer's.
     expect(rows[1]!['segments']).toEqual(['P1/w1#L3', 'P1/w1#L5']);
     // Export then import again: the same codings, nothing added.
-    const out = qualwave(['codings', 'export'], { cwd: dir }).stdout;
+    const out = (await qualwave(['codings', 'export'], { cwd: dir })).stdout;
     expect(out.split('\n')[1]).toBe('ann,P1,w1,3,3,t.a,emoji,,transcripts/P1_w1.txt,10,10,😀');
     writeFileSync(join(dir, 'again.csv'), out);
     const before = readFileSync(join(dir, 'codings/ann.tsv'), 'utf8');
-    expect(qualwave(['codings', 'import', 'again.csv'], { cwd: dir }).stderr).toContain('imported 0 codings from 4 rows; 4 already present');
+    expect((await qualwave(['codings', 'import', 'again.csv'], { cwd: dir })).stderr).toContain('imported 0 codings from 4 rows; 4 already present');
     expect(readFileSync(join(dir, 'codings/ann.tsv'), 'utf8')).toBe(before);
     // code --apply with a span and with --text; a column 1 on line 1 is the first character after the BOM.
-    expect(qualwave(['code', 'P1', 'w1', '--coder', 'bo', '--apply', 't.a', '--lines', '1:1-1:2'], { cwd: dir }).stderr).toContain('applied t.a at transcripts/P1_w1.txt:1:1-1:2 (bo)');
-    expect(qualwave(['code', 'P1', 'w1', '--coder', 'bo', '--apply', 't.b', '--text', 'Café 😀'], { cwd: dir }).stderr).toContain('applied t.b at transcripts/P1_w1.txt:3:5-3:10 (bo): "Café 😀"');
-    const bo = JSON.parse(qualwave(['codings', '--coder', 'bo', '--format', 'json'], { cwd: dir }).stdout) as Array<{ text: string }>;
+    expect((await qualwave(['code', 'P1', 'w1', '--coder', 'bo', '--apply', 't.a', '--lines', '1:1-1:2'], { cwd: dir })).stderr).toContain('applied t.a at transcripts/P1_w1.txt:1:1-1:2 (bo)');
+    expect((await qualwave(['code', 'P1', 'w1', '--coder', 'bo', '--apply', 't.b', '--text', 'Café 😀'], { cwd: dir })).stderr).toContain('applied t.b at transcripts/P1_w1.txt:3:5-3:10 (bo): "Café 😀"');
+    const bo = JSON.parse((await qualwave(['codings', '--coder', 'bo', '--format', 'json'], { cwd: dir })).stdout) as Array<{ text: string }>;
     expect(bo.map((x) => x.text)).toEqual(['I:', 'Café 😀']);
   });
 
-  it('two overlapping codings with the same code and different memos are both kept through import, retrieval and export; an exact duplicate is refused with file:line', () => {
+  it('two overlapping codings with the same code and different memos are both kept through import, retrieval and export; an exact duplicate is refused with file:line', async () => {
     const dir = exactStudy();
     const file = csv(dir, 'two.csv', ['coder,participant,wave,start_line,end_line,code,memo,start_col,end_col', 'ann,P1,w1,3,3,t.a,the cafe,5,19', 'ann,P1,w1,3,3,t.a,the whole answer,5,35']);
-    expect(qualwave(['codings', 'import', file], { cwd: dir }).stderr).toContain('imported 2 codings');
-    const rows = JSON.parse(qualwave(['codings', '--format', 'json'], { cwd: dir }).stdout) as Array<{ memo: string; text: string }>;
+    expect((await qualwave(['codings', 'import', file], { cwd: dir })).stderr).toContain('imported 2 codings');
+    const rows = JSON.parse((await qualwave(['codings', '--format', 'json'], { cwd: dir })).stdout) as Array<{ memo: string; text: string }>;
     expect(rows.map((x) => [x.memo, x.text])).toEqual([
       ['the cafe', 'Café 😀 is here.'],
       ['the whole answer', 'Café 😀 is here. Then a\u0301 second.'],
     ]);
-    const exported = qualwave(['codings', 'export'], { cwd: dir }).stdout.trim().split('\n');
+    const exported = (await qualwave(['codings', 'export'], { cwd: dir })).stdout.trim().split('\n');
     expect(exported).toHaveLength(3);
     const dup = csv(dir, 'dup.csv', ['coder,participant,wave,start_line,end_line,code,memo,start_col,end_col', 'cy,P1,w1,3,3,t.a,first,5,19', 'cy,P1,w1,3,3,t.a,second memo,5,19']);
-    const r = qualwave(['codings', 'import', dup], { cwd: dir });
+    const r = await qualwave(['codings', 'import', dup], { cwd: dir });
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('dup.csv:3: error: duplicate coding (same as line 2)');
   });
 
-  it('bad spans are file:line errors and nothing is written: past a line or the file, end before start, a UTF-16 column', () => {
+  it('bad spans are file:line errors and nothing is written: past a line or the file, end before start, a UTF-16 column', async () => {
     const dir = exactStudy();
     const before = snapshot(dir);
     const file = csv(dir, 'bad.csv', [
@@ -105,7 +105,7 @@ describe('sub-line spans through the interchange CSV, the codings file, retrieva
       'ann,P1,w1,,,t.a,,,nowhere to be found',
       'ann,P1,w1,,,t.a,,,I:',
     ]);
-    const r = qualwave(['codings', 'import', file], { cwd: dir });
+    const r = await qualwave(['codings', 'import', file], { cwd: dir });
     expect(r.code).toBe(2);
     const at = (l: string) => Number(/^bad\.csv:(\d+)/.exec(l)?.[1]);
     const lines = r.stderr.split('\n').filter((l) => l.includes(': error: ')).sort((a, b) => at(a) - at(b));
@@ -121,12 +121,12 @@ describe('sub-line spans through the interchange CSV, the codings file, retrieva
     expect(r.stderr).toContain('the text is at 3:12-3:13');
     expect(snapshot(dir)).toEqual(new Map([...before, ['bad.csv', Buffer.from(readFileSync(join(dir, 'bad.csv')))]]));
     // From the command line and in a hand-edited codings file, the same.
-    const apply = qualwave(['code', 'P1', 'w1', '--coder', 'ann', '--apply', 't.a', '--lines', '7:5-7:15'], { cwd: dir });
+    const apply = await qualwave(['code', 'P1', 'w1', '--coder', 'ann', '--apply', 't.a', '--lines', '7:5-7:15'], { cwd: dir });
     expect(apply.code).toBe(2);
     expect(apply.stderr).toContain('--lines: 7:5-7:15 runs past the end of line 7 (14 characters) in transcripts/P1_w1.txt');
     mkdirSync(join(dir, 'codings'), { recursive: true });
     writeFileSync(join(dir, 'codings/ann.tsv'), codingsTsv([['P1', 'w1', '3:36-3:36', 't.a']]));
-    const v = qualwave(['validate'], { cwd: dir });
+    const v = await qualwave(['validate'], { cwd: dir });
     expect(v.code).toBe(2);
     expect(v.stderr).toContain('codings/ann.tsv:2: error: span 3:36-3:36 starts past the end of line 3 (35 characters) in transcripts/P1_w1.txt');
   });
@@ -158,7 +158,7 @@ describe('agree --unit character compares exact characters', () => {
     const seg = studyAgreement(study!, { coders: ['alice', 'ben'], unit: 'segment', level: 'code', codes: ['t.a'], resamples: 0, seed: 1 });
     expect(seg.rows.find((x) => x.name === 't.a')!.result.coefficients.percentAgreement!.value).toBe(1);
     const dir = writeStudy(files);
-    const cli = JSON.parse(qualwave(['agree', '--unit', 'character', '--codes', 't.a', '--resamples', '0', '--format', 'json'], { cwd: dir }).stdout);
+    const cli = JSON.parse((await qualwave(['agree', '--unit', 'character', '--code', 't.a', '--resamples', '0', '--format', 'json'], { cwd: dir })).stdout);
     expect(cli.rows[0].units).toBe(20);
     expect(cli.rows[0].coefficients.cohenKappa.value).toBeCloseTo(0.2, 12);
   });
@@ -182,13 +182,13 @@ const git = (dir: string, ...args: string[]) => {
 describe.skipIf(!hasGit)('codings reanchor after the transcript was edited', () => {
   // P1's three answers (lines 3, 7, 11); ann codes a phrase, a sentence with a typo and a whole line.
   const answers = ['We went to the park every week.', 'I did not knwo what to say at first. Later it was easy.', 'It was fine.'];
-  function coded(): string {
+  async function coded(): Promise<string> {
     const dir = writeStudy({ 'transcripts/P1_w1.txt': transcript('P1', 3, (i) => answers[i]!) });
-    const q = (...a: string[]) => expect(qualwave(['code', 'P1', 'w1', '--coder', 'ann', ...a], { cwd: dir }).code).toBe(0);
-    q('--apply', 't.a', '--text', 'the park', '--lines', '3');
-    q('--apply', 't.b', '--text', 'I did not knwo what to say at first.', '--lines', '7');
-    q('--apply', 't.a', '--lines', '11');
-    q('--apply', 't.b', '--lines', '11:5-11:16', '--memo', 'fine');
+    const q = async (...a: string[]) => expect((await qualwave(['code', 'P1', 'w1', '--coder', 'ann', ...a], { cwd: dir })).code).toBe(0);
+    await q('--apply', 't.a', '--text', 'the park', '--lines', '3');
+    await q('--apply', 't.b', '--text', 'I did not knwo what to say at first.', '--lines', '7');
+    await q('--apply', 't.a', '--lines', '11');
+    await q('--apply', 't.b', '--lines', '11:5-11:16', '--memo', 'fine');
     git(dir, 'init', '-q');
     git(dir, 'add', '-A');
     git(dir, 'commit', '-qm', 'coded');
@@ -196,17 +196,17 @@ describe.skipIf(!hasGit)('codings reanchor after the transcript was edited', () 
   }
   const file = (dir: string) => join(dir, 'transcripts/P1_w1.txt');
 
-  it('lines inserted at the top and a typo fixed inside a coded sentence: every coding moves to its text, validate is clean', () => {
-    const dir = coded();
+  it('lines inserted at the top and a typo fixed inside a coded sentence: every coding moves to its text, validate is clean', async () => {
+    const dir = await coded();
     writeFileSync(file(dir), `I: (recording started)\n\nI: Hello again.\n\n${readFileSync(file(dir), 'utf8').replace('knwo', 'know')}`);
-    const drift = qualwave(['validate'], { cwd: dir });
+    const drift = await qualwave(['validate'], { cwd: dir });
     expect(drift.stderr).toContain('4 codings drifted');
     expect(drift.stderr).toContain('run qualwave codings reanchor');
     // Spans now past the end of their lines stop every command but reanchor, saying how to fix them.
-    const session = qualwave(['code', 'P1', 'w1', '--coder', 'ann'], { cwd: dir });
+    const session = await qualwave(['code', 'P1', 'w1', '--coder', 'ann'], { cwd: dir });
     expect(session.code).toBe(2);
     expect(session.stderr).toContain('run qualwave codings reanchor');
-    const dry = qualwave(['codings', 'reanchor', '--dry-run', '--format', 'json'], { cwd: dir });
+    const dry = await qualwave(['codings', 'reanchor', '--dry-run', '--format', 'json'], { cwd: dir });
     const before = readFileSync(join(dir, 'codings/ann.tsv'), 'utf8');
     const report = JSON.parse(dry.stdout);
     expect(readFileSync(join(dir, 'codings/ann.tsv'), 'utf8')).toBe(before);
@@ -218,15 +218,15 @@ describe.skipIf(!hasGit)('codings reanchor after the transcript was edited', () 
       ['11', '15', 'exact', undefined],
       ['11:5-11:16', '15:5-15:16', 'exact', undefined],
     ]);
-    const r = qualwave(['codings', 'reanchor'], { cwd: dir });
+    const r = await qualwave(['codings', 'reanchor'], { cwd: dir });
     expect(r.code).toBe(0);
     expect(r.stderr).toContain('moved 4 codings');
     expect(r.stderr).toContain('80% similarity');
-    const v = qualwave(['validate'], { cwd: dir });
+    const v = await qualwave(['validate'], { cwd: dir });
     expect(v.code).toBe(0);
     expect(v.stderr).not.toContain('changed after coding');
     expect(v.stderr).not.toContain('drifted');
-    const texts = JSON.parse(qualwave(['codings', '--format', 'json'], { cwd: dir }).stdout).map((x: { text: string; memo?: string }) => [x.text, x.memo]);
+    const texts = JSON.parse((await qualwave(['codings', '--format', 'json'], { cwd: dir })).stdout).map((x: { text: string; memo?: string }) => [x.text, x.memo]);
     expect(texts).toEqual([
       ['the park', undefined],
       ['I did not know what to say at first.', undefined],
@@ -235,20 +235,20 @@ describe.skipIf(!hasGit)('codings reanchor after the transcript was edited', () 
     ]);
     // Another edit, inside the lines: the session refuses to start on the drifted transcript and says how to fix it.
     writeFileSync(file(dir), readFileSync(file(dir), 'utf8').replace('It was fine.', 'It was good.'));
-    const session2 = qualwave(['code', 'P1', 'w1', '--coder', 'ann'], { cwd: dir });
+    const session2 = await qualwave(['code', 'P1', 'w1', '--coder', 'ann'], { cwd: dir });
     expect(session2.code).toBe(2);
     expect(session2.stderr).toContain('transcripts/P1_w1.txt changed after it was coded: 2 codings (ann) no longer mark the text they were made on, so the session will not start');
     expect(session2.stderr).toContain('run qualwave codings reanchor');
   });
 
-  it('a coding whose text is now in two places the edits do not choose between is reported and left alone (exit 1)', () => {
-    const dir = coded();
+  it('a coding whose text is now in two places the edits do not choose between is reported and left alone (exit 1)', async () => {
+    const dir = await coded();
     // A new answer with the same words "It was fine." goes in before the second question, the first
     // answer and the end of the file change: the coded "It was fine." (old line 11) lies between edits.
     const text = `${readFileSync(file(dir), 'utf8').replace('We went to the park every week.', 'We went to the park each week.').replace('I: Question 2?', 'I: And the bus?\n\nP1: It was fine.\n\nI: Question 2?')}I: Thank you.\n`;
     writeFileSync(file(dir), text);
     const before = readFileSync(join(dir, 'codings/ann.tsv'), 'utf8');
-    const r = qualwave(['codings', 'reanchor', '--format', 'json'], { cwd: dir });
+    const r = await qualwave(['codings', 'reanchor', '--format', 'json'], { cwd: dir });
     expect(r.code).toBe(1);
     const report = JSON.parse(r.stdout);
     const stuck = report.rows.filter((x: { how: string }) => x.how === 'not placed');
@@ -285,24 +285,24 @@ describe('the coding session: one sentence of a paragraph, a new code on the fly
     expect(await t.exited).toBe(0);
     expect(readFileSync(join(dir, 'codings/ann.tsv'), 'utf8').split('\n')[1]!.split('\t').slice(0, 4)).toEqual(['P1', 'w1', '3:24-3:47', 't.new']);
     expect(readFileSync(join(dir, 'codebooks/c.yaml'), 'utf8')).toBe(['title: Test codes', 'codes:', '  - id: t', '    label: Theme', '    children:', '      - id: t.a', '        label: A', '      - id: t.b', '        label: B', '      - id: t.new', '        label: Second sentences', ''].join('\n'));
-    const rows = JSON.parse(qualwave(['codings', '--format', 'json'], { cwd: dir }).stdout);
+    const rows = JSON.parse((await qualwave(['codings', '--format', 'json'], { cwd: dir })).stdout);
     expect(rows[0].text).toBe('Second sentence is this.');
   });
 
-  it('codebook add from the command line: under the code its id names, comments kept; a duplicate refused', () => {
+  it('codebook add from the command line: under the code its id names, comments kept; a duplicate refused', async () => {
     const dir = writeStudy({ 'transcripts/P1_w1.txt': transcript('P1', 1) });
     const cb = join(dir, 'codebooks/c.yaml');
     writeFileSync(cb, `# kept\n${readFileSync(cb, 'utf8')}`);
-    const r = qualwave(['codebook', 'add', 't.c', '--label', 'C: third'], { cwd: dir });
+    const r = await qualwave(['codebook', 'add', 't.c', '--label', 'C: third'], { cwd: dir });
     expect(r.code).toBe(0);
     expect(r.stderr).toContain('added t.c ("C: third") under t (from its id; give --parent to choose another) to codebooks/c.yaml');
     expect(readFileSync(cb, 'utf8')).toBe(['# kept', 'title: Test codes', 'codes:', '  - id: t', '    label: Theme', '    children:', '      - id: t.a', '        label: A', '      - id: t.b', '        label: B', '      - id: t.c', '        label: "C: third"', ''].join('\n'));
-    expect(qualwave(['codebook', 'add', 'v', '--label', 'V'], { cwd: dir }).stderr).toContain('added v ("V") as a theme');
-    const dup = qualwave(['codebook', 'add', 't.a', '--label', 'again'], { cwd: dir });
+    expect((await qualwave(['codebook', 'add', 'v', '--label', 'V'], { cwd: dir })).stderr).toContain('added v ("V") as a theme');
+    const dup = await qualwave(['codebook', 'add', 't.a', '--label', 'again'], { cwd: dir });
     expect(dup.code).toBe(2);
     expect(dup.stderr).toContain("code 't.a' already exists");
-    expect(qualwave(['codebook', 'add', 'w.x', '--label', 'X', '--parent', 'nope'], { cwd: dir }).stderr).toContain("no code 'nope'");
-    expect(qualwave(['validate'], { cwd: dir }).code).toBe(0);
+    expect((await qualwave(['codebook', 'add', 'w.x', '--label', 'X', '--parent', 'nope'], { cwd: dir })).stderr).toContain("no code 'nope'");
+    expect((await qualwave(['validate'], { cwd: dir })).code).toBe(0);
   });
 });
 
@@ -317,9 +317,9 @@ describe('quotes, disagreements and reconcile use the exact span', () => {
     'codings/ben.tsv': codingsTsv([['P1', 'w1', ben, 't.a']]),
   });
 
-  it('a quote of an exact span is its text, with its span; the report and dossiers take quotes from there', () => {
+  it('a quote of an exact span is its text, with its span; the report and dossiers take quotes from there', async () => {
     const dir = writeStudy(files('3:22-3:67', '3:22-3:67'));
-    const q = JSON.parse(qualwave(['quotes', '--coder', 'alice', '--rows', 'code', '--min-words', '1', '--format', 'json'], { cwd: dir }).stdout);
+    const q = JSON.parse((await qualwave(['quotes', '--coder', 'alice', '--rows', 'code', '--min-words', '1', '--format', 'json'], { cwd: dir })).stdout);
     const quote = q.cells.flatMap((c: { quotes: unknown[] }) => c.quotes)[0];
     expect(quote).toMatchObject({ text: 'The parents get an hour off, and they need it.', lines: '3:22-3:67', start: { line: 3, column: 22 }, end: { line: 3, column: 67 } });
   });
@@ -336,13 +336,13 @@ describe('quotes, disagreements and reconcile use the exact span', () => {
     const r2 = reconcile((await loadStudy(differ)).study!, { coders: ['alice', 'ben'], into: 'consensus' });
     expect(r2.codings.map((c) => `${formatSpan(c)} ${c.code}`)).toEqual(['3 t.a']);
     expect(r2.widened).toEqual([{ code: 't.a', participant: 'P1', wave: 'w1', lines: '3' }]);
-    const out = qualwave(['reconcile', '--dry-run'], { cwd: differ });
+    const out = await qualwave(['reconcile', '--dry-run'], { cwd: differ });
     expect(out.stderr).toContain('1 coding applied to the whole segment because the coders marked different exact spans in it: P1/w1:3 t.a');
     // Only alice applies the code: a disagreement, quoting what she marked.
     const one = writeStudy({ ...files('3:22-3:67', '3:5-3:20'), 'codings/ben.tsv': codingsTsv([['P1', 'w1', '3:5-3:20', 't.b']]) });
-    const md = qualwave(['disagreements', '--format', 'md'], { cwd: one }).stdout;
+    const md = (await qualwave(['disagreements', '--format', 'md'], { cwd: one })).stdout;
     expect(md).toContain('- alice: applied to “The parents get an hour off, and they need it.” (3:22-3:67)');
-    const json = JSON.parse(qualwave(['disagreements', '--format', 'json'], { cwd: one }).stdout);
+    const json = JSON.parse((await qualwave(['disagreements', '--format', 'json'], { cwd: one })).stdout);
     expect(json.find((d: { code: string }) => d.code === 't.a').coders[0].coded).toEqual([{ lines: '3:22-3:67', text: 'The parents get an hour off, and they need it.' }]);
   });
 });

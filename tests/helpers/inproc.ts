@@ -1,6 +1,7 @@
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
+import { qualwave, type RunResult } from './cli.js';
 
 /**
  * The built CLI run inside the test process (no spawn: fast enough to run a command hundreds of
@@ -21,36 +22,11 @@ export async function io(): Promise<{
   return { setFsOps: fsOps.setFsOps, nodeFs: fsOps.nodeFs, lockSettings: lock.lockSettings, recoverStudy: codings.recoverStudy };
 }
 
-export interface InProcResult {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
+export type InProcResult = RunResult;
 
+/** The whole command line in this process (see cli.ts), with --no-color. */
 export async function cli(args: string[]): Promise<InProcResult> {
-  const { createProgram } = (await import(dist('cli/program.js'))) as { createProgram: () => { parseAsync(a: string[]): Promise<unknown> } };
-  const { reportUnexpected } = (await import(dist('cli/run.js'))) as { reportUnexpected: (e: unknown, d: boolean) => number };
-  let stdout = '';
-  let stderr = '';
-  const out = process.stdout.write.bind(process.stdout);
-  const err = process.stderr.write.bind(process.stderr);
-  process.stdout.write = ((c: string | Uint8Array) => ((stdout += typeof c === 'string' ? c : Buffer.from(c).toString()), true)) as typeof process.stdout.write;
-  process.stderr.write = ((c: string | Uint8Array) => ((stderr += typeof c === 'string' ? c : Buffer.from(c).toString()), true)) as typeof process.stderr.write;
-  const before = process.exitCode;
-  process.exitCode = 0;
-  let code: number;
-  try {
-    await createProgram().parseAsync(['node', 'qualwave', ...args, '--no-color']);
-    code = Number(process.exitCode ?? 0);
-  } catch (e) {
-    const name = (e as { code?: string }).code;
-    code = typeof name === 'string' && name.startsWith('commander.') ? ((e as { exitCode: number }).exitCode === 0 ? 0 : 2) : reportUnexpected(e, false);
-  } finally {
-    process.stdout.write = out;
-    process.stderr.write = err;
-    process.exitCode = before;
-  }
-  return { code, stdout, stderr };
+  return qualwave([...args, '--no-color']);
 }
 
 /** Every file under `dir` (relative path → bytes), .qualwave/ left out. */

@@ -137,11 +137,11 @@ describe('qualwave add', () => {
     expect(readFileSync(join(root, 'transcripts/post/P2_2025-02-03.txt'), 'utf8')).toBe('---\nparticipant: P2\nwave: post\ndate: 2025-02-03\n---\nInterviewer: Hi.\n\nP2: Hello.\n');
   });
 
-  it('end to end: prints what it understood, refuses to overwrite (exit 2)', () => {
+  it('end to end: prints what it understood, refuses to overwrite (exit 2)', async () => {
     const { root, raw } = setup();
     const src = join(raw, 'zoom.vtt');
     writeFileSync(src, 'WEBVTT\n\n1\n00:00:01.000 --> 00:00:02.000\nSam Lee: Hi there.\n\n2\n00:00:02.500 --> 00:00:04.000\nP2: Hello!\n');
-    const first = qualwave(['add', src, '--participant', 'P2', '--wave', 'post'], { cwd: root, env: { NO_COLOR: '1' } });
+    const first = await qualwave(['add', src, '--participant', 'P2', '--wave', 'post'], { cwd: root, env: { NO_COLOR: '1' } });
     expect(first.code).toBe(0);
     expect(first.stdout).toBe(
       [
@@ -158,7 +158,7 @@ describe('qualwave add', () => {
     );
     expect(first.stderr).toContain("transcripts/P2_post.vtt:5: warning: speaker 'Sam Lee' (1 turn) is neither an interviewer nor the participant");
     expect(first.stderr).toContain('added 1 transcript; next: qualwave validate');
-    const again = qualwave(['add', src, '--participant', 'P2', '--wave', 'post'], { cwd: root, env: { NO_COLOR: '1' } });
+    const again = await qualwave(['add', src, '--participant', 'P2', '--wave', 'post'], { cwd: root, env: { NO_COLOR: '1' } });
     expect(again.code).toBe(2);
     expect(again.stderr).toContain('P2 at wave post already has a transcript: transcripts/P2_post.vtt');
     expect(again.stderr).toContain('nothing added');

@@ -29,7 +29,9 @@ const arbitrary = fc.record({
   since: fc.array(fc.record({ code: fc.nat(), wave: fc.nat({ max: 2 }) }), { maxLength: 6 }),
 });
 
-function make({ picks, dropped, since }: fc.RecordValue<typeof arbitrary>): Study {
+type Drawn = typeof arbitrary extends fc.Arbitrary<infer T> ? T : never;
+
+function make({ picks, dropped, since }: Drawn): Study {
   const gone = new Set(dropped.map((i) => i % base.documents.length));
   const documents = base.documents.filter((_, i) => !gone.has(i) || gone.size >= base.documents.length);
   const sinceOf = new Map(since.map((s) => [base.codebook.codes[s.code % base.codebook.codes.length]!.id, base.config.waves[s.wave]!.id]));

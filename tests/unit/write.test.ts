@@ -68,9 +68,9 @@ describe('writeFilesTogether: a crash at any step is finished or undone by the n
   // clean-up runs either; then the next run recovers with the real file system.
   function crashAt(n: number): () => void {
     let count = 0;
-    const dead = (name: keyof FsOps) => (...a: unknown[]) => {
+    const dead = (name: keyof FsOps) => (...a: unknown[]): never => {
       if (++count >= n) throw Object.assign(new Error('crashed'), { code: 'EIO' });
-      return (nodeFs[name] as (...x: unknown[]) => unknown)(...a);
+      return (nodeFs[name] as (...x: unknown[]) => unknown)(...a) as never;
     };
     return setFsOps({ open: dead('open'), write: dead('write'), fsync: dead('fsync'), close: dead('close'), rename: dead('rename'), unlink: dead('unlink'), mkdir: dead('mkdir'), fchmod: dead('fchmod') });
   }

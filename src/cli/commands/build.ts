@@ -44,20 +44,17 @@ export async function run(ctx: Ctx<'build'>, studyArg?: string): Promise<number>
 /** An output's command line, parsed by the program (without running it). */
 async function parseOutput(args: string[]): Promise<Invocation> {
   let inv: Invocation | undefined;
-  const program = createProgram(async (i) => {
-    inv = i;
-  });
   let errors = '';
-  program.configureOutput({ writeErr: (s) => (errors += s), writeOut: (s) => (errors += s) });
-  const exitOverride = (c: import('commander').Command): void => {
-    c.exitOverride();
-    for (const sub of c.commands) exitOverride(sub);
-  };
-  exitOverride(program);
+  const program = createProgram(
+    async (i) => {
+      inv = i;
+    },
+    { writeErr: (s) => void (errors += s), writeOut: (s) => void (errors += s) },
+  );
   try {
     await program.parseAsync(args, { from: 'user' });
   } catch (e) {
-    if (e instanceof CommanderError) throw new UsageError(e.message.replace(/^error: /, ''));
+    if (e instanceof CommanderError) throw new UsageError(e.message);
     throw e;
   }
   if (!inv) throw new UsageError(errors.trim().split('\n')[0] || 'not a qualwave command');

@@ -10,6 +10,8 @@ export interface ArgSpec {
   /** For an optional argument: the value when it is absent. */
   default?: string;
   choices?: readonly string[];
+  /** How a wrong value is named in its error ("no figure 'x'"); default the argument's name. */
+  noun?: string;
 }
 
 /** One command, declared once: what `--help`, the README, the parser and the handler all read. */

@@ -433,7 +433,7 @@ export const COMMANDS = {
 
   figure: command({
     summary: 'an SVG figure for the manuscript (black and white, journal-column sized)',
-    args: [{ name: 'kind', meaning: FIGURE_KINDS.join(', '), required: true, choices: FIGURE_KINDS }],
+    args: [{ name: 'kind', meaning: FIGURE_KINDS.join(', '), required: true, choices: FIGURE_KINDS, noun: 'figure' }],
     options: {
       ...CODER,
       ...coders('agreement: coders to compare'),

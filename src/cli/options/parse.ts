@@ -58,6 +58,6 @@ export function parseOptions(name: string, spec: CommandSpec, raw: Record<string
 export function checkArgs(spec: CommandSpec, args: unknown[]): void {
   (spec.args ?? []).forEach((a, i) => {
     const v = args[i];
-    if (a.choices && typeof v === 'string' && !a.choices.includes(v)) throw new UsageError(`no ${a.name} '${v}'${didYouMeanSuffix(v, a.choices)}`, `${a.name}s: ${a.choices.join(', ')}`);
+    if (a.choices && typeof v === 'string' && !a.choices.includes(v)) throw new UsageError(`no ${a.noun ?? a.name} '${v}'${didYouMeanSuffix(v, a.choices)}`, `${a.noun ?? a.name}s: ${a.choices.join(', ')}`);
   });
 }
