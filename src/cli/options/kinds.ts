@@ -42,7 +42,10 @@ export function flagOf(key: string): string {
   return `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
 }
 
-type Extra<T> = Partial<Pick<OptionSpec<T>, 'defaultText' | 'short' | 'details'>>;
+type Extra<T> = Partial<Pick<OptionSpec<T>, 'defaultText' | 'short' | 'details'>> & {
+  /** What to do instead, when the value is refused (default: an example of a valid one). */
+  hint?: string;
+};
 
 const str = (raw: unknown): string => String(raw).normalize('NFC');
 
@@ -75,7 +78,7 @@ export function choice<const C extends readonly string[]>(arg: string, choices: 
     parse: (raw, flag) => {
       if (raw === undefined) return extra.default;
       const v = str(raw);
-      if (!choices.includes(v)) throw new UsageError(`${flag} ${v}: expected ${choices.length === 2 ? `${choices[0]} or ${choices[1]}` : `one of ${choices.join(', ')}`}`, `e.g. ${flag} ${extra.default ?? choices[0]}`);
+      if (!choices.includes(v)) throw new UsageError(`${flag} ${v}: expected ${choices.length === 2 ? `${choices[0]} or ${choices[1]}` : `one of ${choices.join(', ')}`}`, extra.hint ?? `e.g. ${flag} ${extra.default ?? choices[0]}`);
       return v as C[number];
     },
     ...extra,
