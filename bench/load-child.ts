@@ -24,7 +24,8 @@ let peak = process.resourceUsage().maxRSS * 1024;
 try {
   const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync('/proc/self/status', 'utf8'));
   if (m) peak = Number(m[1]) * 1024;
-} catch {
-  // not Linux
+} catch (e) {
+  // Not Linux: no /proc (the resource usage above is the figure then).
+  if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
 }
 process.stdout.write(JSON.stringify({ maxRssBytes: peak, bytes, segments, kept: keep !== undefined }) + '\n');

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Runs the compiled CLI (Node 20 cannot run the TypeScript sources). Build with: npm run build
 import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 
 const args = process.argv.slice(2);
 if (args.length === 1 && (args[0] === '--version' || args[0] === '-V')) {
@@ -12,5 +13,6 @@ if (args.length === 1 && (args[0] === '--version' || args[0] === '-V')) {
     process.stderr.write('qualwave: the compiled CLI is missing (dist/). Run: npm run build\n');
     process.exit(2);
   }
-  await import(main.href);
+  // require() of the ES module graph: read synchronously, faster to start than import().
+  await createRequire(import.meta.url)(main.pathname).start();
 }

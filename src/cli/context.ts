@@ -10,18 +10,13 @@ import { FileError } from '../io/errors.js';
 import { findStudyRoot } from '../io/load-study.js';
 import { pendingJournal, readOnly, writeFileAtomic } from '../io/write.js';
 import { openStudy } from '../api/study.js';
-import type { OutStream, ShellIo } from './io.js';
+import type { ShellIo } from './io.js';
 import type { ParsedOptions } from './options/command.js';
 import type { COMMANDS, CommandName } from './options/commands.js';
 import { formatDiagnostics } from './report.js';
 
-/** Decide colour ourselves (chalk 5 ignores NO_COLOR): --no-color, NO_COLOR, FORCE_COLOR, TTY. */
-export function colorEnabled(stream: OutStream, flag: boolean | undefined, env: Readonly<Record<string, string | undefined>> = process.env): boolean {
-  if (flag === false) return false;
-  if (env['NO_COLOR'] !== undefined && env['NO_COLOR'] !== '') return false;
-  if (env['FORCE_COLOR'] !== undefined) return env['FORCE_COLOR'] !== '0' && env['FORCE_COLOR'] !== 'false';
-  return stream.isTTY === true;
-}
+export { colorEnabled } from './color.js';
+import { colorEnabled } from './color.js';
 
 /**
  * How a command runs when it is not run alone: `build` gives every output's command the study it
@@ -37,7 +32,7 @@ export interface Session {
 
 /** The typed context of a command: `Ctx<'matrix'>`; AnyCtx for helpers several commands share. */
 export type Ctx<K extends CommandName> = Context<ParsedOptions<(typeof COMMANDS)[K]>>;
-// eslint-disable-next-line -- any: a helper shared by commands reads only the program's options.
+// biome-ignore lint/suspicious/noExplicitAny: a helper shared by commands reads only the program's options.
 export type AnyCtx = Context<any>;
 
 export type Base = { format: unknown; study?: string | undefined; output?: string | undefined; force: boolean; quiet: boolean; color: boolean; allowOutside: boolean; debug: boolean };

@@ -35,7 +35,10 @@ const flagWord = (key: string): string => key.replace(/[A-Z]/g, (c) => ` ${c.toL
  * A new commander program with every qualwave command. `run` gets each parsed command line (the
  * shell runs it; `build` collects them without running).
  */
-export function createProgram(run: (inv: Invocation) => Promise<void>, output: { writeOut: (s: string) => void; writeErr: (s: string) => void } = { writeOut: (s) => void process.stdout.write(s), writeErr: (s) => void process.stderr.write(s) }): Command {
+export function createProgram(run: (inv: Invocation) => Promise<void>, output: { writeOut: (s: string) => void; writeErr: (s: string) => void } = { writeOut: (s) => void process.stdout.write(s), writeErr: (s) => void process.stderr.write(s) }, argv?: readonly string[]): Command {
+  // Only the command the line names gets its options declared (the others their names and
+  // summaries, for the help): start-up does not pay for 33 commands' options.
+  const wanted = argv ? targetCommand(argv) : undefined;
   const program = new Command('qualwave')
     .description('Qualitative analysis of longitudinal interview studies, from plain files in git.')
     .version(pkg.version, '-V, --version')
@@ -63,6 +66,10 @@ export function createProgram(run: (inv: Invocation) => Promise<void>, output: {
       groups.set(first, parent);
     }
     const cmd = parent.command(sub ?? first, spec.isDefault ? { isDefault: true } : {}).description(spec.summary);
+    if (wanted !== undefined && wanted !== name) {
+      cmd.allowUnknownOption().allowExcessArguments();
+      continue;
+    }
     for (const a of spec.args ?? []) {
       const label = `${a.name}${a.variadic ? '...' : ''}`;
       cmd.argument(a.required ? `<${label}>` : `[${label}]`, a.meaning, a.default);
@@ -76,4 +83,27 @@ export function createProgram(run: (inv: Invocation) => Promise<void>, output: {
     });
   }
   return program;
+}
+
+/** The options of the program that take a value (`--study DIR`): their value is not a command name. */
+const WITH_VALUE = new Set(Object.entries(GLOBAL).flatMap(([key, o]) => (o.arg ? [optionUsage(key, { ...o, arg: undefined, short: undefined }, 'commander'), ...(o.short ? [`-${o.short}`] : [])] : [])));
+
+/** The command a command line names (`codings import`; a group alone is its default command), or '' for none. */
+export function targetCommand(argv: readonly string[]): string {
+  const words: string[] = [];
+  for (let i = 0; i < argv.length && words.length < 2; i++) {
+    const a = argv[i]!;
+    if (a === '--') break;
+    if (a.startsWith('-')) {
+      if (!a.includes('=') && WITH_VALUE.has(a)) i++;
+      continue;
+    }
+    words.push(a);
+    if (words.length === 1 && !(a in GROUPS)) break;
+  }
+  const [first, second] = words;
+  if (first === undefined) return '';
+  if (!(first in GROUPS)) return first;
+  const names = Object.keys(COMMANDS).filter((n) => n.startsWith(`${first} `));
+  return names.find((n) => n === `${first} ${second}`) ?? names.find((n) => (COMMANDS as Record<string, CommandSpec>)[n]!.isDefault) ?? '';
 }

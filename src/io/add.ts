@@ -1,3 +1,4 @@
+import { isSystemError } from './errors.js';
 import { existsSync, readFileSync, rmdirSync } from 'node:fs';
 import { basename, dirname, relative, resolve, sep } from 'node:path';
 import picomatch from 'picomatch';
@@ -116,8 +117,9 @@ export function writePlans(root: string, plans: ReadonlyArray<{ plan: AddPlan; b
       for (const d of made.reverse()) {
         try {
           rmdirSync(d);
-        } catch {
-          // not empty: leave it
+        } catch (cleanup) {
+          // Not empty (or not ours to remove): leave it; the write's own error is the one to report.
+          if (!isSystemError(cleanup)) throw cleanup;
         }
       }
       throw e;

@@ -27,8 +27,9 @@ export function coderPath(root: string, coder: string): string {
   let names: string[] = [];
   try {
     names = fsOps().readdir(join(root, CODINGS_DIR));
-  } catch {
-    // No codings folder yet.
+  } catch (e) {
+    // No codings folder yet; any other reason (permission...) is reported.
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
   }
   const found = names.find((n) => n === `${coder}.tsv`) ?? names.find((n) => n.normalize('NFC') === want);
   return join(root, CODINGS_DIR, found ?? `${coder}.tsv`);

@@ -21,7 +21,10 @@ export function realPath(abs: string): string {
     try {
       const real = realpathSync.native(p);
       return rest.length ? join(real, ...rest.reverse()) : real;
-    } catch {
+    } catch (e) {
+      // Not there (yet): resolve the nearest folder that is, and keep the rest of the path.
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code !== 'ENOENT' && code !== 'ENOTDIR') throw e;
       const parent = dirname(p);
       if (parent === p) return abs;
       rest.push(basename(p));

@@ -44,7 +44,9 @@ async function docxParagraphs(buffer: Buffer): Promise<string[]> {
     const unzip = require('mammoth/lib/unzip') as { openZip: (input: { buffer: Buffer }) => Promise<unknown> };
     const docx = require('mammoth/lib/docx/docx-reader') as { read: (zip: unknown) => Promise<{ value: MammothElement }> };
     if (typeof unzip.openZip === 'function' && typeof docx.read === 'function') reader = { openZip: unzip.openZip, read: docx.read };
-  } catch {
+  } catch (e) {
+    // mammoth's reader is not where it was (another mammoth version): its raw text instead.
+    if ((e as NodeJS.ErrnoException).code !== 'MODULE_NOT_FOUND') throw e;
     reader = undefined;
   }
   let raw: string;

@@ -34,7 +34,8 @@ export function readHistory(study: Pick<Study, 'root' | 'codebook' | 'coders' | 
   let top: string;
   try {
     top = git(study.root, ['rev-parse', '--show-toplevel']).toString().trim();
-  } catch {
+  } catch (e) {
+    if (!(e instanceof GitHistoryError)) throw e;
     throw new GitHistoryError(`${study.root} is not in a git repository`, 'the codebook history is read from git: commit the study to a repository, or write since: into the codebook by hand');
   }
   if (git(study.root, ['rev-parse', '--is-shallow-repository']).toString().trim() === 'true') {
@@ -57,7 +58,7 @@ export function readHistory(study: Pick<Study, 'root' | 'codebook' | 'coders' | 
   return commits.map((c, i) => {
     const codes = new Set<string>();
     const codedWaves = new Set<string>();
-    paths.forEach((p, j) => {
+    paths.forEach((_p, j) => {
       const text = blobs[i * paths.length + j];
       if (text === undefined) return;
       if (j < codebooks.length) {

@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { LockedError, fileErrorFrom } from './errors.js';
+import { LockedError, fileErrorFrom, isSystemError } from './errors.js';
 import { fsOps } from './fs-ops.js';
 
 /**
@@ -65,10 +65,14 @@ function readOwner(path: string): { owner?: Owner; text?: string } {
     const text = fsOps().readFile(path).toString('utf8');
     try {
       return { owner: JSON.parse(text) as Owner, text };
-    } catch {
+    } catch (e) {
+      // Half written (its owner is writing it now) or garbage: a lock without a readable owner.
+      if (!(e instanceof SyntaxError)) throw e;
       return { text };
     }
-  } catch {
+  } catch (e) {
+    // Gone meanwhile (released), or unreadable: no owner to tell.
+    if (!isSystemError(e)) throw e;
     return {};
   }
 }
@@ -114,8 +118,9 @@ function takeOver(path: string, seen: string | undefined): boolean {
     if (stale(g) || (g.owner === undefined && g.text === undefined)) {
       try {
         ops.unlink(guard);
-      } catch {
+      } catch (e) {
         // Someone else cleared it first.
+        if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
       }
     }
     return false;
@@ -125,8 +130,9 @@ function takeOver(path: string, seen: string | undefined): boolean {
     if (again.text === seen && stale(again)) {
       try {
         ops.unlink(path);
-      } catch {
+      } catch (e) {
         // Already gone.
+        if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
       }
     }
   } finally {
@@ -192,8 +198,9 @@ function release(path: string): void {
   if (o.text?.includes(mine.token)) {
     try {
       fsOps().unlink(path);
-    } catch {
+    } catch (e) {
       // The lock file went away by itself (the folder was removed): nothing to release.
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
     }
   }
 }

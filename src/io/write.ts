@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { basename, dirname, isAbsolute, join, relative, sep } from 'node:path';
-import { FileError, fileErrorFrom } from './errors.js';
+import { FileError, fileErrorFrom, isSystemError } from './errors.js';
 import { fsOps } from './fs-ops.js';
 import { ensureStateDir, holdsLock, STATE_DIR } from './lock.js';
 
@@ -89,8 +89,9 @@ function writeTemp(tmp: string, bytes: Uint8Array, mode: number | undefined, tar
     if (fd !== undefined) {
       try {
         ops.close(fd);
-      } catch {
-        // Already failing: the first error is the one to report.
+      } catch (e) {
+        // Already failing: the first error is the one to report (this one only if it is a bug).
+        if (!isSystemError(e)) throw e;
       }
     }
     removeQuietly(tmp);
@@ -101,8 +102,9 @@ function writeTemp(tmp: string, bytes: Uint8Array, mode: number | undefined, tar
 function removeQuietly(path: string): void {
   try {
     fsOps().unlink(path);
-  } catch {
+  } catch (e) {
     // Nothing there, or nothing more to be done: the caller reports the first error.
+    if (!isSystemError(e)) throw e;
   }
 }
 
@@ -112,8 +114,10 @@ function fsyncDir(dir: string): void {
   let fd: number;
   try {
     fd = ops.open(dir, 'r');
-  } catch {
-    return; // Windows cannot open a folder: its renames are flushed by the file system.
+  } catch (e) {
+    // Windows cannot open a folder: its renames are flushed by the file system.
+    if (!isSystemError(e)) throw e;
+    return;
   }
   try {
     ops.fsync(fd);
@@ -123,11 +127,16 @@ function fsyncDir(dir: string): void {
       throw fileErrorFrom(e, shown(dir), 'cannot flush the folder', 'the new file is in place but may not survive a power cut: check the disk');
     }
   } finally {
-    try {
-      ops.close(fd);
-    } catch {
-      // Closing a read-only folder handle cannot lose data.
-    }
+    closeFolder(fd);
+  }
+}
+
+/** Closing a read-only folder handle cannot lose data: the operating system's refusal is ignored. */
+function closeFolder(fd: number): void {
+  try {
+    fsOps().close(fd);
+  } catch (e) {
+    if (!isSystemError(e)) throw e;
   }
 }
 
@@ -219,7 +228,7 @@ function removeFolderQuietly(path: string): void {
     fsOps().rmdir(path);
   } catch (e) {
     // A folder someone else filled meanwhile stays: only what was made here goes.
-    void e;
+    if ((e as NodeJS.ErrnoException).code !== 'ENOTEMPTY' && (e as NodeJS.ErrnoException).code !== 'EEXIST' && !isSystemError(e)) throw e;
   }
 }
 
@@ -401,7 +410,9 @@ export function removeStrayTemps(dir: string, alive: (pid: number) => boolean): 
   let names: string[];
   try {
     names = ops.readdir(dir);
-  } catch {
+  } catch (e) {
+    // No such folder: no temporary file in it.
+    if (!isSystemError(e)) throw e;
     return [];
   }
   const removed: string[] = [];

@@ -85,7 +85,7 @@ function faulty(at: number, code: string, short: boolean): { ops: Record<string,
   return { ops, count: () => n };
 }
 
-async function runWith(dir: string, args: string[], at: number, code: string, short = false) {
+async function runWith(_dir: string, args: string[], at: number, code: string, short = false) {
   const f = faulty(at, code, short);
   const restore = seam.setFsOps(f.ops);
   try {

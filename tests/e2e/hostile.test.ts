@@ -102,7 +102,7 @@ describe('-o FILE --force replaces regular files only', () => {
     const dir = tinyStudy();
     const seam = await io();
     const restore = seam.setFsOps({ open: () => { throw Object.assign(new Error('EACCES: denied'), { code: 'EACCES' }); } });
-    let r;
+    let r: Awaited<ReturnType<typeof cli>> | undefined;
     try {
       r = await cli(['summary', '--format', 'md', '-o', join(dir, 'out.md'), '--study', dir]);
     } finally {
@@ -116,7 +116,7 @@ describe('-o FILE --force replaces regular files only', () => {
     const dir = tinyStudy();
     const seam = await io();
     const restore = seam.setFsOps({ write: () => { throw new TypeError('a bug'); } });
-    let r;
+    let r: Awaited<ReturnType<typeof cli>> | undefined;
     try {
       r = await cli(['code', 'P1', 'pre', '--coder', 'alice', '--apply', 'care', '--lines', '2', '--study', dir]);
     } finally {

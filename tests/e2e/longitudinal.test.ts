@@ -143,7 +143,8 @@ const hasGit = (() => {
   try {
     execFileSync('git', ['--version'], { stdio: 'ignore' });
     return true;
-  } catch {
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT' && (e as { status?: number }).status === undefined) throw e;
     return false;
   }
 })();

@@ -198,7 +198,7 @@ describe('errors: one mapping to exit codes', () => {
   });
 
   it('an internal error exits 70 with "please report", the stack only with --debug; bad input exits 2', async () => {
-    const { reportError } = (await import(dist('cli/run.js'))) as { reportError: (e: unknown, io: unknown, debug: boolean) => number };
+    const { reportError } = (await import(dist('cli/report-error.js'))) as { reportError: (e: unknown, io: unknown, debug: boolean) => number };
     const { UsageError } = (await import(dist('core/errors.js'))) as { UsageError: new (m: string, h?: string) => Error };
     let err = '';
     const io = { stdout: { write: () => true }, stderr: { write: (s: string) => ((err += s), true) }, readStdin: () => undefined, stdinIsTTY: false, cwd: repo, env: {} };

@@ -86,8 +86,9 @@ describe('writeFilesTogether: a crash at any step is finished or undone by the n
       try {
         withLocks(root, [['study', 'the study']], () => writeFilesTogether(root, files.map((f, i) => [f, `new ${i}\n`.repeat(20)] as const)));
         finished = true;
-      } catch {
-        // Crashed.
+      } catch (e) {
+        // Crashed (the injected EIO), nothing else.
+        expect((e as Error).message).toMatch(/crashed|EIO|input\/output/i);
       } finally {
         restore();
       }
@@ -148,8 +149,9 @@ afterAll(() => {
   if (mounted) spawnSync('umount', [mountPoint]);
   try {
     rmdirSync(mountPoint);
-  } catch {
+  } catch (e) {
     // Still mounted or not empty: left for the system's tmp clean-up.
+    if (!['EBUSY', 'ENOTEMPTY', 'ENOENT'].includes((e as NodeJS.ErrnoException).code ?? '')) throw e;
   }
 });
 
@@ -161,8 +163,9 @@ describe.skipIf(!mounted)('on a real, nearly full disk (tmpfs)', () => {
     // Fill the rest of the disk.
     try {
       writeFileSync(join(mountPoint, 'filler'), Buffer.alloc(1024 * 1024));
-    } catch {
+    } catch (e) {
       // ENOSPC: the disk is now full, as wanted.
+      expect((e as NodeJS.ErrnoException).code).toBe('ENOSPC');
     }
     let caught: unknown;
     try {

@@ -50,6 +50,7 @@ async function parseOutput(args: string[]): Promise<Invocation> {
       inv = i;
     },
     { writeErr: (s) => void (errors += s), writeOut: (s) => void (errors += s) },
+    args,
   );
   try {
     await program.parseAsync(args, { from: 'user' });

@@ -14,6 +14,7 @@ import { addCode, CodebookAddError } from '../../io/codebook-add.js';
 import type { Document, Study } from '../../core/study/types.js';
 import { didYouMeanSuffix } from '../../core/text/suggest.js';
 import { updateCodings, updateFinished } from '../../io/codings.js';
+import { isSystemError } from '../../io/errors.js';
 import type { Ctx } from '../context.js';
 import { EXIT, QualwaveError, UsageError } from '../errors.js';
 import { parseKeys } from '../tui/keys.js';
@@ -144,7 +145,9 @@ function currentCodebook(study: Study, known: Codebook): Codebook {
     const parts = known.files.map((f) => parseCodebookFile(f.file, readFileSync(join(study.root, f.file), 'utf8')));
     if (parts.some((p) => p.diagnostics.some((d) => d.severity === 'error'))) return known;
     return combineCodebooks(parts).codebook;
-  } catch {
+  } catch (e) {
+    // A codebook file that cannot be read right now (moved, being replaced): the session's own copy.
+    if (!isSystemError(e)) throw e;
     return known;
   }
 }

@@ -52,8 +52,9 @@ function codersOnDisk(study: Study): string[] {
   let names: string[] = [];
   try {
     names = readdirSync(join(study.root, CODINGS_DIR));
-  } catch {
-    // No codings yet.
+  } catch (e) {
+    // No codings folder yet; any other reason (permission...) is reported.
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
   }
   const found = names.filter((n) => n.endsWith('.tsv')).map((n) => n.slice(0, -4).normalize('NFC')).filter((c) => CODER_NAME.test(c));
   return [...new Set([...study.coders, ...found])].sort();

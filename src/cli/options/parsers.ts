@@ -29,7 +29,7 @@ export interface Gate {
 
 export function gate(value: string, flag: string): Gate {
   const m = /^([a-z0-9]+)\s*=\s*(-?[0-9.]+)$/i.exec(value.trim());
-  const name = m?.[1]!.toLowerCase();
+  const name = m?.[1]?.toLowerCase();
   if (!m || !name || !(GATE_NAMES as readonly string[]).includes(name) || !Number.isFinite(Number(m[2]))) {
     throw new UsageError(`${flag} ${value}: expected NAME=VALUE with NAME one of ${GATE_NAMES.join(', ')}${name ? didYouMeanSuffix(name, GATE_NAMES) : ''}`, `e.g. ${flag} alpha=0.8 ${flag} kappa=0.7`);
   }

@@ -46,7 +46,9 @@ export function compilePattern(pattern: string): RegExp {
   const needsUnicode = /\\[pP]\{|\\u\{|[\ud800-\udfff]/.test(pattern);
   try {
     return new RegExp(pattern, needsUnicode ? 'iu' : 'i');
-  } catch {
+  } catch (e) {
+    // Valid only with the u flag (e.g. an escape that needs it): the same pattern in Unicode mode.
+    if (!(e instanceof SyntaxError)) throw e;
     return new RegExp(pattern, 'iu');
   }
 }
@@ -61,7 +63,9 @@ export function patternFilter(patterns: readonly string[]): RegExp | undefined {
   try {
     const unicode = patterns.some((p) => compilePattern(p).unicode);
     return new RegExp(patterns.map((p) => `(?:${p})`).join('|'), unicode ? 'iu' : 'i');
-  } catch {
+  } catch (e) {
+    // The patterns do not combine into one (flags differ): no prefilter, each runs on its own.
+    if (!(e instanceof SyntaxError)) throw e;
     return undefined;
   }
 }

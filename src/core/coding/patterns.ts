@@ -65,7 +65,9 @@ export async function checkPatterns(codebook: Pick<Codebook, 'codes'>): Promise<
           try {
             const f = ast.getFirstConsumedChar(alt as never, 'ltr', flagsInfo as never);
             return f.empty ? undefined : (f.char as unknown as { isDisjointWith(o: unknown): boolean });
-          } catch {
+          } catch (e) {
+            // A construct the analysis does not model: no claim that the branches are disjoint.
+            if (!(e instanceof Error)) throw e;
             return undefined;
           }
         };
@@ -76,7 +78,8 @@ export async function checkPatterns(codebook: Pick<Codebook, 'codes'>): Promise<
           try {
             RE2JS.compile(pattern, RE2JS.CASE_INSENSITIVE);
             v.engine = 'linear';
-          } catch {
+          } catch (e) {
+            if (!(e instanceof Error)) throw e;
             v.refused = 'its matching time can grow faster than the text (backtracking), and it uses lookaround or a back-reference, which the linear-time engine cannot run';
           }
         } else v.engine = 'js';

@@ -39,11 +39,11 @@ export function findQuotes(draft: string, study: Pick<Study, 'participants' | 'c
   const ids = [...names.keys()].sort((a, b) => b.length - a.length);
   const out: DraftQuote[] = [];
   const resolve = (attribution: string): { participant: string; waves: string[] } | undefined => {
-    const name = ids.find((id) => new RegExp(`(^|[^\\p{L}\\p{N}])${escape(id)}($|[^\\p{L}\\p{N}])`, 'u').test(attribution));
+    const name = ids.find((id) => new RegExp(`(^|[^\\p{L}\\p{N}])${escapeRegExp(id)}($|[^\\p{L}\\p{N}])`, 'u').test(attribution));
     const participant = name === undefined ? undefined : names.get(name);
     if (!participant) return undefined;
     const rest = attribution.toLowerCase();
-    const waves = study.config.waves.filter((w) => rest.includes(w.label.toLowerCase()) || new RegExp(`(^|[^\\p{L}\\p{N}-])${escape(w.id.toLowerCase())}($|[^\\p{L}\\p{N}-])`, 'u').test(rest)).map((w) => w.id);
+    const waves = study.config.waves.filter((w) => rest.includes(w.label.toLowerCase()) || new RegExp(`(^|[^\\p{L}\\p{N}-])${escapeRegExp(w.id.toLowerCase())}($|[^\\p{L}\\p{N}-])`, 'u').test(rest)).map((w) => w.id);
     return { participant, waves };
   };
   const lines = draft.split('\n');
@@ -70,7 +70,7 @@ export function findQuotes(draft: string, study: Pick<Study, 'participants' | 'c
   return out.sort((a, b) => a.line - b.line);
 }
 
-function escape(s: string): string {
+function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 

@@ -40,13 +40,13 @@ export function compileNamePattern(pattern: string | NamePattern | readonly Name
 }
 
 function placeholderMatcher(pattern: string, waveIds: readonly string[]): (path: string) => NameMatch | null {
-  const waves = [...waveIds].sort((a, b) => b.length - a.length || (a < b ? -1 : 1)).map(escape);
+  const waves = [...waveIds].sort((a, b) => b.length - a.length || (a < b ? -1 : 1)).map(escapeRegExp);
   const build = (strict: boolean): { re: RegExp; order: Field[] } => {
     const order: Field[] = [];
     let src = '';
     let last = 0;
     for (const m of pattern.matchAll(/\{(participant|wave|date|\*)\}/g)) {
-      src += escape(pattern.slice(last, m.index));
+      src += escapeRegExp(pattern.slice(last, m.index));
       const field = m[1]!;
       if (field === '*') src += '[^/]*?';
       else {
@@ -55,7 +55,7 @@ function placeholderMatcher(pattern: string, waveIds: readonly string[]): (path:
       }
       last = m.index + m[0].length;
     }
-    src += escape(pattern.slice(last));
+    src += escapeRegExp(pattern.slice(last));
     return { re: new RegExp(`(?:^|/)${src}$`, 'u'), order };
   };
   const strict = build(true);
@@ -122,6 +122,6 @@ export function nameFromPattern(pattern: NamePattern, values: { participant: str
   return missing ? undefined : out;
 }
 
-function escape(s: string): string {
+function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }

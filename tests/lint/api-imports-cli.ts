@@ -1,0 +1,2 @@
+import { Context } from '../cli/context.js';
+export const C = Context;

@@ -1,0 +1,7 @@
+export function f(g: () => void): void {
+  try {
+    g();
+  } catch (e) {
+    console.log('failed');
+  }
+}

@@ -1,0 +1,2 @@
+import { writeFileAtomic } from '../../io/write.js';
+export const w = writeFileAtomic;

@@ -1,0 +1,1 @@
+export const cwd = (): string => process.cwd();

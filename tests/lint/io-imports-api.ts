@@ -1,0 +1,2 @@
+import { report } from '../api/report.js';
+export const r = report;

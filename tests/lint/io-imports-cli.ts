@@ -1,0 +1,2 @@
+import { main } from '../cli/run.js';
+export const m = main;
