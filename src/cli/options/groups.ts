@@ -28,7 +28,7 @@ export const FILTERS = {
 
 /** One coder whose codings a table, a display or a report reads. */
 export const CODER = {
-  coder: text('NAME', 'whose codings (codings/NAME.tsv)', { defaultText: 'consensus, else the only coder' }),
+  coder: text('NAME', 'whose codings (codings/NAME.tsv)', { defaultText: 'consensus, else the only coder', details: 'whose codings (`codings/NAME.tsv`); with several coders and no `consensus`, an error listing them' }),
 };
 
 /** A set of coders. */
@@ -40,7 +40,7 @@ export function coders(meaning = 'coders to compare', defaultText = 'every coder
 export const MANUSCRIPT = {
   caption: text('TEXT', 'caption (LaTeX, HTML, Markdown)'),
   label: text('LABEL', 'LaTeX label, e.g. tab:themes'),
-  csvRaw: flag('CSV/TSV: keep cells starting with = + - @ as they are (by default they get a leading apostrophe so that spreadsheets do not run them)'),
+  csvRaw: flag('CSV/TSV: keep cells starting with = + - @ as they are (by default they get a leading apostrophe so that spreadsheets do not run them)', { details: 'CSV/TSV cells starting with `=`, `+`, `-`, `@`, tab or carriage return get a leading `\'` so a spreadsheet shows them instead of running them; this keeps them as they are (numbers are never changed)' }),
 };
 
 export const ROWS = ['theme', 'code'] as const;
@@ -50,7 +50,7 @@ export function tableScope(defaults: { rows: 'theme' | 'code'; decimals: number 
   return {
     ...MANUSCRIPT,
     ...CODER,
-    rows: choice('ROWS', ROWS, 'what the rows are: themes (a theme counts its sub-codes) or codes', { default: defaults.rows }),
+    rows: choice('ROWS', ROWS, 'what the rows are: themes (a theme counts its sub-codes) or codes', { default: defaults.rows, details: 'themes or every code; a row counts its own code and every code below it (a theme its sub-codes, in `--rows code` too)' }),
     ...FILTERS,
     decimals: integer('N', 'decimals for percentages and indices', { default: defaults.decimals, min: 0, max: 10 }),
   };
