@@ -1,5 +1,6 @@
 import { isSystemError } from './errors.js';
-import { existsSync, readFileSync, rmdirSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { fsOps } from './fs-ops.js';
 import { basename, dirname, relative, resolve, sep } from 'node:path';
 import picomatch from 'picomatch';
 import { error, type Diagnostic } from '../core/diagnostics/diagnostic.js';
@@ -116,7 +117,7 @@ export function writePlans(root: string, plans: ReadonlyArray<{ plan: AddPlan; b
       if (written.length > 0 && e instanceof Error) e.message += ` (already added: ${written.join(', ')})`;
       for (const d of made.reverse()) {
         try {
-          rmdirSync(d);
+          fsOps().rmdir(d);
         } catch (cleanup) {
           // Not empty (or not ours to remove): leave it; the write's own error is the one to report.
           if (!isSystemError(cleanup)) throw cleanup;
