@@ -107,21 +107,25 @@ export function earlierVersions(root: string, file: string, current: string, lim
   let top: string;
   try {
     top = git(root, ['rev-parse', '--show-toplevel']).toString().trim();
-  } catch {
+  } catch (e) {
+    // Not in a repository, or no git: no earlier versions.
+    if (!(e instanceof GitHistoryError)) throw e;
     return [];
   }
   const path = relative(top, join(root, file)).split(sep).join('/');
   let commits: string[] = [];
   try {
     commits = git(top, ['log', '--format=%H', '-n', String(limit), '--', path]).toString().trim().split('\n').filter(Boolean);
-  } catch {
+  } catch (e) {
     // No commits yet.
+    if (!(e instanceof GitHistoryError)) throw e;
   }
   let texts: Array<string | undefined> = [];
   try {
     texts = catFileBatch(top, [`:${path}`, ...commits.map((c) => `${c}:${path}`)]);
-  } catch {
+  } catch (e) {
     // An unreadable history is no history: only exact moves.
+    if (!(e instanceof GitHistoryError)) throw e;
   }
   const out: string[] = [];
   for (const t of texts) {
