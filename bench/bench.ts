@@ -88,7 +88,13 @@ function startupRows(): Array<[string, string, string, string]> {
 if (args.includes('--startup')) {
   const rows = startupRows();
   const widths = [0, 1, 2, 3].map((i) => Math.max(...rows.map((r) => r[i]!.length)));
-  for (const r of rows) process.stdout.write(r.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd() + '\n');
+  for (const r of rows)
+    process.stdout.write(
+      r
+        .map((c, i) => c.padEnd(widths[i]!))
+        .join('  ')
+        .trimEnd() + '\n',
+    );
   process.exit(0);
 }
 
@@ -97,7 +103,13 @@ if (args.includes('--safety')) {
   const { safetyRows } = await import('./safety.js');
   const rows = await safetyRows(repo, bin);
   const widths = [0, 1, 2, 3].map((i) => Math.max(...rows.map((r) => r[i]!.length)));
-  for (const r of rows) process.stdout.write(r.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd() + '\n');
+  for (const r of rows)
+    process.stdout.write(
+      r
+        .map((c, i) => c.padEnd(widths[i]!))
+        .join('  ')
+        .trimEnd() + '\n',
+    );
   process.exit(0);
 }
 
@@ -266,7 +278,14 @@ rows.push(['load + segment whole study', `${lMs.toFixed(0)} ms`, `${(mb / (lMs /
   const trajectoriesMs = time(() => trajectories(cs, { rows: 'theme' }));
   const changeMs = time(() => changeMatrix(cs, { rows: 'theme' }));
   const changeCodesMs = time(() => changeMatrix(cs, { rows: 'code' }));
-  for (const [name, ms] of [['coded-segment index', indexMs], ['theme x wave matrix', matrixMs], ['framework matrix', frameworkMs], ['trajectories', trajectoriesMs], ['change matrix (themes)', changeMs], ['change matrix (every code)', changeCodesMs]] as const) {
+  for (const [name, ms] of [
+    ['coded-segment index', indexMs],
+    ['theme x wave matrix', matrixMs],
+    ['framework matrix', frameworkMs],
+    ['trajectories', trajectoriesMs],
+    ['change matrix (themes)', changeMs],
+    ['change matrix (every code)', changeCodesMs],
+  ] as const) {
     rows.push([`${name}, ${seen.size} coded segments`, `${ms.toFixed(0)} ms`, `load: ${loadMs.toFixed(0)} ms`, name === 'coded-segment index' ? '' : `target < 1 s: ${verdict(ms < 1000)}`]);
   }
 }
@@ -332,6 +351,12 @@ rows.push(['peak memory, full load', `${(fullRss / 1e6).toFixed(0)} MB`, `only r
 
 const widths = [0, 1, 2, 3].map((i) => Math.max(...rows.map((r) => r[i]!.length)));
 process.stdout.write(`qualwave bench: ${mb.toFixed(1)} MB, ${transcripts.length} transcripts, median of ${runs} runs\n`);
-for (const r of rows) process.stdout.write(r.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd() + '\n');
+for (const r of rows)
+  process.stdout.write(
+    r
+      .map((c, i) => c.padEnd(widths[i]!))
+      .join('  ')
+      .trimEnd() + '\n',
+  );
 
 coverageCheck();

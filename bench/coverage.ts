@@ -124,10 +124,12 @@ export function coverage(opts: { replicates: number; resamples: number; seed: nu
         for (let i = 0; i < values.length; i++) totals[values[i]!]!++;
         const modal = totals.indexOf(Math.max(...totals));
         let informative = 0;
-        for (let u = 0; u < n; u++) for (let c = 0; c < sc.coders; c++) if (values[u * sc.coders + c] !== modal) {
-          informative++;
-          break;
-        }
+        for (let u = 0; u < n; u++)
+          for (let c = 0; c < sc.coders; c++)
+            if (values[u * sc.coders + c] !== modal) {
+              informative++;
+              break;
+            }
         names.forEach((name, k) => {
           const st = sc.stats[name]!(t, t.counts, true);
           const truth = sc.truth[name]!;
@@ -207,20 +209,36 @@ export function coverageReport(cells: CoverageCell[], opts: { replicates: number
   const widths = head.map((h, i) => Math.max(h.length, ...body.map((r) => r[i]!.length)));
   lines.push(`coverage of 95% intervals, % of ${opts.replicates} simulated data sets (${opts.resamples} bootstrap resamples each); (Nu): N% undefined; !: outside [${opts.band.map((x) => x * 100).join(', ')}]% at ${opts.checked[0]}-${opts.checked[1]} units`);
   lines.push(head.map((h, i) => h.padEnd(widths[i]!)).join('  '));
-  for (const r of body) lines.push(r.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd());
+  for (const r of body)
+    lines.push(
+      r
+        .map((c, i) => c.padEnd(widths[i]!))
+        .join('  ')
+        .trimEnd(),
+    );
   lines.push('', `BCa (qualwave's interval): coverage of the intervals it does not mark, and the share it marks (†: fewer than ${FEW_UNITS} units, fewer than ${FEW_INFORMATIVE} units holding anything but the most common value, or more than ${UNDEFINED_SHARE * 100}% undefined resamples)`);
   const head2 = ['scenario', 'coefficient', ...sizes.map((n) => `n=${n}`)];
   const body2: string[][] = [];
   for (const [k, list] of groups) {
     const [scenario, coefficient, method] = k.split('\u0000') as [string, string, string];
     if (method !== 'bca') continue;
-    body2.push([scenario, coefficient, ...sizes.map((n) => {
-      const c = list.find((x) => x.units === n)!;
-      return `${Number.isNaN(c.unmarkedCoverage) ? '—' : (c.unmarkedCoverage * 100).toFixed(1)} †${(c.markedShare * 100).toFixed(0)}%`;
-    })]);
+    body2.push([
+      scenario,
+      coefficient,
+      ...sizes.map((n) => {
+        const c = list.find((x) => x.units === n)!;
+        return `${Number.isNaN(c.unmarkedCoverage) ? '—' : (c.unmarkedCoverage * 100).toFixed(1)} †${(c.markedShare * 100).toFixed(0)}%`;
+      }),
+    ]);
   }
   const widths2 = head2.map((h, i) => Math.max(h.length, ...body2.map((r) => r[i]!.length)));
   lines.push(head2.map((h, i) => h.padEnd(widths2[i]!)).join('  '));
-  for (const r of body2) lines.push(r.map((c, i) => c.padEnd(widths2[i]!)).join('  ').trimEnd());
+  for (const r of body2)
+    lines.push(
+      r
+        .map((c, i) => c.padEnd(widths2[i]!))
+        .join('  ')
+        .trimEnd(),
+    );
   return { text: lines.join('\n') + '\n', misses };
 }

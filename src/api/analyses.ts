@@ -51,8 +51,18 @@ export function checkFilters(study: Study, f: { codes?: readonly string[] | unde
     }
   };
   check(f.codes, study.codebook.byId.keys(), 'code', flags.codes ?? '--code');
-  check(f.waves, study.config.waves.map((w) => w.id), 'wave', '--wave');
-  check(f.participants, study.participants.map((p) => p.id), 'participant', '--participant');
+  check(
+    f.waves,
+    study.config.waves.map((w) => w.id),
+    'wave',
+    '--wave',
+  );
+  check(
+    f.participants,
+    study.participants.map((p) => p.id),
+    'participant',
+    '--participant',
+  );
   check(f.coders, study.coders, 'coder', flags.coders ?? '--coders');
   const attributes = new Set(study.participants.flatMap((p) => Object.keys(p.attributes)));
   for (const w of f.where ?? []) {

@@ -39,14 +39,19 @@ export function longitudinalSections(cs: CodedStudy, stem: Stem, summaries: Read
       const body = CHANGE_CATEGORIES.filter((c) => r.cells[c.id].length > 0)
         .map((c) => {
           const people = r.participants.filter((p) => p.category === c.id);
-          return `<h4>${esc(`${c.label} (${people.length})`)}</h4>` + people.map((p) => {
-            const quotes = cm.waves.flatMap((w, k) => {
-              if (p.values[k]! <= 0) return [];
-              const q = data.evidence.get(evidenceKey(r.id, w.id, p.participant));
-              return q ? [`<blockquote>${esc(q.text)} ${esc(q.attribution)}</blockquote><p class="source">${esc(`${q.file}:${q.lines}`)}</p>`] : [];
-            });
-            return `<p><strong>${esc(p.participant)}</strong> ${esc(marks(p.values))}${p.kind ? ` <span class="muted">${esc(p.kind)}</span>` : ''}</p>${quotes.join('')}`;
-          }).join('');
+          return (
+            `<h4>${esc(`${c.label} (${people.length})`)}</h4>` +
+            people
+              .map((p) => {
+                const quotes = cm.waves.flatMap((w, k) => {
+                  if (p.values[k]! <= 0) return [];
+                  const q = data.evidence.get(evidenceKey(r.id, w.id, p.participant));
+                  return q ? [`<blockquote>${esc(q.text)} ${esc(q.attribution)}</blockquote><p class="source">${esc(`${q.file}:${q.lines}`)}</p>`] : [];
+                });
+                return `<p><strong>${esc(p.participant)}</strong> ${esc(marks(p.values))}${p.kind ? ` <span class="muted">${esc(p.kind)}</span>` : ''}</p>${quotes.join('')}`;
+              })
+              .join('')
+          );
         })
         .join('');
       return fold({ id: `change-${r.id}`, title: `${r.label}: participants and quotes`, html: body });

@@ -55,15 +55,16 @@ export async function report(study: Study, opts: ReportOptions = {}): Promise<st
   sections.push({
     id: 'codebook',
     title: 'Codebook',
-    html: study.codebook.themes
-      .map((t) => {
-        const codes = study.codebook.codes.filter((c) => c.theme === t.id);
-        // Each code's row is an anchor: the case summaries link the codes they mention to it.
-        const head = ['code', 'label', 'definition', 'include', 'exclude'].map((h) => `<th>${esc(h)}</th>`).join('');
-        const body = codes.map((c) => `<tr id="${codeAnchor(c.id)}">${[c.id, c.label, c.definition ?? '', c.include ?? '', c.exclude ?? ''].map((x, i) => `<td>${i === 0 && c.depth === 0 && codes.length > 1 ? `<strong>${esc(x)}</strong>` : esc(x)}</td>`).join('')}</tr>`).join('\n');
-        return fold({ id: `codebook-${t.id}`, title: `${t.label} (${codes.length} code${codes.length === 1 ? '' : 's'})`, html: `<table>\n<thead><tr>${head}</tr></thead>\n<tbody>\n${body}\n</tbody>\n</table>\n`, open: study.codebook.themes.length <= 8 });
-      })
-      .join('\n') + `<p class="muted">${esc(cb.title ?? '')}</p>`,
+    html:
+      study.codebook.themes
+        .map((t) => {
+          const codes = study.codebook.codes.filter((c) => c.theme === t.id);
+          // Each code's row is an anchor: the case summaries link the codes they mention to it.
+          const head = ['code', 'label', 'definition', 'include', 'exclude'].map((h) => `<th>${esc(h)}</th>`).join('');
+          const body = codes.map((c) => `<tr id="${codeAnchor(c.id)}">${[c.id, c.label, c.definition ?? '', c.include ?? '', c.exclude ?? ''].map((x, i) => `<td>${i === 0 && c.depth === 0 && codes.length > 1 ? `<strong>${esc(x)}</strong>` : esc(x)}</td>`).join('')}</tr>`).join('\n');
+          return fold({ id: `codebook-${t.id}`, title: `${t.label} (${codes.length} code${codes.length === 1 ? '' : 's'})`, html: `<table>\n<thead><tr>${head}</tr></thead>\n<tbody>\n${body}\n</tbody>\n</table>\n`, open: study.codebook.themes.length <= 8 });
+        })
+        .join('\n') + `<p class="muted">${esc(cb.title ?? '')}</p>`,
   });
   const humans = study.coders.filter((c) => c !== AUTO_CODER && c !== CONSENSUS_CODER);
   if (humans.length >= 2) {
@@ -120,7 +121,6 @@ export async function report(study: Study, opts: ReportOptions = {}): Promise<st
   const stamp = opts.stamp === true ? new Date().toISOString().slice(0, 16).replace('T', ' ') + ' UTC' : undefined;
   return reportHtml({ title: study.config.title, language: study.config.language, subtitle: `qualwave report${coder ? ` · codings of ${coder}` : ''}`, ...(stamp ? { stamp } : {}), sections });
 }
-
 
 function safeCoder(study: Study, asked: string | undefined, note: (m: string, w: boolean) => void): string | undefined {
   try {

@@ -51,4 +51,3 @@ export async function runInvocation(inv: Invocation, io: ShellIo, session: Sessi
     return reportError(e, io, debug, inv.raw['color'] === false ? false : undefined);
   }
 }
-

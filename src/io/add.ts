@@ -43,7 +43,7 @@ export async function planFiles(req: AddRequest): Promise<{ plans: Array<{ plan:
     }
     const inside = relative(req.root, resolve(input.path));
     if (!inside.startsWith('..') && inTranscripts(inside.split(sep).join('/'))) {
-      diagnostics.push(error(input.shown, undefined, 'is already one of the study\'s transcripts', 'qualwave add brings files from outside the study'));
+      diagnostics.push(error(input.shown, undefined, "is already one of the study's transcripts", 'qualwave add brings files from outside the study'));
       continue;
     }
     let bytes: Uint8Array;
@@ -138,4 +138,3 @@ export async function transcriptFiles(root: string, config: StudyConfig): Promis
   const found = await glob(config.transcripts.paths, { cwd: root, onlyFiles: true, dot: false, expandDirectories: false });
   return new Set(found.map((f) => f.split(sep).join('/')));
 }
-

@@ -52,7 +52,9 @@ export function caseDiagnostics(summaries: ReadonlyMap<string, CaseSummary>): Di
         warning(
           s.file,
           q.line,
-          v.status === 'misattributed' ? `quotation attributed ${q.attribution} is found under ${v.participant} at ${v.wave} (${v.file}:${v.line})` : `quotation attributed ${q.attribution} is not in the transcript${v.closest ? ` (closest: ${v.closest.file}:${v.closest.line}, similarity ${v.closest.similarity.toFixed(2)})` : ''}`,
+          v.status === 'misattributed'
+            ? `quotation attributed ${q.attribution} is found under ${v.participant} at ${v.wave} (${v.file}:${v.line})`
+            : `quotation attributed ${q.attribution} is not in the transcript${v.closest ? ` (closest: ${v.closest.file}:${v.closest.line}, similarity ${v.closest.similarity.toFixed(2)})` : ''}`,
           'quote the transcript word for word (mark cuts with ... and insertions with [brackets]), or fix the attribution',
         ),
       );

@@ -105,11 +105,7 @@ export function updateCodings(study: StudyFiles, coder: string, change: (current
  * under the study lock and every coder's lock, each coder's file read again; `change` gets them
  * and returns the new codings per changed coder and the other files to write.
  */
-export function updateStudy(
-  study: StudyFiles,
-  coders: Iterable<string>,
-  change: (current: Map<string, Coding[]>) => { codings: ReadonlyMap<string, readonly Coding[]>; files?: ReadonlyArray<readonly [string, string]>; finished?: ReadonlyMap<string, (current: Finished[]) => Finished[]> },
-): void {
+export function updateStudy(study: StudyFiles, coders: Iterable<string>, change: (current: Map<string, Coding[]>) => { codings: ReadonlyMap<string, readonly Coding[]>; files?: ReadonlyArray<readonly [string, string]>; finished?: ReadonlyMap<string, (current: Finished[]) => Finished[]> }): void {
   recoverStudy(study.root);
   const list = [...new Set(coders)];
   const waves = study.config.waves.map((w) => w.id);

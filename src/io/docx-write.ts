@@ -60,10 +60,7 @@ export async function briefDocx(brief: Brief, title: string): Promise<Uint8Array
   const b = withoutControls(brief);
   const studyTitle = terminalText(title);
   const next = b.next ? b.next.label : 'next interview';
-  const children: InstanceType<typeof Paragraph>[] = [
-    new Paragraph({ text: `Next-wave brief: ${next}`, heading: HeadingLevel.TITLE }),
-    new Paragraph({ children: [new TextRun({ text: `${studyTitle}. What each participant said at the ${b.last.label} (coder ${b.coder}).` })] }),
-  ];
+  const children: InstanceType<typeof Paragraph>[] = [new Paragraph({ text: `Next-wave brief: ${next}`, heading: HeadingLevel.TITLE }), new Paragraph({ children: [new TextRun({ text: `${studyTitle}. What each participant said at the ${b.last.label} (coder ${b.coder}).` })] })];
   if (b.caseThreadsLeftOut) children.push(new Paragraph({ children: [new TextRun({ text: `The ${b.next!.label} has already been held: the case summaries' open threads, which may draw on it, are left out.`, italics: true })] }));
   if (b.notInterviewed.length) children.push(new Paragraph({ children: [new TextRun({ text: `Not interviewed at ${b.last.id} (not in this brief): ${b.notInterviewed.join(', ')}.`, italics: true })] }));
   const quote = (q: Quote): InstanceType<typeof Paragraph>[] => [

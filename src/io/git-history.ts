@@ -45,7 +45,9 @@ export function readHistory(study: Pick<Study, 'root' | 'codebook' | 'coders' | 
   const codebooks = study.codebook.files.map((f) => f.file);
   const codings = study.coders.filter((c) => c !== AUTO_CODER).map((c) => `codings/${c}.tsv`);
   const paths = [...codebooks, ...codings].map(toTop);
-  const log = git(top, ['log', '--topo-order', '--reverse', '--format=%H%x09%aI', '--', ...paths]).toString().trim();
+  const log = git(top, ['log', '--topo-order', '--reverse', '--format=%H%x09%aI', '--', ...paths])
+    .toString()
+    .trim();
   if (!log) return [];
   const commits = log.split('\n').map((l) => {
     const [commit, date] = l.split('\t') as [string, string];
@@ -115,7 +117,11 @@ export function earlierVersions(root: string, file: string, current: string, lim
   const path = relative(top, join(root, file)).split(sep).join('/');
   let commits: string[] = [];
   try {
-    commits = git(top, ['log', '--format=%H', '-n', String(limit), '--', path]).toString().trim().split('\n').filter(Boolean);
+    commits = git(top, ['log', '--format=%H', '-n', String(limit), '--', path])
+      .toString()
+      .trim()
+      .split('\n')
+      .filter(Boolean);
   } catch (e) {
     // No commits yet.
     if (!(e instanceof GitHistoryError)) throw e;

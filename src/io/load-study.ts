@@ -137,7 +137,10 @@ export async function loadStudy(root: string, opts: LoadOptions = {}): Promise<L
   if (files.length === 0 && transcriptPaths.length === config.transcripts.paths.length) {
     diagnostics.push(error(CONFIG_FILE, lines['transcripts'], `no transcripts found (looked for ${config.transcripts.paths.join(', ')})`, 'put one file per interview in transcripts/, or set transcripts.paths'));
   }
-  const match = compileNamePattern(config.transcripts.names, config.waves.map((w) => w.id));
+  const match = compileNamePattern(
+    config.transcripts.names,
+    config.waves.map((w) => w.id),
+  );
   const participantIds = participantsLoaded ? participants.map((p) => p.id) : undefined;
   if (participantIds) resolveMap(config.speakers.map, new Set(participantIds), (entry, message, hint) => diagnostics.push(error(CONFIG_FILE, entry.line, message, hint)));
   const documents: Document[] = [];
@@ -268,13 +271,7 @@ function checkAttribution(template: string, line: number | undefined, participan
  * Outputs that `build` writes: inside the study with symbolic links resolved (a linked tables/
  * folder that leads elsewhere is refused), never an input of the study, never a link itself.
  */
-async function checkOutputs(
-  root: string,
-  realRoot: string,
-  config: { outputs: ReadonlyArray<{ file: string; line?: number }> },
-  lines: Record<string, number>,
-  inputs: { files: string[]; codebookFiles: string[]; participantsFile: string; codingFiles: string[] },
-): Promise<Diagnostic[]> {
+async function checkOutputs(root: string, realRoot: string, config: { outputs: ReadonlyArray<{ file: string; line?: number }> }, lines: Record<string, number>, inputs: { files: string[]; codebookFiles: string[]; participantsFile: string; codingFiles: string[] }): Promise<Diagnostic[]> {
   const out: Diagnostic[] = [];
   const taken = new Set([...inputs.files, ...inputs.codebookFiles, inputs.participantsFile, ...inputs.codingFiles].map((f) => f.normalize('NFC').toLowerCase()));
   for (const o of config.outputs) {

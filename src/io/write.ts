@@ -49,7 +49,11 @@ export function checkTarget(path: string, opts: { force?: boolean; existsHint?: 
     throw new FileError(
       path,
       `cannot write ${shown(path)}: it is ${kind}, not a regular file`,
-      kind === 'a folder' ? 'give a file name inside it, e.g. ' + join(shown(path), 'out.txt') : kind === 'a symbolic link' ? 'qualwave replaces only regular files: give the path the link points to, or remove the link' : 'qualwave writes only regular files: choose a file path, or redirect standard output (> FILE) instead',
+      kind === 'a folder'
+        ? 'give a file name inside it, e.g. ' + join(shown(path), 'out.txt')
+        : kind === 'a symbolic link'
+          ? 'qualwave replaces only regular files: give the path the link points to, or remove the link'
+          : 'qualwave writes only regular files: choose a file path, or redirect standard output (> FILE) instead',
     );
   }
   if (!opts.force) throw new OutputExistsError(path, `${shown(path)} already exists`, opts.existsHint ?? 'add --force to replace it, or choose another --output');

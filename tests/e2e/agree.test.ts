@@ -16,7 +16,12 @@ describe('qualwave agree on reliability data', () => {
   it('--matrix: the published alpha at every level, JSON with the documented keys', async () => {
     const dir = tmp();
     writeFileSync(join(dir, 'k.csv'), KRIPPENDORFF_2011);
-    for (const [level, published] of [['nominal', 0.743], ['ordinal', 0.815], ['interval', 0.849], ['ratio', 0.797]] as const) {
+    for (const [level, published] of [
+      ['nominal', 0.743],
+      ['ordinal', 0.815],
+      ['interval', 0.849],
+      ['ratio', 0.797],
+    ] as const) {
       const r = await qualwave(['agree', '--matrix', 'k.csv', '--level', level, '--format', 'json', '--resamples', '200'], { cwd: dir });
       expect(r.code).toBe(0);
       const out = JSON.parse(r.stdout);
@@ -39,7 +44,10 @@ describe('qualwave agree on reliability data', () => {
     const dir = tmp();
     writeFileSync(join(dir, 'k.csv'), KRIPPENDORFF_2011);
     const lines = ['item,rater,score'];
-    KRIPPENDORFF_2011.trim().split('\n').slice(1).forEach((row, u) => row.split(',').forEach((v, c) => v && lines.push(`u${u + 1},${'ABCD'[c]},${v}`)));
+    KRIPPENDORFF_2011.trim()
+      .split('\n')
+      .slice(1)
+      .forEach((row, u) => row.split(',').forEach((v, c) => v && lines.push(`u${u + 1},${'ABCD'[c]},${v}`)));
     writeFileSync(join(dir, 'long.csv'), lines.join('\n') + '\n');
     const long = JSON.parse((await qualwave(['agree', '--long', 'long.csv', '--unit-column', 'item', '--coder-column', 'rater', '--value-column', 'score', '--format', 'json', '--resamples', '0'], { cwd: dir })).stdout);
     const wide = JSON.parse((await qualwave(['agree', '--matrix', 'k.csv', '--format', 'json', '--resamples', '0'], { cwd: dir })).stdout);
@@ -84,7 +92,23 @@ describe('qualwave agree on reliability data', () => {
 
   it('--counts (irrCAC distrib.6raters), --table with counts and with proportions (cont3x3abstractors), --weights FILE', async () => {
     const dir = tmp();
-    const dist = [[0, 0, 0, 6, 0], [0, 3, 0, 0, 3], [0, 1, 4, 0, 1], [0, 0, 0, 0, 6], [0, 3, 0, 3, 0], [2, 0, 4, 0, 0], [0, 0, 4, 0, 2], [2, 0, 3, 1, 0], [2, 0, 0, 4, 0], [0, 0, 0, 0, 6], [1, 0, 0, 5, 0], [1, 1, 0, 4, 0], [0, 3, 3, 0, 0], [1, 0, 0, 5, 0], [0, 2, 0, 3, 1]];
+    const dist = [
+      [0, 0, 0, 6, 0],
+      [0, 3, 0, 0, 3],
+      [0, 1, 4, 0, 1],
+      [0, 0, 0, 0, 6],
+      [0, 3, 0, 3, 0],
+      [2, 0, 4, 0, 0],
+      [0, 0, 4, 0, 2],
+      [2, 0, 3, 1, 0],
+      [2, 0, 0, 4, 0],
+      [0, 0, 0, 0, 6],
+      [1, 0, 0, 5, 0],
+      [1, 1, 0, 4, 0],
+      [0, 3, 3, 0, 0],
+      [1, 0, 0, 5, 0],
+      [0, 2, 0, 3, 1],
+    ];
     writeFileSync(join(dir, 'counts.csv'), ['Subject,Depression,Personality Disorder,Schizophrenia,Neurosis,Other', ...dist.map((r, i) => [i + 1, ...r].join(','))].join('\n') + '\n');
     expect((await qualwave(['agree', '--counts', 'counts.csv'], { cwd: dir })).stderr).toContain("the first column 'Subject' looks like unit ids");
     const c = JSON.parse((await qualwave(['agree', '--counts', 'counts.csv', '--unit-ids', '--format', 'json', '--resamples', '0'], { cwd: dir })).stdout);
@@ -119,7 +143,7 @@ describe('qualwave agree on reliability data', () => {
     expect(w.rows[0].coefficients.gwetAC1.value).toBeCloseTo(0.77544, 5);
   });
 
-  it('gates that mean what they say: a coefficient not computed is a usage error; kappa is Cohen\'s for two coders', async () => {
+  it("gates that mean what they say: a coefficient not computed is a usage error; kappa is Cohen's for two coders", async () => {
     const dir = tmp();
     writeFileSync(join(dir, 'k.csv'), KRIPPENDORFF_2011);
     const w = await qualwave(['agree', '--matrix', 'k.csv', '--min', 'weighted=0.99', '--resamples', '0'], { cwd: dir });
@@ -166,7 +190,7 @@ describe('qualwave agree on a coded study', () => {
     expect(low.stderr).toMatch(/✗ learning.communication: krippendorffAlpha = 0\.6\d\d < 0\.8/);
     const pooled = await qualwave(['agree', '--study', buddy, '--min', 'kappa=0.8', '--pooled', '--resamples', '0']);
     expect(pooled.code).toBe(0);
-    expect((await qualwave(['agree', '--study', buddy, '--min', 'alfa=0.8'])).stderr).toContain("--min alfa=0.8: expected NAME=VALUE with NAME one of alpha, kappa");
+    expect((await qualwave(['agree', '--study', buddy, '--min', 'alfa=0.8'])).stderr).toContain('--min alfa=0.8: expected NAME=VALUE with NAME one of alpha, kappa');
   });
 
   it('compares documents and themes, and writes CSV and LaTeX', async () => {
@@ -199,8 +223,15 @@ describe('qualwave agree on a coded study', () => {
       'transcripts/P1_w1.txt': transcript('P1', 5),
       'transcripts/P2_w1.txt': transcript('P2', 5),
       'transcripts/P3_w1.txt': transcript('P3', 5),
-      'codings/alice.tsv': codingsTsv([['P1', 'w1', answerLine(0), 't.a'], ['P2', 'w1', answerLine(1), 't.a'], ['P3', 'w1', answerLine(0), 't.b']]),
-      'codings/ben.tsv': codingsTsv([['P1', 'w1', answerLine(0), 't.a'], ['P3', 'w1', answerLine(0), 't.b']]),
+      'codings/alice.tsv': codingsTsv([
+        ['P1', 'w1', answerLine(0), 't.a'],
+        ['P2', 'w1', answerLine(1), 't.a'],
+        ['P3', 'w1', answerLine(0), 't.b'],
+      ]),
+      'codings/ben.tsv': codingsTsv([
+        ['P1', 'w1', answerLine(0), 't.a'],
+        ['P3', 'w1', answerLine(0), 't.b'],
+      ]),
     });
     const absent = await qualwave(['agree', '--code', 't.a', '--format', 'json', '--resamples', '0'], { cwd: dir, env: { NO_COLOR: '1' } });
     expect(absent.stderr).toContain('1 transcript where a coder coded nothing and did not mark it finished count as "nothing applies" for that coder (--uncoded absent): P2/w1 (ben)');

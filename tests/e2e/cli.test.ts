@@ -169,7 +169,44 @@ describe('help and version', () => {
     const pkg = JSON.parse(readFileSync(join(repo, 'package.json'), 'utf8'));
     expect((await qualwave(['--version'])).stdout.trim()).toBe(pkg.version);
   });
-  it.each(['init', 'validate', 'summary', 'add', 'code', 'codings list', 'codings import', 'codings export', 'codings reanchor', 'autocode', 'codebook show', 'codebook add', 'codebook rename', 'codebook merge', 'agree', 'disagreements', 'reconcile', 'matrix', 'trajectories', 'framework', 'cooccurrence', 'saturation', 'change', 'case-matrix', 'dropout', 'anticipated', 'case', 'brief', 'codebook versions', 'build', 'figure', 'report', 'export', 'import', 'quotes list', 'quotes verify'])('%s --help shows examples', async (cmd) => {
+  it.each([
+    'init',
+    'validate',
+    'summary',
+    'add',
+    'code',
+    'codings list',
+    'codings import',
+    'codings export',
+    'codings reanchor',
+    'autocode',
+    'codebook show',
+    'codebook add',
+    'codebook rename',
+    'codebook merge',
+    'agree',
+    'disagreements',
+    'reconcile',
+    'matrix',
+    'trajectories',
+    'framework',
+    'cooccurrence',
+    'saturation',
+    'change',
+    'case-matrix',
+    'dropout',
+    'anticipated',
+    'case',
+    'brief',
+    'codebook versions',
+    'build',
+    'figure',
+    'report',
+    'export',
+    'import',
+    'quotes list',
+    'quotes verify',
+  ])('%s --help shows examples', async (cmd) => {
     const r = await qualwave([...cmd.split(' '), '--help']);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/Examples?:/);

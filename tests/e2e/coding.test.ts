@@ -71,7 +71,7 @@ describe('qualwave code (interactive, in a terminal)', () => {
     expect(await again.exited).toBe(0);
   });
 
-  it('shows only the coder\'s own codings (blind coding)', async () => {
+  it("shows only the coder's own codings (blind coding)", async () => {
     const dir = studyCopy();
     await qualwave(['code', 'MS02', '4-month', '--coder', 'other', '--apply', 'support', '--lines', '10'], { cwd: dir });
     const t = new Terminal(['code', 'MS02', '4-month', '--coder', 'tester'], dir);
@@ -141,7 +141,9 @@ describe('qualwave codings: retrieve, import, export', () => {
     // text: the coded lines as they are in the file (trimmed), quoted by CSV when they hold a comma or a quote.
     const line = (file: string, n: number) => readFileSync(join(dir, file), 'utf8').split('\n')[n - 1]!.trim();
     const csv = (s: string) => (/[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
-    expect(out.stdout).toBe(`coder,participant,wave,start_line,end_line,code,memo,exemplar,document,start_col,end_col,text\nalice,MS02,4-month,10,10,support.respite,,,transcripts/MS02_4-month.txt,,,${csv(line('transcripts/MS02_4-month.txt', 10))}\nben,MS07,post,12,12,learning.practice,,,transcripts/MS07_post.txt,,,${csv(line('transcripts/MS07_post.txt', 12))}\n`);
+    expect(out.stdout).toBe(
+      `coder,participant,wave,start_line,end_line,code,memo,exemplar,document,start_col,end_col,text\nalice,MS02,4-month,10,10,support.respite,,,transcripts/MS02_4-month.txt,,,${csv(line('transcripts/MS02_4-month.txt', 10))}\nben,MS07,post,12,12,learning.practice,,,transcripts/MS07_post.txt,,,${csv(line('transcripts/MS07_post.txt', 12))}\n`,
+    );
     // Imported again (whole lines: the text is those lines' text), nothing changes.
     writeFileSync(join(dir, 'again.csv'), out.stdout);
     const again = await qualwave(['codings', 'import', 'again.csv'], { cwd: dir });
@@ -183,7 +185,7 @@ describe('qualwave autocode', () => {
 });
 
 describe('qualwave codebook', () => {
-  it('renames and merges codes in the codebook and every coder\'s codings together', async () => {
+  it("renames and merges codes in the codebook and every coder's codings together", async () => {
     const dir = studyCopy();
     await qualwave(['code', 'MS02', '4-month', '--coder', 'alice', '--apply', 'emotions.coping', '--lines', '10'], { cwd: dir });
     await qualwave(['code', 'MS02', '4-month', '--coder', 'alice', '--apply', 'emotions.toll', '--lines', '10'], { cwd: dir });

@@ -31,10 +31,25 @@ describe('two processes editing the same coder at once', () => {
     const before = codingsOf(dir, 'alice');
     // 70 new codings: each (document, line, code) once, none of them already there.
     const jobs: Array<[string, string, number, string]> = [];
-    for (const [p, w] of [['P1', 'pre'], ['P1', 'post'], ['P2', 'pre'], ['P2', 'post'], ['P3', 'pre']] as const)
+    for (const [p, w] of [
+      ['P1', 'pre'],
+      ['P1', 'post'],
+      ['P2', 'pre'],
+      ['P2', 'post'],
+      ['P3', 'pre'],
+    ] as const)
       for (const line of [1, 2, 3, 4, 5, 6]) for (const code of ['care', 'care.time', 'worry', 'worry.money']) if (!before.includes(`${p} ${w} ${line} ${code}`)) jobs.push([p, w, line, code]);
     const mine = jobs.slice(0, 70);
-    const [a, b] = await Promise.all([run(dir, mine.filter((_, i) => i % 2 === 0)), run(dir, mine.filter((_, i) => i % 2 === 1))]);
+    const [a, b] = await Promise.all([
+      run(
+        dir,
+        mine.filter((_, i) => i % 2 === 0),
+      ),
+      run(
+        dir,
+        mine.filter((_, i) => i % 2 === 1),
+      ),
+    ]);
     expect([...a, ...b].every((c) => c === 0)).toBe(true);
     const after = codingsOf(dir, 'alice');
     expect(after.length).toBe(before.length + 70);
@@ -64,8 +79,15 @@ describe('a coding session beside edits from another terminal', () => {
     const after = codingsOf(dir, 'dana');
     expect(after).toEqual(
       [
-        'P1 pre 2 worry', 'P1 pre 4 worry', 'P1 pre 6 worry', 'P2 post 2 worry.cash', 'P2 post 4 care', 'P2 post 6 care', // the other terminal (renamed)
-        'P1 pre 2 care', 'P1 pre 4 care', 'P1 pre 6 care', // the session
+        'P1 pre 2 worry',
+        'P1 pre 4 worry',
+        'P1 pre 6 worry',
+        'P2 post 2 worry.cash',
+        'P2 post 4 care',
+        'P2 post 6 care', // the other terminal (renamed)
+        'P1 pre 2 care',
+        'P1 pre 4 care',
+        'P1 pre 6 care', // the session
       ].sort(),
     );
     expect(codingsOf(dir, 'alice')).toContain('P1 post 4 worry.cash');

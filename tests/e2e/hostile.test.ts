@@ -91,7 +91,11 @@ describe('-o FILE --force replaces regular files only', () => {
     const dir = tinyStudy();
     writeFileSync(join(dir, 'real.md'), 'real\n');
     symlinkSync(join(dir, 'real.md'), join(dir, 'link.md'));
-    for (const [target, what] of [[join(dir, 'link.md'), 'a symbolic link'], ['/dev/null', 'a device'], [join(dir, 'codings'), 'a folder']] as const) {
+    for (const [target, what] of [
+      [join(dir, 'link.md'), 'a symbolic link'],
+      ['/dev/null', 'a device'],
+      [join(dir, 'codings'), 'a folder'],
+    ] as const) {
       const r = await cli(['summary', '--format', 'md', '-o', target, '--force', '--study', dir]);
       expect(r.code, target).toBe(2);
       expect(r.stderr).toMatch(new RegExp(`it is ${what}, not a regular file`));
@@ -101,7 +105,11 @@ describe('-o FILE --force replaces regular files only', () => {
   it('permission denied names the file and says what to do, exit 2 (not "please report")', async () => {
     const dir = tinyStudy();
     const seam = await io();
-    const restore = seam.setFsOps({ open: () => { throw Object.assign(new Error('EACCES: denied'), { code: 'EACCES' }); } });
+    const restore = seam.setFsOps({
+      open: () => {
+        throw Object.assign(new Error('EACCES: denied'), { code: 'EACCES' });
+      },
+    });
     let r: Awaited<ReturnType<typeof cli>> | undefined;
     try {
       r = await cli(['summary', '--format', 'md', '-o', join(dir, 'out.md'), '--study', dir]);
@@ -115,7 +123,11 @@ describe('-o FILE --force replaces regular files only', () => {
   it('an internal error has its own exit code (70) and asks to be reported', async () => {
     const dir = tinyStudy();
     const seam = await io();
-    const restore = seam.setFsOps({ write: () => { throw new TypeError('a bug'); } });
+    const restore = seam.setFsOps({
+      write: () => {
+        throw new TypeError('a bug');
+      },
+    });
     let r: Awaited<ReturnType<typeof cli>> | undefined;
     try {
       r = await cli(['code', 'P1', 'pre', '--coder', 'alice', '--apply', 'care', '--lines', '2', '--study', dir]);
@@ -139,7 +151,10 @@ describe('text is data', () => {
     writeFileSync(join(other, 'codings', 'alice.tsv'), 'participant\twave\tlines\tcode\texemplar\tmemo\thash\n');
     writeFileSync(join(tmpdir(), `export-${process.pid}.csv`), csv);
     expect((await cli(['codings', 'import', join(tmpdir(), `export-${process.pid}.csv`), '--study', other])).code).toBe(0);
-    const memos = (d: string) => readFileSync(join(d, 'codings', 'alice.tsv'), 'utf8').split('\n').map((l) => l.split('\t').slice(0, 6).join('\t'));
+    const memos = (d: string) =>
+      readFileSync(join(d, 'codings', 'alice.tsv'), 'utf8')
+        .split('\n')
+        .map((l) => l.split('\t').slice(0, 6).join('\t'));
     expect(memos(other)).toEqual(memos(dir));
     expect(readFileSync(join(other, 'codings', 'alice.tsv'), 'utf8')).toContain(JSON.stringify(memo).replace(/\\"/g, '""').replace('\\r', '\r'));
   });
@@ -214,13 +229,19 @@ describe('bounded work', () => {
   it('a backtracking pattern is refused with file:line by validate and autocode; a polynomial one runs in linear time', async () => {
     const dir = tinyStudy();
     const cb = join(dir, 'codebooks', 'cb.yaml');
-    writeFileSync(cb, readFileSync(cb, 'utf8').replace('        keywords: [rest]\n', () => "        keywords: [rest]\n        patterns:\n          - '^(a+)+$'\n"));
+    writeFileSync(
+      cb,
+      readFileSync(cb, 'utf8').replace('        keywords: [rest]\n', () => "        keywords: [rest]\n        patterns:\n          - '^(a+)+$'\n"),
+    );
     const v = await cli(['validate', dir]);
     expect(v.code).toBe(2);
     expect(v.stderr).toMatch(/codebooks\/cb\.yaml:10: error: pattern "\^\(a\+\)\+\$" of code 'care\.time' is refused: it can take exponential time/);
     expect((await cli(['autocode', '--study', dir])).code).toBe(2);
     // (a|a)*$ backtracks exponentially in JavaScript; it runs on the linear engine and finds nothing.
-    writeFileSync(cb, readFileSync(cb, 'utf8').replace("'^(a+)+$'", () => "'(a|a)*b$'"));
+    writeFileSync(
+      cb,
+      readFileSync(cb, 'utf8').replace("'^(a+)+$'", () => "'(a|a)*b$'"),
+    );
     const t = join(dir, 'transcripts', 'P3_pre.txt');
     writeFileSync(t, readFileSync(t, 'utf8').replace('Thank you.', 'a'.repeat(40) + 'c'));
     const a = await cli(['autocode', '--format', 'json', '--study', dir]);

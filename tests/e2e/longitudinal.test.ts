@@ -20,7 +20,11 @@ for (const f of readdirSync(join(buddy, 'transcripts'))) {
   if (!interviewed.has(m[1]!)) interviewed.set(m[1]!, new Set());
   interviewed.get(m[1]!)!.add(m[2]!);
 }
-const rows = readFileSync(join(buddy, 'codings/consensus.tsv'), 'utf8').trim().split('\n').slice(1).map((l) => l.split('\t'));
+const rows = readFileSync(join(buddy, 'codings/consensus.tsv'), 'utf8')
+  .trim()
+  .split('\n')
+  .slice(1)
+  .map((l) => l.split('\t'));
 const segments = (theme: string, p: string, w: string) => new Set(rows.filter((r) => r[0] === p && r[1] === w && r[3]!.split('.')[0] === theme).map((r) => r[2])).size;
 const json = async (args: string[]) => JSON.parse((await qualwave([...args, '--study', buddy, '--format', 'json'])).stdout);
 
@@ -28,7 +32,10 @@ const json = async (args: string[]) => JSON.parse((await qualwave([...args, '--s
 function category(values: number[]): string {
   if (values.length < 2) return 'too-few-waves';
   if (values.every((v) => v === 0)) return 'missing';
-  const steps = values.slice(1).map((v, i) => Math.sign(v - values[i]!)).filter((s) => s !== 0);
+  const steps = values
+    .slice(1)
+    .map((v, i) => Math.sign(v - values[i]!))
+    .filter((s) => s !== 0);
   const ups = steps.filter((s) => s > 0).length;
   const downs = steps.filter((s) => s < 0).length;
   if (steps.length === 0) return 'constant';

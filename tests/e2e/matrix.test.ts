@@ -15,7 +15,11 @@ for (const f of readdirSync(join(buddy, 'transcripts'))) {
   const m = /^(MS\d+)_(.+)\.txt$/.exec(f)!;
   interviewed.get(m[2]!)!.add(m[1]!);
 }
-const rows = readFileSync(join(buddy, 'codings/consensus.tsv'), 'utf8').trim().split('\n').slice(1).map((l) => l.split('\t'));
+const rows = readFileSync(join(buddy, 'codings/consensus.tsv'), 'utf8')
+  .trim()
+  .split('\n')
+  .slice(1)
+  .map((l) => l.split('\t'));
 /** Participants with the code (exactly) at the wave. */
 const has = (code: string, wave: string): Set<string> => new Set(rows.filter((r) => r[1] === wave && r[3] === code).map((r) => r[0]!));
 /** Participants with the theme, or any of its sub-codes (ids theme.sub), at the wave. */
@@ -71,9 +75,13 @@ describe('qualwave matrix', () => {
     expect(hasTheme('learning', 'post').size).toBeGreaterThan(has('learning', 'post').size);
   });
 
-  it('splits columns by an attribute, with each group\'s own denominator', async () => {
+  it("splits columns by an attribute, with each group's own denominator", async () => {
     const m = await json(['matrix', '--by', 'gender']);
-    const people = readFileSync(join(buddy, 'participants.csv'), 'utf8').trim().split('\n').slice(1).map((l) => l.split(','));
+    const people = readFileSync(join(buddy, 'participants.csv'), 'utf8')
+      .trim()
+      .split('\n')
+      .slice(1)
+      .map((l) => l.split(','));
     const gender = new Map(people.map((p) => [p[0]!, p[2]!]));
     for (const c of m.columns) expect(c.interviewed).toBe([...interviewed.get(c.wave)!].filter((p) => gender.get(p) === c.group).length);
     expect(m.columns.map((c: { wave: string; group: string }) => `${c.wave}/${c.group}`)).toEqual(['pre/F', 'pre/M', '4-month/F', '4-month/M', 'post/F', 'post/M']);

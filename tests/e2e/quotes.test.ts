@@ -64,7 +64,7 @@ describe('qualwave quotes', () => {
   });
 
   it('--clean removes fillers and marks each removal', async () => {
-    expect(clean("I think, um, it was fine, you know, mostly.")).toBe('I think ... it was fine ... mostly.');
+    expect(clean('I think, um, it was fine, you know, mostly.')).toBe('I think ... it was fine ... mostly.');
     expect(clean('Uh, we met weekly.')).toBe('we met weekly.');
   });
 
@@ -86,9 +86,7 @@ describe('qualwave quotes verify', () => {
       ],
       config: { attribution: '({pseudonym}, {wave.label})', waves: [{ id: 'w1', label: 'first interview', index: 0 }] },
     } as never;
-    expect(findQuotes('She said “it was a long and tiring year” (Ben, first interview).', study)).toEqual([
-      { line: 1, text: 'it was a long and tiring year', attribution: '(Ben, first interview)', participant: 'P2', waves: ['w1'] },
-    ]);
+    expect(findQuotes('She said “it was a long and tiring year” (Ben, first interview).', study)).toEqual([{ line: 1, text: 'it was a long and tiring year', attribution: '(Ben, first interview)', participant: 'P2', waves: ['w1'] }]);
   });
 
   it('gives one verdict per quotation: verified, misattributed, not found', async () => {

@@ -79,7 +79,11 @@ describe('qualwave export', () => {
     await qualwave(['export', '--study', buddy, '-o', join(dir, 'b.qdpx')]);
     const r = await qualwave(['import', join(dir, 'b.qdpx'), '--into', join(dir, 'back')]);
     expect(r.code).toBe(0);
-    const cols = (f: string) => readFileSync(f, 'utf8').replace(/\n$/, '').split('\n').map((l) => l.split('\t').slice(0, 6).join('\t'));
+    const cols = (f: string) =>
+      readFileSync(f, 'utf8')
+        .replace(/\n$/, '')
+        .split('\n')
+        .map((l) => l.split('\t').slice(0, 6).join('\t'));
     for (const coder of ['alice', 'ben', 'consensus']) expect(cols(join(dir, 'back/codings', `${coder}.tsv`))).toEqual(cols(join(buddy, 'codings', `${coder}.tsv`)));
     expect(readFileSync(join(dir, 'back/participants.csv'), 'utf8')).toBe(readFileSync(join(buddy, 'participants.csv'), 'utf8'));
     const book = JSON.parse((await qualwave(['codebook', 'show', '--study', join(dir, 'back'), '--format', 'json'])).stdout);
@@ -148,7 +152,7 @@ describe('qualwave import', () => {
   it('refuses unsafe or broken archives and writes nothing', async () => {
     const dir = tmp();
     const cases: Array<[string, string, string]> = [
-      ['traversal', qdpx(dir, { 'project.qde': projectXml(), '../evil.txt': 'x' }, 't.qdpx'), "points outside the archive"],
+      ['traversal', qdpx(dir, { 'project.qde': projectXml(), '../evil.txt': 'x' }, 't.qdpx'), 'points outside the archive'],
       ['bomb', qdpx(dir, { 'project.qde': projectXml(), 'sources/big.txt': new Uint8Array(30 * 1024 * 1024) }, 'b.qdpx'), 'times (a zip bomb?)'],
       ['malformed', qdpx(dir, { 'project.qde': '<Project name="x"><Users></Project>' }, 'm.qdpx'), 'project.qde:1:'],
       ['entities', qdpx(dir, { 'project.qde': '<?xml version="1.0"?><!DOCTYPE p [<!ENTITY x SYSTEM "file:///etc/passwd">]><Project name="&x;"/>' }, 'e.qdpx'), 'declares a DTD or entities'],

@@ -46,7 +46,9 @@ describe('sub-line spans through the interchange CSV, the codings file, retrieva
     const r = await qualwave(['codings', 'import', file], { cwd: dir });
     expect(r.stderr).toContain('imported 4 codings from 4 rows');
     expect(r.code).toBe(0);
-    const tsv = readFileSync(join(dir, 'codings/ann.tsv'), 'utf8').split('\n').map((l) => l.split('\t').slice(0, 6).join(' '));
+    const tsv = readFileSync(join(dir, 'codings/ann.tsv'), 'utf8')
+      .split('\n')
+      .map((l) => l.split('\t').slice(0, 6).join(' '));
     expect(tsv).toEqual(['participant wave lines code exemplar memo', 'P1 w1 3:10-3:10 t.a  emoji', 'P1 w1 3:15-5:7 t  across', 'P1 w1 3:21-3:35 t.b  by text', 'P1 w1 7:5-7:14 t.a  anywhere', '']);
     const rows = JSON.parse((await qualwave(['codings', '--format', 'json'], { cwd: dir })).stdout) as Array<Record<string, unknown>>;
     expect(rows.map((x) => [x['lines'], x['text'], x['start'], x['end']])).toEqual([
@@ -108,7 +110,10 @@ describe('sub-line spans through the interchange CSV, the codings file, retrieva
     const r = await qualwave(['codings', 'import', file], { cwd: dir });
     expect(r.code).toBe(2);
     const at = (l: string) => Number(/^bad\.csv:(\d+)/.exec(l)?.[1]);
-    const lines = r.stderr.split('\n').filter((l) => l.includes(': error: ')).sort((a, b) => at(a) - at(b));
+    const lines = r.stderr
+      .split('\n')
+      .filter((l) => l.includes(': error: '))
+      .sort((a, b) => at(a) - at(b));
     expect(lines).toEqual([
       'bad.csv:2: error: span 3:30-3:36 runs past the end of line 3 (35 characters) in transcripts/P1_w1.txt',
       'bad.csv:3: error: span 3:1-9:1 is outside transcripts/P1_w1.txt (8 lines)',
@@ -142,8 +147,14 @@ describe('agree --unit character compares exact characters', () => {
   const texts = ['abcdefghij', 'klmno', 'pqrst'];
   const files = {
     'transcripts/P1_w1.txt': transcript('P1', 3, (i) => texts[i]!),
-    'codings/alice.tsv': codingsTsv([['P1', 'w1', '3:5-3:9', 't.a'], ['P1', 'w1', 7, 't.a']]),
-    'codings/ben.tsv': codingsTsv([['P1', 'w1', '3:8-3:14', 't.a'], ['P1', 'w1', 7, 't.a']]),
+    'codings/alice.tsv': codingsTsv([
+      ['P1', 'w1', '3:5-3:9', 't.a'],
+      ['P1', 'w1', 7, 't.a'],
+    ]),
+    'codings/ben.tsv': codingsTsv([
+      ['P1', 'w1', '3:8-3:14', 't.a'],
+      ['P1', 'w1', 7, 't.a'],
+    ]),
   };
 
   it('in the core and from the command line: the hand-computed character table', async () => {

@@ -54,15 +54,18 @@ export function tinyStudy(extra: { outputs?: string } = {}): string {
   mkdirSync(join(dir, 'transcripts'), { recursive: true });
   mkdirSync(join(dir, 'codebooks'));
   mkdirSync(join(dir, 'codings'));
-  writeFileSync(
-    join(dir, 'qualwave.yaml'),
-    `title: Tiny study\nwaves:\n  - id: pre\n    label: before\n  - id: post\n    label: after\nspeakers:\n  interviewers: [I]\n  participants: [P]\n${extra.outputs ?? 'outputs:\n  - file: tables/themes.md\n    run: matrix --coder alice\n'}`,
-  );
+  writeFileSync(join(dir, 'qualwave.yaml'), `title: Tiny study\nwaves:\n  - id: pre\n    label: before\n  - id: post\n    label: after\nspeakers:\n  interviewers: [I]\n  participants: [P]\n${extra.outputs ?? 'outputs:\n  - file: tables/themes.md\n    run: matrix --coder alice\n'}`);
   writeFileSync(join(dir, 'participants.csv'), 'id,site\nP1,north\nP2,south\nP3,north\n');
   writeFileSync(join(dir, 'codebooks', 'cb.yaml'), 'title: Tiny\ncodes:\n  - id: care\n    label: Care\n    children:\n      - id: care.time\n        label: Time off\n        keywords: [rest]\n  - id: worry\n    label: Worry\n    children:\n      - id: worry.money\n        label: Money\n');
-  const transcript = (p: string, w: string) =>
-    ['I: How was it?', `P: ${p} at ${w}: I needed rest, and money was short.`, 'I: And then?', 'P: Then I rested and we worried less.', 'I: Thanks.', 'P: Thank you.', ''].join('\n');
-  for (const [p, w] of [['P1', 'pre'], ['P1', 'post'], ['P2', 'pre'], ['P2', 'post'], ['P3', 'pre']]) writeFileSync(join(dir, 'transcripts', `${p}_${w}.txt`), transcript(p!, w!));
+  const transcript = (p: string, w: string) => ['I: How was it?', `P: ${p} at ${w}: I needed rest, and money was short.`, 'I: And then?', 'P: Then I rested and we worried less.', 'I: Thanks.', 'P: Thank you.', ''].join('\n');
+  for (const [p, w] of [
+    ['P1', 'pre'],
+    ['P1', 'post'],
+    ['P2', 'pre'],
+    ['P2', 'post'],
+    ['P3', 'pre'],
+  ])
+    writeFileSync(join(dir, 'transcripts', `${p}_${w}.txt`), transcript(p!, w!));
   writeFileSync(join(dir, 'codings', 'alice.tsv'), 'participant\twave\tlines\tcode\texemplar\tmemo\thash\nP1\tpre\t2\tcare.time\t\t\t\nP1\tpost\t4\tworry.money\t\tfirst memo\t\nP2\tpre\t2\tcare.time\tyes\t\t\n');
   writeFileSync(join(dir, 'codings', 'ben.tsv'), 'participant\twave\tlines\tcode\texemplar\tmemo\thash\nP1\tpre\t2\tcare.time\t\t\t\nP2\tpre\t4\tworry.money\t\t\t\n');
   return dir;

@@ -75,10 +75,7 @@ export function writeMiniStudy(opts: { since?: boolean } = {}): string {
   mkdirSync(join(root, 'transcripts'), { recursive: true });
   mkdirSync(join(root, 'codebooks'));
   mkdirSync(join(root, 'codings'));
-  writeFileSync(
-    join(root, 'qualwave.yaml'),
-    ['title: Mini longitudinal study', 'waves:', '  - { id: w1, label: first }', '  - { id: w2, label: second }', '  - { id: w3, label: third }', 'speakers:', '  interviewers: [Interviewer]', ''].join('\n'),
-  );
+  writeFileSync(join(root, 'qualwave.yaml'), ['title: Mini longitudinal study', 'waves:', '  - { id: w1, label: first }', '  - { id: w2, label: second }', '  - { id: w3, label: third }', 'speakers:', '  interviewers: [Interviewer]', ''].join('\n'));
   writeFileSync(join(root, 'participants.csv'), ['id,site', ...Object.entries(WHO).map(([p, w]) => `${p},${w.site}`), ''].join('\n'));
   writeFileSync(
     join(root, 'codebooks/mini.yaml'),

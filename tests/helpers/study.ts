@@ -15,7 +15,26 @@ export function writeStudy(files: Record<string, string>, opts: { participants?:
   const dir = mkdtempSync(join(tmpdir(), 'qualwave-study-'));
   const participants = opts.participants ?? ['P1', 'P2', 'P3'];
   const base: Record<string, string> = {
-    'qualwave.yaml': ['title: Test study', 'waves:', '  - id: w1', '    label: first', '  - id: w2', '    label: second', 'participants:', '  file: participants.csv', '  id: id', 'transcripts:', '  paths: ["transcripts/*.txt"]', '  name: "{participant}_{wave}"', 'codebooks:', '  - codebooks/c.yaml', 'speakers:', '  interviewers: [I]', '  participants: []', ''].join('\n'),
+    'qualwave.yaml': [
+      'title: Test study',
+      'waves:',
+      '  - id: w1',
+      '    label: first',
+      '  - id: w2',
+      '    label: second',
+      'participants:',
+      '  file: participants.csv',
+      '  id: id',
+      'transcripts:',
+      '  paths: ["transcripts/*.txt"]',
+      '  name: "{participant}_{wave}"',
+      'codebooks:',
+      '  - codebooks/c.yaml',
+      'speakers:',
+      '  interviewers: [I]',
+      '  participants: []',
+      '',
+    ].join('\n'),
     'participants.csv': ['id,group', ...participants.map((p, i) => `${p},${i % 2 ? 'b' : 'a'}`), ''].join('\n'),
     'codebooks/c.yaml': ['title: Test codes', 'codes:', '  - id: t', '    label: Theme', '    children:', '      - id: t.a', '        label: A', '      - id: t.b', '        label: B', ''].join('\n'),
   };
@@ -52,8 +71,11 @@ export function config(extra = '', waves = 'waves:\n  - id: pre\n  - id: post\n'
 
 /** Read one transcript in memory as the loader does: its name through the study's pattern. */
 export function read(file: string, text: string, cfg: StudyConfig = config(), ids: readonly string[] = ['MS07', 'MS08', 'admin-1', 'P1', 'P2']): ReadResult {
-  const format = (({ txt: 'text', md: 'markdown', vtt: 'vtt', srt: 'srt', json: 'json', docx: 'docx' }) as Record<string, TranscriptFormat>)[file.slice(file.lastIndexOf('.') + 1)]!;
-  const name = compileNamePattern(cfg.transcripts.names, cfg.waves.map((w) => w.id))(file.slice(0, file.lastIndexOf('.')));
+  const format = ({ txt: 'text', md: 'markdown', vtt: 'vtt', srt: 'srt', json: 'json', docx: 'docx' } as Record<string, TranscriptFormat>)[file.slice(file.lastIndexOf('.') + 1)]!;
+  const name = compileNamePattern(
+    cfg.transcripts.names,
+    cfg.waves.map((w) => w.id),
+  )(file.slice(0, file.lastIndexOf('.')));
   return readDocument({ file, text, format, name }, cfg, ids);
 }
 

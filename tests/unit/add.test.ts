@@ -106,7 +106,7 @@ describe('qualwave add', () => {
     const { root, raw } = setup("  paths: ['transcripts/*.txt']\n");
     const v = join(raw, 'P2_pre.vtt');
     writeFileSync(v, 'WEBVTT\n\n00:00:01.000 --> 00:00:02.000\nP2: Hi.\n');
-    expect((await plan(root, [v])).diagnostics.map((d) => d.message)).toEqual(["transcripts/P2_pre.vtt would not be read as a transcript: transcripts.paths is transcripts/*.txt"]);
+    expect((await plan(root, [v])).diagnostics.map((d) => d.message)).toEqual(['transcripts/P2_pre.vtt would not be read as a transcript: transcripts.paths is transcripts/*.txt']);
     const j = join(raw, 'P2_pre.txt');
     writeFileSync(j, Buffer.from([0x50, 0x32, 0x3a, 0x20, 0xe9, 0x0a])); // Latin-1 é
     expect((await plan(root, [j])).diagnostics[0]!.message).toMatch(/not valid UTF-8/);

@@ -7,15 +7,13 @@ import { MISSING, toPatterns, type Ratings } from '../../src/core/agreement/tabl
 import { analytic } from '../../src/core/agreement/variance.js';
 
 /** Random reliability data: units x coders with categories 0..q-1 and some missing cells. */
-const data = fc
-  .record({ coders: fc.integer({ min: 2, max: 4 }), units: fc.integer({ min: 2, max: 30 }), q: fc.integer({ min: 2, max: 4 }) })
-  .chain(({ coders, units, q }) =>
-    fc.record({
-      coders: fc.constant(coders),
-      q: fc.constant(q),
-      cells: fc.array(fc.oneof({ weight: 5, arbitrary: fc.integer({ min: 0, max: q - 1 }) }, { weight: 1, arbitrary: fc.constant(MISSING) }), { minLength: units * coders, maxLength: units * coders }),
-    }),
-  );
+const data = fc.record({ coders: fc.integer({ min: 2, max: 4 }), units: fc.integer({ min: 2, max: 30 }), q: fc.integer({ min: 2, max: 4 }) }).chain(({ coders, units, q }) =>
+  fc.record({
+    coders: fc.constant(coders),
+    q: fc.constant(q),
+    cells: fc.array(fc.oneof({ weight: 5, arbitrary: fc.integer({ min: 0, max: q - 1 }) }, { weight: 1, arbitrary: fc.constant(MISSING) }), { minLength: units * coders, maxLength: units * coders }),
+  }),
+);
 
 function ratings(coders: number, q: number, cells: number[]): Ratings {
   return { coders, units: cells.length / coders, values: Int32Array.from(cells), categories: Array.from({ length: q }, (_, i) => String(i)) };

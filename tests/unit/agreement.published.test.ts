@@ -1,18 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  brennanPrediger,
-  cohenKappa,
-  congerKappa,
-  fleissKappa,
-  gwetAC,
-  krippendorffAlpha,
-  percentAgreement,
-  prepare,
-  scottPi,
-  unanimousAgreement,
-  weightMatrix,
-  type Stat,
-} from '../../src/core/agreement/coefficients.js';
+import { brennanPrediger, cohenKappa, congerKappa, fleissKappa, gwetAC, krippendorffAlpha, percentAgreement, prepare, scottPi, unanimousAgreement, weightMatrix, type Stat } from '../../src/core/agreement/coefficients.js';
 import { normalCdf, normalQuantile, tCdf, tQuantile } from '../../src/core/agreement/distributions.js';
 import { contingencyTable, countsTable, weightsTable } from '../../src/core/agreement/input.js';
 import { toPatterns, type Level, type PatternTable } from '../../src/core/agreement/table.js';
@@ -40,9 +27,11 @@ const I = { withInfluence: true };
 /** Rows of a two-coder contingency table given as counts: table[i][j] units rated i by A and j by B. */
 function fromTable(counts: number[][], labels: string[]): string[][] {
   const rows: string[][] = [];
-  counts.forEach((r, i) => r.forEach((n, j) => {
-    for (let k = 0; k < n; k++) rows.push([labels[i]!, labels[j]!]);
-  }));
+  counts.forEach((r, i) =>
+    r.forEach((n, j) => {
+      for (let k = 0; k < n; k++) rows.push([labels[i]!, labels[j]!]);
+    }),
+  );
   return rows;
 }
 
@@ -88,7 +77,16 @@ describe("Krippendorff (2011), Computing Krippendorff's Alpha-Reliability: 4 obs
 
 describe("Cohen's kappa: the two-reader example of Wikipedia's 'Cohen's kappa' article (50 grant proposals)", () => {
   // A yes & B yes 20, A yes & B no 5, A no & B yes 10, A no & B no 15: po = 0.7, pe = 0.5, kappa = 0.4.
-  const { p, w } = prep(fromTable([[20, 5], [10, 15]], ['yes', 'no']), 2);
+  const { p, w } = prep(
+    fromTable(
+      [
+        [20, 5],
+        [10, 15],
+      ],
+      ['yes', 'no'],
+    ),
+    2,
+  );
   it('kappa = 0.4 (po 0.7, pe 0.5)', () => {
     const k = cohenKappa(p, w);
     expect(k.value).toBeCloseTo(0.4, 10);
@@ -98,7 +96,15 @@ describe("Cohen's kappa: the two-reader example of Wikipedia's 'Cohen's kappa' a
 });
 
 describe('SAS PROC FREQ, AGREE and TEST KAPPA on the 3 x 3 table [[0,4,1],[0,8,0],[0,1,5]] (the SAS printout statsmodels tests against)', () => {
-  const t = contingencyTable(['', '1', '2', '3'], [['1', '0', '4', '1'], ['2', '0', '8', '0'], ['3', '0', '1', '5']], {}).table!;
+  const t = contingencyTable(
+    ['', '1', '2', '3'],
+    [
+      ['1', '0', '4', '1'],
+      ['2', '0', '8', '0'],
+      ['3', '0', '1', '5'],
+    ],
+    {},
+  ).table!;
   const p = prepare(t);
   it('simple kappa 0.4842, ASE 0.1380, 95% limits 0.2137 0.7547; ASE under H0 0.1484, Z 3.2626, two-sided Pr > |Z| 0.0011', () => {
     const k = cohenKappa(p, t.counts, undefined, I);
@@ -140,7 +146,11 @@ describe("Fleiss (1971) kappa: the 10 subjects x 14 raters x 5 categories exampl
     [0, 2, 2, 3, 7],
   ];
   it('kappa = 0.210 (P-bar = 0.378, Pe = 0.213), from the counts table', () => {
-    const t = countsTable(['1', '2', '3', '4', '5'], counts.map((r) => r.map(String)), { unitIds: false }).table!;
+    const t = countsTable(
+      ['1', '2', '3', '4', '5'],
+      counts.map((r) => r.map(String)),
+      { unitIds: false },
+    ).table!;
     const k = fleissKappa(prepare(t), t.counts);
     expect(k.value).toBeCloseTo(0.21, 3);
     expect(k.observed).toBeCloseTo(0.378, 3);
@@ -152,13 +162,19 @@ describe('Krippendorff (2011), sections A and B: two coders', () => {
   it('binary data: alpha = 0.095', () => {
     const a = '0 1 0 0 0 0 0 0 1 0'.split(' ');
     const b = '1 1 1 0 0 1 0 0 0 0'.split(' ');
-    const { p, w } = prep(a.map((x, i) => [x, b[i]!]), 2);
+    const { p, w } = prep(
+      a.map((x, i) => [x, b[i]!]),
+      2,
+    );
     expect(krippendorffAlpha(p, w).value).toBeCloseTo(0.095, 3);
   });
   it('nominal data: alpha = 0.692', () => {
     const a = 'a a b b d c c c e d d a'.split(' ');
     const b = 'b a b b b c c c e d d d'.split(' ');
-    const { p, w } = prep(a.map((x, i) => [x, b[i]!]), 2);
+    const { p, w } = prep(
+      a.map((x, i) => [x, b[i]!]),
+      2,
+    );
     expect(krippendorffAlpha(p, w).value).toBeCloseTo(0.692, 3);
   });
 });
@@ -178,8 +194,18 @@ describe("Wikipedia, 'Krippendorff's alpha', computational example: 3 coders x 1
 describe("Gwet (2014), Handbook, p. 120, as irrCAC's README prints it (cac.raw4raters): 4 raters x 12 units with missing values", () => {
   // Unit 12 has a single rating (rater 3). irrCAC counts it in chance agreement and in n: --chance rated.
   const rows = [
-    ['1', '1', '', '1'], ['2', '2', '3', '2'], ['3', '3', '3', '3'], ['3', '3', '3', '3'], ['2', '2', '2', '2'], ['1', '2', '3', '4'],
-    ['4', '4', '4', '4'], ['1', '1', '2', '1'], ['2', '2', '2', '2'], ['', '5', '5', '5'], ['', '', '1', '1'], ['', '', '3', ''],
+    ['1', '1', '', '1'],
+    ['2', '2', '3', '2'],
+    ['3', '3', '3', '3'],
+    ['3', '3', '3', '3'],
+    ['2', '2', '2', '2'],
+    ['1', '2', '3', '4'],
+    ['4', '4', '4', '4'],
+    ['1', '1', '2', '1'],
+    ['2', '2', '2', '2'],
+    ['', '5', '5', '5'],
+    ['', '', '1', '1'],
+    ['', '', '3', ''],
   ];
   const { t, p, w } = prep(rows, 4);
   const rated = { units: 'rated' as const, withInfluence: true };
@@ -219,7 +245,11 @@ describe("Gwet (2014), Handbook, p. 120, as irrCAC's README prints it (cac.raw4r
   it('a weights file holding the quadratic weights gives the same AC2, 0.914', () => {
     const cats = ['1', '2', '3', '4', '5'];
     const matrix = cats.map((a) => [a, ...cats.map((b) => String(1 - Math.pow(Number(a) - Number(b), 2) / 16))]);
-    const read = weightsTable(['', ...[...cats].reverse()], matrix.map((r) => [r[0]!, ...r.slice(1).reverse()]), t.categories);
+    const read = weightsTable(
+      ['', ...[...cats].reverse()],
+      matrix.map((r) => [r[0]!, ...r.slice(1).reverse()]),
+      t.categories,
+    );
     expect(read.problems).toEqual([]);
     expect(gwetAC(p, w, read.weights, { units: 'rated' }).value).toBeCloseTo(0.914, 3);
   });
@@ -250,11 +280,19 @@ describe("Gwet (2014), Handbook, p. 120, as irrCAC's README prints it (cac.raw4r
 });
 
 describe("irrCAC's cont3x3abstractors (Gwet 2014): two abstractors, 100 units, 3 categories, as irrCAC's README prints it", () => {
-  const read = contingencyTable(['Type', 'Ectopic', 'AIU', 'NIU'], [['Ectopic', '13', '0', '0'], ['AIU', '0', '20', '7'], ['NIU', '0', '4', '56']], {});
+  const read = contingencyTable(
+    ['Type', 'Ectopic', 'AIU', 'NIU'],
+    [
+      ['Ectopic', '13', '0', '0'],
+      ['AIU', '0', '20', '7'],
+      ['NIU', '0', '4', '56'],
+    ],
+    {},
+  );
   const t = read.table!;
   const p = prepare(t);
   const w = t.counts;
-  it("Cohen 0.7964094 (SE 0.05891072: Fleiss, Cohen & Everitt divide by n), Scott 0.7962397, AC1 0.8493305, BP 0.835, alpha 0.7972585", () => {
+  it('Cohen 0.7964094 (SE 0.05891072: Fleiss, Cohen & Everitt divide by n), Scott 0.7962397, AC1 0.8493305, BP 0.835, alpha 0.7972585', () => {
     const k = cohenKappa(p, w, undefined, I);
     expect(k.value).toBeCloseTo(0.7964094, 7);
     expect(se(t, k)).toBeCloseTo(0.05891072, 7);
@@ -281,7 +319,15 @@ describe("irrCAC's cont3x3abstractors (Gwet 2014): two abstractors, 100 units, 3
     expect(brennanPrediger(p, w, Wq).value).toBeCloseTo(0.9175, 7);
   });
   it('the same table as proportions with --n 100 gives the same coefficients and SEs', () => {
-    const props = contingencyTable(['Type', 'Ectopic', 'AIU', 'NIU'], [['Ectopic', '0.13', '0', '0'], ['AIU', '0', '0.20', '0.07'], ['NIU', '0', '0.04', '0.56']], { n: 100 }).table!;
+    const props = contingencyTable(
+      ['Type', 'Ectopic', 'AIU', 'NIU'],
+      [
+        ['Ectopic', '0.13', '0', '0'],
+        ['AIU', '0', '0.20', '0.07'],
+        ['NIU', '0', '0.04', '0.56'],
+      ],
+      { n: 100 },
+    ).table!;
     const q = prepare(props);
     expect(cohenKappa(q, props.counts).value).toBeCloseTo(0.7964094, 7);
     expect(se(props, cohenKappa(q, props.counts, undefined, I))).toBeCloseTo(0.05891072, 7);
@@ -291,10 +337,27 @@ describe("irrCAC's cont3x3abstractors (Gwet 2014): two abstractors, 100 units, 3
 
 describe("irrCAC's distrib.6raters (the first 15 of Fleiss' 1971 patients, 6 psychiatrists), read as a counts table", () => {
   const counts = [
-    [0, 0, 0, 6, 0], [0, 3, 0, 0, 3], [0, 1, 4, 0, 1], [0, 0, 0, 0, 6], [0, 3, 0, 3, 0], [2, 0, 4, 0, 0], [0, 0, 4, 0, 2], [2, 0, 3, 1, 0],
-    [2, 0, 0, 4, 0], [0, 0, 0, 0, 6], [1, 0, 0, 5, 0], [1, 1, 0, 4, 0], [0, 3, 3, 0, 0], [1, 0, 0, 5, 0], [0, 2, 0, 3, 1],
+    [0, 0, 0, 6, 0],
+    [0, 3, 0, 0, 3],
+    [0, 1, 4, 0, 1],
+    [0, 0, 0, 0, 6],
+    [0, 3, 0, 3, 0],
+    [2, 0, 4, 0, 0],
+    [0, 0, 4, 0, 2],
+    [2, 0, 3, 1, 0],
+    [2, 0, 0, 4, 0],
+    [0, 0, 0, 0, 6],
+    [1, 0, 0, 5, 0],
+    [1, 1, 0, 4, 0],
+    [0, 3, 3, 0, 0],
+    [1, 0, 0, 5, 0],
+    [0, 2, 0, 3, 1],
   ];
-  const read = countsTable(['Subject', 'Depression', 'Personality Disorder', 'Schizophrenia', 'Neurosis', 'Other'], counts.map((r, i) => [String(i + 1), ...r.map(String)]), { unitIds: true });
+  const read = countsTable(
+    ['Subject', 'Depression', 'Personality Disorder', 'Schizophrenia', 'Neurosis', 'Other'],
+    counts.map((r, i) => [String(i + 1), ...r.map(String)]),
+    { unitIds: true },
+  );
   const t = read.table!;
   const p = prepare(t);
   it('AC1 0.4448007 (SE 0.08418757; pa 0.5511111, pe 0.1914815), Fleiss 0.4139265 (SE 0.08119291, pe 0.2340741), BP 0.4388889 (SE 0.08312142), alpha 0.4204384', () => {
@@ -320,7 +383,19 @@ describe("irrCAC's distrib.6raters (the first 15 of Fleiss' 1971 patients, 6 psy
 });
 
 describe('vcd SexualFun (Hout et al. 1987; Friendly 2000, p. 91): husband x wife, 4 ordered categories', () => {
-  const { t, p, w } = prep(fromTable([[7, 7, 2, 3], [2, 8, 3, 7], [1, 5, 4, 9], [2, 8, 9, 14]], ['never', 'fairly', 'very', 'always']), 2, ['never', 'fairly', 'very', 'always']);
+  const { t, p, w } = prep(
+    fromTable(
+      [
+        [7, 7, 2, 3],
+        [2, 8, 3, 7],
+        [1, 5, 4, 9],
+        [2, 8, 9, 14],
+      ],
+      ['never', 'fairly', 'very', 'always'],
+    ),
+    2,
+    ['never', 'fairly', 'very', 'always'],
+  );
   it('unweighted kappa 0.1293 (ASE 0.06860); linear ("equal spacing") weighted 0.2374', () => {
     const k = cohenKappa(p, w, undefined, I);
     expect(k.value).toBeCloseTo(0.1293, 4);
@@ -332,11 +407,36 @@ describe('vcd SexualFun (Hout et al. 1987; Friendly 2000, p. 91): husband x wife
 describe('Fleiss (1971): 30 patients x 6 psychiatrists x 5 diagnoses', () => {
   // Counts of psychiatrists per diagnosis (depression, personality disorder, schizophrenia, neurosis, other).
   const counts = [
-    [0, 0, 0, 6, 0], [0, 3, 0, 0, 3], [0, 1, 4, 0, 1], [0, 0, 0, 0, 6], [0, 3, 0, 3, 0], [2, 0, 4, 0, 0],
-    [0, 0, 4, 0, 2], [2, 0, 3, 1, 0], [2, 0, 0, 4, 0], [0, 0, 0, 0, 6], [1, 0, 0, 5, 0], [1, 1, 0, 4, 0],
-    [0, 3, 3, 0, 0], [1, 0, 0, 5, 0], [0, 2, 0, 3, 1], [0, 0, 5, 0, 1], [3, 0, 0, 1, 2], [5, 1, 0, 0, 0],
-    [0, 2, 0, 4, 0], [1, 0, 2, 0, 3], [0, 0, 0, 0, 6], [0, 1, 0, 5, 0], [0, 2, 0, 1, 3], [2, 0, 0, 4, 0],
-    [1, 0, 0, 4, 1], [0, 5, 0, 1, 0], [4, 0, 0, 0, 2], [0, 2, 0, 4, 0], [1, 0, 5, 0, 0], [0, 0, 0, 0, 6],
+    [0, 0, 0, 6, 0],
+    [0, 3, 0, 0, 3],
+    [0, 1, 4, 0, 1],
+    [0, 0, 0, 0, 6],
+    [0, 3, 0, 3, 0],
+    [2, 0, 4, 0, 0],
+    [0, 0, 4, 0, 2],
+    [2, 0, 3, 1, 0],
+    [2, 0, 0, 4, 0],
+    [0, 0, 0, 0, 6],
+    [1, 0, 0, 5, 0],
+    [1, 1, 0, 4, 0],
+    [0, 3, 3, 0, 0],
+    [1, 0, 0, 5, 0],
+    [0, 2, 0, 3, 1],
+    [0, 0, 5, 0, 1],
+    [3, 0, 0, 1, 2],
+    [5, 1, 0, 0, 0],
+    [0, 2, 0, 4, 0],
+    [1, 0, 2, 0, 3],
+    [0, 0, 0, 0, 6],
+    [0, 1, 0, 5, 0],
+    [0, 2, 0, 1, 3],
+    [2, 0, 0, 4, 0],
+    [1, 0, 0, 4, 1],
+    [0, 5, 0, 1, 0],
+    [4, 0, 0, 0, 2],
+    [0, 2, 0, 4, 0],
+    [1, 0, 5, 0, 0],
+    [0, 0, 0, 0, 6],
   ];
   const rows = counts.map((c) => c.flatMap((n, k) => Array<string>(n).fill(String(k + 1))));
   it('kappa 0.4302445, z 17.65183 under the null (Fleiss, Nee & Landis 1979 SE), as separate fields from the non-null SE', () => {
@@ -359,7 +459,12 @@ describe('MASI distance and set-valued cells (a;b): alpha by hand', () => {
     expect(masiDistance(S(), S('a'))).toBe(1);
   });
   it('two coders, four units: {a} {a}; {a;b} {a}; {b} {b;c}; {c} {a}', () => {
-    const rows = [['a', 'a'], ['a;b', 'a'], ['b', 'c;b'], ['c', 'a']];
+    const rows = [
+      ['a', 'a'],
+      ['a;b', 'a'],
+      ['b', 'c;b'],
+      ['c', 'a'],
+    ];
     const parsed = ratingsFromRows(rows, 2, { level: 'nominal' });
     expect(parsed.sets).toBe(true);
     const t = toPatterns(parsed.ratings!);

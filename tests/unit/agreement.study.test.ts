@@ -20,7 +20,10 @@ describe('transcripts a coder did not code (issue 12: they used to drop out sile
     'transcripts/P1_w1.txt': transcript('P1', 5),
     'transcripts/P2_w1.txt': transcript('P2', 5),
     'transcripts/P3_w1.txt': transcript('P3', 5),
-    'codings/alice.tsv': codingsTsv([['P1', 'w1', answerLine(0), 't.a'], ['P2', 'w1', answerLine(1), 't.a']]),
+    'codings/alice.tsv': codingsTsv([
+      ['P1', 'w1', answerLine(0), 't.a'],
+      ['P2', 'w1', answerLine(1), 't.a'],
+    ]),
     'codings/ben.tsv': codingsTsv([['P1', 'w1', answerLine(0), 't.a']]),
   };
   // By hand, on all 10 answers: both 1 once, alice only once, neither 8 times.
@@ -62,10 +65,7 @@ describe('transcripts a coder did not code (issue 12: they used to drop out sile
 
   it('a finished mark naming a transcript the study does not have is an error, with file:line', async () => {
     const { diagnostics } = await loadStudy(writeStudy({ ...files, 'codings/ben.finished.tsv': 'participant\twave\nP2\tw1\nP9\tw1\nP1\tw2\n' }));
-    expect(diagnostics.filter((d) => d.severity === 'error').map((d) => `${d.file}:${d.line}: ${d.message}`)).toEqual([
-      "codings/ben.finished.tsv:3: unknown participant 'P9' (did you mean 'P1'?)",
-      "codings/ben.finished.tsv:4: P1 has no transcript at wave 'w2'",
-    ]);
+    expect(diagnostics.filter((d) => d.severity === 'error').map((d) => `${d.file}:${d.line}: ${d.message}`)).toEqual(["codings/ben.finished.tsv:3: unknown participant 'P9' (did you mean 'P1'?)", "codings/ben.finished.tsv:4: P1 has no transcript at wave 'w2'"]);
   });
 });
 
@@ -75,8 +75,19 @@ describe('sampling units: the segment, also for characters and for the pooled ro
   const files = {
     'transcripts/P1_w1.txt': same('P1'),
     'transcripts/P2_w1.txt': same('P2'),
-    'codings/alice.tsv': codingsTsv([['P1', 'w1', answerLine(0), 't.a'], ['P1', 'w1', answerLine(2), 't.a'], ['P2', 'w1', answerLine(1), 't.a'], ['P2', 'w1', answerLine(5), 't.b'], ['P1', 'w1', answerLine(3), 't.b']]),
-    'codings/ben.tsv': codingsTsv([['P1', 'w1', answerLine(0), 't.a'], ['P2', 'w1', answerLine(1), 't.a'], ['P2', 'w1', answerLine(4), 't.a'], ['P2', 'w1', answerLine(5), 't.b']]),
+    'codings/alice.tsv': codingsTsv([
+      ['P1', 'w1', answerLine(0), 't.a'],
+      ['P1', 'w1', answerLine(2), 't.a'],
+      ['P2', 'w1', answerLine(1), 't.a'],
+      ['P2', 'w1', answerLine(5), 't.b'],
+      ['P1', 'w1', answerLine(3), 't.b'],
+    ]),
+    'codings/ben.tsv': codingsTsv([
+      ['P1', 'w1', answerLine(0), 't.a'],
+      ['P2', 'w1', answerLine(1), 't.a'],
+      ['P2', 'w1', answerLine(4), 't.a'],
+      ['P2', 'w1', answerLine(5), 't.b'],
+    ]),
   };
 
   it('at --unit character the SE counts segments (16), not characters (416): the same SE as per segment', async () => {
@@ -108,8 +119,14 @@ describe('unitizing alpha on a study: characters of participant speech, one tran
     const text = ['I: Question?', '', 'P1: Café 😀 ok', '', 'I: More?', '', 'P1: Second answer', ''].join('\r\n');
     const study = await load({
       'transcripts/P1_w1.txt': text,
-      'codings/alice.tsv': codingsTsv([['P1', 'w1', 3, 't.a'], ['P1', 'w1', 7, 't.b']]),
-      'codings/ben.tsv': codingsTsv([['P1', 'w1', 3, 't.a'], ['P1', 'w1', 7, 't.b']]),
+      'codings/alice.tsv': codingsTsv([
+        ['P1', 'w1', 3, 't.a'],
+        ['P1', 'w1', 7, 't.b'],
+      ]),
+      'codings/ben.tsv': codingsTsv([
+        ['P1', 'w1', 3, 't.a'],
+        ['P1', 'w1', 7, 't.b'],
+      ]),
     });
     const r = studyUnitizing(study, { ...base, codes: ['t.a', 't.b'], coders: ['alice', 'ben'] });
     // "P1: Café 😀 ok" is 13 code points (the emoji is one, two UTF-16 units), "P1: Second answer" 17; each line + 1.
@@ -122,7 +139,10 @@ describe('unitizing alpha on a study: characters of participant speech, one tran
   it("a coder's overlapping codings of one code are merged into one stretch, and counted", async () => {
     const study = await load({
       'transcripts/P1_w1.txt': transcript('P1', 4),
-      'codings/alice.tsv': codingsTsv([['P1', 'w1', `${answerLine(0)}-${answerLine(1)}`, 't.a'], ['P1', 'w1', answerLine(1), 't.a']]),
+      'codings/alice.tsv': codingsTsv([
+        ['P1', 'w1', `${answerLine(0)}-${answerLine(1)}`, 't.a'],
+        ['P1', 'w1', answerLine(1), 't.a'],
+      ]),
       'codings/ben.tsv': codingsTsv([['P1', 'w1', `${answerLine(0)}-${answerLine(1)}`, 't.a']]),
     });
     const r = studyUnitizing(study, { ...base, coders: ['alice', 'ben'] });

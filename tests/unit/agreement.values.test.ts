@@ -11,8 +11,18 @@ import { MISSING_TOKENS, ratingsFromRows } from '../../src/core/agreement/values
 
 // Krippendorff (2011): observers A-D by units 1-12 (the published alphas: nominal .743, ordinal .815, interval .849, ratio .797).
 const K = [
-  ['1', '1', '', '1'], ['2', '2', '3', '2'], ['3', '3', '3', '3'], ['3', '3', '3', '3'], ['2', '2', '2', '2'], ['1', '2', '3', '4'],
-  ['4', '4', '4', '4'], ['1', '1', '2', '1'], ['2', '2', '2', '2'], ['', '5', '5', '5'], ['', '', '1', '1'], ['', '', '3', ''],
+  ['1', '1', '', '1'],
+  ['2', '2', '3', '2'],
+  ['3', '3', '3', '3'],
+  ['3', '3', '3', '3'],
+  ['2', '2', '2', '2'],
+  ['1', '2', '3', '4'],
+  ['4', '4', '4', '4'],
+  ['1', '1', '2', '1'],
+  ['2', '2', '2', '2'],
+  ['', '5', '5', '5'],
+  ['', '', '1', '1'],
+  ['', '', '3', ''],
 ];
 
 function alpha(rows: string[][], level: Level, categories?: string[]): number {
@@ -50,7 +60,14 @@ describe('missing values', () => {
   });
 
   it('values that only look like missing tokens are values: "none of these", "-1", "0"', () => {
-    const parsed = ratingsFromRows([['none of these', '-1'], ['0', 'n.a. (asked)']], 2, { level: 'nominal' });
+    const parsed = ratingsFromRows(
+      [
+        ['none of these', '-1'],
+        ['0', 'n.a. (asked)'],
+      ],
+      2,
+      { level: 'nominal' },
+    );
     expect(parsed.ratings!.categories).toEqual(['-1', '0', 'n.a. (asked)', 'none of these']);
   });
 });
@@ -78,7 +95,13 @@ describe('ordered levels need an order and numbers', () => {
 
   it('interval alpha uses the values, not the positions, of declared numeric categories', () => {
     // Scale 1, 2, 10 declared in order: positions 0,1,2 would make 10 look like 3.
-    const rows = [['1', '2'], ['2', '2'], ['10', '10'], ['1', '1'], ['10', '2']];
+    const rows = [
+      ['1', '2'],
+      ['2', '2'],
+      ['10', '10'],
+      ['1', '1'],
+      ['10', '2'],
+    ];
     const parsed = ratingsFromRows(rows, 2, { level: 'interval', categories: ['1', '2', '10'] });
     const t = toPatterns(parsed.ratings!);
     // By hand: pairable values 10; coincidences from units (1,2), (2,2), (10,10), (1,1), (10,2), each unit both orders.
@@ -90,11 +113,25 @@ describe('ordered levels need an order and numbers', () => {
   });
 
   it('ratio data cannot be negative: -1 and +1 are an error, not "identical" (alpha 1.00)', () => {
-    expect(problems([['-1', '1'], ['1', '-1'], ['2', '2']], 'ratio').join()).toMatch(/ratio data cannot be negative: -1/);
+    expect(
+      problems(
+        [
+          ['-1', '1'],
+          ['1', '-1'],
+          ['2', '2'],
+        ],
+        'ratio',
+      ).join(),
+    ).toMatch(/ratio data cannot be negative: -1/);
   });
 
   it('ratio alpha with zeros, by hand: δ(0, k) = ((0 − k)/(0 + k))² = 1', () => {
-    const rows = [['0', '0'], ['0', '2'], ['2', '2'], ['4', '2']];
+    const rows = [
+      ['0', '0'],
+      ['0', '2'],
+      ['2', '2'],
+      ['4', '2'],
+    ];
     const parsed = ratingsFromRows(rows, 2, { level: 'ratio' });
     const t = toPatterns(parsed.ratings!);
     // Pairs: (0,2) both orders: δ = 1; (4,2) both orders: δ = (2/6)² = 1/9. D_o = (2 + 2/9) / 8.
@@ -111,12 +148,28 @@ describe('ordered levels need an order and numbers', () => {
   });
 
   it('values outside the declared scale are named with their row', () => {
-    const r = ratingsFromRows([['1', '2'], ['3', '9']], 2, { level: 'nominal', categories: ['1', '2', '3'] });
+    const r = ratingsFromRows(
+      [
+        ['1', '2'],
+        ['3', '9'],
+      ],
+      2,
+      { level: 'nominal', categories: ['1', '2', '3'] },
+    );
     expect(r.problems[0]).toMatchObject({ row: 1, column: 1, message: "value '9' is not one of the declared --categories (1, 2, 3)" });
   });
 
   it('labels that differ only in case are noted', () => {
-    expect(ratingsFromRows([['Yes', 'yes'], ['no', 'no']], 2, { level: 'nominal' }).notes.join()).toMatch(/'Yes' and 'yes' differ only in case/);
+    expect(
+      ratingsFromRows(
+        [
+          ['Yes', 'yes'],
+          ['no', 'no'],
+        ],
+        2,
+        { level: 'nominal' },
+      ).notes.join(),
+    ).toMatch(/'Yes' and 'yes' differ only in case/);
   });
 });
 
@@ -125,7 +178,15 @@ describe('set-valued cells', () => {
     expect(problems([['a;b', 'a']], 'ordinal').join()).toMatch(/set-valued cells .* are nominal data/);
   });
   it('{} is the empty set; members are compared as sets (order and spaces do not matter)', () => {
-    const parsed = ratingsFromRows([['a; b', 'b;a'], ['{}', '{}'], ['a', '{}']], 2, { level: 'nominal' });
+    const parsed = ratingsFromRows(
+      [
+        ['a; b', 'b;a'],
+        ['{}', '{}'],
+        ['a', '{}'],
+      ],
+      2,
+      { level: 'nominal' },
+    );
     expect(parsed.sets).toBe(true);
     expect(parsed.ratings!.categories).toEqual(['a', 'a;b', '{}']);
     expect(parsed.ratings!.values[0]).toBe(parsed.ratings!.values[1]);
@@ -147,33 +208,134 @@ describe('unit ids in the first column', () => {
 describe('counts, contingency and weights tables', () => {
   it('counts must be whole numbers of coders; a unit nobody rated is left out and noted', () => {
     expect(countsTable(['a', 'b'], [['1', '1.5']], { unitIds: false }).problems[0]!.message).toMatch(/'1.5' is not a count/);
-    const r = countsTable(['a', 'b'], [['2', '0'], ['0', '0'], ['1', '1']], { unitIds: false });
+    const r = countsTable(
+      ['a', 'b'],
+      [
+        ['2', '0'],
+        ['0', '0'],
+        ['1', '1'],
+      ],
+      { unitIds: false },
+    );
     expect(r.notes).toEqual(['1 unit with no rating left out']);
     expect(r.table!.counts.reduce((a, b) => a + b, 0)).toBe(2);
   });
   it('a contingency table is square with the same categories down and across', () => {
     expect(contingencyTable(['', 'a', 'b'], [['a', '1', '2']], {}).problems[0]!.message).toMatch(/2 categories across but 1 rows down/);
-    expect(contingencyTable(['', 'a', 'b'], [['b', '1', '2'], ['a', '3', '4']], {}).problems[0]!.message).toMatch(/row 1 is 'b' but column 1 is 'a'/);
+    expect(
+      contingencyTable(
+        ['', 'a', 'b'],
+        [
+          ['b', '1', '2'],
+          ['a', '3', '4'],
+        ],
+        {},
+      ).problems[0]!.message,
+    ).toMatch(/row 1 is 'b' but column 1 is 'a'/);
   });
   it('proportions need --n; counts refuse --n; proportions that do not sum to 1 are an error', () => {
-    expect(contingencyTable(['', 'a', 'b'], [['a', '0.4', '0.1'], ['b', '0.1', '0.4']], {}).problems[0]!.message).toMatch(/look like proportions .* --n/);
-    expect(contingencyTable(['', 'a', 'b'], [['a', '4', '1'], ['b', '1', '4']], { n: 10 }).problems[0]!.message).toMatch(/--n 10 is for a table of proportions/);
-    expect(contingencyTable(['', 'a', 'b'], [['a', '0.4', '0.1'], ['b', '0.1', '0.2']], { n: 10 }).problems[0]!.message).toMatch(/sum to 0.8/);
-    const rounded = contingencyTable(['', 'a', 'b'], [['a', '0.40', '0.10'], ['b', '0.10', '0.39']], { n: 100 });
+    expect(
+      contingencyTable(
+        ['', 'a', 'b'],
+        [
+          ['a', '0.4', '0.1'],
+          ['b', '0.1', '0.4'],
+        ],
+        {},
+      ).problems[0]!.message,
+    ).toMatch(/look like proportions .* --n/);
+    expect(
+      contingencyTable(
+        ['', 'a', 'b'],
+        [
+          ['a', '4', '1'],
+          ['b', '1', '4'],
+        ],
+        { n: 10 },
+      ).problems[0]!.message,
+    ).toMatch(/--n 10 is for a table of proportions/);
+    expect(
+      contingencyTable(
+        ['', 'a', 'b'],
+        [
+          ['a', '0.4', '0.1'],
+          ['b', '0.1', '0.2'],
+        ],
+        { n: 10 },
+      ).problems[0]!.message,
+    ).toMatch(/sum to 0.8/);
+    const rounded = contingencyTable(
+      ['', 'a', 'b'],
+      [
+        ['a', '0.40', '0.10'],
+        ['b', '0.10', '0.39'],
+      ],
+      { n: 100 },
+    );
     expect(rounded.notes[0]).toMatch(/sum to 0.99; each was divided by that sum/);
   });
   it('the corner cell A\\B names the two coders', () => {
-    expect(contingencyTable(['alice\\ben', 'a', 'b'], [['a', '4', '1'], ['b', '1', '4']], {}).coders).toEqual(['alice', 'ben']);
+    expect(
+      contingencyTable(
+        ['alice\\ben', 'a', 'b'],
+        [
+          ['a', '4', '1'],
+          ['b', '1', '4'],
+        ],
+        {},
+      ).coders,
+    ).toEqual(['alice', 'ben']);
   });
-  it('custom weights: 1 on the diagonal, from 0 to 1, the data\'s categories; a custom matrix gives weighted kappa by hand', () => {
-    expect(weightsTable(['', 'a', 'b'], [['a', '1', '0.5'], ['b', '0.5', '0.9']], ['a', 'b']).problems[0]!.message).toMatch(/weight of b with itself is 0.9/);
-    expect(weightsTable(['', 'a', 'c'], [['a', '1', '0'], ['c', '0', '1']], ['a', 'b']).problems[0]!.message).toMatch(/'c' is not a category/);
-    expect(weightsTable(['', 'a', 'b'], [['a', '1', '2'], ['b', '0', '1']], ['a', 'b']).problems[0]!.message).toMatch(/weight '2' is not a number from 0 to 1/);
+  it("custom weights: 1 on the diagonal, from 0 to 1, the data's categories; a custom matrix gives weighted kappa by hand", () => {
+    expect(
+      weightsTable(
+        ['', 'a', 'b'],
+        [
+          ['a', '1', '0.5'],
+          ['b', '0.5', '0.9'],
+        ],
+        ['a', 'b'],
+      ).problems[0]!.message,
+    ).toMatch(/weight of b with itself is 0.9/);
+    expect(
+      weightsTable(
+        ['', 'a', 'c'],
+        [
+          ['a', '1', '0'],
+          ['c', '0', '1'],
+        ],
+        ['a', 'b'],
+      ).problems[0]!.message,
+    ).toMatch(/'c' is not a category/);
+    expect(
+      weightsTable(
+        ['', 'a', 'b'],
+        [
+          ['a', '1', '2'],
+          ['b', '0', '1'],
+        ],
+        ['a', 'b'],
+      ).problems[0]!.message,
+    ).toMatch(/weight '2' is not a number from 0 to 1/);
     // Asymmetric weights on the Wikipedia 2 x 2 table (A yes/B yes 20, yes/no 5, no/yes 10, no/no 15):
     // w(yes, no) = 0.5, w(no, yes) = 0. po = (20 + 15)/50 + 0.5 · 5/50 = 0.75; pe = Σ w p_A p_B with
     // p_A = (0.5, 0.5), p_B = (0.6, 0.4): 0.5·0.6 + 0.5·0.4 + 0.5·0.5·0.4 = 0.6; kappa_w = (0.75 − 0.6)/0.4 = 0.375.
-    const t = contingencyTable(['', 'yes', 'no'], [['yes', '20', '5'], ['no', '10', '15']], {}).table!;
-    const W = weightsTable(['', 'yes', 'no'], [['yes', '1', '0.5'], ['no', '0', '1']], t.categories).weights!;
+    const t = contingencyTable(
+      ['', 'yes', 'no'],
+      [
+        ['yes', '20', '5'],
+        ['no', '10', '15'],
+      ],
+      {},
+    ).table!;
+    const W = weightsTable(
+      ['', 'yes', 'no'],
+      [
+        ['yes', '1', '0.5'],
+        ['no', '0', '1'],
+      ],
+      t.categories,
+    ).weights!;
     expect(cohenKappa(prepare(t), t.counts, W).value).toBeCloseTo(0.375, 12);
   });
 });

@@ -41,11 +41,15 @@ describe('codings store (codings/CODER.tsv)', () => {
   });
 });
 
-describe("finished transcripts (codings/CODER.finished.tsv)", () => {
+describe('finished transcripts (codings/CODER.finished.tsv)', () => {
   it('read with their lines, written sorted by wave then participant (natural order), one line each', async () => {
     const { parseFinishedFile, formatFinishedFile } = await import('../../src/core/coding/finished.js');
     const read = parseFinishedFile('codings/ann.finished.tsv', '\ufeffparticipant\twave\r\nMS10\tpre\r\nMS2\tpost\r\nMS2\tpre\r\nMS2\tpre\r\n', 'ann');
-    expect(read.finished.map((f) => [f.participant, f.wave, f.source?.line])).toEqual([['MS10', 'pre', 2], ['MS2', 'post', 3], ['MS2', 'pre', 4]]);
+    expect(read.finished.map((f) => [f.participant, f.wave, f.source?.line])).toEqual([
+      ['MS10', 'pre', 2],
+      ['MS2', 'post', 3],
+      ['MS2', 'pre', 4],
+    ]);
     expect(read.diagnostics.map((d) => `${d.line}: ${d.message}`)).toEqual(['5: MS2/pre is listed twice (also line 4)']);
     expect(formatFinishedFile(read.finished, ['pre', '4-month', 'post'])).toBe('participant\twave\nMS2\tpre\nMS10\tpre\nMS2\tpost\n');
   });
@@ -59,14 +63,7 @@ describe('checking codings against the study', () => {
   it('finds unknown codes (did-you-mean), participants, missing interviews, lines outside, duplicates', async () => {
     const s = await study();
     const at = (line: number) => ({ file: 'codings/alice.tsv', line });
-    const d = checkCodings(s, [
-      coding({ code: 'support.respit', source: at(2) }),
-      coding({ participant: 'MS99', source: at(3) }),
-      coding({ participant: 'MS05', wave: 'post', source: at(4) }),
-      coding({ startLine: 10, endLine: 999, source: at(5) }),
-      coding({ source: at(6) }),
-      coding({ source: at(7) }),
-    ]);
+    const d = checkCodings(s, [coding({ code: 'support.respit', source: at(2) }), coding({ participant: 'MS99', source: at(3) }), coding({ participant: 'MS05', wave: 'post', source: at(4) }), coding({ startLine: 10, endLine: 999, source: at(5) }), coding({ source: at(6) }), coding({ source: at(7) })]);
     expect(d.map((x) => `${x.line}: ${x.message}`)).toEqual([
       "2: unknown code 'support.respit' (did you mean 'support.respite'?)",
       "3: unknown participant 'MS99' (did you mean 'MS09'?)",
@@ -89,23 +86,11 @@ describe('checking codings against the study', () => {
 describe('interchange CSV', () => {
   it('imports valid rows and reports every bad one with its line', async () => {
     const s = await study();
-    const csv = [
-      'coder,participant,wave,start_line,end_line,code,memo,exemplar',
-      'alice,MS02,4-month,10,10,support.respite,,yes',
-      ',MS02,4-month,10,10,support.respite,,',
-      'alice,MS02,4-month,10,10,support.respit,,',
-      'alice,MS02,4month,10,10,support,,',
-      'alice,MS02,4-month,10,10,support.respite,,yes',
-    ].join('\n');
+    const csv = ['coder,participant,wave,start_line,end_line,code,memo,exemplar', 'alice,MS02,4-month,10,10,support.respite,,yes', ',MS02,4-month,10,10,support.respite,,', 'alice,MS02,4-month,10,10,support.respit,,', 'alice,MS02,4month,10,10,support,,', 'alice,MS02,4-month,10,10,support.respite,,yes'].join('\n');
     const r = readInterchangeCsv('in.csv', csv, s);
     expect(r.rows).toBe(5);
     expect(r.codings.map((c) => [c.coder, c.code, c.exemplar])).toEqual([['alice', 'support.respite', true]]);
-    expect(r.diagnostics.map((d) => `${d.file}:${d.line}: ${d.message}`)).toEqual([
-      'in.csv:3: row has no coder',
-      "in.csv:4: unknown code 'support.respit' (did you mean 'support.respite'?)",
-      "in.csv:5: unknown wave '4month' (did you mean '4-month'?)",
-      'in.csv:6: duplicate coding (same as line 2)',
-    ]);
+    expect(r.diagnostics.map((d) => `${d.file}:${d.line}: ${d.message}`)).toEqual(['in.csv:3: row has no coder', "in.csv:4: unknown code 'support.respit' (did you mean 'support.respite'?)", "in.csv:5: unknown wave '4month' (did you mean '4-month'?)", 'in.csv:6: duplicate coding (same as line 2)']);
   });
 
   it('round-trips through export', async () => {

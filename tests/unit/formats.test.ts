@@ -26,13 +26,11 @@ async function docx(paragraphs: Array<string | string[]>): Promise<string> {
   return r.text;
 }
 
-const map = config("speakers:\n  map:\n    Speaker 1: interviewer\n    Dana Moss: interviewer\n    Jane Doe: participant\n    SPEAKER_00: interviewer\n    SPEAKER_01: participant\n");
+const map = config('speakers:\n  map:\n    Speaker 1: interviewer\n    Dana Moss: interviewer\n    Jane Doe: participant\n    SPEAKER_00: interviewer\n    SPEAKER_01: participant\n');
 
 describe('Otter', () => {
   it('text export: "Name  0:00" headers, paragraphs below, the footer a note (BOM, CRLF, accents, emoji)', () => {
-    const text =
-      BOM +
-      crlf(['Speaker 1  0:00', 'Thanks for joining. Ready?', '', 'Jane Doe  0:04', 'Yes — café first ☕, then we talk.', 'It was a long week 😅.', '', 'Jane Doe  1:02:03', 'Still me.', '', 'Transcribed by https://otter.ai']);
+    const text = BOM + crlf(['Speaker 1  0:00', 'Thanks for joining. Ready?', '', 'Jane Doe  0:04', 'Yes — café first ☕, then we talk.', 'It was a long week 😅.', '', 'Jane Doe  1:02:03', 'Still me.', '', 'Transcribed by https://otter.ai']);
     const r = read('transcripts/P1_pre.txt', text.slice(1), map);
     expect(r.diagnostics).toEqual([]);
     expect(r.document!.source).toBe('otter');
@@ -52,7 +50,11 @@ describe('Otter', () => {
       ['Speaker 1', 'interviewer', 8, 8, 'How did it start?'],
       ['Jane Doe', 'participant', 10, 10, 'Slowly, honestly.'],
     ]);
-    expect(rows(r).filter((x) => x[0] === null).map((x) => [x[1], x[2]])).toEqual([
+    expect(
+      rows(r)
+        .filter((x) => x[0] === null)
+        .map((x) => [x[1], x[2]]),
+    ).toEqual([
       ['note', 1],
       ['note', 2],
       ['note', 3],
@@ -90,17 +92,7 @@ describe('Rev', () => {
 
 describe('Microsoft Teams', () => {
   it('Word transcript: header lines, "started/stopped transcription", "Name   0:03" headers, soft line breaks', async () => {
-    const text = await docx([
-      'Interview P1-20250107_150102-Meeting Transcript',
-      'January 7, 2025, 3:01PM',
-      '12m 40s',
-      'Dana Moss started transcription',
-      ['Dana Moss', '   0:03'],
-      'How are things going?',
-      ['Jane Doe', '   0:09', '\nBetter, thanks.'],
-      'Much better.',
-      'Dana Moss stopped transcription',
-    ]);
+    const text = await docx(['Interview P1-20250107_150102-Meeting Transcript', 'January 7, 2025, 3:01PM', '12m 40s', 'Dana Moss started transcription', ['Dana Moss', '   0:03'], 'How are things going?', ['Jane Doe', '   0:09', '\nBetter, thanks.'], 'Much better.', 'Dana Moss stopped transcription']);
     const r = read('transcripts/P1_pre.docx', text, map);
     expect(r.document!.source).toBe('teams');
     expect(r.document!.segments.map((s) => [s.speaker, s.role, s.startLine, s.timestamp ?? null, s.text])).toEqual([
@@ -143,7 +135,27 @@ describe('Microsoft Teams', () => {
 
 describe('Zoom', () => {
   it('transcript (.vtt): "Name: text" cues, merged cues of one speaker, two speakers in one cue', () => {
-    const vtt = ['WEBVTT', '', '1', '00:00:01.350 --> 00:00:04.830', 'Dana Moss: Can you hear me?', '', '2', '00:00:05.000 --> 00:00:07.000', 'Jane Doe: Yes, loud and clear.', '', '3', '00:00:07.000 --> 00:00:09.500', 'Jane Doe: I moved to Zürich 🇨🇭.', '', '4', '00:00:09.500 --> 00:00:12.000', 'Dana Moss: Great.', 'Jane Doe: So, where do we start?', ''].join('\n');
+    const vtt = [
+      'WEBVTT',
+      '',
+      '1',
+      '00:00:01.350 --> 00:00:04.830',
+      'Dana Moss: Can you hear me?',
+      '',
+      '2',
+      '00:00:05.000 --> 00:00:07.000',
+      'Jane Doe: Yes, loud and clear.',
+      '',
+      '3',
+      '00:00:07.000 --> 00:00:09.500',
+      'Jane Doe: I moved to Zürich 🇨🇭.',
+      '',
+      '4',
+      '00:00:09.500 --> 00:00:12.000',
+      'Dana Moss: Great.',
+      'Jane Doe: So, where do we start?',
+      '',
+    ].join('\n');
     const r = read('transcripts/P1_pre.vtt', vtt, map);
     expect(r.document!.source).toBe('zoom');
     expect(r.document!.segments.map((s) => [s.speaker, s.startLine, s.endLine, s.timestamp, s.text])).toEqual([
@@ -205,8 +217,32 @@ describe('Whisper and WhisperX', () => {
   it('WhisperX JSON: diarised speakers mapped to roles; a segment whose words change speaker is split there', () => {
     const x = {
       segments: [
-        { start: 0.031, end: 2.9, text: 'How are you today?', words: [{ word: 'How', start: 0.031, end: 0.2, score: 0.9, speaker: 'SPEAKER_00' }, { word: 'are', start: 0.25, end: 0.4, score: 0.9, speaker: 'SPEAKER_00' }, { word: 'you', start: 0.45, end: 0.6, score: 0.8, speaker: 'SPEAKER_00' }, { word: 'today?', start: 0.7, end: 1.0, score: 0.9, speaker: 'SPEAKER_00' }], speaker: 'SPEAKER_00' },
-        { start: 3.1, end: 7.2, text: 'Fine, 20 years here. And you?', words: [{ word: 'Fine,', start: 3.1, end: 3.4, score: 0.9, speaker: 'SPEAKER_01' }, { word: '20' }, { word: 'years', start: 4.0, end: 4.3, score: 0.7, speaker: 'SPEAKER_01' }, { word: 'here.', start: 4.3, end: 4.6, score: 0.9, speaker: 'SPEAKER_01' }, { word: 'And', start: 6.0, end: 6.2, score: 0.9, speaker: 'SPEAKER_00' }, { word: 'you?', start: 6.2, end: 6.5, score: 0.9, speaker: 'SPEAKER_00' }], speaker: 'SPEAKER_01' },
+        {
+          start: 0.031,
+          end: 2.9,
+          text: 'How are you today?',
+          words: [
+            { word: 'How', start: 0.031, end: 0.2, score: 0.9, speaker: 'SPEAKER_00' },
+            { word: 'are', start: 0.25, end: 0.4, score: 0.9, speaker: 'SPEAKER_00' },
+            { word: 'you', start: 0.45, end: 0.6, score: 0.8, speaker: 'SPEAKER_00' },
+            { word: 'today?', start: 0.7, end: 1.0, score: 0.9, speaker: 'SPEAKER_00' },
+          ],
+          speaker: 'SPEAKER_00',
+        },
+        {
+          start: 3.1,
+          end: 7.2,
+          text: 'Fine, 20 years here. And you?',
+          words: [
+            { word: 'Fine,', start: 3.1, end: 3.4, score: 0.9, speaker: 'SPEAKER_01' },
+            { word: '20' },
+            { word: 'years', start: 4.0, end: 4.3, score: 0.7, speaker: 'SPEAKER_01' },
+            { word: 'here.', start: 4.3, end: 4.6, score: 0.9, speaker: 'SPEAKER_01' },
+            { word: 'And', start: 6.0, end: 6.2, score: 0.9, speaker: 'SPEAKER_00' },
+            { word: 'you?', start: 6.2, end: 6.5, score: 0.9, speaker: 'SPEAKER_00' },
+          ],
+          speaker: 'SPEAKER_01',
+        },
         { start: 8.0, end: 9.0, text: 'Good.', words: [{ word: 'Good.', start: 8.0, end: 9.0, score: 0.9 }] },
       ],
       word_segments: [],
@@ -219,7 +255,7 @@ describe('Whisper and WhisperX', () => {
       ['SPEAKER_00', 'interviewer', 3, 4, '00:00:06.000', 'And you? Good.'], // the unlabelled segment continues the speaker
     ]);
     expect(r.document!.segmentList.sourceTextValue.split('\n')[2]).toBe('[00:00:06.000] SPEAKER_00: And you?');
-    const lines = read('transcripts/P1_pre.json', JSON.stringify(x), config("transcripts:\n  segments: line\nspeakers:\n  map:\n    SPEAKER_00: interviewer\n    SPEAKER_01: participant\n"));
+    const lines = read('transcripts/P1_pre.json', JSON.stringify(x), config('transcripts:\n  segments: line\nspeakers:\n  map:\n    SPEAKER_00: interviewer\n    SPEAKER_01: participant\n'));
     expect(lines.document!.segments.map((s) => [s.startLine, s.text])).toEqual([
       [1, 'How are you today?'],
       [2, 'Fine, 20 years here.'],
@@ -240,7 +276,7 @@ describe('Whisper and WhisperX', () => {
 });
 
 describe('timestamps in attributions', () => {
-  it('{timestamp} gives the segment\'s time, empty when it has none', () => {
+  it("{timestamp} gives the segment's time, empty when it has none", () => {
     const r = read('transcripts/P1_pre.txt', 'Interviewer: Hi.\n\n[00:12:31] P1: Hello.\n', config('attribution: "({participant}, {wave}, {timestamp})"\n'));
     const d = r.document!;
     const cfg = { config: config('attribution: "({participant}, {wave}, {timestamp})"\n') };

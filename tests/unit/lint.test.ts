@@ -45,7 +45,10 @@ describe('the lint refuses what breaks the layering (planted files)', () => {
     ['catch-ignores-error.ts', 'src/io/planted.ts', 'plugin', 'never looks at the error'],
   ])('%s at %s: %s', (file, at, category, message) => {
     const found = lint(file, at);
-    expect(found.some((d) => d.category === category && d.message.includes(message) && d.path === at), JSON.stringify(found)).toBe(true);
+    expect(
+      found.some((d) => d.category === category && d.message.includes(message) && d.path === at),
+      JSON.stringify(found),
+    ).toBe(true);
   });
 
   it('the same imports are allowed where they belong, and a catch that checks its error passes', () => {

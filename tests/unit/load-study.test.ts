@@ -41,7 +41,7 @@ describe('loading the formats study: every transcript format', () => {
     ]);
     expect(seg('P2/w2').map((s) => [s[0], s[1], s[2], s[5]])).toEqual([
       ['Interviewer', 'interviewer', 3, 'Ready to start?'],
-      ['Participant', 'participant', 7, 'Yes. Time flies, doesn\'t it? It really does.'],
+      ['Participant', 'participant', 7, "Yes. Time flies, doesn't it? It really does."],
     ]);
   });
 

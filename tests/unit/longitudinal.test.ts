@@ -46,9 +46,7 @@ beforeAll(async () => {
 describe('the mini study loads with one warning: a coding before its code was in use', () => {
   it('reports it at its file:line and leaves it out', async () => {
     const { diagnostics } = await loadStudy(writeMiniStudy());
-    expect(diagnostics.map((d) => `${d.file}:${d.line}: ${d.severity}: ${d.message}`)).toEqual([
-      "codings/x.tsv:19: warning: 'u.late' is coded at wave 'w1', before the code was in use (since: w2); tables treat 'w1' as not coded for and leave this coding out",
-    ]);
+    expect(diagnostics.map((d) => `${d.file}:${d.line}: ${d.severity}: ${d.message}`)).toEqual(["codings/x.tsv:19: warning: 'u.late' is coded at wave 'w1', before the code was in use (since: w2); tables treat 'w1' as not coded for and leave this coding out"]);
     expect(cs.beforeSince).toBe(1);
   });
 });
@@ -56,11 +54,37 @@ describe('the mini study loads with one warning: a coding before its code was in
 describe('grid', () => {
   it('holds the hand-counted segments, "not interviewed" and "not coded for"', () => {
     const g = grid(cs, 'code');
-    const at = (row: string, p: string) => valuesOf(g, g.rows.findIndex((r) => r.id === row), g.participants.indexOf(p));
+    const at = (row: string, p: string) =>
+      valuesOf(
+        g,
+        g.rows.findIndex((r) => r.id === row),
+        g.participants.indexOf(p),
+      );
     expect(g.participants).toEqual(['A', 'B', 'C', 'D', 'E', 'F']);
-    expect(['A', 'B', 'C', 'D', 'E', 'F'].map((p) => at('t', p))).toEqual([[1, 2, 4], [2, 0, NI], [0, NI, 1], [1, NI, NI], [NI, 1, 1], [0, 0, NI]]);
-    expect(['A', 'B', 'C', 'D', 'E', 'F'].map((p) => at('u', p))).toEqual([[1, 1, 0], [1, 0, NI], [1, NI, 1], [1, NI, NI], [NI, 0, 1], [0, 0, NI]]);
-    expect(['A', 'B', 'C', 'D', 'E', 'F'].map((p) => at('u.late', p))).toEqual([[NC, 1, 0], [NC, 0, NI], [NC, NI, 1], [NC, NI, NI], [NI, 0, 1], [NC, 0, NI]]);
+    expect(['A', 'B', 'C', 'D', 'E', 'F'].map((p) => at('t', p))).toEqual([
+      [1, 2, 4],
+      [2, 0, NI],
+      [0, NI, 1],
+      [1, NI, NI],
+      [NI, 1, 1],
+      [0, 0, NI],
+    ]);
+    expect(['A', 'B', 'C', 'D', 'E', 'F'].map((p) => at('u', p))).toEqual([
+      [1, 1, 0],
+      [1, 0, NI],
+      [1, NI, 1],
+      [1, NI, NI],
+      [NI, 0, 1],
+      [0, 0, NI],
+    ]);
+    expect(['A', 'B', 'C', 'D', 'E', 'F'].map((p) => at('u.late', p))).toEqual([
+      [NC, 1, 0],
+      [NC, 0, NI],
+      [NC, NI, 1],
+      [NC, NI, NI],
+      [NI, 0, 1],
+      [NC, 0, NI],
+    ]);
   });
 });
 
@@ -70,10 +94,18 @@ describe('matrix: a theme row adds up its sub-codes; a late code is "not coded f
     expect(m.columns.map((c) => c.interviewed)).toEqual([5, 4, 3]);
     const row = (id: string) => m.cells[m.rows.findIndex((r) => r.id === id)]!;
     // t: {A,B,D} of 5 at w1; {A,E} of 4 at w2; {A,C,E} of 3 at w3.
-    expect(row('t').map((c) => [c.ids, c.percent])).toEqual([[['A', 'B', 'D'], 60], [['A', 'E'], 50], [['A', 'C', 'E'], 100]]);
+    expect(row('t').map((c) => [c.ids, c.percent])).toEqual([
+      [['A', 'B', 'D'], 60],
+      [['A', 'E'], 50],
+      [['A', 'C', 'E'], 100],
+    ]);
     // Only A has the theme t applied itself (w3); the theme row still counts everyone with t.a or t.b.
     expect(row('u').map((c) => c.ids)).toEqual([['A', 'B', 'C', 'D'], ['A'], ['C', 'E']]);
-    expect(row('u.late').map((c) => [c.codedFor, c.ids, c.percent])).toEqual([[false, [], null], [true, ['A'], 25], [true, ['C', 'E'], (100 * 2) / 3]]);
+    expect(row('u.late').map((c) => [c.codedFor, c.ids, c.percent])).toEqual([
+      [false, [], null],
+      [true, ['A'], 25],
+      [true, ['C', 'E'], (100 * 2) / 3],
+    ]);
     expect(m.rows.map((r) => r.level)).toEqual(['theme', 'sub-code', 'sub-code', 'theme', 'sub-code', 'sub-code']);
   });
   it('framework cells are null where not coded for', () => {
@@ -174,12 +206,15 @@ describe('drop-out check', () => {
 });
 
 describe('case-ordered matrix', () => {
-  it('sorts by an attribute, or by a theme\'s change category', () => {
+  it("sorts by an attribute, or by a theme's change category", () => {
     expect(caseOrdered(cs, { rows: 'theme', order: { by: 'attribute', attribute: 'site' } }).rows.map((r) => `${r.key}:${r.participant}`)).toEqual(['north:A', 'north:C', 'north:E', 'south:B', 'south:D', 'south:F']);
     // Categories in table order: emerged/increased C, cumulative A, decreased/ceased B, constant E, missing F, too few D.
     const co = caseOrdered(cs, { rows: 'theme', order: { by: 'change', row: 't' } });
     expect(co.rows.map((r) => r.participant)).toEqual(['C', 'A', 'B', 'E', 'F', 'D']);
-    expect(co.rows[0]!.values).toEqual([[0, NI, 1], [1, NI, 1]]);
+    expect(co.rows[0]!.values).toEqual([
+      [0, NI, 1],
+      [1, NI, 1],
+    ]);
   });
 });
 
@@ -201,17 +236,40 @@ describe('dossier, case summary and pen portrait', () => {
     });
     const d = dossier(cs, 'B', { ...data, summary });
     expect(d.participation).toBe('lost after w2');
-    expect(d.interviews.map((i) => [i.wave.id, i.interviewed, i.date ?? null])).toEqual([['w1', true, '2024-01-11'], ['w2', true, '2024-05-11'], ['w3', false, null]]);
+    expect(d.interviews.map((i) => [i.wave.id, i.interviewed, i.date ?? null])).toEqual([
+      ['w1', true, '2024-01-11'],
+      ['w2', true, '2024-05-11'],
+      ['w3', false, null],
+    ]);
     // Themes always; sub-codes used at some wave: t.a (2 at w1), t.b (1 at w1), u.fear (1 at w1).
-    expect(d.codes.map((c) => [c.id, c.values])).toEqual([['t', [2, 0, NI]], ['t.a', [2, 0, NI]], ['t.b', [1, 0, NI]], ['u', [1, 0, NI]], ['u.fear', [1, 0, NI]]]);
-    expect(d.themes.map((t) => [t.id, t.category, t.kind])).toEqual([['t', 'decreased', 'ceased'], ['u', 'decreased', 'ceased']]);
+    expect(d.codes.map((c) => [c.id, c.values])).toEqual([
+      ['t', [2, 0, NI]],
+      ['t.a', [2, 0, NI]],
+      ['t.b', [1, 0, NI]],
+      ['u', [1, 0, NI]],
+      ['u.fear', [1, 0, NI]],
+    ]);
+    expect(d.themes.map((t) => [t.id, t.category, t.kind])).toEqual([
+      ['t', 'decreased', 'ceased'],
+      ['u', 'decreased', 'ceased'],
+    ]);
     // One quote per theme and wave B had it: for t at w1 one of B's two t passages (which one is the ranking's call).
     expect(d.quotes.map((q) => `${q.wave} ${q.row}`)).toEqual(['w1 t', 'w1 u']);
     expect([9, 11]).toContain(d.quotes[0]!.quote.startLine);
     expect(d.quotes[1]!.quote.startLine).toBe(13);
-    expect(summary.quotes.map((q) => [q.line, q.verdict.status])).toEqual([[3, 'verified'], [6, 'not found']]);
-    expect(d.codeLinks.map((l) => [l.code, l.known, l.coded.map((c) => `${c.wave}:${c.startLine}`)])).toEqual([['t.a', true, ['w1:9', 'w1:11']], ['t.zz', false, []], ['u.late', true, []]]);
-    expect(summary.threads).toEqual([{ line: 10, text: 'Ask about the move.' }, { line: 11, text: 'Ask about the new school.' }]);
+    expect(summary.quotes.map((q) => [q.line, q.verdict.status])).toEqual([
+      [3, 'verified'],
+      [6, 'not found'],
+    ]);
+    expect(d.codeLinks.map((l) => [l.code, l.known, l.coded.map((c) => `${c.wave}:${c.startLine}`)])).toEqual([
+      ['t.a', true, ['w1:9', 'w1:11']],
+      ['t.zz', false, []],
+      ['u.late', true, []],
+    ]);
+    expect(summary.threads).toEqual([
+      { line: 10, text: 'Ask about the move.' },
+      { line: 11, text: 'Ask about the new school.' },
+    ]);
     const md = dossierMarkdown(d);
     expect(md).toContain('| **Theme T** | 2 | 0 | . |');
     expect(md).toContain('- Line 4, code `t.zz`: not in the codebook');
@@ -224,7 +282,11 @@ describe('dossier, case summary and pen portrait', () => {
   });
 
   it('code references: a backticked code id, or a dotted word starting with a theme id', () => {
-    expect(codeReferences('`t`, `x.y`, `t.b`, `t.c`, `nothing`', study.codebook).map((r) => [r.code, r.known, r.suggestion ?? null])).toEqual([['t', true, null], ['t.b', true, null], ['t.c', false, 't.a']]);
+    expect(codeReferences('`t`, `x.y`, `t.b`, `t.c`, `nothing`', study.codebook).map((r) => [r.code, r.known, r.suggestion ?? null])).toEqual([
+      ['t', true, null],
+      ['t.b', true, null],
+      ['t.c', false, 't.a'],
+    ]);
   });
 });
 
@@ -238,10 +300,16 @@ describe('next-wave brief', () => {
     expect(b.notInterviewed).toEqual(['C', 'D']);
     const A = b.entries[0]!;
     // A at w2: t via t.a and t.b; u via u.late.
-    expect(A.themes.map((t) => [t.id, t.said, t.codes.map((c) => `${c.id}:${c.segments}`), t.earlier])).toEqual([['t', true, ['t.a:1', 't.b:1'], ['w1']], ['u', true, ['u.late:1'], ['w1']]]);
+    expect(A.themes.map((t) => [t.id, t.said, t.codes.map((c) => `${c.id}:${c.segments}`), t.earlier])).toEqual([
+      ['t', true, ['t.a:1', 't.b:1'], ['w1']],
+      ['u', true, ['u.late:1'], ['w1']],
+    ]);
     expect(A.threads).toEqual([]);
     const B = b.entries[1]!;
-    expect(B.themes.map((t) => [t.id, t.said, t.earlier])).toEqual([['t', false, ['w1']], ['u', false, ['w1']]]);
+    expect(B.themes.map((t) => [t.id, t.said, t.earlier])).toEqual([
+      ['t', false, ['w1']],
+      ['u', false, ['w1']],
+    ]);
     expect(B.threads).toEqual([{ source: 'memo', wave: 'w1', text: 'ask B about the move to the new flat', where: 'codings/x.tsv:11' }]);
     expect(B.feedBack.map((f) => [f.anticipation, f.wave, f.quote?.startLine])).toEqual([['u.fear', 'w1', 13]]);
     const md = briefMarkdown(b, 'Mini');
@@ -254,7 +322,14 @@ describe('timeline', () => {
   it('places the dated interviews and labels the drop-outs', () => {
     const t = timelineData(study);
     expect(t.dated).toBe(12);
-    expect(t.participants.map((p) => [p.id, p.lostAfter])).toEqual([['A', null], ['B', 'w2'], ['C', null], ['D', 'w1'], ['E', null], ['F', 'w2']]);
+    expect(t.participants.map((p) => [p.id, p.lostAfter])).toEqual([
+      ['A', null],
+      ['B', 'w2'],
+      ['C', null],
+      ['D', 'w1'],
+      ['E', null],
+      ['F', 'w2'],
+    ]);
     const svg = timelineFigure(t, { width: 640, fontSize: 11 });
     expect(svg.match(/lost after w2/g)).toHaveLength(2);
     // C missed w2: the line from w1 to w3 is dashed.
@@ -265,7 +340,11 @@ describe('timeline', () => {
 
 describe('codebook versions from history', () => {
   it('a code added after wave 1 began to be coded is in use from wave 2', () => {
-    const waves = [{ id: 'w1', label: 'w1', index: 0 }, { id: 'w2', label: 'w2', index: 1 }, { id: 'w3', label: 'w3', index: 2 }];
+    const waves = [
+      { id: 'w1', label: 'w1', index: 0 },
+      { id: 'w2', label: 'w2', index: 1 },
+      { id: 'w3', label: 'w3', index: 2 },
+    ];
     const snap = (commit: string, codes: string[], codedWaves: string[]) => ({ commit, date: '2024-01-01', codes: new Set(codes), codedWaves: new Set(codedWaves) });
     const history = [snap('c1', ['t', 't.a'], []), snap('c2', ['t', 't.a'], ['w1']), snap('c3', ['t', 't.a', 'u'], ['w1']), snap('c4', ['t', 't.a', 'u'], ['w1', 'w2']), snap('c5', ['t', 't.a', 'u', 'v'], ['w1', 'w2', 'w3'])];
     const r = sinceFromHistory(history, ['t', 't.a', 'u', 'v', 'new'], waves);

@@ -26,7 +26,7 @@ describe('transcripts.name: {*}, {date} and regular expressions', () => {
     expect(r.diagnostics.map((d) => d.message)).toEqual(["the file name's date '20211318' is not a date"]);
   });
 
-  it('the name\'s date becomes the document\'s date; front matter must agree with it', () => {
+  it("the name's date becomes the document's date; front matter must agree with it", () => {
     const cfg = config("transcripts:\n  name: '{participant}_{wave}_{date}'\n");
     expect(read('transcripts/P1_pre_2024-03-01.txt', 'P1: Hi.\n', cfg).document!.date).toBe('2024-03-01');
     const clash = read('transcripts/P1_pre_2024-03-01.txt', '---\ndate: 2024-03-02\n---\nP1: Hi.\n', cfg);

@@ -81,7 +81,9 @@ describe('segmentation properties', () => {
 });
 
 /** Notes and turns as they come: indentation, bullets, lower-case labels, several sentences a line. */
-const noteLine = fc.tuple(fc.constantFrom('', '  ', '\t', '- ', '  * ', '1. ', '• '), fc.constantFrom('', 'Interviewer: ', 'ms07: ', 'Researcher 2: '), fc.array(fc.stringMatching(/^[A-Za-z]{1,7}[,.?!]?$/), { minLength: 1, maxLength: 9 })).map(([lead, label, ws]) => `${lead}${/^\s*$/.test(lead) ? label : ''}${ws.join(' ')}`); // a label after a bullet is read in bullet mode only: see segments.test.ts
+const noteLine = fc
+  .tuple(fc.constantFrom('', '  ', '\t', '- ', '  * ', '1. ', '• '), fc.constantFrom('', 'Interviewer: ', 'ms07: ', 'Researcher 2: '), fc.array(fc.stringMatching(/^[A-Za-z]{1,7}[,.?!]?$/), { minLength: 1, maxLength: 9 }))
+  .map(([lead, label, ws]) => `${lead}${/^\s*$/.test(lead) ? label : ''}${ws.join(' ')}`); // a label after a bullet is read in bullet mode only: see segments.test.ts
 const notes = fc.record({ lines: fc.array(fc.oneof(noteLine, fc.constant('')), { minLength: 1, maxLength: 30 }), crlf: fc.boolean() });
 const MODES = ['paragraph', 'line', 'sentence', 'bullet'] as const;
 
@@ -89,7 +91,7 @@ describe('segmentation modes', () => {
   const words = (s: string) => s.split(/\s+/).filter((w) => /[A-Za-z]/.test(w));
   const cut = (text: string, mode: (typeof MODES)[number]) => parseTextBody(text, { file: 't.txt', documentId: 'MS07/pre', start: 0, firstLine: 1, classify, isKnown: (l) => l.toLowerCase() === 'ms07', mode }).segments.toArray();
 
-  it('every mode cuts the same words, in order, at the file\'s own lines', () => {
+  it("every mode cuts the same words, in order, at the file's own lines", () => {
     fc.assert(
       fc.property(notes, (n) => {
         const text = n.lines.join(n.crlf ? '\r\n' : '\n');
@@ -120,10 +122,7 @@ describe('front matter fast path', () => {
     const { parse } = await import('yaml');
     const { quickFrontMatter } = await import('../../src/core/transcript/front-matter.js');
     const key = fc.constantFrom('participant', 'wave', 'interviewer', 'date', 'language', 'segments', 'unlabelled', 'site', 'mode', 'minutes', 'x-y');
-    const value = fc.oneof(
-      fc.stringMatching(/^[A-Za-z0-9][A-Za-z0-9 ._:#'"-]{0,12}$/),
-      fc.constantFrom('true', 'False', 'null', '12', '1e3', '0x1F', '0o17', '2024-02-15', '4-month', 'visioconférence', "d'accord", 'a # b', 'a: b', '12:30', ' lead', 'trail ', 'sentence', 'bullet', 'note', 'participant'),
-    );
+    const value = fc.oneof(fc.stringMatching(/^[A-Za-z0-9][A-Za-z0-9 ._:#'"-]{0,12}$/), fc.constantFrom('true', 'False', 'null', '12', '1e3', '0x1F', '0o17', '2024-02-15', '4-month', 'visioconférence', "d'accord", 'a # b', 'a: b', '12:30', ' lead', 'trail ', 'sentence', 'bullet', 'note', 'participant'));
     fc.assert(
       fc.property(fc.array(fc.tuple(key, value), { maxLength: 6 }), (pairs) => {
         const text = pairs.map(([k, v]) => `${k}: ${v}`).join('\n') + '\n';

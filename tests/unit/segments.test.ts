@@ -11,22 +11,7 @@ import { config, read, rows } from '../helpers/study.js';
  * Segmentation modes, chosen per study or per transcript without touching the file: every
  * segment's lines are the lines of the file as it is (checked against the file's own lines).
  */
-const NOTES = [
-  '---',
-  'participant: MS07',
-  'wave: pre',
-  'segments: bullet',
-  '---',
-  'Session 2 observation notes',
-  '- MS07 opens the app,',
-  '  scrolls past the banner.',
-  '- Asks "where is my list?"',
-  '  * taps Settings',
-  '1. Finds it after 40 s.',
-  '',
-  'Afterwards she says it was fine.',
-  'Really fine.',
-].join('\r\n');
+const NOTES = ['---', 'participant: MS07', 'wave: pre', 'segments: bullet', '---', 'Session 2 observation notes', '- MS07 opens the app,', '  scrolls past the banner.', '- Asks "where is my list?"', '  * taps Settings', '1. Finds it after 40 s.', '', 'Afterwards she says it was fine.', 'Really fine.'].join('\r\n');
 
 /** Every segment's text starts on its first line and ends on its last line of the original file. */
 function expectLinesOfFile(text: string, segments: ReadonlyArray<{ startLine: number; endLine: number; text: string }>): void {
@@ -160,7 +145,7 @@ describe('segments: paragraph, line, sentence, bullet', () => {
     ]);
   });
 
-  it('sentence: says once, at the setting\'s line, that sentences sharing a line are coded together', async () => {
+  it("sentence: says once, at the setting's line, that sentences sharing a line are coded together", async () => {
     const root = mkdtempSync(join(tmpdir(), 'qualwave-sentences-'));
     mkdirSync(join(root, 'transcripts'));
     mkdirSync(join(root, 'codebooks'));

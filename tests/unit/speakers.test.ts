@@ -42,9 +42,9 @@ describe('speaker labels on real files', () => {
     expect(unnumbered('Ana')).toBeUndefined();
   });
 
-  it('uses speakers.map for roles and participant ids (a group interview), the transcript\'s own first', () => {
-    const cfg = config("speakers:\n  map:\n    Speaker 1: interviewer\n    Ana: MS08\n    Dana: note\n");
-    const r = read('transcripts/MS07_pre.txt', "---\nspeakers:\n  Bo: MS07\n  Dana: other\n---\nSpeaker 1: Welcome, both.\nAna: Thanks.\nBo: Glad to be here.\nDana: [door closes]\n", cfg);
+  it("uses speakers.map for roles and participant ids (a group interview), the transcript's own first", () => {
+    const cfg = config('speakers:\n  map:\n    Speaker 1: interviewer\n    Ana: MS08\n    Dana: note\n');
+    const r = read('transcripts/MS07_pre.txt', '---\nspeakers:\n  Bo: MS07\n  Dana: other\n---\nSpeaker 1: Welcome, both.\nAna: Thanks.\nBo: Glad to be here.\nDana: [door closes]\n', cfg);
     expect(r.diagnostics).toEqual([]);
     expect(r.document!.segments.map((s) => [s.speaker, s.role, s.participant ?? null])).toEqual([
       ['Speaker 1', 'interviewer', null],
@@ -55,7 +55,7 @@ describe('speaker labels on real files', () => {
     expect(r.document!.segments[1]!.toJSON()).toMatchObject({ participant: 'MS08' });
   });
 
-  it('warns when a label is another participant\'s id not confirmed by a map, and refuses a map to an unknown id', () => {
+  it("warns when a label is another participant's id not confirmed by a map, and refuses a map to an unknown id", () => {
     const r = read('transcripts/MS07_pre.txt', 'Interviewer: Hi.\nMS08: Hello.\nMS07: Hi.\n');
     expect(r.document!.segments[1]).toMatchObject({ role: 'participant', participant: 'MS08' });
     expect(r.diagnostics.map((d) => [d.line, d.message])).toEqual([[2, "speaker 'MS08' is participant MS08, not MS07: 1 turn counted as participant speech and quoted as MS08's (a group interview)"]]);

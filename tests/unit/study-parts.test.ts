@@ -29,10 +29,7 @@ describe('qualwave.yaml', () => {
   });
 
   it('reports misspelt fields, duplicate waves and bad values', () => {
-    const { config, diagnostics } = parseConfig(
-      'qualwave.yaml',
-      'title: T\nlanguage: English\nwaves:\n  - id: pre\n  - id: pre\n  - id: 4 month\ntranscript:\n  name: x\nspeakers:\n  interviewer: [I]\n',
-    );
+    const { config, diagnostics } = parseConfig('qualwave.yaml', 'title: T\nlanguage: English\nwaves:\n  - id: pre\n  - id: pre\n  - id: 4 month\ntranscript:\n  name: x\nspeakers:\n  interviewer: [I]\n');
     expect(config).toBeUndefined();
     expect(sortDiagnostics(diagnostics).map((d) => `${d.line}:${d.column} ${d.message}`)).toEqual([
       "2:11 language 'English' is not a language code",

@@ -26,14 +26,7 @@ describe('speaker labels', () => {
     expect(readLineHead(line, 0, line.length, false).label).toBe(label);
   });
 
-  it.each([
-    'The thing is: nobody told me.',
-    'so: what now',
-    'We met at 10:30 and left.',
-    'See https://example.org for more',
-    'Well, honestly: it was fine',
-    'A very long label that goes on and on and on: text',
-  ])('%j is speech, not a label', (line) => {
+  it.each(['The thing is: nobody told me.', 'so: what now', 'We met at 10:30 and left.', 'See https://example.org for more', 'Well, honestly: it was fine', 'A very long label that goes on and on and on: text'])('%j is speech, not a label', (line) => {
     expect(readLineHead(line, 0, line.length, false).label).toBeUndefined();
   });
 

@@ -13,13 +13,40 @@ function krippendorff1995(stretch: number): Continuum[] {
   const units: U[][] = [[], []];
   const add = (b: number, l: number, r: number, c: string) => units[r]!.push({ begin: Math.trunc(b * stretch), length: Math.trunc(l * stretch), category: c });
   // A  Bertha: 0 0|1 1 1 1 1 1 1 1|0 0 0 0|1 1 1 1 1 1|0 0 0 0   Bill: 0 0 0 0|1 1 1 1|0 0 0 0 0 0 0|1 1|0 0 0 0 0 0 0
-  add(2, 8, 0, 'A'); add(14, 6, 0, 'A'); add(4, 4, 1, 'A'); add(15, 2, 1, 'A');
+  add(2, 8, 0, 'A');
+  add(14, 6, 0, 'A');
+  add(4, 4, 1, 'A');
+  add(15, 2, 1, 'A');
   // B  John: eighteen 1s then six 0s.   Jill: 1 1|1|1|1|1|1 1 1|1| then fourteen 0s.
-  add(0, 18, 0, 'B'); add(0, 2, 1, 'B'); add(2, 1, 1, 'B'); add(3, 1, 1, 'B'); add(4, 1, 1, 'B'); add(5, 1, 1, 'B'); add(6, 3, 1, 'B'); add(9, 1, 1, 'B');
+  add(0, 18, 0, 'B');
+  add(0, 2, 1, 'B');
+  add(2, 1, 1, 'B');
+  add(3, 1, 1, 'B');
+  add(4, 1, 1, 'B');
+  add(5, 1, 1, 'B');
+  add(6, 3, 1, 'B');
+  add(9, 1, 1, 'B');
   // C  Gerret: 0 0|1 1 1 1 1 1|0 0|1 1|0 0|1 1 1 1|0 0|1 1|0 0   Gill: 1 1|0 0|1 1 1 1|0 0|1 1 1 1|0 0|1 1|0 0|1 1|0 0
-  add(2, 6, 0, 'C'); add(10, 2, 0, 'C'); add(14, 4, 0, 'C'); add(20, 2, 0, 'C'); add(0, 2, 1, 'C'); add(4, 4, 1, 'C'); add(10, 4, 1, 'C'); add(16, 2, 1, 'C'); add(20, 2, 1, 'C');
+  add(2, 6, 0, 'C');
+  add(10, 2, 0, 'C');
+  add(14, 4, 0, 'C');
+  add(20, 2, 0, 'C');
+  add(0, 2, 1, 'C');
+  add(4, 4, 1, 'C');
+  add(10, 4, 1, 'C');
+  add(16, 2, 1, 'C');
+  add(20, 2, 1, 'C');
   // D  Heather and Hill: everything coded, in different stretches.
-  add(0, 2, 0, 'D'); add(2, 8, 0, 'D'); add(10, 4, 0, 'D'); add(14, 6, 0, 'D'); add(20, 4, 0, 'D'); add(0, 4, 1, 'D'); add(4, 4, 1, 'D'); add(8, 7, 1, 'D'); add(15, 2, 1, 'D'); add(17, 7, 1, 'D');
+  add(0, 2, 0, 'D');
+  add(2, 8, 0, 'D');
+  add(10, 4, 0, 'D');
+  add(14, 6, 0, 'D');
+  add(20, 4, 0, 'D');
+  add(0, 4, 1, 'D');
+  add(4, 4, 1, 'D');
+  add(8, 7, 1, 'D');
+  add(15, 2, 1, 'D');
+  add(17, 7, 1, 'D');
   return [{ length: Math.trunc(24 * stretch), units }];
 }
 
@@ -35,7 +62,7 @@ describe('Krippendorff (1995), p. 57: _u alpha per category', () => {
     expect(c.expectedDisagreement).toBeCloseTo(0.05494, 5);
     expect(c.value).toBeCloseTo(0.494, 2);
   });
-  it('towards the continuous limit (stretched 50,000 times): D_e A 0.06990, B 1.17731, C 0.08642, D 0.41445 (±0.005, as DKPro: the paper\'s own D_E is slightly off); alpha A .553, B −.926, C .679, D .066 (±0.02)', () => {
+  it("towards the continuous limit (stretched 50,000 times): D_e A 0.06990, B 1.17731, C 0.08642, D 0.41445 (±0.005, as DKPro: the paper's own D_E is slightly off); alpha A .553, B −.926, C .679, D .066 (±0.02)", () => {
     const r = unitizingAlpha(prepareUnitizing(krippendorff1995(50_000), 2, ['A', 'B', 'C', 'D']));
     const De = [0.0699, 1.17731, 0.08642, 0.41445];
     const alpha = [0.553, -0.926, 0.679, 0.066];
@@ -45,7 +72,7 @@ describe('Krippendorff (1995), p. 57: _u alpha per category', () => {
     });
     // By hand at the limit for C (all ten gaps have length 2 and can hold no unit longer than 2):
     // D_e → (2/L)·(N − 1)·(2/3)Σl³ / ((mL)² − Σl²) = (2/24)·8·(2/3)·448 / (48² − 104) = 0.090505.
-    expect(r.perCategory[2]!.expectedDisagreement).toBeCloseTo((2 / 24) * 8 * (2 / 3) * 448 / (48 * 48 - 104), 4);
+    expect(r.perCategory[2]!.expectedDisagreement).toBeCloseTo(((2 / 24) * 8 * (2 / 3) * 448) / (48 * 48 - 104), 4);
   });
 });
 
@@ -55,8 +82,19 @@ describe('Krippendorff (2004), p. 254: two observers, categories c and k on a co
     {
       length: 300,
       units: [
-        shift([{ begin: 225, length: 70, category: 'c' }, { begin: 370, length: 30, category: 'c' }, { begin: 180, length: 60, category: 'k' }, { begin: 300, length: 50, category: 'k' }]),
-        shift([{ begin: 220, length: 80, category: 'c' }, { begin: 355, length: 20, category: 'c' }, { begin: 400, length: 20, category: 'c' }, { begin: 180, length: 60, category: 'k' }, { begin: 300, length: 50, category: 'k' }]),
+        shift([
+          { begin: 225, length: 70, category: 'c' },
+          { begin: 370, length: 30, category: 'c' },
+          { begin: 180, length: 60, category: 'k' },
+          { begin: 300, length: 50, category: 'k' },
+        ]),
+        shift([
+          { begin: 220, length: 80, category: 'c' },
+          { begin: 355, length: 20, category: 'c' },
+          { begin: 400, length: 20, category: 'c' },
+          { begin: 180, length: 60, category: 'k' },
+          { begin: 300, length: 50, category: 'k' },
+        ]),
       ],
     },
   ];
@@ -98,13 +136,42 @@ describe("DKPro Statistics' own examples", () => {
     expect(unitizingAlpha(prepareUnitizing([{ length: 15, units: [[{ begin: 0, length: 0, category: 'A' }], [{ begin: 0, length: 0, category: 'A' }]] }], 2, ['A'])).perCategory[0]!.value).toBeNaN();
   });
   it('a zero-length unit beside full agreement on a longer one: alpha 1', () => {
-    const r = unitizingAlpha(prepareUnitizing([{ length: 15, units: [[{ begin: 0, length: 0, category: 'A' }, { begin: 2, length: 5, category: 'A' }], [{ begin: 2, length: 5, category: 'A' }]] }], 2, ['A']));
+    const r = unitizingAlpha(
+      prepareUnitizing(
+        [
+          {
+            length: 15,
+            units: [
+              [
+                { begin: 0, length: 0, category: 'A' },
+                { begin: 2, length: 5, category: 'A' },
+              ],
+              [{ begin: 2, length: 5, category: 'A' }],
+            ],
+          },
+        ],
+        2,
+        ['A'],
+      ),
+    );
     expect(r.perCategory[0]!.value).toBeCloseTo(1, 12);
   });
 });
 
 describe('several continua (transcripts) and the bootstrap over them', () => {
-  const one: Continuum = { length: 100, units: [[{ begin: 10, length: 20, category: 'x' }, { begin: 60, length: 10, category: 'x' }], [{ begin: 12, length: 20, category: 'x' }, { begin: 50, length: 25, category: 'x' }]] };
+  const one: Continuum = {
+    length: 100,
+    units: [
+      [
+        { begin: 10, length: 20, category: 'x' },
+        { begin: 60, length: 10, category: 'x' },
+      ],
+      [
+        { begin: 12, length: 20, category: 'x' },
+        { begin: 50, length: 25, category: 'x' },
+      ],
+    ],
+  };
   it('transcripts are laid end to end, each keeping its own boundary; a transcript weighted 2 counts twice', () => {
     const twice = prepareUnitizing([one, one], 2, ['x']);
     const joined: Continuum = { length: 200, units: one.units.map((list) => [...list, ...list.map((u) => ({ ...u, begin: u.begin + 100 }))]) };

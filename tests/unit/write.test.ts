@@ -68,10 +68,12 @@ describe('writeFilesTogether: a crash at any step is finished or undone by the n
   // clean-up runs either; then the next run recovers with the real file system.
   function crashAt(n: number): () => void {
     let count = 0;
-    const dead = (name: keyof FsOps) => (...a: unknown[]): never => {
-      if (++count >= n) throw Object.assign(new Error('crashed'), { code: 'EIO' });
-      return (nodeFs[name] as (...x: unknown[]) => unknown)(...a) as never;
-    };
+    const dead =
+      (name: keyof FsOps) =>
+      (...a: unknown[]): never => {
+        if (++count >= n) throw Object.assign(new Error('crashed'), { code: 'EIO' });
+        return (nodeFs[name] as (...x: unknown[]) => unknown)(...a) as never;
+      };
     return setFsOps({ open: dead('open'), write: dead('write'), fsync: dead('fsync'), close: dead('close'), rename: dead('rename'), unlink: dead('unlink'), mkdir: dead('mkdir'), fchmod: dead('fchmod') });
   }
   it('leaves all files old or all new, whichever step dies', () => {
@@ -84,7 +86,12 @@ describe('writeFilesTogether: a crash at any step is finished or undone by the n
       const restore = crashAt(n);
       let finished = false;
       try {
-        withLocks(root, [['study', 'the study']], () => writeFilesTogether(root, files.map((f, i) => [f, `new ${i}\n`.repeat(20)] as const)));
+        withLocks(root, [['study', 'the study']], () =>
+          writeFilesTogether(
+            root,
+            files.map((f, i) => [f, `new ${i}\n`.repeat(20)] as const),
+          ),
+        );
         finished = true;
       } catch (e) {
         // Crashed (the injected EIO), nothing else.

@@ -106,7 +106,13 @@ function describe(plan: AddPlan, notWritten: boolean): string {
   ]);
   if (s.skipped) rows.push(['(no label)', 'none', 'left out (unlabelled: none)', '', '', plural(s.skipped.words, 'word')]);
   const widths = rows.reduce((w, r) => r.map((c, i) => Math.max(w[i] ?? 0, c.length)), [] as number[]);
-  for (const r of rows) lines.push(`    ${r.map((c, i) => (i >= 3 ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ').trimEnd()}`);
+  for (const r of rows)
+    lines.push(
+      `    ${r
+        .map((c, i) => (i >= 3 ? c.padStart(widths[i]!) : c.padEnd(widths[i]!)))
+        .join('  ')
+        .trimEnd()}`,
+    );
   return lines.join('\n') + '\n';
 }
 

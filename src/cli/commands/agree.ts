@@ -49,7 +49,7 @@ export async function run(ctx: Ctx<'agree'>): Promise<number> {
   if (inputs.length === 1) {
     const level = o.level;
     if (ctx.given.has('rows')) throw new UsageError('--rows is for a study (per code or per theme); reliability data have one row', 'remove --rows');
-    if (o.unitizing === true) throw new UsageError('--unitizing works on a study\'s codings, not on reliability data');
+    if (o.unitizing === true) throw new UsageError("--unitizing works on a study's codings, not on reliability data");
     const data = readData(ctx, inputs[0]!, level);
     coders = data.coders;
     for (const n of data.notes) ctx.info(ctx.err.yellow(`note: ${n}`));
@@ -57,7 +57,12 @@ export async function run(ctx: Ctx<'agree'>): Promise<number> {
     const weights = readWeights(ctx, table);
     if (table.q < 2 && !o.categories) ctx.info(ctx.err.yellow('only one category is used: chance-corrected coefficients are undefined (declare the scale with --categories)'));
     const singles = singleValued(table);
-    if (singles > 0) ctx.info(ctx.err.yellow(`note: ${plural(singles, 'unit')} with a single value ${singles === 1 ? 'is' : 'are'} not compared: ${chance === 'compared' ? `no coefficient uses ${singles === 1 ? 'it' : 'them'} (irrCAC and Gwet (2014) count such units in the chance agreement of AC1, Fleiss, Conger and Brennan–Prediger: --chance rated does too)` : "with --chance rated they count in the chance agreement of Gwet's coefficients, as irrCAC does"}`));
+    if (singles > 0)
+      ctx.info(
+        ctx.err.yellow(
+          `note: ${plural(singles, 'unit')} with a single value ${singles === 1 ? 'is' : 'are'} not compared: ${chance === 'compared' ? `no coefficient uses ${singles === 1 ? 'it' : 'them'} (irrCAC and Gwet (2014) count such units in the chance agreement of AC1, Fleiss, Conger and Brennan–Prediger: --chance rated does too)` : "with --chance rated they count in the chance agreement of Gwet's coefficients, as irrCAC does"}`,
+        ),
+      );
     const result = agreement(table, { level, resamples, seed, confidence, interval, units: chance, anonymousCoders: data.anonymous, ...(weights ? { weights } : {}), ...(data.differences ? { differences: data.differences } : {}) });
     rows = [{ name: data.source, label: `${result.units} units`, result }];
     kind = { coders: coders.length, anonymous: data.anonymous, weights: weights !== undefined, unitizing: false };
@@ -114,7 +119,9 @@ function reportSelection(ctx: AgreeCtx, s: TranscriptSelection, uncoded: Uncoded
   }
   if (nobody > 0) ctx.info(ctx.err.yellow(`${plural(nobody, 'transcript')} that none of ${coders.join(', ')} coded or finished ${nobody === 1 ? 'is' : 'are'} left out`));
   if (s.readAsAbsent.length > 0 && uncoded === 'absent') {
-    ctx.info(ctx.err.yellow(`${plural(s.readAsAbsent.length, 'transcript')} where a coder coded nothing and did not mark ${s.readAsAbsent.length === 1 ? 'it' : 'them'} finished count as "nothing applies" for that coder (--uncoded absent): ${list(s.readAsAbsent.map((r) => `${r.transcript} (${r.coders.join(', ')})`))}`));
+    ctx.info(
+      ctx.err.yellow(`${plural(s.readAsAbsent.length, 'transcript')} where a coder coded nothing and did not mark ${s.readAsAbsent.length === 1 ? 'it' : 'them'} finished count as "nothing applies" for that coder (--uncoded absent): ${list(s.readAsAbsent.map((r) => `${r.transcript} (${r.coders.join(', ')})`))}`),
+    );
     ctx.info(ctx.err.yellow('  if those coders have not coded them yet, compare only what everyone coded with --uncoded missing'));
   }
   if (s.notFinished.length > 0) ctx.info(ctx.err.yellow(`${plural(s.notFinished.length, 'transcript')} coded but not marked finished (in progress?): ${list(s.notFinished.map((r) => `${r.transcript} (${r.coders.join(', ')})`))}`));
@@ -390,14 +397,9 @@ function emit(ctx: AgreeCtx, format: Format, rows: Row[], coders: string[], kind
   const who = coders.length ? coders.join(', ') : `${rows[0]?.result.coders ?? ''} ratings per unit at most`;
   const method = meta['interval'] === 'percentile' ? 'percentile' : 'BCa';
   const table: Table = {
-    title: `Agreement (${who}; ${meta['unitizing'] ? 'unitizing, characters' : meta['unit'] ?? meta['level']}; ${Math.round(Number(meta['confidence']) * 100)}% ${method} bootstrap intervals, ${meta['resamples']} resamples, seed ${meta['seed']})`,
+    title: `Agreement (${who}; ${meta['unitizing'] ? 'unitizing, characters' : (meta['unit'] ?? meta['level'])}; ${Math.round(Number(meta['confidence']) * 100)}% ${method} bootstrap intervals, ${meta['resamples']} resamples, seed ${meta['seed']})`,
     columns: [{ header: 'code' }, { header: unitName, align: 'right' }, ...prevalenceCols, ...present.map(([, h]) => ({ header: h, align: 'right' as const }))],
-    rows: rows.map((r) => [
-      r.name,
-      r.result.units,
-      ...(r.prevalence ? r.prevalence.map((p) => (p === null ? '—' : (p * 100).toFixed(0))) : prevalenceCols.map(() => '')),
-      ...present.map(([name]) => fmt(r.result.coefficients[name])),
-    ]),
+    rows: rows.map((r) => [r.name, r.result.units, ...(r.prevalence ? r.prevalence.map((p) => (p === null ? '—' : (p * 100).toFixed(0))) : prevalenceCols.map(() => '')), ...present.map(([name]) => fmt(r.result.coefficients[name]))]),
   };
   let text = renderTable(ctx, table, format);
   if (notes.length > 0) {
@@ -415,13 +417,6 @@ function csvTable(rows: Row[], coders: string[], present: CoefficientName[]): Ta
   const num = (x: unknown): string | number => (typeof x === 'number' ? Number(x.toPrecision(10)) : '');
   return {
     columns: ['code', 'units', 'samplingUnits', ...(hasPrevalence ? coders.map((c) => `prevalence_${c}`) : []), ...cols.map(([n, f]) => (f === 'value' ? n : `${n}_${f}`)), 'warnings'].map((header) => ({ header })),
-    rows: rows.map((r) => [
-      r.name,
-      r.result.units,
-      r.result.samplingUnits,
-      ...(hasPrevalence ? (r.prevalence ?? coders.map(() => null)).map(num) : []),
-      ...cols.map(([n, f]) => num(r.result.coefficients[n]?.[f])),
-      present.flatMap((n) => (r.result.coefficients[n]?.warnings ?? []).map((w) => `${n}: ${w}`)).join('; '),
-    ]),
+    rows: rows.map((r) => [r.name, r.result.units, r.result.samplingUnits, ...(hasPrevalence ? (r.prevalence ?? coders.map(() => null)).map(num) : []), ...cols.map(([n, f]) => num(r.result.coefficients[n]?.[f])), present.flatMap((n) => (r.result.coefficients[n]?.warnings ?? []).map((w) => `${n}: ${w}`)).join('; ')]),
   };
 }

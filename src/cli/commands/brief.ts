@@ -22,7 +22,14 @@ export async function run(ctx: Ctx<'brief'>): Promise<number> {
   let next: (typeof waves)[number] | undefined;
   if (forWave !== undefined) {
     next = waves.find((w) => w.id === forWave);
-    if (!next) throw new UsageError(`--for ${forWave}: no such wave${didYouMeanSuffix(forWave, waves.map((w) => w.id))}`, `waves: ${waves.map((w) => w.id).join(', ')}`);
+    if (!next)
+      throw new UsageError(
+        `--for ${forWave}: no such wave${didYouMeanSuffix(
+          forWave,
+          waves.map((w) => w.id),
+        )}`,
+        `waves: ${waves.map((w) => w.id).join(', ')}`,
+      );
     if (next.index === 0) throw new UsageError(`--for ${forWave}: the first wave has no wave before it to brief from`);
   } else {
     // The first wave with no interview yet; when every wave has some, the interview after the last.

@@ -132,7 +132,12 @@ async function build(ctx: Ctx<'build'>, check: boolean, studyArg?: string): Prom
   }
   const changed = results.filter((r) => r.status !== 'unchanged');
   if (!check && changed.length > 0) {
-    withLocks(study.root, [['study', 'the study']], () => writeFilesTogether(study.root, changed.map((r) => [join(study.root, r.spec.file), r.content!] as const)));
+    withLocks(study.root, [['study', 'the study']], () =>
+      writeFilesTogether(
+        study.root,
+        changed.map((r) => [join(study.root, r.spec.file), r.content!] as const),
+      ),
+    );
   }
   for (const r of results) {
     const mark = r.status === 'unchanged' ? ctx.err.dim('unchanged') : check ? ctx.err.red(r.status === 'created' ? 'missing' : 'stale') : ctx.err.green(r.status!);

@@ -29,7 +29,8 @@ export async function run(ctx: Ctx<'case'>, participant: string): Promise<number
   const d = dossier(cs, participant, { ...data, summary: summaries.get(participant) ?? null });
   if (template) ctx.emit(penPortraitTemplate(d));
   else if (format === 'json') ctx.emit(JSON.stringify(d, null, 2));
-  else if (format === 'html') ctx.emit(report({ title: `Case ${participant}: ${study.config.title}`, language: study.config.language, subtitle: `qualwave case dossier · codings of ${coder}`, sections: [{ id: `case-${participant.replace(/[^A-Za-z0-9_-]/g, '-')}`, title: `Case ${participant}`, html: dossierHtml(d) }] }));
+  else if (format === 'html')
+    ctx.emit(report({ title: `Case ${participant}: ${study.config.title}`, language: study.config.language, subtitle: `qualwave case dossier · codings of ${coder}`, sections: [{ id: `case-${participant.replace(/[^A-Za-z0-9_-]/g, '-')}`, title: `Case ${participant}`, html: dossierHtml(d) }] }));
   else ctx.emit(dossierMarkdown(d));
   return EXIT.ok;
 }

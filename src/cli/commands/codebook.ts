@@ -56,7 +56,10 @@ function codersOnDisk(study: Study): string[] {
     // No codings folder yet; any other reason (permission...) is reported.
     if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
   }
-  const found = names.filter((n) => n.endsWith('.tsv')).map((n) => n.slice(0, -4).normalize('NFC')).filter((c) => CODER_NAME.test(c));
+  const found = names
+    .filter((n) => n.endsWith('.tsv'))
+    .map((n) => n.slice(0, -4).normalize('NFC'))
+    .filter((c) => CODER_NAME.test(c));
   return [...new Set([...study.coders, ...found])].sort();
 }
 
@@ -192,7 +195,11 @@ export async function runVersions(ctx: Ctx<'codebook versions'>): Promise<number
     const { readHistory, GitHistoryError } = await import('../../io/git-history.js');
     try {
       const history = readHistory(study);
-      const r = sinceFromHistory(history, study.codebook.codes.map((c) => c.id), waves);
+      const r = sinceFromHistory(
+        history,
+        study.codebook.codes.map((c) => c.id),
+        waves,
+      );
       derived = new Map(r.derived.map((d) => [d.code, d]));
       unknown = r.unknown;
     } catch (e) {
@@ -221,9 +228,9 @@ export async function runVersions(ctx: Ctx<'codebook versions'>): Promise<number
       for (const c of study.codebook.codes) {
         const d = derived!.get(c.id);
         // A sub-code is never older than its parent (as it has it, or is about to get it).
-        const parent = c.parent === undefined ? 0 : planned.get(c.parent) ?? since.get(c.parent) ?? 0;
+        const parent = c.parent === undefined ? 0 : (planned.get(c.parent) ?? since.get(c.parent) ?? 0);
         const own = d?.since ? waves.find((w) => w.id === d.since)!.index : 0;
-        const target = c.since !== undefined ? since.get(c.id) ?? 0 : Math.max(own, parent);
+        const target = c.since !== undefined ? (since.get(c.id) ?? 0) : Math.max(own, parent);
         planned.set(c.id, target);
         // Written only where it says more than what the code inherits or already declares.
         if (c.since !== undefined || own <= parent || own <= (since.get(c.id) ?? 0)) continue;
@@ -252,19 +259,13 @@ export async function runVersions(ctx: Ctx<'codebook versions'>): Promise<number
   const indent = format === 'table' || format === 'md' ? '\u00a0\u00a0' : '';
   const table: Table = {
     title: `Codebook versions: the wave from which each code was in use${derived ? ' (declared, and derived from git)' : ''}`,
-    columns: [
-      { header: 'code' },
-      { header: 'since' },
-      { header: 'declared' },
-      { header: 'codings before', align: 'right' },
-      ...(derived ? [{ header: 'from git' }, { header: 'added in' }, { header: 'not coded for (git)' }] : []),
-    ],
+    columns: [{ header: 'code' }, { header: 'since' }, { header: 'declared' }, { header: 'codings before', align: 'right' }, ...(derived ? [{ header: 'from git' }, { header: 'added in' }, { header: 'not coded for (git)' }] : [])],
     rows: rows.map((r) => [
       indent.repeat(r.depth) + r.id,
       r.since,
       r.declared ?? (r.depth > 0 && r.since !== waves[0]!.id ? '(inherited)' : ''),
       r.codingsBefore,
-      ...(derived ? [r.inHistory ? r.derived ?? 'after every wave' : 'not in history', r.added ? `${r.added.commit.slice(0, 8)} ${r.added.date.slice(0, 10)}` : '', (r.notCodedFor ?? []).join(', ')] : []),
+      ...(derived ? [r.inHistory ? (r.derived ?? 'after every wave') : 'not in history', r.added ? `${r.added.commit.slice(0, 8)} ${r.added.date.slice(0, 10)}` : '', (r.notCodedFor ?? []).join(', ')] : []),
     ]),
   };
   ctx.emit(renderTable(ctx, table, format));
@@ -273,7 +274,7 @@ export async function runVersions(ctx: Ctx<'codebook versions'>): Promise<number
 
 /** qualwave codebook add ID --label TEXT [--parent ID]: a new code in the codebook file, comments kept. */
 export async function runAdd(ctx: Ctx<'codebook add'>, id: string): Promise<number> {
-  if (ctx.opts.label === undefined) throw new UsageError('--label is required: the new code\'s label', `e.g. qualwave codebook add ${id} --label "Time at the gym"`);
+  if (ctx.opts.label === undefined) throw new UsageError("--label is required: the new code's label", `e.g. qualwave codebook add ${id} --label "Time at the gym"`);
   const study = await ctx.study();
   const code = id.normalize('NFC');
   const label = (ctx.opts.label ?? '').trim();

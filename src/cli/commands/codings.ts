@@ -86,23 +86,28 @@ export async function runImport(ctx: Ctx<'codings import'>, file: string): Promi
   const coders = new Set(result.codings.map((c) => c.coder));
   // The transcripts each coder has rows for were coded in the tool that exported them: mark them finished.
   let newlyFinished = 0;
-  const markFinished = (coder: string) => (current: Finished[]): Finished[] => {
-    const have = new Set(current.map((f) => `${f.participant}/${f.wave}`));
-    const next = [...current];
-    for (const c of result.codings) {
-      if (c.coder !== coder || have.has(`${c.participant}/${c.wave}`)) continue;
-      have.add(`${c.participant}/${c.wave}`);
-      next.push({ coder, participant: c.participant, wave: c.wave });
-      newlyFinished++;
-    }
-    return next;
-  };
+  const markFinished =
+    (coder: string) =>
+    (current: Finished[]): Finished[] => {
+      const have = new Set(current.map((f) => `${f.participant}/${f.wave}`));
+      const next = [...current];
+      for (const c of result.codings) {
+        if (c.coder !== coder || have.has(`${c.participant}/${c.wave}`)) continue;
+        have.add(`${c.participant}/${c.wave}`);
+        next.push({ coder, participant: c.participant, wave: c.wave });
+        newlyFinished++;
+      }
+      return next;
+    };
   if (ctx.opts.dryRun === true) {
     add(new Map([...byCoder(study)].filter(([c]) => coders.has(c))));
     for (const coder of coders) markFinished(coder)(study.finished.filter((f) => f.coder === coder));
   } else updateStudy(study, coders, (current) => ({ codings: add(current), finished: new Map([...coders].map((c) => [c, markFinished(c)])) }));
   const added = [...perCoder.values()].reduce((a, b) => a + b, 0);
-  const summary = [...perCoder].filter(([, n]) => n > 0).map(([coder, n]) => `${coder} +${n}`).join(', ');
+  const summary = [...perCoder]
+    .filter(([, n]) => n > 0)
+    .map(([coder, n]) => `${coder} +${n}`)
+    .join(', ');
   ctx.info(`${ctx.opts.dryRun ? 'would import' : 'imported'} ${plural(added, 'coding')} from ${plural(result.rows, 'row')}${summary ? ` (${summary})` : ''}; ${result.codings.length - added} already present; ${plural(result.rows - result.codings.length, 'bad row')} skipped`);
   if (newlyFinished > 0) ctx.info(`${ctx.opts.dryRun ? 'would mark' : 'marked'} ${plural(newlyFinished, 'transcript')} finished (the coder has codings there in the import: uncoded text there means no code applies; take a mark off with qualwave code P W --coder NAME --not-done)`);
   return result.diagnostics.length > 0 ? EXIT.checkFailed : EXIT.ok;
@@ -119,7 +124,6 @@ export async function runExport(ctx: Ctx<'codings export'>): Promise<number> {
   ctx.info(`${plural(codings.length, 'coding')} exported`);
   return EXIT.ok;
 }
-
 
 /**
  * qualwave codings reanchor [--coder NAME] [--dry-run]: drifted codings moved to where their text
@@ -150,7 +154,9 @@ export async function runReanchor(ctx: Ctx<'codings reanchor'>): Promise<number>
   }
   if (report.rows.length === 0) ctx.info('no drifted codings: every coding still marks the text it was made on');
   else {
-    ctx.info(`${dryRun ? 'would move' : 'moved'} ${plural(report.moved, 'coding')} to where their text now is (exact, or fuzzy at ${Math.round(report.threshold * 100)}% similarity or more with no second place as close)${report.unplaced ? `; ${plural(report.unplaced, 'coding')} not placed, left as ${report.unplaced === 1 ? 'it was' : 'they were'}: re-code ${report.unplaced === 1 ? 'it' : 'them'} by hand (qualwave code)` : ''}`);
+    ctx.info(
+      `${dryRun ? 'would move' : 'moved'} ${plural(report.moved, 'coding')} to where their text now is (exact, or fuzzy at ${Math.round(report.threshold * 100)}% similarity or more with no second place as close)${report.unplaced ? `; ${plural(report.unplaced, 'coding')} not placed, left as ${report.unplaced === 1 ? 'it was' : 'they were'}: re-code ${report.unplaced === 1 ? 'it' : 'them'} by hand (qualwave code)` : ''}`,
+    );
     const without = new Set(report.rows.filter((r) => !report.withHistory.includes(r.file)).map((r) => r.file));
     if (without.size > 0) ctx.info(ctx.err.yellow(`no earlier version in git of ${[...without].slice(0, 5).join(', ')}${without.size > 5 ? ', …' : ''}: only codings whose text is unchanged could be moved there (commit transcripts and codings to let reanchor find edited text)`));
   }

@@ -16,7 +16,13 @@ export async function run(ctx: Ctx<'disagreements'>): Promise<number> {
   const where = ctx.opts.where;
   const { coders, list } = disagreements(study, { ...(ctx.opts.coders ? { coders: ctx.opts.coders } : {}), ...(ctx.opts.code ? { codes: ctx.opts.code } : {}), ...(waves ? { waves } : {}), where });
   if (format === 'json') {
-    ctx.emit(JSON.stringify(list.map((d) => ({ ...d, lines: lines(d), segment: d.segment.id, speaker: d.segment.speaker, text: d.segment.text, attribution: attr(study, d) })), null, 2));
+    ctx.emit(
+      JSON.stringify(
+        list.map((d) => ({ ...d, lines: lines(d), segment: d.segment.id, speaker: d.segment.speaker, text: d.segment.text, attribution: attr(study, d) })),
+        null,
+        2,
+      ),
+    );
   } else if (format === 'md') {
     ctx.emit(markdown(study, list, coders));
   } else if (format === 'csv' || format === 'tsv') {
@@ -29,7 +35,15 @@ export async function run(ctx: Ctx<'disagreements'>): Promise<number> {
     ctx.emit(renderTerminal(table, ctx.width ? { maxWidth: ctx.width } : {}));
   }
   const skipped = meetingTranscripts(study, { coders, ...(waves ? { waves } : {}), where }).excluded.filter((e) => e.reason !== 'no compared coder coded or finished it');
-  if (skipped.length > 0) ctx.info(ctx.err.yellow(`${plural(skipped.length, 'transcript')} left out because a coder neither coded nor finished ${skipped.length === 1 ? 'it' : 'them'}: ${skipped.slice(0, 8).map((e) => `${e.transcript} (${e.reason.replace(' neither coded nor finished it', '')})`).join(', ')}${skipped.length > 8 ? ', …' : ''} (mark a transcript read with nothing to code: qualwave code P W --coder NAME --done)`));
+  if (skipped.length > 0)
+    ctx.info(
+      ctx.err.yellow(
+        `${plural(skipped.length, 'transcript')} left out because a coder neither coded nor finished ${skipped.length === 1 ? 'it' : 'them'}: ${skipped
+          .slice(0, 8)
+          .map((e) => `${e.transcript} (${e.reason.replace(' neither coded nor finished it', '')})`)
+          .join(', ')}${skipped.length > 8 ? ', …' : ''} (mark a transcript read with nothing to code: qualwave code P W --coder NAME --done)`,
+      ),
+    );
   const codesInvolved = new Set(list.map((d) => d.code)).size;
   ctx.info(`${plural(list.length, 'disagreement')} on ${plural(codesInvolved, 'code')} between ${coders.join(', ')}`);
   return EXIT.ok;
@@ -42,7 +56,13 @@ function lines(d: Disagreement): string {
 function attr(study: Study, d: Disagreement): string {
   const doc = study.documents.find((x) => x.participant === d.participant && x.wave === d.wave)!;
   const speaking = d.segment.participant ?? d.participant;
-  return attribution(study.config.attribution, study, doc, study.participants.find((p) => p.id === speaking), d.segment);
+  return attribution(
+    study.config.attribution,
+    study,
+    doc,
+    study.participants.find((p) => p.id === speaking),
+    d.segment,
+  );
 }
 
 /** For the meeting: grouped by code, each passage quoted with what every coder did. */

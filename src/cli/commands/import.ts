@@ -72,7 +72,13 @@ async function importProject(ctx: Ctx<'import'>, file: string, bytes: Uint8Array
     const guid = /\bguid="([^"]+)"/.exec(m[0])?.[1];
     const rich = /\brichTextPath="([^"]+\.docx)"/i.exec(m[0])?.[1];
     if (!guid || !rich) continue;
-    const key = byLower.get(`sources/${rich.replace(/^internal:\/\//i, '').split('/').pop()!.toLowerCase()}`);
+    const key = byLower.get(
+      `sources/${rich
+        .replace(/^internal:\/\//i, '')
+        .split('/')
+        .pop()!
+        .toLowerCase()}`,
+    );
     if (!key || byLower.has(`sources/${guid.toLowerCase()}.txt`)) continue;
     const docx = await readDocx(archive[key]!, key);
     if (docx.text === undefined) continue;
@@ -137,7 +143,7 @@ function mergeInto(ctx: Ctx<'import'>, into: string, plan: ReturnType<typeof pla
   if (!config) throw new UsageError(`--merge: ${shown}/qualwave.yaml has errors (${diagnostics[0]?.message ?? 'unreadable'}); run qualwave validate`);
   const known = config.waves.map((w) => w.id);
   const unknown = plan.waves.filter((w) => !known.includes(w));
-  if (unknown.length) throw new UsageError(`--merge: wave${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')} ${unknown.length > 1 ? 'are' : 'is'} not in ${shown}/qualwave.yaml (${known.join(', ')})`, 'add them to waves: first, or map the project\'s waves with --wave-from');
+  if (unknown.length) throw new UsageError(`--merge: wave${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')} ${unknown.length > 1 ? 'are' : 'is'} not in ${shown}/qualwave.yaml (${known.join(', ')})`, "add them to waves: first, or map the project's waves with --wave-from");
   for (const dir of ['transcripts', 'codebooks', 'codings']) if (!existsSync(join(into, dir))) makeFolder(join(into, dir));
   let kept = 0;
   let added = 0;

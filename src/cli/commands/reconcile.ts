@@ -71,7 +71,15 @@ export async function run(ctx: Ctx<'reconcile'>): Promise<number> {
     return EXIT.checkFailed;
   }
   const skipped = meetingTranscripts(study, { coders }).excluded.filter((e) => e.reason !== 'no compared coder coded or finished it');
-  if (skipped.length > 0) ctx.info(ctx.err.yellow(`${plural(skipped.length, 'transcript')} not reconciled because a coder neither coded nor finished ${skipped.length === 1 ? 'it' : 'them'}: ${skipped.slice(0, 8).map((e) => `${e.transcript} (${e.reason.replace(' neither coded nor finished it', '')})`).join(', ')}${skipped.length > 8 ? ', …' : ''}`));
+  if (skipped.length > 0)
+    ctx.info(
+      ctx.err.yellow(
+        `${plural(skipped.length, 'transcript')} not reconciled because a coder neither coded nor finished ${skipped.length === 1 ? 'it' : 'them'}: ${skipped
+          .slice(0, 8)
+          .map((e) => `${e.transcript} (${e.reason.replace(' neither coded nor finished it', '')})`)
+          .join(', ')}${skipped.length > 8 ? ', …' : ''}`,
+      ),
+    );
   // Documents not every coder has coded keep whatever the consensus coder already had there.
   const reconciled = new Set(result.documents);
   const kept = study.codings.filter((c) => c.coder === into && !reconciled.has(`${c.participant}/${c.wave}`));
@@ -105,7 +113,15 @@ export async function run(ctx: Ctx<'reconcile'>): Promise<number> {
     `${dryRun ? 'would write' : 'wrote'} ${plural(result.codings.length, 'coding')} for ${into} on the ${plural(result.documents.length, 'transcript')} every coder coded or finished (${codingsFile(into)}): ${result.agreed} agreed, ${result.decided} decided${result.kept ? `, ${result.kept} as the existing consensus had them` : ''}${rule ? `, ${result.byRule} by the ${rule} rule` : ''}${kept.length ? `; ${plural(kept.length, 'coding')} of ${into} on other transcripts kept` : ''}${result.lost.length ? `; ${plural(result.lost.length, 'existing coding')} ${dryRun ? 'would be replaced (that needs --force)' : 'replaced (--force)'}` : ''}`,
   );
   if (result.open.length > 0) ctx.info(ctx.err.yellow(`${plural(result.open.length, 'disagreement')} still open (left uncoded): settle them in a decisions file (qualwave disagreements --format csv) or with --rule`));
-  if (result.widened.length > 0) ctx.info(ctx.err.yellow(`${plural(result.widened.length, 'coding')} applied to the whole segment because the coders marked different exact spans in it: ${result.widened.slice(0, 5).map((w) => `${w.participant}/${w.wave}:${w.lines} ${w.code}`).join(', ')}${result.widened.length > 5 ? ', …' : ''} (--format json lists them under "widened"; narrow them with qualwave code if need be)`));
+  if (result.widened.length > 0)
+    ctx.info(
+      ctx.err.yellow(
+        `${plural(result.widened.length, 'coding')} applied to the whole segment because the coders marked different exact spans in it: ${result.widened
+          .slice(0, 5)
+          .map((w) => `${w.participant}/${w.wave}:${w.lines} ${w.code}`)
+          .join(', ')}${result.widened.length > 5 ? ', …' : ''} (--format json lists them under "widened"; narrow them with qualwave code if need be)`,
+      ),
+    );
   if (result.unused.length > 0) ctx.info(ctx.err.yellow(`${plural(result.unused.length, 'decision')} matched no disagreement (already agreed, or the codings changed)`));
   return EXIT.ok;
 }

@@ -41,7 +41,7 @@ export async function run(ctx: Ctx<'trajectories'>): Promise<number> {
   const people = list[0]?.patterns.map((p) => p.participant) ?? [];
   const late = anyNotCodedFor(s.cs, list);
   const patterns: Table = {
-    title: `Pattern across ${s.cs.waves.map((w) => w.id).join(', ')}: + theme present, - interviewed without it, . not interviewed${late ? ', ? not coded for (before the code\'s since:)' : ''}`,
+    title: `Pattern across ${s.cs.waves.map((w) => w.id).join(', ')}: + theme present, - interviewed without it, . not interviewed${late ? ", ? not coded for (before the code's since:)" : ''}`,
     // Sub-code columns are marked with "›" (a header cannot be bold in every format).
     columns: [{ header: 'participant' }, ...list.map((t) => ({ header: numeric ? t.id : `${t.level === 'sub-code' && list.some((x) => x.level === 'theme') ? '› ' : ''}${t.label}`, align: 'center' as const }))],
     rows: people.map((p, i) => [p, ...list.map((t) => t.patterns[i]!.marks.join(' '))]),

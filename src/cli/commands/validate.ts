@@ -45,7 +45,14 @@ export async function run(ctx: Ctx<'validate'>, studyArg?: string): Promise<numb
   if (drift > 0) ctx.info(ctx.err.yellow(`${plural(drift, 'coding')} drifted (${drift === 1 ? 'its transcript was' : 'their transcripts were'} edited after coding): run qualwave codings reanchor to move ${drift === 1 ? 'it' : 'them'} to where the text now is (--dry-run first)`));
   if (study && !errors) {
     const segs = study.documents.reduce((n, d) => n + d.segmentList.length, 0);
-    const what = [plural(study.participants.length, 'participant'), plural(study.config.waves.length, 'wave'), plural(study.documents.length, 'transcript'), plural(segs, 'segment'), plural(study.codebook.codes.length, 'code'), plural(study.codings.length, 'coding') + (study.coders.length ? ` by ${study.coders.join(', ')}` : '')].join(', ');
+    const what = [
+      plural(study.participants.length, 'participant'),
+      plural(study.config.waves.length, 'wave'),
+      plural(study.documents.length, 'transcript'),
+      plural(segs, 'segment'),
+      plural(study.codebook.codes.length, 'code'),
+      plural(study.codings.length, 'coding') + (study.coders.length ? ` by ${study.coders.join(', ')}` : ''),
+    ].join(', ');
     const verdict = diagnostics.length === 0 ? ctx.err.green('✓ no problems') : strict ? ctx.err.red(`✗ ${countLine(diagnostics, files)} (--strict)`) : ctx.err.yellow(`✓ no errors`);
     ctx.info(`${verdict}: ${study.config.title} (${what})`);
   } else if (diagnostics.length === 0) {

@@ -27,8 +27,7 @@ export async function run(ctx: Ctx<'quotes verify'>, draftFile: string): Promise
   const rows = quotes.map((q, i) => ({ ...q, verdict: verdicts[i]! }));
   if (format === 'json') ctx.emit(JSON.stringify({ draft: draftFile, quotes: rows }, null, 2));
   else {
-    const describe = (v: Verdict): string =>
-      v.status === 'verified' ? `${v.file}:${v.line}` : v.status === 'misattributed' ? `found under ${v.participant} ${v.wave}: ${v.file}:${v.line}` : v.closest ? `closest: ${v.closest.file}:${v.closest.line} (similarity ${v.closest.similarity.toFixed(2)})` : '';
+    const describe = (v: Verdict): string => (v.status === 'verified' ? `${v.file}:${v.line}` : v.status === 'misattributed' ? `found under ${v.participant} ${v.wave}: ${v.file}:${v.line}` : v.closest ? `closest: ${v.closest.file}:${v.closest.line} (similarity ${v.closest.similarity.toFixed(2)})` : '');
     ctx.emit(
       renderTable(
         ctx,

@@ -46,7 +46,7 @@ export const COMMANDS = {
     formats: ['table', 'json'],
     defaultFormat: 'table',
     notes: 'Formats: table (default, on stderr), json (on stdout).\nExit codes: 0 no errors, 1 warnings with --strict, 2 errors.',
-    examples: ['qualwave validate fixtures/buddy-study', 'qualwave validate --strict', "qualwave validate --format json | jq '.diagnostics[] | select(.severity == \"error\")'"],
+    examples: ['qualwave validate fixtures/buddy-study', 'qualwave validate --strict', 'qualwave validate --format json | jq \'.diagnostics[] | select(.severity == "error")\''],
     module: 'validate',
   }),
 
@@ -92,14 +92,17 @@ export const COMMANDS = {
       apply: text('CODE', 'apply CODE to --lines (non-interactive)'),
       remove: text('CODE', 'remove CODE from --lines (non-interactive; exit 1 if there is no such coding)'),
       lines: value('SPAN', 'whole lines as your editor numbers them (12, 12-14), or an exact span line:column-line:column (12:5-12:40; columns in characters, the end included)', lineRange),
-      text: text('WORDS', 'the words coded: placed where they occur inside --lines (or anywhere in the transcript without --lines); spaces and quote styles need not match', { details: 'with `--apply`/`--remove`: the span is where WORDS are inside `--lines` (or anywhere in the transcript without `--lines`); spaces, line breaks and quote styles need not match; not there or there twice: exit 2' }),
+      text: text('WORDS', 'the words coded: placed where they occur inside --lines (or anywhere in the transcript without --lines); spaces and quote styles need not match', {
+        details: 'with `--apply`/`--remove`: the span is where WORDS are inside `--lines` (or anywhere in the transcript without `--lines`); spaces, line breaks and quote styles need not match; not there or there twice: exit 2',
+      }),
       memo: text('TEXT', 'memo for the coding (with --apply)'),
       exemplar: flag('mark the coding as an exemplar (with --apply)'),
       allSpeakers: flag('step through interviewer turns too (interactive; default: participant speech)'),
       done: flag('mark the transcript finished: read to the end, uncoded text means no code applies'),
       notDone: flag('take the finished mark off the transcript'),
     },
-    notes: "Interactive keys: j/k next/previous, NUMBER⏎ add or remove code NUMBER, / find a code, e exemplar,\nm memo, d show a code's definition, g jump to a line, s select sentences, w select words (a\nphrase), x back to the whole segment, c create a new code, f finished, u undo, ? help, q quit.\nEvery change is saved before the screen changes; only your own codings are shown (blind coding).",
+    notes:
+      "Interactive keys: j/k next/previous, NUMBER⏎ add or remove code NUMBER, / find a code, e exemplar,\nm memo, d show a code's definition, g jump to a line, s select sentences, w select words (a\nphrase), x back to the whole segment, c create a new code, f finished, u undo, ? help, q quit.\nEvery change is saved before the screen changes; only your own codings are shown (blind coding).",
     examples: [
       'qualwave code MS07 post --coder alice',
       'qualwave code MS07 post --coder alice --apply support.respite --lines 12-14 --memo "mum\'s gym hour"',
@@ -200,9 +203,13 @@ export const COMMANDS = {
       unitizing: flag("study: Krippendorff's alpha for unitizing: agreement on where coded stretches begin and end, per code and pooled"),
       ...FILTERS,
       includeInterviewer: flag('count interviewer speech as units too (default: participant speech only)'),
-      masi: flag("add a row comparing each unit's whole set of codes: Krippendorff's alpha with the MASI distance", { details: "add a row comparing the whole set of codes each coder put on a unit: Krippendorff's alpha with the MASI distance (Passonneau 2006; the other coefficients of that row treat each distinct set as a category)" }),
+      masi: flag("add a row comparing each unit's whole set of codes: Krippendorff's alpha with the MASI distance", {
+        details: "add a row comparing the whole set of codes each coder put on a unit: Krippendorff's alpha with the MASI distance (Passonneau 2006; the other coefficients of that row treat each distinct set as a category)",
+      }),
       matrix: text('FILE', 'reliability data: rows = units, columns = coders (a header of coder names; - reads standard input); see the README for missing values and sets (a;b)'),
-      unitIds: switchable('with --matrix/--counts: the first column holds unit ids (--no-unit-ids: it is data, even if it looks like ids)', { details: 'with `--matrix`/`--counts`: the first column holds unit ids (`--no-unit-ids`: it is data even though it looks like ids; an id-like first column with neither is an error)' }),
+      unitIds: switchable('with --matrix/--counts: the first column holds unit ids (--no-unit-ids: it is data, even if it looks like ids)', {
+        details: 'with `--matrix`/`--counts`: the first column holds unit ids (`--no-unit-ids`: it is data even though it looks like ids; an id-like first column with neither is an error)',
+      }),
       long: text('FILE', 'reliability data in long form: one row per unit, coder and value (see --unit-column, --coder-column, --value-column)'),
       unitColumn: text('COLUMN', 'with --long: the unit column', { default: 'unit' }),
       coderColumn: text('COLUMN', 'with --long: the coder column', { default: 'coder' }),
@@ -211,8 +218,13 @@ export const COMMANDS = {
       contingency: text('FILE', 'two coders as a contingency table: the first coder down, the second across (counts, or proportions with --n)'),
       n: integer('UNITS', 'with --contingency of proportions: the number of units', { min: 1 }),
       categories: list('VALUES', 'with --matrix/--long: the declared scale, in order; label=number gives a label its value', { details: 'with `--matrix`/`--long`: the declared scale, in order; `label=number` gives a text label its value (`low=1,mid=2,high=3`)' }),
-      weights: text('SCHEME', 'weighted kappa, AC2 and weighted Brennan–Prediger: linear, quadratic, or a weights file (categories x categories)', { details: "weighted kappa (two coders), Gwet's AC2 and weighted Brennan–Prediger: `linear` or `quadratic` weights over the categories' numbers (their ranks for declared text labels), or a weight matrix file (categories x categories)" }),
-      chance: choice('UNITS', ['compared', 'rated'], "chance agreement of Gwet's coefficients from the units compared, or every rated unit (as irrCAC)", { default: 'compared', details: "where Gwet's coefficients take their chance agreement: the units compared (like every other coefficient), or every unit with a value, as Gwet (2014) and irrCAC do" }),
+      weights: text('SCHEME', 'weighted kappa, AC2 and weighted Brennan–Prediger: linear, quadratic, or a weights file (categories x categories)', {
+        details: "weighted kappa (two coders), Gwet's AC2 and weighted Brennan–Prediger: `linear` or `quadratic` weights over the categories' numbers (their ranks for declared text labels), or a weight matrix file (categories x categories)",
+      }),
+      chance: choice('UNITS', ['compared', 'rated'], "chance agreement of Gwet's coefficients from the units compared, or every rated unit (as irrCAC)", {
+        default: 'compared',
+        details: "where Gwet's coefficients take their chance agreement: the units compared (like every other coefficient), or every unit with a value, as Gwet (2014) and irrCAC do",
+      }),
       interval: choice('METHOD', ['bca', 'percentile'], 'bootstrap interval', { default: 'bca', details: 'the bootstrap interval (BCa: the method whose coverage `npm run bench` measured best)' }),
       ...BOOTSTRAP,
       confidence: number('P', 'interval coverage', { default: 0.95, min: 0, max: 1, exclusive: true }),
@@ -256,11 +268,7 @@ export const COMMANDS = {
     formats: ['table', 'json'],
     defaultFormat: 'table',
     notes: 'Formats: table (default: the counts on stderr), json (the counts, the open disagreements and what would be lost, on stdout).\nDisagreements with neither a decision nor a rule stay open: left uncoded and counted.',
-    examples: [
-      'qualwave disagreements --format csv -o decisions.csv   # fill in "decision" at the meeting',
-      'qualwave reconcile --decisions decisions.csv',
-      'qualwave reconcile --coders alice,ben --rule majority --into consensus',
-    ],
+    examples: ['qualwave disagreements --format csv -o decisions.csv   # fill in "decision" at the meeting', 'qualwave reconcile --decisions decisions.csv', 'qualwave reconcile --coders alice,ben --rule majority --into consensus'],
     module: 'reconcile',
   }),
 
@@ -275,12 +283,7 @@ export const COMMANDS = {
     formats: TABLE_FORMATS,
     defaultFormat: 'table',
     notes: TABLES_NOTE,
-    examples: [
-      'qualwave matrix --study fixtures/buddy-study',
-      'qualwave matrix --value percent --format latex --caption "Themes by wave" --label tab:themes',
-      'qualwave matrix --by gender --cells ids',
-      'qualwave matrix --rows code -o tables/codes-by-wave.csv',
-    ],
+    examples: ['qualwave matrix --study fixtures/buddy-study', 'qualwave matrix --value percent --format latex --caption "Themes by wave" --label tab:themes', 'qualwave matrix --by gender --cells ids', 'qualwave matrix --rows code -o tables/codes-by-wave.csv'],
     module: 'matrix',
   }),
 

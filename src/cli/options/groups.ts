@@ -40,7 +40,9 @@ export function coders(meaning = 'coders to compare', defaultText = 'every coder
 export const MANUSCRIPT = {
   caption: text('TEXT', 'caption (LaTeX, HTML, Markdown)'),
   label: text('LABEL', 'LaTeX label, e.g. tab:themes'),
-  csvRaw: flag('CSV/TSV: keep cells starting with = + - @ as they are (by default they get a leading apostrophe so that spreadsheets do not run them)', { details: 'CSV/TSV cells starting with `=`, `+`, `-`, `@`, tab or carriage return get a leading `\'` so a spreadsheet shows them instead of running them; this keeps them as they are (numbers are never changed)' }),
+  csvRaw: flag('CSV/TSV: keep cells starting with = + - @ as they are (by default they get a leading apostrophe so that spreadsheets do not run them)', {
+    details: "CSV/TSV cells starting with `=`, `+`, `-`, `@`, tab or carriage return get a leading `'` so a spreadsheet shows them instead of running them; this keeps them as they are (numbers are never changed)",
+  }),
 };
 
 export const ROWS = ['theme', 'code'] as const;

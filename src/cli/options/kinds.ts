@@ -147,7 +147,10 @@ export function list(arg: string, meaning: string, extra: Extra<string[] | undef
     many: true,
     parse: (raw) => {
       if (raw === undefined) return undefined;
-      const values = (raw as string[]).flatMap((v) => v.split(',')).map((v) => v.trim().normalize('NFC')).filter(Boolean);
+      const values = (raw as string[])
+        .flatMap((v) => v.split(','))
+        .map((v) => v.trim().normalize('NFC'))
+        .filter(Boolean);
       return values;
     },
     ...extra,

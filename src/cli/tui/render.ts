@@ -55,11 +55,23 @@ export function renderSession(s: SessionState, wave: Wave | undefined, size: { c
     out.push(...context(index + 1), '');
     if (s.prompt?.kind === 'sentences') {
       const text = s.doc.segmentList.sourceTextValue;
-      sentencesHere(s).forEach((x, k) => out.push(...wrap(t(exactText(text, x.start, x.end)), width - 8).slice(0, 2).map((l, j) => c.cyan(`${j === 0 ? String(k + 1).padStart(4) : '    '}  ${l}`))));
+      sentencesHere(s).forEach((x, k) =>
+        out.push(
+          ...wrap(t(exactText(text, x.start, x.end)), width - 8)
+            .slice(0, 2)
+            .map((l, j) => c.cyan(`${j === 0 ? String(k + 1).padStart(4) : '    '}  ${l}`)),
+        ),
+      );
       out.push('');
     }
     const selected = selectionText(s);
-    if (selected !== undefined) out.push(...wrap(t(`selected (${s.selection!.what}): “${selected}”`), text).slice(0, 3).map((l) => c.cyan(` ${l}`)), '');
+    if (selected !== undefined)
+      out.push(
+        ...wrap(t(`selected (${s.selection!.what}): “${selected}”`), text)
+          .slice(0, 3)
+          .map((l) => c.cyan(` ${l}`)),
+        '',
+      );
     const here = appliedHere(s);
     const applied = here.length === 0 ? c.dim('none') : here.map((x, k) => `${k + 1} ${c.green(t1(x.code))}${hasColumns(x) ? c.dim(` @${formatSpan(x)}`) : ''}${x.exemplar ? c.yellow(' ★') : ''}${x.memo ? c.dim(` (${t1(x.memo)})`) : ''}`).join('   ');
     out.push(` applied: ${applied}`, '');
@@ -69,12 +81,22 @@ export function renderSession(s: SessionState, wave: Wave | undefined, size: { c
   const perRow = Math.max(1, Math.floor((width - 1) / colWidth));
   const room = Math.max(3, size.rows - out.length - 6);
   const rows: string[] = [];
-  for (let k = 0; k < numbered.length; k += perRow) rows.push(' ' + numbered.slice(k, k + perRow).map((n) => n.padEnd(colWidth)).join('').trimEnd());
+  for (let k = 0; k < numbered.length; k += perRow)
+    rows.push(
+      ' ' +
+        numbered
+          .slice(k, k + perRow)
+          .map((n) => n.padEnd(colWidth))
+          .join('')
+          .trimEnd(),
+    );
   out.push(...rows.slice(0, room));
   if (rows.length > room) out.push(c.dim(`  … ${s.codes.length} codes: / to search`));
   out.push('');
   if (s.prompt) {
-    const label = { number: 'code number', search: 'find code', memo: 'memo (N text)', jump: 'go to line', define: 'show code (number or text)', exemplar: 'exemplar: which applied code (N)', sentences: 'select sentences (N or N-M)', words: 'select the phrase with the words', create: 'new code: ID LABEL' }[s.prompt.kind];
+    const label = { number: 'code number', search: 'find code', memo: 'memo (N text)', jump: 'go to line', define: 'show code (number or text)', exemplar: 'exemplar: which applied code (N)', sentences: 'select sentences (N or N-M)', words: 'select the phrase with the words', create: 'new code: ID LABEL' }[
+      s.prompt.kind
+    ];
     out.push(` ${label}: ${t1(s.prompt.input)}█`);
     if (s.prompt.kind === 'search' && s.prompt.input) {
       const found = searchCodes(s.codes, s.prompt.input).slice(0, 5);

@@ -123,7 +123,9 @@ export interface BootstrapInterval {
  * NaN bounds when fewer than half the resamples are defined.
  */
 export function bootstrapInterval(values: Float64Array, estimate: number, level: number, method: IntervalMethod, accel = 0): BootstrapInterval {
-  const finite = Array.from(values).filter(Number.isFinite).sort((a, b) => a - b);
+  const finite = Array.from(values)
+    .filter(Number.isFinite)
+    .sort((a, b) => a - b);
   const undefinedShare = values.length > 0 ? 1 - finite.length / values.length : 0;
   const none = { low: NaN, high: NaN, undefinedShare };
   if (finite.length === 0 || finite.length < values.length / 2) return none;

@@ -244,16 +244,18 @@ export function cohenKappa(prep: Prepared, w: Float64Array, W?: Float64Array, op
   for (let i = 0; i < p.length; i++) p[i]! /= total;
   const rows = new Float64Array(q);
   const cols = new Float64Array(q);
-  for (let k = 0; k < q; k++) for (let l = 0; l < q; l++) {
-    rows[k]! += p[k * q + l]!;
-    cols[l]! += p[k * q + l]!;
-  }
+  for (let k = 0; k < q; k++)
+    for (let l = 0; l < q; l++) {
+      rows[k]! += p[k * q + l]!;
+      cols[l]! += p[k * q + l]!;
+    }
   let po = 0;
   let pe = 0;
-  for (let k = 0; k < q; k++) for (let l = 0; l < q; l++) {
-    po += Wt[k * q + l]! * p[k * q + l]!;
-    pe += Wt[k * q + l]! * rows[k]! * cols[l]!;
-  }
+  for (let k = 0; k < q; k++)
+    for (let l = 0; l < q; l++) {
+      po += Wt[k * q + l]! * p[k * q + l]!;
+      pe += Wt[k * q + l]! * rows[k]! * cols[l]!;
+    }
   if (!(pe < 1)) return { value: NaN, n: total };
   const value = (po - pe) / (1 - pe);
   const s: Stat = { value, n: total, observed: po, chance: pe, form: 'fce' };
@@ -261,10 +263,11 @@ export function cohenKappa(prep: Prepared, w: Float64Array, W?: Float64Array, op
   // w̄_k. = sum_l W_kl p_.l, w̄_.l = sum_k W_kl p_k. (Fleiss, Cohen & Everitt 1969).
   const wRow = new Float64Array(q);
   const wCol = new Float64Array(q);
-  for (let k = 0; k < q; k++) for (let l = 0; l < q; l++) {
-    wRow[k]! += Wt[k * q + l]! * cols[l]!;
-    wCol[l]! += Wt[k * q + l]! * rows[k]!;
-  }
+  for (let k = 0; k < q; k++)
+    for (let l = 0; l < q; l++) {
+      wRow[k]! += Wt[k * q + l]! * cols[l]!;
+      wCol[l]! += Wt[k * q + l]! * rows[k]!;
+    }
   const mean = value - pe * (1 - value);
   const L = new Float64Array(w.length);
   const used = new Uint8Array(w.length);
@@ -361,12 +364,13 @@ export function congerKappa(prep: Prepared, w: Float64Array, W?: Float64Array, o
     pbar[k]! /= r;
   }
   let pe = 0;
-  for (let k = 0; k < q; k++) for (let l = 0; l < q; l++) {
-    let cross = 0;
-    for (let g = 0; g < r; g++) cross += pgk[g * q + k]! * pgk[g * q + l]!;
-    const s2 = (cross - r * pbar[k]! * pbar[l]!) / (r - 1);
-    pe += Wt[k * q + l]! * (pbar[k]! * pbar[l]! - s2 / r);
-  }
+  for (let k = 0; k < q; k++)
+    for (let l = 0; l < q; l++) {
+      let cross = 0;
+      for (let g = 0; g < r; g++) cross += pgk[g * q + k]! * pgk[g * q + l]!;
+      const s2 = (cross - r * pbar[k]! * pbar[l]!) / (r - 1);
+      pe += Wt[k * q + l]! * (pbar[k]! * pbar[l]! - s2 / r);
+    }
   const peU = (p: number): number => {
     // Gwet (2014): lambda_ug = sum_k [sum_l W_kl (d_ugl − (e_ug − n_g/n) p_gl)] (n/n_g) (r p̄_k − p_gk).
     let sum = 0;
@@ -459,12 +463,13 @@ export function krippendorffAlpha(prep: Prepared, w: Float64Array, level: Level 
   const delta = differences ?? distance(level, q, t.numeric, nc);
   let observed = 0;
   let expected = 0;
-  for (let c = 0; c < q; c++) for (let k = 0; k < q; k++) {
-    const d = delta[c * q + k]!;
-    if (d === 0) continue;
-    observed += o[c * q + k]! * d;
-    expected += nc[c]! * nc[k]! * d;
-  }
+  for (let c = 0; c < q; c++)
+    for (let k = 0; k < q; k++) {
+      const d = delta[c * q + k]!;
+      if (d === 0) continue;
+      observed += o[c * q + k]! * d;
+      expected += nc[c]! * nc[k]! * d;
+    }
   const Do = observed / total;
   const De = expected / (total * (total - 1));
   let units = 0;
@@ -538,32 +543,33 @@ export function krippendorffAlpha(prep: Prepared, w: Float64Array, level: Level 
 /** Squared difference functions of Krippendorff's alpha for each level of measurement. */
 export function distance(level: Level, q: number, values: Float64Array, nc: Float64Array): Float64Array {
   const d = new Float64Array(q * q);
-  for (let c = 0; c < q; c++) for (let k = 0; k < q; k++) {
-    if (c === k) continue;
-    const a = values[c]!;
-    const b = values[k]!;
-    switch (level) {
-      case 'nominal':
-        d[c * q + k] = 1;
-        break;
-      case 'interval':
-        d[c * q + k] = (a - b) * (a - b);
-        break;
-      case 'ratio':
-        // Ratio values are non-negative (negatives are rejected when read): a + b = 0 only for a = b = 0.
-        d[c * q + k] = a + b === 0 ? 0 : Math.pow((a - b) / (a + b), 2);
-        break;
-      case 'ordinal': {
-        const lo = Math.min(c, k);
-        const hi = Math.max(c, k);
-        let s = 0;
-        for (let g = lo; g <= hi; g++) s += nc[g]!;
-        s -= (nc[c]! + nc[k]!) / 2;
-        d[c * q + k] = s * s;
-        break;
+  for (let c = 0; c < q; c++)
+    for (let k = 0; k < q; k++) {
+      if (c === k) continue;
+      const a = values[c]!;
+      const b = values[k]!;
+      switch (level) {
+        case 'nominal':
+          d[c * q + k] = 1;
+          break;
+        case 'interval':
+          d[c * q + k] = (a - b) * (a - b);
+          break;
+        case 'ratio':
+          // Ratio values are non-negative (negatives are rejected when read): a + b = 0 only for a = b = 0.
+          d[c * q + k] = a + b === 0 ? 0 : Math.pow((a - b) / (a + b), 2);
+          break;
+        case 'ordinal': {
+          const lo = Math.min(c, k);
+          const hi = Math.max(c, k);
+          let s = 0;
+          for (let g = lo; g <= hi; g++) s += nc[g]!;
+          s -= (nc[c]! + nc[k]!) / 2;
+          d[c * q + k] = s * s;
+          break;
+        }
       }
     }
-  }
   return d;
 }
 

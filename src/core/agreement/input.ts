@@ -22,10 +22,11 @@ export function looksLikeUnitIds(header: readonly string[], body: ReadonlyArray<
   const first = body.map((r) => (r[0] ?? '').trim());
   if (first.some(isMissingValue) || new Set(first).size !== first.length) return undefined;
   const others = new Set<string>();
-  for (const r of body) for (let c = 1; c < r.length; c++) {
-    const v = (r[c] ?? '').trim();
-    if (!isMissingValue(v)) others.add(key(v));
-  }
+  for (const r of body)
+    for (let c = 1; c < r.length; c++) {
+      const v = (r[c] ?? '').trim();
+      if (!isMissingValue(v)) others.add(key(v));
+    }
   const foreign = first.filter((v) => !others.has(key(v))).length;
   return foreign * 2 > first.length ? `its ${first.length} values are all different and ${foreign} of them appear in no other column` : undefined;
 }
@@ -129,7 +130,7 @@ export function contingencyTable(header: readonly string[], body: ReadonlyArray<
   const { labels, numeric } = categoryHeader(header.slice(1), problems);
   const q = labels.length;
   if (problems.length) return { problems, notes };
-  if (body.length !== q) problems.push({ row: -1, message: `${q} categories across but ${body.length} rows down: a contingency table is square`, hint: 'rows: the first coder\'s categories; columns: the second coder\'s, in the same order' });
+  if (body.length !== q) problems.push({ row: -1, message: `${q} categories across but ${body.length} rows down: a contingency table is square`, hint: "rows: the first coder's categories; columns: the second coder's, in the same order" });
   const cells: number[] = [];
   body.forEach((r, i) => {
     const label = (r[0] ?? '').trim();
@@ -160,12 +161,13 @@ export function contingencyTable(header: readonly string[], body: ReadonlyArray<
   if (problems.length) return { problems, notes };
   const tuples: number[] = [];
   const out: number[] = [];
-  for (let a = 0; a < q; a++) for (let b = 0; b < q; b++) {
-    const c = counts[a * q + b]!;
-    if (c === 0) continue;
-    tuples.push(a, b);
-    out.push(c);
-  }
+  for (let a = 0; a < q; a++)
+    for (let b = 0; b < q; b++) {
+      const c = counts[a * q + b]!;
+      if (c === 0) continue;
+      tuples.push(a, b);
+      out.push(c);
+    }
   const names = /^(.+?)\s*[\\/]\s*(.+)$/.exec(corner);
   return {
     table: { coders: 2, q, tuples: Int32Array.from(tuples), counts: Float64Array.from(out), numeric: numeric ?? Float64Array.from(labels.map((_, i) => i)), hasNumbers: numeric !== undefined, ordered: true, categories: labels },

@@ -1,22 +1,5 @@
 import { bootstrap, bootstrapInterval, type IntervalMethod } from './bootstrap.js';
-import {
-  brennanPrediger,
-  cohenKappa,
-  congerKappa,
-  fleissKappa,
-  gwetAC,
-  krippendorffAlpha,
-  pairwiseAgreement,
-  percentAgreement,
-  prepare,
-  scottPi,
-  unanimousAgreement,
-  weightMatrix,
-  type AlphaStat,
-  type ChanceUnits,
-  type Prepared,
-  type Stat,
-} from './coefficients.js';
+import { brennanPrediger, cohenKappa, congerKappa, fleissKappa, gwetAC, krippendorffAlpha, pairwiseAgreement, percentAgreement, prepare, scottPi, unanimousAgreement, weightMatrix, type AlphaStat, type ChanceUnits, type Prepared, type Stat } from './coefficients.js';
 import { toPatterns, samplingUnits, type Level, type PatternTable, type Ratings } from './table.js';
 import { acceleration, analytic, zTest } from './variance.js';
 
@@ -52,22 +35,7 @@ export interface Estimate {
   expectedDisagreement?: number | null;
 }
 
-export const COEFFICIENTS = [
-  'percentAgreement',
-  'unanimousAgreement',
-  'pairwiseAgreement',
-  'cohenKappa',
-  'weightedKappa',
-  'scottPi',
-  'congerKappa',
-  'fleissKappa',
-  'krippendorffAlpha',
-  'gwetAC1',
-  'gwetAC2',
-  'brennanPrediger',
-  'weightedBrennanPrediger',
-  'unitizingAlpha',
-] as const;
+export const COEFFICIENTS = ['percentAgreement', 'unanimousAgreement', 'pairwiseAgreement', 'cohenKappa', 'weightedKappa', 'scottPi', 'congerKappa', 'fleissKappa', 'krippendorffAlpha', 'gwetAC1', 'gwetAC2', 'brennanPrediger', 'weightedBrennanPrediger', 'unitizingAlpha'] as const;
 export type CoefficientName = (typeof COEFFICIENTS)[number];
 
 export interface AgreementResult {
@@ -131,7 +99,9 @@ export function agreement(data: Ratings | PatternTable, opts: AgreementOptions):
   const confidence = opts.confidence ?? 0.95;
   const method = opts.interval ?? 'bca';
   const W = opts.weights === undefined ? undefined : typeof opts.weights === 'string' ? weightMatrix(t.q, opts.weights, t.hasNumbers ? t.numeric : undefined) : opts.weights;
-  const value = (f: (w: Float64Array) => number): Spec['stat'] => (w) => ({ value: f(w), n: 0 });
+  const value =
+    (f: (w: Float64Array) => number): Spec['stat'] =>
+    (w) => ({ value: f(w), n: 0 });
   const specs: Spec[] = [
     { name: 'percentAgreement', stat: (w, i) => percentAgreement(prep, w, { units, withInfluence: i }), low: 0 },
     { name: 'unanimousAgreement', stat: value((w) => unanimousAgreement(prep, w)), low: 0 },

@@ -67,7 +67,7 @@ export function studyAgreement(study: Study, opts: StudyAgreementOptions): { row
 export function studyUnitizing(study: Study, opts: StudyAgreementOptions): { rows: StudyAgreementRow[]; characters: number; selection: TranscriptSelection; merged: number } {
   const { selection } = codeRatings(study, { coders: opts.coders, unit: 'document', level: opts.level, ...(opts.waves ? { waves: opts.waves } : {}), ...(opts.where ? { where: opts.where } : {}), uncoded: opts.uncoded ?? 'absent' });
   const codes = (opts.codes?.length ? opts.codes.map((id) => study.codebook.byId.get(id)!) : opts.level === 'theme' ? study.codebook.themes : study.codebook.codes).filter(Boolean);
-  const target = (code: string): string => (opts.level === 'theme' ? study.codebook.byId.get(code)?.theme ?? code : code);
+  const target = (code: string): string => (opts.level === 'theme' ? (study.codebook.byId.get(code)?.theme ?? code) : code);
   const wanted = new Set(codes.map((c) => c.id));
   let merged = 0;
   const continua: Continuum[] = selection.compared.map((doc) => {
@@ -103,7 +103,11 @@ export function studyUnitizing(study: Study, opts: StudyAgreementOptions): { row
     });
     return { length: map.length, units };
   });
-  const data = prepareUnitizing(continua, opts.coders.length, codes.map((c) => c.id));
+  const data = prepareUnitizing(
+    continua,
+    opts.coders.length,
+    codes.map((c) => c.id),
+  );
   const est = unitizingAlpha(data);
   const confidence = opts.confidence ?? 0.95;
   const method = opts.interval ?? 'bca';

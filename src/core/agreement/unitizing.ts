@@ -91,7 +91,12 @@ export function prepareUnitizing(continua: readonly Continuum[], coders: number,
   const parts: Parts[][] = categories.map(() => []);
   continua.forEach((d) => {
     categories.forEach((cat, c) => {
-      const secs = Array.from({ length: coders }, (_, r) => sections((d.units[r] ?? []).filter((u) => u.category === cat), d.length));
+      const secs = Array.from({ length: coders }, (_, r) =>
+        sections(
+          (d.units[r] ?? []).filter((u) => u.category === cat),
+          d.length,
+        ),
+      );
       let observed = 0;
       for (let r1 = 0; r1 < coders; r1++) {
         for (let r2 = r1 + 1; r2 < coders; r2++) {

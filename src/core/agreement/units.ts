@@ -65,7 +65,7 @@ export function codeRatings(study: Study, opts: UnitOptions): { perCode: CodeRat
   const selection = selectTranscripts(study, documentsInScope(study, opts), opts.coders, opts.uncoded ?? 'absent');
   const docs = selection.compared;
   const codes = (opts.codes?.length ? opts.codes.map((id) => study.codebook.byId.get(id)!) : opts.level === 'theme' ? study.codebook.themes : study.codebook.codes).filter(Boolean);
-  const target = (code: string): string => (opts.level === 'theme' ? study.codebook.byId.get(code)?.theme ?? code : code);
+  const target = (code: string): string => (opts.level === 'theme' ? (study.codebook.byId.get(code)?.theme ?? code) : code);
 
   const R = opts.coders.length;
   const codeIndex = new Map(codes.map((c, i) => [c.id, i]));

@@ -154,7 +154,16 @@ export function ratingsFromRows(rows: ReadonlyArray<ReadonlyArray<string>>, code
     problems.push({ message: `ordinal data with text labels (${textLabels.slice(0, 4).join(', ')}${textLabels.length > 4 ? ', …' : ''}) need their order`, hint: `declare it: --categories ${textLabels.slice(0, 3).join(',')}${textLabels.length > 3 ? ',…' : ''} (lowest first)` });
   }
   if ((opts.level === 'interval' || opts.level === 'ratio') && textLabels.length > 0) {
-    problems.push({ message: `${opts.level} data need numbers; ${textLabels.slice(0, 4).map((l) => `'${l}'`).join(', ')}${textLabels.length > 4 ? ', …' : ''} ${textLabels.length === 1 ? 'is' : 'are'} not`, hint: `give each label its value: --categories ${textLabels.slice(0, 3).map((l, i) => `${l}=${i + 1}`).join(',')}${textLabels.length > 3 ? ',…' : ''}` });
+    problems.push({
+      message: `${opts.level} data need numbers; ${textLabels
+        .slice(0, 4)
+        .map((l) => `'${l}'`)
+        .join(', ')}${textLabels.length > 4 ? ', …' : ''} ${textLabels.length === 1 ? 'is' : 'are'} not`,
+      hint: `give each label its value: --categories ${textLabels
+        .slice(0, 3)
+        .map((l, i) => `${l}=${i + 1}`)
+        .join(',')}${textLabels.length > 3 ? ',…' : ''}`,
+    });
   }
   const at = new Map(categories.map((c, i) => [c.key, i]));
   const values = new Int32Array(rows.length * coders).fill(MISSING);
@@ -177,7 +186,14 @@ export function ratingsFromRows(rows: ReadonlyArray<ReadonlyArray<string>>, code
     if (negative.length > 0) {
       const k = at.get(negative[0]!.key)!;
       const u = findRow(values, coders, k);
-      problems.push({ ...(u >= 0 ? { row: u } : {}), message: `ratio data cannot be negative: ${negative.slice(0, 4).map((c) => c.label).join(', ')}`, hint: 'ratio values have a true zero and no sign (counts, durations); use --level interval for signed values' });
+      problems.push({
+        ...(u >= 0 ? { row: u } : {}),
+        message: `ratio data cannot be negative: ${negative
+          .slice(0, 4)
+          .map((c) => c.label)
+          .join(', ')}`,
+        hint: 'ratio values have a true zero and no sign (counts, durations); use --level interval for signed values',
+      });
     }
   }
   const ratings: Ratings = { coders, units: rows.length, values, categories: categories.map((c) => c.label), ordered };

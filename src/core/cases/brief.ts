@@ -52,10 +52,7 @@ export interface Brief {
   caseThreadsLeftOut: boolean;
 }
 
-export function brief(
-  cs: CodedStudy,
-  data: { next: { id: string; label: string } | null; themes: Grid; codes: Grid; evidence: Evidence; anticipations: Anticipations; threads: readonly MemoThread[]; summaries: ReadonlyMap<string, CaseSummary>; participants?: readonly string[]; nextHeld?: boolean },
-): Brief {
+export function brief(cs: CodedStudy, data: { next: { id: string; label: string } | null; themes: Grid; codes: Grid; evidence: Evidence; anticipations: Anticipations; threads: readonly MemoThread[]; summaries: ReadonlyMap<string, CaseSummary>; participants?: readonly string[]; nextHeld?: boolean }): Brief {
   const last = cs.waves[cs.waves.length - 1]!;
   const L = cs.waves.length - 1;
   const held = cs.documents.filter((d) => d.wave === last.id);
@@ -74,13 +71,14 @@ export function brief(
         const v = valuesOf(data.codes, i, pc)[L]!;
         return v > 0 ? [{ id: c.id, label: c.label, segments: v }] : [];
       });
-      const earlier = cs.waves.slice(0, L).filter((_, w) => values[w]! > 0).map((w) => w.id);
+      const earlier = cs.waves
+        .slice(0, L)
+        .filter((_, w) => values[w]! > 0)
+        .map((w) => w.id);
       const quote = data.evidence.get(evidenceKey(t.id, last.id, doc.participant));
       return { ...t, said, codes, earlier, ...(quote ? { quote } : {}) };
     });
-    const threads: BriefEntry['threads'] = data.threads
-      .filter((m) => m.participant === doc.participant)
-      .map((m) => ({ source: 'memo' as const, wave: m.wave, text: m.text, where: `${m.source?.file ?? `codings/${m.coder}.tsv`}${m.source ? `:${m.source.line}` : ''}` }));
+    const threads: BriefEntry['threads'] = data.threads.filter((m) => m.participant === doc.participant).map((m) => ({ source: 'memo' as const, wave: m.wave, text: m.text, where: `${m.source?.file ?? `codings/${m.coder}.tsv`}${m.source ? `:${m.source.line}` : ''}` }));
     const summary = data.nextHeld ? undefined : data.summaries.get(doc.participant);
     for (const t of summary?.threads ?? []) threads.push({ source: 'case', text: t.text, where: `${summary!.file}:${t.line}` });
     const feedBack: BriefEntry['feedBack'] = [];

@@ -66,11 +66,7 @@ export function participationWords(waves: ReadonlyArray<{ id: string }>, intervi
   return parts.join('; ');
 }
 
-export function dossier(
-  cs: CodedStudy,
-  participant: string,
-  data: { themes: Grid; codes: Grid; change: ChangeMatrix; evidence: Evidence; summary: CaseSummary | null },
-): Dossier {
+export function dossier(cs: CodedStudy, participant: string, data: { themes: Grid; codes: Grid; change: ChangeMatrix; evidence: Evidence; summary: CaseSummary | null }): Dossier {
   const p = data.themes.participants.indexOf(participant);
   if (p < 0) throw new Error(`participant '${participant}' has no interview in scope`);
   const docs = cs.documents.filter((d) => d.participant === participant);
@@ -82,9 +78,7 @@ export function dossier(
     return { wave: { id: w.id, label: w.label }, interviewed: true, file: d.file, ...(d.date ? { date: d.date } : {}), ...(d.interviewer ? { interviewer: d.interviewer } : {}), segments: d.segmentList.length, words };
   });
   const pc = data.codes.participants.indexOf(participant);
-  const codes = data.codes.rows
-    .map((r, i) => ({ ...r, values: valuesOf(data.codes, i, pc) }))
-    .filter((r) => r.level === 'theme' || r.values.some((v) => v > 0));
+  const codes = data.codes.rows.map((r, i) => ({ ...r, values: valuesOf(data.codes, i, pc) })).filter((r) => r.level === 'theme' || r.values.some((v) => v > 0));
   const themes = data.themes.rows.map((r, i) => {
     const ch = data.change.rows.find((x) => x.id === r.id)?.participants.find((x) => x.participant === participant);
     return { ...r, values: valuesOf(data.themes, i, p), category: ch?.category ?? 'too-few-waves', kind: ch?.kind ?? null };
@@ -114,7 +108,10 @@ export function dossier(
     attributes: cs.participants.get(participant)?.attributes ?? {},
     waves: cs.waves.map((w) => ({ id: w.id, label: w.label })),
     interviews,
-    participation: participationWords(cs.waves, interviews.map((i) => i.interviewed)),
+    participation: participationWords(
+      cs.waves,
+      interviews.map((i) => i.interviewed),
+    ),
     codes,
     themes,
     quotes,

@@ -100,10 +100,7 @@ export function dossierMarkdown(d: Dossier): string {
   } else {
     out.push(`From \`${md(d.summary.file)}\`:`, '', embedSummary(d.summary.text), '', '### Checks', '');
     if (d.summary.quotes.length === 0) out.push('- Quotations: none with an attribution.');
-    const checks = [
-      ...d.summary.quotes.map((q) => ({ line: q.line, text: `- Line ${q.line}, quotation ${md(q.attribution)}: ${md(verdictText(q))}` })),
-      ...d.codeLinks.map((l) => ({ line: l.line, text: `- Line ${l.line}, code \`${md(l.code)}\`${l.label ? ` (${md(l.label)})` : ''}: ${md(codedText(l, d.waves))}` })),
-    ];
+    const checks = [...d.summary.quotes.map((q) => ({ line: q.line, text: `- Line ${q.line}, quotation ${md(q.attribution)}: ${md(verdictText(q))}` })), ...d.codeLinks.map((l) => ({ line: l.line, text: `- Line ${l.line}, code \`${md(l.code)}\`${l.label ? ` (${md(l.label)})` : ''}: ${md(codedText(l, d.waves))}` }))];
     for (const c of checks.sort((a, b) => a.line - b.line)) out.push(c.text);
     if (d.codeLinks.length === 0) out.push('- Codes: none mentioned (write code ids in backticks, e.g. `emotions.toll`, to link them).');
     out.push('');
@@ -266,17 +263,21 @@ export function dossierHtml(d: Dossier, opts: { codeAnchor?: (id: string) => str
   else {
     const known = new Set(d.codeLinks.filter((l) => l.known).map((l) => l.code));
     const code = (id: string): string | undefined => {
-      const raw = id.replace(/&amp;/g, '&').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&#39;/g, "'");
+      const raw = id
+        .replace(/&amp;/g, '&')
+        .replace(/&lt;/g, '<')
+        .replace(/&gt;/g, '>')
+        .replace(/&quot;/g, '"')
+        .replace(/&#39;/g, "'");
       if (!known.has(raw)) return undefined;
       const link = d.codeLinks.find((l) => l.code === raw)!;
       const href = opts.codeAnchor ? ` href="#${e(opts.codeAnchor(raw))}"` : '';
       return `<a${href} title="${e(`${link.label}: ${codedText(link, d.waves)}`)}"><code>${id}</code></a>`;
     };
     out.push(`<p class="muted">${e(d.summary.file)}</p>`, `<div class="case-summary">${markdownToHtml(d.summary.text, { headingOffset: 3, code })}</div>`);
-    const checks = [
-      ...d.summary.quotes.map((q) => ({ line: q.line, text: `line ${q.line}, quotation ${q.attribution}: ${verdictText(q)}` })),
-      ...d.codeLinks.map((l) => ({ line: l.line, text: `line ${l.line}, code ${l.code}${l.label ? ` (${l.label})` : ''}: ${codedText(l, d.waves)}` })),
-    ].sort((a, b) => a.line - b.line);
+    const checks = [...d.summary.quotes.map((q) => ({ line: q.line, text: `line ${q.line}, quotation ${q.attribution}: ${verdictText(q)}` })), ...d.codeLinks.map((l) => ({ line: l.line, text: `line ${l.line}, code ${l.code}${l.label ? ` (${l.label})` : ''}: ${codedText(l, d.waves)}` }))].sort(
+      (a, b) => a.line - b.line,
+    );
     if (checks.length) out.push(`<p class="muted">Checks of the summary:</p><ul class="checks">${checks.map((c) => `<li>${e(c.text)}</li>`).join('')}</ul>`);
   }
   return out.join('\n');

@@ -102,7 +102,7 @@ function readCode(r: YamlReader, node: Node | null, parent: Code | undefined, de
         const v = r.string(value, `'${key}'`);
         if (v === undefined) break;
         if (key === 'color' && !COLOR.test(v.trim())) {
-          r.error(value, `color '${v}' is not a colour`, "write it as '#RRGGBB' (quoted), e.g. color: \"#4477AA\"");
+          r.error(value, `color '${v}' is not a colour`, 'write it as \'#RRGGBB\' (quoted), e.g. color: "#4477AA"');
           break;
         }
         code[key] = v.trim();
@@ -182,9 +182,7 @@ export function combineCodebooks(parts: readonly ParsedCodebookFile[]): { codebo
   const visit = (code: Code): void => {
     const seen = byId.get(code.id);
     if (seen) {
-      diagnostics.push(
-        error(code.file, code.line, `duplicate code id '${code.id}' (first defined at ${seen.file}${seen.line ? ':' + seen.line : ''})`, 'code ids must be unique across all codebooks: rename one of them'),
-      );
+      diagnostics.push(error(code.file, code.line, `duplicate code id '${code.id}' (first defined at ${seen.file}${seen.line ? ':' + seen.line : ''})`, 'code ids must be unique across all codebooks: rename one of them'));
       return;
     }
     byId.set(code.id, code);

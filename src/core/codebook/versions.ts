@@ -17,8 +17,8 @@ export function sinceIndex(codebook: Pick<Codebook, 'codes' | 'byId'>, waves: re
   const out = new Map<string, number>();
   // Codes are depth-first, so a parent is always resolved before its children.
   for (const c of codebook.codes) {
-    const own = c.since === undefined ? 0 : byWave.get(c.since) ?? 0;
-    const parent = c.parent === undefined ? 0 : out.get(c.parent) ?? 0;
+    const own = c.since === undefined ? 0 : (byWave.get(c.since) ?? 0);
+    const parent = c.parent === undefined ? 0 : (out.get(c.parent) ?? 0);
     out.set(c.id, Math.max(own, parent));
   }
   return out;
@@ -70,7 +70,12 @@ export function checkCodingsSince(codebook: Pick<Codebook, 'codes' | 'byId'>, wa
     if (s === undefined || w === undefined || w >= s) continue;
     const at = c.source ?? { file: `codings/${c.coder}.tsv`, line: undefined };
     out.push(
-      warning(at.file, at.line, `'${c.code}' is coded at wave '${c.wave}', before the code was in use (since: ${waves[s]!.id}); tables treat '${c.wave}' as not coded for and leave this coding out`, `if wave '${c.wave}' was (re-)coded with '${c.code}', move its since: earlier (or remove it); otherwise remove the coding`),
+      warning(
+        at.file,
+        at.line,
+        `'${c.code}' is coded at wave '${c.wave}', before the code was in use (since: ${waves[s]!.id}); tables treat '${c.wave}' as not coded for and leave this coding out`,
+        `if wave '${c.wave}' was (re-)coded with '${c.code}', move its since: earlier (or remove it); otherwise remove the coding`,
+      ),
     );
   }
   return out;

@@ -99,9 +99,12 @@ export function readInterchangeCsv(file: string, text: string, study: Study): Im
 /** Every coding as interchange CSV (with its columns and text); text cells carry the spreadsheet formula guard unless `raw`. */
 export function writeInterchangeCsv(codings: readonly Coding[], study: Study, opts: { raw?: boolean } = {}): string {
   const docs = new Map(study.documents.map((d) => [d.id, d]));
-  const rows = sortCodings(codings, study.config.waves.map((w) => w.id)).map((c) => {
+  const rows = sortCodings(
+    codings,
+    study.config.waves.map((w) => w.id),
+  ).map((c) => {
     const doc = docs.get(`${c.participant}/${c.wave}`);
-    const text = doc ? spanText(lineIndexOf(doc), c) ?? '' : '';
+    const text = doc ? (spanText(lineIndexOf(doc), c) ?? '') : '';
     return [c.coder, c.participant, c.wave, String(c.startLine), String(c.endLine), c.code, c.memo ?? '', c.exemplar ? 'yes' : '', doc?.file ?? '', hasColumns(c) ? String(c.startColumn) : '', hasColumns(c) ? String(c.endColumn) : '', text].map((cell) => guardCsvCell(cell, opts.raw));
   });
   return stringifyCsv([[...INTERCHANGE_REQUIRED, ...INTERCHANGE_OPTIONAL], ...rows]);
@@ -122,9 +125,16 @@ export function byText(index: LineIndex, words: string, c: SpanFields, anywhere:
     if (at !== undefined && comparable(at) === want) return { span: c };
     const utf16 = utf16Reading(index, c);
     if (utf16?.span && comparable(utf16.text) === want) {
-      return { problem: `${'problem' in r ? r.problem : `the text at ${formatSpan(c)} is not the text given`}: start_col and end_col count UTF-16 units (as JavaScript, Java and .NET do), not characters`, hint: `qualwave counts characters (code points: an emoji is one column); the text is at ${formatSpan(utf16.span)}` };
+      return {
+        problem: `${'problem' in r ? r.problem : `the text at ${formatSpan(c)} is not the text given`}: start_col and end_col count UTF-16 units (as JavaScript, Java and .NET do), not characters`,
+        hint: `qualwave counts characters (code points: an emoji is one column); the text is at ${formatSpan(utf16.span)}`,
+      };
     }
-    if (utf16?.split) return { problem: `${'problem' in r ? r.problem : `the text at ${formatSpan(c)} is not the text given`}; read as UTF-16 units, a column would fall inside a character (the two halves of ${utf16.split})`, hint: 'columns count characters (code points) from 1: an emoji is one column; or leave the columns empty and let the text place the coding' };
+    if (utf16?.split)
+      return {
+        problem: `${'problem' in r ? r.problem : `the text at ${formatSpan(c)} is not the text given`}; read as UTF-16 units, a column would fall inside a character (the two halves of ${utf16.split})`,
+        hint: 'columns count characters (code points) from 1: an emoji is one column; or leave the columns empty and let the text place the coding',
+      };
     if ('problem' in r) return { problem: r.problem, hint: 'columns count characters (code points) from 1, the end included; or leave them empty and let the text place the coding' };
     return { problem: `the text at ${formatSpan(c)} is "${normalise(at!).text.slice(0, 60)}", not the text given`, hint: 'fix the columns, or leave them empty and let the text place the coding inside the lines' };
   }

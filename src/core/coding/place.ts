@@ -66,7 +66,10 @@ export function placeText(index: LineIndex, words: string, within?: SpanFields):
   const shown = short(words);
   if (found.length === 0) return { problem: `the text "${shown}" is not ${where}`, hint: lines ? 'check the words and the lines (spaces, line breaks and quote styles need not match; everything else must)' : 'check the words (spaces, line breaks and quote styles need not match; everything else must)' };
   if (found.length > 1) {
-    const at = found.slice(0, 5).map((f) => describeSpan(index.spanOf(f.start, f.end)!)).join(', ');
+    const at = found
+      .slice(0, 5)
+      .map((f) => describeSpan(index.spanOf(f.start, f.end)!))
+      .join(', ');
     return { problem: `the text "${shown}" occurs ${found.length} times ${where} (${at}${found.length > 5 ? ', …' : ''})`, hint: lines ? 'give its columns too, or narrower lines' : 'give the lines to choose one (start_line, end_line)' };
   }
   const span = index.spanOf(found[0]!.start, found[0]!.end);

@@ -21,10 +21,7 @@ import type { Coding } from './types.js';
  */
 export const REANCHOR_THRESHOLD = 0.8;
 
-export type Placement =
-  | { kind: 'exact'; span: SpanFields }
-  | { kind: 'fuzzy'; span: SpanFields; similarity: number }
-  | { kind: 'unplaced'; reason: string };
+export type Placement = { kind: 'exact'; span: SpanFields } | { kind: 'fuzzy'; span: SpanFields; similarity: number } | { kind: 'unplaced'; reason: string };
 
 /** Where a drifted coding's text now is in `now`, given earlier versions of the transcript (newest first). */
 export function reanchorCoding(c: Coding, now: LineIndex, earlier: readonly LineIndex[], threshold = REANCHOR_THRESHOLD): Placement {

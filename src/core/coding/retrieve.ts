@@ -119,4 +119,3 @@ export function retrieve(study: Study, filters: RetrieveFilters = {}): Retrieved
   }
   return out;
 }
-

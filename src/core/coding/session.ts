@@ -11,16 +11,7 @@ import { spanOf, type Coding } from './types.js';
  * returns the next state and whether the coder's codings changed (the caller saves them before it
  * redraws). The terminal front end is cli/tui; tests drive this directly and through a terminal.
  */
-export type Key =
-  | { type: 'char'; char: string }
-  | { type: 'enter' }
-  | { type: 'backspace' }
-  | { type: 'escape' }
-  | { type: 'up' }
-  | { type: 'down' }
-  | { type: 'left' }
-  | { type: 'right' }
-  | { type: 'quit' };
+export type Key = { type: 'char'; char: string } | { type: 'enter' } | { type: 'backspace' } | { type: 'escape' } | { type: 'up' } | { type: 'down' } | { type: 'left' } | { type: 'right' } | { type: 'quit' };
 
 export type Prompt = { kind: 'number' | 'search' | 'memo' | 'jump' | 'define' | 'exemplar' | 'sentences' | 'words' | 'create'; input: string };
 
@@ -269,13 +260,7 @@ function promptKey(s: SessionState, prompt: Prompt, key: Key): Result {
     case 'define': {
       const code = s.codes[Number(input) - 1] ?? searchCodes(s.codes, input)[0];
       if (!code) return { state: { ...s, message: `no code '${input}'` }, changed: false };
-      const lines = [
-        `${code.id}: ${code.label}`,
-        ...(code.definition ? ['', `definition: ${code.definition}`] : []),
-        ...(code.include ? [`include: ${code.include}`] : []),
-        ...(code.exclude ? [`exclude: ${code.exclude}`] : []),
-        ...(code.examples.length ? ['examples:', ...code.examples.map((e) => `  - ${e}`)] : []),
-      ];
+      const lines = [`${code.id}: ${code.label}`, ...(code.definition ? ['', `definition: ${code.definition}`] : []), ...(code.include ? [`include: ${code.include}`] : []), ...(code.exclude ? [`exclude: ${code.exclude}`] : []), ...(code.examples.length ? ['examples:', ...code.examples.map((e) => `  - ${e}`)] : [])];
       return { state: { ...s, panel: { title: code.label, lines } }, changed: false };
     }
     case 'jump': {
@@ -306,7 +291,7 @@ function promptKey(s: SessionState, prompt: Prompt, key: Key): Result {
     }
     case 'create': {
       const m = /^(\S+)\s+(.+)$/.exec(input);
-      if (!m) return { state: { ...s, message: 'type the new code\'s id and its label, e.g. support.gym Time at the gym' }, changed: false };
+      if (!m) return { state: { ...s, message: "type the new code's id and its label, e.g. support.gym Time at the gym" }, changed: false };
       const id = m[1]!.normalize('NFC');
       const label = m[2]!.trim();
       if (!CODE_ID.test(id)) return { state: { ...s, message: `'${id}' is not a valid code id: letters, digits, "_", "-" and "." only, starting with a letter` }, changed: false };

@@ -49,14 +49,7 @@ export function location(d: Pick<Diagnostic, 'file' | 'line' | 'column'>): strin
 
 /** Deterministic order: by file, then line, then column, errors before warnings, then message. */
 export function sortDiagnostics(diagnostics: readonly Diagnostic[]): Diagnostic[] {
-  return [...diagnostics].sort(
-    (a, b) =>
-      compareStrings(a.file, b.file) ||
-      (a.line ?? 0) - (b.line ?? 0) ||
-      (a.column ?? 0) - (b.column ?? 0) ||
-      (a.severity === b.severity ? 0 : a.severity === 'error' ? -1 : 1) ||
-      compareStrings(a.message, b.message),
-  );
+  return [...diagnostics].sort((a, b) => compareStrings(a.file, b.file) || (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0) || (a.severity === b.severity ? 0 : a.severity === 'error' ? -1 : 1) || compareStrings(a.message, b.message));
 }
 
 export function compareStrings(a: string, b: string): number {

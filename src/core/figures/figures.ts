@@ -169,7 +169,17 @@ export function agreementFigure(rows: Array<{ name: string; result: AgreementRes
   const lowest = Math.min(0, ...rows.map((r) => r.result.coefficients[coefficient]?.ciLow ?? 0));
   const lo = lowest < 0 ? Math.floor(lowest * 10) / 10 : 0;
   const x = (v: number) => left + (w * (v - lo)) / (1 - lo);
-  const names: Record<string, string> = { krippendorffAlpha: "Krippendorff's α", cohenKappa: "Cohen's κ", fleissKappa: "Fleiss' κ", gwetAC1: "Gwet's AC1", brennanPrediger: 'Brennan–Prediger', percentAgreement: 'percent agreement', scottPi: "Scott's π", pairwiseAgreement: 'pairwise agreement', weightedKappa: 'weighted κ' };
+  const names: Record<string, string> = {
+    krippendorffAlpha: "Krippendorff's α",
+    cohenKappa: "Cohen's κ",
+    fleissKappa: "Fleiss' κ",
+    gwetAC1: "Gwet's AC1",
+    brennanPrediger: 'Brennan–Prediger',
+    percentAgreement: 'percent agreement',
+    scottPi: "Scott's π",
+    pairwiseAgreement: 'pairwise agreement',
+    weightedKappa: 'weighted κ',
+  };
   const body: string[] = [text(8, fs * 1.3, o.title ?? `Agreement: ${names[coefficient] ?? coefficient} with 95% interval`, { size: fs * 1.1, weight: 'bold' })];
   const axis = top + rowH * rows.length;
   for (const ref of [0.667, 0.8]) body.push(line(x(ref), top - fs * 0.4, x(ref), axis, 'stroke="#000" stroke-dasharray="4 3" stroke-width="0.8"'), text(x(ref), top - fs * 0.6, ref.toFixed(3).replace(/0+$/, ''), { size: fs * 0.7, anchor: 'middle' }));

@@ -44,14 +44,7 @@ export const PATTERNS = `<defs>
 
 /** The whole figure: an <svg> with a title (for screen readers), a white background and the body. */
 export function svg(width: number, height: number, title: string, body: string[]): string {
-  return [
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${n(width)}" height="${n(height)}" viewBox="0 0 ${n(width)} ${n(height)}" font-family="${FONT}" role="img">`,
-    `<title>${esc(title)}</title>`,
-    PATTERNS,
-    rect(0, 0, width, height, 'fill="#fff"'),
-    ...body,
-    '</svg>',
-  ].join('\n') + '\n';
+  return [`<svg xmlns="http://www.w3.org/2000/svg" width="${n(width)}" height="${n(height)}" viewBox="0 0 ${n(width)} ${n(height)}" font-family="${FONT}" role="img">`, `<title>${esc(title)}</title>`, PATTERNS, rect(0, 0, width, height, 'fill="#fff"'), ...body, '</svg>'].join('\n') + '\n';
 }
 
 /** Grey for a share 0..1: white to near black (readable text chosen by the caller). */

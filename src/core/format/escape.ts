@@ -96,7 +96,10 @@ export function markdownCell(s: string): string {
 
 /** Text inside `<!-- ... -->`: it cannot close the comment or open another. */
 export function htmlCommentText(s: string): string {
-  return s.replace(/-(?=-)/g, '- ').replace(/-$/, '- ').replace(/^>/, ' >');
+  return s
+    .replace(/-(?=-)/g, '- ')
+    .replace(/-$/, '- ')
+    .replace(/^>/, ' >');
 }
 
 /** Text for a Markdown code span (`...`): backticks cannot end it early. */

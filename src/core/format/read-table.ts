@@ -59,11 +59,22 @@ export function parseTable(text: string, file: string, opts: ReadOptions = {}): 
     if (text.indexOf('"') < 0) {
       const records = parse(text, options) as string[][];
       const lines = recordLines(text);
-      if (lines.length === records.length) return { table: tableOf(records.map((cells, i) => ({ cells, line: lines[i]! })), delimiter) };
+      if (lines.length === records.length)
+        return {
+          table: tableOf(
+            records.map((cells, i) => ({ cells, line: lines[i]! })),
+            delimiter,
+          ),
+        };
     }
     const records = parse(text, { ...options, info: true }) as unknown as Array<{ record: string[]; info: { lines: number } }>;
     // csv-parse counts the line a record ends on; a quoted field over several lines starts earlier.
-    return { table: tableOf(records.map(({ record, info }) => ({ cells: record, line: info.lines - record.reduce((n, f) => n + newlines(f), 0) })), delimiter) };
+    return {
+      table: tableOf(
+        records.map(({ record, info }) => ({ cells: record, line: info.lines - record.reduce((n, f) => n + newlines(f), 0) })),
+        delimiter,
+      ),
+    };
   } catch (e) {
     const err = e as Error & { lines?: number; code?: string };
     if (typeof err.code !== 'string' || !err.code.startsWith('CSV_')) throw e;

@@ -93,7 +93,7 @@ export function renderTerminal(table: Table, opts: { style?: Style; maxWidth?: n
         const col = table.columns[i]!;
         const t = truncate(text, widths[i]!);
         const pad = widths[i]! - displayWidth(t);
-        const align = header && col.align === 'right' ? 'right' : col.align ?? 'left';
+        const align = header && col.align === 'right' ? 'right' : (col.align ?? 'left');
         const padded = align === 'right' ? ' '.repeat(pad) + t : align === 'center' ? ' '.repeat(Math.floor(pad / 2)) + t + ' '.repeat(Math.ceil(pad / 2)) : t + ' '.repeat(pad);
         return header || (strong && i === 0) ? style.bold(padded) : padded;
       })
@@ -101,7 +101,12 @@ export function renderTerminal(table: Table, opts: { style?: Style; maxWidth?: n
       .trimEnd();
   const out: string[] = [];
   if (table.title) out.push(style.bold(terminalText(table.title, { oneLine: true })));
-  out.push(line(table.columns.map((c) => cellText(c.header)), true));
+  out.push(
+    line(
+      table.columns.map((c) => cellText(c.header)),
+      true,
+    ),
+  );
   out.push(style.dim(widths.map((w) => '─'.repeat(w)).join(' '.repeat(gap))));
   table.rows.forEach((r, k) => out.push(line(r.map(cellText), false, table.bold?.[k] === true)));
   if (table.footer && table.footer.length > 0) {

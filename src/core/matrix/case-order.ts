@@ -40,7 +40,7 @@ export function caseOrdered(cs: CodedStudy, opts: { rows: 'theme' | 'code'; orde
   if (order.by === 'change' && !sortRow) throw new Error(`no row '${order.row}' in the case-ordered matrix`);
   const rows = g.participants.map((participant, p): CaseOrderedRow & { rank: number } => {
     const category = sortRow?.participants[p]?.category;
-    const key = order.by === 'attribute' ? cs.participants.get(participant)?.attributes[order.attribute] ?? '' : category ? label.get(category)! : '';
+    const key = order.by === 'attribute' ? (cs.participants.get(participant)?.attributes[order.attribute] ?? '') : category ? label.get(category)! : '';
     return {
       participant,
       key,

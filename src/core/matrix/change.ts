@@ -95,7 +95,10 @@ export function changeMatrix(cs: CodedStudy, opts: { rows: 'theme' | 'code'; mea
     const participants = g.participants.map((participant, p): ParticipantChange => {
       const values = valuesOf(g, r, p);
       const observed = g.waves.filter((_, w) => values[w]! >= 0).map((w) => w.id);
-      const c = classify(values.filter((x) => x >= 0), measure);
+      const c = classify(
+        values.filter((x) => x >= 0),
+        measure,
+      );
       cells[c.category].push(participant);
       return { participant, ...c, values, observed };
     });

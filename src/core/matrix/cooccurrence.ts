@@ -37,9 +37,11 @@ export function cooccurrence(cs: CodedStudy, opts: { unit: 'segment' | 'document
     }
     if (opts.unit === 'document') add(perDoc);
   }
-  const jaccard = counts.map((row, a) => row.map((both, b) => {
-    const either = counts[a]![a]! + counts[b]![b]! - both;
-    return either > 0 ? both / either : null;
-  }));
+  const jaccard = counts.map((row, a) =>
+    row.map((both, b) => {
+      const either = counts[a]![a]! + counts[b]![b]! - both;
+      return either > 0 ? both / either : null;
+    }),
+  );
   return { codes: list.map((c) => ({ id: c.id, label: c.label })), unit: opts.unit, counts, jaccard };
 }

@@ -46,7 +46,7 @@ export function changeMarkdown(cm: ChangeMatrix, ev: Evidence | undefined, opts:
 export function anticipationMarkdown(a: Anticipations, ev: Evidence | undefined, opts: { title: string }): string {
   const out: string[] = [`# ${md(opts.title)}`, ''];
   if (a.pairs.length === 0) {
-    out.push("*No code in the codebook says what it anticipates (add `anticipates: CODE` to the anticipation code).*", '');
+    out.push('*No code in the codebook says what it anticipates (add `anticipates: CODE` to the anticipation code).*', '');
     return out.join('\n');
   }
   out.push(renderMarkdown(anticipationSummaryTable(a, { numeric: false })), renderMarkdown(anticipationTable(a, { numeric: false })));

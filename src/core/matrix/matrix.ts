@@ -45,7 +45,7 @@ export interface Matrix {
 
 export function matrix(cs: CodedStudy, opts: { rows: 'theme' | 'code'; by?: string }): Matrix {
   const rows = rowKeys(cs, opts.rows);
-  const groupOf = (participant: string): string => (opts.by ? cs.participants.get(participant)?.attributes[opts.by] ?? '' : '');
+  const groupOf = (participant: string): string => (opts.by ? (cs.participants.get(participant)?.attributes[opts.by] ?? '') : '');
   const groups = opts.by ? [...new Set(cs.study.participants.map((p) => p.attributes[opts.by!] ?? ''))].sort() : [''];
   const columns: MatrixColumn[] = [];
   const colIndex = new Map<string, number>();

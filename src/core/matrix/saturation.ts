@@ -19,13 +19,11 @@ export interface SaturationStep {
 
 export function saturation(cs: CodedStudy, opts: { rows: 'theme' | 'code' }): SaturationStep[] {
   const waveIndex = new Map(cs.study.config.waves.map((w) => [w.id, w.index]));
-  const docs = [...cs.documents].sort(
-    (a, b) => compareStrings(a.date ?? '\uffff', b.date ?? '\uffff') || waveIndex.get(a.wave)! - waveIndex.get(b.wave)! || naturalCompare(a.participant, b.participant),
-  );
+  const docs = [...cs.documents].sort((a, b) => compareStrings(a.date ?? '\uffff', b.date ?? '\uffff') || waveIndex.get(a.wave)! - waveIndex.get(b.wave)! || naturalCompare(a.participant, b.participant));
   const seen = new Set<string>();
   return docs.map((doc, i) => {
     const used = new Set<string>();
-    for (const seg of cs.coded.get(doc.id) ?? []) for (const c of seg.codes) used.add(opts.rows === 'theme' ? cs.study.codebook.byId.get(c)?.theme ?? c : c);
+    for (const seg of cs.coded.get(doc.id) ?? []) for (const c of seg.codes) used.add(opts.rows === 'theme' ? (cs.study.codebook.byId.get(c)?.theme ?? c) : c);
     const order = cs.study.codebook.codes.map((c) => c.id);
     const fresh = [...used].filter((c) => !seen.has(c)).sort((a, b) => order.indexOf(a) - order.indexOf(b));
     fresh.forEach((c) => seen.add(c));

@@ -12,7 +12,7 @@ import { mark, NOT_CODED_FOR, NOT_INTERVIEWED } from './grid.js';
  * CSV/TSV; `numeric` is CSV/TSV: ids instead of labels, a `level` column, numbers in their own
  * columns). Theme rows are bold above their sub-codes in every other format.
  */
-export const MARKS_LEGEND = 'segments coded per wave (0: interviewed, not coded); . not interviewed; ? not coded for (before the code\'s since:)';
+export const MARKS_LEGEND = "segments coded per wave (0: interviewed, not coded); . not interviewed; ? not coded for (before the code's since:)";
 
 const label = (r: RowKey, numeric: boolean): string => (numeric ? r.id : `${'\u00a0\u00a0'.repeat(r.depth)}${r.label}`);
 
@@ -89,7 +89,15 @@ export function anticipationTable(a: Anticipations, opts: { numeric: boolean }):
       { header: 'experienced at' },
     ],
     rows: a.pairs.flatMap((p) =>
-      p.entries.map((e) => [opts.numeric ? p.anticipation.id : p.anticipation.label, opts.numeric ? p.experience.id : p.experience.label, e.participant, ...(opts.numeric ? a.waves.flatMap((_, w) => [describeNumeric(e.anticipation[w]!), describeNumeric(e.experience[w]!)]) : a.waves.map((_, w) => `${mark(e.anticipation[w]!)}/${mark(e.experience[w]!)}`)), opts.numeric ? e.status : status.get(e.status)!, e.anticipatedAt.join(', '), e.experiencedAt.join(', ')]),
+      p.entries.map((e) => [
+        opts.numeric ? p.anticipation.id : p.anticipation.label,
+        opts.numeric ? p.experience.id : p.experience.label,
+        e.participant,
+        ...(opts.numeric ? a.waves.flatMap((_, w) => [describeNumeric(e.anticipation[w]!), describeNumeric(e.experience[w]!)]) : a.waves.map((_, w) => `${mark(e.anticipation[w]!)}/${mark(e.experience[w]!)}`)),
+        opts.numeric ? e.status : status.get(e.status)!,
+        e.anticipatedAt.join(', '),
+        e.experiencedAt.join(', '),
+      ]),
     ),
   };
 }
@@ -111,7 +119,12 @@ export function dropoutTable(blocks: readonly DropoutBlock[], opts: { numeric: b
   }
   const group = (name: string, b: readonly DropoutBlock[]): Column[] => {
     const n = b.length === 1 ? ` (n=${name === 'lost' ? b[0]!.lost.length : b[0]!.retained.length})` : '';
-    return opts.numeric && !opts.ids ? [{ header: `${name}${n} n`, align: 'right' }, { header: `${name}${n} %`, align: 'right' }] : [{ header: `${name === 'lost' ? 'lost after the wave' : 'retained'}${n}`, align: opts.ids ? 'left' : 'right' }];
+    return opts.numeric && !opts.ids
+      ? [
+          { header: `${name}${n} n`, align: 'right' },
+          { header: `${name}${n} %`, align: 'right' },
+        ]
+      : [{ header: `${name === 'lost' ? 'lost after the wave' : 'retained'}${n}`, align: opts.ids ? 'left' : 'right' }];
   };
   const sizes = blocks.map((b) => `after ${b.after.id}: ${b.lost.length} lost, ${b.retained.length} retained`).join('; ');
   return {
@@ -183,4 +196,3 @@ export function matrixTable(m: Matrix, opts: { value: MatrixValue; ids: boolean;
     ...(bold ? { bold } : {}),
   };
 }
-

@@ -80,7 +80,19 @@ export function selectQuotes(cs: CodedStudy, stemWord: Stem, opts: QuoteOptions)
   // Every coded participant passage, with its terms (the TF-IDF corpus): each segment coded with
   // whole lines; and each exact span's text within a segment (`members`: the codes that coded
   // exactly this passage; `codes`: every code on text it shares).
-  interface Passage { docId: string; index: number; from: number; to: number; text: string; codes: string[]; members: string[]; exemplar: Set<string>; exact: boolean; tf: Map<string, number>; weighted: Map<string, number> }
+  interface Passage {
+    docId: string;
+    index: number;
+    from: number;
+    to: number;
+    text: string;
+    codes: string[];
+    members: string[];
+    exemplar: Set<string>;
+    exact: boolean;
+    tf: Map<string, number>;
+    weighted: Map<string, number>;
+  }
   const passages: Passage[] = [];
   const order = new Map(book.codes.map((c, i) => [c.id, i]));
   const byOrder = (a: string, b: string) => (order.get(a) ?? 1e9) - (order.get(b) ?? 1e9);

@@ -16,10 +16,7 @@ export interface DraftQuote {
   waves: string[];
 }
 
-export type Verdict =
-  | { status: 'verified'; file: string; line: number }
-  | { status: 'misattributed'; file: string; line: number; participant: string; wave: string }
-  | { status: 'not found'; closest: { file: string; line: number; similarity: number } | null };
+export type Verdict = { status: 'verified'; file: string; line: number } | { status: 'misattributed'; file: string; line: number; participant: string; wave: string } | { status: 'not found'; closest: { file: string; line: number; similarity: number } | null };
 
 const INLINE = /[“"«]\s*([^“”"«»\n]{8,}?)\s*[”"»]\s*\(([^()\n]{1,100})\)/g;
 

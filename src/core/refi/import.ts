@@ -78,7 +78,10 @@ export function parseXml(xml: string, what: string): El {
 
 const VALID_ID = /^[\p{L}\p{N}][\p{L}\p{N}_.-]*$/u;
 function asId(name: string): string {
-  const cleaned = name.trim().replace(/\s+/g, '-').replace(/[^\p{L}\p{N}_.-]/gu, '');
+  const cleaned = name
+    .trim()
+    .replace(/\s+/g, '-')
+    .replace(/[^\p{L}\p{N}_.-]/gu, '');
   return VALID_ID.test(cleaned) ? cleaned : `P-${cleaned || 'x'}`;
 }
 
@@ -189,7 +192,7 @@ export function planImport(xml: string, qdeName: string, opts: ImportOptions): I
     const participantRaw = pick(opts.participant, 'participant');
     if (!participantRaw) throw new ImportError(`source '${name}' has no participant by ${describe(opts.participant)}: choose another --participant-from (case, variable:NAME or filename-pattern)`);
     const participant = asId(participantRaw);
-    const waveRaw = opts.wave ? pick(opts.wave, 'wave') : own['wave'] ?? kase?.values['wave'] ?? patternMatch('{participant}_{wave}', name)?.wave;
+    const waveRaw = opts.wave ? pick(opts.wave, 'wave') : (own['wave'] ?? kase?.values['wave'] ?? patternMatch('{participant}_{wave}', name)?.wave);
     const wave = waveRaw ? asId(waveRaw) : 'interview';
     const key = `${participant}/${wave}`;
     if (seen.has(key)) throw new ImportError(`sources '${seen.get(key)}' and '${name}' are both ${participant} at wave ${wave}: say how waves are found (--wave-from variable:NAME or filename-pattern)`);

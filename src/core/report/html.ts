@@ -60,24 +60,26 @@ export function table(t: Table): string {
 
 export function report(opts: { title: string; language: string; subtitle: string; stamp?: string; sections: ReportSection[] }): string {
   const nav = opts.sections.map((s) => `<li><a href="#${s.id}">${esc(s.title)}</a></li>`).join('');
-  return [
-    '<!doctype html>',
-    `<html lang="${esc(opts.language)}">`,
-    '<head>',
-    '<meta charset="utf-8">',
-    '<meta name="viewport" content="width=device-width, initial-scale=1">',
-    `<title>${esc(opts.title)}</title>`,
-    `<style>${CSS.trim()}</style>`,
-    '</head>',
-    '<body>',
-    `<nav aria-label="Sections"><h1>${esc(opts.title)}</h1><ul>${nav}</ul></nav>`,
-    '<main>',
-    `<header><h1>${esc(opts.title)}</h1><p class="muted">${esc(opts.subtitle)}${opts.stamp ? ` · generated ${esc(opts.stamp)}` : ''}</p></header>`,
-    ...opts.sections.map((s) => `<section id="${s.id}"><h2>${esc(s.title)}</h2>\n${s.html}\n</section>`),
-    '</main>',
-    '</body>',
-    '</html>',
-  ].join('\n') + '\n';
+  return (
+    [
+      '<!doctype html>',
+      `<html lang="${esc(opts.language)}">`,
+      '<head>',
+      '<meta charset="utf-8">',
+      '<meta name="viewport" content="width=device-width, initial-scale=1">',
+      `<title>${esc(opts.title)}</title>`,
+      `<style>${CSS.trim()}</style>`,
+      '</head>',
+      '<body>',
+      `<nav aria-label="Sections"><h1>${esc(opts.title)}</h1><ul>${nav}</ul></nav>`,
+      '<main>',
+      `<header><h1>${esc(opts.title)}</h1><p class="muted">${esc(opts.subtitle)}${opts.stamp ? ` · generated ${esc(opts.stamp)}` : ''}</p></header>`,
+      ...opts.sections.map((s) => `<section id="${s.id}"><h2>${esc(s.title)}</h2>\n${s.html}\n</section>`),
+      '</main>',
+      '</body>',
+      '</html>',
+    ].join('\n') + '\n'
+  );
 }
 
 export { esc };

@@ -131,10 +131,7 @@ export function planAdd(src: AddSource, flags: AddFlags, ctx: AddContext, planne
     const pattern = config.transcripts.names.find((n) => n.kind === 'pattern');
     const made = pattern ? nameFromPattern(pattern, d.value !== undefined ? { participant, wave, date: d.value } : { participant, wave }) : undefined;
     if (made === undefined) {
-      return fail(
-        pattern ? `the name pattern '${pattern.text}' needs a {date}` : 'the study names transcripts with a regular expression, which qualwave cannot fill in',
-        pattern ? 'give --date YYYY-MM-DD' : 'rename the file so that transcripts.name reads it, then add it again',
-      );
+      return fail(pattern ? `the name pattern '${pattern.text}' needs a {date}` : 'the study names transcripts with a regular expression, which qualwave cannot fill in', pattern ? 'give --date YYYY-MM-DD' : 'rename the file so that transcripts.name reads it, then add it again');
     }
     file = at(made + ext);
     if (!agrees(reads(file))) return fail(`a file named ${file} would not be read back as ${participant} at ${wave}`, 'check transcripts.name');

@@ -31,14 +31,17 @@ export function assembleStudy(parts: {
     let ok = true;
     if (parts.participantsLoaded !== false && !participantIds.has(doc.participant)) {
       diagnostics.push(
-        error(doc.file, doc.frontMatterLines?.['participant'], `participant '${doc.participant}' is not in ${parts.participantsFile}${didYouMeanSuffix(doc.participant, participantIds)}`, `add a row for '${doc.participant}' to ${parts.participantsFile}, or fix the ${doc.frontMatterLines?.['participant'] !== undefined ? 'front matter and file name' : 'file name'}`),
+        error(
+          doc.file,
+          doc.frontMatterLines?.['participant'],
+          `participant '${doc.participant}' is not in ${parts.participantsFile}${didYouMeanSuffix(doc.participant, participantIds)}`,
+          `add a row for '${doc.participant}' to ${parts.participantsFile}, or fix the ${doc.frontMatterLines?.['participant'] !== undefined ? 'front matter and file name' : 'file name'}`,
+        ),
       );
       ok = false;
     }
     if (!waveIndex.has(doc.wave)) {
-      diagnostics.push(
-        error(doc.file, doc.frontMatterLines?.['wave'], `unknown wave '${doc.wave}'${didYouMeanSuffix(doc.wave, waveIndex.keys())}`, `waves in qualwave.yaml: ${config.waves.map((w) => w.id).join(', ')}`),
-      );
+      diagnostics.push(error(doc.file, doc.frontMatterLines?.['wave'], `unknown wave '${doc.wave}'${didYouMeanSuffix(doc.wave, waveIndex.keys())}`, `waves in qualwave.yaml: ${config.waves.map((w) => w.id).join(', ')}`));
       ok = false;
     }
     const dup = byId.get(doc.id);
@@ -51,9 +54,7 @@ export function assembleStudy(parts: {
       ok = false;
     } else if (doc.segmentList.count('participant') === 0) {
       const labels = doc.speakers.length > 0 ? doc.speakers.map((s) => `'${s}'`).join(', ') : 'none';
-      diagnostics.push(
-        warning(doc.file, undefined, `no participant speech (speaker labels: ${labels})`, `label the participant's turns '${doc.participant}:' or one of ${config.speakers.participants.join(', ')}, or add the label to speakers.participants`),
-      );
+      diagnostics.push(warning(doc.file, undefined, `no participant speech (speaker labels: ${labels})`, `label the participant's turns '${doc.participant}:' or one of ${config.speakers.participants.join(', ')}, or add the label to speakers.participants`));
     }
     if (ok) {
       byId.set(doc.id, doc);
@@ -67,6 +68,6 @@ export function assembleStudy(parts: {
       diagnostics.push(warning(parts.participantsFile, p.line, `participant '${p.id}' has no transcript at any wave`, `add their transcripts, or remove the row if they were never interviewed`));
     }
   }
-  documents.sort((a, b) => (waveIndex.get(a.wave)! - waveIndex.get(b.wave)!) || naturalCompare(a.participant, b.participant));
+  documents.sort((a, b) => waveIndex.get(a.wave)! - waveIndex.get(b.wave)! || naturalCompare(a.participant, b.participant));
   return { study: { root: parts.root, config, participants, documents, codebook: parts.codebook, codings: [], coders: [], finished: [] }, diagnostics };
 }

@@ -7,13 +7,7 @@ import type { Document, Participant, Study } from './types.js';
  * (`{facility}`) and any front-matter key of the document. In a group interview, `{participant}`
  * is whoever speaks in the segment (give that participant's row as `participant`).
  */
-export function attribution(
-  template: string,
-  study: Pick<Study, 'config'>,
-  doc: Pick<Document, 'participant' | 'wave' | 'date' | 'interviewer' | 'attributes'>,
-  participant?: Participant,
-  segment?: { timestamp?: string | undefined; participant?: string | undefined },
-): string {
+export function attribution(template: string, study: Pick<Study, 'config'>, doc: Pick<Document, 'participant' | 'wave' | 'date' | 'interviewer' | 'attributes'>, participant?: Participant, segment?: { timestamp?: string | undefined; participant?: string | undefined }): string {
   const wave = study.config.waves.find((w) => w.id === doc.wave);
   return template.replace(/\{([^{}]+)\}/g, (whole, field: string) => {
     switch (field) {

@@ -38,7 +38,31 @@ export const DEFAULTS = {
  * figure or a document. Commands that write (code, autocode, reconcile, import, codebook rename...)
  * or run other commands (build) are refused, as are options that write or leave the study.
  */
-export const OUTPUT_COMMANDS = ['summary', 'matrix', 'trajectories', 'framework', 'cooccurrence', 'saturation', 'agree', 'disagreements', 'figure', 'report', 'export', 'quotes', 'quotes list', 'codebook show', 'codings', 'codings list', 'codings export', 'change', 'anticipated', 'dropout', 'case-matrix', 'case', 'brief'] as const;
+export const OUTPUT_COMMANDS = [
+  'summary',
+  'matrix',
+  'trajectories',
+  'framework',
+  'cooccurrence',
+  'saturation',
+  'agree',
+  'disagreements',
+  'figure',
+  'report',
+  'export',
+  'quotes',
+  'quotes list',
+  'codebook show',
+  'codings',
+  'codings list',
+  'codings export',
+  'change',
+  'anticipated',
+  'dropout',
+  'case-matrix',
+  'case',
+  'brief',
+] as const;
 const OUTPUT_REFUSED_OPTIONS = ['-o', '--output', '--force', '--study', '--allow-outside', '--dry-run'];
 const WITH_SUBCOMMANDS = new Set(['quotes', 'codebook', 'codings']);
 /** Folders and files of the study that an output may never be. */
@@ -58,7 +82,10 @@ export function outputProblem(file: string, args: readonly string[]): { message:
   }
   const bad = args.find((a) => OUTPUT_REFUSED_OPTIONS.includes(a.split('=')[0]!));
   if (bad) return { message: `output '${file}' gives ${bad.split('=')[0]}, which build decides itself`, hint: 'remove it: build writes the output to its file, in this study' };
-  const parts = file.replace(/\\/g, '/').split('/').filter((p) => p !== '' && p !== '.');
+  const parts = file
+    .replace(/\\/g, '/')
+    .split('/')
+    .filter((p) => p !== '' && p !== '.');
   const top = (parts[0] ?? '').normalize('NFC').toLowerCase();
   if (parts.length === 1 && top === CONFIG_FILE) return { message: `output file '${file}' is the study's configuration`, hint: 'choose another file, e.g. tables/NAME.md' };
   if ((PROTECTED_PATHS as readonly string[]).includes(top)) return { message: `output file '${file}' is inside ${parts[0]}/, which holds the study's own data`, hint: 'write outputs elsewhere, e.g. tables/ or figures/' };

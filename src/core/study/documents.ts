@@ -59,9 +59,7 @@ export function readDocument(input: TranscriptInput, config: StudyConfig, partic
     const fromName = input.name?.[key];
     const fromFm = fm[key];
     if (fromName !== undefined && fromFm !== undefined && fromName !== fromFm) {
-      diagnostics.push(
-        error(file, fm.lines[key], `front matter says ${key} '${fromFm}' but the file name says '${fromName}'`, `make them agree: rename the file (pattern '${pattern}') or fix the front matter`),
-      );
+      diagnostics.push(error(file, fm.lines[key], `front matter says ${key} '${fromFm}' but the file name says '${fromName}'`, `make them agree: rename the file (pattern '${pattern}') or fix the front matter`));
       return { diagnostics };
     }
   }
@@ -70,17 +68,13 @@ export function readDocument(input: TranscriptInput, config: StudyConfig, partic
     return { diagnostics };
   }
   if (participant === undefined) {
-    diagnostics.push(
-      error(file, undefined, `cannot tell whose interview this is: the file name does not match the pattern '${pattern}' and there is no 'participant:' in front matter`, `rename the file (e.g. ${examplePath(config)}) or add front matter with participant: and wave:`),
-    );
+    diagnostics.push(error(file, undefined, `cannot tell whose interview this is: the file name does not match the pattern '${pattern}' and there is no 'participant:' in front matter`, `rename the file (e.g. ${examplePath(config)}) or add front matter with participant: and wave:`));
     return { diagnostics };
   }
   if (wave === undefined) {
     if (config.waves.length === 1) wave = config.waves[0]!.id;
     else {
-      diagnostics.push(
-        error(file, undefined, `cannot tell the wave of this interview: the file name pattern '${pattern}' has no {wave} and there is no 'wave:' in front matter`, `add 'wave: ${config.waves[0]?.id ?? 'pre'}' to the front matter, or put {wave} in transcripts.name`),
-      );
+      diagnostics.push(error(file, undefined, `cannot tell the wave of this interview: the file name pattern '${pattern}' has no {wave} and there is no 'wave:' in front matter`, `add 'wave: ${config.waves[0]?.id ?? 'pre'}' to the front matter, or put {wave} in transcripts.name`));
       return { diagnostics };
     }
   }

@@ -9,7 +9,13 @@ export interface Where {
 export function parseWhere(expr: string): Where | undefined {
   const i = expr.indexOf('=');
   if (i <= 0) return undefined;
-  return { attribute: expr.slice(0, i).trim(), values: expr.slice(i + 1).split(',').map((v) => v.trim()) };
+  return {
+    attribute: expr.slice(0, i).trim(),
+    values: expr
+      .slice(i + 1)
+      .split(',')
+      .map((v) => v.trim()),
+  };
 }
 
 /** Whether a participant matches every condition. */

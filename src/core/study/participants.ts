@@ -26,9 +26,7 @@ export function parseParticipants(file: string, text: string, idColumn: string):
   const columns = header.record;
   const idIndex = columns.indexOf(idColumn);
   if (idIndex < 0) {
-    diagnostics.push(
-      error(file, 1, `no '${idColumn}' column in the header (${columns.join(', ')})${didYouMeanSuffix(idColumn, columns)}`, `name the participant id column '${idColumn}', or set participants.id in qualwave.yaml to the column's name`),
-    );
+    diagnostics.push(error(file, 1, `no '${idColumn}' column in the header (${columns.join(', ')})${didYouMeanSuffix(idColumn, columns)}`, `name the participant id column '${idColumn}', or set participants.id in qualwave.yaml to the column's name`));
     return { participants, diagnostics };
   }
   columns.forEach((c, i) => {

@@ -30,7 +30,11 @@ export function speakersTable(docs: readonly DocumentSummary[], opts: { flat?: b
     }
     if (d.skipped) rows.push(opts.flat ? [d.participant, d.wave, d.file, d.format, d.source ?? '', d.segmentation, '(no label)', 'none', '', 'left out (unlabelled: none)', '', 0, d.skipped.words] : [d.file, '(no label)', 'none', 'left out (unlabelled: none)', '', 0, d.skipped.words]);
   }
-  const counts = [{ header: 'turns', align: 'right' as const }, { header: 'segments', align: 'right' as const }, { header: 'words', align: 'right' as const }];
+  const counts = [
+    { header: 'turns', align: 'right' as const },
+    { header: 'segments', align: 'right' as const },
+    { header: 'words', align: 'right' as const },
+  ];
   const columns = opts.flat
     ? [{ header: 'participant' }, { header: 'wave' }, { header: 'file' }, { header: 'format' }, { header: 'source' }, { header: 'segmented_by' }, { header: 'speaker' }, { header: 'role' }, { header: 'speaking_participant' }, { header: 'how' }, ...counts]
     : [{ header: 'transcript' }, { header: 'speaker' }, { header: 'role' }, { header: 'how' }, ...counts];

@@ -60,7 +60,11 @@ export function segmentCues(cues: readonly Cue[], opts: CueOptions): ParsedBody 
   let unnamedBefore = 0;
 
   // Turns: runs of cues of one speaker (a cue naming nobody continues the speaker before it).
-  interface Turn { speaker: string | null; role: SpeakerRole; cues: Cue[] }
+  interface Turn {
+    speaker: string | null;
+    role: SpeakerRole;
+    cues: Cue[];
+  }
   const turns: Turn[] = [];
   let speaker: string | null = null;
   for (const cue of cues) {
@@ -122,7 +126,7 @@ export function segmentCues(cues: readonly Cue[], opts: CueOptions): ParsedBody 
     }
   });
 
-  const where = opts.unlabelledWhere ?? "qualwave.yaml (speakers.unlabelled)";
+  const where = opts.unlabelledWhere ?? 'qualwave.yaml (speakers.unlabelled)';
   if (!named && cues.length > 0 && !opts.unlabelledExplicit) {
     diagnostics.push(warning(opts.file, cues[0]!.startLine, `no speaker names: the text is taken as ${describeUnlabelled(unlabelled)}, not as anyone's speech`, `${opts.noSpeakersHint}; if it is all the participant speaking, set unlabelled: participant in ${where}`));
   } else if (named && unnamedBefore > 0 && unnamedBefore < firstNamed && !opts.unlabelledExplicit) {

@@ -99,7 +99,9 @@ export function parseSubtitles(text: string, opts: SubtitleOptions): ParsedBody 
       }
       pieces.push({ voice, text: raw.slice(last) });
       for (const piece of pieces) {
-        let t = decode(piece.text.replace(/<[^>]*>/g, '')).replace(/\s+/g, ' ').trim();
+        let t = decode(piece.text.replace(/<[^>]*>/g, ''))
+          .replace(/\s+/g, ' ')
+          .trim();
         if (t === '') continue;
         let speaker = piece.voice;
         if (speaker === null) {

@@ -227,7 +227,7 @@ export function parseTextBody(text: string, opts: BodyOptions): ParsedBody {
 
   if (mode === 'sentence') segments = splitSentences(segments, text, opts.source);
 
-  const where = opts.unlabelledWhere ?? 'qualwave.yaml (speakers.unlabelled) or in this transcript\'s front matter';
+  const where = opts.unlabelledWhere ?? "qualwave.yaml (speakers.unlabelled) or in this transcript's front matter";
   if (speakers.length === 0 && (segments.length > 0 || skippedLines > 0)) {
     if (!opts.unlabelledExplicit) {
       diagnostics.push(
@@ -240,14 +240,7 @@ export function parseTextBody(text: string, opts: BodyOptions): ParsedBody {
       );
     }
   } else if (unlabelledLine > 0 && firstLabelLine > unlabelledLine && !opts.unlabelledExplicit) {
-    diagnostics.push(
-      warning(
-        opts.file,
-        unlabelledLine,
-        `text before the first speaker label (line ${firstLabelLine}) is taken as ${describeUnlabelled(unlabelled)}`,
-        `start it with a label, or say whose it is with unlabelled: (interviewer, participant, note or none) in ${where}`,
-      ),
-    );
+    diagnostics.push(warning(opts.file, unlabelledLine, `text before the first speaker label (line ${firstLabelLine}) is taken as ${describeUnlabelled(unlabelled)}`, `start it with a label, or say whose it is with unlabelled: (interviewer, participant, note or none) in ${where}`));
   }
   for (const [label, o] of others) diagnostics.push(unknownSpeaker(opts.file, label, o));
   const out: ParsedBody = { segments, lineCount, diagnostics, styles: { colon: colonTurns, header: headerTurns, rev: revTurns } };
@@ -269,7 +262,7 @@ function wordsIn(text: string, start: number, end: number): number {
 }
 
 export function describeUnlabelled(u: UnlabelledRole): string {
-  return u === 'none' ? 'nobody\'s and left out of the segments (unlabelled: none)' : u === 'note' ? 'notes (unlabelled: note)' : `the ${u}'s speech (unlabelled: ${u})`;
+  return u === 'none' ? "nobody's and left out of the segments (unlabelled: none)" : u === 'note' ? 'notes (unlabelled: note)' : `the ${u}'s speech (unlabelled: ${u})`;
 }
 
 export function unknownSpeaker(file: string, label: string, o: { line: number; turns: number }, extra = ''): Diagnostic {
