@@ -1,5 +1,13 @@
+import { lstatSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import { unzipSync, zipSync, type Unzipped } from 'fflate';
+import { readProject, sourcesOf, type SourceRef, type SourceText } from '../core/refi/import.js';
+import { decodeText } from '../core/text/decode.js';
+import { isRtf, rtfToText } from '../core/text/rtf.js';
+import { readDocx } from './docx.js';
 import { inspectArchive, LIMITS, UnsafeArchiveError } from './zip.js';
+import { isInside, realRootOf } from './confine.js';
+import { isSystemError } from './errors.js';
 
 /**
  * Fixed time stamp inside exported zips, so the same study gives the same .qdpx bytes. Zip
@@ -33,4 +41,171 @@ export function openArchive(bytes: Uint8Array): Unzipped {
   } catch (e) {
     throw new Error(`not a readable zip archive (${(e as Error).message}); the file may be truncated or not a .qdpx`);
   }
+}
+
+/** A project to plan: its <Project>, the .qde's name, each source's text, and what was noticed reading them. */
+export interface RefiInput {
+  project: Record<string, unknown>;
+  qdeName: string;
+  texts: Map<string, SourceText>;
+  notes: string[];
+}
+
+/** Files of a project by path, looked up case-insensitively (and by file name in sources/). */
+type Lookup = (path: string) => Uint8Array | undefined;
+
+/**
+ * A .qdpx (zip) or a bare .qde, read and checked: the .qde file, and the text of every source,
+ * converted where it is a Word or RTF document. A bare .qde finds its sources beside it (in its
+ * folder or a sources/ folder there), never elsewhere: an outside path in the project names a file
+ * that is looked for by its name beside the .qde.
+ */
+export async function readRefi(file: string, bytes: Uint8Array): Promise<RefiInput> {
+  const notes: string[] = [];
+  let qdeName: string;
+  let qdeBytes: Uint8Array;
+  let lookup: Lookup;
+  const isZip = bytes[0] === 0x50 && bytes[1] === 0x4b;
+  if (isZip) {
+    const archive = openArchive(bytes);
+    const byLower = new Map<string, string>();
+    for (const k of Object.keys(archive)) {
+      const norm = k.replace(/\\/g, '/').toLowerCase();
+      byLower.set(norm, k);
+      // By file name within a sources folder too (NVivo writes Sources/, others nest them).
+      const m = /(?:^|\/)sources\/(?:.*\/)?([^/]+)$/.exec(norm);
+      if (m && !byLower.has(`sources/${m[1]}`)) byLower.set(`sources/${m[1]}`, k);
+    }
+    const qdes = Object.keys(archive).filter((k) => k.toLowerCase().endsWith('.qde'));
+    const qde = qdes.find((k) => k.toLowerCase() === 'project.qde') ?? qdes[0];
+    if (!qde) throw new RefiReadError('no .qde project file inside: not a .qdpx');
+    if (qde.toLowerCase() !== 'project.qde') notes.push(`the project file is named '${qde}', not project.qde (as ATLAS.ti names it)`);
+    if (Object.keys(archive).some((k) => k.startsWith('Sources/'))) notes.push("sources are under 'Sources/' (as NVivo for Windows writes them)");
+    qdeName = qde;
+    qdeBytes = archive[qde]!;
+    lookup = (p) => {
+      const k = byLower.get(p.replace(/\\/g, '/').toLowerCase()) ?? byLower.get(`sources/${p.split('/').pop()!.toLowerCase()}`);
+      return k === undefined ? undefined : archive[k];
+    };
+  } else {
+    qdeName = basename(file);
+    qdeBytes = bytes;
+    lookup = besideQde(file, notes);
+  }
+  if (qdeBytes.length > LIMITS.totalBytes) throw new UnsafeArchiveError(`${qdeName} is larger than ${LIMITS.totalBytes / 1024 / 1024} MB`);
+  const decoded = decodeText(qdeBytes, qdeName);
+  if (!decoded.ok) throw new RefiReadError(`${decoded.diagnostic.message}`);
+  const project = readProject(decoded.text, qdeName);
+  const texts = new Map<string, SourceText>();
+  for (const ref of sourcesOf(project)) texts.set(ref.guid, await sourceText(ref, lookup));
+  return { project, qdeName, texts, notes };
+}
+
+export class RefiReadError extends Error {}
+
+/** Files beside a bare .qde: in its folder or its sources/ folder, by name, inside that folder (links resolved). */
+function besideQde(file: string, notes: string[]): Lookup {
+  const dir = dirname(file);
+  const root = realRootOf(dir);
+  const index = new Map<string, string>();
+  for (const sub of ['', 'sources', 'Sources']) {
+    let names: string[] = [];
+    try {
+      names = readdirSync(join(dir, sub));
+    } catch (e) {
+      if (isSystemError(e) && (e.code === 'ENOENT' || e.code === 'ENOTDIR')) continue;
+      throw e;
+    }
+    for (const n of names) {
+      const p = join(dir, sub, n);
+      const key = n.toLowerCase();
+      if (!index.has(key)) index.set(key, p);
+    }
+  }
+  let read = 0;
+  notes.push(`a bare .qde: its sources were looked for beside it (${dir === '.' ? 'this folder' : dir} and its sources/ folder)`);
+  return (p) => {
+    const path = index.get(p.split('/').pop()!.toLowerCase());
+    if (!path) return undefined;
+    if (!isInside(root, path)) return undefined;
+    try {
+      const st = lstatSync(path);
+      if (st.isSymbolicLink() ? !statSync(path).isFile() : !st.isFile()) return undefined;
+      if (st.size + read > LIMITS.totalBytes) throw new UnsafeArchiveError(`the sources beside the .qde are larger than ${LIMITS.totalBytes / 1024 / 1024} MB together`);
+      read += st.size;
+      return readFileSync(path);
+    } catch (e) {
+      if (e instanceof UnsafeArchiveError) throw e;
+      return undefined;
+    }
+  };
+}
+
+const blank = (s: string) => s.trim() === '';
+
+/**
+ * A source's text: inline, else its plain text file (the standard's), else another .txt of it in
+ * the project, else converted from its Word or RTF document; said how when it was not the plain one.
+ */
+async function sourceText(ref: SourceRef, lookup: Lookup): Promise<SourceText> {
+  const problems: string[] = [];
+  let empty: string | undefined;
+  if (ref.inline !== undefined && !blank(ref.inline)) return { text: ref.inline, bom: false, from: 'PlainTextContent' };
+  if (ref.inline !== undefined) empty = 'its PlainTextContent';
+  const tried = new Set<string>();
+  for (const p of ref.plain) {
+    const key = p.toLowerCase();
+    if (tried.has(key)) continue;
+    tried.add(key);
+    const bytes = lookup(p);
+    if (!bytes) continue;
+    const d = decodeText(bytes, p);
+    if (!d.ok) {
+      problems.push(`${p}: ${d.diagnostic.message}`);
+      continue;
+    }
+    if (blank(d.text)) {
+      empty ??= p;
+      continue;
+    }
+    const how = empty ? `its text was empty in the project (${empty}); read from ${p}` : !ref.named ? `the project names no text file for it; read from ${p}` : undefined;
+    return { text: d.text, bom: d.bom, from: p, ...(how ? { how } : {}) };
+  }
+  for (const p of ref.rich) {
+    const key = p.toLowerCase();
+    if (tried.has(key)) continue;
+    tried.add(key);
+    const bytes = lookup(p);
+    if (!bytes) continue;
+    const ext = p.toLowerCase().split('.').pop();
+    const lead = empty ? `its text was empty in the project (${empty}); ` : 'it has no plain text in the project; ';
+    if (ext === 'docx') {
+      const docx = await readDocx(bytes, p);
+      if (docx.text !== undefined && !blank(docx.text)) return { text: docx.text, bom: false, from: p, how: `${lead}converted from the Word document ${p} (one line per paragraph)` };
+      if (docx.text !== undefined) empty ??= p;
+      else problems.push(docx.diagnostic?.message ?? `${p}: cannot read the Word document`);
+      continue;
+    }
+    if (ext === 'rtf') {
+      const d = decodeText(bytes, p);
+      const raw = d.ok ? d.text : new TextDecoder('latin1').decode(bytes);
+      if (!isRtf(raw)) {
+        problems.push(`${p} is not an RTF document`);
+        continue;
+      }
+      const text = rtfToText(raw);
+      if (!blank(text)) return { text, bom: false, from: p, how: `${lead}converted from the RTF document ${p} (one line per paragraph)` };
+      empty ??= p;
+      continue;
+    }
+    if (ext === 'pdf') {
+      problems.push(`${p} is a PDF without a plain text representation in the project (qualwave reads a PDF source's text from its representation; export the project again with its text, or convert the PDF to text)`);
+      continue;
+    }
+    problems.push(`${p}: a ${ext} file, which qualwave does not convert (it reads .txt, .docx and .rtf)`);
+  }
+  if (problems.length) return { problem: problems.join('; ') };
+  if (empty) return { problem: `its text is empty (${empty}) and no other copy of it is in the project` };
+  if (ref.external) return { problem: `its text is an outside file (${ref.external}) that is not in the project` };
+  return { problem: `no text file for it in the project (looked for ${[...tried].slice(0, 3).join(', ') || 'its plainTextPath'})` };
 }

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { strToU8, unzipSync, zipSync } from 'fflate';
@@ -74,23 +74,54 @@ describe('qualwave export', () => {
     } else console.warn(`schema validation skipped: ${XMLLINT ? `no REFI-QDA schemas at ${SCHEMAS}` : 'xmllint is not installed (apt-get install libxml2-utils)'}`);
   });
 
-  it('round trip: export then import gives the same codings, codebook and participants', async () => {
+  it('round trip: export then import gives the same study back, byte for byte, and the same outputs after build', async () => {
     const dir = tmp();
-    await qualwave(['export', '--study', buddy, '-o', join(dir, 'b.qdpx')]);
-    const r = await qualwave(['import', join(dir, 'b.qdpx'), '--into', join(dir, 'back')]);
-    expect(r.code).toBe(0);
-    const cols = (f: string) =>
-      readFileSync(f, 'utf8')
-        .replace(/\n$/, '')
-        .split('\n')
-        .map((l) => l.split('\t').slice(0, 6).join('\t'));
-    for (const coder of ['alice', 'ben', 'consensus']) expect(cols(join(dir, 'back/codings', `${coder}.tsv`))).toEqual(cols(join(buddy, 'codings', `${coder}.tsv`)));
-    expect(readFileSync(join(dir, 'back/participants.csv'), 'utf8')).toBe(readFileSync(join(buddy, 'participants.csv'), 'utf8'));
-    const book = JSON.parse((await qualwave(['codebook', 'show', '--study', join(dir, 'back'), '--format', 'json'])).stdout);
-    const original = JSON.parse((await qualwave(['codebook', 'show', '--study', buddy, '--format', 'json'])).stdout);
-    const strip = (t: Array<Record<string, unknown>>): unknown => t.map(({ id, label, definition, include, exclude, examples, children }) => ({ id, label, definition, include, exclude, examples, children: strip(children as Array<Record<string, unknown>>) }));
-    expect(strip(book.themes)).toEqual(strip(original.themes));
+    const study = join(dir, 'study');
+    cpSync(buddy, study, { recursive: true });
+    // Sub-line spans with memos and exemplars by two coders, on top of the fixture's whole lines
+    // (the fixture has wave labels, keywords, patterns, an attribution template, case summaries).
+    // Line 10 of MS01_pre starts "MS01: Um, I think mostly I'll be a friend for her.": "I think
+    // mostly" is columns 11-24, "a friend" 36-43.
+    const code = async (coder: string, lines: string, apply: string, more: string[] = []) => expect((await qualwave(['code', 'MS01', 'pre', '--study', study, '--coder', coder, '--lines', lines, '--apply', apply, ...more])).code).toBe(0);
+    await code('alice', '10:11-10:24', 'support.companionship', ['--exemplar', '--memo', 'a hedge, then a plan']);
+    await code('alice', '10:36-10:43', 'relationship.connecting', ['--memo', 'the role she expects']);
+    await code('ben', '10:36-10:43', 'support.companionship');
+    expect(readFileSync(join(study, 'codings/alice.tsv'), 'utf8')).toContain('MS01\tpre\t10:11-10:24\tsupport.companionship\tyes\ta hedge, then a plan\t');
+    expect((await qualwave(['export', '--study', study, '-o', join(dir, 'b.qdpx')])).code).toBe(0);
+    const r = (await qualwave(['import', join(dir, 'b.qdpx'), '--into', join(dir, 'back'), '--format', 'json']));
+    expect(r.code, r.stderr).toBe(0);
+    const report = JSON.parse(r.stdout);
+    expect(report.unverified).toBe(0);
+    expect(report.restored).toEqual(expect.arrayContaining(['qualwave.yaml', 'participants.csv', 'codebooks/buddy.yaml', 'cases/MS04.md', 'cases/MS07.md']));
+    const files = (root: string): string[] => {
+      const out: string[] = [];
+      for (const d of ['transcripts', 'codings', 'codebooks', 'cases']) for (const f of readdirSync(join(root, d))) out.push(`${d}/${f}`);
+      return [...out, 'qualwave.yaml', 'participants.csv'].sort();
+    };
+    expect(files(join(dir, 'back'))).toEqual(files(study));
+    for (const f of files(study)) expect(readFileSync(join(dir, 'back', f), 'utf8'), f).toBe(readFileSync(join(study, f), 'utf8'));
+    // The same outputs after build.
+    expect((await qualwave(['build', '--study', join(dir, 'back')])).code).toBe(0);
+    expect((await qualwave(['build', '--study', study])).code).toBe(0);
+    for (const f of ['tables/themes-by-wave.md', 'tables/agreement.md', 'tables/change-evidence.md', 'report.html', 'dossiers/MS07.md']) expect(readFileSync(join(dir, 'back', f), 'utf8'), f).toBe(readFileSync(join(study, f), 'utf8'));
     expect((await qualwave(['validate', '--strict', join(dir, 'back')])).code).toBe(0);
+  });
+
+  it('a qualwave export edited in another tool: what changed is rebuilt from the project, and said', async () => {
+    const dir = tmp();
+    (await qualwave(['export', '--study', buddy, '-o', join(dir, 'b.qdpx')]));
+    const files = unzipSync(readFileSync(join(dir, 'b.qdpx')));
+    const xml = new TextDecoder().decode(files['project.qde']!).replace('name="Companionship and normalcy for the child"', 'name="Company"');
+    files['project.qde'] = strToU8(xml);
+    writeFileSync(join(dir, 'edited.qdpx'), zipSync(files));
+    const r = (await qualwave(['import', join(dir, 'edited.qdpx'), '--into', join(dir, 'back')]));
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain('rebuilt the codebook (its codes were changed since qualwave exported them)');
+    const book = readFileSync(join(dir, 'back/codebooks/imported.yaml'), 'utf8');
+    expect(book).toContain('label: Company');
+    expect(book).toContain('title: Buddy program experience');
+    // The codings are the same: the codes keep their ids (qualwave-id: in their descriptions).
+    for (const coder of ['alice', 'ben']) expect(readFileSync(join(dir, 'back/codings', `${coder}.tsv`), 'utf8')).toBe(readFileSync(join(buddy, 'codings', `${coder}.tsv`), 'utf8'));
   });
 });
 
@@ -102,11 +133,15 @@ describe('qualwave import', () => {
     expect(r.code).toBe(0);
     expect(r.stderr).toContain('imported into');
     expect(r.stderr).toContain('not imported: 1 picture sources, 1 graphs');
-    expect(readFileSync(join(dir, 's/participants.csv'), 'utf8')).toBe('id,site\nAna-B,Nord\n');
+    expect(readFileSync(join(dir, 's/participants.csv'), 'utf8')).toBe('id,site,original_name\nAna-B,Nord,Ana B\n');
     expect(readFileSync(join(dir, 's/transcripts/Ana-B_t1.txt'), 'utf8')).toContain('Très bien 😀 merci.');
-    // Marie's selection is on line 2 (after the emoji-free first line); Ben's runs on to line 3.
-    expect(readFileSync(join(dir, 's/codings/marie-curie.tsv'), 'utf8')).toBe('participant\twave\tlines\tcode\texemplar\tmemo\thash\nAna-B\tt1\t2\thumeur\tyes\tjoyeuse\t\nAna-B\tt2\t1-3\tapprentissage\t\t\t\n');
-    expect(readFileSync(join(dir, 's/codings/ben.tsv'), 'utf8')).toContain('Ana-B\tt1\t2-3\tecoute');
+    // Marie's selection (code points 34-52) is "Très bien 😀 merci." on line 2: line 1 is 28
+    // characters and its line break, so line 2 starts at 29 and 34 is its column 6; 18 characters
+    // (the emoji is one) end at column 23. Ben's (34-75) runs on to the end of line 3 (column 22).
+    // The coding of the whole second source is its lines 1-2 (the text ends with a line break).
+    const cols = (f: string) => readFileSync(f, 'utf8').trim().split('\n').map((l) => l.split('\t').slice(0, 6).join('\t'));
+    expect(cols(join(dir, 's/codings/marie-curie.tsv'))).toEqual(['participant\twave\tlines\tcode\texemplar\tmemo', 'Ana-B\tt1\t2:6-2:23\thumeur\tyes\tjoyeuse', 'Ana-B\tt2\t1-2\tapprentissage\t\t']);
+    expect(readFileSync(join(dir, 's/codings/ben.tsv'), 'utf8')).toContain('Ana-B\tt1\t2:6-3:22\tecoute');
     // The project is each user's: every transcript of it is finished for every coder who coded in it.
     for (const coder of ['marie-curie', 'ben']) expect(readFileSync(join(dir, `s/codings/${coder}.finished.tsv`), 'utf8')).toBe('participant\twave\nAna-B\tt1\nAna-B\tt2\n');
     expect(r.stderr).toContain('marked the 2 transcripts finished for');
@@ -135,7 +170,7 @@ describe('qualwave import', () => {
     const mac = qdpx(dir, { 'project.qde': projectXml({ textInline: false }), [`sources/${G(40)}.txt`]: text1 }, 'mac.qdpx');
     const m = await qualwave(['import', mac, '--into', join(dir, 'm'), '--wave-from', 'variable:Wave']);
     expect(m.code).toBe(0);
-    expect(m.stderr).toContain(`its text was empty in the project; read from sources/${G(40)}.txt`);
+    expect(m.stderr).toContain(`the project names no text file for it; read from sources/${G(40)}.txt`);
   });
 
   it('converts sources kept only as Word documents', async () => {
@@ -146,13 +181,13 @@ describe('qualwave import', () => {
     const r = await qualwave(['import', file, '--into', join(dir, 'w'), '--participant-from', 'filename-pattern']);
     expect(r.code).toBe(0);
     expect(readFileSync(join(dir, 'w/transcripts/P3_w1.txt'), 'utf8')).toContain('P3: Finding the time, every single week.');
-    expect(readFileSync(join(dir, 'w/codings/imported.tsv'), 'utf8')).toContain('P3\tw1\t2\ttime');
+    expect(readFileSync(join(dir, 'w/codings/imported.tsv'), 'utf8')).toMatch(/\nP3\tw1\t2:\d+-2:\d+\ttime\t/);
   });
 
   it('refuses unsafe or broken archives and writes nothing', async () => {
     const dir = tmp();
     const cases: Array<[string, string, string]> = [
-      ['traversal', qdpx(dir, { 'project.qde': projectXml(), '../evil.txt': 'x' }, 't.qdpx'), 'points outside the archive'],
+      ['traversal', qdpx(dir, { 'project.qde': projectXml(), '../evil.txt': 'x' }, 't.qdpx'), "points outside the archive"],
       ['bomb', qdpx(dir, { 'project.qde': projectXml(), 'sources/big.txt': new Uint8Array(30 * 1024 * 1024) }, 'b.qdpx'), 'times (a zip bomb?)'],
       ['malformed', qdpx(dir, { 'project.qde': '<Project name="x"><Users></Project>' }, 'm.qdpx'), 'project.qde:1:'],
       ['entities', qdpx(dir, { 'project.qde': '<?xml version="1.0"?><!DOCTYPE p [<!ENTITY x SYSTEM "file:///etc/passwd">]><Project name="&x;"/>' }, 'e.qdpx'), 'declares a DTD or entities'],

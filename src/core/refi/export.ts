@@ -5,12 +5,18 @@ import type { Study } from '../study/types.js';
 import { xmlText } from '../format/escape.js';
 import { writeDescription } from './description.js';
 import { stableGuid, utf16Table } from './ids.js';
+import { casesDigest, codebookDigest, readProject } from './import.js';
+import { digest, NOTE_NAME, NOTE_VERSION, type StudyNote } from './note.js';
 
 /**
  * A qualwave study as a REFI-QDA project (QDA-XML 1.0): users (coders), codebook, variables
  * (participant attributes, and the wave as a document variable), cases (participants), text
- * sources (transcripts as plain text) with one PlainTextSelection per coding. Positions count
- * Unicode code points. A coding's memo (and exemplar flag) is the selection's Description.
+ * sources (transcripts as plain text) with one PlainTextSelection per coding, at the coding's exact
+ * characters (whole lines: from the first line's start to the last line's end). Positions count
+ * Unicode code points of the text as stored (the standard). A coding's memo is the selection's
+ * Description ("[exemplar]" first for an exemplar); its name is the start of its text, as NVivo and
+ * ATLAS.ti name quotations. What REFI-QDA has no element for travels in the project's "qualwave"
+ * note (note.ts), so that importing the export gives the same study back.
  */
 export interface RefiExport {
   /** project.qde */
@@ -20,6 +26,18 @@ export interface RefiExport {
   counts: { sources: number; codes: number; codings: number; users: number; cases: number };
   /** Characters XML 1.0 cannot hold (control characters in a memo or label), removed: how many. */
   removed: number;
+}
+
+/** qualwave's own files, as they are on disk, for the note (read by the caller). */
+export interface StudyFilesForNote {
+  config?: string;
+  participants?: { path: string; text: string };
+  codebooks: Array<{ path: string; text: string }>;
+  finished: Array<{ coder: string; path: string; text: string }>;
+  /** The researchers' own other files of the study (case summaries in cases/), given back as they are. */
+  others: Array<{ path: string; text: string }>;
+  /** Transcripts (study-relative paths) whose file starts with a UTF-8 byte order mark. */
+  bom: ReadonlySet<string>;
 }
 
 /**
@@ -40,11 +58,22 @@ function xmlSafe(node: unknown, count: { n: number }): unknown {
 const NS = 'urn:QDA-XML:project:1.0';
 const builder = () => new XMLBuilder({ ignoreAttributes: false, attributeNamePrefix: '@_', format: true, indentBy: '  ', suppressEmptyNode: true, suppressBooleanAttributes: false, processEntities: true });
 
-function codeXml(c: Code, guid: (key: string) => string): Record<string, unknown> {
+function codeXml(c: Code, guid: (key: string) => string, parentSpeakers = 'participant'): Record<string, unknown> {
   const out: Record<string, unknown> = { '@_guid': guid(`code:${c.id}`), '@_name': c.label, '@_isCodable': 'true' };
   if (c.color && /^#([0-9a-fA-F]{6}|[0-9a-fA-F]{3})$/.test(c.color)) out['@_color'] = c.color.toUpperCase();
-  out['Description'] = writeDescription({ ...(c.definition ? { definition: c.definition } : {}), ...(c.include ? { include: c.include } : {}), ...(c.exclude ? { exclude: c.exclude } : {}), examples: c.examples, id: c.id });
-  if (c.children.length) out['Code'] = c.children.map((ch) => codeXml(ch, guid));
+  out['Description'] = writeDescription({
+    ...(c.definition ? { definition: c.definition.replace(/\s+$/, '') } : {}),
+    ...(c.include ? { include: c.include } : {}),
+    ...(c.exclude ? { exclude: c.exclude } : {}),
+    examples: c.examples,
+    ...(c.keywords.length ? { keywords: c.keywords } : {}),
+    ...(c.patterns.length ? { patterns: c.patterns } : {}),
+    ...(c.speakers !== parentSpeakers ? { speakers: c.speakers } : {}),
+    ...(c.since ? { since: c.since } : {}),
+    ...(c.anticipates ? { anticipates: c.anticipates } : {}),
+    id: c.id,
+  });
+  if (c.children.length) out['Code'] = c.children.map((ch) => codeXml(ch, guid, c.speakers));
   return out;
 }
 
@@ -53,50 +82,79 @@ export function codebookXml(study: Pick<Study, 'config' | 'codebook'>): string {
   return builder().build(xmlSafe({ '?xml': { '@_version': '1.0', '@_encoding': 'utf-8' }, CodeBook: { '@_xmlns': 'urn:QDA-XML:codebook:1.0', '@_origin': 'qualwave', Codes: { Code: study.codebook.themes.map((t) => codeXml(t, guid)) } } }, { n: 0 }));
 }
 
-export function exportProject(study: Study, opts: { coders?: string[]; version: string }): RefiExport {
+/** A selection's name: the start of its text on one line. */
+function selectionName(text: string): string {
+  const one = text.replace(/\s+/g, ' ').trim();
+  const cps = [...one];
+  return cps.length > 60 ? `${cps.slice(0, 57).join('').trimEnd()}...` : one;
+}
+
+export function exportProject(study: Study, opts: { coders?: string[]; version: string; files?: StudyFilesForNote }): RefiExport {
   const guid = (key: string) => stableGuid(study.config.title, key);
   const coders = opts.coders ?? study.coders;
   const attributes = [...new Set(study.participants.flatMap((p) => Object.keys(p.attributes)))];
   const variables = [...attributes.map((a) => ({ key: `var:${a}`, name: a })), { key: 'var:wave', name: 'wave' }];
   const sources: Array<{ name: string; text: string }> = [];
+  const note: StudyNote = {
+    qualwave: NOTE_VERSION,
+    study: {
+      title: study.config.title,
+      waves: study.config.waves.map((w) => ({ id: w.id, label: w.label })),
+      attribution: study.config.attribution,
+      names: study.config.transcripts.names.map((n) => n.text),
+      ...(study.codebook.files[0]?.title ? { codebookTitle: study.codebook.files[0].title } : {}),
+    },
+    files: [],
+    sources: {},
+    selections: {},
+  };
   let codingCount = 0;
+  const byDoc = new Map<string, typeof study.codings>();
+  for (const c of study.codings) {
+    if (!coders.includes(c.coder)) continue;
+    const k = `${c.participant}/${c.wave}`;
+    let l = byDoc.get(k);
+    if (!l) byDoc.set(k, (l = []));
+    l.push(c);
+  }
   const textSources = study.documents.map((doc) => {
     const sourceGuid = guid(`source:${doc.id}`);
     const text = doc.segmentList.sourceTextValue;
     sources.push({ name: `${sourceGuid}.txt`, text });
-    const segments = doc.segments;
+    note.sources[sourceGuid] = { file: doc.format === 'docx' ? doc.file.replace(/\.docx$/i, '.txt') : doc.file, participant: doc.participant, wave: doc.wave, ...(opts.files?.bom.has(doc.file) ? { bom: true } : {}) };
+    const index = lineIndexOf(doc);
     const cp = utf16Table(text);
-    const selections = study.codings
-      .filter((c) => coders.includes(c.coder) && c.participant === doc.participant && c.wave === doc.wave)
-      .map((c) => {
-        // An exact span: its characters. Whole lines: the speech of the segments they touch (as always).
-        const exact = hasColumns(c) ? lineIndexOf(doc).range(c) : undefined;
-        const touched = segments.filter((s) => s.startLine <= c.endLine && s.endLine >= c.startLine);
-        const start = exact && !('problem' in exact) ? exact.start : touched.length ? Math.min(...touched.map((s) => s.start)) : lineOffset(text, c.startLine);
-        const end = exact && !('problem' in exact) ? exact.end : touched.length ? Math.max(...touched.map((s) => s.end)) : lineOffset(text, c.endLine + 1) - 1;
-        const lines = hasColumns(c) ? formatSpan(c) : `${c.startLine}-${c.endLine}`;
-        const key = `${c.coder}:${doc.id}:${lines}:${c.code}`;
-        codingCount++;
-        const sel: Record<string, unknown> = {
-          '@_guid': guid(`selection:${key}`),
-          '@_name': `${doc.participant} ${doc.wave} lines ${lines}`,
-          '@_startPosition': String(cp(start)),
-          '@_endPosition': String(cp(end)),
-          '@_creatingUser': guid(`user:${c.coder}`),
-        };
-        const memo = [c.exemplar ? '[exemplar]' : '', c.memo ?? ''].filter(Boolean).join(' ');
-        if (memo) sel['Description'] = memo;
-        sel['Coding'] = { '@_guid': guid(`coding:${key}`), '@_creatingUser': guid(`user:${c.coder}`), CodeRef: { '@_targetGUID': guid(`code:${c.code}`) } };
-        return sel;
-      });
-    const src: Record<string, unknown> = {
-      '@_guid': sourceGuid,
-      '@_name': doc.file
-        .split('/')
-        .pop()!
-        .replace(/\.[^.]+$/, ''),
-      '@_plainTextPath': `internal://${sourceGuid}.txt`,
-    };
+    const selections = (byDoc.get(`${doc.participant}/${doc.wave}`) ?? []).map((c) => {
+      // An exact span: its characters. Whole lines: from the first line's start to the last one's end.
+      const r = index.range(c);
+      let start: number;
+      let end: number;
+      if ('problem' in r) {
+        // A drifted coding (its span now past the text): the lines that are there.
+        const last = Math.min(c.endLine, index.lineCount);
+        start = index.starts[Math.min(c.startLine, index.lineCount) - 1]!;
+        end = Math.max(start, index.ends[last - 1]!);
+      } else ({ start, end } = r);
+      const lines = hasColumns(c) ? formatSpan(c) : `${c.startLine}-${c.endLine}`;
+      const key = `${c.coder}:${doc.id}:${lines}:${c.code}`;
+      codingCount++;
+      const selGuid = guid(`selection:${key}`);
+      const a = cp(start);
+      const b = cp(end);
+      const sel: Record<string, unknown> = {
+        '@_guid': selGuid,
+        '@_name': selectionName(text.slice(start, end)) || `${doc.participant} ${doc.wave} lines ${lines}`,
+        '@_startPosition': String(a),
+        '@_endPosition': String(b),
+        '@_creatingUser': guid(`user:${c.coder}`),
+      };
+      note.selections[selGuid] = { start: a, end: b, ...(hasColumns(c) ? {} : { lines: formatSpan(c) }), ...(c.hash ? { hash: c.hash } : {}), ...(c.exemplar ? { exemplar: true } : {}) };
+      const memo = [c.exemplar ? '[exemplar]' : '', c.memo ?? ''].filter(Boolean).join(' ');
+      if (memo) sel['Description'] = memo;
+      sel['Coding'] = { '@_guid': guid(`coding:${key}`), '@_creatingUser': guid(`user:${c.coder}`), CodeRef: { '@_targetGUID': guid(`code:${c.code}`) } };
+      return sel;
+    });
+    const src: Record<string, unknown> = { '@_guid': sourceGuid, '@_name': doc.file.split('/').pop()!.replace(/\.[^.]+$/, ''), '@_plainTextPath': `internal://${sourceGuid}.txt` };
     if (selections.length) src['PlainTextSelection'] = selections;
     src['VariableValue'] = { VariableRef: { '@_targetGUID': guid('var:wave') }, TextValue: doc.wave };
     return src;
@@ -120,17 +178,24 @@ export function exportProject(study: Study, opts: { coders?: string[]; version: 
     }),
   };
   if (textSources.length) project['Sources'] = { TextSource: textSources };
+  const noteGuid = guid('note:qualwave');
   const removed = { n: 0 };
-  const xml = builder().build(xmlSafe({ '?xml': { '@_version': '1.0', '@_encoding': 'utf-8' }, Project: project }, removed));
-  return { xml, sources, counts: { sources: textSources.length, codes: study.codebook.codes.length, codings: codingCount, users: coders.length, cases: study.participants.length }, removed: removed.n };
-}
-
-function lineOffset(text: string, line: number): number {
-  let off = 0;
-  for (let l = 1; l < line; l++) {
-    const nl = text.indexOf('\n', off);
-    if (nl < 0) return text.length;
-    off = nl + 1;
+  const build = () => builder().build(xmlSafe({ '?xml': { '@_version': '1.0', '@_encoding': 'utf-8' }, Project: project }, removed));
+  // The digests are of the project as import will read it: the XML is parsed back for them.
+  if (opts.files) {
+    const parsed = readProject(build(), 'project.qde');
+    removed.n = 0;
+    const f = opts.files;
+    const exportedWaves = note.study.waves.filter((w) => study.documents.some((d) => d.wave === w.id));
+    if (f.config !== undefined) note.files.push({ path: 'qualwave.yaml', text: f.config, of: 'config', digest: digest([String(parsed['@_name'] ?? ''), exportedWaves]) });
+    if (f.participants) note.files.push({ path: f.participants.path, text: f.participants.text, of: 'cases', digest: casesDigest(parsed) });
+    const book = codebookDigest(parsed['CodeBook'] as Record<string, unknown> | undefined);
+    for (const c of f.codebooks) note.files.push({ path: c.path, text: c.text, of: 'codebook', digest: book });
+    for (const x of f.finished) if (coders.includes(x.coder)) note.files.push({ path: x.path, text: x.text, of: `finished:${x.coder}`, digest: '' });
+    for (const x of f.others) note.files.push({ path: x.path, text: x.text, of: 'file', digest: '' });
   }
-  return off;
+  project['Notes'] = { Note: [{ '@_guid': noteGuid, '@_name': NOTE_NAME, Description: 'What qualwave knows of this study that REFI-QDA has no place for (JSON, read back by qualwave import).', PlainTextContent: JSON.stringify(note) }] };
+  project['NoteRef'] = { '@_targetGUID': noteGuid };
+  const xml = build();
+  return { xml, sources, counts: { sources: textSources.length, codes: study.codebook.codes.length, codings: codingCount, users: coders.length, cases: study.participants.length }, removed: removed.n };
 }

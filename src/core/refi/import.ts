@@ -1,46 +1,26 @@
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { EXIT, QualwaveError } from '../errors.js';
 import { stringify as yamlStringify } from 'yaml';
+import { LineIndex, formatSpan, parseSpan, type SpanFields } from '../coding/span.js';
+import { spanHash } from '../coding/text.js';
 import { codingKey, type Coding } from '../coding/types.js';
 import { decodeCharRefs, restoreCarriageReturns } from '../format/escape.js';
-
-function restoreAll(node: unknown): unknown {
-  if (typeof node === 'string') return restoreCarriageReturns(node);
-  if (Array.isArray(node)) return node.map(restoreAll);
-  if (node && typeof node === 'object') {
-    for (const [k, v] of Object.entries(node)) (node as Record<string, unknown>)[k] = restoreAll(v);
-  }
-  return node;
-}
 import { readDescription } from './description.js';
-import { codePointTable, slug } from './ids.js';
+import { slug } from './ids.js';
+import { digest, NOTE_NAME, readNote, type StudyNote } from './note.js';
+import { chooseReading, describeReading, PositionTable, place, readingId, STANDARD, type ReadingChoice, type Selection } from './positions.js';
+import { emptyReport, type ImportPlan, type PlannedTranscript, type UnverifiedCoding } from './plan.js';
+
+export type { ImportPlan, ImportReport } from './plan.js';
 
 /**
- * A REFI-QDA project (the XML of its .qde and the files of its sources/ folder) as a qualwave study
- * to write: transcripts, participants with attributes, a codebook, each user's codings. Pure: the
- * caller reads the archive and writes the files. Everything not carried over is counted.
+ * A REFI-QDA project (its .qde XML, with the texts of its sources read and converted by the
+ * caller) as a qualwave study to write: transcripts, participants with attributes, a codebook, each
+ * user's codings as exact spans, verified against their text. Pure: the caller reads the archive and
+ * writes the files. Everything not carried over is counted by kind; every coding that cannot be
+ * shown to sit on its text is listed.
  */
 export type Mapping = { from: 'case' } | { from: 'variable'; name: string } | { from: 'pattern'; pattern: string };
-
-export interface ImportOptions {
-  participant: Mapping;
-  wave?: Mapping;
-  /** Look up a file of the archive by its path, case-insensitively. */
-  file: (path: string) => Uint8Array | undefined;
-}
-
-export interface ImportPlan {
-  title: string;
-  waves: string[];
-  participants: Array<{ id: string; attributes: Record<string, string> }>;
-  attributes: string[];
-  transcripts: Array<{ participant: string; wave: string; text: string; source: string }>;
-  codebook: string;
-  codings: Map<string, Coding[]>;
-  imported: Record<string, number>;
-  dropped: Record<string, number>;
-  notes: string[];
-}
 
 /** A project or codebook that cannot be imported as it is; nothing was written. */
 export class ImportError extends QualwaveError {
@@ -49,23 +29,46 @@ export class ImportError extends QualwaveError {
   }
 }
 
-const ARRAYS = new Set(['User', 'Code', 'Variable', 'Case', 'VariableValue', 'SourceRef', 'TextSource', 'PictureSource', 'PDFSource', 'AudioSource', 'VideoSource', 'PlainTextSelection', 'Coding', 'Note', 'Link', 'Set', 'Graph', 'CodeRef', 'SelectionRef', 'NoteRef']);
-
 type El = Record<string, unknown>;
+
+const ARRAYS = new Set(['User', 'Code', 'Variable', 'Case', 'VariableValue', 'SourceRef', 'TextSource', 'PictureSource', 'PDFSource', 'AudioSource', 'VideoSource', 'PlainTextSelection', 'PDFSelection', 'Coding', 'Note', 'Link', 'Set', 'Graph', 'CodeRef', 'SelectionRef', 'NoteRef', 'MemberCode', 'MemberSource', 'MemberNote', 'Representation']);
+
 const list = (x: unknown): El[] => (Array.isArray(x) ? (x as El[]) : x === undefined || x === null || x === '' ? [] : [x as El]);
 const attr = (e: El | undefined, name: string): string | undefined => {
   const v = e?.[`@_${name}`];
   return v === undefined ? undefined : String(v);
 };
 const textOf = (x: unknown): string | undefined => (x === undefined || x === null ? undefined : typeof x === 'object' ? String((x as El)['#text'] ?? '') : String(x));
+const lower = (s: string | undefined): string => (s ?? '').toLowerCase().replace(/^\{|\}$/g, '');
 
 /** Deepest element nesting accepted (a REFI-QDA project nests codes a few levels; 200 is plenty). */
 const MAX_DEPTH = 200;
 
+/** Line and column (1-based) of the end of a text. */
+function endOf(text: string): { line: number; col: number } {
+  let line = 1;
+  let last = -1;
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) {
+    line++;
+    last = i;
+  }
+  return { line, col: text.length - last };
+}
+
 export function parseXml(xml: string, what: string): El {
   if (/<!DOCTYPE|<!ENTITY/i.test(xml)) throw new ImportError(`${what}: declares a DTD or entities, which qualwave does not read (they could pull in outside files or expand without end)`);
   const valid = XMLValidator.validate(xml);
-  if (valid !== true) throw new ImportError(`${what}:${valid.err.line}:${valid.err.col}: malformed XML: ${valid.err.msg}`);
+  if (valid !== true) {
+    const { line, col } = endOf(xml);
+    const open = /^Invalid '\[(.*)\]' found/s.exec(valid.err.msg)?.[1]?.replace(/["\s]/g, '').split(',').filter(Boolean);
+    const unclosed = /^Unclosed tag '([^']+)'/.exec(valid.err.msg)?.[1];
+    const nearEnd = valid.err.line === line || (valid.err.line === line - 1 && xml.slice(xml.lastIndexOf('\n', xml.length - 2) + 1).trim() === '');
+    if (open?.length || unclosed || (nearEnd && /closing|unclosed|expected/i.test(valid.err.msg))) {
+      const still = open?.length ? ` (still open: <${open.join('> <')}>)` : unclosed ? ` (<${unclosed}> is never closed)` : '';
+      throw new ImportError(`${what}:${line}:${col}: the file ends before its XML does${still}: it is probably cut short (an interrupted download or copy); export it again`);
+    }
+    throw new ImportError(`${what}:${valid.err.line}:${valid.err.col}: malformed XML: ${valid.err.msg}`);
+  }
   const parser = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@_', removeNSPrefix: true, parseTagValue: false, parseAttributeValue: false, trimValues: false, isArray: (name) => ARRAYS.has(name), processEntities: true, htmlEntities: false, maxNestedTags: MAX_DEPTH });
   try {
     // Character references (&#233;, &#xD;&#xA;) are text like any other: decoded before parsing.
@@ -76,13 +79,95 @@ export function parseXml(xml: string, what: string): El {
   }
 }
 
+function restoreAll(node: unknown): unknown {
+  if (typeof node === 'string') return restoreCarriageReturns(node);
+  if (Array.isArray(node)) return node.map(restoreAll);
+  if (node && typeof node === 'object') {
+    for (const [k, v] of Object.entries(node)) (node as Record<string, unknown>)[k] = restoreAll(v);
+  }
+  return node;
+}
+
+/** The <Project> element of a .qde. */
+export function readProject(xml: string, qdeName: string): El {
+  const root = parseXml(xml, qdeName);
+  const project = root['Project'] as El | undefined;
+  if (!project) throw new ImportError(`${qdeName}: no <Project> element: not a REFI-QDA project`);
+  return project;
+}
+
+/** A source of the project whose text the caller is to find: inline, in its plain text file, or converted from its rich text, PDF or representation. */
+export interface SourceRef {
+  guid: string;
+  name?: string;
+  kind: 'text' | 'pdf';
+  inline?: string;
+  /** Files that may hold its plain text, most authoritative first (archive paths, `internal://` removed). */
+  plain: string[];
+  /** Files to convert when no plain text is found (.docx, .rtf, .pdf). */
+  rich: string[];
+  /** A path that is not internal:// (an outside file), as written. */
+  external?: string;
+  /** Whether the project names a plain text file or content for it (else its text is looked for by GUID and name). */
+  named: boolean;
+}
+
+function internalPath(p: string | undefined): { path?: string; external?: string } {
+  if (!p) return {};
+  const m = /^internal:\/\/(.*)$/i.exec(p);
+  if (m) return { path: m[1]!.replace(/\\/g, '/') };
+  return { path: p.replace(/\\/g, '/').replace(/^file:\/\/\/?/i, '').split('/').pop()!, external: p };
+}
+
+export function sourcesOf(project: El): SourceRef[] {
+  const sourcesEl = (project['Sources'] as El | undefined) ?? {};
+  const out: SourceRef[] = [];
+  const named = (p: string | undefined) => (p ? [p, `sources/${p.split('/').pop()}`] : []);
+  for (const src of list(sourcesEl['TextSource'])) {
+    const guid = lower(attr(src, 'guid'));
+    const name = attr(src, 'name');
+    const plain = internalPath(attr(src, 'plainTextPath'));
+    const rich = internalPath(attr(src, 'richTextPath'));
+    const inline = textOf(src['PlainTextContent']);
+    const ref: SourceRef = { guid, kind: 'text', plain: [...named(plain.path), `sources/${guid}.txt`, ...(name ? [`sources/${name}.txt`] : [])], rich: named(rich.path), named: plain.path !== undefined || inline !== undefined || rich.path !== undefined };
+    if (name) ref.name = name;
+    if (inline !== undefined) ref.inline = inline;
+    if (plain.external ?? rich.external) ref.external = (plain.external ?? rich.external)!;
+    out.push(ref);
+  }
+  for (const src of list(sourcesEl['PDFSource'])) {
+    const guid = lower(attr(src, 'guid'));
+    const name = attr(src, 'name');
+    const rep = list(src['Representation'])[0];
+    const repPath = internalPath(attr(rep, 'plainTextPath'));
+    const pdf = internalPath(attr(src, 'path'));
+    const inline = textOf(rep?.['PlainTextContent']);
+    const ref: SourceRef = { guid, kind: 'pdf', plain: [...named(repPath.path), ...(rep ? [`sources/${lower(attr(rep, 'guid'))}.txt`] : [])], rich: named(pdf.path), named: true };
+    if (name) ref.name = name;
+    if (inline !== undefined) ref.inline = inline;
+    if (pdf.external) ref.external = pdf.external;
+    out.push(ref);
+  }
+  return out;
+}
+
+/** What the caller found for a source: its text (and where), or why there is none. */
+export type SourceText = { text: string; bom: boolean; from: string; how?: string } | { problem: string };
+
+export interface ImportOptions {
+  /** As given on the command line; absent: the defaults (see planImport). */
+  participant?: Mapping;
+  wave?: Mapping;
+  namePattern?: string;
+  /** The text of each source (by lower-case GUID). */
+  texts: ReadonlyMap<string, SourceText>;
+}
+
 const VALID_ID = /^[\p{L}\p{N}][\p{L}\p{N}_.-]*$/u;
-function asId(name: string): string {
-  const cleaned = name
-    .trim()
-    .replace(/\s+/g, '-')
-    .replace(/[^\p{L}\p{N}_.-]/gu, '');
-  return VALID_ID.test(cleaned) ? cleaned : `P-${cleaned || 'x'}`;
+/** A participant or wave id from a name: spaces as dashes, other characters left out. */
+export function asId(name: string): string {
+  const cleaned = name.trim().normalize('NFC').replace(/\s+/g, '-').replace(/[^\p{L}\p{N}_.-]/gu, '').replace(/^[_.-]+/, '');
+  return VALID_ID.test(cleaned) ? cleaned : `P-${cleaned.replace(/^[^\p{L}\p{N}]+/u, '') || 'x'}`;
 }
 
 function variableValue(v: El): string | undefined {
@@ -92,219 +177,470 @@ function variableValue(v: El): string | undefined {
   return undefined;
 }
 
-export function planImport(xml: string, qdeName: string, opts: ImportOptions): ImportPlan {
-  const root = parseXml(xml, qdeName);
-  const project = root['Project'] as El | undefined;
-  if (!project) throw new ImportError(`${qdeName}: no <Project> element: not a REFI-QDA project`);
-  const notes: string[] = [];
-  const dropped: Record<string, number> = {};
-  const drop = (k: string, n = 1) => {
-    if (n > 0) dropped[k] = (dropped[k] ?? 0) + n;
-  };
-
-  // Users → coders.
-  const coderIds = new Set<string>();
-  const users = new Map<string, string>();
-  for (const u of list((project['Users'] as El | undefined)?.['User'])) users.set(attr(u, 'guid')!.toLowerCase(), slug(attr(u, 'name') ?? attr(u, 'id') ?? 'coder', coderIds));
-
-  // Codes → codebook.
-  const codes = new Map<string, string>();
-  const themes = readCodes(list(((project['CodeBook'] as El | undefined)?.['Codes'] as El | undefined)?.['Code']), codes);
-
-  // Variables and cases.
-  const variables = new Map<string, string>();
-  for (const v of list((project['Variables'] as El | undefined)?.['Variable'])) variables.set(attr(v, 'guid')!.toLowerCase(), attr(v, 'name') ?? 'variable');
-  const valuesOf = (e: El): Record<string, string> => {
-    const out: Record<string, string> = {};
-    for (const vv of list(e['VariableValue'])) {
-      const name = variables.get(attr(vv['VariableRef'] as El, 'targetGUID')?.toLowerCase() ?? '');
-      const value = variableValue(vv);
-      if (name && value !== undefined) out[name] = value;
-    }
-    return out;
-  };
-  const caseOfSource = new Map<string, { name: string; values: Record<string, string> }>();
-  const cases = list((project['Cases'] as El | undefined)?.['Case']).map((c) => ({ name: attr(c, 'name') ?? attr(c, 'guid')!, values: valuesOf(c), sources: list(c['SourceRef']).map((r) => attr(r, 'targetGUID')!.toLowerCase()) }));
-  for (const c of cases) for (const s of c.sources) caseOfSource.set(s, c);
-
-  // Sources.
-  const sourcesEl = (project['Sources'] as El | undefined) ?? {};
-  drop('picture sources', list(sourcesEl['PictureSource']).length);
-  drop('PDF sources', list(sourcesEl['PDFSource']).length);
-  drop('audio sources', list(sourcesEl['AudioSource']).length);
-  drop('video sources', list(sourcesEl['VideoSource']).length);
-  drop('graphs', list((project['Graphs'] as El | undefined)?.['Graph']).length);
-  drop('sets', list((project['Sets'] as El | undefined)?.['Set']).length);
-  drop('links', list((project['Links'] as El | undefined)?.['Link']).length);
-  drop('notes', list((project['Notes'] as El | undefined)?.['Note']).length);
-
-  const decoder = new TextDecoder('utf-8');
-  const patternMatch = (pattern: string, name: string): { participant?: string; wave?: string } | undefined => {
-    const order: string[] = [];
-    const re = new RegExp(`^${pattern.replace(/[.*+?^${}()|[\]\\]/g, (ch) => (ch === '{' || ch === '}' ? ch : `\\${ch}`)).replace(/\{(participant|wave)\}/g, (_, f: string) => (order.push(f), '(.+?)'))}$`, 'u');
-    const m = re.exec(name);
-    if (!m) return undefined;
-    const out: { participant?: string; wave?: string } = {};
-    order.forEach((f, i) => (out[f as 'participant' | 'wave'] = m[i + 1]!));
-    return out;
-  };
-  const transcripts: ImportPlan['transcripts'] = [];
-  const codings = new Map<string, Coding[]>();
-  const seen = new Map<string, string>();
-  const participants = new Map<string, Record<string, string>>();
-  const seenCodings = new Set<string>();
-  let selections = 0;
-  for (const src of list(sourcesEl['TextSource'])) {
-    const guid = attr(src, 'guid')!.toLowerCase();
-    const name = attr(src, 'name') ?? guid;
-    let text = textOf(src['PlainTextContent']);
-    if (!text) {
-      const path = attr(src, 'plainTextPath');
-      const candidates: string[] = [];
-      if (path) {
-        const p = path.replace(/^internal:\/\//i, '').replace(/\\/g, '/');
-        candidates.push(`sources/${p}`, p.split('/').pop()!, `sources/${p.split('/').pop()}`);
-        if (!/^internal:/i.test(path)) notes.push(`${name}: plainTextPath '${path}' is not internal://; the file of that name in the archive was used`);
-      }
-      candidates.push(`sources/${guid}.txt`, `sources/${name}.txt`);
-      for (const c of candidates) {
-        const bytes = opts.file(c);
-        if (bytes && bytes.length > 0) {
-          text = decoder.decode(bytes).replace(/^\ufeff/, '');
-          if (!path || !c.toLowerCase().endsWith(path.replace(/^internal:\/\//i, '').toLowerCase())) notes.push(`${name}: its text was empty in the project; read from ${c}`);
-          break;
-        }
-      }
-    }
-    if (text === undefined || text === '') {
-      drop('text sources without text');
-      continue;
-    }
-    text = text.replace(/\r\n?/g, '\n');
-    // Participant and wave.
-    const kase = caseOfSource.get(guid);
-    const own = valuesOf(src);
-    const pick = (m: Mapping, field: 'participant' | 'wave'): string | undefined => {
-      if (m.from === 'case') return kase?.name;
-      if (m.from === 'variable') return own[m.name] ?? kase?.values[m.name];
-      return patternMatch(m.pattern, name)?.[field];
-    };
-    const participantRaw = pick(opts.participant, 'participant');
-    if (!participantRaw) throw new ImportError(`source '${name}' has no participant by ${describe(opts.participant)}: choose another --participant-from (case, variable:NAME or filename-pattern)`);
-    const participant = asId(participantRaw);
-    const waveRaw = opts.wave ? pick(opts.wave, 'wave') : (own['wave'] ?? kase?.values['wave'] ?? patternMatch('{participant}_{wave}', name)?.wave);
-    const wave = waveRaw ? asId(waveRaw) : 'interview';
-    const key = `${participant}/${wave}`;
-    if (seen.has(key)) throw new ImportError(`sources '${seen.get(key)}' and '${name}' are both ${participant} at wave ${wave}: say how waves are found (--wave-from variable:NAME or filename-pattern)`);
-    seen.set(key, name);
-    if (!participants.has(participant)) participants.set(participant, kase ? { ...kase.values } : {});
-    transcripts.push({ participant, wave, text, source: name });
-    // Codings: selections (code points → lines), and codings of the whole source.
-    // Line of a UTF-16 offset by binary search over the line starts, and code points to UTF-16
-    // offsets through one table: linear in the text plus log per selection, not text x selections.
-    const breaks: number[] = [];
-    for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) breaks.push(i);
-    const lineAt = (offset: number): number => {
-      let lo = 0;
-      let hi = breaks.length;
-      while (lo < hi) {
-        const mid = (lo + hi) >> 1;
-        if (breaks[mid]! < offset) lo = mid + 1;
-        else hi = mid;
-      }
-      return lo + 1;
-    };
-    const toUtf16 = codePointTable(text);
-    const lastLine = lineAt(text.length);
-    const add = (coding: El, start: number, end: number, description: string | undefined, creator: string | undefined): void => {
-      const code = codes.get(attr(list(coding['CodeRef'])[0], 'targetGUID')?.toLowerCase() ?? '');
-      if (!code) {
-        drop('codings of unknown codes');
-        return;
-      }
-      const user = attr(coding, 'creatingUser') ?? creator;
-      const coder = (user && users.get(user.toLowerCase())) || 'imported';
-      const memo = (description ?? '').replace(/^\s*\[exemplar\]\s*/i, '').trim();
-      const c: Coding = { coder, participant, wave, startLine: start, endLine: Math.max(start, end), code, exemplar: /^\s*\[exemplar\]/i.test(description ?? '') };
-      if (memo) c.memo = memo;
-      let l = codings.get(coder);
-      if (!l) codings.set(coder, (l = []));
-      const k = codingKey(c);
-      if (!seenCodings.has(k)) {
-        seenCodings.add(k);
-        l.push(c);
-      }
-    };
-    for (const sel of list(src['PlainTextSelection'])) {
-      selections++;
-      const a = Number(attr(sel, 'startPosition'));
-      const b = Number(attr(sel, 'endPosition'));
-      if (!Number.isFinite(a) || !Number.isFinite(b) || a < 0 || b < a) {
-        drop('selections with bad positions');
-        continue;
-      }
-      const start = toUtf16(a);
-      // The end position is exclusive: the selection's last character is just before it.
-      const end = Math.max(start, toUtf16(b) - 1);
-      for (const coding of list(sel['Coding'])) add(coding, lineAt(start), lineAt(end), textOf(sel['Description']), attr(sel, 'creatingUser'));
-    }
-    for (const coding of list(src['Coding'])) add(coding, 1, lastLine, undefined, undefined);
-  }
-  if (transcripts.length === 0) throw new ImportError(`${qdeName}: no text source with text: nothing to import`);
-  const waves = [...new Set(transcripts.map((t) => t.wave))];
-  const attributes = [...new Set([...participants.values()].flatMap((v) => Object.keys(v)))].filter((a) => a !== 'wave');
-  const title = attr(project, 'name') ?? 'Imported project';
-  const codebook = yamlStringify({ title: `${title} (imported)`, codes: themes.length ? themes : [{ id: 'uncategorised', label: 'Uncategorised' }] }, { lineWidth: 0 });
-  const codingCount = [...codings.values()].reduce((n, l) => n + l.length, 0);
-  return {
-    title,
-    waves,
-    participants: [...participants].map(([id, attributes]) => ({ id, attributes })),
-    attributes,
-    transcripts,
-    codebook,
-    codings,
-    imported: { sources: transcripts.length, participants: participants.size, codes: codes.size, coders: codings.size, codings: codingCount, selections },
-    dropped,
-    notes,
-  };
+/** A `{participant}_{wave}` pattern applied to a name. */
+export function patternMatch(pattern: string, name: string): { participant?: string; wave?: string } | undefined {
+  const order: string[] = [];
+  const re = new RegExp(`^${pattern.replace(/[.*+?^${}()|[\]\\]/g, (ch) => (ch === '{' || ch === '}' ? ch : `\\${ch}`)).replace(/\{(participant|wave)\}/g, (_, f: string) => (order.push(f), '(.+?)'))}$`, 'u');
+  const m = re.exec(name);
+  if (!m) return undefined;
+  const out: { participant?: string; wave?: string } = {};
+  order.forEach((f, i) => (out[f as 'participant' | 'wave'] = m[i + 1]!));
+  return out;
 }
 
 function describe(m: Mapping): string {
   return m.from === 'case' ? 'case' : m.from === 'variable' ? `variable ${m.name}` : `file name pattern ${m.pattern}`;
 }
 
-/** A .qdc codebook as qualwave codebook YAML. */
-export function planCodebook(xml: string, name: string): { yaml: string; codes: number } {
+interface Planned {
+  guid: string;
+  name: string;
+  participant: string;
+  wave: string;
+  text: string;
+  bom: boolean;
+  el: El;
+}
+
+export function planImport(project: El, _qdeName: string, opts: ImportOptions): ImportPlan {
+  const report = emptyReport('refi-qda');
+  const notes = report.notes;
+  const drop = (k: string, n = 1) => {
+    if (n > 0) report.dropped[k] = (report.dropped[k] ?? 0) + n;
+  };
+
+  // The qualwave note, when the project came from qualwave.
+  const noteEls = list((project['Notes'] as El | undefined)?.['Note']);
+  const noteEl = noteEls.find((n) => attr(n, 'name') === NOTE_NAME && /^qualwave/.test(attr(project, 'origin') ?? ''));
+  const { note, problem: noteProblem } = noteEl ? readNote(textOf(noteEl['PlainTextContent'])) : {};
+  if (noteProblem) notes.push(noteProblem);
+  drop('notes', noteEls.length - (noteEl ? 1 : 0));
+
+  // Users → coders.
+  const coderIds = new Set<string>();
+  const users = new Map<string, string>();
+  const userEls = list((project['Users'] as El | undefined)?.['User']);
+  for (const u of userEls) users.set(lower(attr(u, 'guid')), slug(attr(u, 'name') || attr(u, 'id') || 'coder', coderIds));
+  report.users = userEls.length;
+
+  // Codes → codebook (sets become themes where they can).
+  const codes = new Map<string, string>();
+  const codebookEl = project['CodeBook'] as El | undefined;
+  const themes = readCodes(list((codebookEl?.['Codes'] as El | undefined)?.['Code']), codes);
+  const sets = list((project['Sets'] as El | undefined)?.['Set']);
+  const grouped = setsAsThemes(themes, sets, codes, notes);
+  drop('code sets', grouped.dropped);
+  drop('source sets', sets.filter((s) => list(s['MemberSource']).length > 0 && list(s['MemberCode']).length === 0).length);
+  report.codes = codes.size;
+
+  // Variables and cases.
+  const variables = new Map<string, string>();
+  const variableEls = list((project['Variables'] as El | undefined)?.['Variable']);
+  for (const v of variableEls) variables.set(lower(attr(v, 'guid')), attr(v, 'name') ?? 'variable');
+  const valuesOf = (e: El): Record<string, string> => {
+    const out: Record<string, string> = {};
+    for (const vv of list(e['VariableValue'])) {
+      const name = variables.get(lower(attr(vv['VariableRef'] as El, 'targetGUID')));
+      const value = variableValue(vv);
+      if (name && value !== undefined) out[name] = value;
+    }
+    return out;
+  };
+  const caseEls = list((project['Cases'] as El | undefined)?.['Case']);
+  const cases = caseEls.map((c) => ({ name: attr(c, 'name') || lower(attr(c, 'guid')), values: valuesOf(c), sources: list(c['SourceRef']).map((r) => lower(attr(r, 'targetGUID'))) }));
+  const caseOfSource = new Map<string, (typeof cases)[number]>();
+  for (const c of cases) for (const s of c.sources) if (!caseOfSource.has(s)) caseOfSource.set(s, c);
+  report.cases = cases.length;
+
+  // Sources.
+  const sourcesEl = (project['Sources'] as El | undefined) ?? {};
+  drop('picture sources', list(sourcesEl['PictureSource']).length);
+  drop('audio sources', list(sourcesEl['AudioSource']).length);
+  drop('video sources', list(sourcesEl['VideoSource']).length);
+  drop('graphs', list((project['Graphs'] as El | undefined)?.['Graph']).length);
+  drop('links', list((project['Links'] as El | undefined)?.['Link']).length);
+
+  const waveVar = (values: Record<string, string>): string | undefined => {
+    const k = Object.keys(values).find((n) => n.trim().toLowerCase() === 'wave');
+    return k === undefined ? undefined : values[k];
+  };
+  const planned: Planned[] = [];
+  const seen = new Map<string, string>();
+  const participants = new Map<string, Record<string, string>>();
+  const elements = [...list(sourcesEl['TextSource']).map((el) => ({ el, kind: 'text' })), ...list(sourcesEl['PDFSource']).map((el) => ({ el, kind: 'pdf' }))];
+  for (const { el, kind } of elements) {
+    const guid = lower(attr(el, 'guid'));
+    const name = attr(el, 'name') || undefined;
+    const found = opts.texts.get(guid);
+    const shown = name ?? guid;
+    if (!found || 'problem' in found) {
+      const selections = list(el['PlainTextSelection']).length + list(list(el['Representation'])[0]?.['PlainTextSelection']).length + list(el['PDFSelection']).length;
+      report.skipped.push({ source: shown, reason: found !== undefined && 'problem' in found ? found.problem : 'no text found for it', selections });
+      drop(kind === 'pdf' ? 'PDF sources without text' : 'text sources without text');
+      drop('selections of sources without text', selections);
+      continue;
+    }
+    if (found.how) notes.push(`${shown}: ${found.how}`);
+    // Participant: as asked; else the case holding the source, the name pattern, the source's name, its file name.
+    const kase = caseOfSource.get(guid);
+    const own = valuesOf(el);
+    const noteSource = note?.sources[guid];
+    const fileName = found.from.split('/').pop()!.replace(/\.[^.]+$/, '');
+    const label = name ?? fileName;
+    const pattern = opts.namePattern ? patternMatch(opts.namePattern, label) : undefined;
+    const pick = (m: Mapping, field: 'participant' | 'wave'): string | undefined => {
+      if (m.from === 'case') return kase?.name;
+      if (m.from === 'variable') return own[m.name] ?? kase?.values[m.name];
+      return patternMatch(m.pattern, label)?.[field];
+    };
+    let participantRaw: string | undefined;
+    if (opts.participant) {
+      participantRaw = pick(opts.participant, 'participant');
+      if (!participantRaw) throw new ImportError(`source '${shown}' has no participant by ${describe(opts.participant)}: leave --participant-from out (the case, else the source's name) or choose another (case, variable:NAME or filename-pattern)`);
+    } else participantRaw = noteSource?.participant ?? kase?.name ?? pattern?.participant ?? name ?? fileName;
+    const participant = noteSource?.participant ?? asId(participantRaw);
+    let waveRaw: string | undefined;
+    if (opts.wave) {
+      waveRaw = pick(opts.wave, 'wave');
+      if (!waveRaw) throw new ImportError(`source '${shown}' has no wave by ${describe(opts.wave)}: leave --wave-from out (a variable named wave, else --name-pattern, else one wave) or choose another`);
+    } else waveRaw = noteSource?.wave ?? waveVar(own) ?? (kase ? waveVar(kase.values) : undefined) ?? pattern?.wave ?? (opts.participant?.from === 'pattern' ? pick(opts.participant, 'wave') : undefined);
+    const wave = noteSource?.wave ?? (waveRaw ? asId(waveRaw) : 'interview');
+    const key = `${participant}/${wave}`;
+    if (seen.has(key)) throw new ImportError(`sources '${seen.get(key)}' and '${shown}' are both participant ${participant} at wave ${wave}: say which wave each is (--wave-from variable:NAME, or --name-pattern '{participant}_{wave}' for names such as ${participant}_t1)`);
+    seen.set(key, shown);
+    if (!participants.has(participant)) {
+      const attributes: Record<string, string> = kase ? { ...kase.values } : Object.fromEntries(Object.entries(own).filter(([k]) => k.trim().toLowerCase() !== 'wave'));
+      if (participant !== participantRaw.trim()) attributes['original_name'] = participantRaw.trim();
+      participants.set(participant, attributes);
+    }
+    planned.push({ guid, name: shown, participant, wave, text: found.text, bom: found.bom, el });
+  }
+  report.sources = planned.length;
+
+  // Selections: every one of every source, then the reading that puts them on their text.
+  type Sel = Selection & { el: El; src: Planned };
+  const bySource = planned.map((p) => {
+    const holder = p.el['Representation'] ? (list(p.el['Representation'])[0] ?? {}) : p.el;
+    drop('PDF region selections', list(p.el['PDFSelection']).length);
+    const sels: Sel[] = [];
+    for (const s of list(holder['PlainTextSelection'])) {
+      const a = Number(attr(s, 'startPosition'));
+      const b = Number(attr(s, 'endPosition'));
+      if (!Number.isInteger(a) || !Number.isInteger(b) || a < 0 || b < a) {
+        drop('selections with bad positions');
+        report.unverifiedCodings.push({ coder: '', participant: p.participant, wave: p.wave, code: '', lines: '', text: '', why: `selection ${attr(s, 'guid') ?? ''} has positions '${attr(s, 'startPosition') ?? ''}'-'${attr(s, 'endPosition') ?? ''}': not placed`, placed: false });
+        continue;
+      }
+      const name = attr(s, 'name');
+      sels.push({ start: a, end: b, ...(name ? { name } : {}), el: s, src: p });
+    }
+    return { text: p.text, bom: p.bom, selections: sels, planned: p };
+  });
+  const fromQualwave = note !== undefined;
+  const choice: ReadingChoice | undefined = bySource.some((s) => s.selections.length) ? (fromQualwave ? standardChoice(bySource) : chooseReading(bySource)) : undefined;
+  if (choice) {
+    report.reading = {
+      id: readingId(choice.reading),
+      description: describeReading(choice.reading),
+      evidence: fromQualwave ? 'exported by qualwave (the standard)' : (choice.namesAreText ? `${choice.byName} of ${choice.named} selection names repeat the text at their positions` : `${choice.byWords} of ${choice.total} selections start and end at word boundaries`) + (choice.total < bySource.reduce((n, s) => n + s.selections.length, 0) ? ` (of an even sample of ${choice.total} selections)` : ''),
+      considered: choice.considered.map((c) => ({ id: readingId(c.reading), byName: c.byName, byWords: c.byWords })),
+    };
+  }
+
+  const codings = new Map<string, Coding[]>();
+  const seenCodings = new Set<string>();
+  const addCoding = (c: Coding, verified: boolean, why: string | undefined, text: string): void => {
+    const k = codingKey(c);
+    if (seenCodings.has(k)) {
+      drop('duplicate codings (same coder, span and code)');
+      return;
+    }
+    seenCodings.add(k);
+    let l = codings.get(c.coder);
+    if (!l) codings.set(c.coder, (l = []));
+    l.push(c);
+    report.codings++;
+    if (verified) report.placed++;
+    else {
+      report.unverified++;
+      report.unverifiedCodings.push({ coder: c.coder, participant: c.participant, wave: c.wave, code: c.code, lines: formatSpan(c), text: short(text), why: why ?? 'not verified', placed: true });
+    }
+  };
+  const codingsOf = (holder: El, creator: string | undefined): Array<{ code: string; coder: string }> => {
+    const out: Array<{ code: string; coder: string }> = [];
+    for (const coding of list(holder['Coding'])) {
+      const code = codes.get(lower(attr(list(coding['CodeRef'])[0], 'targetGUID')));
+      if (!code) {
+        drop('codings of unknown codes');
+        continue;
+      }
+      const user = attr(coding, 'creatingUser') ?? creator;
+      out.push({ code, coder: (user && users.get(lower(user))) || 'imported' });
+    }
+    return out;
+  };
+  const transcripts: PlannedTranscript[] = [];
+  for (const s of bySource) {
+    const p = s.planned;
+    const index = new LineIndex(p.text);
+    const table = choice ? new PositionTable(p.text, choice.reading) : undefined;
+    for (const sel of s.selections) {
+      const selGuid = lower(attr(sel.el, 'guid'));
+      const description = textOf(sel.el['Description']);
+      const exemplarMark = /^\s*\[exemplar\]/i.test(description ?? '');
+      const memo = (description ?? '').replace(/^\s*\[exemplar\]\s*/i, '').replace(/\r\n?/g, '\n').trim();
+      const targets = codingsOf(sel.el, attr(sel.el, 'creatingUser'));
+      if (targets.length === 0) {
+        if (list(sel.el['Coding']).length === 0) drop(memo ? 'selections without a code (annotations)' : 'selections without a code');
+        continue;
+      }
+      const extra = note?.selections[selGuid];
+      const placed = place(table!, sel);
+      let span: SpanFields | undefined;
+      let verified = false;
+      let why: string | undefined;
+      let hash: string | undefined;
+      let exemplar = exemplarMark;
+      if (placed.ok) {
+        span = index.spanOf(placed.start, placed.end);
+        if (!span) why = 'its positions start or end inside a line break';
+      } else why = placed.problem;
+      if (extra && extra.start === sel.start && extra.end === sel.end) {
+        // Exported by qualwave and not moved since: the coding as it was (whole lines stay whole lines).
+        if (extra.lines) {
+          const parsed = parseSpan(extra.lines);
+          if (!('problem' in parsed)) span = parsed.span;
+        }
+        if (extra.hash) hash = extra.hash;
+        if (extra.exemplar !== undefined) exemplar = extra.exemplar;
+        verified = span !== undefined;
+        why = verified ? undefined : why;
+      } else if (span && placed.ok) {
+        if (placed.byName) verified = true;
+        else if (choice?.namesAreText && nameOf(sel)) why = `its name "${short(sel.name!)}" is not the text at its position`;
+        else if (placed.byWords) verified = true;
+        else why = 'it starts or ends inside a word (positions read as ' + readingId(choice!.reading) + ')';
+      }
+      const text = placed.ok ? p.text.slice(placed.start, placed.end) : '';
+      if (!span) {
+        drop('selections that could not be placed');
+        for (const t of targets) report.unverifiedCodings.push({ coder: t.coder, participant: p.participant, wave: p.wave, code: t.code, lines: '', text: short(text), why: why ?? 'not placed', placed: false, selection: selGuid });
+        continue;
+      }
+      for (const t of targets) {
+        const c: Coding = { coder: t.coder, participant: p.participant, wave: p.wave, ...span, code: t.code, exemplar };
+        if (memo) c.memo = memo;
+        c.hash = hash ?? spanHash(index, span);
+        if (c.hash === undefined) delete c.hash;
+        addCoding(c, verified, why, text);
+      }
+    }
+    // Codings of the whole source: every line of it.
+    const whole = codingsOf(p.el, undefined);
+    if (whole.length) {
+      let last = index.lineCount;
+      while (last > 1 && index.line(last).trim() === '') last--;
+      for (const t of whole) {
+        const c: Coding = { coder: t.coder, participant: p.participant, wave: p.wave, startLine: 1, endLine: last, code: t.code, exemplar: false };
+        const h = spanHash(index, c);
+        if (h) c.hash = h;
+        addCoding(c, true, undefined, '');
+      }
+    }
+    const file = note?.sources[p.guid]?.file;
+    transcripts.push({ participant: p.participant, wave: p.wave, text: p.text, source: p.name, ...(file ? { file } : {}), bom: note?.sources[p.guid]?.bom ?? false });
+  }
+  report.coders = codings.size;
+
+  const title = attr(project, 'name') ?? 'Imported project';
+  const waveIds = [...new Set(transcripts.map((t) => t.wave))];
+  // A study has at least one wave, even when no source had text.
+  if (waveIds.length === 0) waveIds.push('interview');
+  const labels = new Map((note?.study.waves ?? []).map((w) => [w.id, w.label]));
+  const waveOrder = note ? [...note.study.waves.map((w) => w.id).filter((w) => waveIds.includes(w)), ...waveIds.filter((w) => !labels.has(w))] : waveIds;
+  const attributes = [...new Set([...participants.values()].flatMap((v) => Object.keys(v)))].filter((a) => a.trim().toLowerCase() !== 'wave');
+  const codebookTitle = note?.study.codebookTitle ?? `${title} (imported)`;
+  const codebook = yamlStringify({ title: codebookTitle, codes: grouped.themes.length ? grouped.themes : [{ id: 'uncategorised', label: 'Uncategorised' }] }, { lineWidth: 0 });
+  const plan: ImportPlan = {
+    title,
+    waves: waveOrder.map((id) => ({ id, label: labels.get(id) ?? id })),
+    participants: [...participants].map(([id, attributes]) => ({ id, attributes })),
+    attributes,
+    transcripts,
+    codebooks: [{ file: 'codebooks/imported.yaml', text: codebook }],
+    codings,
+    report,
+    ...(note?.study.attribution ? { attribution: note.study.attribution } : {}),
+    ...(note?.study.names?.length ? { names: note.study.names } : {}),
+  };
+  if (note) restoreFiles(plan, note, { codebook: codebookDigest(codebookEl), cases: casesDigest(project), sources: planned.map((p) => p.guid).sort() }, notes);
+  return plan;
+}
+
+function nameOf(sel: Selection): boolean {
+  return sel.name !== undefined && sel.name.trim().length >= 3;
+}
+
+/** A qualwave export counts positions the standard's way; its selection names are not texts. */
+function standardChoice(sources: ReadonlyArray<{ selections: readonly Selection[] }>): ReadingChoice {
+  const total = sources.reduce((n, s) => n + s.selections.length, 0);
+  return { reading: STANDARD, byName: 0, named: 0, byWords: 0, total, namesAreText: false, considered: [] };
+}
+
+function short(s: string): string {
+  const one = s.replace(/\s+/g, ' ').trim();
+  return one.length > 80 ? `${one.slice(0, 77)}...` : one;
+}
+
+/** What of the project a codebook file became, as import sees it (the same on export, which parses its own XML). */
+export function codebookDigest(codebookEl: El | undefined): string {
+  const tree = (c: El): unknown => [attr(c, 'guid'), attr(c, 'name'), attr(c, 'color') ?? '', textOf(c['Description']) ?? '', list(c['Code']).map(tree)];
+  return digest(list((codebookEl?.['Codes'] as El | undefined)?.['Code']).map(tree));
+}
+
+/** What of the project participants.csv became: the variables and the cases with their values. */
+export function casesDigest(project: El): string {
+  const vars = list((project['Variables'] as El | undefined)?.['Variable']).map((v) => [attr(v, 'guid'), attr(v, 'name'), attr(v, 'typeOfVariable')]);
+  const cases = list((project['Cases'] as El | undefined)?.['Case']).map((c) => [attr(c, 'guid'), attr(c, 'name'), list(c['VariableValue']).map((vv) => [attr(vv['VariableRef'] as El, 'targetGUID'), variableValue(vv) ?? '']), list(c['SourceRef']).map((r) => attr(r, 'targetGUID'))]);
+  return digest([vars, cases]);
+}
+
+/**
+ * qualwave's own files from the note, given back as they were where the part of the project they
+ * became is unchanged; the rest stays rebuilt from the project (and is said).
+ */
+function restoreFiles(plan: ImportPlan, note: StudyNote, now: { codebook: string; cases: string; sources: string[] }, notes: string[]): void {
+  const sameSources = digest(now.sources) === digest(Object.keys(note.sources).sort());
+  const restored: string[] = [];
+  const rebuilt: string[] = [];
+  // The finished transcripts are what the study said (none for a coder without the file), not the project rule.
+  if (sameSources) plan.finished = new Map();
+  const codebookFiles = note.files.filter((f) => f.of === 'codebook');
+  if (codebookFiles.length) {
+    if (codebookFiles.every((f) => f.digest === now.codebook)) {
+      plan.codebooks = codebookFiles.map((f) => ({ file: f.path, text: f.text }));
+      restored.push(...codebookFiles.map((f) => f.path));
+    } else rebuilt.push('the codebook (its codes were changed since qualwave exported them)');
+  }
+  for (const f of note.files) {
+    if (f.of === 'cases') {
+      if (f.digest === now.cases) {
+        plan.participantsFile = { file: f.path, text: f.text };
+        restored.push(f.path);
+      } else rebuilt.push(`${f.path} (the cases or their variables were changed)`);
+    } else if (f.of === 'config') {
+      if (sameSources && f.digest === digest([plan.title, plan.waves])) {
+        plan.config = f.text;
+        restored.push(f.path);
+      } else rebuilt.push(`${f.path} (sources or waves were changed)`);
+    } else if (f.of === 'file') {
+      if (/^cases\/[^/\\]+\.md$/.test(f.path) && !f.path.includes('..')) {
+        (plan.others ??= []).push({ file: f.path, text: f.text });
+        restored.push(f.path);
+      }
+    } else if (f.of.startsWith('finished:')) {
+      const coder = f.of.slice('finished:'.length);
+      if (sameSources && plan.codings.has(coder)) {
+        (plan.finished ??= new Map()).set(coder, f.text);
+        restored.push(f.path);
+      }
+    }
+  }
+  if (!sameSources) {
+    for (const t of plan.transcripts) delete t.file;
+    rebuilt.push('the transcripts\' file names (sources were added or removed)');
+  }
+  plan.report.restored = restored;
+  if (rebuilt.length) notes.push(`exported by qualwave and changed since: rebuilt ${rebuilt.join('; ')}`);
+}
+
+/** A .qdc codebook as qualwave codebook YAML (sets become themes where they can, else are reported). */
+export function planCodebook(xml: string, name: string): { yaml: string; codes: number; notes: string[]; sets: number } {
   const root = parseXml(xml, name);
   const book = root['CodeBook'] as El | undefined;
   if (!book) throw new ImportError(`${name}: no <CodeBook> element: not a REFI-QDA codebook`);
   const guids = new Map<string, string>();
-  const codes = readCodes(list((book['Codes'] as El | undefined)?.['Code']), guids);
-  return { yaml: yamlStringify({ title: `${name.replace(/\.qdc$/i, '')} (imported)`, codes }, { lineWidth: 0 }), codes: guids.size };
+  const notes: string[] = [];
+  const themes = readCodes(list((book['Codes'] as El | undefined)?.['Code']), guids);
+  const sets = list((book['Sets'] as El | undefined)?.['Set']);
+  const grouped = setsAsThemes(themes, sets, guids, notes);
+  return { yaml: yamlStringify({ title: `${name.replace(/\.qdc$/i, '')} (imported)`, codes: grouped.themes }, { lineWidth: 0 }), codes: guids.size, notes, sets: sets.length - grouped.dropped };
 }
+
+type CodeEntry = Record<string, unknown> & { id: string; label: string; children?: CodeEntry[] };
 
 /**
  * REFI-QDA codes as qualwave codebook entries: ids from "qualwave-id:" when valid and free, else
- * from the name; the Description's lines as fields; colours kept. Fills guid → id.
+ * from the name; the Description's lines as fields (the definition keeps its line breaks);
+ * colours kept. Fills guid → id.
  */
-function readCodes(elements: El[], guids: Map<string, string>): Array<Record<string, unknown>> {
+function readCodes(elements: El[], guids: Map<string, string>): CodeEntry[] {
   const taken = new Set<string>();
-  const tree = (c: El): Record<string, unknown> => {
-    const label = attr(c, 'name') ?? 'code';
+  const tree = (c: El): CodeEntry => {
+    const label = attr(c, 'name') || 'code';
     const d = readDescription(textOf(c['Description']));
     const id = d.id && /^[\p{L}][\p{L}\p{N}_.-]*$/u.test(d.id) && !taken.has(d.id) ? (taken.add(d.id), d.id) : slug(label, taken);
-    guids.set(attr(c, 'guid')!.toLowerCase(), id);
-    const out: Record<string, unknown> = { id, label };
+    guids.set(lower(attr(c, 'guid')), id);
+    const out: CodeEntry = { id, label };
     if (d.definition) out['definition'] = d.definition;
     if (d.include) out['include'] = d.include;
     if (d.exclude) out['exclude'] = d.exclude;
     if (d.examples.length) out['examples'] = d.examples;
+    if (d.keywords?.length) out['keywords'] = d.keywords;
+    if (d.patterns?.length) out['patterns'] = d.patterns;
+    if (d.speakers && ['participant', 'interviewer', 'any'].includes(d.speakers)) out['speakers'] = d.speakers;
+    if (d.since) out['since'] = d.since;
+    if (d.anticipates && /^[\p{L}][\p{L}\p{N}_.-]*$/u.test(d.anticipates)) out['anticipates'] = d.anticipates;
     const color = attr(c, 'color');
     if (color && /^#([0-9a-fA-F]{6}|[0-9a-fA-F]{3})$/.test(color)) out['color'] = color;
     const children = list(c['Code']).map(tree);
-    if (children.length) out['children'] = children;
+    if (children.length) out.children = children;
     return out;
   };
   return elements.map(tree);
 }
+
+/**
+ * Code sets (ATLAS.ti's code groups, NVivo's sets) as themes: when the codes are flat and no code is
+ * in two sets, each set becomes a theme holding its codes (the codes in no set stay themes of their
+ * own). Otherwise the sets are left out and named in the notes. Returns the themes and how many
+ * code sets were left out.
+ */
+function setsAsThemes(themes: CodeEntry[], sets: El[], guids: Map<string, string>, notes: string[]): { themes: CodeEntry[]; dropped: number } {
+  const codeSets = sets.filter((s) => list(s['MemberCode']).length > 0);
+  if (codeSets.length === 0) return { themes, dropped: 0 };
+  const member = (m: El) => guids.get(lower(attr(m, 'targetGUID') ?? attr(m, 'guid')));
+  const flat = themes.every((t) => !t.children?.length);
+  const counts = new Map<string, number>();
+  for (const s of codeSets) for (const m of list(s['MemberCode'])) {
+    const id = member(m);
+    if (id) counts.set(id, (counts.get(id) ?? 0) + 1);
+  }
+  const shared = [...counts].filter(([, n]) => n > 1).map(([id]) => id);
+  const names = codeSets.map((s) => `${attr(s, 'name') ?? 'set'} (${list(s['MemberCode']).length} codes)`).join(', ');
+  if (!flat || shared.length) {
+    notes.push(`${codeSets.length} code set${codeSets.length === 1 ? '' : 's'} not made themes (${!flat ? 'the codes already form a hierarchy' : `${shared.join(', ')} ${shared.length === 1 ? 'is' : 'are'} in more than one set`}): ${names}`);
+    return { themes, dropped: codeSets.length };
+  }
+  const byId = new Map(themes.map((t) => [t.id, t]));
+  const taken = new Set([...guids.values()]);
+  const out: CodeEntry[] = [];
+  const used = new Set<string>();
+  for (const s of codeSets) {
+    const label = attr(s, 'name') || 'set';
+    const theme: CodeEntry = { id: slug(label, taken), label };
+    const d = readDescription(textOf(s['Description']));
+    if (d.definition) theme['definition'] = d.definition;
+    theme.children = list(s['MemberCode'])
+      .map(member)
+      .filter((id): id is string => id !== undefined && byId.has(id))
+      .map((id) => (used.add(id), byId.get(id)!));
+    out.push(theme);
+  }
+  // Codes in no set keep their place, before the set themes in the project's order.
+  const rest = themes.filter((t) => !used.has(t.id));
+  notes.push(`${codeSets.length} code set${codeSets.length === 1 ? '' : 's'} made themes: ${names}`);
+  return { themes: [...rest, ...out], dropped: 0 };
+}
+
+export type { UnverifiedCoding };
