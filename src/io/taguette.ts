@@ -78,14 +78,27 @@ export async function readTaguetteDatabase(bytes: Uint8Array, name: string): Pro
       if (projects.length !== 1) throw new TaguetteError(`holds ${projects.length} projects (${projects.map((p) => `${String(p['id'])}: ${String(p['name'])}`).join(', ') || 'none'}): import a single project's export (in Taguette: Project → Export project)`);
       const pid = projects[0]!['id'];
       const has = (t: string, c: string) => tables.get(t)?.includes(c) ?? false;
-      const documents = rows(db, `SELECT id, name, filename, ${has('documents', 'description') ? 'description' : "'' AS description"}, contents FROM documents WHERE project_id = ? ORDER BY id`, [pid]).map((d) => ({ id: Number(d['id']), name: String(d['name'] ?? ''), filename: String(d['filename'] ?? ''), description: String(d['description'] ?? ''), contents: String(d['contents'] ?? '') }));
+      const documents = rows(db, `SELECT id, name, filename, ${has('documents', 'description') ? 'description' : "'' AS description"}, contents FROM documents WHERE project_id = ? ORDER BY id`, [pid]).map((d) => ({
+        id: Number(d['id']),
+        name: String(d['name'] ?? ''),
+        filename: String(d['filename'] ?? ''),
+        description: String(d['description'] ?? ''),
+        contents: String(d['contents'] ?? ''),
+      }));
       const tags = rows(db, `SELECT id, path, ${has('tags', 'description') ? 'description' : "'' AS description"} FROM tags WHERE project_id = ? ORDER BY id`, [pid]).map((t) => ({ id: Number(t['id']), path: String(t['path'] ?? ''), description: String(t['description'] ?? '') }));
       const tagsOf = new Map<number, number[]>();
       for (const r of rows(db, 'SELECT highlight_id, tag_id FROM highlight_tags ORDER BY highlight_id, tag_id')) {
         const h = Number(r['highlight_id']);
         tagsOf.set(h, [...(tagsOf.get(h) ?? []), Number(r['tag_id'])]);
       }
-      const highlights = rows(db, 'SELECT h.id AS id, h.document_id AS document, h.start_offset AS s, h.end_offset AS e, h.snippet AS snippet FROM highlights h JOIN documents d ON d.id = h.document_id WHERE d.project_id = ? ORDER BY h.document_id, h.start_offset, h.id', [pid]).map((h) => ({ id: Number(h['id']), document: Number(h['document']), start: Number(h['s']), end: Number(h['e']), snippet: String(h['snippet'] ?? ''), tags: tagsOf.get(Number(h['id'])) ?? [] }));
+      const highlights = rows(db, 'SELECT h.id AS id, h.document_id AS document, h.start_offset AS s, h.end_offset AS e, h.snippet AS snippet FROM highlights h JOIN documents d ON d.id = h.document_id WHERE d.project_id = ? ORDER BY h.document_id, h.start_offset, h.id', [pid]).map((h) => ({
+        id: Number(h['id']),
+        document: Number(h['document']),
+        start: Number(h['s']),
+        end: Number(h['e']),
+        snippet: String(h['snippet'] ?? ''),
+        tags: tagsOf.get(Number(h['id'])) ?? [],
+      }));
       const coderOf = new Map<number, string>();
       if (tables.has('commands') && has('commands', 'payload') && has('commands', 'user_login')) {
         for (const c of rows(db, 'SELECT user_login, payload FROM commands WHERE project_id = ? ORDER BY id', [pid])) {

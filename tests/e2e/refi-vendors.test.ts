@@ -123,10 +123,10 @@ interface Report {
 
 /** Import with no flags but --into and --format json; the study must validate. */
 async function importIt(file: string, into: string, validate = true): Promise<{ report: Report; stderr: string }> {
-  const r = (await qualwave(['import', file, '--into', into, '--format', 'json']));
+  const r = await qualwave(['import', file, '--into', into, '--format', 'json']);
   expect(r.code, r.stderr).toBe(0);
   if (validate) {
-    const v = (await qualwave(['validate', into]));
+    const v = await qualwave(['validate', into]);
     expect(v.code, v.stdout + v.stderr).toBe(0);
   }
   return { report: JSON.parse(r.stdout) as Report, stderr: r.stderr };
@@ -144,10 +144,10 @@ describe('REFI-QDA projects as vendors write them', () => {
   it('CRLF text with the standard code-point positions: every coding on its text, CRLF kept', async () => {
     const dir = tmp();
     const file = qdpx(dir, { 'project.qde': project({ text: CRLF, count: 'codepoints', origin: 'ATLAS.ti 23' }), [`sources/${G(40)}.txt`]: CRLF }, 'std.qdpx');
-    const { report } = (await importIt(file, join(dir, 's')));
+    const { report } = await importIt(file, join(dir, 's'));
     expect(report.reading?.id).toBe('codepoints');
     expect(report).toMatchObject({ codings: 4, placed: 4, unverified: 0, sources: 1, users: 2, codes: 3 });
-    expect((await codedTexts(join(dir, 's')))).toEqual(wanted(SELECTIONS));
+    expect(await codedTexts(join(dir, 's'))).toEqual(wanted(SELECTIONS));
     // The text as stored, line breaks included: positions were not read on a converted copy.
     expect(readFileSync(join(dir, 's/transcripts/Ana-entretien_interview.txt'), 'utf8')).toBe(CRLF);
     // No cases: the participant is the source's name, made an id, the name kept.
@@ -163,29 +163,29 @@ describe('REFI-QDA projects as vendors write them', () => {
   it('the same project with NVivo for Windows’ UTF-16 positions: read as UTF-16, said so', async () => {
     const dir = tmp();
     const file = qdpx(dir, { 'project.qde': project({ text: CRLF, count: 'utf16' }), [`Sources/${G(40)}.txt`]: CRLF }, 'nvivo.qdpx');
-    const { report, stderr } = (await importIt(file, join(dir, 's')));
+    const { report, stderr } = await importIt(file, join(dir, 's'));
     expect(report.reading?.id).toBe('utf16');
     expect(stderr).toContain('positions read as UTF-16 code units');
     expect(stderr).toContain('4 of 4 selection names repeat the text at their positions');
     expect(report).toMatchObject({ codings: 4, placed: 4, unverified: 0 });
-    expect((await codedTexts(join(dir, 's')))).toEqual(wanted(SELECTIONS));
+    expect(await codedTexts(join(dir, 's'))).toEqual(wanted(SELECTIONS));
   });
 
   it('ATLAS.ti counting each CRLF as one character, selections without names: word boundaries decide', async () => {
     const dir = tmp();
     const sels = SELECTIONS.map((s) => ({ ...s, name: null }));
     const file = qdpx(dir, { 'Mon projet.qde': project({ text: CRLF, count: 'crlf-as-one', sels, origin: 'ATLAS.ti 8' }), [`sources/${G(40)}.txt`]: CRLF }, 'atlas.qdpx');
-    const { report } = (await importIt(file, join(dir, 's')));
+    const { report } = await importIt(file, join(dir, 's'));
     expect(report.reading?.id).toBe('codepoints+crlf-as-one');
     expect(report.placed).toBe(4);
-    expect((await codedTexts(join(dir, 's')))).toEqual(wanted(SELECTIONS));
+    expect(await codedTexts(join(dir, 's'))).toEqual(wanted(SELECTIONS));
   });
 
   it('a selection whose name is not its text is imported and listed as unverified', async () => {
     const dir = tmp();
     const sels: Sel[] = [...SELECTIONS, { phrase: 'Et après', code: 12, name: 'something else entirely' }];
     const file = qdpx(dir, { 'project.qde': project({ text: CRLF, count: 'codepoints', sels }), [`sources/${G(40)}.txt`]: CRLF }, 'p.qdpx');
-    const { report, stderr } = (await importIt(file, join(dir, 's')));
+    const { report, stderr } = await importIt(file, join(dir, 's'));
     expect(report).toMatchObject({ codings: 5, placed: 4, unverified: 1 });
     expect(report.unverifiedCodings[0]!.why).toContain('its name "something else entirely" is not the text at its position');
     expect(stderr).toContain('1 unverified');
@@ -194,18 +194,18 @@ describe('REFI-QDA projects as vendors write them', () => {
   it('unnamed sources are named by their file; cases hold participants', async () => {
     const dir = tmp();
     const file = qdpx(dir, { 'project.qde': project({ text: CRLF, count: 'codepoints', name: null, sourceAttrs: 'plainTextPath="internal://P07_w2.txt"' }), 'sources/P07_w2.txt': CRLF }, 'p.qdpx');
-    const { report } = (await importIt(file, join(dir, 's')));
+    const { report } = await importIt(file, join(dir, 's'));
     expect(report.sources).toBe(1);
     expect(existsSync(join(dir, 's/transcripts/P07_w2_interview.txt'))).toBe(true);
     const withCase = qdpx(dir, { 'project.qde': project({ text: CRLF, count: 'codepoints', cases: true }), [`sources/${G(40)}.txt`]: CRLF }, 'c.qdpx');
-    (await importIt(withCase, join(dir, 'c')));
+    await importIt(withCase, join(dir, 'c'));
     expect(readFileSync(join(dir, 'c/participants.csv'), 'utf8')).toBe('id,original_name\nAna-B,Ana B\n');
   });
 
   it('--name-pattern gives the wave when no variable does', async () => {
     const dir = tmp();
     const file = qdpx(dir, { 'project.qde': project({ text: CRLF, count: 'codepoints', name: 'P07_w2' }), [`sources/${G(40)}.txt`]: CRLF }, 'p.qdpx');
-    const r = (await qualwave(['import', file, '--into', join(dir, 's'), '--name-pattern', '{participant}_{wave}']));
+    const r = await qualwave(['import', file, '--into', join(dir, 's'), '--name-pattern', '{participant}_{wave}']);
     expect(r.code, r.stderr).toBe(0);
     expect(existsSync(join(dir, 's/transcripts/P07_w2.txt'))).toBe(true);
   });
@@ -217,18 +217,21 @@ describe('REFI-QDA projects as vendors write them', () => {
     const docx = wordDocument(paragraphs);
     const xml = project({ text: asText, count: 'lf-as-two', sourceAttrs: `richTextPath="internal://${G(40)}.docx"` });
     const file = qdpx(dir, { 'project.qde': xml, [`sources/${G(40)}.docx`]: docx }, 'w.qdpx');
-    const { report, stderr } = (await importIt(file, join(dir, 's')));
+    const { report, stderr } = await importIt(file, join(dir, 's'));
     expect(stderr).toContain('converted from the Word document');
     expect(report.reading?.id).toBe('codepoints+lf-as-two');
     expect(report).toMatchObject({ codings: 4, placed: 4, unverified: 0 });
-    expect((await codedTexts(join(dir, 's')))).toEqual(wanted(SELECTIONS));
+    expect(await codedTexts(join(dir, 's'))).toEqual(wanted(SELECTIONS));
   });
 
   it('an empty text file with the text beside it (NVivo for Mac) is used and said; a source with no text anywhere is skipped and the study validates', async () => {
     const dir = tmp();
-    const xml = project({ text: CRLF, count: 'codepoints', name: 'Ana' }).replace('</Sources>', `<TextSource guid="${G(41)}" name="Vide" plainTextPath="internal://${G(41)}.txt"><PlainTextSelection guid="${G(99)}" startPosition="0" endPosition="4"><Coding guid="${G(98)}"><CodeRef targetGUID="${G(10)}"/></Coding></PlainTextSelection></TextSource></Sources>`);
+    const xml = project({ text: CRLF, count: 'codepoints', name: 'Ana' }).replace(
+      '</Sources>',
+      `<TextSource guid="${G(41)}" name="Vide" plainTextPath="internal://${G(41)}.txt"><PlainTextSelection guid="${G(99)}" startPosition="0" endPosition="4"><Coding guid="${G(98)}"><CodeRef targetGUID="${G(10)}"/></Coding></PlainTextSelection></TextSource></Sources>`,
+    );
     const file = qdpx(dir, { 'project.qde': xml, [`sources/${G(40)}.txt`]: '\n', 'sources/Ana.txt': CRLF, [`sources/${G(41)}.txt`]: '\n' }, 'mac.qdpx');
-    const { report, stderr } = (await importIt(file, join(dir, 's')));
+    const { report, stderr } = await importIt(file, join(dir, 's'));
     expect(stderr).toContain(`Ana: its text was empty in the project (${G(40)}.txt); read from sources/Ana.txt`);
     expect(report.skipped).toEqual([{ source: 'Vide', reason: `its text is empty (${G(41)}.txt) and no other copy of it is in the project`, selections: 1 }]);
     expect(report.dropped).toMatchObject({ 'text sources without text': 1, 'selections of sources without text': 1 });
@@ -238,7 +241,7 @@ describe('REFI-QDA projects as vendors write them', () => {
   it('a project whose sources have no text at all still brings its codes and users', async () => {
     const dir = tmp();
     const file = qdpx(dir, { 'project.qde': project({ text: CRLF, count: 'codepoints', sourceAttrs: `richTextPath="internal://${G(40)}.pdf"` }), [`sources/${G(40)}.pdf`]: '%PDF-1.4' }, 'pdf.qdpx');
-    const { report, stderr } = (await importIt(file, join(dir, 's'), false));
+    const { report, stderr } = await importIt(file, join(dir, 's'), false);
     expect(report).toMatchObject({ sources: 0, codes: 3, users: 2, codings: 0 });
     expect(stderr).toContain('no source of the project had text: the study holds its codebook');
     expect(report.skipped[0]!.reason).toContain('PDF without a plain text representation');
@@ -250,7 +253,7 @@ describe('REFI-QDA projects as vendors write them', () => {
     mkdirSync(join(dir, 'p/sources'), { recursive: true });
     writeFileSync(join(dir, 'p/project.qde'), project({ text: CRLF, count: 'codepoints' }));
     writeFileSync(join(dir, 'p/sources', `${G(40)}.txt`), CRLF);
-    const { report, stderr } = (await importIt(join(dir, 'p/project.qde'), join(dir, 's')));
+    const { report, stderr } = await importIt(join(dir, 'p/project.qde'), join(dir, 's'));
     expect(stderr).toContain('a bare .qde');
     expect(report).toMatchObject({ sources: 1, codings: 4, placed: 4 });
     mkdirSync(join(dir, 'q'));
@@ -260,7 +263,7 @@ describe('REFI-QDA projects as vendors write them', () => {
     writeFileSync(join(dir, 'secret.txt'), 'private words');
     mkdirSync(join(dir, 'r'));
     writeFileSync(join(dir, 'r/project.qde'), project({ text: CRLF, count: 'codepoints', sourceAttrs: `plainTextPath="${join(dir, 'secret.txt')}"` }));
-    const out = (await importIt(join(dir, 'r/project.qde'), join(dir, 'u'), false));
+    const out = await importIt(join(dir, 'r/project.qde'), join(dir, 'u'), false);
     expect(out.report.sources).toBe(0);
     expect(out.report.skipped[0]!.reason).toContain('outside file');
   });
@@ -268,7 +271,7 @@ describe('REFI-QDA projects as vendors write them', () => {
   it('refuses what is unsafe in a bare .qde too, and writes nothing', async () => {
     const dir = tmp();
     writeFileSync(join(dir, 'e.qde'), '<?xml version="1.0"?><!DOCTYPE p [<!ENTITY x SYSTEM "file:///etc/passwd">]><Project name="&x;"/>');
-    const r = (await qualwave(['import', join(dir, 'e.qde'), '--into', join(dir, 'out')]));
+    const r = await qualwave(['import', join(dir, 'e.qde'), '--into', join(dir, 'out')]);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('declares a DTD or entities');
     expect(existsSync(join(dir, 'out'))).toBe(false);
@@ -278,7 +281,7 @@ describe('REFI-QDA projects as vendors write them', () => {
     if (!CAN_VALIDATE) return;
     const dir = tmp();
     const file = qdpx(dir, { 'project.qde': project({ text: CRLF, count: 'utf16' }), [`sources/${G(40)}.txt`]: CRLF }, 'p.qdpx');
-    (await importIt(file, join(dir, 's')));
+    await importIt(file, join(dir, 's'));
     expect((await qualwave(['export', '--study', join(dir, 's'), '-o', join(dir, 'back.qdpx')])).code).toBe(0);
     writeFileSync(join(dir, 'project.qde'), unzipSync(readFileSync(join(dir, 'back.qdpx')))['project.qde']!);
     const v = spawnSync('xmllint', ['--noout', '--schema', join(SCHEMAS, 'Project.xsd'), join(dir, 'project.qde')], { encoding: 'utf8' });
@@ -300,7 +303,7 @@ Second line.</Description></Code>
 <Code guid="${G(3)}" name="Other" isCodable="true"/>
 </Codes><Sets><Set guid="${G(9)}" name="Feelings"><Description>Emotions named.</Description><MemberCode guid="${G(1)}"/><MemberCode guid="${G(2)}"/></Set></Sets></CodeBook>`,
     );
-    const r = (await qualwave(['import', 'groups.qdc'], { cwd: dir }));
+    const r = await qualwave(['import', 'groups.qdc'], { cwd: dir });
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toContain('1 code set made themes: Feelings (2 codes)');
     const yaml = readFileSync(join(dir, 'codebooks/groups.yaml'), 'utf8');
@@ -311,9 +314,9 @@ Second line.</Description></Code>
   it('a truncated .qdc is reported at its end, in plain words', async () => {
     const dir = join(tmp(), 'study');
     mkdirSync(dir);
-    (await qualwave(['init', dir]));
+    await qualwave(['init', dir]);
     writeFileSync(join(dir, 'cut.qdc'), `<?xml version="1.0" encoding="utf-8"?>\n<CodeBook xmlns="urn:QDA-XML:codebook:1.0">\n  <Codes>\n    <Code guid="${G(1)}" name="Joy" isCodable="true">\n      <Descrip`);
-    const r = (await qualwave(['import', 'cut.qdc'], { cwd: dir }));
+    const r = await qualwave(['import', 'cut.qdc'], { cwd: dir });
     expect(r.code).toBe(2);
     // The file's last line is line 5; "      <Descrip" is 14 characters: the end is column 15.
     expect(r.stderr).toContain('cut.qdc:5:15: the file ends before its XML does');
@@ -325,7 +328,9 @@ Second line.</Description></Code>
 function wordDocument(paragraphs: string[]): Uint8Array {
   const body = paragraphs.map((p) => `<w:p><w:r><w:t xml:space="preserve">${esc(p)}</w:t></w:r></w:p>`).join('');
   return zipSync({
-    '[Content_Types].xml': strToU8('<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>'),
+    '[Content_Types].xml': strToU8(
+      '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>',
+    ),
     '_rels/.rels': strToU8('<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/></Relationships>'),
     'word/document.xml': strToU8(`<?xml version="1.0" encoding="UTF-8"?><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>${body}</w:body></w:document>`),
   });

@@ -88,7 +88,7 @@ describe('qualwave export', () => {
     await code('ben', '10:36-10:43', 'support.companionship');
     expect(readFileSync(join(study, 'codings/alice.tsv'), 'utf8')).toContain('MS01\tpre\t10:11-10:24\tsupport.companionship\tyes\ta hedge, then a plan\t');
     expect((await qualwave(['export', '--study', study, '-o', join(dir, 'b.qdpx')])).code).toBe(0);
-    const r = (await qualwave(['import', join(dir, 'b.qdpx'), '--into', join(dir, 'back'), '--format', 'json']));
+    const r = await qualwave(['import', join(dir, 'b.qdpx'), '--into', join(dir, 'back'), '--format', 'json']);
     expect(r.code, r.stderr).toBe(0);
     const report = JSON.parse(r.stdout);
     expect(report.unverified).toBe(0);
@@ -109,12 +109,12 @@ describe('qualwave export', () => {
 
   it('a qualwave export edited in another tool: what changed is rebuilt from the project, and said', async () => {
     const dir = tmp();
-    (await qualwave(['export', '--study', buddy, '-o', join(dir, 'b.qdpx')]));
+    await qualwave(['export', '--study', buddy, '-o', join(dir, 'b.qdpx')]);
     const files = unzipSync(readFileSync(join(dir, 'b.qdpx')));
     const xml = new TextDecoder().decode(files['project.qde']!).replace('name="Companionship and normalcy for the child"', 'name="Company"');
     files['project.qde'] = strToU8(xml);
     writeFileSync(join(dir, 'edited.qdpx'), zipSync(files));
-    const r = (await qualwave(['import', join(dir, 'edited.qdpx'), '--into', join(dir, 'back')]));
+    const r = await qualwave(['import', join(dir, 'edited.qdpx'), '--into', join(dir, 'back')]);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toContain('rebuilt the codebook (its codes were changed since qualwave exported them)');
     const book = readFileSync(join(dir, 'back/codebooks/imported.yaml'), 'utf8');
@@ -139,7 +139,11 @@ describe('qualwave import', () => {
     // characters and its line break, so line 2 starts at 29 and 34 is its column 6; 18 characters
     // (the emoji is one) end at column 23. Ben's (34-75) runs on to the end of line 3 (column 22).
     // The coding of the whole second source is its lines 1-2 (the text ends with a line break).
-    const cols = (f: string) => readFileSync(f, 'utf8').trim().split('\n').map((l) => l.split('\t').slice(0, 6).join('\t'));
+    const cols = (f: string) =>
+      readFileSync(f, 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => l.split('\t').slice(0, 6).join('\t'));
     expect(cols(join(dir, 's/codings/marie-curie.tsv'))).toEqual(['participant\twave\tlines\tcode\texemplar\tmemo', 'Ana-B\tt1\t2:6-2:23\thumeur\tyes\tjoyeuse', 'Ana-B\tt2\t1-2\tapprentissage\t\t']);
     expect(readFileSync(join(dir, 's/codings/ben.tsv'), 'utf8')).toContain('Ana-B\tt1\t2:6-3:22\tecoute');
     // The project is each user's: every transcript of it is finished for every coder who coded in it.
@@ -187,7 +191,7 @@ describe('qualwave import', () => {
   it('refuses unsafe or broken archives and writes nothing', async () => {
     const dir = tmp();
     const cases: Array<[string, string, string]> = [
-      ['traversal', qdpx(dir, { 'project.qde': projectXml(), '../evil.txt': 'x' }, 't.qdpx'), "points outside the archive"],
+      ['traversal', qdpx(dir, { 'project.qde': projectXml(), '../evil.txt': 'x' }, 't.qdpx'), 'points outside the archive'],
       ['bomb', qdpx(dir, { 'project.qde': projectXml(), 'sources/big.txt': new Uint8Array(30 * 1024 * 1024) }, 'b.qdpx'), 'times (a zip bomb?)'],
       ['malformed', qdpx(dir, { 'project.qde': '<Project name="x"><Users></Project>' }, 'm.qdpx'), 'project.qde:1:'],
       ['entities', qdpx(dir, { 'project.qde': '<?xml version="1.0"?><!DOCTYPE p [<!ENTITY x SYSTEM "file:///etc/passwd">]><Project name="&x;"/>' }, 'e.qdpx'), 'declares a DTD or entities'],

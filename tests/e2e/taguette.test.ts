@@ -101,7 +101,7 @@ describe('Taguette project database', () => {
   it('documents become transcripts, tags codes, highlights exact spans; counts reconcile per tag', async () => {
     const dir = tmp();
     await database(join(dir, 'p.sqlite3'));
-    const r = (await qualwave(['import', join(dir, 'p.sqlite3'), '--into', join(dir, 's'), '--format', 'json']));
+    const r = await qualwave(['import', join(dir, 'p.sqlite3'), '--into', join(dir, 's'), '--format', 'json']);
     expect(r.code, r.stderr).toBe(0);
     const report = JSON.parse(r.stdout) as Report;
     // 5 highlights, 7 highlight-tag pairs: every one a coding, each verified against its snippet.
@@ -116,7 +116,7 @@ describe('Taguette project database', () => {
     // One line per paragraph, the bold word's text in its place.
     expect(readFileSync(join(dir, 's/transcripts/P01_m1_interview.txt'), 'utf8')).toBe(TEXT + '\n');
     // Coders from Taguette's command log; a highlight without an entry is "taguette"'s.
-    expect((await codedTexts(join(dir, 's')))).toEqual(
+    expect(await codedTexts(join(dir, 's'))).toEqual(
       [
         ['ana', 'feelings.joy', 'great'],
         ['ana', 'feelings.joy', 'great people'],
@@ -140,7 +140,7 @@ describe('Taguette project database', () => {
     const db = new (await init()).Database(readFileSync(join(dir, 'p.sqlite3')));
     db.run("UPDATE highlights SET snippet = 'something else' WHERE id = 5");
     writeFileSync(join(dir, 'p.sqlite3'), db.export());
-    const r = (await qualwave(['import', join(dir, 'p.sqlite3'), '--into', join(dir, 's'), '--format', 'json']));
+    const r = await qualwave(['import', join(dir, 'p.sqlite3'), '--into', join(dir, 's'), '--format', 'json']);
     const report = JSON.parse(r.stdout) as Report;
     expect(report).toMatchObject({ codings: 7, placed: 6, unverified: 1 });
     expect(report.unverifiedCodings[0]!.why).toContain('highlight 5: its snippet "something else" is not the text at its offsets');
@@ -151,7 +151,7 @@ describe('Taguette project database', () => {
     await database(join(dir, 'p.sqlite3'));
     const whole = readFileSync(join(dir, 'p.sqlite3'));
     writeFileSync(join(dir, 'cut.sqlite3'), whole.subarray(0, 5000));
-    const cut = (await qualwave(['import', join(dir, 'cut.sqlite3'), '--into', join(dir, 'a')]));
+    const cut = await qualwave(['import', join(dir, 'cut.sqlite3'), '--into', join(dir, 'a')]);
     expect(cut.code).toBe(2);
     expect(cut.stderr).toMatch(/truncated or damaged|not a readable SQLite database|not a Taguette project database/);
     expect(existsSync(join(dir, 'a'))).toBe(false);
@@ -159,7 +159,7 @@ describe('Taguette project database', () => {
     const other = new (await init()).Database();
     other.run('CREATE TABLE notes (id INTEGER)');
     writeFileSync(join(dir, 'other.sqlite3'), other.export());
-    const o = (await qualwave(['import', join(dir, 'other.sqlite3'), '--into', join(dir, 'b')]));
+    const o = await qualwave(['import', join(dir, 'other.sqlite3'), '--into', join(dir, 'b')]);
     expect(o.code).toBe(2);
     expect(o.stderr).toContain('not a Taguette project database (no table projects)');
     expect(existsSync(join(dir, 'b'))).toBe(false);
@@ -186,11 +186,8 @@ describe('Taguette highlights CSV', () => {
     // ("café 😀 time", found once, between the two), so it is the first: certain. "for" occurs twice on
     // line 4, both after row 4's start and no row after it: the order cannot tell, so it is placed at
     // the first and listed as unverified.
-    writeFileSync(
-      join(dir, 'all_tags.csv'),
-      ['id,document,tag,content', '1,P01_m1,feelings.joy,great', '2,P01_m1,feelings.joy,café 😀 time', '2,P01_m1,waiting,café 😀 time', '3,P01_m1,feelings.joy,great people.', '4,P01_m1,waiting,"Waiting.  Waiting for results"', '5,P01_m1,waiting,for'].join('\r\n') + '\r\n',
-    );
-    const r = (await qualwave(['import', 'all_tags.csv', '--coder', 'ana', '--format', 'json'], { cwd: dir }));
+    writeFileSync(join(dir, 'all_tags.csv'), ['id,document,tag,content', '1,P01_m1,feelings.joy,great', '2,P01_m1,feelings.joy,café 😀 time', '2,P01_m1,waiting,café 😀 time', '3,P01_m1,feelings.joy,great people.', '4,P01_m1,waiting,"Waiting.  Waiting for results"', '5,P01_m1,waiting,for'].join('\r\n') + '\r\n');
+    const r = await qualwave(['import', 'all_tags.csv', '--coder', 'ana', '--format', 'json'], { cwd: dir });
     expect(r.code, r.stderr).toBe(0);
     const report = JSON.parse(r.stdout) as Report;
     expect(report).toMatchObject({ codings: 6, placed: 5, unverified: 1 });
@@ -203,16 +200,14 @@ describe('Taguette highlights CSV', () => {
     // Line 2 "P01: It was great, café 😀 time, and great people.": "great" is columns 13-17, "café 😀
     // time" 20-30 (the emoji is one column), "great people." 37-49. Line 4 "P01: Waiting. Waiting for
     // results, waiting for news.": "Waiting. Waiting for results" 6-33, the first "for" 23-25.
-    expect(rows.map((x) => `${x.code} ${x.lines} ${x.text}`).sort()).toEqual(
-      ['feelings.joy 2:13-2:17 great', 'feelings.joy 2:20-2:30 café 😀 time', 'feelings.joy 2:37-2:49 great people.', 'waiting 2:20-2:30 café 😀 time', 'waiting 4:6-4:33 Waiting. Waiting for results', 'waiting 4:23-4:25 for'].sort(),
-    );
+    expect(rows.map((x) => `${x.code} ${x.lines} ${x.text}`).sort()).toEqual(['feelings.joy 2:13-2:17 great', 'feelings.joy 2:20-2:30 café 😀 time', 'feelings.joy 2:37-2:49 great people.', 'waiting 2:20-2:30 café 😀 time', 'waiting 4:6-4:33 Waiting. Waiting for results', 'waiting 4:23-4:25 for'].sort());
     expect(readFileSync(join(dir, 'codings/ana.finished.tsv'), 'utf8')).toBe('participant\twave\nP01\tm1\n');
   });
 
   it('refuses unknown documents and tags, naming the rows, and writes nothing', async () => {
     const dir = study();
     writeFileSync(join(dir, 'h.csv'), 'id,document,tag,content\n1,P09_m1,feelings.joy,great\n2,P01_m1,anger,great\n');
-    const r = (await qualwave(['import', 'h.csv'], { cwd: dir }));
+    const r = await qualwave(['import', 'h.csv'], { cwd: dir });
     expect(r.code).toBe(2);
     expect(r.stderr).toContain("h.csv:2: error: document 'P09_m1' is not a transcript of the study");
     expect(r.stderr).toContain("h.csv:3: error: tag 'anger' is not a code of the codebook");

@@ -145,10 +145,15 @@ async function importTaguetteCsv(ctx: Ctx<'import'>, file: string, bytes: Uint8A
   updateStudy(study, [coder], (current) => {
     const mine = [...(current.get(coder) ?? [])];
     added = addCodings(mine, plan.codings);
-    const finished = new Map([[coder, (now: Finished[]) => {
-      const have = new Set(now.map((f) => `${f.participant}/${f.wave}`));
-      return [...now, ...plan.documents.filter((d) => !have.has(`${d.participant}/${d.wave}`)).map((d) => ({ coder, participant: d.participant, wave: d.wave }))];
-    }]]);
+    const finished = new Map([
+      [
+        coder,
+        (now: Finished[]) => {
+          const have = new Set(now.map((f) => `${f.participant}/${f.wave}`));
+          return [...now, ...plan.documents.filter((d) => !have.has(`${d.participant}/${d.wave}`)).map((d) => ({ coder, participant: d.participant, wave: d.wave }))];
+        },
+      ],
+    ]);
     return { codings: new Map([[coder, mine]]), finished };
   });
   if (format === 'json') ctx.emit(JSON.stringify({ coder, added, ...plan.report }, null, 2));

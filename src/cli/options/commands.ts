@@ -486,7 +486,11 @@ export const COMMANDS = {
     options: {
       into: text('DIR', 'project: the new study folder', { defaultText: 'from the project name' }),
       merge: flag('project: add to the existing study in --into (new transcripts, participants, codings; the codebook as codebooks/imported.yaml)'),
-      participantFrom: text('HOW', 'case, variable:NAME or filename-pattern', { defaultText: 'the case holding the source, else its name, else its file name', details: "who each source is: `case` (the case that holds it), `variable:NAME` (a variable's value), or `filename-pattern` (from the source's name by --name-pattern). Without it: the case that holds the source, else the source's name, else its file name (made a valid id; the original kept as the attribute original_name)" }),
+      participantFrom: text('HOW', 'case, variable:NAME or filename-pattern', {
+        defaultText: 'the case holding the source, else its name, else its file name',
+        details:
+          "who each source is: `case` (the case that holds it), `variable:NAME` (a variable's value), or `filename-pattern` (from the source's name by --name-pattern). Without it: the case that holds the source, else the source's name, else its file name (made a valid id; the original kept as the attribute original_name)",
+      }),
       waveFrom: text('HOW', 'variable:NAME or filename-pattern', { defaultText: 'a variable named wave, else --name-pattern, else one wave' }),
       namePattern: text('PATTERN', 'how source or document names hold participant and wave, e.g. {participant}_{wave}', { defaultText: 'none' }),
       coder: text('NAME', 'Taguette highlights CSV: whose codings they become', { default: 'taguette' }),
@@ -495,7 +499,14 @@ export const COMMANDS = {
     defaultFormat: 'table',
     notes:
       'Text sources become transcripts (their text as stored; Word and RTF sources converted), codes the\ncodebook (Description lines "Include:", "Exclude:", "Example:", "Keywords:", "Pattern:" become those\nfields; code sets of a flat codebook become themes), users coders, selections exact spans, cases\nparticipants, variables attributes. Positions are read the way that puts the project\'s selections on\ntheir text (the standard\'s code points, NVivo\'s UTF-16 units, ATLAS.ti\'s one-character line breaks,\n...): the report says which and lists every coding it cannot verify. Pictures, audio, video, graphs,\nlinks and notes are counted and left out. --format json prints the report.',
-    examples: ['qualwave import nvivo-export.qdpx --into my-study', 'qualwave import project.qde --into my-study', 'qualwave import atlas.qdpx --wave-from variable:Wave --format json', "qualwave import taguette-project.sqlite3 --into my-study --name-pattern '{participant}_{wave}'", 'qualwave import all_tags.csv --coder ana', 'qualwave import codebook.qdc'],
+    examples: [
+      'qualwave import nvivo-export.qdpx --into my-study',
+      'qualwave import project.qde --into my-study',
+      'qualwave import atlas.qdpx --wave-from variable:Wave --format json',
+      "qualwave import taguette-project.sqlite3 --into my-study --name-pattern '{participant}_{wave}'",
+      'qualwave import all_tags.csv --coder ana',
+      'qualwave import codebook.qdc',
+    ],
     module: 'import',
   }),
 

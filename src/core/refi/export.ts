@@ -154,7 +154,14 @@ export function exportProject(study: Study, opts: { coders?: string[]; version: 
       sel['Coding'] = { '@_guid': guid(`coding:${key}`), '@_creatingUser': guid(`user:${c.coder}`), CodeRef: { '@_targetGUID': guid(`code:${c.code}`) } };
       return sel;
     });
-    const src: Record<string, unknown> = { '@_guid': sourceGuid, '@_name': doc.file.split('/').pop()!.replace(/\.[^.]+$/, ''), '@_plainTextPath': `internal://${sourceGuid}.txt` };
+    const src: Record<string, unknown> = {
+      '@_guid': sourceGuid,
+      '@_name': doc.file
+        .split('/')
+        .pop()!
+        .replace(/\.[^.]+$/, ''),
+      '@_plainTextPath': `internal://${sourceGuid}.txt`,
+    };
     if (selections.length) src['PlainTextSelection'] = selections;
     src['VariableValue'] = { VariableRef: { '@_targetGUID': guid('var:wave') }, TextValue: doc.wave };
     return src;

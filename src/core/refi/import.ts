@@ -31,7 +31,33 @@ export class ImportError extends QualwaveError {
 
 type El = Record<string, unknown>;
 
-const ARRAYS = new Set(['User', 'Code', 'Variable', 'Case', 'VariableValue', 'SourceRef', 'TextSource', 'PictureSource', 'PDFSource', 'AudioSource', 'VideoSource', 'PlainTextSelection', 'PDFSelection', 'Coding', 'Note', 'Link', 'Set', 'Graph', 'CodeRef', 'SelectionRef', 'NoteRef', 'MemberCode', 'MemberSource', 'MemberNote', 'Representation']);
+const ARRAYS = new Set([
+  'User',
+  'Code',
+  'Variable',
+  'Case',
+  'VariableValue',
+  'SourceRef',
+  'TextSource',
+  'PictureSource',
+  'PDFSource',
+  'AudioSource',
+  'VideoSource',
+  'PlainTextSelection',
+  'PDFSelection',
+  'Coding',
+  'Note',
+  'Link',
+  'Set',
+  'Graph',
+  'CodeRef',
+  'SelectionRef',
+  'NoteRef',
+  'MemberCode',
+  'MemberSource',
+  'MemberNote',
+  'Representation',
+]);
 
 const list = (x: unknown): El[] => (Array.isArray(x) ? (x as El[]) : x === undefined || x === null || x === '' ? [] : [x as El]);
 const attr = (e: El | undefined, name: string): string | undefined => {
@@ -116,7 +142,14 @@ function internalPath(p: string | undefined): { path?: string; external?: string
   if (!p) return {};
   const m = /^internal:\/\/(.*)$/i.exec(p);
   if (m) return { path: m[1]!.replace(/\\/g, '/') };
-  return { path: p.replace(/\\/g, '/').replace(/^file:\/\/\/?/i, '').split('/').pop()!, external: p };
+  return {
+    path: p
+      .replace(/\\/g, '/')
+      .replace(/^file:\/\/\/?/i, '')
+      .split('/')
+      .pop()!,
+    external: p,
+  };
 }
 
 export function sourcesOf(project: El): SourceRef[] {
@@ -166,7 +199,12 @@ export interface ImportOptions {
 const VALID_ID = /^[\p{L}\p{N}][\p{L}\p{N}_.-]*$/u;
 /** A participant or wave id from a name: spaces as dashes, other characters left out. */
 export function asId(name: string): string {
-  const cleaned = name.trim().normalize('NFC').replace(/\s+/g, '-').replace(/[^\p{L}\p{N}_.-]/gu, '').replace(/^[_.-]+/, '');
+  const cleaned = name
+    .trim()
+    .normalize('NFC')
+    .replace(/\s+/g, '-')
+    .replace(/[^\p{L}\p{N}_.-]/gu, '')
+    .replace(/^[_.-]+/, '');
   return VALID_ID.test(cleaned) ? cleaned : `P-${cleaned.replace(/^[^\p{L}\p{N}]+/u, '') || 'x'}`;
 }
 
@@ -285,7 +323,10 @@ export function planImport(project: El, _qdeName: string, opts: ImportOptions): 
     const kase = caseOfSource.get(guid);
     const own = valuesOf(el);
     const noteSource = note?.sources[guid];
-    const fileName = found.from.split('/').pop()!.replace(/\.[^.]+$/, '');
+    const fileName = found.from
+      .split('/')
+      .pop()!
+      .replace(/\.[^.]+$/, '');
     const label = name ?? fileName;
     const pattern = opts.namePattern ? patternMatch(opts.namePattern, label) : undefined;
     const pick = (m: Mapping, field: 'participant' | 'wave'): string | undefined => {
@@ -342,7 +383,10 @@ export function planImport(project: El, _qdeName: string, opts: ImportOptions): 
     report.reading = {
       id: readingId(choice.reading),
       description: describeReading(choice.reading),
-      evidence: fromQualwave ? 'exported by qualwave (the standard)' : (choice.namesAreText ? `${choice.byName} of ${choice.named} selection names repeat the text at their positions` : `${choice.byWords} of ${choice.total} selections start and end at word boundaries`) + (choice.total < bySource.reduce((n, s) => n + s.selections.length, 0) ? ` (of an even sample of ${choice.total} selections)` : ''),
+      evidence: fromQualwave
+        ? 'exported by qualwave (the standard)'
+        : (choice.namesAreText ? `${choice.byName} of ${choice.named} selection names repeat the text at their positions` : `${choice.byWords} of ${choice.total} selections start and end at word boundaries`) +
+          (choice.total < bySource.reduce((n, s) => n + s.selections.length, 0) ? ` (of an even sample of ${choice.total} selections)` : ''),
       considered: choice.considered.map((c) => ({ id: readingId(c.reading), byName: c.byName, byWords: c.byWords })),
     };
   }
@@ -388,7 +432,10 @@ export function planImport(project: El, _qdeName: string, opts: ImportOptions): 
       const selGuid = lower(attr(sel.el, 'guid'));
       const description = textOf(sel.el['Description']);
       const exemplarMark = /^\s*\[exemplar\]/i.test(description ?? '');
-      const memo = (description ?? '').replace(/^\s*\[exemplar\]\s*/i, '').replace(/\r\n?/g, '\n').trim();
+      const memo = (description ?? '')
+        .replace(/^\s*\[exemplar\]\s*/i, '')
+        .replace(/\r\n?/g, '\n')
+        .trim();
       const targets = codingsOf(sel.el, attr(sel.el, 'creatingUser'));
       if (targets.length === 0) {
         if (list(sel.el['Coding']).length === 0) drop(memo ? 'selections without a code (annotations)' : 'selections without a code');
@@ -548,7 +595,7 @@ function restoreFiles(plan: ImportPlan, note: StudyNote, now: { codebook: string
   }
   if (!sameSources) {
     for (const t of plan.transcripts) delete t.file;
-    rebuilt.push('the transcripts\' file names (sources were added or removed)');
+    rebuilt.push("the transcripts' file names (sources were added or removed)");
   }
   plan.report.restored = restored;
   if (rebuilt.length) notes.push(`exported by qualwave and changed since: rebuilt ${rebuilt.join('; ')}`);
@@ -612,10 +659,11 @@ function setsAsThemes(themes: CodeEntry[], sets: El[], guids: Map<string, string
   const member = (m: El) => guids.get(lower(attr(m, 'targetGUID') ?? attr(m, 'guid')));
   const flat = themes.every((t) => !t.children?.length);
   const counts = new Map<string, number>();
-  for (const s of codeSets) for (const m of list(s['MemberCode'])) {
-    const id = member(m);
-    if (id) counts.set(id, (counts.get(id) ?? 0) + 1);
-  }
+  for (const s of codeSets)
+    for (const m of list(s['MemberCode'])) {
+      const id = member(m);
+      if (id) counts.set(id, (counts.get(id) ?? 0) + 1);
+    }
   const shared = [...counts].filter(([, n]) => n > 1).map(([id]) => id);
   const names = codeSets.map((s) => `${attr(s, 'name') ?? 'set'} (${list(s['MemberCode']).length} codes)`).join(', ');
   if (!flat || shared.length) {

@@ -83,9 +83,7 @@ export function candidateReadings(traits: readonly TextTraits[]): Reading[] {
   if (any((t) => t.crlf)) breaks.push('crlf-as-one');
   if (any((t) => t.lf)) breaks.push('lf-as-two');
   const out: Reading[] = [];
-  for (const endInclusive of [false, true])
-    for (const bom of any((t) => t.bom) ? [false, true] : [false])
-      for (const b of breaks) for (const unit of units) out.push({ unit, breaks: b, bom, endInclusive });
+  for (const endInclusive of [false, true]) for (const bom of any((t) => t.bom) ? [false, true] : [false]) for (const b of breaks) for (const unit of units) out.push({ unit, breaks: b, bom, endInclusive });
   return out;
 }
 
@@ -181,9 +179,7 @@ export interface Selection {
   name?: string;
 }
 
-export type Placement =
-  | { ok: true; start: number; end: number; byName: boolean; byWords: boolean }
-  | { ok: false; problem: string };
+export type Placement = { ok: true; start: number; end: number; byName: boolean; byWords: boolean } | { ok: false; problem: string };
 
 const WORD = /[\p{L}\p{N}\p{M}]/u;
 const isWord = (ch: string | undefined): boolean => ch !== undefined && WORD.test(ch);
@@ -201,7 +197,9 @@ function charAt(text: string, i: number): string | undefined {
 /** A selection's name as comparable text: "…" or "..." at its end (a shortened quotation name) left out. */
 export function nameText(name: string | undefined): string | undefined {
   if (!name) return undefined;
-  const t = normalise(name).text.trim().replace(/\s*(\.\.\.|…)$/u, '');
+  const t = normalise(name)
+    .text.trim()
+    .replace(/\s*(\.\.\.|…)$/u, '');
   return t.length >= 3 ? t : undefined;
 }
 
@@ -294,5 +292,16 @@ export function chooseReading(all: readonly SourceSelections[], sample = SAMPLE)
   for (const s of scores) if (s.byName > best.byName || (s.byName === best.byName && (s.byWords > best.byWords || (s.byWords === best.byWords && s.valid > best.valid)))) best = s;
   const namesAreText = named > 0 && best.byName * 2 >= named;
   const tried = sources.reduce((n, s) => n + s.selections.length, 0);
-  return { reading: best.reading, byName: best.byName, named, byWords: best.byWords, total: tried, namesAreText, considered: scores.filter((s) => s !== best).sort((x, y) => y.byName - x.byName || y.byWords - x.byWords).slice(0, 3) };
+  return {
+    reading: best.reading,
+    byName: best.byName,
+    named,
+    byWords: best.byWords,
+    total: tried,
+    namesAreText,
+    considered: scores
+      .filter((s) => s !== best)
+      .sort((x, y) => y.byName - x.byName || y.byWords - x.byWords)
+      .slice(0, 3),
+  };
 }

@@ -49,7 +49,11 @@ function squeezeWithMap(text: string): { text: string; starts: number[]; ends: n
   return { text: out, starts, ends };
 }
 
-const stem = (s: string): string => s.trim().toLowerCase().replace(/\.[a-z0-9]{1,5}$/i, '');
+const stem = (s: string): string =>
+  s
+    .trim()
+    .toLowerCase()
+    .replace(/\.[a-z0-9]{1,5}$/i, '');
 
 /** The study's transcript a Taguette document name stands for: its file name, or participant_wave / participant/wave. */
 export function matchDocument(study: Pick<Study, 'documents'>, name: string): Document | undefined {
@@ -74,7 +78,7 @@ export function planTaguetteCsv(file: string, text: string, study: Pick<Study, '
   const col = (n: string) => header.indexOf(n);
   const missing = ['id', 'document', 'tag', 'content'].filter((c) => col(c) < 0);
   if (missing.length) {
-    diagnostics.push(error(file, 1, `the header lacks ${missing.join(', ')}: not Taguette's highlights export`, "in Taguette: Highlights → Export → CSV; its first row is id,document,tag,content"));
+    diagnostics.push(error(file, 1, `the header lacks ${missing.join(', ')}: not Taguette's highlights export`, 'in Taguette: Highlights → Export → CSV; its first row is id,document,tag,content'));
     return plan;
   }
   const rows: Row[] = records.slice(1).map((r) => ({ line: r.info.lines, id: (r.record[col('id')] ?? '').trim(), document: r.record[col('document')] ?? '', tag: (r.record[col('tag')] ?? '').trim(), content: r.record[col('content')] ?? '' }));
@@ -85,7 +89,11 @@ export function planTaguetteCsv(file: string, text: string, study: Pick<Study, '
   const unknownTags: string[] = [];
   tags.forEach((t, i) => {
     const byPath = codeOf.get(i)!;
-    const last = t.split(t.includes('/') ? '/' : '.').pop()!.trim().toLowerCase();
+    const last = t
+      .split(t.includes('/') ? '/' : '.')
+      .pop()!
+      .trim()
+      .toLowerCase();
     const found = study.codebook.byId.get(byPath) ?? study.codebook.byId.get(slug(t, new Set())) ?? study.codebook.codes.find((c) => c.label.toLowerCase() === t.toLowerCase()) ?? study.codebook.codes.filter((c) => c.label.toLowerCase() === last).at(0);
     if (found) codeFor.set(t, found.id);
     else unknownTags.push(t);
@@ -187,7 +195,17 @@ export function planTaguetteCsv(file: string, text: string, study: Pick<Study, '
         } else {
           report.unverified++;
           count.unverified++;
-          report.unverifiedCodings.push({ coder, participant: doc.participant, wave: doc.wave, code: c.code, lines: formatSpan(c), text: short(h.content), why: `${file}:${r.line}: highlight ${h.id}: its text occurs ${p.at.length} times and the export's order does not tell which; placed at the first that fits`, placed: true, selection: h.id });
+          report.unverifiedCodings.push({
+            coder,
+            participant: doc.participant,
+            wave: doc.wave,
+            code: c.code,
+            lines: formatSpan(c),
+            text: short(h.content),
+            why: `${file}:${r.line}: highlight ${h.id}: its text occurs ${p.at.length} times and the export's order does not tell which; placed at the first that fits`,
+            placed: true,
+            selection: h.id,
+          });
         }
       }
     });

@@ -197,7 +197,10 @@ export function planTaguette(data: TaguetteData, opts: { namePattern?: string })
   const { themes, codeOf } = tagCodes(data.tags);
   report.codes = codeOf.size;
   const docs = [...data.documents].sort((a, b) => a.id - b.id);
-  const ids = documentIds(docs.map((d) => ({ key: String(d.id), name: d.name || d.filename })), opts.namePattern);
+  const ids = documentIds(
+    docs.map((d) => ({ key: String(d.id), name: d.name || d.filename })),
+    opts.namePattern,
+  );
   const texts = new Map<number, { html: HtmlText; index: LineIndex; participant: string; wave: string }>();
   const participants = new Map<string, Record<string, string>>();
   const transcripts: ImportPlan['transcripts'] = [];
@@ -241,7 +244,17 @@ export function planTaguette(data: TaguetteData, opts: { namePattern?: string })
     if (!span || !r) {
       for (const t of tags) {
         counts.get(t)!.dropped++;
-        report.unverifiedCodings.push({ coder, participant: doc.participant, wave: doc.wave, code: codeOf.get(t)!, lines: '', text: squeezedShort(new HtmlText(h.snippet, true).text), why: `highlight ${h.id}: offsets ${h.start}-${h.end} hold no text of the document (${doc.html.bytes} bytes)`, placed: false, selection: String(h.id) });
+        report.unverifiedCodings.push({
+          coder,
+          participant: doc.participant,
+          wave: doc.wave,
+          code: codeOf.get(t)!,
+          lines: '',
+          text: squeezedShort(new HtmlText(h.snippet, true).text),
+          why: `highlight ${h.id}: offsets ${h.start}-${h.end} hold no text of the document (${doc.html.bytes} bytes)`,
+          placed: false,
+          selection: String(h.id),
+        });
       }
       drop('highlights outside their document', tags.length);
       continue;
