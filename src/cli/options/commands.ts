@@ -488,8 +488,7 @@ export const COMMANDS = {
       merge: flag('project: add to the existing study in --into (new transcripts, participants, codings; the codebook as codebooks/imported.yaml)'),
       participantFrom: text('HOW', 'case, variable:NAME or filename-pattern', {
         defaultText: 'the case holding the source, else its name, else its file name',
-        details:
-          "who each source is: `case` (the case that holds it), `variable:NAME` (a variable's value), or `filename-pattern` (from the source's name by --name-pattern). Without it: the case that holds the source, else the source's name, else its file name (made a valid id; the original kept as the attribute original_name)",
+        details: "who each source is: `case` (the case that holds it), `variable:NAME` (a variable's value), or `filename-pattern` (from the source's name by --name-pattern).",
       }),
       waveFrom: text('HOW', 'variable:NAME or filename-pattern', { defaultText: 'a variable named wave, else --name-pattern, else one wave' }),
       namePattern: text('PATTERN', 'how source or document names hold participant and wave, e.g. {participant}_{wave}', { defaultText: 'none' }),
