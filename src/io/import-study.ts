@@ -10,7 +10,8 @@ import { parseConfig } from '../core/study/config.js';
 import { parseParticipants } from '../core/study/participants.js';
 import { pointsOutside } from './confine.js';
 import { updateStudy } from './codings.js';
-import { FileError, UnreadableRowsError } from './errors.js';
+import { InputError } from '../core/errors.js';
+import { FileError } from './errors.js';
 import { makeFolder, writeNewFolder } from './write.js';
 
 /**
@@ -117,7 +118,11 @@ export function mergeIntoStudy(into: string, plan: ImportPlan, shown: string): M
     if (existsSync(pFile)) {
       const parsed = parseParticipants(config.participants.file, readFileSync(pFile, 'utf8'), config.participants.id);
       const errors = parsed.diagnostics.filter((d) => d.severity === 'error');
-      if (errors.length > 0) throw new UnreadableRowsError(pFile, `--merge: ${relative(process.cwd(), pFile)} has rows qualwave cannot read exactly; nothing was written (fix them, qualwave validate ${shown} lists them, then merge again)`, errors);
+      if (errors.length > 0)
+        throw new InputError(
+          `--merge: ${relative(process.cwd(), pFile)} has rows qualwave cannot read exactly; nothing was written (fix them, qualwave validate ${shown} lists them, then merge again)`,
+          errors.map((d) => ({ ...d, file: join(shown, d.file) })),
+        );
       existing = parsed.participants;
     }
     const columns = [...new Set([...existing.flatMap((p) => Object.keys(p.attributes)), ...plan.attributes])];
