@@ -105,7 +105,7 @@ export function updateCodings(study: StudyFiles, coder: string, change: (current
  * under the study lock and every coder's lock, each coder's file read again; `change` gets them
  * and returns the new codings per changed coder and the other files to write.
  */
-export function updateStudy(study: StudyFiles, coders: Iterable<string>, change: (current: Map<string, Coding[]>) => { codings: ReadonlyMap<string, readonly Coding[]>; files?: ReadonlyArray<readonly [string, string]>; finished?: ReadonlyMap<string, (current: Finished[]) => Finished[]> }): void {
+export function updateStudy(study: StudyFiles, coders: Iterable<string>, change: (current: Map<string, Coding[]>) => { codings: ReadonlyMap<string, readonly Coding[]>; files?: ReadonlyArray<readonly [string, string | Uint8Array]>; finished?: ReadonlyMap<string, (current: Finished[]) => Finished[]> }): void {
   recoverStudy(study.root);
   const list = [...new Set(coders)];
   const waves = study.config.waves.map((w) => w.id);
@@ -124,7 +124,7 @@ export function updateStudy(study: StudyFiles, coders: Iterable<string>, change:
     tidy(study.root);
     // A coder's finished transcripts are read again under the coder's lock, like their codings.
     const finished = [...(result.finished ?? [])].map(([c, fn]) => [finishedPath(study.root, c), formatFinishedFile(fn(readFinishedNow(study.root, c)), waves)] as const);
-    const files: Array<readonly [string, string]> = [...(result.files ?? []), ...[...result.codings].map(([c, list]) => [paths.get(c)!, formatCodingsFile(list, waves)] as const), ...finished];
+    const files: Array<readonly [string, string | Uint8Array]> = [...(result.files ?? []), ...[...result.codings].map(([c, list]) => [paths.get(c)!, formatCodingsFile(list, waves)] as const), ...finished];
     writeFilesTogether(study.root, files);
     for (const [c, l] of result.codings) rememberLoaded(paths.get(c)!, formatCodingsFile(l, waves));
   });
@@ -178,15 +178,7 @@ export function updateFinished(study: StudyFiles, coder: string, change: (curren
  * process wrote it meanwhile), so nothing written meanwhile is lost.
  */
 export function saveCodings(study: StudyFiles, byCoder: ReadonlyMap<string, readonly Coding[]>, finished?: ReadonlyMap<string, (current: Finished[]) => Finished[]>): void {
-  // Called under the coder's lock: the file as it is now against the file as it was loaded.
-  const unchanged = (coder: string): void => {
-    const path = coderPath(study.root, coder);
-    const before = loaded.get(path) ?? digest(undefined);
-    const text = fsOps().lstat(path) ? fsOps().readFile(path).toString('utf8') : undefined;
-    if (before !== digest(text)) {
-      throw new FileError(path, `${shown(path)} changed since qualwave read it (another qualwave or an editor wrote it meanwhile): nothing was written`, 'run the command again');
-    }
-  };
+  const unchanged = (coder: string): void => assertUnchangedSinceLoaded(study.root, coder);
   if (byCoder.size === 1 && !finished) {
     const [coder, list] = [...byCoder][0]!;
     updateCodings(study, coder, () => {
@@ -199,6 +191,19 @@ export function saveCodings(study: StudyFiles, byCoder: ReadonlyMap<string, read
     for (const coder of byCoder.keys()) unchanged(coder);
     return finished ? { codings: byCoder, finished } : { codings: byCoder };
   });
+}
+
+/**
+ * Under the coder's lock: the coder's file as it is now against the file as the study was loaded
+ * with; a change made meanwhile (another qualwave, an editor) is a FileError, nothing written.
+ */
+export function assertUnchangedSinceLoaded(root: string, coder: string): void {
+  const path = coderPath(root, coder);
+  const before = loaded.get(path) ?? digest(undefined);
+  const text = fsOps().lstat(path) ? fsOps().readFile(path).toString('utf8') : undefined;
+  if (before !== digest(text)) {
+    throw new FileError(path, `${shown(path)} changed since qualwave read it (another qualwave or an editor wrote it meanwhile): nothing was written`, 'run the command again');
+  }
 }
 
 /** A coder's finished transcripts as loaded. */

@@ -12,6 +12,7 @@ import { checkFilters, codings } from '../../api/analyses.js';
 import { loadStudy } from '../../io/load-study.js';
 import { reanchorStudy } from '../../io/reanchor.js';
 import { formatDiagnostics, plural } from '../report.js';
+import { refuseUnlessPseudonymised } from '../pseudonymised.js';
 
 /** One coder (--coder) or several (--coders): whose codings; both is a usage error. */
 function coderFilter(o: { coder?: string | undefined; coders?: string[] | undefined }): string[] | undefined {
@@ -117,6 +118,7 @@ export async function runImport(ctx: Ctx<'codings import'>, file: string): Promi
 export async function runExport(ctx: Ctx<'codings export'>): Promise<number> {
   ctx.format;
   const study = await ctx.study();
+  await refuseUnlessPseudonymised(study, 'the codings export');
   const coders = coderFilter(ctx.opts);
   checkFilters(study, coders ? { coders } : {}, { coders: ctx.opts.coder !== undefined ? '--coder' : '--coders' });
   const codings = coders ? study.codings.filter((c) => coders.includes(c.coder)) : study.codings;

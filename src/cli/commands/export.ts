@@ -9,11 +9,13 @@ import { zipProject } from '../../io/refi.js';
 import type { Ctx } from '../context.js';
 import { EXIT } from '../errors.js';
 import { checkFilters } from '../../api/analyses.js';
+import { refuseUnlessPseudonymised } from '../pseudonymised.js';
 
 /** qualwave export --format qdpx|qdc: the study as a REFI-QDA project, or its codebook. */
 export async function run(ctx: Ctx<'export'>): Promise<number> {
   const format = ctx.format;
   const study = await ctx.study();
+  await refuseUnlessPseudonymised(study, format === 'qdc' ? 'the codebook export' : 'the export');
   if (format === 'qdc') {
     ctx.emit(codebookXml(study));
     return EXIT.ok;

@@ -1,4 +1,4 @@
-import { hasErrors, sortDiagnostics } from '../../core/diagnostics/diagnostic.js';
+import { hasErrors, sortDiagnostics, warning } from '../../core/diagnostics/diagnostic.js';
 import { caseDiagnostics, readCaseSummaries } from '../../io/cases.js';
 import { loadStudy } from '../../io/load-study.js';
 import type { Ctx } from '../context.js';
@@ -27,6 +27,12 @@ export async function run(ctx: Ctx<'validate'>, studyArg?: string): Promise<numb
   if (study && !hasErrors(diagnostics)) {
     const cases = await readCaseSummaries(study);
     if (cases.diagnostics.length || cases.summaries.size) diagnostics = sortDiagnostics([...diagnostics, ...cases.diagnostics, ...caseDiagnostics(cases.summaries)]);
+  }
+  // A study that requires pseudonymisation: whether exports and the report can be made now.
+  if (study && !hasErrors(diagnostics)) {
+    const { pseudonymisationProblem } = await import('../../io/pseudonymised.js');
+    const p = await pseudonymisationProblem(study);
+    if (p) diagnostics = sortDiagnostics([...diagnostics, warning(p.file, p.line, `exports and the report will be refused: ${p.reason}`, p.hint)]);
   }
   const errors = hasErrors(diagnostics);
   const strict = ctx.opts.strict === true;

@@ -81,6 +81,24 @@ export const COMMANDS = {
     module: 'add',
   }),
 
+  pseudonymise: command({
+    summary: 'replace names with pseudonyms from a key kept outside the study: every transcript, memo, case summary and codebook, each coding kept on its text; --suggest lists the names found',
+    options: {
+      key: text('FILE', 'the key: a CSV with a header name,pseudonym, outside the study folder and its git repository', { details: 'the key: a CSV file with a header `name,pseudonym`; refused inside the study folder or the git repository holding it' }),
+      suggest: flag('list the capitalised words (names, places?) in the transcripts for review; with --key, those not in it', {
+        details: 'list candidates for the key: name, occurrences, transcripts, first `file:line:column`, where (participant, interviewer, other, note, label, front matter); with `--key`, those not in it',
+      }),
+      dryRun: flag('show what would be replaced, per file and per row of the key; write nothing'),
+    },
+    formats: ['table', 'md', 'csv', 'tsv', 'json'],
+    defaultFormat: 'table',
+    output: false,
+    notes:
+      "A name is replaced where it is a whole word, written as in the key or in capitals (the pseudonym\nthen in capitals), composed or decomposed accents alike, longest name first. Other cases and\naccents are listed, not replaced. Codings move with their text (spans shifted, hashes made anew);\nevery file is written together, or none. The key's names are never printed: rows are named by\ntheir line and pseudonym. Afterwards pseudonymised.yaml records the check, and export and report\nrefuse while a text changed since. Formats: table (default), md, csv, tsv, json.",
+    examples: ['qualwave pseudonymise --suggest', 'qualwave pseudonymise --key ~/keys/buddy-key.csv --dry-run', 'qualwave pseudonymise --key ~/keys/buddy-key.csv', 'qualwave pseudonymise --suggest --key ~/keys/buddy-key.csv --format csv > review.csv'],
+    module: 'pseudonymise',
+  }),
+
   code: command({
     summary: 'code one transcript: interactively in the terminal, or with --apply/--remove from scripts',
     args: [

@@ -3,11 +3,12 @@ import { YamlReader } from '../yaml/reader.js';
 import { isMap, isScalar, isSeq, type Node } from 'yaml';
 import { readSpeakerMap } from '../transcript/front-matter.js';
 import { SEGMENT_MODES, UNLABELLED_ROLES, type SegmentMode, type UnlabelledRole } from '../transcript/types.js';
+import { RECORD_FILE } from '../pseudonymisation/record.js';
 import { NAME_FIELDS, placeholders, type NamePattern } from './naming.js';
 import type { OutputSpec, StudyConfig, Wave } from './types.js';
 
 export const CONFIG_FILE = 'qualwave.yaml';
-export const CONFIG_FIELDS = ['title', 'language', 'waves', 'participants', 'transcripts', 'codebooks', 'speakers', 'attribution', 'outputs'] as const;
+export const CONFIG_FIELDS = ['title', 'language', 'waves', 'participants', 'transcripts', 'codebooks', 'speakers', 'attribution', 'outputs', 'pseudonymisation'] as const;
 const OUTPUT_FIELDS = ['file', 'run'] as const;
 const WAVE_FIELDS = ['id', 'label'] as const;
 const PARTICIPANTS_FIELDS = ['file', 'id'] as const;
@@ -88,6 +89,7 @@ export function outputProblem(file: string, args: readonly string[]): { message:
     .filter((p) => p !== '' && p !== '.');
   const top = (parts[0] ?? '').normalize('NFC').toLowerCase();
   if (parts.length === 1 && top === CONFIG_FILE) return { message: `output file '${file}' is the study's configuration`, hint: 'choose another file, e.g. tables/NAME.md' };
+  if (parts.length === 1 && top === RECORD_FILE) return { message: `output file '${file}' is the study's pseudonymisation record`, hint: 'choose another file, e.g. tables/NAME.md' };
   if ((PROTECTED_PATHS as readonly string[]).includes(top)) return { message: `output file '${file}' is inside ${parts[0]}/, which holds the study's own data`, hint: 'write outputs elsewhere, e.g. tables/ or figures/' };
   return undefined;
 }
@@ -265,6 +267,13 @@ export function parseConfig(file: string, text: string): { config: StudyConfig |
       case 'attribution': {
         const v = r.string(value, "'attribution'", { nonEmpty: true });
         if (v !== undefined) config.attribution = v;
+        break;
+      }
+      case 'pseudonymisation': {
+        const v = r.string(value, "'pseudonymisation'", { nonEmpty: true });
+        if (v === undefined) break;
+        if (v !== 'required') r.error(value, `pseudonymisation '${v}' is not a setting`, "write 'pseudonymisation: required' (exports and the report only from the pseudonymised study), or leave it out");
+        else config.pseudonymisation = { required: true, line: r.position(value).line ?? 0 };
         break;
       }
     }

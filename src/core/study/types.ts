@@ -76,6 +76,11 @@ export interface StudyConfig {
   attribution: string;
   /** Manuscript outputs written by `qualwave build`: a command line and the file it goes to. */
   outputs: OutputSpec[];
+  /**
+   * `pseudonymisation: required`: exports and the report are made only from the pseudonymised
+   * study (core/pseudonymisation/record.ts), even before it has been pseudonymised once.
+   */
+  pseudonymisation?: { required: true; line: number };
 }
 
 export interface OutputSpec {
