@@ -39,7 +39,7 @@ export function rowName(key: Pick<Key, 'file'>, e: Pick<KeyEntry, 'line' | 'pseu
 // a line break would renumber every line below it, and codings are kept by line).
 const CONTROL = /[\p{Cc}\p{Cf}\u2028\u2029]/u;
 /** Characters a word is made of, for the word boundaries around a name. */
-export const WORD_CHAR = /[\p{L}\p{M}\p{N}_]/u;
+export const WORD_CHAR = /[\p{L}\p{M}\p{N}]/u;
 
 /**
  * Read a key file. Every problem is an error at its line (a duplicate name, an empty cell, a

@@ -4,8 +4,9 @@ import type { Key } from './key.js';
  * Finding the key's names in a text, and what replacing them does to positions in it.
  *
  * Matching rules (README "Pseudonymisation"):
- * - whole words: a name is not replaced inside a longer word (letters, combining marks, digits
- *   and `_` of any script are word characters, so "Ana" is not found in "Anatole" or "Ana\u0301");
+ * - whole words: a name is not replaced inside a longer word (letters, combining marks and digits
+ *   of any script are word characters, so "Ana" is not found in "Anatole" or "Ana\u0301"; `_`, `-`
+ *   and `'` are not, so "Sofia_pre", "Sofia-like" and "Sofia's" hold Sofia);
  * - the spelling of the key, or the same in capitals ("SOFIA:" in a label); capitals get the
  *   pseudonym in capitals. Other cases and accents ("sofia", "Sofía") are not replaced but listed
  *   (variants), because a lower-case name is often a word ("rose", "will", "may");
@@ -33,8 +34,8 @@ export interface Variant {
 }
 
 const SPACE = '[\\t\\p{Zs}]+';
-const BEFORE = '(?<![\\p{L}\\p{M}\\p{N}_])';
-const AFTER = '(?![\\p{L}\\p{M}\\p{N}_])';
+const BEFORE = '(?<![\\p{L}\\p{M}\\p{N}])';
+const AFTER = '(?![\\p{L}\\p{M}\\p{N}])';
 
 /** Escaped for a pattern with the u flag (which refuses escapes of characters that need none, such as -). */
 function escapeRegex(s: string): string {

@@ -84,6 +84,22 @@ const ALWAYS_CAPITALISED = new Set([
   "They've",
   "You've",
 ]);
+/**
+ * English closed-class words (pronouns, determiners, conjunctions, prepositions, question words,
+ * interjections) and a few adverbs that start spoken sentences: at a sentence's start they are the
+ * word even when a small study never writes them in lower case. Only for studies in English.
+ */
+const SENTENCE_WORDS_EN = new Set(
+  `a about above actually after again against all alright also although always an and another any anyone anything anyway are as at
+  because been before being below between both but by can could did do does doing done during each either else even ever every
+  everyone everything exactly few fine finally first for from further good great had has have having he hello her here hers herself hi
+  him himself his hmm honestly how however i if in into is it its itself just least less like many maybe me might more most mostly much
+  must my myself neither never next no nobody none nor not nothing now of off often oh ok okay on once one only or other others
+  otherwise our ours ourselves out over own perhaps please probably quite rather really right same second several she should since
+  so some someone something sometimes soon still such sure than thank thanks that the their theirs them themselves then there these
+  they this those though through thus to too uh um under until up upon us usually very was we well were what whatever when whenever
+  where whether which while who whom whose why will with within without would yeah yep yes yet you your yours yourself`.split(/\s+/),
+);
 const WHERE_ORDER = ['participant', 'interviewer', 'other', 'note', 'label', 'front matter'];
 const GENERIC_LABEL = /^(?:speaker|spk|s|unknown|guest)[ _-]?\d*$/i;
 
@@ -110,6 +126,7 @@ export function suggestNames(study: Study, opts: { key?: Key } = {}): Suggestion
   }
   const excluded = (name: string): boolean => known.has(name.toLowerCase()) || keyNames.has(name) || keyNames.has(name.normalize('NFC')) || pseudonyms.some((p) => holdsWords(p, name));
 
+  const english = study.config.language === 'en' || study.config.language.startsWith('en-');
   // Words written in lower case somewhere in the study: capitalised at a sentence's start, they are
   // most likely the word, not a name.
   const lower = new Set<string>();
@@ -117,6 +134,7 @@ export function suggestNames(study: Study, opts: { key?: Key } = {}): Suggestion
     const text = doc.segmentList.sourceTextValue;
     for (const m of text.matchAll(TOKEN)) if (!UPPER_START.test(m[0])) lower.add(m[0].toLowerCase());
   }
+  if (english) for (const w of SENTENCE_WORDS_EN) lower.add(w);
 
   const found = new Map<string, { occurrences: number; files: Set<string>; first: Suggestion['first']; order: number; where: Set<string> }>();
   let order = 0;
