@@ -30,6 +30,8 @@ beforeAll(async () => {
   outside = mkdtempSync(join(tmpdir(), 'qualwave-faults-in-'));
   writeFileSync(join(outside, 'codings.csv'), 'coder,participant,wave,start_line,end_line,code,memo\nalice,P2,post,2,2,care.time,from a sheet\ncarol,P3,pre,4,4,worry.money,\n');
   writeFileSync(join(outside, 'P3 post.txt'), 'Interviewer  0:00\r\nHow was it?\r\n\r\nP3  0:04\r\nFine.\r\n');
+  // A pseudonymisation key (outside the study): names in the transcripts and a memo.
+  writeFileSync(join(outside, 'key.csv'), 'name,pseudonym\nThanks,Cheers\nThen,Later\nfirst,initial\n', { mode: 0o600 });
   writeFileSync(join(outside, 'book.qdc'), '<?xml version="1.0" encoding="utf-8"?><CodeBook xmlns="urn:QDA-XML:codebook:1.0"><Codes><Code guid="6b0f4d8e-0000-4000-8000-000000000001" name="Imported code" isCodable="true"/></Codes></CodeBook>');
   const exported = copyOf(base);
   const r = await cli(['export', '--study', exported, '-o', join(outside, 'project.qdpx')]);
@@ -51,6 +53,7 @@ const commands: Cmd[] = [
   { name: 'import --merge', args: (d) => ['import', join(outside, 'project.qdpx'), '--merge', '--into', d], multi: true },
   { name: 'import .qdc --force', args: (d) => ['import', join(outside, 'book.qdc'), '--study', d, '--force'] },
   { name: 'add (a raw transcript, front matter written)', args: (d) => ['add', join(outside, 'P3 post.txt'), '--participant', 'P3', '--wave', 'post', '--study', d] },
+  { name: 'pseudonymise (transcripts, codings, record together)', args: (d) => ['pseudonymise', '--key', join(outside, 'key.csv'), '--study', d], multi: true },
   { name: '-o FILE --force', args: (d) => ['matrix', '--coder', 'alice', '--format', 'md', '-o', join(d, 'tables-old.md'), '--force', '--study', d] },
 ];
 
