@@ -174,6 +174,7 @@ describe('help and version', () => {
     'validate',
     'summary',
     'add',
+    'pseudonymise',
     'code',
     'codings list',
     'codings import',
