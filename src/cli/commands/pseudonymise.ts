@@ -46,7 +46,8 @@ export async function run(ctx: Ctx<'pseudonymise'>): Promise<number> {
     ctx.info('--dry-run: nothing written');
     return EXIT.ok;
   }
-  ctx.info(written.length > 0 ? `wrote ${plural(written.length, 'file')} as one change: ${written.join(', ')}` : 'nothing to change: no name of the key is left in the study');
+  const shown = written.length > 12 ? `${written.slice(0, 10).join(', ')} and ${written.length - 10} more (--format json lists them)` : written.join(', ');
+  ctx.info(written.length > 0 ? `wrote ${plural(written.length, 'file')} as one change: ${shown}` : 'nothing to change: no name of the key is left in the study');
   const stale = staleOutputs.map((o) => (o.names === undefined ? o.file : `${o.file} (${plural(o.names, 'name')})`));
   if (stale.length > 0) ctx.info(ctx.err.yellow(`outputs made before still hold names: ${stale.join(', ')}; qualwave build makes them again from the pseudonymised study`));
   ctx.info('next: qualwave validate; qualwave pseudonymise --suggest --key FILE lists names the key may have missed');

@@ -1,5 +1,5 @@
 import { parse as parseCsv } from 'csv-parse/sync';
-import { parse as parseYaml } from 'yaml';
+import { parse as parseYaml, YAMLError } from 'yaml';
 import { exactText, formatSpan, hasColumns, LineIndex, lineIndexOf } from '../coding/span.js';
 import { spanHash, spanText, textHash } from '../coding/text.js';
 import { withSpan, type Coding } from '../coding/types.js';
@@ -122,12 +122,13 @@ export function planPseudonymisation(study: Study, key: Key, texts: readonly Sou
   }
 
   const byFile = new Map(study.documents.map((d) => [d.file, d]));
+  const variantPlaces: VariantPlaces = new Map();
   let config: StudyConfig = study.config;
   const sorted = [...texts].sort((a, b) => ORDER[a.kind] - ORDER[b.kind] || (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
   for (const t of sorted) {
     const reps = matcher.find(t.text);
     const vars = matcher.variants(t.text, reps);
-    noteVariants(vars, t.file, t.text, key, entries, diagnostics);
+    noteVariants(vars, t.file, t.text, variantPlaces, entries);
     if (reps.length === 0) continue;
     count(t.file, t.kind, reps);
     if (t.format === 'docx' || t.format === 'json') {
@@ -207,7 +208,7 @@ export function planPseudonymisation(study: Study, key: Key, texts: readonly Sou
     if (c.memo !== undefined) {
       const file = c.source?.file ?? `codings/${c.coder}.tsv`;
       const reps = matcher.find(c.memo);
-      noteVariants(matcher.variants(c.memo, reps), file, undefined, key, entries, diagnostics, c.source?.line);
+      noteVariants(matcher.variants(c.memo, reps), file, undefined, variantPlaces, entries, c.source?.line);
       if (reps.length > 0) {
         next = { ...next, memo: applyReplacements(c.memo, reps) };
         codingCounts.memos++;
@@ -227,14 +228,18 @@ export function planPseudonymisation(study: Study, key: Key, texts: readonly Sou
     if ([...texts.map((t) => t.text), ...memos].some((t) => holdsWord(t, e.pseudonym))) return;
     diagnostics.push(warning(key.file, e.line, `(→ ${e.pseudonym}): neither the name nor its pseudonym is anywhere in the study`, 'check the spelling of the name against the transcripts (qualwave pseudonymise --suggest lists the names it finds)'));
   });
+  diagnostics.push(...variantWarnings(variantPlaces, key));
   diagnostics.push(...patternWarnings(study, key, changes));
 
   files.sort((a, b) => ORDER[a.kind] - ORDER[b.kind] || (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
   return { changes, codings, files, entries, codingCounts, diagnostics };
 }
 
-/** Variants found in one text: one warning per key row and file (the first place, and how many). */
-function noteVariants(vars: readonly Variant[], file: string, text: string | undefined, key: Key, entries: EntryCount[], out: Diagnostic[], line?: number): void {
+/** Other spellings found, per key row: each file's count and first place. */
+type VariantPlaces = Map<number, Array<{ file: string; line?: number; column?: number; count: number }>>;
+
+/** Variants found in one text, noted per key row and file (the first place, and how many). */
+function noteVariants(vars: readonly Variant[], file: string, text: string | undefined, places: VariantPlaces, entries: EntryCount[], line?: number): void {
   if (vars.length === 0) return;
   const index = text === undefined ? undefined : new LineIndex(text);
   const byEntry = new Map<number, Variant[]>();
@@ -242,17 +247,27 @@ function noteVariants(vars: readonly Variant[], file: string, text: string | und
   for (const [entry, list] of byEntry) {
     entries[entry]!.variants += list.length;
     const at = index?.position(list[0]!.start);
-    const e = key.entries[entry]!;
-    out.push(
-      warning(
-        file,
-        at?.line ?? line,
-        `${rowName(key, e)}: written in another case or with other accents${list.length > 1 ? ` (here and ${list.length - 1} more time${list.length === 2 ? '' : 's'} in this file)` : ''}: not replaced`,
-        'if it is the name, add a row to the key with it written this way (lower case is left alone because many names are also words)',
-        at?.column,
-      ),
-    );
+    const forEntry = places.get(entry) ?? places.set(entry, []).get(entry)!;
+    const same = forEntry.find((p) => p.file === file);
+    if (same) same.count += list.length;
+    else forEntry.push({ file, line: at?.line ?? line, column: at?.column, count: list.length });
   }
+}
+
+/** One warning per key row and file; a row found written otherwise in more than 10 files gets one warning in all. */
+function variantWarnings(places: VariantPlaces, key: Key): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const hint = 'if it is the name, add a row to the key with it written this way (lower case is left alone because many names are also words)';
+  for (const [entry, list] of [...places].sort(([a], [b]) => a - b)) {
+    const e = key.entries[entry]!;
+    if (list.length > 10) {
+      const total = list.reduce((n, p) => n + p.count, 0);
+      out.push(warning(list[0]!.file, list[0]!.line, `${rowName(key, e)}: written in another case or with other accents ${total} times in ${list.length} files (the first here): not replaced`, `${hint}; --format json lists the count per row`, list[0]!.column));
+      continue;
+    }
+    for (const p of list) out.push(warning(p.file, p.line, `${rowName(key, e)}: written in another case or with other accents${p.count > 1 ? ` (here and ${p.count - 1} more time${p.count === 2 ? '' : 's'} in this file)` : ''}: not replaced`, hint, p.column));
+  }
+  return out;
 }
 
 /** Ids and file names that hold a name of the key: they cannot be replaced (codings, file names and flags use them). */
@@ -298,7 +313,8 @@ function yamlProblem(ch: FileChange, matcher: KeyMatcher): { line?: number; mess
   let readable = true;
   try {
     after = parseYaml(ch.after);
-  } catch {
+  } catch (e) {
+    if (!(e instanceof YAMLError)) throw e;
     readable = false;
   }
   if (readable && deepEqual(after, expected)) return undefined;
@@ -310,7 +326,8 @@ function yamlProblem(ch: FileChange, matcher: KeyMatcher): { line?: number; mess
     let ok = true;
     try {
       parseYaml(applyReplacements(ch.before, upTo));
-    } catch {
+    } catch (e) {
+      if (!(e instanceof YAMLError)) throw e;
       ok = false;
     }
     if (!ok) return { line, message: 'replacing the name on this line would make the file unreadable YAML', hint: 'put the value in quotes (or change the pseudonym in the key), then run again' };
