@@ -89,7 +89,7 @@ describe('pseudonymise --key: every coding stays on its text', () => {
     const v = await run(dir, 'validate', '--format', 'json');
     expect(v.code, v.stdout).toBe(0);
     validateBefore = JSON.parse(v.stdout).diagnostics;
-    expect(validateBefore.map((d: { message: string }) => d.message)).toEqual(["participant 'P3' has no transcript at any wave"]);
+    expect((validateBefore as Array<{ message: string }>).map((d) => d.message)).toEqual(["participant 'P3' has no transcript at any wave"]);
     before = snapshot(dir);
     first = await run(dir, 'pseudonymise', '--key', key, '--format', 'json');
   }, 60_000);

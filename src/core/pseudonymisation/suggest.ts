@@ -1,4 +1,4 @@
-import { LineIndex, lineIndexOf } from '../coding/span.js';
+import { type LineIndex, lineIndexOf } from '../coding/span.js';
 import type { Study } from '../study/types.js';
 import { WORD_CHAR, type Key } from './key.js';
 
@@ -237,7 +237,7 @@ function candidates(text: string, start: number, end: number, lower: ReadonlySet
 function sentenceStart(text: string, from: number, at: number): boolean {
   for (let i = at - 1; i >= from; i--) {
     const c = text[i]!;
-    if (/[\s"“”‘'(\[*_—–-]/u.test(c)) continue;
+    if (/[\s"“”‘'([*_—–-]/u.test(c)) continue;
     return /[.!?…:;]/u.test(c);
   }
   return true;
