@@ -6,9 +6,11 @@ import { formatCodingsFile } from '../core/coding/store.js';
 import type { Coding, Finished } from '../core/coding/types.js';
 import { stringifyCsv } from '../core/format/table.js';
 import type { ImportPlan } from '../core/refi/plan.js';
+import { decideCodebookMerge } from '../core/codebook/parse.js';
 import { parseConfig } from '../core/study/config.js';
 import { parseParticipants } from '../core/study/participants.js';
 import { pointsOutside } from './confine.js';
+import { expand } from './load-study.js';
 import { updateStudy } from './codings.js';
 import { InputError } from '../core/errors.js';
 import { FileError } from './errors.js';
@@ -84,14 +86,19 @@ export interface MergeResult {
   keptTranscripts: number;
   newParticipants: number;
   newCodings: number;
+  /** What became of the project's codebook: written, already there as it is, or not written (every code already in the study). */
+  codebook: 'written' | 'same' | 'kept';
+  /** The codebook file, relative to the study. */
+  codebookFile: string;
 }
 
 /**
  * Add a project to an existing study: new transcripts (existing ones are kept), new participants and
- * attribute columns, the codebook as codebooks/imported.yaml, each coder's codings added to theirs,
+ * attribute columns, the codebook (codebooks/imported.yaml, or the file a qualwave project names; an
+ * existing one is never overwritten), each coder's codings added to theirs,
  * all under the study's locks and written together. Waves must already be in qualwave.yaml.
  */
-export function mergeIntoStudy(into: string, plan: ImportPlan, shown: string): MergeResult {
+export async function mergeIntoStudy(into: string, plan: ImportPlan, shown: string): Promise<MergeResult> {
   if (!existsSync(join(into, 'qualwave.yaml'))) throw new MergeError(`--merge: ${shown} holds no study (qualwave.yaml)`, 'give the study folder with --into, or import into a new folder without --merge');
   const { config, diagnostics } = parseConfig('qualwave.yaml', readFileSync(join(into, 'qualwave.yaml'), 'utf8'));
   if (!config) throw new MergeError(`--merge: ${shown}/qualwave.yaml has errors (${diagnostics[0]?.message ?? 'unreadable'}); run qualwave validate`);
@@ -99,7 +106,11 @@ export function mergeIntoStudy(into: string, plan: ImportPlan, shown: string): M
   const unknown = plan.waves.map((w) => w.id).filter((w) => !known.includes(w));
   if (unknown.length) throw new MergeError(`--merge: wave${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')} ${unknown.length > 1 ? 'are' : 'is'} not in ${shown}/qualwave.yaml (${known.join(', ')})`, "add them to waves: first, or map the project's waves with --wave-from");
   for (const dir of ['transcripts', 'codebooks', 'codings']) if (!existsSync(join(into, dir))) makeFolder(join(into, dir));
-  const result: MergeResult = { newTranscripts: 0, keptTranscripts: 0, newParticipants: 0, newCodings: 0 };
+  const result: MergeResult = { newTranscripts: 0, keptTranscripts: 0, newParticipants: 0, newCodings: 0, codebook: 'written', codebookFile: plan.codebooks[0]?.file ?? 'codebooks/imported.yaml' };
+  const studyCodebooks = await expand(
+    into,
+    config.codebooks.filter((e) => !pointsOutside(e)),
+  );
   updateStudy({ root: into, config }, plan.codings.keys(), (current) => {
     const files: Array<[string, string]> = [];
     result.keptTranscripts = 0;
@@ -130,7 +141,20 @@ export function mergeIntoStudy(into: string, plan: ImportPlan, shown: string): M
     const rows = [...existing.map((p) => ({ id: p.id, attributes: p.attributes })), ...plan.participants.filter((p) => !ids.has(p.id))];
     result.newParticipants = rows.length - existing.length;
     files.push([pFile, stringifyCsv([[config.participants.id, ...columns], ...rows.map((p) => [p.id, ...columns.map((c) => p.attributes[c] ?? '')])])]);
-    files.push([join(into, 'codebooks', 'imported.yaml'), plan.codebooks[0]!.text]);
+    // The codebook: never overwrite one the study has (a second merge would drop codes the first
+    // merge's codings use, or the analyst's edits of it).
+    const incoming = plan.codebooks[0]!;
+    const cbFile = join(into, incoming.file);
+    const decision = decideCodebookMerge(
+      studyCodebooks.map((f) => ({ file: f, text: readFileSync(join(into, f), 'utf8') })),
+      incoming,
+    );
+    if (decision.kind === 'conflict') {
+      const shownMissing = decision.missing.length > 10 ? `${decision.missing.slice(0, 10).join(', ')} and ${decision.missing.length - 10} more` : decision.missing.join(', ');
+      throw new MergeError(`--merge: the study's codebooks already define some of the project's codes but lack ${decision.missing.length} (${shownMissing}); nothing was written`, 'add those codes to a codebook of the study (qualwave codebook add), then merge again');
+    }
+    result.codebook = decision.kind === 'write' ? 'written' : decision.kind;
+    if (decision.kind === 'write') files.push([cbFile, incoming.text]);
     result.newCodings = 0;
     const codings = new Map<string, Coding[]>();
     for (const [coder, list] of plan.codings) {

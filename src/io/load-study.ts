@@ -344,7 +344,7 @@ export class StudyChangedError extends QualwaveError {
 }
 
 /** Files (not folders) matching globs relative to the study folder, sorted, with forward slashes. */
-async function expand(root: string, patterns: readonly string[]): Promise<string[]> {
+export async function expand(root: string, patterns: readonly string[]): Promise<string[]> {
   const out = new Set<string>();
   for (const p of patterns) {
     const abs = resolveIn(root, p);

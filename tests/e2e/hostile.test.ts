@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { XMLValidator } from 'fast-xml-parser';
@@ -291,6 +291,44 @@ describe("never erase or drop the user's rows", () => {
     expect(r.stderr).toMatch(/participants\.csv:\d+: error: cannot read CSV/);
     expect(r.stderr).toMatch(/nothing was written/);
     unchanged(dir, before);
+  });
+  it("import --merge never overwrites a codebook: the same file is left, the study's edits win, a partial overlap is refused", async () => {
+    const base = tinyStudy();
+    const f = join(tmpdir(), `cb-merge-${process.pid}.qdpx`);
+    expect((await cli(['export', '--study', base, '-o', f, '--force'])).code).toBe(0);
+    // 1. The project's codebook is codebooks/cb.yaml (a qualwave project names its file), the same text.
+    const same = copyOf(base);
+    const r1 = await cli(['import', f, '--merge', '--into', same]);
+    expect(r1.code).toBe(0);
+    expect(r1.stderr).toContain('codebooks/cb.yaml already the same');
+    // 2. The analyst edited a label since: every code is still defined, so the edit is kept.
+    const edited = copyOf(base);
+    const cb = join(edited, 'codebooks', 'cb.yaml');
+    writeFileSync(cb, readFileSync(cb, 'utf8').replace('label: Money', 'label: Money worries'));
+    const before2 = readFileSync(cb, 'utf8');
+    const r2 = await cli(['import', f, '--merge', '--into', edited]);
+    expect(r2.code).toBe(0);
+    expect(r2.stderr).toContain("the study's codebooks already have every code of the project (none written)");
+    expect(readFileSync(cb, 'utf8')).toBe(before2);
+    expect(readdirSync(join(edited, 'codebooks'))).toEqual(['cb.yaml']);
+    // 3. The study has the codes in another file and lacks worry.money: writing cb.yaml would define
+    //    care, care.time and worry twice; refused, the study unchanged.
+    const partial = copyOf(base);
+    rmSync(join(partial, 'codebooks', 'cb.yaml'));
+    writeFileSync(join(partial, 'codebooks', 'mine.yaml'), 'title: Mine\ncodes:\n  - id: care\n    label: Care\n    children:\n      - id: care.time\n        label: Time off\n  - id: worry\n    label: Worry\n');
+    const before3 = snapshot(partial);
+    const r3 = await cli(['import', f, '--merge', '--into', partial]);
+    expect(r3.code).toBe(2);
+    expect(r3.stderr).toContain("the study's codebooks already define some of the project's codes but lack 1 (worry.money); nothing was written");
+    unchanged(partial, before3);
+    // 4. A study none of whose codes the project has: the project's codebook is a new file.
+    const other = copyOf(base);
+    rmSync(join(other, 'codebooks', 'cb.yaml'));
+    writeFileSync(join(other, 'codebooks', 'own.yaml'), 'title: Own\ncodes:\n  - id: hope\n    label: Hope\n');
+    const r4 = await cli(['import', f, '--merge', '--into', other]);
+    expect(r4.code).toBe(0);
+    expect(r4.stderr).toContain('codebook in codebooks/cb.yaml');
+    expect(readFileSync(join(other, 'codebooks', 'cb.yaml'), 'utf8')).toBe(readFileSync(join(base, 'codebooks', 'cb.yaml'), 'utf8'));
   });
   it('a hand-edited bad row in a codings file is never deleted by a rewrite: refused with file:line', async () => {
     const dir = tinyStudy();

@@ -31,7 +31,7 @@ export async function run(ctx: Ctx<'import'>, file: string): Promise<number> {
     if (isSqlite(bytes)) {
       const { planTaguetteDatabase } = await import('../../io/taguette.js');
       const plan = await planTaguetteDatabase(bytes, basename(file), namePattern(ctx));
-      return finishProject(ctx, file, plan, format);
+      return await finishProject(ctx, file, plan, format);
     }
     if (extname(file).toLowerCase() === '.csv') {
       return await importTaguetteCsv(ctx, file, bytes, format);
@@ -42,7 +42,7 @@ export async function run(ctx: Ctx<'import'>, file: string): Promise<number> {
     const wave = mapping(ctx.opts.waveFrom, '--wave-from', pattern);
     const plan = planImport(input.project, input.qdeName, { texts: input.texts, ...(participant ? { participant } : {}), ...(wave ? { wave } : {}), ...(pattern ? { namePattern: pattern } : {}) });
     plan.report.notes.unshift(...input.notes);
-    return finishProject(ctx, file, plan, format);
+    return await finishProject(ctx, file, plan, format);
   } catch (e) {
     if (e instanceof ImportError || e instanceof UnsafeArchiveError || e instanceof RefiReadError || e instanceof TaguetteError) throw new UsageError(`${file}: ${e.message}`, e instanceof UnsafeArchiveError ? 'the file was refused for safety; nothing was written' : 'nothing was written');
     if (e instanceof MergeError) throw new UsageError(e.message, e.hint);
@@ -77,13 +77,15 @@ function importCodebook(ctx: Ctx<'import'>, file: string, xml: string): number {
 }
 
 /** Write the planned study (new, or --merge), then print the report. */
-function finishProject(ctx: Ctx<'import'>, file: string, plan: ImportPlan, format: 'text' | 'json'): number {
+async function finishProject(ctx: Ctx<'import'>, file: string, plan: ImportPlan, format: 'text' | 'json'): Promise<number> {
   const into = resolve(ctx.cwd, String(ctx.opts.into ?? slug(plan.title, new Set())));
   const shown = relative(ctx.cwd, into) || '.';
   if (ctx.opts.merge === true) {
-    const m = mergeIntoStudy(into, plan, shown);
+    const m = await mergeIntoStudy(into, plan, shown);
     if (format === 'json') ctx.emit(JSON.stringify({ into: shown, merged: m, ...plan.report }, null, 2));
-    ctx.info(`merged into ${shown}: ${plural(m.newTranscripts, 'new transcript')} (${m.keptTranscripts} already there, kept), ${plural(m.newParticipants, 'new participant')}, ${plural(m.newCodings, 'new coding')}; codebook in codebooks/imported.yaml`);
+    ctx.info(
+      `merged into ${shown}: ${plural(m.newTranscripts, 'new transcript')} (${m.keptTranscripts} already there, kept), ${plural(m.newParticipants, 'new participant')}, ${plural(m.newCodings, 'new coding')}; ${m.codebook === 'written' ? `codebook in ${m.codebookFile}` : m.codebook === 'same' ? `${m.codebookFile} already the same` : "the study's codebooks already have every code of the project (none written)"}`,
+    );
     if (plan.codings.size > 0) ctx.info(`marked the project's ${plural(plan.transcripts.length, 'transcript')} finished for ${[...plan.codings.keys()].join(', ')}`);
     printReport(ctx, plan.report, { header: false });
     return EXIT.ok;

@@ -503,7 +503,7 @@ export const COMMANDS = {
     args: [{ name: 'file', meaning: 'a REFI-QDA project (.qdpx or a bare .qde) or codebook (.qdc); a Taguette project (.sqlite3) or highlights export (.csv)', required: true }],
     options: {
       into: text('DIR', 'project: the new study folder', { defaultText: 'from the project name' }),
-      merge: flag('project: add to the existing study in --into (new transcripts, participants, codings; the codebook as codebooks/imported.yaml)'),
+      merge: flag('project: add to the existing study in --into (new transcripts, participants, codings; the codebook only where the study lacks all its codes, never overwritten)'),
       participantFrom: text('HOW', 'case, variable:NAME or filename-pattern', {
         defaultText: 'the case holding the source, else its name, else its file name',
         details: "who each source is: `case` (the case that holds it), `variable:NAME` (a variable's value), or `filename-pattern` (from the source's name by --name-pattern).",

@@ -198,3 +198,33 @@ export function combineCodebooks(parts: readonly ParsedCodebookFile[]): { codebo
   }
   return { codebook: { files: parts.map((p) => p.meta), themes, codes, byId }, diagnostics };
 }
+
+/** What to do with an imported codebook, given the study's codebooks. */
+export type CodebookMerge = { kind: 'write' } | { kind: 'same' } | { kind: 'kept'; codes: number } | { kind: 'conflict'; missing: string[] };
+
+/**
+ * Decide how an incoming codebook joins the study's codebooks, never overwriting one: a file of the
+ * same name and text is left as it is; when the study already defines every incoming code nothing
+ * is written (the study's own definitions win); a codebook none of whose codes the study has is
+ * written as a new file; anything in between (some codes there, some not, or a different file of
+ * that name) is a conflict listing the codes the study lacks.
+ */
+export function decideCodebookMerge(study: ReadonlyArray<{ file: string; text: string }>, incoming: { file: string; text: string }): CodebookMerge {
+  const same = study.find((f) => f.file === incoming.file);
+  if (same && same.text === incoming.text) return { kind: 'same' };
+  const ids = (file: string, text: string): string[] => {
+    const out: string[] = [];
+    const visit = (c: Code): void => {
+      out.push(c.id);
+      c.children.forEach(visit);
+    };
+    parseCodebookFile(file, text).themes.forEach(visit);
+    return out;
+  };
+  const have = new Set(study.flatMap((f) => ids(f.file, f.text)));
+  const wanted = ids(incoming.file, incoming.text);
+  const missing = wanted.filter((id) => !have.has(id));
+  if (missing.length === 0) return { kind: 'kept', codes: wanted.length };
+  if (missing.length === wanted.length && !same) return { kind: 'write' };
+  return { kind: 'conflict', missing };
+}
