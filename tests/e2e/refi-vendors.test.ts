@@ -106,20 +106,9 @@ function qdpx(dir: string, files: Record<string, string | Uint8Array>, name: str
   return path;
 }
 
-interface Report {
-  codes: number;
-  codings: number;
-  placed: number;
-  unverified: number;
-  sources: number;
-  cases: number;
-  users: number;
-  dropped: Record<string, number>;
-  reading?: { id: string };
-  unverifiedCodings: Array<{ why: string }>;
-  skipped: Array<{ source: string; reason: string }>;
-  notes: string[];
-}
+/** The JSON report of `import --format json`: the report type of the core. */
+import type { ImportReport } from '../../src/core/refi/plan.js';
+type Report = ImportReport;
 
 /** Import with no flags but --into and --format json; the study must validate. */
 async function importIt(file: string, into: string, validate = true): Promise<{ report: Report; stderr: string }> {
