@@ -19,7 +19,7 @@ import { saturation as saturationSteps } from '../core/matrix/saturation.js';
 import { trajectories as trajectoryRows } from '../core/matrix/trajectories.js';
 import { evidence as findEvidence, type Evidence } from '../core/quotes/evidence.js';
 import { selectQuotes, type QuoteCell } from '../core/quotes/select.js';
-import type { Where } from '../core/study/filters.js';
+import { matchesWhere, type Where } from '../core/study/filters.js';
 import type { Study } from '../core/study/types.js';
 import { summarise, type StudySummary } from '../core/summary/summary.js';
 import { didYouMeanSuffix } from '../core/text/suggest.js';
@@ -64,9 +64,26 @@ export function checkFilters(study: Study, f: { codes?: readonly string[] | unde
     '--participant',
   );
   check(f.coders, study.coders, 'coder', flags.coders ?? '--coders');
+  checkWhere(study, f.where ?? []);
+}
+
+/**
+ * `--where ATTR=VALUE`: the attribute must exist, every value must be one some participant has
+ * (values compare exactly: `gender=f` is not `F`), and all the filters together must keep
+ * someone; otherwise every table would be silently empty.
+ */
+function checkWhere(study: Study, where: readonly Where[]): void {
+  if (where.length === 0) return;
   const attributes = new Set(study.participants.flatMap((p) => Object.keys(p.attributes)));
-  for (const w of f.where ?? []) {
+  for (const w of where) {
     if (!attributes.has(w.attribute)) throw new UsageError(`--where ${w.attribute}=…: no participant attribute '${w.attribute}'${didYouMeanSuffix(w.attribute, attributes)}`, `attributes: ${[...attributes].join(', ')}`);
+    const values = [...new Set(study.participants.map((p) => p.attributes[w.attribute] ?? ''))].sort();
+    for (const v of w.values) {
+      if (!values.includes(v)) throw new UsageError(`--where ${w.attribute}=${v}: no participant has ${w.attribute} '${v}'${didYouMeanSuffix(v, values)}`, `values of ${w.attribute} in participants.csv: ${values.map((x) => (x === '' ? '(empty)' : x)).join(', ')}`);
+    }
+  }
+  if (!study.participants.some((p) => matchesWhere(p, where))) {
+    throw new UsageError(`no participant has ${where.map((w) => `${w.attribute} ${w.values.join(' or ')}`).join(' and ')}: ${where.map((w) => `--where ${w.attribute}=${w.values.join(',')}`).join(' ')} selects nobody`, 'each value exists, but not together: drop one of the filters');
   }
 }
 

@@ -78,7 +78,7 @@ export async function report(study: Study, opts: ReportOptions = {}): Promise<st
     };
     sections.push({ id: 'agreement', title: 'Agreement', html: agreementFigure(data.rows, 'krippendorffAlpha', o) + table(t) });
   }
-  const coder = study.coders.length ? safeCoder(study, opts.coder, note) : undefined;
+  const coder = study.coders.length || opts.coder !== undefined ? safeCoder(study, opts.coder, note) : undefined;
   if (coder) {
     const cs = codedStudy(study, coder);
     const m = matrix(cs, { rows: 'theme' });
@@ -123,6 +123,8 @@ export async function report(study: Study, opts: ReportOptions = {}): Promise<st
 }
 
 function safeCoder(study: Study, asked: string | undefined, note: (m: string, w: boolean) => void): string | undefined {
+  // A coder asked for by name that does not exist is a typo, not a report without tables.
+  if (asked !== undefined) return tableCoder(study, asked);
   try {
     return tableCoder(study, asked);
   } catch (e) {

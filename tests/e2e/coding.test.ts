@@ -25,6 +25,9 @@ describe('qualwave code (interactive, in a terminal)', () => {
   it('codes, marks, undoes and quits; every change is on disk before the screen moves', async () => {
     const dir = studyCopy();
     const t = new Terminal(['code', 'MS02', '4-month', '--coder', 'tester'], dir);
+    // A coder with no codings yet: asked first (a typo must not start a second file).
+    await t.waitFor('tester has no codings in this study: the study has no coder yet.\r\nStart codings/tester.tsv as a new coder? [y/N]');
+    t.type('y\r');
     await t.waitFor('segment 1/7');
     t.type('3\r');
     await t.waitFor('added support.respite');
@@ -55,7 +58,7 @@ describe('qualwave code (interactive, in a terminal)', () => {
 
   it('loses nothing on kill -9, and resumes where the coder stopped', async () => {
     const dir = studyCopy();
-    const t = new Terminal(['code', 'MS02', '4-month', '--coder', 'tester'], dir);
+    const t = new Terminal(['code', 'MS02', '4-month', '--coder', 'tester', '--new-coder'], dir);
     await t.waitFor('segment 1/7');
     t.type('3\r');
     await t.waitFor('added support.respite');
@@ -74,10 +77,43 @@ describe('qualwave code (interactive, in a terminal)', () => {
   it("shows only the coder's own codings (blind coding)", async () => {
     const dir = studyCopy();
     await qualwave(['code', 'MS02', '4-month', '--coder', 'other', '--apply', 'support', '--lines', '10'], { cwd: dir });
-    const t = new Terminal(['code', 'MS02', '4-month', '--coder', 'tester'], dir);
+    const t = new Terminal(['code', 'MS02', '4-month', '--coder', 'tester', '--new-coder'], dir);
     await t.waitFor('applied: none');
     t.type('q');
     await t.exited;
+  });
+});
+
+describe('qualwave code: a coder name that is not in the study', () => {
+  it('the session asks before starting a new coder; no is no session and no file', async () => {
+    const dir = join(mkdtempSync(join(tmpdir(), 'qualwave-coding-')), 'buddy');
+    cpSync(join(repo, 'fixtures/buddy-study'), dir, { recursive: true });
+    const t = new Terminal(['code', 'MS02', '4-month', '--coder', 'alcie'], dir);
+    await t.waitFor("alcie has no codings in this study: the coders are alice, ben, consensus (did you mean 'alice'?).");
+    t.type('n\r');
+    expect(await t.exited).toBe(2);
+    expect(t.text).toContain('no session started: alcie is not a coder of this study');
+    expect(existsSync(join(dir, 'codings', 'alcie.tsv'))).toBe(false);
+  });
+
+  it('--apply refuses a near miss of an existing coder (unless --new-coder), and says when it starts a new one', async () => {
+    const dir = join(mkdtempSync(join(tmpdir(), 'qualwave-coding-')), 'buddy');
+    cpSync(join(repo, 'fixtures/buddy-study'), dir, { recursive: true });
+    const q = (...args: string[]) => qualwave(['code', 'MS07', 'post', '--apply', 'learning', '--lines', '12', ...args], { cwd: dir });
+    const typo = await q('--coder', 'alcie');
+    expect(typo.code).toBe(2);
+    expect(typo.stderr).toContain("--coder alcie: no coder 'alcie' in this study (did you mean 'alice'?)");
+    expect(typo.stderr).toContain('add --new-coder');
+    expect(existsSync(join(dir, 'codings', 'alcie.tsv'))).toBe(false);
+    const meant = await q('--coder', 'alcie', '--new-coder');
+    expect(meant.code).toBe(0);
+    expect(meant.stderr).toContain('new coder alcie: codings/alcie.tsv is created');
+    expect(rows(dir, 'alcie')).toEqual(['MS07 post 12-12 learning']);
+    const fresh = await q('--coder', 'dora');
+    expect(fresh.code).toBe(0);
+    expect(fresh.stderr).toContain('new coder dora: codings/dora.tsv is created');
+    const known = await q('--coder', 'ben');
+    expect(known.stderr).not.toContain('new coder');
   });
 });
 

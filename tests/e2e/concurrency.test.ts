@@ -60,7 +60,7 @@ describe('two processes editing the same coder at once', () => {
 describe('a coding session beside edits from another terminal', () => {
   it('keeps codings added meanwhile and a codebook rename, and undo takes back only its own change', async () => {
     const dir = tinyStudy();
-    const t = new Terminal(['code', 'P1', 'pre', '--coder', 'dana'], dir);
+    const t = new Terminal(['code', 'P1', 'pre', '--coder', 'dana', '--new-coder'], dir);
     await t.waitFor('segment 1/3');
     const other = async (...args: string[]) => expect((await cli([...args, '--study', dir])).code).toBe(0);
     for (const round of [1, 2, 3]) {

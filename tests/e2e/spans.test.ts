@@ -281,7 +281,7 @@ describe('the coding session: one sentence of a paragraph, a new code on the fly
     // "P1: One sentence here. Second sentence is this. Third one?": "P1: " 1-4, "One sentence here." 5-22,
     // space 23, "Second sentence is this." 24-47 (24 characters), space 48, "Third one?" 49-58.
     const dir = writeStudy({ 'transcripts/P1_w1.txt': 'I: Tell me.\n\nP1: One sentence here. Second sentence is this. Third one?\n' });
-    const t = new Terminal(['code', 'P1', 'w1', '--coder', 'ann'], dir);
+    const t = new Terminal(['code', 'P1', 'w1', '--coder', 'ann', '--new-coder'], dir);
     await t.waitFor('segment 1/1');
     t.type('s');
     // The sentences are listed, numbered, under the segment.

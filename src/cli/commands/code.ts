@@ -12,7 +12,8 @@ import { spanHash, spanText } from '../../core/coding/text.js';
 import { REANCHOR_HINT } from '../../core/coding/check.js';
 import { addCode, CodebookAddError } from '../../io/codebook-add.js';
 import type { Document, Study } from '../../core/study/types.js';
-import { didYouMeanSuffix } from '../../core/text/suggest.js';
+import { didYouMean, didYouMeanSuffix } from '../../core/text/suggest.js';
+import { terminalMessage } from '../../core/format/escape.js';
 import { updateCodings, updateFinished } from '../../io/codings.js';
 import { isSystemError } from '../../io/errors.js';
 import type { Ctx } from '../context.js';
@@ -39,7 +40,13 @@ export async function run(ctx: Ctx<'code'>, participantArg: string, waveArg: str
   const done = ctx.opts.done === true;
   const notDone = ctx.opts.notDone === true;
   if (done && notDone) throw new UsageError('give --done or --not-done, not both');
+  const isNew = !study.coders.includes(coder);
+  const near = isNew ? didYouMean(coder, study.coders) : undefined;
   if (apply !== undefined || remove !== undefined || done || notDone) {
+    if (isNew && near !== undefined && ctx.opts.newCoder !== true) {
+      throw new UsageError(`--coder ${coder}: no coder '${coder}' in this study (did you mean '${near}'?)`, `coders: ${study.coders.join(', ')}; to start a new coder named ${coder}, add --new-coder`);
+    }
+    if (isNew) ctx.info(`new coder ${coder}: codings/${coder}.tsv is created`);
     const code = apply !== undefined || remove !== undefined ? edit(ctx, study, doc, coder, apply, remove) : EXIT.ok;
     if (done || notDone) {
       const changed = setFinished(study, coder, doc, done);
@@ -52,7 +59,23 @@ export async function run(ctx: Ctx<'code'>, participantArg: string, waveArg: str
   if (!process.stdin.isTTY || !process.stdout.isTTY) {
     throw new UsageError('interactive coding needs a terminal', `from a script, use: qualwave code ${participant} ${wave} --coder ${coder} --apply CODE --lines 12-14`);
   }
+  if (isNew && ctx.opts.newCoder !== true && !(await confirmNewCoder(coder, near, study.coders))) {
+    throw new UsageError(`no session started: ${coder} is not a coder of this study`, study.coders.length ? `coders: ${study.coders.join(', ')}; a new coder: answer y, or add --new-coder` : 'a new coder: answer y, or add --new-coder');
+  }
   return interactive(ctx, study, doc, coder);
+}
+
+/** Before a session creates codings/NAME.tsv: a typo must not start a new coder (a coder's work split in two). */
+async function confirmNewCoder(coder: string, near: string | undefined, coders: readonly string[]): Promise<boolean> {
+  const { createInterface } = await import('node:readline/promises');
+  const rl = createInterface({ input: process.stdin, output: process.stdout });
+  try {
+    const known = coders.length ? `the coders are ${coders.join(', ')}${near !== undefined ? ` (did you mean '${near}'?)` : ''}` : 'the study has no coder yet';
+    const answer = await rl.question(`${coder} has no codings in this study: ${terminalMessage(known)}.\nStart codings/${coder}.tsv as a new coder? [y/N] `);
+    return /^\s*y(es)?\s*$/i.test(answer);
+  } finally {
+    rl.close();
+  }
 }
 
 /**

@@ -118,6 +118,9 @@ export const COMMANDS = {
       allSpeakers: flag('step through interviewer turns too (interactive; default: participant speech)'),
       done: flag('mark the transcript finished: read to the end, uncoded text means no code applies'),
       notDone: flag('take the finished mark off the transcript'),
+      newCoder: flag('start a new coder: NAME has no codings yet (without it the session asks first, and --apply refuses a name close to an existing coder)', {
+        details: "start a new coder: `codings/NAME.tsv` does not exist yet. Without it, the interactive session asks before creating it, and `--apply`/`--remove`/`--done` refuse a name close to an existing coder's (`--coder alcie` when `alice` exists: exit 2, did you mean); another new name is created with a notice",
+      }),
     },
     notes:
       "Interactive keys: j/k next/previous, NUMBER⏎ add or remove code NUMBER, / find a code, e exemplar,\nm memo, d show a code's definition, g jump to a line, s select sentences, w select words (a\nphrase), x back to the whole segment, c create a new code, f finished, u undo, ? help, q quit.\nEvery change is saved before the screen changes; only your own codings are shown (blind coding).",
