@@ -3,7 +3,7 @@ import { Command, Option } from 'commander';
 import type { CommandSpec } from './options/command.js';
 import { COMMANDS, GROUPS, type CommandName } from './options/commands.js';
 import { GLOBAL } from './options/groups.js';
-import { optionHelp, optionUsage, helpAfter } from './options/help.js';
+import { groupHelp, optionHelp, optionUsage, helpAfter } from './options/help.js';
 import type { OptionSpec } from './options/kinds.js';
 
 /**
@@ -62,7 +62,12 @@ export function createProgram(run: (inv: Invocation) => Promise<void>, output: {
     const [first, sub] = name.split(' ') as [string, string | undefined];
     let parent = program;
     if (sub !== undefined) {
-      parent = groups.get(first) ?? program.command(first).description(GROUPS[first] ?? '');
+      parent =
+        groups.get(first) ??
+        program
+          .command(first)
+          .description(GROUPS[first] ?? '')
+          .addHelpText('after', () => groupHelp(first, COMMANDS as Record<string, CommandSpec>));
       groups.set(first, parent);
     }
     const cmd = parent.command(sub ?? first, spec.isDefault ? { isDefault: true } : {}).description(spec.summary);

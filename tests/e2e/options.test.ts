@@ -67,6 +67,23 @@ describe('every option comes from the table, and help, README and parser agree',
     }
   });
 
+  // quotes --help and codings --help used to show no option at all: they lived under quotes list --help.
+  it.each([...new Set(names.filter((n) => n.includes(' ')).map((n) => n.split(' ')[0]!))])('the group %s --help shows every sub-command with its options and examples', async (group) => {
+    const r = await qualwave([group, '--help']);
+    expect(r.code).toBe(0);
+    const help = r.stdout.replace(/\s+/g, ' ');
+    for (const name of names.filter((n) => n.startsWith(`${group} `))) {
+      const c = COMMANDS[name]!;
+      expect(help).toContain(`qualwave ${name}`);
+      for (const e of c.examples) expect(help).toContain(e.replace(/\s+/g, ' '));
+      for (const [key, o] of Object.entries(c.options)) {
+        expect(help, `${group} --help: ${name} ${flagOf(key)}`).toContain(flagOf(key));
+        expect(help).toContain(o.meaning.replace(/\s+/g, ' '));
+      }
+      if (c.formats?.length) expect(help).toContain(c.formats.join(' | '));
+    }
+  });
+
   it('each declaration parses its own default to a value of its kind, and refuses a wrong value with exit 2 naming the flag', () => {
     for (const [name, c] of [['program', { options: GLOBAL, examples: [] }] as const, ...Object.entries(COMMANDS)]) {
       for (const [key, o] of Object.entries(c.options)) {

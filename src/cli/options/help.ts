@@ -38,6 +38,49 @@ export function helpAfter(spec: CommandSpec): string {
   return `${notes}${examples}`;
 }
 
+/**
+ * The help of a group (`qualwave quotes --help`): each of its sub-commands with its arguments,
+ * options and examples, so that nothing hides behind `quotes list --help`.
+ */
+export function groupHelp(group: string, commands: Readonly<Record<string, CommandSpec>>, width = 80): string {
+  const parts: string[] = [];
+  for (const [name, spec] of Object.entries(commands)) {
+    if (!name.startsWith(`${group} `)) continue;
+    const args = (spec.args ?? []).map((a) => (a.required ? `<${a.name}${a.variadic ? '...' : ''}>` : `[${a.name}${a.variadic ? '...' : ''}]`));
+    const usage = [`qualwave ${name}`, ...args, Object.keys(spec.options).length || spec.formats?.length ? '[options]' : ''].filter(Boolean).join(' ');
+    const lines = [`  ${usage}${spec.isDefault ? `  (or: qualwave ${group} [options])` : ''}`, ...wrap(spec.summary, width - 4).map((l) => `    ${l}`)];
+    const items: Array<[string, string]> = [...(spec.args ?? []).map((a): [string, string] => [a.name, a.meaning]), ...Object.entries(spec.options).map(([key, o]): [string, string] => [optionUsage(key, o, 'commander'), optionHelp(o)])];
+    if (spec.formats?.length) items.push(['--format <format>', `${spec.formats.join(' | ')} (default: ${spec.defaultFormat ?? spec.formats[0]}, or from the --output extension)`]);
+    if (items.length) {
+      const pad = Math.min(Math.max(...items.map(([t]) => t.length)), 28);
+      for (const [term, text] of items) {
+        const body = wrap(text, Math.max(width - 8 - pad, 30));
+        if (term.length > pad) lines.push(`    ${term}`, ...body.map((l) => `    ${' '.repeat(pad)}  ${l}`));
+        else lines.push(...body.map((l, i) => `    ${(i === 0 ? term : '').padEnd(pad)}  ${l}`));
+      }
+    }
+    lines.push(spec.examples.length === 1 ? '    Example:' : '    Examples:', ...spec.examples.map((e) => `      ${e}`));
+    parts.push(lines.join('\n'));
+  }
+  return `\nSub-commands, with their options (also: qualwave ${group} SUB-COMMAND --help):\n\n${parts.join('\n\n')}\n`;
+}
+
+/** Words into lines of at most `width` characters (a longer word on a line of its own). */
+function wrap(text: string, width: number): string[] {
+  const lines: string[] = [];
+  for (const paragraph of text.split('\n')) {
+    let line = '';
+    for (const word of paragraph.split(/\s+/).filter(Boolean)) {
+      if (line && line.length + 1 + word.length > width) {
+        lines.push(line);
+        line = word;
+      } else line = line ? `${line} ${word}` : word;
+    }
+    lines.push(line);
+  }
+  return lines;
+}
+
 function indent(text: string): string {
   return text
     .split('\n')
