@@ -263,5 +263,7 @@ async function interactive(ctx: Ctx<'code'>, study: Study, doc: Document, coder:
       }
       draw();
     });
+    // The new-coder question (readline) pauses standard input when it closes: read keys again.
+    stdin.resume();
   });
 }

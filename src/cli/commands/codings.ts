@@ -1,6 +1,7 @@
 import { addCodings, byCoder, withHashes } from '../../core/coding/edit.js';
 import { readInterchangeCsv, writeInterchangeCsv } from '../../core/coding/interchange.js';
-import type { Retrieved } from '../../core/coding/retrieve.js';
+import { passages, type Retrieved } from '../../core/coding/retrieve.js';
+import { renderPassages } from '../../core/format/passages.js';
 import { renderDelimited, renderMarkdown, renderTerminal, type Table } from '../../core/format/table.js';
 import { decodeText } from '../../core/text/decode.js';
 import type { Finished } from '../../core/coding/types.js';
@@ -35,10 +36,12 @@ export async function run(ctx: Ctx<'codings list'>): Promise<number> {
   } else if (o.format === 'md') {
     ctx.emit(renderMarkdown(retrievedTable(rows, true)));
   } else {
+    // One entry per passage (the codings of several coders together), the text whole, wrapped to
+    // the terminal (80 columns when the output is not one).
     const style = { bold: (x: string) => ctx.out.bold(x), dim: (x: string) => ctx.out.dim(x) };
-    ctx.emit(renderTerminal(retrievedTable(rows, true), ctx.width ? { style, maxWidth: ctx.width } : { style }));
+    ctx.emit(renderPassages(passages(rows), { width: ctx.width ?? 80, style }));
   }
-  ctx.info(`${plural(rows.length, 'coded passage')}`);
+  ctx.info(`${plural(rows.length, 'coding')} on ${plural(passages(rows).length, 'passage')}`);
   return EXIT.ok;
 }
 

@@ -119,3 +119,29 @@ export function retrieve(study: Study, filters: RetrieveFilters = {}): Retrieved
   }
   return out;
 }
+
+/** One passage and every coding of it (same transcript, same span): what the terminal view lists once. */
+export interface Passage {
+  file: string;
+  lines: string;
+  participant: string;
+  wave: string;
+  attribution: string;
+  text: string;
+  /** The codes applied there, each with the coders who applied it, in the order retrieved. */
+  codes: Array<{ code: string; coders: Array<{ coder: string; exemplar: boolean }> }>;
+}
+
+/** Retrieved codings grouped by passage (transcript and exact span), in the order of their first coding. */
+export function passages(rows: readonly Retrieved[]): Passage[] {
+  const byKey = new Map<string, Passage>();
+  for (const r of rows) {
+    const key = `${r.participant}/${r.wave}/${r.lines}`;
+    let p = byKey.get(key);
+    if (!p) byKey.set(key, (p = { file: r.file, lines: r.lines, participant: r.participant, wave: r.wave, attribution: r.attribution, text: r.text, codes: [] }));
+    let code = p.codes.find((c) => c.code === r.code);
+    if (!code) p.codes.push((code = { code: r.code, coders: [] }));
+    code.coders.push({ coder: r.coder, exemplar: r.exemplar });
+  }
+  return [...byKey.values()];
+}

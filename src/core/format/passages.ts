@@ -1,0 +1,29 @@
+import type { Passage } from '../coding/retrieve.js';
+import { terminalText } from './escape.js';
+import type { Style } from './table.js';
+import { wrapText } from './wrap.js';
+
+/**
+ * Coded passages for the terminal (qualwave codings): one entry per passage, whatever the number
+ * of coders and codes on it. The first line is `file:line` (never cut: an editor or terminal opens
+ * it) and the attribution; then each code with the coders who applied it (`*` an exemplar); then
+ * the whole text, wrapped to `width`, indented. Entries are a blank line apart.
+ *
+ *     transcripts/MS01_4-month.txt:10  (MS01, 4-month interview)
+ *       support.respite: alice, ben *
+ *         It turned out to be, um, half play date and half babysitting ...
+ */
+export function renderPassages(list: readonly Passage[], opts: { width: number; style?: Style }): string {
+  const width = Math.max(40, opts.width);
+  const bold = opts.style?.bold ?? ((x: string) => x);
+  const dim = opts.style?.dim ?? ((x: string) => x);
+  const entries = list.map((p) => {
+    const where = `${p.file}:${p.lines}`;
+    const attribution = terminalText(p.attribution, { oneLine: true });
+    const head = where.length + 2 + attribution.length <= width ? [`${bold(where)}  ${attribution}`] : [bold(where), ...wrapText(attribution, width - 2).map((l) => `  ${l}`)];
+    const codes = wrapText(p.codes.map((c) => `${c.code}: ${c.coders.map((x) => `${x.coder}${x.exemplar ? ' *' : ''}`).join(', ')}`).join('; '), width - 2).map((l) => `  ${dim(l)}`);
+    const text = wrapText(terminalText(p.text).replace(/[ \t]+/g, ' '), width - 4).map((l) => (l ? `    ${l}` : ''));
+    return [...head, ...codes, ...text].join('\n');
+  });
+  return entries.length ? `${entries.join('\n\n')}\n` : '';
+}
