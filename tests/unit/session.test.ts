@@ -1,6 +1,8 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { appliedHere, currentSegment, press, searchCodes, startSession, type Key, type SessionState } from '../../src/core/coding/session.js';
+import { Chalk } from 'chalk';
+import { appliedHere, currentSegment, HELP, press, searchCodes, startSession, type Key, type SessionState } from '../../src/core/coding/session.js';
+import { renderSession } from '../../src/cli/tui/render.js';
 import { loadStudy } from '../../src/io/load-study.js';
 import { parseKeys } from '../../src/cli/tui/keys.js';
 import { repo } from '../helpers/cli.js';
@@ -53,6 +55,41 @@ describe('interactive coding session', () => {
     expect(e.codings.find((c) => c.code === 'support.respite')?.exemplar).toBe(true);
     const m = type(e, 'm2 parents trust her\r').state;
     expect(m.codings.find((c) => c.code === 'relationship.trust')?.memo).toBe('parents trust her');
+  });
+
+  it('a memo on the only code applied is exactly what was typed: no number slipped in front (the prompt used to be pre-filled with "1 ")', async () => {
+    const s = type(await session(), '3\r').state;
+    const m = type(s, 'm').state;
+    expect(m.prompt).toEqual({ kind: 'memo', input: '' });
+    expect(renderSession(m, undefined, { columns: 100, rows: 40 }, new Chalk({ level: 0 }))).toContain(' memo on support.respite (empty removes it): █');
+    // A memo starting with a number keeps it.
+    expect(type(m, '3 hours a week, her only break\r').state.codings[0]!.memo).toBe('3 hours a week, her only break');
+    // Several codes: N first says which, and is not part of the memo; without N, nothing is saved.
+    const two = type(s, '/trust\r').state;
+    expect(type(two, 'm2 12 visits so far\r').state.codings.find((c) => c.code === 'relationship.trust')?.memo).toBe('12 visits so far');
+    const none = type(two, 'mparents\r');
+    expect(none.saves).toBe(0);
+    expect(none.state.message).toBe('which code? give its place in the applied list (1-2) first');
+  });
+
+  it('the ? screen shows keys and descriptions in two aligned columns, long descriptions wrapped under their column', async () => {
+    const s = type(await session(), '?').state;
+    const screen = renderSession(s, undefined, { columns: 80, rows: 40 }, new Chalk({ level: 0 })).split('\n');
+    // The widest keys, "j n → ↓ space" and "/ or a TEXT ⏎", are 13 columns: descriptions start at 2 + 13 + 3 = 18.
+    for (const [keys, what] of HELP) {
+      const line = screen.find((l) => l.startsWith(`  ${keys} `))!;
+      expect(line, keys).toBeDefined();
+      expect([...line].slice(18).join(''), keys).toBe(
+        what
+          .split(' ')
+          .slice(0, [...line].slice(18).join('').split(' ').length)
+          .join(' '),
+      );
+    }
+    // "f" wraps (its description is longer than 80 - 18 columns): the next line continues at column 18.
+    const f = screen.findIndex((l) => l.startsWith('  f '));
+    expect(screen[f + 1]!.slice(0, 18).trim()).toBe('');
+    expect(screen[f + 1]!.length).toBeGreaterThan(18);
   });
 
   it('jumps to a line, shows a definition and help, and quits', async () => {

@@ -2,6 +2,8 @@ import type { ChalkInstance } from 'chalk';
 import { appliedHere, currentSegment, searchCodes, selectionText, sentencesHere, type SessionState } from '../../core/coding/session.js';
 import { exactText, formatSpan, hasColumns } from '../../core/coding/span.js';
 import { terminalText } from '../../core/format/escape.js';
+import { displayWidth } from '../../core/format/table.js';
+import { wrapText } from '../../core/format/wrap.js';
 import type { Wave } from '../../core/study/types.js';
 
 /** The study's text on the coding screen: escape sequences and control characters removed. */
@@ -37,6 +39,13 @@ export function renderSession(s: SessionState, wave: Wave | undefined, size: { c
   if (s.panel) {
     out.push(c.bold(` ${t1(s.panel.title)}`), '');
     for (const l of s.panel.lines) out.push(...wrap(t(l), text).map((w) => `  ${w}`));
+    if (s.panel.keys) {
+      // Two columns: the keys padded to the widest, each description wrapped beside them.
+      const keyWidth = Math.max(...s.panel.keys.map(([k]) => displayWidth(k)));
+      for (const [k, d] of s.panel.keys) {
+        wrapText(d, Math.max(20, text - keyWidth - 3)).forEach((l, i) => out.push(`  ${(i === 0 ? c.bold(k) : '') + ' '.repeat(keyWidth - (i === 0 ? displayWidth(k) : 0))}   ${l}`));
+      }
+    }
     out.push('', c.dim(' press any key'));
     return out.join('\n');
   }
@@ -97,7 +106,9 @@ export function renderSession(s: SessionState, wave: Wave | undefined, size: { c
     const label = { number: 'code number', search: 'find code', memo: 'memo (N text)', jump: 'go to line', define: 'show code (number or text)', exemplar: 'exemplar: which applied code (N)', sentences: 'select sentences (N or N-M)', words: 'select the phrase with the words', create: 'new code: ID LABEL' }[
       s.prompt.kind
     ];
-    out.push(` ${label}: ${t1(s.prompt.input)}█`);
+    const here = appliedHere(s);
+    const which = s.prompt.kind === 'memo' && here.length === 1 ? `memo on ${here[0]!.code} (empty removes it)` : s.prompt.kind === 'memo' ? `memo: N TEXT (N: 1-${here.length}, the code's place in "applied")` : label;
+    out.push(` ${which}: ${t1(s.prompt.input)}█`);
     if (s.prompt.kind === 'search' && s.prompt.input) {
       const found = searchCodes(s.codes, s.prompt.input).slice(0, 5);
       out.push(c.dim(`   ${found.length ? found.map((x) => t1(`${x.id} (${x.label})`)).join(' · ') : 'no match'}`));

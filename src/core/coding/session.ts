@@ -43,7 +43,7 @@ export interface SessionState {
    */
   selection?: { start: number; end: number; what: string };
   /** A panel shown until the next key: help or a code's definition. */
-  panel?: { title: string; lines: string[] };
+  panel?: { title: string; lines: string[]; keys?: ReadonlyArray<readonly [string, string]> };
   message?: string;
   done: boolean;
 }
@@ -139,22 +139,24 @@ function inOrder(letters: string, text: string): number {
   return k === letters.length ? i : 0;
 }
 
-export const HELP = [
-  'j, n, →, ↓, space   next segment          k, p, ←, ↑   previous segment',
-  'g LINE ⏎            jump to the segment at a line',
-  'NUMBER ⏎            add or remove code NUMBER on this segment (or on the selected part)',
-  's N[-M] ⏎           select sentence N (or N to M) of this segment: the next code marks only them',
-  'w WORDS ⏎           select a phrase of this segment by typing a few of its words',
-  'x                   back to the whole segment',
-  'c ID LABEL ⏎        create code ID (a sub-code when ID is PARENT.NAME) and apply it here',
-  '/ or a TEXT ⏎       find a code by id or label; ⏎ adds or removes the first match',
-  'e [N]               mark or unmark a code applied here as exemplar (N: its place in "applied")',
-  'm [N] TEXT ⏎        write a memo on a code applied here',
-  'd NUMBER ⏎          show a code: definition, include, exclude, examples',
-  'f                   mark the transcript finished (read to the end: what you did not code',
-  '                    here counts as "no code applies"); f again takes the mark off',
-  'u                   undo the last change           ?   this help',
-  'q, Ctrl-C           quit (every change is already saved)',
+/** The `?` screen: each key (or key sequence) and what it does, shown in two aligned columns. */
+export const HELP: ReadonlyArray<readonly [string, string]> = [
+  ['j n → ↓ space', 'next segment'],
+  ['k p ← ↑', 'previous segment'],
+  ['g LINE ⏎', 'jump to the segment at a line'],
+  ['NUMBER ⏎', 'add or remove code NUMBER on this segment (or on the selected part)'],
+  ['/ or a TEXT ⏎', 'find a code by id or label; ⏎ adds or removes the first match'],
+  ['s N[-M] ⏎', 'select sentence N (or N to M) of this segment: the next code marks only them'],
+  ['w WORDS ⏎', 'select a phrase of this segment by typing a few of its words'],
+  ['x', 'back to the whole segment'],
+  ['c ID LABEL ⏎', 'create code ID (a sub-code when ID is PARENT.NAME) and apply it here'],
+  ['e [N]', 'mark or unmark a code applied here as exemplar (N: its place in "applied", when several are)'],
+  ['m [N] TEXT ⏎', 'write a memo on the code applied here (N: its place in "applied", when several are); empty removes it'],
+  ['d NUMBER ⏎', 'show a code: definition, include, exclude, examples'],
+  ['f', 'mark the transcript finished (read to the end: what you did not code here counts as "no code applies"); f again takes the mark off'],
+  ['u', 'undo the last change'],
+  ['?', 'this help'],
+  ['q Ctrl-C', 'quit (every change is already saved)'],
 ];
 
 /**
@@ -201,7 +203,7 @@ export function press(state: SessionState, key: Key): Result {
     const finished = !s.finished;
     return { state: { ...s, finished, message: finished ? 'transcript marked finished: what you did not code here counts as "no code applies"' : 'finished mark taken off: this transcript counts as not yet coded to the end' }, changed: false, finishedChanged: true };
   }
-  if (c === '?') return { state: { ...s, panel: { title: 'Keys', lines: HELP } }, changed: false };
+  if (c === '?') return { state: { ...s, panel: { title: 'Keys', lines: [], keys: HELP } }, changed: false };
   if (c === 'u') {
     const previous = s.undo[s.undo.length - 1];
     if (!previous) return { state: { ...s, message: 'nothing to undo' }, changed: false };
@@ -226,7 +228,9 @@ export function press(state: SessionState, key: Key): Result {
     const here = appliedHere(s);
     if (here.length === 0) return { state: { ...s, message: 'no code applied to this segment yet' }, changed: false };
     if (c === 'e' && here.length === 1) return toggleExemplar(s, here[0]!);
-    return { state: { ...s, prompt: { kind: c === 'e' ? 'exemplar' : 'memo', input: here.length === 1 ? '1 ' : '' } }, changed: false };
+    // Never pre-filled: with one code applied everything typed is the memo (a number typed first
+    // used to follow a pre-filled "1 " and end up in the memo); with several, N first says which.
+    return { state: { ...s, prompt: { kind: c === 'e' ? 'exemplar' : 'memo', input: '' } }, changed: false };
   }
   return { state: { ...s, message: `unknown key '${c}' (? for help)` }, changed: false };
 }
@@ -303,12 +307,13 @@ function promptKey(s: SessionState, prompt: Prompt, key: Key): Result {
     }
     case 'exemplar':
     case 'memo': {
-      const m = /^(\d+)\s*(.*)$/.exec(input);
       const here = appliedHere(s);
-      const target = m ? here[Number(m[1]) - 1] : here.length === 1 ? here[0] : undefined;
-      if (!target) return { state: { ...s, message: `which code? give its place in the applied list (1-${here.length})` }, changed: false };
+      // One code applied: the whole input is the memo. Several: "N TEXT", N its place in "applied".
+      const m = here.length === 1 ? undefined : /^(\d+)(?:\s+([\s\S]*))?$/.exec(input.trim());
+      const target = here.length === 1 ? here[0] : m ? here[Number(m[1]) - 1] : undefined;
+      if (!target) return { state: { ...s, message: `which code? give its place in the applied list (1-${here.length}) first` }, changed: false };
       if (prompt.kind === 'exemplar') return toggleExemplar(s, target);
-      const memo = (m ? m[2]! : input).trim();
+      const memo = (m ? (m[2] ?? '') : input).trim();
       return replace(s, target, memo ? { ...target, memo } : withoutMemo(target), memo ? 'memo saved' : 'memo removed');
     }
   }
