@@ -226,7 +226,10 @@ describe('qualwave codebook', () => {
     await qualwave(['code', 'MS02', '4-month', '--coder', 'alice', '--apply', 'emotions.coping', '--lines', '10'], { cwd: dir });
     await qualwave(['code', 'MS02', '4-month', '--coder', 'alice', '--apply', 'emotions.toll', '--lines', '10'], { cwd: dir });
     await qualwave(['code', 'MS02', '4-month', '--coder', 'ben', '--apply', 'support.respite', '--lines', '10'], { cwd: dir });
+    // ben.finished.tsv beside ben.tsv is not a coder 'ben.finished' (rename used to refuse to run: "the header lacks 'lines'").
+    await qualwave(['code', 'MS02', '4-month', '--coder', 'ben', '--done'], { cwd: dir });
     const r = await qualwave(['codebook', 'rename', 'support.respite', 'support.parent-time'], { cwd: dir });
+    expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toContain('renamed support.respite to support.parent-time: 1 coding changed (ben)');
     expect(readFileSync(join(dir, 'codebooks/buddy.yaml'), 'utf8')).toContain('- id: support.parent-time\n');
     expect(rows(dir, 'ben')).toEqual(['MS02 4-month 10-10 support.parent-time']);

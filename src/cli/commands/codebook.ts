@@ -1,4 +1,5 @@
 import { readdirSync, readFileSync } from 'node:fs';
+import { FINISHED_SUFFIX } from '../../core/coding/finished.js';
 import { join } from 'node:path';
 import { CODE_ID } from '../../core/codebook/parse.js';
 import { removeCodeFromText, renameCodeInText, setCodeFieldInText } from '../../core/codebook/edit.js';
@@ -57,7 +58,8 @@ function codersOnDisk(study: Study): string[] {
     if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
   }
   const found = names
-    .filter((n) => n.endsWith('.tsv'))
+    // CODER.finished.tsv lists a coder's finished transcripts: not a coder of its own.
+    .filter((n) => n.endsWith('.tsv') && !n.endsWith(FINISHED_SUFFIX))
     .map((n) => n.slice(0, -4).normalize('NFC'))
     .filter((c) => CODER_NAME.test(c));
   return [...new Set([...study.coders, ...found])].sort();
