@@ -1,4 +1,5 @@
-import { renderDelimited, renderHtml, renderLatex, renderMarkdown, renderTerminal, type Table } from '../core/format/table.js';
+import { renderLatex } from '../core/format/latex.js';
+import { renderDelimited, renderHtml, renderMarkdown, renderTerminal, type Table } from '../core/format/table.js';
 
 /** The text formats a table renders to. */
 export type Format = 'table' | 'md' | 'latex' | 'html' | 'csv' | 'tsv';

@@ -401,12 +401,8 @@ function emit(ctx: AgreeCtx, format: Format, rows: Row[], coders: string[], kind
     columns: [{ header: 'code' }, { header: unitName, align: 'right' }, ...prevalenceCols, ...present.map(([, h]) => ({ header: h, align: 'right' as const }))],
     rows: rows.map((r) => [r.name, r.result.units, ...(r.prevalence ? r.prevalence.map((p) => (p === null ? '—' : (p * 100).toFixed(0))) : prevalenceCols.map(() => '')), ...present.map(([name]) => fmt(r.result.coefficients[name]))]),
   };
-  let text = renderTable(ctx, table, format);
-  if (notes.length > 0) {
-    if (format === 'table' || format === 'md') text = `${text.replace(/\n+$/, '')}\n\n${notes.map((n) => `${MARK} ${format === 'md' ? n.replace(/([\\`*_[\]<>|])/g, '\\$1') : n}`).join(format === 'md' ? '  \n' : '\n')}\n`;
-    else for (const n of notes) ctx.info(ctx.err.yellow(`${MARK} ${n}`));
-  }
-  ctx.emit(text);
+  // The notes say what † marks: under the table in every format.
+  ctx.emit(renderTable(ctx, notes.length > 0 ? { ...table, notes: notes.map((n) => `${MARK} ${n}`) } : table, format));
 }
 
 /** CSV: one column per number (value, bootstrap interval, analytic SE and interval, z and p where they exist). */

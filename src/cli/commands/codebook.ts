@@ -7,7 +7,7 @@ import { sinceFromHistory, sinceIndex, type DerivedSince } from '../../core/code
 import type { Code } from '../../core/codebook/types.js';
 import { renameInCodings } from '../../core/coding/edit.js';
 import { CODER_NAME, type Coding } from '../../core/coding/types.js';
-import { renderLatex, type Table } from '../../core/format/table.js';
+import type { Table } from '../../core/format/table.js';
 import type { Study } from '../../core/study/types.js';
 import { didYouMeanSuffix } from '../../core/text/suggest.js';
 import { readCaseFiles } from '../../io/cases.js';
@@ -37,11 +37,7 @@ export async function runShow(ctx: Ctx<'codebook show'>): Promise<number> {
     columns: ['code', 'label', 'definition', 'include', 'exclude', 'examples'].map((header) => ({ header })),
     rows: codes.map((c) => [indent.repeat(c.depth) + c.id, c.label, c.definition ?? '', c.include ?? '', c.exclude ?? '', c.examples.map((e) => `"${e}"`).join(' ')]),
   };
-  if (format === 'latex') {
-    const caption = ctx.opts.caption;
-    const label = ctx.opts.label;
-    ctx.emit(renderLatex(table, { wrap: { 2: '4cm', 3: '3cm', 4: '3cm', 5: '4cm' }, ...(caption ? { caption } : {}), ...(label ? { label } : {}) }));
-  } else if (format === 'table') {
+  if (format === 'table') {
     // In the terminal the long columns would not fit: show code, label and definition.
     ctx.emit(renderTable(ctx, { ...table, columns: table.columns.slice(0, 3), rows: table.rows.map((r) => r.slice(0, 3)) }, 'table'));
   } else ctx.emit(renderTable(ctx, table, format));

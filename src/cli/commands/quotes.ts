@@ -1,10 +1,11 @@
 import { escapeMarkdown, htmlCommentText } from '../../core/format/escape.js';
-import { escapeLatex, type Table } from '../../core/format/table.js';
+import { escapeLatex } from '../../core/format/latex.js';
+import type { Table } from '../../core/format/table.js';
 import type { Quote, QuoteCell } from '../../core/quotes/select.js';
 import { quotes } from '../../api/analyses.js';
 import type { Ctx } from '../context.js';
 import { EXIT } from '../errors.js';
-import { renderTable } from '../render.js';
+import { renderTable, warnLatex } from '../render.js';
 import { scopeOf } from './matrix.js';
 
 /** qualwave quotes: the best candidate quotes per theme and wave, attributed and traceable. */
@@ -30,9 +31,12 @@ export async function run(ctx: Ctx<'quotes list'>): Promise<number> {
     case 'md':
       ctx.emit(markdown(title, cells, explain));
       break;
-    case 'latex':
-      ctx.emit(latex(cells));
+    case 'latex': {
+      const tex = latex(cells);
+      warnLatex(ctx, tex);
+      ctx.emit(tex);
       break;
+    }
     default:
       ctx.emit(renderTable(ctx, quoteTable(cells, explain || format !== 'table', format === 'table'), format));
   }
@@ -77,7 +81,8 @@ function latex(cells: QuoteCell[]): string {
     }
     out.push(`\\paragraph{${escapeLatex(cell.waveLabel)}}`);
     for (const q of cell.quotes) {
-      out.push('\\begin{quote}', `${escapeLatex(q.text)} ${escapeLatex(q.attribution)}`, `% ${where(q)} ${q.segment}`, '\\end{quote}');
+      // The source as a comment: one line, whatever the file name holds.
+      out.push('\\begin{quote}', `${escapeLatex(q.text)} ${escapeLatex(q.attribution)}`, `% ${`${where(q)} ${q.segment}`.replace(/[\r\n\u2028\u2029]+/g, ' ')}`, '\\end{quote}');
     }
   }
   return out.join('\n') + '\n';

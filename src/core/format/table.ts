@@ -1,5 +1,5 @@
 import { stringify } from 'csv-stringify/sync';
-import { guardCsvCell, markdownCell, terminalText } from './escape.js';
+import { escapeMarkdown, guardCsvCell, markdownCell, terminalText } from './escape.js';
 
 /**
  * A table as every command produces it; rendered for the terminal, Markdown (pipe tables),
@@ -23,6 +23,8 @@ export interface Table {
    * above its sub-codes: bold in the terminal, Markdown, LaTeX and HTML (CSV/TSV say it in a column).
    */
   bold?: readonly boolean[];
+  /** Notes under the table (what a mark such as † means): a line each, in every format but CSV/TSV. */
+  notes?: readonly string[];
 }
 
 export interface Style {
@@ -113,6 +115,7 @@ export function renderTerminal(table: Table, opts: { style?: Style; maxWidth?: n
     out.push(style.dim(widths.map((w) => '─'.repeat(w)).join(' '.repeat(gap))));
     for (const r of table.footer) out.push(line(r.map(cellText)));
   }
+  if (table.notes?.length) out.push('', ...table.notes.map((n) => terminalText(n, { oneLine: true })));
   return out.join('\n') + '\n';
 }
 
@@ -126,6 +129,8 @@ export function renderMarkdown(table: Table): string {
   out.push(`|${table.columns.map((c) => (c.align === 'right' ? ' ---: ' : c.align === 'center' ? ' :---: ' : ' --- ')).join('|')}|`);
   const strong = (s: string, k: number): string => (table.bold?.[k] && s.trim() !== '' ? `${s.match(/^\s*/)![0]}**${s.trim().replace(/([*_])/g, '\\$1')}**` : s);
   [...table.rows, ...(table.footer ?? [])].forEach((r, k) => out.push(`| ${r.map((c, i) => (i === 0 ? strong(esc(cellText(c)), k) : esc(cellText(c)))).join(' | ')} |`));
+  // Notes as one paragraph, a hard line break ("  ") between them.
+  if (table.notes?.length) out.push('', table.notes.map((n) => escapeMarkdown(terminalText(n, { oneLine: true }))).join('  \n'));
   return out.join('\n') + '\n';
 }
 
@@ -148,45 +153,6 @@ export function stringifyCsv(records: string[][], delimiter: ',' | '\t' = ','): 
   return stringify(records, { delimiter, record_delimiter: '\n', quoted_match: /\r/ });
 }
 
-/** LaTeX special characters escaped for text mode. */
-export function escapeLatex(s: string): string {
-  return s.replace(/[\\&%$#_{}~^\n]/g, (ch) => LATEX[ch]!);
-}
-const LATEX: Record<string, string> = {
-  '\\': '\\textbackslash{}',
-  '&': '\\&',
-  '%': '\\%',
-  $: '\\$',
-  '#': '\\#',
-  _: '\\_',
-  '{': '\\{',
-  '}': '\\}',
-  '~': '\\textasciitilde{}',
-  '^': '\\textasciicircum{}',
-  '\n': ' ',
-};
-
-/**
- * A booktabs table (\\toprule, \\midrule, \\bottomrule; needs \\usepackage{booktabs}). Columns
- * listed in `wrap` become paragraph columns of that width (e.g. {4: '5cm'}) for long text.
- */
-export function renderLatex(table: Table, opts: { wrap?: Record<number, string>; caption?: string; label?: string } = {}): string {
-  const spec = table.columns.map((c, i) => (opts.wrap?.[i] ? `p{${opts.wrap[i]}}` : c.align === 'right' ? 'r' : c.align === 'center' ? 'c' : 'l')).join('');
-  const row = (cells: Cell[], strong = false): string => `${cells.map((c, i) => (strong && i === 0 ? `\\textbf{${escapeLatex(cellText(c))}}` : escapeLatex(cellText(c)))).join(' & ')} \\\\`;
-  const out = ['\\begin{table}[ht]', '\\centering'];
-  const caption = opts.caption ?? table.title;
-  if (caption) out.push(`\\caption{${escapeLatex(caption)}}`);
-  if (opts.label) out.push(`\\label{${opts.label.replace(/[^A-Za-z0-9:_.-]/g, '-')}}`);
-  out.push(`\\begin{tabular}{${spec}}`, '\\toprule', row(table.columns.map((c) => c.header)), '\\midrule');
-  table.rows.forEach((r, k) => out.push(row(r, table.bold?.[k] === true)));
-  if (table.footer && table.footer.length > 0) {
-    out.push('\\midrule');
-    for (const r of table.footer) out.push(row(r));
-  }
-  out.push('\\bottomrule', '\\end{tabular}', '\\end{table}');
-  return out.join('\n') + '\n';
-}
-
 const HTML: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 export function escapeHtml(s: string): string {
   return s.replace(/[&<>"']/g, (c) => HTML[c]!);
@@ -207,6 +173,7 @@ export function renderHtml(table: Table, opts: { caption?: string } = {}): strin
   out.push('</tbody>');
   if (table.footer?.length) out.push(`<tfoot>${table.footer.map((r) => `<tr>${r.map((c, i) => cell('td', c, table.columns[i])).join('')}</tr>`).join('')}</tfoot>`);
   out.push('</table>');
+  if (table.notes?.length) out.push(`<p class="table-notes">${table.notes.map((n) => escapeHtml(n)).join('<br>')}</p>`);
   return out.join('\n') + '\n';
 }
 
