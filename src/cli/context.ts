@@ -24,8 +24,8 @@ import { colorEnabled } from './color.js';
  */
 export interface Session {
   study?: Study;
-  /** Where emitted output goes instead of stdout or --output. */
-  sink?: (text: string) => void;
+  /** Where emitted output (text, or a binary file's bytes) goes instead of stdout or --output. */
+  sink?: (content: string | Uint8Array) => void;
   /** An error of the command, instead of printing it. */
   onError?: (e: unknown) => number;
 }
@@ -85,8 +85,9 @@ export class Context<O extends Base = Base & Record<string, unknown>> {
   }
 
   /** Binary output (a .docx, a .qdpx): only to --output, atomically. */
-  emitBytes(bytes: Uint8Array, what: string): void {
-    if (this.session.sink || !this.opts.output) throw new UsageError(`${what} is a binary file: give --output FILE`, `e.g. --output quotes.docx`);
+  emitBytes(bytes: Uint8Array, what: string, example: string): void {
+    if (this.session.sink) return this.session.sink(bytes);
+    if (!this.opts.output) throw new UsageError(`${what} is a binary file: give --output FILE`, `e.g. --output ${example}`);
     this.writeOutput(bytes);
   }
 

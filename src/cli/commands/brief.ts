@@ -56,7 +56,7 @@ export async function run(ctx: Ctx<'brief'>): Promise<number> {
   if (format === 'json') ctx.emit(JSON.stringify(b, null, 2));
   else if (format === 'docx') {
     const { briefDocx } = await import('../../io/docx-write.js');
-    ctx.emitBytes(await briefDocx(b, title), 'a Word document');
+    ctx.emitBytes(await briefDocx(b, title), 'a Word document', 'brief.docx');
   } else ctx.emit(briefMarkdown(b, title));
   ctx.info(`brief for the ${next ? next.label : 'interview after the last wave'}: ${b.entries.length} participant${b.entries.length === 1 ? '' : 's'} interviewed at ${lastWave.id}${b.notInterviewed.length ? `; ${b.notInterviewed.length} not interviewed there (${b.notInterviewed.join(', ')})` : ''}`);
   return EXIT.ok;

@@ -7,15 +7,12 @@ import { withLocks } from '../../io/lock.js';
 import { readOnly, writeFilesTogether } from '../../io/write.js';
 import type { Ctx } from '../context.js';
 import { EXIT, InputError, QualwaveError, UsageError } from '../errors.js';
-import type { CommandSpec } from '../options/command.js';
-import { COMMANDS } from '../options/commands.js';
-import { formatFromExtension } from '../options/parse.js';
 import { createProgram, type Invocation } from '../program.js';
 import { plural } from '../report.js';
 
 interface Built {
   spec: OutputSpec;
-  content?: string;
+  content?: string | Uint8Array;
   problem?: string;
   status?: 'created' | 'updated' | 'unchanged';
 }
@@ -74,22 +71,22 @@ async function make(ctx: Ctx<'build'>, study: Study, spec: OutputSpec): Promise<
     if (e instanceof QualwaveError) return { spec, problem: e.message };
     throw e;
   }
-  const command = COMMANDS[inv.name] as CommandSpec;
-  if (inv.raw['format'] === undefined) {
-    const f = formatFromExtension(spec.file, command.formats ?? []);
-    if (f) inv.raw['format'] = f;
-  }
+  // The output's name, as with -o: the command takes its format from the extension (or refuses
+  // one it cannot write); what it emits is collected, not written.
+  inv.raw['output'] = spec.file;
   inv.raw['quiet'] = true;
   inv.raw['color'] = false;
   if (ctx.opts.allowOutside) inv.raw['allowOutside'] = true;
-  let content = '';
+  let content: string | Uint8Array = '';
   let problem: string | undefined;
   const savedReadOnly = readOnly.reason;
   readOnly.reason = `build runs only commands that read the study ('${spec.args.join(' ')}' tried to write)`;
   try {
     const code = await runInvocationWith(inv, ctx, {
       study,
-      sink: (text) => (content += text),
+      sink: (chunk) => {
+        content = typeof chunk === 'string' ? (typeof content === 'string' ? content : '') + chunk : chunk;
+      },
       onError: (e) => {
         if (!(e instanceof QualwaveError) && !isSystem(e)) throw e;
         problem = (e as Error).message;
@@ -127,8 +124,8 @@ async function build(ctx: Ctx<'build'>, check: boolean, studyArg?: string): Prom
   for (const r of results) {
     const path = join(study.root, r.spec.file);
     // Only a regular file is read (a FIFO would block, a device never ends); the loader refused others.
-    const old = lstatSync(path, { throwIfNoEntry: false })?.isFile() ? readFileSync(path, 'utf8') : undefined;
-    r.status = old === undefined ? 'created' : old === r.content ? 'unchanged' : 'updated';
+    const old = lstatSync(path, { throwIfNoEntry: false })?.isFile() ? readFileSync(path) : undefined;
+    r.status = old === undefined ? 'created' : old.equals(typeof r.content === 'string' ? Buffer.from(r.content) : Buffer.from(r.content!)) ? 'unchanged' : 'updated';
   }
   const changed = results.filter((r) => r.status !== 'unchanged');
   if (!check && changed.length > 0) {

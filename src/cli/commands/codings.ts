@@ -2,6 +2,7 @@ import { addCodings, byCoder, withHashes } from '../../core/coding/edit.js';
 import { readInterchangeCsv, writeInterchangeCsv } from '../../core/coding/interchange.js';
 import { passages, type Retrieved } from '../../core/coding/retrieve.js';
 import { renderPassages } from '../../core/format/passages.js';
+import { tidyCodings, tidyDelimited, tidyJsonLines } from '../../core/coding/tidy.js';
 import { renderDelimited, renderMarkdown, renderTerminal, type Table } from '../../core/format/table.js';
 import { decodeText } from '../../core/text/decode.js';
 import type { Finished } from '../../core/coding/types.js';
@@ -10,6 +11,7 @@ import type { Coding } from '../../core/coding/types.js';
 import type { Ctx } from '../context.js';
 import { EXIT, InputError, UsageError } from '../errors.js';
 import { checkFilters, codings } from '../../api/analyses.js';
+import { formatFromExtension } from '../options/parse.js';
 import { loadStudy } from '../../io/load-study.js';
 import { reanchorStudy } from '../../io/reanchor.js';
 import { formatDiagnostics, plural } from '../report.js';
@@ -117,16 +119,27 @@ export async function runImport(ctx: Ctx<'codings import'>, file: string): Promi
   return result.diagnostics.length > 0 ? EXIT.checkFailed : EXIT.ok;
 }
 
-/** qualwave codings export [--coder ...] (interchange CSV on stdout). */
+/**
+ * qualwave codings export [--coder ...]: the interchange CSV (what codings import reads back), or
+ * with --format tidy the tidy table for R, Stata and pandas (core/coding/tidy.ts): CSV, or TSV or
+ * JSON Lines by --format tidy-tsv / tidy-jsonl or the --output file's extension.
+ */
 export async function runExport(ctx: Ctx<'codings export'>): Promise<number> {
-  ctx.format;
+  let format = ctx.format;
+  // --format tidy -o codings.tsv: the tidy table as the file's extension says.
+  if (format === 'tidy') format = formatFromExtension(ctx.opts.output, ['tidy-tsv', 'tidy-jsonl'] as const) ?? 'tidy';
   const study = await ctx.study();
   await refuseUnlessPseudonymised(study, 'the codings export');
   const coders = coderFilter(ctx.opts);
   checkFilters(study, coders ? { coders } : {}, { coders: ctx.opts.coder !== undefined ? '--coder' : '--coders' });
   const codings = coders ? study.codings.filter((c) => coders.includes(c.coder)) : study.codings;
-  ctx.emit(writeInterchangeCsv(codings, study, { raw: ctx.opts.csvRaw === true }));
-  ctx.info(`${plural(codings.length, 'coding')} exported`);
+  const raw = ctx.opts.csvRaw === true;
+  if (format === 'csv') ctx.emit(writeInterchangeCsv(codings, study, { raw }));
+  else {
+    const tidy = tidyCodings(study, codings);
+    ctx.emit(format === 'tidy-jsonl' ? tidyJsonLines(tidy) : tidyDelimited(tidy, format === 'tidy-tsv' ? '\t' : ',', { raw }));
+  }
+  ctx.info(`${plural(codings.length, 'coding')} exported${format === 'csv' ? '' : ' (tidy: one row per coding)'}`);
   return EXIT.ok;
 }
 

@@ -24,7 +24,7 @@ export async function run(ctx: Ctx<'export'>): Promise<number> {
   checkFilters(study, { coders });
   const version = (JSON.parse(readFileSync(new URL('../../../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
   const project = exportProject(study, { coders, version, files: studyFiles(study, coders) });
-  ctx.emitBytes(zipProject(project.xml, project.sources), 'a .qdpx project');
+  ctx.emitBytes(zipProject(project.xml, project.sources), 'a .qdpx project', 'project.qdpx');
   const c = project.counts;
   ctx.info(`${c.sources} sources, ${c.codes} codes, ${c.codings} codings by ${c.users} coder${c.users === 1 ? '' : 's'}, ${c.cases} cases`);
   if (project.removed > 0) ctx.info(ctx.err.yellow(`note: ${project.removed} control character${project.removed === 1 ? '' : 's'} that XML 1.0 cannot hold (in memos, labels or attributes) left out of project.qde; the transcripts in sources/ are unchanged`));

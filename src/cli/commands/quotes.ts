@@ -25,7 +25,7 @@ export async function run(ctx: Ctx<'quotes list'>): Promise<number> {
       break;
     case 'docx': {
       const { quotesDocx } = await import('../../io/docx-write.js');
-      ctx.emitBytes(await quotesDocx(title, cells), 'a Word document');
+      ctx.emitBytes(await quotesDocx(title, cells), 'a Word document', 'quotes.docx');
       break;
     }
     case 'md':

@@ -596,15 +596,16 @@ export const COMMANDS = {
   }),
 
   'codings export': command({
-    summary: 'every coding as interchange CSV (stdout or --output)',
+    summary: 'every coding as interchange CSV, or as a tidy table for R, Stata and pandas (stdout or --output)',
     options: {
       coder: text('NAME', 'only the codings of this coder', { defaultText: 'every coder' }),
       ...coders('only the codings of these coders', 'every coder'),
       csvRaw: flag('keep cells starting with = + - @ as they are (by default they get a leading apostrophe, which codings import removes again)'),
     },
-    formats: ['csv'],
+    formats: ['csv', 'tidy', 'tidy-tsv', 'tidy-jsonl'],
     defaultFormat: 'csv',
-    examples: ['qualwave codings export > codings.csv', 'qualwave codings export --coders alice,ben -o two-coders.csv'],
+    notes: "Formats: csv (default: the interchange CSV that codings import reads back); tidy: one row per\ncoding with the participant's attributes, wave, wave order, theme, code, exact span, text and\ncoder, as CSV, or TSV or JSON Lines (tidy-tsv, tidy-jsonl, or -o FILE.tsv / FILE.jsonl).",
+    examples: ['qualwave codings export > codings.csv', 'qualwave codings export --coders alice,ben -o two-coders.csv', 'qualwave codings export --format tidy -o tidy.csv', 'qualwave codings export --format tidy-jsonl > tidy.jsonl'],
     module: 'codings',
     handler: 'runExport',
   }),
