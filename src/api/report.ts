@@ -11,7 +11,7 @@ import { matrixTable, NOT_CODED_FOR_TEXT as NOT_CODED_FOR } from '../core/matrix
 import { saturation } from '../core/matrix/saturation.js';
 import { trajectories } from '../core/matrix/trajectories.js';
 import { selectQuotes } from '../core/quotes/select.js';
-import { esc, fold, report as reportHtml, table, type ReportSection } from '../core/report/html.js';
+import { esc, fold, report as reportHtml, reportTables, table, type ReportSection } from '../core/report/html.js';
 import type { Study } from '../core/study/types.js';
 import { summarise } from '../core/summary/summary.js';
 import { codebookTable, wavesTable } from '../core/summary/tables.js';
@@ -38,6 +38,22 @@ export interface ReportOptions {
  * a dossier per participant, for co-authors to open anywhere. Deterministic unless stamp.
  */
 export async function report(study: Study, opts: ReportOptions = {}): Promise<string> {
+  return reportHtmlOf(study, opts);
+}
+
+/** The report's tables, exactly the ones the HTML report shows, in order (report -o FILE.docx). */
+export async function reportTablesOf(study: Study, opts: ReportOptions = {}): Promise<Table[]> {
+  const tables: Table[] = [];
+  reportTables.tables = tables;
+  try {
+    await reportHtmlOf(study, opts);
+  } finally {
+    reportTables.tables = undefined;
+  }
+  return tables;
+}
+
+async function reportHtmlOf(study: Study, opts: ReportOptions): Promise<string> {
   const note = opts.onNote ?? (() => {});
   const o: FigureOptions = { width: opts.width ?? 640, fontSize: opts.fontSize ?? 11 };
   const s = summarise(study, defaultCoder(study, opts.coder).coder);
@@ -52,6 +68,13 @@ export async function report(study: Study, opts: ReportOptions = {}): Promise<st
   const timeline = timelineSection(study, o);
   if (timeline) sections.push(timeline);
   const cb = codebookTable(s, { flat: true });
+  // The codebook is shown with an anchor per code (below); for the Word document, the same rows as a table.
+  reportTables.tables?.push({
+    title: 'Codebook',
+    columns: ['code', 'label', 'definition', 'include', 'exclude'].map((header) => ({ header })),
+    rows: study.codebook.codes.map((c) => [c.id, c.label, c.definition ?? '', c.include ?? '', c.exclude ?? '']),
+    bold: study.codebook.codes.map((c) => c.depth === 0),
+  });
   sections.push({
     id: 'codebook',
     title: 'Codebook',
@@ -91,6 +114,7 @@ export async function report(study: Study, opts: ReportOptions = {}): Promise<st
     if (study.config.waves.length > 1) {
       const tr = trajectories(cs, { rows: 'theme' });
       const t: Table = {
+        title: 'Trajectories between consecutive waves, among participants interviewed at both',
         columns: ['theme', 'from → to', 'both', 'persisted', 'emerged', 'faded', 'absent'].map((header) => ({ header })),
         rows: tr.flatMap((x) => x.transitions.map((y) => [x.label, `${y.from} → ${y.to}`, ...(y.codedFor ? [y.both, y.persisted.length, y.emerged.length, y.faded.length, y.absent.length] : [NOT_CODED_FOR, NOT_CODED_FOR, NOT_CODED_FOR, NOT_CODED_FOR, NOT_CODED_FOR])])),
       };

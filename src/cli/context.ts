@@ -4,6 +4,7 @@ import { Chalk, type ChalkInstance } from 'chalk';
 import type { Diagnostic } from '../core/diagnostics/diagnostic.js';
 import { InputError, UsageError } from '../core/errors.js';
 import { terminalMessage } from '../core/format/escape.js';
+import type { Table } from '../core/format/table.js';
 import type { Study } from '../core/study/types.js';
 import { recoverStudy } from '../io/codings.js';
 import { FileError } from '../io/errors.js';
@@ -76,8 +77,31 @@ export class Context<O extends Base = Base & Record<string, unknown>> {
     if (!this.session.sink) this.io.stderr.write(text);
   }
 
+  /**
+   * Tables for a Word document (--format docx): collected while the command runs, written as one
+   * .docx when it has finished (finish()), so that a command with several tables gives one file.
+   */
+  private wordTables: Table[] | undefined;
+  /** The Word document's title, when the command gives one (report). */
+  wordTitle: string | undefined;
+
+  addWordTable(table: Table): void {
+    (this.wordTables ??= []).push(table);
+  }
+
+  /** After the command: the collected Word tables, as one document. */
+  async finish(): Promise<void> {
+    if (!this.wordTables) return;
+    const { tablesDocx } = await import('../io/docx-write.js');
+    const tables = this.wordTables;
+    this.wordTables = undefined;
+    this.emitBytes(await tablesDocx(tables, this.wordTitle ? { title: this.wordTitle } : {}), 'a Word document', 'tables.docx');
+  }
+
   /** Machine-readable or table output: to stdout, or atomically to --output. */
   emit(content: string): void {
+    // Word tables are written by finish(); the text a command emits around them (nothing) is not.
+    if (this.wordTables !== undefined && content === '') return;
     const text = content.endsWith('\n') || content === '' ? content : content + '\n';
     if (this.session.sink) this.session.sink(text);
     else if (this.opts.output) this.writeOutput(text);
@@ -86,9 +110,9 @@ export class Context<O extends Base = Base & Record<string, unknown>> {
 
   /** Binary output (a .docx, a .qdpx): only to --output, atomically. */
   emitBytes(bytes: Uint8Array, what: string, example: string): void {
-    if (this.session.sink) return this.session.sink(bytes);
-    if (!this.opts.output) throw new UsageError(`${what} is a binary file: give --output FILE`, `e.g. --output ${example}`);
-    this.writeOutput(bytes);
+    if (this.session.sink) this.session.sink(bytes);
+    else if (!this.opts.output) throw new UsageError(`${what} is a binary file: give --output FILE`, `e.g. --output ${example}`);
+    else this.writeOutput(bytes);
   }
 
   /** To --output, atomically; an existing file only with --force. */

@@ -9,10 +9,16 @@ export interface TableContext {
   err: { yellow(x: string): string };
   width: number | undefined;
   info(message: string): void;
+  /** --format docx: a real Word table, collected and written as one .docx when the command has finished. */
+  addWordTable(table: Table): void;
 }
 
 /** A table in any of the manuscript formats, through the renderer registry (src/api/render.ts). */
 export function renderTable(ctx: TableContext, table: Table, format: string): string {
+  if (format === 'docx') {
+    ctx.addWordTable(ctx.opts.caption ? { ...table, title: ctx.opts.caption } : table);
+    return '';
+  }
   const style = { bold: (x: string) => ctx.out.bold(x), dim: (x: string) => ctx.out.dim(x) };
   const text = render(table, format as Format, { caption: ctx.opts.caption, label: ctx.opts.label, csvRaw: ctx.opts.csvRaw, style, width: ctx.width });
   if (format === 'latex') warnLatex(ctx, text, table);

@@ -44,7 +44,11 @@ export async function runInvocation(inv: Invocation, io: ShellIo, session: Sessi
     checkArgs(spec, inv.args);
     const handler = (await import(`./commands/${spec.module}.js`))[spec.handler ?? 'run'] as Handler;
     const { Context } = await import('./context.js');
-    return await handler(new Context(opts as Base, given, io, session), ...inv.args);
+    const ctx = new Context(opts as Base, given, io, session);
+    const code = await handler(ctx, ...inv.args);
+    // Word tables the command collected (--format docx): one document, written now.
+    await ctx.finish();
+    return code;
   } catch (e) {
     if (session.onError) return session.onError(e);
     const { reportError } = await import('./report-error.js');

@@ -1,5 +1,7 @@
 import { unzipSync, zipSync } from 'fflate';
 import type { Brief } from '../core/cases/brief.js';
+import { latexLayout } from '../core/format/latex.js';
+import { formatNumber, type Cell, type Table } from '../core/format/table.js';
 import { terminalText } from '../core/format/escape.js';
 import type { Quote, QuoteCell } from '../core/quotes/select.js';
 import { epoch } from './refi.js';
@@ -28,6 +30,95 @@ export async function quotesDocx(title: string, cells: readonly QuoteCell[]): Pr
     }
   }
   const doc = new Document({ creator: 'qualwave', title, sections: [{ children }] });
+  return fixedBytes(new Uint8Array(await Packer.toBuffer(doc)));
+}
+
+/**
+ * Tables as a Word document (co-authors on Word): each a real Word table under a caption
+ * "Table N. …" (a SEQ field, so Word's cross-references and list of tables find it), with the
+ * rules of a manuscript table (a thick rule above and below, a thin one under the header and
+ * above the totals), the header row repeated on every page, numbers right-aligned, theme rows in
+ * bold, and the table's notes under it. A table too wide for a portrait page (the same decision
+ * as the LaTeX layout) gets a landscape section of its own; a smaller type size where LaTeX
+ * would use one.
+ */
+export async function tablesDocx(tables: readonly Table[], opts: { title?: string; captions?: readonly (string | undefined)[] } = {}): Promise<Uint8Array> {
+  const d = await import('docx');
+  const { AlignmentType, BorderStyle, Document, HeadingLevel, ImportedXmlComponent, Packer, PageOrientation, Paragraph, Table: WordTable, TableCell, TableRow, TextRun, WidthType } = d;
+  // The number as a SEQ field with its value already there (begin, instruction, separate, value,
+  // end): Word numbers and cross-references it, and readers that do not run fields (mammoth,
+  // pandoc) still see the number.
+  const seq = (k: number) =>
+    [
+      '<w:r><w:rPr><w:b/></w:rPr><w:fldChar w:fldCharType="begin"/></w:r>',
+      '<w:r><w:rPr><w:b/></w:rPr><w:instrText xml:space="preserve"> SEQ Table \\* ARABIC </w:instrText></w:r>',
+      '<w:r><w:rPr><w:b/></w:rPr><w:fldChar w:fldCharType="separate"/></w:r>',
+      `<w:r><w:rPr><w:b/></w:rPr><w:t>${k}</w:t></w:r>`,
+      '<w:r><w:rPr><w:b/></w:rPr><w:fldChar w:fldCharType="end"/></w:r>',
+    ].map(
+      // fromXmlString gives the parsed document; its one element is the run.
+      (xml) => (ImportedXmlComponent.fromXmlString(xml) as unknown as { root: unknown[] }).root[0] as InstanceType<typeof TextRun>,
+    );
+  const clean = (s: string): string => terminalText(s);
+  const text = (c: Cell): string => clean(typeof c === 'number' ? formatNumber(c) : c);
+  const none = { style: BorderStyle.NONE, size: 0, color: 'FFFFFF' };
+  const rule = (thick: boolean) => ({ style: BorderStyle.SINGLE, size: thick ? 12 : 4, color: '000000' });
+  type Section = { landscape: boolean; children: Array<InstanceType<typeof Paragraph> | InstanceType<typeof WordTable>> };
+  const sections: Section[] = [];
+  const section = (landscape: boolean): Section => {
+    const last = sections[sections.length - 1];
+    if (last && last.landscape === landscape) return last;
+    const next: Section = { landscape, children: [] };
+    sections.push(next);
+    return next;
+  };
+  if (opts.title) section(false).children.push(new Paragraph({ text: clean(opts.title), heading: HeadingLevel.TITLE }));
+  tables.forEach((table, t) => {
+    const layout = latexLayout(table);
+    const size = layout.size === 'normalsize' ? 20 : layout.size === 'small' ? 18 : 16;
+    const into = section(layout.landscape);
+    const caption = opts.captions?.[t] ?? table.title;
+    into.children.push(
+      new Paragraph({
+        keepNext: true,
+        spacing: { before: t > 0 || opts.title ? 360 : 0, after: 120 },
+        children: [new TextRun({ text: 'Table ', bold: true }), ...seq(t + 1), new TextRun({ text: caption ? '. ' : '.', bold: true }), ...(caption ? [new TextRun({ text: clean(caption), italics: true })] : [])],
+      }),
+    );
+    const n = table.columns.length;
+    const cell = (c: Cell, i: number, o: { header?: boolean; bold?: boolean; top?: 'thick' | 'thin'; bottom?: 'thick' | 'thin' }) =>
+      new TableCell({
+        borders: { left: none, right: none, top: o.top ? rule(o.top === 'thick') : none, bottom: o.bottom ? rule(o.bottom === 'thick') : none },
+        margins: { left: 60, right: 60, top: 20, bottom: 20 },
+        children: [
+          new Paragraph({
+            alignment: table.columns[i]?.align === 'right' ? AlignmentType.RIGHT : table.columns[i]?.align === 'center' ? AlignmentType.CENTER : AlignmentType.LEFT,
+            children: [new TextRun({ text: text(c), size, bold: o.bold === true })],
+          }),
+        ],
+      });
+    const body = [...table.rows.map((r, k) => ({ r, bold: table.bold?.[k] === true, footer: false })), ...(table.footer ?? []).map((r) => ({ r, bold: false, footer: true }))];
+    const rows = [
+      new TableRow({ tableHeader: true, cantSplit: true, children: table.columns.map((c, i) => cell(c.header, i, { top: 'thick', bottom: 'thin' })) }),
+      ...body.map(
+        (b, k) =>
+          new TableRow({
+            cantSplit: true,
+            children: Array.from({ length: n }, (_, i) => {
+              const firstFooter = b.footer && (k === 0 || !body[k - 1]!.footer);
+              return cell(b.r[i] ?? '', i, { bold: b.bold && i === 0, ...(firstFooter ? { top: 'thin' as const } : {}), ...(k === body.length - 1 ? { bottom: 'thick' as const } : {}) });
+            }),
+          }),
+      ),
+    ];
+    into.children.push(new WordTable({ rows, width: { size: 100, type: WidthType.PERCENTAGE } }));
+    for (const note of table.notes ?? []) into.children.push(new Paragraph({ spacing: { before: 60 }, children: [new TextRun({ text: clean(note), size: 16 })] }));
+  });
+  const doc = new Document({
+    creator: 'qualwave',
+    title: clean(opts.title ?? tables[0]?.title ?? 'Tables'),
+    sections: sections.map((s) => ({ properties: s.landscape ? { page: { size: { orientation: PageOrientation.LANDSCAPE } } } : {}, children: s.children })),
+  });
   return fixedBytes(new Uint8Array(await Packer.toBuffer(doc)));
 }
 

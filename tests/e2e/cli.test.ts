@@ -74,9 +74,9 @@ describe('qualwave summary on the buddy study (the README main command)', () => 
   });
 
   it('rejects an unsupported format and unknown options with exit 2', async () => {
-    const a = await qualwave(['summary', buddy, '--format', 'docx']);
+    const a = await qualwave(['summary', buddy, '--format', 'png']);
     expect(a.code).toBe(2);
-    expect(a.stderr).toContain('--format docx is not supported by this command');
+    expect(a.stderr).toContain('--format png is not supported by this command');
     const b = await qualwave(['summary', '--bogus']);
     expect(b.code).toBe(2);
     expect(b.stderr).toContain("unknown option '--bogus'");

@@ -31,7 +31,7 @@ export async function runShow(ctx: Ctx<'codebook show'>): Promise<number> {
     ctx.emit(JSON.stringify({ files: study.codebook.files, themes: study.codebook.themes.map(strip) }, null, 2));
     return EXIT.ok;
   }
-  const indent = format === 'table' || format === 'md' ? '\u00a0\u00a0' : '';
+  const indent = format === 'table' || format === 'md' || format === 'docx' ? '\u00a0\u00a0' : '';
   const table: Table = {
     title: study.codebook.files.map((f) => f.title).join('; '),
     columns: ['code', 'label', 'definition', 'include', 'exclude', 'examples'].map((header) => ({ header })),

@@ -3,6 +3,7 @@ import { defaultCoder } from '../../core/matrix/coded.js';
 import { summarise } from '../../core/summary/summary.js';
 import { attritionTable, codebookTable, participationTable, speakersTable, summaryTable, wavesTable } from '../../core/summary/tables.js';
 import type { Ctx } from '../context.js';
+import { renderTable } from '../render.js';
 import { plural } from '../report.js';
 
 /**
@@ -26,6 +27,10 @@ export async function run(ctx: Ctx<'summary'>, studyArg?: string): Promise<numbe
   tables.push(codebookTable(s));
   if (ctx.opts.speakers) tables.push(speakersTable(s.documents));
   const counts = `${plural(s.totals.interviewed, 'participant')}, ${plural(s.waves.length, 'wave')}, ${plural(s.totals.documents, 'transcript')}, ${plural(s.totals.words, 'word')}; codebook of ${plural(s.totals.themes, 'theme')} and ${plural(s.totals.codes, 'code')}`;
+  if (format === 'docx') {
+    for (const t of tables) renderTable(ctx, t, 'docx');
+    return 0;
+  }
   if (format === 'md') {
     ctx.emit([`# ${s.title}`, '', `${counts}.`, '', ...tables.map(renderMarkdown)].join('\n'));
     return 0;

@@ -10,8 +10,8 @@ import { gate, GATE_NAMES, lineRange } from './parsers.js';
  * add one line to its command; to add a command, add an entry here and a module in commands/.
  */
 
-const TABLE_FORMATS = ['table', 'md', 'latex', 'html', 'csv', 'tsv', 'json'] as const;
-const TABLES_NOTE = 'Formats: table (default), md, latex, html, csv, tsv, json; --output FILE picks the format from its extension.';
+const TABLE_FORMATS = ['table', 'md', 'latex', 'html', 'csv', 'tsv', 'json', 'docx'] as const;
+const TABLES_NOTE = 'Formats: table (default), md, latex, html, csv, tsv, json, docx (Word, with --output); --output FILE picks the format\nfrom its extension (one qualwave cannot write is an error).';
 export const FIGURE_KINDS = ['participation', 'timeline', 'heatmap', 'trajectories', 'saturation', 'agreement'] as const;
 export const FIGURE_COEFFICIENTS = ['alpha', 'kappa', 'fleiss', 'ac1', 'bp', 'agreement'] as const;
 export const MATRIX_VALUES = ['participants', 'percent', 'documents', 'segments', 'words'] as const;
@@ -57,9 +57,9 @@ export const COMMANDS = {
       table: choice('TABLE', ['waves', 'participation', 'attrition', 'codebook', 'speakers'], 'the table to print for csv/tsv', { default: 'waves' }),
       speakers: flag("add every transcript's speakers: role, how it was decided, turns, segments, words", { details: 'add the Speakers table: per transcript, every speaker found, the role qualwave gave it and why, turns, segments and words (see [Bring your transcripts](#bring-your-transcripts))' }),
     },
-    formats: ['table', 'md', 'csv', 'tsv', 'json'],
+    formats: ['table', 'md', 'csv', 'tsv', 'json', 'docx'],
     defaultFormat: 'table',
-    notes: 'Formats: table (default), md, csv, tsv, json. csv/tsv print one table (--table); json has every\ntable, the speakers under "documents".',
+    notes: 'Formats: table (default), md, csv, tsv, json, docx (Word, with --output: every table). csv/tsv print\none table (--table); json has every table, the speakers under "documents".',
     examples: ['qualwave summary fixtures/buddy-study', 'qualwave summary --speakers              # check who qualwave thinks is speaking', 'qualwave summary --format md > participation.md', 'qualwave summary --format csv --table participation -o participation.csv'],
     module: 'summary',
   }),
@@ -153,7 +153,7 @@ export const COMMANDS = {
     options: { ...MANUSCRIPT },
     formats: TABLE_FORMATS,
     defaultFormat: 'table',
-    notes: 'Formats: table (default: code, label, definition), md, latex (booktabs), html, csv, tsv, json.',
+    notes: 'Formats: table (default: code, label, definition), md, latex (booktabs), html, csv, tsv, json, docx (with --output).',
     examples: ['qualwave codebook show', 'qualwave codebook show --format latex -o appendix-codebook.tex'],
     module: 'codebook',
     handler: 'runShow',
@@ -252,9 +252,9 @@ export const COMMANDS = {
       min: repeated('NAME=VALUE', `exit 1 when a value is below; NAME one of ${GATE_NAMES.join(', ')} (repeatable)`, gate),
       pooled: flag('with --min: check the pooled value only'),
     },
-    formats: ['table', 'md', 'latex', 'html', 'csv', 'tsv', 'json'],
+    formats: ['table', 'md', 'latex', 'html', 'csv', 'tsv', 'json', 'docx'],
     defaultFormat: 'table',
-    notes: "Formats: table (default), md, latex, html, csv, tsv, json.\n--min kappa checks Cohen's kappa for two coders, Fleiss' for more; a gate on a coefficient not\ncomputed for the data is a usage error (exit 2).",
+    notes: "Formats: table (default), md, latex, html, csv, tsv, json, docx (with --output).\n--min kappa checks Cohen's kappa for two coders, Fleiss' for more; a gate on a coefficient not\ncomputed for the data is a usage error (exit 2).",
     examples: [
       'qualwave agree --study fixtures/buddy-study',
       'qualwave agree --coders alice,ben --rows theme --unit document --format md',
@@ -411,9 +411,9 @@ export const COMMANDS = {
       code: list('IDS', 'only these anticipation codes'),
       summary: flag('only the counts per status (for tables); in md/json, leave out the quotes'),
     },
-    formats: ['md', 'table', 'latex', 'html', 'csv', 'tsv', 'json'],
+    formats: ['md', 'table', 'latex', 'html', 'csv', 'tsv', 'json', 'docx'],
     defaultFormat: 'md',
-    notes: "Formats: md (default: tables and each participant's quotes), table, latex, html, csv, tsv, json.",
+    notes: "Formats: md (default: tables and each participant's quotes), table, latex, html, csv, tsv, json, docx (with --output).",
     examples: ['qualwave anticipated', 'qualwave anticipated --format csv -o anticipated.csv'],
     module: 'anticipated',
   }),
@@ -484,10 +484,10 @@ export const COMMANDS = {
       stamp: flag('add the generation time (otherwise the report is the same bytes every time)'),
       ...FIGURE,
     },
-    formats: ['html'],
+    formats: ['html', 'docx'],
     defaultFormat: 'html',
-    notes: 'Inline CSS and SVG; no script, font or network request: email it, open it offline, print it.',
-    examples: ['qualwave report -o report.html', 'qualwave report --coder alice --stamp -o report-alice.html'],
+    notes: "Inline CSS and SVG; no script, font or network request: email it, open it offline, print it.\n-o FILE.docx (or --format docx): the report's tables, the same ones, as one Word document.",
+    examples: ['qualwave report -o report.html', 'qualwave report --coder alice --stamp -o report-alice.html', 'qualwave report -o report-tables.docx'],
     module: 'report',
   }),
 

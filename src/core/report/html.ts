@@ -54,7 +54,14 @@ export function fold(f: Fold): string {
   return `<div class="fold"><input type="checkbox" id="${id}"${f.open ? ' checked' : ''}><label for="${id}">${esc(f.title)}</label><div class="body">${f.html}</div></div>`;
 }
 
+/**
+ * While `tables` is set, every table the report shows is also collected there, in order: the
+ * report's tables as one Word document (report -o report.docx) are exactly the HTML report's.
+ */
+export const reportTables: { tables: Table[] | undefined } = { tables: undefined };
+
 export function table(t: Table): string {
+  reportTables.tables?.push(t);
   return renderHtml(t);
 }
 
