@@ -1,7 +1,7 @@
 import type { CoefficientName } from '../core/agreement/report.js';
 import { UsageError } from '../core/errors.js';
 import { agreementFigure, heatmapFigure, participationFigure, saturationFigure, trajectoriesFigure } from '../core/figures/figures.js';
-import type { FigureOptions } from '../core/figures/svg.js';
+import { DEFAULT_FONT_SIZE, DEFAULT_WIDTH, type FigureOptions } from '../core/figures/svg.js';
 import { timelineData, timelineFigure } from '../core/figures/timeline.js';
 import type { Study } from '../core/study/types.js';
 import { summarise } from '../core/summary/summary.js';
@@ -26,7 +26,7 @@ export interface FigureRequest extends Scope, Partial<FigureOptions> {
 
 /** An SVG figure for the manuscript, from the same results as the tables. */
 export function figure(study: Study, kind: FigureKind, req: FigureRequest = {}): string {
-  const o: FigureOptions = { width: req.width ?? 640, fontSize: req.fontSize ?? 11, ...(req.height !== undefined ? { height: req.height } : {}), ...(req.title !== undefined ? { title: req.title } : {}) };
+  const o: FigureOptions = { width: req.width ?? DEFAULT_WIDTH, fontSize: req.fontSize ?? DEFAULT_FONT_SIZE, ...(req.height !== undefined ? { height: req.height } : {}), ...(req.title !== undefined ? { title: req.title } : {}) };
   switch (kind) {
     case 'participation':
       return participationFigure(summarise(study), o);

@@ -3,7 +3,7 @@ import type { CaseSummary } from '../core/cases/summary.js';
 import { AUTO_CODER, CONSENSUS_CODER } from '../core/coding/types.js';
 import { QualwaveError } from '../core/errors.js';
 import { agreementFigure, heatmapFigure, participationFigure, saturationFigure, trajectoriesFigure } from '../core/figures/figures.js';
-import type { FigureOptions } from '../core/figures/svg.js';
+import { DEFAULT_FONT_SIZE, DEFAULT_WIDTH, type FigureOptions } from '../core/figures/svg.js';
 import type { Table } from '../core/format/table.js';
 import { codedStudy, defaultCoder } from '../core/matrix/coded.js';
 import { matrix } from '../core/matrix/matrix.js';
@@ -25,6 +25,7 @@ export interface ReportOptions {
   coder?: string;
   /** Add the generation time (otherwise the report is the same bytes every time). */
   stamp?: boolean;
+  /** Figures' printed width in points (default 453: 16 cm) and label size in points (default 10). */
   width?: number;
   fontSize?: number;
   /** Notes for the user (a warning: problems in the case summaries; else what was left out). */
@@ -55,7 +56,7 @@ export async function reportTablesOf(study: Study, opts: ReportOptions = {}): Pr
 
 async function reportHtmlOf(study: Study, opts: ReportOptions): Promise<string> {
   const note = opts.onNote ?? (() => {});
-  const o: FigureOptions = { width: opts.width ?? 640, fontSize: opts.fontSize ?? 11 };
+  const o: FigureOptions = { width: opts.width ?? DEFAULT_WIDTH, fontSize: opts.fontSize ?? DEFAULT_FONT_SIZE };
   const s = summarise(study, defaultCoder(study, opts.coder).coder);
   const sections: ReportSection[] = [];
   const many = study.participants.length > 60;

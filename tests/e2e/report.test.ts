@@ -31,7 +31,7 @@ describe('qualwave figure', () => {
   });
 
   it('sizes for a journal column and says which figures exist', async () => {
-    expect((await qualwave(['figure', 'heatmap', '--study', buddy, '--width', '400', '--font-size', '8'])).stdout).toMatch(/^<svg [^>]*width="400"/);
+    expect((await qualwave(['figure', 'heatmap', '--study', buddy, '--width', '400', '--font-size', '8'])).stdout).toMatch(/^<svg [^>]*width="400pt"/);
     const r = await qualwave(['figure', 'heatmaps', '--study', buddy]);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain("no figure 'heatmaps' (did you mean 'heatmap'?)");

@@ -1,5 +1,5 @@
 import { command } from './command.js';
-import { BOOTSTRAP, CODER, coders, FIGURE, FILTERS, MANUSCRIPT, ROWS, tableScope } from './groups.js';
+import { BOOTSTRAP, CODER, coders, FIGURE, FIGURE_HEIGHT, FILTERS, MANUSCRIPT, ROWS, tableScope } from './groups.js';
 import { choice, flag, integer, list, number, repeated, switchable, text, value } from './kinds.js';
 import { gate, GATE_NAMES, lineRange } from './parsers.js';
 
@@ -456,7 +456,7 @@ export const COMMANDS = {
   }),
 
   figure: command({
-    summary: 'an SVG figure for the manuscript (black and white, journal-column sized)',
+    summary: 'a figure for the manuscript: SVG, PNG or PDF (black and white, drawn at its printed size)',
     args: [{ name: 'kind', meaning: FIGURE_KINDS.join(', '), required: true, choices: FIGURE_KINDS, noun: 'figure' }],
     options: {
       ...CODER,
@@ -467,13 +467,21 @@ export const COMMANDS = {
       coefficient: choice('NAME', FIGURE_COEFFICIENTS, 'agreement: the coefficient shown', { default: 'alpha' }),
       ...BOOTSTRAP,
       ...FIGURE,
-      height: number('PX', 'height', { min: 0, exclusive: true, defaultText: 'from the content' }),
+      height: FIGURE_HEIGHT,
+      dpi: integer('N', 'PNG: dots per inch of the printed size (recorded in the file)', { default: 300, min: 72, max: 2400, hint: 'journals usually ask for 300 (photos) to 600 or 1200 (line art)' }),
       title: text('TEXT', 'title', { defaultText: 'from the figure' }),
     },
-    formats: ['svg'],
+    formats: ['svg', 'png', 'pdf'],
     defaultFormat: 'svg',
-    notes: 'SVG only, to stdout or --output FILE.svg. (PNG would need a renderer with fonts; convert the SVG\nwith rsvg-convert or Inkscape if a journal asks for it.)',
-    examples: ['qualwave figure participation -o figures/participation.svg', 'qualwave figure timeline -o figures/timeline.svg', 'qualwave figure heatmap --rows code --width 480 --font-size 9 -o heatmap.svg', 'qualwave figure agreement --coefficient ac1 -o agreement.svg'],
+    notes:
+      'SVG (default), PNG or PDF: -o FILE.svg, FILE.png or FILE.pdf (or --format). Drawn at its printed\nsize: place it at its own size (LaTeX: \\includegraphics{fig.pdf}, no width=) for labels of 9-10 pt,\nor give --width your column width. PNG and PDF are rendered with a bundled font (Arimo), the same\nbytes on every machine; no browser, no network.',
+    examples: [
+      'qualwave figure participation -o figures/participation.svg',
+      'qualwave figure timeline -o figures/timeline.svg',
+      'qualwave figure heatmap --rows code --width 12cm --font-size 9 -o heatmap.svg',
+      'qualwave figure saturation -o saturation.png --dpi 600',
+      'qualwave figure agreement --coefficient ac1 -o agreement.pdf',
+    ],
     module: 'figure',
   }),
 

@@ -1,5 +1,7 @@
 import { choice, flag, integer, list, number, repeated, text, type OptionSpec } from './kinds.js';
 import { whereValue } from './parsers.js';
+import { UsageError } from '../../core/errors.js';
+import { DEFAULT_FONT_SIZE, DEFAULT_WIDTH } from '../../core/figures/svg.js';
 
 /**
  * Options shared by several commands, declared once. A name means one thing everywhere:
@@ -64,8 +66,29 @@ export const BOOTSTRAP = {
   seed: integer('N', 'bootstrap seed (the same seed gives the same intervals)', { default: 1, min: 0 }),
 };
 
-/** SVG figures. */
+const UNITS: Record<string, number> = { pt: 1, in: 72, cm: 72 / 2.54, mm: 72 / 25.4, px: 0.75 };
+
+/** A printed length in points: 453, 453pt, 16cm, 120mm, 6.3in (px at 96 per inch). */
+export function printedLength(v: string, flag: string): number {
+  const m = /^\s*(\d+(?:\.\d+)?|\.\d+)\s*(pt|in|cm|mm|px)?\s*$/i.exec(v);
+  const x = m ? Number(m[1]) * UNITS[(m[2] ?? 'pt').toLowerCase()]! : Number.NaN;
+  if (!(x > 0) || x > 20_000) throw new UsageError(`${flag} ${v}: expected a printed length, e.g. 16cm, 120mm, 6.5in or 453 (points)`);
+  return x;
+}
+
+/** A printed length option (LENGTH), with its default in points. */
+function lengthOption(meaning: string, extra: { default: number; defaultText: string }): OptionSpec<number>;
+function lengthOption(meaning: string, extra: { defaultText: string }): OptionSpec<number | undefined>;
+function lengthOption(meaning: string, extra: { default?: number; defaultText: string }): OptionSpec<number | undefined> {
+  // The default in points is what the handler gets; help and README show it as its length (16cm).
+  return { kind: 'value', arg: 'LENGTH', meaning, defaultText: extra.defaultText, parse: (raw, flag) => (raw === undefined ? extra.default : printedLength(String(raw), flag)) };
+}
+
+/** Figures: drawn at their printed size (core/figures/svg.ts: DEFAULT_WIDTH, DEFAULT_FONT_SIZE). */
 export const FIGURE = {
-  width: number('PX', 'width', { default: 640, min: 0, exclusive: true }),
-  fontSize: number('PX', 'font size', { default: 11, min: 0, exclusive: true }),
+  width: lengthOption('printed width: 16cm, 120mm, 6.5in or points', { default: DEFAULT_WIDTH, defaultText: '16cm' }),
+  fontSize: number('PT', 'label size in points (secondary labels 0.9 of it, the title 1.2)', { default: DEFAULT_FONT_SIZE, min: 0, exclusive: true }),
 };
+
+/** A figure's printed height (default: from its content). */
+export const FIGURE_HEIGHT = lengthOption('printed height: 10cm, 80mm, 4in or points', { defaultText: 'from the content' });

@@ -65,8 +65,8 @@ export function timelineFigure(t: TimelineData, o: FigureOptions): string {
   const fs = o.fontSize;
   const title = o.title ?? 'Interviews over time';
   const days = t.participants.flatMap((p) => p.interviews.flatMap((i) => (i.date ? [dayNumber(i.date)] : [])));
-  const left = Math.max(textWidth('participant', fs * 0.9), ...t.participants.map((p) => textWidth(p.id, fs * 0.9))) + 14;
-  const right = Math.max(...t.participants.map((p) => (p.lostAfter ? textWidth(`lost after ${p.lostAfter}`, fs * 0.8) : 0)), 0) + 16;
+  const left = Math.max(textWidth('participant', fs), ...t.participants.map((p) => textWidth(p.id, fs))) + 14;
+  const right = Math.max(...t.participants.map((p) => (p.lostAfter ? textWidth(`lost after ${p.lostAfter}`, fs * 0.9) : 0)), 0) + 16;
   const top = fs * 4.2;
   const rowH = fs * 1.5;
   const plotW = Math.max(fs * 12, o.width - left - right);
@@ -75,7 +75,7 @@ export function timelineFigure(t: TimelineData, o: FigureOptions): string {
   const pad = Math.max(7, (hi - lo) * 0.04);
   const x = (d: number): number => left + ((d - (lo - pad)) / (hi - lo + 2 * pad)) * plotW;
   const plotBottom = top + t.participants.length * rowH;
-  const body: string[] = [text(8, fs * 1.3, title, { size: fs * 1.1, weight: 'bold' })];
+  const body: string[] = [text(8, fs * 1.3, title, { size: fs * 1.2, weight: 'bold' })];
   // Each wave's span of interview dates, shaded, with its label above.
   t.waves.forEach((w, k) => {
     const at = t.participants.flatMap((p) => p.interviews.filter((i) => i.wave === k && i.date).map((i) => dayNumber(i.date!)));
@@ -83,12 +83,12 @@ export function timelineFigure(t: TimelineData, o: FigureOptions): string {
     const a = x(Math.min(...at)) - rowH * 0.4;
     const b = x(Math.max(...at)) + rowH * 0.4;
     body.push(rect(a, top - fs * 0.4, b - a, plotBottom - top + fs * 0.4, 'fill="#eeeeee"'));
-    body.push(text((a + b) / 2, top - fs * 1.6, w.label, { size: fs * 0.85, anchor: 'middle' }));
-    body.push(text((a + b) / 2, top - fs * 0.7, `n = ${at.length}`, { size: fs * 0.75, anchor: 'middle' }));
+    body.push(text((a + b) / 2, top - fs * 1.6, w.label, { size: fs, anchor: 'middle' }));
+    body.push(text((a + b) / 2, top - fs * 0.7, `n = ${at.length}`, { size: fs * 0.9, anchor: 'middle' }));
   });
   t.participants.forEach((p, row) => {
     const y = top + row * rowH + rowH / 2;
-    body.push(text(left - 8, y, p.id, { size: fs * 0.9, anchor: 'end', baseline: 'middle' }));
+    body.push(text(left - 8, y, p.id, { size: fs, anchor: 'end', baseline: 'middle' }));
     const dated = p.interviews.filter((i) => i.date);
     for (let k = 1; k < dated.length; k++) {
       const a = dated[k - 1]!;
@@ -100,7 +100,7 @@ export function timelineFigure(t: TimelineData, o: FigureOptions): string {
     if (p.lostAfter) {
       const last = dated[dated.length - 1];
       const from = last ? x(dayNumber(last.date!)) + fs * 0.6 : left;
-      body.push(text(Math.max(from, left + plotW + 4), y, `lost after ${p.lostAfter}`, { size: fs * 0.8, baseline: 'middle' }));
+      body.push(text(Math.max(from, left + plotW + 4), y, `lost after ${p.lostAfter}`, { size: fs * 0.9, baseline: 'middle' }));
     }
   });
   // Month ticks along the bottom (every month, or every 3 / 12 when the span is long).
@@ -117,27 +117,30 @@ export function timelineFigure(t: TimelineData, o: FigureOptions): string {
     months.push({ day, label: `${y}-${String(m + 1).padStart(2, '0')}` });
     if (months.length > 600) break;
   }
-  const step = months.length <= 14 ? 1 : months.length <= 42 ? 3 : 12;
+  // A label every month when they fit side by side, else every 2, 3, 6 or 12 months.
+  const monthWidth = months.length > 1 ? x(months[1]!.day) - x(months[0]!.day) : plotW;
+  const labelWidth = textWidth('2000-00', fs * 0.9) + fs;
+  const step = [1, 2, 3, 6, 12, 24, 60].find((k) => monthWidth * k >= labelWidth) ?? 120;
   months.forEach((mo, i) => {
     if (i % step !== 0) return;
     body.push(line(x(mo.day), plotBottom + 2, x(mo.day), plotBottom + 6, 'stroke="#000"'));
-    body.push(text(x(mo.day), plotBottom + fs * 1.4, mo.label, { size: fs * 0.7, anchor: 'middle' }));
+    body.push(text(x(mo.day), plotBottom + fs * 1.4, mo.label, { size: fs * 0.9, anchor: 'middle' }));
   });
   // Legend: a shape per wave; a dashed line across a missed wave.
   let ly = plotBottom + fs * 3;
   let lx = left;
   t.waves.forEach((w, k) => {
     body.push(marker(k, lx + fs * 0.4, ly, fs * 0.38));
-    body.push(text(lx + fs * 1.1, ly, w.label, { size: fs * 0.8, baseline: 'middle' }));
-    lx += textWidth(w.label, fs * 0.8) + fs * 2.4;
+    body.push(text(lx + fs * 1.1, ly, w.label, { size: fs * 0.9, baseline: 'middle' }));
+    lx += textWidth(w.label, fs * 0.9) + fs * 2.4;
   });
   if (t.participants.some((p) => p.interviews.some((i, k) => k > 0 && i.wave - p.interviews[k - 1]!.wave > 1))) {
     body.push(line(lx, ly, lx + fs * 1.6, ly, 'stroke="#000" stroke-dasharray="3 3"'));
-    body.push(text(lx + fs * 2, ly, 'a wave missed', { size: fs * 0.8, baseline: 'middle' }));
+    body.push(text(lx + fs * 2, ly, 'a wave missed', { size: fs * 0.9, baseline: 'middle' }));
   }
   if (t.undated.length) {
     ly += fs * 1.5;
-    body.push(text(left, ly, `Undated, not drawn: ${t.undated.join(', ')}`, { size: fs * 0.75, baseline: 'middle' }));
+    body.push(text(left, ly, `Undated, not drawn: ${t.undated.join(', ')}`, { size: fs * 0.9, baseline: 'middle' }));
   }
   const height = o.height ?? ly + fs * 1.5;
   return svg(Math.max(o.width, left + plotW + right), height, title, body);
