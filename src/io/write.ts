@@ -201,7 +201,7 @@ export function makeFolder(path: string): void {
  * is refused before anything is written), written atomically; if any write fails, the files and
  * folders made here are removed again, and the error is reported.
  */
-export function createFiles(dir: string, files: ReadonlyArray<readonly [string, string]>): void {
+export function createFiles(dir: string, files: ReadonlyArray<readonly [string, string | Uint8Array]>): void {
   for (const [rel] of files) if (fsOps().lstat(join(dir, rel))) throw new OutputExistsError(join(dir, rel), `${shown(join(dir, rel))} already exists`, 'choose an empty folder; nothing was written');
   const created: string[] = [];
   const folders: string[] = [];

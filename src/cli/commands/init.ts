@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { basename, join, relative, resolve } from 'node:path';
 import { parseCodebookFile } from '../../core/codebook/parse.js';
 import { didYouMeanSuffix } from '../../core/text/suggest.js';
-import { packageRoot, starterCodebooks } from '../../io/package.js';
+import { EXAMPLES, exampleFiles, packageRoot, starterCodebooks } from '../../io/package.js';
 import { createFiles, makeFolder } from '../../io/write.js';
 import type { Ctx } from '../context.js';
 import { UsageError } from '../errors.js';
@@ -22,6 +22,7 @@ export async function run(ctx: Ctx<'init'>, dirArg: string): Promise<number> {
     ctx.emit(rows.join('\n'));
     return 0;
   }
+  if (ctx.opts.example !== undefined) return example(ctx, ctx.opts.example, dirArg);
   const codebook = ctx.opts.codebook;
   if (!names.includes(codebook)) {
     throw new UsageError(`no starter codebook '${codebook}'${didYouMeanSuffix(codebook, names)}`, `available: ${names.join(', ')} (qualwave init --list)`);
@@ -48,6 +49,27 @@ export async function run(ctx: Ctx<'init'>, dirArg: string): Promise<number> {
   ctx.info(`created study '${title}' in ${shown}:`);
   for (const [f] of files) ctx.info(`  ${join(shown, f)}`);
   ctx.info(`next: edit ${join(shown, 'qualwave.yaml')}, add transcripts, then run: qualwave validate ${shown}`);
+  return 0;
+}
+
+/**
+ * qualwave init --example NAME DIR: a copy of an example study the package ships, byte for byte
+ * (its tables, figures and report included, so that `qualwave build` finds them up to date), in a
+ * new or empty folder, never over a file.
+ */
+function example(ctx: Ctx<'init'>, name: string, dirArg: string): number {
+  const names = Object.keys(EXAMPLES);
+  if (!EXAMPLES[name]) throw new UsageError(`no example study '${name}'${didYouMeanSuffix(name, names)}`, `examples: ${names.map((n) => `${n} (${EXAMPLES[n]!.what})`).join('; ')}`);
+  if (ctx.opts.title !== undefined || ctx.given.has('codebook')) throw new UsageError('--example copies a whole study: it takes no --title or --codebook', 'leave them out');
+  const dir = resolve(ctx.cwd, dirArg);
+  const shown = relative(ctx.cwd, dir) || '.';
+  if (existsSync(join(dir, 'qualwave.yaml'))) throw new UsageError(`${shown} already holds a study (qualwave.yaml)`, 'choose a new folder');
+  const files = exampleFiles(name);
+  const clash = files.map(([f]) => f).filter((f) => existsSync(join(dir, f)));
+  if (clash.length > 0) throw new UsageError(`${shown} already has ${clash.slice(0, 5).join(', ')}${clash.length > 5 ? `, … (${clash.length})` : ''}`, 'choose an empty folder; init never overwrites files');
+  createFiles(dir, files);
+  ctx.info(`copied the example study '${name}' (${files.length} files) to ${shown}`);
+  ctx.info(`next: cd ${shown} && qualwave validate   (the README's tutorial starts there)`);
   return 0;
 }
 

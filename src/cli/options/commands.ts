@@ -32,10 +32,11 @@ export const COMMANDS = {
       codebook: text('NAME', 'starter codebook to copy from the codebooks/ folder (see --list)', { default: 'program-experience' }),
       title: text('TITLE', 'study title', { defaultText: 'from the folder name' }),
       list: flag('list the starter codebooks and exit'),
+      example: choice('NAME', ['buddy', 'ap'], "copy an example study the package ships instead: buddy (the tutorial's), ap (cross-sectional, in French)"),
     },
     formats: ['table'],
     defaultFormat: 'table',
-    examples: ['qualwave init buddy-study', 'qualwave init ap-study --codebook peer-support --title "Accompanying patients"', 'qualwave init --list'],
+    examples: ['qualwave init buddy-study', 'qualwave init ap-study --codebook peer-support --title "Accompanying patients"', 'qualwave init --list', "qualwave init --example buddy buddy-study    # the tutorial's study, to follow the README"],
     module: 'init',
   }),
 
