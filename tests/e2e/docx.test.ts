@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 import mammoth from 'mammoth';
 import { unzipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
-import { bin, repo } from '../helpers/cli.js';
+import { bin, qualwave, repo } from '../helpers/cli.js';
 
 /**
  * Word output of every table command, opened again by another program (mammoth, which reads
@@ -16,8 +16,11 @@ const buddy = join(repo, 'fixtures/buddy-study');
 const run = promisify(execFile);
 const dir = mkdtempSync(join(tmpdir(), 'qw-docx-'));
 
+/** The command in this process (tests/helpers/cli.ts); a failure throws with its stderr. */
 async function qw(args: string[]): Promise<{ stdout: string; stderr: string }> {
-  return run(process.execPath, [bin, ...args, '--study', buddy, '--no-color'], { maxBuffer: 64 << 20 });
+  const r = await qualwave([...args, '--study', buddy, '--no-color']);
+  if (r.code !== 0) throw new Error(`qualwave ${args.join(' ')}: exit ${r.code}\n${r.stderr}`);
+  return r;
 }
 
 /** The tables of a .docx as mammoth reads them: caption before each, rows of cell texts. */
