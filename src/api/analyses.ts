@@ -5,7 +5,7 @@ import type { TranscriptSelection, Uncoded } from '../core/agreement/transcripts
 import type { AgreementUnit } from '../core/agreement/units.js';
 import type { Stem } from '../core/coding/autocode.js';
 import { retrieve, type RetrieveFilters, type Retrieved } from '../core/coding/retrieve.js';
-import { AUTO_CODER, CONSENSUS_CODER } from '../core/coding/types.js';
+import { CONSENSUS_CODER, isHumanCoder } from '../core/coding/types.js';
 import { UsageError } from '../core/errors.js';
 import { anticipations, type Anticipations } from '../core/matrix/anticipation.js';
 import { caseOrdered, type CaseOrder, type CaseOrdered } from '../core/matrix/case-order.js';
@@ -93,9 +93,9 @@ export function checkAttribute(study: Study, attribute: string, flag: string, ex
   if (!attributes.has(attribute)) throw new UsageError(`${flag} ${attribute}: no participant attribute '${attribute}'${didYouMeanSuffix(attribute, attributes)}`, `attributes: ${[...attributes].join(', ')}${extraHint}`);
 }
 
-/** Coders to compare: given, or every coder but auto and consensus; two or more. */
+/** Coders to compare: given, or every coder but auto, consensus and the suggestion coders; two or more. */
 export function selectCoders(study: Study, given: readonly string[] | undefined): string[] {
-  const coders = given ? [...given] : study.coders.filter((c) => c !== AUTO_CODER && c !== CONSENSUS_CODER);
+  const coders = given ? [...given] : study.coders.filter((c) => isHumanCoder(c) && c !== CONSENSUS_CODER);
   for (const c of coders) if (!study.coders.includes(c)) throw new UsageError(`--coders: no coder '${c}'${didYouMeanSuffix(c, study.coders)}`, `coders: ${study.coders.join(', ') || 'none yet'}`);
   if (coders.length < 2) throw new UsageError(`this needs two or more coders; the study has ${study.coders.length ? study.coders.join(', ') : 'none'}`, 'name them with --coders A,B');
   return coders;
@@ -252,7 +252,7 @@ export function codings(study: Study, filters: RetrieveFilters = {}): Retrieved[
 }
 
 export interface AgreementOptions {
-  /** Coders to compare (default: every coder but auto and consensus). */
+  /** Coders to compare (default: every coder but auto, consensus and the suggestion coders). */
   coders?: readonly string[];
   codes?: readonly string[];
   waves?: readonly string[];

@@ -1,6 +1,6 @@
 import { studyAgreement } from '../core/agreement/study.js';
 import type { CaseSummary } from '../core/cases/summary.js';
-import { AUTO_CODER, CONSENSUS_CODER } from '../core/coding/types.js';
+import { CONSENSUS_CODER, isHumanCoder } from '../core/coding/types.js';
 import { QualwaveError } from '../core/errors.js';
 import { agreementFigure, heatmapFigure, participationFigure, saturationFigure, trajectoriesFigure } from '../core/figures/figures.js';
 import { DEFAULT_FONT_SIZE, DEFAULT_WIDTH, type FigureOptions } from '../core/figures/svg.js';
@@ -90,7 +90,7 @@ async function reportHtmlOf(study: Study, opts: ReportOptions): Promise<string> 
         })
         .join('\n') + `<p class="muted">${esc(cb.title ?? '')}</p>`,
   });
-  const humans = study.coders.filter((c) => c !== AUTO_CODER && c !== CONSENSUS_CODER);
+  const humans = study.coders.filter((c) => isHumanCoder(c) && c !== CONSENSUS_CODER);
   if (humans.length >= 2) {
     const data = studyAgreement(study, { coders: humans, unit: 'segment', level: 'code', resamples: 1000, seed: 1 });
     const two = humans.length === 2;

@@ -4,9 +4,26 @@ import { AUTO_CODER, isCoderName } from '../../core/coding/types.js';
 import { renderDelimited, renderMarkdown, renderTerminal, type Table } from '../../core/format/table.js';
 import { codingsFile, saveCodings } from '../../io/codings.js';
 import { loadStemmer, STEMMER_LANGUAGES } from '../../io/stemmer.js';
-import type { Ctx } from '../context.js';
+import type { AnyCtx, Ctx } from '../context.js';
+import type { Study } from '../../core/study/types.js';
 import { EXIT, InputError, UsageError } from '../errors.js';
 import { plural } from '../report.js';
+
+/**
+ * The codebook's patterns checked: one that could backtrack without end is refused (file:line,
+ * then an InputError ending with `consequence`) or run by the linear-time engine (returned).
+ */
+export async function patternMatchers(ctx: AnyCtx, study: Study, consequence: string): Promise<Map<string, Matcher>> {
+  const { checkPatterns, linearMatcher } = await import('../../core/coding/patterns.js');
+  const checked = await checkPatterns(study.codebook);
+  if (checked.diagnostics.length > 0) {
+    ctx.printDiagnostics(study.root, checked.diagnostics);
+    throw new InputError(`${plural(checked.diagnostics.length, 'pattern')} of the codebook refused; ${consequence}`);
+  }
+  const linear = new Map<string, Matcher>();
+  for (const [p, engine] of checked.engines) if (engine === 'linear') linear.set(p, await linearMatcher(p));
+  return linear;
+}
 
 /**
  * qualwave autocode: code every segment with the codebook's keywords and patterns, as the codings of
@@ -24,15 +41,7 @@ export async function run(ctx: Ctx<'autocode'>): Promise<number> {
   if (!dryRun && coder !== AUTO_CODER && existing > 0 && ctx.opts.force !== true) {
     throw new UsageError(`${coder} already has ${plural(existing, 'coding')}, which auto-coding would replace`, `choose another --coder (default ${AUTO_CODER}), or add --force`);
   }
-  // Patterns that could backtrack without end are refused (file:line) or run in linear time.
-  const { checkPatterns, linearMatcher } = await import('../../core/coding/patterns.js');
-  const checked = await checkPatterns(study.codebook);
-  if (checked.diagnostics.length > 0) {
-    ctx.printDiagnostics(study.root, checked.diagnostics);
-    throw new InputError(`${plural(checked.diagnostics.length, 'pattern')} of the codebook refused; nothing was coded`);
-  }
-  const linear = new Map<string, Matcher>();
-  for (const [p, engine] of checked.engines) if (engine === 'linear') linear.set(p, await linearMatcher(p));
+  const linear = await patternMatchers(ctx, study, 'nothing was coded');
   const result = autocode(study, stem, coder, linear);
   const rows = study.codebook.codes.map((c) => [c.id, c.label, result.hits.get(c.id) ?? 0] as [string, string, number]);
   if (format === 'json') {

@@ -149,6 +149,28 @@ export const COMMANDS = {
     module: 'autocode',
   }),
 
+  suggest: command({
+    summary: "propose codings for the transcripts not yet coded, learned from a coder's own codings of this study (offline), as a machine coder; --evaluate measures them as a third coder",
+    options: {
+      coder: text('NAME', 'the human coder learned from', { defaultText: 'consensus, else the only human coder' }),
+      as: text('NAME', "the suggestion coder written (codings/NAME.tsv): 'suggest' or a name starting with 'suggest-'", { default: 'suggest' }),
+      code: list('IDS', 'only these codes'),
+      minExamples: integer('N', 'segments a code needs in the training transcripts for a model (fewer: reported, not suggested or scored)', { default: 10, min: 1 }),
+      evaluate: flag('measure instead of writing: train on some participants, suggest for the others, compare with the coder (Cohen’s kappa, F1) beside the keyword auto-coder and a second human coder'),
+      byWave: flag('with --evaluate: train on the earlier waves, test on each later one (instead of holding out participants)'),
+      folds: integer('K', 'with --evaluate: participants are dealt into K groups, each held out once', { default: 5, min: 2 }),
+      humans: list('A,B', 'with --evaluate: the two human coders whose agreement is shown beside the suggestions’', { defaultText: 'the coder and one other human coder, when there is exactly one other' }),
+      ...BOOTSTRAP,
+      dryRun: flag('train and count suggestions, write nothing'),
+    },
+    formats: ['table', 'md', 'csv', 'tsv', 'json'],
+    defaultFormat: 'table',
+    notes:
+      "Learns one model per code (TF-IDF of the study's own stemmed words, L2 logistic regression; no\nnetwork, nothing downloaded) from the transcripts the coder finished (or coded, for a coder who marks\nnone finished), and suggests for the others. Writes codings/suggest.tsv (replacing earlier suggestions;\na file holding anything but suggestions is refused). Show them while coding: qualwave code P W --coder\nNAME --hints (y accepts). --evaluate writes nothing. Formats: table (default), md, csv, tsv, json.",
+    examples: ['qualwave suggest --coder alice', 'qualwave suggest --evaluate --coder alice', 'qualwave suggest --evaluate --by-wave --coder consensus --format json', 'qualwave code MS12 pre --coder alice --hints --order uncertain'],
+    module: 'suggest',
+  }),
+
   'codebook show': command({
     summary: 'the codebook as a table: id, label, definition, include, exclude, examples',
     options: { ...MANUSCRIPT },

@@ -34,7 +34,7 @@ export const CODER = {
 };
 
 /** A set of coders. */
-export function coders(meaning = 'coders to compare', defaultText = 'every coder but auto and consensus') {
+export function coders(meaning = 'coders to compare', defaultText = 'every coder but auto, consensus and the suggestion coders') {
   return { coders: list('NAMES', meaning, { defaultText }) };
 }
 

@@ -45,6 +45,19 @@ export function isCoderName(name: string): boolean {
 export const AUTO_CODER = 'auto';
 export const CONSENSUS_CODER = 'consensus';
 
+/** The coder `qualwave suggest` writes by default (learned suggestions: a machine coder, never a person). */
+export const SUGGEST_CODER = 'suggest';
+
+/** Suggestion coders are named `suggest` or `suggest-…`/`suggest_…`/`suggest.…`: never taken for a human coder. */
+export function isSuggestionCoder(name: string): boolean {
+  return name === SUGGEST_CODER || /^suggest[-_.]/.test(name);
+}
+
+/** A coder whose codings a person made: not the keyword auto-coder, not a suggestion coder (the consensus counts as human work). */
+export function isHumanCoder(name: string): boolean {
+  return name !== AUTO_CODER && !isSuggestionCoder(name);
+}
+
 /** A coding's identity: coder, transcript, span and code (two memos on the same span and code are one coding). */
 export function codingKey(c: Pick<Coding, 'coder' | 'participant' | 'wave' | 'startLine' | 'endLine' | 'startColumn' | 'endColumn' | 'code'>): string {
   return `${c.coder}\u0000${c.participant}\u0000${c.wave}\u0000${c.startLine}\u0000${c.endLine}\u0000${c.startColumn ?? ''}\u0000${c.endColumn ?? ''}\u0000${c.code}`;

@@ -1,7 +1,7 @@
 import { sinceIndex } from '../codebook/versions.js';
 import { hasColumns, touchedSegments } from '../coding/span.js';
 import type { Coding } from '../coding/types.js';
-import { CONSENSUS_CODER } from '../coding/types.js';
+import { CONSENSUS_CODER, isSuggestionCoder } from '../coding/types.js';
 import { matchesWhere, type Where } from '../study/filters.js';
 import type { Document, Participant, Study, Wave } from '../study/types.js';
 
@@ -43,13 +43,15 @@ export interface CodedStudy {
 
 /**
  * The coder whose codings tables use: the one asked for; else `consensus` when it exists; else
- * the only coder. Undefined (with the reason) when the choice is ambiguous or there is none.
+ * the only coder (suggestion coders aside). Undefined (with the reason) when the choice is ambiguous or there is none.
  */
 export function defaultCoder(study: Study, asked?: string): { coder?: string; problem?: string } {
   if (asked !== undefined) return study.coders.includes(asked) ? { coder: asked } : { problem: `no coder '${asked}'` };
   if (study.coders.includes(CONSENSUS_CODER)) return { coder: CONSENSUS_CODER };
-  if (study.coders.length === 1) return { coder: study.coders[0]! };
-  return { problem: study.coders.length === 0 ? 'the study has no codings yet' : `several coders (${study.coders.join(', ')}) and no consensus coder` };
+  // Suggestions (qualwave suggest) are never the default: the only other coder is.
+  const coders = study.coders.filter((c) => !isSuggestionCoder(c));
+  if (coders.length === 1) return { coder: coders[0]! };
+  return { problem: coders.length === 0 ? 'the study has no codings yet' : `several coders (${coders.join(', ')}) and no consensus coder` };
 }
 
 export function codedStudy(study: Study, coder: string, opts: { waves?: string[]; where?: Where[] } = {}): CodedStudy {

@@ -1,0 +1,233 @@
+import type { SpeakerLimit } from '../codebook/types.js';
+import { tokenize, type Stem } from '../coding/autocode.js';
+import type { Document } from '../study/types.js';
+import type { SpeakerRole } from '../transcript/types.js';
+import type { SparseRows } from './logistic.js';
+
+/**
+ * The study's segments as bags of word stems, and TF-IDF vectors over them. Words are split and
+ * stemmed as auto-coding does (autocode.ts `tokenize`, the study language's stemmer), so "visits",
+ * "visited" and "visiting" are one feature. Everything comes from the study's own text: there is
+ * no vocabulary, word list or embedding from elsewhere.
+ *
+ * A row is one segment that some code may be applied to (participant speech, unless a code allows
+ * other speakers: `speakers:` in the codebook).
+ */
+export interface Corpus {
+  docs: readonly Document[];
+  /** Per row: its document (index in `docs`) and segment (index in the document). */
+  rowDoc: Int32Array;
+  rowSeg: Int32Array;
+  rowRole: Uint8Array;
+  /** Rows of document d: docStart[d] .. docStart[d + 1]. */
+  docStart: Int32Array;
+  /** Row r's terms are term[ptr[r] .. ptr[r + 1]) (distinct, ascending), each with its count in the segment. */
+  ptr: Int32Array;
+  term: Int32Array;
+  count: Uint16Array;
+  /** The terms (stems), by number. */
+  terms: string[];
+}
+
+export const ROLE_NUMBER: Record<SpeakerRole, number> = { interviewer: 0, participant: 1, other: 2, note: 3 };
+
+/** A code's speakers rule (autocode.ts): may it be applied to a segment of this role? */
+export function allows(speakers: SpeakerLimit, role: number): boolean {
+  return speakers === 'any' || ROLE_NUMBER[speakers] === role;
+}
+
+class Growable {
+  a: Int32Array;
+  n = 0;
+  constructor(capacity: number) {
+    this.a = new Int32Array(capacity);
+  }
+  push(x: number): void {
+    if (this.n === this.a.length) {
+      const b = new Int32Array(this.a.length * 2);
+      b.set(this.a);
+      this.a = b;
+    }
+    this.a[this.n++] = x;
+  }
+  done(): Int32Array {
+    return this.a.slice(0, this.n);
+  }
+}
+
+/** Every segment whose role is in `roles` (numbers of ROLE_NUMBER), tokenised and stemmed once. */
+export interface CorpusOptions {
+  /** Also the stems of the interviewer's turn before the segment, as features of their own. */
+  context?: boolean;
+  /** Terms of a segment beyond its words (e.g. the codes whose keywords match it). */
+  extra?: (doc: number, segment: number) => readonly string[];
+  /** Pairs of consecutive stems too. */
+  bigrams?: boolean;
+}
+
+export function buildCorpus(docs: readonly Document[], stem: Stem, roles: ReadonlySet<number>, opts: CorpusOptions = {}): Corpus {
+  const ids = new Map<string, number>();
+  const terms: string[] = [];
+  // One lookup per word: the word's term number (its stem's), cached.
+  const byWord = new Map<string, number>();
+  const termOf = (word: string): number => {
+    let t = byWord.get(word);
+    if (t === undefined) {
+      const s = stem(word);
+      t = ids.get(s);
+      if (t === undefined) {
+        t = terms.length;
+        ids.set(s, t);
+        terms.push(s);
+      }
+      byWord.set(word, t);
+    }
+    return t;
+  };
+  const rowDoc = new Growable(1024);
+  const rowSeg = new Growable(1024);
+  const rowRole = new Growable(1024);
+  const ptr = new Growable(1024);
+  const term = new Growable(16384);
+  const count = new Growable(16384);
+  const docStart = new Int32Array(docs.length + 1);
+  ptr.push(0);
+  const named = (name: string): number => {
+    let t = ids.get(name);
+    if (t === undefined) {
+      t = terms.length;
+      ids.set(name, t);
+      terms.push(name);
+    }
+    return t;
+  };
+  let scratch = new Int32Array(256);
+  for (let d = 0; d < docs.length; d++) {
+    docStart[d] = rowDoc.n;
+    const list = docs[d]!.segmentList;
+    let question: number[] = [];
+    for (let i = 0; i < list.length; i++) {
+      const role = ROLE_NUMBER[list.role(i)];
+      if (opts.context && role === ROLE_NUMBER.interviewer) question = [...new Set(tokenize(list.text(i)).map((w) => named(`?${stem(w)}`)))];
+      if (!roles.has(role)) continue;
+      const words = tokenize(list.text(i));
+      const more = opts.extra ? opts.extra(d, i) : [];
+      const need = words.length * (opts.bigrams ? 2 : 1) + more.length + (role === ROLE_NUMBER.interviewer ? 0 : question.length);
+      if (need > scratch.length) scratch = new Int32Array(need * 2);
+      let n = 0;
+      for (let k = 0; k < words.length; k++) scratch[n++] = termOf(words[k]!);
+      if (opts.bigrams) for (let k = 0; k + 1 < words.length; k++) scratch[n++] = named(`${terms[scratch[k]!]} ${terms[scratch[k + 1]!]}`);
+      for (const m of more) scratch[n++] = named(m);
+      if (opts.context && role !== ROLE_NUMBER.interviewer) for (const q of question) scratch[n++] = q;
+      const ts = scratch.subarray(0, n).sort();
+      for (let k = 0; k < ts.length; ) {
+        let e = k + 1;
+        while (e < ts.length && ts[e] === ts[k]) e++;
+        term.push(ts[k]!);
+        count.push(Math.min(e - k, 65535));
+        k = e;
+      }
+      rowDoc.push(d);
+      rowSeg.push(i);
+      rowRole.push(role);
+      ptr.push(term.n);
+    }
+  }
+  docStart[docs.length] = rowDoc.n;
+  return { docs, rowDoc: rowDoc.done(), rowSeg: rowSeg.done(), rowRole: Uint8Array.from(rowRole.done()), docStart, ptr: ptr.done(), term: term.done(), count: Uint16Array.from(count.done()), terms };
+}
+
+/** The rows of these documents (indices into corpus.docs), in order. */
+export function rowsOf(corpus: Corpus, docs: readonly number[]): Int32Array {
+  let n = 0;
+  for (const d of docs) n += corpus.docStart[d + 1]! - corpus.docStart[d]!;
+  const out = new Int32Array(n);
+  let k = 0;
+  for (const d of docs) for (let r = corpus.docStart[d]!; r < corpus.docStart[d + 1]!; r++) out[k++] = r;
+  return out;
+}
+
+/**
+ * Inverse document frequencies from the training rows only (what a model may know), smoothed as
+ * scikit-learn does: idf = ln((1 + n) / (1 + df)) + 1. Terms absent from the training rows get 0
+ * (no feature: a model trained on these rows has nothing to say about them).
+ */
+export function inverseFrequencies(corpus: Corpus, rows: Int32Array): Float64Array {
+  const df = new Int32Array(corpus.terms.length);
+  for (const r of rows) for (let k = corpus.ptr[r]!; k < corpus.ptr[r + 1]!; k++) df[corpus.term[k]!]!++;
+  const idf = new Float64Array(corpus.terms.length);
+  const n = rows.length;
+  for (let t = 0; t < idf.length; t++) if (df[t]! > 0) idf[t] = Math.log((1 + n) / (1 + df[t]!)) + 1;
+  return idf;
+}
+
+/**
+ * Row r's TF-IDF vector: (1 + ln count) · idf for each term the training rows know, scaled to
+ * length 1 (L2). Written into idx/val from 0; returns how many entries.
+ */
+export function tfidf(corpus: Corpus, idf: Float64Array, r: number, idx: Int32Array, val: Float64Array): number {
+  let n = 0;
+  let norm = 0;
+  for (let k = corpus.ptr[r]!; k < corpus.ptr[r + 1]!; k++) {
+    const t = corpus.term[k]!;
+    const w = idf[t]!;
+    if (w === 0) continue;
+    const x = (1 + Math.log(corpus.count[k]!)) * w;
+    idx[n] = t;
+    val[n] = x;
+    norm += x * x;
+    n++;
+  }
+  if (norm > 0) {
+    const s = 1 / Math.sqrt(norm);
+    for (let k = 0; k < n; k++) val[k]! *= s;
+  }
+  return n;
+}
+
+/** The longest row (terms), for scratch buffers. */
+export function longestRow(corpus: Corpus): number {
+  let m = 0;
+  for (let r = 0; r + 1 < corpus.ptr.length; r++) m = Math.max(m, corpus.ptr[r + 1]! - corpus.ptr[r]!);
+  return m;
+}
+
+/** The TF-IDF matrix of the training rows (row i of the result is corpus row rows[i]). */
+export function trainingMatrix(corpus: Corpus, idf: Float64Array, rows: Int32Array): SparseRows {
+  let total = 0;
+  for (const r of rows) total += corpus.ptr[r + 1]! - corpus.ptr[r]!;
+  const ptr = new Int32Array(rows.length + 1);
+  const idx = new Int32Array(total);
+  const val = new Float32Array(total);
+  const bi = new Int32Array(longestRow(corpus));
+  const bv = new Float64Array(bi.length);
+  let k = 0;
+  for (let i = 0; i < rows.length; i++) {
+    const n = tfidf(corpus, idf, rows[i]!, bi, bv);
+    for (let j = 0; j < n; j++) {
+      idx[k] = bi[j]!;
+      val[k] = bv[j]!;
+      k++;
+    }
+    ptr[i + 1] = k;
+  }
+  return { n: rows.length, dim: corpus.terms.length, ptr, idx: idx.slice(0, k), val: val.slice(0, k) };
+}
+
+/** The same matrix by column: for each term, the rows holding it (ascending) and the values. */
+export function byColumn(m: SparseRows): SparseRows {
+  const ptr = new Int32Array(m.dim + 1);
+  for (let k = 0; k < m.ptr[m.n]!; k++) ptr[m.idx[k]! + 1]!++;
+  for (let t = 0; t < m.dim; t++) ptr[t + 1]! += ptr[t]!;
+  const fill = ptr.slice(0, m.dim);
+  const idx = new Int32Array(m.ptr[m.n]!);
+  const val = new Float32Array(idx.length);
+  for (let i = 0; i < m.n; i++) {
+    for (let k = m.ptr[i]!; k < m.ptr[i + 1]!; k++) {
+      const at = fill[m.idx[k]!]!++;
+      idx[at] = i;
+      val[at] = m.val[k]!;
+    }
+  }
+  return { n: m.dim, dim: m.n, ptr, idx, val };
+}

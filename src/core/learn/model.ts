@@ -1,0 +1,324 @@
+import type { Code } from '../codebook/types.js';
+import { allows, byColumn, inverseFrequencies, longestRow, tfidf, trainingMatrix, type Corpus } from './features.js';
+import { fitLogistic, type SparseRows } from './logistic.js';
+
+/**
+ * One model per code, learned from a coder's codings: which segments they applied the code to
+ * (positives) and which they did not (negatives), as TF-IDF vectors of the segments' stems.
+ *
+ * 1. Features: the stems that are more frequent in the code's positive segments than in its
+ *    negative ones, the `features` with the largest chi-square statistic (Yang & Pedersen 1997:
+ *    chi-square selection loses nothing against using every word in text classification). A
+ *    code's model thus knows a few hundred stems, not the study's whole vocabulary, and a segment
+ *    that holds none of them gets the model's base rate: that is what keeps training and
+ *    suggesting on 3,000 transcripts and 200 codes within seconds (npm run bench).
+ * 2. Weights: L2-regularised logistic regression (logistic.ts) on those features.
+ * 3. Decision: the score (the model's probability) above which the code is suggested: by default
+ *    the one that maximised F1 when the model was trained again within the training transcripts
+ *    with a third of the participants held out, three times (each participant held out once).
+ *
+ * Codes with fewer than `minExamples` positive segments get no model ("too few examples").
+ * Everything is deterministic: no random numbers, sums in row order, ties broken by number.
+ */
+export interface LearnSettings {
+  /** Positive segments a code needs for a model. */
+  minExamples: number;
+  /** Stems kept per code (chi-square). */
+  features: number;
+  /** L2 penalty λ of the logistic regression. */
+  lambda: number;
+  /** Class weights: `balanced` gives the positives and the negatives the same total weight. */
+  classWeight: 'none' | 'balanced';
+  /** The decision threshold on the probability, or `cv`: chosen by inner cross-validation (F1). */
+  threshold: number | 'cv';
+  /** Folds of the inner cross-validation that chooses the threshold. */
+  innerFolds: number;
+  /** The stems of the interviewer's question before a segment are features of the segment too (`?stem`). */
+  context: boolean;
+}
+
+/**
+ * The defaults, chosen on the example study (fixtures/buddy-study, README "Suggestions"): pooled
+ * kappa against alice over 5 participant folds 0.43 with neither the question's words nor
+ * balanced class weights, 0.51 balanced, 0.56 with the question, 0.60 with both; λ 0.1 to 1 made
+ * no difference beyond ±0.01 there, λ = 3 halved it. A small study: measure yours with --evaluate.
+ */
+export const DEFAULT_SETTINGS: LearnSettings = { minExamples: 10, features: 500, lambda: 1, classWeight: 'balanced', threshold: 'cv', innerFolds: 3, context: true };
+
+export interface CodeModel {
+  /** Index of the code in the codes trained. */
+  code: number;
+  /** Positive and eligible (negative + positive) training segments. */
+  positives: number;
+  eligible: number;
+  /** Absent: too few examples. */
+  fit?: {
+    /** Term numbers (corpus.terms) and their weights. */
+    terms: Int32Array;
+    weights: Float64Array;
+    bias: number;
+    /** Suggest when the score (log-odds) is at least this: ln(t / (1 − t)) for the threshold t. */
+    cut: number;
+    iterations: number;
+    converged: boolean;
+  };
+}
+
+export interface Models {
+  codes: readonly Code[];
+  idf: Float64Array;
+  perCode: CodeModel[];
+  /** By term: the models that weigh it (codes' indices and weights), for scoring a row in one pass. */
+  termPtr: Int32Array;
+  termCode: Int32Array;
+  termWeight: Float64Array;
+}
+
+/**
+ * What a coder decided: for each code, the corpus rows (ascending) of the segments they applied
+ * it to.
+ */
+export type Positives = readonly Int32Array[];
+
+/** The training rows' participant of each row, for the inner cross-validation (grouped by participant). */
+export type GroupOf = (row: number) => number;
+
+const logit = (p: number): number => Math.log(p / (1 - p));
+
+/**
+ * Train every code's model on the training rows (ascending corpus rows). `group` assigns each row
+ * to a participant (numbers from 0), for the inner cross-validation of the threshold.
+ */
+export function trainModels(corpus: Corpus, codes: readonly Code[], positives: Positives, train: Int32Array, group: GroupOf, settings: LearnSettings = DEFAULT_SETTINGS): Models {
+  const idf = inverseFrequencies(corpus, train);
+  const fixed = settings.threshold === 'cv' ? 0.5 : settings.threshold;
+  const perCode = fitAll(corpus, codes, positives, train, idf, settings, logit(fixed));
+  if (settings.threshold === 'cv') {
+    const cuts = innerCuts(corpus, codes, positives, train, group, settings, perCode);
+    for (const m of perCode) if (m.fit) m.fit.cut = cuts[m.code]!;
+  }
+  return index(codes, idf, perCode, corpus.terms.length);
+}
+
+function fitAll(corpus: Corpus, codes: readonly Code[], positives: Positives, train: Int32Array, idf: Float64Array, settings: LearnSettings, cut: number): CodeModel[] {
+  const X = trainingMatrix(corpus, idf, train);
+  const Xc = byColumn(X);
+  const n = train.length;
+  // Local row of each corpus row in the training rows (-1: not a training row).
+  const local = new Int32Array(corpus.rowDoc.length).fill(-1);
+  for (let i = 0; i < n; i++) local[train[i]!] = i;
+  // Which training rows each speakers rule allows, and the document frequencies among them.
+  const classes = new Map<string, { eligible: Uint8Array; count: number; df: Int32Array }>();
+  const classOf = (code: Code) => {
+    let c = classes.get(code.speakers);
+    if (!c) {
+      const eligible = new Uint8Array(n);
+      const df = new Int32Array(corpus.terms.length);
+      let count = 0;
+      for (let i = 0; i < n; i++) {
+        if (!allows(code.speakers, corpus.rowRole[train[i]!]!)) continue;
+        eligible[i] = 1;
+        count++;
+        for (let k = X.ptr[i]!; k < X.ptr[i + 1]!; k++) df[X.idx[k]!]!++;
+      }
+      c = { eligible, count, df };
+      classes.set(code.speakers, c);
+    }
+    return c;
+  };
+  const y = new Uint8Array(n);
+  const a = new Int32Array(corpus.terms.length);
+  const localFeature = new Int32Array(corpus.terms.length).fill(-1);
+  const rowCount = new Int32Array(n);
+  const out: CodeModel[] = [];
+  for (let ci = 0; ci < codes.length; ci++) {
+    const cls = classOf(codes[ci]!);
+    const pos: number[] = [];
+    for (const r of positives[ci]!) {
+      const i = local[r]!;
+      if (i >= 0 && cls.eligible[i]) pos.push(i);
+    }
+    const P = pos.length;
+    const N = cls.count;
+    if (P < settings.minExamples || P === N) {
+      out.push({ code: ci, positives: P, eligible: N });
+      continue;
+    }
+    for (const i of pos) y[i] = 1;
+    // Candidate stems: those in some positive segment; a[t]: positive segments holding t.
+    const touched: number[] = [];
+    for (const i of pos)
+      for (let k = X.ptr[i]!; k < X.ptr[i + 1]!; k++) {
+        const t = X.idx[k]!;
+        if (a[t]!++ === 0) touched.push(t);
+      }
+    const scored: Array<[number, number]> = [];
+    for (const t of touched) {
+      const at = a[t]!;
+      const bt = cls.df[t]! - at;
+      a[t] = 0;
+      // More frequent among the positives than among the negatives.
+      if (at * (N - P) <= bt * P) continue;
+      const c = P - at;
+      const d = N - P - bt;
+      const chi = (N * (at * d - bt * c) ** 2) / ((at + bt) * (c + d) * (at + c) * (bt + d));
+      scored.push([t, chi]);
+    }
+    scored.sort((u, v) => v[1] - u[1] || u[0] - v[0]);
+    const kept = scored.slice(0, settings.features).map(([t]) => t);
+    kept.sort((u, v) => u - v);
+    kept.forEach((t, j) => (localFeature[t] = j));
+    // The eligible rows holding a kept stem, each with its kept stems; the others only count.
+    const rowsTouched: number[] = [];
+    for (const t of kept)
+      for (let k = Xc.ptr[t]!; k < Xc.ptr[t + 1]!; k++) {
+        const i = Xc.idx[k]!;
+        if (!cls.eligible[i]) continue;
+        if (rowCount[i]!++ === 0) rowsTouched.push(i);
+      }
+    rowsTouched.sort((u, v) => u - v);
+    const ptr = new Int32Array(rowsTouched.length + 1);
+    for (let r = 0; r < rowsTouched.length; r++) ptr[r + 1] = ptr[r]! + rowCount[rowsTouched[r]!]!;
+    const idx = new Int32Array(ptr[rowsTouched.length]!);
+    const val = new Float64Array(idx.length);
+    const yy = new Uint8Array(rowsTouched.length);
+    let posTouched = 0;
+    for (let r = 0; r < rowsTouched.length; r++) {
+      const i = rowsTouched[r]!;
+      rowCount[i] = 0;
+      yy[r] = y[i]!;
+      posTouched += y[i]!;
+      let at = ptr[r]!;
+      // The row's entries in term order are its kept stems in local order (kept is ascending).
+      for (let k = X.ptr[i]!; k < X.ptr[i + 1]!; k++) {
+        const j = localFeature[X.idx[k]!]!;
+        if (j >= 0) {
+          idx[at] = j;
+          val[at] = X.val[k]!;
+          at++;
+        }
+      }
+    }
+    for (const t of kept) localFeature[t] = -1;
+    for (const i of pos) y[i] = 0;
+    const rows: SparseRows = { n: rowsTouched.length, dim: kept.length, ptr, idx, val };
+    const wPos = settings.classWeight === 'balanced' ? N / (2 * P) : 1;
+    const wNeg = settings.classWeight === 'balanced' ? N / (2 * (N - P)) : 1;
+    const weight = settings.classWeight === 'balanced' ? Float64Array.from(yy, (v) => (v ? wPos : wNeg)) : undefined;
+    const fit = fitLogistic({ rows, y: yy, ...(weight ? { weight } : {}), emptyPositive: (P - posTouched) * wPos, emptyNegative: (N - P - (rowsTouched.length - posTouched)) * wNeg, lambda: settings.lambda });
+    out.push({ code: ci, positives: P, eligible: N, fit: { terms: Int32Array.from(kept), weights: fit.w, bias: fit.bias, cut, iterations: fit.iterations, converged: fit.converged } });
+  }
+  return out;
+}
+
+function index(codes: readonly Code[], idf: Float64Array, perCode: CodeModel[], terms: number): Models {
+  const termPtr = new Int32Array(terms + 1);
+  for (const m of perCode) if (m.fit) for (const t of m.fit.terms) termPtr[t + 1]!++;
+  for (let t = 0; t < terms; t++) termPtr[t + 1]! += termPtr[t]!;
+  const fill = termPtr.slice(0, terms);
+  const termCode = new Int32Array(termPtr[terms]!);
+  const termWeight = new Float64Array(termCode.length);
+  for (const m of perCode) {
+    if (!m.fit) continue;
+    m.fit.terms.forEach((t, j) => {
+      const at = fill[t]!++;
+      termCode[at] = m.code;
+      termWeight[at] = m.fit!.weights[j]!;
+    });
+  }
+  return { codes, idf, perCode, termPtr, termCode, termWeight };
+}
+
+/**
+ * Score rows: for each row (in the order given), `each(row, z)` with z[c] the log-odds of code c
+ * (NaN for a code without a model, or one its speakers rule does not allow on this row). `z` is
+ * reused between calls.
+ */
+export function scoreRows(models: Models, corpus: Corpus, rows: Iterable<number>, each: (row: number, z: Float64Array) => void): void {
+  const C = models.codes.length;
+  const z = new Float64Array(C);
+  const idx = new Int32Array(Math.max(1, longestRow(corpus)));
+  const val = new Float64Array(idx.length);
+  const base = new Float64Array(C).fill(NaN);
+  for (const m of models.perCode) if (m.fit) base[m.code] = m.fit.bias;
+  for (const r of rows) {
+    z.set(base);
+    const n = tfidf(corpus, models.idf, r, idx, val);
+    for (let k = 0; k < n; k++) {
+      const t = idx[k]!;
+      const x = val[k]!;
+      for (let e = models.termPtr[t]!; e < models.termPtr[t + 1]!; e++) z[models.termCode[e]!]! += x * models.termWeight[e]!;
+    }
+    const role = corpus.rowRole[r]!;
+    for (let c = 0; c < C; c++) if (!allows(models.codes[c]!.speakers, role)) z[c] = NaN;
+    each(r, z);
+  }
+}
+
+/**
+ * The decision threshold of each code chosen by inner cross-validation: the training
+ * participants split into `innerFolds` groups (participant numbers taken in turn), each group's
+ * rows scored by models trained on the others, and the cut that maximises F1 over all those
+ * out-of-fold scores. A code whose inner models never found a positive keeps the cut of p = 0.5.
+ */
+function innerCuts(corpus: Corpus, codes: readonly Code[], positives: Positives, train: Int32Array, group: GroupOf, settings: LearnSettings, outer: CodeModel[]): number[] {
+  const groups = [...new Set(Array.from(train, group))].sort((u, v) => u - v);
+  const k = Math.min(settings.innerFolds, groups.length);
+  const cuts = codes.map(() => 0);
+  if (k < 2) return cuts;
+  const foldOf = new Map(groups.map((g, i) => [g, i % k]));
+  const scores: Array<Array<[number, number]>> = codes.map(() => []);
+  const isPositive = codes.map((_, c) => new Set(positives[c]));
+  const need = new Set(outer.filter((m) => m.fit).map((m) => m.code));
+  for (let f = 0; f < k; f++) {
+    const inner = train.filter((r) => foldOf.get(group(r)) !== f);
+    const held = train.filter((r) => foldOf.get(group(r)) === f);
+    const idf = inverseFrequencies(corpus, inner);
+    const models = index(codes, idf, fitAll(corpus, codes, positives, inner, idf, { ...settings, minExamples: 1 }, 0), corpus.terms.length);
+    scoreRows(models, corpus, held, (r, z) => {
+      for (const c of need) {
+        const v = z[c]!;
+        if (Number.isNaN(v)) {
+          if (allows(codes[c]!.speakers, corpus.rowRole[r]!)) scores[c]!.push([-Infinity, isPositive[c]!.has(r) ? 1 : 0]);
+          continue;
+        }
+        scores[c]!.push([v, isPositive[c]!.has(r) ? 1 : 0]);
+      }
+    });
+  }
+  for (const c of need) cuts[c] = bestCut(scores[c]!);
+  return cuts;
+}
+
+/**
+ * The cut on the scores that maximises F1 = 2TP / (2TP + FP + FN) for "suggest when score ≥ cut":
+ * midway between the score of the last segment suggested and the next one down. Ties between
+ * cuts of the same F1: the higher cut (fewer suggestions). No positive at all: the cut of p = 0.5.
+ */
+export function bestCut(pairs: ReadonlyArray<readonly [number, number]>): number {
+  const sorted = [...pairs].sort((u, v) => v[0] - u[0] || u[1] - v[1]);
+  const P = sorted.reduce((n, [, y]) => n + y, 0);
+  if (P === 0) return 0;
+  let tp = 0;
+  let fp = 0;
+  let best = 0;
+  let cut = 0;
+  for (let i = 0; i < sorted.length; ) {
+    const s = sorted[i]![0];
+    if (s === -Infinity) break;
+    let j = i;
+    while (j < sorted.length && sorted[j]![0] === s) {
+      tp += sorted[j]![1];
+      fp += 1 - sorted[j]![1];
+      j++;
+    }
+    const f1 = (2 * tp) / (2 * tp + fp + (P - tp));
+    if (f1 > best) {
+      best = f1;
+      const next = j < sorted.length ? sorted[j]![0] : -Infinity;
+      cut = next === -Infinity ? s : (s + next) / 2;
+    }
+    i = j;
+  }
+  return best > 0 ? cut : 0;
+}
