@@ -1,0 +1,229 @@
+import { describe, expect, it } from 'vitest';
+import { autocode } from '../../src/core/coding/autocode.js';
+import { evaluate, participantFolds, waveSplitsOf } from '../../src/core/learn/evaluate.js';
+import { fitLogistic, objective, sigmoid, type LogisticProblem } from '../../src/core/learn/logistic.js';
+import { bestCut, DEFAULT_SETTINGS } from '../../src/core/learn/model.js';
+import { suggest, suggestionScore } from '../../src/core/learn/suggestions.js';
+import type { Study } from '../../src/core/study/types.js';
+import { loadStudy } from '../../src/io/load-study.js';
+import { loadStemmer } from '../../src/io/stemmer.js';
+import { interview, line, PEOPLE, separable, WAVES } from '../helpers/learn-study.js';
+import { codingsTsv, writeStudy } from '../helpers/study.js';
+
+/**
+ * The learner (core/learn): the logistic regression against conditions solved by hand, and whole
+ * evaluations on small studies built here whose kappa and F1 follow by hand from how they are built.
+ */
+
+const stem = (await loadStemmer('en'))!;
+
+async function load(files: Record<string, string>, participants: string[]): Promise<Study> {
+  const { study, diagnostics } = await loadStudy(writeStudy(files, { participants }));
+  expect(diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+  return study!;
+}
+
+const evalOpts = { coder: 'alice', byWave: false, folds: 3, seed: 1, resamples: 0 } as const;
+
+describe('logistic regression (L2, L-BFGS from zero)', () => {
+  it('reaches the optimum solved by hand on a two-row problem', () => {
+    // One feature. Row 1: x = 1, y = 1; one more row with no feature and y = 0 (emptyNegative = 1).
+    // F(w, b) = (λ/2)w² + [log(1 + e^(w+b)) − (w+b)] + log(1 + e^b), λ = 1. Setting the gradient to 0:
+    //   ∂b: σ(w+b) − 1 + σ(b) = 0  ⇒ σ(b) = σ(−(w+b))  ⇒  b = −(w+b)  ⇒  w = −2b;
+    //   ∂w: w + σ(w+b) − 1 = 0  ⇒ w = 1 − σ(−b) = σ(b)  ⇒  −2b = σ(b): b ≈ −0.2223 (by bisection on paper:
+    //   b = −0.22 gives 0.440 < σ = 0.4452, b = −0.2225 gives 0.445 > σ = 0.4446).
+    const p: LogisticProblem = { rows: { n: 1, dim: 1, ptr: Int32Array.from([0, 1]), idx: Int32Array.from([0]), val: Float64Array.from([1]) }, y: Uint8Array.from([1]), emptyPositive: 0, emptyNegative: 1, lambda: 1 };
+    const fit = fitLogistic(p, { tolerance: 1e-10 });
+    expect(fit.converged).toBe(true);
+    expect(fit.w[0]! + 2 * fit.bias).toBeCloseTo(0, 6);
+    expect(-2 * fit.bias - sigmoid(fit.bias)).toBeCloseTo(0, 6);
+    expect(fit.bias).toBeGreaterThan(-0.2225);
+    expect(fit.bias).toBeLessThan(-0.222);
+  });
+
+  it('computes the gradient of its objective (against central differences)', () => {
+    const rows = { n: 3, dim: 2, ptr: Int32Array.from([0, 2, 3, 4]), idx: Int32Array.from([0, 1, 1, 0]), val: Float64Array.from([0.6, 0.8, 1, 1]) };
+    const p: LogisticProblem = { rows, y: Uint8Array.from([1, 0, 1]), weight: Float64Array.from([2, 1, 0.5]), emptyPositive: 1.5, emptyNegative: 3, lambda: 0.7 };
+    const x = Float64Array.from([0.3, -0.4, 0.2]);
+    const g = new Float64Array(3);
+    objective(p, x, g);
+    for (let j = 0; j < 3; j++) {
+      const h = 1e-6;
+      const a = Float64Array.from(x);
+      const b = Float64Array.from(x);
+      a[j]! += h;
+      b[j]! -= h;
+      const numeric = (objective(p, a, new Float64Array(3)) - objective(p, b, new Float64Array(3))) / (2 * h);
+      expect(g[j]).toBeCloseTo(numeric, 6);
+    }
+  });
+
+  it('is deterministic to the last bit', () => {
+    const rows = { n: 4, dim: 3, ptr: Int32Array.from([0, 2, 3, 5, 6]), idx: Int32Array.from([0, 1, 2, 0, 2, 1]), val: Float64Array.from([0.6, 0.8, 1, 0.5, 0.5, 1]) };
+    const p: LogisticProblem = { rows, y: Uint8Array.from([1, 0, 1, 0]), emptyPositive: 2, emptyNegative: 5, lambda: 0.1 };
+    const a = fitLogistic(p);
+    const b = fitLogistic(p);
+    expect(Array.from(a.w)).toEqual(Array.from(b.w));
+    expect(a.bias).toBe(b.bias);
+  });
+});
+
+describe('threshold and folds', () => {
+  it('bestCut: the cut of the best F1, midway to the next score', () => {
+    // Scores 3 (y=1), 2 (y=1), 1 (y=0), 0 (y=1). Suggest above 3: F1 = 2·1/(2+0+2) = 0.5; above 2:
+    // 2·2/(4+0+1) = 0.8; above 1: 2·2/(4+1+1) = 0.667; all: 2·3/(6+1+0) = 0.857 (best): cut = 0 (the lowest score).
+    expect(
+      bestCut([
+        [3, 1],
+        [2, 1],
+        [1, 0],
+        [0, 1],
+      ]),
+    ).toBe(0);
+    // Scores 3 (y=1), 2 (y=1), 1 (y=0), 0 (y=0): above 2 gives F1 1: the cut is midway, 1.5.
+    expect(
+      bestCut([
+        [3, 1],
+        [2, 1],
+        [1, 0],
+        [0, 0],
+      ]),
+    ).toBe(1.5);
+  });
+
+  it('participant folds: every participant in one fold, the same for the same seed', () => {
+    const a = participantFolds(PEOPLE, 3, 7);
+    expect([...a.keys()].sort()).toEqual(PEOPLE);
+    expect([0, 1, 2].map((f) => [...a.values()].filter((v) => v === f).length)).toEqual([2, 2, 2]);
+    expect([...participantFolds(PEOPLE, 3, 7)]).toEqual([...a]);
+  });
+
+  it('wave splits: trained on the waves before, tested on each later wave', () => {
+    const wave = ['w1', 'w2', 'w3', 'w1', 'w3'];
+    expect(waveSplitsOf(['w1', 'w2', 'w3'], (d) => wave[d]!, [0, 1, 2, 3, 4])).toEqual([
+      { name: 'w1 → w2', train: [0, 3], test: [1] },
+      { name: 'w1, w2 → w3', train: [0, 1, 3], test: [2, 4] },
+    ]);
+  });
+});
+
+describe('evaluation as a third coder, on studies built by hand', () => {
+  it('separable: kappa 1 and F1 1; the keyword coder marks the opposite (kappa −1); two humans by hand', async () => {
+    const study = await load(separable({ ben: true }), PEOPLE);
+    const e = evaluate(study, stem, { ...evalOpts, humans: ['alice', 'ben'], keywords: (docs) => autocode({ documents: [...docs], codebook: study.codebook }, stem, 'auto').codings });
+    const row = e.rows.find((r) => r.code === 't.a')!;
+    // 6 participants x 2 waves x 4 answers = 48 segments tested, 24 of them coded t.a by alice.
+    expect([e.segments, row.tested, row.examples]).toEqual([48, 48, 24]);
+    // Each held-out participant's garden answers hold "garden" (and its flower), the others "ticket": no disagreement,
+    // po = 1 and pe = 0.5·0.5 + 0.5·0.5 = 0.5 < 1, so kappa = (1 − 0.5)/(1 − 0.5) = 1; TP = 24, FP = FN = 0: F1 = 1.
+    expect(row.suggest!.kappa!.value).toBeCloseTo(1, 12);
+    expect(row.suggest!.f1).toBe(1);
+    // Keywords: "ticket" marks the 24 answers alice left and none she coded: po = 0, pe = 0.5, kappa = −0.5/0.5 = −1; F1 = 0.
+    expect(row.keywords!.kappa!.value).toBeCloseTo(-1, 12);
+    expect(row.keywords!.f1).toBe(0);
+    // alice vs ben: ben also coded P1 w1 answer 3. 48 segments: both 24, ben only 1, neither 23.
+    // po = 47/48; pe = (24/48)(25/48) + (24/48)(23/48) = 1152/2304 = 0.5; kappa = (47/48 − 0.5)/0.5 = 46/48.
+    expect(row.humans!.kappa!.value).toBeCloseTo(46 / 48, 12);
+    expect(row.humans!.segments).toBe(48);
+    // t.b: nobody applied it: reported as too few examples, not scored.
+    const b = e.rows.find((r) => r.code === 't.b')!;
+    expect(b.note).toBe('too few examples: 0');
+    expect(b.suggest).toBeUndefined();
+    // By wave: trained on w1, tested on w2 (24 segments, 12 coded): the same words, kappa 1.
+    const w = evaluate(study, stem, { ...evalOpts, byWave: true });
+    expect(w.splits.map((s) => s.name)).toEqual(['w1 → w2']);
+    expect(w.rows.find((r) => r.code === 't.a')!.suggest!.kappa!.value).toBeCloseTo(1, 12);
+    expect(w.segments).toBe(24);
+  });
+
+  it('labels the text cannot tell: kappa 0 exactly when every answer has the same words', async () => {
+    // Every answer of every transcript reads the same; alice codes answers 1 and 3 of each. No word is
+    // more frequent among her positives, so each model is its bias alone: with balanced class weights
+    // (24 positives, 24 negatives) the bias is 0 and every answer scores the same. The best inner F1
+    // is then to suggest everything (F1 2/3 > 0), so on the test answers: alice 24 of 48, suggestions
+    // 48 of 48. po = 24/48 = 0.5; pe = 0.5·1 + 0.5·0 = 0.5; kappa = (0.5 − 0.5)/(1 − 0.5) = 0.
+    // TP = 24, FP = 24, FN = 0: F1 = 48/72 = 2/3, precision 0.5, recall 1.
+    const files: Record<string, string> = {};
+    const alice: Array<[string, string, number, string]> = [];
+    for (const p of PEOPLE)
+      for (const w of WAVES) {
+        files[`transcripts/${p}_${w}.txt`] = interview(p, Array(4).fill('We talked about the week and what happened then.'));
+        alice.push([p, w, line(0), 't.a'], [p, w, line(2), 't.a']);
+      }
+    files['codings/alice.tsv'] = codingsTsv(alice);
+    const e = evaluate(await load(files, PEOPLE), stem, evalOpts);
+    const row = e.rows.find((r) => r.code === 't.a')!;
+    expect([row.tested, row.examples]).toEqual([48, 24]);
+    expect(row.suggest!.kappa!.value).toBeCloseTo(0, 12);
+    expect(row.suggest!.f1).toBeCloseTo(2 / 3, 12);
+    expect([row.suggest!.precision, row.suggest!.recall]).toEqual([0.5, 1]);
+  });
+
+  it('labels independent of random words: kappa near 0', async () => {
+    // 10 participants x 2 waves x 6 answers of 8 words drawn from 40 (a fixed generator), and t.a applied
+    // by a coin of its own. Nothing links words and code, so the expected kappa is 0 (pe = po in
+    // expectation); 120 segments put one standard error near 0.1. A learner that saw the held-out
+    // labels would score far above.
+    let seed = 12345;
+    const next = (): number => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed / 2147483648;
+    };
+    const words = Array.from({ length: 40 }, (_, i) => `word${String.fromCharCode(97 + (i % 26))}${String.fromCharCode(97 + Math.floor(i / 26))}x`);
+    const people = Array.from({ length: 10 }, (_, i) => `P${i + 1}`);
+    const files: Record<string, string> = {};
+    const alice: Array<[string, string, number, string]> = [];
+    let coded = 0;
+    for (const p of people)
+      for (const w of WAVES) {
+        const answers = Array.from({ length: 6 }, () => `${Array.from({ length: 8 }, () => words[Math.floor(next() * words.length)]).join(' ')}.`);
+        files[`transcripts/${p}_${w}.txt`] = interview(p, answers);
+        const before = alice.length;
+        answers.forEach((_, i) => {
+          if (next() < 0.4) alice.push([p, w, line(i), 't.a']);
+        });
+        if (alice.length > before) coded++;
+      }
+    files['codings/alice.tsv'] = codingsTsv(alice);
+    const e = evaluate(await load(files, people), stem, { ...evalOpts, folds: 5 });
+    const row = e.rows.find((r) => r.code === 't.a')!;
+    // A transcript where the coin never fell is not coded, so not learned from nor tested (transcriptsOf).
+    expect(row.tested).toBe(6 * coded);
+    expect(coded).toBeGreaterThan(15);
+    expect(Math.abs(row.suggest!.kappa!.value!)).toBeLessThan(0.25);
+  });
+});
+
+describe('suggestions', () => {
+  it('suggest the garden answers of the participants alice has not coded, with scores, the same every time', async () => {
+    const study = await load(separable({ uncoded: ['P5', 'P6'] }), PEOPLE);
+    const a = suggest(study, stem, { coder: 'alice', as: 'suggest' });
+    // Learned from P1-P4 (8 transcripts); suggested for P5 and P6 (4 transcripts, 16 answers).
+    expect(a.transcripts.learned.map((d) => d.id).sort()).toEqual(['P1/w1', 'P1/w2', 'P2/w1', 'P2/w2', 'P3/w1', 'P3/w2', 'P4/w1', 'P4/w2']);
+    expect(a.targetSegments).toBe(16);
+    // The garden answers (lines 3 and 7) of each: 4 transcripts x 2 = 8 suggestions of t.a, nothing else.
+    expect(a.codings.map((c) => `${c.participant}/${c.wave}:${c.startLine}-${c.endLine} ${c.code} ${c.coder}`).sort()).toEqual([
+      'P5/w1:3-3 t.a suggest',
+      'P5/w1:7-7 t.a suggest',
+      'P5/w2:3-3 t.a suggest',
+      'P5/w2:7-7 t.a suggest',
+      'P6/w1:3-3 t.a suggest',
+      'P6/w1:7-7 t.a suggest',
+      'P6/w2:3-3 t.a suggest',
+      'P6/w2:7-7 t.a suggest',
+    ]);
+    for (const c of a.codings) expect(suggestionScore(c.memo)).toBeGreaterThan(a.codes.find((x) => x.code === 't.a')!.threshold!);
+    // Deterministic: a second run, on the study loaded again, gives the same codings, memos (scores) included.
+    const b = suggest(await load(separable({ uncoded: ['P5', 'P6'] }), PEOPLE), stem, { coder: 'alice', as: 'suggest' });
+    expect(b.codings).toEqual(a.codings);
+    expect(b.codes).toEqual(a.codes);
+  });
+
+  it('a code with fewer examples than minExamples gets no model and no suggestion', async () => {
+    const study = await load(separable({ uncoded: ['P5', 'P6'] }), PEOPLE);
+    // alice coded 16 garden answers; with 17 required, t.a has too few.
+    const r = suggest(study, stem, { coder: 'alice', as: 'suggest', settings: { ...DEFAULT_SETTINGS, minExamples: 17 } });
+    expect(r.codings).toEqual([]);
+    expect(r.codes.find((c) => c.code === 't.a')).toMatchObject({ examples: 16, threshold: null, note: 'too few examples: 16' });
+  });
+});
