@@ -2,7 +2,7 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { qualwave } from '../helpers/cli.js';
-import { PEOPLE, separable } from '../helpers/learn-study.js';
+import { interview, PEOPLE, separable } from '../helpers/learn-study.js';
 import { writeStudy } from '../helpers/study.js';
 
 /** qualwave suggest through the command line: what it writes (one file), what it refuses, --evaluate. */
@@ -103,5 +103,57 @@ describe('qualwave suggest', () => {
     const r = await qualwave(['suggest', '--study', root, '--evaluate']);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('several coders (alice, ben) and no consensus coder: choose the coder to learn from with --coder');
+  });
+});
+
+describe('hints and uncertainty sampling in the coding session (in a terminal)', () => {
+  it('shows the suggestions of the segment with their scores; y writes the coder’s own coding', async () => {
+    const { Terminal } = await import('../helpers/terminal.js');
+    const root = study();
+    expect((await qualwave(['suggest', '--study', root, '--coder', 'alice'])).code).toBe(0);
+    const suggestions = readFileSync(join(root, 'codings/suggest.tsv'), 'utf8');
+    const t = new Terminal(['code', 'P5', 'w1', '--coder', 'alice', '--hints'], root);
+    // The first segment (line 3, a garden answer): its hint, with its score, and the key.
+    await t.waitFor('(y: apply t.a)');
+    t.type('y');
+    await t.waitFor('added t.a');
+    expect(readFileSync(join(root, 'codings/alice.tsv'), 'utf8')).toContain('P5\tw1\t3\tt.a\t');
+    // Applied: the hint is shown as applied and y has nothing more to apply.
+    t.type('y');
+    await t.waitFor('every hint here is applied');
+    t.type('jj');
+    await t.waitFor('segment 3/4');
+    t.type('y');
+    await t.waitFor('no hint for this segment');
+    t.type('q');
+    expect(await t.exited).toBe(0);
+    // The suggestions are not touched; alice has exactly the one coding she accepted in P5.
+    expect(readFileSync(join(root, 'codings/suggest.tsv'), 'utf8')).toBe(suggestions);
+    expect(
+      readFileSync(join(root, 'codings/alice.tsv'), 'utf8')
+        .split('\n')
+        .filter((l) => l.startsWith('P5\t')),
+    ).toEqual([expect.stringMatching(/^P5\tw1\t3\tt\.a\t/)]);
+  });
+
+  it('--order uncertain visits first the answer the models are least sure of', async () => {
+    const { Terminal } = await import('../helpers/terminal.js');
+    const files = separable({ uncoded: ['P5', 'P6'] });
+    // P5 at w2: two plain ticket answers, one plain garden answer, and (line 11) an answer with the words of both.
+    files['transcripts/P5_w2.txt'] = interview('P5', ['The train ticket to Hull cost too much.', 'I lost my ticket at the station in Hull.', 'In the garden with roses I found my train ticket to Hull.', 'We planted roses in the garden, my sister and I.']);
+    const root = writeStudy(files, { participants: PEOPLE });
+    const t = new Terminal(['code', 'P5', 'w2', '--coder', 'alice', '--order', 'uncertain'], root);
+    await t.waitFor('segment 1/4 (most uncertain first) · transcripts/P5_w2.txt:11');
+    t.type('j');
+    await t.waitFor('segment 2/4');
+    t.type('q');
+    expect(await t.exited).toBe(0);
+  });
+
+  it('hints only from a suggestion coder (blind coding)', async () => {
+    const root = study({ uncoded: ['P5', 'P6'], ben: true });
+    const r = await qualwave(['code', 'P5', 'w1', '--study', root, '--coder', 'alice', '--hints', '--hints-from', 'ben']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('--hints-from ben: hints come from a suggestion coder');
   });
 });

@@ -3,11 +3,12 @@ import { join } from 'node:path';
 import { combineCodebooks, parseCodebookFile } from '../../core/codebook/parse.js';
 import type { Codebook } from '../../core/codebook/types.js';
 import { applyDiff, diffCodings, withHashes } from '../../core/coding/edit.js';
-import { codeCreated, press, startSession, type SessionState } from '../../core/coding/session.js';
+import { codeCreated, press, startSession, type Hint, type SessionState } from '../../core/coding/session.js';
 import { finishedFile, isFinished } from '../../core/coding/finished.js';
-import { codingKey, isCoderName, spanOf, type Coding } from '../../core/coding/types.js';
+import { codingKey, isCoderName, isSuggestionCoder, spanOf, SUGGEST_CODER, type Coding } from '../../core/coding/types.js';
+import { loadStemmer, STEMMER_LANGUAGES } from '../../io/stemmer.js';
 import { byText } from '../../core/coding/interchange.js';
-import { describeSpan, formatSpan, hasColumns, lineIndexOf, type SpanFields } from '../../core/coding/span.js';
+import { describeSpan, formatSpan, hasColumns, lineIndexOf, touchedSegments, type SpanFields } from '../../core/coding/span.js';
 import { spanHash, spanText } from '../../core/coding/text.js';
 import { REANCHOR_HINT } from '../../core/coding/check.js';
 import { addCode, CodebookAddError } from '../../io/codebook-add.js';
@@ -56,13 +57,51 @@ export async function run(ctx: Ctx<'code'>, participantArg: string, waveArg: str
     return code;
   }
   refuseDrifted(study, doc);
+  const from = ctx.opts.hintsFrom;
+  if (ctx.opts.hints && !isSuggestionCoder(from)) throw new UsageError(`--hints-from ${from}: hints come from a suggestion coder ('${SUGGEST_CODER}' or 'suggest-…'), never from another person (blind coding)`);
+  if (ctx.opts.hints && from === coder) throw new UsageError(`--coder ${coder}: a person codes, not the suggestion coder`, 'e.g. --coder alice --hints');
   if (!process.stdin.isTTY || !process.stdout.isTTY) {
     throw new UsageError('interactive coding needs a terminal', `from a script, use: qualwave code ${participant} ${wave} --coder ${coder} --apply CODE --lines 12-14`);
   }
   if (isNew && ctx.opts.newCoder !== true && !(await confirmNewCoder(coder, near, study.coders))) {
     throw new UsageError(`no session started: ${coder} is not a coder of this study`, study.coders.length ? `coders: ${study.coders.join(', ')}; a new coder: answer y, or add --new-coder` : 'a new coder: answer y, or add --new-coder');
   }
-  return interactive(ctx, study, doc, coder);
+  return interactive(ctx, study, doc, coder, await sessionAids(ctx, study, doc, coder));
+}
+
+/**
+ * --hints: the suggestion coder's codings of this transcript, by segment (best score first);
+ * only a suggestion coder's, so that blind coding never shows another person's codes.
+ * --order uncertain: the segments ordered by models learned from the coder's other transcripts.
+ */
+async function sessionAids(ctx: Ctx<'code'>, study: Study, doc: Document, coder: string): Promise<{ hints?: Map<number, Hint[]>; order?: number[] }> {
+  const out: { hints?: Map<number, Hint[]>; order?: number[] } = {};
+  if (ctx.opts.hints) {
+    const from = ctx.opts.hintsFrom;
+    const { suggestionScore } = await import('../../core/learn/suggestions.js');
+    const hints = new Map<number, Hint[]>();
+    let n = 0;
+    for (const c of study.codings) {
+      if (c.coder !== from || c.participant !== doc.participant || c.wave !== doc.wave) continue;
+      const score = suggestionScore(c.memo);
+      if (score === undefined) continue;
+      const [lo, hi] = touchedSegments(doc, c);
+      for (let i = lo; i < hi; i++) hints.set(i, [...(hints.get(i) ?? []), { code: c.code, score }]);
+      n++;
+    }
+    for (const list of hints.values()) list.sort((a, b) => b.score - a.score || (a.code < b.code ? -1 : 1));
+    out.hints = hints;
+    if (n === 0) ctx.info(ctx.err.yellow(`no suggestions of ${from} for ${doc.id}${study.coders.includes(from) ? '' : ` (write them first: qualwave suggest --coder ${coder})`}`));
+  }
+  if (ctx.opts.order === 'uncertain') {
+    const stem = await loadStemmer(study.config.language);
+    if (!stem) throw new UsageError(`--order uncertain: no stemmer for the study language '${study.config.language}'`, `supported: ${STEMMER_LANGUAGES.join(', ')}`);
+    const { uncertainOrder } = await import('../../core/learn/suggestions.js');
+    const u = uncertainOrder(study, stem, doc, { coder });
+    if (u.models === 0) throw new UsageError(`--order uncertain: ${coder}'s other coded transcripts (${u.learned}) give no code enough examples for a model`, 'code a few transcripts in the text order first');
+    out.order = u.order;
+  }
+  return out;
 }
 
 /** Before a session creates codings/NAME.tsv: a typo must not start a new coder (a coder's work split in two). */
@@ -199,8 +238,8 @@ function saveChange(study: Study, coder: string, doc: Document, before: SessionS
   return { ...after, codes: codebook.codes, codings: here, undo: after.undo.map((snapshot) => applyDiff(snapshot, external)) };
 }
 
-async function interactive(ctx: Ctx<'code'>, study: Study, doc: Document, coder: string): Promise<number> {
-  let state: SessionState = startSession(doc, study.codebook, coder, study.codings, { allSpeakers: ctx.opts.allSpeakers === true, finished: isFinished(study, coder, doc.participant, doc.wave) });
+async function interactive(ctx: Ctx<'code'>, study: Study, doc: Document, coder: string, aids: { hints?: Map<number, Hint[]>; order?: number[] }): Promise<number> {
+  let state: SessionState = startSession(doc, study.codebook, coder, study.codings, { allSpeakers: ctx.opts.allSpeakers === true, finished: isFinished(study, coder, doc.participant, doc.wave), ...aids });
   const wave = study.config.waves.find((w) => w.id === doc.wave);
   const stdin = process.stdin;
   const out = process.stdout;

@@ -117,6 +117,9 @@ export const COMMANDS = {
       memo: text('TEXT', 'memo for the coding (with --apply)'),
       exemplar: flag('mark the coding as an exemplar (with --apply)'),
       allSpeakers: flag('step through interviewer turns too (interactive; default: participant speech)'),
+      hints: flag('interactive: show the suggestions for each segment (codings/suggest.tsv, from qualwave suggest) with their scores; y applies the first, as your coding'),
+      hintsFrom: text('NAME', 'with --hints: the suggestion coder shown', { default: 'suggest' }),
+      order: choice('ORDER', ['text', 'uncertain'], "interactive: the text's order, or the segments the models learned from your coded transcripts are least sure of first (uncertainty sampling)", { default: 'text' }),
       done: flag('mark the transcript finished: read to the end, uncoded text means no code applies'),
       notDone: flag('take the finished mark off the transcript'),
       newCoder: flag('start a new coder: NAME has no codings yet (without it the session asks first, and --apply refuses a name close to an existing coder)', {
@@ -124,7 +127,7 @@ export const COMMANDS = {
       }),
     },
     notes:
-      "Interactive keys: j/k next/previous, NUMBER⏎ add or remove code NUMBER, / find a code, e exemplar,\nm memo, d show a code's definition, g jump to a line, s select sentences, w select words (a\nphrase), x back to the whole segment, c create a new code, f finished, u undo, ? help, q quit.\nEvery change is saved before the screen changes; only your own codings are shown (blind coding).",
+      "Interactive keys: j/k next/previous, NUMBER⏎ add or remove code NUMBER, / find a code, e exemplar,\nm memo, d show a code's definition, g jump to a line, s select sentences, w select words (a\nphrase), x back to the whole segment, c create a new code, f finished, u undo, ? help, q quit.\nEvery change is saved before the screen changes; only your own codings are shown (blind coding),\nand with --hints the suggestion coder's (y applies the first hint not applied yet).",
     examples: [
       'qualwave code MS07 post --coder alice',
       'qualwave code MS07 post --coder alice --apply support.respite --lines 12-14 --memo "mum\'s gym hour"',
@@ -132,6 +135,7 @@ export const COMMANDS = {
       'qualwave code MS07 post --coder alice --apply support.respite --lines 12 --text "a few hours a week"',
       'qualwave code MS07 post --coder alice --remove support.respite --lines 12-14',
       'qualwave code MS07 post --coder alice --done          # read to the end',
+      'qualwave code MS12 pre --coder alice --hints --order uncertain',
     ],
     module: 'code',
   }),

@@ -1,5 +1,5 @@
 import type { ChalkInstance } from 'chalk';
-import { appliedHere, currentSegment, searchCodes, selectionText, sentencesHere, type SessionState } from '../../core/coding/session.js';
+import { appliedHere, currentSegment, hintsHere, searchCodes, selectionText, sentencesHere, type SessionState } from '../../core/coding/session.js';
 import { exactText, formatSpan, hasColumns } from '../../core/coding/span.js';
 import { terminalText } from '../../core/format/escape.js';
 import { displayWidth } from '../../core/format/table.js';
@@ -34,7 +34,9 @@ export function renderSession(s: SessionState, wave: Wave | undefined, size: { c
   const out: string[] = [];
   const seg = currentSegment(s);
   const lines = (a: number, b: number) => (a === b ? `${a}` : `${a}-${b}`);
-  const header = t1(` qualwave code · ${s.doc.participant} · ${wave?.label ?? s.doc.wave} · coder ${s.coder} · segment ${s.stops.length ? s.pos + 1 : 0}/${s.stops.length}${seg ? ` · ${s.doc.file}:${lines(seg.startLine, seg.endLine)}` : ''}${s.finished ? ' · finished' : ''}`);
+  const header = t1(
+    ` qualwave code · ${s.doc.participant} · ${wave?.label ?? s.doc.wave} · coder ${s.coder} · segment ${s.stops.length ? s.pos + 1 : 0}/${s.stops.length}${s.ordered ? ' (most uncertain first)' : ''}${seg ? ` · ${s.doc.file}:${lines(seg.startLine, seg.endLine)}` : ''}${s.finished ? ' · finished' : ''}`,
+  );
   out.push(c.inverse(header.padEnd(width).slice(0, width)), '');
   if (s.panel) {
     out.push(c.bold(` ${t1(s.panel.title)}`), '');
@@ -83,7 +85,13 @@ export function renderSession(s: SessionState, wave: Wave | undefined, size: { c
       );
     const here = appliedHere(s);
     const applied = here.length === 0 ? c.dim('none') : here.map((x, k) => `${k + 1} ${c.green(t1(x.code))}${hasColumns(x) ? c.dim(` @${formatSpan(x)}`) : ''}${x.exemplar ? c.yellow(' ★') : ''}${x.memo ? c.dim(` (${t1(x.memo)})`) : ''}`).join('   ');
-    out.push(` applied: ${applied}`, '');
+    out.push(` applied: ${applied}`);
+    if (s.hints) {
+      const hints = hintsHere(s);
+      const next = hints.find((h) => !h.applied);
+      out.push(` hints:   ${hints.length === 0 ? c.dim('none') : hints.map((h) => `${h.applied ? c.dim(t1(h.code)) : c.magenta(t1(h.code))} ${h.score.toFixed(2)}`).join('   ')}${next ? c.dim(`   (y: apply ${t1(next.code)})`) : ''}`);
+    }
+    out.push('');
   }
   const numbered = s.codes.map((x, k) => `${String(k + 1).padStart(2)} ${'  '.repeat(x.depth)}${t1(x.id)}`);
   const colWidth = Math.max(...numbered.map((n) => n.length)) + 2;

@@ -22,6 +22,12 @@ export interface NewCode {
   parent?: string;
 }
 
+/** A suggestion shown for a segment (qualwave suggest): a code and its score (the model's probability). */
+export interface Hint {
+  code: string;
+  score: number;
+}
+
 export interface SessionState {
   doc: Document;
   coder: string;
@@ -42,24 +48,55 @@ export interface SessionState {
    * document's text), chosen by sentences or by a phrase; undefined: the whole segment.
    */
   selection?: { start: number; end: number; what: string };
+  /** Suggestions by segment index (best first), shown for the current segment; `y` applies the first not applied yet. */
+  hints?: ReadonlyMap<number, readonly Hint[]>;
+  /** The segments are visited most uncertain first (not in the order of the text). */
+  ordered?: boolean;
   /** A panel shown until the next key: help or a code's definition. */
   panel?: { title: string; lines: string[]; keys?: ReadonlyArray<readonly [string, string]> };
   message?: string;
   done: boolean;
 }
 
-export function startSession(doc: Document, codebook: Codebook, coder: string, codings: readonly Coding[], opts: { allSpeakers?: boolean; finished?: boolean } = {}): SessionState {
+/**
+ * `order`: segment indices, the order to visit them in (most uncertain first, core/learn); the
+ * session then starts at the first of them the coder has not coded. Without it, the text's order,
+ * resuming after the last segment coded.
+ */
+export function startSession(doc: Document, codebook: Codebook, coder: string, codings: readonly Coding[], opts: { allSpeakers?: boolean; finished?: boolean; hints?: ReadonlyMap<number, readonly Hint[]>; order?: readonly number[] } = {}): SessionState {
   const segments = doc.segments;
-  const stops = segments.map((s, i) => (opts.allSpeakers || s.role === 'participant' ? i : -1)).filter((i) => i >= 0);
+  const allowed = (i: number): boolean => opts.allSpeakers === true || segments[i]?.role === 'participant';
+  const inText = segments.map((_, i) => i).filter(allowed);
+  // Ordered: the given order first, then any allowed segment it left out, in the text's order.
+  const stops = opts.order ? [...new Set([...opts.order.filter(allowed), ...inText])] : inText;
   const mine = codings.filter((c) => c.coder === coder && c.participant === doc.participant && c.wave === doc.wave);
-  // Resume after the last segment this coder coded.
   let pos = 0;
   const lastLine = Math.max(0, ...mine.map((c) => c.endLine));
-  if (lastLine > 0) {
+  if (opts.order) {
+    const coded = new Set<number>();
+    for (const c of mine) {
+      const [lo, hi] = touchedSegments(doc, c);
+      for (let i = lo; i < hi; i++) coded.add(i);
+    }
+    pos = Math.max(
+      0,
+      stops.findIndex((i) => !coded.has(i)),
+    );
+  } else if (lastLine > 0) {
+    // Resume after the last segment this coder coded.
     const next = stops.findIndex((i) => segments[i]!.startLine > lastLine);
     pos = next >= 0 ? next : Math.max(0, stops.length - 1);
   }
-  return { doc, coder, codes: codebook.codes, stops, pos, codings: [...mine], undo: [], finished: opts.finished === true, done: stops.length === 0, ...(stops.length === 0 ? { message: 'nothing to code in this transcript' } : {}) };
+  return { doc, coder, codes: codebook.codes, stops, pos, codings: [...mine], undo: [], finished: opts.finished === true, done: stops.length === 0, ...(opts.hints ? { hints: opts.hints } : {}), ...(opts.order ? { ordered: true } : {}), ...(stops.length === 0 ? { message: 'nothing to code in this transcript' } : {}) };
+}
+
+/** The hints of the current segment, best first, each with whether the coder has applied it here. */
+export function hintsHere(s: SessionState): Array<Hint & { applied: boolean }> {
+  const i = s.stops[s.pos];
+  const list = i === undefined ? undefined : s.hints?.get(i);
+  if (!list) return [];
+  const applied = new Set(appliedHere(s).map((c) => c.code));
+  return list.map((h) => ({ ...h, applied: applied.has(h.code) }));
 }
 
 export function currentSegment(s: SessionState): Segment | undefined {
@@ -154,6 +191,7 @@ export const HELP: ReadonlyArray<readonly [string, string]> = [
   ['m [N] TEXT ⏎', 'write a memo on the code applied here (N: its place in "applied", when several are); empty removes it'],
   ['d NUMBER ⏎', 'show a code: definition, include, exclude, examples'],
   ['f', 'mark the transcript finished (read to the end: what you did not code here counts as "no code applies"); f again takes the mark off'],
+  ['y', 'accept the first hint not applied yet (with --hints): your coding, as if typed'],
   ['u', 'undo the last change'],
   ['?', 'this help'],
   ['q Ctrl-C', 'quit (every change is already saved)'],
@@ -202,6 +240,14 @@ export function press(state: SessionState, key: Key): Result {
   if (c === 'f') {
     const finished = !s.finished;
     return { state: { ...s, finished, message: finished ? 'transcript marked finished: what you did not code here counts as "no code applies"' : 'finished mark taken off: this transcript counts as not yet coded to the end' }, changed: false, finishedChanged: true };
+  }
+  if (c === 'y') {
+    if (!s.hints) return { state: { ...s, message: 'no hints in this session (qualwave code ... --hints)' }, changed: false };
+    const next = hintsHere(s).find((h) => !h.applied);
+    const code = next && s.codes.find((x) => x.id === next.code);
+    if (!next) return { state: { ...s, message: hintsHere(s).length ? 'every hint here is applied' : 'no hint for this segment' }, changed: false };
+    if (!code) return { state: { ...s, message: `hint ${next.code} is not in the codebook` }, changed: false };
+    return toggle(s, code);
   }
   if (c === '?') return { state: { ...s, panel: { title: 'Keys', lines: [], keys: HELP } }, changed: false };
   if (c === 'u') {

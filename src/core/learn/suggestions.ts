@@ -103,3 +103,34 @@ export function suggest(study: Pick<Study, 'documents' | 'codebook' | 'codings' 
   });
   return { coder: opts.coder, as: opts.as, transcripts, learnedSegments: rowsOf(corpus, learned).length, targetSegments: targetRows.length, targets: targets.map((d) => corpus.docs[d]!), codes: summaries, codings };
 }
+
+/**
+ * Uncertainty sampling for the coding session: the segments of `doc` ordered most uncertain
+ * first, by models trained on what `coder` has coded elsewhere (the transcripts learned from,
+ * `doc` itself left out). A segment's margin is the smallest distance, over the codes with a
+ * model, between its score and the code's threshold (in log-odds): the segment whose decision the
+ * models are least sure of comes first; ties (and segments no model scores) in the text's order.
+ */
+export function uncertainOrder(study: Pick<Study, 'documents' | 'codebook' | 'codings' | 'finished'>, stem: Stem, doc: Document, opts: { coder: string; settings?: LearnSettings }): { order: number[]; margins: Map<number, number>; models: number; learned: number } {
+  const settings = opts.settings ?? DEFAULT_SETTINGS;
+  const codes = study.codebook.codes;
+  const { view, positives } = prepare(study, stem, codes, study.codings, opts.coder, settings.context ? { context: true } : {});
+  const learned = transcriptsOf(study, opts.coder)
+    .learned.filter((d) => d.id !== doc.id)
+    .map((d) => view.docIndex.get(d.id)!)
+    .sort((a, b) => a - b);
+  const models = trainOn(view, codes, positives, learned, settings);
+  const fitted = models.perCode.filter((m) => m.fit);
+  const margins = new Map<number, number>();
+  const at = view.docIndex.get(doc.id)!;
+  scoreRows(models, view.corpus, rowsOf(view.corpus, [at]), (r, z) => {
+    let m = Infinity;
+    for (const model of fitted) {
+      const v = z[model.code]!;
+      if (!Number.isNaN(v)) m = Math.min(m, Math.abs(v - model.fit!.cut));
+    }
+    if (m < Infinity) margins.set(view.corpus.rowSeg[r]!, m);
+  });
+  const order = doc.segments.map((_, i) => i).sort((a, b) => (margins.get(a) ?? Infinity) - (margins.get(b) ?? Infinity) || a - b);
+  return { order, margins, models: fitted.length, learned: learned.length };
+}
