@@ -153,7 +153,7 @@ export function evaluationTable(e: Evaluation): Table {
   const cells = (s: Scores | undefined): Cell[] => [kappa(s?.kappa), num(s?.f1)];
   const row = (r: EvaluationRow): Cell[] => [r.code, r.examples, r.tested, ...cells(r.suggest), ...cells(r.keywords), kappa(r.humans?.kappa), r.note ?? (r.splitsWithoutModel ? `no model in ${r.splitsWithoutModel} of ${e.folds} splits` : '')];
   return {
-    title: `Suggestions learned from ${e.coder} vs ${e.coder} (${e.method === 'wave' ? 'earlier waves → later' : `${e.folds} participant folds`}): Cohen's kappa [95% bootstrap interval over participants] and F1; beside them the keyword auto-coder${e.humans ? ` and ${e.humans[0]} vs ${e.humans[1]}` : ''}`,
+    title: `Suggestions learned from ${e.coder}, compared with ${e.coder} on held-out transcripts (${e.method === 'wave' ? 'earlier waves → later' : `${e.folds} participant folds`}): Cohen's kappa [95% bootstrap interval over participants] and F1; beside them the keyword auto-coder${e.humans ? ` and ${e.humans[0]} vs ${e.humans[1]}` : ''}`,
     columns: [{ header: 'code' }, { header: 'examples', align: 'right' }, { header: 'tested', align: 'right' }, { header: 'kappa' }, { header: 'F1', align: 'right' }, { header: 'keywords kappa' }, { header: 'keywords F1', align: 'right' }, { header: 'humans kappa' }, { header: 'note' }],
     rows: e.rows.map(row),
     ...(e.pooled ? { footer: [row(e.pooled)] } : {}),

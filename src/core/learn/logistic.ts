@@ -77,8 +77,10 @@ export function objective(p: LogisticProblem, x: Float64Array, grad: Float64Arra
     z[i] = s;
     const v = p.weight ? p.weight[i]! : 1;
     const y = p.y[i]!;
-    f += v * (softplus(s) - y * s);
-    const r = v * (sigmoid(s) - y);
+    // softplus(s) and sigmoid(s) from one exponential: e = e^-|s|.
+    const e = Math.exp(-Math.abs(s));
+    f += v * ((s > 0 ? s : 0) + Math.log1p(e) - y * s);
+    const r = v * ((s >= 0 ? 1 / (1 + e) : e / (1 + e)) - y);
     gb += r;
     for (let k = ptr[i]!; k < ptr[i + 1]!; k++) grad[idx[k]!]! += r * val[k]!;
   }

@@ -35,6 +35,11 @@ export interface LearnSettings {
   innerFolds: number;
   /** The stems of the interviewer's question before a segment are features of the segment too (`?stem`). */
   context: boolean;
+  /** Negative rows holding a kept stem beyond which an even sample of them is fitted (each weighing for those left out). */
+  maxNegatives: number;
+  /** L-BFGS: at most this many iterations, stopping once the gradient's norm falls below `tolerance` times its first. */
+  maxIterations: number;
+  tolerance: number;
 }
 
 /**
@@ -43,7 +48,7 @@ export interface LearnSettings {
  * balanced class weights, 0.51 balanced, 0.56 with the question, 0.60 with both; λ 0.1 to 1 made
  * no difference beyond ±0.01 there, λ = 3 halved it. A small study: measure yours with --evaluate.
  */
-export const DEFAULT_SETTINGS: LearnSettings = { minExamples: 10, features: 500, lambda: 1, classWeight: 'balanced', threshold: 'cv', innerFolds: 3, context: true };
+export const DEFAULT_SETTINGS: LearnSettings = { minExamples: 10, features: 500, lambda: 1, classWeight: 'balanced', threshold: 'cv', innerFolds: 3, context: true, maxIterations: 100, tolerance: 1e-4, maxNegatives: 2000 };
 
 export interface CodeModel {
   /** Index of the code in the codes trained. */
@@ -177,6 +182,31 @@ function fitAll(corpus: Corpus, codes: readonly Code[], positives: Positives, tr
         if (rowCount[i]!++ === 0) rowsTouched.push(i);
       }
     rowsTouched.sort((u, v) => u - v);
+    // Past `maxNegatives` touched negative rows, an even sample of them (every k-th in row order,
+    // no randomness), each weighing for the ones left out: the cost of a fit is bounded by the
+    // positives, not by the size of the study.
+    let negScale = 1;
+    const touchedNeg = rowsTouched.reduce((n, i) => n + (y[i] ? 0 : 1), 0);
+    if (touchedNeg > settings.maxNegatives) {
+      negScale = touchedNeg / settings.maxNegatives;
+      let seen = 0;
+      let kept = 0;
+      const sampled: number[] = [];
+      for (const i of rowsTouched) {
+        if (y[i]) {
+          sampled.push(i);
+          continue;
+        }
+        // Keep the negative when the running quota (seen · max / total) passes the next whole number.
+        if (Math.floor(((seen + 1) * settings.maxNegatives) / touchedNeg) > kept) {
+          sampled.push(i);
+          kept++;
+        } else rowCount[i] = 0;
+        seen++;
+      }
+      rowsTouched.length = 0;
+      rowsTouched.push(...sampled);
+    }
     const ptr = new Int32Array(rowsTouched.length + 1);
     for (let r = 0; r < rowsTouched.length; r++) ptr[r + 1] = ptr[r]! + rowCount[rowsTouched[r]!]!;
     const idx = new Int32Array(ptr[rowsTouched.length]!);
@@ -204,8 +234,8 @@ function fitAll(corpus: Corpus, codes: readonly Code[], positives: Positives, tr
     const rows: SparseRows = { n: rowsTouched.length, dim: kept.length, ptr, idx, val };
     const wPos = settings.classWeight === 'balanced' ? N / (2 * P) : 1;
     const wNeg = settings.classWeight === 'balanced' ? N / (2 * (N - P)) : 1;
-    const weight = settings.classWeight === 'balanced' ? Float64Array.from(yy, (v) => (v ? wPos : wNeg)) : undefined;
-    const fit = fitLogistic({ rows, y: yy, ...(weight ? { weight } : {}), emptyPositive: (P - posTouched) * wPos, emptyNegative: (N - P - (rowsTouched.length - posTouched)) * wNeg, lambda: settings.lambda });
+    const weight = settings.classWeight === 'balanced' || negScale !== 1 ? Float64Array.from(yy, (v) => (v ? wPos : wNeg * negScale)) : undefined;
+    const fit = fitLogistic({ rows, y: yy, ...(weight ? { weight } : {}), emptyPositive: (P - posTouched) * wPos, emptyNegative: (N - P - touchedNeg) * wNeg, lambda: settings.lambda }, { maxIterations: settings.maxIterations, tolerance: settings.tolerance });
     out.push({ code: ci, positives: P, eligible: N, fit: { terms: Int32Array.from(kept), weights: fit.w, bias: fit.bias, cut, iterations: fit.iterations, converged: fit.converged } });
   }
   return out;
@@ -267,26 +297,30 @@ function innerCuts(corpus: Corpus, codes: readonly Code[], positives: Positives,
   const cuts = codes.map(() => 0);
   if (k < 2) return cuts;
   const foldOf = new Map(groups.map((g, i) => [g, i % k]));
-  const scores: Array<Array<[number, number]>> = codes.map(() => []);
-  const isPositive = codes.map((_, c) => new Set(positives[c]));
-  const need = new Set(outer.filter((m) => m.fit).map((m) => m.code));
+  // Held-out scores of each code, split by the coder's decision (numbers only: no object per row).
+  const pos: number[][] = codes.map(() => []);
+  const neg: number[][] = codes.map(() => []);
+  const need = outer.filter((m) => m.fit).map((m) => m.code);
   for (let f = 0; f < k; f++) {
     const inner = train.filter((r) => foldOf.get(group(r)) !== f);
     const held = train.filter((r) => foldOf.get(group(r)) === f);
     const idf = inverseFrequencies(corpus, inner);
     const models = index(codes, idf, fitAll(corpus, codes, positives, inner, idf, { ...settings, minExamples: 1 }, 0), corpus.terms.length);
+    // The held rows are ascending: each code's positives (ascending) are walked alongside.
+    const at = new Int32Array(codes.length);
     scoreRows(models, corpus, held, (r, z) => {
       for (const c of need) {
+        const list = positives[c]!;
+        let p = at[c]!;
+        while (p < list.length && list[p]! < r) p++;
+        at[c] = p;
         const v = z[c]!;
-        if (Number.isNaN(v)) {
-          if (allows(codes[c]!.speakers, corpus.rowRole[r]!)) scores[c]!.push([-Infinity, isPositive[c]!.has(r) ? 1 : 0]);
-          continue;
-        }
-        scores[c]!.push([v, isPositive[c]!.has(r) ? 1 : 0]);
+        if (Number.isNaN(v) && !allows(codes[c]!.speakers, corpus.rowRole[r]!)) continue;
+        (p < list.length && list[p] === r ? pos : neg)[c]!.push(Number.isNaN(v) ? -Infinity : v);
       }
     });
   }
-  for (const c of need) cuts[c] = bestCut(scores[c]!);
+  for (const c of need) cuts[c] = bestCutOf(Float64Array.from(pos[c]!), Float64Array.from(neg[c]!));
   return cuts;
 }
 
@@ -296,29 +330,37 @@ function innerCuts(corpus: Corpus, codes: readonly Code[], positives: Positives,
  * cuts of the same F1: the higher cut (fewer suggestions). No positive at all: the cut of p = 0.5.
  */
 export function bestCut(pairs: ReadonlyArray<readonly [number, number]>): number {
-  const sorted = [...pairs].sort((u, v) => v[0] - u[0] || u[1] - v[1]);
-  const P = sorted.reduce((n, [, y]) => n + y, 0);
+  return bestCutOf(Float64Array.from(pairs.filter((x) => x[1] === 1).map((x) => x[0])), Float64Array.from(pairs.filter((x) => x[1] !== 1).map((x) => x[0])));
+}
+
+/** bestCut on the scores of the positives and of the negatives (both sorted here, in place). */
+export function bestCutOf(pos: Float64Array, neg: Float64Array): number {
+  const P = pos.length;
   if (P === 0) return 0;
+  pos.sort();
+  neg.sort();
+  let i = P - 1;
+  let j = neg.length - 1;
+  const top = (): number => Math.max(i >= 0 ? pos[i]! : -Infinity, j >= 0 ? neg[j]! : -Infinity);
   let tp = 0;
   let fp = 0;
   let best = 0;
   let cut = 0;
-  for (let i = 0; i < sorted.length; ) {
-    const s = sorted[i]![0];
-    if (s === -Infinity) break;
-    let j = i;
-    while (j < sorted.length && sorted[j]![0] === s) {
-      tp += sorted[j]![1];
-      fp += 1 - sorted[j]![1];
-      j++;
+  for (let s = top(); s !== -Infinity; s = top()) {
+    while (i >= 0 && pos[i] === s) {
+      tp++;
+      i--;
+    }
+    while (j >= 0 && neg[j] === s) {
+      fp++;
+      j--;
     }
     const f1 = (2 * tp) / (2 * tp + fp + (P - tp));
     if (f1 > best) {
       best = f1;
-      const next = j < sorted.length ? sorted[j]![0] : -Infinity;
+      const next = top();
       cut = next === -Infinity ? s : (s + next) / 2;
     }
-    i = j;
   }
   return best > 0 ? cut : 0;
 }
