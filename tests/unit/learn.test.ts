@@ -71,15 +71,25 @@ describe('logistic regression (L2, L-BFGS from zero)', () => {
 describe('threshold and folds', () => {
   it('bestCut: the cut of the best F1, midway to the next score', () => {
     // Scores 3 (y=1), 2 (y=1), 1 (y=0), 0 (y=1). Suggest above 3: F1 = 2·1/(2+0+2) = 0.5; above 2:
-    // 2·2/(4+0+1) = 0.8; above 1: 2·2/(4+1+1) = 0.667; all: 2·3/(6+1+0) = 0.857 (best): cut = 0 (the lowest score).
-    expect(
-      bestCut([
-        [3, 1],
-        [2, 1],
-        [1, 0],
-        [0, 1],
-      ]),
-    ).toBe(0);
+    // 2·2/(4+0+1) = 0.8; above 1: 2·2/(4+1+1) = 0.667; all: 2·3/(6+1+0) = 0.857, the best, but that is
+    // suggesting everything (no skill): no cut, nothing suggested.
+    const noSkill: Array<[number, number]> = [
+      [3, 1],
+      [2, 1],
+      [1, 0],
+      [0, 1],
+    ];
+    expect(bestCut(noSkill)).toBe(Infinity);
+    // Scores 4 (y=1), 3 (y=1), 2 (y=0), 1 (y=1), 0 (y=0): down to 4: F1 2/(2+0+2) = 0.5; to 3: 4/(4+0+1) = 0.8;
+    // to 2: 4/(4+1+1) = 0.667; to 1: 6/(6+1+0) = 0.857, the best, above all (6/(6+2) = 0.75): the cut is midway to 0, 0.5.
+    const skill: Array<[number, number]> = [
+      [4, 1],
+      [3, 1],
+      [2, 0],
+      [1, 1],
+      [0, 0],
+    ];
+    expect(bestCut(skill)).toBe(0.5);
     // Scores 3 (y=1), 2 (y=1), 1 (y=0), 0 (y=0): above 2 gives F1 1: the cut is midway, 1.5.
     expect(
       bestCut([
@@ -139,10 +149,10 @@ describe('evaluation as a third coder, on studies built by hand', () => {
   it('labels the text cannot tell: kappa 0 exactly when every answer has the same words', async () => {
     // Every answer of every transcript reads the same; alice codes answers 1 and 3 of each. No word is
     // more frequent among her positives, so each model is its bias alone: with balanced class weights
-    // (24 positives, 24 negatives) the bias is 0 and every answer scores the same. The best inner F1
-    // is then to suggest everything (F1 2/3 > 0), so on the test answers: alice 24 of 48, suggestions
-    // 48 of 48. po = 24/48 = 0.5; pe = 0.5·1 + 0.5·0 = 0.5; kappa = (0.5 − 0.5)/(1 − 0.5) = 0.
-    // TP = 24, FP = 24, FN = 0: F1 = 48/72 = 2/3, precision 0.5, recall 1.
+    // (24 positives, 24 negatives) the bias is 0 and every answer scores the same. The only cut is
+    // then to suggest everything, which shows no skill: nothing is suggested. On the test answers:
+    // alice 24 of 48, suggestions 0. po = 24/48 = 0.5; pe = 0.5·0 + 0.5·1 = 0.5; kappa = 0.
+    // TP = 0, FP = 0, FN = 24: F1 = 0/24 = 0, precision undefined (nothing suggested), recall 0.
     const files: Record<string, string> = {};
     const alice: Array<[string, string, number, string]> = [];
     for (const p of PEOPLE)
@@ -155,8 +165,8 @@ describe('evaluation as a third coder, on studies built by hand', () => {
     const row = e.rows.find((r) => r.code === 't.a')!;
     expect([row.tested, row.examples]).toEqual([48, 24]);
     expect(row.suggest!.kappa!.value).toBeCloseTo(0, 12);
-    expect(row.suggest!.f1).toBeCloseTo(2 / 3, 12);
-    expect([row.suggest!.precision, row.suggest!.recall]).toEqual([0.5, 1]);
+    expect(row.suggest!.f1).toBe(0);
+    expect([row.suggest!.precision, row.suggest!.recall]).toEqual([null, 0]);
   });
 
   it('labels independent of random words: kappa near 0', async () => {

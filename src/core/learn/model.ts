@@ -48,7 +48,7 @@ export interface LearnSettings {
  * balanced class weights, 0.51 balanced, 0.56 with the question, 0.60 with both; λ 0.1 to 1 made
  * no difference beyond ±0.01 there, λ = 3 halved it. A small study: measure yours with --evaluate.
  */
-export const DEFAULT_SETTINGS: LearnSettings = { minExamples: 10, features: 500, lambda: 1, classWeight: 'balanced', threshold: 'cv', innerFolds: 3, context: true, maxIterations: 100, tolerance: 1e-4, maxNegatives: 2000 };
+export const DEFAULT_SETTINGS: LearnSettings = { minExamples: 10, features: 500, lambda: 1, classWeight: 'balanced', threshold: 'cv', innerFolds: 3, context: true, maxIterations: 50, tolerance: 1e-3, maxNegatives: 2000 };
 
 export interface CodeModel {
   /** Index of the code in the codes trained. */
@@ -181,7 +181,10 @@ function fitAll(corpus: Corpus, codes: readonly Code[], positives: Positives, tr
         if (!cls.eligible[i]) continue;
         if (rowCount[i]!++ === 0) rowsTouched.push(i);
       }
-    rowsTouched.sort((u, v) => u - v);
+    // In row order (a typed array sorts numbers without a comparator: this runs per code and fit).
+    const inOrder = Int32Array.from(rowsTouched).sort();
+    rowsTouched.length = 0;
+    for (const i of inOrder) rowsTouched.push(i);
     // Past `maxNegatives` touched negative rows, an even sample of them (every k-th in row order,
     // no randomness), each weighing for the ones left out: the cost of a fit is bounded by the
     // positives, not by the size of the study.
@@ -328,6 +331,8 @@ function innerCuts(corpus: Corpus, codes: readonly Code[], positives: Positives,
  * The cut on the scores that maximises F1 = 2TP / (2TP + FP + FN) for "suggest when score ≥ cut":
  * midway between the score of the last segment suggested and the next one down. Ties between
  * cuts of the same F1: the higher cut (fewer suggestions). No positive at all: the cut of p = 0.5.
+ * No cut better than suggesting every segment (the model shows no skill): Infinity, nothing is
+ * suggested (a code the text cannot tell is not put on every segment).
  */
 export function bestCut(pairs: ReadonlyArray<readonly [number, number]>): number {
   return bestCutOf(Float64Array.from(pairs.filter((x) => x[1] === 1).map((x) => x[0])), Float64Array.from(pairs.filter((x) => x[1] !== 1).map((x) => x[0])));
@@ -346,6 +351,8 @@ export function bestCutOf(pos: Float64Array, neg: Float64Array): number {
   let fp = 0;
   let best = 0;
   let cut = 0;
+  // Suggesting every segment reaches F1 = 2P / (2P + negatives) with no skill at all: a cut must do better.
+  const trivial = (2 * P) / (2 * P + neg.length);
   for (let s = top(); s !== -Infinity; s = top()) {
     while (i >= 0 && pos[i] === s) {
       tp++;
@@ -362,5 +369,5 @@ export function bestCutOf(pos: Float64Array, neg: Float64Array): number {
       cut = next === -Infinity ? s : (s + next) / 2;
     }
   }
-  return best > 0 ? cut : 0;
+  return best > trivial * (1 + 1e-9) ? cut : Infinity;
 }

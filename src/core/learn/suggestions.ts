@@ -97,7 +97,9 @@ export function suggest(study: Pick<Study, 'documents' | 'codebook' | 'codings' 
   });
   const summaries: CodeSummary[] = models.perCode.map((m) => {
     const code = codes[m.code]!;
-    const s: CodeSummary = { code: code.id, label: code.label, examples: m.positives, suggested: suggested[m.code]!, threshold: m.fit ? sigmoid(m.fit.cut) : null };
+    const skill = m.fit !== undefined && Number.isFinite(m.fit.cut);
+    const s: CodeSummary = { code: code.id, label: code.label, examples: m.positives, suggested: suggested[m.code]!, threshold: skill ? sigmoid(m.fit!.cut) : null };
+    if (m.fit && !skill) s.note = 'no skill: in the inner cross-validation no threshold beat suggesting every segment, so nothing is suggested';
     if (!m.fit) s.note = m.positives === m.eligible && m.positives > 0 ? `applied to every segment learned from (${m.positives})` : tooFew(m.positives);
     return s;
   });
@@ -120,7 +122,7 @@ export function uncertainOrder(study: Pick<Study, 'documents' | 'codebook' | 'co
     .map((d) => view.docIndex.get(d.id)!)
     .sort((a, b) => a - b);
   const models = trainOn(view, codes, positives, learned, settings);
-  const fitted = models.perCode.filter((m) => m.fit);
+  const fitted = models.perCode.filter((m) => m.fit && Number.isFinite(m.fit.cut));
   const margins = new Map<number, number>();
   const at = view.docIndex.get(doc.id)!;
   scoreRows(models, view.corpus, rowsOf(view.corpus, [at]), (r, z) => {
