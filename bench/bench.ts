@@ -29,7 +29,7 @@ import { corpusOptions, ensureCorpus, rng } from './corpus.js';
 import { coverage, coverageReport } from './coverage.js';
 
 /**
- * npm run bench [-- --scale 0.1] [--runs 3] [--coverage-replicates 1000] [--coverage-only] [--safety] [--startup]
+ * npm run bench [-- --scale 0.1] [--runs 3] [--coverage-replicates 1000] [--coverage-only] [--safety] [--suggest] [--startup]
  *
  * Figures are printed as ratios against a baseline measured in the same run, so they compare
  * across machines: loading vs. only reading and splitting the same files into lines; CLI start-up
@@ -66,6 +66,7 @@ const bin = join(repo, 'bin', 'qualwave.js');
 /** 6. Start-up: wall time of the CLI (--version, --help, a command's --help) vs. node itself. */
 function startupRows(): Array<[string, string, string, string]> {
   const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
   const verdict = (ok: boolean): string => (ok ? 'ok' : 'MISSED');
   const wall = (argv: string[], n = 15): number => {
     const times: number[] = [];
@@ -126,6 +127,98 @@ const mb = corpusBytes / 1e6;
 process.stderr.write(`${created ? 'generated' : 'reused'} corpus ${dir}: ${opts.participants} participants x ${opts.waves.length} waves, ${transcripts.length} transcripts, ${mb.toFixed(1)} MB${created ? ` in ${((performance.now() - t0) / 1000).toFixed(1)} s` : ''}\n`);
 
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+// 5c. Suggestions (issue 20): training and suggesting, on the example study and on this corpus,
+// beside auto-coding the same study (the peer in this run), and their quality as a third coder.
+async function suggestionRows(): Promise<Array<[string, string, string, string]>> {
+  const rows: Array<[string, string, string, string]> = [];
+  const verdict = (ok: boolean): string => (ok ? 'ok' : 'MISSED');
+  const stem = (await loadStemmer('en'))!;
+  const cpu = (fn: () => void): { wall: number; cpu: number } => {
+    const c0 = process.cpuUsage();
+    const s0 = performance.now();
+    fn();
+    const c = process.cpuUsage(c0);
+    return { wall: performance.now() - s0, cpu: (c.user + c.system) / 1000 };
+  };
+  /** Cohen's kappa and F1 over (segment, code) decisions given as 2 x 2 counts, through core/agreement. */
+  const scored = (both: number, onlyHuman: number, onlyOther: number, neither: number): string => {
+    const ratings: Ratings = { coders: 2, units: 4, values: Int32Array.from([1, 1, 1, 0, 0, 1, 0, 0]), categories: ['0', '1'], weights: Float64Array.from([both, onlyHuman, onlyOther, neither]) };
+    const k = agreement(ratings, { level: 'nominal', resamples: 0, seed: 1 }).coefficients.cohenKappa?.value ?? NaN;
+    return `kappa ${k.toFixed(2)}, F1 ${((2 * both) / (2 * both + onlyHuman + onlyOther)).toFixed(2)}`;
+  };
+  // The example study: alice's codings of MS11-MS15 left out, so that there is something to suggest for.
+  {
+    const { study } = await loadStudy(join(repo, 'fixtures', 'buddy-study'));
+    const held = new Set(['MS11', 'MS12', 'MS13', 'MS14', 'MS15']);
+    study!.codings = study!.codings.filter((c) => !(c.coder === 'alice' && held.has(c.participant)));
+    const times: Array<{ wall: number; cpu: number }> = [];
+    let n = 0;
+    for (let i = 0; i < runs + 1; i++) times.push(cpu(() => (n = suggest(study!, stem, { coder: 'alice', as: 'suggest' }).codings.length)));
+    const t = times.slice(1).sort((a, b) => a.wall - b.wall)[Math.floor(runs / 2)]!;
+    const a = cpu(() => autocode(study!, stem, 'auto'));
+    const { study: full } = await loadStudy(join(repo, 'fixtures', 'buddy-study'));
+    const e = evaluate(full!, stem, { coder: 'alice', byWave: false, folds: 5, seed: 1, resamples: 0, humans: ['alice', 'ben'], keywords: (docs) => autocode({ documents: [...docs], codebook: full!.codebook }, stem, 'auto').codings });
+    const p = e.pooled!;
+    rows.push([
+      `suggest: train + suggest, example study (36 transcripts)`,
+      `${t.wall.toFixed(0)} ms (cpu ${t.cpu.toFixed(0)} ms)`,
+      `${n} suggestions; auto-code ${a.wall.toFixed(0)} ms; --evaluate pooled kappa ${p.suggest!.kappa!.value!.toFixed(2)} (keywords ${p.keywords!.kappa!.value!.toFixed(2)}, alice vs ben ${p.humans!.kappa!.value!.toFixed(2)})`,
+      `target < 1 s: ${verdict(t.wall < 1000)}`,
+    ]);
+  }
+  // This corpus: a "human" coder made from the keyword coder with 10% of its codes changed at random;
+  // learned from 80% of the participants, suggested for the other 20%, compared with that coder there.
+  {
+    const { study } = await loadStudy(dir);
+    const auto = autocode(study!, stem, 'h').codings;
+    const random = rng(20);
+    const codes = study!.codebook.codes.map((c) => c.id);
+    const human = auto.map((c) => (random() < 0.1 ? { ...c, code: codes[Math.floor(random() * codes.length)]! } : c));
+    const people = [...new Set(study!.documents.map((d) => d.participant))].sort();
+    const heldOut = new Set(people.slice(Math.floor(people.length * 0.8)));
+    study!.codings = human.filter((c) => !heldOut.has(c.participant));
+    study!.coders = ['h'];
+    let result: ReturnType<typeof suggest> | undefined;
+    const t = cpu(() => (result = suggest(study!, stem, { coder: 'h', as: 'suggest' })));
+    const a = cpu(() => autocode(study!, stem, 'auto'));
+    // Decisions per (transcript, segment, code) on the held-out participants' participant speech.
+    const docs = new Map(study!.documents.map((d) => [d.id, d]));
+    const keys = (list: readonly { participant: string; wave: string; code: string; startLine: number; endLine: number }[]): Set<string> => {
+      const out = new Set<string>();
+      for (const c of list) {
+        if (!heldOut.has(c.participant)) continue;
+        const doc = docs.get(`${c.participant}/${c.wave}`)!;
+        const [lo, hi] = touchedSegments(doc, c);
+        for (let i = lo; i < hi; i++) out.add(`${doc.id}/${i}/${c.code}`);
+      }
+      return out;
+    };
+    const h = keys(human);
+    const sug = keys(result!.codings);
+    const kw = keys(auto);
+    const total = study!.documents.filter((d) => heldOut.has(d.participant)).reduce((n, d) => n + d.segments.filter((x) => x.role === 'participant').length, 0) * codes.length;
+    const counts = (other: Set<string>): [number, number, number, number] => {
+      let both = 0;
+      for (const k of other) if (h.has(k)) both++;
+      return [both, h.size - both, other.size - both, total - h.size - other.size + both];
+    };
+    rows.push([
+      `suggest: train + suggest, ${study!.documents.length} transcripts, ${codes.length} codes`,
+      `${(t.wall / 1000).toFixed(1)} s (cpu ${(t.cpu / 1000).toFixed(1)} s)`,
+      `learned from ${result!.learnedSegments} segments, ${result!.codings.length} suggestions for ${result!.targetSegments}; auto-code ${(a.wall / 1000).toFixed(1)} s`,
+      `target < 60 s: ${verdict(t.wall < 60_000)}`,
+    ]);
+    rows.push([`suggest: quality on the held-out 20% of participants`, scored(...counts(sug)), `the keyword coder there: ${scored(...counts(kw))} (the "human" is keywords + 10% noise)`, '(reported)']);
+  }
+  return rows;
+}
+
+// npm run bench -- --suggest: only the suggestion rows (training, suggesting, quality).
+if (args.includes('--suggest')) {
+  for (const r of await suggestionRows()) process.stdout.write(r.join('  ').trimEnd() + '\n');
+  process.exit(0);
+}
 
 function baseline(): number {
   const start = performance.now();
@@ -330,88 +423,8 @@ rows.push(['load + segment whole study', `${lMs.toFixed(0)} ms`, `${(mb / (lMs /
   rows.push([`load codings: the same as exact spans`, `${sMs.toFixed(0)} ms`, `${(spanText.length / 1e6).toFixed(1)} MB`, `${(sMs / wMs).toFixed(2)}x whole lines (target <= 1.25): ${verdict(sMs / wMs <= 1.25)}`]);
 }
 
-// 5c. Suggestions (issue 20): training and suggesting, on the example study and on this corpus,
-// beside auto-coding the same study (the peer in this run), and their quality as a third coder.
-{
-  const stem = (await loadStemmer('en'))!;
-  const cpu = (fn: () => void): { wall: number; cpu: number } => {
-    const c0 = process.cpuUsage();
-    const s0 = performance.now();
-    fn();
-    const c = process.cpuUsage(c0);
-    return { wall: performance.now() - s0, cpu: (c.user + c.system) / 1000 };
-  };
-  /** Cohen's kappa and F1 over (segment, code) decisions given as 2 x 2 counts, through core/agreement. */
-  const scored = (both: number, onlyHuman: number, onlyOther: number, neither: number): string => {
-    const ratings: Ratings = { coders: 2, units: 4, values: Int32Array.from([1, 1, 1, 0, 0, 1, 0, 0]), categories: ['0', '1'], weights: Float64Array.from([both, onlyHuman, onlyOther, neither]) };
-    const k = agreement(ratings, { level: 'nominal', resamples: 0, seed: 1 }).coefficients.cohenKappa?.value ?? NaN;
-    return `kappa ${k.toFixed(2)}, F1 ${((2 * both) / (2 * both + onlyHuman + onlyOther)).toFixed(2)}`;
-  };
-  // The example study: alice's codings of MS11-MS15 left out, so that there is something to suggest for.
-  {
-    const { study } = await loadStudy(join(repo, 'fixtures', 'buddy-study'));
-    const held = new Set(['MS11', 'MS12', 'MS13', 'MS14', 'MS15']);
-    study!.codings = study!.codings.filter((c) => !(c.coder === 'alice' && held.has(c.participant)));
-    const times: Array<{ wall: number; cpu: number }> = [];
-    let n = 0;
-    for (let i = 0; i < runs + 1; i++) times.push(cpu(() => (n = suggest(study!, stem, { coder: 'alice', as: 'suggest' }).codings.length)));
-    const t = times.slice(1).sort((a, b) => a.wall - b.wall)[Math.floor(runs / 2)]!;
-    const a = cpu(() => autocode(study!, stem, 'auto'));
-    const { study: full } = await loadStudy(join(repo, 'fixtures', 'buddy-study'));
-    const e = evaluate(full!, stem, { coder: 'alice', byWave: false, folds: 5, seed: 1, resamples: 0, humans: ['alice', 'ben'], keywords: (docs) => autocode({ documents: [...docs], codebook: full!.codebook }, stem, 'auto').codings });
-    const p = e.pooled!;
-    rows.push([
-      `suggest: train + suggest, example study (36 transcripts)`,
-      `${t.wall.toFixed(0)} ms (cpu ${t.cpu.toFixed(0)} ms)`,
-      `${n} suggestions; auto-code ${a.wall.toFixed(0)} ms; --evaluate pooled kappa ${p.suggest!.kappa!.value!.toFixed(2)} (keywords ${p.keywords!.kappa!.value!.toFixed(2)}, alice vs ben ${p.humans!.kappa!.value!.toFixed(2)})`,
-      `target < 1 s: ${verdict(t.wall < 1000)}`,
-    ]);
-  }
-  // This corpus: a "human" coder made from the keyword coder with 10% of its codes changed at random;
-  // learned from 80% of the participants, suggested for the other 20%, compared with that coder there.
-  {
-    const { study } = await loadStudy(dir);
-    const auto = autocode(study!, stem, 'h').codings;
-    const random = rng(20);
-    const codes = study!.codebook.codes.map((c) => c.id);
-    const human = auto.map((c) => (random() < 0.1 ? { ...c, code: codes[Math.floor(random() * codes.length)]! } : c));
-    const people = [...new Set(study!.documents.map((d) => d.participant))].sort();
-    const heldOut = new Set(people.slice(Math.floor(people.length * 0.8)));
-    study!.codings = human.filter((c) => !heldOut.has(c.participant));
-    study!.coders = ['h'];
-    let result: ReturnType<typeof suggest> | undefined;
-    const t = cpu(() => (result = suggest(study!, stem, { coder: 'h', as: 'suggest' })));
-    const a = cpu(() => autocode(study!, stem, 'auto'));
-    // Decisions per (transcript, segment, code) on the held-out participants' participant speech.
-    const docs = new Map(study!.documents.map((d) => [d.id, d]));
-    const keys = (list: readonly { participant: string; wave: string; code: string; startLine: number; endLine: number }[]): Set<string> => {
-      const out = new Set<string>();
-      for (const c of list) {
-        if (!heldOut.has(c.participant)) continue;
-        const doc = docs.get(`${c.participant}/${c.wave}`)!;
-        const [lo, hi] = touchedSegments(doc, c);
-        for (let i = lo; i < hi; i++) out.add(`${doc.id}/${i}/${c.code}`);
-      }
-      return out;
-    };
-    const h = keys(human);
-    const sug = keys(result!.codings);
-    const kw = keys(auto);
-    const total = study!.documents.filter((d) => heldOut.has(d.participant)).reduce((n, d) => n + d.segments.filter((x) => x.role === 'participant').length, 0) * codes.length;
-    const counts = (other: Set<string>): [number, number, number, number] => {
-      let both = 0;
-      for (const k of other) if (h.has(k)) both++;
-      return [both, h.size - both, other.size - both, total - h.size - other.size + both];
-    };
-    rows.push([
-      `suggest: train + suggest, ${study!.documents.length} transcripts, ${codes.length} codes`,
-      `${(t.wall / 1000).toFixed(1)} s (cpu ${(t.cpu / 1000).toFixed(1)} s)`,
-      `learned from ${result!.learnedSegments} segments, ${result!.codings.length} suggestions for ${result!.targetSegments}; auto-code ${(a.wall / 1000).toFixed(1)} s`,
-      `target < 60 s: ${verdict(t.wall < 60_000)}`,
-    ]);
-    rows.push([`suggest: quality on the held-out 20% of participants`, scored(...counts(sug)), `the keyword coder there: ${scored(...counts(kw))} (the "human" is keywords + 10% noise)`, '(reported)']);
-  }
-}
+// 5c. Suggestions (issue 20): see suggestionRows.
+rows.push(...(await suggestionRows()));
 
 // 6. Start-up: wall time of the CLI vs. node itself.
 rows.push(...startupRows());

@@ -35,6 +35,8 @@ export interface LearnSettings {
   innerFolds: number;
   /** The stems of the interviewer's question before a segment are features of the segment too (`?stem`). */
   context: boolean;
+  /** L-BFGS iterations of the inner fits, which only place the threshold. */
+  innerIterations: number;
   /** Negative rows holding a kept stem beyond which an even sample of them is fitted (each weighing for those left out). */
   maxNegatives: number;
   /** L-BFGS: at most this many iterations, stopping once the gradient's norm falls below `tolerance` times its first. */
@@ -48,7 +50,7 @@ export interface LearnSettings {
  * balanced class weights, 0.51 balanced, 0.56 with the question, 0.60 with both; λ 0.1 to 1 made
  * no difference beyond ±0.01 there, λ = 3 halved it. A small study: measure yours with --evaluate.
  */
-export const DEFAULT_SETTINGS: LearnSettings = { minExamples: 10, features: 500, lambda: 1, classWeight: 'balanced', threshold: 'cv', innerFolds: 3, context: true, maxIterations: 50, tolerance: 1e-3, maxNegatives: 2000 };
+export const DEFAULT_SETTINGS: LearnSettings = { minExamples: 10, features: 500, lambda: 1, classWeight: 'balanced', threshold: 'cv', innerFolds: 3, context: true, maxIterations: 50, tolerance: 1e-3, maxNegatives: 2000, innerIterations: 20 };
 
 export interface CodeModel {
   /** Index of the code in the codes trained. */
@@ -308,7 +310,7 @@ function innerCuts(corpus: Corpus, codes: readonly Code[], positives: Positives,
     const inner = train.filter((r) => foldOf.get(group(r)) !== f);
     const held = train.filter((r) => foldOf.get(group(r)) === f);
     const idf = inverseFrequencies(corpus, inner);
-    const models = index(codes, idf, fitAll(corpus, codes, positives, inner, idf, { ...settings, minExamples: 1 }, 0), corpus.terms.length);
+    const models = index(codes, idf, fitAll(corpus, codes, positives, inner, idf, { ...settings, minExamples: 1, maxIterations: settings.innerIterations }, 0), corpus.terms.length);
     // The held rows are ascending: each code's positives (ascending) are walked alongside.
     const at = new Int32Array(codes.length);
     scoreRows(models, corpus, held, (r, z) => {
