@@ -50,7 +50,7 @@ export function groupHelp(group: string, commands: Readonly<Record<string, Comma
     const usage = [`qualwave ${name}`, ...args, Object.keys(spec.options).length || spec.formats?.length ? '[options]' : ''].filter(Boolean).join(' ');
     const lines = [`  ${usage}${spec.isDefault ? `  (or: qualwave ${group} [options])` : ''}`, ...wrap(spec.summary, width - 4).map((l) => `    ${l}`)];
     const items: Array<[string, string]> = [...(spec.args ?? []).map((a): [string, string] => [a.name, a.meaning]), ...Object.entries(spec.options).map(([key, o]): [string, string] => [optionUsage(key, o, 'commander'), optionHelp(o)])];
-    if (spec.formats?.length) items.push(['--format <format>', `${spec.formats.join(' | ')} (default: ${spec.defaultFormat ?? spec.formats[0]}, or from the --output extension)`]);
+    if (spec.formats?.length) items.push(['--format <format>', `${spec.formats.join(' | ')} (default: ${spec.defaultFormat ?? spec.formats[0]}${spec.output === false ? '' : ', or from the --output extension'})`]);
     if (items.length) {
       const pad = Math.min(Math.max(...items.map(([t]) => t.length)), 28);
       for (const [term, text] of items) {
@@ -97,7 +97,7 @@ export function readmeTable(spec: CommandSpec): string {
     const facts = optionFacts(o);
     return `| \`${cell(optionUsage(key, o, 'readme'))}\` | ${cell(o.details ?? o.meaning)}${facts.length ? ` (${cell(facts.join('; '))})` : ''} |`;
   });
-  if (spec.formats?.length) rows.push(`| \`--format ${cell(spec.formats.join('|'))}\` | output format (default: ${spec.defaultFormat ?? spec.formats[0]}, or from the \`--output\` extension) |`);
+  if (spec.formats?.length) rows.push(`| \`--format ${cell(spec.formats.join('|'))}\` | output format (default: ${spec.defaultFormat ?? spec.formats[0]}${spec.output === false ? '' : ', or from the \`--output\` extension'}) |`);
   if (rows.length === 0) return '*No options of its own (the global options apply).*';
   return ['| option | meaning |', '|---|---|', ...rows].join('\n');
 }
