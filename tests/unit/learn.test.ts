@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { autocode } from '../../src/core/coding/autocode.js';
 import { evaluate, participantFolds, waveSplitsOf } from '../../src/core/learn/evaluate.js';
 import { fitLogistic, objective, sigmoid, type LogisticProblem } from '../../src/core/learn/logistic.js';
-import { bestCut, DEFAULT_SETTINGS } from '../../src/core/learn/model.js';
+import { bestCut, DEFAULT_SETTINGS, topStems } from '../../src/core/learn/model.js';
 import { suggest, suggestionScore } from '../../src/core/learn/suggestions.js';
 import type { Study } from '../../src/core/study/types.js';
 import { loadStudy } from '../../src/io/load-study.js';
@@ -99,6 +99,22 @@ describe('threshold and folds', () => {
         [0, 0],
       ]),
     ).toBe(1.5);
+  });
+
+  it('topStems: the k largest chi-square, ties by the smaller stem, in stem order', () => {
+    // Stems 9, 4, 7, 2, 5, 1 with chi 3, 1, 3, 2, 2, 0.5. Sorted by (chi desc, stem asc):
+    // 7 (3), 9 (3), 2 (2), 5 (2), 4 (1), 1 (0.5). The first 3: 7, 9, 2 (5 loses the tie at 2 to 2).
+    const stems = Int32Array.from([9, 4, 7, 2, 5, 1]);
+    const chi = Float64Array.from([3, 1, 3, 2, 2, 0.5]);
+    expect([...topStems(stems, chi, 3)]).toEqual([2, 7, 9]);
+    // k = 4: the tie at 2 is taken whole; k = 1: of the two tied at 3, the smaller stem.
+    expect([...topStems(stems, chi, 4)]).toEqual([2, 5, 7, 9]);
+    expect([...topStems(stems, chi, 1)]).toEqual([7]);
+    // As many candidates as k or fewer: all of them.
+    expect([...topStems(stems, chi, 6)]).toEqual([1, 2, 4, 5, 7, 9]);
+    expect([...topStems(stems, chi, 10)]).toEqual([1, 2, 4, 5, 7, 9]);
+    // The candidate arrays are not changed.
+    expect([...stems]).toEqual([9, 4, 7, 2, 5, 1]);
   });
 
   it('participant folds: every participant in one fold, the same for the same seed', () => {

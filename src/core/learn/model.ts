@@ -111,32 +111,57 @@ function fitAll(corpus: Corpus, codes: readonly Code[], positives: Positives, tr
   const X = trainingMatrix(corpus, idf, train);
   const Xc = byColumn(X);
   const n = train.length;
+  const T = corpus.terms.length;
+  // Sets of training rows as bitsets (bit i of word i >>> 5): which rows hold a code's kept stems.
+  const words = (n + 31) >>> 5;
   // Local row of each corpus row in the training rows (-1: not a training row).
   const local = new Int32Array(corpus.rowDoc.length).fill(-1);
   for (let i = 0; i < n; i++) local[train[i]!] = i;
-  // Which training rows each speakers rule allows, and the document frequencies among them.
-  const classes = new Map<string, { eligible: Uint8Array; count: number; df: Int32Array }>();
+  // Which training rows each speakers rule allows (also as a bitset), and the document frequencies among them.
+  const classes = new Map<string, { eligible: Uint8Array; bits: Uint32Array; count: number; df: Int32Array }>();
   const classOf = (code: Code) => {
     let c = classes.get(code.speakers);
     if (!c) {
       const eligible = new Uint8Array(n);
-      const df = new Int32Array(corpus.terms.length);
+      const bits = new Uint32Array(words);
+      const df = new Int32Array(T);
       let count = 0;
       for (let i = 0; i < n; i++) {
         if (!allows(code.speakers, corpus.rowRole[train[i]!]!)) continue;
         eligible[i] = 1;
+        bits[i >>> 5]! |= 1 << (i & 31);
         count++;
         for (let k = X.ptr[i]!; k < X.ptr[i + 1]!; k++) df[X.idx[k]!]!++;
       }
-      c = { eligible, count, df };
+      c = { eligible, bits, count, df };
       classes.set(code.speakers, c);
     }
     return c;
   };
+  // The rows of a frequent stem (in more than 2 of every 32 rows) as a bitset, made once for all codes:
+  // or-ing it costs n / 32 words, walking its column more than twice that.
+  const dense: Array<Uint32Array | undefined> = [];
+  const denseOf = (t: number): Uint32Array => {
+    let b = dense[t];
+    if (!b) {
+      b = new Uint32Array(words);
+      for (let k = Xc.ptr[t]!; k < Xc.ptr[t + 1]!; k++) {
+        const i = Xc.idx[k]!;
+        b[i >>> 5]! |= 1 << (i & 31);
+      }
+      dense[t] = b;
+    }
+    return b;
+  };
   const y = new Uint8Array(n);
-  const a = new Int32Array(corpus.terms.length);
-  const localFeature = new Int32Array(corpus.terms.length).fill(-1);
-  const rowCount = new Int32Array(n);
+  const a = new Int32Array(T);
+  const localFeature = new Int32Array(T).fill(-1);
+  const touched = new Uint32Array(words);
+  const candidates = new Int32Array(T);
+  const chis = new Float64Array(T);
+  let selected = new Int32Array(1024);
+  let entries = new Int32Array(1024);
+  let values = new Float64Array(1024);
   const out: CodeModel[] = [];
   for (let ci = 0; ci < codes.length; ci++) {
     const cls = classOf(codes[ci]!);
@@ -153,14 +178,15 @@ function fitAll(corpus: Corpus, codes: readonly Code[], positives: Positives, tr
     }
     for (const i of pos) y[i] = 1;
     // Candidate stems: those in some positive segment; a[t]: positive segments holding t.
-    const touched: number[] = [];
+    let m = 0;
     for (const i of pos)
       for (let k = X.ptr[i]!; k < X.ptr[i + 1]!; k++) {
         const t = X.idx[k]!;
-        if (a[t]!++ === 0) touched.push(t);
+        if (a[t]!++ === 0) candidates[m++] = t;
       }
-    const scored: Array<[number, number]> = [];
-    for (const t of touched) {
+    let scored = 0;
+    for (let q = 0; q < m; q++) {
+      const t = candidates[q]!;
       const at = a[t]!;
       const bt = cls.df[t]! - at;
       a[t] = 0;
@@ -168,82 +194,136 @@ function fitAll(corpus: Corpus, codes: readonly Code[], positives: Positives, tr
       if (at * (N - P) <= bt * P) continue;
       const c = P - at;
       const d = N - P - bt;
-      const chi = (N * (at * d - bt * c) ** 2) / ((at + bt) * (c + d) * (at + c) * (bt + d));
-      scored.push([t, chi]);
+      candidates[scored] = t;
+      chis[scored++] = (N * (at * d - bt * c) ** 2) / ((at + bt) * (c + d) * (at + c) * (bt + d));
     }
-    scored.sort((u, v) => v[1] - u[1] || u[0] - v[0]);
-    const kept = scored.slice(0, settings.features).map(([t]) => t);
-    kept.sort((u, v) => u - v);
+    const kept = topStems(candidates.subarray(0, scored), chis.subarray(0, scored), settings.features);
     kept.forEach((t, j) => (localFeature[t] = j));
-    // The eligible rows holding a kept stem, each with its kept stems; the others only count.
-    const rowsTouched: number[] = [];
-    for (const t of kept)
-      for (let k = Xc.ptr[t]!; k < Xc.ptr[t + 1]!; k++) {
-        const i = Xc.idx[k]!;
-        if (!cls.eligible[i]) continue;
-        if (rowCount[i]!++ === 0) rowsTouched.push(i);
-      }
-    // In row order (a typed array sorts numbers without a comparator: this runs per code and fit).
-    const inOrder = Int32Array.from(rowsTouched).sort();
-    rowsTouched.length = 0;
-    for (const i of inOrder) rowsTouched.push(i);
+    // The eligible rows holding a kept stem, as a bitset; the others only count.
+    touched.fill(0);
+    for (const t of kept) {
+      if (Xc.ptr[t + 1]! - Xc.ptr[t]! > 2 * words) {
+        const b = denseOf(t);
+        for (let w = 0; w < words; w++) touched[w]! |= b[w]!;
+      } else
+        for (let k = Xc.ptr[t]!; k < Xc.ptr[t + 1]!; k++) {
+          const i = Xc.idx[k]!;
+          touched[i >>> 5]! |= 1 << (i & 31);
+        }
+    }
+    let all = 0;
+    if (N < n) for (let w = 0; w < words; w++) touched[w]! &= cls.bits[w]!;
+    for (let w = 0; w < words; w++) all += popcount(touched[w]!);
+    let posTouched = 0;
+    for (const i of pos) if (touched[i >>> 5]! & (1 << (i & 31))) posTouched++;
+    const touchedNeg = all - posTouched;
     // Past `maxNegatives` touched negative rows, an even sample of them (every k-th in row order,
     // no randomness), each weighing for the ones left out: the cost of a fit is bounded by the
-    // positives, not by the size of the study.
-    let negScale = 1;
-    const touchedNeg = rowsTouched.reduce((n, i) => n + (y[i] ? 0 : 1), 0);
-    if (touchedNeg > settings.maxNegatives) {
-      negScale = touchedNeg / settings.maxNegatives;
-      let seen = 0;
-      let kept = 0;
-      const sampled: number[] = [];
-      for (const i of rowsTouched) {
-        if (y[i]) {
-          sampled.push(i);
+    // positives, not by the size of the study. The negative numbered s (from 0, in row order) is
+    // kept when the running quota floor((s + 1) · max / total) passes the number kept so far; the
+    // quota only grows, so a word of the bitset whose negatives cannot pass it is skipped whole.
+    const sampling = touchedNeg > settings.maxNegatives;
+    const M = settings.maxNegatives;
+    const negScale = sampling ? touchedNeg / M : 1;
+    const size = posTouched + (sampling ? M : touchedNeg);
+    if (selected.length < size) selected = new Int32Array(size * 2);
+    let nSel = 0;
+    let seen = 0;
+    let taken = 0;
+    for (let w = 0; w < words; w++) {
+      let bits = touched[w]!;
+      if (bits === 0) continue;
+      if (sampling) {
+        let neg = 0;
+        for (let b = bits; b !== 0; b &= b - 1) if (!y[(w << 5) | (31 - Math.clz32(b & -b))]) neg++;
+        if (Math.floor(((seen + neg) * M) / touchedNeg) <= taken) {
+          // No negative of this word is kept: only its positives.
+          for (; bits !== 0; bits &= bits - 1) {
+            const i = (w << 5) | (31 - Math.clz32(bits & -bits));
+            if (y[i]) selected[nSel++] = i;
+          }
+          seen += neg;
           continue;
         }
-        // Keep the negative when the running quota (seen · max / total) passes the next whole number.
-        if (Math.floor(((seen + 1) * settings.maxNegatives) / touchedNeg) > kept) {
-          sampled.push(i);
-          kept++;
-        } else rowCount[i] = 0;
-        seen++;
       }
-      rowsTouched.length = 0;
-      rowsTouched.push(...sampled);
+      for (; bits !== 0; bits &= bits - 1) {
+        const i = (w << 5) | (31 - Math.clz32(bits & -bits));
+        if (y[i] || !sampling) selected[nSel++] = i;
+        else {
+          if (Math.floor(((seen + 1) * M) / touchedNeg) > taken) {
+            selected[nSel++] = i;
+            taken++;
+          }
+          seen++;
+        }
+      }
     }
-    const ptr = new Int32Array(rowsTouched.length + 1);
-    for (let r = 0; r < rowsTouched.length; r++) ptr[r + 1] = ptr[r]! + rowCount[rowsTouched[r]!]!;
-    const idx = new Int32Array(ptr[rowsTouched.length]!);
-    const val = new Float64Array(idx.length);
-    const yy = new Uint8Array(rowsTouched.length);
-    let posTouched = 0;
-    for (let r = 0; r < rowsTouched.length; r++) {
-      const i = rowsTouched[r]!;
-      rowCount[i] = 0;
+    // Each selected row's kept stems, in term order (= local order: kept is ascending).
+    let room = 0;
+    for (let r = 0; r < nSel; r++) room += X.ptr[selected[r]! + 1]! - X.ptr[selected[r]!]!;
+    if (entries.length < room) {
+      entries = new Int32Array(room * 2);
+      values = new Float64Array(room * 2);
+    }
+    const ptr = new Int32Array(nSel + 1);
+    const yy = new Uint8Array(nSel);
+    let at = 0;
+    for (let r = 0; r < nSel; r++) {
+      const i = selected[r]!;
       yy[r] = y[i]!;
-      posTouched += y[i]!;
-      let at = ptr[r]!;
-      // The row's entries in term order are its kept stems in local order (kept is ascending).
       for (let k = X.ptr[i]!; k < X.ptr[i + 1]!; k++) {
         const j = localFeature[X.idx[k]!]!;
         if (j >= 0) {
-          idx[at] = j;
-          val[at] = X.val[k]!;
+          entries[at] = j;
+          values[at] = X.val[k]!;
           at++;
         }
       }
+      ptr[r + 1] = at;
     }
     for (const t of kept) localFeature[t] = -1;
     for (const i of pos) y[i] = 0;
-    const rows: SparseRows = { n: rowsTouched.length, dim: kept.length, ptr, idx, val };
+    const rows: SparseRows = { n: nSel, dim: kept.length, ptr, idx: entries.slice(0, at), val: values.slice(0, at) };
     const wPos = settings.classWeight === 'balanced' ? N / (2 * P) : 1;
     const wNeg = settings.classWeight === 'balanced' ? N / (2 * (N - P)) : 1;
-    const weight = settings.classWeight === 'balanced' || negScale !== 1 ? Float64Array.from(yy, (v) => (v ? wPos : wNeg * negScale)) : undefined;
+    let weight: Float64Array | undefined;
+    if (settings.classWeight === 'balanced' || negScale !== 1) {
+      weight = new Float64Array(nSel);
+      const wn = wNeg * negScale;
+      for (let r = 0; r < nSel; r++) weight[r] = yy[r] ? wPos : wn;
+    }
     const fit = fitLogistic({ rows, y: yy, ...(weight ? { weight } : {}), emptyPositive: (P - posTouched) * wPos, emptyNegative: (N - P - touchedNeg) * wNeg, lambda: settings.lambda }, { maxIterations: settings.maxIterations, tolerance: settings.tolerance });
-    out.push({ code: ci, positives: P, eligible: N, fit: { terms: Int32Array.from(kept), weights: fit.w, bias: fit.bias, cut, iterations: fit.iterations, converged: fit.converged } });
+    out.push({ code: ci, positives: P, eligible: N, fit: { terms: kept, weights: fit.w, bias: fit.bias, cut, iterations: fit.iterations, converged: fit.converged } });
   }
   return out;
+}
+
+/** Bits set in a 32-bit word. */
+function popcount(v: number): number {
+  v -= (v >>> 1) & 0x55555555;
+  v = (v & 0x33333333) + ((v >>> 2) & 0x33333333);
+  return (Math.imul((v + (v >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24) & 0xff;
+}
+
+/**
+ * The `k` stems of the largest chi-square, ties broken by the smaller stem number, in ascending
+ * stem order: the same stems as sorting every candidate by (chi descending, stem ascending) and
+ * taking the first k, without sorting pairs: the k-th largest value is found by a numeric sort of
+ * the values alone, and only the stems tied at it are sorted.
+ */
+export function topStems(stems: Int32Array, chi: Float64Array, k: number): Int32Array {
+  if (stems.length <= k) return Int32Array.from(stems).sort();
+  const kth = Float64Array.from(chi).sort()[chi.length - k]!;
+  const out = new Int32Array(k);
+  const ties: number[] = [];
+  let n = 0;
+  for (let q = 0; q < stems.length; q++) {
+    if (chi[q]! > kth) out[n++] = stems[q]!;
+    else if (chi[q] === kth) ties.push(stems[q]!);
+  }
+  ties.sort((u, v) => u - v);
+  for (let q = 0; n < k; q++) out[n++] = ties[q]!;
+  return out.sort();
 }
 
 function index(codes: readonly Code[], idf: Float64Array, perCode: CodeModel[], terms: number): Models {
