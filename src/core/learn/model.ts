@@ -356,6 +356,7 @@ export function scoreRows(models: Models, corpus: Corpus, rows: Iterable<number>
   const val = new Float64Array(idx.length);
   const base = new Float64Array(C).fill(NaN);
   for (const m of models.perCode) if (m.fit) base[m.code] = m.fit.bias;
+  const allowed = allowedByRole(models.codes);
   for (const r of rows) {
     z.set(base);
     const n = tfidf(corpus, models.idf, r, idx, val);
@@ -365,7 +366,7 @@ export function scoreRows(models: Models, corpus: Corpus, rows: Iterable<number>
       for (let e = models.termPtr[t]!; e < models.termPtr[t + 1]!; e++) z[models.termCode[e]!]! += x * models.termWeight[e]!;
     }
     const role = corpus.rowRole[r]!;
-    for (let c = 0; c < C; c++) if (!allows(models.codes[c]!.speakers, role)) z[c] = NaN;
+    for (let c = 0; c < C; c++) if (!allowed[role * C + c]) z[c] = NaN;
     each(r, z);
   }
 }
@@ -382,31 +383,80 @@ function innerCuts(corpus: Corpus, codes: readonly Code[], positives: Positives,
   const cuts = codes.map(() => 0);
   if (k < 2) return cuts;
   const foldOf = new Map(groups.map((g, i) => [g, i % k]));
-  // Held-out scores of each code, split by the coder's decision (numbers only: no object per row).
-  const pos: number[][] = codes.map(() => []);
-  const neg: number[][] = codes.map(() => []);
-  const need = outer.filter((m) => m.fit).map((m) => m.code);
+  const need = Int32Array.from(outer.filter((m) => m.fit).map((m) => m.code));
+  const C = codes.length;
+  const allowed = allowedByRole(codes);
+  // Held-out scores of each code, split by the coder's decision, in typed arrays. A negative
+  // scored exactly its fold model's bias (a segment holding none of the model's stems: most of
+  // them in a large study) is only counted, and put back before the sweep: the same numbers.
+  const pos = Array.from(need, () => new Scores());
+  const neg = Array.from(need, () => new Scores());
+  const atBias: Array<Array<[number, number]>> = Array.from(need, () => []);
   for (let f = 0; f < k; f++) {
     const inner = train.filter((r) => foldOf.get(group(r)) !== f);
     const held = train.filter((r) => foldOf.get(group(r)) === f);
     const idf = inverseFrequencies(corpus, inner);
     const models = index(codes, idf, fitAll(corpus, codes, positives, inner, idf, { ...settings, minExamples: 1, maxIterations: settings.innerIterations }, 0), corpus.terms.length);
+    const bias = new Float64Array(C).fill(NaN);
+    for (const m of models.perCode) if (m.fit) bias[m.code] = m.fit.bias;
+    const biasCount = new Float64Array(need.length);
     // The held rows are ascending: each code's positives (ascending) are walked alongside.
-    const at = new Int32Array(codes.length);
+    const at = new Int32Array(C);
     scoreRows(models, corpus, held, (r, z) => {
-      for (const c of need) {
+      const role = corpus.rowRole[r]! * C;
+      for (let q = 0; q < need.length; q++) {
+        const c = need[q]!;
         const list = positives[c]!;
         let p = at[c]!;
         while (p < list.length && list[p]! < r) p++;
         at[c] = p;
         const v = z[c]!;
-        if (Number.isNaN(v) && !allows(codes[c]!.speakers, corpus.rowRole[r]!)) continue;
-        (p < list.length && list[p] === r ? pos : neg)[c]!.push(Number.isNaN(v) ? -Infinity : v);
+        if (Number.isNaN(v)) {
+          if (!allowed[role + c]) continue;
+          (p < list.length && list[p] === r ? pos : neg)[q]!.push(-Infinity);
+        } else if (p < list.length && list[p] === r) pos[q]!.push(v);
+        else if (v === bias[c] && (v !== 0 || 1 / v === 1 / bias[c]!)) biasCount[q]!++;
+        else neg[q]!.push(v);
       }
     });
+    for (let q = 0; q < need.length; q++) if (biasCount[q]! > 0) atBias[q]!.push([bias[need[q]!]!, biasCount[q]!]);
   }
-  for (const c of need) cuts[c] = bestCutOf(Float64Array.from(pos[c]!), Float64Array.from(neg[c]!));
+  for (let q = 0; q < need.length; q++) {
+    const stored = neg[q]!;
+    let n = stored.n;
+    for (const [, count] of atBias[q]!) n += count;
+    const all = new Float64Array(n);
+    all.set(stored.a.subarray(0, stored.n));
+    let o = stored.n;
+    for (const [v, count] of atBias[q]!) {
+      all.fill(v, o, o + count);
+      o += count;
+    }
+    neg[q] = new Scores();
+    cuts[need[q]!] = bestCutOf(pos[q]!.a.slice(0, pos[q]!.n), all);
+  }
   return cuts;
+}
+
+/** A growing list of numbers. */
+class Scores {
+  a = new Float64Array(16);
+  n = 0;
+  push(x: number): void {
+    if (this.n === this.a.length) {
+      const b = new Float64Array(this.a.length * 2);
+      b.set(this.a);
+      this.a = b;
+    }
+    this.a[this.n++] = x;
+  }
+}
+
+/** allowed[role · codes + c]: may code c be applied to a segment of this role (ROLE_NUMBER)? */
+function allowedByRole(codes: readonly Code[]): Uint8Array {
+  const out = new Uint8Array(4 * codes.length);
+  for (let role = 0; role < 4; role++) for (let c = 0; c < codes.length; c++) out[role * codes.length + c] = allows(codes[c]!.speakers, role) ? 1 : 0;
+  return out;
 }
 
 /**
