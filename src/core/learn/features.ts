@@ -101,6 +101,16 @@ export function buildCorpus(docs: readonly Document[], stem: Stem, roles: Readon
     }
     return t;
   };
+  // The term of a word of the interviewer's question (`?stem`), cached as termOf is.
+  const byQuestionWord = new Map<string, number>();
+  const questionTermOf = (word: string): number => {
+    let t = byQuestionWord.get(word);
+    if (t === undefined) {
+      t = named(`?${stem(word)}`);
+      byQuestionWord.set(word, t);
+    }
+    return t;
+  };
   let scratch = new Int32Array(256);
   for (let d = 0; d < docs.length; d++) {
     docStart[d] = rowDoc.n;
@@ -108,7 +118,7 @@ export function buildCorpus(docs: readonly Document[], stem: Stem, roles: Readon
     let question: number[] = [];
     for (let i = 0; i < list.length; i++) {
       const role = ROLE_NUMBER[list.role(i)];
-      if (opts.context && role === ROLE_NUMBER.interviewer) question = [...new Set(tokenize(list.text(i)).map((w) => named(`?${stem(w)}`)))];
+      if (opts.context && role === ROLE_NUMBER.interviewer) question = [...new Set(tokenize(list.text(i)).map(questionTermOf))];
       if (!roles.has(role)) continue;
       const words = tokenize(list.text(i));
       const more = opts.extra ? opts.extra(d, i) : [];
