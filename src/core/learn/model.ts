@@ -1,6 +1,7 @@
 import type { Code } from '../codebook/types.js';
 import { allows, byColumn, inverseFrequencies, longestRow, tfidf, trainingMatrix, type Corpus } from './features.js';
 import { fitLogistic, type SparseRows } from './logistic.js';
+import { sortScores } from './sort.js';
 
 /**
  * One model per code, learned from a coder's codings: which segments they applied the code to
@@ -422,18 +423,27 @@ function innerCuts(corpus: Corpus, codes: readonly Code[], positives: Positives,
     for (let q = 0; q < need.length; q++) if (biasCount[q]! > 0) atBias[q]!.push([bias[need[q]!]!, biasCount[q]!]);
   }
   for (let q = 0; q < need.length; q++) {
-    const stored = neg[q]!;
-    let n = stored.n;
-    for (const [, count] of atBias[q]!) n += count;
+    // The stored negatives sorted, and the counted ones merged in as runs (the same sorted list).
+    const stored = sortScores(neg[q]!.a.subarray(0, neg[q]!.n));
+    const runs = atBias[q]!.sort((u, v) => u[0] - v[0] || (Object.is(u[0], -0) ? -1 : Object.is(v[0], -0) ? 1 : 0));
+    let n = stored.length;
+    for (const [, count] of runs) n += count;
     const all = new Float64Array(n);
-    all.set(stored.a.subarray(0, stored.n));
-    let o = stored.n;
-    for (const [v, count] of atBias[q]!) {
+    let from = 0;
+    let o = 0;
+    for (const [v, count] of runs) {
+      // Stored values below v (−0 counts below +0, as the sort has it), then v's run.
+      let to = from;
+      while (to < stored.length && (stored[to]! < v || (stored[to] === v && Object.is(stored[to], -0) && !Object.is(v, -0)))) to++;
+      all.set(stored.subarray(from, to), o);
+      o += to - from;
+      from = to;
       all.fill(v, o, o + count);
       o += count;
     }
+    all.set(stored.subarray(from), o);
     neg[q] = new Scores();
-    cuts[need[q]!] = bestCutOf(pos[q]!.a.slice(0, pos[q]!.n), all);
+    cuts[need[q]!] = bestCutOfSorted(sortScores(pos[q]!.a.slice(0, pos[q]!.n)), all);
   }
   return cuts;
 }
@@ -472,10 +482,13 @@ export function bestCut(pairs: ReadonlyArray<readonly [number, number]>): number
 
 /** bestCut on the scores of the positives and of the negatives (both sorted here, in place). */
 export function bestCutOf(pos: Float64Array, neg: Float64Array): number {
+  return bestCutOfSorted(sortScores(pos), sortScores(neg));
+}
+
+/** bestCutOf on scores already in ascending order. */
+function bestCutOfSorted(pos: Float64Array, neg: Float64Array): number {
   const P = pos.length;
   if (P === 0) return 0;
-  pos.sort();
-  neg.sort();
   let i = P - 1;
   let j = neg.length - 1;
   const top = (): number => Math.max(i >= 0 ? pos[i]! : -Infinity, j >= 0 ? neg[j]! : -Infinity);
