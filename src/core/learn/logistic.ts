@@ -60,41 +60,54 @@ export function sigmoid(z: number): number {
 
 /**
  * F at x = (w, b) (x has dim + 1 entries, the bias last), and its gradient written into `grad`.
- * `z` is scratch space of n entries (the scores).
+ * `z` is scratch space of n entries.
  */
 export function objective(p: LogisticProblem, x: Float64Array, grad: Float64Array, z = new Float64Array(p.rows.n)): number {
+  const f = value(p, x, z);
+  gradient(p, x, z, grad);
+  return f;
+}
+
+/**
+ * F at x, leaving in `r` each row's residual v_i·(σ(z_i) − y_i), from which `gradient` makes the
+ * gradient: the line search needs the gradient only at the step it takes, not at the ones it
+ * rejects. Split or together, the same sums in the same order: the same numbers to the bit.
+ */
+function value(p: LogisticProblem, x: Float64Array, r: Float64Array): number {
   const { n, dim, ptr, idx, val } = p.rows;
   const b = x[dim]!;
   let f = 0;
-  for (let j = 0; j < dim; j++) {
-    f += 0.5 * p.lambda * x[j]! * x[j]!;
-    grad[j] = p.lambda * x[j]!;
-  }
-  let gb = 0;
+  for (let j = 0; j < dim; j++) f += 0.5 * p.lambda * x[j]! * x[j]!;
   for (let i = 0; i < n; i++) {
     let s = b;
     for (let k = ptr[i]!; k < ptr[i + 1]!; k++) s += x[idx[k]!]! * val[k]!;
-    z[i] = s;
     const v = p.weight ? p.weight[i]! : 1;
     const y = p.y[i]!;
     // softplus(s) and sigmoid(s) from one exponential: e = e^-|s|.
     const e = Math.exp(-Math.abs(s));
     f += v * ((s > 0 ? s : 0) + Math.log1p(e) - y * s);
-    const r = v * ((s >= 0 ? 1 / (1 + e) : e / (1 + e)) - y);
-    gb += r;
-    for (let k = ptr[i]!; k < ptr[i + 1]!; k++) grad[idx[k]!]! += r * val[k]!;
+    r[i] = v * ((s >= 0 ? 1 / (1 + e) : e / (1 + e)) - y);
   }
   // The rows without features: z = b for all of them.
-  if (p.emptyPositive > 0) {
-    f += p.emptyPositive * softplus(-b);
-    gb += p.emptyPositive * (sigmoid(b) - 1);
-  }
-  if (p.emptyNegative > 0) {
-    f += p.emptyNegative * softplus(b);
-    gb += p.emptyNegative * sigmoid(b);
-  }
-  grad[dim] = gb;
+  if (p.emptyPositive > 0) f += p.emptyPositive * softplus(-b);
+  if (p.emptyNegative > 0) f += p.emptyNegative * softplus(b);
   return f;
+}
+
+/** The gradient of F at x, from the residuals `value` left at the same x. */
+function gradient(p: LogisticProblem, x: Float64Array, r: Float64Array, grad: Float64Array): void {
+  const { n, dim, ptr, idx, val } = p.rows;
+  const b = x[dim]!;
+  for (let j = 0; j < dim; j++) grad[j] = p.lambda * x[j]!;
+  let gb = 0;
+  for (let i = 0; i < n; i++) {
+    const ri = r[i]!;
+    gb += ri;
+    for (let k = ptr[i]!; k < ptr[i + 1]!; k++) grad[idx[k]!]! += ri * val[k]!;
+  }
+  if (p.emptyPositive > 0) gb += p.emptyPositive * (sigmoid(b) - 1);
+  if (p.emptyNegative > 0) gb += p.emptyNegative * sigmoid(b);
+  grad[dim] = gb;
 }
 
 function dot(a: Float64Array, b: Float64Array): number {
@@ -124,6 +137,8 @@ export function fitLogistic(p: LogisticProblem, opts: { maxIterations?: number; 
   const rho: number[] = [];
   const dir = new Float64Array(d);
   const alpha = new Float64Array(m);
+  const sNew = new Float64Array(d);
+  const yNew = new Float64Array(d);
   let xn = new Float64Array(d);
   let gn = new Float64Array(d);
   let iterations = 0;
@@ -161,7 +176,7 @@ export function fitLogistic(p: LogisticProblem, opts: { maxIterations?: number; 
     let fn = Infinity;
     for (let tries = 0; tries < 50; tries++) {
       for (let i = 0; i < d; i++) xn[i] = x[i]! + step * dir[i]!;
-      fn = objective(p, xn, gn, z);
+      fn = value(p, xn, z);
       if (fn <= f + 1e-4 * step * slope) break;
       step *= 0.5;
     }
@@ -171,19 +186,26 @@ export function fitLogistic(p: LogisticProblem, opts: { maxIterations?: number; 
       converged = true;
       break;
     }
-    const s = new Float64Array(d);
-    const y = new Float64Array(d);
+    gradient(p, xn, z, gn);
     for (let i = 0; i < d; i++) {
-      s[i] = xn[i]! - x[i]!;
-      y[i] = gn[i]! - g[i]!;
+      sNew[i] = xn[i]! - x[i]!;
+      yNew[i] = gn[i]! - g[i]!;
     }
-    const sy = dot(s, y);
+    const sy = dot(sNew, yNew);
     if (sy > 1e-12) {
+      // Kept in the arrays of the pair forgotten, once the history is full (no new arrays).
+      let s: Float64Array;
+      let y: Float64Array;
       if (S.length === m) {
-        S.shift();
-        Y.shift();
+        s = S.shift()!;
+        y = Y.shift()!;
         rho.shift();
+      } else {
+        s = new Float64Array(d);
+        y = new Float64Array(d);
       }
+      s.set(sNew);
+      y.set(yNew);
       S.push(s);
       Y.push(y);
       rho.push(1 / sy);
