@@ -1,8 +1,10 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { autocode } from '../../src/core/coding/autocode.js';
 import { evaluate, participantFolds, waveSplitsOf } from '../../src/core/learn/evaluate.js';
 import { fitLogistic, objective, sigmoid, type LogisticProblem } from '../../src/core/learn/logistic.js';
 import { bestCut, DEFAULT_SETTINGS, topStems } from '../../src/core/learn/model.js';
+import { sortScores } from '../../src/core/learn/sort.js';
 import { suggest, suggestionScore } from '../../src/core/learn/suggestions.js';
 import type { Study } from '../../src/core/study/types.js';
 import { loadStudy } from '../../src/io/load-study.js';
@@ -115,6 +117,26 @@ describe('threshold and folds', () => {
     expect([...topStems(stems, chi, 10)]).toEqual([1, 2, 4, 5, 7, 9]);
     // The candidate arrays are not changed.
     expect([...stems]).toEqual([9, 4, 7, 2, 5, 1]);
+  });
+
+  it('sortScores: the order of the built-in sort, bit for bit, on large arrays (radix) and small ones', () => {
+    // Few distinct values, so that runs of equal scores (a fold model's bias) are common, with
+    // -0 and +0, infinities and subnormals among them; lengths on both sides of the radix cut (65,536).
+    const special = [0, -0, Infinity, -Infinity, 5e-324, -5e-324, Number.MAX_VALUE, -Number.MAX_VALUE, 1, -1, 0.1, -0.1];
+    fc.assert(
+      fc.property(fc.array(fc.oneof(fc.constantFrom(...special), fc.double({ noNaN: true })), { minLength: 1, maxLength: 40 }), fc.integer({ min: 0, max: 70000 }), fc.integer({ min: 1, max: 2 ** 31 - 1 }), (values, n, seed) => {
+        let s = seed;
+        const a = Float64Array.from({ length: n }, () => {
+          s = (Math.imul(s, 48271) >>> 0) % 2147483647;
+          return values[s % values.length]!;
+        });
+        const expected = Float64Array.from(a).sort();
+        const got = sortScores(a);
+        expect(got).toBe(a);
+        expect(Buffer.from(got.buffer).equals(Buffer.from(expected.buffer))).toBe(true);
+      }),
+      { numRuns: 30 },
+    );
   });
 
   it('participant folds: every participant in one fold, the same for the same seed', () => {
