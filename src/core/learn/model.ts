@@ -12,7 +12,7 @@ import { sortScores } from './sort.js';
  *    chi-square selection loses nothing against using every word in text classification). A
  *    code's model thus knows a few hundred stems, not the study's whole vocabulary, and a segment
  *    that holds none of them gets the model's base rate: that is what keeps training and
- *    suggesting on 3,000 transcripts and 200 codes within seconds (npm run bench).
+ *    suggesting on 3,000 transcripts and 200 codes to about a minute (npm run bench).
  * 2. Weights: L2-regularised logistic regression (logistic.ts) on those features.
  * 3. Decision: the score (the model's probability) above which the code is suggested: by default
  *    the one that maximised F1 when the model was trained again within the training transcripts
