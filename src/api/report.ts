@@ -19,6 +19,7 @@ import { caseDiagnostics, readCaseSummaries } from '../io/cases.js';
 import { loadStemmer } from '../io/stemmer.js';
 import { tableCoder } from './analyses.js';
 import { codeAnchor, longitudinalSections, timelineSection } from './report-longitudinal.js';
+import { append } from '../core/arrays.js';
 
 export interface ReportOptions {
   /** Whose codings the tables use (default: consensus, else the only coder). */
@@ -123,7 +124,7 @@ async function reportHtmlOf(study: Study, opts: ReportOptions): Promise<string> 
     }
     const stem = await loadStemmer(study.config.language);
     const longitudinal = study.config.waves.length > 1 ? longitudinalSections(cs, stem ?? ((w: string) => w), await checkedCaseSummaries(study, note)) : undefined;
-    if (longitudinal) sections.push(...longitudinal.change);
+    if (longitudinal) append(sections, longitudinal.change);
     sections.push({ id: 'saturation', title: 'Saturation', html: saturationFigure(saturation(cs, { rows: 'code' }), o) });
     if (stem) {
       const cells = selectQuotes(cs, stem, { rows: 'theme', perCell: 2, minWords: 15, maxWords: 120, repeatParticipants: false, clean: false });

@@ -11,6 +11,7 @@ import { decodeText } from '../core/text/decode.js';
 import { isInside, realRootOf } from './confine.js';
 import { fileError } from './read.js';
 import { makeFolder, writeFileAtomic } from './write.js';
+import { append } from '../core/arrays.js';
 
 export interface AddRequest {
   root: string;
@@ -74,7 +75,7 @@ export async function planFiles(req: AddRequest): Promise<{ plans: Array<{ plan:
     const src: AddSource = { shown: input.shown, name: basename(input.path), format, text, crlf: first > 0 && text.charCodeAt(first - 1) === 13 };
     const r = planAdd(src, req.flags, { config: req.config, participantIds: req.participantIds, existing: req.existing, files: req.files, inTranscripts }, planned);
     if (!r.plan) {
-      diagnostics.push(...r.diagnostics);
+      append(diagnostics, r.diagnostics);
       continue;
     }
     planned.set(r.plan.document.id, r.plan.file);

@@ -5,6 +5,7 @@ import { formatNumber, type Cell, type Table } from '../core/format/table.js';
 import { terminalText } from '../core/format/escape.js';
 import type { Quote, QuoteCell } from '../core/quotes/select.js';
 import { epoch } from './refi.js';
+import { append } from '../core/arrays.js';
 
 /**
  * The quotes as a Word document (most co-authors live in Word): a heading per theme, a sub-heading
@@ -166,7 +167,7 @@ export async function briefDocx(brief: Brief, title: string): Promise<Uint8Array
     if (said.length === 0) children.push(new Paragraph({ children: [new TextRun({ text: 'Nothing coded at this wave.', italics: true })] }));
     for (const t of said) {
       children.push(new Paragraph({ bullet: { level: 0 }, children: [new TextRun({ text: t.label, bold: true }), new TextRun({ text: t.codes.length ? `: ${t.codes.map((c) => `${c.label} (${c.segments})`).join(', ')}` : '' })] }));
-      if (t.quote) children.push(...quote(t.quote));
+      if (t.quote) append(children, quote(t.quote));
     }
     const quiet = e.themes.filter((t) => t.said === false && t.earlier.length > 0);
     if (quiet.length) {
@@ -180,7 +181,7 @@ export async function briefDocx(brief: Brief, title: string): Promise<Uint8Array
       children.push(new Paragraph({ text: 'To feed back', heading: HeadingLevel.HEADING_2 }));
       for (const f of e.feedBack) {
         children.push(new Paragraph({ bullet: { level: 0 }, text: `At the ${f.waveLabel} they anticipated ${f.anticipationLabel}; ${f.experienceLabel} has not been coded since.` }));
-        if (f.quote) children.push(...quote(f.quote));
+        if (f.quote) append(children, quote(f.quote));
       }
     }
   });

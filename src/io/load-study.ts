@@ -21,6 +21,7 @@ import { attributionFields } from '../core/study/config.js';
 import { CODINGS_DIR, rememberLoaded } from './codings.js';
 import { isInside, pointsOutside, realRootOf } from './confine.js';
 import { fileError, readText } from './read.js';
+import { append } from '../core/arrays.js';
 
 export { CODINGS_DIR };
 
@@ -80,7 +81,7 @@ export async function loadStudy(root: string, opts: LoadOptions = {}): Promise<L
     return done();
   }
   const { config, diagnostics: configDiagnostics, lines } = parseConfig(CONFIG_FILE, configRead.text);
-  diagnostics.push(...configDiagnostics);
+  append(diagnostics, configDiagnostics);
   if (!config) return done();
 
   // Participants.
@@ -98,7 +99,7 @@ export async function loadStudy(root: string, opts: LoadOptions = {}): Promise<L
     } else diagnostics.push(d);
   } else {
     const parsed = parseParticipants(pFile, pRead.text, config.participants.id);
-    diagnostics.push(...parsed.diagnostics);
+    append(diagnostics, parsed.diagnostics);
     participants = parsed.participants;
     participantsLoaded = true;
   }
@@ -123,13 +124,13 @@ export async function loadStudy(root: string, opts: LoadOptions = {}): Promise<L
         continue;
       }
       const part = parseCodebookFile(f, read.text);
-      diagnostics.push(...part.diagnostics);
+      append(diagnostics, part.diagnostics);
       codebookParts.push(part);
     }
   }
   const { codebook, diagnostics: combineDiagnostics } = combineCodebooks(codebookParts);
-  diagnostics.push(...combineDiagnostics);
-  diagnostics.push(...checkCodebookVersions(codebook, config.waves));
+  append(diagnostics, combineDiagnostics);
+  append(diagnostics, checkCodebookVersions(codebook, config.waves));
 
   // Transcripts.
   const transcriptPaths = config.transcripts.paths.filter((p) => !outsideConfigured(p, 'transcripts', 'transcripts path'));
@@ -188,7 +189,7 @@ export async function loadStudy(root: string, opts: LoadOptions = {}): Promise<L
       }
     }
     const result = text === undefined ? undefined : readDocument(source ? { file: f, text, format, name, source } : { file: f, text, format, name }, config, participantIds);
-    if (result) diagnostics.push(...result.diagnostics);
+    if (result) append(diagnostics, result.diagnostics);
     if (result?.document) documents.push(result.document);
     else if (name?.participant && !result?.skipped) {
       failedParticipants.add(name.participant);
@@ -196,10 +197,10 @@ export async function loadStudy(root: string, opts: LoadOptions = {}): Promise<L
     }
   }
 
-  diagnostics.push(...sentenceWarnings(documents, config));
+  append(diagnostics, sentenceWarnings(documents, config));
 
   const { study, diagnostics: studyDiagnostics } = assembleStudy({ root, config, participantsFile: pFile, participants, participantsLoaded, failedParticipants, documents, codebook });
-  diagnostics.push(...studyDiagnostics);
+  append(diagnostics, studyDiagnostics);
 
   // Codings: codings/CODER.tsv, one file per coder, and beside it CODER.finished.tsv (transcripts finished).
   const codingFiles = (await expand(root, [`${CODINGS_DIR}/*.tsv`])).filter((f) => !outsideFile(f));
@@ -219,18 +220,18 @@ export async function loadStudy(root: string, opts: LoadOptions = {}): Promise<L
     }
     if (isFinished) {
       const parsed = parseFinishedFile(f, read.text, coder);
-      diagnostics.push(...parsed.diagnostics);
-      study.finished.push(...parsed.finished);
+      append(diagnostics, parsed.diagnostics);
+      append(study.finished, parsed.finished);
     } else {
       rememberLoaded(join(root, f), read.text);
       const parsed = parseCodingsFile(f, read.text, coder);
-      diagnostics.push(...parsed.diagnostics);
-      study.codings.push(...parsed.codings);
+      append(diagnostics, parsed.diagnostics);
+      append(study.codings, parsed.codings);
     }
     coders.add(coder);
   }
-  study.coders.push(...[...coders].sort());
-  diagnostics.push(...checkFinished(study, study.finished));
+  append(study.coders, [...coders].sort());
+  append(diagnostics, checkFinished(study, study.finished));
   // Codings of transcripts that could not be read are not checked one by one: the transcript's
   // own error is the cause, and dozens of "no transcript" errors would hide it.
   const failed = new Set(documentsFailed);
@@ -242,10 +243,10 @@ export async function loadStudy(root: string, opts: LoadOptions = {}): Promise<L
     return false;
   });
   for (const [file, n] of unchecked) diagnostics.push(warning(file, undefined, `${n} coding${n === 1 ? '' : 's'} of transcripts that could not be read were not checked`, 'fix the transcripts first (their errors are listed above)'));
-  diagnostics.push(...checkCodings(study, checkable));
-  diagnostics.push(...checkCodingsSince(study.codebook, config.waves, checkable));
-  diagnostics.push(...checkAttribution(config.attribution, lines['attribution'], participants, documents));
-  diagnostics.push(...(await checkOutputs(root, realRoot, config, lines, { files, codebookFiles, participantsFile: pFile, codingFiles })));
+  append(diagnostics, checkCodings(study, checkable));
+  append(diagnostics, checkCodingsSince(study.codebook, config.waves, checkable));
+  append(diagnostics, checkAttribution(config.attribution, lines['attribution'], participants, documents));
+  append(diagnostics, await checkOutputs(root, realRoot, config, lines, { files, codebookFiles, participantsFile: pFile, codingFiles }));
   // The first cause first: problems of the config, participants, codebooks and transcripts, then
   // those of the codings that follow from them.
   const first = sortDiagnostics(diagnostics.slice(0, primary));

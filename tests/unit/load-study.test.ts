@@ -5,6 +5,7 @@ import { parseCodebookFile } from '../../src/core/codebook/parse.js';
 import { summarise } from '../../src/core/summary/summary.js';
 import { loadStudy } from '../../src/io/load-study.js';
 import { repo } from '../helpers/cli.js';
+import { answerLine, codingsTsv, transcript, writeStudy } from '../helpers/study.js';
 
 describe('loading the formats study: every transcript format', () => {
   it('reads txt (BOM, CRLF, timestamps), md, vtt, srt and docx into the same segment model', async () => {
@@ -102,4 +103,33 @@ describe('the README transcript example', () => {
     ]);
     expect(document!.segments[1]!.text).toBe("It's been more about the family than I thought, honestly.\nHis mom or dad will just disappear for an hour and I know that's the point.");
   });
+});
+
+describe('large coder files', () => {
+  // Spreading an array into push() passes each item as an argument: beyond ~125,000 codings
+  // loading crashed with "Maximum call stack size exceeded".
+  it('loads 200,000 codings, and reports 130,000 duplicate codings one by one', async () => {
+    const paragraphs = 50_000;
+    const rows: Array<[string, string, number, string]> = [];
+    for (const p of ['P1', 'P2']) for (let i = 0; i < paragraphs; i++) rows.push([p, 'w1', answerLine(i), 't.a'], [p, 'w1', answerLine(i), 't.b']);
+    const duplicates = Array.from({ length: 130_000 }, (): [string, string, number, string] => ['P1', 'w1', answerLine(0), 't.a']);
+    const root = writeStudy(
+      {
+        'transcripts/P1_w1.txt': transcript('P1', paragraphs),
+        'transcripts/P2_w1.txt': transcript('P2', paragraphs),
+        'codings/x.tsv': codingsTsv(rows),
+        'codings/y.tsv': codingsTsv(duplicates),
+      },
+      { participants: ['P1', 'P2'] },
+    );
+    const { study, diagnostics } = await loadStudy(root);
+    expect(study!.codings.filter((c) => c.coder === 'x')).toHaveLength(200_000);
+    expect(study!.codings.filter((c) => c.coder === 'y')).toHaveLength(130_000);
+    const dup = diagnostics.filter((d) => d.message.startsWith('duplicate coding'));
+    // Every copy after the first is one error, at its own line (the header is line 1, the first copy line 2).
+    expect(dup).toHaveLength(129_999);
+    expect(dup[0]!.line).toBe(3);
+    expect(dup.at(-1)!.line).toBe(130_001);
+    expect(diagnostics.filter((d) => !d.message.startsWith('duplicate coding'))).toEqual([]);
+  }, 60_000);
 });

@@ -13,6 +13,7 @@ import { EXIT, UsageError } from '../errors.js';
 import type { Gate } from '../options/parsers.js';
 import { renderTable } from '../render.js';
 import { plural } from '../report.js';
+import { minOf } from '../../core/arrays.js';
 
 type Format = Ctx<'agree'>['opts']['format'];
 type AgreeCtx = Ctx<'agree'>;
@@ -275,7 +276,7 @@ function readData(ctx: AgreeCtx, input: 'matrix' | 'long' | 'counts' | 'continge
     const list = [...units.values()];
     cells = list.map((m) => coders.map((coder) => m.get(coder)?.value ?? ''));
     // Problems name the line of the first rating of the unit.
-    cellLine = (row) => Math.min(...[...list[row]!.values()].map((x) => x.line));
+    cellLine = (row) => minOf([...list[row]!.values()].map((x) => x.line));
   }
   const parsed = ratingsFromRows(cells, coders.length, { level, ...(declared ? { categories: declared } : {}) });
   if (parsed.problems.length > 0 || !parsed.ratings) fail(file, parsed.problems, cellLine);

@@ -7,6 +7,7 @@ import type { Study } from '../../core/study/types.js';
 import type { Ctx } from '../context.js';
 import { EXIT } from '../errors.js';
 import { plural } from '../report.js';
+import { append } from '../../core/arrays.js';
 
 /** qualwave disagreements: every segment where the coders differ on a code, for the coders' meeting. */
 export async function run(ctx: Ctx<'disagreements'>): Promise<number> {
@@ -81,7 +82,10 @@ function markdown(study: Study, list: Disagreement[], coders: string[]): string 
       out.push(`## ${md(`${d.code}: ${labels.get(d.code) ?? ''}`)} (${n})`, '');
     }
     out.push(`**${md(attr(study, d))}**, ${markdownCode(`${d.file}:${lines(d)}`)}, ${md(d.segment.speaker ?? 'unlabelled')}`, '');
-    out.push(...d.segment.text.split(/\r?\n/).map((l) => `> ${md(l)}`), '');
+    append(
+      out,
+      d.segment.text.split(/\r?\n/).map((l) => `> ${md(l)}`),
+    ).push('');
     for (const c of d.coders) {
       const what = c.applied ? `applied${c.exemplar ? ' (exemplar)' : ''}${c.coded ? ` to ${c.coded.map((x) => `“${x.text.replace(/\s*\n\s*/g, ' ')}” (${x.lines})`).join(', ')}` : ''}` : `not applied${c.otherCodes.length ? ` (used ${c.otherCodes.join(', ')})` : ''}`;
       out.push(`- ${md(c.coder)}: ${md(what)}${c.memo ? `; memo: ${md(c.memo.replace(/\s*\r?\n\s*/g, ' '))}` : ''}`);

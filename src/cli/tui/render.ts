@@ -5,6 +5,7 @@ import { terminalText } from '../../core/format/escape.js';
 import { displayWidth } from '../../core/format/table.js';
 import { wrapText } from '../../core/format/wrap.js';
 import type { Wave } from '../../core/study/types.js';
+import { append, maxOf } from '../../core/arrays.js';
 
 /** The study's text on the coding screen: escape sequences and control characters removed. */
 const t = (s: string): string => terminalText(s);
@@ -40,10 +41,14 @@ export function renderSession(s: SessionState, wave: Wave | undefined, size: { c
   out.push(c.inverse(header.padEnd(width).slice(0, width)), '');
   if (s.panel) {
     out.push(c.bold(` ${t1(s.panel.title)}`), '');
-    for (const l of s.panel.lines) out.push(...wrap(t(l), text).map((w) => `  ${w}`));
+    for (const l of s.panel.lines)
+      append(
+        out,
+        wrap(t(l), text).map((w) => `  ${w}`),
+      );
     if (s.panel.keys) {
       // Two columns: the keys padded to the widest, each description wrapped beside them.
-      const keyWidth = Math.max(...s.panel.keys.map(([k]) => displayWidth(k)));
+      const keyWidth = maxOf(s.panel.keys.map(([k]) => displayWidth(k)));
       for (const [k, d] of s.panel.keys) {
         wrapText(d, Math.max(20, text - keyWidth - 3)).forEach((l, i) => out.push(`  ${(i === 0 ? c.bold(k) : '') + ' '.repeat(keyWidth - (i === 0 ? displayWidth(k) : 0))}   ${l}`));
       }
@@ -61,14 +66,18 @@ export function renderSession(s: SessionState, wave: Wave | undefined, size: { c
         .slice(0, 3)
         .map((l) => c.dim(`  ${l}`));
     };
-    out.push(...context(index - 1));
-    out.push(...wrap(t(`${seg.speaker ?? '?'} (${lines(seg.startLine, seg.endLine)}): ${seg.text}`), text).map((l, k) => c.bold(`${k === 0 ? '▶ ' : '  '}${l}`)));
-    out.push(...context(index + 1), '');
+    append(out, context(index - 1));
+    append(
+      out,
+      wrap(t(`${seg.speaker ?? '?'} (${lines(seg.startLine, seg.endLine)}): ${seg.text}`), text).map((l, k) => c.bold(`${k === 0 ? '▶ ' : '  '}${l}`)),
+    );
+    append(out, context(index + 1)).push('');
     if (s.prompt?.kind === 'sentences') {
       const text = s.doc.segmentList.sourceTextValue;
       sentencesHere(s).forEach((x, k) =>
-        out.push(
-          ...wrap(t(exactText(text, x.start, x.end)), width - 8)
+        append(
+          out,
+          wrap(t(exactText(text, x.start, x.end)), width - 8)
             .slice(0, 2)
             .map((l, j) => c.cyan(`${j === 0 ? String(k + 1).padStart(4) : '    '}  ${l}`)),
         ),
@@ -77,12 +86,12 @@ export function renderSession(s: SessionState, wave: Wave | undefined, size: { c
     }
     const selected = selectionText(s);
     if (selected !== undefined)
-      out.push(
-        ...wrap(t(`selected (${s.selection!.what}): “${selected}”`), text)
+      append(
+        out,
+        wrap(t(`selected (${s.selection!.what}): “${selected}”`), text)
           .slice(0, 3)
           .map((l) => c.cyan(` ${l}`)),
-        '',
-      );
+      ).push('');
     const here = appliedHere(s);
     const applied = here.length === 0 ? c.dim('none') : here.map((x, k) => `${k + 1} ${c.green(t1(x.code))}${hasColumns(x) ? c.dim(` @${formatSpan(x)}`) : ''}${x.exemplar ? c.yellow(' ★') : ''}${x.memo ? c.dim(` (${t1(x.memo)})`) : ''}`).join('   ');
     out.push(` applied: ${applied}`);
@@ -94,7 +103,7 @@ export function renderSession(s: SessionState, wave: Wave | undefined, size: { c
     out.push('');
   }
   const numbered = s.codes.map((x, k) => `${String(k + 1).padStart(2)} ${'  '.repeat(x.depth)}${t1(x.id)}`);
-  const colWidth = Math.max(...numbered.map((n) => n.length)) + 2;
+  const colWidth = maxOf(numbered.map((n) => n.length)) + 2;
   const perRow = Math.max(1, Math.floor((width - 1) / colWidth));
   const room = Math.max(3, size.rows - out.length - 6);
   const rows: string[] = [];
@@ -107,7 +116,7 @@ export function renderSession(s: SessionState, wave: Wave | undefined, size: { c
           .join('')
           .trimEnd(),
     );
-  out.push(...rows.slice(0, room));
+  append(out, rows.slice(0, room));
   if (rows.length > room) out.push(c.dim(`  … ${s.codes.length} codes: / to search`));
   out.push('');
   if (s.prompt) {

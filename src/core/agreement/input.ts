@@ -1,5 +1,6 @@
 import { declaredCategories, isMissingValue, numberOf, type ValueProblem } from './values.js';
 import { MISSING, type PatternTable } from './table.js';
+import { append } from '../arrays.js';
 
 /**
  * The other shapes reliability data come in, read from rows of cells (the CLI reads the files):
@@ -50,7 +51,10 @@ function categoryHeader(names: readonly string[], problems: ValueProblem[]): { l
     if (l === '') problems.push({ row: -1, column: i, message: `column ${i + 1} of the header has no name`, hint: 'name every category column (a trailing comma adds an empty one)' });
   });
   const { categories, problems: p } = declaredCategories(labels.filter((l) => l !== ''));
-  problems.push(...p.map((x) => ({ ...x, row: -1, message: x.message.replace('--categories', 'header') })));
+  append(
+    problems,
+    p.map((x) => ({ ...x, row: -1, message: x.message.replace('--categories', 'header') })),
+  );
   const numeric = categories.length === labels.length && categories.every((c) => c.value !== undefined) ? Float64Array.from(categories.map((c) => c.value!)) : undefined;
   return { labels: categories.map((c) => c.label), ...(numeric ? { numeric } : {}) };
 }
@@ -107,7 +111,7 @@ export function countsTable(header: readonly string[], body: ReadonlyArray<Reado
         for (let i = 0; i < n; i++) tuple.push(cat);
       });
       while (tuple.length < coders) tuple.push(MISSING);
-      tuples.push(...tuple);
+      append(tuples, tuple);
       counts.push(0);
     }
     counts[p]!++;

@@ -4,6 +4,7 @@ import { matchesWhere, type Where } from '../study/filters.js';
 import type { Study } from '../study/types.js';
 import type { Segment } from '../transcript/types.js';
 import { selectTranscripts, type TranscriptSelection } from './transcripts.js';
+import { append } from '../arrays.js';
 
 /**
  * The coders' meeting: every segment where the coders differ on a code (disagreements), and the
@@ -244,7 +245,7 @@ export function reconcile(study: Study, opts: MeetingOptions & { into: string; r
     return true;
   });
   codings.length = 0;
-  codings.push(...unique);
+  append(codings, unique);
   const unused = [...(opts.decisions?.keys() ?? [])].filter((k) => !used.has(k));
   const same = (a: Coding, b: Coding): boolean => a.participant === b.participant && a.wave === b.wave && formatSpan(a) === formatSpan(b) && a.code === b.code && a.exemplar === b.exemplar && (a.memo ?? '') === (b.memo ?? '');
   const kept2 = new Map<string, Coding[]>();

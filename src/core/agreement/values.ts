@@ -1,5 +1,6 @@
 import { masiDistance } from './coefficients.js';
 import { MISSING, type Level, type Ratings } from './table.js';
+import { append } from '../arrays.js';
 
 /**
  * Reliability values as a statistician reads them: numbers compare as numbers (`1` = `1.0` =
@@ -116,7 +117,7 @@ export function ratingsFromRows(rows: ReadonlyArray<ReadonlyArray<string>>, code
   if (sets) return setRatings(rows, coders, opts, problems, notes);
 
   const declared = opts.categories ? declaredCategories(opts.categories) : undefined;
-  if (declared) problems.push(...declared.problems);
+  if (declared) append(problems, declared.problems);
   const seen = new Map<string, Category>();
   const spellings = new Map<string, Set<string>>();
   for (let u = 0; u < rows.length; u++) {
@@ -210,7 +211,7 @@ function findRow(values: Int32Array, coders: number, k: number): number {
 function setRatings(rows: ReadonlyArray<ReadonlyArray<string>>, coders: number, opts: ValueOptions, problems: ValueProblem[], notes: string[]): ParsedValues {
   if (opts.level !== 'nominal') problems.push({ message: `set-valued cells (a;b) are nominal data, not ${opts.level}`, hint: 'drop --level, or give one value per cell' });
   const declared = opts.categories ? declaredCategories(opts.categories) : undefined;
-  if (declared) problems.push(...declared.problems);
+  if (declared) append(problems, declared.problems);
   const allowed = declared ? new Map(declared.categories.map((c) => [c.key, c])) : undefined;
   const keys = new Map<string, number>();
   const members: Array<Set<string>> = [];

@@ -3,6 +3,7 @@ import type { Coding } from '../coding/types.js';
 import type { Wave } from '../study/types.js';
 import { didYouMeanSuffix } from '../text/suggest.js';
 import type { Code, Codebook } from './types.js';
+import { maxOf } from '../arrays.js';
 
 /**
  * Codebook versions: a code says from which wave it was in use (`since: 4-month`). Before that
@@ -125,7 +126,7 @@ export function sinceFromHistory(snapshots: readonly HistorySnapshot[], codes: r
     // A wave whose coding began in an earlier commit than the one adding the code was coded without it.
     const started = waves.filter((w) => firstWave.has(w.id) && firstWave.get(w.id)! < at);
     // `since` names a wave from which on the code was in use: after the last wave coded without it.
-    const last = started.length ? Math.max(...started.map((w) => w.index)) : -1;
+    const last = started.length ? maxOf(started.map((w) => w.index)) : -1;
     const since = waves[last + 1]?.id ?? null;
     const before = waves.filter((w) => w.index <= last).map((w) => w.id);
     derived.push({ code, since, added: { commit: snapshots[at]!.commit, date: snapshots[at]!.date }, before });

@@ -2,6 +2,7 @@ import type { Study } from '../study/types.js';
 import { lineIndexOf } from './span.js';
 import { spanHash } from './text.js';
 import { codingKey, type Coding } from './types.js';
+import { append } from '../arrays.js';
 
 /** The codings grouped by coder (every coder of the study present, possibly with none). */
 export function byCoder(study: Pick<Study, 'codings' | 'coders'>): Map<string, Coding[]> {
@@ -94,6 +95,6 @@ export function applyDiff(list: readonly Coding[], diff: CodingDiff): Coding[] {
       upserts.delete(k);
     } else out.push(c);
   }
-  out.push(...upserts.values());
+  append(out, upserts.values());
   return out;
 }

@@ -10,6 +10,7 @@ import { comparable, normalise, placeText } from './place.js';
 import { describeSpan, exactText, formatSpan, hasColumns, lineIndexOf, type LineIndex, type SpanFields } from './span.js';
 import { spanText } from './text.js';
 import { isCoderName, withSpan, type Coding } from './types.js';
+import { append } from '../arrays.js';
 
 /**
  * The interchange CSV: how codings come from and go to NVivo, ATLAS.ti, MAXQDA and spreadsheets.
@@ -92,7 +93,7 @@ export function readInterchangeCsv(file: string, text: string, study: Study): Im
   // Study-level checks: participant, wave, interview, lines, code (did-you-mean), duplicates.
   const problems = checkCodings(study, codings).filter((d) => d.severity === 'error');
   const badLines = new Set(problems.map((d) => d.line));
-  diagnostics.push(...problems);
+  append(diagnostics, problems);
   return { codings: codings.filter((c) => !badLines.has(c.source?.line)), diagnostics, rows: rows.length };
 }
 

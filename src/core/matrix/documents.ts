@@ -8,6 +8,7 @@ import type { Quote } from '../quotes/select.js';
 import { ANTICIPATION_STATUSES, type Anticipations } from './anticipation.js';
 import { CHANGE_CATEGORIES, type ChangeMatrix } from './change.js';
 import { anticipationSummaryTable, anticipationTable, changeTable, marks, MARKS_LEGEND } from './tables.js';
+import { append } from '../arrays.js';
 
 /**
  * The change matrix and anticipated-vs-experienced as Markdown documents: the table, then per
@@ -35,7 +36,7 @@ export function changeMarkdown(cm: ChangeMatrix, ev: Evidence | undefined, opts:
         out.push(`- **${md(p.participant)}** ${md(marks(p.values))}${p.kind && p.kind !== c.label ? ` (${p.kind})` : ''}`);
         const present = cm.waves.filter((_, w) => p.values[w]! > 0);
         if (present.length) out.push('');
-        for (const w of present) out.push(...quoteLines(ev.get(evidenceKey(r.id, w.id, p.participant)), w.id));
+        for (const w of present) append(out, quoteLines(ev.get(evidenceKey(r.id, w.id, p.participant)), w.id));
       }
       out.push('');
     }

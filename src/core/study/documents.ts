@@ -8,6 +8,7 @@ import type { SegmentList } from '../transcript/segment-list.js';
 import { SPEAKER_ROLES, type SegmentMode, type SpeakerRole, type TranscriptFormat, type TranscriptSource, type UnlabelledRole } from '../transcript/types.js';
 import { nameFromPattern, type NameMatch } from './naming.js';
 import type { Document, StudyConfig } from './types.js';
+import { append } from '../arrays.js';
 
 export interface TranscriptInput {
   /** Path relative to the study folder, forward slashes. */
@@ -43,7 +44,7 @@ export function readDocument(input: TranscriptInput, config: StudyConfig, partic
     if (diagnostic) return { diagnostics: [diagnostic] };
     if (split.yaml !== null) {
       const parsed = parseFrontMatter(split.yaml, file);
-      diagnostics.push(...parsed.diagnostics);
+      append(diagnostics, parsed.diagnostics);
       if (parsed.diagnostics.some((d) => d.severity === 'error')) return { diagnostics };
       fm = parsed.frontMatter;
       bodyStart = split.bodyStart;
@@ -115,7 +116,7 @@ export function readDocument(input: TranscriptInput, config: StudyConfig, partic
     if (input.source) opts.source = input.source;
     body = parseTextBody(text, opts);
   }
-  diagnostics.push(...body.diagnostics);
+  append(diagnostics, body.diagnostics);
 
   const list = body.segments;
   // Group interviews: labels that are another participant speaking.

@@ -1,0 +1,25 @@
+import { describe, expect, it } from 'vitest';
+import { append, maxOf, minOf } from '../../src/core/arrays.js';
+
+describe('array helpers that do not spread into arguments', () => {
+  it('append 300,000 items (push(...items) overflows the stack beyond ~125,000)', () => {
+    const items = Array.from({ length: 300_000 }, (_, i) => i);
+    expect(() => [].push(...(items as never[]))).toThrow(RangeError);
+    const out = append([-1], items);
+    expect(out).toHaveLength(300_001);
+    expect(out[0]).toBe(-1);
+    expect(out.at(-1)).toBe(299_999);
+  });
+
+  it('maxOf and minOf agree with Math.max and Math.min, NaN and the empty case included', () => {
+    for (const xs of [[], [3], [1, 5, 2], [-0, 0], [2, NaN, 1], [-Infinity]]) {
+      expect(maxOf(xs)).toBe(Math.max(...xs));
+      expect(minOf(xs)).toBe(Math.min(...xs));
+      expect(maxOf(xs, 4)).toBe(Math.max(...xs, 4));
+      expect(minOf(xs, 0)).toBe(Math.min(...xs, 0));
+    }
+    const big = Array.from({ length: 300_000 }, (_, i) => (i * 7919) % 300_007);
+    expect(maxOf(big)).toBe(big.reduce((a, b) => (b > a ? b : a)));
+    expect(minOf(big)).toBe(0);
+  });
+});
