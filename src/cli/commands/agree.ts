@@ -1,11 +1,13 @@
 import { agreement as studyAgreementOf } from '../../api/analyses.js';
-import { contingencyTable, countsTable, looksLikeUnitIds, weightsTable, type ReadTable } from '../../core/agreement/input.js';
+import { contingencyTable, countsTable, looksLikeUnitIds, looksLikeUnitIdsIn, weightsTable, type CellRows, type ReadTable } from '../../core/agreement/input.js';
 import { krippendorffLabel, landisKoch } from '../../core/agreement/interpret.js';
 import { agreement, type AgreementResult, type CoefficientName, type Estimate } from '../../core/agreement/report.js';
 import { toPatterns, type Level, type PatternTable, type Ratings } from '../../core/agreement/table.js';
 import type { TranscriptSelection, Uncoded } from '../../core/agreement/transcripts.js';
-import { ratingsFromRows, type ValueProblem } from '../../core/agreement/values.js';
-import { readTable } from '../../core/format/read-table.js';
+import { ratingsFromCells, ratingsFromRows, type ValueProblem } from '../../core/agreement/values.js';
+import { detectDelimiter, parseTable, readTable } from '../../core/format/read-table.js';
+import { decodeText } from '../../core/text/decode.js';
+import { internFields, internRows, rowCount, rowOf, type InternedRows } from '../../core/text/delimited.js';
 import type { Table } from '../../core/format/table.js';
 import { didYouMeanSuffix } from '../../core/text/suggest.js';
 import type { Ctx } from '../context.js';
@@ -204,6 +206,27 @@ function readCsv(ctx: AgreeCtx, file: string): Rows & { name: string } {
   return { rows: [t.header, ...t.rows.map((r) => r.cells)], lines: [1, ...t.rows.map((r) => r.line)], name: input.name };
 }
 
+/**
+ * A file's rows with interned fields (one string per distinct value: text/delimited.ts), as the
+ * table reader reads them; text it cannot split itself (quotes, mixed line ends) goes through it.
+ */
+function readInterned(ctx: AgreeCtx, file: string): { t: InternedRows; name: string } {
+  const input = ctx.input(file);
+  const decoded = decodeText(input.bytes, input.name);
+  const read = decoded.ok ? undefined : { diagnostic: decoded.diagnostic };
+  if (decoded.ok) {
+    const fast = internFields(decoded.text, detectDelimiter(decoded.text));
+    if (fast) return { t: fast, name: input.name };
+  }
+  const table = read ?? parseTable((decoded as { text: string }).text, input.name);
+  if (!('table' in table) || !table.table) {
+    const d = table.diagnostic!;
+    throw new UsageError(`${d.file}${d.line !== undefined ? `:${d.line}` : ''}: ${d.message}`, d.hint);
+  }
+  const t = table.table;
+  return { t: internRows([t.header, ...t.rows.map((r) => r.cells)], [1, ...t.rows.map((r) => r.line)]), name: input.name };
+}
+
 interface Data {
   table: PatternTable;
   coders: string[];
@@ -221,6 +244,7 @@ function fail(file: string, problems: readonly ValueProblem[], lineOf: (row: num
 }
 
 function readData(ctx: AgreeCtx, input: 'matrix' | 'long' | 'counts' | 'contingency', level: Level): Data {
+  if (input === 'matrix') return readMatrix(ctx, ctx.opts.matrix!, level);
   const { rows, lines, name: file } = readCsv(ctx, ctx.opts[input]!);
   const header = (rows[0] ?? []).map((h) => h.trim());
   const body = rows.slice(1);
@@ -244,17 +268,7 @@ function readData(ctx: AgreeCtx, input: 'matrix' | 'long' | 'counts' | 'continge
   let coders: string[];
   let cells: string[][];
   let cellLine: (row: number) => number | undefined = lineOf;
-  if (input === 'matrix') {
-    const unitIds = idColumn(ctx, file, header, body, 'coders');
-    coders = header.slice(unitIds ? 1 : 0);
-    checkHeader(file, coders, unitIds ? 2 : 1);
-    if (coders.length < 2) throw new UsageError(`${file}: expected a header row naming two or more coders`, 'rows are units, columns are coders; empty cells are missing values');
-    cells = body.map((r, i) => {
-      const c = r.slice(unitIds ? 1 : 0);
-      if (c.length > coders.length) throw new UsageError(`${file}:${lineOf(i)}: ${c.length} values but ${coders.length} coders in the header`, 'a trailing comma adds an empty value; remove it, or name the column');
-      return c;
-    });
-  } else {
+  {
     const col = (name: string): number => {
       const i = header.indexOf(name);
       if (i < 0) throw new UsageError(`${file}: no column '${name}'${didYouMeanSuffix(name, header)}`, `columns: ${header.join(', ')}; name them with --unit-column, --coder-column and --value-column`);
@@ -284,11 +298,43 @@ function readData(ctx: AgreeCtx, input: 'matrix' | 'long' | 'counts' | 'continge
   return { table, coders, source: file, anonymous: false, ...(parsed.differences ? { differences: parsed.differences } : {}), notes: parsed.notes };
 }
 
+/**
+ * --matrix: units x coders. Read with interned fields (a million units make a dozen strings, and
+ * each distinct value is interpreted once), with the same checks and results as rows of strings.
+ */
+function readMatrix(ctx: AgreeCtx, path: string, level: Level): Data {
+  const { t, name: file } = readInterned(ctx, path);
+  const rows = rowCount(t);
+  const header = rows > 0 ? rowOf(t, 0).map((h) => h.trim()) : [];
+  const units = Math.max(0, rows - 1);
+  const lineOf = (row: number): number | undefined => t.lines[row + 1];
+  const width = (u: number): number => t.rowStart[u + 2]! - t.rowStart[u + 1]!;
+  const body: CellRows = { rows: units, width, cell: (u, c) => (c < width(u) ? t.values[t.fields[t.rowStart[u + 1]! + c]!]! : '') };
+  const unitIds = idColumn(ctx, file, header, body, 'coders');
+  const skip = unitIds ? 1 : 0;
+  const coders = header.slice(skip);
+  checkHeader(file, coders, skip + 1);
+  if (coders.length < 2) throw new UsageError(`${file}: expected a header row naming two or more coders`, 'rows are units, columns are coders; empty cells are missing values');
+  const C = coders.length;
+  const ids = new Int32Array(units * C);
+  for (let u = 0; u < units; u++) {
+    const w = Math.max(0, width(u) - skip);
+    if (w > C) throw new UsageError(`${file}:${lineOf(u)}: ${w} values but ${C} coders in the header`, 'a trailing comma adds an empty value; remove it, or name the column');
+    const o = t.rowStart[u + 1]! + skip;
+    for (let c = 0; c < C; c++) ids[u * C + c] = c < w ? t.fields[o + c]! : -1;
+  }
+  const declared = ctx.opts.categories;
+  const parsed = ratingsFromCells({ ids, values: t.values, units, coders: C }, { level, ...(declared ? { categories: declared } : {}) });
+  if (parsed.problems.length > 0 || !parsed.ratings) fail(file, parsed.problems, lineOf);
+  const table = toPatterns(parsed.ratings as Ratings);
+  return { table, coders, source: file, anonymous: false, ...(parsed.differences ? { differences: parsed.differences } : {}), notes: parsed.notes };
+}
+
 /** Whether the first column holds unit ids: --unit-ids / --no-unit-ids, or an error when it looks like it and neither is given. */
-function idColumn(ctx: AgreeCtx, file: string, header: string[], body: string[][], what: 'coders' | 'categories'): boolean {
+function idColumn(ctx: AgreeCtx, file: string, header: string[], body: string[][] | CellRows, what: 'coders' | 'categories'): boolean {
   const flag = ctx.opts.unitIds;
   if (flag !== undefined) return flag;
-  const why = looksLikeUnitIds(header, body);
+  const why = Array.isArray(body) ? looksLikeUnitIds(header, body) : looksLikeUnitIdsIn(header, body);
   if (why) throw new UsageError(`${file}: the first column '${header[0]}' looks like unit ids (${why})`, `say --unit-ids to use it as ids, or --no-unit-ids to count it as one of the ${what}`);
   return false;
 }

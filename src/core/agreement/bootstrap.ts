@@ -6,30 +6,47 @@ import type { PatternTable } from './table.js';
  */
 
 /** xoshiro128** (Blackman & Vigna): fast, good 32-bit generator, seeded through splitmix32. */
-export function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  const split = (): number => {
-    s = (s + 0x9e3779b9) >>> 0;
-    let z = s;
-    z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
-    z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
-    return (z ^ (z >>> 16)) >>> 0;
-  };
-  let a = split();
-  let b = split();
-  let c = split();
-  let d = split();
-  return () => {
+export class Xoshiro128 {
+  private a: number;
+  private b: number;
+  private c: number;
+  private d: number;
+
+  constructor(seed: number) {
+    let s = seed >>> 0;
+    const split = (): number => {
+      s = (s + 0x9e3779b9) >>> 0;
+      let z = s;
+      z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
+      z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
+      return (z ^ (z >>> 16)) >>> 0;
+    };
+    this.a = split();
+    this.b = split();
+    this.c = split();
+    this.d = split();
+  }
+
+  /** A uniform number in [0, 1) with 32 random bits. */
+  next(): number {
+    const b = this.b;
     const result = Math.imul(rotl(Math.imul(b, 5), 7), 9) >>> 0;
     const t = b << 9;
-    c ^= a;
-    d ^= b;
-    b ^= c;
-    a ^= d;
-    c ^= t;
-    d = rotl(d, 11);
-    return result / 4294967296;
-  };
+    this.c ^= this.a;
+    this.d ^= b;
+    this.b = b ^ this.c;
+    this.a ^= this.d;
+    this.c ^= t;
+    this.d = rotl(this.d, 11);
+    // × 2^−32: the same number as dividing by 4294967296.
+    return result * 2.3283064365386963e-10;
+  }
+}
+
+/** The generator as a function. */
+export function rng(seed: number): () => number {
+  const g = new Xoshiro128(seed);
+  return () => g.next();
 }
 
 function rotl(x: number, k: number): number {
@@ -81,6 +98,94 @@ export function poisson(lambda: number, random: () => number): number {
 }
 
 /**
+ * Poisson(lambda_i) draws for a fixed list of lambdas, many times over (a bootstrap draws each
+ * pattern's weight once per resample): `poisson` with everything that depends on lambda alone
+ * computed once, and log(k!) from a table. The same arithmetic on the same random numbers, so the
+ * draws are those of `poisson` (tests/unit/agreement.fast.test.ts).
+ */
+export class PoissonDraws {
+  /** Per lambda: 0 none (lambda <= 0), 1 Knuth, 2 PTRS. */
+  private readonly kind: Uint8Array;
+  /** Knuth: exp(−lambda). PTRS: b, a, 2a, vr, log(invalpha), log(lambda), per lambda. */
+  private readonly limit: Float64Array;
+  private readonly ptrs: Float64Array;
+  private logFact = new Float64Array(0);
+
+  constructor(private readonly lambdas: Float64Array) {
+    const L = lambdas.length;
+    this.kind = new Uint8Array(L);
+    this.limit = new Float64Array(L);
+    this.ptrs = new Float64Array(L * 6);
+    for (let i = 0; i < L; i++) {
+      const lambda = lambdas[i]!;
+      if (lambda <= 0) continue;
+      if (lambda < 10) {
+        this.kind[i] = 1;
+        this.limit[i] = Math.exp(-lambda);
+        continue;
+      }
+      this.kind[i] = 2;
+      const slam = Math.sqrt(lambda);
+      const b = 0.931 + 2.53 * slam;
+      const a = -0.059 + 0.02483 * b;
+      const invalpha = 1.1239 + 1.1328 / (b - 3.4);
+      const vr = 0.9277 - 3.6224 / (b - 2);
+      const o = i * 6;
+      this.ptrs[o] = b;
+      this.ptrs[o + 1] = a;
+      this.ptrs[o + 2] = 2 * a;
+      this.ptrs[o + 3] = vr;
+      this.ptrs[o + 4] = Math.log(invalpha);
+      this.ptrs[o + 5] = Math.log(lambda);
+    }
+  }
+
+  private logFactorial(k: number): number {
+    if (k >= this.logFact.length) {
+      const grown = new Float64Array(Math.max(k + 1, this.logFact.length * 2, 64)).fill(NaN);
+      grown.set(this.logFact);
+      this.logFact = grown;
+    }
+    let x = this.logFact[k]!;
+    if (Number.isNaN(x)) this.logFact[k] = x = logFactorial(k);
+    return x;
+  }
+
+  /** A Poisson(lambdas[i]) variate. */
+  draw(i: number, random: Xoshiro128): number {
+    const kind = this.kind[i]!;
+    if (kind === 0) return 0;
+    const lambda = this.lambdas[i]!;
+    if (kind === 1) {
+      const limit = this.limit[i]!;
+      let k = 0;
+      let prod = random.next();
+      while (prod > limit) {
+        k++;
+        prod *= random.next();
+      }
+      return k;
+    }
+    const o = i * 6;
+    const b = this.ptrs[o]!;
+    const a = this.ptrs[o + 1]!;
+    const a2 = this.ptrs[o + 2]!;
+    const vr = this.ptrs[o + 3]!;
+    const logInvalpha = this.ptrs[o + 4]!;
+    const loglam = this.ptrs[o + 5]!;
+    for (;;) {
+      const u = random.next() - 0.5;
+      const v = random.next();
+      const us = 0.5 - Math.abs(u);
+      const k = Math.floor((a2 / us + b) * u + lambda + 0.43);
+      if (us >= 0.07 && v <= vr) return k;
+      if (k < 0 || (us < 0.013 && v > us)) continue;
+      if (Math.log(v) + logInvalpha - Math.log(a / (us * us) + b) <= -lambda + k * loglam - this.logFactorial(k)) return k;
+    }
+  }
+}
+
+/**
  * Resampled pattern weights, one vector per resample, handed to `each` (the vector is reused:
  * read it before returning). This is the Poisson bootstrap (each sampling unit is drawn a
  * Poisson(1) number of times; Hanley & MacGibbon 2006), which for interchangeable units means a
@@ -89,20 +194,22 @@ export function poisson(lambda: number, random: () => number): number {
  * cluster at a time.
  */
 export function bootstrap(t: PatternTable, opts: { resamples: number; seed: number }, each: (weights: Float64Array, i: number) => void): void {
-  const random = rng(opts.seed);
+  const random = new Xoshiro128(opts.seed);
   const P = t.counts.length;
   const w = new Float64Array(P);
+  const clusters = t.clusters;
+  // Sampling units of one kind are interchangeable: c of them drawn Poisson(1) times each is Poisson(c).
+  const draws = new PoissonDraws(clusters ? clusters.count : t.counts);
   for (let r = 0; r < opts.resamples; r++) {
-    if (t.clusters) {
+    if (clusters) {
       w.fill(0);
-      // Sampling units of one kind are interchangeable: c of them drawn Poisson(1) times each is Poisson(c).
-      const { start, pattern, weight, count } = t.clusters;
+      const { start, pattern, weight } = clusters;
       for (let g = 0; g + 1 < start.length; g++) {
-        const k = poisson(count[g]!, random);
+        const k = draws.draw(g, random);
         if (k > 0) for (let i = start[g]!; i < start[g + 1]!; i++) w[pattern[i]!]! += k * weight[i]!;
       }
     } else {
-      for (let p = 0; p < P; p++) w[p] = poisson(t.counts[p]!, random);
+      for (let p = 0; p < P; p++) w[p] = draws.draw(p, random);
     }
     each(w, r);
   }

@@ -1,3 +1,4 @@
+import { agreementPerPattern, patternTerms, Sums, type Plan } from './sums.js';
 import type { Level, PatternTable } from './table.js';
 
 /**
@@ -107,39 +108,47 @@ interface Base {
 const NONE_U8 = new Uint8Array(0);
 const NONE_F64 = new Float64Array(0);
 
-/** The units' agreement and the category propensities; per-pattern arrays only when `keep` (for influence values). */
-function base({ t, n, m }: Prepared, w: Float64Array, W: Float64Array, units: ChanceUnits, keep = true): Base {
-  const q = t.q;
-  const P = w.length;
-  const used = keep ? new Uint8Array(P) : NONE_U8;
-  const paP = keep ? new Float64Array(P) : NONE_F64;
+/** The identity agreement weights of a table (one matrix per table, so that its per-pattern terms are cached). */
+export function identityOf(prep: Prepared): Float64Array {
+  return patternTerms(prep.t, prep.n, prep.m).identity;
+}
+
+/** The sums of one coefficient's plan for weights w (sums.ts). */
+export function sumsOf(prep: Prepared, plan: Plan, w: Float64Array): Sums {
+  return new Sums(prep.t, prep.n, prep.m, plan).collect(w);
+}
+
+/** What `base` needs from the sums: the units' propensities and the agreement under W. */
+export function basePlan(units: ChanceUnits, W: Float64Array): Plan {
+  return { [units]: true, weights: [W] };
+}
+
+/**
+ * The units' agreement and the category propensities from collected sums (sums.ts); per-pattern
+ * arrays only when `keep` (for influence values), for weights w.
+ */
+function baseOf(prep: Prepared, s: Sums, W: Float64Array, units: ChanceUnits, w: Float64Array | undefined): Base {
+  const q = prep.t.q;
+  const total = units === 'rated' ? s.totalRated : s.totalCompared;
+  const raw = units === 'rated' ? s.piRated : s.piCompared;
   const pi = new Float64Array(q);
-  let total = 0;
-  let total2 = 0;
-  let paSum = 0;
-  const min = units === 'rated' ? 1 : 2;
-  for (let p = 0; p < P; p++) {
-    const mp = m[p]!;
-    if (mp < min || !(w[p]! > 0)) continue;
-    if (keep) used[p] = 1;
-    total += w[p]!;
-    for (let k = 0; k < q; k++) pi[k]! += (w[p]! * n[p * q + k]!) / mp;
-    if (mp < 2) continue;
-    let s = 0;
-    for (let k = 0; k < q; k++) {
-      const nk = n[p * q + k]!;
-      if (nk === 0) continue;
-      let star = 0;
-      for (let l = 0; l < q; l++) star += W[k * q + l]! * n[p * q + l]!;
-      s += nk * (star - 1);
-    }
-    const a = s / (mp * (mp - 1));
-    if (keep) paP[p] = a;
-    paSum += w[p]! * a;
-    total2 += w[p]!;
+  if (total > 0) for (let k = 0; k < q; k++) pi[k] = raw[k]! / total;
+  const j = s.weightIndex(W);
+  const total2 = s.total2;
+  let used: Uint8Array = NONE_U8;
+  let paP: Float64Array = NONE_F64;
+  if (w) {
+    const min = units === 'rated' ? 1 : 2;
+    used = new Uint8Array(w.length);
+    for (let p = 0; p < w.length; p++) if (prep.m[p]! >= min && w[p]! > 0) used[p] = 1;
+    paP = agreementPerPattern(patternTerms(prep.t, prep.n, prep.m), prep.t, prep.n, prep.m, W);
   }
-  if (total > 0) for (let k = 0; k < q; k++) pi[k]! /= total;
-  return { used, n: total, n2: total2, paP, pa: total2 > 0 ? paSum / total2 : NaN, pi };
+  return { used, n: total, n2: total2, paP, pa: total2 > 0 ? s.paSum[j]! / total2 : NaN, pi };
+}
+
+/** The units' agreement and the category propensities for weights w; per-pattern arrays only when `keep`. */
+function base(prep: Prepared, w: Float64Array, W: Float64Array, units: ChanceUnits, keep = true): Base {
+  return baseOf(prep, sumsOf(prep, basePlan(units, W), w), W, units, keep ? w : undefined);
 }
 
 function sumOf(W: Float64Array): number {
@@ -148,14 +157,19 @@ function sumOf(W: Float64Array): number {
   return s;
 }
 
+/** (pa − pe)/(1 − pe), NaN when undefined: the value of every coefficient of Gwet's family. */
+function gwetValue(b: Base, pe: number): number {
+  return !(b.n2 > 0) || !(pe < 1) ? NaN : (b.pa - pe) / (1 - pe);
+}
+
 /**
  * Gwet's family: a coefficient (pa − pe)/(1 − pe) whose chance agreement pe has per-unit terms
  * peU (mean pe): the linearised value of a unit is (n/n2)(pa_u − pe)/(1 − pe) − 2(1 − κ)(pe_u − pe)/(1 − pe)
  * (Gwet 2008, eq. 26; irrCAC), with the factor 2 only when pe depends on the data.
  */
 function gwetStat(b: Base, prep: Prepared, w: Float64Array, pe: number, peU: ((p: number) => number) | undefined, withInfluence: boolean): Stat {
-  if (!(b.n2 > 0) || !(pe < 1)) return undefinedStat(b.n2);
-  const value = (b.pa - pe) / (1 - pe);
+  const value = gwetValue(b, pe);
+  if (Number.isNaN(value)) return undefinedStat(b.n2);
   const s: Stat = { value, n: b.n, observed: b.pa, chance: pe, form: 'gwet' };
   if (!withInfluence) return s;
   s.used = b.used;
@@ -171,9 +185,19 @@ function gwetStat(b: Base, prep: Prepared, w: Float64Array, pe: number, peU: ((p
   return s;
 }
 
+/**
+ * A coefficient as the bootstrap uses it: the sums it needs (one pass over the patterns serves
+ * every coefficient of a table: sums.ts) and its value from them, the same number the coefficient's
+ * own function gives for the same weights.
+ */
+export interface Resampled {
+  plan: Plan;
+  value: (s: Sums) => number;
+}
+
 /** Percent agreement as irrCAC, Fleiss' P̄ and Gwet's pa define it: the mean over units of the share of agreeing pairs of values. */
 export function percentAgreement(prep: Prepared, w: Float64Array, opts: { units?: ChanceUnits; withInfluence?: boolean } = {}): Stat {
-  const b = base(prep, w, identityWeights(prep.t.q), opts.units ?? 'compared', opts.withInfluence === true);
+  const b = base(prep, w, identityOf(prep), opts.units ?? 'compared', opts.withInfluence === true);
   if (!(b.n2 > 0)) return undefinedStat();
   const s: Stat = { value: b.pa, n: b.n, observed: b.pa, chance: 0, form: 'gwet' };
   if (opts.withInfluence) {
@@ -185,63 +209,65 @@ export function percentAgreement(prep: Prepared, w: Float64Array, opts: { units?
   return s;
 }
 
-/** Share of units (with two or more values) on which every coder gave the same value. */
-export function unanimousAgreement({ t, n, m }: Prepared, w: Float64Array): number {
-  let agree = 0;
-  let total = 0;
-  for (let p = 0; p < w.length; p++) {
-    if (m[p]! < 2 || !(w[p]! > 0)) continue;
-    total += w[p]!;
-    for (let k = 0; k < t.q; k++) if (n[p * t.q + k] === m[p]) agree += w[p]!;
-  }
-  return total > 0 ? agree / total : NaN;
+export function percentAgreementResampled(prep: Prepared, units: ChanceUnits = 'compared'): Resampled {
+  const I = identityOf(prep);
+  return {
+    plan: basePlan(units, I),
+    value: (s) => {
+      const b = baseOf(prep, s, I, units, undefined);
+      return b.n2 > 0 ? b.pa : NaN;
+    },
+  };
 }
 
-/** Mean over coder pairs of the share of their common units on which they agree (Holsti). */
-export function pairwiseAgreement({ t }: Prepared, w: Float64Array): number {
+const unanimousValue = (s: Sums): number => (s.total2 > 0 ? s.unanimous / s.total2 : NaN);
+
+/** Share of units (with two or more values) on which every coder gave the same value. */
+export function unanimousAgreement(prep: Prepared, w: Float64Array): number {
+  return unanimousValue(sumsOf(prep, { unanimous: true }, w));
+}
+
+export function unanimousAgreementResampled(): Resampled {
+  return { plan: { unanimous: true }, value: unanimousValue };
+}
+
+function pairwiseValue(s: Sums): number {
   let sum = 0;
   let pairs = 0;
-  for (let a = 0; a < t.coders; a++) {
-    for (let b = a + 1; b < t.coders; b++) {
-      let agree = 0;
-      let total = 0;
-      for (let p = 0; p < w.length; p++) {
-        const va = t.tuples[p * t.coders + a]!;
-        const vb = t.tuples[p * t.coders + b]!;
-        if (va < 0 || vb < 0) continue;
-        total += w[p]!;
-        if (va === vb) agree += w[p]!;
-      }
-      if (total > 0) {
-        sum += agree / total;
-        pairs++;
-      }
+  for (let j = 0; j < s.pairTotal.length; j++) {
+    if (s.pairTotal[j]! > 0) {
+      sum += s.pairAgree[j]! / s.pairTotal[j]!;
+      pairs++;
     }
   }
   return pairs > 0 ? sum / pairs : NaN;
 }
 
-/**
- * Cohen's kappa for two coders (fixed persons), on the units both coded; weighted (Cohen 1968) with
- * agreement weights W. Standard error: Fleiss, Cohen & Everitt (1969), non-null (influence, form
- * 'fce') and under the null hypothesis of independent coders (seNull).
- */
-export function cohenKappa(prep: Prepared, w: Float64Array, W?: Float64Array, opts: { withInfluence?: boolean } = {}): Stat {
-  const { t } = prep;
-  const q = t.q;
-  if (t.coders !== 2) throw new Error("Cohen's kappa is for two coders");
-  const Wt = W ?? identityWeights(q);
+/** Mean over coder pairs of the share of their common units on which they agree (Holsti). */
+export function pairwiseAgreement(prep: Prepared, w: Float64Array): number {
+  return pairwiseValue(sumsOf(prep, { pairwise: true }, w));
+}
+
+export function pairwiseAgreementResampled(): Resampled {
+  return { plan: { pairwise: true }, value: pairwiseValue };
+}
+
+interface CohenParts {
+  value: number;
+  total: number;
+  /** Cell proportions, row and column margins, observed and chance agreement (when defined). */
+  p?: Float64Array;
+  rows?: Float64Array;
+  cols?: Float64Array;
+  po?: number;
+  pe?: number;
+}
+
+function cohenParts(q: number, s: Sums, Wt: Float64Array): CohenParts {
+  const total = s.cohenTotal;
+  if (!(total > 0)) return { value: NaN, total: 0 };
   const p = new Float64Array(q * q);
-  let total = 0;
-  for (let i = 0; i < w.length; i++) {
-    const a = t.tuples[i * 2]!;
-    const b = t.tuples[i * 2 + 1]!;
-    if (a < 0 || b < 0 || !(w[i]! > 0)) continue;
-    p[a * q + b]! += w[i]!;
-    total += w[i]!;
-  }
-  if (!(total > 0)) return undefinedStat();
-  for (let i = 0; i < p.length; i++) p[i]! /= total;
+  for (let i = 0; i < p.length; i++) p[i] = s.cohen[i]! / total;
   const rows = new Float64Array(q);
   const cols = new Float64Array(q);
   for (let k = 0; k < q; k++)
@@ -256,8 +282,24 @@ export function cohenKappa(prep: Prepared, w: Float64Array, W?: Float64Array, op
       po += Wt[k * q + l]! * p[k * q + l]!;
       pe += Wt[k * q + l]! * rows[k]! * cols[l]!;
     }
-  if (!(pe < 1)) return { value: NaN, n: total };
-  const value = (po - pe) / (1 - pe);
+  if (!(pe < 1)) return { value: NaN, total };
+  return { value: (po - pe) / (1 - pe), total, p, rows, cols, po, pe };
+}
+
+/**
+ * Cohen's kappa for two coders (fixed persons), on the units both coded; weighted (Cohen 1968) with
+ * agreement weights W. Standard error: Fleiss, Cohen & Everitt (1969), non-null (influence, form
+ * 'fce') and under the null hypothesis of independent coders (seNull).
+ */
+export function cohenKappa(prep: Prepared, w: Float64Array, W?: Float64Array, opts: { withInfluence?: boolean } = {}): Stat {
+  const { t } = prep;
+  const q = t.q;
+  if (t.coders !== 2) throw new Error("Cohen's kappa is for two coders");
+  const Wt = W ?? identityOf(prep);
+  const c = cohenParts(q, sumsOf(prep, { cohen: true }, w), Wt);
+  if (c.total === 0) return undefinedStat();
+  if (!c.p) return { value: NaN, n: c.total };
+  const { value, total, rows, cols, po, pe } = c as Required<CohenParts>;
   const s: Stat = { value, n: total, observed: po, chance: pe, form: 'fce' };
   if (!opts.withInfluence) return s;
   // w̄_k. = sum_l W_kl p_.l, w̄_.l = sum_k W_kl p_k. (Fleiss, Cohen & Everitt 1969).
@@ -287,6 +329,17 @@ export function cohenKappa(prep: Prepared, w: Float64Array, W?: Float64Array, op
   return s;
 }
 
+export function cohenKappaResampled(prep: Prepared, W?: Float64Array): Resampled {
+  const Wt = W ?? identityOf(prep);
+  return { plan: { cohen: true }, value: (s) => cohenParts(prep.t.q, s, Wt).value };
+}
+
+function fleissPe(q: number, b: Base): number {
+  let pe = 0;
+  for (let k = 0; k < q; k++) pe += b.pi[k]! * b.pi[k]!;
+  return pe;
+}
+
 /**
  * Fleiss' kappa for any number of coders, treated as interchangeable (not fixed persons); with
  * missing values Gwet's generalisation (2014). Standard error: Gwet's non-null variance (irrCAC);
@@ -296,10 +349,8 @@ export function cohenKappa(prep: Prepared, w: Float64Array, W?: Float64Array, op
 export function fleissKappa(prep: Prepared, w: Float64Array, opts: { units?: ChanceUnits; withInfluence?: boolean } = {}): Stat {
   const { t, n, m } = prep;
   const q = t.q;
-  const W = identityWeights(q);
-  const b = base(prep, w, W, opts.units ?? 'compared', opts.withInfluence === true);
-  let pe = 0;
-  for (let k = 0; k < q; k++) pe += b.pi[k]! * b.pi[k]!;
+  const b = base(prep, w, identityOf(prep), opts.units ?? 'compared', opts.withInfluence === true);
+  const pe = fleissPe(q, b);
   const peU = (p: number): number => {
     let s = 0;
     for (let k = 0; k < q; k++) s += n[p * q + k]! * b.pi[k]!;
@@ -325,37 +376,47 @@ export function fleissKappa(prep: Prepared, w: Float64Array, opts: { units?: Cha
   return s;
 }
 
+export function fleissKappaResampled(prep: Prepared, units: ChanceUnits = 'compared'): Resampled {
+  const I = identityOf(prep);
+  return {
+    plan: basePlan(units, I),
+    value: (s) => {
+      const b = baseOf(prep, s, I, units, undefined);
+      return gwetValue(b, fleissPe(prep.t.q, b));
+    },
+  };
+}
+
 /** Scott's pi for two coders: chance agreement from the pooled distribution of both coders' values (= Fleiss' kappa on the units both coded). */
 export function scottPi(prep: Prepared, w: Float64Array, opts: { withInfluence?: boolean } = {}): Stat {
   if (prep.t.coders !== 2) throw new Error("Scott's pi is for two coders");
   return fleissKappa(prep, w, { units: 'compared', ...opts });
 }
 
-/**
- * Conger's kappa (1980) for any number of coders as fixed persons: chance agreement from each
- * coder's own distribution; with two coders it is Cohen's kappa. Standard error: Gwet (2014), irrCAC.
- */
-export function congerKappa(prep: Prepared, w: Float64Array, W?: Float64Array, opts: { units?: ChanceUnits; withInfluence?: boolean } = {}): Stat {
+export function scottPiResampled(prep: Prepared): Resampled {
+  return fleissKappaResampled(prep, 'compared');
+}
+
+interface CongerParts {
+  b: Base;
+  value: number;
+  pe: number;
+  ng: Float64Array;
+  pgk: Float64Array;
+  pbar: Float64Array;
+}
+
+function congerParts(prep: Prepared, s: Sums, Wt: Float64Array, units: ChanceUnits, w: Float64Array | undefined): CongerParts | undefined {
   const { t } = prep;
   const q = t.q;
   const r = t.coders;
-  const Wt = W ?? identityWeights(q);
-  const b = base(prep, w, Wt, opts.units ?? 'compared');
-  if (!(b.n2 > 0)) return undefinedStat();
+  const b = baseOf(prep, s, Wt, units, w);
+  if (!(b.n2 > 0)) return undefined;
   // Per coder: units rated (n_g) and category shares p_gk, over the used units.
-  const ng = new Float64Array(r);
-  const pgk = new Float64Array(r * q);
-  for (let p = 0; p < w.length; p++) {
-    if (!b.used[p]) continue;
-    for (let g = 0; g < r; g++) {
-      const v = t.tuples[p * r + g]!;
-      if (v < 0) continue;
-      ng[g]! += w[p]!;
-      pgk[g * q + v]! += w[p]!;
-    }
-  }
+  const ng = Float64Array.from(s.ng);
+  const pgk = Float64Array.from(s.pgk);
   for (let g = 0; g < r; g++) {
-    if (!(ng[g]! > 0)) return undefinedStat(b.n2);
+    if (!(ng[g]! > 0)) return { b, value: NaN, pe: NaN, ng, pgk, pbar: new Float64Array(q) };
     for (let k = 0; k < q; k++) pgk[g * q + k]! /= ng[g]!;
   }
   const pbar = new Float64Array(q);
@@ -371,6 +432,25 @@ export function congerKappa(prep: Prepared, w: Float64Array, W?: Float64Array, o
       const s2 = (cross - r * pbar[k]! * pbar[l]!) / (r - 1);
       pe += Wt[k * q + l]! * (pbar[k]! * pbar[l]! - s2 / r);
     }
+  return { b, value: gwetValue(b, pe), pe, ng, pgk, pbar };
+}
+
+const congerPlan = (units: ChanceUnits, Wt: Float64Array): Plan => ({ ...basePlan(units, Wt), conger: units });
+
+/**
+ * Conger's kappa (1980) for any number of coders as fixed persons: chance agreement from each
+ * coder's own distribution; with two coders it is Cohen's kappa. Standard error: Gwet (2014), irrCAC.
+ */
+export function congerKappa(prep: Prepared, w: Float64Array, W?: Float64Array, opts: { units?: ChanceUnits; withInfluence?: boolean } = {}): Stat {
+  const { t } = prep;
+  const q = t.q;
+  const r = t.coders;
+  const Wt = W ?? identityOf(prep);
+  const units = opts.units ?? 'compared';
+  const c = congerParts(prep, sumsOf(prep, congerPlan(units, Wt), w), Wt, units, w);
+  if (!c) return undefinedStat();
+  const { b, pe, ng, pgk, pbar } = c;
+  if (Number.isNaN(pe)) return undefinedStat(b.n2);
   const peU = (p: number): number => {
     // Gwet (2014): lambda_ug = sum_k [sum_l W_kl (d_ugl − (e_ug − n_g/n) p_gl)] (n/n_g) (r p̄_k − p_gk).
     let sum = 0;
@@ -389,6 +469,18 @@ export function congerKappa(prep: Prepared, w: Float64Array, W?: Float64Array, o
   return gwetStat(b, prep, w, pe, peU, opts.withInfluence === true);
 }
 
+export function congerKappaResampled(prep: Prepared, W?: Float64Array, units: ChanceUnits = 'compared'): Resampled {
+  const Wt = W ?? identityOf(prep);
+  return { plan: congerPlan(units, Wt), value: (s) => congerParts(prep, s, Wt, units, undefined)?.value ?? NaN };
+}
+
+function gwetACPe(q: number, b: Base, Wt: Float64Array): number {
+  const tw = sumOf(Wt);
+  let s = 0;
+  for (let k = 0; k < q; k++) s += b.pi[k]! * (1 - b.pi[k]!);
+  return (tw / (q * (q - 1))) * s;
+}
+
 /**
  * Gwet's AC1 (identity weights) or AC2 (other weights) for any number of coders with missing
  * values (Gwet 2008, 2014): chance agreement from the average category propensities.
@@ -396,13 +488,11 @@ export function congerKappa(prep: Prepared, w: Float64Array, W?: Float64Array, o
 export function gwetAC(prep: Prepared, w: Float64Array, W?: Float64Array, opts: { units?: ChanceUnits; withInfluence?: boolean } = {}): Stat {
   const { n, m, t } = prep;
   const q = t.q;
-  const Wt = W ?? identityWeights(q);
+  const Wt = W ?? identityOf(prep);
   if (q < 2) return undefinedStat();
   const b = base(prep, w, Wt, opts.units ?? 'compared', opts.withInfluence === true);
   const tw = sumOf(Wt);
-  let s = 0;
-  for (let k = 0; k < q; k++) s += b.pi[k]! * (1 - b.pi[k]!);
-  const pe = (tw / (q * (q - 1))) * s;
+  const pe = gwetACPe(q, b, Wt);
   const peU = (p: number): number => {
     let x = 0;
     for (let k = 0; k < q; k++) x += n[p * q + k]! * (1 - b.pi[k]!);
@@ -411,13 +501,35 @@ export function gwetAC(prep: Prepared, w: Float64Array, W?: Float64Array, opts: 
   return gwetStat(b, prep, w, pe, peU, opts.withInfluence === true);
 }
 
+export function gwetACResampled(prep: Prepared, W?: Float64Array, units: ChanceUnits = 'compared'): Resampled {
+  const q = prep.t.q;
+  const Wt = W ?? identityOf(prep);
+  return {
+    plan: basePlan(units, Wt),
+    value: (s) => {
+      if (q < 2) return NaN;
+      const b = baseOf(prep, s, Wt, units, undefined);
+      return gwetValue(b, gwetACPe(q, b, Wt));
+    },
+  };
+}
+
 /** Brennan & Prediger's coefficient: chance agreement 1/q (weighted: sum of weights / q²). */
 export function brennanPrediger(prep: Prepared, w: Float64Array, W?: Float64Array, opts: { units?: ChanceUnits; withInfluence?: boolean } = {}): Stat {
   const q = prep.t.q;
   if (q < 2) return undefinedStat();
-  const Wt = W ?? identityWeights(q);
+  const Wt = W ?? identityOf(prep);
   const b = base(prep, w, Wt, opts.units ?? 'compared', opts.withInfluence === true);
   return gwetStat(b, prep, w, sumOf(Wt) / (q * q), undefined, opts.withInfluence === true);
+}
+
+export function brennanPredigerResampled(prep: Prepared, W?: Float64Array, units: ChanceUnits = 'compared'): Resampled {
+  const q = prep.t.q;
+  const Wt = W ?? identityOf(prep);
+  return {
+    plan: basePlan(units, Wt),
+    value: (s) => (q < 2 ? NaN : gwetValue(baseOf(prep, s, Wt, units, undefined), sumOf(Wt) / (q * q))),
+  };
 }
 
 /** Krippendorff's alpha with its coincidence-matrix parts. */
@@ -428,30 +540,11 @@ export interface AlphaStat extends Stat {
   expectedDisagreement: number;
 }
 
-/**
- * Krippendorff's alpha for any number of coders and missing values, at the given level of
- * measurement: 1 − (n − 1) Σ o_ck δ_ck / Σ n_c n_k δ_ck over the coincidence matrix of pairable
- * values (Krippendorff 2011). The standard error is Gwet's (2014, irrCAC's krippen.alpha.raw) with
- * agreement weights 1 − δ/max δ, which give the same alpha.
- */
-export function krippendorffAlpha(prep: Prepared, w: Float64Array, level: Level = 'nominal', differences?: Float64Array, opts: { withInfluence?: boolean } = {}): AlphaStat {
-  const { t, n, m } = prep;
+/** Alpha from the coincidence matrix o (sums.ts) and the units compared; the differences δ used. */
+function alphaOf(prep: Prepared, s: Sums, level: Level, differences: Float64Array | undefined): { stat: AlphaStat; delta?: Float64Array } {
+  const { t } = prep;
   const q = t.q;
-  const o = new Float64Array(q * q);
-  for (let p = 0; p < w.length; p++) {
-    const mp = m[p]!;
-    if (mp < 2 || !(w[p]! > 0)) continue;
-    const f = w[p]! / (mp - 1);
-    for (let c = 0; c < q; c++) {
-      const nc = n[p * q + c]!;
-      if (nc === 0) continue;
-      for (let k = 0; k < q; k++) {
-        const nk = n[p * q + k]!;
-        if (nk === 0) continue;
-        o[c * q + k]! += f * nc * (c === k ? nk - 1 : nk);
-      }
-    }
-  }
+  const o = s.o;
   const nc = new Float64Array(q);
   let total = 0;
   for (let c = 0; c < q; c++) {
@@ -459,7 +552,7 @@ export function krippendorffAlpha(prep: Prepared, w: Float64Array, level: Level 
     total += nc[c]!;
   }
   const none: AlphaStat = { value: NaN, n: 0, pairable: total, observedDisagreement: NaN, expectedDisagreement: NaN };
-  if (total <= 1) return none;
+  if (total <= 1) return { stat: none };
   const delta = differences ?? distance(level, q, t.numeric, nc);
   let observed = 0;
   let expected = 0;
@@ -472,11 +565,26 @@ export function krippendorffAlpha(prep: Prepared, w: Float64Array, level: Level 
     }
   const Do = observed / total;
   const De = expected / (total * (total - 1));
-  let units = 0;
-  for (let p = 0; p < w.length; p++) if (m[p]! >= 2 && w[p]! > 0) units += w[p]!;
-  const s: AlphaStat = { value: expected > 0 ? 1 - ((total - 1) * observed) / expected : NaN, n: units, pairable: total, observedDisagreement: Do, expectedDisagreement: De, form: 'gwet' };
-  if (!opts.withInfluence || !Number.isFinite(s.value)) return s;
-  // Gwet's linearisation with weights W = 1 − δ/max δ (irrCAC krippen.alpha.raw).
+  const stat: AlphaStat = { value: expected > 0 ? 1 - ((total - 1) * observed) / expected : NaN, n: s.total2, pairable: total, observedDisagreement: Do, expectedDisagreement: De, form: 'gwet' };
+  return { stat, delta };
+}
+
+export function krippendorffAlphaResampled(prep: Prepared, level: Level = 'nominal', differences?: Float64Array): Resampled {
+  return { plan: { alpha: true }, value: (s) => alphaOf(prep, s, level, differences).stat.value };
+}
+
+/**
+ * Krippendorff's alpha for any number of coders and missing values, at the given level of
+ * measurement: 1 − (n − 1) Σ o_ck δ_ck / Σ n_c n_k δ_ck over the coincidence matrix of pairable
+ * values (Krippendorff 2011). The standard error is Gwet's (2014, irrCAC's krippen.alpha.raw) with
+ * agreement weights 1 − δ/max δ, which give the same alpha.
+ */
+export function krippendorffAlpha(prep: Prepared, w: Float64Array, level: Level = 'nominal', differences?: Float64Array, opts: { withInfluence?: boolean } = {}): AlphaStat {
+  const { t, n, m } = prep;
+  const q = t.q;
+  const { stat: s, delta } = alphaOf(prep, sumsOf(prep, { alpha: true }, w), level, differences);
+  if (!opts.withInfluence || !Number.isFinite(s.value) || !delta) return s;
+  // Gwet's linearisation  // Gwet's linearisation with weights W = 1 − δ/max δ (irrCAC krippen.alpha.raw).
   let dmax = 0;
   for (let i = 0; i < delta.length; i++) dmax = Math.max(dmax, delta[i]!);
   const W = new Float64Array(q * q);

@@ -17,19 +17,44 @@ const ID_HEADER = /^(ids?|units?|items?|subjects?|cases?|rows?|#|no\.?|n°)$/i;
  * by the other columns (row numbers, codes like u1, u2).
  */
 export function looksLikeUnitIds(header: readonly string[], body: ReadonlyArray<ReadonlyArray<string>>): string | undefined {
+  return looksLikeUnitIdsIn(header, { rows: body.length, width: (u) => body[u]!.length, cell: (u, c) => body[u]![c] ?? '' });
+}
+
+/** Rows of cells, read through accessors (interned rows: text/delimited.ts). */
+export interface CellRows {
+  rows: number;
+  width: (u: number) => number;
+  cell: (u: number, c: number) => string;
+}
+
+/** `looksLikeUnitIds` on rows given by accessors. */
+export function looksLikeUnitIdsIn(header: readonly string[], body: CellRows): string | undefined {
   const name = (header[0] ?? '').trim();
   if (ID_HEADER.test(name)) return `its header is '${name}'`;
-  if (body.length < 3 || header.length < 3) return undefined;
-  const first = body.map((r) => (r[0] ?? '').trim());
-  if (first.some(isMissingValue) || new Set(first).size !== first.length) return undefined;
+  if (body.rows < 3 || header.length < 3) return undefined;
+  const first = new Set<string>();
+  for (let u = 0; u < body.rows; u++) {
+    const v = body.cell(u, 0).trim();
+    // A missing value or a repeated one: not ids.
+    if (isMissingValue(v) || first.has(v)) return undefined;
+    first.add(v);
+  }
   const others = new Set<string>();
-  for (const r of body)
-    for (let c = 1; c < r.length; c++) {
-      const v = (r[c] ?? '').trim();
-      if (!isMissingValue(v)) others.add(key(v));
+  const keys = new Map<string, string>();
+  const keyOf = (v: string): string => {
+    let k = keys.get(v);
+    if (k === undefined) keys.set(v, (k = key(v)));
+    return k;
+  };
+  for (let u = 0; u < body.rows; u++) {
+    for (let c = 1; c < body.width(u); c++) {
+      const v = body.cell(u, c).trim();
+      if (!isMissingValue(v)) others.add(keyOf(v));
     }
-  const foreign = first.filter((v) => !others.has(key(v))).length;
-  return foreign * 2 > first.length ? `its ${first.length} values are all different and ${foreign} of them appear in no other column` : undefined;
+  }
+  let foreign = 0;
+  for (const v of first) if (!others.has(key(v))) foreign++;
+  return foreign * 2 > first.size ? `its ${first.size} values are all different and ${foreign} of them appear in no other column` : undefined;
 }
 
 const key = (v: string): string => {

@@ -1,5 +1,34 @@
 import { bootstrap, bootstrapInterval, type IntervalMethod } from './bootstrap.js';
-import { brennanPrediger, cohenKappa, congerKappa, fleissKappa, gwetAC, krippendorffAlpha, pairwiseAgreement, percentAgreement, prepare, scottPi, unanimousAgreement, weightMatrix, type AlphaStat, type ChanceUnits, type Prepared, type Stat } from './coefficients.js';
+import {
+  brennanPrediger,
+  brennanPredigerResampled,
+  cohenKappa,
+  cohenKappaResampled,
+  congerKappa,
+  congerKappaResampled,
+  fleissKappa,
+  fleissKappaResampled,
+  gwetAC,
+  gwetACResampled,
+  krippendorffAlpha,
+  krippendorffAlphaResampled,
+  pairwiseAgreement,
+  pairwiseAgreementResampled,
+  percentAgreement,
+  percentAgreementResampled,
+  prepare,
+  scottPi,
+  scottPiResampled,
+  unanimousAgreement,
+  unanimousAgreementResampled,
+  weightMatrix,
+  type AlphaStat,
+  type ChanceUnits,
+  type Prepared,
+  type Resampled,
+  type Stat,
+} from './coefficients.js';
+import { mergePlans, Sums } from './sums.js';
 import { toPatterns, samplingUnits, type Level, type PatternTable, type Ratings } from './table.js';
 import { acceleration, analytic, zTest } from './variance.js';
 
@@ -76,11 +105,46 @@ export const FEW_INFORMATIVE = 10;
 
 const clean = (x: number | undefined | null): number | null => (x !== undefined && x !== null && Number.isFinite(x) ? x : null);
 
-interface Spec {
+/** One coefficient of `agreement`: its value and influence, and the same value from collected sums. */
+export interface Spec {
   name: CoefficientName;
   stat: (w: Float64Array, withInfluence: boolean) => Stat;
+  /** The same value from the sums of one pass over the patterns (the bootstrap's path). */
+  resampled: Resampled;
   /** Lowest and highest values an analytic interval may reach. */
   low?: number;
+}
+
+/** The coefficients that apply to table t under the options, in the order of the result. */
+export function coefficientSpecs(t: PatternTable, prep: Prepared, opts: AgreementOptions): Spec[] {
+  const two = t.coders === 2;
+  const named = opts.anonymousCoders !== true;
+  const units = opts.units ?? 'compared';
+  const W = opts.weights === undefined ? undefined : typeof opts.weights === 'string' ? weightMatrix(t.q, opts.weights, t.hasNumbers ? t.numeric : undefined) : opts.weights;
+  const value =
+    (f: (w: Float64Array) => number): Spec['stat'] =>
+    (w) => ({ value: f(w), n: 0 });
+  const specs: Spec[] = [
+    { name: 'percentAgreement', stat: (w, i) => percentAgreement(prep, w, { units, withInfluence: i }), resampled: percentAgreementResampled(prep, units), low: 0 },
+    { name: 'unanimousAgreement', stat: value((w) => unanimousAgreement(prep, w)), resampled: unanimousAgreementResampled(), low: 0 },
+  ];
+  if (named) specs.push({ name: 'pairwiseAgreement', stat: value((w) => pairwiseAgreement(prep, w)), resampled: pairwiseAgreementResampled(), low: 0 });
+  if (named && two) {
+    specs.push({ name: 'cohenKappa', stat: (w, i) => cohenKappa(prep, w, undefined, { withInfluence: i }), resampled: cohenKappaResampled(prep) });
+    if (W) specs.push({ name: 'weightedKappa', stat: (w, i) => cohenKappa(prep, w, W, { withInfluence: i }), resampled: cohenKappaResampled(prep, W) });
+    specs.push({ name: 'scottPi', stat: (w, i) => scottPi(prep, w, { withInfluence: i }), resampled: scottPiResampled(prep) });
+  }
+  if (named && !two) specs.push({ name: 'congerKappa', stat: (w, i) => congerKappa(prep, w, undefined, { units, withInfluence: i }), resampled: congerKappaResampled(prep, undefined, units) });
+  specs.push(
+    { name: 'fleissKappa', stat: (w, i) => fleissKappa(prep, w, { units, withInfluence: i }), resampled: fleissKappaResampled(prep, units) },
+    { name: 'krippendorffAlpha', stat: (w, i) => krippendorffAlpha(prep, w, opts.level, opts.differences, { withInfluence: i }), resampled: krippendorffAlphaResampled(prep, opts.level, opts.differences) },
+    { name: 'gwetAC1', stat: (w, i) => gwetAC(prep, w, undefined, { units, withInfluence: i }), resampled: gwetACResampled(prep, undefined, units) },
+  );
+  if (W) specs.push({ name: 'gwetAC2', stat: (w, i) => gwetAC(prep, w, W, { units, withInfluence: i }), resampled: gwetACResampled(prep, W, units) });
+  specs.push({ name: 'brennanPrediger', stat: (w, i) => brennanPrediger(prep, w, undefined, { units, withInfluence: i }), resampled: brennanPredigerResampled(prep, undefined, units) });
+  if (W) specs.push({ name: 'weightedBrennanPrediger', stat: (w, i) => brennanPrediger(prep, w, W, { units, withInfluence: i }), resampled: brennanPredigerResampled(prep, W, units) });
+
+  return specs;
 }
 
 /**
@@ -93,41 +157,16 @@ interface Spec {
 export function agreement(data: Ratings | PatternTable, opts: AgreementOptions): AgreementResult {
   const t = 'values' in data ? toPatterns(data) : data;
   const prep = prepare(t);
-  const two = t.coders === 2;
-  const named = opts.anonymousCoders !== true;
-  const units = opts.units ?? 'compared';
   const confidence = opts.confidence ?? 0.95;
   const method = opts.interval ?? 'bca';
-  const W = opts.weights === undefined ? undefined : typeof opts.weights === 'string' ? weightMatrix(t.q, opts.weights, t.hasNumbers ? t.numeric : undefined) : opts.weights;
-  const value =
-    (f: (w: Float64Array) => number): Spec['stat'] =>
-    (w) => ({ value: f(w), n: 0 });
-  const specs: Spec[] = [
-    { name: 'percentAgreement', stat: (w, i) => percentAgreement(prep, w, { units, withInfluence: i }), low: 0 },
-    { name: 'unanimousAgreement', stat: value((w) => unanimousAgreement(prep, w)), low: 0 },
-  ];
-  if (named) specs.push({ name: 'pairwiseAgreement', stat: value((w) => pairwiseAgreement(prep, w)), low: 0 });
-  if (named && two) {
-    specs.push({ name: 'cohenKappa', stat: (w, i) => cohenKappa(prep, w, undefined, { withInfluence: i }) });
-    if (W) specs.push({ name: 'weightedKappa', stat: (w, i) => cohenKappa(prep, w, W, { withInfluence: i }) });
-    specs.push({ name: 'scottPi', stat: (w, i) => scottPi(prep, w, { withInfluence: i }) });
-  }
-  if (named && !two) specs.push({ name: 'congerKappa', stat: (w, i) => congerKappa(prep, w, undefined, { units, withInfluence: i }) });
-  specs.push(
-    { name: 'fleissKappa', stat: (w, i) => fleissKappa(prep, w, { units, withInfluence: i }) },
-    { name: 'krippendorffAlpha', stat: (w, i) => krippendorffAlpha(prep, w, opts.level, opts.differences, { withInfluence: i }) },
-    { name: 'gwetAC1', stat: (w, i) => gwetAC(prep, w, undefined, { units, withInfluence: i }) },
-  );
-  if (W) specs.push({ name: 'gwetAC2', stat: (w, i) => gwetAC(prep, w, W, { units, withInfluence: i }) });
-  specs.push({ name: 'brennanPrediger', stat: (w, i) => brennanPrediger(prep, w, undefined, { units, withInfluence: i }) });
-  if (W) specs.push({ name: 'weightedBrennanPrediger', stat: (w, i) => brennanPrediger(prep, w, W, { units, withInfluence: i }) });
-
+  const specs = coefficientSpecs(t, prep, opts);
   const samples = specs.map(() => new Float64Array(opts.resamples));
   if (opts.resamples > 0) {
+    // One pass over the patterns per resample collects what every coefficient needs.
+    const sums = new Sums(t, prep.n, prep.m, mergePlans(specs.map((s) => s.resampled.plan)));
     bootstrap(t, { resamples: opts.resamples, seed: opts.seed }, (w, r) => {
-      specs.forEach((s, k) => {
-        samples[k]![r] = s.stat(w, false).value;
-      });
+      sums.collect(w);
+      for (let k = 0; k < specs.length; k++) samples[k]![r] = specs[k]!.resampled.value(sums);
     });
   }
   const compared = (p: number): boolean => prep.m[p]! >= 2 && t.counts[p]! > 0;

@@ -104,33 +104,84 @@ export function declaredCategories(tokens: readonly string[]): { categories: Cat
 }
 
 /**
+ * Reliability cells as ids into their distinct texts (text/delimited.ts): cell (u, c) is
+ * values[ids[u * coders + c]] as written (it is trimmed here), or empty for −1. Deciding what a
+ * text means (missing, a number, a label) is done once per distinct text, not once per cell.
+ */
+export interface CellIds {
+  ids: Int32Array;
+  values: readonly string[];
+  units: number;
+  coders: number;
+}
+
+/**
  * Reliability data from rows of strings (units x coders). Categories are the declared ones (in
  * their order) or the values seen: numbers in numeric order, then text labels in code-point order
  * (for nominal data order does not matter; ordered levels need numbers or --categories).
  */
 export function ratingsFromRows(rows: ReadonlyArray<ReadonlyArray<string>>, coders: number, opts: ValueOptions): ParsedValues {
+  const index = new Map<string, number>();
+  const values: string[] = [];
+  const ids = new Int32Array(rows.length * coders);
+  for (let u = 0; u < rows.length; u++) {
+    for (let c = 0; c < coders; c++) {
+      const v = rows[u]![c] ?? '';
+      let id = index.get(v);
+      if (id === undefined) {
+        id = values.length;
+        index.set(v, id);
+        values.push(v);
+      }
+      ids[u * coders + c] = id;
+    }
+  }
+  return ratingsFromCells({ ids, values, units: rows.length, coders }, opts);
+}
+
+/** `ratingsFromRows` on cells given as ids (the same result, cell for cell). */
+export function ratingsFromCells(cells: CellIds, opts: ValueOptions): ParsedValues {
   const problems: ValueProblem[] = [];
   const notes: string[] = [];
-  const cell = (u: number, c: number): string => (rows[u]![c] ?? '').trim();
-  let sets = false;
-  for (let u = 0; u < rows.length && !sets; u++) for (let c = 0; c < coders; c++) if (!isMissingValue(cell(u, c)) && (cell(u, c).includes(';') || cell(u, c) === EMPTY_SET)) sets = true;
-  if (sets) return setRatings(rows, coders, opts, problems, notes);
+  const { ids, units, coders } = cells;
+  const trimmed = cells.values.map((v) => v.trim());
+  const text = (id: number): string => (id < 0 ? '' : trimmed[id]!);
+  const missingOf = new Int8Array(cells.values.length).fill(-1);
+  const isMissing = (id: number): boolean => {
+    if (id < 0) return true;
+    let x = missingOf[id]!;
+    if (x < 0) missingOf[id] = x = isMissingValue(trimmed[id]!) ? 1 : 0;
+    return x === 1;
+  };
+  // Each distinct text is looked at the first time it appears, in the order of the cells (row by row).
+  const firstSeen = new Uint8Array(cells.values.length);
+  const order: number[] = [];
+  for (let i = 0; i < ids.length; i++) {
+    const id = ids[i]!;
+    if (id >= 0 && !firstSeen[id]) {
+      firstSeen[id] = 1;
+      order.push(id);
+    }
+  }
+  const sets = order.some((id) => !isMissing(id) && (trimmed[id]!.includes(';') || trimmed[id] === EMPTY_SET));
+  if (sets) {
+    const rows = Array.from({ length: units }, (_, u) => Array.from({ length: coders }, (_, c) => text(ids[u * coders + c]!)));
+    return setRatings(rows, coders, opts, problems, notes);
+  }
 
   const declared = opts.categories ? declaredCategories(opts.categories) : undefined;
   if (declared) append(problems, declared.problems);
   const seen = new Map<string, Category>();
   const spellings = new Map<string, Set<string>>();
-  for (let u = 0; u < rows.length; u++) {
-    for (let c = 0; c < coders; c++) {
-      const v = cell(u, c);
-      if (isMissingValue(v)) continue;
-      const cat = categoryOf(v);
-      if (!seen.has(cat.key)) seen.set(cat.key, cat);
-      if (cat.value !== undefined) {
-        let s = spellings.get(cat.key);
-        if (!s) spellings.set(cat.key, (s = new Set()));
-        if (s.size < 4) s.add(v);
-      }
+  for (const id of order) {
+    if (isMissing(id)) continue;
+    const v = trimmed[id]!;
+    const cat = categoryOf(v);
+    if (!seen.has(cat.key)) seen.set(cat.key, cat);
+    if (cat.value !== undefined) {
+      let s = spellings.get(cat.key);
+      if (!s) spellings.set(cat.key, (s = new Set()));
+      if (s.size < 4) s.add(v);
     }
   }
   for (const s of spellings.values()) if (s.size > 1) notes.push(`${[...s].map((x) => `'${x}'`).join(', ')} are the same number and count as one value`);
@@ -167,14 +218,21 @@ export function ratingsFromRows(rows: ReadonlyArray<ReadonlyArray<string>>, code
     });
   }
   const at = new Map(categories.map((c, i) => [c.key, i]));
-  const values = new Int32Array(rows.length * coders).fill(MISSING);
+  const values = new Int32Array(units * coders).fill(MISSING);
+  // Per distinct text: its category, MISSING, or UNKNOWN (not among the declared categories).
+  const UNKNOWN = -2;
+  const NOT_YET = -3;
+  const categoryIndex = new Int32Array(cells.values.length).fill(NOT_YET);
   let unknown = 0;
-  for (let u = 0; u < rows.length; u++) {
+  for (let u = 0; u < units; u++) {
     for (let c = 0; c < coders; c++) {
-      const v = cell(u, c);
-      if (isMissingValue(v)) continue;
-      const i = at.get(categoryOf(v).key);
-      if (i === undefined) {
+      const id = ids[u * coders + c]!;
+      if (id < 0) continue;
+      let i = categoryIndex[id]!;
+      if (i === NOT_YET) categoryIndex[id] = i = isMissing(id) ? MISSING : (at.get(categoryOf(trimmed[id]!).key) ?? UNKNOWN);
+      if (i === MISSING) continue;
+      if (i === UNKNOWN) {
+        const v = trimmed[id]!;
         if (unknown++ < 5) problems.push({ row: u, column: c, message: `value '${v}' is not one of the declared --categories (${categories.map((x) => x.label).join(', ')})`, hint: 'declare every category the data use, or correct the value' });
         continue;
       }
@@ -197,7 +255,7 @@ export function ratingsFromRows(rows: ReadonlyArray<ReadonlyArray<string>>, code
       });
     }
   }
-  const ratings: Ratings = { coders, units: rows.length, values, categories: categories.map((c) => c.label), ordered };
+  const ratings: Ratings = { coders, units, values, categories: categories.map((c) => c.label), ordered };
   if (numeric) ratings.numeric = numeric;
   return { ratings, sets: false, problems, notes };
 }

@@ -1,0 +1,353 @@
+import type { PatternTable } from './table.js';
+
+/**
+ * Every coefficient (coefficients.ts) is a function of a few weighted sums over the value
+ * patterns: Σ w_p, Σ w_p n_pk / m_p, Σ w_p pa_p, the coincidences Σ w_p n_pc n_pk / (m_p − 1), each
+ * coder's Σ w_p [value = k], each pair's agreeing weight. The per-pattern terms are computed once
+ * per table (`patternTerms`); `collect` then makes one pass over the patterns for a weight vector
+ * (the table's counts, or a bootstrap resample's) and fills every sum a `Plan` asks for, so a
+ * resample costs one pass for all coefficients, not one per coefficient.
+ *
+ * The sums are accumulated in pattern order with the same arithmetic as a coefficient computed on
+ * its own, so the values are identical to the last bit (tests/unit/agreement.fast.test.ts).
+ */
+
+/** Which sums to collect. */
+export interface Plan {
+  /** Σ w and Σ w n_k/m over patterns with one or more values (chance terms from every rated unit). */
+  rated?: boolean;
+  /** The same over patterns with two or more values (the units compared). */
+  compared?: boolean;
+  /** Agreement weight matrices W for Σ w pa_p (pa_p: the share of agreeing pairs of values under W). */
+  weights?: readonly Float64Array[];
+  /** Σ w over unanimous patterns. */
+  unanimous?: boolean;
+  /** Per coder pair: Σ w over units both coded, and over those they agree on. */
+  pairwise?: boolean;
+  /** Per coder: Σ w over the units used (rated or compared), and Σ w per category. */
+  conger?: 'rated' | 'compared';
+  /** The coincidence matrix of Krippendorff's alpha. */
+  alpha?: boolean;
+  /** Two coders: the contingency table Σ w [a, b]. */
+  cohen?: boolean;
+}
+
+/** Per-pattern terms of a table, computed once (they do not depend on the weights). */
+export interface PatternTerms {
+  /** Categories with a value in pattern p: cat[start[p]..start[p+1]), with how many values (count). */
+  nzStart: Int32Array;
+  nzCat: Int32Array;
+  nzCount: Float64Array;
+  /** 1 where every value of the pattern (two or more) is the same. */
+  unanimous: Uint8Array;
+  /** Coincidence entries of pattern p: o[index] += (w / (m − 1)) · nc · x, in (c, k) order. */
+  aStart: Int32Array;
+  aIndex: Int32Array;
+  aNc: Float64Array;
+  aX: Float64Array;
+  /** Coder pairs that both coded pattern p: pair[pStart[p]..pStart[p+1]); of them, those agreeing: agreePair[eStart[p]..eStart[p+1]). */
+  pStart: Int32Array;
+  pair: Int32Array;
+  eStart: Int32Array;
+  agreePair: Int32Array;
+  pairCount: number;
+  /** Coders with a value in pattern p: coder[cStart[p]..cStart[p+1]), and coder · q + value (coderValue). */
+  cStart: Int32Array;
+  coder: Int32Array;
+  coderValue: Int32Array;
+  /** Two coders: the contingency cell a·q + b of the pattern, or −1. */
+  cell: Int32Array;
+  /** pa_p per weight matrix (0 for patterns with fewer than two values). */
+  agreement: Map<Float64Array, Float64Array>;
+  identity: Float64Array;
+}
+
+const terms = new WeakMap<PatternTable, PatternTerms>();
+
+export function patternTerms(t: PatternTable, n: Float64Array, m: Int32Array): PatternTerms {
+  const known = terms.get(t);
+  if (known) return known;
+  const P = t.counts.length;
+  const q = t.q;
+  const r = t.coders;
+  const nzStart = new Int32Array(P + 1);
+  const nzCat: number[] = [];
+  const nzCount: number[] = [];
+  const unanimous = new Uint8Array(P);
+  const aStart = new Int32Array(P + 1);
+  const aIndex: number[] = [];
+  const aNc: number[] = [];
+  const aX: number[] = [];
+  const pairCount = (r * (r - 1)) / 2;
+  const pStart = new Int32Array(P + 1);
+  const pair: number[] = [];
+  const eStart = new Int32Array(P + 1);
+  const agreePair: number[] = [];
+  const cStart = new Int32Array(P + 1);
+  const coder: number[] = [];
+  const coderValue: number[] = [];
+  const cell = new Int32Array(P).fill(-1);
+  for (let p = 0; p < P; p++) {
+    for (let k = 0; k < q; k++) {
+      const nk = n[p * q + k]!;
+      if (nk === 0) continue;
+      nzCat.push(k);
+      nzCount.push(nk);
+      if (nk === m[p] && m[p]! >= 2) unanimous[p] = 1;
+    }
+    nzStart[p + 1] = nzCat.length;
+    if (m[p]! >= 2) {
+      for (let i = nzStart[p]!; i < nzStart[p + 1]!; i++) {
+        for (let j = nzStart[p]!; j < nzStart[p + 1]!; j++) {
+          const c = nzCat[i]!;
+          const k = nzCat[j]!;
+          // A term with x = 0 (a category's only value paired with itself) would add 0: none is kept.
+          if (c === k && nzCount[j] === 1) continue;
+          aIndex.push(c * q + k);
+          aNc.push(nzCount[i]!);
+          aX.push(c === k ? nzCount[j]! - 1 : nzCount[j]!);
+        }
+      }
+    }
+    aStart[p + 1] = aIndex.length;
+    let j = 0;
+    for (let a = 0; a < r; a++) {
+      for (let b = a + 1; b < r; b++, j++) {
+        const va = t.tuples[p * r + a]!;
+        const vb = t.tuples[p * r + b]!;
+        if (va < 0 || vb < 0) continue;
+        pair.push(j);
+        if (va === vb) agreePair.push(j);
+      }
+    }
+    pStart[p + 1] = pair.length;
+    eStart[p + 1] = agreePair.length;
+    for (let g = 0; g < r; g++) {
+      const v = t.tuples[p * r + g]!;
+      if (v < 0) continue;
+      coder.push(g);
+      coderValue.push(g * q + v);
+    }
+    cStart[p + 1] = coder.length;
+    if (r === 2) {
+      const a = t.tuples[p * 2]!;
+      const b = t.tuples[p * 2 + 1]!;
+      if (a >= 0 && b >= 0) cell[p] = a * q + b;
+    }
+  }
+  const identity = new Float64Array(q * q);
+  for (let k = 0; k < q; k++) identity[k * q + k] = 1;
+  const out: PatternTerms = {
+    nzStart,
+    nzCat: Int32Array.from(nzCat),
+    nzCount: Float64Array.from(nzCount),
+    unanimous,
+    aStart,
+    aIndex: Int32Array.from(aIndex),
+    aNc: Float64Array.from(aNc),
+    aX: Float64Array.from(aX),
+    pStart,
+    pair: Int32Array.from(pair),
+    eStart,
+    agreePair: Int32Array.from(agreePair),
+    pairCount,
+    cStart,
+    coder: Int32Array.from(coder),
+    coderValue: Int32Array.from(coderValue),
+    cell,
+    agreement: new Map(),
+    identity,
+  };
+  terms.set(t, out);
+  return out;
+}
+
+/**
+ * pa_p under agreement weights W: Σ_k n_pk (Σ_l W_kl n_pl − 1) / (m_p (m_p − 1)), for patterns
+ * with two or more values (0 for the others). Cached per weight matrix.
+ */
+export function agreementPerPattern(pt: PatternTerms, t: PatternTable, n: Float64Array, m: Int32Array, W: Float64Array): Float64Array {
+  const known = pt.agreement.get(W);
+  if (known) return known;
+  const P = t.counts.length;
+  const q = t.q;
+  const a = new Float64Array(P);
+  for (let p = 0; p < P; p++) {
+    const mp = m[p]!;
+    if (mp < 2) continue;
+    let s = 0;
+    for (let k = 0; k < q; k++) {
+      const nk = n[p * q + k]!;
+      if (nk === 0) continue;
+      let star = 0;
+      for (let l = 0; l < q; l++) star += W[k * q + l]! * n[p * q + l]!;
+      s += nk * (star - 1);
+    }
+    a[p] = s / (mp * (mp - 1));
+  }
+  pt.agreement.set(W, a);
+  return a;
+}
+
+/** The sums of one weight vector (see the module comment). Arrays are reused by `collect`. */
+export class Sums {
+  /** Σ w over patterns with ≥ 1 value, and Σ w n_k / m (unnormalised propensities). */
+  totalRated = 0;
+  piRated: Float64Array;
+  /** The same over patterns with ≥ 2 values. */
+  totalCompared = 0;
+  piCompared: Float64Array;
+  /** Σ w over patterns with ≥ 2 values. */
+  total2 = 0;
+  /** Σ w pa_p, one per weight matrix of the plan (in its order). */
+  paSum: Float64Array;
+  unanimous = 0;
+  pairTotal: Float64Array;
+  pairAgree: Float64Array;
+  /** Conger: per coder Σ w over used units (ng) and per coder and category (pgk, r x q). */
+  ng: Float64Array;
+  pgk: Float64Array;
+  /** Krippendorff's coincidence matrix o (q x q). */
+  o: Float64Array;
+  /** Cohen's contingency table (q x q, unnormalised) and its total. */
+  cohen: Float64Array;
+  cohenTotal = 0;
+
+  private readonly agreementTerms: Float64Array[];
+
+  constructor(
+    readonly t: PatternTable,
+    readonly n: Float64Array,
+    readonly m: Int32Array,
+    readonly plan: Plan,
+  ) {
+    const q = t.q;
+    const pt = patternTerms(t, n, m);
+    this.piRated = new Float64Array(plan.rated ? q : 0);
+    this.piCompared = new Float64Array(plan.compared ? q : 0);
+    this.agreementTerms = (plan.weights ?? []).map((W) => agreementPerPattern(pt, t, n, m, W));
+    this.paSum = new Float64Array(this.agreementTerms.length);
+    this.pairTotal = new Float64Array(plan.pairwise ? pt.pairCount : 0);
+    this.pairAgree = new Float64Array(plan.pairwise ? pt.pairCount : 0);
+    this.ng = new Float64Array(plan.conger ? t.coders : 0);
+    this.pgk = new Float64Array(plan.conger ? t.coders * q : 0);
+    this.o = new Float64Array(plan.alpha ? q * q : 0);
+    this.cohen = new Float64Array(plan.cohen ? q * q : 0);
+  }
+
+  /** Index of weight matrix W in the plan's `weights`. */
+  weightIndex(W: Float64Array): number {
+    const i = (this.plan.weights ?? []).indexOf(W);
+    if (i < 0) throw new Error('weight matrix not in the plan');
+    return i;
+  }
+
+  /** One pass over the patterns: every sum of the plan for weights w. */
+  collect(w: Float64Array): this {
+    const { t, m, plan } = this;
+    const pt = patternTerms(t, this.n, m);
+    const P = w.length;
+    const rated = plan.rated === true;
+    const compared = plan.compared === true;
+    const unan = plan.unanimous === true;
+    const pairwise = plan.pairwise === true;
+    const alpha = plan.alpha === true;
+    const cohen = plan.cohen === true;
+    const congerMin = plan.conger === undefined ? Infinity : plan.conger === 'rated' ? 1 : 2;
+    const nW = this.agreementTerms.length;
+    const aTerms = this.agreementTerms;
+    const { nzStart, nzCat, nzCount, aStart, aIndex, aNc, aX, pStart, pair, eStart, agreePair, cStart, coder, coderValue, cell } = pt;
+    const unanimousP = pt.unanimous;
+    const piR = this.piRated;
+    const piC = this.piCompared;
+    const paSum = this.paSum;
+    const pairTotal = this.pairTotal;
+    const pairAgree = this.pairAgree;
+    const ng = this.ng;
+    const pgk = this.pgk;
+    const o = this.o;
+    const ct = this.cohen;
+    piR.fill(0);
+    piC.fill(0);
+    paSum.fill(0);
+    pairTotal.fill(0);
+    pairAgree.fill(0);
+    ng.fill(0);
+    pgk.fill(0);
+    o.fill(0);
+    ct.fill(0);
+    let totalR = 0;
+    let totalC = 0;
+    let total2 = 0;
+    let unanimous = 0;
+    let cohenTotal = 0;
+    for (let p = 0; p < P; p++) {
+      const wp = w[p]!;
+      if (!(wp > 0)) continue;
+      const mp = m[p]!;
+      if (mp < 1) continue;
+      const s0 = nzStart[p]!;
+      const s1 = nzStart[p + 1]!;
+      if (rated) {
+        totalR += wp;
+        for (let i = s0; i < s1; i++) piR[nzCat[i]!]! += (wp * nzCount[i]!) / mp;
+      }
+      if (mp >= congerMin) {
+        for (let i = cStart[p]!, e = cStart[p + 1]!; i < e; i++) {
+          ng[coder[i]!]! += wp;
+          pgk[coderValue[i]!]! += wp;
+        }
+      }
+      if (mp < 2) continue;
+      if (compared) {
+        totalC += wp;
+        for (let i = s0; i < s1; i++) piC[nzCat[i]!]! += (wp * nzCount[i]!) / mp;
+      }
+      total2 += wp;
+      for (let j = 0; j < nW; j++) paSum[j]! += wp * aTerms[j]![p]!;
+      if (unan && unanimousP[p]) unanimous += wp;
+      if (alpha) {
+        const f = wp / (mp - 1);
+        for (let i = aStart[p]!, e = aStart[p + 1]!; i < e; i++) o[aIndex[i]!]! += f * aNc[i]! * aX[i]!;
+      }
+      if (pairwise) {
+        for (let i = pStart[p]!, e = pStart[p + 1]!; i < e; i++) pairTotal[pair[i]!]! += wp;
+        for (let i = eStart[p]!, e = eStart[p + 1]!; i < e; i++) pairAgree[agreePair[i]!]! += wp;
+      }
+      if (cohen) {
+        const c = cell[p]!;
+        if (c >= 0) {
+          ct[c]! += wp;
+          cohenTotal += wp;
+        }
+      }
+    }
+    this.totalRated = totalR;
+    this.totalCompared = totalC;
+    this.total2 = total2;
+    this.unanimous = unanimous;
+    this.cohenTotal = cohenTotal;
+    return this;
+  }
+}
+
+/** The union of several plans (weight matrices by identity). */
+export function mergePlans(plans: readonly Plan[]): Plan {
+  const out: Plan = {};
+  const weights: Float64Array[] = [];
+  for (const p of plans) {
+    if (p.rated) out.rated = true;
+    if (p.compared) out.compared = true;
+    if (p.unanimous) out.unanimous = true;
+    if (p.pairwise) out.pairwise = true;
+    if (p.alpha) out.alpha = true;
+    if (p.cohen) out.cohen = true;
+    if (p.conger) {
+      if (out.conger && out.conger !== p.conger) throw new Error("Conger's kappa on two kinds of units in one plan");
+      out.conger = p.conger;
+    }
+    for (const W of p.weights ?? []) if (!weights.includes(W)) weights.push(W);
+  }
+  if (weights.length) out.weights = weights;
+  return out;
+}

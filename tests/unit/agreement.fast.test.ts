@@ -1,0 +1,204 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { poisson, PoissonDraws, rng, Xoshiro128 } from '../../src/core/agreement/bootstrap.js';
+import { prepare, weightMatrix } from '../../src/core/agreement/coefficients.js';
+import { coefficientSpecs, type AgreementOptions } from '../../src/core/agreement/report.js';
+import { mergePlans, Sums } from '../../src/core/agreement/sums.js';
+import { MISSING, toPatterns, toPatternsMany, type Level, type PatternTable, type Ratings } from '../../src/core/agreement/table.js';
+import { MISSING_TOKENS, ratingsFromCells, ratingsFromRows } from '../../src/core/agreement/values.js';
+import { parseTable } from '../../src/core/format/read-table.js';
+import { internFields, internRows, rowCount, rowOf } from '../../src/core/text/delimited.js';
+import { reference } from '../helpers/agreement-reference.js';
+
+/**
+ * The bootstrap's fast path (one pass over the patterns per resample for every coefficient:
+ * sums.ts) against the straightforward computation (one loop per coefficient, as qualwave computed
+ * them before: tests/helpers/agreement-reference.ts), to the last bit: the same numbers, so the
+ * same intervals. Also: Poisson draws with precomputed constants, and the matrix reader that makes
+ * no string per cell, against what they replace.
+ */
+
+const data = fc.record({ coders: fc.integer({ min: 2, max: 5 }), units: fc.integer({ min: 1, max: 40 }), q: fc.integer({ min: 1, max: 5 }), missing: fc.integer({ min: 0, max: 3 }) }).chain(({ coders, units, q, missing }) =>
+  fc.record({
+    coders: fc.constant(coders),
+    q: fc.constant(q),
+    cells: fc.array(fc.oneof({ weight: 6, arbitrary: fc.integer({ min: 0, max: q - 1 }) }, { weight: missing, arbitrary: fc.constant(MISSING) }), { minLength: units * coders, maxLength: units * coders }),
+    weights: fc.option(fc.array(fc.integer({ min: 0, max: 4 }), { minLength: units, maxLength: units }), { nil: undefined }),
+    clusters: fc.option(fc.array(fc.integer({ min: 0, max: 5 }), { minLength: units, maxLength: units }), { nil: undefined }),
+    level: fc.constantFrom<Level>('nominal', 'ordinal', 'interval', 'ratio'),
+    units: fc.constantFrom<'compared' | 'rated'>('compared', 'rated'),
+    weighted: fc.constantFrom<'linear' | 'quadratic' | undefined>('linear', 'quadratic', undefined),
+    seed: fc.integer({ min: 0, max: 1000 }),
+  }),
+);
+
+function table(d: { coders: number; q: number; cells: number[]; weights?: number[] | undefined; clusters?: number[] | undefined }): PatternTable {
+  const r: Ratings = { coders: d.coders, units: d.cells.length / d.coders, values: Int32Array.from(d.cells), categories: Array.from({ length: d.q }, (_, i) => String(i * 1.5)), numeric: Float64Array.from({ length: d.q }, (_, i) => i * 1.5) };
+  if (d.weights) r.weights = Float64Array.from(d.weights, (x) => x / 2);
+  if (d.clusters) r.clusters = Int32Array.from(d.clusters);
+  return toPatterns(r);
+}
+
+/** Weight vectors a bootstrap hands to the coefficients: the counts, and Poisson resamples. */
+function weightVectors(t: PatternTable, seed: number): Float64Array[] {
+  const random = rng(seed);
+  const out = [t.counts];
+  for (let i = 0; i < 4; i++) out.push(Float64Array.from(t.counts, (c) => poisson(c, random)));
+  return out;
+}
+
+describe('agreement: the one-pass sums give the straightforward numbers, bit for bit', () => {
+  it('every coefficient, every level, both chance units, with and without weights, clustered or not', () => {
+    fc.assert(
+      fc.property(data, (d) => {
+        const t = table(d);
+        const prep = prepare(t);
+        const opts: AgreementOptions = { level: d.level, resamples: 0, seed: 1, units: d.units, ...(d.weighted ? { weights: d.weighted } : {}) };
+        const specs = coefficientSpecs(t, prep, opts);
+        const sums = new Sums(t, prep.n, prep.m, mergePlans(specs.map((s) => s.resampled.plan)));
+        const W = d.weighted ? weightMatrix(t.q, d.weighted, t.numeric) : undefined;
+        for (const w of weightVectors(t, d.seed)) {
+          sums.collect(w);
+          const straight: Record<string, number> = {
+            percentAgreement: reference.percentAgreement(prep, w, d.units),
+            unanimousAgreement: reference.unanimousAgreement(prep, w),
+            pairwiseAgreement: reference.pairwiseAgreement(prep, w),
+            fleissKappa: reference.fleissKappa(prep, w, d.units),
+            krippendorffAlpha: reference.krippendorffAlpha(prep, w, d.level),
+            gwetAC1: reference.gwetAC(prep, w, undefined, d.units),
+            brennanPrediger: reference.brennanPrediger(prep, w, undefined, d.units),
+          };
+          if (t.coders === 2) {
+            straight['cohenKappa'] = reference.cohenKappa(prep, w);
+            straight['scottPi'] = reference.fleissKappa(prep, w, 'compared');
+            if (W) straight['weightedKappa'] = reference.cohenKappa(prep, w, W);
+          } else straight['congerKappa'] = reference.congerKappa(prep, w, d.units);
+          if (W) {
+            straight['gwetAC2'] = reference.gwetAC(prep, w, W, d.units);
+            straight['weightedBrennanPrediger'] = reference.brennanPrediger(prep, w, W, d.units);
+          }
+          expect(specs.map((s) => s.name).sort()).toEqual(Object.keys(straight).sort());
+          for (const s of specs) {
+            const want = straight[s.name]!;
+            // Object.is: the same double (NaN for NaN), not merely close.
+            expect([s.name, s.resampled.value(sums)]).toEqual([s.name, want]);
+            expect(Object.is(s.resampled.value(sums), want)).toBe(true);
+            expect(Object.is(s.stat(w, false).value, want)).toBe(true);
+            expect(Object.is(s.stat(w, true).value, want)).toBe(true);
+          }
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('pooled tables (several data sets over the same units, clustered by unit) too', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 4 }), fc.array(fc.tuple(fc.integer({ min: 0, max: 1 }), fc.integer({ min: 0, max: 1 })), { minLength: 3, maxLength: 30 }), (codes, pairs) => {
+        const list: Ratings[] = Array.from({ length: codes }, (_, c) => ({ coders: 2, units: pairs.length, values: Int32Array.from(pairs.flatMap(([a, b], u) => ((u + c) % 3 === 0 ? [b, a] : [a, b]))), categories: ['0', '1'] }));
+        const t = toPatternsMany(list);
+        const prep = prepare(t);
+        const specs = coefficientSpecs(t, prep, { level: 'nominal', resamples: 0, seed: 1 });
+        const sums = new Sums(t, prep.n, prep.m, mergePlans(specs.map((s) => s.resampled.plan)));
+        for (const w of weightVectors(t, 3)) {
+          sums.collect(w);
+          expect(Object.is(specs.find((s) => s.name === 'cohenKappa')!.resampled.value(sums), reference.cohenKappa(prep, w))).toBe(true);
+          expect(Object.is(specs.find((s) => s.name === 'krippendorffAlpha')!.resampled.value(sums), reference.krippendorffAlpha(prep, w, 'nominal'))).toBe(true);
+        }
+      }),
+    );
+  });
+});
+
+describe('Poisson draws with precomputed constants', () => {
+  it('are the draws of poisson() from the same random numbers, consuming as many', () => {
+    fc.assert(
+      fc.property(fc.array(fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 12 }), fc.double({ min: 0.01, max: 20_000, noNaN: true })), { minLength: 1, maxLength: 40 }), fc.integer({ min: 0, max: 1 << 30 }), (lambdas, seed) => {
+        const draws = new PoissonDraws(Float64Array.from(lambdas));
+        const a = new Xoshiro128(seed);
+        const b = rng(seed);
+        for (let round = 0; round < 20; round++) for (let i = 0; i < lambdas.length; i++) expect(draws.draw(i, a)).toBe(poisson(lambdas[i]!, b));
+        // Both generators are at the same point of the stream.
+        expect(a.next()).toBe(b());
+      }),
+      { numRuns: 100 },
+    );
+  });
+});
+
+/** Rows as the table reader reads them (csv-parse: empty lines skipped), each with its line. */
+function viaLibrary(text: string, delimiter: ',' | ';' | '\t'): { rows: string[][]; lines: number[] } {
+  const t = parseTable(text, 'x.csv', { delimiter }).table!;
+  if (t.header.length === 0 && t.rows.length === 0) return { rows: [], lines: [] };
+  return { rows: [t.header, ...t.rows.map((r) => r.cells)], lines: [1, ...t.rows.map((r) => r.line)] };
+}
+
+describe('reading a matrix with interned fields', () => {
+  const piece = fc.constantFrom('1', '2', '10', '', ' ', ' 3 ', 'NA', 'n.a.', '1.0', 'x', 'é', '😀', ',', ';', '\t', '\n', '\n', '\n\n', ' \n', '\r\n', '\r');
+  it('splits rows and fields exactly as the table reader (LF or CRLF throughout, empty lines, trailing delimiters and line ends)', () => {
+    let fast = 0;
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 60 }), fc.constantFrom<',' | ';' | '\t'>(',', ';', '\t'), fc.boolean(), (pieces, delimiter, crlf) => {
+        let text = pieces.join('');
+        if (crlf) text = text.replace(/\r\n|\r|\n/g, '\r\n');
+        const got = internFields(text, delimiter);
+        if (!got) {
+          // Only text with quotes or with more than one kind of line end is left to the library.
+          expect(/"/.test(text) || (/\r/.test(text) && /\r(?!\n)|(?<!\r)\n/.test(text))).toBe(true);
+          return;
+        }
+        fast++;
+        const want = viaLibrary(text, delimiter);
+        expect(Array.from({ length: rowCount(got) }, (_, i) => rowOf(got, i))).toEqual(want.rows);
+        // Body rows' lines (agree names only those; the header is line 1 in its messages).
+        expect(Array.from(got.lines).slice(1)).toEqual(want.lines.slice(1));
+        // Each distinct text once.
+        expect(new Set(got.values).size).toBe(got.values.length);
+        const viaRows = internRows(want.rows, want.lines);
+        expect(Array.from({ length: rowCount(viaRows) }, (_, i) => rowOf(viaRows, i))).toEqual(want.rows);
+        expect(Array.from(viaRows.lines)).toEqual(want.lines);
+      }),
+      { numRuns: 500 },
+    );
+    expect(fast).toBeGreaterThan(200);
+  });
+
+  it('leaves quoted text to the library', () => {
+    expect(internFields('a,b\n"1",2\n', ',')).toBeUndefined();
+    expect(internFields('a,b\r\n1,2\n', ',')).toBeUndefined();
+    const { rows, lines } = viaLibrary('a,b\n"1,5",2\n\n3,"x""y"\n', ',');
+    const t = internRows(rows, lines);
+    expect([rowOf(t, 0), rowOf(t, 1), rowOf(t, 2)]).toEqual([
+      ['a', 'b'],
+      ['1,5', '2'],
+      ['3', 'x"y'],
+    ]);
+    expect(Array.from(t.lines)).toEqual([1, 2, 4]);
+  });
+
+  it('200,000 rows of four values make a handful of strings', () => {
+    const text = 'a,b,c,d\n' + Array.from({ length: 200_000 }, (_, i) => `${i % 3},${i % 5},,${i % 2 ? 'NA' : '1'}`).join('\n') + '\n';
+    const t = internFields(text, ',')!;
+    expect(rowCount(t)).toBe(200_001);
+    expect(t.values.length).toBe(4 + 5 + 2);
+  });
+
+  it('values from interned cells are those from rows of strings: categories, missing tokens, notes, problems', () => {
+    const value = fc.oneof(fc.constantFrom(...MISSING_TOKENS, ' 1 ', '1.0', '1e0', '2', '-3', 'low', 'Low', 'high', 'x'), fc.integer({ min: 0, max: 4 }).map(String));
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 2, max: 4 }).chain((coders) => fc.tuple(fc.constant(coders), fc.array(fc.array(value, { minLength: coders, maxLength: coders }), { minLength: 1, maxLength: 25 }))),
+        fc.constantFrom<Level>('nominal', 'ordinal', 'interval', 'ratio'),
+        fc.option(fc.constantFrom(['0', '1', '2'], ['low', 'high', 'x=3']), { nil: undefined }),
+        ([coders, rows], level, categories) => {
+          const opts = { level, ...(categories ? { categories } : {}) };
+          const want = ratingsFromRows(rows, coders, opts);
+          const values = [...new Set(rows.flat())];
+          const ids = Int32Array.from(rows.flat(), (v) => values.indexOf(v));
+          expect(ratingsFromCells({ ids, values, units: rows.length, coders }, opts)).toEqual(want);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+});
