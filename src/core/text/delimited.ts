@@ -31,11 +31,21 @@ class Interner {
   private hashes = new Int32Array(64);
   private mask = 63;
 
+  /** Ids of the empty field and of one-character fields (by character code), the usual cells of a rating matrix. */
+  private empty = -1;
+  private single = new Int32Array(65536).fill(-1);
+
   constructor(private readonly text: string) {}
 
   /** Id of text[start, end). */
   span(start: number, end: number): number {
     const text = this.text;
+    if (end - start <= 1) {
+      if (end === start) return this.empty >= 0 ? this.empty : (this.empty = this.add(start, end, 0));
+      const c = text.charCodeAt(start);
+      const id = this.single[c]!;
+      return id >= 0 ? id : (this.single[c] = this.add(start, end, 0));
+    }
     let h = 0x811c9dc5 | 0;
     for (let i = start; i < end; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
     let slot = h & this.mask;
@@ -57,16 +67,22 @@ class Interner {
       }
       slot = (slot + 1) & this.mask;
     }
-    const id = this.values.length;
-    this.values.push(text.slice(start, end));
+    const id = this.add(start, end, h);
     this.slots[slot] = id;
+    if (this.values.length * 2 > this.mask) this.grow();
+    return id;
+  }
+
+  /** A new distinct text (its hash h; the short ones are not in the hash table). */
+  private add(start: number, end: number, h: number): number {
+    const id = this.values.length;
+    this.values.push(this.text.slice(start, end));
     if (id >= this.hashes.length) {
       const grown = new Int32Array(this.hashes.length * 2);
       grown.set(this.hashes);
       this.hashes = grown;
     }
     this.hashes[id] = h;
-    if (this.values.length * 2 > this.mask) this.grow();
     return id;
   }
 
