@@ -94,8 +94,9 @@ export function updateCodings(study: StudyFiles, coder: string, change: (current
     const next = change(now.codings);
     if (!fsOps().lstat(join(study.root, CODINGS_DIR))) makeFolder(join(study.root, CODINGS_DIR));
     tidy(study.root);
-    writeFileAtomic(now.path, formatCodingsFile(next, waves), { force: true });
-    rememberLoaded(now.path, formatCodingsFile(next, waves));
+    const text = formatCodingsFile(next, waves);
+    writeFileAtomic(now.path, text, { force: true });
+    rememberLoaded(now.path, text);
     return next;
   });
 }
@@ -124,9 +125,10 @@ export function updateStudy(study: StudyFiles, coders: Iterable<string>, change:
     tidy(study.root);
     // A coder's finished transcripts are read again under the coder's lock, like their codings.
     const finished = [...(result.finished ?? [])].map(([c, fn]) => [finishedPath(study.root, c), formatFinishedFile(fn(readFinishedNow(study.root, c)), waves)] as const);
-    const files: Array<readonly [string, string | Uint8Array]> = [...(result.files ?? []), ...[...result.codings].map(([c, list]) => [paths.get(c)!, formatCodingsFile(list, waves)] as const), ...finished];
+    const codings = [...result.codings].map(([c, list]) => [paths.get(c)!, formatCodingsFile(list, waves)] as const);
+    const files: Array<readonly [string, string | Uint8Array]> = [...(result.files ?? []), ...codings, ...finished];
     writeFilesTogether(study.root, files);
-    for (const [c, l] of result.codings) rememberLoaded(paths.get(c)!, formatCodingsFile(l, waves));
+    for (const [path, text] of codings) rememberLoaded(path, text);
   });
 }
 

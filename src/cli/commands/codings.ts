@@ -82,10 +82,17 @@ export async function runImport(ctx: Ctx<'codings import'>, file: string): Promi
   const perCoder = new Map<string, number>();
   const add = (groups: Map<string, Coding[]>): Map<string, Coding[]> => {
     perCoder.clear();
+    // Each coder's new codings added in one go (one set of the coder's keys, not one per row).
+    const incoming = new Map<string, Coding[]>();
     for (const c of withHashes(study, result.codings)) {
-      let list = groups.get(c.coder);
-      if (!list) groups.set(c.coder, (list = []));
-      perCoder.set(c.coder, (perCoder.get(c.coder) ?? 0) + addCodings(list, [c]));
+      let list = incoming.get(c.coder);
+      if (!list) incoming.set(c.coder, (list = []));
+      list.push(c);
+    }
+    for (const [coder, codings] of incoming) {
+      let list = groups.get(coder);
+      if (!list) groups.set(coder, (list = []));
+      perCoder.set(coder, addCodings(list, codings));
     }
     return new Map([...groups].filter(([coder]) => (perCoder.get(coder) ?? 0) > 0));
   };

@@ -20,16 +20,24 @@ export function checkCodings(study: Pick<Study, 'config' | 'participants' | 'doc
   const participants = new Set(study.participants.map((p) => p.id));
   const waves = study.config.waves.map((w) => w.id);
   const seen = new Map<string, Coding>();
+  // Suggestions per distinct unknown value (a file of 300,000 rows of one misspelt code asks once).
+  const suggestions = new Map<string, string>();
+  const suggest = (kind: string, value: string, candidates: () => Iterable<string>): string => {
+    const k = `${kind}\u0000${value}`;
+    let s = suggestions.get(k);
+    if (s === undefined) suggestions.set(k, (s = didYouMeanSuffix(value, candidates())));
+    return s;
+  };
   const where = (c: Coding) => c.source ?? { file: `codings/${c.coder}.tsv`, line: undefined };
   for (const c of codings) {
     const at = where(c);
     const doc = docs.get(`${c.participant}/${c.wave}`);
     if (!participants.has(c.participant)) {
-      diagnostics.push(error(at.file, at.line, `unknown participant '${c.participant}'${didYouMeanSuffix(c.participant, participants)}`, 'participants are listed in participants.csv'));
+      diagnostics.push(error(at.file, at.line, `unknown participant '${c.participant}'${suggest('participant', c.participant, () => participants)}`, 'participants are listed in participants.csv'));
       continue;
     }
     if (!waves.includes(c.wave)) {
-      diagnostics.push(error(at.file, at.line, `unknown wave '${c.wave}'${didYouMeanSuffix(c.wave, waves)}`, `waves: ${waves.join(', ')}`));
+      diagnostics.push(error(at.file, at.line, `unknown wave '${c.wave}'${suggest('wave', c.wave, () => waves)}`, `waves: ${waves.join(', ')}`));
       continue;
     }
     if (!doc) {
@@ -50,7 +58,7 @@ export function checkCodings(study: Pick<Study, 'config' | 'participants' | 'doc
       }
     }
     if (!study.codebook.byId.has(c.code)) {
-      diagnostics.push(error(at.file, at.line, `unknown code '${c.code}'${didYouMeanSuffix(c.code, study.codebook.byId.keys())}`, 'codes are the ids in the codebook (qualwave codebook show)'));
+      diagnostics.push(error(at.file, at.line, `unknown code '${c.code}'${suggest('code', c.code, () => study.codebook.byId.keys())}`, 'codes are the ids in the codebook (qualwave codebook show)'));
       continue;
     }
     const key = codingKey(c);
