@@ -101,6 +101,33 @@ if (args.includes('--startup')) {
   process.exit(0);
 }
 
+const verdict = (ok: boolean): string => (ok ? 'ok' : 'MISSED');
+const growthSizes = [100, 300, 1000, 3000].map((n) => Math.max(3, Math.round(n * scale)));
+
+/** 9. Growth: each command at N = 100 ... 3,000 documents, with the fitted exponent (bench/growth.ts). */
+async function growthRows(): Promise<Array<[string, string, string, string]>> {
+  const { growth } = await import('./growth.js');
+  const g = await growth({ repo, bin, sizes: growthSizes, runs: arg('--growth-runs', 3), log: (s) => process.stderr.write(`${s}\n`) });
+  const out: Array<[string, string, string, string]> = [];
+  out.push([`growth: N = ${g.sizes.join(', ')} documents`, 'seconds at each N', `${g.codings.map((c) => c.toLocaleString('en')).join(', ')} codings (coder a; b and consensus alike)`, 'exponent of time in N (target <= 1.1: linear or better)']);
+  for (const r of g.rows) out.push([`  ${r.command}`, r.times.map((t) => (t / 1000).toFixed(2)).join(' / '), '', `${r.exponent.toFixed(2)}: ${verdict(r.exponent <= 1.1)}`]);
+  return out;
+}
+
+// npm run bench -- --growth: only the growth of each command with the study (minutes at scale 1).
+if (args.includes('--growth')) {
+  const rows = await growthRows();
+  const widths = [0, 1, 2, 3].map((i) => Math.max(...rows.map((r) => r[i]!.length)));
+  for (const r of rows)
+    process.stdout.write(
+      r
+        .map((c, i) => c.padEnd(widths[i]!))
+        .join('  ')
+        .trimEnd() + '\n',
+    );
+  process.exit(0);
+}
+
 // npm run bench -- --safety: only the pathological inputs of the safety work (a few seconds).
 if (args.includes('--safety')) {
   const { safetyRows } = await import('./safety.js');
@@ -236,7 +263,6 @@ async function load(): Promise<{ ms: number; segments: number }> {
 }
 
 const rows: Array<[string, string, string, string]> = [];
-const verdict = (ok: boolean): string => (ok ? 'ok' : 'MISSED');
 
 // 1. Load + segment vs. read + split lines (alternating, after one warm-up of each).
 baseline();

@@ -12,6 +12,7 @@ import { parseCodebookFile, combineCodebooks } from '../../src/core/codebook/par
 import { loadStudy } from '../../src/io/load-study.js';
 import { loadStemmer } from '../../src/io/stemmer.js';
 import { repo } from '../helpers/cli.js';
+import { writeStudy } from '../helpers/study.js';
 
 const study = async () => (await loadStudy(join(repo, 'fixtures/buddy-study'))).study!;
 const coding = (over: Partial<Coding>): Coding => ({ coder: 'alice', participant: 'MS02', wave: '4-month', startLine: 10, endLine: 10, code: 'support.respite', exemplar: false, ...over });
@@ -133,6 +134,31 @@ codes:
     expect(byCode('asks')).toEqual([8]); // "what has your role turned out to be?" is the interviewer's
     expect(r.hits.get('respite')).toBe(byCode('respite').length);
     expect(r.codings.every((c) => c.coder === 'auto')).toBe(true);
+  });
+
+  it("reads words in place where the text allows, and codes exactly as from each segment's text", async () => {
+    // Hand-checked: P1's lines 3 (İ: lower-casing changes its length, so that transcript is read segment by segment),
+    // P2's 3 (Σ alone as a word: its lower case depends on its neighbours), a paragraph of two lines with a timestamp (P2's 7-8).
+    const root = writeStudy(
+      {
+        'transcripts/P1_w1.txt': 'I: How was it?\n\nP1: İstanbul was a long break, Lego too.\n\nI: And then?\n\nP1: No BREAK at all.\n',
+        'transcripts/P2_w1.txt': 'I: How was it?\n\nP2: Σ then a break, LEGO bricks.\n\nI: More?\n\nP2: First line\n[00:01:02] 02 legos and a break\n',
+        'codebooks/c.yaml': ['title: c', 'codes:', '  - id: t', '    label: T', '    children:', '      - id: t.a', '        label: A', '        keywords: [break]', '      - id: t.b', '        label: B', "        patterns: ['\\blegos?\\b', '\\b02\\b']", ''].join('\n'),
+      },
+      { participants: ['P1', 'P2'] },
+    );
+    const { study: s } = await loadStudy(root);
+    const stem = (await loadStemmer('en'))!;
+    const { checkPatterns } = await import('../../src/core/coding/patterns.js');
+    const checked = await checkPatterns(s!.codebook);
+    expect([...checked.literals]).toEqual([
+      ['\\blegos?\\b', ['lego']],
+      ['\\b02\\b', ['02']],
+    ]);
+    for (const literals of [checked.literals, new Map()]) {
+      const r = autocode(s!, stem, 'auto', new Map(), literals);
+      expect(r.codings.map((c) => `${c.participant}:${c.startLine}-${c.endLine}:${c.code}`)).toEqual(['P1:3-3:t.a', 'P1:3-3:t.b', 'P1:7-7:t.a', 'P2:3-3:t.a', 'P2:3-3:t.b', 'P2:7-8:t.a', 'P2:7-8:t.b']);
+    }
   });
 
   it('stems French', async () => {

@@ -13,7 +13,7 @@ import { plural } from '../report.js';
  * The codebook's patterns checked: one that could backtrack without end is refused (file:line,
  * then an InputError ending with `consequence`) or run by the linear-time engine (returned).
  */
-export async function patternMatchers(ctx: AnyCtx, study: Study, consequence: string): Promise<Map<string, Matcher>> {
+export async function patternMatchers(ctx: AnyCtx, study: Study, consequence: string): Promise<{ linear: Map<string, Matcher>; literals: ReadonlyMap<string, readonly string[]> }> {
   const { checkPatterns, linearMatcher } = await import('../../core/coding/patterns.js');
   const checked = await checkPatterns(study.codebook);
   if (checked.diagnostics.length > 0) {
@@ -22,7 +22,8 @@ export async function patternMatchers(ctx: AnyCtx, study: Study, consequence: st
   }
   const linear = new Map<string, Matcher>();
   for (const [p, engine] of checked.engines) if (engine === 'linear') linear.set(p, await linearMatcher(p));
-  return linear;
+  // The literals each pattern needs (patterns.ts): auto-coding tries a pattern only where one is.
+  return { linear, literals: checked.literals };
 }
 
 /**
@@ -41,8 +42,8 @@ export async function run(ctx: Ctx<'autocode'>): Promise<number> {
   if (!dryRun && coder !== AUTO_CODER && existing > 0 && ctx.opts.force !== true) {
     throw new UsageError(`${coder} already has ${plural(existing, 'coding')}, which auto-coding would replace`, `choose another --coder (default ${AUTO_CODER}), or add --force`);
   }
-  const linear = await patternMatchers(ctx, study, 'nothing was coded');
-  const result = autocode(study, stem, coder, linear);
+  const { linear, literals } = await patternMatchers(ctx, study, 'nothing was coded');
+  const result = autocode(study, stem, coder, linear, literals);
   const rows = study.codebook.codes.map((c) => [c.id, c.label, result.hits.get(c.id) ?? 0] as [string, string, number]);
   if (format === 'json') {
     ctx.emit(JSON.stringify({ coder, segments: result.segments, codings: result.codings.length, hits: Object.fromEntries(rows.map(([id, , n]) => [id, n])) }, null, 2));

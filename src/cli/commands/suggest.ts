@@ -107,7 +107,7 @@ function emitTable(ctx: Ctx<'suggest'>, table: Table): void {
 
 async function evaluateRun(ctx: Ctx<'suggest'>, study: Study, coder: string, codes: Study['codebook']['codes'], stem: NonNullable<Awaited<ReturnType<typeof loadStemmer>>>, settings: typeof DEFAULT_SETTINGS): Promise<number> {
   const humans = humanPair(study, coder, ctx.opts.humans);
-  const linear = await patternMatchers(ctx, study, 'nothing was evaluated');
+  const { linear, literals } = await patternMatchers(ctx, study, 'nothing was evaluated');
   const { evaluate } = await import('../../core/learn/evaluate.js');
   const e = evaluate(study, stem, {
     coder,
@@ -116,7 +116,7 @@ async function evaluateRun(ctx: Ctx<'suggest'>, study: Study, coder: string, cod
     seed: ctx.opts.seed,
     resamples: ctx.opts.resamples,
     ...(humans ? { humans } : {}),
-    keywords: (docs) => autocode({ documents: [...docs], codebook: study.codebook }, stem, 'auto', linear).codings,
+    keywords: (docs) => autocode({ documents: [...docs], codebook: study.codebook }, stem, 'auto', linear, literals).codings,
     codes,
     settings,
   });

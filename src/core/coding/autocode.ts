@@ -1,6 +1,7 @@
 import type { Code, Codebook } from '../codebook/types.js';
 import type { Study } from '../study/types.js';
 import type { SpeakerRole } from '../transcript/types.js';
+import { Interner } from '../text/intern.js';
 import type { Coding } from './types.js';
 
 /**
@@ -98,11 +99,57 @@ function allows(code: Code, role: SpeakerRole): boolean {
   return code.speakers === 'any' || code.speakers === role;
 }
 
+/** WORD, one UTF-16 unit at a time (the expression has no `u` flag, so it matches units): 1 for a word character. */
+let wordUnits: Uint8Array | undefined;
+function wordTable(): Uint8Array {
+  if (!wordUnits) {
+    const one = new RegExp(`^${WORD.source}$`);
+    wordUnits = new Uint8Array(65536);
+    for (let c = 0; c < 65536; c++) wordUnits[c] = one.test(String.fromCharCode(c)) ? 1 : 0;
+  }
+  return wordUnits;
+}
+
+/**
+ * Whether lower-casing the whole text gives, at every offset, what lower-casing any line of it
+ * gives: each character maps to one (same length), and no capital sigma, whose lower case depends
+ * on the letters around it (final ς or σ).
+ */
+function lowersInPlace(text: string, lower: string): boolean {
+  return lower.length === text.length && text.indexOf('\u03a3') < 0;
+}
+
+/** The words of text[start, end) (lower-cased text) as ids of `words`, into ids; returns how many. */
+function scanWords(text: string, start: number, end: number, isWord: Uint8Array, words: Interner, ids: Int32Array): number {
+  let n = 0;
+  let p = start;
+  while (p < end) {
+    while (p < end && isWord[text.charCodeAt(p)] === 0) p++;
+    if (p >= end) break;
+    const a = p;
+    let h = 0x811c9dc5 | 0;
+    while (p < end) {
+      const c = text.charCodeAt(p);
+      if (isWord[c] === 0) break;
+      h = Math.imul(h ^ c, 0x01000193);
+      p++;
+    }
+    ids[n++] = words.spanHashed(a, p, h);
+  }
+  return n;
+}
+
 /**
  * `linear`: patterns to run on the linear-time engine (patterns.ts decides which); the others
- * run on JavaScript's, behind one combined prefilter.
+ * run on JavaScript's. `literals`: for a pattern, strings one of which every match contains
+ * (patterns.ts, `necessaryLiterals`): the pattern is tried only on segments with a word that
+ * contains one; the patterns without run behind one combined prefilter.
+ *
+ * Words are read from each transcript's lower-cased text in place (no string per segment or per
+ * word: each distinct word is a string once, with its stem and rules), except in segments whose
+ * text is not a plain slice of the file (several lines, captions), which are tokenized as text.
  */
-export function autocode(study: Pick<Study, 'documents' | 'codebook'>, stem: Stem, coder: string, linear: ReadonlyMap<string, Matcher> = new Map()): AutocodeResult {
+export function autocode(study: Pick<Study, 'documents' | 'codebook'>, stem: Stem, coder: string, linear: ReadonlyMap<string, Matcher> = new Map(), literals: ReadonlyMap<string, readonly string[]> = new Map()): AutocodeResult {
   // One lookup per word: its stem (cached) and the keyword rules that start with that stem.
   const stems = new Map<string, string>();
   const stemCached = (w: string): string => {
@@ -114,38 +161,106 @@ export function autocode(study: Pick<Study, 'documents' | 'codebook'>, stem: Ste
     return s;
   };
   const { index, patterns } = compileRules(study.codebook, stemCached, linear);
-  const filter = patternFilter(study.codebook.codes.flatMap((c) => c.patterns).filter((p) => !linear.has(p)));
-  const rulesByWord = new Map<string, Rule[] | null>();
-  const rulesFor = (w: string): Rule[] | null => {
-    let r = rulesByWord.get(w);
-    if (r === undefined) {
-      r = index.get(stemCached(w)) ?? null;
-      rulesByWord.set(w, r);
+  // Patterns with necessary literals are tried where a word holds one; the rest behind one combined prefilter.
+  const withLiterals: Array<{ code: Code; regexp: Matcher; literals: readonly string[] }> = [];
+  const rest: Array<{ code: Code; regexps: Matcher[]; linear: boolean }> = [];
+  for (const p of patterns) {
+    if (p.linear) {
+      rest.push(p);
+      continue;
     }
+    const own = p.code.patterns.filter((x) => !linear.has(x));
+    const plain: Matcher[] = [];
+    own.forEach((source, k) => {
+      const lits = literals.get(source);
+      if (lits && lits.length > 0) withLiterals.push({ code: p.code, regexp: p.regexps[k]!, literals: lits });
+      else plain.push(p.regexps[k]!);
+    });
+    if (plain.length > 0) rest.push({ code: p.code, regexps: plain, linear: false });
+  }
+  const restSources = rest.filter((p) => !p.linear).flatMap((p) => p.code.patterns.filter((x) => !linear.has(x) && !literals.get(x)?.length));
+  const filter = patternFilter(restSources);
+  const hasRest = rest.length > 0;
+
+  // Every distinct word once: its string, stem, keyword rules and the literal patterns it may start.
+  const words = new Interner('');
+  const ruleOf: Array<Rule[] | null | undefined> = [];
+  const stemOf: Array<string | undefined> = [];
+  const candidatesOf: Array<number[] | undefined> = [];
+  /** 1: the word starts a rule or holds a literal, 0: neither. */
+  const flagOf: Array<number | undefined> = [];
+  const rulesFor = (id: number): Rule[] | null => {
+    let r = ruleOf[id];
+    if (r === undefined) ruleOf[id] = r = index.get(stemAt(id)) ?? null;
     return r;
   };
+  const stemAt = (id: number): string => {
+    let s = stemOf[id];
+    if (s === undefined) stemOf[id] = s = stemCached(words.values[id]!);
+    return s;
+  };
+  const candidates = (id: number): number[] => {
+    let c = candidatesOf[id];
+    if (c === undefined) {
+      const w = words.values[id]!;
+      c = [];
+      for (let k = 0; k < withLiterals.length; k++) if (withLiterals[k]!.literals.some((l) => w.includes(l))) c.push(k);
+      candidatesOf[id] = c;
+    }
+    return c;
+  };
+  const isWord = wordTable();
+
   const hits = new Map(study.codebook.codes.map((c) => [c.id, 0]));
   const order = new Map(study.codebook.codes.map((c, i) => [c, i]));
   const codings: Coding[] = [];
   let segments = 0;
   const matched = new Set<Code>();
+  let ids = new Int32Array(256);
+  const tried = new Uint8Array(withLiterals.length);
+  const toTry: number[] = [];
   for (const doc of study.documents) {
     const list = doc.segmentList;
+    const source = list.length > 0 ? list.sourceTextValue : '';
+    const lower = source.toLowerCase();
+    const inPlace = lowersInPlace(source, lower);
+    words.setText(lower);
     for (let i = 0; i < list.length; i++) {
       segments++;
       const role = list.role(i);
-      const text = list.text(i);
       matched.clear();
-      const words = tokenize(text);
-      for (let t = 0; t < words.length; t++) {
-        const rules = rulesFor(words[t]!);
+      // The segment's words, as ids.
+      let n = 0;
+      let text: string | undefined;
+      if (inPlace && list.isSlice(i)) {
+        const start = list.startOffset(i);
+        const e = list.endOffset(i);
+        // At most one word per two characters, plus one.
+        if (ids.length < e - start + 1) ids = new Int32Array(2 * (e - start + 1));
+        n = scanWords(lower, start, e, isWord, words, ids);
+      } else {
+        text = list.text(i);
+        const tokens = tokenize(text);
+        if (ids.length < tokens.length) ids = new Int32Array(2 * tokens.length);
+        for (const w of tokens) ids[n++] = words.intern(w);
+      }
+      // Most words start no rule and hold no pattern's literal: one look at a flag per word.
+      let any = false;
+      for (let t = 0; t < n; t++) {
+        const id = ids[t]!;
+        let f = flagOf[id];
+        if (f === undefined) flagOf[id] = f = rulesFor(id) !== null || candidates(id).length > 0 ? 1 : 0;
+        if (f === 1) any = true;
+      }
+      if (!any && !hasRest) continue;
+      for (let t = 0; any && t < n; t++) {
+        const rules = rulesFor(ids[t]!);
         if (rules === null) continue;
         for (const rule of rules) {
           if (matched.has(rule.code) || !allows(rule.code, role)) continue;
           let ok = true;
           for (let k = 1; k < rule.stems.length; k++) {
-            const next = words[t + k];
-            if (next === undefined || stemCached(next) !== rule.stems[k]) {
+            if (t + k >= n || stemAt(ids[t + k]!) !== rule.stems[k]) {
               ok = false;
               break;
             }
@@ -153,10 +268,30 @@ export function autocode(study: Pick<Study, 'documents' | 'codebook'>, stem: Ste
           if (ok) matched.add(rule.code);
         }
       }
-      const passed = filter === undefined || filter.test(text);
-      for (const { code, regexps, linear: slow } of patterns) {
-        if ((!passed && !slow) || matched.has(code) || !allows(code, role)) continue;
-        if (regexps.some((r) => r.test(text))) matched.add(code);
+      if (any && withLiterals.length > 0) {
+        toTry.length = 0;
+        for (let t = 0; t < n; t++) {
+          for (const k of candidates(ids[t]!)) {
+            if (tried[k]) continue;
+            tried[k] = 1;
+            toTry.push(k);
+          }
+        }
+        // In the patterns' order, as each code's patterns were tried before.
+        toTry.sort((a, b) => a - b);
+        for (const k of toTry) {
+          tried[k] = 0;
+          const { code, regexp } = withLiterals[k]!;
+          if (matched.has(code) || !allows(code, role)) continue;
+          if (regexp.test((text ??= list.text(i)))) matched.add(code);
+        }
+      }
+      if (hasRest) {
+        const passed = filter === undefined || filter.test((text ??= list.text(i)));
+        for (const { code, regexps, linear: slow } of rest) {
+          if ((!passed && !slow) || matched.has(code) || !allows(code, role)) continue;
+          if (regexps.some((r) => r.test((text ??= list.text(i))))) matched.add(code);
+        }
       }
       if (matched.size === 0) continue;
       const startLine = list.startLine(i);

@@ -19,6 +19,8 @@ export type Engine = 'js' | 'linear';
 export interface PatternCheck {
   engines: Map<string, Engine>;
   diagnostics: Diagnostic[];
+  /** Per pattern run on JavaScript's engine without the `u` flag: strings one of which every match contains (necessaryLiterals). */
+  literals: Map<string, string[]>;
 }
 
 interface Node {
@@ -27,6 +29,70 @@ interface Node {
   elements?: Node[];
   element?: Node;
   max?: number;
+  min?: number;
+  value?: number;
+}
+
+/**
+ * Strings, one of which every match of the (case-insensitive, non-Unicode) pattern contains, in
+ * lower case and made of ASCII letters and digits only; undefined when none is known. In that mode
+ * an ASCII letter matches only its two cases, so a match's run of letters and digits appears, lower-
+ * cased, inside one word of the lower-cased text: auto-coding tries the pattern only on segments
+ * with a word that contains one of the strings (autocode.ts).
+ */
+export function necessaryLiterals(node: Node): string[] | undefined {
+  const alnum = (c: number): string | undefined => {
+    if ((c >= 0x30 && c <= 0x39) || (c >= 0x61 && c <= 0x7a)) return String.fromCharCode(c);
+    if (c >= 0x41 && c <= 0x5a) return String.fromCharCode(c + 32);
+    return undefined;
+  };
+  const union = (alternatives: Node[]): string[] | undefined => {
+    const out = new Set<string>();
+    for (const a of alternatives) {
+      const l = necessaryLiterals(a);
+      if (!l) return undefined;
+      for (const x of l) out.add(x);
+    }
+    return [...out];
+  };
+  switch (node.type) {
+    case 'Pattern':
+    case 'Group':
+    case 'CapturingGroup':
+      return union(node.alternatives ?? []);
+    case 'Quantifier':
+      return (node.min ?? 0) >= 1 ? necessaryLiterals(node.element!) : undefined;
+    case 'Character': {
+      const c = alnum(node.value ?? -1);
+      return c ? [c] : undefined;
+    }
+    case 'Alternative': {
+      // The best of: each run of consecutive letters and digits, and each element's own set.
+      const options: string[][] = [];
+      let run = '';
+      const close = (): void => {
+        if (run) options.push([run]);
+        run = '';
+      };
+      for (const e of node.elements ?? []) {
+        const c = e.type === 'Character' ? alnum(e.value ?? -1) : undefined;
+        if (c) {
+          run += c;
+          continue;
+        }
+        close();
+        const l = e.type === 'Assertion' ? undefined : necessaryLiterals(e);
+        if (l) options.push(l);
+      }
+      close();
+      let best: string[] | undefined;
+      const score = (l: string[]): number => Math.min(...l.map((x) => x.length)) - l.length / 1000;
+      for (const o of options) if (!best || score(o) > score(best)) best = o;
+      return best;
+    }
+    default:
+      return undefined;
+  }
 }
 
 /** A repeated group whose alternatives can start the same way (`(a|ab)*`, `(\w|\d)+`): ambiguous. */
@@ -48,8 +114,9 @@ function overlappingUnderRepeat(node: Node, firstChars: (alternative: Node) => {
 export async function checkPatterns(codebook: Pick<Codebook, 'codes'>): Promise<PatternCheck> {
   const engines = new Map<string, Engine>();
   const diagnostics: Diagnostic[] = [];
+  const literals = new Map<string, string[]>();
   const all = codebook.codes.flatMap((c) => c.patterns.map((p, i) => ({ code: c, pattern: p, line: c.patternLines?.[i] ?? c.line })));
-  if (all.length === 0) return { engines, diagnostics };
+  if (all.length === 0) return { engines, diagnostics, literals };
   const [{ RegExpParser }, { analyse }, ast, { RE2JS }] = await Promise.all([import('@eslint-community/regexpp'), import('scslre'), import('regexp-ast-analysis'), import('re2js')]);
   const verdicts = new Map<string, { engine?: Engine; refused?: string }>();
   for (const { code, pattern, line } of all) {
@@ -83,6 +150,10 @@ export async function checkPatterns(codebook: Pick<Codebook, 'codes'>): Promise<
             v.refused = 'its matching time can grow faster than the text (backtracking), and it uses lookaround or a back-reference, which the linear-time engine cannot run';
           }
         } else v.engine = 'js';
+        if (v.engine === 'js' && flags === 'i') {
+          const l = necessaryLiterals(literal.pattern as unknown as Node);
+          if (l) literals.set(pattern, l);
+        }
       } catch (e) {
         v.refused = `it cannot be analysed (${(e as Error).message})`;
       }
@@ -92,7 +163,7 @@ export async function checkPatterns(codebook: Pick<Codebook, 'codes'>): Promise<
       diagnostics.push(error(code.file, line, `pattern ${JSON.stringify(pattern)} of code '${code.id}' is refused: ${v.refused}`, 'rewrite it without nested or overlapping repetitions, e.g. \\bwords?\\b instead of (\\w+\\s?)+; patterns run on every segment of the study'));
     } else engines.set(pattern, v.engine!);
   }
-  return { engines, diagnostics };
+  return { engines, diagnostics, literals };
 }
 
 /** Whether a pattern needs the regular expression `u` flag (\p{…}, \u{…}, astral characters). */

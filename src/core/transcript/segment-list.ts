@@ -154,6 +154,17 @@ export class SegmentList {
     return this.sourceText;
   }
 
+  /**
+   * Whether segment i's text is exactly sourceTextValue.slice(startOffset(i), endOffset(i)): one
+   * line, no text of its own (captions keep theirs). Scanners then read it in place.
+   */
+  isSlice(i: number): boolean {
+    if (this.texts?.has(i)) return false;
+    const o = i * W;
+    const nl = this.sourceTextValue.indexOf('\n', this.data[o + 2]!);
+    return nl < 0 || nl >= this.data[o + 3]!;
+  }
+
   text(i: number): string {
     const explicit = this.texts?.get(i);
     if (explicit !== undefined) return explicit;
