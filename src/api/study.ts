@@ -12,6 +12,8 @@ export interface OpenOptions {
   recover?: boolean;
   /** The study's warnings (it loaded: they do not stop anything). */
   onWarnings?: (warnings: readonly Diagnostic[]) => void;
+  /** Transcripts read so far, of how many (the CLI shows it on a terminal). */
+  onProgress?: (done: number, of: number) => void;
 }
 
 /**
@@ -24,7 +26,7 @@ export async function openStudy(dir: string, opts: OpenOptions = {}): Promise<St
   const root = findStudyRoot(start);
   if (!root) throw new UsageError(`no qualwave.yaml in ${dir} or any folder above it`, 'give the folder that holds qualwave.yaml, or create one with: qualwave init DIR');
   if (opts.recover !== false) recoverStudy(root);
-  const { study, diagnostics } = await loadStudy(root, { allowOutside: opts.allowOutside === true });
+  const { study, diagnostics } = await loadStudy(root, { allowOutside: opts.allowOutside === true, ...(opts.onProgress ? { onProgress: opts.onProgress } : {}) });
   if (!study || hasErrors(diagnostics)) {
     const errors = diagnostics.filter((d) => d.severity === 'error');
     const n = errors.length;

@@ -15,6 +15,7 @@ import type { ShellIo } from './io.js';
 import type { ParsedOptions } from './options/command.js';
 import type { COMMANDS, CommandName } from './options/commands.js';
 import { formatDiagnostics } from './report.js';
+import { progress, type Progress } from './progress.js';
 
 export { colorEnabled } from './color.js';
 import { colorEnabled } from './color.js';
@@ -70,6 +71,11 @@ export class Context<O extends Base = Base & Record<string, unknown>> {
   /** A progress or summary message on stderr (silenced by --quiet, and inside build). */
   info(message: string): void {
     if (!this.opts.quiet && !this.session.sink) this.io.stderr.write(terminalMessage(message) + '\n');
+  }
+
+  /** Progress of long work on stderr (a terminal only; never with --format json, --quiet or inside build): progress.ts. */
+  progress(label: string): Progress {
+    return progress(label, { enabled: !this.opts.quiet && this.opts.format !== 'json' && !this.session.sink, stream: this.io.stderr as NodeJS.WriteStream });
   }
 
   /** Text already formatted for stderr (diagnostics). */
@@ -190,7 +196,8 @@ export class Context<O extends Base = Base & Record<string, unknown>> {
     this.recover(root);
     let warnings = 0;
     try {
-      const study = await openStudy(root, { allowOutside: this.opts.allowOutside === true, recover: false, onWarnings: (w) => (warnings = w.length) });
+      const shown = this.progress('reading the study');
+      const study = await openStudy(root, { allowOutside: this.opts.allowOutside === true, recover: false, onWarnings: (w) => (warnings = w.length), onProgress: (done, of) => shown.update(done, of) }).finally(() => shown.done());
       if (warnings > 0) this.info(this.err.yellow(`${warnings} warning${warnings === 1 ? '' : 's'} (run qualwave validate to see them)`));
       return study;
     } catch (e) {

@@ -28,6 +28,8 @@ export { CODINGS_DIR };
 export interface LoadOptions {
   /** Read transcripts, codebooks and participants outside the study folder (--allow-outside). */
   allowOutside?: boolean;
+  /** Called as transcripts are read: how many of how many (the CLI shows it on a terminal). */
+  onProgress?: (done: number, total: number) => void;
 }
 
 const OUTSIDE_HINT = 'copy the file into the study folder, or run with --allow-outside if you mean to read files outside it';
@@ -147,7 +149,9 @@ export async function loadStudy(root: string, opts: LoadOptions = {}): Promise<L
   const documents: Document[] = [];
   const failedParticipants = new Set<string>();
   const documentsFailed: string[] = [];
+  let read = 0;
   for (const f of files) {
+    opts.onProgress?.(read++, files.length);
     // Names compare in Unicode NFC: a Mac writes file names decomposed (NFD).
     const withoutExt = f.slice(0, f.lastIndexOf('.')).normalize('NFC');
     const name = match(withoutExt);

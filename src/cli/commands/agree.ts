@@ -66,7 +66,9 @@ export async function run(ctx: Ctx<'agree'>): Promise<number> {
           `note: ${plural(singles, 'unit')} with a single value ${singles === 1 ? 'is' : 'are'} not compared: ${chance === 'compared' ? `no coefficient uses ${singles === 1 ? 'it' : 'them'} (irrCAC and Gwet (2014) count such units in the chance agreement of AC1, Fleiss, Conger and Brennan–Prediger: --chance rated does too)` : "with --chance rated they count in the chance agreement of Gwet's coefficients, as irrCAC does"}`,
         ),
       );
-    const result = agreement(table, { level, resamples, seed, confidence, interval, units: chance, anonymousCoders: data.anonymous, ...(weights ? { weights } : {}), ...(data.differences ? { differences: data.differences } : {}) });
+    const shown = ctx.progress('bootstrap resamples');
+    const result = agreement(table, { level, resamples, seed, confidence, interval, units: chance, anonymousCoders: data.anonymous, onResample: (done, of) => shown.update(done, of), ...(weights ? { weights } : {}), ...(data.differences ? { differences: data.differences } : {}) });
+    shown.done();
     rows = [{ name: data.source, label: `${result.units} units`, result }];
     kind = { coders: coders.length, anonymous: data.anonymous, weights: weights !== undefined, unitizing: false };
     meta = { source: data.source, input: inputs[0], level, coders: data.anonymous ? null : coders, ratersPerUnit: data.anonymous ? table.coders : undefined, categories: table.categories, weights: weights === undefined ? null : typeof o.weights === 'string' ? o.weights : null, chance };

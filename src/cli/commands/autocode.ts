@@ -43,7 +43,9 @@ export async function run(ctx: Ctx<'autocode'>): Promise<number> {
     throw new UsageError(`${coder} already has ${plural(existing, 'coding')}, which auto-coding would replace`, `choose another --coder (default ${AUTO_CODER}), or add --force`);
   }
   const { linear, literals } = await patternMatchers(ctx, study, 'nothing was coded');
-  const result = autocode(study, stem, coder, linear, literals);
+  const shown = ctx.progress('auto-coding');
+  const result = autocode(study, stem, coder, linear, literals, (done, of) => shown.update(done, of));
+  shown.done();
   const rows = study.codebook.codes.map((c) => [c.id, c.label, result.hits.get(c.id) ?? 0] as [string, string, number]);
   if (format === 'json') {
     ctx.emit(JSON.stringify({ coder, segments: result.segments, codings: result.codings.length, hits: Object.fromEntries(rows.map(([id, , n]) => [id, n])) }, null, 2));

@@ -23,7 +23,9 @@ export async function run(ctx: Ctx<'export'>): Promise<number> {
   const coders = ctx.opts.coders ?? study.coders;
   checkFilters(study, { coders });
   const version = (JSON.parse(readFileSync(new URL('../../../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
-  const project = exportProject(study, { coders, version, files: studyFiles(study, coders) });
+  const shown = ctx.progress('exporting transcripts');
+  const project = exportProject(study, { coders, version, files: studyFiles(study, coders), onProgress: (done, of) => shown.update(done, of) });
+  shown.done();
   ctx.emitBytes(zipProject(project.xml, project.sources), 'a .qdpx project', 'project.qdpx');
   const c = project.counts;
   ctx.info(`${c.sources} sources, ${c.codes} codes, ${c.codings} codings by ${c.users} coder${c.users === 1 ? '' : 's'}, ${c.cases} cases`);

@@ -92,6 +92,8 @@ export interface AgreementOptions {
   anonymousCoders?: boolean;
   /** Chance terms of Gwet's coefficients from the units compared (default) or from every rated unit (irrCAC). */
   units?: ChanceUnits;
+  /** Called after each bootstrap resample (the CLI shows progress on a terminal). */
+  onResample?: (done: number, of: number) => void;
   /** How to name a unit holding something else than the most common value, in warnings. */
   describeInformative?: (n: number, modal: string) => string;
 }
@@ -167,6 +169,7 @@ export function agreement(data: Ratings | PatternTable, opts: AgreementOptions):
     bootstrap(t, { resamples: opts.resamples, seed: opts.seed }, (w, r) => {
       sums.collect(w);
       for (let k = 0; k < specs.length; k++) samples[k]![r] = specs[k]!.resampled.value(sums);
+      opts.onResample?.(r + 1, opts.resamples);
     });
   }
   const compared = (p: number): boolean => prep.m[p]! >= 2 && t.counts[p]! > 0;

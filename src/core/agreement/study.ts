@@ -30,6 +30,8 @@ export interface StudyAgreementOptions {
   seed: number;
   confidence?: number;
   interval?: IntervalMethod;
+  /** Called as each code's agreement is done: how many of how many. */
+  onProgress?: (done: number, of: number) => void;
 }
 
 /** Agreement per code (or theme), pooled, and optionally over code sets (MASI), on a coded study. */
@@ -45,7 +47,10 @@ export function studyAgreement(study: Study, opts: StudyAgreementOptions): { row
     ...(opts.interval ? { interval: opts.interval } : {}),
     describeInformative: (n: number) => (n === 0 ? 'nobody applied the code' : `only ${n} ${what} where anyone applied the code`),
   };
-  const rows: StudyAgreementRow[] = data.perCode.map((c) => ({ name: c.code, label: c.label, prevalence: c.prevalence, result: agreement(toPatterns(c.ratings), a) }));
+  const rows: StudyAgreementRow[] = data.perCode.map((c, i) => {
+    opts.onProgress?.(i, data.perCode.length + 1);
+    return { name: c.code, label: c.label, prevalence: c.prevalence, result: agreement(toPatterns(c.ratings), a) };
+  });
   // Pooled over codes: every (unit, code) decision; a unit's decisions are resampled together.
   if (data.perCode.length > 0) {
     const { describeInformative: _d, ...pooled } = a;

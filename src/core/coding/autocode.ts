@@ -149,7 +149,7 @@ function scanWords(text: string, start: number, end: number, isWord: Uint8Array,
  * word: each distinct word is a string once, with its stem and rules), except in segments whose
  * text is not a plain slice of the file (several lines, captions), which are tokenized as text.
  */
-export function autocode(study: Pick<Study, 'documents' | 'codebook'>, stem: Stem, coder: string, linear: ReadonlyMap<string, Matcher> = new Map(), literals: ReadonlyMap<string, readonly string[]> = new Map()): AutocodeResult {
+export function autocode(study: Pick<Study, 'documents' | 'codebook'>, stem: Stem, coder: string, linear: ReadonlyMap<string, Matcher> = new Map(), literals: ReadonlyMap<string, readonly string[]> = new Map(), onProgress?: (documents: number, of: number) => void): AutocodeResult {
   // One lookup per word: its stem (cached) and the keyword rules that start with that stem.
   const stems = new Map<string, string>();
   const stemCached = (w: string): string => {
@@ -219,7 +219,9 @@ export function autocode(study: Pick<Study, 'documents' | 'codebook'>, stem: Ste
   let ids = new Int32Array(256);
   const tried = new Uint8Array(withLiterals.length);
   const toTry: number[] = [];
+  let done = 0;
   for (const doc of study.documents) {
+    onProgress?.(done++, study.documents.length);
     const list = doc.segmentList;
     const source = list.length > 0 ? list.sourceTextValue : '';
     const lower = source.toLowerCase();

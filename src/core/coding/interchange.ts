@@ -41,7 +41,7 @@ export interface ImportResult {
   rows: number;
 }
 
-export function readInterchangeCsv(file: string, text: string, study: Study): ImportResult {
+export function readInterchangeCsv(file: string, text: string, study: Study, onProgress?: (rows: number, of: number) => void): ImportResult {
   const diagnostics: Diagnostic[] = [];
   const codings: Coding[] = [];
   const read = parseTable(text, file, { trim: true, hint: 'check for an unclosed double quote' });

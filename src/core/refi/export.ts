@@ -89,7 +89,7 @@ function selectionName(text: string): string {
   return cps.length > 60 ? `${cps.slice(0, 57).join('').trimEnd()}...` : one;
 }
 
-export function exportProject(study: Study, opts: { coders?: string[]; version: string; files?: StudyFilesForNote }): RefiExport {
+export function exportProject(study: Study, opts: { coders?: string[]; version: string; files?: StudyFilesForNote; onProgress?: (documents: number, of: number) => void }): RefiExport {
   const guid = (key: string) => stableGuid(study.config.title, key);
   const coders = opts.coders ?? study.coders;
   const attributes = [...new Set(study.participants.flatMap((p) => Object.keys(p.attributes)))];
@@ -117,7 +117,8 @@ export function exportProject(study: Study, opts: { coders?: string[]; version: 
     if (!l) byDoc.set(k, (l = []));
     l.push(c);
   }
-  const textSources = study.documents.map((doc) => {
+  const textSources = study.documents.map((doc, i) => {
+    opts.onProgress?.(i, study.documents.length);
     const sourceGuid = guid(`source:${doc.id}`);
     const text = doc.segmentList.sourceTextValue;
     sources.push({ name: `${sourceGuid}.txt`, text });
