@@ -1,12 +1,25 @@
 """Peer baseline for `npm run bench`: Krippendorff's alpha (nominal) and its bootstrap, vectorised
-with numpy, on the same reliability matrix (CSV: header of coder names, empty = missing).
-Usage: python3 alpha_numpy.py FILE.csv RESAMPLES  -> prints JSON timings."""
+with numpy, on the same reliability matrix (CSV: header of coder names, empty = missing). The CSV
+is read with pandas when it is installed (its C parser), else with numpy's genfromtxt.
+Usage: python3 alpha_numpy.py FILE.csv RESAMPLES  -> prints JSON timings
+       python3 alpha_numpy.py FILE.csv --alpha-only  -> reads the file, computes alpha once, prints it
+       (what `npm run bench` times as a whole process against `qualwave agree --matrix`)."""
 import json, sys, time
+t_start = time.perf_counter()
 import numpy as np
 
-path, resamples = sys.argv[1], int(sys.argv[2])
+path = sys.argv[1]
+alpha_only = sys.argv[2] == "--alpha-only"
+resamples = 0 if alpha_only else int(sys.argv[2])
 t0 = time.perf_counter()
-data = np.genfromtxt(path, delimiter=",", skip_header=1, filling_values=-1).astype(np.int64)
+try:
+    import pandas as pd
+    data = pd.read_csv(path).to_numpy(dtype=np.float64)
+    data = np.where(np.isnan(data), -1, data).astype(np.int64)
+    reader = "pandas"
+except ImportError:
+    data = np.genfromtxt(path, delimiter=",", skip_header=1, filling_values=-1).astype(np.int64)
+    reader = "numpy"
 t_parse = time.perf_counter() - t0
 
 def alpha_from_counts(counts, weights=None):
@@ -25,13 +38,18 @@ def alpha_from_counts(counts, weights=None):
 
 q = int(data.max()) + 1
 t0 = time.perf_counter()
+# Unit x category counts in one bincount per coder column.
 counts = np.zeros((data.shape[0], q), dtype=np.int64)
+rows = np.arange(data.shape[0]) * q
 for j in range(data.shape[1]):
     col = data[:, j]
     ok = col >= 0
-    np.add.at(counts, (np.nonzero(ok)[0], col[ok]), 1)
+    counts += np.bincount(rows[ok] + col[ok], minlength=data.shape[0] * q).reshape(data.shape[0], q)
 a = alpha_from_counts(counts)
 t_alpha = time.perf_counter() - t0
+if alpha_only:
+    print(json.dumps({"alpha": float(a), "reader": reader, "parse": t_parse, "alpha_s": t_alpha, "total_s": time.perf_counter() - t_start}))
+    sys.exit(0)
 
 rng = np.random.default_rng(1)
 t0 = time.perf_counter()
@@ -49,4 +67,4 @@ for _ in range(resamples):
     n = n_c.sum()
     boot.append(1 - (n - 1) * (w @ du) / (n * n - (n_c * n_c).sum()))
 t_boot = time.perf_counter() - t0
-print(json.dumps({"alpha": float(a), "parse": t_parse, "alpha_s": t_alpha, "bootstrap_s": t_boot, "resamples": resamples}))
+print(json.dumps({"alpha": float(a), "reader": reader, "parse": t_parse, "alpha_s": t_alpha, "bootstrap_s": t_boot, "resamples": resamples}))

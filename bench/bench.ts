@@ -16,7 +16,8 @@ import { changeMatrix } from '../src/core/matrix/change.js';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
-import { autocode } from '../src/core/coding/autocode.js';
+import { autocode, type Matcher } from '../src/core/coding/autocode.js';
+import { checkPatterns, linearMatcher } from '../src/core/coding/patterns.js';
 import { checkCodings } from '../src/core/coding/check.js';
 import { withHashes } from '../src/core/coding/edit.js';
 import { lineIndexOf, touchedSegments } from '../src/core/coding/span.js';
@@ -29,7 +30,8 @@ import { corpusOptions, ensureCorpus, rng } from './corpus.js';
 import { coverage, coverageReport } from './coverage.js';
 
 /**
- * npm run bench [-- --scale 0.1] [--runs 3] [--coverage-replicates 1000] [--coverage-only] [--safety] [--suggest] [--startup]
+ * npm run bench [-- --scale 0.1] [--runs 3] [--coverage-replicates 1000] [--coverage-only] [--no-coverage]
+ *   [--growth] [--no-growth] [--growth-runs 3] [--safety] [--suggest] [--startup]
  *
  * Figures are printed as ratios against a baseline measured in the same run, so they compare
  * across machines: loading vs. only reading and splitting the same files into lines; CLI start-up
@@ -282,19 +284,57 @@ const speed = bMs / lMs;
 rows.push(['read + split lines (baseline)', `${bMs.toFixed(0)} ms`, `${(mb / (bMs / 1000)).toFixed(0)} MB/s`, '']);
 rows.push(['load + segment whole study', `${lMs.toFixed(0)} ms`, `${(mb / (lMs / 1000)).toFixed(0)} MB/s, ${segments} segments`, `${speed.toFixed(2)}x baseline speed (target >= 0.5): ${verdict(speed >= 0.5)}`]);
 
-// 2. Auto-coding (200 codes x 5 keywords, 20 patterns) vs. loading, on the same loaded study.
+// 2. Auto-coding (200 codes x 5 keywords, 20 patterns) vs. a plain character scanner over the same
+// segments (each transcript lower-cased once, a table of word characters, one hash look-up per word:
+// the least any keyword coder does), alternating, on the same loaded study.
 {
   const { study } = await loadStudy(dir);
   const stem = (await loadStemmer('en'))!;
+  const checked = await checkPatterns(study!.codebook);
+  const linear = new Map<string, Matcher>();
+  for (const [p, engine] of checked.engines) if (engine === 'linear') linear.set(p, await linearMatcher(p));
+  const WORD_UNIT = /^[^\s\x00-\x2f\x3a-\x40\x5b-\x60\x7b-\x7f\u00a0-\u00bf\u00d7\u00f7\u2000-\u206f\u3000-\u303f\ufeff]$/;
+  const isWord = Uint8Array.from({ length: 65536 }, (_, c) => (WORD_UNIT.test(String.fromCharCode(c)) ? 1 : 0));
+  const scanner = (): number => {
+    const seen = new Map<string, number>();
+    let found = 0;
+    for (const doc of study!.documents) {
+      const list = doc.segmentList;
+      const text = list.sourceTextValue.toLowerCase();
+      for (let i = 0; i < list.length; i++) {
+        const e = list.endOffset(i);
+        let p = list.startOffset(i);
+        while (p < e) {
+          while (p < e && isWord[text.charCodeAt(p)] === 0) p++;
+          if (p >= e) break;
+          const a = p;
+          while (p < e && isWord[text.charCodeAt(p)] === 1) p++;
+          const w = text.slice(a, p);
+          const hit = seen.get(w);
+          if (hit === undefined) seen.set(w, w.length & 1);
+          else found += hit;
+        }
+      }
+    }
+    return found;
+  };
   const times: number[] = [];
+  const scans: number[] = [];
   let codings = 0;
-  for (let i = 0; i < runs; i++) {
-    const s = performance.now();
-    codings = autocode(study!, stem, 'auto').codings.length;
+  scanner();
+  autocode(study!, stem, 'auto', linear, checked.literals);
+  for (let i = 0; i < Math.max(3, runs); i++) {
+    let s = performance.now();
+    scanner();
+    scans.push(performance.now() - s);
+    s = performance.now();
+    codings = autocode(study!, stem, 'auto', linear, checked.literals).codings.length;
     times.push(performance.now() - s);
   }
   const aMs = median(times);
-  rows.push(['auto-code (200 codes, 20 patterns)', `${aMs.toFixed(0)} ms`, `${(mb / (aMs / 1000)).toFixed(0)} MB/s, ${codings} codings`, `${(aMs / lMs).toFixed(2)}x load time (target <= 1): ${verdict(aMs / lMs <= 1)}`]);
+  const sMs = median(scans);
+  rows.push(['plain word scanner (baseline)', `${sMs.toFixed(0)} ms`, `${(mb / (sMs / 1000)).toFixed(0)} MB/s`, '']);
+  rows.push(['auto-code (200 codes, 20 patterns)', `${aMs.toFixed(0)} ms`, `${(mb / (aMs / 1000)).toFixed(0)} MB/s, ${codings} codings; ${(aMs / lMs).toFixed(2)}x the load`, `${(aMs / sMs).toFixed(2)}x the scanner (target <= 1.5): ${verdict(aMs / sMs <= 1.5)}`]);
 }
 
 // 3. Krippendorff's alpha on 4 coders x 1,000,000 units (10 categories, 5% missing): the
@@ -347,6 +387,38 @@ rows.push(['load + segment whole study', `${lMs.toFixed(0)} ms`, `${(mb / (lMs /
   rows.push([`Krippendorff alpha, ${coders} x ${units} units`, `${alphaMs.toFixed(0)} ms`, `alpha ${alpha.toFixed(4)}; ${peer}`, `target < 500 ms: ${verdict(alphaMs < 500)}`]);
   rows.push(['alpha bootstrap, 1,000 resamples', `${bootMs.toFixed(0)} ms`, `${n} finite`, `target < 10 s: ${verdict(bootMs < 10_000)}`]);
   rows.push([`parse the ${(text.length / 1e6).toFixed(0)} MB matrix CSV`, `table reader ${readerMs.toFixed(0)} ms (${read.table?.rows.length ?? 0} rows)`, `d3-dsv ${d3Ms.toFixed(0)} ms; csv-parse alone ${csvParseMs.toFixed(0)} ms (${parsed.length - 1}/${parsed2 - 1} rows)`, '(reported)']);
+  // The whole command against the numpy peer computing alpha alone (reading the file with pandas
+  // when some python3 on the machine has it), each a whole process, in turn, ratio pair by pair.
+  const python = ['python3', '/usr/bin/python3'].find((py) => spawnSync(py, ['-c', 'import numpy, pandas'], { stdio: 'ignore' }).status === 0) ?? ['python3'].find((py) => spawnSync(py, ['-c', 'import numpy'], { stdio: 'ignore' }).status === 0);
+  if (python) {
+    const peerArgs = [join(repo, 'bench', 'alpha_numpy.py'), csvPath, '--alpha-only'];
+    const reader = (JSON.parse(spawnSync(python, peerArgs, { encoding: 'utf8' }).stdout) as { reader: string }).reader;
+    for (const [label, extra, target] of [
+      ['with 1,000-resample BCa intervals for every coefficient', [], 1],
+      ['without intervals (--resamples 0)', ['--resamples', '0'], 0.5],
+    ] as const) {
+      const ratios: number[] = [];
+      const ours: number[] = [];
+      const peers: number[] = [];
+      for (let i = 0; i < Math.max(3, runs); i++) {
+        let t = performance.now();
+        const r = spawnSync(process.execPath, [bin, 'agree', '--matrix', csvPath, '--format', 'json', ...extra], { stdio: 'ignore' });
+        if (r.status !== 0) throw new Error(`agree --matrix exited ${r.status}`);
+        ours.push(performance.now() - t);
+        t = performance.now();
+        spawnSync(python, peerArgs, { stdio: 'ignore' });
+        peers.push(performance.now() - t);
+        ratios.push(ours.at(-1)! / peers.at(-1)!);
+      }
+      const ratio = median(ratios);
+      rows.push([
+        `agree --matrix ${coders} x ${units}, ${label}`,
+        `${(median(ours) / 1000).toFixed(2)} s`,
+        `numpy peer, alpha alone (${reader} reader), whole process: ${(median(peers) / 1000).toFixed(2)} s; ratios ${Math.min(...ratios).toFixed(2)}-${Math.max(...ratios).toFixed(2)}`,
+        `${ratio.toFixed(2)}x (target <= ${target}): ${verdict(ratio <= target)}`,
+      ]);
+    }
+  }
 }
 
 // 4. Agreement over the benchmark study: two coders (auto, and auto with 10% of codings changed), every code.
@@ -452,6 +524,33 @@ rows.push(['load + segment whole study', `${lMs.toFixed(0)} ms`, `${(mb / (lMs /
 // 5c. Suggestions (issue 20): see suggestionRows.
 rows.push(...(await suggestionRows()));
 
+// 5d. codings import of up to 322,000 rows (the auto coder's codings as interchange CSV), and of a
+// tenth of them: linear means about 10x (less: the load of the study is the same for both).
+{
+  const { study } = await loadStudy(dir);
+  const stem = (await loadStemmer('en'))!;
+  const all = autocode(study!, stem, 'imp').codings.slice(0, 322_000);
+  const csv = (list: typeof all): string => ['coder,participant,wave,start_line,end_line,code', ...list.map((c) => `imp,${c.participant},${c.wave},${c.startLine},${c.endLine},${c.code}`)].join('\n') + '\n';
+  const big = join(repo, '.bench-cache', `import-${all.length}.csv`);
+  const small = join(repo, '.bench-cache', `import-${Math.round(all.length / 10)}.csv`);
+  writeFileSync(big, csv(all));
+  writeFileSync(small, csv(all.slice(0, Math.round(all.length / 10))));
+  const time = (file: string): number => {
+    const t = performance.now();
+    const r = spawnSync(process.execPath, [bin, 'codings', 'import', file, '--dry-run', '--study', dir], { stdio: 'ignore' });
+    if (r.status !== 0) throw new Error(`codings import exited ${r.status}`);
+    return performance.now() - t;
+  };
+  const bigMs = median([time(big), time(big), time(big)]);
+  const smallMs = median([time(small), time(small), time(small)]);
+  rows.push([
+    `codings import, ${all.length.toLocaleString('en')} rows (--dry-run)`,
+    `${(bigMs / 1000).toFixed(2)} s`,
+    `${Math.round(all.length / 10).toLocaleString('en')} rows: ${(smallMs / 1000).toFixed(2)} s (before: 16,000 rows 36 s, quadratic)`,
+    `${(bigMs / smallMs).toFixed(1)}x for 10x the rows (linear: <= 10): ${verdict(bigMs / smallMs <= 11 && bigMs < 30_000)}`,
+  ]);
+}
+
 // 6. Start-up: wall time of the CLI vs. node itself.
 rows.push(...startupRows());
 
@@ -473,6 +572,9 @@ rows.push(['peak memory, full load', `${(fullRss / 1e6).toFixed(0)} MB`, `only r
   rows.push(...(await safetyRows(repo, bin)));
 }
 
+// 9. Growth of every command with the study.
+if (!args.includes('--no-growth')) rows.push(...(await growthRows()));
+
 const widths = [0, 1, 2, 3].map((i) => Math.max(...rows.map((r) => r[i]!.length)));
 process.stdout.write(`qualwave bench: ${mb.toFixed(1)} MB, ${transcripts.length} transcripts, median of ${runs} runs\n`);
 for (const r of rows)
@@ -483,4 +585,4 @@ for (const r of rows)
       .trimEnd() + '\n',
   );
 
-coverageCheck();
+if (!args.includes('--no-coverage')) coverageCheck();

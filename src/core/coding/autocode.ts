@@ -187,8 +187,8 @@ export function autocode(study: Pick<Study, 'documents' | 'codebook'>, stem: Ste
   const ruleOf: Array<Rule[] | null | undefined> = [];
   const stemOf: Array<string | undefined> = [];
   const candidatesOf: Array<number[] | undefined> = [];
-  /** 1: the word starts a rule or holds a literal, 0: neither. */
-  const flagOf: Array<number | undefined> = [];
+  /** 1: the word starts a rule or holds a literal, 0: neither, -1: not looked at yet. */
+  let flagOf = new Int8Array(4096).fill(-1);
   const rulesFor = (id: number): Rule[] | null => {
     let r = ruleOf[id];
     if (r === undefined) ruleOf[id] = r = index.get(stemAt(id)) ?? null;
@@ -250,8 +250,13 @@ export function autocode(study: Pick<Study, 'documents' | 'codebook'>, stem: Ste
       let any = false;
       for (let t = 0; t < n; t++) {
         const id = ids[t]!;
-        let f = flagOf[id];
-        if (f === undefined) flagOf[id] = f = rulesFor(id) !== null || candidates(id).length > 0 ? 1 : 0;
+        if (id >= flagOf.length) {
+          const grown = new Int8Array(Math.max(id + 1, flagOf.length * 2)).fill(-1);
+          grown.set(flagOf);
+          flagOf = grown;
+        }
+        let f = flagOf[id]!;
+        if (f < 0) flagOf[id] = f = rulesFor(id) !== null || candidates(id).length > 0 ? 1 : 0;
         if (f === 1) any = true;
       }
       if (!any && !hasRest) continue;
