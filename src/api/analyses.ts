@@ -267,6 +267,8 @@ export interface AgreementOptions {
   seed?: number;
   confidence?: number;
   interval?: IntervalMethod;
+  /** Codes done so far, of how many (the CLI shows it on a terminal). */
+  onProgress?: (done: number, of: number) => void;
 }
 
 export interface StudyAgreement {
@@ -302,7 +304,7 @@ export function agreement(study: Study, opts: AgreementOptions = {}): StudyAgree
     const r = studyUnitizing(study, common);
     return { coders, rows: r.rows, selection: r.selection, units: r.characters, merged: r.merged };
   }
-  const r = studyAgreement(study, { ...common, masi: opts.masi === true });
+  const r = studyAgreement(study, { ...common, masi: opts.masi === true, ...(opts.onProgress ? { onProgress: opts.onProgress } : {}) });
   return { coders, rows: r.rows, selection: r.selection, units: r.units, merged: 0 };
 }
 

@@ -78,7 +78,25 @@ export async function run(ctx: Ctx<'agree'>): Promise<number> {
     if (o.weights !== undefined) throw new UsageError('--weights is for ordered reliability data (--matrix, --long, --counts, --contingency)', "a study's codes are present or absent: there is nothing between them to weigh");
     const { wave: waves, code: codes, where, uncoded, unit } = o;
     const level = o.rows;
-    const data = studyAgreementOf(study, { ...(o.coders ? { coders: o.coders } : {}), unit, rows: level, ...(codes ? { codes } : {}), ...(waves ? { waves } : {}), where, includeInterviewer: o.includeInterviewer, uncoded, unitizing: o.unitizing, masi: o.masi, resamples, seed, confidence, interval });
+    const shown = ctx.progress('agreement per code');
+    const data = studyAgreementOf(study, {
+      ...(o.coders ? { coders: o.coders } : {}),
+      unit,
+      rows: level,
+      ...(codes ? { codes } : {}),
+      ...(waves ? { waves } : {}),
+      where,
+      includeInterviewer: o.includeInterviewer,
+      uncoded,
+      unitizing: o.unitizing,
+      masi: o.masi,
+      resamples,
+      seed,
+      confidence,
+      interval,
+      onProgress: (done, of) => shown.update(done, of),
+    });
+    shown.done();
     coders = data.coders;
     rows = data.rows;
     const selection: TranscriptSelection = data.selection;

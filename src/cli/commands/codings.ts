@@ -69,7 +69,9 @@ export async function runImport(ctx: Ctx<'codings import'>, file: string): Promi
     ctx.stderr(formatDiagnostics([decoded.diagnostic], { color: ctx.err }));
     return EXIT.badInput;
   }
-  const result = readInterchangeCsv(input.name, decoded.text, study);
+  const shown = ctx.progress('reading rows');
+  const result = readInterchangeCsv(input.name, decoded.text, study, (done, of) => shown.update(done, of));
+  shown.done();
   const skipBad = ctx.opts.skipBad === true;
   if (result.diagnostics.length > 0) {
     ctx.stderr(formatDiagnostics(result.diagnostics, { color: ctx.err, path: (f) => f }));

@@ -57,7 +57,9 @@ export function readInterchangeCsv(file: string, text: string, study: Study, onP
   if (diagnostics.length > 0) return { codings, rows: 0, diagnostics };
   const docs = new Map(study.documents.map((d) => [d.id, d]));
   const rows = read.table.rows;
+  let done = 0;
   for (const { cells: record, line } of rows) {
+    if ((done++ & 1023) === 0) onProgress?.(done - 1, rows.length);
     // A cell qualwave guarded against spreadsheet formulas on export reads back as it was.
     const get = (name: string): string => (header.indexOf(name) >= 0 ? unguardCsvCell((record[header.indexOf(name)] ?? '').trim()) : '');
     const coder = get('coder').normalize('NFC');
