@@ -21,6 +21,7 @@ import { attributionFields } from '../core/study/config.js';
 import { CODINGS_DIR, rememberLoaded } from './codings.js';
 import { isInside, pointsOutside, realRootOf } from './confine.js';
 import { fileError, readText } from './read.js';
+import { combinedKey, hashBytes, keyOf, packCodings, StudyIndex, unpackCodings, type PackedCodings } from './study-index.js';
 import { append } from '../core/arrays.js';
 
 export { CODINGS_DIR };
@@ -30,6 +31,8 @@ export interface LoadOptions {
   allowOutside?: boolean;
   /** Called as transcripts are read: how many of how many (the CLI shows it on a terminal). */
   onProgress?: (done: number, total: number) => void;
+  /** Use the study index in .qualwave/index/ (default: unless --no-cache or QUALWAVE_NO_CACHE=1; see study-index.ts). */
+  cache?: boolean;
 }
 
 const OUTSIDE_HINT = 'copy the file into the study folder, or run with --allow-outside if you mean to read files outside it';
@@ -60,6 +63,20 @@ export interface LoadResult {
  */
 export async function loadStudy(root: string, opts: LoadOptions = {}): Promise<LoadResult> {
   loads.count++;
+  const index = opts.cache === undefined ? new StudyIndex(root) : new StudyIndex(root, opts.cache);
+  try {
+    return await load(root, opts, index);
+  } finally {
+    index.finish();
+  }
+}
+
+async function load(root: string, opts: LoadOptions, index: StudyIndex): Promise<LoadResult> {
+  /** Every input read, with the hash of what was read: the key of the checks (only with the index). */
+  const inputs: Array<[string, string]> = [];
+  const noted = (file: string, content: string | Uint8Array | undefined): void => {
+    if (index.enabled) inputs.push([file, content === undefined ? '' : hashBytes(typeof content === 'string' ? Buffer.from(content) : content)]);
+  };
   const diagnostics: Diagnostic[] = [];
   const realRoot = realRootOf(root);
   const allowOutside = opts.allowOutside === true;
@@ -82,6 +99,7 @@ export async function loadStudy(root: string, opts: LoadOptions = {}): Promise<L
     diagnostics.push(configRead.diagnostic ?? error(CONFIG_FILE, undefined, 'cannot read'));
     return done();
   }
+  noted(CONFIG_FILE, configRead.text);
   const { config, diagnostics: configDiagnostics, lines } = parseConfig(CONFIG_FILE, configRead.text);
   append(diagnostics, configDiagnostics);
   if (!config) return done();
@@ -100,6 +118,7 @@ export async function loadStudy(root: string, opts: LoadOptions = {}): Promise<L
       diagnostics.push(error(CONFIG_FILE, lines['participants'], `participants file '${pFile}' not found`, `create ${pFile} with a header row (id,...) and one row per participant, or set participants.file`));
     } else diagnostics.push(d);
   } else {
+    noted(pFile, pRead.text);
     const parsed = parseParticipants(pFile, pRead.text, config.participants.id);
     append(diagnostics, parsed.diagnostics);
     participants = parsed.participants;
@@ -125,6 +144,7 @@ export async function loadStudy(root: string, opts: LoadOptions = {}): Promise<L
         diagnostics.push(read.diagnostic!);
         continue;
       }
+      noted(f, read.text);
       const part = parseCodebookFile(f, read.text);
       append(diagnostics, part.diagnostics);
       codebookParts.push(part);
@@ -172,6 +192,7 @@ export async function loadStudy(root: string, opts: LoadOptions = {}): Promise<L
         diagnostics.push(fileError(e, f));
         continue;
       }
+      noted(f, bytes);
       const { readDocx } = await import('./docx.js');
       const read = await readDocx(bytes, f);
       if (read.diagnostic) diagnostics.push(read.diagnostic);
@@ -184,6 +205,7 @@ export async function loadStudy(root: string, opts: LoadOptions = {}): Promise<L
         diagnostics.push(fileError(e, f));
         continue;
       }
+      noted(f, bytes);
       const decoded = decodeText(bytes, f);
       if (!decoded.ok) diagnostics.push(decoded.diagnostic);
       else {
@@ -217,20 +239,39 @@ export async function loadStudy(root: string, opts: LoadOptions = {}): Promise<L
       diagnostics.push(error(f, undefined, `'${coder}' is not a usable coder name`, "rename the file: coder names use letters, digits, '-', '_' and '.' (and do not end in .finished)"));
       continue;
     }
-    const read = readText(join(root, f), f);
-    if (read.text === undefined) {
-      diagnostics.push(read.diagnostic!);
+    let bytes: Uint8Array;
+    try {
+      bytes = readFileSync(join(root, f));
+    } catch (e) {
+      diagnostics.push(fileError(e, f));
       continue;
     }
+    const decoded = decodeText(bytes, f);
+    if (!decoded.ok) {
+      diagnostics.push(decoded.diagnostic);
+      continue;
+    }
+    const read = { text: decoded.text };
+    noted(f, bytes);
     if (isFinished) {
       const parsed = parseFinishedFile(f, read.text, coder);
       append(diagnostics, parsed.diagnostics);
       append(study.finished, parsed.finished);
     } else {
       rememberLoaded(join(root, f), read.text);
-      const parsed = parseCodingsFile(f, read.text, coder);
-      append(diagnostics, parsed.diagnostics);
-      append(study.codings, parsed.codings);
+      // The parse of this file's exact bytes, from the index when it has it.
+      const key = index.enabled ? keyOf(join(root, f), bytes) : undefined;
+      const cached = key ? index.get<{ codings: PackedCodings; diagnostics: Diagnostic[] }>('codings', f, key) : undefined;
+      if (cached && cached.codings.coder === coder && cached.codings.file === f) {
+        append(diagnostics, cached.diagnostics);
+        append(study.codings, unpackCodings(cached.codings));
+      } else {
+        const parsed = parseCodingsFile(f, read.text, coder);
+        append(diagnostics, parsed.diagnostics);
+        append(study.codings, parsed.codings);
+        const packed = key ? packCodings(coder, f, parsed.codings) : undefined;
+        if (key && packed) index.put('codings', f, key, { codings: packed, diagnostics: parsed.diagnostics });
+      }
     }
     coders.add(coder);
   }
@@ -247,8 +288,15 @@ export async function loadStudy(root: string, opts: LoadOptions = {}): Promise<L
     return false;
   });
   for (const [file, n] of unchecked) diagnostics.push(warning(file, undefined, `${n} coding${n === 1 ? '' : 's'} of transcripts that could not be read were not checked`, 'fix the transcripts first (their errors are listed above)'));
-  append(diagnostics, checkCodings(study, checkable));
-  append(diagnostics, checkCodingsSince(study.codebook, config.waves, checkable));
+  // The checks against the study are the same for the same inputs: from the index when they are.
+  const checksKey = index.enabled ? combinedKey([inputs, opts.allowOutside === true, checkable.length]) : undefined;
+  let checks = checksKey ? index.get<Diagnostic[]>('checks', 'study', checksKey) : undefined;
+  if (!checks) {
+    checks = checkCodings(study, checkable);
+    append(checks, checkCodingsSince(study.codebook, config.waves, checkable));
+    if (checksKey) index.put('checks', 'study', checksKey, checks);
+  }
+  append(diagnostics, checks);
   append(diagnostics, checkAttribution(config.attribution, lines['attribution'], participants, documents));
   append(diagnostics, await checkOutputs(root, realRoot, config, lines, { files, codebookFiles, participantsFile: pFile, codingFiles }));
   // The first cause first: problems of the config, participants, codebooks and transcripts, then

@@ -69,7 +69,7 @@ function tempPath(target: string): string {
 }
 
 /** Write `bytes` to a new temporary file `tmp` (created exclusively), checked and flushed. */
-function writeTemp(tmp: string, bytes: Uint8Array, mode: number | undefined, target: string): void {
+function writeTemp(tmp: string, bytes: Uint8Array, mode: number | undefined, target: string, durable = true): void {
   const ops = fsOps();
   let fd: number | undefined;
   try {
@@ -83,7 +83,7 @@ function writeTemp(tmp: string, bytes: Uint8Array, mode: number | undefined, tar
       if (n === 0 && ++stalls > 3) throw Object.assign(new Error('no progress writing'), { code: 'ENOSPC' });
       off += n;
     }
-    ops.fsync(fd);
+    if (durable) ops.fsync(fd);
     const size = ops.fstat(fd).size;
     if (size !== bytes.length) throw Object.assign(new Error(`wrote ${size} of ${bytes.length} bytes`), { code: 'EIO' });
     const closing = fd;
@@ -167,14 +167,16 @@ function checkFolder(target: string): void {
 /**
  * Write a file atomically: a reader (or a crash, a full disk, kill -9) sees the old content or
  * the new, never a part. Refuses to replace an existing file unless `force`, and never replaces
- * anything but a regular file. Keeps the permissions of the file it replaces.
+ * anything but a regular file. Keeps the permissions of the file it replaces. `durable: false`
+ * (derived files only: the study index) skips the flushes: still whole or absent for any reader,
+ * but a power cut may lose the new content, which the index detects by its checksum.
  */
-export function writeFileAtomic(path: string, content: string | Uint8Array, opts: { force?: boolean; existsHint?: string } = {}): void {
+export function writeFileAtomic(path: string, content: string | Uint8Array, opts: { force?: boolean; existsHint?: string; durable?: boolean } = {}): void {
   assertWritable(path);
   const mode = checkTarget(path, opts);
   checkFolder(path);
   const tmp = tempPath(path);
-  writeTemp(tmp, bytesOf(content), mode, path);
+  writeTemp(tmp, bytesOf(content), mode, path, opts.durable !== false);
   try {
     // Between the check and here, a link or a folder may have appeared: rename never follows a
     // link (it replaces the link itself) and fails on a folder, so nothing outside is written.
@@ -183,7 +185,7 @@ export function writeFileAtomic(path: string, content: string | Uint8Array, opts
     removeQuietly(tmp);
     throw fileErrorFrom(e, shown(path), 'cannot replace', 'the file was left as it was');
   }
-  fsyncDir(dirname(path));
+  if (opts.durable !== false) fsyncDir(dirname(path));
 }
 
 /** Make a folder (and its parents), through the same operations as the writer. */
