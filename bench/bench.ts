@@ -31,7 +31,7 @@ import { coverage, coverageReport } from './coverage.js';
 
 /**
  * npm run bench [-- --scale 0.1] [--runs 3] [--coverage-replicates 1000] [--coverage-only] [--no-coverage]
- *   [--growth] [--no-growth] [--growth-runs 3] [--safety] [--suggest] [--startup]
+ *   [--growth] [--no-growth] [--growth-runs 3] [--index] [--index-1000] [--no-index] [--index-runs 3] [--safety] [--suggest] [--startup]
  *
  * Figures are printed as ratios against a baseline measured in the same run, so they compare
  * across machines: loading vs. only reading and splitting the same files into lines; CLI start-up
@@ -119,6 +119,42 @@ async function growthRows(): Promise<Array<[string, string, string, string]>> {
     out.push([`  ${r.command}`, r.times.map((t) => (t / 1000).toFixed(2)).join(' / '), `last step: ${last.toFixed(2)}`, `${r.exponent.toFixed(2)}: ${verdict(r.exponent <= 1.1 && last <= 1.2)}`]);
   }
   return out;
+}
+
+/** 10. The study index: warm, without it and building it, at N = 1,000 and 3,000 documents (bench/growth.ts). */
+async function indexTable(): Promise<Array<[string, string, string, string]>> {
+  const { indexRows } = await import('./growth.js');
+  const sizes = args.includes('--index-1000') ? [growthSizes[2]!] : growthSizes.slice(2);
+  const rows = await indexRows({ repo, bin, sizes, runs: arg('--index-runs', 3), log: (s) => process.stderr.write(`${s}\n`) });
+  const out: Array<[string, string, string, string]> = [
+    ['study index: command at N documents', 'warm (index up to date)', 'without the index (--no-cache) / building it (index deleted first); peak memory warm', 'targets: warm < 0.3 s at 1,000 (< 1 s at 3,000; quotes, report < 5 s); building <= 1.1x without; memory < 3x corpus'],
+  ];
+  for (const r of rows) {
+    const build = r.building / r.none;
+    const mem = r.warmRss === undefined ? undefined : r.warmRss / r.corpusBytes;
+    const checks = [Number.isFinite(r.target) ? `warm ${verdict(r.warm < r.target)}` : '', `building ${build.toFixed(2)}x: ${verdict(build <= 1.1)}`, mem === undefined ? '' : `memory ${mem.toFixed(2)}x: ${verdict(mem < 3)}`].filter(Boolean);
+    out.push([
+      `  N = ${r.documents.toLocaleString('en')}: ${r.command}`,
+      `${(r.warm / 1000).toFixed(2)} s`,
+      `${(r.none / 1000).toFixed(2)} s (warm ${(r.warm / r.none).toFixed(2)}x) / ${(r.building / 1000).toFixed(2)} s${r.warmRss === undefined ? '' : `; ${(r.warmRss / 1e6).toFixed(0)} MB of ${(r.corpusBytes / 1e6).toFixed(0)} MB`}`,
+      checks.join('; '),
+    ]);
+  }
+  return out;
+}
+
+// npm run bench -- --index [--index-1000] [--index-runs 3]: only the study index's figures.
+if (args.includes('--index')) {
+  const rows = await indexTable();
+  const widths = [0, 1, 2, 3].map((i) => Math.max(...rows.map((r) => r[i]!.length)));
+  for (const r of rows)
+    process.stdout.write(
+      r
+        .map((c, i) => c.padEnd(widths[i]!))
+        .join('  ')
+        .trimEnd() + '\n',
+    );
+  process.exit(0);
 }
 
 // npm run bench -- --growth: only the growth of each command with the study (minutes at scale 1).
@@ -579,6 +615,9 @@ rows.push(['peak memory, full load', `${(fullRss / 1e6).toFixed(0)} MB`, `only r
 
 // 9. Growth of every command with the study.
 if (!args.includes('--no-growth')) rows.push(...(await growthRows()));
+
+// 10. The study index.
+if (!args.includes('--no-index')) rows.push(...(await indexTable()));
 
 const widths = [0, 1, 2, 3].map((i) => Math.max(...rows.map((r) => r[i]!.length)));
 process.stdout.write(`qualwave bench: ${mb.toFixed(1)} MB, ${transcripts.length} transcripts, median of ${runs} runs\n`);

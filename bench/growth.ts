@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { loadStudy } from '../src/io/load-study.js';
@@ -102,7 +102,8 @@ export async function growth(opts: { repo: string; bin: string; sizes: number[];
       const ts: number[] = [];
       for (let r = 0; r < runs; r++) {
         const t0 = performance.now();
-        const res = spawnSync(process.execPath, [opts.bin, ...c.args(dir, tmp)], { stdio: ['ignore', 'ignore', 'pipe'], maxBuffer: 1 << 28, env: { ...process.env, NO_COLOR: '1' } });
+        // Without the study index: how the command grows when it reads everything (the index: indexRows).
+        const res = spawnSync(process.execPath, [opts.bin, ...c.args(dir, tmp)], { stdio: ['ignore', 'ignore', 'pipe'], maxBuffer: 1 << 28, env: { ...process.env, NO_COLOR: '1', QUALWAVE_NO_CACHE: '1' } });
         ts.push(performance.now() - t0);
         if (res.status !== 0 && res.status !== 1) throw new Error(`${c.name} at ${n} documents exited ${res.status}: ${String(res.stderr).slice(0, 500)}`);
       }
@@ -112,4 +113,77 @@ export async function growth(opts: { repo: string; bin: string; sizes: number[];
   }
   const rows = GROWTH_COMMANDS.map((c) => ({ command: c.name, times: times.get(c.name)!, exponent: exponent(opts.sizes, times.get(c.name)!) }));
   return { sizes: opts.sizes, rows, codings };
+}
+
+/** The commands whose warm time issue 16 sets a target for, and that target at 1,000 / 3,000 documents (ms). */
+const INDEX_TARGETS: Record<string, [number, number]> = { summary: [300, 1000], matrix: [300, 1000], 'codings --code': [300, 1000], cooccurrence: [300, 1000], validate: [300, 1000], quotes: [Infinity, 5000], report: [Infinity, 5000] };
+
+export interface IndexRow {
+  documents: number;
+  command: string;
+  /** Median wall time with a warm index, without the index, and building it (index deleted first). */
+  warm: number;
+  none: number;
+  building: number;
+  /** Peak resident memory (bytes) of a warm run, when /usr/bin/time can tell. */
+  warmRss?: number;
+  corpusBytes: number;
+  target: number;
+}
+
+/**
+ * The study index (issue 16, part B) at each size: each command without the index
+ * (QUALWAVE_NO_CACHE=1), building it (the index deleted before the run) and warm, run in turn
+ * (none, building, warm, none, ...) so that the machine's load falls alike on all three; medians.
+ */
+export async function indexRows(opts: { repo: string; bin: string; sizes: number[]; runs: number; log: (s: string) => void }): Promise<IndexRow[]> {
+  const cache = join(opts.repo, '.bench-cache');
+  const tmp = join(cache, 'growth-out');
+  mkdirSync(tmp, { recursive: true });
+  const timeBin = existsSync('/usr/bin/time') ? '/usr/bin/time' : undefined;
+  const out: IndexRow[] = [];
+  for (const n of opts.sizes) {
+    const dir = await growthStudy(cache, n);
+    const index = join(dir, '.qualwave', 'index');
+    const corpusBytes = corpusSize(dir);
+    for (const c of GROWTH_COMMANDS) {
+      const targets = INDEX_TARGETS[c.name];
+      if (!targets) continue;
+      const run = (mode: 'none' | 'building' | 'warm'): { ms: number; rss?: number } => {
+        if (mode === 'building') rmSync(index, { recursive: true, force: true });
+        const env: Record<string, string | undefined> = { ...process.env, NO_COLOR: '1' };
+        if (mode === 'none') env['QUALWAVE_NO_CACHE'] = '1';
+        else delete env['QUALWAVE_NO_CACHE'];
+        const argv = [opts.bin, ...c.args(dir, tmp)];
+        const t0 = performance.now();
+        const res = mode === 'warm' && timeBin ? spawnSync(timeBin, ['-f', '%M', process.execPath, ...argv], { stdio: ['ignore', 'ignore', 'pipe'], maxBuffer: 1 << 28, env }) : spawnSync(process.execPath, argv, { stdio: ['ignore', 'ignore', 'pipe'], maxBuffer: 1 << 28, env });
+        const ms = performance.now() - t0;
+        if (res.status !== 0 && res.status !== 1) throw new Error(`${c.name} at ${n} documents (${mode}) exited ${res.status}: ${String(res.stderr).slice(0, 500)}`);
+        const kb = mode === 'warm' && timeBin ? Number(/(\d+)\s*$/.exec(String(res.stderr))?.[1]) : NaN;
+        return Number.isFinite(kb) ? { ms, rss: kb * 1024 } : { ms };
+      };
+      const none: number[] = [];
+      const building: number[] = [];
+      const warm: number[] = [];
+      let rss = 0;
+      for (let r = 0; r < opts.runs; r++) {
+        none.push(run('none').ms);
+        building.push(run('building').ms);
+        const w = run('warm');
+        warm.push(w.ms);
+        rss = Math.max(rss, w.rss ?? 0);
+      }
+      const row: IndexRow = { documents: n, command: c.name, warm: median(warm), none: median(none), building: median(building), corpusBytes, target: targets[n >= 3000 ? 1 : 0]! };
+      if (rss > 0) row.warmRss = rss;
+      out.push(row);
+      opts.log(`  index ${n} ${c.name}: warm ${(row.warm / 1000).toFixed(2)} s, none ${(row.none / 1000).toFixed(2)} s, building ${(row.building / 1000).toFixed(2)} s`);
+    }
+  }
+  return out;
+}
+
+function corpusSize(dir: string): number {
+  let n = 0;
+  for (const f of readdirSync(join(dir, 'transcripts'))) n += statSync(join(dir, 'transcripts', f)).size;
+  return n;
 }

@@ -10,6 +10,7 @@ import { recoverStudy } from '../io/codings.js';
 import { FileError } from '../io/errors.js';
 import { findStudyRoot } from '../io/load-study.js';
 import { pendingJournal, readOnly, writeFileAtomic } from '../io/write.js';
+import { cacheWanted, indexSettings } from '../io/study-index.js';
 import { openStudy } from '../api/study.js';
 import type { ShellIo } from './io.js';
 import type { ParsedOptions } from './options/command.js';
@@ -37,7 +38,7 @@ export type Ctx<K extends CommandName> = Context<ParsedOptions<(typeof COMMANDS)
 // biome-ignore lint/suspicious/noExplicitAny: a helper shared by commands reads only the program's options.
 export type AnyCtx = Context<any>;
 
-export type Base = { format: unknown; study?: string | undefined; output?: string | undefined; force: boolean; quiet: boolean; color: boolean; allowOutside: boolean; debug: boolean };
+export type Base = { format: unknown; study?: string | undefined; output?: string | undefined; force: boolean; quiet: boolean; color: boolean; cache: boolean; allowOutside: boolean; debug: boolean };
 
 /** What a command gets: its parsed, typed options, output helpers and study loading. */
 export class Context<O extends Base = Base & Record<string, unknown>> {
@@ -56,6 +57,11 @@ export class Context<O extends Base = Base & Record<string, unknown>> {
     this.cwd = io.cwd;
     this.out = new Chalk({ level: colorEnabled(io.stdout, opts.color, io.env) && !opts.output && !session.sink ? 1 : 0 });
     this.err = new Chalk({ level: colorEnabled(io.stderr, opts.color, io.env) && !session.sink ? 1 : 0 });
+    // The study index (io/study-index.ts): on unless --no-cache or QUALWAVE_NO_CACHE=1; its notices are messages.
+    if (!session.sink) {
+      indexSettings.enabled = opts.cache !== false && cacheWanted(io.env);
+      indexSettings.notice = (message) => this.info(this.err.yellow(message));
+    }
   }
 
   /** The --format value, resolved and checked against the command's formats. */

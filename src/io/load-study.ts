@@ -74,8 +74,11 @@ export async function loadStudy(root: string, opts: LoadOptions = {}): Promise<L
 async function load(root: string, opts: LoadOptions, index: StudyIndex): Promise<LoadResult> {
   /** Every input read, with the hash of what was read: the key of the checks (only with the index). */
   const inputs: Array<[string, string]> = [];
-  const noted = (file: string, content: string | Uint8Array | undefined): void => {
-    if (index.enabled) inputs.push([file, content === undefined ? '' : hashBytes(typeof content === 'string' ? Buffer.from(content) : content)]);
+  const noted = (file: string, content: string | Uint8Array | undefined): string => {
+    if (!index.enabled) return '';
+    const hash = content === undefined ? '' : hashBytes(typeof content === 'string' ? Buffer.from(content) : content);
+    inputs.push([file, hash]);
+    return hash;
   };
   const diagnostics: Diagnostic[] = [];
   const realRoot = realRootOf(root);
@@ -124,6 +127,9 @@ async function load(root: string, opts: LoadOptions, index: StudyIndex): Promise
     participants = parsed.participants;
     participantsLoaded = true;
   }
+
+  // What segments depend on besides the transcript itself: the config and the participants.
+  const setupInputs = inputs.length;
 
   // Codebooks.
   const codebookParts: ParsedCodebookFile[] = [];
@@ -184,6 +190,8 @@ async function load(root: string, opts: LoadOptions, index: StudyIndex): Promise
     }
     let text: string | undefined;
     let source: (() => string) | undefined;
+    let fileHash = '';
+    let size = 0;
     if (format === 'docx') {
       let bytes: Uint8Array;
       try {
@@ -192,7 +200,8 @@ async function load(root: string, opts: LoadOptions, index: StudyIndex): Promise
         diagnostics.push(fileError(e, f));
         continue;
       }
-      noted(f, bytes);
+      fileHash = noted(f, bytes);
+      size = bytes.length;
       const { readDocx } = await import('./docx.js');
       const read = await readDocx(bytes, f);
       if (read.diagnostic) diagnostics.push(read.diagnostic);
@@ -205,7 +214,8 @@ async function load(root: string, opts: LoadOptions, index: StudyIndex): Promise
         diagnostics.push(fileError(e, f));
         continue;
       }
-      noted(f, bytes);
+      fileHash = noted(f, bytes);
+      size = bytes.length;
       const decoded = decodeText(bytes, f);
       if (!decoded.ok) diagnostics.push(decoded.diagnostic);
       else {
@@ -216,8 +226,17 @@ async function load(root: string, opts: LoadOptions, index: StudyIndex): Promise
     }
     const result = text === undefined ? undefined : readDocument(source ? { file: f, text, format, name, source } : { file: f, text, format, name }, config, participantIds);
     if (result) append(diagnostics, result.diagnostics);
-    if (result?.document) documents.push(result.document);
-    else if (name?.participant && !result?.skipped) {
+    if (result?.document) {
+      documents.push(result.document);
+      // Segments depend on the transcript, the config and the participants: words are kept for all three.
+      if (index.enabled && fileHash) {
+        const key = combinedKey([fileHash, size, ...inputs.slice(0, setupInputs)]);
+        const list = result.document.segmentList;
+        const counts = index.get<Int32Array>('words', f, key);
+        if (counts instanceof Int32Array && counts.length === list.length) list.setWordCounts(counts);
+        else list.onWordsCounted = (c) => index.put('words', f, key, c);
+      }
+    } else if (name?.participant && !result?.skipped) {
       failedParticipants.add(name.participant);
       if (name.wave) documentsFailed.push(`${name.participant}/${name.wave}`);
     }

@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
-import { readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { deserialize, serialize } from 'node:v8';
 import { ensureStateDir, isAlive, STATE_DIR } from './lock.js';
+import { FileError, isSystemError } from './errors.js';
 import { fsOps } from './fs-ops.js';
 import { readOnly, removeStrayTemps, writeFileAtomic } from './write.js';
 
@@ -16,8 +17,9 @@ import { readOnly, removeStrayTemps, writeFileAtomic } from './write.js';
  * - every entry is keyed by the exact bytes it was made from (their size and a SHA-256 of them,
  *   read in the same run) and the file's mtime: an edit behind qualwave's back, even one that keeps
  *   the size and restores the mtime, changes the hash and the entry is not used;
- * - an entry also names the format and the qualwave build that wrote it (any rebuild of qualwave
- *   discards every entry: a new parser never reads an old one's results);
+ * - an entry also names the format and the qualwave build that wrote it: any upgrade or rebuild of
+ *   qualwave replaces every entry (silently: that is the normal course), so a new parser never
+ *   reads an old one's results;
  * - each entry carries a checksum of its payload: a damaged, truncated or foreign file is ignored
  *   (one line on stderr says how many) and rebuilt;
  * - entries are written through the atomic writer (a reader sees a whole entry or none, so two
@@ -31,8 +33,14 @@ export const INDEX_DIR = 'index';
 const FORMAT = 1;
 const MAGIC = 'qualwave-study-index';
 
+/** Whether the environment allows the index: QUALWAVE_NO_CACHE unset, empty or 0. */
+export function cacheWanted(env: Readonly<Record<string, string | undefined>>): boolean {
+  const v = env['QUALWAVE_NO_CACHE'];
+  return v === undefined || v === '' || v === '0';
+}
+
 export const indexSettings: { enabled: boolean; notice: (message: string) => void } = {
-  enabled: process.env['QUALWAVE_NO_CACHE'] === undefined || process.env['QUALWAVE_NO_CACHE'] === '' || process.env['QUALWAVE_NO_CACHE'] === '0',
+  enabled: cacheWanted(process.env),
   notice: (message) => void process.stderr.write(`qualwave: ${message}\n`),
 };
 
@@ -47,18 +55,10 @@ export interface FileKey {
 let buildId: string | undefined;
 function build(): string {
   if (buildId === undefined) {
-    let stamp = '';
-    try {
-      stamp = String(statSync(fileURLToPath(import.meta.url)).mtimeMs);
-    } catch {
-      stamp = 'unknown';
-    }
-    let version = '';
-    try {
-      version = (JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version?: string }).version ?? '';
-    } catch {
-      version = 'unknown';
-    }
+    // Both are read from qualwave's own installed files; the rare platform without them gets a fixed stamp.
+    const stamp = statSync(fileURLToPath(import.meta.url), { throwIfNoEntry: false })?.mtimeMs ?? 0;
+    const pkg = new URL('../../../package.json', import.meta.url);
+    const version = existsSync(pkg) ? ((JSON.parse(readFileSync(pkg, 'utf8')) as { version?: string }).version ?? '') : '';
     buildId = `${version}@${stamp}`;
   }
   return buildId;
@@ -70,12 +70,8 @@ export function hashBytes(bytes: Uint8Array): string {
 
 /** The key of bytes just read from `path` (its mtime from the file system, 0 when it cannot be had). */
 export function keyOf(path: string, bytes: Uint8Array): FileKey {
-  let mtimeMs = 0;
-  try {
-    mtimeMs = statSync(path).mtimeMs;
-  } catch {
-    // Gone since it was read: the bytes and their hash still say what the entry is of.
-  }
+  // Gone since it was read (0): the bytes and their hash still say what the entry is of.
+  const mtimeMs = statSync(path, { throwIfNoEntry: false })?.mtimeMs ?? 0;
   return { size: bytes.length, mtimeMs, hash: hashBytes(bytes) };
 }
 
@@ -121,15 +117,19 @@ export class StudyIndex {
     let bytes: Buffer;
     try {
       bytes = readFileSync(this.path(kind, file));
-    } catch {
+    } catch (e) {
+      // None yet (or unreadable: treated as none, and rewritten).
+      if (!isSystemError(e)) throw e;
       this.stats.misses++;
       return undefined;
     }
     let value: T;
     try {
       const e = deserialize(bytes) as Envelope;
-      if (!e || e.magic !== MAGIC || e.format !== FORMAT || e.build !== build() || !(e.payload instanceof Uint8Array) || hashBytes(e.payload) !== e.sum) throw new Error('damaged or from another build');
-      if (e.kind !== kind || e.file !== file) {
+      if (!e || e.magic !== MAGIC || !(e.payload instanceof Uint8Array) || hashBytes(e.payload) !== e.sum) throw new Error('damaged');
+      // Written by another qualwave (an upgrade, a rebuild): replaced as a matter of course, silently.
+      // Same kind and file, or a collision of the file name's hash: either way not this entry.
+      if (e.format !== FORMAT || e.build !== build() || e.kind !== kind || e.file !== file) {
         this.stats.misses++;
         return undefined;
       }
@@ -138,7 +138,9 @@ export class StudyIndex {
         return undefined;
       }
       value = deserialize(e.payload) as T;
-    } catch {
+    } catch (e) {
+      // Whatever a damaged file makes the deserializer throw, it is an Error: ignored, rebuilt.
+      if (!(e instanceof Error)) throw e;
       this.damaged++;
       this.stats.misses++;
       return undefined;
@@ -162,8 +164,9 @@ export class StudyIndex {
       const envelope: Envelope = { magic: MAGIC, format: FORMAT, build: build(), kind, file, key, sum: hashBytes(payload), payload };
       writeFileAtomic(this.path(kind, file), serialize(envelope), { force: true, durable: false });
       this.stats.writes++;
-    } catch {
+    } catch (e) {
       // A read-only study, a full disk, no permission: the command goes on without caching.
+      if (!(e instanceof FileError) && !isSystemError(e)) throw e;
       this.writable = false;
     }
   }
@@ -173,7 +176,7 @@ export class StudyIndex {
     if (this.damaged === 0) return;
     const n = this.damaged;
     this.damaged = 0;
-    indexSettings.notice(`the study index had ${n} damaged or outdated entr${n === 1 ? 'y' : 'ies'} (${STATE_DIR}/${INDEX_DIR}/): ignored and rebuilt${this.writable ? '' : ' (could not write it: running without it)'}`);
+    indexSettings.notice(`the study index had ${n} damaged entr${n === 1 ? 'y' : 'ies'} (${STATE_DIR}/${INDEX_DIR}/): ignored and rebuilt${this.writable ? '' : ' (could not write it: running without it)'}`);
   }
 }
 

@@ -77,6 +77,7 @@ async function make(ctx: Ctx<'build'>, study: Study, spec: OutputSpec): Promise<
   inv.raw['quiet'] = true;
   inv.raw['color'] = false;
   if (ctx.opts.allowOutside) inv.raw['allowOutside'] = true;
+  if (ctx.opts.cache === false) inv.raw['cache'] = false;
   let content: string | Uint8Array = '';
   let problem: string | undefined;
   const savedReadOnly = readOnly.reason;

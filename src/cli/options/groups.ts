@@ -20,6 +20,7 @@ export const GLOBAL = {
   quiet: flag('print no progress or summary messages on stderr', { short: 'q' }),
   color: { kind: 'flag', meaning: 'no colour (also: NO_COLOR=1, or when the output is not a terminal; FORCE_COLOR=1 forces it)', negatedOnly: true, parse: (raw: unknown) => raw !== false } as OptionSpec<boolean> & { negatedOnly: true },
   allowOutside: flag('read transcripts, codebooks and participants outside the study folder (refused by default, see Safety)'),
+  cache: { kind: 'flag', meaning: 'neither read nor write the study index in .qualwave/index/ (also: QUALWAVE_NO_CACHE=1); outputs are the same either way', negatedOnly: true, parse: (raw: unknown) => raw !== false } as OptionSpec<boolean> & { negatedOnly: true },
   debug: flag('show the stack trace of an unexpected error (a bug: please report it)'),
 };
 

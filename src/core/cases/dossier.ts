@@ -3,7 +3,6 @@ import { rowsOf, type CodedStudy, type RowKey } from '../matrix/coded.js';
 import { NOT_INTERVIEWED, valuesOf, type Grid } from '../matrix/grid.js';
 import { evidenceKey, type Evidence } from '../quotes/evidence.js';
 import type { Quote } from '../quotes/select.js';
-import { countWords } from '../text/words.js';
 import type { CaseSummary } from './summary.js';
 
 /**
@@ -74,7 +73,7 @@ export function dossier(cs: CodedStudy, participant: string, data: { themes: Gri
     const d = docs.find((x) => x.wave === w.id);
     if (!d) return { wave: { id: w.id, label: w.label }, interviewed: false };
     let words = 0;
-    for (let i = 0; i < d.segmentList.length; i++) words += countWords(d.segmentList.text(i));
+    for (let i = 0; i < d.segmentList.length; i++) words += d.segmentList.words(i);
     return { wave: { id: w.id, label: w.label }, interviewed: true, file: d.file, ...(d.date ? { date: d.date } : {}), ...(d.interviewer ? { interviewer: d.interviewer } : {}), segments: d.segmentList.length, words };
   });
   const pc = data.codes.participants.indexOf(participant);

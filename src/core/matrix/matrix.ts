@@ -1,5 +1,4 @@
 import { naturalCompare } from '../text/sort.js';
-import { countWords } from '../text/words.js';
 import { codedFor, rowKeys, rowsOf, type CodedStudy, type RowKey } from './coded.js';
 
 /**
@@ -68,7 +67,7 @@ export function matrix(cs: CodedStudy, opts: { rows: 'theme' | 'code'; by?: stri
     const col = colIndex.get(`${doc.wave}\u0000${groupOf(doc.participant)}`);
     if (col === undefined) continue;
     for (const seg of cs.coded.get(doc.id) ?? []) {
-      const n = countWords(doc.segmentList.text(seg.index));
+      const n = doc.segmentList.words(seg.index);
       for (const key of rowsOf(cs, seg, opts.rows)) {
         const r = rowIndex.get(key);
         if (r === undefined) continue;

@@ -3,7 +3,6 @@ import type { SpeakerRule } from '../transcript/labels.js';
 import type { SegmentMode, SpeakerRole, TranscriptFormat, TranscriptSource, UnlabelledRole } from '../transcript/types.js';
 import type { Document, Study } from '../study/types.js';
 import { codedStudy } from '../matrix/coded.js';
-import { countWords } from '../text/words.js';
 
 /** Per wave: who was interviewed and how much they said. */
 export interface WaveSummary {
@@ -104,7 +103,7 @@ export function summarise(study: Study, coder?: string): StudySummary {
     ws.segments += list.length;
     const words = new Array<number>(list.length);
     for (let i = 0; i < list.length; i++) {
-      const n = countWords(list.text(i));
+      const n = list.words(i);
       words[i] = n;
       ws.words += n;
       if (list.role(i) === 'participant') ws.participantWords += n;
@@ -158,7 +157,7 @@ export function documentSummary(d: Document, words?: readonly number[]): Documen
   let total = 0;
   let previous: SpeakerSummary | undefined;
   for (let i = 0; i < list.length; i++) {
-    const n = words?.[i] ?? countWords(list.text(i));
+    const n = words?.[i] ?? list.words(i);
     total += n;
     const s = list.speakerIndex(i);
     let row = s >= 0 ? bySpeaker.get(s) : unlabelled.get(list.role(i));

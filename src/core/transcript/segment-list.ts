@@ -1,3 +1,4 @@
+import { countWords } from '../text/words.js';
 import { paragraphText } from './paragraph.js';
 import { Segment, segmentId, type SpeakerRole } from './types.js';
 
@@ -163,6 +164,33 @@ export class SegmentList {
     const o = i * W;
     const nl = this.sourceTextValue.indexOf('\n', this.data[o + 2]!);
     return nl < 0 || nl >= this.data[o + 3]!;
+  }
+
+  private wordCounts: Int32Array | undefined;
+  /**
+   * Set by the loader when it can keep the counts (the study index): called once, when every
+   * segment's words were counted.
+   */
+  onWordsCounted: ((counts: Int32Array) => void) | undefined;
+
+  /** countWords of segment i's text: from counts the loader gave, else counted (the whole document at once when they are to be kept). */
+  words(i: number): number {
+    let w = this.wordCounts;
+    if (w === undefined) {
+      const keep = this.onWordsCounted;
+      if (keep === undefined) return countWords(this.text(i));
+      w = new Int32Array(this.n);
+      for (let k = 0; k < this.n; k++) w[k] = countWords(this.text(k));
+      this.wordCounts = w;
+      this.onWordsCounted = undefined;
+      keep(w);
+    }
+    return w[i]!;
+  }
+
+  /** Every segment's word count, as words(i) would count it (the loader's, from the study index). */
+  setWordCounts(counts: Int32Array): void {
+    if (counts.length === this.n) this.wordCounts = counts;
   }
 
   text(i: number): string {

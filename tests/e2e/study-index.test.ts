@@ -1,0 +1,289 @@
+import { spawn } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { deserialize, serialize } from 'node:v8';
+import { join } from 'node:path';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { bin, qualwave, repo, type RunResult } from '../helpers/cli.js';
+
+/**
+ * The study index (.qualwave/index/, src/io/study-index.ts): a derived cache that must never
+ * change an output. Every check compares a run with the index against a run without it
+ * (QUALWAVE_NO_CACHE=1) on the same files, byte for byte: stdout, stderr and the exit code.
+ */
+
+const NO_CACHE = { QUALWAVE_NO_CACHE: '1' };
+const tmp = () => mkdtempSync(join(tmpdir(), 'qualwave-index-'));
+
+/** A copy of a fixture study without any index of its own. */
+function copyOf(fixture: string): string {
+  const dir = join(tmp(), fixture);
+  cpSync(join(repo, 'fixtures', fixture), dir, { recursive: true, filter: (src) => !src.includes('.qualwave') });
+  return dir;
+}
+
+const indexDir = (study: string) => join(study, '.qualwave', 'index');
+const entries = (study: string) => (existsSync(indexDir(study)) ? readdirSync(indexDir(study)).filter((f) => f.endsWith('.bin')) : []);
+
+/** The commands whose outputs must not depend on the index (report writes a file: its bytes are compared). */
+function commands(study: string, out: string): string[][] {
+  return [
+    ['summary', '--study', study, '--format', 'json'],
+    ['summary', '--study', study],
+    ['matrix', '--study', study, '--rows', 'code', '--value', 'segments', '--format', 'csv'],
+    ['matrix', '--study', study, '--value', 'words', '--format', 'json'],
+    ['codings', '--study', study, '--format', 'tsv'],
+    ['codings', '--study', study, '--code', 'support', '--format', 'json'],
+    ['cooccurrence', '--study', study, '--format', 'csv'],
+    ['validate', study],
+    ['validate', study, '--format', 'json'],
+    ['quotes', '--study', study, '--format', 'md'],
+    ['report', '--study', study, '--output', join(out, 'report.html'), '--force'],
+  ];
+}
+
+async function runAll(study: string, out: string, env?: Record<string, string>): Promise<Array<RunResult & { file?: string }>> {
+  const results: Array<RunResult & { file?: string }> = [];
+  for (const args of commands(study, out)) {
+    const r = await qualwave(args, env ? { env } : {});
+    const file = args[0] === 'report' && existsSync(join(out, 'report.html')) ? readFileSync(join(out, 'report.html'), 'utf8') : undefined;
+    results.push(file === undefined ? r : { ...r, file });
+  }
+  return results;
+}
+
+describe('the study index changes no output', () => {
+  for (const fixture of ['buddy-study', 'ap-study', 'formats-study']) {
+    it(`${fixture}: summary, matrix, codings, cooccurrence, validate, quotes and report are byte-identical without the index, with it cold and with it warm`, async () => {
+      const study = copyOf(fixture);
+      const out = tmp();
+      const without = await runAll(study, out, NO_CACHE);
+      expect(entries(study)).toEqual([]);
+      const cold = await runAll(study, out);
+      if (fixture === 'buddy-study') expect(entries(study).length).toBeGreaterThan(3);
+      const warm = await runAll(study, out);
+      expect(cold).toEqual(without);
+      expect(warm).toEqual(without);
+      // Some of these commands succeed on each fixture (the comparison is not of errors only).
+      expect(without.filter((r) => r.code === 0).length).toBeGreaterThan(2);
+    }, 120_000);
+  }
+
+  it('the index is used when warm: the coder files are not parsed again (an entry for each, and for the checks)', async () => {
+    const study = copyOf('buddy-study');
+    await qualwave(['validate', study]);
+    const kinds = entries(study).map((f) => f.split('-')[0]);
+    // alice, ben and consensus; one per transcript for the word counts after summary.
+    expect(kinds.filter((k) => k === 'codings')).toHaveLength(3);
+    expect(kinds.filter((k) => k === 'checks')).toHaveLength(1);
+    await qualwave(['summary', '--study', study]);
+    expect(entries(study).filter((f) => f.startsWith('words-'))).toHaveLength(36);
+  }, 60_000);
+});
+
+describe('stale entries are never used', () => {
+  /** A whole-second mtime, which utimes can restore exactly (set before the index is made). */
+  const PINNED = 1_700_000_000;
+  const pin = (file: string) => utimesSync(file, PINNED, PINNED);
+
+  /** Same bytes length, same mtime (restored): only the content hash can tell. */
+  function editBehindItsBack(file: string, from: string, to: string): void {
+    expect(to.length).toBe(from.length);
+    const before = statSync(file);
+    expect(before.mtimeMs).toBe(PINNED * 1000);
+    const text = readFileSync(file, 'utf8');
+    expect(text.includes(from)).toBe(true);
+    writeFileSync(file, text.replace(from, to));
+    utimesSync(file, PINNED, PINNED);
+    const after = statSync(file);
+    expect(after.size).toBe(before.size);
+    expect(after.mtimeMs).toBe(before.mtimeMs);
+  }
+
+  it('a transcript edited to the same size with its mtime restored: words and segments read again', async () => {
+    const study = copyOf('buddy-study');
+    const args = ['summary', '--study', study, '--format', 'json'];
+    pin(join(study, 'transcripts', 'MS01_pre.txt'));
+    const first = await qualwave(args);
+    await qualwave(args);
+    // "glitter" (one word) becomes "a b c d" (four words): 3 more words in MS01/pre, same size.
+    editBehindItsBack(join(study, 'transcripts', 'MS01_pre.txt'), 'glitter', 'a b c d');
+    const after = await qualwave(args);
+    const reference = await qualwave(args, { env: NO_CACHE });
+    expect(after).toEqual(reference);
+    const words = (r: RunResult) => (JSON.parse(r.stdout) as { documents: Array<{ id: string; words: number }> }).documents.find((d) => d.id === 'MS01/pre')!.words;
+    expect(words(after)).toBe(words(first) + 3);
+  }, 60_000);
+
+  it('a coder file edited to the same size with its mtime restored: codings and checks read again', async () => {
+    const study = copyOf('buddy-study');
+    const args = ['codings', '--study', study, '--coder', 'alice', '--format', 'tsv'];
+    pin(join(study, 'codings', 'alice.tsv'));
+    const first = await qualwave(args);
+    await qualwave(['validate', study]);
+    // The first coding's code: support.companionship → support.companionshiq (same length, unknown code).
+    editBehindItsBack(join(study, 'codings', 'alice.tsv'), 'MS01\tpre\t10\tsupport.companionship', 'MS01\tpre\t10\tsupport.companionshiq');
+    const validate = await qualwave(['validate', study]);
+    expect(validate).toEqual(await qualwave(['validate', study], { env: NO_CACHE }));
+    expect(validate.code).not.toBe(0);
+    expect(validate.stderr).toContain("unknown code 'support.companionshiq'");
+    const after = await qualwave(args);
+    expect(after).toEqual(await qualwave(args, { env: NO_CACHE }));
+    expect(after).not.toEqual(first);
+  }, 60_000);
+
+  it('a transcript edited so that a coding drifts: the cached checks are not reused', async () => {
+    const study = copyOf('buddy-study');
+    pin(join(study, 'transcripts', 'MS01_pre.txt'));
+    const clean = await qualwave(['validate', study, '--format', 'json']);
+    // Same size, mtime restored: the coded text of MS01/pre line 10 changes, its hash no longer matches.
+    editBehindItsBack(join(study, 'transcripts', 'MS01_pre.txt'), 'mostly', 'MOSTLY');
+    const after = await qualwave(['validate', study, '--format', 'json']);
+    expect(after).toEqual(await qualwave(['validate', study, '--format', 'json'], { env: NO_CACHE }));
+    expect(after.stdout).not.toBe(clean.stdout);
+  }, 60_000);
+
+  it('deleting the index changes nothing (and it is rebuilt)', async () => {
+    const study = copyOf('buddy-study');
+    const args = ['matrix', '--study', study, '--rows', 'code', '--format', 'csv'];
+    const warm = await qualwave(args);
+    rmSync(join(study, '.qualwave', 'index'), { recursive: true });
+    expect(await qualwave(args)).toEqual(warm);
+    expect(entries(study).length).toBeGreaterThan(0);
+    rmSync(join(study, '.qualwave'), { recursive: true });
+    expect(await qualwave(args)).toEqual(warm);
+  }, 60_000);
+});
+
+describe('a damaged index is ignored and rebuilt, with one notice', () => {
+  it('truncated, bit-flipped, emptied and foreign entries: the same output, one line on stderr, then silence', async () => {
+    const study = copyOf('buddy-study');
+    const args = ['codings', '--study', study, '--format', 'tsv'];
+    const reference = await qualwave(args, { env: NO_CACHE });
+    await qualwave(args);
+    const files = entries(study).map((f) => join(indexDir(study), f));
+    const codings = files.filter((f) => f.includes('codings-'));
+    expect(codings).toHaveLength(3);
+    const [a, b, c] = codings as [string, string, string];
+    const bytes = readFileSync(a);
+    writeFileSync(a, bytes.subarray(0, bytes.length >> 1));
+    const flipped = Buffer.from(readFileSync(b));
+    flipped[flipped.length - 10]! ^= 0x40;
+    writeFileSync(b, flipped);
+    writeFileSync(c, 'not an index entry');
+    const damaged = await qualwave(args);
+    expect(damaged.stdout).toBe(reference.stdout);
+    expect(damaged.code).toBe(reference.code);
+    const notice = damaged.stderr.split('\n').filter((l) => l.includes('study index'));
+    expect(notice).toEqual(['the study index had 3 damaged entries (.qualwave/index/): ignored and rebuilt']);
+    expect(damaged.stderr.replace(`${notice[0]}\n`, '')).toBe(reference.stderr);
+    // Rebuilt: the next run is silent and the same.
+    expect(await qualwave(args)).toEqual(reference);
+  }, 60_000);
+
+  it('an entry written by another qualwave build (an upgrade) is replaced silently', async () => {
+    const study = copyOf('buddy-study');
+    const args = ['summary', '--study', study, '--format', 'json'];
+    const reference = await qualwave(args, { env: NO_CACHE });
+    await qualwave(args);
+    const file = join(indexDir(study), entries(study).find((f) => f.startsWith('codings-'))!);
+    const envelope = deserialize(readFileSync(file)) as { build: string };
+    writeFileSync(file, serialize({ ...envelope, build: 'qualwave 0.0.1@0' }));
+    const mtime = statSync(file).mtimeMs;
+    expect(await qualwave(args)).toEqual(reference);
+    expect(statSync(file).mtimeMs).not.toBe(mtime);
+    expect((deserialize(readFileSync(file)) as { build: string }).build).not.toBe('qualwave 0.0.1@0');
+  }, 60_000);
+
+  it('an index that cannot be written (its folder is a file) never fails a command', async () => {
+    const study = copyOf('buddy-study');
+    mkdirSync(join(study, '.qualwave'), { recursive: true });
+    writeFileSync(join(study, '.qualwave', 'index'), 'in the way');
+    const args = ['summary', '--study', study, '--format', 'json'];
+    expect(await qualwave(args)).toEqual(await qualwave(args, { env: NO_CACHE }));
+    expect(readFileSync(join(study, '.qualwave', 'index'), 'utf8')).toBe('in the way');
+  }, 60_000);
+
+  it('--no-cache and QUALWAVE_NO_CACHE=1 neither read nor write it; build --check writes none', async () => {
+    const study = copyOf('buddy-study');
+    await qualwave(['summary', '--study', study, '--no-cache']);
+    await qualwave(['validate', study], { env: NO_CACHE });
+    expect(existsSync(indexDir(study))).toBe(false);
+    await qualwave(['build', '--study', study, '--check']);
+    expect(existsSync(indexDir(study))).toBe(false);
+    // A damaged entry is not even looked at with --no-cache: no notice.
+    await qualwave(['validate', study]);
+    for (const f of entries(study)) writeFileSync(join(indexDir(study), f), 'x');
+    const r = await qualwave(['validate', study, '--no-cache']);
+    expect(r.stderr).not.toContain('study index');
+  }, 60_000);
+});
+
+describe('two commands at once', () => {
+  /** The real binary in its own process, started without waiting for the others. */
+  function start(args: string[]): Promise<RunResult> {
+    return new Promise((resolve) => {
+      const env = { ...process.env };
+      delete env['FORCE_COLOR'];
+      delete env['NO_COLOR'];
+      delete env['QUALWAVE_NO_CACHE'];
+      const p = spawn(process.execPath, [bin, ...args], { env });
+      let stdout = '';
+      let stderr = '';
+      p.stdout.on('data', (d: Buffer) => (stdout += d.toString('utf8')));
+      p.stderr.on('data', (d: Buffer) => (stderr += d.toString('utf8')));
+      p.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
+    });
+  }
+
+  it('four processes building the index of the same study at once all print the reference output, and leave a whole index', async () => {
+    const study = copyOf('buddy-study');
+    const args = ['matrix', '--study', study, '--rows', 'code', '--value', 'words', '--format', 'csv'];
+    const reference = await qualwave(args, { env: NO_CACHE });
+    const runs = await Promise.all([start(args), start(args), start([...args]), start(['summary', '--study', study, '--format', 'json'])]);
+    for (const r of runs.slice(0, 3)) expect(r).toEqual(reference);
+    expect(runs[3]!.code).toBe(0);
+    // No temporary file left, and every entry readable: a warm run says nothing more.
+    expect(readdirSync(indexDir(study)).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+    expect(await qualwave(args)).toEqual(reference);
+  }, 120_000);
+});
+
+describe('codings in columns', () => {
+  it('pack then unpack gives the parser’s objects: the same fields, in the same order, with the same values', async () => {
+    const { packCodings, unpackCodings } = (await import(new URL('../../dist/src/io/study-index.js', import.meta.url).href)) as typeof import('../../src/io/study-index.js');
+    const text = fc.string({ unit: fc.constantFrom('a', 'é', '😀', ' ', 'Z', '\t'), minLength: 1, maxLength: 6 });
+    const coding = fc.record({
+      participant: text,
+      wave: fc.constantFrom('pre', 'post'),
+      startLine: fc.integer({ min: 1, max: 1e6 }),
+      lines: fc.integer({ min: 0, max: 3 }),
+      columns: fc.option(fc.tuple(fc.integer({ min: 1, max: 500 }), fc.integer({ min: 1, max: 500 })), { nil: undefined }),
+      code: text,
+      exemplar: fc.boolean(),
+      memo: fc.option(text, { nil: undefined }),
+      hash: fc.option(fc.string({ unit: fc.constantFrom(...'0123456789abcdef'), minLength: 8, maxLength: 8 }), { nil: undefined }),
+      line: fc.integer({ min: 2, max: 1e6 }),
+    });
+    fc.assert(
+      fc.property(fc.array(coding, { maxLength: 40 }), (rows) => {
+        const codings = rows.map((r) => {
+          const c: Record<string, unknown> = { coder: 'alice', participant: r.participant, wave: r.wave, startLine: r.startLine, endLine: r.startLine + r.lines };
+          if (r.columns) Object.assign(c, { startColumn: r.columns[0], endColumn: r.columns[1] });
+          Object.assign(c, { code: r.code, exemplar: r.exemplar, source: { file: 'codings/alice.tsv', line: r.line } });
+          if (r.memo !== undefined) c['memo'] = r.memo;
+          if (r.hash !== undefined) c['hash'] = r.hash;
+          return c;
+        });
+        const packed = packCodings('alice', 'codings/alice.tsv', codings as never);
+        expect(packed).toBeDefined();
+        const back = unpackCodings<Record<string, unknown>>(packed!);
+        // JSON keeps the key order: the same text means the same keys in the same order.
+        expect(JSON.stringify(back)).toBe(JSON.stringify(codings));
+        expect(back).toEqual(codings);
+      }),
+      { numRuns: 200 },
+    );
+  });
+});
