@@ -12,7 +12,8 @@ import { error, sortDiagnostics, warning, type Diagnostic } from '../core/diagno
 import { assembleStudy } from '../core/study/assemble.js';
 import { didYouMeanSuffix } from '../core/text/suggest.js';
 import { CONFIG_FILE, parseConfig } from '../core/study/config.js';
-import { formatOf, readDocument, resolveMap } from '../core/study/documents.js';
+import { documentFields, documentOf, formatOf, readDocument, resolveMap, type DocumentFields, type ReadResult } from '../core/study/documents.js';
+import { SegmentList, type SegmentColumns } from '../core/transcript/segment-list.js';
 import { compileNamePattern } from '../core/study/naming.js';
 import { parseParticipants } from '../core/study/participants.js';
 import type { Document, Participant, Study, StudyConfig } from '../core/study/types.js';
@@ -21,7 +22,7 @@ import { attributionFields } from '../core/study/config.js';
 import { CODINGS_DIR, rememberLoaded } from './codings.js';
 import { isInside, pointsOutside, realRootOf } from './confine.js';
 import { fileError, readText } from './read.js';
-import { combinedKey, hashBytes, keyOf, packCodings, StudyIndex, unpackCodings, type PackedCodings } from './study-index.js';
+import { combinedKey, hashBytes, keyFromHash, keyOf, packCodings, StudyIndex, unpackCodings, type PackedCodings } from './study-index.js';
 import { append } from '../core/arrays.js';
 
 export { CODINGS_DIR };
@@ -150,8 +151,14 @@ async function load(root: string, opts: LoadOptions, index: StudyIndex): Promise
         diagnostics.push(read.diagnostic!);
         continue;
       }
-      noted(f, read.text);
-      const part = parseCodebookFile(f, read.text);
+      const hash = noted(f, read.text);
+      // The codebook's YAML (tens of milliseconds for a few hundred codes), from the index when it has it.
+      const key = index.enabled ? keyFromHash(join(root, f), read.text.length, hash) : undefined;
+      let part = key ? index.get<ParsedCodebookFile>('codebook', f, key) : undefined;
+      if (!part) {
+        part = parseCodebookFile(f, read.text);
+        if (key) index.put('codebook', f, key, part);
+      }
       append(diagnostics, part.diagnostics);
       codebookParts.push(part);
     }
@@ -192,6 +199,8 @@ async function load(root: string, opts: LoadOptions, index: StudyIndex): Promise
     let source: (() => string) | undefined;
     let fileHash = '';
     let size = 0;
+    let docKey: ReturnType<typeof combinedKey> | undefined;
+    let cached: ReadResult | undefined;
     if (format === 'docx') {
       let bytes: Uint8Array;
       try {
@@ -216,15 +225,24 @@ async function load(root: string, opts: LoadOptions, index: StudyIndex): Promise
       }
       fileHash = noted(f, bytes);
       size = bytes.length;
-      const decoded = decodeText(bytes, f);
-      if (!decoded.ok) diagnostics.push(decoded.diagnostic);
+      // The document read from these exact bytes (with this config and these participants), from
+      // the index when it has it: its text is then read only if a command asks for it. A Whisper
+      // file's document text is qualwave's reading of it, not the file: not kept.
+      docKey = index.enabled && format !== 'json' ? combinedKey([fileHash, size, ...inputs.slice(0, setupInputs)]) : undefined;
+      const hit = docKey ? index.get<CachedDocument>('document', f, docKey) : undefined;
+      if (hit) cached = cachedResult(hit, rereader(join(root, f), f, bytes.length));
       else {
-        text = decoded.text;
-        // A Whisper file's document text is qualwave's reading of it (one line per segment), kept.
-        if (format !== 'json') source = rereader(join(root, f), f, bytes.length);
+        const decoded = decodeText(bytes, f);
+        if (!decoded.ok) diagnostics.push(decoded.diagnostic);
+        else {
+          text = decoded.text;
+          // A Whisper file's document text is qualwave's reading of it (one line per segment), kept.
+          if (format !== 'json') source = rereader(join(root, f), f, bytes.length);
+        }
       }
     }
-    const result = text === undefined ? undefined : readDocument(source ? { file: f, text, format, name, source } : { file: f, text, format, name }, config, participantIds);
+    const result = cached ?? (text === undefined ? undefined : readDocument(source ? { file: f, text, format, name, source } : { file: f, text, format, name }, config, participantIds));
+    if (result && docKey && !cached) index.put('document', f, docKey, toCached(result));
     if (result) append(diagnostics, result.diagnostics);
     if (result?.document) {
       documents.push(result.document);
@@ -323,6 +341,27 @@ async function load(root: string, opts: LoadOptions, index: StudyIndex): Promise
   const first = sortDiagnostics(diagnostics.slice(0, primary));
   const then = sortDiagnostics(diagnostics.slice(primary));
   return { study, diagnostics: [...first, ...then] };
+}
+
+/** What the index keeps of a read transcript: its diagnostics and its document as plain data. */
+interface CachedDocument {
+  diagnostics: Diagnostic[];
+  skipped?: boolean;
+  document?: { fields: DocumentFields; columns: SegmentColumns };
+}
+
+function toCached(r: ReadResult): CachedDocument {
+  const out: CachedDocument = { diagnostics: r.diagnostics };
+  if (r.skipped !== undefined) out.skipped = r.skipped;
+  if (r.document) out.document = { fields: documentFields(r.document), columns: r.document.segmentList.toColumns() };
+  return out;
+}
+
+function cachedResult(c: CachedDocument, source: () => string): ReadResult {
+  const out: ReadResult = { diagnostics: c.diagnostics };
+  if (c.skipped !== undefined) out.skipped = c.skipped;
+  if (c.document) out.document = documentOf(SegmentList.fromColumns(c.document.fields.id, source, c.document.columns), c.document.fields);
+  return out;
 }
 
 /** Fields an attribution template may use; `{constructor}` and typos are refused with file:line. */

@@ -75,6 +75,11 @@ export function keyOf(path: string, bytes: Uint8Array): FileKey {
   return { size: bytes.length, mtimeMs, hash: hashBytes(bytes) };
 }
 
+/** The key of content already hashed (a text file read and decoded: `size` counts its UTF-16 units). */
+export function keyFromHash(path: string, size: number, hash: string): FileKey {
+  return { size, mtimeMs: statSync(path, { throwIfNoEntry: false })?.mtimeMs ?? 0, hash };
+}
+
 /** A key for something made from several inputs: the hash of their keys. */
 export function combinedKey(parts: readonly unknown[]): FileKey {
   return { size: parts.length, mtimeMs: 0, hash: hashBytes(Buffer.from(JSON.stringify(parts))) };

@@ -168,7 +168,22 @@ export function readDocument(input: TranscriptInput, config: StudyConfig, partic
  * The Document, made here so that its `segments` getter keeps only the segment list alive (a
  * closure made inside readDocument would keep the transcript's classifier and diagnostics too).
  */
-function makeDocument(list: SegmentList, fields: Omit<Document, 'segments' | 'segmentList' | 'speakers'>): Document {
+/** A document's fields but its segments (what the study index keeps beside the segment columns). */
+export type DocumentFields = Omit<Document, 'segments' | 'segmentList' | 'speakers'>;
+
+/** The fields of `doc` without its segments (never made into objects here). */
+export function documentFields(doc: Document): DocumentFields {
+  const out: Record<string, unknown> = {};
+  for (const k of Object.keys(doc)) if (k !== 'segments' && k !== 'segmentList' && k !== 'speakers') out[k] = (doc as unknown as Record<string, unknown>)[k];
+  return out as unknown as DocumentFields;
+}
+
+/** A document from its fields and segments, as readDocument makes it. */
+export function documentOf(list: SegmentList, fields: DocumentFields): Document {
+  return makeDocument(list, fields);
+}
+
+function makeDocument(list: SegmentList, fields: DocumentFields): Document {
   return {
     ...fields,
     get segments() {

@@ -7,6 +7,18 @@ const ROLE_CODE: Record<SpeakerRole, number> = { interviewer: 0, participant: 1,
 /** Columns per segment: startLine, endLine, start, end, turn, speaker index (-1: none). */
 const W = 6;
 
+/** A SegmentList as plain data (SegmentList.toColumns). */
+export interface SegmentColumns {
+  n: number;
+  data: Int32Array;
+  roles: Uint8Array;
+  speakers: string[];
+  speakerParticipants: Array<string | undefined> | undefined;
+  texts: Map<number, string> | undefined;
+  timestamps: Map<number, string> | undefined;
+  parts: Map<number, number> | undefined;
+}
+
 /**
  * One document's segments, stored as columns of integers over the document's text rather than as
  * one object per segment: a study of half a million segments then loads at close to the speed of
@@ -205,6 +217,25 @@ export class SegmentList {
     const o = i * W;
     const s = d[o + 5]!;
     return new Segment(this.documentId, i, s < 0 ? null : this.speakers[s]!, this.role(i), d[o + 4]!, d[o]!, d[o + 1]!, d[o + 2]!, d[o + 3]!, this.text(i), this.timestamps?.get(i), s < 0 ? undefined : this.speakerParticipants?.[s], this.parts?.get(i) ?? 1);
+  }
+
+  /** The list as plain data (typed columns and maps), for the study index; fromColumns makes it again. */
+  toColumns(): SegmentColumns {
+    return { n: this.n, data: this.data.slice(0, this.n * W), roles: this.roles.slice(0, this.n), speakers: [...this.speakers], speakerParticipants: this.speakerParticipants, texts: this.texts, timestamps: this.timestamps, parts: this.parts };
+  }
+
+  /** A list from toColumns' data, over the same source text (given lazily, as the loader does). */
+  static fromColumns(documentId: string, source: string | (() => string), c: SegmentColumns): SegmentList {
+    const list = new SegmentList(documentId, source, 0);
+    list.n = c.n;
+    list.data = c.data;
+    list.roles = c.roles;
+    for (const s of c.speakers) list.speakers.push(s);
+    list.speakerParticipants = c.speakerParticipants;
+    list.texts = c.texts;
+    list.timestamps = c.timestamps;
+    list.parts = c.parts;
+    return list;
   }
 
   toArray(): Segment[] {
