@@ -112,8 +112,29 @@ export class StudyIndex {
     this.writable = enabled;
   }
 
+  private name(kind: string, file: string): string {
+    return `${kind}-${createHash('sha1').update(file).digest('hex').slice(0, 20)}.bin`;
+  }
+
   private path(kind: string, file: string): string {
-    return join(this.dir, `${kind}-${createHash('sha1').update(file).digest('hex').slice(0, 20)}.bin`);
+    return join(this.dir, this.name(kind, file));
+  }
+
+  /**
+   * After a load that wrote entries (something changed): remove the entries of files the study no
+   * longer has (a transcript renamed or deleted), so the index does not grow without end.
+   */
+  prune(files: Iterable<string>, kinds: readonly string[]): void {
+    if (this.stats.writes === 0 || !this.writable) return;
+    const keep = new Set<string>();
+    for (const f of files) for (const k of kinds) keep.add(this.name(k, f));
+    const ops = fsOps();
+    try {
+      for (const n of ops.readdir(this.dir)) if (n.endsWith('.bin') && !keep.has(n)) ops.unlink(join(this.dir, n));
+    } catch (e) {
+      // Another command pruning at the same time, or a folder that cannot be written: left as it is.
+      if (!isSystemError(e)) throw e;
+    }
   }
 
   /** The value stored for `file` made from `key`, or undefined (none, stale, damaged, another build). */

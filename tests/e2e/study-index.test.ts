@@ -144,6 +144,18 @@ describe('stale entries are never used', () => {
     expect(after.stdout).not.toBe(clean.stdout);
   }, 60_000);
 
+  it('entries of a transcript that is gone are pruned (the index does not grow without end)', async () => {
+    const study = copyOf('buddy-study');
+    await qualwave(['summary', '--study', study]);
+    const documents = () => entries(study).filter((f) => f.startsWith('document-')).length;
+    const words = () => entries(study).filter((f) => f.startsWith('words-')).length;
+    expect([documents(), words()]).toEqual([36, 36]);
+    rmSync(join(study, 'transcripts', 'MS07_post.txt'));
+    const after = await qualwave(['summary', '--study', study]);
+    expect(after).toEqual(await qualwave(['summary', '--study', study], { env: NO_CACHE }));
+    expect([documents(), words()]).toEqual([35, 35]);
+  }, 60_000);
+
   it('deleting the index changes nothing (and it is rebuilt)', async () => {
     const study = copyOf('buddy-study');
     const args = ['matrix', '--study', study, '--rows', 'code', '--format', 'csv'];
