@@ -48,6 +48,8 @@ export async function runInvocation(inv: Invocation, io: ShellIo, session: Sessi
     const code = await handler(ctx, ...inv.args);
     // Word tables the command collected (--format docx): one document, written now.
     await ctx.finish();
+    // What the command added to the study index (words it counted) is written once, at the end.
+    if (!session.sink) (await import('../io/study-index.js')).flushIndexes();
     return code;
   } catch (e) {
     if (session.onError) return session.onError(e);

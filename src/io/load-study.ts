@@ -336,16 +336,17 @@ async function load(root: string, opts: LoadOptions, index: StudyIndex): Promise
   append(diagnostics, checks);
   append(diagnostics, checkAttribution(config.attribution, lines['attribution'], participants, documents));
   append(diagnostics, await checkOutputs(root, realRoot, config, lines, { files, codebookFiles, participantsFile: pFile, codingFiles }));
-  index.prune([...files, ...codebookFiles, ...codingFiles, 'study'], INDEX_KINDS);
+  const transcriptSet = new Set(files);
+  index.prune('document', transcriptSet);
+  index.prune('words', transcriptSet);
+  index.prune('codebook', new Set(codebookFiles));
+  index.prune('codings', new Set(codingFiles));
   // The first cause first: problems of the config, participants, codebooks and transcripts, then
   // those of the codings that follow from them.
   const first = sortDiagnostics(diagnostics.slice(0, primary));
   const then = sortDiagnostics(diagnostics.slice(primary));
   return { study, diagnostics: [...first, ...then] };
 }
-
-/** The kinds of entries the loader keeps (study-index.ts): an entry of a file the study no longer has is pruned. */
-const INDEX_KINDS = ['document', 'words', 'codebook', 'codings', 'checks'] as const;
 
 /** What the index keeps of a read transcript: its diagnostics and its document as plain data. */
 interface CachedDocument {

@@ -90,18 +90,35 @@ interface Envelope {
   format: number;
   build: string;
   kind: string;
-  file: string;
-  key: FileKey;
   sum: string;
+  /** serialize(Array<[file, key, serialize(value)]>). */
   payload: Uint8Array;
 }
 
-/** One study's index, for one load: reads entries, writes new ones, and says once what it ignored. */
+/** The entries of one kind, kept in one file (`.qualwave/index/KIND.bin`): one read for all transcripts. */
+interface Pack {
+  entries: Map<string, { key: FileKey; value: Uint8Array }>;
+  dirty: boolean;
+}
+
+/** Indexes with entries not yet written (words counted after the load): flushIndexes writes them. */
+const pending = new Set<StudyIndex>();
+
+/** Write what every index of this process has left to write (the CLI calls it after each command). */
+export function flushIndexes(): void {
+  for (const index of pending) index.flush();
+  pending.clear();
+}
+
+/**
+ * One study's index: reads entries, stages new ones, writes each changed kind once (at the end of
+ * the load, and after the command for what the command added), and says once what it ignored.
+ */
 export class StudyIndex {
   private readonly dir: string;
   private damaged = 0;
   private writable: boolean;
-  private cleaned = false;
+  private readonly packs = new Map<string, Pack>();
   readonly stats = { hits: 0, misses: 0, writes: 0 };
 
   constructor(
@@ -112,97 +129,107 @@ export class StudyIndex {
     this.writable = enabled;
   }
 
-  private name(kind: string, file: string): string {
-    return `${kind}-${createHash('sha1').update(file).digest('hex').slice(0, 20)}.bin`;
+  private path(kind: string): string {
+    return join(this.dir, `${kind}.bin`);
   }
 
-  private path(kind: string, file: string): string {
-    return join(this.dir, this.name(kind, file));
-  }
-
-  /**
-   * After a load that wrote entries (something changed): remove the entries of files the study no
-   * longer has (a transcript renamed or deleted), so the index does not grow without end.
-   */
-  prune(files: Iterable<string>, kinds: readonly string[]): void {
-    if (this.stats.writes === 0 || !this.writable) return;
-    const keep = new Set<string>();
-    for (const f of files) for (const k of kinds) keep.add(this.name(k, f));
-    const ops = fsOps();
+  /** The kind's entries as on disk (none when absent, damaged or written by another build). */
+  private pack(kind: string): Pack {
+    let pack = this.packs.get(kind);
+    if (pack) return pack;
+    pack = { entries: new Map(), dirty: false };
+    this.packs.set(kind, pack);
+    let bytes: Buffer;
     try {
-      for (const n of ops.readdir(this.dir)) if (n.endsWith('.bin') && !keep.has(n)) ops.unlink(join(this.dir, n));
+      bytes = readFileSync(this.path(kind));
     } catch (e) {
-      // Another command pruning at the same time, or a folder that cannot be written: left as it is.
+      // None yet (or unreadable: treated as none, and rewritten).
       if (!isSystemError(e)) throw e;
+      return pack;
     }
+    try {
+      const e = deserialize(bytes) as Envelope;
+      if (!e || e.magic !== MAGIC || !(e.payload instanceof Uint8Array) || hashBytes(e.payload) !== e.sum) throw new Error('damaged');
+      // Written by another qualwave (an upgrade, a rebuild): replaced as a matter of course, silently.
+      if (e.format !== FORMAT || e.build !== build() || e.kind !== kind) return pack;
+      const list = deserialize(e.payload) as Array<[string, FileKey, Uint8Array]>;
+      if (!Array.isArray(list)) throw new Error('damaged');
+      for (const [file, key, value] of list) pack.entries.set(file, { key, value });
+    } catch (e) {
+      // Whatever a damaged file makes the deserializer throw, it is an Error: ignored, rebuilt.
+      if (!(e instanceof Error)) throw e;
+      this.damaged++;
+      pack.entries.clear();
+      pack.dirty = true;
+    }
+    return pack;
   }
 
   /** The value stored for `file` made from `key`, or undefined (none, stale, damaged, another build). */
   get<T>(kind: string, file: string, key: FileKey): T | undefined {
     if (!this.enabled) return undefined;
-    let bytes: Buffer;
-    try {
-      bytes = readFileSync(this.path(kind, file));
-    } catch (e) {
-      // None yet (or unreadable: treated as none, and rewritten).
-      if (!isSystemError(e)) throw e;
-      this.stats.misses++;
-      return undefined;
-    }
-    let value: T;
-    try {
-      const e = deserialize(bytes) as Envelope;
-      if (!e || e.magic !== MAGIC || !(e.payload instanceof Uint8Array) || hashBytes(e.payload) !== e.sum) throw new Error('damaged');
-      // Written by another qualwave (an upgrade, a rebuild): replaced as a matter of course, silently.
-      // Same kind and file, or a collision of the file name's hash: either way not this entry.
-      if (e.format !== FORMAT || e.build !== build() || e.kind !== kind || e.file !== file) {
-        this.stats.misses++;
-        return undefined;
-      }
-      if (e.key.size !== key.size || e.key.mtimeMs !== key.mtimeMs || e.key.hash !== key.hash) {
-        this.stats.misses++;
-        return undefined;
-      }
-      value = deserialize(e.payload) as T;
-    } catch (e) {
-      // Whatever a damaged file makes the deserializer throw, it is an Error: ignored, rebuilt.
-      if (!(e instanceof Error)) throw e;
-      this.damaged++;
+    const entry = this.pack(kind).entries.get(file);
+    if (!entry || entry.key.size !== key.size || entry.key.mtimeMs !== key.mtimeMs || entry.key.hash !== key.hash) {
       this.stats.misses++;
       return undefined;
     }
     this.stats.hits++;
-    return value;
+    return deserialize(entry.value) as T;
   }
 
-  /** Store `value` (structured-clonable) for `file` made from `key`; any failure is skipped. */
+  /** Stage `value` (structured-clonable) for `file` made from `key`: written by finish() or flushIndexes(). */
   put(kind: string, file: string, key: FileKey, value: unknown): void {
     if (!this.writable || readOnly.reason !== undefined) return;
-    try {
-      if (!this.cleaned) {
-        ensureStateDir(this.root);
-        if (!fsOps().lstat(this.dir)) fsOps().mkdir(this.dir);
-        // Temporary files of a write that was killed (kill -9) are removed once per run.
-        removeStrayTemps(this.dir, isAlive);
-        this.cleaned = true;
+    const pack = this.pack(kind);
+    pack.entries.set(file, { key, value: serialize(value) });
+    pack.dirty = true;
+    pending.add(this);
+  }
+
+  /** Entries of files the study no longer has (renamed, deleted) are dropped: the index does not grow without end. */
+  prune(kind: string, files: ReadonlySet<string>): void {
+    if (!this.enabled) return;
+    const pack = this.pack(kind);
+    for (const f of pack.entries.keys()) {
+      if (!files.has(f)) {
+        pack.entries.delete(f);
+        pack.dirty = true;
+        pending.add(this);
       }
-      const payload = serialize(value);
-      const envelope: Envelope = { magic: MAGIC, format: FORMAT, build: build(), kind, file, key, sum: hashBytes(payload), payload };
-      writeFileAtomic(this.path(kind, file), serialize(envelope), { force: true, durable: false });
-      this.stats.writes++;
-    } catch (e) {
-      // A read-only study, a full disk, no permission: the command goes on without caching.
-      if (!(e instanceof FileError) && !isSystemError(e)) throw e;
-      this.writable = false;
     }
   }
 
-  /** One line on stderr when entries were ignored as damaged or from another build (they are rebuilt). */
+  /** Write every changed kind; a failure (read-only disk, full disk) is skipped: the cache never fails a command. */
+  flush(): void {
+    if (!this.writable || readOnly.reason !== undefined) return;
+    for (const [kind, pack] of this.packs) {
+      if (!pack.dirty) continue;
+      try {
+        ensureStateDir(this.root);
+        if (!fsOps().lstat(this.dir)) fsOps().mkdir(this.dir);
+        // Temporary files of a write that was killed (kill -9) are removed.
+        removeStrayTemps(this.dir, isAlive);
+        const payload = serialize([...pack.entries].map(([file, e]) => [file, e.key, e.value]));
+        const envelope: Envelope = { magic: MAGIC, format: FORMAT, build: build(), kind, sum: hashBytes(payload), payload };
+        writeFileAtomic(this.path(kind), serialize(envelope), { force: true, durable: false });
+        pack.dirty = false;
+        this.stats.writes++;
+      } catch (e) {
+        // A read-only study, a full disk, no permission: the command goes on without caching.
+        if (!(e instanceof FileError) && !isSystemError(e)) throw e;
+        this.writable = false;
+        return;
+      }
+    }
+  }
+
+  /** At the end of a load: write what changed, and one line on stderr when damaged files were ignored (they are rebuilt). */
   finish(): void {
+    this.flush();
     if (this.damaged === 0) return;
     const n = this.damaged;
     this.damaged = 0;
-    indexSettings.notice(`the study index had ${n} damaged entr${n === 1 ? 'y' : 'ies'} (${STATE_DIR}/${INDEX_DIR}/): ignored and rebuilt${this.writable ? '' : ' (could not write it: running without it)'}`);
+    indexSettings.notice(`the study index had ${n} damaged file${n === 1 ? '' : 's'} (${STATE_DIR}/${INDEX_DIR}/): ignored and rebuilt${this.writable ? '' : ' (could not write it: running without it)'}`);
   }
 }
 

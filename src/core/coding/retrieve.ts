@@ -65,12 +65,16 @@ export function retrieve(study: Study, filters: RetrieveFilters = {}): Retrieved
   }
   const out: Retrieved[] = [];
   const order = study.config.waves.map((w) => w.id);
-  for (const c of sortCodings(study.codings, order)) {
-    if (codes && !codes.has(c.code)) continue;
-    if (filters.waves?.length && !filters.waves.includes(c.wave)) continue;
-    if (filters.participants?.length && !filters.participants.includes(c.participant)) continue;
-    if (filters.coders?.length && !filters.coders.includes(c.coder)) continue;
-    if (filters.where?.length && !matchesWhere(people.get(c.participant), filters.where)) continue;
+  // Filtered, then sorted (the same order as sorting all of them first: the sort is stable).
+  const wanted = study.codings.filter((c) => {
+    if (codes && !codes.has(c.code)) return false;
+    if (filters.waves?.length && !filters.waves.includes(c.wave)) return false;
+    if (filters.participants?.length && !filters.participants.includes(c.participant)) return false;
+    if (filters.coders?.length && !filters.coders.includes(c.coder)) return false;
+    if (filters.where?.length && !matchesWhere(people.get(c.participant), filters.where)) return false;
+    return true;
+  });
+  for (const c of sortCodings(wanted, order)) {
     const doc = docs.get(`${c.participant}/${c.wave}`);
     if (!doc) continue;
     const [lo, hi] = touchedSegments(doc, c);

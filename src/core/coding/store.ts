@@ -98,10 +98,12 @@ export function parseCodingRow(
 /** Deterministic order: wave (study order), participant (natural), span (whole lines before a span starting on the same line), code. */
 export function sortCodings(codings: readonly Coding[], waveOrder: readonly string[]): Coding[] {
   const w = new Map(waveOrder.map((id, i) => [id, i]));
+  // Each distinct participant's place in natural order, found once (not one naturalCompare per comparison).
+  const rank = new Map([...new Set(codings.map((c) => c.participant))].sort(naturalCompare).map((p, i) => [p, i]));
   return [...codings].sort(
     (a, b) =>
       (w.get(a.wave) ?? 1e9) - (w.get(b.wave) ?? 1e9) ||
-      naturalCompare(a.participant, b.participant) ||
+      rank.get(a.participant)! - rank.get(b.participant)! ||
       a.startLine - b.startLine ||
       (a.startColumn ?? 0) - (b.startColumn ?? 0) ||
       a.endLine - b.endLine ||

@@ -3,6 +3,7 @@
  * everything else by code unit, so the order is the same on every machine (no locale).
  */
 export function naturalCompare(a: string, b: string): number {
+  if (a === b) return 0;
   const re = /(\d+)|(\D+)/g;
   const ta = a.match(re) ?? [];
   const tb = b.match(re) ?? [];
