@@ -60,7 +60,56 @@ export interface QuoteCell {
   quotes: Quote[];
 }
 
+/** A coded participant passage with its terms: one document of the TF-IDF corpus. */
+interface Passage {
+  docId: string;
+  index: number;
+  from: number;
+  to: number;
+  text: string;
+  codes: string[];
+  members: string[];
+  exemplar: Set<string>;
+  exact: boolean;
+  tf: Map<string, number>;
+  weighted: Map<string, number>;
+}
+
+/**
+ * The corpus of a coded study for one stemmer, made once: `report` ranks quotes and evidence (by
+ * theme and by code) from the same passages, which are the same whatever the options.
+ */
+const corpora = new WeakMap<CodedStudy, { stemWord: Stem; stem: Stem; passages: Passage[]; tfidf: TfIdf }>();
+
 export function selectQuotes(cs: CodedStudy, stemWord: Stem, opts: QuoteOptions): QuoteCell[] {
+  const book = cs.study.codebook;
+  const themeOf = (code: string) => book.byId.get(code)?.theme ?? code;
+  const rows = rowKeys(cs, opts.rows).filter((r) => !opts.only?.length || opts.only.includes(r.id));
+  // A passage belongs to a row when coded with it or one of its sub-codes (a theme row counts them all).
+  const rowsOf = new Map<string, readonly string[]>();
+  const belongs = (code: string, row: string) => {
+    let r = rowsOf.get(code);
+    if (r === undefined) rowsOf.set(code, (r = rowsOfCode(cs, code, opts.rows)));
+    return r.includes(row);
+  };
+  // Exemplar flags of the coder, per document and line (whole-line codings).
+  const exemplars = new Set<string>();
+  for (const c of cs.study.codings as Coding[]) if (c.coder === cs.coder && c.exemplar && c.startColumn === undefined) exemplars.add(`${c.participant}/${c.wave}\u0000${c.code}\u0000${c.startLine}`);
+  let corpus = corpora.get(cs);
+  if (!corpus || corpus.stemWord !== stemWord) corpora.set(cs, (corpus = corpusOf(cs, stemWord)));
+  const { stem, passages, tfidf } = corpus;
+  const docs = new Map(cs.documents.map((d) => [d.id, d]));
+  const people = cs.participants;
+
+  return selectCells(cs, opts, { rows, belongs, themeOf, exemplars, stem, passages, tfidf, docs, people });
+}
+
+/**
+ * Every coded participant passage, with its terms (the TF-IDF corpus): each segment coded with
+ * whole lines; and each exact span's text within a segment (`members`: the codes that coded
+ * exactly this passage; `codes`: every code on text it shares).
+ */
+function corpusOf(cs: CodedStudy, stemWord: Stem): { stemWord: Stem; stem: Stem; passages: Passage[]; tfidf: TfIdf } {
   // Each distinct word is stemmed once.
   const stems = new Map<string, string>();
   const stem: Stem = (w) => {
@@ -69,30 +118,6 @@ export function selectQuotes(cs: CodedStudy, stemWord: Stem, opts: QuoteOptions)
     return s;
   };
   const book = cs.study.codebook;
-  const themeOf = (code: string) => book.byId.get(code)?.theme ?? code;
-  const rows = rowKeys(cs, opts.rows).filter((r) => !opts.only?.length || opts.only.includes(r.id));
-  // A passage belongs to a row when coded with it or one of its sub-codes (a theme row counts them all).
-  const belongs = (code: string, row: string) => rowsOfCode(cs, code, opts.rows).includes(row);
-  // Exemplar flags of the coder, per document and line (whole-line codings).
-  const exemplars = new Set<string>();
-  for (const c of cs.study.codings as Coding[]) if (c.coder === cs.coder && c.exemplar && c.startColumn === undefined) exemplars.add(`${c.participant}/${c.wave}\u0000${c.code}\u0000${c.startLine}`);
-
-  // Every coded participant passage, with its terms (the TF-IDF corpus): each segment coded with
-  // whole lines; and each exact span's text within a segment (`members`: the codes that coded
-  // exactly this passage; `codes`: every code on text it shares).
-  interface Passage {
-    docId: string;
-    index: number;
-    from: number;
-    to: number;
-    text: string;
-    codes: string[];
-    members: string[];
-    exemplar: Set<string>;
-    exact: boolean;
-    tf: Map<string, number>;
-    weighted: Map<string, number>;
-  }
   const passages: Passage[] = [];
   const order = new Map(book.codes.map((c, i) => [c.id, i]));
   const byOrder = (a: string, b: string) => (order.get(a) ?? 1e9) - (order.get(b) ?? 1e9);
@@ -136,9 +161,16 @@ export function selectQuotes(cs: CodedStudy, stemWord: Stem, opts: QuoteOptions)
   }
   const tfidf = new TfIdf(passages.map((p) => p.tf));
   for (const p of passages) p.weighted = tfidf.weight(p.tf);
-  const docs = new Map(cs.documents.map((d) => [d.id, d]));
-  const people = cs.participants;
+  return { stemWord, stem, passages, tfidf };
+}
 
+function selectCells(
+  cs: CodedStudy,
+  opts: QuoteOptions,
+  c: { rows: Array<{ id: string; label: string }>; belongs: (code: string, row: string) => boolean; themeOf: (code: string) => string; exemplars: Set<string>; stem: Stem; passages: Passage[]; tfidf: TfIdf; docs: Map<string, CodedStudy['documents'][number]>; people: CodedStudy['participants'] },
+): QuoteCell[] {
+  const { rows, belongs, themeOf, exemplars, stem, passages, tfidf, docs, people } = c;
+  const book = cs.study.codebook;
   const cells: QuoteCell[] = [];
   for (const row of rows) {
     const members = passages.filter((p) => p.members.some((c) => belongs(c, row.id)));
