@@ -1,4 +1,5 @@
 import { existsSync, lstatSync, readFileSync } from 'node:fs';
+import { append } from '../core/arrays.js';
 import { dirname, join, relative, resolve } from 'node:path';
 import { error, warning, type Diagnostic } from '../core/diagnostics/diagnostic.js';
 import { parseKey, type Key } from '../core/pseudonymisation/key.js';
@@ -87,7 +88,7 @@ export async function pseudonymiseStudy(study: Study, key: Key, opts: { dryRun?:
     texts.push(f.format ? { file: f.file, kind: f.kind, format: f.format, text: decoded.text } : { file: f.file, kind: f.kind, text: decoded.text });
   }
   const plan = planPseudonymisation(study, key, texts);
-  plan.diagnostics.push(...diagnostics);
+  append(plan.diagnostics, diagnostics);
   const staleOutputs = outputsWithNames(study, key);
   if (opts.dryRun || plan.diagnostics.some((d) => d.severity === 'error')) return { plan, written: [], staleOutputs };
 

@@ -1,4 +1,5 @@
 import { parse as parseCsv } from 'csv-parse/sync';
+import { append } from '../arrays.js';
 import { parse as parseYaml, YAMLError } from 'yaml';
 import { exactText, formatSpan, hasColumns, LineIndex, lineIndexOf } from '../coding/span.js';
 import { spanHash, spanText, textHash } from '../coding/text.js';
@@ -100,7 +101,7 @@ export function planPseudonymisation(study: Study, key: Key, texts: readonly Sou
     files.push({ file, kind, replacements: reps.length, byEntry });
   };
 
-  diagnostics.push(...identifierProblems(study, key, matcher, texts));
+  append(diagnostics, identifierProblems(study, key, matcher, texts));
 
   // A coding whose hash no longer matches its text: where its text is, is not known, and moving it
   // with the names would only move it further from it.
@@ -228,8 +229,8 @@ export function planPseudonymisation(study: Study, key: Key, texts: readonly Sou
     if ([...texts.map((t) => t.text), ...memos].some((t) => holdsWord(t, e.pseudonym))) return;
     diagnostics.push(warning(key.file, e.line, `(→ ${e.pseudonym}): neither the name nor its pseudonym is anywhere in the study`, 'check the spelling of the name against the transcripts (qualwave pseudonymise --suggest lists the names it finds)'));
   });
-  diagnostics.push(...variantWarnings(variantPlaces, key));
-  diagnostics.push(...patternWarnings(study, key, changes));
+  append(diagnostics, variantWarnings(variantPlaces, key));
+  append(diagnostics, patternWarnings(study, key, changes));
 
   files.sort((a, b) => ORDER[a.kind] - ORDER[b.kind] || (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
   return { changes, codings, files, entries, codingCounts, diagnostics };
