@@ -251,8 +251,9 @@ async function load(root: string, opts: LoadOptions, index: StudyIndex): Promise
         const key = combinedKey([fileHash, size, ...inputs.slice(0, setupInputs)]);
         const list = result.document.segmentList;
         const counts = index.get<Int32Array>('words', f, key);
-        if (counts instanceof Int32Array && counts.length === list.length) list.setWordCounts(counts);
-        else list.onWordsCounted = (c) => index.put('words', f, key, c);
+        list.keepWordCounts(counts instanceof Int32Array ? counts : undefined);
+        // Counted by the command (only the segments it needed): kept when it ends.
+        list.onWordsCounted = () => index.putLater('words', f, key, () => list.wordCountsSoFar());
       }
     } else if (name?.participant && !result?.skipped) {
       failedParticipants.add(name.participant);

@@ -97,7 +97,8 @@ interface Envelope {
 
 /** The entries of one kind, kept in one file (`.qualwave/index/KIND.bin`): one read for all transcripts. */
 interface Pack {
-  entries: Map<string, { key: FileKey; value: Uint8Array }>;
+  /** Each entry's value serialized, or to be made when the pack is written (what a command counts as it runs). */
+  entries: Map<string, { key: FileKey; value: Uint8Array | (() => unknown) }>;
   dirty: boolean;
 }
 
@@ -106,8 +107,7 @@ const pending = new Set<StudyIndex>();
 
 /** Write what every index of this process has left to write (the CLI calls it after each command). */
 export function flushIndexes(): void {
-  for (const index of pending) index.flush();
-  pending.clear();
+  for (const index of [...pending]) index.flush();
 }
 
 /**
@@ -119,6 +119,8 @@ export class StudyIndex {
   private damaged = 0;
   private writable: boolean;
   private readonly packs = new Map<string, Pack>();
+  /** Kinds whose entries were let go after the load (only words are added later). */
+  private readonly released = new Set<string>();
   readonly stats = { hits: 0, misses: 0, writes: 0 };
 
   constructor(
@@ -167,28 +169,37 @@ export class StudyIndex {
 
   /** The value stored for `file` made from `key`, or undefined (none, stale, damaged, another build). */
   get<T>(kind: string, file: string, key: FileKey): T | undefined {
-    if (!this.enabled) return undefined;
+    if (!this.enabled || this.released.has(kind)) return undefined;
     const entry = this.pack(kind).entries.get(file);
     if (!entry || entry.key.size !== key.size || entry.key.mtimeMs !== key.mtimeMs || entry.key.hash !== key.hash) {
       this.stats.misses++;
       return undefined;
     }
     this.stats.hits++;
-    return deserialize(entry.value) as T;
+    return (typeof entry.value === 'function' ? entry.value() : deserialize(entry.value)) as T;
   }
 
   /** Stage `value` (structured-clonable) for `file` made from `key`: written by finish() or flushIndexes(). */
   put(kind: string, file: string, key: FileKey, value: unknown): void {
-    if (!this.writable || readOnly.reason !== undefined) return;
+    if (!this.writable || readOnly.reason !== undefined || this.released.has(kind)) return;
     const pack = this.pack(kind);
     pack.entries.set(file, { key, value: serialize(value) });
     pack.dirty = true;
     pending.add(this);
   }
 
+  /** Stage a value made when the kind is written (flushIndexes, after the command): what the command will have counted by then. */
+  putLater(kind: string, file: string, key: FileKey, make: () => unknown): void {
+    if (!this.writable || readOnly.reason !== undefined || this.released.has(kind)) return;
+    const pack = this.pack(kind);
+    pack.entries.set(file, { key, value: make });
+    pack.dirty = true;
+    pending.add(this);
+  }
+
   /** Entries of files the study no longer has (renamed, deleted) are dropped: the index does not grow without end. */
   prune(kind: string, files: ReadonlySet<string>): void {
-    if (!this.enabled) return;
+    if (!this.enabled || this.released.has(kind)) return;
     const pack = this.pack(kind);
     for (const f of pack.entries.keys()) {
       if (!files.has(f)) {
@@ -201,6 +212,7 @@ export class StudyIndex {
 
   /** Write every changed kind; a failure (read-only disk, full disk) is skipped: the cache never fails a command. */
   flush(): void {
+    pending.delete(this);
     if (!this.writable || readOnly.reason !== undefined) return;
     for (const [kind, pack] of this.packs) {
       if (!pack.dirty) continue;
@@ -209,7 +221,7 @@ export class StudyIndex {
         if (!fsOps().lstat(this.dir)) fsOps().mkdir(this.dir);
         // Temporary files of a write that was killed (kill -9) are removed.
         removeStrayTemps(this.dir, isAlive);
-        const payload = serialize([...pack.entries].map(([file, e]) => [file, e.key, e.value]));
+        const payload = serialize([...pack.entries].map(([file, e]) => [file, e.key, typeof e.value === 'function' ? serialize(e.value()) : e.value]));
         const envelope: Envelope = { magic: MAGIC, format: FORMAT, build: build(), kind, sum: hashBytes(payload), payload };
         writeFileAtomic(this.path(kind), serialize(envelope), { force: true, durable: false });
         pack.dirty = false;
@@ -226,6 +238,12 @@ export class StudyIndex {
   /** At the end of a load: write what changed, and one line on stderr when damaged files were ignored (they are rebuilt). */
   finish(): void {
     this.flush();
+    // What a command may still add (word counts) is kept; the rest is let go: the study holds what it needs.
+    for (const kind of [...this.packs.keys()]) {
+      if (kind === 'words') continue;
+      this.packs.delete(kind);
+      this.released.add(kind);
+    }
     if (this.damaged === 0) return;
     const n = this.damaged;
     this.damaged = 0;

@@ -178,31 +178,36 @@ export class SegmentList {
     return nl < 0 || nl >= this.data[o + 3]!;
   }
 
+  /** Word counts kept per segment (-1: not counted yet), when the loader keeps them (the study index). */
   private wordCounts: Int32Array | undefined;
   /**
-   * Set by the loader when it can keep the counts (the study index): called once, when every
-   * segment's words were counted.
+   * Set by the loader when it can keep the counts (the study index): called once, at the first
+   * count this list did not have; `wordCountsSoFar` then gives them.
    */
-  onWordsCounted: ((counts: Int32Array) => void) | undefined;
+  onWordsCounted: (() => void) | undefined;
 
-  /** countWords of segment i's text: from counts the loader gave, else counted (the whole document at once when they are to be kept). */
+  /** countWords of segment i's text: from counts the loader gave, else counted (and kept when the loader keeps them). */
   words(i: number): number {
-    let w = this.wordCounts;
-    if (w === undefined) {
-      const keep = this.onWordsCounted;
-      if (keep === undefined) return countWords(this.text(i));
-      w = new Int32Array(this.n);
-      for (let k = 0; k < this.n; k++) w[k] = countWords(this.text(k));
-      this.wordCounts = w;
+    const w = this.wordCounts;
+    if (w === undefined) return countWords(this.text(i));
+    let n = w[i]!;
+    if (n < 0) {
+      n = w[i] = countWords(this.text(i));
+      const tell = this.onWordsCounted;
       this.onWordsCounted = undefined;
-      keep(w);
+      tell?.();
     }
-    return w[i]!;
+    return n;
   }
 
-  /** Every segment's word count, as words(i) would count it (the loader's, from the study index). */
-  setWordCounts(counts: Int32Array): void {
-    if (counts.length === this.n) this.wordCounts = counts;
+  /** Keep word counts from here on, starting from `known` (the loader's, from the study index; -1: not counted). */
+  keepWordCounts(known?: Int32Array): void {
+    this.wordCounts = known !== undefined && known.length === this.n ? known : new Int32Array(this.n).fill(-1);
+  }
+
+  /** The counts so far (-1: not counted), for the study index. */
+  wordCountsSoFar(): Int32Array | undefined {
+    return this.wordCounts;
   }
 
   text(i: number): string {
