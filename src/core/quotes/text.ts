@@ -32,9 +32,22 @@ export class TfIdf {
     for (const tf of corpus) for (const t of tf.keys()) this.df.set(t, (this.df.get(t) ?? 0) + 1);
   }
 
+  /** Each term's log((1 + n) / (1 + df)) and each frequency's 1 + log(f), computed once (the same numbers, to the last bit). */
+  private readonly idf = new Map<string, number>();
+  private readonly logTf: number[] = [];
+
   weight(tf: Map<string, number>): Map<string, number> {
     const out = new Map<string, number>();
-    for (const [t, f] of tf) out.set(t, (1 + Math.log(f)) * Math.log((1 + this.n) / (1 + (this.df.get(t) ?? 0))));
+    for (const [t, f] of tf) {
+      let idf = this.idf.get(t);
+      if (idf === undefined) this.idf.set(t, (idf = Math.log((1 + this.n) / (1 + (this.df.get(t) ?? 0)))));
+      let lf = Number.isInteger(f) && f < 256 ? this.logTf[f] : undefined;
+      if (lf === undefined) {
+        lf = 1 + Math.log(f);
+        if (Number.isInteger(f) && f < 256) this.logTf[f] = lf;
+      }
+      out.set(t, lf * idf);
+    }
     return out;
   }
 
