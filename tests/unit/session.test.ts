@@ -1,3 +1,4 @@
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Chalk } from 'chalk';
@@ -6,6 +7,7 @@ import { renderSession } from '../../src/cli/tui/render.js';
 import { loadStudy } from '../../src/io/load-study.js';
 import { parseKeys } from '../../src/cli/tui/keys.js';
 import { repo } from '../helpers/cli.js';
+import { tinyStudy } from '../helpers/inproc.js';
 
 async function session(): Promise<SessionState> {
   const { study } = await loadStudy(join(repo, 'fixtures/buddy-study'));
@@ -90,6 +92,18 @@ describe('interactive coding session', () => {
     const f = screen.findIndex((l) => l.startsWith('  f '));
     expect(screen[f + 1]!.slice(0, 18).trim()).toBe('');
     expect(screen[f + 1]!.length).toBeGreaterThan(18);
+  });
+
+  it('a word longer than the screen is broken across lines, never cut: every character of the segment is on the screen', async () => {
+    const dir = tinyStudy();
+    const url = `https://example.org/${'very-long-path-segment/'.repeat(4)}index.html`; // 112 characters
+    writeFileSync(join(dir, 'transcripts', 'P1_pre.txt'), `I: How was it?\nP: The form was at ${url} and nowhere else.\n`);
+    const { study } = await loadStudy(dir);
+    const s = startSession(study!.documents.find((d) => d.id === 'P1/pre')!, study!.codebook, 'tester', []);
+    // 40 columns (the screen's least) leave 36 for text: the URL needs four lines.
+    const screen = renderSession(s, undefined, { columns: 40, rows: 400 }, new Chalk({ level: 0 }));
+    const squeezed = screen.replace(/^(▶ | {2})/gm, '').replace(/\s+/g, '');
+    expect(squeezed).toContain(`Theformwasat${url}andnowhereelse.`);
   });
 
   it('jumps to a line, shows a definition and help, and quits', async () => {

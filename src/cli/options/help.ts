@@ -97,7 +97,7 @@ export function readmeTable(spec: CommandSpec): string {
     const facts = optionFacts(o);
     return `| \`${cell(optionUsage(key, o, 'readme'))}\` | ${cell(o.details ?? o.meaning)}${facts.length ? ` (${cell(facts.join('; '))})` : ''} |`;
   });
-  if (spec.formats?.length) rows.push(`| \`--format ${cell(spec.formats.join('|'))}\` | output format (default: ${spec.defaultFormat ?? spec.formats[0]}${spec.output === false ? '' : ', or from the \`--output\` extension'}) |`);
+  if (spec.formats?.length) rows.push(`| \`--format ${cell(spec.formats.join('|'))}\` | output format (default: ${spec.defaultFormat ?? spec.formats[0]}${spec.output === false ? '' : ', or from the `--output` extension'}) |`);
   if (rows.length === 0) return '*No options of its own (the global options apply).*';
   return ['| option | meaning |', '|---|---|', ...rows].join('\n');
 }

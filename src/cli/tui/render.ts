@@ -11,22 +11,8 @@ import { append, maxOf } from '../../core/arrays.js';
 const t = (s: string): string => terminalText(s);
 const t1 = (s: string): string => terminalText(s, { oneLine: true });
 
-/** Wrap text to `width` columns (words longer than a line are cut). */
-export function wrap(text: string, width: number): string[] {
-  const out: string[] = [];
-  for (const para of text.split('\n')) {
-    let line = '';
-    for (const word of para.split(/\s+/).filter(Boolean)) {
-      if (line && line.length + 1 + word.length > width) {
-        out.push(line);
-        line = '';
-      }
-      line = line ? `${line} ${word}` : word.length > width ? word.slice(0, width) : word;
-    }
-    out.push(line);
-  }
-  return out;
-}
+/** The coding screen wraps with the one wrapper: a word longer than a line is broken, never cut. */
+const wrap = wrapText;
 
 /** The whole screen for one state of a coding session. */
 export function renderSession(s: SessionState, wave: Wave | undefined, size: { columns: number; rows: number }, c: ChalkInstance): string {
