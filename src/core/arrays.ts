@@ -23,3 +23,41 @@ export function minOf(xs: Iterable<number>, ceiling = Infinity): number {
   for (const x of xs) m = Math.min(m, x);
   return m;
 }
+
+/** A list of 32-bit integers that grows by doubling: typed-array columns built one value at a time. */
+export class Int32List {
+  a: Int32Array;
+  n = 0;
+  constructor(capacity = 1024) {
+    this.a = new Int32Array(Math.max(1, capacity));
+  }
+  push(x: number): void {
+    if (this.n === this.a.length) {
+      const grown = new Int32Array(this.a.length * 2);
+      grown.set(this.a);
+      this.a = grown;
+    }
+    this.a[this.n++] = x;
+  }
+  /** The values pushed, as an array of their own. */
+  done(): Int32Array {
+    return this.a.slice(0, this.n);
+  }
+}
+
+/** A list of numbers (64-bit floats) that grows by doubling. */
+export class Float64List {
+  a: Float64Array;
+  n = 0;
+  constructor(capacity = 16) {
+    this.a = new Float64Array(Math.max(1, capacity));
+  }
+  push(x: number): void {
+    if (this.n === this.a.length) {
+      const grown = new Float64Array(this.a.length * 2);
+      grown.set(this.a);
+      this.a = grown;
+    }
+    this.a[this.n++] = x;
+  }
+}

@@ -1,4 +1,5 @@
 import type { SpeakerLimit } from '../codebook/types.js';
+import { Int32List } from '../arrays.js';
 import { tokenize, type Stem } from '../coding/autocode.js';
 import type { Document } from '../study/types.js';
 import type { SpeakerRole } from '../transcript/types.js';
@@ -36,25 +37,6 @@ export function allows(speakers: SpeakerLimit, role: number): boolean {
   return speakers === 'any' || ROLE_NUMBER[speakers] === role;
 }
 
-class Growable {
-  a: Int32Array;
-  n = 0;
-  constructor(capacity: number) {
-    this.a = new Int32Array(capacity);
-  }
-  push(x: number): void {
-    if (this.n === this.a.length) {
-      const b = new Int32Array(this.a.length * 2);
-      b.set(this.a);
-      this.a = b;
-    }
-    this.a[this.n++] = x;
-  }
-  done(): Int32Array {
-    return this.a.slice(0, this.n);
-  }
-}
-
 /** Every segment whose role is in `roles` (numbers of ROLE_NUMBER), tokenised and stemmed once. */
 export interface CorpusOptions {
   /** Also the stems of the interviewer's turn before the segment, as features of their own. */
@@ -84,12 +66,12 @@ export function buildCorpus(docs: readonly Document[], stem: Stem, roles: Readon
     }
     return t;
   };
-  const rowDoc = new Growable(1024);
-  const rowSeg = new Growable(1024);
-  const rowRole = new Growable(1024);
-  const ptr = new Growable(1024);
-  const term = new Growable(16384);
-  const count = new Growable(16384);
+  const rowDoc = new Int32List(1024);
+  const rowSeg = new Int32List(1024);
+  const rowRole = new Int32List(1024);
+  const ptr = new Int32List(1024);
+  const term = new Int32List(16384);
+  const count = new Int32List(16384);
   const docStart = new Int32Array(docs.length + 1);
   ptr.push(0);
   const named = (name: string): number => {

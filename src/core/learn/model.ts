@@ -1,4 +1,5 @@
 import type { Code } from '../codebook/types.js';
+import { Float64List } from '../arrays.js';
 import { allows, byColumn, inverseFrequencies, longestRow, tfidf, trainingMatrix, type Corpus } from './features.js';
 import { fitLogistic, type SparseRows } from './logistic.js';
 import { sortScores } from './sort.js';
@@ -390,8 +391,8 @@ function innerCuts(corpus: Corpus, codes: readonly Code[], positives: Positives,
   // Held-out scores of each code, split by the coder's decision, in typed arrays. A negative
   // scored exactly its fold model's bias (a segment holding none of the model's stems: most of
   // them in a large study) is only counted, and put back before the sweep: the same numbers.
-  const pos = Array.from(need, () => new Scores());
-  const neg = Array.from(need, () => new Scores());
+  const pos = Array.from(need, () => new Float64List());
+  const neg = Array.from(need, () => new Float64List());
   const atBias: Array<Array<[number, number]>> = Array.from(need, () => []);
   for (let f = 0; f < k; f++) {
     const inner = train.filter((r) => foldOf.get(group(r)) !== f);
@@ -442,24 +443,10 @@ function innerCuts(corpus: Corpus, codes: readonly Code[], positives: Positives,
       o += count;
     }
     all.set(stored.subarray(from), o);
-    neg[q] = new Scores();
+    neg[q] = new Float64List();
     cuts[need[q]!] = bestCutOfSorted(sortScores(pos[q]!.a.slice(0, pos[q]!.n)), all);
   }
   return cuts;
-}
-
-/** A growing list of numbers. */
-class Scores {
-  a = new Float64Array(16);
-  n = 0;
-  push(x: number): void {
-    if (this.n === this.a.length) {
-      const b = new Float64Array(this.a.length * 2);
-      b.set(this.a);
-      this.a = b;
-    }
-    this.a[this.n++] = x;
-  }
 }
 
 /** allowed[role · codes + c]: may code c be applied to a segment of this role (ROLE_NUMBER)? */

@@ -22,25 +22,10 @@ export interface InternedRows {
 }
 
 import { Interner } from './intern.js';
+import { Int32List } from '../arrays.js';
 
 const NEWLINE = 10;
 const RETURN = 13;
-
-class Growable {
-  a = new Int32Array(1024);
-  n = 0;
-  push(x: number): void {
-    if (this.n === this.a.length) {
-      const grown = new Int32Array(this.a.length * 2);
-      grown.set(this.a);
-      this.a = grown;
-    }
-    this.a[this.n++] = x;
-  }
-  done(): Int32Array {
-    return this.a.slice(0, this.n);
-  }
-}
 
 /** Fields of text without double quotes and with one kind of line end, interned; undefined otherwise. */
 export function internFields(text: string, delimiter: string): InternedRows | undefined {
@@ -53,9 +38,9 @@ export function internFields(text: string, delimiter: string): InternedRows | un
   }
   const D = delimiter.charCodeAt(0);
   const interner = new Interner(text);
-  const fields = new Growable();
-  const rowStart = new Growable();
-  const lines = new Growable();
+  const fields = new Int32List();
+  const rowStart = new Int32List();
+  const lines = new Int32List();
   const N = text.length;
   let I = 0;
   let line = 0;
