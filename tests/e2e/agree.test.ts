@@ -328,3 +328,36 @@ describe("the coders' meeting: disagreements and reconcile", () => {
     expect(r.stderr).toContain("d.csv:2: error: decision 'maybe' is neither apply nor reject");
   });
 });
+
+describe("agree with a code's since: (not looked for at earlier waves)", () => {
+  it('leaves out the units before the code was in use instead of counting them as agreement on "not applied"', async () => {
+    const { tinyStudy } = await import('../helpers/inproc.js');
+    const dir = tinyStudy();
+    const cb = join(dir, 'codebooks', 'cb.yaml');
+    writeFileSync(cb, readFileSync(cb, 'utf8').replace('      - id: worry.money\n        label: Money\n', '      - id: worry.money\n        label: Money\n        since: post\n'));
+    const head = 'participant\twave\tlines\tcode\texemplar\tmemo\thash\n';
+    writeFileSync(join(dir, 'codings', 'alice.tsv'), `${head}P1\tpre\t2\tcare.time\t\t\t\nP1\tpost\t4\tworry.money\t\t\t\nP2\tpost\t2\tworry.money\t\t\t\n`);
+    writeFileSync(join(dir, 'codings', 'ben.tsv'), `${head}P1\tpre\t2\tcare.time\t\t\t\nP1\tpost\t4\tworry.money\t\t\t\nP2\tpost\t4\tworry.money\t\t\t\n`);
+    const finished = 'participant\twave\nP1\tpre\nP1\tpost\nP2\tpre\nP2\tpost\nP3\tpre\n';
+    writeFileSync(join(dir, 'codings', 'alice.finished.tsv'), finished);
+    writeFileSync(join(dir, 'codings', 'ben.finished.tsv'), finished);
+    const r = await qualwave(['agree', '--coders', 'alice,ben', '--resamples', '0', '--format', 'json', '--study', dir]);
+    expect(r.code, r.stderr).toBe(0);
+    const rows = JSON.parse(r.stdout).rows as Array<{ name: string; units: number; unitsBeforeSince?: number; coefficients: Record<string, { value: number }> }>;
+    const money = rows.find((x) => x.name === 'worry.money')!;
+    // Every transcript is finished by both: 5 transcripts x 3 answers = 15 units; worry.money is in
+    // use from post on, so only the 6 post units count (P1 post and P2 post, lines 2, 4, 6):
+    //   P1 post: L2 (0,0) L4 (1,1) L6 (0,0); P2 post: L2 (1,0) L4 (0,1) L6 (0,0)
+    //   p_o = 4/6; each coder applied it to 2 of 6: p_e = (2/6)^2 + (4/6)^2 = 20/36 = 5/9
+    //   kappa = (4/6 - 5/9) / (1 - 5/9) = (1/9) / (4/9) = 0.25
+    // Counting the 9 pre units as agreement on "not applied" would give p_o = 13/15,
+    // p_e = (2/15)^2 + (13/15)^2 = 173/225 and kappa = 22/52 = 0.423: inflated.
+    expect(money.units).toBe(6);
+    expect(money.unitsBeforeSince).toBe(9);
+    expect(money.coefficients['percentAgreement']!.value).toBeCloseTo(4 / 6, 12);
+    expect(money.coefficients['cohenKappa']!.value).toBeCloseTo(0.25, 12);
+    // The theme has no since: all 15 units.
+    expect(rows.find((x) => x.name === 'care.time')!.units).toBe(15);
+    expect(r.stderr).toContain('note: 1 code with since: is compared only from that wave on; the units before it are left out, not counted as "not applied": worry.money (9)');
+  });
+});

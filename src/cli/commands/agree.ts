@@ -24,6 +24,8 @@ interface Row {
   name: string;
   label: string;
   prevalence?: Array<number | null>;
+  /** Units at waves before the code's since: (left out: nobody coded for it there). */
+  beforeSince?: number;
   result: AgreementResult;
 }
 
@@ -105,6 +107,15 @@ export async function run(ctx: Ctx<'agree'>): Promise<number> {
       meta = { coders, unit: 'character', unitizing: true, level, characters: data.units, transcripts: selection.compared.length, waves: waves ?? null, uncoded };
     } else {
       meta = { coders, unit, level, units: data.units, transcripts: selection.compared.length, waves: waves ?? null, uncoded, chance };
+      const late = data.rows.filter((r) => (r.beforeSince ?? 0) > 0);
+      if (late.length > 0) {
+        const list = late.map((r) => `${r.name} (${r.beforeSince})`);
+        ctx.info(
+          ctx.err.yellow(
+            `note: ${plural(late.length, level)} with since: ${late.length === 1 ? 'is' : 'are'} compared only from that wave on; the ${unit === 'document' ? 'transcripts' : 'units'} before it are left out, not counted as "not applied": ${list.length > 10 ? `${list.slice(0, 10).join(', ')} and ${list.length - 10} more` : list.join(', ')}`,
+          ),
+        );
+      }
     }
     reportSelection(ctx, selection, uncoded, coders);
     meta['excluded'] = selection.excluded;
@@ -433,6 +444,7 @@ function emit(ctx: AgreeCtx, format: Format, rows: Row[], coders: string[], kind
             units: r.result.units,
             samplingUnits: r.result.samplingUnits,
             ...(r.prevalence ? { prevalence: Object.fromEntries(coders.map((c, i) => [c, r.prevalence![i] ?? null])) } : {}),
+            ...(r.beforeSince ? { unitsBeforeSince: r.beforeSince } : {}),
             coefficients: r.result.coefficients,
             interpretation: kind.unitizing
               ? { alpha: krippendorffLabel(r.result.coefficients.unitizingAlpha?.value ?? NaN) }

@@ -13,6 +13,8 @@ export interface StudyAgreementRow {
   name: string;
   label: string;
   prevalence?: Array<number | null>;
+  /** Units left out because they lie at waves before the code's `since:` (not coded for there). */
+  beforeSince?: number;
   result: AgreementResult;
 }
 
@@ -49,7 +51,7 @@ export function studyAgreement(study: Study, opts: StudyAgreementOptions): { row
   };
   const rows: StudyAgreementRow[] = data.perCode.map((c, i) => {
     opts.onProgress?.(i, data.perCode.length + 1);
-    return { name: c.code, label: c.label, prevalence: c.prevalence, result: agreement(toPatterns(c.ratings), a) };
+    return { name: c.code, label: c.label, prevalence: c.prevalence, ...(c.beforeSince > 0 ? { beforeSince: c.beforeSince } : {}), result: agreement(toPatterns(c.ratings), a) };
   });
   // Pooled over codes: every (unit, code) decision; a unit's decisions are resampled together.
   if (data.perCode.length > 0) {

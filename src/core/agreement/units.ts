@@ -2,8 +2,9 @@ import { matchesWhere, type Where } from '../study/filters.js';
 import { hasColumns, lineIndexOf, touchedSegments } from '../coding/span.js';
 import type { Document, Study } from '../study/types.js';
 import { paragraphLineRanges } from '../transcript/paragraph.js';
+import { sinceIndex } from '../codebook/versions.js';
 import { masiDistance } from './coefficients.js';
-import type { Ratings } from './table.js';
+import { MISSING, type Ratings } from './table.js';
 import { selectTranscripts, type TranscriptSelection, type Uncoded } from './transcripts.js';
 
 /**
@@ -40,6 +41,8 @@ export interface CodeRatings {
   ratings: Ratings;
   /** Per coder: share of the units in which they applied the code. */
   prevalence: Array<number | null>;
+  /** Units at waves before the code's `since:` (nobody coded for it there): missing for every coder, left out. */
+  beforeSince: number;
 }
 
 interface UnitRef {
@@ -163,11 +166,22 @@ export function codeRatings(study: Study, opts: UnitOptions): { perCode: CodeRat
   }
   const weights = opts.unit === 'character' ? Float64Array.from(units.map((u) => u.weight)) : undefined;
   const clusters = Int32Array.from(units.map((u) => u.cluster));
+  // A code with `since:` was not looked for at earlier waves: its units there are missing, not "not applied".
+  const since = sinceIndex(study.codebook, study.config.waves);
+  const waveIndex = new Map(study.config.waves.map((w) => [w.id, w.index]));
+  const unitWave = Int32Array.from(units.map((u) => waveIndex.get(u.doc.wave) ?? 0));
   const perCode: CodeRatings[] = codes.map((code, k) => {
     const values = new Int32Array(N * R);
     const yes = new Array<number>(R).fill(0);
+    const from = since.get(code.id) ?? 0;
     let seen = 0;
+    let beforeSince = 0;
     for (let i = 0; i < N; i++) {
+      if (unitWave[i]! < from) {
+        values.fill(MISSING, i * R, (i + 1) * R);
+        beforeSince++;
+        continue;
+      }
       const wi = weights ? weights[i]! : 1;
       seen += wi;
       for (let r = 0; r < R; r++) {
@@ -182,7 +196,7 @@ export function codeRatings(study: Study, opts: UnitOptions): { perCode: CodeRat
       ratings.weights = weights;
       ratings.clusters = clusters;
     }
-    return { code: code.id, label: code.label, ratings, prevalence: yes.map((y) => (seen > 0 ? y / seen : null)) };
+    return { code: code.id, label: code.label, ratings, prevalence: yes.map((y) => (seen > 0 ? y / seen : null)), beforeSince };
   });
   return { perCode, units: N, selection };
 }
