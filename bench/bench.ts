@@ -89,9 +89,8 @@ function startupRows(): Array<[string, string, string, string]> {
   return out;
 }
 
-// npm run bench -- --startup: only the start-up figures (a few seconds).
-if (args.includes('--startup')) {
-  const rows = startupRows();
+/** Rows of figures as aligned columns on stdout (figure, measured, baseline, verdict). */
+function printRows(rows: readonly string[][]): void {
   const widths = [0, 1, 2, 3].map((i) => Math.max(...rows.map((r) => r[i]!.length)));
   for (const r of rows)
     process.stdout.write(
@@ -100,6 +99,12 @@ if (args.includes('--startup')) {
         .join('  ')
         .trimEnd() + '\n',
     );
+}
+
+// npm run bench -- --startup: only the start-up figures (a few seconds).
+if (args.includes('--startup')) {
+  const rows = startupRows();
+  printRows(rows);
   process.exit(0);
 }
 
@@ -146,28 +151,14 @@ async function indexTable(): Promise<Array<[string, string, string, string]>> {
 // npm run bench -- --index [--index-1000] [--index-runs 3]: only the study index's figures.
 if (args.includes('--index')) {
   const rows = await indexTable();
-  const widths = [0, 1, 2, 3].map((i) => Math.max(...rows.map((r) => r[i]!.length)));
-  for (const r of rows)
-    process.stdout.write(
-      r
-        .map((c, i) => c.padEnd(widths[i]!))
-        .join('  ')
-        .trimEnd() + '\n',
-    );
+  printRows(rows);
   process.exit(0);
 }
 
 // npm run bench -- --growth: only the growth of each command with the study (minutes at scale 1).
 if (args.includes('--growth')) {
   const rows = await growthRows();
-  const widths = [0, 1, 2, 3].map((i) => Math.max(...rows.map((r) => r[i]!.length)));
-  for (const r of rows)
-    process.stdout.write(
-      r
-        .map((c, i) => c.padEnd(widths[i]!))
-        .join('  ')
-        .trimEnd() + '\n',
-    );
+  printRows(rows);
   process.exit(0);
 }
 
@@ -175,14 +166,7 @@ if (args.includes('--growth')) {
 if (args.includes('--safety')) {
   const { safetyRows } = await import('./safety.js');
   const rows = await safetyRows(repo, bin);
-  const widths = [0, 1, 2, 3].map((i) => Math.max(...rows.map((r) => r[i]!.length)));
-  for (const r of rows)
-    process.stdout.write(
-      r
-        .map((c, i) => c.padEnd(widths[i]!))
-        .join('  ')
-        .trimEnd() + '\n',
-    );
+  printRows(rows);
   process.exit(0);
 }
 
@@ -619,14 +603,7 @@ if (!args.includes('--no-growth')) rows.push(...(await growthRows()));
 // 10. The study index.
 if (!args.includes('--no-index')) rows.push(...(await indexTable()));
 
-const widths = [0, 1, 2, 3].map((i) => Math.max(...rows.map((r) => r[i]!.length)));
 process.stdout.write(`qualwave bench: ${mb.toFixed(1)} MB, ${transcripts.length} transcripts, median of ${runs} runs\n`);
-for (const r of rows)
-  process.stdout.write(
-    r
-      .map((c, i) => c.padEnd(widths[i]!))
-      .join('  ')
-      .trimEnd() + '\n',
-  );
+printRows(rows);
 
 if (!args.includes('--no-coverage')) coverageCheck();
