@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -22,31 +22,47 @@ export function starterCodebooks(): string[] {
 }
 
 /**
- * The example studies the package ships (package.json "files"), by name: what
- * `qualwave init --example NAME DIR` copies, to follow the README's tutorial after `npm i -g`.
+ * The examples the package ships (package.json "files"), by name: what `qualwave init --example
+ * NAME DIR` copies. A study (`folder`) is copied as the folder itself; `tutorial` copies several
+ * paths of the package (`paths`) under their own names, so that DIR is laid out as a clone of the
+ * repository is for the README's tutorial (fixtures/buddy-study, the spreadsheet of step 5 and the
+ * draft of step 11 beside it).
  */
-export const EXAMPLES: Record<string, { folder: string; what: string }> = {
+export const EXAMPLES: Record<string, { folder?: string; paths?: string[]; what: string }> = {
   buddy: { folder: 'fixtures/buddy-study', what: "the tutorial's study: 15 medical students in a buddy program, 3 waves, two coders and their consensus" },
   ap: { folder: 'fixtures/ap-study', what: 'a cross-sectional study in French: 12 accompanying patients in 5 facilities' },
+  tutorial: { paths: ['fixtures/buddy-study', 'fixtures/carla-codings.csv', 'fixtures/drafts'], what: "everything the README's tutorial reads, laid out as in a clone (fixtures/...): follow it from step 1 inside that folder" },
 };
 
+/** The paths of the package an example copies (relative to the package root). */
+export function examplePaths(name: string): string[] {
+  const example = EXAMPLES[name];
+  if (!example) throw new Error(`internal: no example '${name}'`);
+  return example.paths ?? [example.folder!];
+}
+
 /**
- * Every file of an example study (path relative to it, bytes as they are), in a stable order.
- * Its work folder (.qualwave: locks, journals) is not part of it.
+ * Every file of an example (path relative to what it lands in, bytes as they are), in a stable
+ * order. Work folders (.qualwave: locks, journals, the study index) are not part of it.
  */
 export function exampleFiles(name: string): Array<[string, Uint8Array]> {
   const example = EXAMPLES[name];
   if (!example) throw new Error(`internal: no example study '${name}'`);
-  const root = join(packageRoot(), example.folder);
+  const root = packageRoot();
   const out: Array<[string, Uint8Array]> = [];
-  const walk = (rel: string): void => {
-    for (const e of readdirSync(join(root, rel), { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
-      const path = rel ? `${rel}/${e.name}` : e.name;
-      if (e.isDirectory()) {
-        if (path !== '.qualwave') walk(path);
-      } else if (e.isFile()) out.push([path, new Uint8Array(readFileSync(join(root, path)))]);
+  const walk = (from: string, rel: string, as: string): void => {
+    const abs = join(from, rel);
+    if (!statSync(abs).isDirectory()) {
+      out.push([as, new Uint8Array(readFileSync(abs))]);
+      return;
+    }
+    for (const e of readdirSync(abs, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+      if (e.isDirectory() && e.name === '.qualwave') continue;
+      if (e.isDirectory() || e.isFile()) walk(from, rel ? `${rel}/${e.name}` : e.name, as ? `${as}/${e.name}` : e.name);
     }
   };
-  walk('');
+  // A study: its files at the top of DIR. The tutorial: each path under its own name.
+  if (example.folder) walk(join(root, example.folder), '', '');
+  else for (const p of example.paths!) walk(root, p, p);
   return out;
 }

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -77,18 +77,36 @@ describe('qualwave init --example', () => {
   it('an unknown example or --title with it: exit 2', async () => {
     const r = await qualwave(['init', '--example', 'budy', join(tmp(), 'x')]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain('--example budy: expected buddy or ap');
+    expect(r.stderr).toContain('--example budy: expected one of buddy, ap, tutorial');
     const t = await qualwave(['init', '--example', 'buddy', '--title', 'Mine', join(tmp(), 'y')]);
     expect(t.code).toBe(2);
     expect(t.stderr).toContain('takes no --title or --codebook');
   });
 
   it('every example the command table offers is shipped (package.json files) and known to the copier', async () => {
-    const { EXAMPLES } = (await import(new URL('../../dist/src/io/package.js', import.meta.url).href)) as typeof import('../../src/io/package.js');
+    const { EXAMPLES, examplePaths } = (await import(new URL('../../dist/src/io/package.js', import.meta.url).href)) as typeof import('../../src/io/package.js');
     const offered = COMMANDS.init.options.example.choices;
     expect([...(offered ?? [])].sort()).toEqual(Object.keys(EXAMPLES).sort());
     const files = (JSON.parse(readFileSync(join(repo, 'package.json'), 'utf8')) as { files: string[] }).files;
-    for (const e of Object.values(EXAMPLES)) expect(files).toContain(e.folder);
+    for (const name of Object.keys(EXAMPLES)) for (const path of examplePaths(name)) expect(files, `${name}: ${path}`).toContain(path);
+  });
+
+  it('tutorial: the study and the files the tutorial reads, laid out as in a clone, so steps 1, 5 and 11 run as written', async () => {
+    const dir = join(tmp(), 'qualwave-tutorial');
+    const r = await qualwave(['init', '--example', 'tutorial', dir]);
+    expect(r.code, r.stderr).toBe(0);
+    const expected = [...filesOf(join(repo, 'fixtures/buddy-study')).map((f) => `fixtures/buddy-study/${f}`), 'fixtures/carla-codings.csv', ...filesOf(join(repo, 'fixtures/drafts')).map((f) => `fixtures/drafts/${f}`)].sort();
+    expect(filesOf(dir)).toEqual(expected);
+    for (const f of expected) expect(readFileSync(join(dir, f)).equals(readFileSync(join(repo, f))), f).toBe(true);
+    // Step 1 copies the study beside the fixtures; steps 5 and 11 read ../fixtures/... from it.
+    cpSync(join(dir, 'fixtures/buddy-study'), join(dir, 'my-buddy'), { recursive: true });
+    const my = join(dir, 'my-buddy');
+    const verify = await qualwave(['quotes', 'verify', '../fixtures/drafts/results.md'], { cwd: my });
+    expect(verify.code).toBe(1);
+    expect(verify.stdout + verify.stderr).toContain('3 quotes in ../fixtures/drafts/results.md: 1 verified, 2 not (line 10, line 14)');
+    const imp = await qualwave(['codings', 'import', '../fixtures/carla-codings.csv'], { cwd: my });
+    expect(imp.code).toBe(2);
+    expect(imp.stderr).toContain("../fixtures/carla-codings.csv:15: error: unknown code 'learning.practise' (did you mean 'learning.practice'?)");
   });
 });
 

@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { basename, join, relative, resolve } from 'node:path';
 import { parseCodebookFile } from '../../core/codebook/parse.js';
 import { didYouMeanSuffix } from '../../core/text/suggest.js';
-import { EXAMPLES, exampleFiles, packageRoot, starterCodebooks } from '../../io/package.js';
+import { EXAMPLES, exampleFiles, examplePaths, packageRoot, starterCodebooks } from '../../io/package.js';
 import { createFiles, makeFolder } from '../../io/write.js';
 import type { Ctx } from '../context.js';
 import { UsageError } from '../errors.js';
@@ -68,8 +68,13 @@ function example(ctx: Ctx<'init'>, name: string, dirArg: string): number {
   const clash = files.map(([f]) => f).filter((f) => existsSync(join(dir, f)));
   if (clash.length > 0) throw new UsageError(`${shown} already has ${clash.slice(0, 5).join(', ')}${clash.length > 5 ? `, … (${clash.length})` : ''}`, 'choose an empty folder; init never overwrites files');
   createFiles(dir, files);
-  ctx.info(`copied the example study '${name}' (${files.length} files) to ${shown}`);
-  ctx.info(`next: cd ${shown} && qualwave validate   (the README's tutorial starts there)`);
+  if (name === 'tutorial') {
+    ctx.info(`copied the tutorial's files (${files.length}: ${examplePaths(name).join(', ')}) to ${shown}`);
+    ctx.info(`next: cd ${shown}, then the README's tutorial from step 1 (cp -r fixtures/buddy-study my-buddy)`);
+  } else {
+    ctx.info(`copied the example study '${name}' (${files.length} files) to ${shown}`);
+    ctx.info(`next: cd ${shown} && qualwave validate   (the README's tutorial starts there)`);
+  }
   return 0;
 }
 
