@@ -4,13 +4,14 @@ import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
 import { qualwave, repo } from '../helpers/cli.js';
+import { DISTRIB_6RATERS, KRIPPENDORFF_2011_CSV } from '../helpers/published-data.js';
 import { answerLine, codingsTsv, transcript, writeStudy } from '../helpers/study.js';
 
 const buddy = join(repo, 'fixtures/buddy-study');
 const tmp = () => mkdtempSync(join(tmpdir(), 'qualwave-agree-'));
 
 /** Krippendorff (2011) reliability data as a matrix file (units x observers, empty = missing). */
-const KRIPPENDORFF_2011 = ['A,B,C,D', '1,1,,1', '2,2,3,2', '3,3,3,3', '3,3,3,3', '2,2,2,2', '1,2,3,4', '4,4,4,4', '1,1,2,1', '2,2,2,2', ',5,5,5', ',,1,1', ',3,,'].join('\n') + '\n';
+const KRIPPENDORFF_2011 = KRIPPENDORFF_2011_CSV;
 
 describe('qualwave agree on reliability data', () => {
   it('--matrix: the published alpha at every level, JSON with the documented keys', async () => {
@@ -92,23 +93,7 @@ describe('qualwave agree on reliability data', () => {
 
   it('--counts (irrCAC distrib.6raters), --table with counts and with proportions (cont3x3abstractors), --weights FILE', async () => {
     const dir = tmp();
-    const dist = [
-      [0, 0, 0, 6, 0],
-      [0, 3, 0, 0, 3],
-      [0, 1, 4, 0, 1],
-      [0, 0, 0, 0, 6],
-      [0, 3, 0, 3, 0],
-      [2, 0, 4, 0, 0],
-      [0, 0, 4, 0, 2],
-      [2, 0, 3, 1, 0],
-      [2, 0, 0, 4, 0],
-      [0, 0, 0, 0, 6],
-      [1, 0, 0, 5, 0],
-      [1, 1, 0, 4, 0],
-      [0, 3, 3, 0, 0],
-      [1, 0, 0, 5, 0],
-      [0, 2, 0, 3, 1],
-    ];
+    const dist = DISTRIB_6RATERS;
     writeFileSync(join(dir, 'counts.csv'), ['Subject,Depression,Personality Disorder,Schizophrenia,Neurosis,Other', ...dist.map((r, i) => [i + 1, ...r].join(','))].join('\n') + '\n');
     expect((await qualwave(['agree', '--counts', 'counts.csv'], { cwd: dir })).stderr).toContain("the first column 'Subject' looks like unit ids");
     const c = JSON.parse((await qualwave(['agree', '--counts', 'counts.csv', '--unit-ids', '--format', 'json', '--resamples', '0'], { cwd: dir })).stdout);

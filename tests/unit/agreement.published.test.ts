@@ -5,6 +5,7 @@ import { contingencyTable, countsTable, weightsTable } from '../../src/core/agre
 import { toPatterns, type Level, type PatternTable } from '../../src/core/agreement/table.js';
 import { ratingsFromRows } from '../../src/core/agreement/values.js';
 import { analytic, zTest } from '../../src/core/agreement/variance.js';
+import { DISTRIB_6RATERS, FLEISS_1971, KRIPPENDORFF_2011 } from '../helpers/published-data.js';
 
 /**
  * Coefficients, standard errors and tests against published worked examples and the values their
@@ -193,20 +194,7 @@ describe("Wikipedia, 'Krippendorff's alpha', computational example: 3 coders x 1
 
 describe("Gwet (2014), Handbook, p. 120, as irrCAC's README prints it (cac.raw4raters): 4 raters x 12 units with missing values", () => {
   // Unit 12 has a single rating (rater 3). irrCAC counts it in chance agreement and in n: --chance rated.
-  const rows = [
-    ['1', '1', '', '1'],
-    ['2', '2', '3', '2'],
-    ['3', '3', '3', '3'],
-    ['3', '3', '3', '3'],
-    ['2', '2', '2', '2'],
-    ['1', '2', '3', '4'],
-    ['4', '4', '4', '4'],
-    ['1', '1', '2', '1'],
-    ['2', '2', '2', '2'],
-    ['', '5', '5', '5'],
-    ['', '', '1', '1'],
-    ['', '', '3', ''],
-  ];
+  const rows = KRIPPENDORFF_2011.map((r) => [...r]);
   const { t, p, w } = prep(rows, 4);
   const rated = { units: 'rated' as const, withInfluence: true };
   it('percent agreement 0.8181818 (SE 0.12561), AC1 0.77544 (pe 0.1903212, SE 0.14295), as irrCAC', () => {
@@ -336,23 +324,7 @@ describe("irrCAC's cont3x3abstractors (Gwet 2014): two abstractors, 100 units, 3
 });
 
 describe("irrCAC's distrib.6raters (the first 15 of Fleiss' 1971 patients, 6 psychiatrists), read as a counts table", () => {
-  const counts = [
-    [0, 0, 0, 6, 0],
-    [0, 3, 0, 0, 3],
-    [0, 1, 4, 0, 1],
-    [0, 0, 0, 0, 6],
-    [0, 3, 0, 3, 0],
-    [2, 0, 4, 0, 0],
-    [0, 0, 4, 0, 2],
-    [2, 0, 3, 1, 0],
-    [2, 0, 0, 4, 0],
-    [0, 0, 0, 0, 6],
-    [1, 0, 0, 5, 0],
-    [1, 1, 0, 4, 0],
-    [0, 3, 3, 0, 0],
-    [1, 0, 0, 5, 0],
-    [0, 2, 0, 3, 1],
-  ];
+  const counts = DISTRIB_6RATERS.map((r) => [...r]);
   const read = countsTable(
     ['Subject', 'Depression', 'Personality Disorder', 'Schizophrenia', 'Neurosis', 'Other'],
     counts.map((r, i) => [String(i + 1), ...r.map(String)]),
@@ -406,38 +378,7 @@ describe('vcd SexualFun (Hout et al. 1987; Friendly 2000, p. 91): husband x wife
 
 describe('Fleiss (1971): 30 patients x 6 psychiatrists x 5 diagnoses', () => {
   // Counts of psychiatrists per diagnosis (depression, personality disorder, schizophrenia, neurosis, other).
-  const counts = [
-    [0, 0, 0, 6, 0],
-    [0, 3, 0, 0, 3],
-    [0, 1, 4, 0, 1],
-    [0, 0, 0, 0, 6],
-    [0, 3, 0, 3, 0],
-    [2, 0, 4, 0, 0],
-    [0, 0, 4, 0, 2],
-    [2, 0, 3, 1, 0],
-    [2, 0, 0, 4, 0],
-    [0, 0, 0, 0, 6],
-    [1, 0, 0, 5, 0],
-    [1, 1, 0, 4, 0],
-    [0, 3, 3, 0, 0],
-    [1, 0, 0, 5, 0],
-    [0, 2, 0, 3, 1],
-    [0, 0, 5, 0, 1],
-    [3, 0, 0, 1, 2],
-    [5, 1, 0, 0, 0],
-    [0, 2, 0, 4, 0],
-    [1, 0, 2, 0, 3],
-    [0, 0, 0, 0, 6],
-    [0, 1, 0, 5, 0],
-    [0, 2, 0, 1, 3],
-    [2, 0, 0, 4, 0],
-    [1, 0, 0, 4, 1],
-    [0, 5, 0, 1, 0],
-    [4, 0, 0, 0, 2],
-    [0, 2, 0, 4, 0],
-    [1, 0, 5, 0, 0],
-    [0, 0, 0, 0, 6],
-  ];
+  const counts = FLEISS_1971.map((r) => [...r]);
   const rows = counts.map((c) => c.flatMap((n, k) => Array<string>(n).fill(String(k + 1))));
   it('kappa 0.4302445, z 17.65183 under the null (Fleiss, Nee & Landis 1979 SE), as separate fields from the non-null SE', () => {
     const { p, w } = prep(rows, 6, ['1', '2', '3', '4', '5']);

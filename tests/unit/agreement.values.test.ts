@@ -3,6 +3,7 @@ import { cohenKappa, krippendorffAlpha, prepare } from '../../src/core/agreement
 import { contingencyTable, countsTable, looksLikeUnitIds, weightsTable } from '../../src/core/agreement/input.js';
 import { toPatterns, type Level } from '../../src/core/agreement/table.js';
 import { MISSING_TOKENS, ratingsFromRows } from '../../src/core/agreement/values.js';
+import { KRIPPENDORFF_2011 } from '../helpers/published-data.js';
 
 /**
  * Values as a statistician reads them, and a regression test for each way a wrong number used to
@@ -10,20 +11,7 @@ import { MISSING_TOKENS, ratingsFromRows } from '../../src/core/agreement/values
  */
 
 // Krippendorff (2011): observers A-D by units 1-12 (the published alphas: nominal .743, ordinal .815, interval .849, ratio .797).
-const K = [
-  ['1', '1', '', '1'],
-  ['2', '2', '3', '2'],
-  ['3', '3', '3', '3'],
-  ['3', '3', '3', '3'],
-  ['2', '2', '2', '2'],
-  ['1', '2', '3', '4'],
-  ['4', '4', '4', '4'],
-  ['1', '1', '2', '1'],
-  ['2', '2', '2', '2'],
-  ['', '5', '5', '5'],
-  ['', '', '1', '1'],
-  ['', '', '3', ''],
-];
+const K = KRIPPENDORFF_2011.map((r) => [...r]);
 
 function alpha(rows: string[][], level: Level, categories?: string[]): number {
   const parsed = ratingsFromRows(rows, rows[0]!.length, { level, ...(categories ? { categories } : {}) });
