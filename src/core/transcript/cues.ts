@@ -23,11 +23,10 @@ export interface Cue {
   timestamp?: string;
 }
 
-export interface CueOptions {
+/** What every reader of a timed transcript (captions, Whisper JSON) is told about the study's speakers and segments. */
+export interface SpeakerOptions {
   file: string;
   documentId: string;
-  /** The document's text, which the cues point into. */
-  source: string;
   mode?: SegmentMode;
   classify: (label: string) => SpeakerRole;
   /** Labels nobody said who they are (warned about); default: every `other`. */
@@ -35,6 +34,11 @@ export interface CueOptions {
   unlabelled?: UnlabelledRole;
   unlabelledExplicit?: boolean;
   unlabelledWhere?: string;
+}
+
+export interface CueOptions extends SpeakerOptions {
+  /** The document's text, which the cues point into. */
+  source: string;
   /** What the warnings say about where speaker names come from. */
   noSpeakersHint: string;
   lineCount: number;

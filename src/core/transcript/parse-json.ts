@@ -1,19 +1,10 @@
 import { error, warning, type Diagnostic } from '../diagnostics/diagnostic.js';
-import { segmentCues, type Cue } from './cues.js';
+import { segmentCues, type Cue, type SpeakerOptions } from './cues.js';
 import type { ParsedBody } from './parse-text.js';
 import { SegmentList } from './segment-list.js';
-import type { SegmentMode, SpeakerRole, TranscriptSource, UnlabelledRole } from './types.js';
+import type { TranscriptSource } from './types.js';
 
-export interface JsonOptions {
-  file: string;
-  documentId: string;
-  classify: (label: string) => SpeakerRole;
-  isUnknown?: (label: string) => boolean;
-  mode?: SegmentMode;
-  unlabelled?: UnlabelledRole;
-  unlabelledExplicit?: boolean;
-  unlabelledWhere?: string;
-}
+export type JsonOptions = SpeakerOptions;
 
 export interface ParsedJson extends ParsedBody {
   /** Whisper, or WhisperX (speakers from diarisation, words aligned); undefined when not a transcript. */
@@ -93,15 +84,8 @@ export function parseWhisperJson(raw: string, opts: JsonOptions): ParsedJson {
   const source: TranscriptSource = diarised || (aligned && !whisperOnly) ? 'whisperx' : 'whisper';
   const virtual = lines.length > 0 ? lines.join('\n') + '\n' : '';
   const body = segmentCues(cues, {
-    file: opts.file,
-    documentId: opts.documentId,
+    ...opts,
     source: virtual,
-    mode: opts.mode ?? 'paragraph',
-    classify: opts.classify,
-    ...(opts.isUnknown !== undefined ? { isUnknown: opts.isUnknown } : {}),
-    ...(opts.unlabelled !== undefined ? { unlabelled: opts.unlabelled } : {}),
-    ...(opts.unlabelledExplicit !== undefined ? { unlabelledExplicit: opts.unlabelledExplicit } : {}),
-    ...(opts.unlabelledWhere !== undefined ? { unlabelledWhere: opts.unlabelledWhere } : {}),
     noSpeakersHint: 'Whisper alone does not tell speakers apart: run WhisperX with --diarize',
     lineCount: lines.length + 1,
   });

@@ -1,21 +1,13 @@
 import { error, type Diagnostic } from '../diagnostics/diagnostic.js';
-import { segmentCues, type Cue } from './cues.js';
+import { segmentCues, type Cue, type SpeakerOptions } from './cues.js';
 import { looksLikeLabel } from './labels.js';
 import type { ParsedBody } from './parse-text.js';
 import { SegmentList } from './segment-list.js';
-import type { SegmentMode, SpeakerRole, TranscriptSource, UnlabelledRole } from './types.js';
+import type { TranscriptSource } from './types.js';
 
-export interface SubtitleOptions {
-  file: string;
-  documentId: string;
+export interface SubtitleOptions extends SpeakerOptions {
   format: 'vtt' | 'srt';
-  classify: (label: string) => SpeakerRole;
-  isUnknown?: (label: string) => boolean;
   isKnown?: (label: string) => boolean;
-  mode?: SegmentMode;
-  unlabelled?: UnlabelledRole;
-  unlabelledExplicit?: boolean;
-  unlabelledWhere?: string;
 }
 
 const TIMING = /^\s*((?:\d+:)?\d{1,2}:\d{2}[.,]\d{1,3})\s*-->\s*((?:\d+:)?\d{1,2}:\d{2}[.,]\d{1,3})/;
@@ -124,15 +116,8 @@ export function parseSubtitles(text: string, opts: SubtitleOptions): ParsedBody 
     flush();
   }
   const body = segmentCues(cues, {
-    file: opts.file,
-    documentId: opts.documentId,
+    ...opts,
     source: text,
-    mode: opts.mode ?? 'paragraph',
-    classify: opts.classify,
-    ...(opts.isUnknown !== undefined ? { isUnknown: opts.isUnknown } : {}),
-    ...(opts.unlabelled !== undefined ? { unlabelled: opts.unlabelled } : {}),
-    ...(opts.unlabelledExplicit !== undefined ? { unlabelledExplicit: opts.unlabelledExplicit } : {}),
-    ...(opts.unlabelledWhere !== undefined ? { unlabelledWhere: opts.unlabelledWhere } : {}),
     noSpeakersHint: 'turn on speaker names in the Zoom/Teams transcript settings, or add "Name: " before each cue',
     lineCount: lines.length,
   });
