@@ -1,5 +1,5 @@
 import type { IntervalMethod } from '../core/agreement/bootstrap.js';
-import { disagreements as findDisagreements, type Disagreement } from '../core/agreement/reconcile.js';
+import { disagreements as findDisagreements, type BeforeSince, type Disagreement } from '../core/agreement/reconcile.js';
 import { studyAgreement, studyUnitizing, type StudyAgreementRow } from '../core/agreement/study.js';
 import type { TranscriptSelection, Uncoded } from '../core/agreement/transcripts.js';
 import type { AgreementUnit } from '../core/agreement/units.js';
@@ -308,9 +308,12 @@ export function agreement(study: Study, opts: AgreementOptions = {}): StudyAgree
   return { coders, rows: r.rows, selection: r.selection, units: r.units, merged: 0 };
 }
 
-/** Every segment where the coders differ on a code, for the coders' meeting. */
-export function disagreements(study: Study, opts: { coders?: readonly string[]; codes?: readonly string[]; waves?: readonly string[]; where?: readonly Where[] } = {}): { coders: string[]; list: Disagreement[] } {
+/**
+ * Every segment where the coders differ on a code, for the coders' meeting; `beforeSince`: the
+ * differences on codes at waves before their `since:` (no disagreements: left out, as by agree).
+ */
+export function disagreements(study: Study, opts: { coders?: readonly string[]; codes?: readonly string[]; waves?: readonly string[]; where?: readonly Where[] } = {}): { coders: string[]; list: Disagreement[]; beforeSince: BeforeSince[] } {
   const coders = selectCoders(study, opts.coders);
   checkFilters(study, { codes: opts.codes, waves: opts.waves, where: opts.where });
-  return { coders, list: findDisagreements(study, { coders, ...(opts.codes ? { codes: new Set(opts.codes) } : {}), ...(opts.waves ? { waves: [...opts.waves] } : {}), where: [...(opts.where ?? [])] }) };
+  return { coders, ...findDisagreements(study, { coders, ...(opts.codes ? { codes: new Set(opts.codes) } : {}), ...(opts.waves ? { waves: [...opts.waves] } : {}), where: [...(opts.where ?? [])] }) };
 }

@@ -1,6 +1,7 @@
 import type { ChalkInstance } from 'chalk';
 import { location, type Diagnostic } from '../core/diagnostics/diagnostic.js';
 import { terminalText } from '../core/format/escape.js';
+import type { BeforeSince } from '../core/agreement/reconcile.js';
 
 /**
  * Diagnostics as `file:line:col: error: message` lines, each followed by its hint, grouped by
@@ -33,4 +34,10 @@ export function countLine(diagnostics: readonly Diagnostic[], files: number): st
 
 export function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
+/** The differences on codes before their `since:` wave, left out of the meeting (as agree leaves those units out). */
+export function beforeSinceNote(list: readonly BeforeSince[], what: string): string {
+  const shown = list.slice(0, 5).map((b) => `${b.code} at ${b.participant}/${b.wave}:${b.lines}`);
+  return `${plural(list.length, 'difference')} on codes at a wave before their since: wave ${what} (nobody looked for them there; agree leaves those units out too): ${shown.join(', ')}${list.length > 5 ? ', …' : ''} (qualwave validate lists the codings)`;
 }

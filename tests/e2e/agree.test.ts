@@ -346,3 +346,48 @@ describe("agree with a code's since: (not looked for at earlier waves)", () => {
     expect(r.stderr).toContain('note: 1 code with since: is compared only from that wave on; the units before it are left out, not counted as "not applied": worry.money (9)');
   });
 });
+
+describe("disagreements and reconcile with a code's since:", () => {
+  // worry.money is in use from post on. At pre, alice applied it (before its time) and ben did not:
+  // that is no disagreement (nobody was looking for the code at pre; agree leaves those units out).
+  // At post they differ on P2 line 2: a real disagreement.
+  async function study(): Promise<string> {
+    const { tinyStudy } = await import('../helpers/inproc.js');
+    const dir = tinyStudy();
+    const cb = join(dir, 'codebooks', 'cb.yaml');
+    writeFileSync(cb, readFileSync(cb, 'utf8').replace('      - id: worry.money\n        label: Money\n', '      - id: worry.money\n        label: Money\n        since: post\n'));
+    const head = 'participant\twave\tlines\tcode\texemplar\tmemo\thash\n';
+    writeFileSync(join(dir, 'codings', 'alice.tsv'), `${head}P1\tpre\t2\tworry.money\t\t\t\nP1\tpost\t4\tworry.money\t\t\t\nP2\tpost\t2\tworry.money\t\t\t\n`);
+    writeFileSync(join(dir, 'codings', 'ben.tsv'), `${head}P1\tpost\t4\tworry.money\t\t\t\n`);
+    const finished = 'participant\twave\nP1\tpre\nP1\tpost\nP2\tpre\nP2\tpost\nP3\tpre\n';
+    writeFileSync(join(dir, 'codings', 'alice.finished.tsv'), finished);
+    writeFileSync(join(dir, 'codings', 'ben.finished.tsv'), finished);
+    return dir;
+  }
+
+  it('disagreements lists only the difference from the since: wave on and names the one left out', async () => {
+    const dir = await study();
+    const r = await qualwave(['disagreements', '--coders', 'alice,ben', '--format', 'json', '--study', dir], { env: { NO_COLOR: '1' } });
+    expect(r.code, r.stderr).toBe(0);
+    const list = JSON.parse(r.stdout) as Array<{ code: string; participant: string; wave: string; lines: string }>;
+    expect(list.map((d) => `${d.code} ${d.participant}/${d.wave}:${d.lines}`)).toEqual(['worry.money P2/post:2']);
+    expect(r.stderr).toContain('1 difference on codes at a wave before their since: wave left out (nobody looked for them there; agree leaves those units out too): worry.money at P1/pre:2');
+  });
+
+  it('reconcile settles the post difference by the rule and leaves the pre one unsettled, listed', async () => {
+    const dir = await study();
+    const r = await qualwave(['reconcile', '--coders', 'alice,ben', '--rule', 'union', '--into', 'meeting', '--format', 'json', '--study', dir], { env: { NO_COLOR: '1' } });
+    expect(r.code, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout) as { agreed: number; byRule: number; beforeSince: Array<{ code: string; participant: string; wave: string; lines: string; applied: string[] }> };
+    expect(out.agreed).toBe(1); // P1 post line 4
+    expect(out.byRule).toBe(1); // P2 post line 2, by union
+    expect(out.beforeSince).toEqual([{ code: 'worry.money', participant: 'P1', wave: 'pre', lines: '2', applied: ['alice'] }]);
+    expect(r.stderr).toContain('not settled (meeting keeps what it had there)');
+    const written = readFileSync(join(dir, 'codings', 'meeting.tsv'), 'utf8')
+      .trim()
+      .split('\n')
+      .slice(1)
+      .map((l) => l.split('\t').slice(0, 4).join(' '));
+    expect(written.sort()).toEqual(['P1 post 4 worry.money', 'P2 post 2 worry.money']);
+  });
+});

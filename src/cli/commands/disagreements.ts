@@ -6,7 +6,7 @@ import { renderDelimited, renderTerminal, type Table } from '../../core/format/t
 import type { Study } from '../../core/study/types.js';
 import type { Ctx } from '../context.js';
 import { EXIT } from '../errors.js';
-import { plural } from '../report.js';
+import { beforeSinceNote, plural } from '../report.js';
 import { append } from '../../core/arrays.js';
 
 /** qualwave disagreements: every segment where the coders differ on a code, for the coders' meeting. */
@@ -15,7 +15,7 @@ export async function run(ctx: Ctx<'disagreements'>): Promise<number> {
   const study = await ctx.study();
   const waves = ctx.opts.wave;
   const where = ctx.opts.where;
-  const { coders, list } = disagreements(study, { ...(ctx.opts.coders ? { coders: ctx.opts.coders } : {}), ...(ctx.opts.code ? { codes: ctx.opts.code } : {}), ...(waves ? { waves } : {}), where });
+  const { coders, list, beforeSince } = disagreements(study, { ...(ctx.opts.coders ? { coders: ctx.opts.coders } : {}), ...(ctx.opts.code ? { codes: ctx.opts.code } : {}), ...(waves ? { waves } : {}), where });
   if (format === 'json') {
     ctx.emit(
       JSON.stringify(
@@ -45,6 +45,7 @@ export async function run(ctx: Ctx<'disagreements'>): Promise<number> {
           .join(', ')}${skipped.length > 8 ? ', …' : ''} (mark a transcript read with nothing to code: qualwave code P W --coder NAME --done)`,
       ),
     );
+  if (beforeSince.length > 0) ctx.info(ctx.err.yellow(beforeSinceNote(beforeSince, 'left out')));
   const codesInvolved = new Set(list.map((d) => d.code)).size;
   ctx.info(`${plural(list.length, 'disagreement')} on ${plural(codesInvolved, 'code')} between ${coders.join(', ')}`);
   return EXIT.ok;

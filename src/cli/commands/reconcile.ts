@@ -10,7 +10,7 @@ import { formatSpan } from '../../core/coding/span.js';
 import type { Ctx } from '../context.js';
 import { EXIT, UsageError } from '../errors.js';
 import { selectCoders } from '../../api/analyses.js';
-import { formatDiagnostics, plural } from '../report.js';
+import { beforeSinceNote, formatDiagnostics, plural } from '../report.js';
 
 const YES = new Set(['apply', 'applied', 'yes', 'y', '1', 'true', 'keep', '✓', 'x']);
 const NO = new Set(['reject', 'rejected', 'no', 'n', '0', 'false', 'drop', 'remove', '-']);
@@ -106,6 +106,7 @@ export async function run(ctx: Ctx<'reconcile'>): Promise<number> {
     unusedDecisions: result.unused.length,
     lost: result.lost.map((c) => ({ participant: c.participant, wave: c.wave, lines: formatSpan(c), code: c.code })),
     widened: result.widened,
+    beforeSince: result.beforeSince,
     notReconciled: skipped.map((e) => ({ transcript: e.transcript, reason: e.reason })),
   };
   if (ctx.opts.format === 'json') ctx.emit(JSON.stringify(summary, null, 2));
@@ -122,6 +123,7 @@ export async function run(ctx: Ctx<'reconcile'>): Promise<number> {
           .join(', ')}${result.widened.length > 5 ? ', …' : ''} (--format json lists them under "widened"; narrow them with qualwave code if need be)`,
       ),
     );
+  if (result.beforeSince.length > 0) ctx.info(ctx.err.yellow(beforeSinceNote(result.beforeSince, `not settled (${into} keeps what it had there)`)));
   if (result.unused.length > 0) ctx.info(ctx.err.yellow(`${plural(result.unused.length, 'decision')} matched no disagreement (already agreed, or the codings changed)`));
   return EXIT.ok;
 }

@@ -5,6 +5,7 @@ import type { Study } from '../study/types.js';
 import type { Segment } from '../transcript/types.js';
 import { selectTranscripts, type TranscriptSelection } from './transcripts.js';
 import { append } from '../arrays.js';
+import { sinceIndex } from '../codebook/versions.js';
 
 /**
  * The coders' meeting: every segment where the coders differ on a code (disagreements), and the
@@ -29,6 +30,32 @@ export interface MeetingOptions {
   codes?: Set<string>;
   waves?: string[];
   where?: Where[];
+}
+
+/**
+ * A code the coders differ on at a wave before its `since:` wave: nobody was looking for it there,
+ * so it is no disagreement (agree leaves those units out too). Listed, never settled: reconcile
+ * keeps what the consensus coder already has there and adds nothing.
+ */
+export interface BeforeSince {
+  code: string;
+  participant: string;
+  wave: string;
+  /** The segment's lines. */
+  lines: string;
+  /** The coders who applied the code there. */
+  applied: string[];
+}
+
+/** Is `code` applied at `doc`'s wave before its `since:` wave? */
+function beforeSinceOf(study: Study): (code: string, wave: string) => boolean {
+  const since = sinceIndex(study.codebook, study.config.waves);
+  const waveIndex = new Map(study.config.waves.map((w) => [w.id, w.index]));
+  return (code, wave) => (waveIndex.get(wave) ?? 0) < (since.get(code) ?? 0);
+}
+
+function beforeSinceEntry(u: UnitView, code: string, coders: string[]): BeforeSince {
+  return { code, participant: u.doc.participant, wave: u.doc.wave, lines: formatSpan(u.segment), applied: coders.filter((coder) => u.byCoder.get(coder)!.some((c) => c.code === code)) };
 }
 
 interface UnitView {
@@ -79,21 +106,29 @@ function units(study: Study, opts: MeetingOptions): UnitView[] {
   return out;
 }
 
-/** Disagreements grouped by code (codebook order), each code's in document order. */
-export function disagreements(study: Study, opts: MeetingOptions): Disagreement[] {
+/**
+ * Disagreements grouped by code (codebook order), each code's in document order; `beforeSince`:
+ * the differences on codes at waves before their `since:`, left out (not disagreements).
+ */
+export function disagreements(study: Study, opts: MeetingOptions): { list: Disagreement[]; beforeSince: BeforeSince[] } {
   const order = new Map(study.codebook.codes.map((c, i) => [c.id, i]));
+  const early = beforeSinceOf(study);
   const out: Disagreement[] = [];
+  const beforeSince: BeforeSince[] = [];
   for (const u of units(study, opts)) {
     const codes = new Set<string>();
     for (const list of u.byCoder.values()) for (const c of list) codes.add(c.code);
     const sorted = [...codes].filter((c) => !opts.codes || opts.codes.has(c)).sort((a, b) => (order.get(a) ?? 1e9) - (order.get(b) ?? 1e9));
     for (const code of sorted) {
       const d = describe(u, code, opts.coders);
-      if (!d.coders.every((p) => p.applied)) out.push(d);
+      if (d.coders.every((p) => p.applied)) continue;
+      if (early(code, u.doc.wave)) beforeSince.push(beforeSinceEntry(u, code, opts.coders));
+      else out.push(d);
     }
   }
   // Stable sort: units were visited in document order.
-  return out.sort((a, b) => (order.get(a.code) ?? 1e9) - (order.get(b.code) ?? 1e9));
+  out.sort((a, b) => (order.get(a.code) ?? 1e9) - (order.get(b.code) ?? 1e9));
+  return { list: out, beforeSince };
 }
 
 function describe(u: UnitView, code: string, coders: string[]): Disagreement {
@@ -141,6 +176,8 @@ export interface ReconcileResult {
    * gets the whole segment (its lines), listed here so that nothing is widened unsaid.
    */
   widened: Array<{ code: string; participant: string; wave: string; lines: string }>;
+  /** Differences on codes at waves before their `since:`: not settled; the consensus keeps what it had there. */
+  beforeSince: BeforeSince[];
 }
 
 /**
@@ -149,7 +186,8 @@ export interface ReconcileResult {
  * codings in that transcript), else by the rule (union: anyone applied it; intersection: nobody
  * disagreed; majority: more than half applied it), else left open (not applied, listed). Exemplar
  * flags and memos of the coders who applied the code are kept; an existing consensus coding that
- * is kept keeps its own memo and flag.
+ * is kept keeps its own memo and flag. A difference on a code at a wave before its `since:` is no
+ * disagreement: it is not settled, the consensus keeps what it had there (listed in `beforeSince`).
  */
 export function reconcile(study: Study, opts: MeetingOptions & { into: string; rule?: Rule; decisions?: Map<string, boolean> }): ReconcileResult {
   const codings: Coding[] = [];
@@ -174,6 +212,8 @@ export function reconcile(study: Study, opts: MeetingOptions & { into: string; r
     list.push(c);
   }
   const widened: ReconcileResult['widened'] = [];
+  const early = beforeSinceOf(study);
+  const beforeSince: BeforeSince[] = [];
   const existingAt = (code: string, u: UnitView): Coding | undefined =>
     existingByDoc.get(u.doc.id)?.find((c) => {
       if (c.code !== code) return false;
@@ -192,6 +232,10 @@ export function reconcile(study: Study, opts: MeetingOptions & { into: string; r
       if (applied.length === opts.coders.length) {
         apply = true;
         agreed++;
+      } else if (early(code, u.doc.wave)) {
+        beforeSince.push(beforeSinceEntry(u, code, opts.coders));
+        if (before) codings.push(before);
+        continue;
       } else if (opts.decisions?.has(key)) {
         apply = opts.decisions.get(key)!;
         used.add(key);
@@ -256,5 +300,5 @@ export function reconcile(study: Study, opts: MeetingOptions & { into: string; r
     list.push(c);
   }
   const lost = existing.filter((e) => !(kept2.get(`${e.participant}/${e.wave}`) ?? []).some((c) => same(c, e)));
-  return { codings, documents, agreed, decided, byRule, kept, open, unused, lost, widened };
+  return { codings, documents, agreed, decided, byRule, kept, open, unused, lost, widened, beforeSince };
 }
