@@ -260,4 +260,20 @@ describe('qualwave codebook', () => {
     expect(tex.stdout).toContain('support.\\hspace{0pt}respite & Respite for parents');
     expect(tex.stdout).toContain('\\begin{longtable}');
   });
+
+  it("shows each code's since: and anticipates: when the codebook declares them", async () => {
+    const { tinyStudy } = await import('../helpers/inproc.js');
+    const dir = tinyStudy();
+    const cb = join(dir, 'codebooks', 'cb.yaml');
+    writeFileSync(cb, readFileSync(cb, 'utf8').replace('      - id: worry.money\n        label: Money\n', '      - id: worry.money\n        label: Money\n        since: post\n        anticipates: care.time\n'));
+    const csv = await qualwave(['codebook', 'show', '--format', 'csv', '--study', dir]);
+    expect(csv.code, csv.stderr).toBe(0);
+    const lines = csv.stdout.trim().split('\n');
+    expect(lines[0]).toBe('code,label,definition,include,exclude,examples,since,anticipates');
+    expect(lines.find((l) => l.startsWith('worry.money,'))).toBe('worry.money,Money,,,,,post,care.time');
+    // Declared values: the sub-code inherits nothing here (codebook versions shows inheritance).
+    expect(lines.find((l) => l.startsWith('care.time,'))).toBe('care.time,Time off,,,,,,');
+    const table = await qualwave(['codebook', 'show', '--study', dir], { env: { NO_COLOR: '1' } });
+    expect(table.stdout).toMatch(/code\s+label\s+definition\s+since\s+anticipates/);
+  });
 });

@@ -32,14 +32,21 @@ export async function runShow(ctx: Ctx<'codebook show'>): Promise<number> {
     return EXIT.ok;
   }
   const indent = format === 'table' || format === 'md' || format === 'docx' ? '\u00a0\u00a0' : '';
+  // Codebook versions, as declared (`codebook versions` shows what each code inherits): columns
+  // only when some code has them, so a codebook without them prints as before.
+  const since = codes.some((c) => c.since !== undefined);
+  const anticipates = codes.some((c) => c.anticipates !== undefined);
+  const versions = (c: Code): string[] => [...(since ? [c.since ?? ''] : []), ...(anticipates ? [c.anticipates ?? ''] : [])];
+  const versionHeaders = [...(since ? ['since'] : []), ...(anticipates ? ['anticipates'] : [])];
   const table: Table = {
     title: study.codebook.files.map((f) => f.title).join('; '),
-    columns: ['code', 'label', 'definition', 'include', 'exclude', 'examples'].map((header) => ({ header })),
-    rows: codes.map((c) => [indent.repeat(c.depth) + c.id, c.label, c.definition ?? '', c.include ?? '', c.exclude ?? '', c.examples.map((e) => `"${e}"`).join(' ')]),
+    columns: ['code', 'label', 'definition', 'include', 'exclude', 'examples', ...versionHeaders].map((header) => ({ header })),
+    rows: codes.map((c) => [indent.repeat(c.depth) + c.id, c.label, c.definition ?? '', c.include ?? '', c.exclude ?? '', c.examples.map((e) => `"${e}"`).join(' '), ...versions(c)]),
   };
   if (format === 'table') {
-    // In the terminal the long columns would not fit: show code, label and definition.
-    ctx.emit(renderTable(ctx, { ...table, columns: table.columns.slice(0, 3), rows: table.rows.map((r) => r.slice(0, 3)) }, 'table'));
+    // In the terminal the long columns would not fit: show code, label, definition (and since/anticipates).
+    const keep = <T>(r: T[]): T[] => [...r.slice(0, 3), ...r.slice(6)];
+    ctx.emit(renderTable(ctx, { ...table, columns: [...table.columns.slice(0, 3), ...table.columns.slice(6)], rows: table.rows.map(keep) }, 'table'));
   } else ctx.emit(renderTable(ctx, table, format));
   return EXIT.ok;
 }
