@@ -5,6 +5,7 @@ import { finishedFile } from '../../core/coding/finished.js';
 import { codebookXml, exportProject, type StudyFilesForNote } from '../../core/refi/export.js';
 import type { Study } from '../../core/study/types.js';
 import { isSystemError } from '../../io/errors.js';
+import { packageRoot } from '../../io/package.js';
 import { zipProject } from '../../io/refi.js';
 import type { Ctx } from '../context.js';
 import { EXIT } from '../errors.js';
@@ -22,7 +23,7 @@ export async function run(ctx: Ctx<'export'>): Promise<number> {
   }
   const coders = ctx.opts.coders ?? study.coders;
   checkFilters(study, { coders });
-  const version = (JSON.parse(readFileSync(new URL('../../../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+  const version = (JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { version: string }).version;
   const shown = ctx.progress('exporting transcripts');
   const project = exportProject(study, { coders, version, files: studyFiles(study, coders), onProgress: (done, of) => shown.update(done, of) });
   shown.done();

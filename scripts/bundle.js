@@ -1,0 +1,42 @@
+#!/usr/bin/env node
+// npm run build, after tsc: the command line as few files (dist/bundle/cli/), which bin/qualwave.js runs.
+// Start-up is mostly the loading of modules, and each file costs (resolve, stat, read, compile): a warm
+// `summary` loaded about 180 of them (yaml alone is 72). esbuild joins the compiled dist/src/cli/main.js,
+// what it imports and the pure-JavaScript libraries every command needs into one file per lazily
+// imported command (the laziness stays: --help loads no command). The in-process API (dist/src/api)
+// is not bundled; the other libraries stay in node_modules (some read their own files or load
+// native code). The bundle sits three folders deep, as dist/src/cli/ does, so the package.json the
+// modules find relative to themselves is the same one.
+import { rmSync } from 'node:fs';
+import { build } from 'esbuild';
+
+/** The libraries joined into the bundle: pure JavaScript, loaded at start-up by most commands. */
+const BUNDLED = new Set(['yaml', 'commander', 'csv-parse', 'csv-stringify', 'picomatch', 'tinyglobby', 'fdir', 'chalk']);
+
+const root = new URL('..', import.meta.url).pathname;
+const outdir = `${root}dist/bundle/cli`;
+rmSync(outdir, { recursive: true, force: true });
+
+const packageName = (specifier) => specifier.split('/', specifier.startsWith('@') ? 2 : 1).join('/');
+
+await build({
+  entryPoints: [`${root}dist/src/cli/main.js`],
+  outdir,
+  bundle: true,
+  splitting: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  // The bundled CommonJS libraries require Node's own modules: an ES module has no `require` of its own.
+  banner: { js: "import { createRequire as __bundleRequire } from 'node:module'; const require = __bundleRequire(import.meta.url);" },
+  legalComments: 'none',
+  logLevel: 'warning',
+  plugins: [
+    {
+      name: 'libraries-stay-installed',
+      setup(b) {
+        b.onResolve({ filter: /^[^./#]/ }, (args) => (args.path.startsWith('node:') || BUNDLED.has(packageName(args.path)) ? undefined : { path: args.path, external: true }));
+      },
+    },
+  ],
+});
