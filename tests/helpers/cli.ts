@@ -21,7 +21,7 @@ export interface RunOptions {
  * Run the built CLI like a user would, in this process (no spawn): the whole command line through
  * the shell's entry point (src/cli/run.ts `main`) with its own working folder, environment,
  * standard streams (not terminals, so no colour) and input. Imports come from dist/ (npm test
- * builds first), the modules the binary runs.
+ * builds first), the modules the binary's bundle is made from (tests/e2e/bundle.test.ts: the same output).
  */
 export async function qualwave(args: string[], opts: RunOptions = {}): Promise<RunResult> {
   const { main } = (await import(new URL('../../dist/src/cli/run.js', import.meta.url).href)) as { main: (argv: string[], io: unknown) => Promise<number> };

@@ -1,0 +1,107 @@
+import { spawnSync } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { bin, qualwave, repo, spawnQualwave } from '../helpers/cli.js';
+
+/**
+ * The binary runs the bundle that npm run build makes (scripts/bundle.js) from the compiled
+ * modules of dist/src, which the in-process tests and the API use: both must print the same
+ * bytes, and the bundle must be what loads (start-up is mostly the loading of files: a warm
+ * `summary` loaded about 180 before, yaml alone 72).
+ */
+const tmp = (): string => mkdtempSync(join(tmpdir(), 'qw-bundle-'));
+
+function studyCopy(): string {
+  const dir = join(tmp(), 'buddy');
+  cpSync(join(repo, 'fixtures', 'buddy-study'), dir, { recursive: true });
+  rmSync(join(dir, '.qualwave'), { recursive: true, force: true });
+  return dir;
+}
+
+describe('the bundled command line', () => {
+  it('prints the same bytes and exit codes as the compiled modules', async () => {
+    const study = studyCopy();
+    const out = tmp();
+    const lines: string[][] = [
+      ['summary', '--format', 'json'],
+      ['summary', '--speakers'],
+      ['matrix', '--rows', 'code', '--value', 'segments', '--format', 'csv'],
+      ['codings', '--code', 'support.respite'],
+      ['cooccurrence', '--format', 'json'],
+      ['validate', '--format', 'json'],
+      ['agree'],
+      ['matrix', '--rows', 'xyz'],
+      ['summary', '--nosuch'],
+    ];
+    for (const args of lines) {
+      const argv = [...args, '--study', study];
+      const spawned = spawnQualwave(argv);
+      const inProcess = await qualwave(argv);
+      expect(spawned, args.join(' ')).toEqual(inProcess);
+    }
+    // Commands that write files, and read qualwave's own (the version in the project, the templates).
+    const spawned = spawnQualwave(['export', '--study', study, '-o', join(out, 'bundle.qdpx')]);
+    expect(spawned.code, spawned.stderr).toBe(0);
+    expect((await qualwave(['export', '--study', study, '-o', join(out, 'modules.qdpx')])).code).toBe(0);
+    expect(readFileSync(join(out, 'bundle.qdpx')).equals(readFileSync(join(out, 'modules.qdpx')))).toBe(true);
+    const init = spawnQualwave(['init', join(out, 'new-study')]);
+    expect(init.code, init.stderr).toBe(0);
+    expect(spawnQualwave(['validate', join(out, 'new-study')]).code).toBe(0);
+    // A dozen processes: a loaded machine needs more than the default 30 s.
+  }, 120_000);
+
+  it('is what the binary loads: a few files, none of dist/src, the start-up libraries inside it', () => {
+    const study = studyCopy();
+    expect(spawnQualwave(['summary', '--study', study]).code).toBe(0);
+    // Every script V8 compiles, as the debugger sees it (require and import alike).
+    const dir = tmp();
+    const preload = join(dir, 'scripts.cjs');
+    const list = join(dir, 'scripts.txt');
+    writeFileSync(
+      preload,
+      `const s = new (require('node:inspector').Session)(); s.connect(); const seen = [];
+s.on('Debugger.scriptParsed', (m) => { if (m.params.url.startsWith('file:')) seen.push(m.params.url); });
+s.post('Debugger.enable');
+process.on('exit', () => require('node:fs').writeFileSync(${JSON.stringify(list)}, seen.join('\\n')));\n`,
+    );
+    const r = spawnSync(process.execPath, ['-r', preload, bin, 'summary', '--study', study], { encoding: 'utf8' });
+    expect(r.status, r.stderr).toBe(0);
+    const files = readFileSync(list, 'utf8')
+      .split('\n')
+      .filter((u) => u !== '' && !u.endsWith('/scripts.cjs'));
+    expect(files.filter((u) => u.includes('/dist/src/'))).toEqual([]);
+    // (picomatch is also in node_modules: fdir, inside the bundle, requires it there for a feature qualwave does not use.)
+    expect(files.filter((u) => /\/node_modules\/(yaml|commander|csv-parse|csv-stringify|tinyglobby|fdir|chalk)\//.test(u))).toEqual([]);
+    expect(files.filter((u) => u.includes('/dist/bundle/cli/')).length).toBeGreaterThan(0);
+    // 182 files before the bundle (the compiled modules and the libraries' own files).
+    expect(files.length).toBeLessThan(100);
+  });
+
+  it('the binary takes the bundle unless tsc has compiled dist/src since it was made', () => {
+    const root = tmp();
+    cpSync(bin, join(root, 'bin', 'qualwave.js'));
+    writeFileSync(join(root, 'package.json'), '{ "type": "module", "version": "9.9.9" }\n');
+    const stub = (path: string, says: string): string => {
+      mkdirSync(join(root, path, '..'), { recursive: true });
+      writeFileSync(join(root, path), `export async function start() { process.stdout.write('${says}\\n'); }\n`);
+      return join(root, path);
+    };
+    const compiled = stub('dist/src/cli/main.js', 'compiled');
+    const runs = (): string => spawnSync(process.execPath, [join(root, 'bin', 'qualwave.js'), 'summary'], { encoding: 'utf8' }).stdout;
+    expect(runs()).toBe('compiled\n');
+    const bundle = stub('dist/bundle/cli/main.js', 'bundle');
+    const at = (path: string, seconds: number): void => utimesSync(path, seconds, seconds);
+    at(compiled, 1_000_000);
+    at(bundle, 1_000_100);
+    expect(runs()).toBe('bundle\n');
+    // npm pack gives every file one date: the bundle still.
+    at(bundle, 1_000_000);
+    expect(runs()).toBe('bundle\n');
+    // tsc alone after the bundle (it rewrites every file it compiles): the compiled modules.
+    at(compiled, 1_000_200);
+    expect(runs()).toBe('compiled\n');
+    expect(spawnSync(process.execPath, [join(root, 'bin', 'qualwave.js'), '--version'], { encoding: 'utf8' }).stdout).toBe('9.9.9\n');
+  });
+});
