@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+
 /**
  * What the shell reads and writes: standard streams, the working folder and the environment. The
  * binary passes the process's own (processIo); tests run the whole command line in-process with
@@ -19,8 +21,7 @@ export interface ShellIo {
   env: Readonly<Record<string, string | undefined>>;
 }
 
-export async function processIo(): Promise<ShellIo> {
-  const { readFileSync } = await import('node:fs');
+export function processIo(): ShellIo {
   return {
     stdout: process.stdout,
     stderr: process.stderr,

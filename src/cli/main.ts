@@ -12,5 +12,5 @@ export async function start(): Promise<void> {
     if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
     throw e;
   });
-  process.exitCode = await main(process.argv.slice(2), await processIo());
+  process.exitCode = await main(process.argv.slice(2), processIo());
 }
