@@ -10,7 +10,11 @@
 import { rmSync } from 'node:fs';
 import { build } from 'esbuild';
 
-/** The libraries joined into the bundle: pure JavaScript, loaded at start-up by most commands. */
+/**
+ * The libraries joined into the bundle: pure JavaScript, loaded at start-up by most commands. Each
+ * behaves the same bundled (tests/e2e/bundle.test.ts compares outputs). The pattern checks'
+ * libraries stay in node_modules: bundled, scslre's check failed ("analyse is not a function").
+ */
 const BUNDLED = new Set(['yaml', 'commander', 'csv-parse', 'csv-stringify', 'picomatch', 'tinyglobby', 'fdir', 'chalk']);
 
 const root = new URL('..', import.meta.url).pathname;
@@ -35,6 +39,9 @@ await build({
     {
       name: 'libraries-stay-installed',
       setup(b) {
+        // fdir's ES module build loads picomatch with a require() of its own at run time (from
+        // node_modules: 6 more files); its CommonJS build requires it where esbuild sees it.
+        b.onResolve({ filter: /^fdir$/ }, () => ({ path: `${root}node_modules/fdir/dist/index.cjs` }));
         b.onResolve({ filter: /^[^./#]/ }, (args) => (args.path.startsWith('node:') || BUNDLED.has(packageName(args.path)) ? undefined : { path: args.path, external: true }));
       },
     },

@@ -13,9 +13,9 @@ import { bin, qualwave, repo, spawnQualwave } from '../helpers/cli.js';
  */
 const tmp = (): string => mkdtempSync(join(tmpdir(), 'qw-bundle-'));
 
-function studyCopy(): string {
-  const dir = join(tmp(), 'buddy');
-  cpSync(join(repo, 'fixtures', 'buddy-study'), dir, { recursive: true });
+function studyCopy(name = 'buddy-study'): string {
+  const dir = join(tmp(), name);
+  cpSync(join(repo, 'fixtures', name), dir, { recursive: true });
   rmSync(join(dir, '.qualwave'), { recursive: true, force: true });
   return dir;
 }
@@ -41,6 +41,15 @@ describe('the bundled command line', () => {
       const inProcess = await qualwave(argv);
       expect(spawned, args.join(' ')).toEqual(inProcess);
     }
+    // The pattern checks (their libraries stay in node_modules): patterns kept, and one refused.
+    const ap = studyCopy('ap-study');
+    const same = async (args: string[]): Promise<void> => expect(spawnQualwave(args), args.join(' ')).toEqual(await qualwave(args));
+    await same(['autocode', '--coder', 'machine', '--dry-run', '--study', ap]);
+    const book = join(ap, 'codebooks', 'ap.yaml');
+    writeFileSync(book, readFileSync(book, 'utf8').replace("          - 'aider les autres'\n", "          - 'aider les autres'\n          - '(a+)+b'\n"));
+    const refused = spawnQualwave(['validate', ap]);
+    expect(refused.stderr).toContain('is refused: it can take exponential time');
+    expect(refused).toEqual(await qualwave(['validate', ap]));
     // Commands that write files, and read qualwave's own (the version in the project, the templates).
     const spawned = spawnQualwave(['export', '--study', study, '-o', join(out, 'bundle.qdpx')]);
     expect(spawned.code, spawned.stderr).toBe(0);
