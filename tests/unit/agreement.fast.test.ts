@@ -124,6 +124,24 @@ describe('Poisson draws with precomputed constants', () => {
       { numRuns: 100 },
     );
   });
+
+  it('fill() gives the draws of poisson() for every lambda in turn, leaving the generator where poisson() leaves it', () => {
+    fc.assert(
+      fc.property(fc.array(fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 12 }), fc.double({ min: 0.01, max: 20_000, noNaN: true })), { minLength: 1, maxLength: 40 }), fc.integer({ min: 0, max: 2 ** 32 - 1 }), (lambdas, seed) => {
+        const draws = new PoissonDraws(Float64Array.from(lambdas));
+        const a = new Xoshiro128(seed);
+        const b = rng(seed);
+        const w = new Float64Array(lambdas.length).fill(-1);
+        for (let round = 0; round < 20; round++) {
+          draws.fill(w, a);
+          for (let i = 0; i < lambdas.length; i++) expect(w[i]).toBe(poisson(lambdas[i]!, b));
+          // Mixed with single steps of the generator: fill() takes up the stream where it is.
+          expect(a.next()).toBe(b());
+        }
+      }),
+      { numRuns: 100 },
+    );
+  });
 });
 
 /** Rows as the table reader reads them (csv-parse: empty lines skipped), each with its line. */
