@@ -242,8 +242,131 @@ export class Sums {
     return i;
   }
 
-  /** One pass over the patterns: every sum of the plan for weights w. */
+  /**
+   * Every sum of the plan for weights w: `collectWhole` for whole-number weights (every bootstrap
+   * resample of units: Poisson draws), else one pass over the patterns (`collectAny`). Both give
+   * the same numbers to the last bit (tests/unit/agreement.fast.test.ts).
+   */
   collect(w: Float64Array): this {
+    let total = 0;
+    for (let p = 0; p < w.length; p++) {
+      const x = w[p]!;
+      if (!(x >= 0 && x === Math.floor(x))) return this.collectAny(w);
+      total += x;
+    }
+    // Below 2^53 every sum of whole weights is exact, in any order.
+    return total < 2 ** 53 ? this.collectWhole(w) : this.collectAny(w);
+  }
+
+  /**
+   * The sums for whole-number weights. A sum that takes fractions (propensities n_k/m, the
+   * coincidences, the agreement terms pa_p) receives its terms in pattern order with the same
+   * arithmetic as `collectAny`, so it is the same double; the terms are taken from flat lists of
+   * entries in pattern order (`Flat`). Sums of weights alone (units, coders' units and category
+   * counts, coder pairs' common and agreeing units, unanimous units, contingency cells) are whole
+   * numbers below 2^53, exact in any order: those of coders and pairs are taken as the units
+   * compared minus the units a coder (or one of the pair) left missing, which are few.
+   * Coincidences: o[k, c] gets the same terms as o[c, k] when each product f · n_c · n_k gives
+   * the same double in either order (the counts equal, or one of them a power of two, whose
+   * product is exact: checked per table), and is then copied. A pattern without weight adds +0, which leaves a sum as it is.
+   */
+  collectWhole(w: Float64Array): this {
+    const { t, m, plan } = this;
+    const pt = patternTerms(t, this.n, m);
+    const f = flat(pt, t, m);
+    const q = t.q;
+    const piR = this.piRated;
+    const piC = this.piCompared;
+    const paSum = this.paSum;
+    const pairTotal = this.pairTotal;
+    const pairAgree = this.pairAgree;
+    const ng = this.ng;
+    const pgk = this.pgk;
+    const o = this.o;
+    const ct = this.cohen;
+    piR.fill(0);
+    piC.fill(0);
+    pairAgree.fill(0);
+    pgk.fill(0);
+    o.fill(0);
+    ct.fill(0);
+    const compared = f.compared;
+    const C = compared.length;
+    let total2 = 0;
+    for (let j = 0; j < C; j++) total2 += w[compared[j]!]!;
+    this.total2 = total2;
+    this.totalCompared = plan.compared === true ? total2 : 0;
+    let totalR = 0;
+    if (plan.rated === true || plan.conger === 'rated') {
+      const list = f.rated;
+      for (let j = 0; j < list.length; j++) totalR += w[list[j]!]!;
+    }
+    this.totalRated = plan.rated === true ? totalR : 0;
+    if (plan.rated === true) {
+      const { pat, cat, count, mp } = f.nzRated;
+      for (let i = 0; i < pat.length; i++) piR[cat[i]!]! += (w[pat[i]!]! * count[i]!) / mp[i]!;
+    }
+    if (plan.compared === true) {
+      const { pat, cat, count, mp } = f.nzCompared;
+      for (let i = 0; i < pat.length; i++) piC[cat[i]!]! += (w[pat[i]!]! * count[i]!) / mp[i]!;
+    }
+    if (plan.conger !== undefined) {
+      const rated = plan.conger === 'rated';
+      const { pat, coderValue } = rated ? f.codersRated : f.codersCompared;
+      for (let i = 0; i < pat.length; i++) pgk[coderValue[i]!]! += w[pat[i]!]!;
+      ng.fill(rated ? totalR : total2);
+      const miss = rated ? f.missingRated : f.missingCompared;
+      for (let i = 0; i < miss.pat.length; i++) ng[miss.coder[i]!]! -= w[miss.pat[i]!]!;
+    } else ng.fill(0);
+    for (let k = 0; k < this.agreementTerms.length; k++) {
+      const a = this.agreementTerms[k]!;
+      let sum = 0;
+      for (let j = 0; j < C; j++) {
+        const p = compared[j]!;
+        sum += w[p]! * a[p]!;
+      }
+      paSum[k] = sum;
+    }
+    if (plan.unanimous === true) {
+      const list = f.unanimous;
+      let sum = 0;
+      for (let j = 0; j < list.length; j++) sum += w[list[j]!]!;
+      this.unanimous = sum;
+    } else this.unanimous = 0;
+    if (plan.alpha === true) {
+      // f_p = w_p / (m_p − 1), then o[c, k] += f_p · n_pc · x per entry.
+      const fp = f.scratch;
+      for (let j = 0; j < C; j++) {
+        const p = compared[j]!;
+        fp[p] = w[p]! / (m[p]! - 1);
+      }
+      const { pat, index, nc, x } = f.coincidences;
+      for (let i = 0; i < pat.length; i++) o[index[i]!]! += fp[pat[i]!]! * nc[i]! * x[i]!;
+      if (f.mirrored) for (let c = 0; c < q; c++) for (let k = c + 1; k < q; k++) o[k * q + c] = o[c * q + k]!;
+    }
+    if (plan.pairwise === true) {
+      pairTotal.fill(total2);
+      const { pat, pair } = f.pairMissing;
+      for (let i = 0; i < pat.length; i++) pairTotal[pair[i]!]! -= w[pat[i]!]!;
+      const { agreePat } = f;
+      const { agreePair } = pt;
+      for (let i = 0; i < agreePat.length; i++) pairAgree[agreePair[i]!]! += w[agreePat[i]!]!;
+    } else pairTotal.fill(0);
+    if (plan.cohen === true) {
+      const { cohenPat, cohenCell } = f;
+      let total = 0;
+      for (let j = 0; j < cohenPat.length; j++) {
+        const wp = w[cohenPat[j]!]!;
+        ct[cohenCell[j]!]! += wp;
+        total += wp;
+      }
+      this.cohenTotal = total;
+    } else this.cohenTotal = 0;
+    return this;
+  }
+
+  /** One pass over the patterns: every sum of the plan for any weights w. */
+  collectAny(w: Float64Array): this {
     const { t, m, plan } = this;
     const pt = patternTerms(t, this.n, m);
     const P = w.length;
@@ -329,6 +452,156 @@ export class Sums {
     this.cohenTotal = cohenTotal;
     return this;
   }
+}
+
+/** Entries of the sums of `collectWhole`, flat and in pattern order: the pattern of each, and its terms. */
+interface Flat {
+  /** Patterns with one or more values, with two or more, and the unanimous ones. */
+  rated: Int32Array;
+  compared: Int32Array;
+  unanimous: Int32Array;
+  /** Category entries (pattern, category, count, values in the pattern) of the rated and compared patterns. */
+  nzRated: { pat: Int32Array; cat: Int32Array; count: Float64Array; mp: Float64Array };
+  nzCompared: { pat: Int32Array; cat: Int32Array; count: Float64Array; mp: Float64Array };
+  /** Coder entries (pattern, coder · q + value), and the coders missing from rated or compared patterns. */
+  codersRated: { pat: Int32Array; coderValue: Int32Array };
+  codersCompared: { pat: Int32Array; coderValue: Int32Array };
+  missingRated: { pat: Int32Array; coder: Int32Array };
+  missingCompared: { pat: Int32Array; coder: Int32Array };
+  /** Coincidence entries (all of them, or c <= k only when `mirrored`). */
+  coincidences: { pat: Int32Array; index: Int32Array; nc: Float64Array; x: Float64Array };
+  mirrored: boolean;
+  /** Coder pairs of compared patterns with one or both values missing; the pattern of each agreeing pair entry. */
+  pairMissing: { pat: Int32Array; pair: Int32Array };
+  agreePat: Int32Array;
+  /** Two coders: patterns with a contingency cell, and the cell. */
+  cohenPat: Int32Array;
+  cohenCell: Int32Array;
+  /** Per pattern, for the coincidence loop. */
+  scratch: Float64Array;
+}
+
+const flats = new WeakMap<PatternTerms, Flat>();
+
+const powerOfTwo = (x: number): boolean => x >= 1 && Number.isInteger(Math.log2(x));
+
+function flat(pt: PatternTerms, t: PatternTable, m: Int32Array): Flat {
+  const known = flats.get(pt);
+  if (known) return known;
+  const P = t.counts.length;
+  const q = t.q;
+  const r = t.coders;
+  const rated: number[] = [];
+  const compared: number[] = [];
+  const unanimous: number[] = [];
+  const cohenPat: number[] = [];
+  const cohenCell: number[] = [];
+  for (let p = 0; p < P; p++) {
+    if (m[p]! >= 1) rated.push(p);
+    if (m[p]! >= 2) compared.push(p);
+    if (m[p]! >= 2 && pt.unanimous[p]) unanimous.push(p);
+    if (m[p]! >= 2 && pt.cell[p]! >= 0) {
+      cohenPat.push(p);
+      cohenCell.push(pt.cell[p]!);
+    }
+  }
+  const nz = (min: number): Flat['nzRated'] => {
+    const pat: number[] = [];
+    const cat: number[] = [];
+    const count: number[] = [];
+    const mp: number[] = [];
+    for (let p = 0; p < P; p++) {
+      if (m[p]! < min) continue;
+      for (let i = pt.nzStart[p]!; i < pt.nzStart[p + 1]!; i++) {
+        pat.push(p);
+        cat.push(pt.nzCat[i]!);
+        count.push(pt.nzCount[i]!);
+        mp.push(m[p]!);
+      }
+    }
+    return { pat: Int32Array.from(pat), cat: Int32Array.from(cat), count: Float64Array.from(count), mp: Float64Array.from(mp) };
+  };
+  const coders = (min: number): Flat['codersRated'] => {
+    const pat: number[] = [];
+    const coderValue: number[] = [];
+    for (let p = 0; p < P; p++) {
+      if (m[p]! < min) continue;
+      for (let i = pt.cStart[p]!; i < pt.cStart[p + 1]!; i++) {
+        pat.push(p);
+        coderValue.push(pt.coderValue[i]!);
+      }
+    }
+    return { pat: Int32Array.from(pat), coderValue: Int32Array.from(coderValue) };
+  };
+  const missing = (min: number): Flat['missingRated'] => {
+    const pat: number[] = [];
+    const coder: number[] = [];
+    for (let p = 0; p < P; p++) {
+      if (m[p]! < min) continue;
+      for (let g = 0; g < r; g++) {
+        if (t.tuples[p * r + g]! >= 0) continue;
+        pat.push(p);
+        coder.push(g);
+      }
+    }
+    return { pat: Int32Array.from(pat), coder: Int32Array.from(coder) };
+  };
+  // Coincidences: mirrored when every off-diagonal product is the same double in either order.
+  let mirrored = true;
+  for (let i = 0; i < pt.aIndex.length && mirrored; i++) {
+    const c = Math.floor(pt.aIndex[i]! / q);
+    const k = pt.aIndex[i]! % q;
+    if (c !== k && pt.aNc[i] !== pt.aX[i] && !powerOfTwo(pt.aNc[i]!) && !powerOfTwo(pt.aX[i]!)) mirrored = false;
+  }
+  const cPat: number[] = [];
+  const cIndex: number[] = [];
+  const cNc: number[] = [];
+  const cX: number[] = [];
+  for (let p = 0; p < P; p++) {
+    for (let i = pt.aStart[p]!; i < pt.aStart[p + 1]!; i++) {
+      if (mirrored && Math.floor(pt.aIndex[i]! / q) > pt.aIndex[i]! % q) continue;
+      cPat.push(p);
+      cIndex.push(pt.aIndex[i]!);
+      cNc.push(pt.aNc[i]!);
+      cX.push(pt.aX[i]!);
+    }
+  }
+  // Pair j = (a, b), a < b, in the order of patternTerms.
+  const mPat: number[] = [];
+  const mPair: number[] = [];
+  for (let p = 0; p < P; p++) {
+    if (m[p]! < 2) continue;
+    let j = 0;
+    for (let a = 0; a < r; a++) {
+      for (let b = a + 1; b < r; b++, j++) {
+        if (t.tuples[p * r + a]! >= 0 && t.tuples[p * r + b]! >= 0) continue;
+        mPat.push(p);
+        mPair.push(j);
+      }
+    }
+  }
+  const agreePat = new Int32Array(pt.agreePair.length);
+  for (let p = 0; p < P; p++) for (let i = pt.eStart[p]!; i < pt.eStart[p + 1]!; i++) agreePat[i] = p;
+  const out: Flat = {
+    rated: Int32Array.from(rated),
+    compared: Int32Array.from(compared),
+    unanimous: Int32Array.from(unanimous),
+    nzRated: nz(1),
+    nzCompared: nz(2),
+    codersRated: coders(1),
+    codersCompared: coders(2),
+    missingRated: missing(1),
+    missingCompared: missing(2),
+    coincidences: { pat: Int32Array.from(cPat), index: Int32Array.from(cIndex), nc: Float64Array.from(cNc), x: Float64Array.from(cX) },
+    mirrored,
+    pairMissing: { pat: Int32Array.from(mPat), pair: Int32Array.from(mPair) },
+    agreePat,
+    cohenPat: Int32Array.from(cohenPat),
+    cohenCell: Int32Array.from(cohenCell),
+    scratch: new Float64Array(P),
+  };
+  flats.set(pt, out);
+  return out;
 }
 
 /** The union of several plans (weight matrices by identity). */
