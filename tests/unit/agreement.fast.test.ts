@@ -86,6 +86,12 @@ describe('agreement: the one-pass sums give the straightforward numbers, bit for
             expect(Object.is(s.stat(w, false).value, want)).toBe(true);
             expect(Object.is(s.stat(w, true).value, want)).toBe(true);
           }
+          // Both ways of collecting, whatever collect() chose: the one pass, and (whole weights) the flat lists.
+          const ways = [() => sums.collectAny(w), ...(w.every((x) => Number.isInteger(x)) ? [() => sums.collectWhole(w)] : [])];
+          for (const way of ways) {
+            way();
+            for (const s of specs) expect([s.name, Object.is(s.resampled.value(sums), straight[s.name]!)]).toEqual([s.name, true]);
+          }
         }
       }),
       { numRuns: 300 },
@@ -103,7 +109,8 @@ describe('agreement: the one-pass sums give the straightforward numbers, bit for
         const sums = new Sums(t, prep.n, prep.m, mergePlans(specs.map((s) => s.resampled.plan)));
         for (const w of weightVectors(t, seed)) {
           for (const weights of [w, Float64Array.from(w, (x) => x / 3)]) {
-            sums.collect(weights);
+            if (weights === w) sums.collectWhole(weights);
+            else sums.collect(weights);
             expect(Object.is(specs.find((s) => s.name === 'krippendorffAlpha')!.resampled.value(sums), reference.krippendorffAlpha(prep, weights, 'nominal'))).toBe(true);
             expect(Object.is(specs.find((s) => s.name === 'congerKappa')!.resampled.value(sums), reference.congerKappa(prep, weights, 'compared'))).toBe(true);
             expect(Object.is(specs.find((s) => s.name === 'pairwiseAgreement')!.resampled.value(sums), reference.pairwiseAgreement(prep, weights))).toBe(true);

@@ -214,6 +214,8 @@ export class Sums {
   cohenTotal = 0;
 
   private readonly agreementTerms: Float64Array[];
+  /** How many times `collect` ran. */
+  private collected = 0;
 
   constructor(
     readonly t: PatternTable,
@@ -243,11 +245,14 @@ export class Sums {
   }
 
   /**
-   * Every sum of the plan for weights w: `collectWhole` for whole-number weights (every bootstrap
-   * resample of units: Poisson draws), else one pass over the patterns (`collectAny`). Both give
+   * Every sum of the plan for weights w: from the second call on (a bootstrap), `collectWhole` for
+   * whole-number weights (every resample of units: Poisson draws), else one pass over the
+   * patterns (`collectAny`). Both give
    * the same numbers to the last bit (tests/unit/agreement.fast.test.ts).
    */
   collect(w: Float64Array): this {
+    // A single pass (a coefficient computed once) costs less than building the flat lists.
+    if (this.collected++ === 0) return this.collectAny(w);
     let total = 0;
     for (let p = 0; p < w.length; p++) {
       const x = w[p]!;
@@ -275,92 +280,42 @@ export class Sums {
     const pt = patternTerms(t, this.n, m);
     const f = flat(pt, t, m);
     const q = t.q;
-    const piR = this.piRated;
-    const piC = this.piCompared;
-    const paSum = this.paSum;
-    const pairTotal = this.pairTotal;
-    const pairAgree = this.pairAgree;
-    const ng = this.ng;
-    const pgk = this.pgk;
-    const o = this.o;
-    const ct = this.cohen;
-    piR.fill(0);
-    piC.fill(0);
-    pairAgree.fill(0);
-    pgk.fill(0);
-    o.fill(0);
-    ct.fill(0);
-    const compared = f.compared;
-    const C = compared.length;
-    let total2 = 0;
-    for (let j = 0; j < C; j++) total2 += w[compared[j]!]!;
+    const total2 = sumAt(w, f.compared);
     this.total2 = total2;
     this.totalCompared = plan.compared === true ? total2 : 0;
-    let totalR = 0;
-    if (plan.rated === true || plan.conger === 'rated') {
-      const list = f.rated;
-      for (let j = 0; j < list.length; j++) totalR += w[list[j]!]!;
-    }
+    const totalR = plan.rated === true || plan.conger === 'rated' ? sumAt(w, f.rated) : 0;
     this.totalRated = plan.rated === true ? totalR : 0;
-    if (plan.rated === true) {
-      const { pat, cat, count, mp } = f.nzRated;
-      for (let i = 0; i < pat.length; i++) piR[cat[i]!]! += (w[pat[i]!]! * count[i]!) / mp[i]!;
-    }
-    if (plan.compared === true) {
-      const { pat, cat, count, mp } = f.nzCompared;
-      for (let i = 0; i < pat.length; i++) piC[cat[i]!]! += (w[pat[i]!]! * count[i]!) / mp[i]!;
-    }
+    this.piRated.fill(0);
+    if (plan.rated === true) propensities(w, f.nzRated, this.piRated);
+    this.piCompared.fill(0);
+    if (plan.compared === true) propensities(w, f.nzCompared, this.piCompared);
+    this.pgk.fill(0);
     if (plan.conger !== undefined) {
       const rated = plan.conger === 'rated';
-      const { pat, coderValue } = rated ? f.codersRated : f.codersCompared;
-      for (let i = 0; i < pat.length; i++) pgk[coderValue[i]!]! += w[pat[i]!]!;
-      ng.fill(rated ? totalR : total2);
+      const coders = rated ? f.codersRated : f.codersCompared;
+      scatter(w, coders.pat, coders.coderValue, this.pgk);
+      this.ng.fill(rated ? totalR : total2);
       const miss = rated ? f.missingRated : f.missingCompared;
-      for (let i = 0; i < miss.pat.length; i++) ng[miss.coder[i]!]! -= w[miss.pat[i]!]!;
-    } else ng.fill(0);
-    for (let k = 0; k < this.agreementTerms.length; k++) {
-      const a = this.agreementTerms[k]!;
-      let sum = 0;
-      for (let j = 0; j < C; j++) {
-        const p = compared[j]!;
-        sum += w[p]! * a[p]!;
-      }
-      paSum[k] = sum;
-    }
-    if (plan.unanimous === true) {
-      const list = f.unanimous;
-      let sum = 0;
-      for (let j = 0; j < list.length; j++) sum += w[list[j]!]!;
-      this.unanimous = sum;
-    } else this.unanimous = 0;
+      subtract(w, miss.pat, miss.coder, this.ng);
+    } else this.ng.fill(0);
+    for (let k = 0; k < this.agreementTerms.length; k++) this.paSum[k] = dotAt(w, this.agreementTerms[k]!, f.compared);
+    this.unanimous = plan.unanimous === true ? sumAt(w, f.unanimous) : 0;
+    this.o.fill(0);
     if (plan.alpha === true) {
-      // f_p = w_p / (m_p − 1), then o[c, k] += f_p · n_pc · x per entry.
-      const fp = f.scratch;
-      for (let j = 0; j < C; j++) {
-        const p = compared[j]!;
-        fp[p] = w[p]! / (m[p]! - 1);
-      }
-      const { pat, index, nc, x } = f.coincidences;
-      for (let i = 0; i < pat.length; i++) o[index[i]!]! += fp[pat[i]!]! * nc[i]! * x[i]!;
-      if (f.mirrored) for (let c = 0; c < q; c++) for (let k = c + 1; k < q; k++) o[k * q + c] = o[c * q + k]!;
+      perCompared(w, m, f.compared, f.scratch);
+      coincidences(f.scratch, f.coincidences, this.o);
+      if (f.mirrored) mirror(this.o, q);
     }
+    this.pairAgree.fill(0);
     if (plan.pairwise === true) {
-      pairTotal.fill(total2);
-      const { pat, pair } = f.pairMissing;
-      for (let i = 0; i < pat.length; i++) pairTotal[pair[i]!]! -= w[pat[i]!]!;
-      const { agreePat } = f;
-      const { agreePair } = pt;
-      for (let i = 0; i < agreePat.length; i++) pairAgree[agreePair[i]!]! += w[agreePat[i]!]!;
-    } else pairTotal.fill(0);
+      this.pairTotal.fill(total2);
+      subtract(w, f.pairMissing.pat, f.pairMissing.pair, this.pairTotal);
+      scatter(w, f.agreePat, f.agreePair, this.pairAgree);
+    } else this.pairTotal.fill(0);
+    this.cohen.fill(0);
     if (plan.cohen === true) {
-      const { cohenPat, cohenCell } = f;
-      let total = 0;
-      for (let j = 0; j < cohenPat.length; j++) {
-        const wp = w[cohenPat[j]!]!;
-        ct[cohenCell[j]!]! += wp;
-        total += wp;
-      }
-      this.cohenTotal = total;
+      scatter(w, f.cohenPat, f.cohenCell, this.cohen);
+      this.cohenTotal = sumAt(w, f.cohenPat);
     } else this.cohenTotal = 0;
     return this;
   }
@@ -454,29 +409,103 @@ export class Sums {
   }
 }
 
+// The loops of `collectWhole`, each small so that it is compiled on its own. Their entry lists
+// are held in the smallest typed arrays that hold them (`compact`): a resample streams through
+// every list once, and a third of the bytes is a third of the memory traffic. Small whole numbers
+// read from a Uint8Array are the same doubles as from a Float64Array.
+
+/** Non-negative whole numbers (pattern, category, cell, pair and coder indices; value counts). */
+type Ints = Uint8Array | Uint16Array | Int32Array | Float64Array;
+
+/** The list in the smallest of Uint8Array, Uint16Array, Int32Array (whole numbers from 0) or Float64Array. */
+function compact(xs: readonly number[] | Int32Array): Ints {
+  let max = 0;
+  let whole = true;
+  for (let i = 0; i < xs.length; i++) {
+    const x = xs[i]!;
+    if (!(x >= 0 && Number.isInteger(x))) whole = false;
+    else if (x > max) max = x;
+  }
+  if (!whole || max > 2 ** 31 - 1) return Float64Array.from(xs);
+  return max <= 0xff ? Uint8Array.from(xs) : max <= 0xffff ? Uint16Array.from(xs) : Int32Array.from(xs);
+}
+
+/** Σ w[p] over the patterns of the list, in its order. */
+function sumAt(w: Float64Array, list: Ints): number {
+  let s = 0;
+  for (let j = 0; j < list.length; j++) s += w[list[j]!]!;
+  return s;
+}
+
+/** Σ w[p] a[p] over the patterns of the list, in its order. */
+function dotAt(w: Float64Array, a: Float64Array, list: Ints): number {
+  let s = 0;
+  for (let j = 0; j < list.length; j++) {
+    const p = list[j]!;
+    s += w[p]! * a[p]!;
+  }
+  return s;
+}
+
+/** out[cat] += (w n) / m per category entry, in pattern order. */
+function propensities(w: Float64Array, e: Flat['nzRated'], out: Float64Array): void {
+  const { pat, cat, count, mp } = e;
+  for (let i = 0; i < pat.length; i++) out[cat[i]!]! += (w[pat[i]!]! * count[i]!) / mp[i]!;
+}
+
+/** out[at[i]] += w[pat[i]]. */
+function scatter(w: Float64Array, pat: Ints, at: Ints, out: Float64Array): void {
+  for (let i = 0; i < pat.length; i++) out[at[i]!]! += w[pat[i]!]!;
+}
+
+/** out[at[i]] −= w[pat[i]]. */
+function subtract(w: Float64Array, pat: Ints, at: Ints, out: Float64Array): void {
+  for (let i = 0; i < pat.length; i++) out[at[i]!]! -= w[pat[i]!]!;
+}
+
+/** f[p] = w[p] / (m[p] − 1) for the compared patterns. */
+function perCompared(w: Float64Array, m: Int32Array, list: Ints, f: Float64Array): void {
+  for (let j = 0; j < list.length; j++) {
+    const p = list[j]!;
+    f[p] = w[p]! / (m[p]! - 1);
+  }
+}
+
+/** o[c, k] += f_p · n_pc · x per coincidence entry, in pattern order. */
+function coincidences(f: Float64Array, e: Flat['coincidences'], o: Float64Array): void {
+  const { pat, index, nc, x } = e;
+  for (let i = 0; i < pat.length; i++) o[index[i]!]! += f[pat[i]!]! * nc[i]! * x[i]!;
+}
+
+/** o[k, c] = o[c, k] for c < k. */
+function mirror(o: Float64Array, q: number): void {
+  for (let c = 0; c < q; c++) for (let k = c + 1; k < q; k++) o[k * q + c] = o[c * q + k]!;
+}
+
 /** Entries of the sums of `collectWhole`, flat and in pattern order: the pattern of each, and its terms. */
 interface Flat {
   /** Patterns with one or more values, with two or more, and the unanimous ones. */
-  rated: Int32Array;
-  compared: Int32Array;
-  unanimous: Int32Array;
+  rated: Ints;
+  compared: Ints;
+  unanimous: Ints;
   /** Category entries (pattern, category, count, values in the pattern) of the rated and compared patterns. */
-  nzRated: { pat: Int32Array; cat: Int32Array; count: Float64Array; mp: Float64Array };
-  nzCompared: { pat: Int32Array; cat: Int32Array; count: Float64Array; mp: Float64Array };
+  nzRated: { pat: Ints; cat: Ints; count: Ints; mp: Ints };
+  nzCompared: { pat: Ints; cat: Ints; count: Ints; mp: Ints };
   /** Coder entries (pattern, coder · q + value), and the coders missing from rated or compared patterns. */
-  codersRated: { pat: Int32Array; coderValue: Int32Array };
-  codersCompared: { pat: Int32Array; coderValue: Int32Array };
-  missingRated: { pat: Int32Array; coder: Int32Array };
-  missingCompared: { pat: Int32Array; coder: Int32Array };
+  codersRated: { pat: Ints; coderValue: Ints };
+  codersCompared: { pat: Ints; coderValue: Ints };
+  missingRated: { pat: Ints; coder: Ints };
+  missingCompared: { pat: Ints; coder: Ints };
   /** Coincidence entries (all of them, or c <= k only when `mirrored`). */
-  coincidences: { pat: Int32Array; index: Int32Array; nc: Float64Array; x: Float64Array };
+  coincidences: { pat: Ints; index: Ints; nc: Ints; x: Ints };
   mirrored: boolean;
   /** Coder pairs of compared patterns with one or both values missing; the pattern of each agreeing pair entry. */
-  pairMissing: { pat: Int32Array; pair: Int32Array };
-  agreePat: Int32Array;
+  pairMissing: { pat: Ints; pair: Ints };
+  agreePat: Ints;
+  agreePair: Ints;
   /** Two coders: patterns with a contingency cell, and the cell. */
-  cohenPat: Int32Array;
-  cohenCell: Int32Array;
+  cohenPat: Ints;
+  cohenCell: Ints;
   /** Per pattern, for the coincidence loop. */
   scratch: Float64Array;
 }
@@ -519,7 +548,7 @@ function flat(pt: PatternTerms, t: PatternTable, m: Int32Array): Flat {
         mp.push(m[p]!);
       }
     }
-    return { pat: Int32Array.from(pat), cat: Int32Array.from(cat), count: Float64Array.from(count), mp: Float64Array.from(mp) };
+    return { pat: compact(pat), cat: compact(cat), count: compact(count), mp: compact(mp) };
   };
   const coders = (min: number): Flat['codersRated'] => {
     const pat: number[] = [];
@@ -531,7 +560,7 @@ function flat(pt: PatternTerms, t: PatternTable, m: Int32Array): Flat {
         coderValue.push(pt.coderValue[i]!);
       }
     }
-    return { pat: Int32Array.from(pat), coderValue: Int32Array.from(coderValue) };
+    return { pat: compact(pat), coderValue: compact(coderValue) };
   };
   const missing = (min: number): Flat['missingRated'] => {
     const pat: number[] = [];
@@ -544,7 +573,7 @@ function flat(pt: PatternTerms, t: PatternTable, m: Int32Array): Flat {
         coder.push(g);
       }
     }
-    return { pat: Int32Array.from(pat), coder: Int32Array.from(coder) };
+    return { pat: compact(pat), coder: compact(coder) };
   };
   // Coincidences: mirrored when every off-diagonal product is the same double in either order.
   let mirrored = true;
@@ -583,21 +612,22 @@ function flat(pt: PatternTerms, t: PatternTable, m: Int32Array): Flat {
   const agreePat = new Int32Array(pt.agreePair.length);
   for (let p = 0; p < P; p++) for (let i = pt.eStart[p]!; i < pt.eStart[p + 1]!; i++) agreePat[i] = p;
   const out: Flat = {
-    rated: Int32Array.from(rated),
-    compared: Int32Array.from(compared),
-    unanimous: Int32Array.from(unanimous),
+    rated: compact(rated),
+    compared: compact(compared),
+    unanimous: compact(unanimous),
     nzRated: nz(1),
     nzCompared: nz(2),
     codersRated: coders(1),
     codersCompared: coders(2),
     missingRated: missing(1),
     missingCompared: missing(2),
-    coincidences: { pat: Int32Array.from(cPat), index: Int32Array.from(cIndex), nc: Float64Array.from(cNc), x: Float64Array.from(cX) },
+    coincidences: { pat: compact(cPat), index: compact(cIndex), nc: compact(cNc), x: compact(cX) },
     mirrored,
-    pairMissing: { pat: Int32Array.from(mPat), pair: Int32Array.from(mPair) },
-    agreePat,
-    cohenPat: Int32Array.from(cohenPat),
-    cohenCell: Int32Array.from(cohenCell),
+    pairMissing: { pat: compact(mPat), pair: compact(mPair) },
+    agreePat: compact(agreePat),
+    agreePair: compact(pt.agreePair),
+    cohenPat: compact(cohenPat),
+    cohenCell: compact(cohenCell),
     scratch: new Float64Array(P),
   };
   flats.set(pt, out);
