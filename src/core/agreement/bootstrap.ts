@@ -158,15 +158,16 @@ export class PoissonDraws {
    * w[i] = a Poisson(lambdas[i]) variate for every i in turn: `draw` for i = 0, 1, ... with the
    * generator's steps written out over its state in local variables (the same numbers, the same
    * arithmetic; tests/unit/agreement.fast.test.ts), which is several times faster than a call per
-   * random number.
+   * random number. Returns the sum of the draws.
    */
-  fill(w: Float64Array, random: Xoshiro128): void {
+  fill(w: Float64Array, random: Xoshiro128): number {
     const { kind, limit: limits, ptrs, lambdas } = this;
     const L = lambdas.length;
     let sa = random.a | 0;
     let sb = random.b | 0;
     let sc = random.c | 0;
     let sd = random.d | 0;
+    let total = 0;
     for (let i = 0; i < L; i++) {
       const kd = kind[i]!;
       if (kd === 0) {
@@ -201,6 +202,7 @@ export class PoissonDraws {
           prod *= r * 2.3283064365386963e-10;
         }
         w[i] = k;
+        total += k;
         continue;
       }
       const lambda = lambdas[i]!;
@@ -234,11 +236,13 @@ export class PoissonDraws {
         const k = Math.floor((a2 / us + b) * u + lambda + 0.43);
         if (us >= 0.07 && v <= vr) {
           w[i] = k;
+          total += k;
           break;
         }
         if (k < 0 || (us < 0.013 && v > us)) continue;
         if (Math.log(v) + logInvalpha - Math.log(a / (us * us) + b) <= -lambda + k * loglam - this.logFactorial(k)) {
           w[i] = k;
+          total += k;
           break;
         }
       }
@@ -247,6 +251,7 @@ export class PoissonDraws {
     random.b = sb;
     random.c = sc;
     random.d = sd;
+    return total;
   }
 
   /** A Poisson(lambdas[i]) variate. */
@@ -289,9 +294,10 @@ export class PoissonDraws {
  * Poisson(1) number of times; Hanley & MacGibbon 2006), which for interchangeable units means a
  * pattern of count c gets a Poisson(c) weight: one draw per pattern, so a million units cost no
  * more than a thousand. Clustered units (characters of a segment, a segment's codes) are drawn a
- * cluster at a time.
+ * cluster at a time. `whole` says the weights are whole numbers summing to less than 2^53 (units
+ * drawn one by one), which `Sums.collect` may take without checking them.
  */
-export function bootstrap(t: PatternTable, opts: { resamples: number; seed: number }, each: (weights: Float64Array, i: number) => void): void {
+export function bootstrap(t: PatternTable, opts: { resamples: number; seed: number }, each: (weights: Float64Array, i: number, whole: boolean) => void): void {
   const random = new Xoshiro128(opts.seed);
   const P = t.counts.length;
   const w = new Float64Array(P);
@@ -299,6 +305,8 @@ export function bootstrap(t: PatternTable, opts: { resamples: number; seed: numb
   // Sampling units of one kind are interchangeable: c of them drawn Poisson(1) times each is Poisson(c).
   const draws = new PoissonDraws(clusters ? clusters.count : t.counts);
   for (let r = 0; r < opts.resamples; r++) {
+    // Whole-number weights summing to less than 2^53 (every sum of them exact): the draws of units.
+    let whole = false;
     if (clusters) {
       w.fill(0);
       const { start, pattern, weight } = clusters;
@@ -307,9 +315,9 @@ export function bootstrap(t: PatternTable, opts: { resamples: number; seed: numb
         if (k > 0) for (let i = start[g]!; i < start[g + 1]!; i++) w[pattern[i]!]! += k * weight[i]!;
       }
     } else {
-      draws.fill(w, random);
+      whole = draws.fill(w, random) < 2 ** 53;
     }
-    each(w, r);
+    each(w, r, whole);
   }
 }
 

@@ -166,8 +166,8 @@ export function agreement(data: Ratings | PatternTable, opts: AgreementOptions):
   if (opts.resamples > 0) {
     // One pass over the patterns per resample collects what every coefficient needs.
     const sums = new Sums(t, prep.n, prep.m, mergePlans(specs.map((s) => s.resampled.plan)));
-    bootstrap(t, { resamples: opts.resamples, seed: opts.seed }, (w, r) => {
-      sums.collect(w);
+    bootstrap(t, { resamples: opts.resamples, seed: opts.seed }, (w, r, whole) => {
+      sums.collect(w, whole);
       for (let k = 0; k < specs.length; k++) samples[k]![r] = specs[k]!.resampled.value(sums);
       opts.onResample?.(r + 1, opts.resamples);
     });

@@ -1,3 +1,4 @@
+import { Int32List } from '../arrays.js';
 import type { PatternTable } from './table.js';
 
 /**
@@ -247,12 +248,15 @@ export class Sums {
   /**
    * Every sum of the plan for weights w: from the second call on (a bootstrap), `collectWhole` for
    * whole-number weights (every resample of units: Poisson draws), else one pass over the
-   * patterns (`collectAny`). Both give
+   * patterns (`collectAny`). `whole`: the caller vouches that the weights are whole numbers
+   * summing to less than 2^53 (the bootstrap's draws of units), so they are not checked. Both give
    * the same numbers to the last bit (tests/unit/agreement.fast.test.ts).
    */
-  collect(w: Float64Array): this {
+  collect(w: Float64Array, whole = false): this {
     // A single pass (a coefficient computed once) costs less than building the flat lists.
     if (this.collected++ === 0) return this.collectAny(w);
+    // The bootstrap knows its weights are whole numbers with a sum below 2^53.
+    if (whole) return this.collectWhole(w);
     let total = 0;
     for (let p = 0; p < w.length; p++) {
       const x = w[p]!;
@@ -279,43 +283,44 @@ export class Sums {
     const { t, m, plan } = this;
     const pt = patternTerms(t, this.n, m);
     const f = flat(pt, t, m);
+    const compared = f.patterns(2);
     const q = t.q;
-    const total2 = sumAt(w, f.compared);
+    const total2 = sumAt(w, compared);
     this.total2 = total2;
     this.totalCompared = plan.compared === true ? total2 : 0;
-    const totalR = plan.rated === true || plan.conger === 'rated' ? sumAt(w, f.rated) : 0;
+    const totalR = plan.rated === true || plan.conger === 'rated' ? sumAt(w, f.patterns(1)) : 0;
     this.totalRated = plan.rated === true ? totalR : 0;
     this.piRated.fill(0);
-    if (plan.rated === true) propensities(w, f.nzRated, this.piRated);
+    if (plan.rated === true) propensities(w, f.categories(1), this.piRated);
     this.piCompared.fill(0);
-    if (plan.compared === true) propensities(w, f.nzCompared, this.piCompared);
+    if (plan.compared === true) propensities(w, f.categories(2), this.piCompared);
     this.pgk.fill(0);
     if (plan.conger !== undefined) {
       const rated = plan.conger === 'rated';
-      const coders = rated ? f.codersRated : f.codersCompared;
+      const coders = f.coders(rated ? 1 : 2);
       scatter(w, coders.pat, coders.coderValue, this.pgk);
       this.ng.fill(rated ? totalR : total2);
-      const miss = rated ? f.missingRated : f.missingCompared;
+      const miss = f.missing(rated ? 1 : 2);
       subtract(w, miss.pat, miss.coder, this.ng);
     } else this.ng.fill(0);
-    for (let k = 0; k < this.agreementTerms.length; k++) this.paSum[k] = dotAt(w, this.agreementTerms[k]!, f.compared);
+    for (let k = 0; k < this.agreementTerms.length; k++) this.paSum[k] = dotAt(w, this.agreementTerms[k]!, compared);
     this.unanimous = plan.unanimous === true ? sumAt(w, f.unanimous) : 0;
     this.o.fill(0);
     if (plan.alpha === true) {
-      perCompared(w, m, f.compared, f.scratch);
+      perCompared(w, m, compared, f.scratch);
       coincidences(f.scratch, f.coincidences, this.o);
-      if (f.mirrored) mirror(this.o, q);
+      if (f.coincidences.mirrored) mirror(this.o, q);
     }
     this.pairAgree.fill(0);
     if (plan.pairwise === true) {
       this.pairTotal.fill(total2);
       subtract(w, f.pairMissing.pat, f.pairMissing.pair, this.pairTotal);
-      scatter(w, f.agreePat, f.agreePair, this.pairAgree);
+      scatter(w, f.agreeing.pat, f.agreeing.pair, this.pairAgree);
     } else this.pairTotal.fill(0);
     this.cohen.fill(0);
     if (plan.cohen === true) {
-      scatter(w, f.cohenPat, f.cohenCell, this.cohen);
-      this.cohenTotal = sumAt(w, f.cohenPat);
+      scatter(w, f.cohen.pat, f.cohen.cell, this.cohen);
+      this.cohenTotal = sumAt(w, f.cohen.pat);
     } else this.cohenTotal = 0;
     return this;
   }
@@ -448,7 +453,7 @@ function dotAt(w: Float64Array, a: Float64Array, list: Ints): number {
 }
 
 /** out[cat] += (w n) / m per category entry, in pattern order. */
-function propensities(w: Float64Array, e: Flat['nzRated'], out: Float64Array): void {
+function propensities(w: Float64Array, e: { pat: Ints; cat: Ints; count: Ints; mp: Ints }, out: Float64Array): void {
   const { pat, cat, count, mp } = e;
   for (let i = 0; i < pat.length; i++) out[cat[i]!]! += (w[pat[i]!]! * count[i]!) / mp[i]!;
 }
@@ -472,7 +477,7 @@ function perCompared(w: Float64Array, m: Int32Array, list: Ints, f: Float64Array
 }
 
 /** o[c, k] += f_p · n_pc · x per coincidence entry, in pattern order. */
-function coincidences(f: Float64Array, e: Flat['coincidences'], o: Float64Array): void {
+function coincidences(f: Float64Array, e: { pat: Ints; index: Ints; nc: Ints; x: Ints }, o: Float64Array): void {
   const { pat, index, nc, x } = e;
   for (let i = 0; i < pat.length; i++) o[index[i]!]! += f[pat[i]!]! * nc[i]! * x[i]!;
 }
@@ -482,32 +487,183 @@ function mirror(o: Float64Array, q: number): void {
   for (let c = 0; c < q; c++) for (let k = c + 1; k < q; k++) o[k * q + c] = o[c * q + k]!;
 }
 
-/** Entries of the sums of `collectWhole`, flat and in pattern order: the pattern of each, and its terms. */
-interface Flat {
-  /** Patterns with one or more values, with two or more, and the unanimous ones. */
-  rated: Ints;
-  compared: Ints;
-  unanimous: Ints;
-  /** Category entries (pattern, category, count, values in the pattern) of the rated and compared patterns. */
-  nzRated: { pat: Ints; cat: Ints; count: Ints; mp: Ints };
-  nzCompared: { pat: Ints; cat: Ints; count: Ints; mp: Ints };
-  /** Coder entries (pattern, coder · q + value), and the coders missing from rated or compared patterns. */
-  codersRated: { pat: Ints; coderValue: Ints };
-  codersCompared: { pat: Ints; coderValue: Ints };
-  missingRated: { pat: Ints; coder: Ints };
-  missingCompared: { pat: Ints; coder: Ints };
-  /** Coincidence entries (all of them, or c <= k only when `mirrored`). */
-  coincidences: { pat: Ints; index: Ints; nc: Ints; x: Ints };
-  mirrored: boolean;
-  /** Coder pairs of compared patterns with one or both values missing; the pattern of each agreeing pair entry. */
-  pairMissing: { pat: Ints; pair: Ints };
-  agreePat: Ints;
-  agreePair: Ints;
-  /** Two coders: patterns with a contingency cell, and the cell. */
-  cohenPat: Ints;
-  cohenCell: Ints;
+/**
+ * Entries of the sums of `collectWhole`, flat and in pattern order: the pattern of each, and its
+ * terms. Each list is built when a sum first asks for it (a plan needs only some), once per table.
+ */
+class Flat {
+  private memo = new Map<string, unknown>();
   /** Per pattern, for the coincidence loop. */
-  scratch: Float64Array;
+  readonly scratch: Float64Array;
+
+  constructor(
+    private readonly pt: PatternTerms,
+    private readonly t: PatternTable,
+    private readonly m: Int32Array,
+  ) {
+    this.scratch = new Float64Array(t.counts.length);
+  }
+
+  private once<T>(key: string, make: () => T): T {
+    let v = this.memo.get(key) as T | undefined;
+    if (v === undefined) this.memo.set(key, (v = make()));
+    return v;
+  }
+
+  /** The patterns with at least `min` values (1: rated, 2: compared). */
+  patterns(min: number): Ints {
+    return this.once(`patterns${min}`, () => {
+      const out = new Int32List(this.m.length);
+      for (let p = 0; p < this.m.length; p++) if (this.m[p]! >= min) out.push(p);
+      return compact(out.done());
+    });
+  }
+
+  /** The unanimous patterns (two or more values, all the same). */
+  get unanimous(): Ints {
+    return this.once('unanimous', () => {
+      const out = new Int32List(this.m.length);
+      for (let p = 0; p < this.m.length; p++) if (this.m[p]! >= 2 && this.pt.unanimous[p]) out.push(p);
+      return compact(out.done());
+    });
+  }
+
+  /** Two coders: the patterns with a contingency cell, and the cell. */
+  get cohen(): { pat: Ints; cell: Ints } {
+    return this.once('cohen', () => {
+      const pat = new Int32List(this.m.length);
+      const cell = new Int32List(this.m.length);
+      for (let p = 0; p < this.m.length; p++) {
+        if (this.m[p]! < 2 || this.pt.cell[p]! < 0) continue;
+        pat.push(p);
+        cell.push(this.pt.cell[p]!);
+      }
+      return { pat: compact(pat.done()), cell: compact(cell.done()) };
+    });
+  }
+
+  /** Category entries (pattern, category, count, values in the pattern) of the patterns with at least `min` values. */
+  categories(min: number): { pat: Ints; cat: Ints; count: Ints; mp: Ints } {
+    return this.once(`categories${min}`, () => {
+      const { pt, m } = this;
+      const L = pt.nzCat.length;
+      const pat = new Int32List(L);
+      const cat = new Int32List(L);
+      const count = new Int32List(L);
+      const mp = new Int32List(L);
+      for (let p = 0; p < m.length; p++) {
+        if (m[p]! < min) continue;
+        for (let i = pt.nzStart[p]!; i < pt.nzStart[p + 1]!; i++) {
+          pat.push(p);
+          cat.push(pt.nzCat[i]!);
+          count.push(pt.nzCount[i]!);
+          mp.push(m[p]!);
+        }
+      }
+      return { pat: compact(pat.done()), cat: compact(cat.done()), count: compact(count.done()), mp: compact(mp.done()) };
+    });
+  }
+
+  /** Coder entries (pattern, coder · q + value) of the patterns with at least `min` values. */
+  coders(min: number): { pat: Ints; coderValue: Ints } {
+    return this.once(`coders${min}`, () => {
+      const { pt, m } = this;
+      const L = pt.coder.length;
+      const pat = new Int32List(L);
+      const coderValue = new Int32List(L);
+      for (let p = 0; p < m.length; p++) {
+        if (m[p]! < min) continue;
+        for (let i = pt.cStart[p]!; i < pt.cStart[p + 1]!; i++) {
+          pat.push(p);
+          coderValue.push(pt.coderValue[i]!);
+        }
+      }
+      return { pat: compact(pat.done()), coderValue: compact(coderValue.done()) };
+    });
+  }
+
+  /** The coders missing from the patterns with at least `min` values (pattern, coder). */
+  missing(min: number): { pat: Ints; coder: Ints } {
+    return this.once(`missing${min}`, () => {
+      const { t, m } = this;
+      const r = t.coders;
+      const pat = new Int32List();
+      const coder = new Int32List();
+      for (let p = 0; p < m.length; p++) {
+        if (m[p]! < min) continue;
+        for (let g = 0; g < r; g++) {
+          if (t.tuples[p * r + g]! >= 0) continue;
+          pat.push(p);
+          coder.push(g);
+        }
+      }
+      return { pat: compact(pat.done()), coder: compact(coder.done()) };
+    });
+  }
+
+  /**
+   * Coincidence entries: all of them, or those with c <= k only when `mirrored` (every
+   * off-diagonal product the same double in either order: the two counts equal, or one a power of two).
+   */
+  get coincidences(): { pat: Ints; index: Ints; nc: Ints; x: Ints; mirrored: boolean } {
+    return this.once('coincidences', () => {
+      const { pt, t } = this;
+      const q = t.q;
+      let mirrored = true;
+      for (let i = 0; i < pt.aIndex.length && mirrored; i++) {
+        const c = Math.floor(pt.aIndex[i]! / q);
+        const k = pt.aIndex[i]! % q;
+        if (c !== k && pt.aNc[i] !== pt.aX[i] && !powerOfTwo(pt.aNc[i]!) && !powerOfTwo(pt.aX[i]!)) mirrored = false;
+      }
+      const L = pt.aIndex.length;
+      const pat = new Int32List(L);
+      const index = new Int32List(L);
+      const nc = new Int32List(L);
+      const x = new Int32List(L);
+      for (let p = 0; p < t.counts.length; p++) {
+        for (let i = pt.aStart[p]!; i < pt.aStart[p + 1]!; i++) {
+          if (mirrored && Math.floor(pt.aIndex[i]! / q) > pt.aIndex[i]! % q) continue;
+          pat.push(p);
+          index.push(pt.aIndex[i]!);
+          nc.push(pt.aNc[i]!);
+          x.push(pt.aX[i]!);
+        }
+      }
+      return { pat: compact(pat.done()), index: compact(index.done()), nc: compact(nc.done()), x: compact(x.done()), mirrored };
+    });
+  }
+
+  /** Coder pairs (j = (a, b), a < b, in the order of patternTerms) of compared patterns with one or both values missing. */
+  get pairMissing(): { pat: Ints; pair: Ints } {
+    return this.once('pairMissing', () => {
+      const { t, m } = this;
+      const r = t.coders;
+      const pat = new Int32List();
+      const pair = new Int32List();
+      for (let p = 0; p < m.length; p++) {
+        if (m[p]! < 2) continue;
+        let j = 0;
+        for (let a = 0; a < r; a++) {
+          for (let b = a + 1; b < r; b++, j++) {
+            if (t.tuples[p * r + a]! >= 0 && t.tuples[p * r + b]! >= 0) continue;
+            pat.push(p);
+            pair.push(j);
+          }
+        }
+      }
+      return { pat: compact(pat.done()), pair: compact(pair.done()) };
+    });
+  }
+
+  /** Agreeing pair entries: the pattern of each, and the pair. */
+  get agreeing(): { pat: Ints; pair: Ints } {
+    return this.once('agreeing', () => {
+      const { pt, m } = this;
+      const pat = new Int32Array(pt.agreePair.length);
+      for (let p = 0; p < m.length; p++) for (let i = pt.eStart[p]!; i < pt.eStart[p + 1]!; i++) pat[i] = p;
+      return { pat: compact(pat), pair: compact(pt.agreePair) };
+    });
+  }
 }
 
 const flats = new WeakMap<PatternTerms, Flat>();
@@ -515,123 +671,9 @@ const flats = new WeakMap<PatternTerms, Flat>();
 const powerOfTwo = (x: number): boolean => x >= 1 && Number.isInteger(Math.log2(x));
 
 function flat(pt: PatternTerms, t: PatternTable, m: Int32Array): Flat {
-  const known = flats.get(pt);
-  if (known) return known;
-  const P = t.counts.length;
-  const q = t.q;
-  const r = t.coders;
-  const rated: number[] = [];
-  const compared: number[] = [];
-  const unanimous: number[] = [];
-  const cohenPat: number[] = [];
-  const cohenCell: number[] = [];
-  for (let p = 0; p < P; p++) {
-    if (m[p]! >= 1) rated.push(p);
-    if (m[p]! >= 2) compared.push(p);
-    if (m[p]! >= 2 && pt.unanimous[p]) unanimous.push(p);
-    if (m[p]! >= 2 && pt.cell[p]! >= 0) {
-      cohenPat.push(p);
-      cohenCell.push(pt.cell[p]!);
-    }
-  }
-  const nz = (min: number): Flat['nzRated'] => {
-    const pat: number[] = [];
-    const cat: number[] = [];
-    const count: number[] = [];
-    const mp: number[] = [];
-    for (let p = 0; p < P; p++) {
-      if (m[p]! < min) continue;
-      for (let i = pt.nzStart[p]!; i < pt.nzStart[p + 1]!; i++) {
-        pat.push(p);
-        cat.push(pt.nzCat[i]!);
-        count.push(pt.nzCount[i]!);
-        mp.push(m[p]!);
-      }
-    }
-    return { pat: compact(pat), cat: compact(cat), count: compact(count), mp: compact(mp) };
-  };
-  const coders = (min: number): Flat['codersRated'] => {
-    const pat: number[] = [];
-    const coderValue: number[] = [];
-    for (let p = 0; p < P; p++) {
-      if (m[p]! < min) continue;
-      for (let i = pt.cStart[p]!; i < pt.cStart[p + 1]!; i++) {
-        pat.push(p);
-        coderValue.push(pt.coderValue[i]!);
-      }
-    }
-    return { pat: compact(pat), coderValue: compact(coderValue) };
-  };
-  const missing = (min: number): Flat['missingRated'] => {
-    const pat: number[] = [];
-    const coder: number[] = [];
-    for (let p = 0; p < P; p++) {
-      if (m[p]! < min) continue;
-      for (let g = 0; g < r; g++) {
-        if (t.tuples[p * r + g]! >= 0) continue;
-        pat.push(p);
-        coder.push(g);
-      }
-    }
-    return { pat: compact(pat), coder: compact(coder) };
-  };
-  // Coincidences: mirrored when every off-diagonal product is the same double in either order.
-  let mirrored = true;
-  for (let i = 0; i < pt.aIndex.length && mirrored; i++) {
-    const c = Math.floor(pt.aIndex[i]! / q);
-    const k = pt.aIndex[i]! % q;
-    if (c !== k && pt.aNc[i] !== pt.aX[i] && !powerOfTwo(pt.aNc[i]!) && !powerOfTwo(pt.aX[i]!)) mirrored = false;
-  }
-  const cPat: number[] = [];
-  const cIndex: number[] = [];
-  const cNc: number[] = [];
-  const cX: number[] = [];
-  for (let p = 0; p < P; p++) {
-    for (let i = pt.aStart[p]!; i < pt.aStart[p + 1]!; i++) {
-      if (mirrored && Math.floor(pt.aIndex[i]! / q) > pt.aIndex[i]! % q) continue;
-      cPat.push(p);
-      cIndex.push(pt.aIndex[i]!);
-      cNc.push(pt.aNc[i]!);
-      cX.push(pt.aX[i]!);
-    }
-  }
-  // Pair j = (a, b), a < b, in the order of patternTerms.
-  const mPat: number[] = [];
-  const mPair: number[] = [];
-  for (let p = 0; p < P; p++) {
-    if (m[p]! < 2) continue;
-    let j = 0;
-    for (let a = 0; a < r; a++) {
-      for (let b = a + 1; b < r; b++, j++) {
-        if (t.tuples[p * r + a]! >= 0 && t.tuples[p * r + b]! >= 0) continue;
-        mPat.push(p);
-        mPair.push(j);
-      }
-    }
-  }
-  const agreePat = new Int32Array(pt.agreePair.length);
-  for (let p = 0; p < P; p++) for (let i = pt.eStart[p]!; i < pt.eStart[p + 1]!; i++) agreePat[i] = p;
-  const out: Flat = {
-    rated: compact(rated),
-    compared: compact(compared),
-    unanimous: compact(unanimous),
-    nzRated: nz(1),
-    nzCompared: nz(2),
-    codersRated: coders(1),
-    codersCompared: coders(2),
-    missingRated: missing(1),
-    missingCompared: missing(2),
-    coincidences: { pat: compact(cPat), index: compact(cIndex), nc: compact(cNc), x: compact(cX) },
-    mirrored,
-    pairMissing: { pat: compact(mPat), pair: compact(mPair) },
-    agreePat: compact(agreePat),
-    agreePair: compact(pt.agreePair),
-    cohenPat: compact(cohenPat),
-    cohenCell: compact(cohenCell),
-    scratch: new Float64Array(P),
-  };
-  flats.set(pt, out);
-  return out;
+  let f = flats.get(pt);
+  if (!f) flats.set(pt, (f = new Flat(pt, t, m)));
+  return f;
 }
 
 /** The union of several plans (weight matrices by identity). */
