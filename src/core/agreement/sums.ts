@@ -298,10 +298,10 @@ export class Sums {
     if (plan.conger !== undefined) {
       const rated = plan.conger === 'rated';
       const coders = f.coders(rated ? 1 : 2);
-      scatter(w, coders.pat, coders.coderValue, this.pgk);
+      addRuns(w, f.grouped(`coders${rated}`, coders.pat, coders.coderValue, this.pgk.length), this.pgk, 1);
       this.ng.fill(rated ? totalR : total2);
       const miss = f.missing(rated ? 1 : 2);
-      subtract(w, miss.pat, miss.coder, this.ng);
+      addRuns(w, f.grouped(`missing${rated}`, miss.pat, miss.coder, this.ng.length), this.ng, -1);
     } else this.ng.fill(0);
     for (let k = 0; k < this.agreementTerms.length; k++) this.paSum[k] = dotAt(w, this.agreementTerms[k]!, compared);
     this.unanimous = plan.unanimous === true ? sumAt(w, f.unanimous) : 0;
@@ -314,12 +314,12 @@ export class Sums {
     this.pairAgree.fill(0);
     if (plan.pairwise === true) {
       this.pairTotal.fill(total2);
-      subtract(w, f.pairMissing.pat, f.pairMissing.pair, this.pairTotal);
-      scatter(w, f.agreeing.pat, f.agreeing.pair, this.pairAgree);
+      addRuns(w, f.grouped('pairMissing', f.pairMissing.pat, f.pairMissing.pair, this.pairTotal.length), this.pairTotal, -1);
+      addRuns(w, f.grouped('agreeing', f.agreeing.pat, f.agreeing.pair, this.pairAgree.length), this.pairAgree, 1);
     } else this.pairTotal.fill(0);
     this.cohen.fill(0);
     if (plan.cohen === true) {
-      scatter(w, f.cohen.pat, f.cohen.cell, this.cohen);
+      addRuns(w, f.grouped('cohen', f.cohen.pat, f.cohen.cell, this.cohen.length), this.cohen, 1);
       this.cohenTotal = sumAt(w, f.cohen.pat);
     } else this.cohenTotal = 0;
     return this;
@@ -458,14 +458,24 @@ function propensities(w: Float64Array, e: { pat: Ints; cat: Ints; count: Ints; m
   for (let i = 0; i < pat.length; i++) out[cat[i]!]! += (w[pat[i]!]! * count[i]!) / mp[i]!;
 }
 
-/** out[at[i]] += w[pat[i]]. */
-function scatter(w: Float64Array, pat: Ints, at: Ints, out: Float64Array): void {
-  for (let i = 0; i < pat.length; i++) out[at[i]!]! += w[pat[i]!]!;
-}
-
-/** out[at[i]] −= w[pat[i]]. */
-function subtract(w: Float64Array, pat: Ints, at: Ints, out: Float64Array): void {
-  for (let i = 0; i < pat.length; i++) out[at[i]!]! -= w[pat[i]!]!;
+/**
+ * out[a] += sign · Σ w[p] over the patterns of run a (`Flat.grouped`), for sums of whole weights
+ * only: below 2^53 they are exact in any order, so each run is summed in two halves at once.
+ */
+function addRuns(w: Float64Array, runs: { pat: Ints; start: Int32Array }, out: Float64Array, sign: 1 | -1): void {
+  const { pat, start } = runs;
+  for (let a = 0; a + 1 < start.length; a++) {
+    let s0 = 0;
+    let s1 = 0;
+    let i = start[a]!;
+    const e = start[a + 1]!;
+    for (; i + 1 < e; i += 2) {
+      s0 += w[pat[i]!]!;
+      s1 += w[pat[i + 1]!]!;
+    }
+    if (i < e) s0 += w[pat[i]!]!;
+    out[a]! += sign * (s0 + s1);
+  }
 }
 
 /** f[p] = w[p] / (m[p] − 1) for the compared patterns. */
@@ -508,6 +518,19 @@ class Flat {
     let v = this.memo.get(key) as T | undefined;
     if (v === undefined) this.memo.set(key, (v = make()));
     return v;
+  }
+
+  /** Entries (pattern, target) as runs of patterns per target 0..size-1: for sums of whole weights, whose order does not matter. */
+  grouped(key: string, pat: Ints, at: Ints, size: number): { pat: Ints; start: Int32Array } {
+    return this.once(`grouped:${key}`, () => {
+      const start = new Int32Array(size + 1);
+      for (let i = 0; i < at.length; i++) start[at[i]! + 1]!++;
+      for (let a = 0; a < size; a++) start[a + 1]! += start[a]!;
+      const next = start.slice(0, size);
+      const out = new Int32Array(pat.length);
+      for (let i = 0; i < at.length; i++) out[next[at[i]!]!++] = pat[i]!;
+      return { pat: compact(out), start };
+    });
   }
 
   /** The patterns with at least `min` values (1: rated, 2: compared). */
