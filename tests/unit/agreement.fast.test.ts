@@ -102,24 +102,40 @@ describe('agreement: the one-pass sums give the straightforward numbers, bit for
     // Eight coders: a unit with three values of one category and five of another makes the
     // coincidence products (f · 3) · 5 and (f · 5) · 3, which differ for some rounded f = w / 7.
     fc.assert(
-      fc.property(fc.array(fc.constantFrom(...[[0, 0, 0, 1, 1, 1, 1, 1], [0, 0, 0, 0, 1, 1, 2, 2], [2, 2, 2, 1, 1, 1, 1, 1], [0, 1, 2, 0, 1, MISSING, 0, 1], [2, 2, 2, 2, 2, 2, 2, 2], [0, 0, 0, 2, 2, MISSING, 2, 2]]), { minLength: 2, maxLength: 30 }), fc.integer({ min: 0, max: 1000 }), (rows, seed) => {
-        const t = table({ coders: 8, q: 3, cells: rows.flat() });
-        const prep = prepare(t);
-        const specs = coefficientSpecs(t, prep, { level: 'nominal', resamples: 0, seed: 1 });
-        const sums = new Sums(t, prep.n, prep.m, mergePlans(specs.map((s) => s.resampled.plan)));
-        for (const w of weightVectors(t, seed)) {
-          for (const weights of [w, Float64Array.from(w, (x) => x / 3)]) {
-            if (weights === w) sums.collectWhole(weights);
-            else sums.collect(weights);
-            expect(Object.is(specs.find((s) => s.name === 'krippendorffAlpha')!.resampled.value(sums), reference.krippendorffAlpha(prep, weights, 'nominal'))).toBe(true);
-            expect(Object.is(specs.find((s) => s.name === 'congerKappa')!.resampled.value(sums), reference.congerKappa(prep, weights, 'compared'))).toBe(true);
-            expect(Object.is(specs.find((s) => s.name === 'pairwiseAgreement')!.resampled.value(sums), reference.pairwiseAgreement(prep, weights))).toBe(true);
-            const whole = [...sums.o];
-            const any = [...sums.collectAny(weights).o];
-            expect(whole.every((x, i) => Object.is(x, any[i]))).toBe(true);
+      fc.property(
+        fc.array(
+          fc.constantFrom(
+            ...[
+              [0, 0, 0, 1, 1, 1, 1, 1],
+              [0, 0, 0, 0, 1, 1, 2, 2],
+              [2, 2, 2, 1, 1, 1, 1, 1],
+              [0, 1, 2, 0, 1, MISSING, 0, 1],
+              [2, 2, 2, 2, 2, 2, 2, 2],
+              [0, 0, 0, 2, 2, MISSING, 2, 2],
+            ],
+          ),
+          { minLength: 2, maxLength: 30 },
+        ),
+        fc.integer({ min: 0, max: 1000 }),
+        (rows, seed) => {
+          const t = table({ coders: 8, q: 3, cells: rows.flat() });
+          const prep = prepare(t);
+          const specs = coefficientSpecs(t, prep, { level: 'nominal', resamples: 0, seed: 1 });
+          const sums = new Sums(t, prep.n, prep.m, mergePlans(specs.map((s) => s.resampled.plan)));
+          for (const w of weightVectors(t, seed)) {
+            for (const weights of [w, Float64Array.from(w, (x) => x / 3)]) {
+              if (weights === w) sums.collectWhole(weights);
+              else sums.collect(weights);
+              expect(Object.is(specs.find((s) => s.name === 'krippendorffAlpha')!.resampled.value(sums), reference.krippendorffAlpha(prep, weights, 'nominal'))).toBe(true);
+              expect(Object.is(specs.find((s) => s.name === 'congerKappa')!.resampled.value(sums), reference.congerKappa(prep, weights, 'compared'))).toBe(true);
+              expect(Object.is(specs.find((s) => s.name === 'pairwiseAgreement')!.resampled.value(sums), reference.pairwiseAgreement(prep, weights))).toBe(true);
+              const whole = [...sums.o];
+              const any = [...sums.collectAny(weights).o];
+              expect(whole.every((x, i) => Object.is(x, any[i]))).toBe(true);
+            }
           }
-        }
-      }),
+        },
+      ),
       { numRuns: 200 },
     );
   });
