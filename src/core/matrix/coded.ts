@@ -58,79 +58,221 @@ export function codedStudy(study: Study, coder: string, opts: { waves?: string[]
   const participants = new Map(study.participants.map((p) => [p.id, p]));
   const waves = study.config.waves.filter((w) => !opts.waves?.length || opts.waves.includes(w.id));
   const documents = study.documents.filter((d) => waves.some((w) => w.id === d.wave) && (!opts.where?.length || matchesWhere(participants.get(d.participant), opts.where)));
-  const order = new Map(study.codebook.codes.map((c, i) => [c.id, i]));
   const since = sinceIndex(study.codebook, study.config.waves);
-  const waveIndex = new Map(study.config.waves.map((w) => [w.id, w.index]));
   const lineage = new Map<string, string[]>();
   for (const c of study.codebook.codes) lineage.set(c.id, c.parent === undefined ? [c.id] : [c.id, ...(lineage.get(c.parent) ?? [c.parent])]);
-  const byDoc = new Map<string, Coding[]>();
-  let beforeSince = 0;
-  for (const c of study.codings) {
-    if (c.coder !== coder) continue;
-    if ((waveIndex.get(c.wave) ?? 0) < (since.get(c.code) ?? 0)) {
-      beforeSince++;
-      continue;
-    }
-    const id = `${c.participant}/${c.wave}`;
-    let list = byDoc.get(id);
-    if (!list) byDoc.set(id, (list = []));
-    list.push(c);
-  }
+  const { byDoc, beforeSince } = codingsByDocument(study, coder, since);
   const coded = new Map<string, CodedSegment[]>();
   const exact = new Map<string, Coding[]>();
+  const keys = new SegmentCodes(study);
   for (const doc of documents) {
     const codings = byDoc.get(doc.id);
     if (!codings) {
       coded.set(doc.id, []);
       continue;
     }
-    const perSegment = new Map<number, Set<string>>();
-    let byLines: Map<number, Set<string>> | undefined;
-    for (const c of codings) {
-      // Every segment the coding's span touches (whole lines: a line in common; a span: a character).
-      const [lo, hi] = touchedSegments(doc, c);
-      const columns = hasColumns(c);
-      if (columns) {
-        let list = exact.get(doc.id);
-        if (!list) exact.set(doc.id, (list = []));
-        list.push(c);
-        byLines ??= new Map();
-      }
-      for (let i = lo; i < hi; i++) {
-        let set = perSegment.get(i);
-        if (!set) perSegment.set(i, (set = new Set()));
-        set.add(c.code);
-      }
-    }
-    const sortCodes = (codes: Iterable<string>): string[] => [...codes].sort((a, b) => (order.get(a) ?? 1e9) - (order.get(b) ?? 1e9));
-    if (byLines) {
-      for (const c of codings) {
-        if (hasColumns(c)) continue;
-        const [lo, hi] = touchedSegments(doc, c);
-        for (let i = lo; i < hi; i++) {
-          let set = byLines.get(i);
-          if (!set) byLines.set(i, (set = new Set()));
-          set.add(c.code);
+    const columns = codings.filter(hasColumns);
+    if (columns.length > 0) exact.set(doc.id, columns);
+    coded.set(doc.id, keys.segments(doc, codings, columns.length > 0));
+  }
+  return { study, coder, documents, waves, coded, participants, since, lineage, beforeSince, exact };
+}
+
+/**
+ * Per document id (every document of the study), how many segments carry at least one of the
+ * coder's codes: codedStudy(study, coder).coded.get(id).length, without making the segments.
+ */
+export function codedSegmentCounts(study: Study, coder: string): Map<string, number> {
+  const { byDoc } = codingsByDocument(study, coder, sinceIndex(study.codebook, study.config.waves));
+  const out = new Map<string, number>();
+  let seen = new Int32Array(0);
+  let stamp = 0;
+  for (const doc of study.documents) {
+    const codings = byDoc.get(doc.id);
+    let n = 0;
+    if (codings) {
+      const length = doc.segmentList.length;
+      if (seen.length < length) seen = new Int32Array(length);
+      stamp++;
+      for (let j = 0; j < codings.length; j++) {
+        // Indexed, not destructured: destructuring goes through the iterator protocol until optimised.
+        const range = touchedSegments(doc, codings[j]!);
+        const hi = range[1];
+        for (let i = range[0]; i < hi; i++) {
+          if (seen[i] === stamp) continue;
+          seen[i] = stamp;
+          n++;
         }
       }
     }
-    const spanTouched = new Set<number>();
-    for (const c of exact.get(doc.id) ?? []) {
-      const [lo, hi] = touchedSegments(doc, c);
+    out.set(doc.id, n);
+  }
+  return out;
+}
+
+/**
+ * The coder's codings per document id (in study order), those before their code's `since` left
+ * out and counted. One pass, no string made per coding (codings of a document mostly come together).
+ */
+function codingsByDocument(study: Study, coder: string, since: Map<string, number>): { byDoc: Map<string, Coding[]>; beforeSince: number } {
+  const waveIndex = new Map(study.config.waves.map((w) => [w.id, w.index]));
+  const byParticipant = new Map<string, Map<string, Coding[]>>();
+  const byDoc = new Map<string, Coding[]>();
+  let beforeSince = 0;
+  let lastParticipant: string | undefined;
+  let lastWave: string | undefined;
+  let list: Coding[] | undefined;
+  // Most codebooks have no `since:`: then no coding lies before one, and none is looked up.
+  let anySince = false;
+  for (const v of since.values()) if (v > 0) anySince = true;
+  const all = study.codings;
+  for (let i = 0; i < all.length; i++) {
+    const c = all[i]!;
+    if (c.coder !== coder) continue;
+    if (anySince && (waveIndex.get(c.wave) ?? 0) < (since.get(c.code) ?? 0)) {
+      beforeSince++;
+      continue;
+    }
+    if (c.participant !== lastParticipant || c.wave !== lastWave || list === undefined) {
+      lastParticipant = c.participant;
+      lastWave = c.wave;
+      let waves = byParticipant.get(c.participant);
+      if (!waves) byParticipant.set(c.participant, (waves = new Map()));
+      list = waves.get(c.wave);
+      if (!list) {
+        // By the document's id (as the documents have it): two pairs that read alike share a list.
+        const id = `${c.participant}/${c.wave}`;
+        list = byDoc.get(id);
+        if (!list) byDoc.set(id, (list = []));
+        waves.set(c.wave, list);
+      }
+    }
+    list.push(c);
+  }
+  return { byDoc, beforeSince };
+}
+
+/**
+ * Which codes each segment of a document carries, computed as numbers: every (segment, code) a
+ * coding touches is the key segment x K + code index (K codes in the codebook), the keys sorted
+ * and their repeats skipped, so each segment's codes come out in codebook order with no set or
+ * map per segment. A document with a code the codebook lacks takes the general path (such codes
+ * sort after the codebook's in the order the codings first bring them, which keys cannot say).
+ */
+class SegmentCodes {
+  private readonly order: Map<string, number>;
+  private readonly ids: string[];
+  private readonly k: number;
+  private all: Float64Array = new Float64Array(1024);
+  private lines: Float64Array = new Float64Array(16);
+
+  constructor(study: Study) {
+    this.order = new Map(study.codebook.codes.map((c, i) => [c.id, i]));
+    this.ids = study.codebook.codes.map((c) => c.id);
+    this.k = Math.max(1, this.ids.length);
+  }
+
+  /** The document's coded segments, by segment index; `exact`: some coding has columns (then lineCodes where a span touches). */
+  segments(doc: Document, codings: readonly Coding[], exact: boolean): CodedSegment[] {
+    const { order, k } = this;
+    let n = 0;
+    let m = 0;
+    for (let j = 0; j < codings.length; j++) {
+      const c = codings[j]!;
+      const code = order.get(c.code);
+      if (code === undefined) return slowSegments(doc, codings, order);
+      const range = touchedSegments(doc, c);
+      const lo = range[0];
+      const hi = range[1];
+      if (hi <= lo) continue;
+      if (n + hi - lo > this.all.length) this.all = grown(this.all, n + hi - lo);
+      for (let i = lo; i < hi; i++) this.all[n++] = i * k + code;
+      if (exact && !hasColumns(c)) {
+        if (m + hi - lo > this.lines.length) this.lines = grown(this.lines, m + hi - lo);
+        for (let i = lo; i < hi; i++) this.lines[m++] = i * k + code;
+      }
+    }
+    const all = this.all.subarray(0, n).sort();
+    const out: CodedSegment[] = [];
+    for (let j = 0; j < n; ) {
+      const seg = Math.floor(all[j]! / k);
+      const codes: string[] = [];
+      let last = -1;
+      for (; j < n && all[j]! < (seg + 1) * k; j++) {
+        const code = all[j]! - seg * k;
+        if (code !== last) codes.push(this.ids[code]!);
+        last = code;
+      }
+      out.push({ doc, index: seg, codes });
+    }
+    if (!exact) return out;
+    // Segments an exact span touches get the codes of the whole-line codings alone (lineCodes).
+    const touched = new Uint8Array(doc.segmentList.length);
+    for (const c of codings) {
+      if (!hasColumns(c)) continue;
+      const range = touchedSegments(doc, c);
+      for (let i = range[0]; i < range[1]; i++) touched[i] = 1;
+    }
+    const lines = this.lines.subarray(0, m).sort();
+    let j = 0;
+    for (const seg of out) {
+      if (touched[seg.index] !== 1) continue;
+      while (j < m && lines[j]! < seg.index * k) j++;
+      const codes: string[] = [];
+      let last = -1;
+      for (; j < m && lines[j]! < (seg.index + 1) * k; j++) {
+        const code = lines[j]! - seg.index * k;
+        if (code !== last) codes.push(this.ids[code]!);
+        last = code;
+      }
+      seg.lineCodes = codes;
+    }
+    return out;
+  }
+}
+
+function grown(a: Float64Array, need: number): Float64Array {
+  const b = new Float64Array(Math.max(need, a.length * 2));
+  b.set(a);
+  return b;
+}
+
+/** The general path (a code outside the codebook): sets per segment, codes sorted by codebook order, unknown codes last. */
+function slowSegments(doc: Document, codings: readonly Coding[], order: Map<string, number>): CodedSegment[] {
+  const perSegment = new Map<number, Set<string>>();
+  let byLines: Map<number, Set<string>> | undefined;
+  const spanTouched = new Set<number>();
+  for (const c of codings) {
+    const [lo, hi] = touchedSegments(doc, c);
+    if (hasColumns(c)) {
+      byLines ??= new Map();
       for (let i = lo; i < hi; i++) spanTouched.add(i);
     }
-    coded.set(
-      doc.id,
-      [...perSegment]
-        .sort((a, b) => a[0] - b[0])
-        .map(([index, codes]) => {
-          const seg: CodedSegment = { doc, index, codes: sortCodes(codes) };
-          if (spanTouched.has(index)) seg.lineCodes = sortCodes(byLines?.get(index) ?? []);
-          return seg;
-        }),
-    );
+    for (let i = lo; i < hi; i++) {
+      let set = perSegment.get(i);
+      if (!set) perSegment.set(i, (set = new Set()));
+      set.add(c.code);
+    }
   }
-  return { study, coder, documents, waves, coded, participants, since, lineage, beforeSince, exact };
+  if (byLines) {
+    for (const c of codings) {
+      if (hasColumns(c)) continue;
+      const [lo, hi] = touchedSegments(doc, c);
+      for (let i = lo; i < hi; i++) {
+        let set = byLines.get(i);
+        if (!set) byLines.set(i, (set = new Set()));
+        set.add(c.code);
+      }
+    }
+  }
+  const sortCodes = (codes: Iterable<string>): string[] => [...codes].sort((a, b) => (order.get(a) ?? 1e9) - (order.get(b) ?? 1e9));
+  return [...perSegment]
+    .sort((a, b) => a[0] - b[0])
+    .map(([index, codes]) => {
+      const seg: CodedSegment = { doc, index, codes: sortCodes(codes) };
+      if (spanTouched.has(index)) seg.lineCodes = sortCodes(byLines?.get(index) ?? []);
+      return seg;
+    });
 }
 
 /** A row of a longitudinal table: a theme, or a code of any depth. */

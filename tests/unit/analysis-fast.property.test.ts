@@ -1,0 +1,216 @@
+import { join } from 'node:path';
+import fc from 'fast-check';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { sinceIndex } from '../../src/core/codebook/versions.js';
+import { hasColumns, touchedSegments } from '../../src/core/coding/span.js';
+import type { Coding } from '../../src/core/coding/types.js';
+import { retrieve } from '../../src/core/coding/retrieve.js';
+import { codedStudy, type CodedSegment } from '../../src/core/matrix/coded.js';
+import { cooccurrence } from '../../src/core/matrix/cooccurrence.js';
+import { matrix } from '../../src/core/matrix/matrix.js';
+import { documentSummary, summarise } from '../../src/core/summary/summary.js';
+import type { Study } from '../../src/core/study/types.js';
+import { loadStudy } from '../../src/io/load-study.js';
+import { repo } from '../helpers/cli.js';
+import { straightforwardCooccurrence, straightforwardDocumentSummary, straightforwardMatrix, straightforwardRetrieve } from '../helpers/straightforward-analyses.js';
+
+/**
+ * The analyses' fast paths (typed keys instead of sets and maps per segment) against the
+ * straightforward computations they replaced, written out here as they were: on random codings
+ * of the fixture studies (whole lines and exact spans, several coders, codes outside the
+ * codebook, codes in use only from a later wave), both give the same result.
+ */
+
+let studies: Study[];
+beforeAll(async () => {
+  studies = [];
+  for (const name of ['buddy-study', 'ap-study', 'formats-study']) studies.push((await loadStudy(join(repo, 'fixtures', name))).study!);
+});
+
+/** One random coding: a document, a first segment and how many more, a code (or one the codebook lacks), whole lines or columns. */
+const pick = fc.record({
+  doc: fc.nat(),
+  seg: fc.nat(),
+  more: fc.nat({ max: 3 }),
+  code: fc.nat(),
+  unknown: fc.nat({ max: 9 }).map((n) => n === 0),
+  coder: fc.constantFrom('x', 'y'),
+  columns: fc.option(fc.record({ start: fc.integer({ min: 1, max: 40 }), end: fc.integer({ min: 1, max: 60 }) }), { freq: 3 }),
+});
+const scenario = fc.record({ study: fc.nat(), picks: fc.array(pick, { maxLength: 120 }), since: fc.option(fc.record({ code: fc.nat(), wave: fc.nat() })), wave: fc.option(fc.nat()), shuffle: fc.option(fc.array(fc.nat(), { minLength: 1, maxLength: 8 })) });
+
+type Scenario = typeof scenario extends fc.Arbitrary<infer T> ? T : never;
+
+function build(sc: Scenario): Study {
+  const base = studies[sc.study % studies.length]!;
+  const codes = base.codebook.codes;
+  const list: Coding[] = sc.picks.map((p) => {
+    const d = base.documents[p.doc % base.documents.length]!;
+    const list = d.segmentList;
+    const s = p.seg % list.length;
+    const e = Math.min(list.length - 1, s + p.more);
+    const c: Coding = { coder: p.coder, participant: d.participant, wave: d.wave, startLine: list.startLine(s), endLine: list.endLine(e), code: p.unknown ? 'not.in.codebook' : codes[p.code % codes.length]!.id, exemplar: false };
+    if (p.columns) {
+      c.endLine = c.startLine + (e - s > 0 ? 1 : 0);
+      c.startColumn = p.columns.start;
+      c.endColumn = c.endLine === c.startLine ? Math.max(p.columns.start, p.columns.end) : p.columns.end;
+    }
+    return c;
+  });
+  let codebook = base.codebook;
+  if (sc.since) {
+    const target = codes[sc.since.code % codes.length]!.id;
+    const wave = base.config.waves[sc.since.wave % base.config.waves.length]!.id;
+    codebook = { ...codebook, codes: codes.map((c) => (c.id === target ? { ...c, since: wave } : c)) };
+  }
+  // Documents in another order (so that a cell's participants do not come in natural order already).
+  const documents = sc.shuffle
+    ? [...base.documents]
+        .map((d, i) => ({ d, k: sc.shuffle![i % sc.shuffle!.length]! * 1000 + i }))
+        .sort((a, b) => a.k - b.k)
+        .map((x) => x.d)
+    : base.documents;
+  return { ...base, documents, codebook, codings: list, coders: ['x', 'y'] };
+}
+
+/** codedStudy's segments as first written: a set of codes per segment, sorted by codebook order (unknown codes last, as they came). */
+function referenceCoded(study: Study, coder: string): { coded: Map<string, CodedSegment[]>; beforeSince: number; exact: Map<string, Coding[]> } {
+  const order = new Map(study.codebook.codes.map((c, i) => [c.id, i]));
+  const since = sinceIndex(study.codebook, study.config.waves);
+  const waveIndex = new Map(study.config.waves.map((w) => [w.id, w.index]));
+  const byDoc = new Map<string, Coding[]>();
+  let beforeSince = 0;
+  for (const c of study.codings) {
+    if (c.coder !== coder) continue;
+    if ((waveIndex.get(c.wave) ?? 0) < (since.get(c.code) ?? 0)) {
+      beforeSince++;
+      continue;
+    }
+    const id = `${c.participant}/${c.wave}`;
+    let list = byDoc.get(id);
+    if (!list) byDoc.set(id, (list = []));
+    list.push(c);
+  }
+  const coded = new Map<string, CodedSegment[]>();
+  const exact = new Map<string, Coding[]>();
+  for (const doc of study.documents) {
+    const codings = byDoc.get(doc.id);
+    if (!codings) {
+      coded.set(doc.id, []);
+      continue;
+    }
+    const perSegment = new Map<number, Set<string>>();
+    let byLines: Map<number, Set<string>> | undefined;
+    for (const c of codings) {
+      const [lo, hi] = touchedSegments(doc, c);
+      if (hasColumns(c)) {
+        let list = exact.get(doc.id);
+        if (!list) exact.set(doc.id, (list = []));
+        list.push(c);
+        byLines ??= new Map();
+      }
+      for (let i = lo; i < hi; i++) {
+        let set = perSegment.get(i);
+        if (!set) perSegment.set(i, (set = new Set()));
+        set.add(c.code);
+      }
+    }
+    const sortCodes = (codes: Iterable<string>): string[] => [...codes].sort((a, b) => (order.get(a) ?? 1e9) - (order.get(b) ?? 1e9));
+    if (byLines) {
+      for (const c of codings) {
+        if (hasColumns(c)) continue;
+        const [lo, hi] = touchedSegments(doc, c);
+        for (let i = lo; i < hi; i++) {
+          let set = byLines.get(i);
+          if (!set) byLines.set(i, (set = new Set()));
+          set.add(c.code);
+        }
+      }
+    }
+    const spanTouched = new Set<number>();
+    for (const c of exact.get(doc.id) ?? []) {
+      const [lo, hi] = touchedSegments(doc, c);
+      for (let i = lo; i < hi; i++) spanTouched.add(i);
+    }
+    coded.set(
+      doc.id,
+      [...perSegment]
+        .sort((a, b) => a[0] - b[0])
+        .map(([index, codes]) => {
+          const seg: CodedSegment = { doc, index, codes: sortCodes(codes) };
+          if (spanTouched.has(index)) seg.lineCodes = sortCodes(byLines?.get(index) ?? []);
+          return seg;
+        }),
+    );
+  }
+  return { coded, beforeSince, exact };
+}
+
+const plain = (m: Map<string, CodedSegment[]>) => [...m].map(([id, segs]) => [id, segs.map((s) => ({ doc: s.doc.id, index: s.index, codes: s.codes, ...(s.lineCodes ? { lineCodes: s.lineCodes } : {}) }))]);
+
+describe('fast analyses equal the straightforward ones', () => {
+  it('codedStudy: the same coded segments, codes in the same order, the same lineCodes, exact spans and count before since', () => {
+    fc.assert(
+      fc.property(scenario, (sc) => {
+        const s = build(sc);
+        for (const coder of ['x', 'y']) {
+          const want = referenceCoded(s, coder);
+          const got = codedStudy(s, coder);
+          expect(plain(got.coded)).toStrictEqual(plain(want.coded));
+          expect([...got.exact]).toStrictEqual([...want.exact]);
+          expect(got.beforeSince).toBe(want.beforeSince);
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+  it('matrix: the same cells (participants, ids in order, documents, segments, words), themes or codes, split by an attribute or not', () => {
+    fc.assert(
+      fc.property(scenario, fc.constantFrom<'theme' | 'code'>('theme', 'code'), fc.boolean(), (sc, rows, split) => {
+        const s = build(sc);
+        const by = split ? Object.keys(s.participants[0]?.attributes ?? {})[0] : undefined;
+        const waves = sc.wave === null ? undefined : [s.config.waves[sc.wave % s.config.waves.length]!.id];
+        const cs = codedStudy(s, 'x', waves ? { waves } : {});
+        const o = { rows, ...(by !== undefined ? { by } : {}) };
+        expect(matrix(cs, o)).toStrictEqual(straightforwardMatrix(cs, o));
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('cooccurrence: the same counts and Jaccard indices per segment and per document, themes or codes', () => {
+    fc.assert(
+      fc.property(scenario, fc.constantFrom<'theme' | 'code'>('theme', 'code'), fc.constantFrom<'segment' | 'document'>('segment', 'document'), (sc, rows, unit) => {
+        const cs = codedStudy(build(sc), 'y');
+        expect(cooccurrence(cs, { rows, unit })).toStrictEqual(straightforwardCooccurrence(cs, { rows, unit }));
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('summary: coded segments per wave as codedStudy counts them; every document summary as first written', () => {
+    fc.assert(
+      fc.property(scenario, (sc) => {
+        const s = build(sc);
+        const cs = codedStudy(s, 'x');
+        const got = summarise(s, 'x');
+        for (const w of got.waves) expect(w.codedSegments).toBe(cs.documents.filter((d) => d.wave === w.id).reduce((n, d) => n + cs.coded.get(d.id)!.length, 0));
+        expect(got.documents).toStrictEqual(s.documents.map((d) => straightforwardDocumentSummary(d)));
+        expect(s.documents.map((d) => documentSummary(d))).toStrictEqual(got.documents);
+      }),
+      { numRuns: 100 },
+    );
+  });
+
+  it('retrieve: the same passages (text, speaker, attribution, segments) for a code, a theme, a coder, a wave', () => {
+    fc.assert(
+      fc.property(scenario, fc.nat(), fc.constantFrom('code', 'coder', 'wave', 'none'), (sc, which, what) => {
+        const s = build(sc);
+        const code = s.codebook.codes[which % s.codebook.codes.length]!.id;
+        const f = what === 'code' ? { codes: [code] } : what === 'coder' ? { coders: ['y'] } : what === 'wave' ? { waves: [s.config.waves[which % s.config.waves.length]!.id] } : {};
+        expect(retrieve(s, f)).toStrictEqual(straightforwardRetrieve(s, f));
+      }),
+      { numRuns: 150 },
+    );
+  });
+});
