@@ -2,7 +2,7 @@ import type { Code } from '../codebook/types.js';
 import type { SpeakerRule } from '../transcript/labels.js';
 import type { SegmentMode, SpeakerRole, TranscriptFormat, TranscriptSource, UnlabelledRole } from '../transcript/types.js';
 import type { Document, Study } from '../study/types.js';
-import { codedStudy } from '../matrix/coded.js';
+import { codedSegmentCounts } from '../matrix/coded.js';
 
 /** Per wave: who was interviewed and how much they said. */
 export interface WaveSummary {
@@ -93,15 +93,17 @@ export function summarise(study: Study, coder?: string): StudySummary {
   const waves = study.config.waves;
   const present = new Map<string, Set<string>>(waves.map((w) => [w.id, new Set<string>()]));
   const waveSummaries: WaveSummary[] = waves.map((w) => ({ id: w.id, label: w.label, participants: 0, documents: 0, segments: 0, words: 0, participantWords: 0, codedSegments: coder === undefined ? null : 0 }));
-  const coded = coder === undefined ? undefined : codedStudy(study, coder);
+  const coded = coder === undefined ? undefined : codedSegmentCounts(study, coder);
   const byWave = new Map(waveSummaries.map((w) => [w.id, w]));
   const documents: DocumentSummary[] = [];
+  // Each document's word counts, for documentSummary (one buffer for all: it keeps none of it).
+  let words = new Float64Array(0);
   for (const d of study.documents) {
     const ws = byWave.get(d.wave)!;
     ws.documents++;
     const list = d.segmentList;
     ws.segments += list.length;
-    const words = new Array<number>(list.length);
+    if (words.length < list.length) words = new Float64Array(list.length);
     for (let i = 0; i < list.length; i++) {
       const n = list.words(i);
       words[i] = n;
@@ -109,7 +111,7 @@ export function summarise(study: Study, coder?: string): StudySummary {
       if (list.role(i) === 'participant') ws.participantWords += n;
     }
     documents.push(documentSummary(d, words));
-    if (coded) ws.codedSegments! += coded.coded.get(d.id)?.length ?? 0;
+    if (coded) ws.codedSegments! += coded.get(d.id) ?? 0;
     present.get(d.wave)!.add(d.participant);
   }
   for (const ws of waveSummaries) ws.participants = present.get(ws.id)!.size;
@@ -150,9 +152,10 @@ export function summarise(study: Study, coder?: string): StudySummary {
  * A transcript's speakers in order of first appearance (text outside any turn first, when there
  * is some), each with turns, segments and words, so that a wrong detection shows at once.
  */
-export function documentSummary(d: Document, words?: readonly number[]): DocumentSummary {
+export function documentSummary(d: Document, words?: ArrayLike<number>): DocumentSummary {
   const list = d.segmentList;
-  const bySpeaker = new Map<number, SpeakerSummary & { lastTurn: number }>();
+  // Labelled speakers by their index (small integers: an array, in index order).
+  const bySpeaker: Array<(SpeakerSummary & { lastTurn: number }) | undefined> = [];
   const unlabelled = new Map<SpeakerRole, SpeakerSummary & { lastTurn: number }>();
   let total = 0;
   let previous: SpeakerSummary | undefined;
@@ -160,13 +163,13 @@ export function documentSummary(d: Document, words?: readonly number[]): Documen
     const n = words?.[i] ?? list.words(i);
     total += n;
     const s = list.speakerIndex(i);
-    let row = s >= 0 ? bySpeaker.get(s) : unlabelled.get(list.role(i));
+    let row = s >= 0 ? bySpeaker[s] : unlabelled.get(list.role(i));
     if (!row) {
       if (s >= 0) {
         const info = d.speakerInfo[s];
         row = { label: d.speakers[s]!, role: list.role(i), rule: info?.rule ?? 'unknown', turns: 0, segments: 0, words: 0, lastTurn: -1 };
         if (info?.participant !== undefined) row.participant = info.participant;
-        bySpeaker.set(s, row);
+        bySpeaker[s] = row;
       } else {
         row = { label: null, role: list.role(i), rule: 'unlabelled', turns: 0, segments: 0, words: 0, lastTurn: -1 };
         unlabelled.set(list.role(i), row);
@@ -193,7 +196,7 @@ export function documentSummary(d: Document, words?: readonly number[]): Documen
     unlabelled: d.unlabelled.role,
     segments: list.length,
     words: total,
-    speakers: [...[...unlabelled.values()].map(strip), ...[...bySpeaker.entries()].sort((a, b) => a[0] - b[0]).map(([, r]) => strip(r))],
+    speakers: [...[...unlabelled.values()].map(strip), ...bySpeaker.filter((r) => r !== undefined).map(strip)],
   };
   if (d.unlabelled.skipped) out.skipped = d.unlabelled.skipped;
   return out;
