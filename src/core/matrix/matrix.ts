@@ -1,5 +1,5 @@
 import { naturalCompare } from '../text/sort.js';
-import { codedFor, rowKeys, rowsOf, type CodedStudy, type RowKey } from './coded.js';
+import { codedFor, rowKeys, rowsOfCode, type CodedStudy, type RowKey } from './coded.js';
 
 /**
  * Themes (or codes) x waves, optionally split by a participant attribute. Each cell counts, among
@@ -58,32 +58,70 @@ export function matrix(cs: CodedStudy, opts: { rows: 'theme' | 'code'; by?: stri
       columns.push(col);
     }
   }
+  // Counted with numbers: each code's rows as indices (found once per code, not once per
+  // segment), a segment's rows told apart by a stamp, a document counted once per cell by another.
   const rowIndex = new Map(rows.map((r, i) => [r.id, i]));
-  const ids = rows.map(() => columns.map(() => new Set<string>()));
-  const docs = rows.map(() => columns.map(() => new Set<string>()));
-  const segments = rows.map(() => columns.map(() => 0));
-  const words = rows.map(() => columns.map(() => 0));
-  for (const doc of cs.documents) {
-    const col = colIndex.get(`${doc.wave}\u0000${groupOf(doc.participant)}`);
-    if (col === undefined) continue;
-    for (const seg of cs.coded.get(doc.id) ?? []) {
-      const n = doc.segmentList.words(seg.index);
-      for (const key of rowsOf(cs, seg, opts.rows)) {
+  const rowsOfCodes = new Map<string, Int32Array>();
+  const rowsFor = (code: string): Int32Array => {
+    let out = rowsOfCodes.get(code);
+    if (!out) {
+      const keys = rowsOfCode(cs, code, opts.rows);
+      const found: number[] = [];
+      for (const key of keys) {
         const r = rowIndex.get(key);
-        if (r === undefined) continue;
-        ids[r]![col]!.add(doc.participant);
-        docs[r]![col]!.add(doc.id);
-        segments[r]![col]!++;
-        words[r]![col]! += n;
+        if (r !== undefined && !found.includes(r)) found.push(r);
+      }
+      rowsOfCodes.set(code, (out = Int32Array.from(found)));
+    }
+    return out;
+  };
+  const nc = columns.length;
+  const cellCount = rows.length * nc;
+  const ids: Array<Set<string> | undefined> = new Array(cellCount);
+  const docs = new Int32Array(cellCount);
+  const segments = new Float64Array(cellCount);
+  const words = new Float64Array(cellCount);
+  const segStamp = new Int32Array(rows.length).fill(-1);
+  const docStamp = new Int32Array(cellCount).fill(-1);
+  let segNo = 0;
+  cs.documents.forEach((doc, docNo) => {
+    const col = colIndex.get(`${doc.wave}\u0000${groupOf(doc.participant)}`);
+    if (col === undefined) return;
+    // Indexed loops: for-of goes through the iterator protocol until the code is optimised.
+    const coded = cs.coded.get(doc.id) ?? [];
+    for (let s = 0; s < coded.length; s++) {
+      const seg = coded[s]!;
+      const n = doc.segmentList.words(seg.index);
+      const stamp = segNo++;
+      for (let j = 0; j < seg.codes.length; j++) {
+        const rs = rowsFor(seg.codes[j]!);
+        for (let x = 0; x < rs.length; x++) {
+          const r = rs[x]!;
+          if (segStamp[r] === stamp) continue;
+          segStamp[r] = stamp;
+          const cell = r * nc + col;
+          if (docStamp[cell] !== docNo) {
+            docStamp[cell] = docNo;
+            docs[cell]!++;
+            (ids[cell] ??= new Set()).add(doc.participant);
+          }
+          segments[cell]!++;
+          words[cell]! += n;
+        }
       }
     }
-  }
+  });
+  // Each participant's place in natural order, found once: a cell's ids then sort by number.
+  const rank = new Map([...new Set(cs.documents.map((d) => d.participant))].sort(naturalCompare).map((p, i) => [p, i]));
+  const byRank = (a: string, b: string): number => rank.get(a)! - rank.get(b)!;
   const waveOf = new Map(cs.waves.map((w) => [w.id, w]));
   const cells = rows.map((row, r) =>
     columns.map((c, k) => {
       if (!codedFor(cs, row.id, waveOf.get(c.wave)!)) return { codedFor: false, participants: 0, percent: null, documents: 0, segments: 0, words: 0, ids: [] };
-      const participants = ids[r]![k]!.size;
-      return { codedFor: true, participants, percent: c.interviewed > 0 ? (100 * participants) / c.interviewed : null, documents: docs[r]![k]!.size, segments: segments[r]![k]!, words: words[r]![k]!, ids: [...ids[r]![k]!].sort(naturalCompare) };
+      const cell = r * nc + k;
+      const who = ids[cell];
+      const participants = who?.size ?? 0;
+      return { codedFor: true, participants, percent: c.interviewed > 0 ? (100 * participants) / c.interviewed : null, documents: docs[cell]!, segments: segments[cell]!, words: words[cell]!, ids: who ? [...who].sort(byRank) : [] };
     }),
   );
   const m: Matrix = { coder: cs.coder, rows, columns, cells };
