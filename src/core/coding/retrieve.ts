@@ -2,7 +2,7 @@ import type { Codebook } from '../codebook/types.js';
 import { attribution } from '../study/attribution.js';
 import { matchesWhere, type Where } from '../study/filters.js';
 import type { Study } from '../study/types.js';
-import type { SpeakerRole } from '../transcript/types.js';
+import type { Segment, SpeakerRole } from '../transcript/types.js';
 import { exactText, formatSpan, hasColumns, lineIndexOf, touchedSegments, type Position } from './span.js';
 import { sortCodings } from './store.js';
 
@@ -78,7 +78,9 @@ export function retrieve(study: Study, filters: RetrieveFilters = {}): Retrieved
     const doc = docs.get(`${c.participant}/${c.wave}`);
     if (!doc) continue;
     const [lo, hi] = touchedSegments(doc, c);
-    const touched = doc.segments.slice(lo, hi);
+    // Only the touched segments made into objects (doc.segments would make all of the document's).
+    const touched: Segment[] = [];
+    for (let i = lo; i < hi; i++) touched.push(doc.segmentList.at(i));
     const first = touched[0];
     const role: SpeakerRole = first?.role ?? 'other';
     if (filters.speaker && role !== filters.speaker) continue;
