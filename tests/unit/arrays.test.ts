@@ -11,6 +11,18 @@ describe('array helpers that do not spread into arguments', () => {
     expect(out.at(-1)).toBe(299_999);
   });
 
+  it('append takes any iterable, and an array with holes as for-of reads it (undefined for a hole)', () => {
+    expect(append(['a'], new Set(['b', 'c']))).toEqual(['a', 'b', 'c']);
+    expect(append([0], new Map([[1, 2]]).keys())).toEqual([0, 1]);
+    const holey = new Array<number | undefined>(3);
+    holey[0] = 1;
+    holey[2] = 3;
+    const out = append<number | undefined>([], holey);
+    expect(out).toHaveLength(3);
+    expect(1 in out).toBe(true);
+    expect(out[1]).toBeUndefined();
+  });
+
   it('maxOf and minOf agree with Math.max and Math.min, NaN and the empty case included', () => {
     for (const xs of [[], [3], [1, 5, 2], [-0, 0], [2, NaN, 1], [-Infinity]]) {
       expect(maxOf(xs)).toBe(Math.max(...xs));
