@@ -39,6 +39,15 @@ export interface CodedStudy {
   beforeSince: number;
   /** Per document id, the coder's codings with an exact span (columns), in file order: what quotes quote exactly. */
   exact: Map<string, Coding[]>;
+  /**
+   * Per document id in scope that has codings: every (segment, code) they touch, as the sorted
+   * distinct numbers segment x pairWidth + code, where pairCodes[code] is the code's id (the
+   * codebook's codes in its order, then those it lacks). The same facts as `coded`, for tables
+   * that only count: `coded` is made (once) only when read.
+   */
+  pairs: Map<string, Float64Array>;
+  pairCodes: readonly string[];
+  pairWidth: number;
 }
 
 /**
@@ -61,21 +70,42 @@ export function codedStudy(study: Study, coder: string, opts: { waves?: string[]
   const since = sinceIndex(study.codebook, study.config.waves);
   const lineage = new Map<string, string[]>();
   for (const c of study.codebook.codes) lineage.set(c.id, c.parent === undefined ? [c.id] : [c.id, ...(lineage.get(c.parent) ?? [c.parent])]);
-  const { byDoc, beforeSince } = codingsByDocument(study, coder, since);
-  const coded = new Map<string, CodedSegment[]>();
+  const { byDoc, beforeSince, count } = codingsByDocument(study, coder, since);
   const exact = new Map<string, Coding[]>();
-  const keys = new SegmentCodes(study);
+  const pairs = new Map<string, Float64Array>();
+  const codes = new SegmentCodes(study, count);
   for (const doc of documents) {
     const codings = byDoc.get(doc.id);
-    if (!codings) {
-      coded.set(doc.id, []);
-      continue;
-    }
+    if (!codings) continue;
     const columns = codings.filter(hasColumns);
     if (columns.length > 0) exact.set(doc.id, columns);
-    coded.set(doc.id, keys.segments(doc, codings, columns.length > 0));
+    pairs.set(doc.id, codes.pairs(doc, codings));
   }
-  return { study, coder, documents, waves, coded, participants, since, lineage, beforeSince, exact };
+  let coded: Map<string, CodedSegment[]> | undefined;
+  return {
+    study,
+    coder,
+    documents,
+    waves,
+    get coded(): Map<string, CodedSegment[]> {
+      if (!coded) {
+        coded = new Map();
+        for (const doc of documents) {
+          const codings = byDoc.get(doc.id);
+          coded.set(doc.id, codings ? codes.segments(doc, codings, pairs.get(doc.id)!, exact.has(doc.id)) : []);
+        }
+      }
+      return coded;
+    },
+    participants,
+    since,
+    lineage,
+    beforeSince,
+    exact,
+    pairs,
+    pairCodes: codes.ids,
+    pairWidth: codes.k,
+  };
 }
 
 /**
@@ -114,11 +144,12 @@ export function codedSegmentCounts(study: Study, coder: string): Map<string, num
  * The coder's codings per document id (in study order), those before their code's `since` left
  * out and counted. One pass, no string made per coding (codings of a document mostly come together).
  */
-function codingsByDocument(study: Study, coder: string, since: Map<string, number>): { byDoc: Map<string, Coding[]>; beforeSince: number } {
+function codingsByDocument(study: Study, coder: string, since: Map<string, number>): { byDoc: Map<string, Coding[]>; beforeSince: number; count: number } {
   const waveIndex = new Map(study.config.waves.map((w) => [w.id, w.index]));
   const byParticipant = new Map<string, Map<string, Coding[]>>();
   const byDoc = new Map<string, Coding[]>();
   let beforeSince = 0;
+  let count = 0;
   let lastParticipant: string | undefined;
   let lastWave: string | undefined;
   let list: Coding[] | undefined;
@@ -148,63 +179,73 @@ function codingsByDocument(study: Study, coder: string, since: Map<string, numbe
       }
     }
     list.push(c);
+    count++;
   }
-  return { byDoc, beforeSince };
+  return { byDoc, beforeSince, count };
 }
 
 /**
  * Which codes each segment of a document carries, computed as numbers: every (segment, code) a
- * coding touches is the key segment x K + code index (K codes in the codebook), the keys sorted
- * and their repeats skipped, so each segment's codes come out in codebook order with no set or
- * map per segment. A document with a code the codebook lacks takes the general path (such codes
- * sort after the codebook's in the order the codings first bring them, which keys cannot say).
+ * coding touches is the key segment x k + code index, the keys sorted and their repeats skipped,
+ * so each segment's codes come out in codebook order with no set or map per segment. Codes the
+ * codebook lacks get the indices after its codes (k leaves room for one per coding); a document
+ * with one takes the general path to its segments (such codes sort after the codebook's in the
+ * order the codings first bring them, which keys cannot say).
  */
 class SegmentCodes {
-  private readonly order: Map<string, number>;
-  private readonly ids: string[];
-  private readonly k: number;
+  /** The codebook's order (what segments' codes sort by). */
+  private readonly book: Map<string, number>;
+  /** Every code's index: the codebook's, then the others' as met. */
+  private readonly index: Map<string, number>;
+  readonly ids: string[];
+  readonly k: number;
+  private readonly known: number;
   private all: Float64Array = new Float64Array(1024);
-  private lines: Float64Array = new Float64Array(16);
 
-  constructor(study: Study) {
-    this.order = new Map(study.codebook.codes.map((c, i) => [c.id, i]));
+  constructor(study: Study, codings: number) {
+    this.book = new Map(study.codebook.codes.map((c, i) => [c.id, i]));
+    this.index = new Map(this.book);
     this.ids = study.codebook.codes.map((c) => c.id);
-    this.k = Math.max(1, this.ids.length);
+    this.known = this.ids.length;
+    this.k = Math.max(1, this.known + codings);
   }
 
-  /** The document's coded segments, by segment index; `exact`: some coding has columns (then lineCodes where a span touches). */
-  segments(doc: Document, codings: readonly Coding[], exact: boolean): CodedSegment[] {
-    const { order, k } = this;
+  private code(id: string): number {
+    let i = this.index.get(id);
+    if (i === undefined) {
+      this.index.set(id, (i = this.ids.length));
+      this.ids.push(id);
+    }
+    return i;
+  }
+
+  /** The sorted distinct keys of the (segment, code) pairs that `codings` (whole lines or not: `lines` only those without columns) touch. */
+  pairs(doc: Document, codings: readonly Coding[], lines = false): Float64Array {
+    const k = this.k;
     let n = 0;
-    let m = 0;
     for (let j = 0; j < codings.length; j++) {
       const c = codings[j]!;
-      const code = order.get(c.code);
-      if (code === undefined) return slowSegments(doc, codings, order);
+      if (lines && hasColumns(c)) continue;
+      const code = this.code(c.code);
+      // Indexed, not destructured: destructuring goes through the iterator protocol until optimised.
       const range = touchedSegments(doc, c);
       const lo = range[0];
       const hi = range[1];
       if (hi <= lo) continue;
       if (n + hi - lo > this.all.length) this.all = grown(this.all, n + hi - lo);
       for (let i = lo; i < hi; i++) this.all[n++] = i * k + code;
-      if (exact && !hasColumns(c)) {
-        if (m + hi - lo > this.lines.length) this.lines = grown(this.lines, m + hi - lo);
-        for (let i = lo; i < hi; i++) this.lines[m++] = i * k + code;
-      }
     }
     const all = this.all.subarray(0, n).sort();
-    const out: CodedSegment[] = [];
-    for (let j = 0; j < n; ) {
-      const seg = Math.floor(all[j]! / k);
-      const codes: string[] = [];
-      let last = -1;
-      for (; j < n && all[j]! < (seg + 1) * k; j++) {
-        const code = all[j]! - seg * k;
-        if (code !== last) codes.push(this.ids[code]!);
-        last = code;
-      }
-      out.push({ doc, index: seg, codes });
-    }
+    let m = 0;
+    for (let j = 0; j < n; j++) if (j === 0 || all[j] !== all[j - 1]) all[m++] = all[j]!;
+    return all.slice(0, m);
+  }
+
+  /** The document's coded segments, by segment index, from its pairs; `exact`: some coding has columns (then lineCodes where a span touches). */
+  segments(doc: Document, codings: readonly Coding[], pairs: Float64Array, exact: boolean): CodedSegment[] {
+    const k = this.k;
+    for (let j = 0; j < pairs.length; j++) if (pairs[j]! % k >= this.known) return slowSegments(doc, codings, this.book);
+    const out = this.group(doc, pairs);
     if (!exact) return out;
     // Segments an exact span touches get the codes of the whole-line codings alone (lineCodes).
     const touched = new Uint8Array(doc.segmentList.length);
@@ -213,19 +254,27 @@ class SegmentCodes {
       const range = touchedSegments(doc, c);
       for (let i = range[0]; i < range[1]; i++) touched[i] = 1;
     }
-    const lines = this.lines.subarray(0, m).sort();
+    const lines = this.pairs(doc, codings, true);
     let j = 0;
     for (const seg of out) {
       if (touched[seg.index] !== 1) continue;
-      while (j < m && lines[j]! < seg.index * k) j++;
+      while (j < lines.length && lines[j]! < seg.index * k) j++;
       const codes: string[] = [];
-      let last = -1;
-      for (; j < m && lines[j]! < (seg.index + 1) * k; j++) {
-        const code = lines[j]! - seg.index * k;
-        if (code !== last) codes.push(this.ids[code]!);
-        last = code;
-      }
+      for (; j < lines.length && lines[j]! < (seg.index + 1) * k; j++) codes.push(this.ids[lines[j]! - seg.index * k]!);
       seg.lineCodes = codes;
+    }
+    return out;
+  }
+
+  /** Pairs grouped by segment: each segment's codes in key (codebook) order. */
+  private group(doc: Document, pairs: Float64Array): CodedSegment[] {
+    const k = this.k;
+    const out: CodedSegment[] = [];
+    for (let j = 0; j < pairs.length; ) {
+      const seg = Math.floor(pairs[j]! / k);
+      const codes: string[] = [];
+      for (; j < pairs.length && pairs[j]! < (seg + 1) * k; j++) codes.push(this.ids[pairs[j]! - seg * k]!);
+      out.push({ doc, index: seg, codes });
     }
     return out;
   }

@@ -18,57 +18,53 @@ export function cooccurrence(cs: CodedStudy, opts: { unit: 'segment' | 'document
   const list = opts.rows === 'theme' ? book.themes : book.codes;
   const index = new Map(list.map((c, i) => [c.id, i]));
   const n = list.length;
-  // Counted with numbers: each code's rows as indices (found once per code), a unit's rows told
-  // apart by a stamp, the pairs counted in one flat table.
-  const rowsOfCodes = new Map<string, Int32Array>();
-  const rowsFor = (code: string): Int32Array => {
-    let out = rowsOfCodes.get(code);
-    if (!out) {
-      const found: number[] = [];
-      for (const id of rowsOfCode(cs, code, opts.rows)) {
-        const i = index.get(id);
-        if (i !== undefined && !found.includes(i)) found.push(i);
-      }
-      rowsOfCodes.set(code, (out = Int32Array.from(found)));
+  // Counted with numbers, from the coded study's (segment, code) pairs: each code's rows as
+  // indices (found once per code), a unit's rows told apart by a stamp, the pairs of rows
+  // counted in one flat table; no coded segment is made.
+  const rowsByCode = cs.pairCodes.map((code) => {
+    const found: number[] = [];
+    for (const id of rowsOfCode(cs, code, opts.rows)) {
+      const i = index.get(id);
+      if (i !== undefined && !found.includes(i)) found.push(i);
     }
-    return out;
-  };
+    return Int32Array.from(found);
+  });
+  const k = cs.pairWidth;
   const flat = new Float64Array(n * n);
   const stamp = new Int32Array(n).fill(-1);
   const unit = new Int32Array(n);
-  let units = 0;
+  let units = -1;
   let size = 0;
   const add = (): void => {
     for (let x = 0; x < size; x++) {
       const row = unit[x]! * n;
       for (let y = 0; y < size; y++) flat[row + unit[y]!]!++;
     }
+    size = 0;
   };
   for (const doc of cs.documents) {
-    if (opts.unit === 'document') {
-      units++;
-      size = 0;
-    }
-    // Indexed loops: for-of goes through the iterator protocol until the code is optimised.
-    const coded = cs.coded.get(doc.id) ?? [];
-    for (let s = 0; s < coded.length; s++) {
-      const codes = coded[s]!.codes;
-      if (opts.unit === 'segment') {
-        units++;
-        size = 0;
-      }
-      for (let j = 0; j < codes.length; j++) {
-        const rs = rowsFor(codes[j]!);
-        for (let x = 0; x < rs.length; x++) {
-          const i = rs[x]!;
-          if (stamp[i] === units) continue;
-          stamp[i] = units;
-          unit[size++] = i;
+    const pairs = cs.pairs.get(doc.id);
+    if (pairs === undefined) continue;
+    if (opts.unit === 'document') units++;
+    let seg = -1;
+    for (let j = 0; j < pairs.length; j++) {
+      const key: number = pairs[j]!;
+      if (key >= (seg + 1) * k) {
+        seg = Math.floor(key / k);
+        if (opts.unit === 'segment') {
+          add();
+          units++;
         }
       }
-      if (opts.unit === 'segment') add();
+      const rs: Int32Array = rowsByCode[key - seg * k]!;
+      for (let x = 0; x < rs.length; x++) {
+        const i = rs[x]!;
+        if (stamp[i] === units) continue;
+        stamp[i] = units;
+        unit[size++] = i;
+      }
     }
-    if (opts.unit === 'document') add();
+    add();
   }
   const counts = Array.from({ length: n }, (_, a) => Array.from(flat.subarray(a * n, (a + 1) * n)));
   const jaccard = counts.map((row, a) =>

@@ -58,23 +58,19 @@ export function matrix(cs: CodedStudy, opts: { rows: 'theme' | 'code'; by?: stri
       columns.push(col);
     }
   }
-  // Counted with numbers: each code's rows as indices (found once per code, not once per
-  // segment), a segment's rows told apart by a stamp, a document counted once per cell by another.
+  // Counted with numbers, from the coded study's (segment, code) pairs: each code's rows as
+  // indices (found once per code), a segment's rows told apart by a stamp, a document counted
+  // once per cell by another; no coded segment is made.
   const rowIndex = new Map(rows.map((r, i) => [r.id, i]));
-  const rowsOfCodes = new Map<string, Int32Array>();
-  const rowsFor = (code: string): Int32Array => {
-    let out = rowsOfCodes.get(code);
-    if (!out) {
-      const keys = rowsOfCode(cs, code, opts.rows);
-      const found: number[] = [];
-      for (const key of keys) {
-        const r = rowIndex.get(key);
-        if (r !== undefined && !found.includes(r)) found.push(r);
-      }
-      rowsOfCodes.set(code, (out = Int32Array.from(found)));
+  const rowsByCode = cs.pairCodes.map((code) => {
+    const found: number[] = [];
+    for (const key of rowsOfCode(cs, code, opts.rows)) {
+      const r = rowIndex.get(key);
+      if (r !== undefined && !found.includes(r)) found.push(r);
     }
-    return out;
-  };
+    return Int32Array.from(found);
+  });
+  const k = cs.pairWidth;
   const nc = columns.length;
   const cellCount = rows.length * nc;
   const ids: Array<Set<string> | undefined> = new Array(cellCount);
@@ -83,31 +79,34 @@ export function matrix(cs: CodedStudy, opts: { rows: 'theme' | 'code'; by?: stri
   const words = new Float64Array(cellCount);
   const segStamp = new Int32Array(rows.length).fill(-1);
   const docStamp = new Int32Array(cellCount).fill(-1);
-  let segNo = 0;
+  let segNo = -1;
   cs.documents.forEach((doc, docNo) => {
     const col = colIndex.get(`${doc.wave}\u0000${groupOf(doc.participant)}`);
-    if (col === undefined) return;
-    // Indexed loops: for-of goes through the iterator protocol until the code is optimised.
-    const coded = cs.coded.get(doc.id) ?? [];
-    for (let s = 0; s < coded.length; s++) {
-      const seg = coded[s]!;
-      const n = doc.segmentList.words(seg.index);
-      const stamp = segNo++;
-      for (let j = 0; j < seg.codes.length; j++) {
-        const rs = rowsFor(seg.codes[j]!);
-        for (let x = 0; x < rs.length; x++) {
-          const r = rs[x]!;
-          if (segStamp[r] === stamp) continue;
-          segStamp[r] = stamp;
-          const cell = r * nc + col;
-          if (docStamp[cell] !== docNo) {
-            docStamp[cell] = docNo;
-            docs[cell]!++;
-            (ids[cell] ??= new Set()).add(doc.participant);
-          }
-          segments[cell]!++;
-          words[cell]! += n;
+    const pairs = cs.pairs.get(doc.id);
+    if (col === undefined || pairs === undefined) return;
+    const list = doc.segmentList;
+    let seg = -1;
+    let n = 0;
+    for (let j = 0; j < pairs.length; j++) {
+      const key: number = pairs[j]!;
+      if (key >= (seg + 1) * k) {
+        seg = Math.floor(key / k);
+        n = list.words(seg);
+        segNo++;
+      }
+      const rs: Int32Array = rowsByCode[key - seg * k]!;
+      for (let x = 0; x < rs.length; x++) {
+        const r = rs[x]!;
+        if (segStamp[r] === segNo) continue;
+        segStamp[r] = segNo;
+        const cell = r * nc + col;
+        if (docStamp[cell] !== docNo) {
+          docStamp[cell] = docNo;
+          docs[cell]!++;
+          (ids[cell] ??= new Set()).add(doc.participant);
         }
+        segments[cell]!++;
+        words[cell]! += n;
       }
     }
   });
