@@ -14,6 +14,8 @@ import { attribution } from '../../src/core/study/attribution.js';
 import { matchesWhere } from '../../src/core/study/filters.js';
 import type { Document, Study } from '../../src/core/study/types.js';
 import type { DocumentSummary, SpeakerSummary } from '../../src/core/summary/summary.js';
+import { formatNumber, type Cell, type Style, type Table } from '../../src/core/format/table.js';
+import { terminalText } from '../../src/core/format/escape.js';
 import { naturalCompare } from '../../src/core/text/sort.js';
 import type { SpeakerRole } from '../../src/core/transcript/types.js';
 
@@ -215,4 +217,76 @@ export function straightforwardDocumentSummary(d: Document, words?: readonly num
   };
   if (d.unlabelled.skipped) out.skipped = d.unlabelled.skipped;
   return out;
+}
+
+export function straightforwardDisplayWidth(s: string): number {
+  let w = 0;
+  for (const ch of s) {
+    const cp = ch.codePointAt(0)!;
+    if (cp >= 0x300 && cp <= 0x36f) continue;
+    w += cp >= 0x1100 && isWide(cp) ? 2 : 1;
+  }
+  return w;
+}
+
+function isWide(cp: number): boolean {
+  return (cp >= 0x1100 && cp <= 0x115f) || (cp >= 0x2e80 && cp <= 0xa4cf) || (cp >= 0xac00 && cp <= 0xd7a3) || (cp >= 0xf900 && cp <= 0xfaff) || (cp >= 0xff00 && cp <= 0xff60) || (cp >= 0x1f300 && cp <= 0x1faff);
+}
+
+function straightforwardTruncate(s: string, width: number): string {
+  if (straightforwardDisplayWidth(s) <= width) return s;
+  let out = '';
+  for (const ch of s) {
+    if (straightforwardDisplayWidth(out + ch) > width - 1) break;
+    out += ch;
+  }
+  return out + '…';
+}
+
+export function straightforwardRenderTerminal(table: Table, opts: { style?: Style; maxWidth?: number } = {}): string {
+  const style = opts.style ?? { bold: (s: string) => s, dim: (s: string) => s };
+  // User text never reaches the terminal with its control characters or escape sequences.
+  const cellText = (c: Cell): string => terminalText(typeof c === 'number' ? formatNumber(c) : c, { oneLine: true });
+  const all = [...table.rows, ...(table.footer ?? [])].map((r) => r.map(cellText));
+  const widths = table.columns.map((c, i) => Math.max(straightforwardDisplayWidth(c.header), ...all.map((r) => straightforwardDisplayWidth(r[i] ?? ''))));
+  const gap = 2;
+  const total = (): number => widths.reduce((a, b) => a + b, 0) + gap * (widths.length - 1);
+  if (opts.maxWidth) {
+    while (total() > opts.maxWidth) {
+      let widest = -1;
+      table.columns.forEach((c, i) => {
+        if ((c.align ?? 'left') === 'left' && widths[i]! > 8 && (widest < 0 || widths[i]! > widths[widest]!)) widest = i;
+      });
+      if (widest < 0) break;
+      widths[widest] = Math.max(8, widths[widest]! - (total() - opts.maxWidth));
+    }
+  }
+  const line = (cells: string[], header = false, strong = false): string =>
+    cells
+      .map((text, i) => {
+        const col = table.columns[i]!;
+        const t = straightforwardTruncate(text, widths[i]!);
+        const pad = widths[i]! - straightforwardDisplayWidth(t);
+        const align = header && col.align === 'right' ? 'right' : (col.align ?? 'left');
+        const padded = align === 'right' ? ' '.repeat(pad) + t : align === 'center' ? ' '.repeat(Math.floor(pad / 2)) + t + ' '.repeat(Math.ceil(pad / 2)) : t + ' '.repeat(pad);
+        return header || (strong && i === 0) ? style.bold(padded) : padded;
+      })
+      .join(' '.repeat(gap))
+      .trimEnd();
+  const out: string[] = [];
+  if (table.title) out.push(style.bold(terminalText(table.title, { oneLine: true })));
+  out.push(
+    line(
+      table.columns.map((c) => cellText(c.header)),
+      true,
+    ),
+  );
+  out.push(style.dim(widths.map((w) => '─'.repeat(w)).join(' '.repeat(gap))));
+  table.rows.forEach((r, k) => out.push(line(r.map(cellText), false, table.bold?.[k] === true)));
+  if (table.footer && table.footer.length > 0) {
+    out.push(style.dim(widths.map((w) => '─'.repeat(w)).join(' '.repeat(gap))));
+    for (const r of table.footer) out.push(line(r.map(cellText)));
+  }
+  if (table.notes?.length) out.push('', ...table.notes.map((n) => terminalText(n, { oneLine: true })));
+  return out.join('\n') + '\n';
 }

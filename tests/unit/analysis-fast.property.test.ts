@@ -5,6 +5,7 @@ import { sinceIndex } from '../../src/core/codebook/versions.js';
 import { hasColumns, touchedSegments } from '../../src/core/coding/span.js';
 import type { Coding } from '../../src/core/coding/types.js';
 import { retrieve } from '../../src/core/coding/retrieve.js';
+import { displayWidth, renderTerminal } from '../../src/core/format/table.js';
 import { codedStudy, type CodedSegment } from '../../src/core/matrix/coded.js';
 import { cooccurrence } from '../../src/core/matrix/cooccurrence.js';
 import { matrix } from '../../src/core/matrix/matrix.js';
@@ -12,7 +13,7 @@ import { documentSummary, summarise } from '../../src/core/summary/summary.js';
 import type { Study } from '../../src/core/study/types.js';
 import { loadStudy } from '../../src/io/load-study.js';
 import { repo } from '../helpers/cli.js';
-import { straightforwardCooccurrence, straightforwardDocumentSummary, straightforwardMatrix, straightforwardRetrieve } from '../helpers/straightforward-analyses.js';
+import { straightforwardCooccurrence, straightforwardDisplayWidth, straightforwardDocumentSummary, straightforwardMatrix, straightforwardRenderTerminal, straightforwardRetrieve } from '../helpers/straightforward-analyses.js';
 
 /**
  * The analyses' fast paths (typed keys instead of sets and maps per segment) against the
@@ -211,6 +212,24 @@ describe('fast analyses equal the straightforward ones', () => {
         expect(retrieve(s, f)).toStrictEqual(straightforwardRetrieve(s, f));
       }),
       { numRuns: 150 },
+    );
+  });
+  it('displayWidth and renderTerminal: the same widths and the same table text (wide, combining, astral, control characters; truncated to a width)', () => {
+    const text = fc.oneof(fc.string(), fc.string({ unit: 'grapheme' }), fc.string({ unit: fc.constantFrom('a', 'é', 'e\u0301', '漢', '😀', '\t', '\n', '\x1b', 'ü', ' ') }));
+    const cell = fc.oneof(text, fc.integer(), fc.double({ noNaN: true }));
+    fc.assert(
+      fc.property(text, (s) => {
+        expect(displayWidth(s)).toBe(straightforwardDisplayWidth(s));
+      }),
+      { numRuns: 500 },
+    );
+    fc.assert(
+      fc.property(fc.array(fc.array(cell, { maxLength: 4 }), { maxLength: 6 }), fc.option(fc.array(fc.array(cell, { maxLength: 4 }), { maxLength: 2 })), fc.option(fc.integer({ min: 10, max: 60 })), (rows, footer, maxWidth) => {
+        const table = { title: 'T', columns: [{ header: 'a' }, { header: 'bé', align: 'right' as const }, { header: 'c', align: 'center' as const }, { header: '漢字' }], rows, ...(footer ? { footer } : {}), bold: rows.map((_, i) => i % 2 === 0) };
+        const opts = maxWidth === null ? {} : { maxWidth };
+        expect(renderTerminal(table, opts)).toBe(straightforwardRenderTerminal(table, opts));
+      }),
+      { numRuns: 300 },
     );
   });
 });

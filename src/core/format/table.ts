@@ -1,4 +1,5 @@
 import { stringify } from 'csv-stringify/sync';
+import { maxOf } from '../arrays.js';
 import { escapeMarkdown, guardCsvCell, markdownCell, terminalText } from './escape.js';
 
 /**
@@ -44,6 +45,10 @@ export function formatNumber(n: number): string {
 
 /** Display width: counts code points (combining marks count zero). */
 export function displayWidth(s: string): number {
+  // Below U+0300 (ASCII, Latin-1, Latin Extended), every character is one column.
+  let i = 0;
+  while (i < s.length && s.charCodeAt(i) < 0x300) i++;
+  if (i === s.length) return s.length;
   let w = 0;
   for (const ch of s) {
     const cp = ch.codePointAt(0)!;
@@ -75,8 +80,15 @@ export function renderTerminal(table: Table, opts: { style?: Style; maxWidth?: n
   const style = opts.style ?? plain;
   // User text never reaches the terminal with its control characters or escape sequences.
   const cellText = (c: Cell): string => terminalText(typeof c === 'number' ? formatNumber(c) : c, { oneLine: true });
+  // Each cell's text and width found once (rows, then footer rows).
   const all = [...table.rows, ...(table.footer ?? [])].map((r) => r.map(cellText));
-  const widths = table.columns.map((c, i) => Math.max(displayWidth(c.header), ...all.map((r) => displayWidth(r[i] ?? ''))));
+  const allWidths = all.map((r) => r.map(displayWidth));
+  const widths = table.columns.map((c, i) =>
+    maxOf(
+      allWidths.map((r) => r[i] ?? 0),
+      displayWidth(c.header),
+    ),
+  );
   const gap = 2;
   const total = (): number => widths.reduce((a, b) => a + b, 0) + gap * (widths.length - 1);
   if (opts.maxWidth) {
@@ -89,12 +101,13 @@ export function renderTerminal(table: Table, opts: { style?: Style; maxWidth?: n
       widths[widest] = Math.max(8, widths[widest]! - (total() - opts.maxWidth));
     }
   }
-  const line = (cells: string[], header = false, strong = false): string =>
+  const line = (cells: string[], header = false, strong = false, cellWidths?: number[]): string =>
     cells
       .map((text, i) => {
         const col = table.columns[i]!;
-        const t = truncate(text, widths[i]!);
-        const pad = widths[i]! - displayWidth(t);
+        const w = cellWidths?.[i] ?? displayWidth(text);
+        const t = w <= widths[i]! ? text : truncate(text, widths[i]!);
+        const pad = widths[i]! - (t === text ? w : displayWidth(t));
         const align = header && col.align === 'right' ? 'right' : (col.align ?? 'left');
         const padded = align === 'right' ? ' '.repeat(pad) + t : align === 'center' ? ' '.repeat(Math.floor(pad / 2)) + t + ' '.repeat(Math.ceil(pad / 2)) : t + ' '.repeat(pad);
         return header || (strong && i === 0) ? style.bold(padded) : padded;
@@ -110,10 +123,10 @@ export function renderTerminal(table: Table, opts: { style?: Style; maxWidth?: n
     ),
   );
   out.push(style.dim(widths.map((w) => '─'.repeat(w)).join(' '.repeat(gap))));
-  table.rows.forEach((r, k) => out.push(line(r.map(cellText), false, table.bold?.[k] === true)));
+  table.rows.forEach((_, k) => out.push(line(all[k]!, false, table.bold?.[k] === true, allWidths[k]!)));
   if (table.footer && table.footer.length > 0) {
     out.push(style.dim(widths.map((w) => '─'.repeat(w)).join(' '.repeat(gap))));
-    for (const r of table.footer) out.push(line(r.map(cellText)));
+    table.footer.forEach((_, k) => out.push(line(all[table.rows.length + k]!, false, false, allWidths[table.rows.length + k]!)));
   }
   if (table.notes?.length) out.push('', ...table.notes.map((n) => terminalText(n, { oneLine: true })));
   return out.join('\n') + '\n';
