@@ -4,7 +4,7 @@ import type { CodedStudy } from '../matrix/coded.js';
 import { rowKeys, rowsOfCode } from '../matrix/coded.js';
 import { attribution } from '../study/attribution.js';
 import { naturalCompare } from '../text/sort.js';
-import { clean, sentences, terms, TfIdf, wordCount } from './text.js';
+import { clean, sentences, TermCorpus, wordCount } from './text.js';
 import { exactText, formatSpan, lineIndexOf, type Position } from '../coding/span.js';
 
 /**
@@ -60,8 +60,9 @@ export interface QuoteCell {
   quotes: Quote[];
 }
 
-/** A coded participant passage with its terms: one document of the TF-IDF corpus. */
+/** A coded participant passage: one document of the TF-IDF corpus (its terms: `k` in the corpus). */
 interface Passage {
+  k: number;
   docId: string;
   index: number;
   from: number;
@@ -69,17 +70,27 @@ interface Passage {
   text: string;
   codes: string[];
   members: string[];
-  exemplar: Set<string>;
+  exemplar: ReadonlySet<string>;
   exact: boolean;
-  tf: Map<string, number>;
-  weighted: Map<string, number>;
+  /** The distinct themes of `codes`. */
+  themes: string[];
 }
+
+interface Corpus {
+  stemWord: Stem;
+  passages: Passage[];
+  tfidf: TermCorpus;
+  /** Per code: the passages it is a member of, in passage order. */
+  byCode: Map<string, number[]>;
+}
+
+const NO_EXEMPLAR: ReadonlySet<string> = new Set();
 
 /**
  * The corpus of a coded study for one stemmer, made once: `report` ranks quotes and evidence (by
  * theme and by code) from the same passages, which are the same whatever the options.
  */
-const corpora = new WeakMap<CodedStudy, { stemWord: Stem; stem: Stem; passages: Passage[]; tfidf: TfIdf }>();
+const corpora = new WeakMap<CodedStudy, Corpus>();
 
 export function selectQuotes(cs: CodedStudy, stemWord: Stem, opts: QuoteOptions): QuoteCell[] {
   const book = cs.study.codebook;
@@ -96,12 +107,11 @@ export function selectQuotes(cs: CodedStudy, stemWord: Stem, opts: QuoteOptions)
   const exemplars = new Set<string>();
   for (const c of cs.study.codings as Coding[]) if (c.coder === cs.coder && c.exemplar && c.startColumn === undefined) exemplars.add(`${c.participant}/${c.wave}\u0000${c.code}\u0000${c.startLine}`);
   let corpus = corpora.get(cs);
-  if (!corpus || corpus.stemWord !== stemWord) corpora.set(cs, (corpus = corpusOf(cs, stemWord)));
-  const { stem, passages, tfidf } = corpus;
+  if (!corpus || corpus.stemWord !== stemWord) corpora.set(cs, (corpus = corpusOf(cs, stemWord, themeOf)));
   const docs = new Map(cs.documents.map((d) => [d.id, d]));
   const people = cs.participants;
 
-  return selectCells(cs, opts, { rows, belongs, themeOf, exemplars, stem, passages, tfidf, docs, people });
+  return selectCells(cs, opts, { rows, belongs, themeOf, exemplars, corpus, docs, people });
 }
 
 /**
@@ -109,14 +119,9 @@ export function selectQuotes(cs: CodedStudy, stemWord: Stem, opts: QuoteOptions)
  * whole lines; and each exact span's text within a segment (`members`: the codes that coded
  * exactly this passage; `codes`: every code on text it shares).
  */
-function corpusOf(cs: CodedStudy, stemWord: Stem): { stemWord: Stem; stem: Stem; passages: Passage[]; tfidf: TfIdf } {
-  // Each distinct word is stemmed once.
-  const stems = new Map<string, string>();
-  const stem: Stem = (w) => {
-    let s = stems.get(w);
-    if (s === undefined) stems.set(w, (s = stemWord(w)));
-    return s;
-  };
+function corpusOf(cs: CodedStudy, stemWord: Stem, themeOf: (code: string) => string): Corpus {
+  const tfidf = new TermCorpus(stemWord);
+  const themesOf = (codes: string[]) => [...new Set(codes.map(themeOf))];
   const book = cs.study.codebook;
   const passages: Passage[] = [];
   const order = new Map(book.codes.map((c, i) => [c.id, i]));
@@ -129,7 +134,7 @@ function corpusOf(cs: CodedStudy, stemWord: Stem): { stemWord: Stem; stem: Stem;
       const whole = seg.lineCodes ?? seg.codes;
       if (whole.length > 0) {
         const text = list.text(seg.index);
-        passages.push({ docId: doc.id, index: seg.index, from: list.startOffset(seg.index), to: list.endOffset(seg.index), text, codes: seg.codes, members: whole, exemplar: new Set(), exact: false, tf: terms(text, stem), weighted: new Map() });
+        passages.push({ k: tfidf.add(text), docId: doc.id, index: seg.index, from: list.startOffset(seg.index), to: list.endOffset(seg.index), text, codes: seg.codes, members: whole, exemplar: NO_EXEMPLAR, exact: false, themes: themesOf(seg.codes) });
       }
       if (seg.lineCodes === undefined) continue;
       // The exact spans' parts inside this segment, one passage per distinct part.
@@ -155,41 +160,61 @@ function corpusOf(cs: CodedStudy, stemWord: Stem): { stemWord: Stem; stem: Stem;
         for (const other of all) if (other.from < part.to && other.to > part.from) for (const c of other.members) codes.add(c);
         const text = exactText(index.text, part.from, part.to).trim();
         if (!text) continue;
-        passages.push({ docId: doc.id, index: seg.index, from: part.from, to: part.to, text, codes: [...codes].sort(byOrder), members: [...part.members].sort(byOrder), exemplar: part.exemplar, exact: true, tf: terms(text, stem), weighted: new Map() });
+        const sorted = [...codes].sort(byOrder);
+        passages.push({ k: tfidf.add(text), docId: doc.id, index: seg.index, from: part.from, to: part.to, text, codes: sorted, members: [...part.members].sort(byOrder), exemplar: part.exemplar.size ? part.exemplar : NO_EXEMPLAR, exact: true, themes: themesOf(sorted) });
       }
     }
   }
-  const tfidf = new TfIdf(passages.map((p) => p.tf));
-  for (const p of passages) p.weighted = tfidf.weight(p.tf);
-  return { stemWord, stem, passages, tfidf };
+  tfidf.seal();
+  const byCode = new Map<string, number[]>();
+  for (const [i, p] of passages.entries())
+    for (const c of p.members) {
+      let list = byCode.get(c);
+      if (!list) byCode.set(c, (list = []));
+      if (list[list.length - 1] !== i) list.push(i);
+    }
+  return { stemWord, passages, tfidf, byCode };
 }
 
 function selectCells(
   cs: CodedStudy,
   opts: QuoteOptions,
-  c: { rows: Array<{ id: string; label: string }>; belongs: (code: string, row: string) => boolean; themeOf: (code: string) => string; exemplars: Set<string>; stem: Stem; passages: Passage[]; tfidf: TfIdf; docs: Map<string, CodedStudy['documents'][number]>; people: CodedStudy['participants'] },
+  c: { rows: Array<{ id: string; label: string }>; belongs: (code: string, row: string) => boolean; themeOf: (code: string) => string; exemplars: Set<string>; corpus: Corpus; docs: Map<string, CodedStudy['documents'][number]>; people: CodedStudy['participants'] },
 ): QuoteCell[] {
-  const { rows, belongs, themeOf, exemplars, stem, passages, tfidf, docs, people } = c;
+  const { rows, belongs, themeOf, exemplars, corpus, docs, people } = c;
+  const { passages, tfidf, byCode } = corpus;
   const book = cs.study.codebook;
   const cells: QuoteCell[] = [];
   for (const row of rows) {
-    const members = passages.filter((p) => p.members.some((c) => belongs(c, row.id)));
-    // The row's profile: its codes' definitions, include texts and examples, and its passages.
+    // The row's passages (coded with one of its codes), in passage order.
+    const mine: number[] = [];
+    for (const [code, list] of byCode) if (belongs(code, row.id)) for (const i of list) mine.push(i);
+    mine.sort((a, b) => a - b);
+    const members: Passage[] = [];
+    for (let i = 0; i < mine.length; i++) if (i === 0 || mine[i] !== mine[i - 1]) members.push(passages[mine[i]!]!);
+    // The row's profile: its codes' definitions, include texts and examples (counted 3 times), and its passages.
     const codes = book.codes.filter((c) => belongs(c.id, row.id));
-    const profileTf = new Map<string, number>();
-    const addTf = (tf: Map<string, number>, k = 1) => tf.forEach((v, t) => profileTf.set(t, (profileTf.get(t) ?? 0) + v * k));
-    for (const c of codes) addTf(terms([c.label, c.definition ?? '', c.include ?? '', ...c.examples].join(' '), stem), 3);
-    for (const p of members) addTf(p.tf);
-    const profile = tfidf.weight(profileTf);
+    const profile = tfidf.profile(
+      codes.map((c) => ({ text: [c.label, c.definition ?? '', c.include ?? '', ...c.examples].join(' '), k: 3 })),
+      members.map((p) => p.k),
+    );
+    const ownTheme = opts.rows === 'theme' ? row.id : themeOf(row.id);
+    const byWave = new Map<string, Passage[]>();
+    for (const p of members) {
+      const w = docs.get(p.docId)!.wave;
+      let list = byWave.get(w);
+      if (!list) byWave.set(w, (list = []));
+      list.push(p);
+    }
     for (const wave of cs.waves) {
-      const pool = members.filter((p) => docs.get(p.docId)!.wave === wave.id);
+      const pool = byWave.get(wave.id) ?? [];
       // Rank first (cheap); trim only the passages that are taken, in rank order.
       const ranked = pool.map((p) => {
         const doc = docs.get(p.docId)!;
         const startLine = doc.segmentList.startLine(p.index);
-        const exemplar = p.members.some((c) => belongs(c, row.id) && (exemplars.has(`${doc.id}\u0000${c}\u0000${startLine}`) || p.exemplar.has(c)));
-        const centrality = TfIdf.cosine(p.weighted, profile);
-        const otherThemes = new Set(p.codes.map(themeOf).filter((t) => t !== (opts.rows === 'theme' ? row.id : themeOf(row.id)))).size;
+        const exemplar = (exemplars.size > 0 || p.exemplar.size > 0) && p.members.some((c) => belongs(c, row.id) && (exemplars.has(`${doc.id}\u0000${c}\u0000${startLine}`) || p.exemplar.has(c)));
+        const centrality = tfidf.cosine(p.k, profile);
+        const otherThemes = p.themes.length - (p.themes.includes(ownTheme) ? 1 : 0);
         return { p, doc, startLine, exemplar, centrality, otherThemes, final: centrality / (1 + 0.25 * otherThemes), segment: doc.segmentList.id(p.index) };
       });
       ranked.sort((a, b) => Number(b.exemplar) - Number(a.exemplar) || b.final - a.final || naturalCompare(a.segment, b.segment) || a.p.from - b.p.from || a.p.to - b.p.to);
@@ -200,7 +225,7 @@ function selectCells(
         const speaking = r.doc.segmentList.participant(r.p.index) ?? r.doc.participant;
         if (!opts.repeatParticipants && used.has(speaking)) continue;
         if (wordCount(r.p.text) < opts.minWords) continue;
-        const { text, trimmed } = trim(r.p.text, stem, profile, tfidf, opts.maxWords);
+        const { text, trimmed } = trim(r.p.text, (sentence) => tfidf.textCosine(sentence, profile), opts.maxWords);
         const quoteText = opts.clean ? clean(text) : text;
         const words = wordCount(quoteText);
         if (words < opts.minWords || words > opts.maxWords) continue;
@@ -247,22 +272,22 @@ function round(x: number): number {
  * A passage longer than `maxWords` is cut at sentence boundaries around its most central sentence,
  * growing towards the more central neighbour while it fits; "..." marks what was left out.
  */
-export function trim(text: string, stem: (w: string) => string, profile: Map<string, number>, tfidf: TfIdf, maxWords: number): { text: string; trimmed: boolean } {
+export function trim(text: string, score: (sentence: string) => number, maxWords: number): { text: string; trimmed: boolean } {
   const flat = text.replace(/\s+/g, ' ').trim();
   if (wordCount(flat) <= maxWords) return { text: flat, trimmed: false };
   const parts = sentences(flat);
-  const score = parts.map((s) => TfIdf.cosine(tfidf.weight(terms(s, stem)), profile));
+  const scores = parts.map(score);
   const words = parts.map(wordCount);
   let best = 0;
-  score.forEach((s, i) => {
-    if (s > score[best]!) best = i;
+  scores.forEach((s, i) => {
+    if (s > scores[best]!) best = i;
   });
   let lo = best;
   let hi = best;
   let total = words[best]!;
   for (;;) {
-    const left = lo > 0 && total + words[lo - 1]! <= maxWords ? score[lo - 1]! : -1;
-    const right = hi < parts.length - 1 && total + words[hi + 1]! <= maxWords ? score[hi + 1]! : -1;
+    const left = lo > 0 && total + words[lo - 1]! <= maxWords ? scores[lo - 1]! : -1;
+    const right = hi < parts.length - 1 && total + words[hi + 1]! <= maxWords ? scores[hi + 1]! : -1;
     if (left < 0 && right < 0) break;
     if (right >= left) total += words[++hi]!;
     else total += words[--lo]!;

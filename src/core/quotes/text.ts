@@ -11,70 +11,237 @@ export function wordCount(text: string): number {
   return text.split(/\s+/).filter((w) => /[\p{L}\p{N}]/u.test(w)).length;
 }
 
-/** Term frequencies of stemmed words. */
-export function terms(text: string, stem: Stem): Map<string, number> {
-  const tf = new Map<string, number>();
-  for (const w of tokenize(text)) {
-    if (w.length < 3 && !/\d/.test(w)) continue; // "a", "is", "to": too short to say anything
-    const s = stem(w);
-    tf.set(s, (tf.get(s) ?? 0) + 1);
+/**
+ * TF-IDF over a corpus of passages, with the terms interned: each stemmed word gets an integer id
+ * once, and each passage is a run of (term id, frequency, weight) in typed arrays, in the order of
+ * the terms' first occurrence. Profiles (a row's weighted sum) are dense arrays over the ids.
+ *
+ * Every number is computed as the plain definition does it, in the same order, so the scores
+ * are the same doubles to the last bit (and ties fall the same way): a term's weight
+ * (1 + log f) * log((1 + n) / (1 + df)); a vector's norm summed over its terms in first-occurrence
+ * order; a cosine's dot product summed over the terms of the vector with fewer terms, in its order.
+ * (tests/unit/quotes-tfidf.test.ts checks this against the plain Map-based definition.)
+ */
+export class TermCorpus {
+  /** Word (lower-cased token) → term id; the term is the word's stem. */
+  private readonly wordIds = new Map<string, number>();
+  private readonly stemIds = new Map<string, number>();
+  /** Passages in which each term occurs. */
+  private df = new Int32Array(1024);
+  private vocabulary = 0;
+  /** Per passage k: its terms are ids[start[k] .. start[k + 1]). */
+  private start = new Int32Array(1025);
+  private ids = new Int32Array(16384);
+  private counts = new Int32Array(16384);
+  private weights = new Float64Array(0);
+  private norms = new Float64Array(0);
+  private idf = new Float64Array(0);
+  private passages = 0;
+  private sealed = false;
+  /** Scratch: frequency per term id while counting one text (all zero between uses). */
+  private scratch = new Int32Array(1024);
+  private readonly touched: number[] = [];
+
+  constructor(private readonly stemWord: Stem) {}
+
+  /** The number of passages (n). */
+  get size(): number {
+    return this.passages;
   }
-  return tf;
-}
 
-/** TF-IDF weighting over a corpus of term-frequency maps; cosine similarity of weighted vectors. */
-export class TfIdf {
-  private readonly df = new Map<string, number>();
-  private readonly n: number;
-
-  constructor(corpus: ReadonlyArray<Map<string, number>>) {
-    this.n = corpus.length;
-    for (const tf of corpus) for (const t of tf.keys()) this.df.set(t, (this.df.get(t) ?? 0) + 1);
-  }
-
-  /** Each term's log((1 + n) / (1 + df)) and each frequency's 1 + log(f), computed once (the same numbers, to the last bit). */
-  private readonly idf = new Map<string, number>();
-  private readonly logTf: number[] = [];
-
-  weight(tf: Map<string, number>): Map<string, number> {
-    const out = new Map<string, number>();
-    for (const [t, f] of tf) {
-      let idf = this.idf.get(t);
-      if (idf === undefined) this.idf.set(t, (idf = Math.log((1 + this.n) / (1 + (this.df.get(t) ?? 0)))));
-      let lf = Number.isInteger(f) && f < 256 ? this.logTf[f] : undefined;
-      if (lf === undefined) {
-        lf = 1 + Math.log(f);
-        if (Number.isInteger(f) && f < 256) this.logTf[f] = lf;
+  /** The term id of a word (interned on first sight). Words too short to say anything ("a", "is", "to") are -1. */
+  private termOf(w: string): number {
+    let id = this.wordIds.get(w);
+    if (id !== undefined) return id;
+    if (w.length < 3 && !/\d/.test(w)) id = -1;
+    else {
+      const s = this.stemWord(w);
+      id = this.stemIds.get(s);
+      if (id === undefined) {
+        id = this.vocabulary++;
+        this.stemIds.set(s, id);
+        if (id >= this.df.length) {
+          this.df = grow(this.df, id + 1);
+          this.scratch = grow(this.scratch, id + 1);
+        }
       }
-      out.set(t, lf * idf);
     }
-    return out;
+    this.wordIds.set(w, id);
+    return id;
   }
 
-  /** Cosine similarity; iterates the smaller vector, norms are cached per vector. */
-  static cosine(a: Map<string, number>, b: Map<string, number>): number {
-    const [small, large] = a.size <= b.size ? [a, b] : [b, a];
-    let dot = 0;
-    for (const [t, x] of small) {
-      const y = large.get(t);
-      if (y !== undefined) dot += x * y;
+  /** Counts a text's terms into scratch; `touched` lists them in first-occurrence order. */
+  private count(text: string): void {
+    const touched = this.touched;
+    touched.length = 0;
+    for (const w of tokenize(text)) {
+      const id = this.termOf(w);
+      if (id < 0) continue;
+      if (this.scratch[id]! === 0) touched.push(id);
+      this.scratch[id]!++;
     }
-    const na = norm(a);
-    const nb = norm(b);
+  }
+
+  /** Adds a passage (before seal); returns its number. */
+  add(text: string): number {
+    if (this.sealed) throw new Error('TermCorpus: add after seal');
+    this.count(text);
+    const k = this.passages++;
+    const from = this.start[k]!;
+    const to = from + this.touched.length;
+    if (to > this.ids.length) {
+      this.ids = grow(this.ids, to);
+      this.counts = grow(this.counts, to);
+    }
+    if (k + 2 > this.start.length) this.start = grow(this.start, k + 2);
+    let j = from;
+    for (const id of this.touched) {
+      this.ids[j] = id;
+      this.counts[j++] = this.scratch[id]!;
+      this.scratch[id] = 0;
+      this.df[id]!++;
+    }
+    this.start[k + 1] = to;
+    return k;
+  }
+
+  /** After the last passage: every passage's weights and norm. */
+  seal(): void {
+    this.sealed = true;
+    const n = this.passages;
+    this.idf = new Float64Array(this.vocabulary);
+    for (let t = 0; t < this.vocabulary; t++) this.idf[t] = Math.log((1 + n) / (1 + this.df[t]!));
+    const end = this.start[n]!;
+    this.weights = new Float64Array(end);
+    this.norms = new Float64Array(n);
+    for (let k = 0; k < n; k++) {
+      let x = 0;
+      for (let j = this.start[k]!; j < this.start[k + 1]!; j++) {
+        const w = logTf(this.counts[j]!) * this.idf[this.ids[j]!]!;
+        this.weights[j] = w;
+        x += w * w;
+      }
+      this.norms[k] = Math.sqrt(x);
+    }
+  }
+
+  private idfOf(t: number): number {
+    // Terms first seen after seal (in a codebook text or a sentence) occur in no passage.
+    return t < this.idf.length ? this.idf[t]! : Math.log((1 + this.passages) / 1);
+  }
+
+  /**
+   * A profile: the weighted sum of `texts` (each term counted `k` times per occurrence) and of
+   * passages' frequencies, in that order (which fixes the order of its terms).
+   */
+  profile(texts: ReadonlyArray<{ text: string; k: number }>, passages: Iterable<number>): Profile {
+    // Interning the texts' words may grow the vocabulary: count them first.
+    const first: number[] = [];
+    for (const { text, k } of texts) {
+      this.count(text);
+      for (const t of this.touched) {
+        first.push(t, this.scratch[t]! * k);
+        this.scratch[t] = 0;
+      }
+    }
+    const tf = new Float64Array(this.vocabulary);
+    const order: number[] = [];
+    const add = (t: number, v: number) => {
+      if (tf[t] === 0) order.push(t);
+      tf[t] = tf[t]! + v;
+    };
+    for (let i = 0; i < first.length; i += 2) add(first[i]!, first[i + 1]!);
+    for (const p of passages) for (let j = this.start[p]!; j < this.start[p + 1]!; j++) add(this.ids[j]!, this.counts[j]!);
+    const weights = new Float64Array(tf.length);
+    let x = 0;
+    for (const t of order) {
+      const w = logTf(tf[t]!) * this.idfOf(t);
+      weights[t] = w;
+      x += w * w;
+    }
+    return { terms: Int32Array.from(order), weights, norm: Math.sqrt(x) };
+  }
+
+  /** Cosine of passage k's weighted vector and a profile. */
+  cosine(k: number, profile: Profile): number {
+    const from = this.start[k]!;
+    const to = this.start[k + 1]!;
+    let dot: number;
+    if (to - from <= profile.terms.length) {
+      dot = 0;
+      const pw = profile.weights;
+      for (let j = from; j < to; j++) {
+        const t = this.ids[j]!;
+        // A term the profile does not have adds x * 0 = +0: the same sum as leaving it out.
+        if (t < pw.length) dot += this.weights[j]! * pw[t]!;
+      }
+    } else {
+      const own = new Map<number, number>();
+      for (let j = from; j < to; j++) own.set(this.ids[j]!, this.weights[j]!);
+      dot = dotOver(profile, own);
+    }
+    const na = this.norms[k]!;
+    const nb = profile.norm;
+    return na > 0 && nb > 0 ? dot / (na * nb) : 0;
+  }
+
+  /** Cosine of a text's weighted vector (a sentence, not a passage of the corpus) and a profile. */
+  textCosine(text: string, profile: Profile): number {
+    this.count(text);
+    const touched = this.touched;
+    const pw = profile.weights;
+    let dot = 0;
+    let x = 0;
+    const small = touched.length <= profile.terms.length;
+    const own = small ? undefined : new Map<number, number>();
+    for (const t of touched) {
+      const w = logTf(this.scratch[t]!) * this.idfOf(t);
+      this.scratch[t] = 0;
+      x += w * w;
+      if (own) own.set(t, w);
+      else if (t < pw.length) dot += w * pw[t]!;
+    }
+    if (own) dot = dotOver(profile, own);
+    const na = Math.sqrt(x);
+    const nb = profile.norm;
     return na > 0 && nb > 0 ? dot / (na * nb) : 0;
   }
 }
 
-const norms = new WeakMap<Map<string, number>, number>();
-function norm(v: Map<string, number>): number {
-  let x = norms.get(v);
-  if (x === undefined) {
-    x = 0;
-    for (const y of v.values()) x += y * y;
-    x = Math.sqrt(x);
-    norms.set(v, x);
+/** A weighted vector over a corpus's term ids: its terms in order, dense weights, norm. */
+export interface Profile {
+  terms: Int32Array;
+  weights: Float64Array;
+  norm: number;
+}
+
+/** The dot product summed over the profile's terms, in its order (when it has fewer terms than the other vector). */
+function dotOver(profile: Profile, other: Map<number, number>): number {
+  let dot = 0;
+  for (const t of profile.terms) {
+    const y = other.get(t);
+    if (y !== undefined) dot += profile.weights[t]! * y;
   }
-  return x;
+  return dot;
+}
+
+const LOG_TF: number[] = [];
+/** 1 + log(f), computed once per small frequency (the same double each time). */
+function logTf(f: number): number {
+  if (Number.isInteger(f) && f < 256) {
+    let v = LOG_TF[f];
+    if (v === undefined) LOG_TF[f] = v = 1 + Math.log(f);
+    return v;
+  }
+  return 1 + Math.log(f);
+}
+
+function grow<T extends Int32Array | Float64Array>(a: T, min: number): T {
+  let n = Math.max(16, a.length);
+  while (n < min) n *= 2;
+  const b = new (a.constructor as new (n: number) => T)(n);
+  b.set(a);
+  return b;
 }
 
 /** Fillers removed by --clean; each removal is marked with an ellipsis. */

@@ -1,0 +1,111 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { tokenize } from '../../src/core/coding/autocode.js';
+import { TermCorpus } from '../../src/core/quotes/text.js';
+
+/**
+ * The quote ranking's TF-IDF on interned term ids and typed arrays (TermCorpus) against the plain
+ * definition on Maps keyed by stem, as the ranking computed it before: every cosine must be the
+ * same double (Object.is), so the ranking's order and its ties cannot change.
+ */
+function refTerms(text: string, stem: (w: string) => string): Map<string, number> {
+  const tf = new Map<string, number>();
+  for (const w of tokenize(text)) {
+    if (w.length < 3 && !/\d/.test(w)) continue;
+    const s = stem(w);
+    tf.set(s, (tf.get(s) ?? 0) + 1);
+  }
+  return tf;
+}
+
+class RefTfIdf {
+  private readonly df = new Map<string, number>();
+  private readonly n: number;
+  constructor(corpus: ReadonlyArray<Map<string, number>>) {
+    this.n = corpus.length;
+    for (const tf of corpus) for (const t of tf.keys()) this.df.set(t, (this.df.get(t) ?? 0) + 1);
+  }
+  weight(tf: Map<string, number>): Map<string, number> {
+    const out = new Map<string, number>();
+    for (const [t, f] of tf) out.set(t, (1 + Math.log(f)) * Math.log((1 + this.n) / (1 + (this.df.get(t) ?? 0))));
+    return out;
+  }
+  static cosine(a: Map<string, number>, b: Map<string, number>): number {
+    const [small, large] = a.size <= b.size ? [a, b] : [b, a];
+    let dot = 0;
+    for (const [t, x] of small) {
+      const y = large.get(t);
+      if (y !== undefined) dot += x * y;
+    }
+    const norm = (v: Map<string, number>) => {
+      let x = 0;
+      for (const y of v.values()) x += y * y;
+      return Math.sqrt(x);
+    };
+    const na = norm(a);
+    const nb = norm(b);
+    return na > 0 && nb > 0 ? dot / (na * nb) : 0;
+  }
+}
+
+/** The row profile as the ranking made it: code texts counted 3 times, then the member passages. */
+function refProfile(texts: string[], members: Array<Map<string, number>>, stem: (w: string) => string, tfidf: RefTfIdf): Map<string, number> {
+  const tf = new Map<string, number>();
+  const add = (m: Map<string, number>, k = 1) => m.forEach((v, t) => tf.set(t, (tf.get(t) ?? 0) + v * k));
+  for (const t of texts) add(refTerms(t, stem), 3);
+  for (const m of members) add(m);
+  return tfidf.weight(tf);
+}
+
+// A small vocabulary so that passages repeat words, share terms and tie; words of 1-2 letters
+// (dropped unless they hold a digit), digits, accents, an apostrophe, case, and words that stem alike.
+const WORDS = ['a', 'is', 'to', 'b2', '7', 'work', 'working', 'worked', 'Work', 'café', 'naïve', 'l’hôpital', "don't", 'bus', 'money', 'family', 'quiet', 'Überall', '😀', 'x', 'job', 'jobs', 'rent', 'fear', 'hope'];
+const stem = (w: string) => w.replace(/(ing|ed|s)$/, '');
+const text = fc.tuple(fc.array(fc.constantFrom(...WORDS), { minLength: 0, maxLength: 25 }), fc.constantFrom(' ', '  ', '\n', ', ', '. ')).map(([ws, sep]) => ws.join(sep));
+
+describe('TermCorpus: the same doubles as the Map-based TF-IDF', () => {
+  it('a hand-computed corpus', () => {
+    // Two passages, identity stems: "apple" is in both (idf log(3/3) = 0), "banana" in one (idf log(3/2)).
+    const c = new TermCorpus((w) => w);
+    const p0 = c.add('apple banana');
+    const p1 = c.add('apple cherry');
+    c.seal();
+    const prof = c.profile([], [p0]);
+    // Passage 0 against its own profile: the same vector, cosine 1. Passage 1 shares only "apple" (weight 0): 0.
+    expect(c.cosine(p0, prof)).toBe(1);
+    expect(c.cosine(p1, prof)).toBe(0);
+    // A profile of passage 1 only: "cherry" weighted (1 + log 1) * log(3/2); the sentence "cherry cherry": (1 + log 2) * log(3/2), same direction: 1.
+    expect(c.textCosine('cherry cherry', c.profile([], [p1]))).toBeCloseTo(1, 15);
+    // A word in no passage has idf log(3); against a profile without it: 0.
+    expect(c.textCosine('durian', prof)).toBe(0);
+  });
+
+  it('every passage, profile and sentence cosine is identical (property, with ties and profiles smaller than the vector)', () => {
+    fc.assert(
+      fc.property(fc.array(text, { minLength: 1, maxLength: 30 }), fc.array(text, { minLength: 0, maxLength: 3 }), fc.array(fc.nat(), { minLength: 0, maxLength: 12 }), fc.array(text, { minLength: 1, maxLength: 5 }), (passages, codeTexts, pick, sentences) => {
+        const tfs = passages.map((p) => refTerms(p, stem));
+        const ref = new RefTfIdf(tfs);
+        const weighted = tfs.map((tf) => ref.weight(tf));
+        const c = new TermCorpus(stem);
+        const ks = passages.map((p) => c.add(p));
+        c.seal();
+        expect(c.size).toBe(passages.length);
+        const members = [...new Set(pick.map((i) => i % passages.length))].sort((a, b) => a - b);
+        const refProf = refProfile(
+          codeTexts,
+          members.map((i) => tfs[i]!),
+          stem,
+          ref,
+        );
+        const prof = c.profile(
+          codeTexts.map((t) => ({ text: t, k: 3 })),
+          members.map((i) => ks[i]!),
+        );
+        expect(prof.terms.length).toBe(refProf.size);
+        for (const [i, k] of ks.entries()) expect(Object.is(c.cosine(k, prof), RefTfIdf.cosine(weighted[i]!, refProf))).toBe(true);
+        for (const s of [...sentences, ...passages]) expect(Object.is(c.textCosine(s, prof), RefTfIdf.cosine(ref.weight(refTerms(s, stem)), refProf))).toBe(true);
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
