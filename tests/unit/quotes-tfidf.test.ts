@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { tokenize } from '../../src/core/coding/autocode.js';
-import { TermCorpus } from '../../src/core/quotes/text.js';
+import { TermCorpus, wordCount } from '../../src/core/quotes/text.js';
 
 /**
  * The quote ranking's TF-IDF on interned term ids and typed arrays (TermCorpus) against the plain
@@ -106,6 +106,34 @@ describe('TermCorpus: the same doubles as the Map-based TF-IDF', () => {
         for (const s of [...sentences, ...passages]) expect(Object.is(c.textCosine(s, prof), RefTfIdf.cosine(ref.weight(refTerms(s, stem)), refProf))).toBe(true);
       }),
       { numRuns: 300 },
+    );
+  });
+});
+
+describe('wordCount', () => {
+  const plain = (t: string) => t.split(/\s+/).filter((w) => /[\p{L}\p{N}]/u.test(w)).length;
+  it('counts runs of non-space holding a letter or digit (hand-counted)', () => {
+    // "Well," "I" "-" "don't" "know" "..." "42" "😀" "café": 6 words ("-", "...", "😀" hold no letter or digit).
+    expect(wordCount("  Well, I - don't\u00a0know ... 42\t😀\r\ncafé ")).toBe(6);
+    expect(wordCount('')).toBe(0);
+    expect(wordCount('\u2028\u3000\ufeff')).toBe(0);
+    // A letter beyond the BMP (mathematical bold A) and a digit of another script (Devanagari 4).
+    expect(wordCount('𝐀 \u096a')).toBe(2);
+  });
+  it('is the split-and-filter definition on any text (property)', () => {
+    const ch = fc.constantFrom(' ', '\t', '\n', '\r', '\v', '\f', '\u00a0', '\u1680', '\u2000', '\u200a', '\u200b', '\u2028', '\u2029', '\u202f', '\u205f', '\u3000', '\ufeff', '\u0085', 'a', 'Z', '0', '9', '-', '.', "'", 'é', 'ß', '\u096a', '😀', '𝐀', '\ud800', '\udc00', '_', '@', '[', '`', '{');
+    fc.assert(
+      fc.property(fc.array(ch, { maxLength: 40 }), (cs) => {
+        const t = cs.join('');
+        expect(wordCount(t)).toBe(plain(t));
+      }),
+      { numRuns: 2000 },
+    );
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary', maxLength: 60 }), (t) => {
+        expect(wordCount(t)).toBe(plain(t));
+      }),
+      { numRuns: 2000 },
     );
   });
 });

@@ -215,19 +215,23 @@ function selectCells(
         const exemplar = (exemplars.size > 0 || p.exemplar.size > 0) && p.members.some((c) => belongs(c, row.id) && (exemplars.has(`${doc.id}\u0000${c}\u0000${startLine}`) || p.exemplar.has(c)));
         const centrality = tfidf.cosine(p.k, profile);
         const otherThemes = p.themes.length - (p.themes.includes(ownTheme) ? 1 : 0);
-        return { p, doc, startLine, exemplar, centrality, otherThemes, final: centrality / (1 + 0.25 * otherThemes), segment: doc.segmentList.id(p.index) };
+        return { p, doc, startLine, exemplar, centrality, otherThemes, final: centrality / (1 + 0.25 * otherThemes), segment: undefined as string | undefined };
       });
-      ranked.sort((a, b) => Number(b.exemplar) - Number(a.exemplar) || b.final - a.final || naturalCompare(a.segment, b.segment) || a.p.from - b.p.from || a.p.to - b.p.to);
+      // The segment's id (a string) is made only for ties and for the quotes taken.
+      const segmentOf = (r: (typeof ranked)[number]) => (r.segment ??= r.doc.segmentList.id(r.p.index));
+      ranked.sort((a, b) => Number(b.exemplar) - Number(a.exemplar) || b.final - a.final || naturalCompare(segmentOf(a), segmentOf(b)) || a.p.from - b.p.from || a.p.to - b.p.to);
       const picked: Quote[] = [];
       const used = new Set<string>();
       for (const r of ranked) {
         if (picked.length >= opts.perCell) break;
         const speaking = r.doc.segmentList.participant(r.p.index) ?? r.doc.participant;
         if (!opts.repeatParticipants && used.has(speaking)) continue;
-        if (wordCount(r.p.text) < opts.minWords) continue;
-        const { text, trimmed } = trim(r.p.text, (sentence) => tfidf.textCosine(sentence, profile), opts.maxWords);
+        const all = wordCount(r.p.text);
+        if (all < opts.minWords) continue;
+        const { text, trimmed } = trim(r.p.text, (sentence) => tfidf.textCosine(sentence, profile), opts.maxWords, all);
         const quoteText = opts.clean ? clean(text) : text;
-        const words = wordCount(quoteText);
+        // Untrimmed and not cleaned, the quote is the passage with its spaces collapsed: the same words.
+        const words = trimmed || opts.clean ? wordCount(quoteText) : all;
         if (words < opts.minWords || words > opts.maxWords) continue;
         used.add(speaking);
         const index = lineIndexOf(r.doc);
@@ -251,7 +255,7 @@ function selectCells(
           lines: whole ? formatSpan({ startLine: r.startLine, endLine: r.doc.segmentList.endLine(r.p.index) }) : formatSpan({ startLine: start.line, startColumn: start.column, endLine: end.line, endColumn: end.column }),
           start,
           end,
-          segment: r.segment,
+          segment: segmentOf(r),
           codes: r.p.codes,
           words,
           trimmed,
@@ -272,25 +276,26 @@ function round(x: number): number {
  * A passage longer than `maxWords` is cut at sentence boundaries around its most central sentence,
  * growing towards the more central neighbour while it fits; "..." marks what was left out.
  */
-export function trim(text: string, score: (sentence: string) => number, maxWords: number): { text: string; trimmed: boolean } {
+export function trim(text: string, score: (sentence: string) => number, maxWords: number, words = wordCount(text)): { text: string; trimmed: boolean } {
   const flat = text.replace(/\s+/g, ' ').trim();
-  if (wordCount(flat) <= maxWords) return { text: flat, trimmed: false };
+  // Collapsing spaces changes no word: `words` counts the flat text too.
+  if (words <= maxWords) return { text: flat, trimmed: false };
   const parts = sentences(flat);
   const scores = parts.map(score);
-  const words = parts.map(wordCount);
+  const counts = parts.map(wordCount);
   let best = 0;
   scores.forEach((s, i) => {
     if (s > scores[best]!) best = i;
   });
   let lo = best;
   let hi = best;
-  let total = words[best]!;
+  let total = counts[best]!;
   for (;;) {
-    const left = lo > 0 && total + words[lo - 1]! <= maxWords ? scores[lo - 1]! : -1;
-    const right = hi < parts.length - 1 && total + words[hi + 1]! <= maxWords ? scores[hi + 1]! : -1;
+    const left = lo > 0 && total + counts[lo - 1]! <= maxWords ? scores[lo - 1]! : -1;
+    const right = hi < parts.length - 1 && total + counts[hi + 1]! <= maxWords ? scores[hi + 1]! : -1;
     if (left < 0 && right < 0) break;
-    if (right >= left) total += words[++hi]!;
-    else total += words[--lo]!;
+    if (right >= left) total += counts[++hi]!;
+    else total += counts[--lo]!;
   }
   let body = parts.slice(lo, hi + 1).join(' ');
   if (total > maxWords) body = body.split(/\s+/).slice(0, maxWords).join(' ');

@@ -7,8 +7,33 @@ export function sentences(text: string): string[] {
   return flat.split(/(?<=[.!?…]["”’)]?)\s+(?=["“‘(]?[\p{Lu}\p{N}])/u).filter(Boolean);
 }
 
+/**
+ * Words: runs of non-space characters (JavaScript's \s) holding at least one letter or digit, as
+ * `text.split(/\s+/).filter((w) => /[\p{L}\p{N}]/u.test(w)).length` counts them, in one pass.
+ */
 export function wordCount(text: string): number {
-  return text.split(/\s+/).filter((w) => /[\p{L}\p{N}]/u.test(w)).length;
+  let n = 0;
+  let counted = false; // the current run of non-space characters is counted already
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (isBreak(c)) counted = false;
+    else if (!counted && (c < 0x80 ? (c >= 0x30 && c <= 0x39) || ((c | 0x20) >= 0x61 && (c | 0x20) <= 0x7a) : LETTER_OR_DIGIT.test(String.fromCodePoint(text.codePointAt(i)!)))) {
+      counted = true;
+      n++;
+    }
+  }
+  return n;
+}
+
+const LETTER_OR_DIGIT = /^[\p{L}\p{N}]$/u;
+
+function isBreak(c: number): boolean {
+  return c <= 0x20 ? c === 0x20 || (c >= 0x09 && c <= 0x0d) : c >= 0xa0 && isSpace(c);
+}
+
+/** JavaScript's \s beyond ASCII: no-break space, the Zs spaces, line and paragraph separators, BOM. */
+function isSpace(c: number): boolean {
+  return c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff;
 }
 
 /**
