@@ -63,15 +63,15 @@ export interface QuoteCell {
 /** A coded participant passage: one document of the TF-IDF corpus (its terms: `k` in the corpus). */
 interface Passage {
   k: number;
-  docId: string;
+  doc: CodedStudy['documents'][number];
   index: number;
   from: number;
   to: number;
-  text: string;
+  /** The text of an exact span's part; a whole segment's is read from its document when needed (passageText). */
+  exactText: string | undefined;
   codes: string[];
   members: string[];
   exemplar: ReadonlySet<string>;
-  exact: boolean;
   /** The distinct themes of `codes`. */
   themes: string[];
 }
@@ -85,6 +85,10 @@ interface Corpus {
 }
 
 const NO_EXEMPLAR: ReadonlySet<string> = new Set();
+
+function passageText(p: Passage): string {
+  return p.exactText ?? p.doc.segmentList.text(p.index);
+}
 
 /**
  * The corpus of a coded study for one stemmer, made once: `report` ranks quotes and evidence (by
@@ -108,10 +112,9 @@ export function selectQuotes(cs: CodedStudy, stemWord: Stem, opts: QuoteOptions)
   for (const c of cs.study.codings as Coding[]) if (c.coder === cs.coder && c.exemplar && c.startColumn === undefined) exemplars.add(`${c.participant}/${c.wave}\u0000${c.code}\u0000${c.startLine}`);
   let corpus = corpora.get(cs);
   if (!corpus || corpus.stemWord !== stemWord) corpora.set(cs, (corpus = corpusOf(cs, stemWord, themeOf)));
-  const docs = new Map(cs.documents.map((d) => [d.id, d]));
   const people = cs.participants;
 
-  return selectCells(cs, opts, { rows, belongs, themeOf, exemplars, corpus, docs, people });
+  return selectCells(cs, opts, { rows, belongs, themeOf, exemplars, corpus, people });
 }
 
 /**
@@ -133,8 +136,7 @@ function corpusOf(cs: CodedStudy, stemWord: Stem, themeOf: (code: string) => str
       if (list.role(seg.index) !== 'participant') continue;
       const whole = seg.lineCodes ?? seg.codes;
       if (whole.length > 0) {
-        const text = list.text(seg.index);
-        passages.push({ k: tfidf.add(text), docId: doc.id, index: seg.index, from: list.startOffset(seg.index), to: list.endOffset(seg.index), text, codes: seg.codes, members: whole, exemplar: NO_EXEMPLAR, exact: false, themes: themesOf(seg.codes) });
+        passages.push({ k: tfidf.add(list.text(seg.index)), doc, index: seg.index, from: list.startOffset(seg.index), to: list.endOffset(seg.index), exactText: undefined, codes: seg.codes, members: whole, exemplar: NO_EXEMPLAR, themes: themesOf(seg.codes) });
       }
       if (seg.lineCodes === undefined) continue;
       // The exact spans' parts inside this segment, one passage per distinct part.
@@ -161,7 +163,7 @@ function corpusOf(cs: CodedStudy, stemWord: Stem, themeOf: (code: string) => str
         const text = exactText(index.text, part.from, part.to).trim();
         if (!text) continue;
         const sorted = [...codes].sort(byOrder);
-        passages.push({ k: tfidf.add(text), docId: doc.id, index: seg.index, from: part.from, to: part.to, text, codes: sorted, members: [...part.members].sort(byOrder), exemplar: part.exemplar.size ? part.exemplar : NO_EXEMPLAR, exact: true, themes: themesOf(sorted) });
+        passages.push({ k: tfidf.add(text), doc, index: seg.index, from: part.from, to: part.to, exactText: text, codes: sorted, members: [...part.members].sort(byOrder), exemplar: part.exemplar.size ? part.exemplar : NO_EXEMPLAR, themes: themesOf(sorted) });
       }
     }
   }
@@ -176,20 +178,18 @@ function corpusOf(cs: CodedStudy, stemWord: Stem, themeOf: (code: string) => str
   return { stemWord, passages, tfidf, byCode };
 }
 
-function selectCells(
-  cs: CodedStudy,
-  opts: QuoteOptions,
-  c: { rows: Array<{ id: string; label: string }>; belongs: (code: string, row: string) => boolean; themeOf: (code: string) => string; exemplars: Set<string>; corpus: Corpus; docs: Map<string, CodedStudy['documents'][number]>; people: CodedStudy['participants'] },
-): QuoteCell[] {
-  const { rows, belongs, themeOf, exemplars, corpus, docs, people } = c;
+function selectCells(cs: CodedStudy, opts: QuoteOptions, c: { rows: Array<{ id: string; label: string }>; belongs: (code: string, row: string) => boolean; themeOf: (code: string) => string; exemplars: Set<string>; corpus: Corpus; people: CodedStudy['participants'] }): QuoteCell[] {
+  const { rows, belongs, themeOf, exemplars, corpus, people } = c;
   const { passages, tfidf, byCode } = corpus;
   const book = cs.study.codebook;
   const cells: QuoteCell[] = [];
   for (const row of rows) {
     // The row's passages (coded with one of its codes), in passage order.
-    const mine: number[] = [];
-    for (const [code, list] of byCode) if (belongs(code, row.id)) for (const i of list) mine.push(i);
-    mine.sort((a, b) => a - b);
+    const lists = [...byCode].filter(([code]) => belongs(code, row.id)).map(([, list]) => list);
+    const mine = new Int32Array(lists.reduce((n, l) => n + l.length, 0));
+    let at = 0;
+    for (const list of lists) for (const i of list) mine[at++] = i;
+    mine.sort();
     const members: Passage[] = [];
     for (let i = 0; i < mine.length; i++) if (i === 0 || mine[i] !== mine[i - 1]) members.push(passages[mine[i]!]!);
     // The row's profile: its codes' definitions, include texts and examples (counted 3 times), and its passages.
@@ -201,7 +201,7 @@ function selectCells(
     const ownTheme = opts.rows === 'theme' ? row.id : themeOf(row.id);
     const byWave = new Map<string, Passage[]>();
     for (const p of members) {
-      const w = docs.get(p.docId)!.wave;
+      const w = p.doc.wave;
       let list = byWave.get(w);
       if (!list) byWave.set(w, (list = []));
       list.push(p);
@@ -210,7 +210,7 @@ function selectCells(
       const pool = byWave.get(wave.id) ?? [];
       // Rank first (cheap); trim only the passages that are taken, in rank order.
       const ranked = pool.map((p) => {
-        const doc = docs.get(p.docId)!;
+        const doc = p.doc;
         const startLine = doc.segmentList.startLine(p.index);
         const exemplar = (exemplars.size > 0 || p.exemplar.size > 0) && p.members.some((c) => belongs(c, row.id) && (exemplars.has(`${doc.id}\u0000${c}\u0000${startLine}`) || p.exemplar.has(c)));
         const centrality = tfidf.cosine(p.k, profile);
@@ -226,16 +226,17 @@ function selectCells(
         if (picked.length >= opts.perCell) break;
         const speaking = r.doc.segmentList.participant(r.p.index) ?? r.doc.participant;
         if (!opts.repeatParticipants && used.has(speaking)) continue;
-        const all = wordCount(r.p.text);
+        const original = passageText(r.p);
+        const all = wordCount(original);
         if (all < opts.minWords) continue;
-        const { text, trimmed } = trim(r.p.text, (sentence) => tfidf.textCosine(sentence, profile), opts.maxWords, all);
+        const { text, trimmed } = trim(original, (sentence) => tfidf.textCosine(sentence, profile), opts.maxWords, all);
         const quoteText = opts.clean ? clean(text) : text;
         // Untrimmed and not cleaned, the quote is the passage with its spaces collapsed: the same words.
         const words = trimmed || opts.clean ? wordCount(quoteText) : all;
         if (words < opts.minWords || words > opts.maxWords) continue;
         used.add(speaking);
         const index = lineIndexOf(r.doc);
-        const whole = !r.p.exact;
+        const whole = r.p.exactText === undefined;
         const start = index.position(r.p.from) ?? { line: r.startLine, column: 1 };
         const end = index.position(r.p.to, true) ?? { line: r.doc.segmentList.endLine(r.p.index), column: 1 };
         picked.push({
@@ -245,7 +246,7 @@ function selectCells(
           waveLabel: wave.label,
           rank: picked.length + 1,
           text: quoteText,
-          original: r.p.text,
+          original,
           attribution: attribution(cs.study.config.attribution, cs.study, r.doc, people.get(speaking), { timestamp: r.doc.segmentList.timestamp(r.p.index), participant: speaking }),
           participant: speaking,
           speaker: r.doc.segments[r.p.index]?.speaker ?? null,

@@ -66,6 +66,7 @@ export class TermCorpus {
   /** Scratch: frequency per term id while counting one text (all zero between uses). */
   private scratch = new Int32Array(1024);
   private readonly touched: number[] = [];
+  private readonly asciiWords = new AsciiWords();
 
   constructor(private readonly stemWord: Stem) {}
 
@@ -99,12 +100,37 @@ export class TermCorpus {
   private count(text: string): void {
     const touched = this.touched;
     touched.length = 0;
-    for (const w of tokenize(text)) {
-      const id = this.termOf(w);
-      if (id < 0) continue;
-      if (this.scratch[id]! === 0) touched.push(id);
-      this.scratch[id]!++;
+    if (NOT_ASCII.test(text)) {
+      for (const w of tokenize(text)) this.tally(this.termOf(w));
+      return;
     }
+    // ASCII text: tokenize's words are the runs of [0-9A-Za-z], lower-cased; each is looked up
+    // by its characters, and made a string only the first time it is seen.
+    const n = text.length;
+    let i = 0;
+    while (i < n) {
+      let c = text.charCodeAt(i);
+      if (!isAsciiWord(c)) {
+        i++;
+        continue;
+      }
+      const a = i;
+      let h = 0x811c9dc5;
+      do {
+        h = Math.imul(h ^ (c | 0x20), 0x01000193);
+        c = ++i < n ? text.charCodeAt(i) : 0;
+      } while (i < n && isAsciiWord(c));
+      const words = this.asciiWords;
+      let id = words.lookup(text, a, i, h >>> 0);
+      if (id === MISSING) words.insert(text, a, i, h >>> 0, (id = this.termOf(text.slice(a, i).toLowerCase())));
+      this.tally(id);
+    }
+  }
+
+  private tally(id: number): void {
+    if (id < 0) return;
+    if (this.scratch[id]! === 0) this.touched.push(id);
+    this.scratch[id]!++;
   }
 
   /** Adds a passage (before seal); returns its number. */
@@ -134,6 +160,10 @@ export class TermCorpus {
   seal(): void {
     this.sealed = true;
     const n = this.passages;
+    // What was grown by doubling, cut to its size.
+    this.start = this.start.slice(0, n + 1);
+    this.ids = this.ids.slice(0, this.start[n]!);
+    this.counts = this.counts.slice(0, this.start[n]!);
     this.idf = new Float64Array(this.vocabulary);
     for (let t = 0; t < this.vocabulary; t++) this.idf[t] = Math.log((1 + n) / (1 + this.df[t]!));
     const end = this.start[n]!;
@@ -267,6 +297,73 @@ function grow<T extends Int32Array | Float64Array>(a: T, min: number): T {
   const b = new (a.constructor as new (n: number) => T)(n);
   b.set(a);
   return b;
+}
+
+const NOT_ASCII = /[^\x00-\x7f]/;
+const MISSING = -2;
+
+/** 0-9, A-Z, a-z: the ASCII characters of tokenize's words. */
+function isAsciiWord(c: number): boolean {
+  return (c >= 0x30 && c <= 0x39) || ((c | 0x20) >= 0x61 && (c | 0x20) <= 0x7a);
+}
+
+/**
+ * A hash table from lower-cased ASCII words (looked up by their characters in a text, without
+ * making a string) to their term ids.
+ */
+class AsciiWords {
+  private slots = new Int32Array(1 << 12); // entry + 1, or 0
+  private hashes: number[] = [];
+  private starts: number[] = [];
+  private lengths: number[] = [];
+  private ids: number[] = [];
+  private chars = new Uint8Array(1 << 14);
+  private used = 0;
+
+  /** The id of the word text[a, b) (lower-cased), or MISSING. */
+  lookup(text: string, a: number, b: number, h: number): number {
+    const len = b - a;
+    const mask = this.slots.length - 1;
+    for (let s = h & mask; ; s = (s + 1) & mask) {
+      const e = this.slots[s]! - 1;
+      if (e < 0) break;
+      if (this.hashes[e] !== h || this.lengths[e] !== len) continue;
+      const o = this.starts[e]!;
+      let j = 0;
+      while (j < len && this.chars[o + j] === (text.charCodeAt(a + j) | 0x20)) j++;
+      if (j === len) return this.ids[e]!;
+    }
+    return MISSING;
+  }
+
+  insert(text: string, a: number, b: number, h: number, id: number): void {
+    const len = b - a;
+    if (this.used + len > this.chars.length) {
+      let n = this.chars.length * 2;
+      while (this.used + len > n) n *= 2;
+      const c = new Uint8Array(n);
+      c.set(this.chars);
+      this.chars = c;
+    }
+    for (let j = 0; j < len; j++) this.chars[this.used + j] = text.charCodeAt(a + j) | 0x20;
+    const e = this.ids.length;
+    this.hashes.push(h);
+    this.starts.push(this.used);
+    this.lengths.push(len);
+    this.ids.push(id);
+    this.used += len;
+    if (2 * (e + 1) > this.slots.length) {
+      this.slots = new Int32Array(this.slots.length * 2);
+      for (let k = 0; k <= e; k++) this.place(k);
+    } else this.place(e);
+  }
+
+  private place(e: number): void {
+    const mask = this.slots.length - 1;
+    let s = this.hashes[e]! & mask;
+    while (this.slots[s] !== 0) s = (s + 1) & mask;
+    this.slots[s] = e + 1;
+  }
 }
 
 /** Fillers removed by --clean; each removal is marked with an ellipsis. */
