@@ -132,6 +132,9 @@ function corpusOf(cs: CodedStudy, stemWord: Stem, themeOf: (code: string) => str
   for (const doc of cs.documents) {
     const exact = cs.exact.get(doc.id) ?? [];
     const list = doc.segmentList;
+    // A text read only to make the corpus is let go once its passages are counted (it is read
+    // again for the quotes taken): the corpus never holds every transcript at once.
+    let keep = list.holdsText;
     for (const seg of cs.coded.get(doc.id) ?? []) {
       if (list.role(seg.index) !== 'participant') continue;
       const whole = seg.lineCodes ?? seg.codes;
@@ -144,6 +147,7 @@ function corpusOf(cs: CodedStudy, stemWord: Stem, themeOf: (code: string) => str
       const s1 = list.endOffset(seg.index);
       const parts = new Map<string, { from: number; to: number; members: Set<string>; exemplar: Set<string> }>();
       const index = lineIndexOf(doc);
+      keep = true; // the line index holds the text: the quotes' positions and texts come from this one reading
       for (const c of exact) {
         const r = index.range(c);
         if ('problem' in r) continue;
@@ -166,6 +170,7 @@ function corpusOf(cs: CodedStudy, stemWord: Stem, themeOf: (code: string) => str
         passages.push({ k: tfidf.add(text), doc, index: seg.index, from: part.from, to: part.to, exactText: text, codes: sorted, members: [...part.members].sort(byOrder), exemplar: part.exemplar.size ? part.exemplar : NO_EXEMPLAR, themes: themesOf(sorted) });
       }
     }
+    if (!keep) list.releaseText();
   }
   tfidf.seal();
   const byCode = new Map<string, number[]>();

@@ -1,3 +1,4 @@
+import { Int32List } from '../arrays.js';
 import { tokenize, type Stem } from '../coding/autocode.js';
 
 /** Sentences of a passage: split after . ! ? (and …) followed by a space, kept with their punctuation. */
@@ -52,19 +53,19 @@ export class TermCorpus {
   private readonly wordIds = new Map<string, number>();
   private readonly stemIds = new Map<string, number>();
   /** Passages in which each term occurs. */
-  private df = new Int32Array(1024);
+  private readonly df = new Int32List();
   private vocabulary = 0;
-  /** Per passage k: its terms are ids[start[k] .. start[k + 1]). */
-  private start = new Int32Array(1025);
-  private ids = new Int32Array(16384);
-  private counts = new Int32Array(16384);
+  /** The passages' terms while they are added; then (after seal) passage k's terms are ids[start[k] .. start[k + 1]). */
+  private building: { start: Int32List; ids: Int32List; counts: Int32List } | undefined = { start: initial(), ids: new Int32List(1 << 14), counts: new Int32List(1 << 14) };
+  private start: Int32Array = new Int32Array(0);
+  private ids: Int32Array = new Int32Array(0);
+  private counts: Int32Array = new Int32Array(0);
   private weights = new Float64Array(0);
   private norms = new Float64Array(0);
   private idf = new Float64Array(0);
   private passages = 0;
-  private sealed = false;
   /** Scratch: frequency per term id while counting one text (all zero between uses). */
-  private scratch = new Int32Array(1024);
+  private readonly scratch = new Int32List();
   private readonly touched: number[] = [];
   private readonly asciiWords = new AsciiWords();
 
@@ -86,10 +87,8 @@ export class TermCorpus {
       if (id === undefined) {
         id = this.vocabulary++;
         this.stemIds.set(s, id);
-        if (id >= this.df.length) {
-          this.df = grow(this.df, id + 1);
-          this.scratch = grow(this.scratch, id + 1);
-        }
+        this.df.push(0);
+        this.scratch.push(0);
       }
     }
     this.wordIds.set(w, id);
@@ -129,45 +128,41 @@ export class TermCorpus {
 
   private tally(id: number): void {
     if (id < 0) return;
-    if (this.scratch[id]! === 0) this.touched.push(id);
-    this.scratch[id]!++;
+    const scratch = this.scratch.a;
+    if (scratch[id]! === 0) this.touched.push(id);
+    scratch[id]!++;
   }
 
   /** Adds a passage (before seal); returns its number. */
   add(text: string): number {
-    if (this.sealed) throw new Error('TermCorpus: add after seal');
+    const b = this.building;
+    if (!b) throw new Error('TermCorpus: add after seal');
     this.count(text);
-    const k = this.passages++;
-    const from = this.start[k]!;
-    const to = from + this.touched.length;
-    if (to > this.ids.length) {
-      this.ids = grow(this.ids, to);
-      this.counts = grow(this.counts, to);
-    }
-    if (k + 2 > this.start.length) this.start = grow(this.start, k + 2);
-    let j = from;
+    const scratch = this.scratch.a;
+    const df = this.df.a;
     for (const id of this.touched) {
-      this.ids[j] = id;
-      this.counts[j++] = this.scratch[id]!;
-      this.scratch[id] = 0;
-      this.df[id]!++;
+      b.ids.push(id);
+      b.counts.push(scratch[id]!);
+      scratch[id] = 0;
+      df[id]!++;
     }
-    this.start[k + 1] = to;
-    return k;
+    b.start.push(b.ids.n);
+    return this.passages++;
   }
 
   /** After the last passage: every passage's weights and norm. */
   seal(): void {
-    this.sealed = true;
+    const b = this.building;
+    if (!b) return;
+    this.building = undefined;
+    this.start = b.start.done();
+    this.ids = b.ids.done();
+    this.counts = b.counts.done();
     const n = this.passages;
-    // What was grown by doubling, cut to its size.
-    this.start = this.start.slice(0, n + 1);
-    this.ids = this.ids.slice(0, this.start[n]!);
-    this.counts = this.counts.slice(0, this.start[n]!);
+    const df = this.df.a;
     this.idf = new Float64Array(this.vocabulary);
-    for (let t = 0; t < this.vocabulary; t++) this.idf[t] = Math.log((1 + n) / (1 + this.df[t]!));
-    const end = this.start[n]!;
-    this.weights = new Float64Array(end);
+    for (let t = 0; t < this.vocabulary; t++) this.idf[t] = Math.log((1 + n) / (1 + df[t]!));
+    this.weights = new Float64Array(this.ids.length);
     this.norms = new Float64Array(n);
     for (let k = 0; k < n; k++) {
       let x = 0;
@@ -195,8 +190,8 @@ export class TermCorpus {
     for (const { text, k } of texts) {
       this.count(text);
       for (const t of this.touched) {
-        first.push(t, this.scratch[t]! * k);
-        this.scratch[t] = 0;
+        first.push(t, this.scratch.a[t]! * k);
+        this.scratch.a[t] = 0;
       }
     }
     const tf = new Float64Array(this.vocabulary);
@@ -250,8 +245,8 @@ export class TermCorpus {
     const small = touched.length <= profile.terms.length;
     const own = small ? undefined : new Map<number, number>();
     for (const t of touched) {
-      const w = logTf(this.scratch[t]!) * this.idfOf(t);
-      this.scratch[t] = 0;
+      const w = logTf(this.scratch.a[t]!) * this.idfOf(t);
+      this.scratch.a[t] = 0;
       x += w * w;
       if (own) own.set(t, w);
       else if (t < pw.length) dot += w * pw[t]!;
@@ -291,12 +286,10 @@ function logTf(f: number): number {
   return 1 + Math.log(f);
 }
 
-function grow<T extends Int32Array | Float64Array>(a: T, min: number): T {
-  let n = Math.max(16, a.length);
-  while (n < min) n *= 2;
-  const b = new (a.constructor as new (n: number) => T)(n);
-  b.set(a);
-  return b;
+function initial(): Int32List {
+  const l = new Int32List();
+  l.push(0);
+  return l;
 }
 
 const NOT_ASCII = /[^\x00-\x7f]/;

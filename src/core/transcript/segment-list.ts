@@ -167,6 +167,16 @@ export class SegmentList {
     return this.sourceText;
   }
 
+  /** Whether the text is in memory: given as a string, or read (lazily) and not let go since. */
+  get holdsText(): boolean {
+    return this.sourceText !== undefined;
+  }
+
+  /** Lets go of a text read lazily (it is read again when next asked for); a text given as a string is kept. */
+  releaseText(): void {
+    if (typeof this.source !== 'string') this.sourceText = undefined;
+  }
+
   /**
    * Whether segment i's text is exactly sourceTextValue.slice(startOffset(i), endOffset(i)): one
    * line, no text of its own (captions keep theirs). Scanners then read it in place.
