@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadStudy } from '../../src/io/load-study.js';
 import { paragraphText } from '../../src/core/transcript/paragraph.js';
+import { SegmentList } from '../../src/core/transcript/segment-list.js';
 import { sentenceRanges } from '../../src/core/transcript/sentences.js';
 import { config, read, rows } from '../helpers/study.js';
 
@@ -156,5 +157,32 @@ describe('segments: paragraph, line, sentence, bullet', () => {
     writeFileSync(join(root, 'transcripts', 'P2_pre.txt'), 'Interviewer: One.\nP2: Two. Three. Four.\n');
     const { diagnostics } = await loadStudy(root);
     expect(diagnostics.map((d) => `${d.file}:${d.line}: ${d.message}`)).toEqual(['qualwave.yaml:5: transcripts.segments: sentence: 5 sentences in 2 transcripts share a line with another']);
+  });
+});
+
+describe('SegmentList: a text read lazily can be let go (quotes: the TF-IDF corpus holds one transcript at a time)', () => {
+  // "P1: " is characters 0-3; "I go every week." 4-19 (1 + 1 + 2 + 1 + 5 + 1 + 5 = 16 characters), end 20.
+  const text = 'P1: I go every week.\n';
+  it('is read again after releaseText, the same text', () => {
+    let reads = 0;
+    const list = new SegmentList('P1/w1', () => {
+      reads++;
+      return text;
+    });
+    list.push('P1', 'participant', 0, 1, 1, 4, 20, undefined, undefined);
+    expect(list.holdsText).toBe(false);
+    expect(list.text(0)).toBe('I go every week.');
+    expect([list.holdsText, reads]).toEqual([true, 1]);
+    list.releaseText();
+    expect([list.holdsText, reads]).toEqual([false, 1]);
+    expect(list.text(0)).toBe('I go every week.');
+    expect(reads).toBe(2);
+  });
+  it('a text given as a string is kept', () => {
+    const list = new SegmentList('P1/w1', text);
+    list.push('P1', 'participant', 0, 1, 1, 4, 20, undefined, undefined);
+    list.releaseText();
+    expect(list.holdsText).toBe(true);
+    expect(list.text(0)).toBe('I go every week.');
   });
 });
