@@ -22,7 +22,7 @@ import { attributionFields } from '../core/study/config.js';
 import { CODINGS_DIR, rememberLoaded } from './codings.js';
 import { isInside, pointsOutside, realRootOf } from './confine.js';
 import { fileError, readText } from './read.js';
-import { combinedKey, hashBytes, keyFromHash, keyOf, packCodings, StudyIndex, unpackCodings, type PackedCodings } from './study-index.js';
+import { combinedKey, hashBytes, keyFromHash, packCodings, readStamped, sameStamp, settled, StudyIndex, unpackCodings, type FileStamp, type PackedCodings } from './study-index.js';
 import { append } from '../core/arrays.js';
 
 export { CODINGS_DIR };
@@ -216,30 +216,48 @@ async function load(root: string, opts: LoadOptions, index: StudyIndex): Promise
       if (read.diagnostic) diagnostics.push(read.diagnostic);
       text = read.text;
     } else {
-      let bytes: Uint8Array;
-      try {
-        bytes = readFileSync(join(root, f));
-      } catch (e) {
-        diagnostics.push(fileError(e, f));
-        continue;
-      }
-      fileHash = noted(f, bytes);
-      size = bytes.length;
+      const path = join(root, f);
       // The document read from these exact bytes (with this config and these participants), from
       // the index when it has it: its text is then read only if a command asks for it. A Whisper
-      // file's document text is qualwave's reading of it, not the file: not kept.
-      docKey = index.enabled && format !== 'json' ? combinedKey([fileHash, size, ...inputs.slice(0, setupInputs)]) : undefined;
-      const hit = docKey ? index.get<CachedDocument>('document', f, docKey) : undefined;
-      if (hit) cached = cachedResult(hit, rereader(join(root, f), f, bytes.length));
-      else {
-        const decoded = decodeText(bytes, f);
-        if (!decoded.ok) diagnostics.push(decoded.diagnostic);
+      // file's document text is qualwave's reading of it, not the file: not kept. A file whose
+      // stamp vouches for its hash (see study-index.ts) is not read at all.
+      const keep = index.enabled && format !== 'json';
+      const known = keep ? index.trustedHash(path, f) : undefined;
+      const keyFor = (hash: string, n: number) => combinedKey([hash, n, ...inputs.slice(0, setupInputs)]);
+      const hit = known ? index.get<CachedDocument>('document', f, (docKey = keyFor(known.hash, known.size))) : undefined;
+      if (known && hit) {
+        fileHash = known.hash;
+        size = known.size;
+        cached = cachedResult(hit, rereader(path, f, size, known.stamp, fileHash));
+      } else {
+        let r: ReturnType<typeof readStamped>;
+        try {
+          r = readStamped(path);
+        } catch (e) {
+          diagnostics.push(fileError(e, f));
+          continue;
+        }
+        const bytes = r.bytes;
+        size = bytes.length;
+        // Without the index, bytes are hashed only when their stamp cannot vouch for them when read again.
+        const hash = index.enabled || (format !== 'json' && !settled(r.stamp, r.at)) ? hashBytes(bytes) : undefined;
+        fileHash = index.enabled ? hash! : '';
+        if (keep) index.stamp(f, r.stamp, r.at, size, fileHash);
+        const reread = () => rereader(path, f, size, settled(r.stamp, r.at) ? r.stamp : undefined, hash);
+        docKey = keep ? keyFor(fileHash, size) : undefined;
+        const again = docKey ? index.get<CachedDocument>('document', f, docKey) : undefined;
+        if (again) cached = cachedResult(again, reread());
         else {
-          text = decoded.text;
-          // A Whisper file's document text is qualwave's reading of it (one line per segment), kept.
-          if (format !== 'json') source = rereader(join(root, f), f, bytes.length);
+          const decoded = decodeText(bytes, f);
+          if (!decoded.ok) diagnostics.push(decoded.diagnostic);
+          else {
+            text = decoded.text;
+            // A Whisper file's document text is qualwave's reading of it (one line per segment), kept.
+            if (format !== 'json') source = reread();
+          }
         }
       }
+      if (index.enabled) inputs.push([f, fileHash]);
     }
     const result = cached ?? (text === undefined ? undefined : readDocument(source ? { file: f, text, format, name, source } : { file: f, text, format, name }, config, participantIds));
     if (result && docKey && !cached) index.put('document', f, docKey, toCached(result));
@@ -248,7 +266,7 @@ async function load(root: string, opts: LoadOptions, index: StudyIndex): Promise
       documents.push(result.document);
       // Segments depend on the transcript, the config and the participants: words are kept for all three.
       if (index.enabled && fileHash) {
-        const key = combinedKey([fileHash, size, ...inputs.slice(0, setupInputs)]);
+        const key = docKey ?? combinedKey([fileHash, size, ...inputs.slice(0, setupInputs)]);
         const list = result.document.segmentList;
         const counts = index.get<Int32Array>('words', f, key);
         list.keepWordCounts(counts instanceof Int32Array ? counts : undefined);
@@ -290,7 +308,7 @@ async function load(root: string, opts: LoadOptions, index: StudyIndex): Promise
       continue;
     }
     const read = { text: decoded.text };
-    noted(f, bytes);
+    const hash = noted(f, bytes);
     if (isFinished) {
       const parsed = parseFinishedFile(f, read.text, coder);
       append(diagnostics, parsed.diagnostics);
@@ -298,7 +316,7 @@ async function load(root: string, opts: LoadOptions, index: StudyIndex): Promise
     } else {
       rememberLoaded(join(root, f), read.text);
       // The parse of this file's exact bytes, from the index when it has it.
-      const key = index.enabled ? keyOf(join(root, f), bytes) : undefined;
+      const key = index.enabled ? keyFromHash(join(root, f), bytes.length, hash) : undefined;
       const cached = key ? index.get<{ codings: PackedCodings; diagnostics: Diagnostic[] }>('codings', f, key) : undefined;
       if (cached && cached.codings.coder === coder && cached.codings.file === f) {
         append(diagnostics, cached.diagnostics);
@@ -340,6 +358,7 @@ async function load(root: string, opts: LoadOptions, index: StudyIndex): Promise
   const transcriptSet = new Set(files);
   index.prune('document', transcriptSet);
   index.prune('words', transcriptSet);
+  index.prune('stamps', transcriptSet);
   index.prune('codebook', new Set(codebookFiles));
   index.prune('codings', new Set(codingFiles));
   // The first cause first: problems of the config, participants, codebooks and transcripts, then
@@ -442,13 +461,16 @@ const sentenceHint = 'codings are whole lines: coding one sentence codes every s
 /**
  * The document keeps a way to read its text again rather than the text itself: segments are
  * segmented at load time, their text is read when first asked for. This keeps a loaded study of
- * 150 MB of transcripts near the memory of its segment tables alone (see npm run bench). A file
- * that changed since loading is an error rather than silently shifted offsets.
+ * 150 MB of transcripts near the memory of its segment tables alone (see npm run bench). The bytes
+ * read again must be those the segments were made from, or it is an error (never shifted text):
+ * their stamp after the read is the settled `stamp` they had (nothing wrote the file since), or
+ * their SHA-256 is `hash`.
  */
-function rereader(path: string, file: string, size: number): () => string {
+function rereader(path: string, file: string, size: number, stamp: FileStamp | undefined, hash: string | undefined): () => string {
   return () => {
-    const bytes = readFileSync(path);
-    const decoded = bytes.length === size ? decodeText(bytes, file) : undefined;
+    const r = readStamped(path, true);
+    const same = r.bytes.length === size && ((stamp !== undefined && sameStamp(r.after!, stamp)) || (hash !== undefined && hashBytes(r.bytes) === hash));
+    const decoded = same ? decodeText(r.bytes, file) : undefined;
     if (!decoded?.ok) throw new StudyChangedError(file);
     return decoded.text;
   };

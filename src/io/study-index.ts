@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, openSync, readFileSync, readSync, statSync, type BigIntStats } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { deserialize, serialize } from 'node:v8';
@@ -14,9 +14,13 @@ import { readOnly, removeStrayTemps, writeFileAtomic } from './write.js';
  * `.qualwave/index/` inside the study, which git ignores. The study's plain files remain the only
  * truth:
  *
- * - every entry is keyed by the exact bytes it was made from (their size and a SHA-256 of them,
- *   read in the same run) and the file's mtime: an edit behind qualwave's back, even one that keeps
- *   the size and restores the mtime, changes the hash and the entry is not used;
+ * - every entry is keyed by the exact bytes it was made from (their size and a SHA-256 of them)
+ *   and the file's mtime: an edit behind qualwave's back, even one that keeps the size and restores
+ *   the mtime, changes the hash and the entry is not used;
+ * - a file's hash is taken again without reading the file only when its stamp (size, mtime and
+ *   ctime in nanoseconds, inode, device: `stamps`, as git does) is the one it had when it was
+ *   hashed, and that stamp was settled then (see `settled`); utimes() cannot set the ctime, so an
+ *   edit whose mtime is put back is still seen;
  * - an entry also names the format and the qualwave build that wrote it: any upgrade or rebuild of
  *   qualwave replaces every entry (silently: that is the normal course), so a new parser never
  *   reads an old one's results;
@@ -68,16 +72,80 @@ export function hashBytes(bytes: Uint8Array): string {
   return createHash('sha256').update(bytes).digest('base64url').slice(0, 32);
 }
 
-/** The key of bytes just read from `path` (its mtime from the file system, 0 when it cannot be had). */
-export function keyOf(path: string, bytes: Uint8Array): FileKey {
-  // Gone since it was read (0): the bytes and their hash still say what the entry is of.
-  const mtimeMs = statSync(path, { throwIfNoEntry: false })?.mtimeMs ?? 0;
-  return { size: bytes.length, mtimeMs, hash: hashBytes(bytes) };
-}
-
 /** The key of content already hashed (a text file read and decoded: `size` counts its UTF-16 units). */
 export function keyFromHash(path: string, size: number, hash: string): FileKey {
   return { size, mtimeMs: statSync(path, { throwIfNoEntry: false })?.mtimeMs ?? 0, hash };
+}
+
+/**
+ * A file's stamp, as git keeps it: what changes when its bytes do. Writing a file sets its mtime
+ * and ctime to the clock; utimes() can put the mtime back but sets the ctime to the clock too, and
+ * a file replaced by another (a rename over it) has another inode.
+ */
+export interface FileStamp {
+  size: bigint;
+  mtimeNs: bigint;
+  ctimeNs: bigint;
+  ino: bigint;
+  dev: bigint;
+}
+
+function stampOf(st: BigIntStats): FileStamp {
+  return { size: st.size, mtimeNs: st.mtimeNs, ctimeNs: st.ctimeNs, ino: st.ino, dev: st.dev };
+}
+
+export function sameStamp(a: FileStamp, b: FileStamp): boolean {
+  return a.size === b.size && a.mtimeNs === b.mtimeNs && a.ctimeNs === b.ctimeNs && a.ino === b.ino && a.dev === b.dev;
+}
+
+/**
+ * How long before its bytes were read a file must have last changed for its stamp to vouch for
+ * them. An edit made after the read within the same clock tick as the stamp's times (file systems
+ * keep them to a tick of the kernel's coarse clock, a second on some, two on FAT) would leave the
+ * same stamp on other bytes: git's "racy" case. A stamp whose mtime or ctime is within this margin
+ * of the moment of the read is not trusted; the file is hashed again at each run until it is older.
+ */
+export const RACY_MARGIN_NS = 2_000_000_000n;
+
+/** The clock in nanoseconds (the same clock that gives files their times, to the millisecond). */
+export function nowNs(): bigint {
+  return BigInt(Date.now()) * 1_000_000n;
+}
+
+/** Whether a stamp taken at `at` (before the bytes were read) vouches for those bytes later. */
+export function settled(stamp: FileStamp, at: bigint): boolean {
+  return stamp.mtimeNs + RACY_MARGIN_NS < at && stamp.ctimeNs + RACY_MARGIN_NS < at;
+}
+
+/** A file's bytes, read through one descriptor, with its stamp before the read (`at`: the clock before it) and, when asked, after it. */
+export function readStamped(path: string, after = false): { bytes: Buffer; stamp: FileStamp; at: bigint; after?: FileStamp } {
+  const at = nowNs();
+  const fd = openSync(path, 'r');
+  try {
+    const st = fstatSync(fd, { bigint: true });
+    const stamp = stampOf(st);
+    let bytes: Buffer;
+    if (st.isFile() && st.size > 0n) {
+      // As readFileSync: the size the file has now, read to its end or to that size.
+      const size = Number(st.size);
+      bytes = Buffer.allocUnsafeSlow(size);
+      let n = 0;
+      for (let r = 1; n < size && r > 0; n += r) r = readSync(fd, bytes, n, size - n, null);
+      if (n < size) bytes = bytes.subarray(0, n);
+    } else {
+      const chunks: Buffer[] = [];
+      for (;;) {
+        const chunk = Buffer.allocUnsafeSlow(64 * 1024);
+        const r = readSync(fd, chunk, 0, chunk.length, null);
+        if (r === 0) break;
+        chunks.push(chunk.subarray(0, r));
+      }
+      bytes = Buffer.concat(chunks);
+    }
+    return after ? { bytes, stamp, at, after: stampOf(fstatSync(fd, { bigint: true })) } : { bytes, stamp, at };
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /** A key for something made from several inputs: the hash of their keys. */
@@ -102,6 +170,16 @@ interface Pack {
   dirty: boolean;
 }
 
+/** Files of this process vouched for by their stamp, and files read and hashed for the index (for tests). */
+export const fileCounts = { trusted: 0, hashed: 0 };
+
+/** The stamps' entries: the file's hash is the key's, with the stamp it had and when it was read. */
+interface StampKey extends FileKey {
+  stamp?: FileStamp;
+  at?: bigint;
+}
+const EMPTY = new Uint8Array(0);
+
 /** Indexes with entries not yet written (words counted after the load): flushIndexes writes them. */
 const pending = new Set<StudyIndex>();
 
@@ -121,7 +199,8 @@ export class StudyIndex {
   private readonly packs = new Map<string, Pack>();
   /** Kinds whose entries were let go after the load (only words are added later). */
   private readonly released = new Set<string>();
-  readonly stats = { hits: 0, misses: 0, writes: 0 };
+  /** What the index did: entries used and not, packs written, files vouched for by their stamp and files hashed. */
+  readonly stats = { hits: 0, misses: 0, writes: 0, trusted: 0, hashed: 0 };
 
   constructor(
     private readonly root: string,
@@ -193,6 +272,42 @@ export class StudyIndex {
     if (!this.writable || readOnly.reason !== undefined || this.released.has(kind)) return;
     const pack = this.pack(kind);
     pack.entries.set(file, { key, value: make });
+    pack.dirty = true;
+    pending.add(this);
+  }
+
+  /**
+   * The hash of `file`'s bytes without reading it: when its stamp now is the one it had when its
+   * bytes were hashed, and that one was settled then. Undefined otherwise (the file must be read).
+   */
+  trustedHash(path: string, file: string): { hash: string; size: number; stamp: FileStamp } | undefined {
+    if (!this.enabled) return undefined;
+    const entry = this.pack('stamps').entries.get(file);
+    const known = entry?.key as StampKey | undefined;
+    if (!known || !known.stamp || known.at === undefined || !settled(known.stamp, known.at)) return undefined;
+    let st: BigIntStats | undefined;
+    try {
+      st = statSync(path, { bigint: true, throwIfNoEntry: false });
+    } catch (e) {
+      // Unreadable: the read says why.
+      if (!isSystemError(e)) throw e;
+    }
+    if (!st || !st.isFile() || !sameStamp(stampOf(st), known.stamp)) return undefined;
+    this.stats.trusted++;
+    fileCounts.trusted++;
+    return { hash: known.hash, size: known.size, stamp: known.stamp };
+  }
+
+  /** Keep the hash of `file`'s bytes as read at `at` with `stamp` (taken before the read): trustedHash vouches for it later, once settled. */
+  stamp(file: string, stamp: FileStamp, at: bigint, size: number, hash: string): void {
+    this.stats.hashed++;
+    fileCounts.hashed++;
+    // Only a file whose size is that of its bytes: one that changed while read is hashed again next time.
+    if (stamp.size !== BigInt(size)) return;
+    const key: StampKey = { size, mtimeMs: 0, hash, stamp, at };
+    if (!this.writable || readOnly.reason !== undefined || this.released.has('stamps')) return;
+    const pack = this.pack('stamps');
+    pack.entries.set(file, { key, value: EMPTY });
     pack.dirty = true;
     pending.add(this);
   }

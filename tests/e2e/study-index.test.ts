@@ -1,10 +1,11 @@
 import { spawn } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { deserialize, serialize } from 'node:v8';
 import { join } from 'node:path';
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { bin, qualwave, repo, type RunResult } from '../helpers/cli.js';
 
 /**
@@ -22,6 +23,42 @@ function copyOf(fixture: string): string {
   cpSync(join(repo, 'fixtures', fixture), dir, { recursive: true, filter: (src) => !src.includes('.qualwave') });
   return dir;
 }
+
+/** A whole-second mtime, which utimes can restore exactly (set before the index is made). */
+const PINNED = 1_700_000_000;
+const pin = (file: string) => utimesSync(file, PINNED, PINNED);
+
+/**
+ * Copies made at once and then left alone for longer than the index's racy margin (2 s, see
+ * RACY_MARGIN_NS in study-index.ts): their files' stamps are settled, so a warm run trusts them
+ * without reading the files, and only the stamp (the ctime above all) can tell an edit behind its
+ * back. A copy made in a test itself is racy: every file is hashed again at each run.
+ */
+const settledCopies = new Map<string, string[]>();
+function settledCopy(fixture: string): string {
+  const dir = settledCopies.get(fixture)?.pop();
+  if (!dir) throw new Error(`no settled copy of ${fixture} left: prepare more in beforeAll`);
+  return dir;
+}
+beforeAll(async () => {
+  const wanted: Record<string, number> = { 'buddy-study': 12, 'ap-study': 1, 'formats-study': 1 };
+  for (const [fixture, n] of Object.entries(wanted)) {
+    const list: string[] = [];
+    for (let i = 0; i < n; i++) {
+      const dir = copyOf(fixture);
+      if (fixture === 'buddy-study') {
+        for (const f of ['transcripts/MS01_pre.txt', 'transcripts/MS02_pre.txt', 'codings/alice.tsv']) pin(join(dir, f));
+        // A same-size replacement for MS01_pre.txt, made now so that it is as old as the rest.
+        const text = readFileSync(join(dir, 'transcripts', 'MS01_pre.txt'), 'utf8');
+        writeFileSync(join(dir, 'MS01_pre.replacement'), text.replace('glitter', 'a b c d'));
+        pin(join(dir, 'MS01_pre.replacement'));
+      }
+      list.push(dir);
+    }
+    settledCopies.set(fixture, list);
+  }
+  await new Promise((resolve) => setTimeout(resolve, 2_300));
+}, 60_000);
 
 const indexDir = (study: string) => join(study, '.qualwave', 'index');
 /** The index's files: one per kind of entry (KIND.bin). */
@@ -67,14 +104,14 @@ async function runAll(study: string, out: string, env?: Record<string, string>):
 }
 
 describe('the study index changes no output', () => {
-  for (const fixture of ['buddy-study', 'ap-study', 'formats-study']) {
-    it(`${fixture}: summary, matrix, codings, cooccurrence, validate, quotes and report are byte-identical without the index, with it cold and with it warm`, async () => {
-      const study = copyOf(fixture);
+  for (const [fixture, settled] of [['buddy-study', false], ['ap-study', false], ['formats-study', false], ['buddy-study', true], ['ap-study', true], ['formats-study', true]] as const) {
+    it(`${fixture}${settled ? ' (files older than the racy margin: the warm runs trust their stamps)' : ''}: summary, matrix, codings, cooccurrence, validate, quotes and report are byte-identical without the index, with it cold and with it warm`, async () => {
+      const study = settled ? settledCopy(fixture) : copyOf(fixture);
       const out = tmp();
       const without = await runAll(study, out, NO_CACHE);
       expect(entries(study)).toEqual([]);
       const cold = await runAll(study, out);
-      if (fixture === 'buddy-study') expect(entries(study)).toEqual(['checks.bin', 'codebook.bin', 'codings.bin', 'document.bin', 'words.bin']);
+      if (fixture === 'buddy-study') expect(entries(study)).toEqual(['checks.bin', 'codebook.bin', 'codings.bin', 'document.bin', 'stamps.bin', 'words.bin']);
       const warm = await runAll(study, out);
       expect(cold).toEqual(without);
       expect(warm).toEqual(without);
@@ -96,11 +133,22 @@ describe('the study index changes no output', () => {
   }, 60_000);
 });
 
-describe('stale entries are never used', () => {
-  /** A whole-second mtime, which utimes can restore exactly (set before the index is made). */
-  const PINNED = 1_700_000_000;
-  const pin = (file: string) => utimesSync(file, PINNED, PINNED);
+/** The index's own module in dist/ (the one the in-process runs use): what it read and trusted. */
+const studyIndex = async () => (await import(new URL('../../dist/src/io/study-index.js', import.meta.url).href)) as typeof import('../../src/io/study-index.js');
 
+/** A warm run; on settled files, one that read no transcript (every stamp vouched for its file). */
+async function warmRun(args: string[], settled: boolean): Promise<RunResult> {
+  const { fileCounts } = await studyIndex();
+  const before = { ...fileCounts };
+  const r = await qualwave(args);
+  if (settled) {
+    expect(fileCounts.hashed - before.hashed).toBe(0);
+    expect(fileCounts.trusted - before.trusted).toBe(36);
+  }
+  return r;
+}
+
+describe('stale entries are never used', () => {
   /** Same bytes length, same mtime (restored): only the content hash can tell. */
   function editBehindItsBack(file: string, from: string, to: string): void {
     expect(to.length).toBe(from.length);
@@ -115,12 +163,20 @@ describe('stale entries are never used', () => {
     expect(after.mtimeMs).toBe(before.mtimeMs);
   }
 
-  it('a transcript edited to the same size with its mtime restored: words and segments read again', async () => {
+  for (const settled of [false, true]) {
+  const which = settled ? ' (settled files: only the ctime tells)' : '';
+  const studyFor = (file: string) => {
+    if (settled) return settledCopy('buddy-study');
     const study = copyOf('buddy-study');
+    pin(join(study, file));
+    return study;
+  };
+
+  it(`a transcript edited to the same size with its mtime restored: words and segments read again${which}`, async () => {
+    const study = studyFor('transcripts/MS01_pre.txt');
     const args = ['summary', '--study', study, '--format', 'json'];
-    pin(join(study, 'transcripts', 'MS01_pre.txt'));
     const first = await qualwave(args);
-    await qualwave(args);
+    await warmRun(args, settled);
     // "glitter" (one word) becomes "a b c d" (four words): 3 more words in MS01/pre, same size.
     editBehindItsBack(join(study, 'transcripts', 'MS01_pre.txt'), 'glitter', 'a b c d');
     const after = await qualwave(args);
@@ -130,12 +186,11 @@ describe('stale entries are never used', () => {
     expect(words(after)).toBe(words(first) + 3);
   }, 60_000);
 
-  it('a coder file edited to the same size with its mtime restored: codings and checks read again', async () => {
-    const study = copyOf('buddy-study');
+  it(`a coder file edited to the same size with its mtime restored: codings and checks read again${which}`, async () => {
+    const study = studyFor('codings/alice.tsv');
     const args = ['codings', '--study', study, '--coder', 'alice', '--format', 'tsv'];
-    pin(join(study, 'codings', 'alice.tsv'));
     const first = await qualwave(args);
-    await qualwave(['validate', study]);
+    await warmRun(['validate', study], settled);
     // The first coding's code: support.companionship → support.companionshiq (same length, unknown code).
     editBehindItsBack(join(study, 'codings', 'alice.tsv'), 'MS01\tpre\t10\tsupport.companionship', 'MS01\tpre\t10\tsupport.companionshiq');
     const validate = await qualwave(['validate', study]);
@@ -147,16 +202,17 @@ describe('stale entries are never used', () => {
     expect(after).not.toEqual(first);
   }, 60_000);
 
-  it('a transcript edited so that a coding drifts: the cached checks are not reused', async () => {
-    const study = copyOf('buddy-study');
-    pin(join(study, 'transcripts', 'MS01_pre.txt'));
-    const clean = await qualwave(['validate', study, '--format', 'json']);
+  it(`a transcript edited so that a coding drifts: the cached checks are not reused${which}`, async () => {
+    const study = studyFor('transcripts/MS01_pre.txt');
+    await qualwave(['validate', study, '--format', 'json']);
+    const clean = await warmRun(['validate', study, '--format', 'json'], settled);
     // Same size, mtime restored: the coded text of MS01/pre line 10 changes, its hash no longer matches.
     editBehindItsBack(join(study, 'transcripts', 'MS01_pre.txt'), 'mostly', 'MOSTLY');
     const after = await qualwave(['validate', study, '--format', 'json']);
     expect(after).toEqual(await qualwave(['validate', study, '--format', 'json'], { env: NO_CACHE }));
     expect(after.stdout).not.toBe(clean.stdout);
   }, 60_000);
+  }
 
   it('entries of a transcript that is gone are pruned (the index does not grow without end)', async () => {
     const study = copyOf('buddy-study');
