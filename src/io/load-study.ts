@@ -22,7 +22,7 @@ import { attributionFields } from '../core/study/config.js';
 import { CODINGS_DIR, rememberLoaded } from './codings.js';
 import { isInside, pointsOutside, realRootOf } from './confine.js';
 import { fileError, readText } from './read.js';
-import { combinedKey, hashBytes, keyFromHash, packCodings, readStamped, sameStamp, settled, StudyIndex, unpackCodings, type FileStamp, type PackedCodings } from './study-index.js';
+import { combinedKey, hashBytes, keyFromHash, packCodings, readStamped, sameStamp, setCodec, settled, StudyIndex, unpackCodings, type FileKey, type FileStamp, type PackedCodings } from './study-index.js';
 import { append } from '../core/arrays.js';
 
 export { CODINGS_DIR };
@@ -374,6 +374,53 @@ interface CachedDocument {
   skipped?: boolean;
   document?: { fields: DocumentFields; columns: SegmentColumns };
 }
+
+/**
+ * document.bin: every transcript's segment columns end to end in one Int32Array and one
+ * Uint8Array (read back as views of them, no copy), the rest (diagnostics, fields, speakers) in
+ * one list: reading it is two typed arrays and one small object graph, not a value per transcript.
+ */
+setCodec<CachedDocument>('document', {
+  encode(entries) {
+    const n = entries.length;
+    const dataAt = new Uint32Array(n + 1);
+    const rolesAt = new Uint32Array(n + 1);
+    for (let i = 0; i < n; i++) {
+      const c = entries[i]![2].document?.columns;
+      dataAt[i + 1] = dataAt[i]! + (c ? c.data.length : 0);
+      rolesAt[i + 1] = rolesAt[i]! + (c ? c.roles.length : 0);
+    }
+    const data = new Int32Array(dataAt[n]!);
+    const roles = new Uint8Array(rolesAt[n]!);
+    const heads = entries.map(([, , v], i) => {
+      const c = v.document?.columns;
+      if (c) {
+        data.set(c.data, dataAt[i]);
+        roles.set(c.roles, rolesAt[i]);
+      }
+      const head: CachedHead = { diagnostics: v.diagnostics };
+      if (v.skipped !== undefined) head.skipped = v.skipped;
+      if (v.document && c) head.document = { fields: v.document.fields, n: c.n, speakers: c.speakers, speakerParticipants: c.speakerParticipants, texts: c.texts, timestamps: c.timestamps, parts: c.parts };
+      return head;
+    });
+    return { files: entries.map((e) => e[0]), keys: entries.map((e) => e[1]), heads, dataAt, data, rolesAt, roles };
+  },
+  decode(payload) {
+    const { files, keys, heads, dataAt, data, rolesAt, roles } = payload as { files: string[]; keys: FileKey[]; heads: CachedHead[]; dataAt: Uint32Array; data: Int32Array; rolesAt: Uint32Array; roles: Uint8Array };
+    return files.map((f, i) => {
+      const h = heads[i]!;
+      const v: CachedDocument = { diagnostics: h.diagnostics };
+      if (h.skipped !== undefined) v.skipped = h.skipped;
+      if (h.document) {
+        const { fields, ...rest } = h.document;
+        v.document = { fields, columns: { ...rest, data: data.subarray(dataAt[i], dataAt[i + 1]), roles: roles.subarray(rolesAt[i], rolesAt[i + 1]) } };
+      }
+      return [f, keys[i]!, v];
+    });
+  },
+});
+
+type CachedHead = Omit<CachedDocument, 'document'> & { document?: Omit<SegmentColumns, 'data' | 'roles'> & { fields: DocumentFields } };
 
 function toCached(r: ReadResult): CachedDocument {
   const out: CachedDocument = { diagnostics: r.diagnostics };

@@ -165,10 +165,47 @@ interface Envelope {
 
 /** The entries of one kind, kept in one file (`.qualwave/index/KIND.bin`): one read for all transcripts. */
 interface Pack {
-  /** Each entry's value serialized, or to be made when the pack is written (what a command counts as it runs). */
-  entries: Map<string, { key: FileKey; value: Uint8Array | (() => unknown) }>;
+  /** Each entry's value serialized, or as it is (a kind with a codec), or to be made when the pack is written (what a command counts as it runs). */
+  entries: Map<string, Entry>;
   dirty: boolean;
 }
+type Entry = { key: FileKey; value: Uint8Array } | { key: FileKey; live: unknown } | { key: FileKey; make: () => unknown };
+
+function valueOf(e: Entry): unknown {
+  return 'live' in e ? e.live : 'make' in e ? e.make() : deserialize(e.value);
+}
+
+/**
+ * How a kind's entries are laid out in its file when not as one serialized value each: a kind with
+ * many entries of the same shape (a document per transcript) keeps their typed columns end to end
+ * in one array each, which reads as views of one buffer instead of thousands of small values.
+ */
+export interface PackCodec<V> {
+  encode(entries: ReadonlyArray<readonly [string, FileKey, V]>): unknown;
+  decode(payload: unknown): Array<[string, FileKey, V]>;
+}
+const codecs = new Map<string, PackCodec<unknown>>();
+
+/** Lay out `kind`'s entries with `codec` (set once, by the module that knows the values). */
+export function setCodec<V>(kind: string, codec: PackCodec<V>): void {
+  codecs.set(kind, codec as PackCodec<unknown>);
+}
+
+/** Int32Array values (word counts) end to end in one array, with each entry's offset. */
+setCodec<Int32Array>('words', {
+  encode(entries) {
+    const kept = entries.filter((e) => e[2] instanceof Int32Array);
+    const at = new Uint32Array(kept.length + 1);
+    for (let i = 0; i < kept.length; i++) at[i + 1] = at[i]! + kept[i]![2].length;
+    const all = new Int32Array(at[kept.length]!);
+    for (let i = 0; i < kept.length; i++) all.set(kept[i]![2], at[i]);
+    return { files: kept.map((e) => e[0]), keys: kept.map((e) => e[1]), at, all };
+  },
+  decode(payload) {
+    const { files, keys, at, all } = payload as { files: string[]; keys: FileKey[]; at: Uint32Array; all: Int32Array };
+    return files.map((f, i) => [f, keys[i]!, all.subarray(at[i], at[i + 1])]);
+  },
+});
 
 /** Files of this process vouched for by their stamp, and files read and hashed for the index (for tests). */
 export const fileCounts = { trusted: 0, hashed: 0 };
@@ -233,9 +270,13 @@ export class StudyIndex {
       if (!e || e.magic !== MAGIC || !(e.payload instanceof Uint8Array) || hashBytes(e.payload) !== e.sum) throw new Error('damaged');
       // Written by another qualwave (an upgrade, a rebuild): replaced as a matter of course, silently.
       if (e.format !== FORMAT || e.build !== build() || e.kind !== kind) return pack;
-      const list = deserialize(e.payload) as Array<[string, FileKey, Uint8Array]>;
-      if (!Array.isArray(list)) throw new Error('damaged');
-      for (const [file, key, value] of list) pack.entries.set(file, { key, value });
+      const codec = codecs.get(kind);
+      if (codec) for (const [file, key, live] of codec.decode(deserialize(e.payload))) pack.entries.set(file, { key, live });
+      else {
+        const list = deserialize(e.payload) as Array<[string, FileKey, Uint8Array]>;
+        if (!Array.isArray(list)) throw new Error('damaged');
+        for (const [file, key, value] of list) pack.entries.set(file, { key, value });
+      }
     } catch (e) {
       // Whatever a damaged file makes the deserializer throw, it is an Error: ignored, rebuilt.
       if (!(e instanceof Error)) throw e;
@@ -255,14 +296,14 @@ export class StudyIndex {
       return undefined;
     }
     this.stats.hits++;
-    return (typeof entry.value === 'function' ? entry.value() : deserialize(entry.value)) as T;
+    return valueOf(entry) as T;
   }
 
   /** Stage `value` (structured-clonable) for `file` made from `key`: written by finish() or flushIndexes(). */
   put(kind: string, file: string, key: FileKey, value: unknown): void {
     if (!this.writable || readOnly.reason !== undefined || this.released.has(kind)) return;
     const pack = this.pack(kind);
-    pack.entries.set(file, { key, value: serialize(value) });
+    pack.entries.set(file, codecs.has(kind) ? { key, live: value } : { key, value: serialize(value) });
     pack.dirty = true;
     pending.add(this);
   }
@@ -271,7 +312,7 @@ export class StudyIndex {
   putLater(kind: string, file: string, key: FileKey, make: () => unknown): void {
     if (!this.writable || readOnly.reason !== undefined || this.released.has(kind)) return;
     const pack = this.pack(kind);
-    pack.entries.set(file, { key, value: make });
+    pack.entries.set(file, { key, make });
     pack.dirty = true;
     pending.add(this);
   }
@@ -336,7 +377,10 @@ export class StudyIndex {
         if (!fsOps().lstat(this.dir)) fsOps().mkdir(this.dir);
         // Temporary files of a write that was killed (kill -9) are removed.
         removeStrayTemps(this.dir, isAlive);
-        const payload = serialize([...pack.entries].map(([file, e]) => [file, e.key, typeof e.value === 'function' ? serialize(e.value()) : e.value]));
+        const codec = codecs.get(kind);
+        const payload = codec
+          ? serialize(codec.encode([...pack.entries].map(([file, e]) => [file, e.key, valueOf(e)] as const)))
+          : serialize([...pack.entries].map(([file, e]) => [file, e.key, 'value' in e ? e.value : serialize(valueOf(e))]));
         const envelope: Envelope = { magic: MAGIC, format: FORMAT, build: build(), kind, sum: hashBytes(payload), payload };
         writeFileAtomic(this.path(kind), serialize(envelope), { force: true, durable: false });
         pack.dirty = false;

@@ -73,7 +73,9 @@ function entriesOf(study: string, kind: string): string[] {
   const path = join(indexDir(study), `${kind}.bin`);
   if (!existsSync(path)) return [];
   const envelope = deserialize(readFileSync(path)) as { payload: Uint8Array };
-  return (deserialize(envelope.payload) as Array<[string]>).map((e) => e[0]).sort();
+  const payload = deserialize(envelope.payload) as Array<[string]> | { files: string[] };
+  // Kinds laid out in columns (document, words) list their files apart.
+  return (Array.isArray(payload) ? payload.map((e) => e[0]) : [...payload.files]).sort();
 }
 
 /** The commands whose outputs must not depend on the index (report writes a file: its bytes are compared). */
