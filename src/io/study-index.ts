@@ -3,6 +3,7 @@ import { closeSync, existsSync, fstatSync, openSync, readFileSync, readSync, sta
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { deserialize, serialize } from 'node:v8';
+import { crc32 } from 'node:zlib';
 import { ensureStateDir, isAlive, STATE_DIR } from './lock.js';
 import { FileError, isSystemError } from './errors.js';
 import { fsOps } from './fs-ops.js';
@@ -34,7 +35,7 @@ import { readOnly, removeStrayTemps, writeFileAtomic } from './write.js';
  * reads nor writes it.
  */
 export const INDEX_DIR = 'index';
-const FORMAT = 1;
+const FORMAT = 2;
 const MAGIC = 'qualwave-study-index';
 
 /** Whether the environment allows the index: QUALWAVE_NO_CACHE unset, empty or 0. */
@@ -70,6 +71,15 @@ function build(): string {
 
 export function hashBytes(bytes: Uint8Array): string {
   return createHash('sha256').update(bytes).digest('base64url').slice(0, 32);
+}
+
+/**
+ * A pack's checksum: what tells a damaged or truncated file (a crash, a bad disk), not a key of
+ * content (entries are keyed by SHA-256): CRC-32 sees every burst of up to 32 bits and reads
+ * several times faster than SHA-256 (the packs are 17 MB at 1,000 transcripts).
+ */
+function checksum(payload: Uint8Array): string {
+  return `crc32:${crc32(payload).toString(16)}:${payload.length}`;
 }
 
 /** The key of content already hashed (a text file read and decoded: `size` counts its UTF-16 units). */
@@ -158,6 +168,7 @@ interface Envelope {
   format: number;
   build: string;
   kind: string;
+  /** checksum(payload). */
   sum: string;
   /** serialize(Array<[file, key, serialize(value)]>). */
   payload: Uint8Array;
@@ -267,7 +278,7 @@ export class StudyIndex {
     }
     try {
       const e = deserialize(bytes) as Envelope;
-      if (!e || e.magic !== MAGIC || !(e.payload instanceof Uint8Array) || hashBytes(e.payload) !== e.sum) throw new Error('damaged');
+      if (!e || e.magic !== MAGIC || !(e.payload instanceof Uint8Array) || checksum(e.payload) !== e.sum) throw new Error('damaged');
       // Written by another qualwave (an upgrade, a rebuild): replaced as a matter of course, silently.
       if (e.format !== FORMAT || e.build !== build() || e.kind !== kind) return pack;
       const codec = codecs.get(kind);
@@ -381,7 +392,7 @@ export class StudyIndex {
         const payload = codec
           ? serialize(codec.encode([...pack.entries].map(([file, e]) => [file, e.key, valueOf(e)] as const)))
           : serialize([...pack.entries].map(([file, e]) => [file, e.key, 'value' in e ? e.value : serialize(valueOf(e))]));
-        const envelope: Envelope = { magic: MAGIC, format: FORMAT, build: build(), kind, sum: hashBytes(payload), payload };
+        const envelope: Envelope = { magic: MAGIC, format: FORMAT, build: build(), kind, sum: checksum(payload), payload };
         writeFileAtomic(this.path(kind), serialize(envelope), { force: true, durable: false });
         pack.dirty = false;
         this.stats.writes++;
