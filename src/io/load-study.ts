@@ -337,7 +337,8 @@ async function load(root: string, opts: LoadOptions, index: StudyIndex): Promise
   // own error is the cause, and dozens of "no transcript" errors would hide it.
   const failed = new Set(documentsFailed);
   const unchecked = new Map<string, number>();
-  const checkable = study.codings.filter((c) => {
+  // (Every coding when every transcript was read: no key made per coding.)
+  const checkable = failed.size === 0 ? study.codings : study.codings.filter((c) => {
     if (!failed.has(`${c.participant}/${c.wave}`)) return true;
     const file = c.source?.file ?? `${CODINGS_DIR}/${c.coder}.tsv`;
     unchecked.set(file, (unchecked.get(file) ?? 0) + 1);

@@ -35,7 +35,7 @@ import { readOnly, removeStrayTemps, writeFileAtomic } from './write.js';
  * reads nor writes it.
  */
 export const INDEX_DIR = 'index';
-const FORMAT = 2;
+const FORMAT = 3;
 const MAGIC = 'qualwave-study-index';
 
 /** Whether the environment allows the index: QUALWAVE_NO_CACHE unset, empty or 0. */
@@ -434,9 +434,9 @@ export interface PackedCodings {
   participant: Uint32Array;
   wave: Uint32Array;
   code: Uint32Array;
-  /** Per coding: its memo and hash ('': none; the parser never keeps an empty one). */
-  memo: string[];
-  hash: string[];
+  /** Per coding: its memo and hash as indexes into `strings` (0, '': none; the parser never keeps an empty one). */
+  memo: Uint32Array;
+  hash: Uint32Array;
   startLine: Int32Array;
   endLine: Int32Array;
   /** 0: whole lines (no columns). */
@@ -470,8 +470,8 @@ export function packCodings(
     participant: new Uint32Array(n),
     wave: new Uint32Array(n),
     code: new Uint32Array(n),
-    memo: new Array<string>(n),
-    hash: new Array<string>(n),
+    memo: new Uint32Array(n),
+    hash: new Uint32Array(n),
     startLine: new Int32Array(n),
     endLine: new Int32Array(n),
     startColumn: new Int32Array(n),
@@ -486,8 +486,8 @@ export function packCodings(
     p.participant[i] = id(c.participant);
     p.wave[i] = id(c.wave);
     p.code[i] = id(c.code);
-    p.memo[i] = c.memo ?? '';
-    p.hash[i] = c.hash ?? '';
+    p.memo[i] = c.memo === undefined ? 0 : id(c.memo);
+    p.hash[i] = c.hash === undefined ? 0 : id(c.hash);
     p.startLine[i] = c.startLine;
     p.endLine[i] = c.endLine;
     p.startColumn[i] = c.startColumn ?? 0;
@@ -508,8 +508,8 @@ export function unpackCodings<C>(p: PackedCodings): C[] {
       p.startColumn[i] === 0
         ? { coder, participant: strings[p.participant[i]!], wave: strings[p.wave[i]!], startLine: p.startLine[i], endLine: p.endLine[i], code: strings[p.code[i]!], exemplar: p.exemplar[i] === 1, source: { file, line: p.line[i] } }
         : { coder, participant: strings[p.participant[i]!], wave: strings[p.wave[i]!], startLine: p.startLine[i], endLine: p.endLine[i], startColumn: p.startColumn[i], endColumn: p.endColumn[i], code: strings[p.code[i]!], exemplar: p.exemplar[i] === 1, source: { file, line: p.line[i] } };
-    if (p.memo[i] !== '') c['memo'] = p.memo[i];
-    if (p.hash[i] !== '') c['hash'] = p.hash[i];
+    if (p.memo[i] !== 0) c['memo'] = strings[p.memo[i]!];
+    if (p.hash[i] !== 0) c['hash'] = strings[p.hash[i]!];
     out[i] = c as C;
   }
   return out;
