@@ -41,7 +41,27 @@ const digest = (text: string | undefined): string => (text === undefined ? 'abse
 
 /** Called by the loader for every codings file it read (and for the coders it did not find). */
 export function rememberLoaded(path: string, text: string | undefined): void {
+  loadedBytes.delete(path);
   loaded.set(path, digest(text));
+}
+
+/** Files the loader did not read (the study index vouched for them): the hash of their bytes, and the function that made it. */
+const loadedBytes = new Map<string, { hash: string; hashOf: (bytes: Uint8Array) => string }>();
+
+/** Called by the loader for a codings file it did not read again: `hash` is hashOf(its bytes). */
+export function rememberLoadedBytes(path: string, hash: string, hashOf: (bytes: Uint8Array) => string): void {
+  loaded.delete(path);
+  loadedBytes.set(path, { hash, hashOf });
+}
+
+/** What rememberLoaded would have kept for the file whose bytes hash to `hash`, if `now` are those bytes; 'changed' (no digest) if they are not or it is gone. */
+function loadedDigest(path: string, now: Buffer | undefined): string | undefined {
+  const b = loadedBytes.get(path);
+  if (!b) return loaded.get(path);
+  if (!now || b.hashOf(now) !== b.hash) return 'changed';
+  // The same bytes: the loader's text is them decoded, without a byte order mark.
+  const bom = now.length >= 3 && now[0] === 0xef && now[1] === 0xbb && now[2] === 0xbf;
+  return digest(now.subarray(bom ? 3 : 0).toString('utf8'));
 }
 
 /** The coder's codings as they are on disk now; a row that cannot be read stops everything. */
@@ -201,8 +221,9 @@ export function saveCodings(study: StudyFiles, byCoder: ReadonlyMap<string, read
  */
 export function assertUnchangedSinceLoaded(root: string, coder: string): void {
   const path = coderPath(root, coder);
-  const before = loaded.get(path) ?? digest(undefined);
-  const text = fsOps().lstat(path) ? fsOps().readFile(path).toString('utf8') : undefined;
+  const bytes = fsOps().lstat(path) ? fsOps().readFile(path) : undefined;
+  const text = bytes?.toString('utf8');
+  const before = (loadedBytes.has(path) ? loadedDigest(path, bytes) : loaded.get(path)) ?? digest(undefined);
   if (before !== digest(text)) {
     throw new FileError(path, `${shown(path)} changed since qualwave read it (another qualwave or an editor wrote it meanwhile): nothing was written`, 'run the command again');
   }

@@ -41,7 +41,7 @@ function settledCopy(fixture: string): string {
   return dir;
 }
 beforeAll(async () => {
-  const wanted: Record<string, number> = { 'buddy-study': 16, 'ap-study': 1, 'formats-study': 1 };
+  const wanted: Record<string, number> = { 'buddy-study': 19, 'ap-study': 1, 'formats-study': 1 };
   for (const [fixture, n] of Object.entries(wanted)) {
     const list: string[] = [];
     for (let i = 0; i < n; i++) {
@@ -145,7 +145,8 @@ async function warmRun(args: string[], settled: boolean): Promise<RunResult> {
   const r = await qualwave(args);
   if (settled) {
     expect(fileCounts.hashed - before.hashed).toBe(0);
-    expect(fileCounts.trusted - before.trusted).toBe(36);
+    // 36 transcripts and 3 coder files (alice, ben, consensus).
+    expect(fileCounts.trusted - before.trusted).toBe(39);
   }
   return r;
 }
@@ -278,7 +279,8 @@ describe('stamps: a transcript is read on a warm run only when its stamp cannot 
     const { fileCounts } = await studyIndex();
     const hashed = fileCounts.hashed;
     const after = await qualwave(summary(study));
-    expect(fileCounts.hashed - hashed).toBe(36);
+    // Every file: the copy is as new as the index (36 transcripts, 3 coder files).
+    expect(fileCounts.hashed - hashed).toBe(39);
     // "glitter" (one word) became "a b c d" (four): 3 more words.
     expect(words(after)).toBe(words(first) + 3);
     expect(after).toEqual(await qualwave(summary(study), { env: NO_CACHE }));
@@ -300,12 +302,12 @@ describe('stamps: a transcript is read on a warm run only when its stamp cannot 
     expect(fileCounts.trusted - trusted).toBe(expected);
     await new Promise((resolve) => setTimeout(resolve, 2_300));
     await qualwave(summary(study));
-    // Hashed once more after the margin: every stamp is now settled, and the next run reads no transcript.
-    expect(settledNow()).toBe(36);
+    // Hashed once more after the margin: every stamp is now settled, and the next run reads no transcript or coder file.
+    expect(settledNow()).toBe(39);
     trusted = fileCounts.trusted;
     const hashed = fileCounts.hashed;
     const warm = await qualwave(summary(study));
-    expect([fileCounts.trusted - trusted, fileCounts.hashed - hashed]).toEqual([36, 0]);
+    expect([fileCounts.trusted - trusted, fileCounts.hashed - hashed]).toEqual([39, 0]);
     expect(warm).toEqual(await qualwave(summary(study), { env: NO_CACHE }));
   }, 60_000);
 
@@ -335,7 +337,35 @@ describe('stamps: a transcript is read on a warm run only when its stamp cannot 
     const { fileCounts } = await studyIndex();
     const before = { ...fileCounts };
     expect(await qualwave(summary(study))).toEqual(reference);
-    expect([fileCounts.trusted - before.trusted, fileCounts.hashed - before.hashed]).toEqual([35, 1]);
+    expect([fileCounts.trusted - before.trusted, fileCounts.hashed - before.hashed]).toEqual([38, 1]);
+  }, 60_000);
+
+  it('a coder file the load did not read (its stamp vouched for it) is still checked before qualwave rewrites it: changed meanwhile or gone, nothing is written', async () => {
+    const { loadStudy } = await loader();
+    const { saveCodings } = (await import(new URL('../../dist/src/io/codings.js', import.meta.url).href)) as typeof import('../../src/io/codings.js');
+    const { fileCounts } = await studyIndex();
+    for (const meanwhile of ['nothing', 'edited', 'deleted'] as const) {
+      const study = settledCopy('buddy-study');
+      const file = join(study, 'codings', 'alice.tsv');
+      await loadStudy(study, { cache: true });
+      const trusted = fileCounts.trusted;
+      const { study: loaded } = await loadStudy(study, { cache: true });
+      expect(fileCounts.trusted - trusted).toBe(39);
+      const alice = loaded!.codings.filter((c) => c.coder === 'alice');
+      const kept = alice.slice(1);
+      if (meanwhile === 'edited') writeFileSync(file, `${readFileSync(file, 'utf8')}MS01\tpre\t12\tsupport.companionship\t\t\t\n`);
+      if (meanwhile === 'deleted') rmSync(file);
+      const before = existsSync(file) ? readFileSync(file, 'utf8') : undefined;
+      const save = () => saveCodings(loaded!, new Map([['alice', kept]]));
+      if (meanwhile === 'nothing') {
+        save();
+        // One coding fewer: the file was rewritten.
+        expect(readFileSync(file, 'utf8').split('\n').filter(Boolean).length).toBe(before!.split('\n').filter(Boolean).length - 1);
+      } else {
+        expect(save).toThrow(/changed since qualwave read it/);
+        expect(existsSync(file) ? readFileSync(file, 'utf8') : undefined).toBe(before);
+      }
+    }
   }, 60_000);
 
   it('text read after the load is that of the bytes the segments came from, or an error (with the index, trusted or read, and without it)', async () => {
