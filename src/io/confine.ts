@@ -35,7 +35,12 @@ export function realPath(abs: string): string {
 
 /** Whether `abs` (links resolved) is inside the folder `realRoot` (itself a real path). */
 export function isInside(realRoot: string, abs: string): boolean {
-  const rel = relative(realRoot, realPath(abs));
+  return isInsideReal(realRoot, realPath(abs));
+}
+
+/** Whether the real path `real` (links already resolved) is inside the folder `realRoot`. */
+export function isInsideReal(realRoot: string, real: string): boolean {
+  const rel = relative(realRoot, real);
   return rel === '' || (!rel.startsWith(`..${sep}`) && rel !== '..' && !isAbsolute(rel));
 }
 

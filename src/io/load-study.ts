@@ -1,5 +1,5 @@
 import { existsSync, lstatSync, readFileSync, statSync } from 'node:fs';
-import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { glob } from 'tinyglobby';
 import { EXIT, QualwaveError } from '../core/errors.js';
 import { combineCodebooks, parseCodebookFile, type ParsedCodebookFile } from '../core/codebook/parse.js';
@@ -20,7 +20,7 @@ import type { Document, Participant, Study, StudyConfig } from '../core/study/ty
 import { decodeText } from '../core/text/decode.js';
 import { attributionFields } from '../core/study/config.js';
 import { CODINGS_DIR, rememberLoaded, rememberLoadedBytes } from './codings.js';
-import { isInside, pointsOutside, realRootOf } from './confine.js';
+import { isInside, isInsideReal, pointsOutside, realPath, realRootOf } from './confine.js';
 import { fileError, readText } from './read.js';
 import { combinedKey, hashBytes, keyFromHash, packCodings, readStamped, sameStamp, setCodec, settled, StudyIndex, unpackCodings, type FileKey, type FileStamp, type PackedCodings } from './study-index.js';
 import { append } from '../core/arrays.js';
@@ -90,9 +90,19 @@ async function load(root: string, opts: LoadOptions, index: StudyIndex): Promise
     diagnostics.push(error(CONFIG_FILE, lines[key], `${what} '${p}' is outside the study folder: refused`, OUTSIDE_HINT));
     return true;
   };
+  /** A file's real path: its folder's (resolved once per folder) and its name, unless it is a link itself (then resolved whole). */
+  const realDirs = new Map<string, string>();
+  const realFile = (abs: string): string => {
+    const st = lstatSync(abs, { throwIfNoEntry: false });
+    if (!st || st.isSymbolicLink()) return realPath(abs);
+    const dir = dirname(abs);
+    let real = realDirs.get(dir);
+    if (real === undefined) realDirs.set(dir, (real = realPath(dir)));
+    return join(real, basename(abs));
+  };
   /** A file found inside the study that is a link to somewhere outside it: refused unless allowed. */
   const outsideFile = (f: string): boolean => {
-    if (allowOutside || isInside(realRoot, join(root, f))) return false;
+    if (allowOutside || isInsideReal(realRoot, realFile(join(root, f)))) return false;
     diagnostics.push(error(f, undefined, `${f} leads outside the study folder (a symbolic link?): refused`, OUTSIDE_HINT));
     return true;
   };
