@@ -362,12 +362,15 @@ async function load(root: string, opts: LoadOptions, index: StudyIndex): Promise
   const failed = new Set(documentsFailed);
   const unchecked = new Map<string, number>();
   // (Every coding when every transcript was read: no key made per coding.)
-  const checkable = failed.size === 0 ? study.codings : study.codings.filter((c) => {
-    if (!failed.has(`${c.participant}/${c.wave}`)) return true;
-    const file = c.source?.file ?? `${CODINGS_DIR}/${c.coder}.tsv`;
-    unchecked.set(file, (unchecked.get(file) ?? 0) + 1);
-    return false;
-  });
+  const checkable =
+    failed.size === 0
+      ? study.codings
+      : study.codings.filter((c) => {
+          if (!failed.has(`${c.participant}/${c.wave}`)) return true;
+          const file = c.source?.file ?? `${CODINGS_DIR}/${c.coder}.tsv`;
+          unchecked.set(file, (unchecked.get(file) ?? 0) + 1);
+          return false;
+        });
   for (const [file, n] of unchecked) diagnostics.push(warning(file, undefined, `${n} coding${n === 1 ? '' : 's'} of transcripts that could not be read were not checked`, 'fix the transcripts first (their errors are listed above)'));
   // The checks against the study are the same for the same inputs: from the index when they are.
   const checksKey = index.enabled ? combinedKey([inputs, opts.allowOutside === true, checkable.length]) : undefined;

@@ -182,7 +182,7 @@ interface Pack {
 }
 type Entry = { key: FileKey; value: Uint8Array } | { key: FileKey; live: unknown } | { key: FileKey; make: () => unknown };
 
-function valueOf(e: Entry): unknown {
+function entryValue(e: Entry): unknown {
   return 'live' in e ? e.live : 'make' in e ? e.make() : deserialize(e.value);
 }
 
@@ -308,7 +308,7 @@ export class StudyIndex {
       return undefined;
     }
     this.stats.hits++;
-    return valueOf(entry) as T;
+    return entryValue(entry) as T;
   }
 
   /** Stage `value` (structured-clonable) for `file` made from `key`: written by finish() or flushIndexes(). */
@@ -337,7 +337,7 @@ export class StudyIndex {
     if (!this.enabled) return undefined;
     const entry = this.pack('stamps').entries.get(file);
     const known = entry?.key as StampKey | undefined;
-    if (!known || !known.stamp || known.at === undefined || !settled(known.stamp, known.at)) return undefined;
+    if (!known?.stamp || known.at === undefined || !settled(known.stamp, known.at)) return undefined;
     let st: BigIntStats | undefined;
     try {
       st = statSync(path, { bigint: true, throwIfNoEntry: false });
@@ -345,7 +345,7 @@ export class StudyIndex {
       // Unreadable: the read says why.
       if (!isSystemError(e)) throw e;
     }
-    if (!st || !st.isFile() || !sameStamp(stampOf(st), known.stamp)) return undefined;
+    if (!st?.isFile() || !sameStamp(stampOf(st), known.stamp)) return undefined;
     this.stats.trusted++;
     fileCounts.trusted++;
     return { hash: known.hash, size: known.size, stamp: known.stamp };
@@ -390,9 +390,7 @@ export class StudyIndex {
         // Temporary files of a write that was killed (kill -9) are removed.
         removeStrayTemps(this.dir, isAlive);
         const codec = codecs.get(kind);
-        const payload = codec
-          ? serialize(codec.encode([...pack.entries].map(([file, e]) => [file, e.key, valueOf(e)] as const)))
-          : serialize([...pack.entries].map(([file, e]) => [file, e.key, 'value' in e ? e.value : serialize(valueOf(e))]));
+        const payload = codec ? serialize(codec.encode([...pack.entries].map(([file, e]) => [file, e.key, entryValue(e)] as const))) : serialize([...pack.entries].map(([file, e]) => [file, e.key, 'value' in e ? e.value : serialize(entryValue(e))]));
         const envelope: Envelope = { magic: MAGIC, format: FORMAT, build: build(), kind, sum: checksum(payload), payload };
         writeFileAtomic(this.path(kind), serialize(envelope), { force: true, durable: false });
         pack.dirty = false;

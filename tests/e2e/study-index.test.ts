@@ -106,7 +106,14 @@ async function runAll(study: string, out: string, env?: Record<string, string>):
 }
 
 describe('the study index changes no output', () => {
-  for (const [fixture, settled] of [['buddy-study', false], ['ap-study', false], ['formats-study', false], ['buddy-study', true], ['ap-study', true], ['formats-study', true]] as const) {
+  for (const [fixture, settled] of [
+    ['buddy-study', false],
+    ['ap-study', false],
+    ['formats-study', false],
+    ['buddy-study', true],
+    ['ap-study', true],
+    ['formats-study', true],
+  ] as const) {
     it(`${fixture}${settled ? ' (files older than the racy margin: the warm runs trust their stamps)' : ''}: summary, matrix, codings, cooccurrence, validate, quotes and report are byte-identical without the index, with it cold and with it warm`, async () => {
       const study = settled ? settledCopy(fixture) : copyOf(fixture);
       const out = tmp();
@@ -167,54 +174,54 @@ describe('stale entries are never used', () => {
   }
 
   for (const settled of [false, true]) {
-  const which = settled ? ' (settled files: only the ctime tells)' : '';
-  const studyFor = (file: string) => {
-    if (settled) return settledCopy('buddy-study');
-    const study = copyOf('buddy-study');
-    pin(join(study, file));
-    return study;
-  };
+    const which = settled ? ' (settled files: only the ctime tells)' : '';
+    const studyFor = (file: string) => {
+      if (settled) return settledCopy('buddy-study');
+      const study = copyOf('buddy-study');
+      pin(join(study, file));
+      return study;
+    };
 
-  it(`a transcript edited to the same size with its mtime restored: words and segments read again${which}`, async () => {
-    const study = studyFor('transcripts/MS01_pre.txt');
-    const args = ['summary', '--study', study, '--format', 'json'];
-    const first = await qualwave(args);
-    await warmRun(args, settled);
-    // "glitter" (one word) becomes "a b c d" (four words): 3 more words in MS01/pre, same size.
-    editBehindItsBack(join(study, 'transcripts', 'MS01_pre.txt'), 'glitter', 'a b c d');
-    const after = await qualwave(args);
-    const reference = await qualwave(args, { env: NO_CACHE });
-    expect(after).toEqual(reference);
-    const words = (r: RunResult) => (JSON.parse(r.stdout) as { documents: Array<{ id: string; words: number }> }).documents.find((d) => d.id === 'MS01/pre')!.words;
-    expect(words(after)).toBe(words(first) + 3);
-  }, 60_000);
+    it(`a transcript edited to the same size with its mtime restored: words and segments read again${which}`, async () => {
+      const study = studyFor('transcripts/MS01_pre.txt');
+      const args = ['summary', '--study', study, '--format', 'json'];
+      const first = await qualwave(args);
+      await warmRun(args, settled);
+      // "glitter" (one word) becomes "a b c d" (four words): 3 more words in MS01/pre, same size.
+      editBehindItsBack(join(study, 'transcripts', 'MS01_pre.txt'), 'glitter', 'a b c d');
+      const after = await qualwave(args);
+      const reference = await qualwave(args, { env: NO_CACHE });
+      expect(after).toEqual(reference);
+      const words = (r: RunResult) => (JSON.parse(r.stdout) as { documents: Array<{ id: string; words: number }> }).documents.find((d) => d.id === 'MS01/pre')!.words;
+      expect(words(after)).toBe(words(first) + 3);
+    }, 60_000);
 
-  it(`a coder file edited to the same size with its mtime restored: codings and checks read again${which}`, async () => {
-    const study = studyFor('codings/alice.tsv');
-    const args = ['codings', '--study', study, '--coder', 'alice', '--format', 'tsv'];
-    const first = await qualwave(args);
-    await warmRun(['validate', study], settled);
-    // The first coding's code: support.companionship → support.companionshiq (same length, unknown code).
-    editBehindItsBack(join(study, 'codings', 'alice.tsv'), 'MS01\tpre\t10\tsupport.companionship', 'MS01\tpre\t10\tsupport.companionshiq');
-    const validate = await qualwave(['validate', study]);
-    expect(validate).toEqual(await qualwave(['validate', study], { env: NO_CACHE }));
-    expect(validate.code).not.toBe(0);
-    expect(validate.stderr).toContain("unknown code 'support.companionshiq'");
-    const after = await qualwave(args);
-    expect(after).toEqual(await qualwave(args, { env: NO_CACHE }));
-    expect(after).not.toEqual(first);
-  }, 60_000);
+    it(`a coder file edited to the same size with its mtime restored: codings and checks read again${which}`, async () => {
+      const study = studyFor('codings/alice.tsv');
+      const args = ['codings', '--study', study, '--coder', 'alice', '--format', 'tsv'];
+      const first = await qualwave(args);
+      await warmRun(['validate', study], settled);
+      // The first coding's code: support.companionship → support.companionshiq (same length, unknown code).
+      editBehindItsBack(join(study, 'codings', 'alice.tsv'), 'MS01\tpre\t10\tsupport.companionship', 'MS01\tpre\t10\tsupport.companionshiq');
+      const validate = await qualwave(['validate', study]);
+      expect(validate).toEqual(await qualwave(['validate', study], { env: NO_CACHE }));
+      expect(validate.code).not.toBe(0);
+      expect(validate.stderr).toContain("unknown code 'support.companionshiq'");
+      const after = await qualwave(args);
+      expect(after).toEqual(await qualwave(args, { env: NO_CACHE }));
+      expect(after).not.toEqual(first);
+    }, 60_000);
 
-  it(`a transcript edited so that a coding drifts: the cached checks are not reused${which}`, async () => {
-    const study = studyFor('transcripts/MS01_pre.txt');
-    await qualwave(['validate', study, '--format', 'json']);
-    const clean = await warmRun(['validate', study, '--format', 'json'], settled);
-    // Same size, mtime restored: the coded text of MS01/pre line 10 changes, its hash no longer matches.
-    editBehindItsBack(join(study, 'transcripts', 'MS01_pre.txt'), 'mostly', 'MOSTLY');
-    const after = await qualwave(['validate', study, '--format', 'json']);
-    expect(after).toEqual(await qualwave(['validate', study, '--format', 'json'], { env: NO_CACHE }));
-    expect(after.stdout).not.toBe(clean.stdout);
-  }, 60_000);
+    it(`a transcript edited so that a coding drifts: the cached checks are not reused${which}`, async () => {
+      const study = studyFor('transcripts/MS01_pre.txt');
+      await qualwave(['validate', study, '--format', 'json']);
+      const clean = await warmRun(['validate', study, '--format', 'json'], settled);
+      // Same size, mtime restored: the coded text of MS01/pre line 10 changes, its hash no longer matches.
+      editBehindItsBack(join(study, 'transcripts', 'MS01_pre.txt'), 'mostly', 'MOSTLY');
+      const after = await qualwave(['validate', study, '--format', 'json']);
+      expect(after).toEqual(await qualwave(['validate', study, '--format', 'json'], { env: NO_CACHE }));
+      expect(after.stdout).not.toBe(clean.stdout);
+    }, 60_000);
   }
 
   it('entries of a transcript that is gone are pruned (the index does not grow without end)', async () => {
