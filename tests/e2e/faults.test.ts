@@ -147,6 +147,7 @@ describe('no pre-existing file is ever shortened or lost, whatever write fails (
           expect([0, changed.length], `${cmd.name}, ${code} at step ${at}: ${news} of ${changed.length} files changed`).toContain(news);
         }
       }
-    });
+      // One run per write step (pseudonymise: ~140 of them): beyond the default 30 s on a loaded machine.
+    }, 120_000);
   }
 });
