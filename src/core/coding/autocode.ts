@@ -187,7 +187,7 @@ export function autocode(study: Pick<Study, 'documents' | 'codebook'>, stem: Ste
   const ruleOf: Array<Rule[] | null | undefined> = [];
   const stemOf: Array<string | undefined> = [];
   const candidatesOf: Array<number[] | undefined> = [];
-  /** 1: the word starts a rule or holds a literal, 0: neither, -1: not looked at yet. */
+  /** Per word: 1 it starts a rule, 2 it holds a literal (both: 3), 0 neither, -1 not looked at yet. */
   let flagOf = new Int8Array(4096).fill(-1);
   const rulesFor = (id: number): Rule[] | null => {
     let r = ruleOf[id];
@@ -209,6 +209,16 @@ export function autocode(study: Pick<Study, 'documents' | 'codebook'>, stem: Ste
     }
     return c;
   };
+  const flagFor = (id: number): number => {
+    if (id >= flagOf.length) {
+      const grown = new Int8Array(Math.max(id + 1, flagOf.length * 2)).fill(-1);
+      grown.set(flagOf);
+      flagOf = grown;
+    }
+    let f = flagOf[id]!;
+    if (f < 0) flagOf[id] = f = (rulesFor(id) !== null ? 1 : 0) | (candidates(id).length > 0 ? 2 : 0);
+    return f;
+  };
   const isWord = wordTable();
 
   const hits = new Map(study.codebook.codes.map((c) => [c.id, 0]));
@@ -217,6 +227,8 @@ export function autocode(study: Pick<Study, 'documents' | 'codebook'>, stem: Ste
   let segments = 0;
   const matched = new Set<Code>();
   let ids = new Int32Array(256);
+  /** Positions (in ids) of the segment's words that start a rule or hold a literal, in order. */
+  let marks = new Int32Array(256);
   const tried = new Uint8Array(withLiterals.length);
   const toTry: number[] = [];
   let done = 0;
@@ -246,21 +258,22 @@ export function autocode(study: Pick<Study, 'documents' | 'codebook'>, stem: Ste
         if (ids.length < tokens.length) ids = new Int32Array(2 * tokens.length);
         for (const w of tokens) ids[n++] = words.intern(w);
       }
-      // Most words start no rule and hold no pattern's literal: one look at a flag per word.
-      let any = false;
+      // Most words start no rule and hold no pattern's literal: one look at a flag per word, and
+      // only the words marked are looked at again.
+      if (marks.length < n) marks = new Int32Array(ids.length);
+      let m = 0;
+      let flags = 0;
       for (let t = 0; t < n; t++) {
         const id = ids[t]!;
-        if (id >= flagOf.length) {
-          const grown = new Int8Array(Math.max(id + 1, flagOf.length * 2)).fill(-1);
-          grown.set(flagOf);
-          flagOf = grown;
+        const f = id < flagOf.length && flagOf[id]! >= 0 ? flagOf[id]! : flagFor(id);
+        if (f !== 0) {
+          marks[m++] = t;
+          flags |= f;
         }
-        let f = flagOf[id]!;
-        if (f < 0) flagOf[id] = f = rulesFor(id) !== null || candidates(id).length > 0 ? 1 : 0;
-        if (f === 1) any = true;
       }
-      if (!any && !hasRest) continue;
-      for (let t = 0; any && t < n; t++) {
+      if (m === 0 && !hasRest) continue;
+      for (let j = 0; (flags & 1) !== 0 && j < m; j++) {
+        const t = marks[j]!;
         const rules = rulesFor(ids[t]!);
         if (rules === null) continue;
         for (const rule of rules) {
@@ -275,10 +288,10 @@ export function autocode(study: Pick<Study, 'documents' | 'codebook'>, stem: Ste
           if (ok) matched.add(rule.code);
         }
       }
-      if (any && withLiterals.length > 0) {
+      if ((flags & 2) !== 0) {
         toTry.length = 0;
-        for (let t = 0; t < n; t++) {
-          for (const k of candidates(ids[t]!)) {
+        for (let j = 0; j < m; j++) {
+          for (const k of candidates(ids[marks[j]!]!)) {
             if (tried[k]) continue;
             tried[k] = 1;
             toTry.push(k);
