@@ -100,7 +100,8 @@ describe('qualwave report', () => {
     } finally {
       await browser.close();
     }
-  });
+    // Starting Chromium beside the other test files' workers can take most of the default 30 s.
+  }, 90_000);
 });
 
 if (!existsSync(CHROMIUM)) console.warn(`report browser test skipped: ${CHROMIUM} is not installed (apt-get install chromium)`);
