@@ -59,49 +59,53 @@ describe('qualwave report', () => {
     expect((await qualwave(['report', '--study', buddy, '--stamp'])).stdout).toMatch(/generated \d{4}-\d\d-\d\d \d\d:\d\d UTC/);
   });
 
-  it.skipIf(!existsSync(CHROMIUM))('renders in headless Chromium: every section, no console error, no network request', async () => {
-    const dir = tmp();
-    const file = join(dir, 'report.html');
-    expect((await qualwave(['report', '--study', hostileStudy(), '-o', file])).code).toBe(0);
-    const { chromium } = await import('playwright-core');
-    // Playwright starts it headless; these flags keep it off the network and the GPU.
-    const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'] });
-    try {
-      const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
-      const requests: string[] = [];
-      const errors: string[] = [];
-      page.on('request', (r) => requests.push(r.url()));
-      page.on('console', (m) => {
-        if (m.type() === 'error') errors.push(m.text());
-      });
-      page.on('pageerror', (e) => errors.push(String(e)));
-      await page.goto(`file://${file}`);
-      const sections = await page.$$eval('section', (s) => s.map((x) => ({ id: x.id, height: x.getBoundingClientRect().height, svgs: x.querySelectorAll('svg').length })));
-      expect(sections.map((s) => s.id)).toEqual(['study', 'timeline', 'codebook', 'agreement', 'themes-by-wave', 'trajectories', 'change', 'anticipated', 'dropout', 'saturation', 'quotes', 'cases']);
-      for (const s of sections) expect(s.height, s.id).toBeGreaterThan(50);
-      expect(sections.find((s) => s.id === 'themes-by-wave')!.svgs).toBe(1);
-      expect(sections.find((s) => s.id === 'timeline')!.svgs).toBe(1);
-      // The dossiers: the analyst's summaries open (MS04, MS07 in the example; MS02 here), the others folded.
-      expect(await page.locator('#fold-case-MS02 ~ .body').isVisible()).toBe(true);
-      expect(await page.locator('#fold-case-MS03 ~ .body').isVisible()).toBe(false);
-      expect(await page.textContent('#cases')).toContain('<img src=x onerror="window.__pwned = 2">');
-      expect(await page.evaluate(() => (globalThis as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
-      expect(await page.textContent('#quotes')).toContain('<script>window.__pwned = 1</script>');
-      // A fold opens and closes without script.
-      const body = page.locator('#fold-quotes-learning ~ .body');
-      expect(await body.isVisible()).toBe(true);
-      await page.click('label[for="fold-quotes-learning"]');
-      expect(await body.isVisible()).toBe(false);
-      expect(errors).toEqual([]);
-      expect(requests).toEqual([`file://${file}`]);
-      const shot = join(dir, 'report.png');
-      await page.screenshot({ path: shot });
-      expect(statSync(shot).size).toBeGreaterThan(10_000);
-    } finally {
-      await browser.close();
-    }
-    // Starting Chromium beside the other test files' workers can take most of the default 30 s.
-  }, 90_000);
+  it.skipIf(!existsSync(CHROMIUM))(
+    'renders in headless Chromium: every section, no console error, no network request',
+    async () => {
+      const dir = tmp();
+      const file = join(dir, 'report.html');
+      expect((await qualwave(['report', '--study', hostileStudy(), '-o', file])).code).toBe(0);
+      const { chromium } = await import('playwright-core');
+      // Playwright starts it headless; these flags keep it off the network and the GPU.
+      const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'] });
+      try {
+        const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+        const requests: string[] = [];
+        const errors: string[] = [];
+        page.on('request', (r) => requests.push(r.url()));
+        page.on('console', (m) => {
+          if (m.type() === 'error') errors.push(m.text());
+        });
+        page.on('pageerror', (e) => errors.push(String(e)));
+        await page.goto(`file://${file}`);
+        const sections = await page.$$eval('section', (s) => s.map((x) => ({ id: x.id, height: x.getBoundingClientRect().height, svgs: x.querySelectorAll('svg').length })));
+        expect(sections.map((s) => s.id)).toEqual(['study', 'timeline', 'codebook', 'agreement', 'themes-by-wave', 'trajectories', 'change', 'anticipated', 'dropout', 'saturation', 'quotes', 'cases']);
+        for (const s of sections) expect(s.height, s.id).toBeGreaterThan(50);
+        expect(sections.find((s) => s.id === 'themes-by-wave')!.svgs).toBe(1);
+        expect(sections.find((s) => s.id === 'timeline')!.svgs).toBe(1);
+        // The dossiers: the analyst's summaries open (MS04, MS07 in the example; MS02 here), the others folded.
+        expect(await page.locator('#fold-case-MS02 ~ .body').isVisible()).toBe(true);
+        expect(await page.locator('#fold-case-MS03 ~ .body').isVisible()).toBe(false);
+        expect(await page.textContent('#cases')).toContain('<img src=x onerror="window.__pwned = 2">');
+        expect(await page.evaluate(() => (globalThis as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
+        expect(await page.textContent('#quotes')).toContain('<script>window.__pwned = 1</script>');
+        // A fold opens and closes without script.
+        const body = page.locator('#fold-quotes-learning ~ .body');
+        expect(await body.isVisible()).toBe(true);
+        await page.click('label[for="fold-quotes-learning"]');
+        expect(await body.isVisible()).toBe(false);
+        expect(errors).toEqual([]);
+        expect(requests).toEqual([`file://${file}`]);
+        const shot = join(dir, 'report.png');
+        await page.screenshot({ path: shot });
+        expect(statSync(shot).size).toBeGreaterThan(10_000);
+      } finally {
+        await browser.close();
+      }
+      // Starting Chromium beside the other test files' workers can take most of the default 30 s.
+    },
+    90_000,
+  );
 });
 
 if (!existsSync(CHROMIUM)) console.warn(`report browser test skipped: ${CHROMIUM} is not installed (apt-get install chromium)`);
