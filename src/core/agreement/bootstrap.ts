@@ -176,20 +176,10 @@ export class PoissonDraws {
       }
       if (kd === 1) {
         const limit = limits[i]!;
-        let k = 0;
-        let prod: number;
-        {
-          const r = Math.imul(rot7(Math.imul(sb, 5)), 9) >>> 0;
-          const t = sb << 9;
-          sc ^= sa;
-          sd ^= sb;
-          sb ^= sc;
-          sa ^= sd;
-          sc ^= t;
-          sd = rot11(sd);
-          prod = r * 2.3283064365386963e-10;
-        }
-        while (prod > limit) {
+        // Knuth's product: k + 1 uniforms until their product falls to e^-lambda (1 * u is u exactly).
+        let k = -1;
+        let prod = 1;
+        do {
           k++;
           const r = Math.imul(rot7(Math.imul(sb, 5)), 9) >>> 0;
           const t = sb << 9;
@@ -200,7 +190,7 @@ export class PoissonDraws {
           sc ^= t;
           sd = rot11(sd);
           prod *= r * 2.3283064365386963e-10;
-        }
+        } while (prod > limit);
         w[i] = k;
         total += k;
         continue;
