@@ -314,18 +314,27 @@ describe("the coders' meeting: disagreements and reconcile", () => {
   });
 });
 
+/**
+ * The tiny study with worry.money in use from post on (since: post), alice's and ben's codings
+ * (rows after the header: participant, wave, lines, code) and every transcript finished by both.
+ */
+async function sinceStudy(alice: string[], ben: string[]): Promise<string> {
+  const { tinyStudy } = await import('../helpers/inproc.js');
+  const dir = tinyStudy();
+  const cb = join(dir, 'codebooks', 'cb.yaml');
+  writeFileSync(cb, readFileSync(cb, 'utf8').replace('      - id: worry.money\n        label: Money\n', '      - id: worry.money\n        label: Money\n        since: post\n'));
+  const file = (rows: string[]): string => `participant\twave\tlines\tcode\texemplar\tmemo\thash\n${rows.map((r) => `${r.split(' ').join('\t')}\t\t\t\n`).join('')}`;
+  writeFileSync(join(dir, 'codings', 'alice.tsv'), file(alice));
+  writeFileSync(join(dir, 'codings', 'ben.tsv'), file(ben));
+  const finished = 'participant\twave\nP1\tpre\nP1\tpost\nP2\tpre\nP2\tpost\nP3\tpre\n';
+  writeFileSync(join(dir, 'codings', 'alice.finished.tsv'), finished);
+  writeFileSync(join(dir, 'codings', 'ben.finished.tsv'), finished);
+  return dir;
+}
+
 describe("agree with a code's since: (not looked for at earlier waves)", () => {
   it('leaves out the units before the code was in use instead of counting them as agreement on "not applied"', async () => {
-    const { tinyStudy } = await import('../helpers/inproc.js');
-    const dir = tinyStudy();
-    const cb = join(dir, 'codebooks', 'cb.yaml');
-    writeFileSync(cb, readFileSync(cb, 'utf8').replace('      - id: worry.money\n        label: Money\n', '      - id: worry.money\n        label: Money\n        since: post\n'));
-    const head = 'participant\twave\tlines\tcode\texemplar\tmemo\thash\n';
-    writeFileSync(join(dir, 'codings', 'alice.tsv'), `${head}P1\tpre\t2\tcare.time\t\t\t\nP1\tpost\t4\tworry.money\t\t\t\nP2\tpost\t2\tworry.money\t\t\t\n`);
-    writeFileSync(join(dir, 'codings', 'ben.tsv'), `${head}P1\tpre\t2\tcare.time\t\t\t\nP1\tpost\t4\tworry.money\t\t\t\nP2\tpost\t4\tworry.money\t\t\t\n`);
-    const finished = 'participant\twave\nP1\tpre\nP1\tpost\nP2\tpre\nP2\tpost\nP3\tpre\n';
-    writeFileSync(join(dir, 'codings', 'alice.finished.tsv'), finished);
-    writeFileSync(join(dir, 'codings', 'ben.finished.tsv'), finished);
+    const dir = await sinceStudy(['P1 pre 2 care.time', 'P1 post 4 worry.money', 'P2 post 2 worry.money'], ['P1 pre 2 care.time', 'P1 post 4 worry.money', 'P2 post 4 worry.money']);
     const r = await qualwave(['agree', '--coders', 'alice,ben', '--resamples', '0', '--format', 'json', '--study', dir]);
     expect(r.code, r.stderr).toBe(0);
     const rows = JSON.parse(r.stdout).rows as Array<{ name: string; units: number; unitsBeforeSince?: number; coefficients: Record<string, { value: number }> }>;
@@ -351,19 +360,7 @@ describe("disagreements and reconcile with a code's since:", () => {
   // worry.money is in use from post on. At pre, alice applied it (before its time) and ben did not:
   // that is no disagreement (nobody was looking for the code at pre; agree leaves those units out).
   // At post they differ on P2 line 2: a real disagreement.
-  async function study(): Promise<string> {
-    const { tinyStudy } = await import('../helpers/inproc.js');
-    const dir = tinyStudy();
-    const cb = join(dir, 'codebooks', 'cb.yaml');
-    writeFileSync(cb, readFileSync(cb, 'utf8').replace('      - id: worry.money\n        label: Money\n', '      - id: worry.money\n        label: Money\n        since: post\n'));
-    const head = 'participant\twave\tlines\tcode\texemplar\tmemo\thash\n';
-    writeFileSync(join(dir, 'codings', 'alice.tsv'), `${head}P1\tpre\t2\tworry.money\t\t\t\nP1\tpost\t4\tworry.money\t\t\t\nP2\tpost\t2\tworry.money\t\t\t\n`);
-    writeFileSync(join(dir, 'codings', 'ben.tsv'), `${head}P1\tpost\t4\tworry.money\t\t\t\n`);
-    const finished = 'participant\twave\nP1\tpre\nP1\tpost\nP2\tpre\nP2\tpost\nP3\tpre\n';
-    writeFileSync(join(dir, 'codings', 'alice.finished.tsv'), finished);
-    writeFileSync(join(dir, 'codings', 'ben.finished.tsv'), finished);
-    return dir;
-  }
+  const study = (): Promise<string> => sinceStudy(['P1 pre 2 worry.money', 'P1 post 4 worry.money', 'P2 post 2 worry.money'], ['P1 post 4 worry.money']);
 
   it('disagreements lists only the difference from the since: wave on and names the one left out', async () => {
     const dir = await study();
