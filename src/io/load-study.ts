@@ -240,13 +240,8 @@ async function load(root: string, opts: LoadOptions, index: StudyIndex): Promise
         size = known.size;
         cached = cachedResult(hit, rereader(path, f, size, known.stamp, fileHash));
       } else {
-        let r: ReturnType<typeof readStamped>;
-        try {
-          r = readStamped(path);
-        } catch (e) {
-          diagnostics.push(fileError(e, f));
-          continue;
-        }
+        const r = readOrReport(path, f, diagnostics);
+        if (!r) continue;
         const bytes = r.bytes;
         size = bytes.length;
         // Without the index, bytes are hashed only when their stamp cannot vouch for them when read again.
@@ -317,13 +312,8 @@ async function load(root: string, opts: LoadOptions, index: StudyIndex): Promise
       coders.add(coder);
       continue;
     }
-    let r: ReturnType<typeof readStamped>;
-    try {
-      r = readStamped(path);
-    } catch (e) {
-      diagnostics.push(fileError(e, f));
-      continue;
-    }
+    const r = readOrReport(path, f, diagnostics);
+    if (!r) continue;
     const bytes = r.bytes;
     const decoded = decodeText(bytes, f);
     if (!decoded.ok) {
@@ -455,6 +445,16 @@ setCodec<CachedDocument>('document', {
 });
 
 type CachedHead = Omit<CachedDocument, 'document'> & { document?: Omit<SegmentColumns, 'data' | 'roles'> & { fields: DocumentFields } };
+
+/** A study file's bytes with their stamp, or undefined with the reason as a diagnostic at `file`. */
+function readOrReport(path: string, file: string, diagnostics: Diagnostic[]): ReturnType<typeof readStamped> | undefined {
+  try {
+    return readStamped(path);
+  } catch (e) {
+    diagnostics.push(fileError(e, file));
+    return undefined;
+  }
+}
 
 function toCached(r: ReadResult): CachedDocument {
   const out: CachedDocument = { diagnostics: r.diagnostics };
