@@ -345,6 +345,21 @@ export function rowsOfCode(cs: CodedStudy, code: string, rows: 'theme' | 'code')
   return cs.lineage.get(code) ?? [code];
 }
 
+/**
+ * For each of the coded study's pair codes (`cs.pairCodes`, in order), the distinct indices of the
+ * rows it counts for, as `index` numbers the rows (row keys not in `index` are left out).
+ */
+export function rowIndicesByCode(cs: CodedStudy, rows: 'theme' | 'code', index: ReadonlyMap<string, number>): Int32Array[] {
+  return cs.pairCodes.map((code) => {
+    const found: number[] = [];
+    for (const key of rowsOfCode(cs, code, rows)) {
+      const i = index.get(key);
+      if (i !== undefined && !found.includes(i)) found.push(i);
+    }
+    return Int32Array.from(found);
+  });
+}
+
 /** Which row keys a coded segment counts for: a theme row counts the theme and any of its sub-codes. */
 export function rowsOf(cs: CodedStudy, seg: CodedSegment, rows: 'theme' | 'code'): Set<string> {
   const out = new Set<string>();

@@ -1,4 +1,4 @@
-import { rowsOfCode, type CodedStudy } from './coded.js';
+import { rowIndicesByCode, type CodedStudy } from './coded.js';
 
 /**
  * Code x code co-occurrence: how many units (segments, or documents) carry both codes, and the
@@ -21,14 +21,7 @@ export function cooccurrence(cs: CodedStudy, opts: { unit: 'segment' | 'document
   // Counted with numbers, from the coded study's (segment, code) pairs: each code's rows as
   // indices (found once per code), a unit's rows told apart by a stamp, the pairs of rows
   // counted in one flat table; no coded segment is made.
-  const rowsByCode = cs.pairCodes.map((code) => {
-    const found: number[] = [];
-    for (const id of rowsOfCode(cs, code, opts.rows)) {
-      const i = index.get(id);
-      if (i !== undefined && !found.includes(i)) found.push(i);
-    }
-    return Int32Array.from(found);
-  });
+  const rowsByCode = rowIndicesByCode(cs, opts.rows, index);
   const k = cs.pairWidth;
   const flat = new Float64Array(n * n);
   const stamp = new Int32Array(n).fill(-1);

@@ -1,5 +1,5 @@
 import { naturalCompare } from '../text/sort.js';
-import { codedFor, rowKeys, rowsOfCode, type CodedStudy, type RowKey } from './coded.js';
+import { codedFor, rowIndicesByCode, rowKeys, type CodedStudy, type RowKey } from './coded.js';
 
 /**
  * Themes (or codes) x waves, optionally split by a participant attribute. Each cell counts, among
@@ -62,14 +62,7 @@ export function matrix(cs: CodedStudy, opts: { rows: 'theme' | 'code'; by?: stri
   // indices (found once per code), a segment's rows told apart by a stamp, a document counted
   // once per cell by another; no coded segment is made.
   const rowIndex = new Map(rows.map((r, i) => [r.id, i]));
-  const rowsByCode = cs.pairCodes.map((code) => {
-    const found: number[] = [];
-    for (const key of rowsOfCode(cs, code, opts.rows)) {
-      const r = rowIndex.get(key);
-      if (r !== undefined && !found.includes(r)) found.push(r);
-    }
-    return Int32Array.from(found);
-  });
+  const rowsByCode = rowIndicesByCode(cs, opts.rows, rowIndex);
   const k = cs.pairWidth;
   const nc = columns.length;
   const cellCount = rows.length * nc;
