@@ -59,9 +59,13 @@ function loadedDigest(path: string, now: Buffer | undefined): string | undefined
   const b = loadedBytes.get(path);
   if (!b) return loaded.get(path);
   if (!now || b.hashOf(now) !== b.hash) return 'changed';
-  // The same bytes: the loader's text is them decoded, without a byte order mark.
-  const bom = now.length >= 3 && now[0] === 0xef && now[1] === 0xbb && now[2] === 0xbf;
-  return digest(now.subarray(bom ? 3 : 0).toString('utf8'));
+  return digest(textAsLoaded(now));
+}
+
+/** A codings file's bytes as the loader decodes them: UTF-8 without its byte order mark (an editor's or Excel's BOM is not text). */
+function textAsLoaded(bytes: Buffer): string {
+  const bom = bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf;
+  return bytes.subarray(bom ? 3 : 0).toString('utf8');
 }
 
 /** The coder's codings as they are on disk now; a row that cannot be read stops everything. */
@@ -222,7 +226,7 @@ export function saveCodings(study: StudyFiles, byCoder: ReadonlyMap<string, read
 export function assertUnchangedSinceLoaded(root: string, coder: string): void {
   const path = coderPath(root, coder);
   const bytes = fsOps().lstat(path) ? fsOps().readFile(path) : undefined;
-  const text = bytes?.toString('utf8');
+  const text = bytes ? textAsLoaded(bytes) : undefined;
   const before = (loadedBytes.has(path) ? loadedDigest(path, bytes) : loaded.get(path)) ?? digest(undefined);
   if (before !== digest(text)) {
     throw new FileError(path, `${shown(path)} changed since qualwave read it (another qualwave or an editor wrote it meanwhile): nothing was written`, 'run the command again');

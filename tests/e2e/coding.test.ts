@@ -211,6 +211,23 @@ describe('qualwave autocode', () => {
     expect(existsSync(join(dir, 'codings/robot.tsv'))).toBe(false);
   });
 
+  it('rewrites a coder file saved with a UTF-8 byte order mark (Excel, Notepad), with and without the study index', async () => {
+    // The check "changed since qualwave read it" compared the loader's text (the BOM taken off)
+    // with the file's bytes decoded with their BOM, so such a file was refused at every run.
+    for (const env of [{}, { QUALWAVE_NO_CACHE: '1' }]) {
+      const dir = studyCopy();
+      expect((await qualwave(['autocode'], { cwd: dir, env })).code).toBe(0);
+      const file = join(dir, 'codings/auto.tsv');
+      const written = readFileSync(file, 'utf8');
+      writeFileSync(file, `\uFEFF${written}`);
+      const again = await qualwave(['autocode'], { cwd: dir, env });
+      expect(again.stderr).not.toContain('changed since qualwave read it');
+      expect(again.code, again.stderr).toBe(0);
+      // The same codings, written again (without the mark: qualwave writes UTF-8 without a BOM).
+      expect(readFileSync(file, 'utf8')).toBe(written);
+    }
+  });
+
   it('will not replace a human coder without --force', async () => {
     const dir = studyCopy();
     await qualwave(['code', 'MS02', '4-month', '--coder', 'alice', '--apply', 'support', '--lines', '10'], { cwd: dir });
