@@ -214,7 +214,7 @@ describe('qualwave autocode', () => {
   it('rewrites a coder file saved with a UTF-8 byte order mark (Excel, Notepad), with and without the study index', async () => {
     // The check "changed since qualwave read it" compared the loader's text (the BOM taken off)
     // with the file's bytes decoded with their BOM, so such a file was refused at every run.
-    for (const env of [{}, { QUALWAVE_NO_CACHE: '1' }]) {
+    for (const env of [{}, { QUALWAVE_NO_CACHE: '1' }] as Array<Record<string, string>>) {
       const dir = studyCopy();
       expect((await qualwave(['autocode'], { cwd: dir, env })).code).toBe(0);
       const file = join(dir, 'codings/auto.tsv');
