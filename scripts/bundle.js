@@ -7,7 +7,8 @@
 // is not bundled; the other libraries stay in node_modules (some read their own files or load
 // native code). The bundle sits three folders deep, as dist/src/cli/ does, so the package.json the
 // modules find relative to themselves is the same one.
-import { rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { rmSync, writeFileSync } from 'node:fs';
 import { build } from 'esbuild';
 
 /**
@@ -47,3 +48,13 @@ await build({
     },
   ],
 });
+
+// `qualwave --help` as the bundle just made prints it into a pipe (80 columns, no colour), kept
+// beside the bundle: bin/qualwave.js prints this file when the output is not a terminal and the
+// environment asks for no colour, instead of loading commander and the command table to make the
+// same bytes again (start-up of --help: tests/e2e/bundle.test.ts checks that both are the same).
+const env = { ...process.env };
+for (const k of ['FORCE_COLOR', 'NO_COLOR', 'CLICOLOR_FORCE']) delete env[k];
+const help = spawnSync(process.execPath, [`${root}bin/qualwave.js`, '--help'], { env, encoding: 'utf8' });
+if (help.status !== 0 || help.stderr !== '' || help.stdout === '') throw new Error(`bundle: qualwave --help failed (exit ${help.status}): ${help.stderr}`);
+writeFileSync(`${outdir}/help.txt`, help.stdout);
