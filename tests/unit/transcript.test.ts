@@ -109,6 +109,18 @@ describe('text transcripts: turns, paragraphs and segments', () => {
     for (const s of r.segments) expect(crlf.slice(s.start, s.end).replace(/\r/g, '')).toBe(s.text);
   });
 
+  it('unlabelled: none: a turn right after a paragraph of several lines left out is kept (its label was lost)', () => {
+    // Lines 1-2: nobody's, left out (2 lines, 4 words); line 3 the interviewer's turn; line 5 MS07's.
+    // Before: counting the left-out paragraph's words read its line heads again (readLineHead's one
+    // shared object), and the interviewer's label on line 3 was lost with its turn.
+    const r = body('note one\nnote two\nInterviewer: hi there\n\nMS07: hello', { unlabelled: 'none' });
+    expect(r.segments.map((s) => [s.speaker, s.role, s.startLine, s.text])).toEqual([
+      ['Interviewer', 'interviewer', 3, 'hi there'],
+      ['MS07', 'participant', 5, 'hello'],
+    ]);
+    expect(r.skipped).toEqual({ lines: 2, words: 4 });
+  });
+
   it('counts front matter lines in line numbers', () => {
     const full = '---\nparticipant: MS07\nwave: post\n---\nInterviewer: Hi\n\nMS07: Hello there.\n';
     const { split } = splitFrontMatter(full, 't.txt');

@@ -146,11 +146,18 @@ export function parseTextBody(text: string, opts: BodyOptions): ParsedBody {
     // Blank lines and Markdown headings are not speech.
     let head = s === e || (markdown && text.charCodeAt(pos) === 35) ? undefined : readLineHead(text, from, e, markdown, speakers, isKnown);
     if (inline && head !== undefined && head.label === undefined && head.timestamp === undefined) head = readInlineHeader(text, from, e, isKnown) ?? head;
+    // Its fields, read now: readLineHead returns one shared object, and counting the words of a
+    // paragraph left out (unlabelled: none) reads the heads of that paragraph's lines again.
+    const hasHead = head !== undefined;
+    const hLabel = head?.label;
+    const hTimestamp = head?.timestamp;
+    const hTextStart = head?.textStart ?? 0;
+    const hStyle = head?.style;
     // A service's own line (Teams' "... stopped transcription", Otter's footer) is a note: before
     // the first turn, or in a file whose turns are written as the services write them.
-    const service = services && head !== undefined && head.label === undefined && e - s < 100 && serviceEnd(text.charCodeAt(e - 1)) && SERVICE_LINE.test(text.slice(s, e));
+    const service = services && hasHead && hLabel === undefined && e - s < 100 && serviceEnd(text.charCodeAt(e - 1)) && SERVICE_LINE.test(text.slice(s, e));
     // A blank line, a heading, a new speaker, a bullet or a service line ends the open paragraph.
-    if (open && (head === undefined || head.label !== undefined || bullet || service)) {
+    if (open && (!hasHead || hLabel !== undefined || bullet || service)) {
       if (speaker === null && skip) {
         skippedLines += pEndLine - pStartLine + 1;
         skippedWords += wordsIn(text, pStart, pEnd);
@@ -163,13 +170,13 @@ export function parseTextBody(text: string, opts: BodyOptions): ParsedBody {
       serviceLines++;
       if (text.charCodeAt(e - 1) === 110) teams = true;
       else otter = true;
-    } else if (head !== undefined) {
-      if (head.label !== undefined) {
-        speaker = head.label;
+    } else if (hasHead) {
+      if (hLabel !== undefined) {
+        speaker = hLabel;
         role = opts.classify(speaker);
         turn++;
-        if (head.style === 'colon') colonTurns++;
-        else if (head.style === 'header') headerTurns++;
+        if (hStyle === 'colon') colonTurns++;
+        else if (hStyle === 'header') headerTurns++;
         else revTurns++;
         if (firstLabelLine === 0) firstLabelLine = line;
         services = headerTurns + revTurns > 0;
@@ -187,16 +194,16 @@ export function parseTextBody(text: string, opts: BodyOptions): ParsedBody {
         }
         if (speaker === null && unlabelledLine === 0) unlabelledLine = line;
       }
-      let ts = head.textStart;
+      let ts = hTextStart;
       while (ts < e && isSpace(text.charCodeAt(ts))) ts++;
       if (ts < e) {
         if (!open) {
           open = true;
           pStartLine = line;
           pStart = ts;
-          pTimestamp = head.timestamp ?? pTimestamp;
-        } else if (pTimestamp === undefined && head.timestamp !== undefined) {
-          pTimestamp = head.timestamp;
+          pTimestamp = hTimestamp ?? pTimestamp;
+        } else if (pTimestamp === undefined && hTimestamp !== undefined) {
+          pTimestamp = hTimestamp;
         }
         pEndLine = line;
         pEnd = e;
@@ -208,9 +215,9 @@ export function parseTextBody(text: string, opts: BodyOptions): ParsedBody {
           open = false;
           pTimestamp = undefined;
         }
-      } else if (head.timestamp !== undefined && !open && (pTimestamp === undefined || head.label !== undefined)) {
+      } else if (hTimestamp !== undefined && !open && (pTimestamp === undefined || hLabel !== undefined)) {
         // A timestamp alone on a line, or a turn header (`Name  0:03`): applies to what follows.
-        pTimestamp = head.timestamp;
+        pTimestamp = hTimestamp;
       }
     }
     if (nl === n) break;
