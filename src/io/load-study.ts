@@ -1,4 +1,4 @@
-import { existsSync, lstatSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, lstatSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { glob } from 'tinyglobby';
 import { EXIT, QualwaveError } from '../core/errors.js';
@@ -21,6 +21,7 @@ import { decodeText } from '../core/text/decode.js';
 import { attributionFields } from '../core/study/config.js';
 import { CODINGS_DIR, rememberLoaded, rememberLoadedBytes } from './codings.js';
 import { isInside, isInsideReal, pointsOutside, realPath, realRootOf } from './confine.js';
+import { isSystemError } from './errors.js';
 import { fileError, readText } from './read.js';
 import { combinedKey, hashBytes, keyFromHash, packCodings, readStamped, sameStamp, setCodec, settled, StudyIndex, unpackCodings, type FileKey, type FileStamp, type PackedCodings } from './study-index.js';
 import { append } from '../core/arrays.js';
@@ -92,10 +93,15 @@ async function load(root: string, opts: LoadOptions, index: StudyIndex): Promise
   };
   /** A file's real path: its folder's (resolved once per folder) and its name, unless it is a link itself (then resolved whole). */
   const realDirs = new Map<string, string>();
+  // Which names of a folder are links, from one listing of it (an lstat of each of 3,000 files cost more).
+  const plainIn = new Map<string, Set<string> | undefined>();
   const realFile = (abs: string): string => {
-    const st = lstatSync(abs, { throwIfNoEntry: false });
-    if (!st || st.isSymbolicLink()) return realPath(abs);
     const dir = dirname(abs);
+    if (!plainIn.has(dir)) plainIn.set(dir, plainFiles(dir));
+    if (!plainIn.get(dir)?.has(basename(abs))) {
+      const st = lstatSync(abs, { throwIfNoEntry: false });
+      if (!st || st.isSymbolicLink()) return realPath(abs);
+    }
     let real = realDirs.get(dir);
     if (real === undefined) realDirs.set(dir, (real = realPath(dir)));
     return join(real, basename(abs));
@@ -447,6 +453,20 @@ setCodec<CachedDocument>('document', {
 type CachedHead = Omit<CachedDocument, 'document'> & { document?: Omit<SegmentColumns, 'data' | 'roles'> & { fields: DocumentFields } };
 
 /** A study file's bytes with their stamp, or undefined with the reason as a diagnostic at `file`. */
+/** The names in a folder that are neither links nor folders, or undefined when it cannot be listed (then each file is looked at). */
+function plainFiles(dir: string): Set<string> | undefined {
+  try {
+    return new Set(
+      readdirSync(dir, { withFileTypes: true })
+        .filter((d) => !d.isSymbolicLink() && !d.isDirectory())
+        .map((d) => d.name),
+    );
+  } catch (e) {
+    if (isSystemError(e)) return undefined;
+    throw e;
+  }
+}
+
 function readOrReport(path: string, file: string, diagnostics: Diagnostic[]): ReturnType<typeof readStamped> | undefined {
   try {
     return readStamped(path);

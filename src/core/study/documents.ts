@@ -142,7 +142,7 @@ export function readDocument(input: TranscriptInput, config: StudyConfig, partic
       );
     }
   }
-  const document = makeDocument(list, {
+  const fields: DocumentFields = {
     id: documentId,
     participant,
     wave,
@@ -154,14 +154,16 @@ export function readDocument(input: TranscriptInput, config: StudyConfig, partic
     attributes: fm.attributes,
     speakerInfo: list.speakers.map((label) => classify.info(label)),
     lineCount: body.lineCount,
-  });
+  };
   const source = body.source ?? sourceOf(body, format);
-  if (source !== undefined) document.source = source;
-  if (Object.keys(fm.lines).length > 0) document.frontMatterLines = fm.lines;
-  if (fm.interviewer !== undefined) document.interviewer = fm.interviewer;
+  if (source !== undefined) fields.source = source;
+  if (Object.keys(fm.lines).length > 0) fields.frontMatterLines = fm.lines;
+  if (fm.interviewer !== undefined) fields.interviewer = fm.interviewer;
   const date = fm.date ?? input.name?.date;
-  if (date !== undefined) document.date = date;
-  return { document, diagnostics };
+  if (date !== undefined) fields.date = date;
+  // Every field at once, then the segments: properties added to an object after an accessor of
+  // its own make V8 build a new hidden class for each document (slow to make and to read).
+  return { document: makeDocument(list, fields), diagnostics };
 }
 
 /**

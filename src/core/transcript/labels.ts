@@ -58,7 +58,7 @@ export interface LineHead {
  * document (a fast path); `isKnown` accepts labels that do not look like names but are known
  * (a participant id in lower case, a key of speakers.map).
  */
-export function readLineHead(text: string, start: number, end: number, markdown: boolean, known?: readonly string[], isKnown?: (label: string) => boolean): LineHead {
+export function readLineHead(text: string, start: number, end: number, markdown: boolean, known?: readonly string[], isKnown?: (label: string) => boolean, colons?: ColonScan): LineHead {
   let p = start;
   let timestamp: string | undefined;
   const c0 = text.charCodeAt(p);
@@ -93,9 +93,11 @@ export function readLineHead(text: string, start: number, end: number, markdown:
   // lines are speech, and indexOf would run on to the next colon anywhere in the file).
   // Fast path: a label already seen in this document, compared in place (no slicing or hashing).
   if (known !== undefined) {
+    const c = text.charCodeAt(p);
     for (let k = 0; k < known.length; k++) {
       const label = known[k]!;
-      if (text.startsWith(label, p)) {
+      // (Its first character first: a call of startsWith per label and line costs more.)
+      if ((label.length === 0 || label.charCodeAt(0) === c) && text.startsWith(label, p)) {
         let q = p + label.length;
         while (text.charCodeAt(q) === 32) q++;
         if (text.charCodeAt(q) === 58 && q < end) {
@@ -107,10 +109,19 @@ export function readLineHead(text: string, start: number, end: number, markdown:
   }
   const limit = Math.min(end, p + MAX_LABEL + 2);
   let colon = -1;
-  for (let k = p + 1; k < limit; k++) {
-    if (text.charCodeAt(k) === 58) {
-      colon = k;
-      break;
+  if (colons !== undefined) {
+    // The next colon of the text, found once for all the lines up to it (see ColonScan).
+    if (colons.next <= p) {
+      const c = text.indexOf(':', p + 1);
+      colons.next = c < 0 ? text.length : c;
+    }
+    if (colons.next < limit) colon = colons.next;
+  } else {
+    for (let k = p + 1; k < limit; k++) {
+      if (text.charCodeAt(k) === 58) {
+        colon = k;
+        break;
+      }
     }
   }
   if (colon > p) {
@@ -135,6 +146,16 @@ export function readLineHead(text: string, start: number, end: number, markdown:
     }
   }
   return setHead(p, undefined, timestamp, 'colon');
+}
+
+/**
+ * Where the next colon of one text is, for a caller that reads its lines in order
+ * (parseTextBody): `next` is the offset of the first colon after some offset at most the line's
+ * start + 1, or the text's length when there is none; start it at -1 for each text. The colon of a
+ * label is then found with one indexOf for many lines instead of a scan of every line's start.
+ */
+export interface ColonScan {
+  next: number;
 }
 
 /** `(h:)mm:ss` at the end of the line, after at least two spaces or a tab; a name before it. */
@@ -210,10 +231,28 @@ function finishLabel(text: string, label: string, p: number, end: number, timest
 }
 
 export function matchTimestamp(text: string, p: number, end: number): { value: string; next: number } | undefined {
+  // `[hh:mm:ss]` (or with round brackets), the usual form, read without the regular expression:
+  // the same value and end as TIMESTAMP gives for it.
+  const open = text.charCodeAt(p);
+  // TIMESTAMP starts with a bracket or a digit: anything else is not one (most lines after a label).
+  if (open !== 91 && open !== 40 && !(open >= 48 && open <= 57)) return undefined;
+  if ((open === 91 || open === 40) && isDigit(text, p + 1) && isDigit(text, p + 2) && text.charCodeAt(p + 3) === 58 && isDigit(text, p + 4) && isDigit(text, p + 5) && text.charCodeAt(p + 6) === 58 && isDigit(text, p + 7) && isDigit(text, p + 8)) {
+    const close = text.charCodeAt(p + 9);
+    if (close === 93 || close === 41) {
+      let next = p + 10;
+      for (let c = text.charCodeAt(next); c === 32 || c === 9; c = text.charCodeAt(next)) next++;
+      return next > end ? undefined : { value: text.slice(p + 1, p + 9), next };
+    }
+  }
   TIMESTAMP.lastIndex = p;
   const m = TIMESTAMP.exec(text);
   if (!m || TIMESTAMP.lastIndex > end) return undefined;
   return { value: normaliseTimestamp(m[1] ?? m[2] ?? ''), next: TIMESTAMP.lastIndex };
+}
+
+function isDigit(text: string, i: number): boolean {
+  const c = text.charCodeAt(i);
+  return c >= 48 && c <= 57;
 }
 
 /** `2:03` → `00:02:03`, `1:02:03,5` → `01:02:03.5`. */

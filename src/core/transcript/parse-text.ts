@@ -1,6 +1,6 @@
 import { warning, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { countWords } from '../text/words.js';
-import { readInlineHeader, readLineHead } from './labels.js';
+import { readInlineHeader, readLineHead, type ColonScan } from './labels.js';
 import { isSpace, paragraphText } from './paragraph.js';
 import { SegmentList } from './segment-list.js';
 import { splitSentences } from './sentences.js';
@@ -122,6 +122,7 @@ export function parseTextBody(text: string, opts: BodyOptions): ParsedBody {
   // No closure over this state: V8 keeps these loop variables in registers (see npm run bench).
   let line = opts.firstLine;
   let pos = opts.start;
+  const colons: ColonScan = { next: -1 };
   const n = text.length;
   while (pos <= n) {
     let nl = text.indexOf('\n', pos);
@@ -144,7 +145,7 @@ export function parseTextBody(text: string, opts: BodyOptions): ParsedBody {
       }
     }
     // Blank lines and Markdown headings are not speech.
-    let head = s === e || (markdown && text.charCodeAt(pos) === 35) ? undefined : readLineHead(text, from, e, markdown, speakers, isKnown);
+    let head = s === e || (markdown && text.charCodeAt(pos) === 35) ? undefined : readLineHead(text, from, e, markdown, speakers, isKnown, colons);
     if (inline && head !== undefined && head.label === undefined && head.timestamp === undefined) head = readInlineHeader(text, from, e, isKnown) ?? head;
     // Its fields, read now: readLineHead returns one shared object, and counting the words of a
     // paragraph left out (unlabelled: none) reads the heads of that paragraph's lines again.
