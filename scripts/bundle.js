@@ -25,7 +25,8 @@ rmSync(outdir, { recursive: true, force: true });
 const packageName = (specifier) => specifier.split('/', specifier.startsWith('@') ? 2 : 1).join('/');
 
 await build({
-  entryPoints: [`${root}dist/src/cli/main.js`],
+  // The bootstrap's worker thread (io/bootstrap-workers.ts) loads beside the chunks: ./bootstrap-worker.js.
+  entryPoints: { main: `${root}dist/src/cli/main.js`, 'bootstrap-worker': `${root}dist/src/io/bootstrap-worker.js` },
   outdir,
   bundle: true,
   splitting: true,

@@ -1,7 +1,7 @@
 import { agreement as studyAgreementOf } from '../../api/analyses.js';
 import { contingencyTable, countsTable, looksLikeUnitIds, looksLikeUnitIdsIn, weightsTable, type CellRows, type ReadTable } from '../../core/agreement/input.js';
 import { krippendorffLabel, landisKoch } from '../../core/agreement/interpret.js';
-import { agreement, type AgreementResult, type CoefficientName, type Estimate } from '../../core/agreement/report.js';
+import type { AgreementResult, CoefficientName, Estimate } from '../../core/agreement/report.js';
 import { toPatterns, type Level, type PatternTable, type Ratings } from '../../core/agreement/table.js';
 import type { TranscriptSelection, Uncoded } from '../../core/agreement/transcripts.js';
 import { ratingsFromCells, ratingsFromRows, type ValueProblem } from '../../core/agreement/values.js';
@@ -10,6 +10,7 @@ import { decodeText } from '../../core/text/decode.js';
 import { internFields, internRows, rowCount, rowOf, type InternedRows } from '../../core/text/delimited.js';
 import type { Table } from '../../core/format/table.js';
 import { didYouMeanSuffix } from '../../core/text/suggest.js';
+import { agreementInWorkers, workersFromEnv } from '../../io/bootstrap-workers.js';
 import type { Ctx } from '../context.js';
 import { EXIT, UsageError } from '../errors.js';
 import type { Gate } from '../options/parsers.js';
@@ -69,7 +70,11 @@ export async function run(ctx: Ctx<'agree'>): Promise<number> {
         ),
       );
     const shown = ctx.progress('bootstrap resamples');
-    const result = agreement(table, { level, resamples, seed, confidence, interval, units: chance, anonymousCoders: data.anonymous, onResample: (done, of) => shown.update(done, of), ...(weights ? { weights } : {}), ...(data.differences ? { differences: data.differences } : {}) });
+    const result = await agreementInWorkers(
+      table,
+      { level, resamples, seed, confidence, interval, units: chance, anonymousCoders: data.anonymous, onResample: (done, of) => shown.update(done, of), ...(weights ? { weights } : {}), ...(data.differences ? { differences: data.differences } : {}) },
+      { workers: workersFromEnv(ctx.io.env) },
+    );
     shown.done();
     rows = [{ name: data.source, label: `${result.units} units`, result }];
     kind = { coders: coders.length, anonymous: data.anonymous, weights: weights !== undefined, unitizing: false };

@@ -288,26 +288,43 @@ export class PoissonDraws {
  * drawn one by one), which `Sums.collect` may take without checking them.
  */
 export function bootstrap(t: PatternTable, opts: { resamples: number; seed: number }, each: (weights: Float64Array, i: number, whole: boolean) => void): void {
-  const random = new Xoshiro128(opts.seed);
-  const P = t.counts.length;
-  const w = new Float64Array(P);
-  const clusters = t.clusters;
-  // Sampling units of one kind are interchangeable: c of them drawn Poisson(1) times each is Poisson(c).
-  const draws = new PoissonDraws(clusters ? clusters.count : t.counts);
-  for (let r = 0; r < opts.resamples; r++) {
-    // Whole-number weights summing to less than 2^53 (every sum of them exact): the draws of units.
-    let whole = false;
-    if (clusters) {
-      w.fill(0);
-      const { start, pattern, weight } = clusters;
-      for (let g = 0; g + 1 < start.length; g++) {
-        const k = draws.draw(g, random);
-        if (k > 0) for (let i = start[g]!; i < start[g + 1]!; i++) w[pattern[i]!]! += k * weight[i]!;
-      }
-    } else {
-      whole = draws.fill(w, random) < 2 ** 53;
+  const draws = new Resampler(t, opts.seed);
+  const w = new Float64Array(t.counts.length);
+  for (let r = 0; r < opts.resamples; r++) each(w, r, draws.next(w));
+}
+
+/**
+ * The resamples of `bootstrap` one at a time, into a weight vector the caller gives (so that
+ * another thread may collect the sums of one resample while the next is drawn: io/resample.ts).
+ * The same stream of random numbers in the same order, so the same weights for a seed.
+ */
+export class Resampler {
+  private readonly random: Xoshiro128;
+  private readonly draws: PoissonDraws;
+
+  constructor(
+    private readonly t: PatternTable,
+    seed: number,
+  ) {
+    this.random = new Xoshiro128(seed);
+    // Sampling units of one kind are interchangeable: c of them drawn Poisson(1) times each is Poisson(c).
+    this.draws = new PoissonDraws(t.clusters ? t.clusters.count : t.counts);
+  }
+
+  /**
+   * The next resample's pattern weights into w (one per pattern; every entry is written). Returns
+   * `whole`: the weights are whole numbers summing to less than 2^53 (the draws of units).
+   */
+  next(w: Float64Array): boolean {
+    const clusters = this.t.clusters;
+    if (!clusters) return this.draws.fill(w, this.random) < 2 ** 53;
+    w.fill(0);
+    const { start, pattern, weight } = clusters;
+    for (let g = 0; g + 1 < start.length; g++) {
+      const k = this.draws.draw(g, this.random);
+      if (k > 0) for (let i = start[g]!; i < start[g + 1]!; i++) w[pattern[i]!]! += k * weight[i]!;
     }
-    each(w, r, whole);
+    return false;
   }
 }
 

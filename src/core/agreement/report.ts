@@ -117,8 +117,11 @@ export interface Spec {
   low?: number;
 }
 
+/** The options that decide which coefficients a table gets, and how (all a worker thread needs to resample them). */
+export type SpecOptions = Pick<AgreementOptions, 'level' | 'weights' | 'differences' | 'anonymousCoders' | 'units'>;
+
 /** The coefficients that apply to table t under the options, in the order of the result. */
-export function coefficientSpecs(t: PatternTable, prep: Prepared, opts: AgreementOptions): Spec[] {
+export function coefficientSpecs(t: PatternTable, prep: Prepared, opts: SpecOptions | AgreementOptions): Spec[] {
   const two = t.coders === 2;
   const named = opts.anonymousCoders !== true;
   const units = opts.units ?? 'compared';
@@ -158,20 +161,50 @@ export function coefficientSpecs(t: PatternTable, prep: Prepared, opts: Agreemen
  */
 export function agreement(data: Ratings | PatternTable, opts: AgreementOptions): AgreementResult {
   const t = 'values' in data ? toPatterns(data) : data;
-  const prep = prepare(t);
-  const confidence = opts.confidence ?? 0.95;
-  const method = opts.interval ?? 'bca';
-  const specs = coefficientSpecs(t, prep, opts);
-  const samples = specs.map(() => new Float64Array(opts.resamples));
+  const values = new ResampledValues(t, opts);
+  const samples = values.specs.map(() => new Float64Array(opts.resamples));
   if (opts.resamples > 0) {
-    // One pass over the patterns per resample collects what every coefficient needs.
-    const sums = new Sums(t, prep.n, prep.m, mergePlans(specs.map((s) => s.resampled.plan)));
     bootstrap(t, { resamples: opts.resamples, seed: opts.seed }, (w, r, whole) => {
-      sums.collect(w, whole);
-      for (let k = 0; k < specs.length; k++) samples[k]![r] = specs[k]!.resampled.value(sums);
+      values.add(w, whole, samples, r);
       opts.onResample?.(r + 1, opts.resamples);
     });
   }
+  return agreementFrom(t, values, samples, opts);
+}
+
+/**
+ * Every coefficient's value on one resample (one pass over the patterns collects what they all
+ * need): the bootstrap's work per resample, on this thread or another (io/resample.ts).
+ */
+export class ResampledValues {
+  readonly prep: Prepared;
+  readonly specs: Spec[];
+  private readonly sums: Sums;
+
+  constructor(
+    readonly t: PatternTable,
+    opts: SpecOptions,
+  ) {
+    this.prep = prepare(t);
+    this.specs = coefficientSpecs(t, this.prep, opts);
+    this.sums = new Sums(t, this.prep.n, this.prep.m, mergePlans(this.specs.map((s) => s.resampled.plan)));
+  }
+
+  /** samples[k][r] = coefficient k's value for pattern weights w (`whole`: as `Resampler.next` says). */
+  add(w: Float64Array, whole: boolean, samples: readonly Float64Array[], r: number): void {
+    const sums = this.sums.collect(w, whole);
+    for (let k = 0; k < this.specs.length; k++) samples[k]![r] = this.specs[k]!.resampled.value(sums);
+  }
+}
+
+/**
+ * `agreement` from the resampled values (samples[k][r]: coefficient k of `values.specs` on
+ * resample r, as `ResampledValues.add` gives it, for resamples 0..opts.resamples−1 of the seed).
+ */
+export function agreementFrom(t: PatternTable, values: ResampledValues, samples: readonly Float64Array[], opts: AgreementOptions): AgreementResult {
+  const { prep, specs } = values;
+  const confidence = opts.confidence ?? 0.95;
+  const method = opts.interval ?? 'bca';
   const compared = (p: number): boolean => prep.m[p]! >= 2 && t.counts[p]! > 0;
   const sampling = samplingUnits(t, compared);
   const info = informative(t, prep);

@@ -1,0 +1,183 @@
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import { Resampler } from '../core/agreement/bootstrap.js';
+import { agreementFrom, ResampledValues, type AgreementOptions, type AgreementResult, type SpecOptions } from '../core/agreement/report.js';
+import { toPatterns, type PatternTable, type Ratings } from '../core/agreement/table.js';
+import { UsageError } from '../core/errors.js';
+
+/**
+ * The bootstrap of `agreement` (core/agreement/report.ts) with worker threads collecting the sums
+ * of some resamples while this thread draws the next ones. The weights come from the one seeded
+ * stream, drawn here in order (`Resampler`), and each resample's values are computed from its
+ * weights alone by the same pure function (`ResampledValues.add`) wherever it runs: the results
+ * are those of `agreement` to the last bit, for any number of workers (0 included) and cores
+ * (tests/e2e/bootstrap-workers.test.ts). A worker that fails makes the whole call fail (an
+ * internal error), never a result with holes.
+ *
+ * The threads share memory: a ring of K weight vectors (slots) that this thread fills and the
+ * workers empty, and the resampled values (samples[k][r]). Handing over is sequenced: the h-th
+ * vector handed over goes into slot h mod K, whose state is h + 1 while it waits and 0 when free;
+ * workers claim sequence numbers from a shared counter, so each vector is taken by exactly one of
+ * them. When the next slot is still taken (the workers are behind), this thread collects that
+ * resample itself rather than waiting. A sequence number with resample −1 tells a worker to stop.
+ */
+
+/** Slots in the ring. */
+const SLOTS = 16;
+/** Below this many pattern visits (resamples x patterns, about 60 ns each) a worker costs more than it saves. */
+const WORTH_A_WORKER = 2_000_000;
+
+/** Layout of the control words (Int32Array): the claim counter (word 0), then per slot its state, resample and whole flag. */
+const state = (slot: number): number => 1 + slot;
+const resampleOf = (slot: number): number => 1 + SLOTS + slot;
+const wholeOf = (slot: number): number => 1 + 2 * SLOTS + slot;
+const CONTROL_WORDS = 1 + 3 * SLOTS;
+
+/** Atomics.waitAsync (Node 16 and later; in TypeScript's lib from ES2024). */
+const waitAsync = (Atomics as unknown as { waitAsync(a: Int32Array, i: number, v: number): { async: false; value: string } | { async: true; value: Promise<string> } }).waitAsync;
+
+/** What a worker is given (tests/e2e/bootstrap-workers.test.ts gives a failing worker the same). */
+export interface WorkerInput {
+  t: PatternTable;
+  opts: SpecOptions;
+  resamples: number;
+  specs: number;
+  slots: number;
+  control: SharedArrayBuffer;
+  weights: SharedArrayBuffer;
+  samples: SharedArrayBuffer;
+}
+
+export interface WorkerSettings {
+  /** Worker threads: undefined chooses (`workerCount`), 0 computes everything on this thread. */
+  workers?: number;
+  /** The worker's module (tests substitute one); default: bootstrap-worker.js beside this module. */
+  workerUrl?: URL;
+}
+
+/**
+ * QUALWAVE_WORKERS from the environment: unset or empty, undefined (qualwave chooses); else a whole
+ * number of worker threads from 0 to 64 (0: none), used whatever the size of the job.
+ */
+export function workersFromEnv(env: Readonly<Record<string, string | undefined>>): number | undefined {
+  const v = env['QUALWAVE_WORKERS'];
+  if (v === undefined || v.trim() === '') return undefined;
+  if (!/^\s*\d+\s*$/.test(v) || Number(v) > 64) throw new UsageError(`QUALWAVE_WORKERS=${v}: expected a whole number of worker threads from 0 to 64`, 'QUALWAVE_WORKERS=0 computes on one thread; unset, qualwave chooses');
+  return Number(v);
+}
+
+/** The worker threads for a bootstrap of `visits` pattern visits: as asked, else one when there is a second core and the job is big enough. */
+export function workerCount(visits: number, asked: number | undefined): number {
+  if (asked !== undefined) return asked;
+  return availableParallelism() > 1 && visits >= WORTH_A_WORKER ? 1 : 0;
+}
+
+/** `agreement` (same result to the last bit), with the bootstrap's sums collected by worker threads as well. */
+export async function agreementInWorkers(data: Ratings | PatternTable, opts: AgreementOptions, settings: WorkerSettings = {}): Promise<AgreementResult> {
+  const t = 'values' in data ? toPatterns(data) : data;
+  const values = new ResampledValues(t, opts);
+  return agreementFrom(t, values, await resampledInWorkers(values, opts, settings), opts);
+}
+
+/**
+ * The resampled values of `values.specs` (samples[k][r], resamples 0..opts.resamples−1 of the
+ * seed), collected here and by worker threads.
+ */
+export async function resampledInWorkers(values: ResampledValues, opts: SpecOptions & Pick<AgreementOptions, 'resamples' | 'seed' | 'onResample'>, settings: WorkerSettings = {}): Promise<Float64Array[]> {
+  const t = values.t;
+  const R = opts.resamples;
+  const P = t.counts.length;
+  const workers = R > 0 ? workerCount(R * P, settings.workers) : 0;
+  const specOpts: SpecOptions = { level: opts.level };
+  if (opts.weights !== undefined) specOpts.weights = opts.weights;
+  if (opts.differences !== undefined) specOpts.differences = opts.differences;
+  if (opts.anonymousCoders !== undefined) specOpts.anonymousCoders = opts.anonymousCoders;
+  if (opts.units !== undefined) specOpts.units = opts.units;
+  const S = values.specs.length;
+  const shared = new SharedArrayBuffer(Math.max(1, S * R) * 8);
+  const samples = values.specs.map((_, k) => new Float64Array(shared, k * R * 8, R));
+  const draws = new Resampler(t, opts.seed);
+  if (workers === 0) {
+    const w = new Float64Array(P);
+    for (let r = 0; r < R; r++) {
+      values.add(w, draws.next(w), samples, r);
+      opts.onResample?.(r + 1, R);
+    }
+    return samples;
+  }
+
+  const control = new SharedArrayBuffer(CONTROL_WORDS * 4);
+  const ctl = new Int32Array(control);
+  const weights = new SharedArrayBuffer(SLOTS * Math.max(1, P) * 8);
+  const slotWeights = Array.from({ length: SLOTS }, (_, s) => new Float64Array(weights, s * P * 8, P));
+  const input: WorkerInput = { t, opts: specOpts, resamples: R, specs: S, slots: SLOTS, control, weights, samples: shared };
+  const url = settings.workerUrl ?? new URL(import.meta.url.endsWith('.ts') ? '../../dist/src/io/bootstrap-worker.js' : './bootstrap-worker.js', import.meta.url);
+  const threads: Worker[] = [];
+  const finished: Promise<void>[] = [];
+  const stopAll = (): void => {
+    for (const th of threads) void th.terminate();
+  };
+  try {
+    for (let i = 0; i < workers; i++) {
+      const th = new Worker(url, { workerData: input, stdout: true, stderr: true });
+      threads.push(th);
+      const done = new Promise<void>((resolve, reject) => {
+        let settled = false;
+        th.on('message', (m: { done?: true; error?: string }) => {
+          settled = true;
+          if (m.error !== undefined) reject(new Error(`a bootstrap worker thread failed: ${m.error}`));
+          else resolve();
+        });
+        th.on('error', (e) => {
+          settled = true;
+          reject(new Error(`a bootstrap worker thread failed: ${e instanceof Error ? e.message : String(e)}`));
+        });
+        th.on('exit', (code) => {
+          if (!settled) reject(new Error(`a bootstrap worker thread stopped (exit code ${code}) before it finished`));
+        });
+      });
+      done.catch(() => undefined);
+      finished.push(done);
+    }
+    const failed = Promise.race(finished.map((f) => f.then(() => new Promise<never>(() => undefined))));
+    failed.catch(() => undefined);
+    /** Waits until the slot is free; rejects when a worker failed. */
+    const free = async (slot: number): Promise<void> => {
+      for (;;) {
+        const v = Atomics.load(ctl, state(slot));
+        if (v === 0) return;
+        const waited = waitAsync(ctl, state(slot), v);
+        if (waited.async) await Promise.race([waited.value, failed]);
+      }
+    };
+    const mine = new Float64Array(P);
+    let handed = 0;
+    for (let r = 0; r < R; r++) {
+      const slot = handed % SLOTS;
+      if (Atomics.load(ctl, state(slot)) !== 0) {
+        // The workers are behind: this resample is collected here.
+        values.add(mine, draws.next(mine), samples, r);
+      } else {
+        ctl[wholeOf(slot)] = draws.next(slotWeights[slot]!) ? 1 : 0;
+        ctl[resampleOf(slot)] = r;
+        Atomics.store(ctl, state(slot), ++handed);
+        Atomics.notify(ctl, state(slot));
+      }
+      opts.onResample?.(r + 1, R);
+    }
+    for (let i = 0; i < workers; i++) {
+      const slot = handed % SLOTS;
+      await free(slot);
+      ctl[resampleOf(slot)] = -1;
+      Atomics.store(ctl, state(slot), ++handed);
+      Atomics.notify(ctl, state(slot));
+    }
+    await Promise.all(finished);
+    // Every worker wrote its values before freeing its last slot: reading the states orders those writes before ours.
+    for (let s = 0; s < SLOTS; s++) Atomics.load(ctl, state(s));
+  } catch (e) {
+    stopAll();
+    throw e;
+  }
+  return samples;
+}
