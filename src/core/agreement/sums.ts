@@ -291,9 +291,9 @@ export class Sums {
     const totalR = plan.rated === true || plan.conger === 'rated' ? sumAt(w, f.patterns(1)) : 0;
     this.totalRated = plan.rated === true ? totalR : 0;
     this.piRated.fill(0);
-    if (plan.rated === true) propensities(w, f.categories(1), this.piRated);
+    if (plan.rated === true) propensities(w, f.categoryRuns(1, this.piRated.length), this.piRated);
     this.piCompared.fill(0);
-    if (plan.compared === true) propensities(w, f.categories(2), this.piCompared);
+    if (plan.compared === true) propensities(w, f.categoryRuns(2, this.piCompared.length), this.piCompared);
     this.pgk.fill(0);
     if (plan.conger !== undefined) {
       const rated = plan.conger === 'rated';
@@ -308,7 +308,7 @@ export class Sums {
     this.o.fill(0);
     if (plan.alpha === true) {
       perCompared(w, m, compared, f.scratch);
-      coincidences(f.scratch, f.coincidences, this.o);
+      coincidences(f.scratch, f.coincidenceRuns(this.o.length), this.o);
       if (f.coincidences.mirrored) mirror(this.o, q);
     }
     this.pairAgree.fill(0);
@@ -423,7 +423,7 @@ export class Sums {
 type Ints = Uint8Array | Uint16Array | Int32Array | Float64Array;
 
 /** The list in the smallest of Uint8Array, Uint16Array, Int32Array (whole numbers from 0) or Float64Array. */
-function compact(xs: readonly number[] | Int32Array): Ints {
+function compact(xs: ArrayLike<number>): Ints {
   let max = 0;
   let whole = true;
   for (let i = 0; i < xs.length; i++) {
@@ -452,10 +452,19 @@ function dotAt(w: Float64Array, a: Float64Array, list: Ints): number {
   return s;
 }
 
-/** out[cat] += (w n) / m per category entry, in pattern order. */
-function propensities(w: Float64Array, e: { pat: Ints; cat: Ints; count: Ints; mp: Ints }, out: Float64Array): void {
-  const { pat, cat, count, mp } = e;
-  for (let i = 0; i < pat.length; i++) out[cat[i]!]! += (w[pat[i]!]! * count[i]!) / mp[i]!;
+/**
+ * out[cat] = Σ (w n) / m over the category's entries, in pattern order (`Flat.categoryRuns`): the
+ * terms of `collectAny` in its order for each category, summed in a register rather than in memory
+ * (a sum in memory waits for the previous store of the same category: most of the time of a pass).
+ * out holds zeros before; each sum starts at 0 as there.
+ */
+function propensities(w: Float64Array, e: { start: Int32Array; pat: Ints; count: Ints; mp: Ints }, out: Float64Array): void {
+  const { start, pat, count, mp } = e;
+  for (let a = 0; a + 1 < start.length; a++) {
+    let s = 0;
+    for (let i = start[a]!, end = start[a + 1]!; i < end; i++) s += (w[pat[i]!]! * count[i]!) / mp[i]!;
+    out[a] = s;
+  }
 }
 
 /**
@@ -486,10 +495,17 @@ function perCompared(w: Float64Array, m: Int32Array, list: Ints, f: Float64Array
   }
 }
 
-/** o[c, k] += f_p · n_pc · x per coincidence entry, in pattern order. */
-function coincidences(f: Float64Array, e: { pat: Ints; index: Ints; nc: Ints; x: Ints }, o: Float64Array): void {
-  const { pat, index, nc, x } = e;
-  for (let i = 0; i < pat.length; i++) o[index[i]!]! += f[pat[i]!]! * nc[i]! * x[i]!;
+/** o[c, k] = Σ f_p · n_pc · x over the cell's entries, in pattern order (`Flat.coincidenceRuns`; as `propensities`). */
+function coincidences(f: Float64Array, e: { start: Int32Array; pat: Ints; nc: Ints; x: Ints }, o: Float64Array): void {
+  const { start, pat, nc, x } = e;
+  for (let a = 0; a + 1 < start.length; a++) {
+    const end = start[a + 1]!;
+    let i = start[a]!;
+    if (i === end) continue;
+    let s = 0;
+    for (; i < end; i++) s += f[pat[i]!]! * nc[i]! * x[i]!;
+    o[a] = s;
+  }
 }
 
 /** o[k, c] = o[c, k] for c < k. */
@@ -530,6 +546,43 @@ class Flat {
       const out = new Int32Array(pat.length);
       for (let i = 0; i < at.length; i++) out[next[at[i]!]!++] = pat[i]!;
       return { pat: compact(out), start };
+    });
+  }
+
+  /**
+   * Entries (each at a target 0..size-1, with columns of terms) regrouped into runs per target, each
+   * run in the entries' own order (a stable counting sort): the same terms in the same order per target.
+   */
+  private runs<K extends string>(at: Ints, size: number, cols: Record<K, Ints>): { start: Int32Array } & Record<K, Ints> {
+    const start = new Int32Array(size + 1);
+    for (let i = 0; i < at.length; i++) start[at[i]! + 1]!++;
+    for (let a = 0; a < size; a++) start[a + 1]! += start[a]!;
+    const next = start.slice(0, size);
+    const order = new Int32Array(at.length);
+    for (let i = 0; i < at.length; i++) order[next[at[i]!]!++] = i;
+    const out = { start } as { start: Int32Array } & Record<K, Ints>;
+    for (const k of Object.keys(cols) as K[]) {
+      const col = cols[k];
+      const moved = new Float64Array(order.length);
+      for (let j = 0; j < order.length; j++) moved[j] = col[order[j]!]!;
+      (out as Record<K, Ints>)[k] = compact(moved);
+    }
+    return out;
+  }
+
+  /** `categories(min)` as runs per category (q of them). */
+  categoryRuns(min: number, q: number): { start: Int32Array; pat: Ints; count: Ints; mp: Ints } {
+    return this.once(`categoryRuns${min}`, () => {
+      const { pat, cat, count, mp } = this.categories(min);
+      return this.runs(cat, q, { pat, count, mp });
+    });
+  }
+
+  /** `coincidences` as runs per cell c · q + k (q x q of them; none below the diagonal when mirrored). */
+  coincidenceRuns(cells: number): { start: Int32Array; pat: Ints; nc: Ints; x: Ints } {
+    return this.once('coincidenceRuns', () => {
+      const { pat, index, nc, x } = this.coincidences;
+      return this.runs(index, cells, { pat, nc, x });
     });
   }
 
