@@ -71,32 +71,55 @@ export function patternTerms(t: PatternTable, n: Float64Array, m: Int32Array): P
   const P = t.counts.length;
   const q = t.q;
   const r = t.coders;
+  // Typed arrays of the exact sizes, counted from the categories present in each pattern first.
+  const perPattern = Math.min(q, r);
   const nzStart = new Int32Array(P + 1);
-  const nzCat: number[] = [];
-  const nzCount: number[] = [];
+  let nzCat = new Int32Array(P * perPattern);
+  let nzCount = new Float64Array(P * perPattern);
+  let nz = 0;
   const unanimous = new Uint8Array(P);
-  const aStart = new Int32Array(P + 1);
-  const aIndex: number[] = [];
-  const aNc: number[] = [];
-  const aX: number[] = [];
-  const pairCount = (r * (r - 1)) / 2;
-  const pStart = new Int32Array(P + 1);
-  const pair: number[] = [];
-  const eStart = new Int32Array(P + 1);
-  const agreePair: number[] = [];
-  const cStart = new Int32Array(P + 1);
-  const coder: number[] = [];
-  const coderValue: number[] = [];
-  const cell = new Int32Array(P).fill(-1);
+  let sizeA = 0;
+  let sizePairs = 0;
+  let sizeAgree = 0;
+  let sizeCoders = 0;
   for (let p = 0; p < P; p++) {
+    const mp = m[p]!;
+    const from = nz;
+    let singles = 0;
     for (let k = 0; k < q; k++) {
       const nk = n[p * q + k]!;
       if (nk === 0) continue;
-      nzCat.push(k);
-      nzCount.push(nk);
-      if (nk === m[p] && m[p]! >= 2) unanimous[p] = 1;
+      nzCat[nz] = k;
+      nzCount[nz++] = nk;
+      if (nk === mp && mp >= 2) unanimous[p] = 1;
+      if (nk === 1) singles++;
+      sizeAgree += (nk * (nk - 1)) / 2;
     }
-    nzStart[p + 1] = nzCat.length;
+    nzStart[p + 1] = nz;
+    if (mp >= 2) sizeA += (nz - from) * (nz - from) - singles;
+    sizePairs += (mp * (mp - 1)) / 2;
+    sizeCoders += mp;
+  }
+  nzCat = nzCat.slice(0, nz);
+  nzCount = nzCount.slice(0, nz);
+  const aStart = new Int32Array(P + 1);
+  const aIndex = new Int32Array(sizeA);
+  const aNc = new Float64Array(sizeA);
+  const aX = new Float64Array(sizeA);
+  let na = 0;
+  const pairCount = (r * (r - 1)) / 2;
+  const pStart = new Int32Array(P + 1);
+  const pair = new Int32Array(sizePairs);
+  let np = 0;
+  const eStart = new Int32Array(P + 1);
+  const agreePair = new Int32Array(sizeAgree);
+  let ne = 0;
+  const cStart = new Int32Array(P + 1);
+  const coder = new Int32Array(sizeCoders);
+  const coderValue = new Int32Array(sizeCoders);
+  let nc = 0;
+  const cell = new Int32Array(P).fill(-1);
+  for (let p = 0; p < P; p++) {
     if (m[p]! >= 2) {
       for (let i = nzStart[p]!; i < nzStart[p + 1]!; i++) {
         for (let j = nzStart[p]!; j < nzStart[p + 1]!; j++) {
@@ -104,57 +127,58 @@ export function patternTerms(t: PatternTable, n: Float64Array, m: Int32Array): P
           const k = nzCat[j]!;
           // A term with x = 0 (a category's only value paired with itself) would add 0: none is kept.
           if (c === k && nzCount[j] === 1) continue;
-          aIndex.push(c * q + k);
-          aNc.push(nzCount[i]!);
-          aX.push(c === k ? nzCount[j]! - 1 : nzCount[j]!);
+          aIndex[na] = c * q + k;
+          aNc[na] = nzCount[i]!;
+          aX[na++] = c === k ? nzCount[j]! - 1 : nzCount[j]!;
         }
       }
     }
-    aStart[p + 1] = aIndex.length;
+    aStart[p + 1] = na;
     let j = 0;
     for (let a = 0; a < r; a++) {
       for (let b = a + 1; b < r; b++, j++) {
         const va = t.tuples[p * r + a]!;
         const vb = t.tuples[p * r + b]!;
         if (va < 0 || vb < 0) continue;
-        pair.push(j);
-        if (va === vb) agreePair.push(j);
+        pair[np++] = j;
+        if (va === vb) agreePair[ne++] = j;
       }
     }
-    pStart[p + 1] = pair.length;
-    eStart[p + 1] = agreePair.length;
+    pStart[p + 1] = np;
+    eStart[p + 1] = ne;
     for (let g = 0; g < r; g++) {
       const v = t.tuples[p * r + g]!;
       if (v < 0) continue;
-      coder.push(g);
-      coderValue.push(g * q + v);
+      coder[nc] = g;
+      coderValue[nc++] = g * q + v;
     }
-    cStart[p + 1] = coder.length;
+    cStart[p + 1] = nc;
     if (r === 2) {
       const a = t.tuples[p * 2]!;
       const b = t.tuples[p * 2 + 1]!;
       if (a >= 0 && b >= 0) cell[p] = a * q + b;
     }
   }
+  if (na !== sizeA || np !== sizePairs || ne !== sizeAgree || nc !== sizeCoders) throw new Error('pattern terms: the lists do not have the sizes counted');
   const identity = new Float64Array(q * q);
   for (let k = 0; k < q; k++) identity[k * q + k] = 1;
   const out: PatternTerms = {
     nzStart,
-    nzCat: Int32Array.from(nzCat),
-    nzCount: Float64Array.from(nzCount),
+    nzCat,
+    nzCount,
     unanimous,
     aStart,
-    aIndex: Int32Array.from(aIndex),
-    aNc: Float64Array.from(aNc),
-    aX: Float64Array.from(aX),
+    aIndex,
+    aNc,
+    aX,
     pStart,
-    pair: Int32Array.from(pair),
+    pair,
     eStart,
-    agreePair: Int32Array.from(agreePair),
+    agreePair,
     pairCount,
     cStart,
-    coder: Int32Array.from(coder),
-    coderValue: Int32Array.from(coderValue),
+    coder,
+    coderValue,
     cell,
     agreement: new Map(),
     identity,
