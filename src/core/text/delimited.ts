@@ -22,7 +22,6 @@ export interface InternedRows {
 }
 
 import { Interner } from './intern.js';
-import { Int32List } from '../arrays.js';
 
 const NEWLINE = 10;
 const RETURN = 13;
@@ -38,10 +37,18 @@ export function internFields(text: string, delimiter: string): InternedRows | un
   }
   const D = delimiter.charCodeAt(0);
   const interner = new Interner(text);
-  const fields = new Int32List();
-  const rowStart = new Int32List();
-  const lines = new Int32List();
   const N = text.length;
+  // Rows and fields written into typed arrays sized from the line count and the first line's
+  // fields (grown if later lines have more): no call and no copy per field.
+  let lineEnds = 1;
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) lineEnds++;
+  let perLine = 1;
+  for (let k = 0, e = text.indexOf('\n') < 0 ? N : text.indexOf('\n'); k < e; k++) if (text.charCodeAt(k) === D) perLine++;
+  let fields = new Int32Array(lineEnds * perLine + 16);
+  let nf = 0;
+  const rowStart = new Int32Array(lineEnds + 1);
+  const lines = new Int32Array(lineEnds);
+  let rows = 0;
   let I = 0;
   let line = 0;
   while (I < N) {
@@ -51,21 +58,25 @@ export function internFields(text: string, delimiter: string): InternedRows | un
     const end = crlf && nl < N ? nl - 1 : nl;
     // An empty line is no row.
     if (end > I) {
-      rowStart.push(fields.n);
-      lines.push(line);
+      rowStart[rows] = nf;
+      lines[rows++] = line;
       let j = I;
-      for (let k = I; k < end; k++) {
-        if (text.charCodeAt(k) === D) {
-          fields.push(interner.span(j, k));
+      for (let k = I; k <= end; k++) {
+        if (k === end || text.charCodeAt(k) === D) {
+          if (nf === fields.length) {
+            const grown = new Int32Array(fields.length * 2);
+            grown.set(fields);
+            fields = grown;
+          }
+          fields[nf++] = interner.span(j, k);
           j = k + 1;
         }
       }
-      fields.push(interner.span(j, end));
     }
     I = nl + 1;
   }
-  rowStart.push(fields.n);
-  return { values: interner.values, rowStart: rowStart.done(), fields: fields.done(), lines: lines.done() };
+  rowStart[rows] = nf;
+  return { values: interner.values, rowStart: rowStart.slice(0, rows + 1), fields: fields.subarray(0, nf), lines: lines.slice(0, rows) };
 }
 
 /** Rows of strings (the table reader's output, row i from file line `lines[i]`) as interned rows. */
