@@ -1,4 +1,4 @@
-import { availableParallelism } from 'node:os';
+import { availableParallelism, loadavg } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { Resampler } from '../core/agreement/bootstrap.js';
 import { agreementFrom, ResampledValues, type AgreementOptions, type AgreementResult, type SpecOptions } from '../core/agreement/report.js';
@@ -66,10 +66,16 @@ export function workersFromEnv(env: Readonly<Record<string, string | undefined>>
   return Number(v);
 }
 
-/** The worker threads for a bootstrap of `visits` pattern visits: as asked, else one when there is a second core and the job is big enough. */
+/**
+ * The worker threads for a bootstrap of `visits` pattern visits: as asked, else one when the job is
+ * big enough and a core is free (two or more cores, and a load average over the last minute that
+ * leaves one idle: on a busy machine a second thread of ours slows the one that draws the weights
+ * more than it helps). The number changes nothing but the time taken.
+ */
 export function workerCount(visits: number, asked: number | undefined): number {
   if (asked !== undefined) return asked;
-  return availableParallelism() > 1 && visits >= WORTH_A_WORKER ? 1 : 0;
+  const cores = availableParallelism();
+  return cores > 1 && visits >= WORTH_A_WORKER && loadavg()[0]! < cores - 0.5 ? 1 : 0;
 }
 
 /** `agreement` (same result to the last bit), with the bootstrap's sums collected by worker threads as well. */
