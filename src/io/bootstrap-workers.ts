@@ -102,6 +102,7 @@ export async function resampledInWorkers(values: ResampledValues, opts: SpecOpti
   const S = values.specs.length;
   const shared = new SharedArrayBuffer(Math.max(1, S * R) * 8);
   const samples = values.specs.map((_, k) => new Float64Array(shared, k * R * 8, R));
+  if (R === 0) return samples;
   const draws = new Resampler(t, opts.seed);
   if (workers === 0) {
     const w = new Float64Array(P);

@@ -147,6 +147,26 @@ describe('ordered levels need an order and numbers', () => {
     expect(r.problems[0]).toMatchObject({ row: 1, column: 1, message: "value '9' is not one of the declared --categories (1, 2, 3)" });
   });
 
+  it('the first five values outside the declared scale are named, in the order of the cells (row by row), the rest counted out', () => {
+    // Cells (row, column) holding an undeclared value: (0,1) x, (1,0) y, (1,1) x, (2,1) z, (3,0) w, (3,1) v, (4,0) u.
+    const rows = [
+      ['1', 'x'],
+      ['y', 'x'],
+      ['2', 'z'],
+      ['w', 'v'],
+      ['u', ''],
+    ];
+    const r = ratingsFromRows(rows, 2, { level: 'nominal', categories: ['1', '2'] });
+    const named = r.problems.filter((p) => p.message.includes('is not one of the declared'));
+    expect(named.map((p) => [p.row, p.column, p.message.match(/value '(.)'/)![1]])).toEqual([
+      [0, 1, 'x'],
+      [1, 0, 'y'],
+      [1, 1, 'x'],
+      [2, 1, 'z'],
+      [3, 0, 'w'],
+    ]);
+  });
+
   it('labels that differ only in case are noted', () => {
     expect(
       ratingsFromRows(

@@ -295,7 +295,7 @@ export function bootstrap(t: PatternTable, opts: { resamples: number; seed: numb
 
 /**
  * The resamples of `bootstrap` one at a time, into a weight vector the caller gives (so that
- * another thread may collect the sums of one resample while the next is drawn: io/resample.ts).
+ * another thread may collect the sums of one resample while the next is drawn: io/bootstrap-workers.ts).
  * The same stream of random numbers in the same order, so the same weights for a seed.
  */
 export class Resampler {

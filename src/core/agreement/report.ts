@@ -174,7 +174,7 @@ export function agreement(data: Ratings | PatternTable, opts: AgreementOptions):
 
 /**
  * Every coefficient's value on one resample (one pass over the patterns collects what they all
- * need): the bootstrap's work per resample, on this thread or another (io/resample.ts).
+ * need): the bootstrap's work per resample, on this thread or another (io/bootstrap-workers.ts).
  */
 export class ResampledValues {
   readonly prep: Prepared;

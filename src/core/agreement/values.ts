@@ -154,15 +154,7 @@ export function ratingsFromCells(cells: CellIds, opts: ValueOptions): ParsedValu
     return x === 1;
   };
   // Each distinct text is looked at the first time it appears, in the order of the cells (row by row).
-  const firstSeen = new Uint8Array(cells.values.length);
-  const order: number[] = [];
-  for (let i = 0; i < ids.length; i++) {
-    const id = ids[i]!;
-    if (id >= 0 && !firstSeen[id]) {
-      firstSeen[id] = 1;
-      order.push(id);
-    }
-  }
+  const order = firstAppearances(ids, cells.values.length);
   const sets = order.some((id) => !isMissing(id) && (trimmed[id]!.includes(';') || trimmed[id] === EMPTY_SET));
   if (sets) {
     const rows = Array.from({ length: units }, (_, u) => Array.from({ length: coders }, (_, c) => text(ids[u * coders + c]!)));
@@ -218,26 +210,14 @@ export function ratingsFromCells(cells: CellIds, opts: ValueOptions): ParsedValu
     });
   }
   const at = new Map(categories.map((c, i) => [c.key, i]));
-  const values = new Int32Array(units * coders).fill(MISSING);
   // Per distinct text: its category, MISSING, or UNKNOWN (not among the declared categories).
-  const UNKNOWN = -2;
-  const NOT_YET = -3;
-  const categoryIndex = new Int32Array(cells.values.length).fill(NOT_YET);
-  let unknown = 0;
-  for (let u = 0; u < units; u++) {
-    for (let c = 0; c < coders; c++) {
-      const id = ids[u * coders + c]!;
-      if (id < 0) continue;
-      let i = categoryIndex[id]!;
-      if (i === NOT_YET) categoryIndex[id] = i = isMissing(id) ? MISSING : (at.get(categoryOf(trimmed[id]!).key) ?? UNKNOWN);
-      if (i === MISSING) continue;
-      if (i === UNKNOWN) {
-        const v = trimmed[id]!;
-        if (unknown++ < 5) problems.push({ row: u, column: c, message: `value '${v}' is not one of the declared --categories (${categories.map((x) => x.label).join(', ')})`, hint: 'declare every category the data use, or correct the value' });
-        continue;
-      }
-      values[u * coders + c] = i;
-    }
+  const categoryIndex = new Int32Array(cells.values.length).fill(MISSING);
+  for (const id of order) categoryIndex[id] = isMissing(id) ? MISSING : (at.get(categoryOf(trimmed[id]!).key) ?? UNKNOWN);
+  const values = new Int32Array(units * coders);
+  const unknownAt = cellCategories(ids, categoryIndex, values);
+  for (const i of unknownAt.slice(0, 5)) {
+    const u = Math.floor(i / coders);
+    problems.push({ row: u, column: i - u * coders, message: `value '${trimmed[ids[i]!]!}' is not one of the declared --categories (${categories.map((x) => x.label).join(', ')})`, hint: 'declare every category the data use, or correct the value' });
   }
   const numeric = categories.every((c) => c.value !== undefined) ? Float64Array.from(categories.map((c) => c.value!)) : undefined;
   if (opts.level === 'ratio' && numeric) {
@@ -316,4 +296,37 @@ function setRatings(rows: ReadonlyArray<ReadonlyArray<string>>, coders: number, 
   notes.push(`set-valued cells: ${q} distinct sets; Krippendorff's alpha uses the MASI distance between sets, the other coefficients treat each distinct set as one category`);
   const ratings: Ratings = { coders, units: rows.length, values, categories: order.map((i) => labels[i]!), ordered: false };
   return { ratings, differences, sets: true, problems, notes };
+}
+
+/** The distinct ids of the cells (missing cells, −1, left out) in the order they first appear. */
+function firstAppearances(ids: Int32Array, distinct: number): number[] {
+  const seen = new Uint8Array(distinct);
+  const order: number[] = [];
+  for (let i = 0; i < ids.length; i++) {
+    const id = ids[i]!;
+    if (id >= 0 && seen[id] === 0) {
+      seen[id] = 1;
+      order.push(id);
+    }
+  }
+  return order;
+}
+
+const UNKNOWN = -2;
+
+/**
+ * values[i] = the category of cell i (MISSING for a missing cell or text, and for a text not among
+ * the declared categories); returns the cells of those (UNKNOWN), in cell order.
+ */
+function cellCategories(ids: Int32Array, categoryIndex: Int32Array, values: Int32Array): number[] {
+  const unknown: number[] = [];
+  for (let i = 0; i < ids.length; i++) {
+    const id = ids[i]!;
+    const k = id < 0 ? MISSING : categoryIndex[id]!;
+    if (k === UNKNOWN) {
+      unknown.push(i);
+      values[i] = MISSING;
+    } else values[i] = k;
+  }
+  return unknown;
 }
