@@ -1,4 +1,3 @@
-import { agreement as studyAgreementOf } from '../../api/analyses.js';
 import { contingencyTable, countsTable, looksLikeUnitIds, looksLikeUnitIdsIn, weightsTable, type CellRows, type ReadTable } from '../../core/agreement/input.js';
 import { krippendorffLabel, landisKoch } from '../../core/agreement/interpret.js';
 import type { AgreementResult, CoefficientName, Estimate } from '../../core/agreement/report.js';
@@ -86,6 +85,8 @@ export async function run(ctx: Ctx<'agree'>): Promise<number> {
     const { wave: waves, code: codes, where, uncoded, unit } = o;
     const level = o.rows;
     const shown = ctx.progress('agreement per code');
+    // Loaded here: reliability data (--matrix and the others) need none of the study's analyses.
+    const { agreement: studyAgreementOf } = await import('../../api/analyses.js');
     const data = studyAgreementOf(study, {
       ...(o.coders ? { coders: o.coders } : {}),
       unit,
