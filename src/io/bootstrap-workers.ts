@@ -68,14 +68,14 @@ export function workersFromEnv(env: Readonly<Record<string, string | undefined>>
 
 /**
  * The worker threads for a bootstrap of `visits` pattern visits: as asked, else one when the job is
- * big enough and a core is free (two or more cores, and a load average over the last minute that
- * leaves one idle: on a busy machine a second thread of ours slows the one that draws the weights
- * more than it helps). The number changes nothing but the time taken.
+ * big enough and the machine is not busy (two or more cores, and a load average over the last
+ * minute below their number: on a busy machine a second thread of ours slowed the one that draws the
+ * weights more than it helped). The number changes nothing but the time taken.
  */
 export function workerCount(visits: number, asked: number | undefined): number {
   if (asked !== undefined) return asked;
   const cores = availableParallelism();
-  return cores > 1 && visits >= WORTH_A_WORKER && loadavg()[0]! < cores - 0.5 ? 1 : 0;
+  return cores > 1 && visits >= WORTH_A_WORKER && loadavg()[0]! < cores ? 1 : 0;
 }
 
 /** `agreement` (same result to the last bit), with the bootstrap's sums collected by worker threads as well. */
