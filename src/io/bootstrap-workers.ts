@@ -22,16 +22,15 @@ import { UsageError } from '../core/errors.js';
  * resample itself rather than waiting. A sequence number with resample −1 tells a worker to stop.
  */
 
-/** Slots in the ring. */
-const SLOTS = 16;
+/** Slots in the ring: up to 16, fewer for very many patterns (the ring's weights within 32 MB), at least 2. */
+export const slotsFor = (patterns: number): number => Math.max(2, Math.min(16, Math.floor((32 << 20) / (8 * Math.max(1, patterns)))));
 /** Below this many pattern visits (resamples x patterns, about 60 ns each) a worker costs more than it saves. */
 const WORTH_A_WORKER = 2_000_000;
 
 /** Layout of the control words (Int32Array): the claim counter (word 0), then per slot its state, resample and whole flag. */
 const state = (slot: number): number => 1 + slot;
-const resampleOf = (slot: number): number => 1 + SLOTS + slot;
-const wholeOf = (slot: number): number => 1 + 2 * SLOTS + slot;
-const CONTROL_WORDS = 1 + 3 * SLOTS;
+const resampleOf = (slot: number, K: number): number => 1 + K + slot;
+const wholeOf = (slot: number, K: number): number => 1 + 2 * K + slot;
 
 /** Atomics.waitAsync (Node 16 and later; in TypeScript's lib from ES2024). */
 const waitAsync = (Atomics as unknown as { waitAsync(a: Int32Array, i: number, v: number): { async: false; value: string } | { async: true; value: Promise<string> } }).waitAsync;
@@ -57,12 +56,12 @@ export interface WorkerSettings {
 
 /**
  * QUALWAVE_WORKERS from the environment: unset or empty, undefined (qualwave chooses); else a whole
- * number of worker threads from 0 to 64 (0: none), used whatever the size of the job.
+ * number of worker threads from 0 to 16 (0: none), used whatever the size of the job.
  */
 export function workersFromEnv(env: Readonly<Record<string, string | undefined>>): number | undefined {
   const v = env['QUALWAVE_WORKERS'];
   if (v === undefined || v.trim() === '') return undefined;
-  if (!/^\s*\d+\s*$/.test(v) || Number(v) > 64) throw new UsageError(`QUALWAVE_WORKERS=${v}: expected a whole number of worker threads from 0 to 64`, 'QUALWAVE_WORKERS=0 computes on one thread; unset, qualwave chooses');
+  if (!/^\s*\d+\s*$/.test(v) || Number(v) > 16) throw new UsageError(`QUALWAVE_WORKERS=${v}: expected a whole number of worker threads from 0 to 16`, 'QUALWAVE_WORKERS=0 computes on one thread; unset, qualwave chooses');
   return Number(v);
 }
 
@@ -113,7 +112,10 @@ export async function resampledInWorkers(values: ResampledValues, opts: SpecOpti
     return samples;
   }
 
-  const control = new SharedArrayBuffer(CONTROL_WORDS * 4);
+  const SLOTS = slotsFor(P);
+  // No more workers than slots (each stops on a slot of its own); the number changes nothing but the time.
+  const threadsWanted = Math.min(workers, SLOTS);
+  const control = new SharedArrayBuffer((1 + 3 * SLOTS) * 4);
   const ctl = new Int32Array(control);
   const weights = new SharedArrayBuffer(SLOTS * Math.max(1, P) * 8);
   const slotWeights = Array.from({ length: SLOTS }, (_, s) => new Float64Array(weights, s * P * 8, P));
@@ -125,7 +127,7 @@ export async function resampledInWorkers(values: ResampledValues, opts: SpecOpti
     for (const th of threads) void th.terminate();
   };
   try {
-    for (let i = 0; i < workers; i++) {
+    for (let i = 0; i < threadsWanted; i++) {
       const th = new Worker(url, { workerData: input, stdout: true, stderr: true });
       threads.push(th);
       const done = new Promise<void>((resolve, reject) => {
@@ -165,17 +167,17 @@ export async function resampledInWorkers(values: ResampledValues, opts: SpecOpti
         // The workers are behind: this resample is collected here.
         values.add(mine, draws.next(mine), samples, r);
       } else {
-        ctl[wholeOf(slot)] = draws.next(slotWeights[slot]!) ? 1 : 0;
-        ctl[resampleOf(slot)] = r;
+        ctl[wholeOf(slot, SLOTS)] = draws.next(slotWeights[slot]!) ? 1 : 0;
+        ctl[resampleOf(slot, SLOTS)] = r;
         Atomics.store(ctl, state(slot), ++handed);
         Atomics.notify(ctl, state(slot));
       }
       opts.onResample?.(r + 1, R);
     }
-    for (let i = 0; i < workers; i++) {
+    for (let i = 0; i < threadsWanted; i++) {
       const slot = handed % SLOTS;
       await free(slot);
-      ctl[resampleOf(slot)] = -1;
+      ctl[resampleOf(slot, SLOTS)] = -1;
       Atomics.store(ctl, state(slot), ++handed);
       Atomics.notify(ctl, state(slot));
     }

@@ -9,7 +9,7 @@ import { bootstrap } from '../../dist/src/core/agreement/bootstrap.js';
 import { agreement, ResampledValues, type AgreementOptions } from '../../dist/src/core/agreement/report.js';
 import { MISSING, toPatterns, toPatternsMany, type PatternTable, type Ratings } from '../../dist/src/core/agreement/table.js';
 import { UsageError } from '../../dist/src/core/errors.js';
-import { agreementInWorkers, resampledInWorkers, workerCount, workersFromEnv } from '../../dist/src/io/bootstrap-workers.js';
+import { agreementInWorkers, resampledInWorkers, slotsFor, workerCount, workersFromEnv } from '../../dist/src/io/bootstrap-workers.js';
 import { spawnQualwave } from '../helpers/cli.js';
 
 /** Units x coders with values 0..q-1 and MISSING, from a seed (a small linear congruential generator). */
@@ -43,7 +43,7 @@ describe('the bootstrap with worker threads (io/bootstrap-workers.ts)', () => {
     for (const workers of [0, 1, 2]) expect(bits(await agreementInWorkers(t, opts, { workers }))).toBe(expected);
   });
 
-  it.each(cases)('%s: every resample of every coefficient the same double as the straightforward bootstrap (1 and 2 workers)', async (_, t, opts) => {
+  it.each(cases)('%s: every resample of every coefficient the same double as the straightforward bootstrap (1 and 3 workers)', async (_, t, opts) => {
     // The straightforward version: each resample's weights from bootstrap(), each value from the sums of that resample alone.
     const expected: number[][] = [];
     bootstrap(t, opts, (w) => {
@@ -52,7 +52,7 @@ describe('the bootstrap with worker threads (io/bootstrap-workers.ts)', () => {
       alone.add(w, false, out, 0);
       expected.push(out.map((x) => x[0]!));
     });
-    for (const workers of [1, 2]) {
+    for (const workers of [1, 3]) {
       const samples = await resampledInWorkers(new ResampledValues(t, opts), opts, { workers });
       const got = expected.map((_, r) => samples.map((s) => s[r]!));
       expect(bits(got)).toBe(bits(expected));
@@ -93,15 +93,17 @@ describe('the bootstrap with worker threads (io/bootstrap-workers.ts)', () => {
     expect(stderr).toMatch(message);
   });
 
-  it('QUALWAVE_WORKERS: unset or empty lets qualwave choose; a whole number 0..64 is used; anything else is refused', () => {
+  it('QUALWAVE_WORKERS: unset or empty lets qualwave choose; a whole number 0..16 is used; anything else is refused', () => {
     expect(workersFromEnv({})).toBeUndefined();
     expect(workersFromEnv({ QUALWAVE_WORKERS: ' ' })).toBeUndefined();
     expect(workersFromEnv({ QUALWAVE_WORKERS: '0' })).toBe(0);
     expect(workersFromEnv({ QUALWAVE_WORKERS: '2' })).toBe(2);
-    for (const bad of ['-1', '1.5', 'two', '65']) expect(() => workersFromEnv({ QUALWAVE_WORKERS: bad })).toThrow(UsageError);
+    for (const bad of ['-1', '1.5', 'two', '17']) expect(() => workersFromEnv({ QUALWAVE_WORKERS: bad })).toThrow(UsageError);
     // Asked for: used whatever the job. Not asked: none for a small job (a worker costs more than it saves).
     expect(workerCount(10, 2)).toBe(2);
     expect(workerCount(10, undefined)).toBe(0);
+    // The ring of weight vectors: 16 slots, fewer (at least 2) when 16 of them would pass 32 MB.
+    expect([slotsFor(14_040), slotsFor(262_144), slotsFor(300_000), slotsFor(10_000_000)]).toEqual([16, 16, 13, 2]);
   });
 
   it('agree --matrix through the binary (the bundle and its worker file): the same bytes with QUALWAVE_WORKERS=0, 1 and 2', () => {
