@@ -88,16 +88,11 @@ export async function agreementInWorkers(data: Ratings | PatternTable, opts: Agr
  * The resampled values of `values.specs` (samples[k][r], resamples 0..opts.resamples−1 of the
  * seed), collected here and by worker threads.
  */
-export async function resampledInWorkers(values: ResampledValues, opts: SpecOptions & Pick<AgreementOptions, 'resamples' | 'seed' | 'onResample'>, settings: WorkerSettings = {}): Promise<Float64Array[]> {
+export async function resampledInWorkers(values: ResampledValues, opts: Pick<AgreementOptions, 'resamples' | 'seed' | 'onResample'>, settings: WorkerSettings = {}): Promise<Float64Array[]> {
   const t = values.t;
   const R = opts.resamples;
   const P = t.counts.length;
   const workers = R > 0 ? workerCount(R * P, settings.workers) : 0;
-  const specOpts: SpecOptions = { level: opts.level };
-  if (opts.weights !== undefined) specOpts.weights = opts.weights;
-  if (opts.differences !== undefined) specOpts.differences = opts.differences;
-  if (opts.anonymousCoders !== undefined) specOpts.anonymousCoders = opts.anonymousCoders;
-  if (opts.units !== undefined) specOpts.units = opts.units;
   const S = values.specs.length;
   const shared = new SharedArrayBuffer(Math.max(1, S * R) * 8);
   const samples = values.specs.map((_, k) => new Float64Array(shared, k * R * 8, R));
@@ -119,7 +114,7 @@ export async function resampledInWorkers(values: ResampledValues, opts: SpecOpti
   const ctl = new Int32Array(control);
   const weights = new SharedArrayBuffer(SLOTS * Math.max(1, P) * 8);
   const slotWeights = Array.from({ length: SLOTS }, (_, s) => new Float64Array(weights, s * P * 8, P));
-  const input: WorkerInput = { t, opts: specOpts, resamples: R, specs: S, slots: SLOTS, control, weights, samples: shared };
+  const input: WorkerInput = { t, opts: values.opts, resamples: R, specs: S, slots: SLOTS, control, weights, samples: shared };
   const url = settings.workerUrl ?? new URL(import.meta.url.endsWith('.ts') ? '../../dist/src/io/bootstrap-worker.js' : './bootstrap-worker.js', import.meta.url);
   const threads: Worker[] = [];
   const finished: Promise<void>[] = [];

@@ -179,14 +179,21 @@ export function agreement(data: Ratings | PatternTable, opts: AgreementOptions):
 export class ResampledValues {
   readonly prep: Prepared;
   readonly specs: Spec[];
+  /** The options the coefficients were chosen with (what another thread needs to make the same `ResampledValues`). */
+  readonly opts: SpecOptions;
   private readonly sums: Sums;
 
   constructor(
     readonly t: PatternTable,
     opts: SpecOptions,
   ) {
+    this.opts = { level: opts.level };
+    if (opts.weights !== undefined) this.opts.weights = opts.weights;
+    if (opts.differences !== undefined) this.opts.differences = opts.differences;
+    if (opts.anonymousCoders !== undefined) this.opts.anonymousCoders = opts.anonymousCoders;
+    if (opts.units !== undefined) this.opts.units = opts.units;
     this.prep = prepare(t);
-    this.specs = coefficientSpecs(t, this.prep, opts);
+    this.specs = coefficientSpecs(t, this.prep, this.opts);
     this.sums = new Sums(t, this.prep.n, this.prep.m, mergePlans(this.specs.map((s) => s.resampled.plan)));
   }
 
