@@ -1,11 +1,11 @@
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort } from 'node:worker_threads';
 import { ResampledValues } from '../core/agreement/report.js';
 import type { WorkerInput } from './bootstrap-workers.js';
 
 /**
- * A worker thread of bootstrap-workers.ts: takes the weight vectors handed over in the shared ring,
- * in sequence, and writes every coefficient's value on each into the shared samples. Any error is
- * sent back as a message (the caller fails the whole call).
+ * A worker thread of bootstrap-workers.ts: for each job, takes the weight vectors handed over in
+ * the shared ring, in sequence, and writes every coefficient's value on each into the shared
+ * samples, until a stop entry. Any error is sent back as a message (the caller fails the whole call).
  */
 function work(input: WorkerInput): void {
   const { t, opts, resamples: R, specs: S, slots: K } = input;
@@ -32,9 +32,12 @@ function work(input: WorkerInput): void {
   }
 }
 
-try {
-  work(workerData as WorkerInput);
-  parentPort!.postMessage({ done: true });
-} catch (e) {
-  parentPort!.postMessage({ error: e instanceof Error ? e.message : String(e) });
-}
+// Jobs come as messages (io/bootstrap-workers.ts, BootstrapWorkers.run), one after another.
+parentPort!.on('message', (m: { job: WorkerInput }) => {
+  try {
+    work(m.job);
+    parentPort!.postMessage({ done: true });
+  } catch (e) {
+    parentPort!.postMessage({ error: e instanceof Error ? e.message : String(e) });
+  }
+});

@@ -52,6 +52,83 @@ export interface WorkerSettings {
   workers?: number;
   /** The worker's module (tests substitute one); default: bootstrap-worker.js beside this module. */
   workerUrl?: URL;
+  /** Threads started before (e.g. while the data were read), used when workers are wanted; the caller closes them. */
+  pool?: BootstrapWorkers;
+}
+
+/**
+ * Worker threads for bootstraps, started once and given one bootstrap after another (each waits
+ * for a job, does it, and waits for the next). Unreferenced: they never keep the process alive.
+ * The first failure of any of them (an error, a message saying so, an exit before `close`) fails
+ * the job under way and every later one.
+ */
+export class BootstrapWorkers {
+  private readonly threads: Worker[] = [];
+  private pending: Array<{ resolve: () => void; reject: (e: Error) => void }> = [];
+  private failure: Error | undefined;
+  private closing = false;
+  private readonly failedListeners: Array<(e: Error) => void> = [];
+  /** Rejects at the first failure (never resolves). */
+  readonly failed: Promise<never>;
+
+  private constructor(count: number, url: URL) {
+    this.failed = new Promise<never>((_, reject) => this.failedListeners.push(reject));
+    this.failed.catch(() => undefined);
+    for (let i = 0; i < count; i++) {
+      const th = new Worker(url, { stdout: true, stderr: true });
+      th.unref();
+      th.on('message', (m: { done?: true; error?: string }) => {
+        if (m.error !== undefined) this.fail(new Error(`a bootstrap worker thread failed: ${m.error}`));
+        else this.pending[i]?.resolve();
+      });
+      th.on('error', (e) => this.fail(new Error(`a bootstrap worker thread failed: ${e instanceof Error ? e.message : String(e)}`)));
+      th.on('exit', (code) => {
+        if (!this.closing) this.fail(new Error(`a bootstrap worker thread stopped (exit code ${code}) before it finished`));
+      });
+      this.threads.push(th);
+    }
+  }
+
+  /** `count` threads running `url` (default: bootstrap-worker.js beside this module). */
+  static start(count: number, url?: URL): BootstrapWorkers {
+    return new BootstrapWorkers(count, url ?? new URL(import.meta.url.endsWith('.ts') ? '../../dist/src/io/bootstrap-worker.js' : './bootstrap-worker.js', import.meta.url));
+  }
+
+  get size(): number {
+    return this.threads.length;
+  }
+
+  private fail(e: Error): void {
+    if (this.failure) return;
+    this.failure = e;
+    for (const reject of this.failedListeners) reject(e);
+    for (const p of this.pending) p.reject(e);
+  }
+
+  /** Gives every thread the job; resolves when each has finished it (each stops on a stop entry of the ring). */
+  run(job: WorkerInput): Promise<void> {
+    if (this.failure) {
+      const failed = Promise.reject(this.failure);
+      failed.catch(() => undefined);
+      return failed;
+    }
+    const done = this.threads.map(
+      (_, i) =>
+        new Promise<void>((resolve, reject) => {
+          this.pending[i] = { resolve, reject };
+        }),
+    );
+    for (const th of this.threads) th.postMessage({ job });
+    const all = Promise.all(done).then(() => undefined);
+    all.catch(() => undefined);
+    return all;
+  }
+
+  /** Stops the threads. */
+  close(): void {
+    this.closing = true;
+    for (const th of this.threads) void th.terminate();
+  }
 }
 
 /**
@@ -75,6 +152,20 @@ export function workerCount(visits: number, asked: number | undefined): number {
   if (asked !== undefined) return asked;
   const cores = availableParallelism();
   return cores > 1 && visits >= WORTH_A_WORKER && loadavg()[0]! < cores ? 1 : 0;
+}
+
+/** Reliability data of this many bytes or more start the worker threads as they are read. */
+const EARLY_BYTES = 1 << 20;
+
+/**
+ * Worker threads started before the table exists (while the data are read: their start-up then
+ * costs nothing), for data of `bytes` bytes and `resamples` resamples: when big data will likely
+ * want them (`workerCount` of a big job), else none. The caller closes them.
+ */
+export function earlyWorkers(bytes: number, resamples: number, asked: number | undefined): BootstrapWorkers | undefined {
+  if (resamples <= 0 || bytes < EARLY_BYTES) return undefined;
+  const n = workerCount(Number.POSITIVE_INFINITY, asked);
+  return n > 0 ? BootstrapWorkers.start(n) : undefined;
 }
 
 /** `agreement` (same result to the last bit), with the bootstrap's sums collected by worker threads as well. */
@@ -108,50 +199,24 @@ export async function resampledInWorkers(values: ResampledValues, opts: Pick<Agr
   }
 
   const SLOTS = slotsFor(P);
-  // No more workers than slots (each stops on a slot of its own); the number changes nothing but the time.
-  const threadsWanted = Math.min(workers, SLOTS);
   const control = new SharedArrayBuffer((1 + 3 * SLOTS) * 4);
   const ctl = new Int32Array(control);
   const weights = new SharedArrayBuffer(SLOTS * Math.max(1, P) * 8);
   const slotWeights = Array.from({ length: SLOTS }, (_, s) => new Float64Array(weights, s * P * 8, P));
   const input: WorkerInput = { t, opts: values.opts, resamples: R, specs: S, slots: SLOTS, control, weights, samples: shared };
-  const url = settings.workerUrl ?? new URL(import.meta.url.endsWith('.ts') ? '../../dist/src/io/bootstrap-worker.js' : './bootstrap-worker.js', import.meta.url);
-  const threads: Worker[] = [];
-  const finished: Promise<void>[] = [];
-  const stopAll = (): void => {
-    for (const th of threads) void th.terminate();
-  };
+  // The caller's threads unless there are none, or more than slots (each stops on a slot of its own).
+  const own = settings.pool === undefined || settings.pool.size === 0 || settings.pool.size > SLOTS;
+  const pool = own ? BootstrapWorkers.start(Math.min(workers, SLOTS), settings.workerUrl) : settings.pool!;
+  const threadsWanted = pool.size;
   try {
-    for (let i = 0; i < threadsWanted; i++) {
-      const th = new Worker(url, { workerData: input, stdout: true, stderr: true });
-      threads.push(th);
-      const done = new Promise<void>((resolve, reject) => {
-        let settled = false;
-        th.on('message', (m: { done?: true; error?: string }) => {
-          settled = true;
-          if (m.error !== undefined) reject(new Error(`a bootstrap worker thread failed: ${m.error}`));
-          else resolve();
-        });
-        th.on('error', (e) => {
-          settled = true;
-          reject(new Error(`a bootstrap worker thread failed: ${e instanceof Error ? e.message : String(e)}`));
-        });
-        th.on('exit', (code) => {
-          if (!settled) reject(new Error(`a bootstrap worker thread stopped (exit code ${code}) before it finished`));
-        });
-      });
-      done.catch(() => undefined);
-      finished.push(done);
-    }
-    const failed = Promise.race(finished.map((f) => f.then(() => new Promise<never>(() => undefined))));
-    failed.catch(() => undefined);
+    const finished = pool.run(input);
     /** Waits until the slot is free; rejects when a worker failed. */
     const free = async (slot: number): Promise<void> => {
       for (;;) {
         const v = Atomics.load(ctl, state(slot));
         if (v === 0) return;
         const waited = waitAsync(ctl, state(slot), v);
-        if (waited.async) await Promise.race([waited.value, failed]);
+        if (waited.async) await Promise.race([waited.value, pool.failed]);
       }
     };
     const mine = new Float64Array(P);
@@ -176,12 +241,13 @@ export async function resampledInWorkers(values: ResampledValues, opts: Pick<Agr
       Atomics.store(ctl, state(slot), ++handed);
       Atomics.notify(ctl, state(slot));
     }
-    await Promise.all(finished);
+    await finished;
     // Every worker wrote its values before freeing its last slot: reading the states orders those writes before ours.
     for (let s = 0; s < SLOTS; s++) Atomics.load(ctl, state(s));
   } catch (e) {
-    stopAll();
+    pool.close();
     throw e;
   }
+  if (own) pool.close();
   return samples;
 }

@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
@@ -9,7 +9,7 @@ import { bootstrap } from '../../dist/src/core/agreement/bootstrap.js';
 import { agreement, ResampledValues, type AgreementOptions } from '../../dist/src/core/agreement/report.js';
 import { MISSING, toPatterns, toPatternsMany, type PatternTable, type Ratings } from '../../dist/src/core/agreement/table.js';
 import { UsageError } from '../../dist/src/core/errors.js';
-import { agreementInWorkers, resampledInWorkers, slotsFor, workerCount, workersFromEnv } from '../../dist/src/io/bootstrap-workers.js';
+import { agreementInWorkers, BootstrapWorkers, resampledInWorkers, slotsFor, workerCount, workersFromEnv } from '../../dist/src/io/bootstrap-workers.js';
 import { spawnQualwave } from '../helpers/cli.js';
 
 /** Units x coders with values 0..q-1 and MISSING, from a seed (a small linear congruential generator). */
@@ -59,6 +59,15 @@ describe('the bootstrap with worker threads (io/bootstrap-workers.ts)', () => {
     }
   });
 
+  it('threads started once serve one bootstrap after another (different tables and options), with the numbers of agreement()', async () => {
+    const pool = BootstrapWorkers.start(2);
+    try {
+      for (const [, t, opts] of [...cases, ...cases.slice(0, 2)]) expect(bits(await agreementInWorkers(t, opts, { workers: 2, pool }))).toBe(bits(agreement(t, opts)));
+    } finally {
+      pool.close();
+    }
+  });
+
   it('random tables: identical results with and without a worker (property)', async () => {
     await fc.assert(
       fc.asyncProperty(fc.integer({ min: 2, max: 4 }), fc.integer({ min: 2, max: 120 }), fc.integer({ min: 2, max: 5 }), fc.integer({ min: 1, max: 2 ** 31 - 1 }), fc.integer({ min: 1, max: 80 }), async (coders, units, q, seed, resamples) => {
@@ -91,6 +100,13 @@ describe('the bootstrap with worker threads (io/bootstrap-workers.ts)', () => {
     const io = { stdout: { write: () => true, isTTY: false }, stderr: { write: (c: string) => ((stderr += c), true), isTTY: false }, env: {} };
     expect(reportError(e, io as never, false)).toBe(70);
     expect(stderr).toMatch(message);
+    // Threads started before: the job fails, and so does every later one.
+    const pool = BootstrapWorkers.start(1, workerUrl);
+    try {
+      for (let i = 0; i < 2; i++) await expect(agreementInWorkers(t, { level: 'nominal', resamples: 200, seed: 1 }, { workers: 1, pool })).rejects.toThrow(message);
+    } finally {
+      pool.close();
+    }
   });
 
   it('QUALWAVE_WORKERS: unset or empty lets qualwave choose; a whole number 0..16 is used; anything else is refused', () => {
@@ -106,13 +122,15 @@ describe('the bootstrap with worker threads (io/bootstrap-workers.ts)', () => {
     expect([slotsFor(14_040), slotsFor(262_144), slotsFor(300_000), slotsFor(10_000_000)]).toEqual([16, 16, 13, 2]);
   });
 
-  it('agree --matrix through the binary (the bundle and its worker file): the same bytes with QUALWAVE_WORKERS=0, 1 and 2', () => {
+  it('agree --matrix through the binary (the bundle and its worker file, started early for a big file): the same bytes with QUALWAVE_WORKERS=0, 1 and 2', () => {
     const dir = mkdtempSync(join(tmpdir(), 'qw-workers-'));
-    const r = ratings(5000, 4, 10, 17, 0.05);
+    // Over 1 MB: the worker threads start while the file is read (earlyWorkers).
+    const r = ratings(130_000, 4, 10, 17, 0.05);
     const lines = ['a,b,c,d'];
     for (let u = 0; u < r.units; u++) lines.push(Array.from({ length: 4 }, (_, c) => (r.values[u * 4 + c]! < 0 ? '' : String(r.values[u * 4 + c]! + 1))).join(','));
     writeFileSync(join(dir, 'm.csv'), lines.join('\r\n') + '\r\n');
-    const runs = ['0', '1', '2'].map((w) => spawnQualwave(['agree', '--matrix', 'm.csv', '--format', 'json', '--resamples', '400'], { cwd: dir, env: { QUALWAVE_WORKERS: w } }));
+    expect(statSync(join(dir, 'm.csv')).size).toBeGreaterThan(1 << 20);
+    const runs = ['0', '1', '2'].map((w) => spawnQualwave(['agree', '--matrix', 'm.csv', '--format', 'json', '--resamples', '200'], { cwd: dir, env: { QUALWAVE_WORKERS: w } }));
     for (const x of runs) expect(x.code).toBe(0);
     expect(runs[1]!.stdout).toBe(runs[0]!.stdout);
     expect(runs[2]!.stdout).toBe(runs[0]!.stdout);

@@ -9,7 +9,7 @@ import { decodeText } from '../../core/text/decode.js';
 import { internFields, internRows, rowCount, rowOf, type InternedRows } from '../../core/text/delimited.js';
 import type { Table } from '../../core/format/table.js';
 import { didYouMeanSuffix } from '../../core/text/suggest.js';
-import { agreementInWorkers, workersFromEnv } from '../../io/bootstrap-workers.js';
+import { agreementInWorkers, type BootstrapWorkers, earlyWorkers, workersFromEnv } from '../../io/bootstrap-workers.js';
 import type { Ctx } from '../context.js';
 import { EXIT, UsageError } from '../errors.js';
 import type { Gate } from '../options/parsers.js';
@@ -55,29 +55,38 @@ export async function run(ctx: Ctx<'agree'>): Promise<number> {
     const level = o.level;
     if (ctx.given.has('rows')) throw new UsageError('--rows is for a study (per code or per theme); reliability data have one row', 'remove --rows');
     if (o.unitizing === true) throw new UsageError("--unitizing works on a study's codings, not on reliability data");
-    const data = readData(ctx, inputs[0]!, level);
-    coders = data.coders;
-    for (const n of data.notes) ctx.info(ctx.err.yellow(`note: ${n}`));
-    const table = data.table;
-    const weights = readWeights(ctx, table);
-    if (table.q < 2 && !o.categories) ctx.info(ctx.err.yellow('only one category is used: chance-corrected coefficients are undefined (declare the scale with --categories)'));
-    const singles = singleValued(table);
-    if (singles > 0)
-      ctx.info(
-        ctx.err.yellow(
-          `note: ${plural(singles, 'unit')} with a single value ${singles === 1 ? 'is' : 'are'} not compared: ${chance === 'compared' ? `no coefficient uses ${singles === 1 ? 'it' : 'them'} (irrCAC and Gwet (2014) count such units in the chance agreement of AC1, Fleiss, Conger and Brennan–Prediger: --chance rated does too)` : "with --chance rated they count in the chance agreement of Gwet's coefficients, as irrCAC does"}`,
-        ),
+    const asked = workersFromEnv(ctx.io.env);
+    // Big reliability data: the bootstrap's worker thread starts while they are read.
+    let pool: BootstrapWorkers | undefined;
+    try {
+      const data = readData(ctx, inputs[0]!, level, (bytes) => {
+        pool = earlyWorkers(bytes, resamples, asked);
+      });
+      coders = data.coders;
+      for (const n of data.notes) ctx.info(ctx.err.yellow(`note: ${n}`));
+      const table = data.table;
+      const weights = readWeights(ctx, table);
+      if (table.q < 2 && !o.categories) ctx.info(ctx.err.yellow('only one category is used: chance-corrected coefficients are undefined (declare the scale with --categories)'));
+      const singles = singleValued(table);
+      if (singles > 0)
+        ctx.info(
+          ctx.err.yellow(
+            `note: ${plural(singles, 'unit')} with a single value ${singles === 1 ? 'is' : 'are'} not compared: ${chance === 'compared' ? `no coefficient uses ${singles === 1 ? 'it' : 'them'} (irrCAC and Gwet (2014) count such units in the chance agreement of AC1, Fleiss, Conger and Brennan–Prediger: --chance rated does too)` : "with --chance rated they count in the chance agreement of Gwet's coefficients, as irrCAC does"}`,
+          ),
+        );
+      const shown = ctx.progress('bootstrap resamples');
+      const result = await agreementInWorkers(
+        table,
+        { level, resamples, seed, confidence, interval, units: chance, anonymousCoders: data.anonymous, onResample: (done, of) => shown.update(done, of), ...(weights ? { weights } : {}), ...(data.differences ? { differences: data.differences } : {}) },
+        { workers: asked, ...(pool ? { pool } : {}) },
       );
-    const shown = ctx.progress('bootstrap resamples');
-    const result = await agreementInWorkers(
-      table,
-      { level, resamples, seed, confidence, interval, units: chance, anonymousCoders: data.anonymous, onResample: (done, of) => shown.update(done, of), ...(weights ? { weights } : {}), ...(data.differences ? { differences: data.differences } : {}) },
-      { workers: workersFromEnv(ctx.io.env) },
-    );
-    shown.done();
-    rows = [{ name: data.source, label: `${result.units} units`, result }];
-    kind = { coders: coders.length, anonymous: data.anonymous, weights: weights !== undefined, unitizing: false };
-    meta = { source: data.source, input: inputs[0], level, coders: data.anonymous ? null : coders, ratersPerUnit: data.anonymous ? table.coders : undefined, categories: table.categories, weights: weights === undefined ? null : typeof o.weights === 'string' ? o.weights : null, chance };
+      shown.done();
+      rows = [{ name: data.source, label: `${result.units} units`, result }];
+      kind = { coders: coders.length, anonymous: data.anonymous, weights: weights !== undefined, unitizing: false };
+      meta = { source: data.source, input: inputs[0], level, coders: data.anonymous ? null : coders, ratersPerUnit: data.anonymous ? table.coders : undefined, categories: table.categories, weights: weights === undefined ? null : typeof o.weights === 'string' ? o.weights : null, chance };
+    } finally {
+      pool?.close();
+    }
   } else {
     const study = await ctx.study();
     if (ctx.given.has('level')) throw new UsageError(`--level ${o.level}: the level of measurement is for reliability data (--matrix, --long, --counts, --contingency)`, 'on a study, per code or per theme is --rows code or --rows theme');
@@ -247,8 +256,9 @@ function readCsv(ctx: AgreeCtx, file: string): Rows & { name: string } {
  * A file's rows with interned fields (one string per distinct value: text/delimited.ts), as the
  * table reader reads them; text it cannot split itself (quotes, mixed line ends) goes through it.
  */
-function readInterned(ctx: AgreeCtx, file: string): { t: InternedRows; name: string } {
+function readInterned(ctx: AgreeCtx, file: string, onBytes?: (bytes: number) => void): { t: InternedRows; name: string } {
   const input = ctx.input(file);
+  onBytes?.(input.bytes.length);
   const decoded = decodeText(input.bytes, input.name);
   const read = decoded.ok ? undefined : { diagnostic: decoded.diagnostic };
   if (decoded.ok) {
@@ -280,8 +290,8 @@ function fail(file: string, problems: readonly ValueProblem[], lineOf: (row: num
   throw new UsageError(`${p.message.startsWith('--') ? '' : `${file}${line !== undefined ? `:${line}` : ''}: `}${p.message}${more}`, p.hint);
 }
 
-function readData(ctx: AgreeCtx, input: 'matrix' | 'long' | 'counts' | 'contingency', level: Level): Data {
-  if (input === 'matrix') return readMatrix(ctx, ctx.opts.matrix!, level);
+function readData(ctx: AgreeCtx, input: 'matrix' | 'long' | 'counts' | 'contingency', level: Level, onBytes?: (bytes: number) => void): Data {
+  if (input === 'matrix') return readMatrix(ctx, ctx.opts.matrix!, level, onBytes);
   const { rows, lines, name: file } = readCsv(ctx, ctx.opts[input]!);
   const header = (rows[0] ?? []).map((h) => h.trim());
   const body = rows.slice(1);
@@ -339,8 +349,8 @@ function readData(ctx: AgreeCtx, input: 'matrix' | 'long' | 'counts' | 'continge
  * --matrix: units x coders. Read with interned fields (a million units make a dozen strings, and
  * each distinct value is interpreted once), with the same checks and results as rows of strings.
  */
-function readMatrix(ctx: AgreeCtx, path: string, level: Level): Data {
-  const { t, name: file } = readInterned(ctx, path);
+function readMatrix(ctx: AgreeCtx, path: string, level: Level, onBytes?: (bytes: number) => void): Data {
+  const { t, name: file } = readInterned(ctx, path, onBytes);
   const rows = rowCount(t);
   const header = rows > 0 ? rowOf(t, 0).map((h) => h.trim()) : [];
   const units = Math.max(0, rows - 1);
