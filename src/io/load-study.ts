@@ -8,6 +8,7 @@ import { checkCodings } from '../core/coding/check.js';
 import { parseCodingsFile } from '../core/coding/store.js';
 import { checkFinished, FINISHED_SUFFIX, parseFinishedFile } from '../core/coding/finished.js';
 import { isCoderName } from '../core/coding/types.js';
+import { codingCount, setCodingTable, tableOf, type CodingPart } from '../core/coding/table.js';
 import { error, sortDiagnostics, warning, type Diagnostic } from '../core/diagnostics/diagnostic.js';
 import { assembleStudy } from '../core/study/assemble.js';
 import { didYouMeanSuffix } from '../core/text/suggest.js';
@@ -23,7 +24,7 @@ import { CODINGS_DIR, rememberLoaded, rememberLoadedBytes } from './codings.js';
 import { isInside, isInsideReal, pointsOutside, realPath, realRootOf } from './confine.js';
 import { isSystemError } from './errors.js';
 import { fileError, readText } from './read.js';
-import { combinedKey, hashBytes, keyFromHash, packCodings, readStamped, sameStamp, setCodec, settled, StudyIndex, unpackCodings, type FileKey, type FileStamp, type PackedCodings } from './study-index.js';
+import { combinedKey, hashBytes, keyFromHash, packCodings, readStamped, sameStamp, setCodec, settled, StudyIndex, type FileKey, type FileStamp, type PackedCodings } from './study-index.js';
 import { append } from '../core/arrays.js';
 
 export { CODINGS_DIR };
@@ -299,6 +300,8 @@ async function load(root: string, opts: LoadOptions, index: StudyIndex): Promise
   const codingFiles = (await expand(root, [`${CODINGS_DIR}/*.tsv`])).filter((f) => !outsideFile(f));
   const primary = diagnostics.length;
   const coders = new Set<string>();
+  // Each coder file's codings in columns (from the index's packs, or as parsed): study.codings is made from them when first read.
+  const parts: CodingPart[] = [];
   for (const f of codingFiles) {
     const isFinished = f.endsWith(FINISHED_SUFFIX);
     const coder = f.slice(CODINGS_DIR.length + 1, -(isFinished ? FINISHED_SUFFIX : '.tsv').length).normalize('NFC');
@@ -314,7 +317,7 @@ async function load(root: string, opts: LoadOptions, index: StudyIndex): Promise
       inputs.push([f, known.hash]);
       rememberLoadedBytes(path, known.hash, hashBytes);
       append(diagnostics, hit.diagnostics);
-      append(study.codings, unpackCodings(hit.codings));
+      parts.push({ packed: hit.codings });
       coders.add(coder);
       continue;
     }
@@ -340,27 +343,28 @@ async function load(root: string, opts: LoadOptions, index: StudyIndex): Promise
       const cached = key ? index.get<CachedCodings>('codings', f, key) : undefined;
       if (cached && cached.codings.coder === coder && cached.codings.file === f) {
         append(diagnostics, cached.diagnostics);
-        append(study.codings, unpackCodings(cached.codings));
+        parts.push({ packed: cached.codings });
       } else {
         const parsed = parseCodingsFile(f, read.text, coder);
         append(diagnostics, parsed.diagnostics);
-        append(study.codings, parsed.codings);
+        parts.push({ objects: parsed.codings });
         const packed = key ? packCodings(coder, f, parsed.codings) : undefined;
         if (key && packed) index.put('codings', f, key, { codings: packed, diagnostics: parsed.diagnostics });
       }
     }
     coders.add(coder);
   }
+  setCodingTable(study, tableOf(parts));
   append(study.coders, [...coders].sort());
   append(diagnostics, checkFinished(study, study.finished));
   // Codings of transcripts that could not be read are not checked one by one: the transcript's
   // own error is the cause, and dozens of "no transcript" errors would hide it.
   const failed = new Set(documentsFailed);
   const unchecked = new Map<string, number>();
-  // (Every coding when every transcript was read: no key made per coding.)
+  // (Every coding when every transcript was read: no key made per coding, no coding made before the checks need them.)
   const checkable =
     failed.size === 0
-      ? study.codings
+      ? undefined
       : study.codings.filter((c) => {
           if (!failed.has(`${c.participant}/${c.wave}`)) return true;
           const file = c.source?.file ?? `${CODINGS_DIR}/${c.coder}.tsv`;
@@ -369,11 +373,12 @@ async function load(root: string, opts: LoadOptions, index: StudyIndex): Promise
         });
   for (const [file, n] of unchecked) diagnostics.push(warning(file, undefined, `${n} coding${n === 1 ? '' : 's'} of transcripts that could not be read were not checked`, 'fix the transcripts first (their errors are listed above)'));
   // The checks against the study are the same for the same inputs: from the index when they are.
-  const checksKey = index.enabled ? combinedKey([inputs, opts.allowOutside === true, checkable.length]) : undefined;
+  const checksKey = index.enabled ? combinedKey([inputs, opts.allowOutside === true, checkable?.length ?? codingCount(study)]) : undefined;
   let checks = checksKey ? index.get<Diagnostic[]>('checks', 'study', checksKey) : undefined;
   if (!checks) {
-    checks = checkCodings(study, checkable);
-    append(checks, checkCodingsSince(study.codebook, config.waves, checkable));
+    const all = checkable ?? study.codings;
+    checks = checkCodings(study, all);
+    append(checks, checkCodingsSince(study.codebook, config.waves, all));
     if (checksKey) index.put('checks', 'study', checksKey, checks);
   }
   append(diagnostics, checks);

@@ -1,3 +1,4 @@
+import { codingCount } from '../../core/coding/table.js';
 import { hasErrors, sortDiagnostics, warning } from '../../core/diagnostics/diagnostic.js';
 import { caseDiagnostics, readCaseSummaries } from '../../io/cases.js';
 import { loadStudy } from '../../io/load-study.js';
@@ -40,7 +41,7 @@ export async function run(ctx: Ctx<'validate'>, studyArg?: string): Promise<numb
   const files = new Set(diagnostics.map((d) => d.file)).size;
   if (format === 'json') {
     const counts = { errors: diagnostics.filter((d) => d.severity === 'error').length, warnings: diagnostics.filter((d) => d.severity === 'warning').length };
-    const loaded = study ? { participants: study.participants.length, waves: study.config.waves.length, documents: study.documents.length, segments: study.documents.reduce((n, d) => n + d.segmentList.length, 0), codes: study.codebook.codes.length, coders: study.coders, codings: study.codings.length } : null;
+    const loaded = study ? { participants: study.participants.length, waves: study.config.waves.length, documents: study.documents.length, segments: study.documents.reduce((n, d) => n + d.segmentList.length, 0), codes: study.codebook.codes.length, coders: study.coders, codings: codingCount(study) } : null;
     ctx.emit(JSON.stringify({ ok: code === EXIT.ok, ...counts, study: loaded, diagnostics }, null, 2));
     return code;
   }
@@ -57,7 +58,7 @@ export async function run(ctx: Ctx<'validate'>, studyArg?: string): Promise<numb
       plural(study.documents.length, 'transcript'),
       plural(segs, 'segment'),
       plural(study.codebook.codes.length, 'code'),
-      plural(study.codings.length, 'coding') + (study.coders.length ? ` by ${study.coders.join(', ')}` : ''),
+      plural(codingCount(study), 'coding') + (study.coders.length ? ` by ${study.coders.join(', ')}` : ''),
     ].join(', ');
     const verdict = diagnostics.length === 0 ? ctx.err.green('✓ no problems') : strict ? ctx.err.red(`✗ ${countLine(diagnostics, files)} (--strict)`) : ctx.err.yellow(`✓ no errors`);
     ctx.info(`${verdict}: ${study.config.title} (${what})`);

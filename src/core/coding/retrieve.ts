@@ -5,6 +5,8 @@ import type { Study } from '../study/types.js';
 import type { Segment, SpeakerRole } from '../transcript/types.js';
 import { exactText, formatSpan, hasColumns, lineIndexOf, touchedSegments, type Position } from './span.js';
 import { sortCodings } from './store.js';
+import { codingAt, codingTable } from './table.js';
+import type { Coding } from './types.js';
 
 export interface RetrieveFilters {
   /** Codes or themes; a theme (or any parent code) includes its sub-codes. */
@@ -66,14 +68,40 @@ export function retrieve(study: Study, filters: RetrieveFilters = {}): Retrieved
   const out: Retrieved[] = [];
   const order = study.config.waves.map((w) => w.id);
   // Filtered, then sorted (the same order as sorting all of them first: the sort is stable).
-  const wanted = study.codings.filter((c) => {
-    if (codes && !codes.has(c.code)) return false;
-    if (filters.waves?.length && !filters.waves.includes(c.wave)) return false;
-    if (filters.participants?.length && !filters.participants.includes(c.participant)) return false;
-    if (filters.coders?.length && !filters.coders.includes(c.coder)) return false;
-    if (filters.where?.length && !matchesWhere(people.get(c.participant), filters.where)) return false;
-    return true;
-  });
+  // Read from the coding table's columns: each part's strings judged once, only the codings kept made into objects.
+  const wanted: Coding[] = [];
+  for (const part of codingTable(study).parts) {
+    if (part.objects) {
+      for (const c of part.objects) {
+        if (codes && !codes.has(c.code)) continue;
+        if (filters.waves?.length && !filters.waves.includes(c.wave)) continue;
+        if (filters.participants?.length && !filters.participants.includes(c.participant)) continue;
+        if (filters.coders?.length && !filters.coders.includes(c.coder)) continue;
+        if (filters.where?.length && !matchesWhere(people.get(c.participant), filters.where)) continue;
+        wanted.push(c);
+      }
+      continue;
+    }
+    const p = part.packed;
+    if (filters.coders?.length && !filters.coders.includes(p.coder)) continue;
+    const { strings } = p;
+    // Per string: 0 not judged yet, 1 kept, 2 left out.
+    const codeOk = new Uint8Array(strings.length);
+    const waveOk = new Uint8Array(strings.length);
+    const participantOk = new Uint8Array(strings.length);
+    for (let i = 0, n = p.participant.length; i < n; i++) {
+      const c = p.code[i]!;
+      if (codeOk[c] === 0) codeOk[c] = !codes || codes.has(strings[c]!) ? 1 : 2;
+      if (codeOk[c] === 2) continue;
+      const w = p.wave[i]!;
+      if (waveOk[w] === 0) waveOk[w] = !filters.waves?.length || filters.waves.includes(strings[w]!) ? 1 : 2;
+      if (waveOk[w] === 2) continue;
+      const q = p.participant[i]!;
+      if (participantOk[q] === 0) participantOk[q] = (!filters.participants?.length || filters.participants.includes(strings[q]!)) && (!filters.where?.length || matchesWhere(people.get(strings[q]!), filters.where)) ? 1 : 2;
+      if (participantOk[q] === 2) continue;
+      wanted.push(codingAt(part, i));
+    }
+  }
   for (const c of sortCodings(wanted, order)) {
     const doc = docs.get(`${c.participant}/${c.wave}`);
     if (!doc) continue;

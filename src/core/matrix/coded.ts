@@ -1,5 +1,6 @@
 import { sinceIndex } from '../codebook/versions.js';
 import { hasColumns, touchedSegments } from '../coding/span.js';
+import { codingAt, codingTable, hasColumnsAt, touchedAt, type CodingPart } from '../coding/table.js';
 import type { Coding } from '../coding/types.js';
 import { CONSENSUS_CODER, isSuggestionCoder } from '../coding/types.js';
 import { matchesWhere, type Where } from '../study/filters.js';
@@ -77,7 +78,8 @@ export function codedStudy(study: Study, coder: string, opts: { waves?: string[]
   for (const doc of documents) {
     const codings = byDoc.get(doc.id);
     if (!codings) continue;
-    const columns = codings.filter(hasColumns);
+    const columns: Coding[] = [];
+    for (let j = 0; j < codings.rows.length; j++) if (hasColumnsAt(codings.parts[j]!, codings.rows[j]!)) columns.push(codingAt(codings.parts[j]!, codings.rows[j]!));
     if (columns.length > 0) exact.set(doc.id, columns);
     pairs.set(doc.id, codes.pairs(doc, codings));
   }
@@ -124,9 +126,9 @@ export function codedSegmentCounts(study: Study, coder: string): Map<string, num
       const length = doc.segmentList.length;
       if (seen.length < length) seen = new Int32Array(length);
       stamp++;
-      for (let j = 0; j < codings.length; j++) {
+      for (let j = 0; j < codings.rows.length; j++) {
         // Indexed, not destructured: destructuring goes through the iterator protocol until optimised.
-        const range = touchedSegments(doc, codings[j]!);
+        const range = touchedAt(doc, codings.parts[j]!, codings.rows[j]!);
         const hi = range[1];
         for (let i = range[0]; i < hi; i++) {
           if (seen[i] === stamp) continue;
@@ -140,46 +142,84 @@ export function codedSegmentCounts(study: Study, coder: string): Map<string, num
   return out;
 }
 
+/** A document's codings (of one coder) as rows of the study's coding table: each one's part and index in it, in study order. */
+interface Rows {
+  parts: CodingPart[];
+  rows: number[];
+}
+
 /**
  * The coder's codings per document id (in study order), those before their code's `since` left
- * out and counted. One pass, no string made per coding (codings of a document mostly come together).
+ * out and counted. One pass over the coding table's columns, no string or object made per coding.
  */
-function codingsByDocument(study: Study, coder: string, since: Map<string, number>): { byDoc: Map<string, Coding[]>; beforeSince: number; count: number } {
+function codingsByDocument(study: Study, coder: string, since: Map<string, number>): { byDoc: Map<string, Rows>; beforeSince: number; count: number } {
   const waveIndex = new Map(study.config.waves.map((w) => [w.id, w.index]));
-  const byParticipant = new Map<string, Map<string, Coding[]>>();
-  const byDoc = new Map<string, Coding[]>();
+  const byDoc = new Map<string, Rows>();
   let beforeSince = 0;
   let count = 0;
-  let lastParticipant: string | undefined;
-  let lastWave: string | undefined;
-  let list: Coding[] | undefined;
   // Most codebooks have no `since:`: then no coding lies before one, and none is looked up.
   let anySince = false;
   for (const v of since.values()) if (v > 0) anySince = true;
-  const all = study.codings;
-  for (let i = 0; i < all.length; i++) {
-    const c = all[i]!;
-    if (c.coder !== coder) continue;
-    if (anySince && (waveIndex.get(c.wave) ?? 0) < (since.get(c.code) ?? 0)) {
-      beforeSince++;
+  /** The document's list for a participant and wave, found by its id as the documents have it (two pairs that read alike share a list). */
+  const listOf = (participant: string, wave: string): Rows => {
+    const id = `${participant}/${wave}`;
+    let list = byDoc.get(id);
+    if (!list) byDoc.set(id, (list = { parts: [], rows: [] }));
+    return list;
+  };
+  for (const part of codingTable(study).parts) {
+    if (part.objects) {
+      // Codings as objects (a study whose codings were read or changed as objects).
+      const all = part.objects;
+      const byParticipant = new Map<string, Map<string, Rows>>();
+      let lastParticipant: string | undefined;
+      let lastWave: string | undefined;
+      let list: Rows | undefined;
+      for (let i = 0; i < all.length; i++) {
+        const c = all[i]!;
+        if (c.coder !== coder) continue;
+        if (anySince && (waveIndex.get(c.wave) ?? 0) < (since.get(c.code) ?? 0)) {
+          beforeSince++;
+          continue;
+        }
+        if (c.participant !== lastParticipant || c.wave !== lastWave || list === undefined) {
+          lastParticipant = c.participant;
+          lastWave = c.wave;
+          let waves = byParticipant.get(c.participant);
+          if (!waves) byParticipant.set(c.participant, (waves = new Map()));
+          list = waves.get(c.wave);
+          if (!list) waves.set(c.wave, (list = listOf(c.participant, c.wave)));
+        }
+        list.parts.push(part);
+        list.rows.push(i);
+        count++;
+      }
       continue;
     }
-    if (c.participant !== lastParticipant || c.wave !== lastWave || list === undefined) {
-      lastParticipant = c.participant;
-      lastWave = c.wave;
-      let waves = byParticipant.get(c.participant);
-      if (!waves) byParticipant.set(c.participant, (waves = new Map()));
-      list = waves.get(c.wave);
-      if (!list) {
-        // By the document's id (as the documents have it): two pairs that read alike share a list.
-        const id = `${c.participant}/${c.wave}`;
-        list = byDoc.get(id);
-        if (!list) byDoc.set(id, (list = []));
-        waves.set(c.wave, list);
+    // A coder file's codings in columns: no string or object made per coding.
+    const p = part.packed;
+    if (p.coder !== coder) continue;
+    const { strings, participant, wave, code } = p;
+    const width = strings.length;
+    // Per (participant, wave) of this part's strings: the document's list.
+    const lists = new Map<number, Rows>();
+    let last = -1;
+    let list: Rows | undefined;
+    for (let i = 0, n = participant.length; i < n; i++) {
+      if (anySince && (waveIndex.get(strings[wave[i]!]!) ?? 0) < (since.get(strings[code[i]!]!) ?? 0)) {
+        beforeSince++;
+        continue;
       }
+      const key = participant[i]! * width + wave[i]!;
+      if (key !== last || list === undefined) {
+        last = key;
+        list = lists.get(key);
+        if (!list) lists.set(key, (list = listOf(strings[participant[i]!]!, strings[wave[i]!]!)));
+      }
+      list.parts.push(part);
+      list.rows.push(i);
+      count++;
     }
-    list.push(c);
-    count++;
   }
   return { byDoc, beforeSince, count };
 }
@@ -219,16 +259,32 @@ class SegmentCodes {
     return i;
   }
 
+  /** Per part of the coding table: each of its strings' code index, once looked up (-1: not yet). */
+  private readonly byPart = new Map<CodingPart, Int32Array>();
+
+  private codeAt(part: CodingPart, row: number): number {
+    if (part.objects) return this.code(part.objects[row]!.code);
+    const p = part.packed;
+    let ids = this.byPart.get(part);
+    if (!ids) this.byPart.set(part, (ids = new Int32Array(p.strings.length).fill(-1)));
+    const s = p.code[row]!;
+    let i = ids[s]!;
+    if (i < 0) ids[s] = i = this.code(p.strings[s]!);
+    return i;
+  }
+
   /** The sorted distinct keys of the (segment, code) pairs that `codings` (whole lines or not: `lines` only those without columns) touch. */
-  pairs(doc: Document, codings: readonly Coding[], lines = false): Float64Array {
+  pairs(doc: Document, codings: Rows, lines = false): Float64Array {
     const k = this.k;
     let n = 0;
-    for (let j = 0; j < codings.length; j++) {
-      const c = codings[j]!;
-      if (lines && hasColumns(c)) continue;
-      const code = this.code(c.code);
+    const { parts, rows } = codings;
+    for (let j = 0; j < rows.length; j++) {
+      const part = parts[j]!;
+      const row = rows[j]!;
+      if (lines && hasColumnsAt(part, row)) continue;
+      const code = this.codeAt(part, row);
       // Indexed, not destructured: destructuring goes through the iterator protocol until optimised.
-      const range = touchedSegments(doc, c);
+      const range = touchedAt(doc, part, row);
       const lo = range[0];
       const hi = range[1];
       if (hi <= lo) continue;
@@ -242,16 +298,18 @@ class SegmentCodes {
   }
 
   /** The document's coded segments, by segment index, from its pairs; `exact`: some coding has columns (then lineCodes where a span touches). */
-  segments(doc: Document, codings: readonly Coding[], pairs: Float64Array, exact: boolean): CodedSegment[] {
+  segments(doc: Document, codings: Rows, pairs: Float64Array, exact: boolean): CodedSegment[] {
     const k = this.k;
-    for (let j = 0; j < pairs.length; j++) if (pairs[j]! % k >= this.known) return slowSegments(doc, codings, this.book);
+    for (let j = 0; j < pairs.length; j++) {
+      if (pairs[j]! % k >= this.known) return slowSegments(doc, codingsOf(codings), this.book);
+    }
     const out = this.group(doc, pairs);
     if (!exact) return out;
     // Segments an exact span touches get the codes of the whole-line codings alone (lineCodes).
     const touched = new Uint8Array(doc.segmentList.length);
-    for (const c of codings) {
-      if (!hasColumns(c)) continue;
-      const range = touchedSegments(doc, c);
+    for (let j = 0; j < codings.rows.length; j++) {
+      if (!hasColumnsAt(codings.parts[j]!, codings.rows[j]!)) continue;
+      const range = touchedAt(doc, codings.parts[j]!, codings.rows[j]!);
       for (let i = range[0]; i < range[1]; i++) touched[i] = 1;
     }
     const lines = this.pairs(doc, codings, true);
@@ -278,6 +336,11 @@ class SegmentCodes {
     }
     return out;
   }
+}
+
+/** The codings of a document's rows as objects (the study's own, or made as the parser makes them). */
+function codingsOf(rows: Rows): Coding[] {
+  return rows.rows.map((row, j) => codingAt(rows.parts[j]!, row));
 }
 
 function grown(a: Float64Array, need: number): Float64Array {

@@ -95,22 +95,16 @@ export function summarise(study: Study, coder?: string): StudySummary {
   const waveSummaries: WaveSummary[] = waves.map((w) => ({ id: w.id, label: w.label, participants: 0, documents: 0, segments: 0, words: 0, participantWords: 0, codedSegments: coder === undefined ? null : 0 }));
   const coded = coder === undefined ? undefined : codedSegmentCounts(study, coder);
   const byWave = new Map(waveSummaries.map((w) => [w.id, w]));
-  const documents: DocumentSummary[] = [];
-  // Each document's word counts, for documentSummary (one buffer for all: it keeps none of it).
-  let words = new Float64Array(0);
   for (const d of study.documents) {
     const ws = byWave.get(d.wave)!;
     ws.documents++;
     const list = d.segmentList;
     ws.segments += list.length;
-    if (words.length < list.length) words = new Float64Array(list.length);
     for (let i = 0; i < list.length; i++) {
       const n = list.words(i);
-      words[i] = n;
       ws.words += n;
       if (list.role(i) === 'participant') ws.participantWords += n;
     }
-    documents.push(documentSummary(d, words));
     if (coded) ws.codedSegments! += coded.get(d.id) ?? 0;
     present.get(d.wave)!.add(d.participant);
   }
@@ -126,6 +120,7 @@ export function summarise(study: Study, coder?: string): StudySummary {
   const participants = study.participants.map((p) => ({ id: p.id, attributes: p.attributes, waves: waves.filter((w) => present.get(w.id)!.has(p.id)).map((w) => w.id) }));
   const outline = (c: Code): CodeOutline => ({ id: c.id, label: c.label, depth: c.depth, children: c.children.map(outline) });
   const sum = (k: 'segments' | 'words' | 'participantWords'): number => waveSummaries.reduce((n, w) => n + w[k], 0);
+  let documents: DocumentSummary[] | undefined;
   return {
     title: study.config.title,
     language: study.config.language,
@@ -144,7 +139,10 @@ export function summarise(study: Study, coder?: string): StudySummary {
     attrition,
     participants,
     codebook: { files: study.codebook.files.map((f) => ({ file: f.file, title: f.title })), themes: study.codebook.themes.map(outline) },
-    documents,
+    // Made when first read (JSON, --speakers): the participation tables do not need every transcript's speakers.
+    get documents(): DocumentSummary[] {
+      return (documents ??= study.documents.map((d) => documentSummary(d)));
+    },
   };
 }
 
