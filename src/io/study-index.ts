@@ -11,7 +11,7 @@ import { readOnly, removeStrayTemps, writeFileAtomic } from './write.js';
 
 /**
  * The study index: a derived, disposable cache of what loading a study costs (each coder's parsed
- * codings, each transcript's segments, the checks of the codings against the study) in
+ * codings, each transcript's segments, the checks of the codings against the study, the codebook patterns' verdicts) in
  * `.qualwave/index/` inside the study, which git ignores. The study's plain files remain the only
  * truth:
  *

@@ -14,8 +14,9 @@ import { plural } from '../report.js';
  * then an InputError ending with `consequence`) or run by the linear-time engine (returned).
  */
 export async function patternMatchers(ctx: AnyCtx, study: Study, consequence: string): Promise<{ linear: Map<string, Matcher>; literals: ReadonlyMap<string, readonly string[]> }> {
-  const { checkPatterns, linearMatcher } = await import('../../core/coding/patterns.js');
-  const checked = await checkPatterns(study.codebook);
+  const { linearMatcher } = await import('../../core/coding/patterns.js');
+  const { checkPatternsKept } = await import('../../io/pattern-verdicts.js');
+  const checked = await checkPatternsKept(study.root, study.codebook);
   if (checked.diagnostics.length > 0) {
     ctx.printDiagnostics(study.root, checked.diagnostics);
     throw new InputError(`${plural(checked.diagnostics.length, 'pattern')} of the codebook refused; ${consequence}`);

@@ -20,8 +20,8 @@ export async function run(ctx: Ctx<'validate'>, studyArg?: string): Promise<numb
   let diagnostics = loaded0.diagnostics;
   if (study) {
     // Patterns that could backtrack without end (checked here and by autocode, not on every load).
-    const { checkPatterns } = await import('../../core/coding/patterns.js');
-    const { diagnostics: refused } = await checkPatterns(study.codebook);
+    const { checkPatternsKept } = await import('../../io/pattern-verdicts.js');
+    const { diagnostics: refused } = await checkPatternsKept(study.root, study.codebook);
     if (refused.length > 0) diagnostics = [...refused, ...diagnostics];
   }
   // Case summaries (cases/*.md) are checked once the study itself is sound: their quotations against the transcripts.

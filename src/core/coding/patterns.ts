@@ -110,18 +110,47 @@ function overlappingUnderRepeat(node: Node, firstChars: (alternative: Node) => {
   return false;
 }
 
-/** Which engine runs each pattern of the codebook, and the patterns refused (errors with file:line). */
-export async function checkPatterns(codebook: Pick<Codebook, 'codes'>): Promise<PatternCheck> {
+/**
+ * What the analysis says of one pattern, whatever code it belongs to: the engine that runs it, or
+ * why it is refused; `literals`: necessaryLiterals, for a pattern run on JavaScript's engine
+ * without the `u` flag. Plain data: kept in the study index (io/pattern-verdicts.ts).
+ */
+export interface PatternVerdict {
+  engine?: Engine;
+  refused?: string;
+  literals?: string[];
+}
+
+/** The version of the analysis: a change of what it says of a pattern changes this (and so every verdict kept). */
+export const PATTERN_CHECK_VERSION = 1;
+
+/** Every distinct pattern of the codebook, in the order of first use. */
+export function codebookPatterns(codebook: Pick<Codebook, 'codes'>): string[] {
+  return [...new Set(codebook.codes.flatMap((c) => c.patterns))];
+}
+
+/**
+ * Which engine runs each pattern of the codebook, and the patterns refused (errors with file:line).
+ * `known`: verdicts already made (by this analysis, for these patterns): the libraries are loaded
+ * only for the others. `verdicts`: every pattern's.
+ */
+export async function checkPatterns(codebook: Pick<Codebook, 'codes'>, known?: ReadonlyMap<string, PatternVerdict>): Promise<PatternCheck & { verdicts: Map<string, PatternVerdict> }> {
   const engines = new Map<string, Engine>();
   const diagnostics: Diagnostic[] = [];
   const literals = new Map<string, string[]>();
+  const verdicts = new Map<string, PatternVerdict>();
   const all = codebook.codes.flatMap((c) => c.patterns.map((p, i) => ({ code: c, pattern: p, line: c.patternLines?.[i] ?? c.line })));
-  if (all.length === 0) return { engines, diagnostics, literals };
-  const [{ RegExpParser }, { analyse }, ast, { RE2JS }] = await Promise.all([import('@eslint-community/regexpp'), import('scslre'), import('regexp-ast-analysis'), import('re2js')]);
-  const verdicts = new Map<string, { engine?: Engine; refused?: string }>();
+  if (all.length === 0) return { engines, diagnostics, literals, verdicts };
+  const analyser = all.every((p) => known?.has(p.pattern)) ? undefined : await Promise.all([import('@eslint-community/regexpp'), import('scslre'), import('regexp-ast-analysis'), import('re2js')]);
   for (const { code, pattern, line } of all) {
     let v = verdicts.get(pattern);
+    if (!v && known?.has(pattern)) {
+      v = known.get(pattern)!;
+      if (v.literals) literals.set(pattern, v.literals);
+      verdicts.set(pattern, v);
+    }
     if (!v) {
+      const [{ RegExpParser }, { analyse }, ast, { RE2JS }] = analyser!;
       v = {};
       const flags = needsUnicode(pattern) ? 'iu' : 'i';
       try {
@@ -152,7 +181,10 @@ export async function checkPatterns(codebook: Pick<Codebook, 'codes'>): Promise<
         } else v.engine = 'js';
         if (v.engine === 'js' && flags === 'i') {
           const l = necessaryLiterals(literal.pattern as unknown as Node);
-          if (l) literals.set(pattern, l);
+          if (l) {
+            v.literals = l;
+            literals.set(pattern, l);
+          }
         }
       } catch (e) {
         v.refused = `it cannot be analysed (${(e as Error).message})`;
@@ -163,7 +195,7 @@ export async function checkPatterns(codebook: Pick<Codebook, 'codes'>): Promise<
       diagnostics.push(error(code.file, line, `pattern ${JSON.stringify(pattern)} of code '${code.id}' is refused: ${v.refused}`, 'rewrite it without nested or overlapping repetitions, e.g. \\bwords?\\b instead of (\\w+\\s?)+; patterns run on every segment of the study'));
     } else engines.set(pattern, v.engine!);
   }
-  return { engines, diagnostics, literals };
+  return { engines, diagnostics, literals, verdicts };
 }
 
 /** Whether a pattern needs the regular expression `u` flag (\p{…}, \u{…}, astral characters). */
