@@ -40,6 +40,8 @@ export function isInside(realRoot: string, abs: string): boolean {
 
 /** Whether the real path `real` (links already resolved) is inside the folder `realRoot`. */
 export function isInsideReal(realRoot: string, real: string): boolean {
+  // Under the folder with no `..` in the rest: inside, without working out the relative path.
+  if (real.startsWith(realRoot.endsWith(sep) ? realRoot : realRoot + sep) && !real.includes(`${sep}..`)) return true;
   const rel = relative(realRoot, real);
   return rel === '' || (!rel.startsWith(`..${sep}`) && rel !== '..' && !isAbsolute(rel));
 }
