@@ -457,13 +457,15 @@ setCodec<CachedDocument>('document', {
 
 type CachedHead = Omit<CachedDocument, 'document'> & { document?: Omit<SegmentColumns, 'data' | 'roles'> & { fields: DocumentFields } };
 
-/** A study file's bytes with their stamp, or undefined with the reason as a diagnostic at `file`. */
-/** The names in a folder that are neither links nor folders, or undefined when it cannot be listed (then each file is looked at). */
+/** The names in a folder that its listing says are regular files, or undefined when it cannot be listed (then each file is looked at). */
 function plainFiles(dir: string): Set<string> | undefined {
   try {
     return new Set(
       readdirSync(dir, { withFileTypes: true })
-        .filter((d) => !d.isSymbolicLink() && !d.isDirectory())
+        // Only entries the listing says are regular files: a file system that does not report
+        // types (some network and FUSE mounts: every test false) leaves each name to lstat, so a
+        // link there is still seen.
+        .filter((d) => d.isFile())
         .map((d) => d.name),
     );
   } catch (e) {
@@ -472,6 +474,7 @@ function plainFiles(dir: string): Set<string> | undefined {
   }
 }
 
+/** A study file's bytes with their stamp, or undefined with the reason as a diagnostic at `file`. */
 function readOrReport(path: string, file: string, diagnostics: Diagnostic[]): ReturnType<typeof readStamped> | undefined {
   try {
     return readStamped(path);
