@@ -6,8 +6,8 @@ import { parseTable } from '../src/core/format/read-table.js';
 import { bootstrap } from '../src/core/agreement/bootstrap.js';
 import { krippendorffAlpha, prepare } from '../src/core/agreement/coefficients.js';
 import { agreement } from '../src/core/agreement/report.js';
-import { MISSING, toPatterns, toPatternsMany, type Ratings } from '../src/core/agreement/table.js';
-import { codeRatings } from '../src/core/agreement/units.js';
+import { studyAgreement } from '../src/core/agreement/study.js';
+import { MISSING, toPatterns, type Ratings } from '../src/core/agreement/table.js';
 import { codedStudy } from '../src/core/matrix/coded.js';
 import { framework } from '../src/core/matrix/framework.js';
 import { matrix } from '../src/core/matrix/matrix.js';
@@ -478,12 +478,10 @@ if (only) {
   study!.codings = [...auto, ...other];
   study!.coders = ['a', 'b'];
   const s = performance.now();
-  const data = codeRatings(study!, { coders: ['a', 'b'], unit: 'segment', level: 'code' });
-  const tables = data.perCode.map((c) => toPatterns(c.ratings));
-  for (const t of tables) agreement(t, { level: 'nominal', resamples: 1000, seed: 1 });
-  agreement(toPatternsMany(data.perCode.map((c) => c.ratings)), { level: 'nominal', resamples: 1000, seed: 1 });
+  // Per code and pooled, as qualwave agree computes them (pattern tables counted by subtraction).
+  const data = studyAgreement(study!, { coders: ['a', 'b'], unit: 'segment', level: 'code', resamples: 1000, seed: 1 });
   const ms = performance.now() - s;
-  rows.push([`agree: 2 coders, ${data.perCode.length} codes, ${data.units} segments`, `${ms.toFixed(0)} ms`, '1,000 resamples per code', '']);
+  rows.push([`agree: 2 coders, ${data.rows.length - 1} codes, ${data.units} segments`, `${ms.toFixed(0)} ms`, '1,000 resamples per code', '']);
 }
 
 // 5. Longitudinal tables on 200,000 coded segments (the auto coder's codings, as consensus).

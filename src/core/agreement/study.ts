@@ -4,6 +4,7 @@ import type { Where } from '../study/filters.js';
 import type { Document, Study } from '../study/types.js';
 import type { IntervalMethod } from './bootstrap.js';
 import { agreement, FEW_UNITS, UNDEFINED_SHARE, type AgreementResult, type Estimate } from './report.js';
+import { codePatterns, pooledPatterns } from './marked.js';
 import { toPatterns, toPatternsMany } from './table.js';
 import type { TranscriptSelection, Uncoded } from './transcripts.js';
 import { codeRatings, codeSetRatings, type AgreementUnit } from './units.js';
@@ -51,12 +52,21 @@ export function studyAgreement(study: Study, opts: StudyAgreementOptions): { row
   };
   const rows: StudyAgreementRow[] = data.perCode.map((c, i) => {
     opts.onProgress?.(i, data.perCode.length + 1);
-    return { name: c.code, label: c.label, prevalence: c.prevalence, ...(c.beforeSince > 0 ? { beforeSince: c.beforeSince } : {}), result: agreement(toPatterns(c.ratings), a) };
+    const patterns = data.marked ? codePatterns(data.marked.space, c.marked) : toPatterns(c.ratings());
+    return { name: c.code, label: c.label, prevalence: c.prevalence, ...(c.beforeSince > 0 ? { beforeSince: c.beforeSince } : {}), result: agreement(patterns, a) };
   });
   // Pooled over codes: every (unit, code) decision; a unit's decisions are resampled together.
   if (data.perCode.length > 0) {
     const { describeInformative: _d, ...pooled } = a;
-    rows.push({ name: 'pooled', label: `all ${data.perCode.length} ${opts.level}s`, result: agreement(toPatternsMany(data.perCode.map((c) => c.ratings)), { ...pooled, describeInformative: (n: number) => (n === 0 ? 'nobody applied a code' : `only ${n} ${what} where anyone applied a code`) }) });
+    const marked = data.marked;
+    const patterns = marked
+      ? pooledPatterns(
+          marked.space,
+          data.perCode.map((c) => c.marked),
+          marked.byUnit,
+        )
+      : toPatternsMany(data.perCode.map((c) => c.ratings()));
+    rows.push({ name: 'pooled', label: `all ${data.perCode.length} ${opts.level}s`, result: agreement(patterns, { ...pooled, describeInformative: (n: number) => (n === 0 ? 'nobody applied a code' : `only ${n} ${what} where anyone applied a code`) }) });
   }
   if (opts.masi && data.perCode.length > 0) {
     const sets = codeSetRatings(data.perCode, opts.coders.length);

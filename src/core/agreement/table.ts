@@ -197,13 +197,13 @@ export function toPatternsMany(list: readonly Ratings[]): PatternTable {
   };
   if (clustered) {
     const clusters: Clusters = { start: Int32Array.from(kindStart), pattern: Int32Array.from(kindPattern), weight: Float64Array.from(kindWeight), count: Float64Array.from(kindCount) };
-    if (!trivial(clusters)) table.clusters = clusters;
+    if (!trivialClusters(clusters)) table.clusters = clusters;
   }
   return table;
 }
 
 /** Every sampling unit one unit of weight 1: the same as no clusters. */
-function trivial(c: Clusters): boolean {
+export function trivialClusters(c: Clusters): boolean {
   for (let g = 0; g + 1 < c.start.length; g++) if (c.start[g + 1]! - c.start[g]! !== 1 || c.weight[c.start[g]!] !== 1) return false;
   return true;
 }

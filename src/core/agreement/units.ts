@@ -4,7 +4,8 @@ import type { Document, Study } from '../study/types.js';
 import { paragraphLineRanges } from '../transcript/paragraph.js';
 import { sinceIndex } from '../codebook/versions.js';
 import { masiDistance } from './coefficients.js';
-import { MISSING, type Ratings } from './table.js';
+import { materialise, type MarkedByUnit, type MarkedCode, type MarkedSpace } from './marked.js';
+import type { Ratings } from './table.js';
 import { selectTranscripts, type TranscriptSelection, type Uncoded } from './transcripts.js';
 
 /**
@@ -38,7 +39,10 @@ export interface UnitOptions {
 export interface CodeRatings {
   code: string;
   label: string;
-  ratings: Ratings;
+  /** The full units x coders table (made on demand: codes x units cells in all). */
+  ratings: () => Ratings;
+  /** The units some coder marked (marked.ts). */
+  marked: MarkedCode;
   /** Per coder: share of the units in which they applied the code. */
   prevalence: Array<number | null>;
   /** Units at waves before the code's `since:` (nobody coded for it there): missing for every coder, left out. */
@@ -64,7 +68,7 @@ export function documentsInScope(study: Study, opts: { waves?: string[]; where?:
   return study.documents.filter((d) => (!opts.waves?.length || opts.waves.includes(d.wave)) && (!opts.where?.length || matchesWhere(people.get(d.participant), opts.where)));
 }
 
-export function codeRatings(study: Study, opts: UnitOptions): { perCode: CodeRatings[]; units: number; selection: TranscriptSelection } {
+export function codeRatings(study: Study, opts: UnitOptions): { perCode: CodeRatings[]; units: number; selection: TranscriptSelection; marked?: { space: MarkedSpace; byUnit: MarkedByUnit } } {
   const selection = selectTranscripts(study, documentsInScope(study, opts), opts.coders, opts.uncoded ?? 'absent');
   const docs = selection.compared;
   const codes = (opts.codes?.length ? opts.codes.map((id) => study.codebook.byId.get(id)!) : opts.level === 'theme' ? study.codebook.themes : study.codebook.codes).filter(Boolean);
@@ -132,8 +136,10 @@ export function codeRatings(study: Study, opts: UnitOptions): { perCode: CodeRat
   }
 
   const N = units.length;
-  // applied[(code * N + u) * R + r]: every coder covers every unit of a compared transcript.
-  const applied = new Uint8Array(codes.length * N * R);
+  const K = codes.length;
+  // Who applied which code to which unit: one number per mark, (unit * K + code) * R + coder
+  // (exact below 2^53), sorted: unit by unit, code by code. Only marked units are kept (marked.ts).
+  const found: number[] = [];
   for (const doc of docs) {
     const range = docUnits.get(doc.id)!;
     const [first, end] = range;
@@ -141,7 +147,7 @@ export function codeRatings(study: Study, opts: UnitOptions): { perCode: CodeRat
       const r = coderIndex.get(c.coder)!;
       const k = codeIndex.get(target(c.code))!;
       const mark = (i: number): void => {
-        applied[(k * N + i) * R + r] = 1;
+        found.push((i * K + k) * R + r);
       };
       if (opts.unit === 'document') {
         if (first < end) mark(first);
@@ -164,41 +170,85 @@ export function codeRatings(study: Study, opts: UnitOptions): { perCode: CodeRat
       for (let i = search(units, first, end, (u) => u.end > span.start); i < end && units[i]!.start < span.end; i++) mark(i);
     }
   }
+  const keys = Float64Array.from(found).sort();
+  found.length = 0;
+  // Per code, its marked units (ascending) and who marked them; per unit, its marked codes.
+  const perCount = new Int32Array(K);
+  const byUnitStart = new Int32Array(N + 1);
+  let pairs = 0;
+  for (let e = 0, last = -1; e < keys.length; e++) {
+    const uk = Math.floor(keys[e]! / R);
+    if (uk === last) continue;
+    last = uk;
+    const k = uk % K;
+    perCount[k]!++;
+    byUnitStart[(uk - k) / K + 1]!++;
+    pairs++;
+  }
+  for (let i = 0; i < N; i++) byUnitStart[i + 1]! += byUnitStart[i]!;
+  const marked: MarkedCode[] = codes.map((_, k) => ({ units: new Int32Array(perCount[k]!), marks: new Uint8Array(perCount[k]! * R), from: 0 }));
+  const byUnit = { start: byUnitStart, code: new Int32Array(pairs), at: new Int32Array(pairs) };
+  const fill = new Int32Array(K);
+  for (let e = 0, last = -1, p = -1; e < keys.length; e++) {
+    const key = keys[e]!;
+    const r = key % R;
+    const uk = (key - r) / R;
+    const k = uk % K;
+    if (uk !== last) {
+      last = uk;
+      p++;
+      marked[k]!.units[fill[k]!] = (uk - k) / K;
+      byUnit.code[p] = k;
+      byUnit.at[p] = fill[k]! * R;
+      fill[k]!++;
+    }
+    marked[k]!.marks[(fill[k]! - 1) * R + r] = 1;
+  }
   const weights = opts.unit === 'character' ? Float64Array.from(units.map((u) => u.weight)) : undefined;
   const clusters = Int32Array.from(units.map((u) => u.cluster));
   // A code with `since:` was not looked for at earlier waves: its units there are missing, not "not applied".
   const since = sinceIndex(study.codebook, study.config.waves);
   const waveIndex = new Map(study.config.waves.map((w) => [w.id, w.index]));
   const unitWave = Int32Array.from(units.map((u) => waveIndex.get(u.doc.wave) ?? 0));
+  const space: MarkedSpace = { coders: R, units: N, unitWave };
+  // Units (or their weight) at or after each code's first wave, added in unit order as a full pass would.
+  const seenFrom = new Map<number, { seen: number; before: number }>();
+  const seenOf = (from: number): { seen: number; before: number } => {
+    let x = seenFrom.get(from);
+    if (!x) {
+      x = { seen: 0, before: 0 };
+      for (let i = 0; i < N; i++) {
+        if (unitWave[i]! < from) x.before++;
+        else x.seen += weights ? weights[i]! : 1;
+      }
+      seenFrom.set(from, x);
+    }
+    return x;
+  };
   const perCode: CodeRatings[] = codes.map((code, k) => {
-    const values = new Int32Array(N * R);
+    const m = marked[k]!;
+    m.from = since.get(code.id) ?? 0;
+    const { seen, before } = seenOf(m.from);
     const yes = new Array<number>(R).fill(0);
-    const from = since.get(code.id) ?? 0;
-    let seen = 0;
-    let beforeSince = 0;
-    for (let i = 0; i < N; i++) {
-      if (unitWave[i]! < from) {
-        values.fill(MISSING, i * R, (i + 1) * R);
-        beforeSince++;
-        continue;
-      }
+    for (let j = 0; j < m.units.length; j++) {
+      const i = m.units[j]!;
+      if (unitWave[i]! < m.from) continue;
       const wi = weights ? weights[i]! : 1;
-      seen += wi;
-      for (let r = 0; r < R; r++) {
-        const v = applied[(k * N + i) * R + r]!;
-        values[i * R + r] = v;
-        if (v) yes[r]! += wi;
+      for (let r = 0; r < R; r++) if (m.marks[j * R + r]) yes[r]! += wi;
+    }
+    const ratings = (): Ratings => {
+      const r: Ratings = { coders: R, units: N, values: materialise(space, m), categories: ['0', '1'], numeric: Float64Array.from([0, 1]), ordered: true };
+      // Characters belong to their segment; segments and transcripts are their own sampling units.
+      if (weights) {
+        r.weights = weights;
+        r.clusters = clusters;
       }
-    }
-    const ratings: Ratings = { coders: R, units: N, values, categories: ['0', '1'], numeric: Float64Array.from([0, 1]), ordered: true };
-    // Characters belong to their segment; segments and transcripts are their own sampling units.
-    if (weights) {
-      ratings.weights = weights;
-      ratings.clusters = clusters;
-    }
-    return { code: code.id, label: code.label, ratings, prevalence: yes.map((y) => (seen > 0 ? y / seen : null)), beforeSince };
+      return r;
+    };
+    return { code: code.id, label: code.label, ratings, marked: m, prevalence: yes.map((y) => (seen > 0 ? y / seen : null)), beforeSince: before };
   });
-  return { perCode, units: N, selection };
+  // Segments and transcripts (weight 1, their own sampling units): pattern tables by subtraction.
+  return { perCode, units: N, selection, ...(weights ? {} : { marked: { space, byUnit } }) };
 }
 
 /**
@@ -206,14 +256,15 @@ export function codeRatings(study: Study, opts: UnitOptions): { perCode: CodeRat
  * included), for Krippendorff's alpha with MASI distance over multi-label coding.
  */
 export function codeSetRatings(perCode: readonly CodeRatings[], coders: number): { ratings: Ratings; differences: Float64Array } {
-  const first = perCode[0];
+  const first = perCode[0]?.ratings();
   const R = coders;
-  const N = first?.ratings.units ?? 0;
+  const N = first?.units ?? 0;
   const keys = new Map<string, number>();
   const sets: Array<Set<string>> = [];
   const values = new Int32Array(N * R);
+  const tables = perCode.map((c) => c.ratings().values);
   for (let i = 0; i < N * R; i++) {
-    const set = perCode.filter((c) => c.ratings.values[i] === 1).map((c) => c.code);
+    const set = perCode.filter((_, k) => tables[k]![i] === 1).map((c) => c.code);
     const key = set.join('+') || '∅';
     let k = keys.get(key);
     if (k === undefined) {
@@ -227,8 +278,8 @@ export function codeSetRatings(perCode: readonly CodeRatings[], coders: number):
   const differences = new Float64Array(q * q);
   for (let a = 0; a < q; a++) for (let b = 0; b < q; b++) differences[a * q + b] = masiDistance(sets[a]!, sets[b]!);
   const ratings: Ratings = { coders: R, units: N, values, categories: [...keys.keys()], ordered: false };
-  if (first?.ratings.weights) ratings.weights = first.ratings.weights;
-  if (first?.ratings.clusters) ratings.clusters = first.ratings.clusters;
+  if (first?.weights) ratings.weights = first.weights;
+  if (first?.clusters) ratings.clusters = first.clusters;
   return { ratings, differences };
 }
 
