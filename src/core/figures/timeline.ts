@@ -20,12 +20,17 @@ export function timelineData(study: Pick<Study, 'config' | 'participants' | 'doc
   const index = new Map(waves.map((w, i) => [w.id, i]));
   const undated: string[] = [];
   let dated = 0;
+  // Each participant's transcripts at the waves shown, in study order (one pass over the transcripts).
+  const docsOf = new Map<string, Study['documents']>();
+  for (const d of study.documents) {
+    if (!index.has(d.wave)) continue;
+    let list = docsOf.get(d.participant);
+    if (!list) docsOf.set(d.participant, (list = []));
+    list.push(d);
+  }
   const participants = study.participants
     .map((p) => {
-      const interviews = study.documents
-        .filter((d) => d.participant === p.id && index.has(d.wave))
-        .map((d) => ({ wave: index.get(d.wave)!, date: d.date ?? null }))
-        .sort((a, b) => a.wave - b.wave);
+      const interviews = (docsOf.get(p.id) ?? []).map((d) => ({ wave: index.get(d.wave)!, date: d.date ?? null })).sort((a, b) => a.wave - b.wave);
       for (const i of interviews) {
         if (i.date === null) undated.push(`${p.id} ${waves[i.wave]!.id}`);
         else dated++;
