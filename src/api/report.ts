@@ -1,4 +1,4 @@
-import { studyAgreement } from '../core/agreement/study.js';
+import { agreementOf, studyAgreementJobs, type StudyAgreementRow } from '../core/agreement/study.js';
 import type { CaseSummary } from '../core/cases/summary.js';
 import { CONSENSUS_CODER, isHumanCoder } from '../core/coding/types.js';
 import { QualwaveError } from '../core/errors.js';
@@ -17,6 +17,7 @@ import { summarise } from '../core/summary/summary.js';
 import { codebookTable, wavesTable } from '../core/summary/tables.js';
 import { caseDiagnostics, readCaseSummaries } from '../io/cases.js';
 import { loadStemmer } from '../io/stemmer.js';
+import { mapOnWorkers, workerCount } from '../io/workers.js';
 import { tableCoder } from './analyses.js';
 import { codeAnchor, longitudinalSections, timelineSection } from './report-longitudinal.js';
 import { append } from '../core/arrays.js';
@@ -29,6 +30,8 @@ export interface ReportOptions {
   /** Figures' printed width in points (default 453: 16 cm) and label size in points (default 10). */
   width?: number;
   fontSize?: number;
+  /** Worker threads for the agreement section's bootstraps (default: QUALWAVE_WORKERS, else one per core but one); the same report with any number, 0 included. */
+  workers?: number;
   /** Notes for the user (a warning: problems in the case summaries; else what was left out). */
   onNote?: (message: string, warning: boolean) => void;
 }
@@ -92,16 +95,27 @@ async function reportHtmlOf(study: Study, opts: ReportOptions): Promise<string> 
         .join('\n') + `<p class="muted">${esc(cb.title ?? '')}</p>`,
   });
   const humans = study.coders.filter((c) => isHumanCoder(c) && c !== CONSENSUS_CODER);
+  // The agreement section's bootstraps run on worker threads (src/io/workers.ts) while this thread
+  // makes the other sections; the section takes its place once they are done. For the Word
+  // document (whose tables come in the order they are made) it is made here, in order.
+  let agreementLater: { at: number; section: Promise<ReportSection> } | undefined;
   if (humans.length >= 2) {
-    const data = studyAgreement(study, { coders: humans, unit: 'segment', level: 'code', resamples: 1000, seed: 1 });
-    const two = humans.length === 2;
-    const f = (x: { value: number | null; ciLow: number | null; ciHigh: number | null; warnings?: string[] } | undefined) => (!x || x.value === null ? '—' : `${x.value.toFixed(2)}${x.ciLow !== null && x.ciHigh !== null ? ` [${x.ciLow.toFixed(2)}, ${x.ciHigh.toFixed(2)}]` : ''}${x.warnings ? '†' : ''}`);
-    const t: Table = {
-      title: `Agreement between ${humans.join(', ')} on ${data.units} segments (95% BCa bootstrap intervals, seed 1; marked † when they rest on too little information)`,
-      columns: ['code', 'agreement', two ? "Cohen's κ" : "Fleiss' κ", "Krippendorff's α", "Gwet's AC1", 'Brennan–Prediger'].map((header) => ({ header })),
-      rows: data.rows.map((r) => [r.name, f(r.result.coefficients.percentAgreement), f(r.result.coefficients[two ? 'cohenKappa' : 'fleissKappa']), f(r.result.coefficients.krippendorffAlpha), f(r.result.coefficients.gwetAC1), f(r.result.coefficients.brennanPrediger)]),
-    };
-    sections.push({ id: 'agreement', title: 'Agreement', html: agreementFigure(data.rows, 'krippendorffAlpha', o) + table(t) });
+    const jobs = studyAgreementJobs(study, { coders: humans, unit: 'segment', level: 'code', resamples: 1000, seed: 1 });
+    const results = reportTables.tables
+      ? Promise.resolve(jobs.rows.map((r) => agreementOf(r.job)))
+      : mapOnWorkers(
+          'agreement',
+          jobs.rows.map((r) => r.job),
+          opts.workers ?? workerCount(),
+        );
+    const section = results.then((res) => agreementSection({ units: jobs.units, rows: jobs.rows.map(({ job: _job, ...row }, i) => ({ ...row, result: res[i]! })) }, humans, o));
+    if (reportTables.tables) sections.push(await section);
+    else {
+      // Handled when awaited below (a failure is the report's error, not an unhandled rejection meanwhile).
+      section.catch(() => {});
+      agreementLater = { at: sections.length, section };
+      sections.push({ id: 'agreement', title: 'Agreement', html: '' });
+    }
   }
   const coder = study.coders.length || opts.coder !== undefined ? safeCoder(study, opts.coder, note) : undefined;
   if (coder) {
@@ -144,8 +158,21 @@ async function reportHtmlOf(study: Study, opts: ReportOptions): Promise<string> 
     }
     if (longitudinal) sections.push(longitudinal.cases);
   }
+  if (agreementLater) sections[agreementLater.at] = await agreementLater.section;
   const stamp = opts.stamp === true ? new Date().toISOString().slice(0, 16).replace('T', ' ') + ' UTC' : undefined;
   return reportHtml({ title: study.config.title, language: study.config.language, subtitle: `qualwave report${coder ? ` · codings of ${coder}` : ''}`, ...(stamp ? { stamp } : {}), sections });
+}
+
+/** The agreement section: the figure of alpha per code and the table of coefficients with their intervals. */
+function agreementSection(data: { units: number; rows: StudyAgreementRow[] }, humans: string[], o: FigureOptions): ReportSection {
+  const two = humans.length === 2;
+  const f = (x: { value: number | null; ciLow: number | null; ciHigh: number | null; warnings?: string[] } | undefined) => (!x || x.value === null ? '—' : `${x.value.toFixed(2)}${x.ciLow !== null && x.ciHigh !== null ? ` [${x.ciLow.toFixed(2)}, ${x.ciHigh.toFixed(2)}]` : ''}${x.warnings ? '†' : ''}`);
+  const t: Table = {
+    title: `Agreement between ${humans.join(', ')} on ${data.units} segments (95% BCa bootstrap intervals, seed 1; marked † when they rest on too little information)`,
+    columns: ['code', 'agreement', two ? "Cohen's κ" : "Fleiss' κ", "Krippendorff's α", "Gwet's AC1", 'Brennan–Prediger'].map((header) => ({ header })),
+    rows: data.rows.map((r) => [r.name, f(r.result.coefficients.percentAgreement), f(r.result.coefficients[two ? 'cohenKappa' : 'fleissKappa']), f(r.result.coefficients.krippendorffAlpha), f(r.result.coefficients.gwetAC1), f(r.result.coefficients.brennanPrediger)]),
+  };
+  return { id: 'agreement', title: 'Agreement', html: agreementFigure(data.rows, 'krippendorffAlpha', o) + table(t) };
 }
 
 function safeCoder(study: Study, asked: string | undefined, note: (m: string, w: boolean) => void): string | undefined {

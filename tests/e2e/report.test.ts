@@ -109,3 +109,17 @@ describe('qualwave report', () => {
 });
 
 if (!existsSync(CHROMIUM)) console.warn(`report browser test skipped: ${CHROMIUM} is not installed (apt-get install chromium)`);
+
+describe('qualwave report: the agreement section on worker threads', () => {
+  it('the same bytes with QUALWAVE_WORKERS=0, 1 and 2; a value that is not a whole number is refused (exit 2)', async () => {
+    const runs = [];
+    for (const n of ['0', '1', '2']) runs.push(await qualwave(['report', '--study', buddy], { env: { QUALWAVE_WORKERS: n } }));
+    for (const r of runs) expect(r.code).toBe(0);
+    expect(runs[0]!.stdout).toContain('id="agreement"');
+    expect(runs[1]!.stdout).toBe(runs[0]!.stdout);
+    expect(runs[2]!.stdout).toBe(runs[0]!.stdout);
+    const bad = await qualwave(['report', '--study', buddy], { env: { QUALWAVE_WORKERS: 'many' } });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain("QUALWAVE_WORKERS must be a whole number of worker threads (0: none), not 'many'");
+  });
+});

@@ -3,9 +3,9 @@ import { sourceLines } from '../coding/text.js';
 import type { Where } from '../study/filters.js';
 import type { Document, Study } from '../study/types.js';
 import type { IntervalMethod } from './bootstrap.js';
-import { agreement, FEW_UNITS, UNDEFINED_SHARE, type AgreementResult, type Estimate } from './report.js';
+import { agreement, FEW_UNITS, UNDEFINED_SHARE, type AgreementOptions, type AgreementResult, type Estimate } from './report.js';
 import { codePatterns, pooledPatterns } from './marked.js';
-import { toPatterns, toPatternsMany } from './table.js';
+import { toPatterns, toPatternsMany, type PatternTable } from './table.js';
 import type { TranscriptSelection, Uncoded } from './transcripts.js';
 import { codeRatings, codeSetRatings, type AgreementUnit } from './units.js';
 import { prepareUnitizing, unitizingAlpha, unitizingIntervals, type Continuum } from './unitizing.js';
@@ -37,41 +37,67 @@ export interface StudyAgreementOptions {
   onProgress?: (done: number, of: number) => void;
 }
 
-/** Agreement per code (or theme), pooled, and optionally over code sets (MASI), on a coded study. */
-export function studyAgreement(study: Study, opts: StudyAgreementOptions): { rows: StudyAgreementRow[]; units: number; selection: TranscriptSelection } {
+/**
+ * One row's agreement to compute: its pattern table and options, plain data (no functions), so
+ * that it can be computed anywhere, e.g. on a worker thread (src/io/agreement-pool.ts): the result
+ * of `agreementOf(job)` depends on the job alone.
+ */
+export interface AgreementJob {
+  table: PatternTable;
+  options: Omit<AgreementOptions, 'onResample' | 'describeInformative'>;
+  /** How warnings name the informative units: `only N <what> where anyone applied the code` (or `a code`, pooled). */
+  informative: { what: string; pooled: boolean };
+}
+
+export function agreementOf(job: AgreementJob): AgreementResult {
+  const { what, pooled } = job.informative;
+  const one = pooled ? 'a code' : 'the code';
+  return agreement(job.table, { ...job.options, describeInformative: (n: number) => (n === 0 ? `nobody applied ${one}` : `only ${n} ${what} where anyone applied ${one}`) });
+}
+
+/** The rows of studyAgreement with their jobs still to compute (`result` is agreementOf(job)). */
+export function studyAgreementJobs(study: Study, opts: StudyAgreementOptions): { rows: Array<Omit<StudyAgreementRow, 'result'> & { job: AgreementJob }>; codes: number; units: number; selection: TranscriptSelection } {
   const scope = { coders: opts.coders, unit: opts.unit, level: opts.level, ...(opts.codes ? { codes: opts.codes } : {}), ...(opts.waves ? { waves: opts.waves } : {}), ...(opts.where ? { where: opts.where } : {}), includeInterviewer: opts.includeInterviewer === true, uncoded: opts.uncoded ?? 'absent' };
   const data = codeRatings(study, scope);
   const what = opts.unit === 'document' ? 'transcripts' : 'segments';
-  const a = {
+  const options = {
     level: 'nominal' as const,
     resamples: opts.resamples,
     seed: opts.seed,
     ...(opts.confidence ? { confidence: opts.confidence } : {}),
     ...(opts.interval ? { interval: opts.interval } : {}),
-    describeInformative: (n: number) => (n === 0 ? 'nobody applied the code' : `only ${n} ${what} where anyone applied the code`),
   };
-  const rows: StudyAgreementRow[] = data.perCode.map((c, i) => {
-    opts.onProgress?.(i, data.perCode.length + 1);
-    const patterns = data.marked ? codePatterns(data.marked.space, c.marked) : toPatterns(c.ratings());
-    return { name: c.code, label: c.label, prevalence: c.prevalence, ...(c.beforeSince > 0 ? { beforeSince: c.beforeSince } : {}), result: agreement(patterns, a) };
+  const perCode = { what, pooled: false };
+  const rows: Array<Omit<StudyAgreementRow, 'result'> & { job: AgreementJob }> = data.perCode.map((c) => {
+    const table = data.marked ? codePatterns(data.marked.space, c.marked) : toPatterns(c.ratings());
+    return { name: c.code, label: c.label, prevalence: c.prevalence, ...(c.beforeSince > 0 ? { beforeSince: c.beforeSince } : {}), job: { table, options, informative: perCode } };
   });
   // Pooled over codes: every (unit, code) decision; a unit's decisions are resampled together.
   if (data.perCode.length > 0) {
-    const { describeInformative: _d, ...pooled } = a;
     const marked = data.marked;
-    const patterns = marked
+    const table = marked
       ? pooledPatterns(
           marked.space,
           data.perCode.map((c) => c.marked),
           marked.byUnit,
         )
       : toPatternsMany(data.perCode.map((c) => c.ratings()));
-    rows.push({ name: 'pooled', label: `all ${data.perCode.length} ${opts.level}s`, result: agreement(patterns, { ...pooled, describeInformative: (n: number) => (n === 0 ? 'nobody applied a code' : `only ${n} ${what} where anyone applied a code`) }) });
+    rows.push({ name: 'pooled', label: `all ${data.perCode.length} ${opts.level}s`, job: { table, options, informative: { what, pooled: true } } });
   }
   if (opts.masi && data.perCode.length > 0) {
     const sets = codeSetRatings(data.perCode, opts.coders.length);
-    rows.push({ name: 'code sets (MASI α)', label: 'the set of codes on each unit', result: agreement(sets.ratings, { ...a, differences: sets.differences }) });
+    rows.push({ name: 'code sets (MASI α)', label: 'the set of codes on each unit', job: { table: toPatterns(sets.ratings), options: { ...options, differences: sets.differences }, informative: perCode } });
   }
+  return { rows, codes: data.perCode.length, units: data.units, selection: data.selection };
+}
+
+/** Agreement per code (or theme), pooled, and optionally over code sets (MASI), on a coded study. */
+export function studyAgreement(study: Study, opts: StudyAgreementOptions): { rows: StudyAgreementRow[]; units: number; selection: TranscriptSelection } {
+  const data = studyAgreementJobs(study, opts);
+  const rows = data.rows.map(({ job, ...row }, i) => {
+    if (i < data.codes) opts.onProgress?.(i, data.codes + 1);
+    return { ...row, result: agreementOf(job) };
+  });
   return { rows, units: data.units, selection: data.selection };
 }
 
