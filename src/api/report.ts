@@ -30,7 +30,7 @@ export interface ReportOptions {
   /** Figures' printed width in points (default 453: 16 cm) and label size in points (default 10). */
   width?: number;
   fontSize?: number;
-  /** Worker threads for the agreement section's bootstraps (default: QUALWAVE_WORKERS, else one per core but one); the same report with any number, 0 included. */
+  /** Worker threads for the agreement section's bootstraps (default: QUALWAVE_WORKERS, else one when a second core is idle); the same report with any number, 0 included. */
   workers?: number;
   /** Notes for the user (a warning: problems in the case summaries; else what was left out). */
   onNote?: (message: string, warning: boolean) => void;

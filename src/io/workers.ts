@@ -1,8 +1,8 @@
 import { existsSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
+import { availableParallelism, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { UsageError } from '../core/errors.js';
+import { workersFromEnv } from './bootstrap-workers.js';
 import { TASKS, type Task } from './worker-tasks.js';
 
 /**
@@ -13,15 +13,16 @@ import { TASKS, type Task } from './worker-tasks.js';
  * The main thread meanwhile goes on with other work (report: the other sections).
  */
 
-/** Workers to use: QUALWAVE_WORKERS (a whole number, 0: none), else one per core but one, at most 4. */
+/**
+ * Workers to use: QUALWAVE_WORKERS (0 to 16, read as for the bootstrap's workers:
+ * bootstrap-workers.ts), else one when a second core is idle (two or more cores and a load
+ * average over the last minute below their number), else none.
+ */
 export function workerCount(environment: Readonly<Record<string, string | undefined>> = process.env): number {
-  const env = environment['QUALWAVE_WORKERS'];
-  if (env !== undefined && env.trim() !== '') {
-    const n = Number(env);
-    if (!Number.isInteger(n) || n < 0) throw new UsageError(`QUALWAVE_WORKERS must be a whole number of worker threads (0: none), not '${env}'`);
-    return Math.min(n, 64);
-  }
-  return Math.max(0, Math.min(availableParallelism() - 1, 4));
+  const asked = workersFromEnv(environment);
+  if (asked !== undefined) return asked;
+  const cores = availableParallelism();
+  return cores > 1 && loadavg()[0]! < cores ? 1 : 0;
 }
 
 // dist/src/io/ and dist/bundle/cli/ are both three folders deep: the worker is the compiled module.

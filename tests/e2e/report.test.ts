@@ -120,6 +120,6 @@ describe('qualwave report: the agreement section on worker threads', () => {
     expect(runs[2]!.stdout).toBe(runs[0]!.stdout);
     const bad = await qualwave(['report', '--study', buddy], { env: { QUALWAVE_WORKERS: 'many' } });
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toContain("QUALWAVE_WORKERS must be a whole number of worker threads (0: none), not 'many'");
+    expect(bad.stderr).toContain('QUALWAVE_WORKERS=many: expected a whole number of worker threads from 0 to 16');
   });
 });
