@@ -1,5 +1,7 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { prepareUnitizing, sectionDistance, unitizingAlpha, unitizingIntervals, type Continuum } from '../../src/core/agreement/unitizing.js';
+import { categoryBefore } from '../helpers/unitizing-before.js';
 
 /**
  * Krippendorff's alpha for unitizing against the published worked examples: Krippendorff (1995,
@@ -192,5 +194,36 @@ describe('several continua (transcripts) and the bootstrap over them', () => {
     expect(i1).toEqual(i2);
     expect(i1.pooled.low).toBeLessThanOrEqual(est.pooled.value);
     expect(i1.pooled.high).toBeGreaterThanOrEqual(est.pooled.value);
+  });
+  it('the gaps sorted once give every category the values of the gaps collected and sorted for each weighting, to the last bit', () => {
+    // Continua of 1-3 coders' units over 4 categories (overlapping, touching, nested, at the ends),
+    // weighted as the data (1), a jackknife (one continuum 0) and Poisson resamples (whole numbers, 0 included).
+    const continuum = fc.integer({ min: 1, max: 400 }).chain((length) =>
+      fc.record({
+        length: fc.constant(length),
+        units: fc.array(
+          fc.array(
+            fc.record({ begin: fc.integer({ min: 0, max: length - 1 }), length: fc.integer({ min: 1, max: 60 }), category: fc.constantFrom('a', 'b', 'c', 'd') }).map((u) => ({ ...u, length: Math.min(u.length, length - u.begin) })),
+            { maxLength: 12 },
+          ),
+          { minLength: 3, maxLength: 3 },
+        ),
+      }),
+    );
+    fc.assert(
+      fc.property(fc.array(continuum, { minLength: 1, maxLength: 8 }), fc.integer({ min: 2, max: 3 }), fc.array(fc.integer({ min: 0, max: 6 }), { minLength: 8, maxLength: 8 }), (continua, coders, draws) => {
+        const data = prepareUnitizing(continua, coders, ['a', 'b', 'c', 'd']);
+        const D = continua.length;
+        const weightings = [new Float64Array(D).fill(1), Float64Array.from({ length: D }, (_, d) => (d === 0 ? 0 : 1)), Float64Array.from({ length: D }, (_, d) => draws[d]!)];
+        for (const w of weightings) {
+          const now = unitizingAlpha(data, w).perCategory;
+          data.categories.forEach((_, c) => {
+            const before = categoryBefore(data, c, w);
+            for (const k of ['value', 'observedDisagreement', 'expectedDisagreement', 'units'] as const) expect(Object.is(now[c]![k], before[k]), `${k} of category ${c}`).toBe(true);
+          });
+        }
+      }),
+      { numRuns: 500 },
+    );
   });
 });

@@ -85,6 +85,12 @@ export interface UnitizingData {
   lengths: Float64Array;
   /** parts[category][continuum] */
   parts: Parts[][];
+  /**
+   * Per category, every gap of every continuum sorted by length once (ties in continuum order), with
+   * its continuum: a resample weighs them instead of collecting and sorting them again. Their sums
+   * are of whole numbers (lengths times whole weights), so exact in any order.
+   */
+  gaps: Array<{ lengths: Float64Array; continua: Int32Array }>;
 }
 
 export function prepareUnitizing(continua: readonly Continuum[], coders: number, categories: readonly string[]): UnitizingData {
@@ -121,7 +127,16 @@ export function prepareUnitizing(continua: readonly Continuum[], coders: number,
       parts[c]!.push({ observed, unitLengths, gapLengths });
     });
   });
-  return { coders, categories: [...categories], lengths: Float64Array.from(continua.map((d) => d.length)), parts };
+  const gaps = parts.map((perContinuum) => {
+    const all: Array<[number, number]> = [];
+    perContinuum.forEach((p, d) => {
+      for (const g of p.gapLengths) all.push([g, d]);
+    });
+    // A stable sort: the order the per-resample sort gave the gaps of the continua it kept.
+    all.sort((a, b) => a[0] - b[0]);
+    return { lengths: Float64Array.from(all, (g) => g[0]), continua: Int32Array.from(all, (g) => g[1]) };
+  });
+  return { coders, categories: [...categories], lengths: Float64Array.from(continua.map((d) => d.length)), parts, gaps };
 }
 
 /** D_o and D_e of one category under continuum weights (1 each: the data; Poisson draws: a resample). */
@@ -133,7 +148,6 @@ function category(data: UnitizingData, c: number, w: Float64Array): UnitizingVal
   let N = 0;
   let squared = 0;
   let cubic = 0;
-  const gaps: Array<[number, number]> = [];
   const parts = data.parts[c]!;
   for (let d = 0; d < w.length; d++) {
     const wd = w[d]!;
@@ -145,24 +159,28 @@ function category(data: UnitizingData, c: number, w: Float64Array): UnitizingVal
       squared += wd * l * (l - 1);
       cubic += (wd * (2 * l * l * l - 3 * l * l + l)) / 3;
     }
-    for (const g of p.gapLengths) gaps.push([g, wd]);
   }
   const Do = L > 0 && m > 1 ? (2 * observed) / (m * (m - 1) * L * L) : NaN;
   // Gap sums: for a unit of length l, Σ over gaps h ≥ l of w_h (l_h − l + 1) = S1(l) − (l − 1) S0(l).
-  gaps.sort((a, b) => a[0] - b[0]);
-  const G = gaps.length;
+  // The gaps sorted once (prepareUnitizing); a gap of a continuum left out weighs 0. Whole weights
+  // (1, 0 in the jackknife, Poisson counts) times whole lengths: every partial sum is exact, so
+  // these are the sums of the gaps kept, sorted anew, to the last bit.
+  const { lengths: gapLength, continua: gapContinuum } = data.gaps[c]!;
+  const G = gapLength.length;
   const s0 = new Float64Array(G + 1);
   const s1 = new Float64Array(G + 1);
   for (let i = G - 1; i >= 0; i--) {
-    s0[i] = s0[i + 1]! + gaps[i]![1];
-    s1[i] = s1[i + 1]! + gaps[i]![1] * gaps[i]![0];
+    const wg = w[gapContinuum[i]!]!;
+    const wk = wg > 0 ? wg : 0;
+    s0[i] = s0[i + 1]! + wk;
+    s1[i] = s1[i + 1]! + wk * gapLength[i]!;
   }
   const firstAtLeast = (l: number): number => {
     let lo = 0;
     let hi = G;
     while (lo < hi) {
       const mid = (lo + hi) >> 1;
-      if (gaps[mid]![0] < l) lo = mid + 1;
+      if (gapLength[mid]! < l) lo = mid + 1;
       else hi = mid;
     }
     return lo;
