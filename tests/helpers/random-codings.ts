@@ -30,10 +30,10 @@ export const scenario = fc.record({ study: fc.nat(), picks: fc.array(pick, { max
 
 export type Scenario = typeof scenario extends fc.Arbitrary<infer T> ? T : never;
 
-export function randomCodings(studies: readonly Study[], sc: Scenario): Study {
-  const base = studies[sc.study % studies.length]!;
+/** The codings of `picks` on `base`'s documents and codes (picks as `pick` draws them; without `unknown`, every code is in the codebook). */
+export function codingsOf(base: Study, picks: ReadonlyArray<{ doc: number; seg: number; more: number; code: number; unknown?: boolean; coder: string; columns: { start: number; end: number } | null }>): Coding[] {
   const codes = base.codebook.codes;
-  const list: Coding[] = sc.picks.map((p) => {
+  return picks.map((p) => {
     const d = base.documents[p.doc % base.documents.length]!;
     const list = d.segmentList;
     const s = p.seg % list.length;
@@ -46,12 +46,21 @@ export function randomCodings(studies: readonly Study[], sc: Scenario): Study {
     }
     return c;
   });
-  let codebook = base.codebook;
-  if (sc.since) {
-    const target = codes[sc.since.code % codes.length]!.id;
-    const wave = base.config.waves[sc.since.wave % base.config.waves.length]!.id;
-    codebook = { ...codebook, codes: codes.map((c) => (c.id === target ? { ...c, since: wave } : c)) };
-  }
+}
+
+/** `base`'s codebook with one of its codes in use only from one of its waves (`since:`), or as it is. */
+export function withSince(base: Study, since: { code: number; wave: number } | null): Study['codebook'] {
+  if (!since) return base.codebook;
+  const codes = base.codebook.codes;
+  const target = codes[since.code % codes.length]!.id;
+  const wave = base.config.waves[since.wave % base.config.waves.length]!.id;
+  return { ...base.codebook, codes: codes.map((c) => (c.id === target ? { ...c, since: wave } : c)) };
+}
+
+export function randomCodings(studies: readonly Study[], sc: Scenario): Study {
+  const base = studies[sc.study % studies.length]!;
+  const list = codingsOf(base, sc.picks);
+  const codebook = withSince(base, sc.since);
   // Documents in another order (so that a cell's participants do not come in natural order already).
   const documents = sc.shuffle
     ? [...base.documents]

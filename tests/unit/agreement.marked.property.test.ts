@@ -1,17 +1,14 @@
-import { join } from 'node:path';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { sinceIndex } from '../../src/core/codebook/versions.js';
 import { touchedSegments } from '../../src/core/coding/span.js';
-import type { Coding } from '../../src/core/coding/types.js';
 import { codePatterns, pooledPatterns, type MarkedByUnit, type MarkedCode, type MarkedSpace } from '../../src/core/agreement/marked.js';
 import { studyAgreement } from '../../src/core/agreement/study.js';
 import { agreement } from '../../src/core/agreement/report.js';
 import { MISSING, toPatterns, toPatternsMany, type Ratings } from '../../src/core/agreement/table.js';
 import { codeRatings } from '../../src/core/agreement/units.js';
 import type { Study } from '../../src/core/study/types.js';
-import { loadStudy } from '../../src/io/load-study.js';
-import { repo } from '../helpers/cli.js';
+import { codingsOf, fixtureStudies, withSince } from '../helpers/random-codings.js';
 
 /**
  * Pattern tables counted by subtraction (marked.ts: only the units some coder marked are visited;
@@ -116,8 +113,7 @@ describe('pattern tables by subtraction (marked.ts) = by visiting every unit for
  */
 let studies: Study[];
 beforeAll(async () => {
-  studies = [];
-  for (const name of ['buddy-study', 'ap-study', 'formats-study']) studies.push((await loadStudy(join(repo, 'fixtures', name))).study!);
+  studies = await fixtureStudies();
 });
 
 const pick = fc.record({
@@ -143,26 +139,8 @@ type Scenario = typeof scenario extends fc.Arbitrary<infer T> ? T : never;
 
 function build(sc: Scenario): Study {
   const base = studies[sc.study % studies.length]!;
-  const codes = base.codebook.codes;
-  const codings: Coding[] = sc.picks.map((p) => {
-    const d = base.documents[p.doc % base.documents.length]!;
-    const list = d.segmentList;
-    const s = p.seg % list.length;
-    const e = Math.min(list.length - 1, s + p.more);
-    const c: Coding = { coder: p.coder, participant: d.participant, wave: d.wave, startLine: list.startLine(s), endLine: list.endLine(e), code: codes[p.code % codes.length]!.id, exemplar: false };
-    if (p.columns) {
-      c.endLine = c.startLine + (e - s > 0 ? 1 : 0);
-      c.startColumn = p.columns.start;
-      c.endColumn = c.endLine === c.startLine ? Math.max(p.columns.start, p.columns.end) : p.columns.end;
-    }
-    return c;
-  });
-  let codebook = base.codebook;
-  if (sc.since) {
-    const target = codes[sc.since.code % codes.length]!.id;
-    const wave = base.config.waves[sc.since.wave % base.config.waves.length]!.id;
-    codebook = { ...codebook, codes: codes.map((c) => (c.id === target ? { ...c, since: wave } : c)) };
-  }
+  const codings = codingsOf(base, sc.picks);
+  const codebook = withSince(base, sc.since);
   const finished = sc.finished.map((f) => {
     const d = base.documents[f.doc % base.documents.length]!;
     return { coder: f.coder, participant: d.participant, wave: d.wave, source: { file: `codings/${f.coder}.finished.tsv`, line: 2 } };
