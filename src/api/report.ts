@@ -17,7 +17,7 @@ import { summarise } from '../core/summary/summary.js';
 import { codebookTable, wavesTable } from '../core/summary/tables.js';
 import { caseDiagnostics, readCaseSummaries } from '../io/cases.js';
 import { loadStemmer } from '../io/stemmer.js';
-import { mapOnWorkers, workerCount } from '../io/workers.js';
+import { mapOnWorkers, poolWorkers } from '../io/workers.js';
 import { tableCoder } from './analyses.js';
 import { codeAnchor, longitudinalSections, timelineSection } from './report-longitudinal.js';
 import { append } from '../core/arrays.js';
@@ -106,7 +106,7 @@ async function reportHtmlOf(study: Study, opts: ReportOptions): Promise<string> 
       : mapOnWorkers(
           'agreement',
           jobs.rows.map((r) => r.job),
-          opts.workers ?? workerCount(),
+          opts.workers ?? poolWorkers(),
         );
     const section = results.then((res) => agreementSection({ units: jobs.units, rows: jobs.rows.map(({ job: _job, ...row }, i) => ({ ...row, result: res[i]! })) }, humans, o));
     if (reportTables.tables) sections.push(await section);

@@ -150,8 +150,13 @@ export function workersFromEnv(env: Readonly<Record<string, string | undefined>>
  */
 export function workerCount(visits: number, asked: number | undefined): number {
   if (asked !== undefined) return asked;
+  return visits >= WORTH_A_WORKER && secondCoreIdle() ? 1 : 0;
+}
+
+/** Two or more cores and a load average over the last minute below their number (every default worker count of qualwave's asks this). */
+export function secondCoreIdle(): boolean {
   const cores = availableParallelism();
-  return cores > 1 && visits >= WORTH_A_WORKER && loadavg()[0]! < cores ? 1 : 0;
+  return cores > 1 && loadavg()[0]! < cores;
 }
 
 /** Reliability data of this many bytes or more start the worker threads as they are read. */

@@ -1,8 +1,7 @@
 import { existsSync } from 'node:fs';
-import { availableParallelism, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { workersFromEnv } from './bootstrap-workers.js';
+import { secondCoreIdle, workersFromEnv } from './bootstrap-workers.js';
 import { TASKS, type Task } from './worker-tasks.js';
 
 /**
@@ -18,17 +17,14 @@ import { TASKS, type Task } from './worker-tasks.js';
  * bootstrap-workers.ts), else one when a second core is idle (two or more cores and a load
  * average over the last minute below their number), else none.
  */
-export function workerCount(environment: Readonly<Record<string, string | undefined>> = process.env): number {
-  const asked = workersFromEnv(environment);
-  if (asked !== undefined) return asked;
-  const cores = availableParallelism();
-  return cores > 1 && loadavg()[0]! < cores ? 1 : 0;
+export function poolWorkers(environment: Readonly<Record<string, string | undefined>> = process.env): number {
+  return workersFromEnv(environment) ?? (secondCoreIdle() ? 1 : 0);
 }
 
 // dist/src/io/ and dist/bundle/cli/ are both three folders deep: the worker is the compiled module.
 const WORKER = fileURLToPath(new URL('../../src/io/worker.js', import.meta.url));
 
-export function mapOnWorkers<T extends Task>(task: T, jobs: ReadonlyArray<Parameters<(typeof TASKS)[T]>[0]>, workers = workerCount()): Promise<Array<ReturnType<(typeof TASKS)[T]>>> {
+export function mapOnWorkers<T extends Task>(task: T, jobs: ReadonlyArray<Parameters<(typeof TASKS)[T]>[0]>, workers = poolWorkers()): Promise<Array<ReturnType<(typeof TASKS)[T]>>> {
   const run = TASKS[task] as (job: unknown) => ReturnType<(typeof TASKS)[T]>;
   const inline = () => jobs.map(run);
   const n = Math.min(workers, jobs.length);

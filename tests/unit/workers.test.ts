@@ -3,27 +3,27 @@ import { describe, expect, it } from 'vitest';
 import type { AgreementJob, StudyAgreementOptions } from '../../src/core/agreement/study.js';
 import { UsageError } from '../../src/core/errors.js';
 import type { Study } from '../../src/core/study/types.js';
-import { workerCount } from '../../src/io/workers.js';
+import { poolWorkers } from '../../src/io/workers.js';
 import { repo } from '../helpers/cli.js';
 
 /**
  * The worker pool (src/io/workers.ts): how many workers, and the same results with any number of
  * them. The pool runs the compiled worker (dist/, built by npm test), so these import dist/.
  */
-describe('workerCount: QUALWAVE_WORKERS', () => {
+describe('poolWorkers: QUALWAVE_WORKERS', () => {
   it('a whole number from 0 to 16 is taken as given (0: none); unset or empty: one when a second core is idle, else none', () => {
-    expect(workerCount({ QUALWAVE_WORKERS: '0' })).toBe(0);
-    expect(workerCount({ QUALWAVE_WORKERS: '3' })).toBe(3);
-    expect(workerCount({ QUALWAVE_WORKERS: ' 2 ' })).toBe(2);
-    expect(workerCount({ QUALWAVE_WORKERS: '16' })).toBe(16);
-    const auto = workerCount({});
-    expect(workerCount({ QUALWAVE_WORKERS: '' })).toBe(auto);
+    expect(poolWorkers({ QUALWAVE_WORKERS: '0' })).toBe(0);
+    expect(poolWorkers({ QUALWAVE_WORKERS: '3' })).toBe(3);
+    expect(poolWorkers({ QUALWAVE_WORKERS: ' 2 ' })).toBe(2);
+    expect(poolWorkers({ QUALWAVE_WORKERS: '16' })).toBe(16);
+    const auto = poolWorkers({});
+    expect(poolWorkers({ QUALWAVE_WORKERS: '' })).toBe(auto);
     expect([0, 1]).toContain(auto);
   });
 
   it('anything else is refused, naming the variable (never silently ignored)', () => {
-    for (const bad of ['x', '-1', '1.5', 'two', '17']) expect(() => workerCount({ QUALWAVE_WORKERS: bad })).toThrow(UsageError);
-    expect(() => workerCount({ QUALWAVE_WORKERS: 'x' })).toThrow('QUALWAVE_WORKERS=x: expected a whole number of worker threads from 0 to 16');
+    for (const bad of ['x', '-1', '1.5', 'two', '17']) expect(() => poolWorkers({ QUALWAVE_WORKERS: bad })).toThrow(UsageError);
+    expect(() => poolWorkers({ QUALWAVE_WORKERS: 'x' })).toThrow('QUALWAVE_WORKERS=x: expected a whole number of worker threads from 0 to 16');
   });
 });
 
