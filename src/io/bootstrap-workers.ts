@@ -1,7 +1,8 @@
 import { availableParallelism, loadavg } from 'node:os';
-import { Worker } from 'node:worker_threads';
+import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from 'node:worker_threads';
 import { Resampler } from '../core/agreement/bootstrap.js';
-import { agreementFrom, ResampledValues, type AgreementOptions, type AgreementResult, type SpecOptions } from '../core/agreement/report.js';
+import { agreementFrom, pointEstimates, ResampledValues, type AgreementOptions, type AgreementResult, type PointEstimates, type SpecOptions } from '../core/agreement/report.js';
+import { patternTerms, type PatternTerms } from '../core/agreement/sums.js';
 import { toPatterns, type PatternTable, type Ratings } from '../core/agreement/table.js';
 import { UsageError } from '../core/errors.js';
 
@@ -20,10 +21,21 @@ import { UsageError } from '../core/errors.js';
  * workers claim sequence numbers from a shared counter, so each vector is taken by exactly one of
  * them. When the next slot is still taken (the workers are behind), this thread collects that
  * resample itself rather than waiting. A sequence number with resample −1 tells a worker to stop.
+ *
+ * Nothing is computed twice: the first worker sends the flat lists of the sums (`flatLists`,
+ * which depend on the table alone) as soon as it has built them, and this thread adopts them
+ * rather than building its own; while that worker builds them, this thread does the work that
+ * does not wait for the resamples (`WorkerSettings.meanwhile`: the point estimates).
  */
 
-/** Slots in the ring: up to 16, fewer for very many patterns (the ring's weights within 32 MB), at least 2. */
-export const slotsFor = (patterns: number): number => Math.max(2, Math.min(16, Math.floor((32 << 20) / (8 * Math.max(1, patterns)))));
+/** Slots in the ring: up to 64, fewer for very many patterns (the ring's weights within 32 MB), at least 2. */
+export const slotsFor = (patterns: number): number => Math.max(2, Math.min(64, Math.floor((32 << 20) / (8 * Math.max(1, patterns)))));
+/**
+ * Resamples handed over and not yet collected beyond which this thread collects the next one itself,
+ * once the workers are under way: the whole ring only while they set themselves up (this thread
+ * draws ahead), so that at the end few are left for the workers alone.
+ */
+const IN_FLIGHT = 16;
 /** Below this many pattern visits (resamples x patterns, about 60 ns each) a worker costs more than it saves. */
 const WORTH_A_WORKER = 2_000_000;
 
@@ -33,11 +45,13 @@ const resampleOf = (slot: number, K: number): number => 1 + K + slot;
 const wholeOf = (slot: number, K: number): number => 1 + 2 * K + slot;
 
 /** Atomics.waitAsync (Node 16 and later; in TypeScript's lib from ES2024). */
-const waitAsync = (Atomics as unknown as { waitAsync(a: Int32Array, i: number, v: number): { async: false; value: string } | { async: true; value: Promise<string> } }).waitAsync;
+const waitAsync = (Atomics as unknown as { waitAsync(a: Int32Array, i: number, v: number, ms?: number): { async: false; value: string } | { async: true; value: Promise<string> } }).waitAsync;
 
 /** What a worker is given (tests/e2e/bootstrap-workers.test.ts gives a failing worker the same). */
 export interface WorkerInput {
   t: PatternTable;
+  /** The table's pattern terms as this thread computed them (the worker adopts them rather than computing them again). */
+  terms?: PatternTerms;
   opts: SpecOptions;
   resamples: number;
   specs: number;
@@ -54,6 +68,8 @@ export interface WorkerSettings {
   workerUrl?: URL;
   /** Threads started before (e.g. while the data were read), used when workers are wanted; the caller closes them. */
   pool?: BootstrapWorkers;
+  /** Work for this thread while the workers set themselves up (called once, when they have taken every slot, and only when there are workers). */
+  meanwhile?: () => void;
 }
 
 /**
@@ -105,8 +121,11 @@ export class BootstrapWorkers {
     for (const p of this.pending) p.reject(e);
   }
 
-  /** Gives every thread the job; resolves when each has finished it (each stops on a stop entry of the ring). */
-  run(job: WorkerInput): Promise<void> {
+  /**
+   * Gives every thread the job; resolves when each has finished it (each stops on a stop entry of
+   * the ring). The first thread posts its flat lists of the sums on `lists` before it takes a slot.
+   */
+  run(job: WorkerInput, lists?: MessagePort): Promise<void> {
     if (this.failure) {
       const failed = Promise.reject(this.failure);
       failed.catch(() => undefined);
@@ -118,7 +137,7 @@ export class BootstrapWorkers {
           this.pending[i] = { resolve, reject };
         }),
     );
-    for (const th of this.threads) th.postMessage({ job });
+    this.threads.forEach((th, i) => (i === 0 && lists ? th.postMessage({ job, lists }, [lists]) : th.postMessage({ job })));
     const all = Promise.all(done).then(() => undefined);
     all.catch(() => undefined);
     return all;
@@ -177,7 +196,13 @@ export function earlyWorkers(bytes: number, resamples: number, asked: number | u
 export async function agreementInWorkers(data: Ratings | PatternTable, opts: AgreementOptions, settings: WorkerSettings = {}): Promise<AgreementResult> {
   const t = 'values' in data ? toPatterns(data) : data;
   const values = new ResampledValues(t, opts);
-  return agreementFrom(t, values, await resampledInWorkers(values, opts, settings), opts);
+  let estimates: PointEstimates | undefined;
+  const meanwhile = (): void => {
+    settings.meanwhile?.();
+    estimates = pointEstimates(t, values, opts);
+  };
+  const samples = await resampledInWorkers(values, opts, { ...settings, meanwhile });
+  return agreementFrom(t, values, samples, opts, estimates ?? pointEstimates(t, values, opts));
 }
 
 /**
@@ -208,13 +233,36 @@ export async function resampledInWorkers(values: ResampledValues, opts: Pick<Agr
   const ctl = new Int32Array(control);
   const weights = new SharedArrayBuffer(SLOTS * Math.max(1, P) * 8);
   const slotWeights = Array.from({ length: SLOTS }, (_, s) => new Float64Array(weights, s * P * 8, P));
-  const input: WorkerInput = { t, opts: values.opts, resamples: R, specs: S, slots: SLOTS, control, weights, samples: shared };
+  const terms = patternTerms(t, values.prep.n, values.prep.m);
+  const input: WorkerInput = { t, terms, opts: values.opts, resamples: R, specs: S, slots: SLOTS, control, weights, samples: shared };
   // The caller's threads unless there are none, or more than slots (each stops on a slot of its own).
   const own = settings.pool === undefined || settings.pool.size === 0 || settings.pool.size > SLOTS;
   const pool = own ? BootstrapWorkers.start(Math.min(workers, SLOTS), settings.workerUrl) : settings.pool!;
   const threadsWanted = pool.size;
+  const channel = new MessageChannel();
+  let meanwhile = settings.meanwhile;
+  /** Whether this thread has the first worker's flat lists (received synchronously: this thread may be busy). */
+  let adopted = false;
+  const adopt = (): boolean => {
+    const m = adopted ? undefined : receiveMessageOnPort(channel.port1);
+    if (m) {
+      values.adoptFlatLists(m.message as Map<string, unknown>);
+      adopted = true;
+      channel.port1.close();
+    }
+    return adopted;
+  };
   try {
-    const finished = pool.run(input);
+    const finished = pool.run(input, channel.port2);
+    /** Waits until the slot is free or the first worker's lists are here (polled: they come as a message). */
+    const slotOrLists = async (slot: number): Promise<void> => {
+      for (;;) {
+        const v = Atomics.load(ctl, state(slot));
+        if (v === 0 || adopt()) return;
+        const waited = waitAsync(ctl, state(slot), v, 1);
+        if (waited.async) await Promise.race([waited.value, pool.failed]);
+      }
+    };
     /** Waits until the slot is free; rejects when a worker failed. */
     const free = async (slot: number): Promise<void> => {
       for (;;) {
@@ -226,9 +274,23 @@ export async function resampledInWorkers(values: ResampledValues, opts: Pick<Agr
     };
     const mine = new Float64Array(P);
     let handed = 0;
+    const inFlight = (): number => {
+      let n = 0;
+      for (let s = 0; s < SLOTS; s++) if (Atomics.load(ctl, state(s)) !== 0) n++;
+      return n;
+    };
     for (let r = 0; r < R; r++) {
       const slot = handed % SLOTS;
-      if (Atomics.load(ctl, state(slot)) !== 0) {
+      if (Atomics.load(ctl, state(slot)) !== 0 && !adopted) {
+        // The workers hold every slot: this thread's other work first, then (unless the lists are here) wait for a slot.
+        if (meanwhile) {
+          const m = meanwhile;
+          meanwhile = undefined;
+          m();
+        }
+        await slotOrLists(slot);
+      }
+      if (Atomics.load(ctl, state(slot)) !== 0 || (adopted && inFlight() >= IN_FLIGHT)) {
         // The workers are behind: this resample is collected here.
         values.add(mine, draws.next(mine), samples, r);
       } else {
@@ -239,6 +301,7 @@ export async function resampledInWorkers(values: ResampledValues, opts: Pick<Agr
       }
       opts.onResample?.(r + 1, R);
     }
+    meanwhile?.();
     for (let i = 0; i < threadsWanted; i++) {
       const slot = handed % SLOTS;
       await free(slot);
@@ -252,6 +315,8 @@ export async function resampledInWorkers(values: ResampledValues, opts: Pick<Agr
   } catch (e) {
     pool.close();
     throw e;
+  } finally {
+    channel.port1.close();
   }
   if (own) pool.close();
   return samples;

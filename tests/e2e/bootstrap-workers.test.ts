@@ -59,6 +59,11 @@ describe('the bootstrap with worker threads (io/bootstrap-workers.ts)', () => {
     }
   });
 
+  it.each(cases)('%s: a slow worker (this thread collects most resamples, with the flat lists the worker sent): the numbers of agreement()', async (_, t, opts) => {
+    const workerUrl = new URL('../helpers/workers/slow.mjs', import.meta.url);
+    expect(bits(await agreementInWorkers(t, opts, { workers: 1, workerUrl }))).toBe(bits(agreement(t, opts)));
+  });
+
   it('threads started once serve one bootstrap after another (different tables and options), with the numbers of agreement()', async () => {
     const pool = BootstrapWorkers.start(2);
     try {
@@ -118,8 +123,8 @@ describe('the bootstrap with worker threads (io/bootstrap-workers.ts)', () => {
     // Asked for: used whatever the job. Not asked: none for a small job (a worker costs more than it saves).
     expect(workerCount(10, 2)).toBe(2);
     expect(workerCount(10, undefined)).toBe(0);
-    // The ring of weight vectors: 16 slots, fewer (at least 2) when 16 of them would pass 32 MB.
-    expect([slotsFor(14_040), slotsFor(262_144), slotsFor(300_000), slotsFor(10_000_000)]).toEqual([16, 16, 13, 2]);
+    // The ring of weight vectors: 64 slots, fewer (at least 2) when 64 of them would pass 32 MB.
+    expect([slotsFor(14_040), slotsFor(65_536), slotsFor(262_144), slotsFor(300_000), slotsFor(10_000_000)]).toEqual([64, 64, 16, 13, 2]);
   });
 
   it('agree --matrix through the binary (the bundle and its worker file, started early for a big file): the same bytes with QUALWAVE_WORKERS=0, 1 and 2', () => {

@@ -1,9 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { poisson, PoissonDraws, rng, Xoshiro128 } from '../../src/core/agreement/bootstrap.js';
-import { prepare, weightMatrix } from '../../src/core/agreement/coefficients.js';
-import { coefficientSpecs, type AgreementOptions } from '../../src/core/agreement/report.js';
-import { mergePlans, Sums } from '../../src/core/agreement/sums.js';
+import { congerKappa, prepare, weightMatrix } from '../../src/core/agreement/coefficients.js';
+import { coefficientSpecs, ResampledValues, type AgreementOptions } from '../../src/core/agreement/report.js';
+import { adoptPatternTerms, mergePlans, patternTerms, Sums } from '../../src/core/agreement/sums.js';
 import { MISSING, toPatterns, toPatternsMany, type Level, type PatternTable, type Ratings } from '../../src/core/agreement/table.js';
 import { MISSING_TOKENS, ratingsFromCells, ratingsFromRows } from '../../src/core/agreement/values.js';
 import { parseTable } from '../../src/core/format/read-table.js';
@@ -137,6 +137,60 @@ describe('agreement: the one-pass sums give the straightforward numbers, bit for
         },
       ),
       { numRuns: 200 },
+    );
+  });
+
+  it("Conger's kappa: its influence, standard errors and test from the table of per-(coder, value) chance terms are those of every term computed in place", () => {
+    fc.assert(
+      fc.property(data, (d) => {
+        if (d.coders < 3) return;
+        const t = table(d);
+        const prep = prepare(t);
+        const W = d.weighted ? weightMatrix(t.q, d.weighted, t.numeric) : undefined;
+        for (const w of weightVectors(t, d.seed)) {
+          const memo = congerKappa(prep, w, W, { units: d.units, withInfluence: true });
+          const direct = congerKappa(prep, w, W, { units: d.units, withInfluence: true, direct: true });
+          // The influence is where the table of terms is used: every entry the same double (NaN for NaN).
+          expect(memo.influence?.length).toBe(direct.influence?.length);
+          if (direct.influence) expect(Array.from(memo.influence!).every((x, p) => Object.is(x, direct.influence![p]))).toBe(true);
+          expect(Object.is(memo.value, direct.value)).toBe(true);
+          expect(Object.is(memo.seNull, direct.seNull)).toBe(true);
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it("another thread's values from this thread's pattern terms and flat lists (structured clones, as io/bootstrap-workers.ts hands them) are the same doubles", () => {
+    fc.assert(
+      fc.property(data, (d) => {
+        const t = table(d);
+        const opts: AgreementOptions = { level: d.level, resamples: 0, seed: 1, units: d.units, ...(d.weighted ? { weights: d.weighted } : {}) };
+        const here = new ResampledValues(t, opts);
+        const lists = structuredClone(here.flatLists());
+        // The other thread: its own copy of the table, the terms and lists adopted, not computed.
+        const copy = structuredClone(t);
+        adoptPatternTerms(copy, structuredClone(patternTerms(t, here.prep.n, here.prep.m)));
+        const there = new ResampledValues(copy, opts);
+        there.adoptFlatLists(lists);
+        // The straightforward values: a table of its own, every term and list built for it.
+        const alone = new ResampledValues(structuredClone(t), opts);
+        const S = here.specs.length;
+        const vectors = weightVectors(t, d.seed);
+        const got = here.specs.map(() => new Float64Array(vectors.length));
+        const want = here.specs.map(() => new Float64Array(vectors.length));
+        vectors.forEach((w, r) => {
+          // The first collect of a Sums is the one pass; later ones of whole weights take the flat lists.
+          const whole = w.every((x) => Number.isInteger(x));
+          there.add(w, whole, got, r);
+          there.add(w, whole, got, r);
+          alone.add(w, whole, want, r);
+          alone.add(w, whole, want, r);
+        });
+        expect(there.specs.length).toBe(S);
+        for (let k = 0; k < S; k++) expect([here.specs[k]!.name, Array.from(got[k]!).every((x, r) => Object.is(x, want[k]![r]))]).toEqual([here.specs[k]!.name, true]);
+      }),
+      { numRuns: 300 },
     );
   });
 

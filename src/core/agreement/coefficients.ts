@@ -435,13 +435,16 @@ function congerParts(prep: Prepared, s: Sums, Wt: Float64Array, units: ChanceUni
   return { b, value: gwetValue(b, pe), pe, ng, pgk, pbar };
 }
 
+/** Most entries (coders x (categories + 1) x categories) of the table of Conger's per-unit chance terms. */
+const CONGER_TERMS = 1 << 20;
+
 const congerPlan = (units: ChanceUnits, Wt: Float64Array): Plan => ({ ...basePlan(units, Wt), conger: units });
 
 /**
  * Conger's kappa (1980) for any number of coders as fixed persons: chance agreement from each
  * coder's own distribution; with two coders it is Cohen's kappa. Standard error: Gwet (2014), irrCAC.
  */
-export function congerKappa(prep: Prepared, w: Float64Array, W?: Float64Array, opts: { units?: ChanceUnits; withInfluence?: boolean } = {}): Stat {
+export function congerKappa(prep: Prepared, w: Float64Array, W?: Float64Array, opts: { units?: ChanceUnits; withInfluence?: boolean; direct?: boolean } = {}): Stat {
   const { t } = prep;
   const q = t.q;
   const r = t.coders;
@@ -451,18 +454,35 @@ export function congerKappa(prep: Prepared, w: Float64Array, W?: Float64Array, o
   if (!c) return undefinedStat();
   const { b, pe, ng, pgk, pbar } = c;
   if (Number.isNaN(pe)) return undefinedStat(b.n2);
+  // Gwet (2014): lambda_ug = sum_k [sum_l W_kl (d_ugl − (e_ug − n_g/n) p_gl)] (n/n_g) (r p̄_k − p_gk).
+  // Coder g's term for category k depends on g and the coder's value v alone.
+  const term = (g: number, v: number, k: number): number => {
+    const e = v >= 0 ? 1 : 0;
+    const f = b.n / ng[g]!;
+    let inner = 0;
+    for (let l = 0; l < q; l++) inner += Wt[k * q + l]! * ((v === l ? 1 : 0) - (e - ng[g]! / b.n) * pgk[g * q + l]!);
+    return inner * f * (r * pbar[k]! - pgk[g * q + k]!);
+  };
+  // The terms of each (coder, value) computed once, when it first occurs (the same doubles, added in
+  // the same order), unless that table would be big (many categories) or `direct` asks for every term
+  // computed in place (the straightforward way: tests/unit/agreement.fast.test.ts compares the two).
+  const memo = r * (q + 1) * q <= CONGER_TERMS && opts.direct !== true ? new Float64Array(r * (q + 1) * q) : undefined;
+  const known = memo ? new Uint8Array(r * (q + 1)) : undefined;
   const peU = (p: number): number => {
-    // Gwet (2014): lambda_ug = sum_k [sum_l W_kl (d_ugl − (e_ug − n_g/n) p_gl)] (n/n_g) (r p̄_k − p_gk).
     let sum = 0;
     for (let g = 0; g < r; g++) {
       const v = t.tuples[p * r + g]!;
-      const e = v >= 0 ? 1 : 0;
-      const f = b.n / ng[g]!;
-      for (let k = 0; k < q; k++) {
-        let inner = 0;
-        for (let l = 0; l < q; l++) inner += Wt[k * q + l]! * ((v === l ? 1 : 0) - (e - ng[g]! / b.n) * pgk[g * q + l]!);
-        sum += inner * f * (r * pbar[k]! - pgk[g * q + k]!);
+      if (!memo) {
+        for (let k = 0; k < q; k++) sum += term(g, v, k);
+        continue;
       }
+      const at = g * (q + 1) + v + 1;
+      const o = at * q;
+      if (known![at] === 0) {
+        known![at] = 1;
+        for (let k = 0; k < q; k++) memo[o + k] = term(g, v, k);
+      }
+      for (let k = 0; k < q; k++) sum += memo[o + k]!;
     }
     return sum / (r * (r - 1));
   };

@@ -197,6 +197,16 @@ export class ResampledValues {
     this.sums = new Sums(t, this.prep.n, this.prep.m, mergePlans(this.specs.map((s) => s.resampled.plan)));
   }
 
+  /** The flat lists the sums of whole weights take their terms from, built now (for another thread of the same table: `adoptFlatLists`). */
+  flatLists(): Map<string, unknown> {
+    return this.sums.flatLists();
+  }
+
+  /** Lists `flatLists` gave on another thread for the same table and options: used instead of building them here (the same sums). */
+  adoptFlatLists(lists: Map<string, unknown>): void {
+    this.sums.adoptFlatLists(lists);
+  }
+
   /** samples[k][r] = coefficient k's value for pattern weights w (`whole`: as `Resampler.next` says). */
   add(w: Float64Array, whole: boolean, samples: readonly Float64Array[], r: number): void {
     const sums = this.sums.collect(w, whole);
@@ -208,17 +218,15 @@ export class ResampledValues {
  * `agreement` from the resampled values (samples[k][r]: coefficient k of `values.specs` on
  * resample r, as `ResampledValues.add` gives it, for resamples 0..opts.resamples−1 of the seed).
  */
-export function agreementFrom(t: PatternTable, values: ResampledValues, samples: readonly Float64Array[], opts: AgreementOptions): AgreementResult {
-  const { prep, specs } = values;
+export function agreementFrom(t: PatternTable, values: ResampledValues, samples: readonly Float64Array[], opts: AgreementOptions, estimates: PointEstimates = pointEstimates(t, values, opts)): AgreementResult {
+  const { specs } = values;
   const confidence = opts.confidence ?? 0.95;
   const method = opts.interval ?? 'bca';
-  const compared = (p: number): boolean => prep.m[p]! >= 2 && t.counts[p]! > 0;
-  const sampling = samplingUnits(t, compared);
-  const info = informative(t, prep);
+  const { sampling, info, compUnits } = estimates;
   const coefficients: AgreementResult['coefficients'] = {};
   for (const [k, s] of specs.entries()) {
-    const st = s.stat(t.counts, true);
-    const interval = opts.resamples > 0 ? bootstrapInterval(samples[k]!, st.value, confidence, method, method === 'bca' ? acceleration(t, st) : 0) : undefined;
+    const { st, accel, a } = estimates.specs[k]!;
+    const interval = opts.resamples > 0 ? bootstrapInterval(samples[k]!, st.value, confidence, method, accel) : undefined;
     const e: Estimate = { value: clean(st.value), ciLow: clean(interval?.low), ciHigh: clean(interval?.high), undefinedResamples: interval ? interval.undefinedShare : null };
     const warnings: string[] = [];
     if (e.value !== null && interval) {
@@ -228,7 +236,6 @@ export function agreementFrom(t: PatternTable, values: ResampledValues, samples:
     }
     if (warnings.length) e.warnings = warnings;
     if (st.influence) {
-      const a = analytic(t, st, confidence, s.low !== undefined ? { low: s.low } : {});
       e.se = clean(a?.se);
       e.seLow = clean(a?.low);
       e.seHigh = clean(a?.high);
@@ -253,9 +260,38 @@ export function agreementFrom(t: PatternTable, values: ResampledValues, samples:
     }
     coefficients[s.name] = e;
   }
+  return { units: compUnits, samplingUnits: sampling, coders: t.coders, categories: t.categories, interval: method, coefficients };
+}
+
+/**
+ * What `agreementFrom` computes from the table alone, not from the resamples: every coefficient's
+ * value with its influence, its analytic interval and the BCa acceleration, and the counts of
+ * units. Computed by `agreementFrom`, or before it (while another thread collects the resamples:
+ * io/bootstrap-workers.ts) and handed to it: the same numbers either way.
+ */
+export interface PointEstimates {
+  specs: Array<{ st: Stat; accel: number; a: ReturnType<typeof analytic> }>;
+  sampling: number;
+  info: { count: number; modal: string };
+  compUnits: number;
+}
+
+export function pointEstimates(t: PatternTable, values: ResampledValues, opts: Pick<AgreementOptions, 'resamples' | 'confidence' | 'interval'>): PointEstimates {
+  const { prep, specs } = values;
+  const confidence = opts.confidence ?? 0.95;
+  const bca = opts.resamples > 0 && (opts.interval ?? 'bca') === 'bca';
+  const compared = (p: number): boolean => prep.m[p]! >= 2 && t.counts[p]! > 0;
+  const sampling = samplingUnits(t, compared);
+  const info = informative(t, prep);
+  const out = specs.map((s) => {
+    const st = s.stat(t.counts, true);
+    const accel = bca ? acceleration(t, st) : 0;
+    const a = st.influence ? analytic(t, st, confidence, s.low !== undefined ? { low: s.low } : {}) : undefined;
+    return { st, accel, a };
+  });
   let compUnits = 0;
   for (let p = 0; p < t.counts.length; p++) if (compared(p)) compUnits += t.counts[p]!;
-  return { units: compUnits, samplingUnits: sampling, coders: t.coders, categories: t.categories, interval: method, coefficients };
+  return { specs: out, sampling, info, compUnits };
 }
 
 const fmtCount = (n: number): string => (Number.isInteger(n) ? String(n) : n.toFixed(1));

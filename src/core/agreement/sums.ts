@@ -65,6 +65,15 @@ export interface PatternTerms {
 
 const terms = new WeakMap<PatternTable, PatternTerms>();
 
+/**
+ * Terms that `patternTerms` gave for the same table on another thread (a structured clone, which
+ * keeps `identity` the key of its agreement terms), used for t from now on instead of computing
+ * them again (io/bootstrap-workers.ts): the same numbers.
+ */
+export function adoptPatternTerms(t: PatternTable, pt: PatternTerms): void {
+  if (!terms.has(t)) terms.set(t, pt);
+}
+
 export function patternTerms(t: PatternTable, n: Float64Array, m: Int32Array): PatternTerms {
   const known = terms.get(t);
   if (known) return known;
@@ -260,6 +269,35 @@ export class Sums {
     this.pgk = new Float64Array(plan.conger ? t.coders * q : 0);
     this.o = new Float64Array(plan.alpha ? q * q : 0);
     this.cohen = new Float64Array(plan.cohen ? q * q : 0);
+  }
+
+  /**
+   * The flat lists `collectWhole` takes its terms from, built now for this plan (they depend on the
+   * table alone): plain objects of typed arrays, which another thread's `Sums` of the same table
+   * and plan may adopt (`adoptFlatLists`) instead of building them again (io/bootstrap-workers.ts).
+   */
+  flatLists(): Map<string, unknown> {
+    const { t, m, plan } = this;
+    const f = flat(patternTerms(t, this.n, m), t, m);
+    // The lists are built as a pass asks for them: one pass over no weights asks for every list of the plan.
+    const sums = new Sums(t, this.n, m, plan);
+    sums.collectWhole(new Float64Array(t.counts.length));
+    return f.memo;
+  }
+
+  /**
+   * Lists that `flatLists` gave for the same table and plan (on another thread: a structured clone),
+   * used from now on by `collectWhole` of this table: the same entries in the same order as the
+   * lists it would build, so the same sums to the last bit (tests/e2e/bootstrap-workers.test.ts).
+   */
+  adoptFlatLists(lists: Map<string, unknown>): void {
+    const pt = patternTerms(this.t, this.n, this.m);
+    const known = flats.get(pt);
+    if (!known) {
+      flats.set(pt, new Flat(pt, this.t, this.m, new Map(lists)));
+      return;
+    }
+    for (const [k, v] of lists) if (!known.memo.has(k)) known.memo.set(k, v);
   }
 
   /** Index of weight matrix W in the plan's `weights`. */
@@ -542,7 +580,6 @@ function mirror(o: Float64Array, q: number): void {
  * terms. Each list is built when a sum first asks for it (a plan needs only some), once per table.
  */
 class Flat {
-  private memo = new Map<string, unknown>();
   /** Per pattern, for the coincidence loop. */
   readonly scratch: Float64Array;
 
@@ -550,6 +587,8 @@ class Flat {
     private readonly pt: PatternTerms,
     private readonly t: PatternTable,
     private readonly m: Int32Array,
+    /** The lists built so far, by name (plain objects of typed arrays: `Sums.flatLists`). */
+    readonly memo = new Map<string, unknown>(),
   ) {
     this.scratch = new Float64Array(t.counts.length);
   }
