@@ -91,6 +91,45 @@ describe('qualwave agree on reliability data', () => {
     expect((await qualwave(['agree', '--matrix', 'ord.csv', '--level', 'ordinal', '--categories', 'low,medium,high', '--resamples', '0'], { cwd: dir })).code).toBe(0);
   });
 
+  it('--matrix with repeated rows (read as distinct rows with their counts): the output of every row read one by one, and the same refusals with file:line', async () => {
+    // The same units twice: as they are (rows repeat), and with a first column of unit ids (no row repeats: read row by row).
+    const rows: string[] = [];
+    for (let u = 0; u < 600; u++) rows.push([u % 7 === 0 ? '1.0' : String(u % 3), u % 5 === 0 ? 'NA' : ` ${u % 4} `, u % 11 === 0 ? '' : String((u * 7) % 3)].join(','));
+    const plain = tmp();
+    const ids = tmp();
+    writeFileSync(join(plain, 'm.csv'), ['ana,ben,chloé', ...rows, ''].join('\r\n'));
+    writeFileSync(join(ids, 'm.csv'), ['id,ana,ben,chloé', ...rows.map((r, u) => `${u + 1},${r}`), ''].join('\r\n'));
+    for (const args of [
+      ['--format', 'json', '--resamples', '200'],
+      ['--resamples', '50'],
+      ['--level', 'ordinal', '--format', 'json', '--resamples', '100', '--weights', 'quadratic'],
+    ]) {
+      const a = await qualwave(['agree', '--matrix', 'm.csv', ...args], { cwd: plain });
+      const b = await qualwave(['agree', '--matrix', 'm.csv', '--unit-ids', ...args], { cwd: ids });
+      expect(a.code).toBe(0);
+      expect([a.code, a.stdout, a.stderr]).toEqual([b.code, b.stdout, b.stderr]);
+    }
+    // '1' and '1.0' are one value, said in a note, as when every row is read.
+    expect((await qualwave(['agree', '--matrix', 'm.csv', '--resamples', '0'], { cwd: plain })).stderr).toContain("'1.0', '1' are the same number and count as one value");
+    // Refusals name the line of the first offending row, after repeated rows too.
+    const dir = tmp();
+    writeFileSync(join(dir, 'wide.csv'), 'a,b\n1,1\n1,1\n2,2\n1,1\n1,2,3\n');
+    writeFileSync(join(dir, 'cat.csv'), 'a,b\n1,1\n2,2\n1,1\n3,1\n1,1\n');
+    writeFileSync(join(dir, 'ids.csv'), 'unit,b,c\n1,1,1\n1,1,1\n2,2,2\n');
+    writeFileSync(join(dir, 'neg.csv'), 'a,b\n1,1\n1,1\nNA,-1\n2,2\n');
+    writeFileSync(join(dir, 'twice.csv'), 'a,a\n1,1\n1,1\n');
+    const refused = async (args: string[], message: string): Promise<void> => {
+      const r = await qualwave(['agree', '--matrix', ...args, '--resamples', '0'], { cwd: dir });
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain(message);
+    };
+    await refused(['wide.csv'], 'wide.csv:6: 3 values but 2 coders in the header');
+    await refused(['cat.csv', '--categories', '1,2'], "cat.csv:5: value '3' is not one of the declared --categories (1, 2)");
+    await refused(['ids.csv'], "ids.csv: the first column 'unit' looks like unit ids (its header is 'unit')");
+    await refused(['neg.csv', '--level', 'ratio'], 'neg.csv:4: ratio data cannot be negative: -1');
+    await refused(['twice.csv'], "twice.csv:1: coder 'a' appears twice in the header");
+  });
+
   it('--counts (irrCAC distrib.6raters), --table with counts and with proportions (cont3x3abstractors), --weights FILE', async () => {
     const dir = tmp();
     const dist = DISTRIB_6RATERS;

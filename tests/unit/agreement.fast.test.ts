@@ -4,10 +4,10 @@ import { poisson, PoissonDraws, rng, Xoshiro128 } from '../../src/core/agreement
 import { congerKappa, prepare, weightMatrix } from '../../src/core/agreement/coefficients.js';
 import { coefficientSpecs, ResampledValues, type AgreementOptions } from '../../src/core/agreement/report.js';
 import { adoptPatternTerms, mergePlans, patternTerms, Sums } from '../../src/core/agreement/sums.js';
-import { MISSING, toPatterns, toPatternsMany, type Level, type PatternTable, type Ratings } from '../../src/core/agreement/table.js';
+import { MISSING, toPatterns, toPatternsCounted, toPatternsMany, type Level, type PatternTable, type Ratings } from '../../src/core/agreement/table.js';
 import { MISSING_TOKENS, ratingsFromCells, ratingsFromRows } from '../../src/core/agreement/values.js';
 import { parseTable } from '../../src/core/format/read-table.js';
-import { internFields, internRows, rowCount, rowOf } from '../../src/core/text/delimited.js';
+import { internDistinctRows, internFields, internRows, rowCount, rowOf } from '../../src/core/text/delimited.js';
 import { reference } from '../helpers/agreement-reference.js';
 
 /**
@@ -286,6 +286,90 @@ describe('reading a matrix with interned fields', () => {
       { numRuns: 500 },
     );
     expect(fast).toBeGreaterThan(200);
+  });
+
+  it('distinct rows with their counts (read from the bytes): the rows of internFields, each row that repeats an earlier one counted, not kept', () => {
+    let fast = 0;
+    // Rows from few pieces repeat; accents, emoji and a U+FEFF inside the text are bytes of more than one.
+    const cell = fc.constantFrom('1', '2', '', ' ', '1.0', 'é', '😀', '\ufeffx', 'NA', 'a long value past twelve bytes');
+    const row = fc.array(cell, { minLength: 1, maxLength: 4 }).map((cells) => cells.join(','));
+    fc.assert(
+      fc.property(fc.array(fc.oneof({ weight: 8, arbitrary: row }, { weight: 1, arbitrary: fc.constant('') }), { maxLength: 40 }), fc.boolean(), fc.boolean(), (lines, crlf, finalEnd) => {
+        const end = crlf ? '\r\n' : '\n';
+        const text = lines.join(end) + (finalEnd ? end : '');
+        const bytes = new TextEncoder().encode(text);
+        const want = internFields(text, ',');
+        const got = internDistinctRows(bytes, ',');
+        if (!want) {
+          expect(got).toBeUndefined();
+          return;
+        }
+        if (!got) return;
+        fast++;
+        const all = Array.from({ length: rowCount(want) }, (_, i) => rowOf(want, i));
+        const kept = Array.from({ length: rowCount(got.rows) }, (_, i) => rowOf(got.rows, i));
+        // The header, then rows that are rows of internFields at the same file lines, in their order.
+        let at = 0;
+        kept.forEach((r, i) => {
+          while (at < all.length && !(want.lines[at] === got.rows.lines[i] && JSON.stringify(all[at]) === JSON.stringify(r))) at++;
+          expect(at).toBeLessThan(all.length);
+          if (i === 0) expect(at).toBe(0);
+        });
+        // Every body row is counted once, by a kept row with its text at or before its line.
+        const tally = new Map<string, number>();
+        for (const r of all.slice(1)) tally.set(JSON.stringify(r), (tally.get(JSON.stringify(r)) ?? 0) + 1);
+        const counted = new Map<string, number>();
+        kept.slice(1).forEach((r, i) => counted.set(JSON.stringify(r), (counted.get(JSON.stringify(r)) ?? 0) + got.count[i + 1]!));
+        expect(counted).toEqual(tally);
+        if (kept.length > 0) expect(got.count[0]).toBe(1);
+        // The same distinct texts in the same order of first appearance as internFields.
+        expect(got.rows.values).toEqual(want.values);
+      }),
+      { numRuns: 500 },
+    );
+    expect(fast).toBeGreaterThan(200);
+    // Quotes, mixed line ends and a byte order mark are internFields' refusals, and mostly distinct rows make no saving.
+    const enc = (t: string): Uint8Array => new TextEncoder().encode(t);
+    expect(internDistinctRows(enc('a,b\n"1",2\n'), ',')).toBeUndefined();
+    expect(internDistinctRows(enc('a,b\r\n1,2\n1,2\n'), ',')).toBeUndefined();
+    expect(internDistinctRows(enc('\ufeffa,b\n1,2\n1,2\n'), ',')).toBeUndefined();
+    expect(internDistinctRows(enc('a,b\n' + Array.from({ length: 10_000 }, (_, i) => `${i},1`).join('\n')), ',')).toBeUndefined();
+    // Rows of the same length whose hashes collide (32-bit FNV-1a; the pairs were found by search) are different rows.
+    for (const [x, y] of [
+      ['0,1,54954', '0,4,03700'],
+      ['long value 539599,1,2', 'long value 722382,1,2'],
+    ]) {
+      for (const end of ['\n', '\r\n']) {
+        const r = internDistinctRows(enc(['a,b,c', x, y, x, y, y, ''].join(end)), ',')!;
+        expect(Array.from({ length: rowCount(r.rows) }, (_, i) => rowOf(r.rows, i).join(','))).toEqual(['a,b,c', x, y]);
+        expect(Array.from(r.count)).toEqual([1, 2, 3]);
+      }
+    }
+    // A million rows of a few hundred kinds: each kind once, its count exact.
+    const big = 'a,b,c,d\n' + Array.from({ length: 1_000_000 }, (_, i) => `${i % 7},${i % 11},,${i % 3 ? 'NA' : i % 5}`).join('\n') + '\n';
+    const read = internDistinctRows(enc(big), ',')!;
+    // The header; 7 x 11 rows ending in NA (i not a multiple of 3); 7 x 11 x 5 others (i mod 1155 decides them all).
+    expect(read.count.length).toBe(1 + 7 * 11 + 7 * 11 * 5);
+    expect(Array.from(read.count).reduce((a, b) => a + b, 0)).toBe(1_000_001);
+    expect(Array.from(read.rows.lines.slice(0, 3))).toEqual([1, 2, 3]);
+  });
+
+  it('toPatternsCounted: units standing for several identical units make the table of every unit written out', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 2, max: 4 }).chain((coders) => fc.tuple(fc.constant(coders), fc.array(fc.tuple(fc.array(fc.integer({ min: -1, max: 3 }), { minLength: coders, maxLength: coders }), fc.integer({ min: 1, max: 5 })), { minLength: 1, maxLength: 30 }))),
+        ([coders, units]) => {
+          const categories = ['a', 'b', 'c', 'd'];
+          const counted = toPatternsCounted(
+            { coders, units: units.length, values: Int32Array.from(units.flatMap(([v]) => v)), categories },
+            Float64Array.from(units, ([, n]) => n),
+          );
+          const expanded = units.flatMap(([v, n]) => Array.from({ length: n }, () => v));
+          expect(counted).toEqual(toPatterns({ coders, units: expanded.length, values: Int32Array.from(expanded.flat()), categories }));
+        },
+      ),
+      { numRuns: 300 },
+    );
   });
 
   it('leaves quoted text to the library', () => {

@@ -1,12 +1,12 @@
-import { contingencyTable, countsTable, looksLikeUnitIds, looksLikeUnitIdsIn, weightsTable, type CellRows, type ReadTable } from '../../core/agreement/input.js';
+import { contingencyTable, countsTable, idHeader, looksLikeUnitIds, looksLikeUnitIdsIn, weightsTable, type CellRows, type ReadTable } from '../../core/agreement/input.js';
 import { krippendorffLabel, landisKoch } from '../../core/agreement/interpret.js';
 import type { AgreementResult, CoefficientName, Estimate } from '../../core/agreement/report.js';
-import { toPatterns, type Level, type PatternTable, type Ratings } from '../../core/agreement/table.js';
+import { toPatterns, toPatternsCounted, type Level, type PatternTable, type Ratings } from '../../core/agreement/table.js';
 import type { TranscriptSelection, Uncoded } from '../../core/agreement/transcripts.js';
 import { ratingsFromCells, ratingsFromRows, type ValueProblem } from '../../core/agreement/values.js';
 import { detectDelimiter, parseTable, readTable } from '../../core/format/read-table.js';
-import { decodeText } from '../../core/text/decode.js';
-import { internFields, internRows, rowCount, rowOf, type InternedRows } from '../../core/text/delimited.js';
+import { decodeText, type Decoded } from '../../core/text/decode.js';
+import { internDistinctRows, internFields, internRows, rowCount, rowOf, type InternedRows } from '../../core/text/delimited.js';
 import type { Table } from '../../core/format/table.js';
 import { didYouMeanSuffix } from '../../core/text/suggest.js';
 import { agreementInWorkers, type BootstrapWorkers, earlyWorkers, workersFromEnv } from '../../io/bootstrap-workers.js';
@@ -256,10 +256,7 @@ function readCsv(ctx: AgreeCtx, file: string): Rows & { name: string } {
  * A file's rows with interned fields (one string per distinct value: text/delimited.ts), as the
  * table reader reads them; text it cannot split itself (quotes, mixed line ends) goes through it.
  */
-function readInterned(ctx: AgreeCtx, file: string, onBytes?: (bytes: number) => void): { t: InternedRows; name: string } {
-  const input = ctx.input(file);
-  onBytes?.(input.bytes.length);
-  const decoded = decodeText(input.bytes, input.name);
+function readInterned(input: { bytes: Buffer; name: string }, decoded: Decoded): { t: InternedRows; name: string } {
   const read = decoded.ok ? undefined : { diagnostic: decoded.diagnostic };
   if (decoded.ok) {
     const fast = internFields(decoded.text, detectDelimiter(decoded.text));
@@ -350,7 +347,13 @@ function readData(ctx: AgreeCtx, input: 'matrix' | 'long' | 'counts' | 'continge
  * each distinct value is interpreted once), with the same checks and results as rows of strings.
  */
 function readMatrix(ctx: AgreeCtx, path: string, level: Level, onBytes?: (bytes: number) => void): Data {
-  const { t, name: file } = readInterned(ctx, path, onBytes);
+  const input = ctx.input(path);
+  onBytes?.(input.bytes.length);
+  const decoded = decodeText(input.bytes, input.name);
+  // UTF-8 as it was read (no byte order mark): its bytes are what the decoded text says.
+  const distinct = decoded.ok && !decoded.bom ? readDistinct(ctx, input.name, input.bytes, detectDelimiter(decoded.text), level) : undefined;
+  if (distinct) return distinct;
+  const { t, name: file } = readInterned(input, decoded);
   const rows = rowCount(t);
   const header = rows > 0 ? rowOf(t, 0).map((h) => h.trim()) : [];
   const units = Math.max(0, rows - 1);
@@ -375,6 +378,45 @@ function readMatrix(ctx: AgreeCtx, path: string, level: Level, onBytes?: (bytes:
   if (parsed.problems.length > 0 || !parsed.ratings) fail(file, parsed.problems, lineOf);
   const table = toPatterns(parsed.ratings as Ratings);
   return { table, coders, source: file, anonymous: false, ...(parsed.differences ? { differences: parsed.differences } : {}), notes: parsed.notes };
+}
+
+/**
+ * --matrix read as its distinct rows with their counts (text/delimited.ts, internDistinctRows):
+ * the same table, categories and notes as `readMatrix` (tests/e2e/agree.test.ts), or undefined
+ * when `readMatrix` must read every row: rows mostly distinct, or anything `readMatrix` refuses or
+ * handles otherwise (a row too wide, a problem with a value, sets of labels, a first column that
+ * may be unit ids), which it then refuses or handles in the very same words.
+ */
+function readDistinct(ctx: AgreeCtx, file: string, bytes: Uint8Array, delimiter: string, level: Level): Data | undefined {
+  const read = internDistinctRows(bytes, delimiter);
+  if (!read || read.count.length < 2) return undefined;
+  const t = read.rows;
+  const header = rowOf(t, 0).map((h) => h.trim());
+  // Every row counted once is every row distinct: readMatrix reads them (and asks of the first column whether it holds ids).
+  const units = read.count.length - 1;
+  let repeated = false;
+  for (let u = 1; u <= units && !repeated; u++) repeated = read.count[u]! > 1;
+  if (!repeated) return undefined;
+  // A repeated row repeats its first value, which ids never do: only the header can make that column look like ids.
+  const flag = ctx.opts.unitIds;
+  if (flag === undefined && idHeader(header) !== undefined) return undefined;
+  const skip = flag === true ? 1 : 0;
+  const coders = header.slice(skip);
+  checkHeader(file, coders, skip + 1);
+  if (coders.length < 2) throw new UsageError(`${file}: expected a header row naming two or more coders`, 'rows are units, columns are coders; empty cells are missing values');
+  const C = coders.length;
+  const ids = new Int32Array(units * C);
+  for (let u = 0; u < units; u++) {
+    const o = t.rowStart[u + 1]! + skip;
+    const w = Math.max(0, t.rowStart[u + 2]! - t.rowStart[u + 1]! - skip);
+    if (w > C) return undefined;
+    for (let c = 0; c < C; c++) ids[u * C + c] = c < w ? t.fields[o + c]! : -1;
+  }
+  const declared = ctx.opts.categories;
+  const parsed = ratingsFromCells({ ids, values: t.values, units, coders: C }, { level, ...(declared ? { categories: declared } : {}) });
+  if (parsed.problems.length > 0 || !parsed.ratings || parsed.sets || parsed.differences) return undefined;
+  const table = toPatternsCounted(parsed.ratings as Ratings, read.count.subarray(1));
+  return { table, coders, source: file, anonymous: false, notes: parsed.notes };
 }
 
 /** Whether the first column holds unit ids: --unit-ids / --no-unit-ids, or an error when it looks like it and neither is given. */

@@ -27,10 +27,19 @@ export interface CellRows {
   cell: (u: number, c: number) => string;
 }
 
+/**
+ * Why the first column looks like unit ids by its header alone, or undefined: all `looksLikeUnitIds`
+ * can say of rows whose first column repeats a value (a column of ids repeats none).
+ */
+export function idHeader(header: readonly string[]): string | undefined {
+  const name = (header[0] ?? '').trim();
+  return ID_HEADER.test(name) ? `its header is '${name}'` : undefined;
+}
+
 /** `looksLikeUnitIds` on rows given by accessors. */
 export function looksLikeUnitIdsIn(header: readonly string[], body: CellRows): string | undefined {
-  const name = (header[0] ?? '').trim();
-  if (ID_HEADER.test(name)) return `its header is '${name}'`;
+  const named = idHeader(header);
+  if (named) return named;
   if (body.rows < 3 || header.length < 3) return undefined;
   const first = new Set<string>();
   for (let u = 0; u < body.rows; u++) {

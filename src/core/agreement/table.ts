@@ -66,13 +66,26 @@ export function toPatterns(r: Ratings): PatternTable {
 }
 
 /**
+ * `toPatterns` of the units `r` stands for when its unit u stands for count[u] identical units, each
+ * its own sampling unit (a reading of distinct rows: text/delimited.ts, internDistinctRows), with
+ * units standing for the same values in order of first appearance: the same table (patterns in the
+ * same order, the same counts) as `toPatterns` of every unit written out.
+ */
+export function toPatternsCounted(r: Ratings, count: Float64Array): PatternTable {
+  if (r.weights || r.clusters || count.length !== r.units) throw new Error('toPatternsCounted: unweighted units, one count each');
+  return toPatternsMany([r], count);
+}
+
+/**
  * Several reliability data sets over the same units (e.g. every code's, pooled over codes) as one:
  * every (unit, data set) is a unit of its own, and a unit's values in every data set belong to the
  * same sampling unit (its cluster, or the unit itself): the same segment seen for every code.
+ * `repeats` (one data set of unweighted units only): unit u stands for repeats[u] units (toPatternsCounted).
  */
-export function toPatternsMany(list: readonly Ratings[]): PatternTable {
+export function toPatternsMany(list: readonly Ratings[], repeats?: Float64Array): PatternTable {
   const first = list[0];
   if (!first) throw new Error('no reliability data');
+  if (repeats && (list.length > 1 || first.weights || first.clusters)) throw new Error('repeated units: one data set of unweighted units (toPatternsCounted)');
   const coders = first.coders;
   const q = first.categories.length;
   const N = first.units;
@@ -170,7 +183,8 @@ export function toPatternsMany(list: readonly Ratings[]): PatternTable {
         p = direct[k]!;
         if (p < 0) p = patternAt(values, u);
       } else p = patternAt(r.values, u);
-      const w = r.weights ? r.weights[u]! : 1;
+      // Whole numbers of units (repeats: toPatternsCounted) add up exactly, as many ones do.
+      const w = r.weights ? r.weights[u]! : repeats ? repeats[u]! : 1;
       counts[p] = counts[p]! + w;
       if (clustered && w !== 0) {
         if (p >= localW.length) {
