@@ -1,7 +1,7 @@
 import { availableParallelism, loadavg } from 'node:os';
 import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from 'node:worker_threads';
 import { Resampler } from '../core/agreement/bootstrap.js';
-import { agreementFrom, pointEstimates, ResampledValues, type AgreementOptions, type AgreementResult, type PointEstimates, type SpecOptions } from '../core/agreement/report.js';
+import { agreementFrom, PointEstimator, ResampledValues, type AgreementOptions, type AgreementResult, type SpecOptions } from '../core/agreement/report.js';
 import { patternTerms, type PatternTerms } from '../core/agreement/sums.js';
 import { toPatterns, type PatternTable, type Ratings } from '../core/agreement/table.js';
 import { UsageError } from '../core/errors.js';
@@ -24,8 +24,9 @@ import { UsageError } from '../core/errors.js';
  *
  * Nothing is computed twice: the first worker sends the flat lists of the sums (`flatLists`,
  * which depend on the table alone) as soon as it has built them, and this thread adopts them
- * rather than building its own; while that worker builds them, this thread does the work that
- * does not wait for the resamples (`WorkerSettings.meanwhile`: the point estimates).
+ * rather than building its own; while that worker builds them (and whenever the workers are
+ * behind), this thread does, a piece at a time, the work that does not wait for the resamples
+ * (`WorkerSettings.meanwhile`: the point estimates) before it collects resamples itself.
  */
 
 /** Slots in the ring: up to 64, fewer for very many patterns (the ring's weights within 32 MB), at least 2. */
@@ -68,8 +69,11 @@ export interface WorkerSettings {
   workerUrl?: URL;
   /** Threads started before (e.g. while the data were read), used when workers are wanted; the caller closes them. */
   pool?: BootstrapWorkers;
-  /** Work for this thread while the workers set themselves up (called once, when they have taken every slot, and only when there are workers). */
-  meanwhile?: () => void;
+  /**
+   * Work for this thread while the workers set themselves up, a piece per call (false: none left),
+   * called when they hold every slot, between handing slots over, and only when there are workers.
+   */
+  meanwhile?: () => boolean;
 }
 
 /**
@@ -196,13 +200,12 @@ export function earlyWorkers(bytes: number, resamples: number, asked: number | u
 export async function agreementInWorkers(data: Ratings | PatternTable, opts: AgreementOptions, settings: WorkerSettings = {}): Promise<AgreementResult> {
   const t = 'values' in data ? toPatterns(data) : data;
   const values = new ResampledValues(t, opts);
-  let estimates: PointEstimates | undefined;
-  const meanwhile = (): void => {
-    settings.meanwhile?.();
-    estimates = pointEstimates(t, values, opts);
-  };
+  // The point estimates a coefficient at a time while the workers set up (the same numbers whenever they are computed).
+  const estimates = new PointEstimator(t, values, opts);
+  const mine = settings.meanwhile;
+  const meanwhile = (): boolean => (mine?.() ?? false) || estimates.step();
   const samples = await resampledInWorkers(values, opts, { ...settings, meanwhile });
-  return agreementFrom(t, values, samples, opts, estimates ?? pointEstimates(t, values, opts));
+  return agreementFrom(t, values, samples, opts, estimates.result());
 }
 
 /**
@@ -279,19 +282,22 @@ export async function resampledInWorkers(values: ResampledValues, opts: Pick<Agr
       for (let s = 0; s < SLOTS; s++) if (Atomics.load(ctl, state(s)) !== 0) n++;
       return n;
     };
-    for (let r = 0; r < R; r++) {
+    for (let r = 0; r < R; ) {
       const slot = handed % SLOTS;
-      if (Atomics.load(ctl, state(slot)) !== 0 && !adopted) {
-        // The workers hold every slot: this thread's other work first, then (unless the lists are here) wait for a slot.
-        if (meanwhile) {
-          const m = meanwhile;
-          meanwhile = undefined;
-          m();
-        }
+      const taken = Atomics.load(ctl, state(slot)) !== 0;
+      if (taken && !adopted) {
+        // The workers hold every slot: this thread's other work, a piece at a time until a slot is free or
+        // the lists are here, then (if neither) wait for one of them.
+        while (meanwhile && Atomics.load(ctl, state(slot)) !== 0 && !adopt()) if (!meanwhile()) meanwhile = undefined;
         await slotOrLists(slot);
+        continue;
       }
-      if (Atomics.load(ctl, state(slot)) !== 0 || (adopted && inFlight() >= IN_FLIGHT)) {
-        // The workers are behind: this resample is collected here.
+      if (taken || (adopted && inFlight() >= IN_FLIGHT)) {
+        // The workers are behind: a piece of the other work if some is left, else this resample is collected here.
+        if (meanwhile) {
+          if (!meanwhile()) meanwhile = undefined;
+          continue;
+        }
         values.add(mine, draws.next(mine), samples, r);
       } else {
         ctl[wholeOf(slot, SLOTS)] = draws.next(slotWeights[slot]!) ? 1 : 0;
@@ -299,9 +305,10 @@ export async function resampledInWorkers(values: ResampledValues, opts: Pick<Agr
         Atomics.store(ctl, state(slot), ++handed);
         Atomics.notify(ctl, state(slot));
       }
-      opts.onResample?.(r + 1, R);
+      r++;
+      opts.onResample?.(r, R);
     }
-    meanwhile?.();
+    while (meanwhile?.());
     for (let i = 0; i < threadsWanted; i++) {
       const slot = handed % SLOTS;
       await free(slot);

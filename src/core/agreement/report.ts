@@ -277,21 +277,41 @@ export interface PointEstimates {
 }
 
 export function pointEstimates(t: PatternTable, values: ResampledValues, opts: Pick<AgreementOptions, 'resamples' | 'confidence' | 'interval'>): PointEstimates {
-  const { prep, specs } = values;
-  const confidence = opts.confidence ?? 0.95;
-  const bca = opts.resamples > 0 && (opts.interval ?? 'bca') === 'bca';
-  const compared = (p: number): boolean => prep.m[p]! >= 2 && t.counts[p]! > 0;
-  const sampling = samplingUnits(t, compared);
-  const info = informative(t, prep);
-  const out = specs.map((s) => {
+  return new PointEstimator(t, values, opts).result();
+}
+
+/** `pointEstimates` a piece at a time (a coefficient per `step`), for a thread that has other work between pieces. */
+export class PointEstimator {
+  private readonly done: PointEstimates['specs'] = [];
+
+  constructor(
+    private readonly t: PatternTable,
+    private readonly values: ResampledValues,
+    private readonly opts: Pick<AgreementOptions, 'resamples' | 'confidence' | 'interval'>,
+  ) {}
+
+  /** Computes the next coefficient's estimates; false when none is left. */
+  step(): boolean {
+    const { t, opts } = this;
+    const s = this.values.specs[this.done.length];
+    if (!s) return false;
     const st = s.stat(t.counts, true);
-    const accel = bca ? acceleration(t, st) : 0;
-    const a = st.influence ? analytic(t, st, confidence, s.low !== undefined ? { low: s.low } : {}) : undefined;
-    return { st, accel, a };
-  });
-  let compUnits = 0;
-  for (let p = 0; p < t.counts.length; p++) if (compared(p)) compUnits += t.counts[p]!;
-  return { specs: out, sampling, info, compUnits };
+    const accel = opts.resamples > 0 && (opts.interval ?? 'bca') === 'bca' ? acceleration(t, st) : 0;
+    const a = st.influence ? analytic(t, st, opts.confidence ?? 0.95, s.low !== undefined ? { low: s.low } : {}) : undefined;
+    this.done.push({ st, accel, a });
+    return this.done.length < this.values.specs.length;
+  }
+
+  /** Every estimate (the coefficients not stepped through yet computed now). */
+  result(): PointEstimates {
+    while (this.step());
+    const { t } = this;
+    const { prep } = this.values;
+    const compared = (p: number): boolean => prep.m[p]! >= 2 && t.counts[p]! > 0;
+    let compUnits = 0;
+    for (let p = 0; p < t.counts.length; p++) if (compared(p)) compUnits += t.counts[p]!;
+    return { specs: this.done, sampling: samplingUnits(t, compared), info: informative(t, prep), compUnits };
+  }
 }
 
 const fmtCount = (n: number): string => (Number.isInteger(n) ? String(n) : n.toFixed(1));
