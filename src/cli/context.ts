@@ -127,8 +127,15 @@ export class Context<O extends Base = Base & Record<string, unknown>> {
     else this.writeOutput(bytes);
   }
 
+  /** Binary output made in pieces while it is written (a .qdpx): only to --output, atomically. */
+  emitPieces(pieces: Iterable<Uint8Array>, what: string, example: string): void {
+    if (this.session.sink) this.session.sink(Buffer.concat([...pieces]));
+    else if (!this.opts.output) throw new UsageError(`${what} is a binary file: give --output FILE`, `e.g. --output ${example}`);
+    else this.writeOutput(pieces);
+  }
+
   /** To --output, atomically; an existing file only with --force. */
-  private writeOutput(content: string | Uint8Array): void {
+  private writeOutput(content: string | Uint8Array | Iterable<Uint8Array>): void {
     const path = resolve(this.cwd, this.opts.output!);
     // Failures (exists without --force, a folder, a device or a link in its place, a full disk)
     // are FileErrors naming the path: the command exits 2 and the file is as it was.

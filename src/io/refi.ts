@@ -1,6 +1,8 @@
 import { lstatSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { unzipSync, zipSync, type Unzipped } from 'fflate';
+import { crc32, deflateRawSync, constants as zlib } from 'node:zlib';
+import { unzipSync, Zip, type AsyncFlateStreamHandler, type Unzipped, type ZipInputFile } from 'fflate';
+import type { ProjectPart, ProjectSummary } from '../core/refi/export.js';
 import { readProject, sourcesOf, type SourceRef, type SourceText } from '../core/refi/import.js';
 import { decodeText } from '../core/text/decode.js';
 import { isRtf, rtfToText } from '../core/text/rtf.js';
@@ -16,11 +18,85 @@ import { isSystemError } from './errors.js';
  */
 export const epoch = (): Date => new Date(2000, 0, 1, 0, 0, 0);
 
-export function zipProject(xml: string, sources: ReadonlyArray<{ name: string; text: string }>): Uint8Array {
+/**
+ * The project's parts (export.ts: project.qde in pieces, each source's text after the piece that
+ * describes it) as the bytes of a .qdpx, in pieces as they are compressed: project.qde first, then
+ * sources/NAME in their order. Each entry is deflated as a stream (level 6), so its sizes and
+ * checksum follow its data (a zip "data descriptor"), as streaming zip writers do; the same study
+ * gives the same bytes.
+ */
+export function* qdpxPieces(parts: Iterator<ProjectPart, ProjectSummary>): Generator<Uint8Array, ProjectSummary> {
+  const out: Uint8Array[] = [];
+  let failed: Error | undefined;
+  const zip = new Zip((err, chunk) => {
+    if (err) failed ??= err;
+    else out.push(chunk);
+  });
+  const entry = (name: string): DeflatedEntry => {
+    const f = new DeflatedEntry(name);
+    zip.add(f);
+    return f;
+  };
   const enc = new TextEncoder();
-  const files: Record<string, [Uint8Array, { mtime: Date }]> = { 'project.qde': [enc.encode(xml), { mtime: epoch() }] };
-  for (const s of sources) files[`sources/${s.name}`] = [enc.encode(s.text), { mtime: epoch() }];
-  return zipSync(files, { level: 6 });
+  const qde = entry('project.qde');
+  // project.qde's pieces encoded into one buffer of a megabyte, compressed each time it is full
+  // (no string or array of that size is made per piece: they would be garbage for the full collector).
+  const buffer = new Uint8Array(1 << 20);
+  let used = 0;
+  const flush = (final: boolean): void => {
+    qde.push(buffer.subarray(0, used), final);
+    used = 0;
+  };
+  const add = (xml: string): void => {
+    // UTF-8 takes at most 3 bytes per UTF-16 unit.
+    if (used + xml.length * 3 > buffer.length) {
+      if (used > 0) flush(false);
+      if (xml.length * 3 > buffer.length) {
+        qde.push(enc.encode(xml), false);
+        return;
+      }
+    }
+    used += enc.encodeInto(xml, buffer.subarray(used)).written;
+  };
+  for (let r = parts.next(); ; r = parts.next()) {
+    if (r.done) {
+      flush(true);
+      zip.end();
+      if (failed) throw failed;
+      yield* out.splice(0);
+      return r.value;
+    }
+    const part = r.value;
+    if ('xml' in part) add(part.xml);
+    // A source while project.qde is still being written: Zip keeps its (compressed) entry and writes it after.
+    else entry(`sources/${part.source.name}`).push(enc.encode(part.source.text), true);
+    if (failed) throw failed;
+    yield* out.splice(0);
+  }
+}
+
+/**
+ * A zip entry deflated by zlib (fflate's Zip writes the entry's headers and data descriptor): its
+ * data given in pieces, each compressed as it comes and ended with a sync flush (the last one with
+ * the final block), which together are one deflate stream; checksum and size counted as it goes.
+ */
+class DeflatedEntry implements ZipInputFile {
+  readonly compression = 8;
+  readonly flag = 0;
+  readonly mtime = epoch();
+  crc = 0;
+  size = 0;
+  ondata?: AsyncFlateStreamHandler;
+
+  constructor(readonly filename: string) {}
+
+  push(bytes: Uint8Array, final: boolean): void {
+    // An empty piece changes nothing (and Node 20's crc32 gives 0 for TextEncoder's empty array, whatever the value so far).
+    if (bytes.length > 0) this.crc = crc32(bytes, this.crc);
+    this.size += bytes.length;
+    const data = deflateRawSync(bytes, { level: 6, ...(final ? {} : { finishFlush: zlib.Z_SYNC_FLUSH }) });
+    this.ondata!(null, data, final);
+  }
 }
 
 export { LIMITS, UnsafeArchiveError };

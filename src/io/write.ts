@@ -68,24 +68,56 @@ function tempPath(target: string): string {
   return join(dirname(target), `.${basename(target)}.qw-${process.pid}-${randomBytes(4).toString('hex')}.tmp`);
 }
 
-/** Write `bytes` to a new temporary file `tmp` (created exclusively), checked and flushed. */
-function writeTemp(tmp: string, bytes: Uint8Array, mode: number | undefined, target: string, durable = true): void {
+/**
+ * Bytes written in pieces (a .qdpx made one transcript at a time): the pieces are made while
+ * the file is written, so only one of them is in memory at a time. If making a piece fails, the
+ * temporary file is removed and that error is reported as it is (not as a failed write).
+ */
+export type Pieces = Iterable<Uint8Array>;
+
+/** Making a piece failed (not writing it): the maker's error, carried past the write's own handling. */
+class PieceError extends Error {
+  constructor(readonly original: unknown) {
+    super('a piece could not be made');
+  }
+}
+
+/** Write the content to a new temporary file `tmp` (created exclusively), checked and flushed. */
+function writeTemp(tmp: string, content: Uint8Array | Pieces, mode: number | undefined, target: string, durable = true): void {
   const ops = fsOps();
   let fd: number | undefined;
   try {
     fd = ops.open(tmp, 'wx', 0o666);
     if (mode !== undefined) ops.fchmod(fd, mode);
-    let off = 0;
-    let stalls = 0;
-    while (off < bytes.length) {
-      const n = ops.write(fd, bytes, off, bytes.length - off);
-      if (!Number.isInteger(n) || n < 0 || n > bytes.length - off) throw Object.assign(new Error(`write returned ${n}`), { code: 'EIO' });
-      if (n === 0 && ++stalls > 3) throw Object.assign(new Error('no progress writing'), { code: 'ENOSPC' });
-      off += n;
+    let total = 0;
+    const writeAll = (bytes: Uint8Array): void => {
+      let off = 0;
+      let stalls = 0;
+      while (off < bytes.length) {
+        const n = ops.write(fd!, bytes, off, bytes.length - off);
+        if (!Number.isInteger(n) || n < 0 || n > bytes.length - off) throw Object.assign(new Error(`write returned ${n}`), { code: 'EIO' });
+        if (n === 0 && ++stalls > 3) throw Object.assign(new Error('no progress writing'), { code: 'ENOSPC' });
+        off += n;
+      }
+      total += bytes.length;
+    };
+    if (content instanceof Uint8Array) writeAll(content);
+    else {
+      const it = content[Symbol.iterator]();
+      for (;;) {
+        let r: IteratorResult<Uint8Array>;
+        try {
+          r = it.next();
+        } catch (e) {
+          throw new PieceError(e);
+        }
+        if (r.done) break;
+        writeAll(r.value);
+      }
     }
     if (durable) ops.fsync(fd);
     const size = ops.fstat(fd).size;
-    if (size !== bytes.length) throw Object.assign(new Error(`wrote ${size} of ${bytes.length} bytes`), { code: 'EIO' });
+    if (size !== total) throw Object.assign(new Error(`wrote ${size} of ${total} bytes`), { code: 'EIO' });
     const closing = fd;
     fd = undefined;
     ops.close(closing);
@@ -99,6 +131,7 @@ function writeTemp(tmp: string, bytes: Uint8Array, mode: number | undefined, tar
       }
     }
     removeQuietly(tmp);
+    if (e instanceof PieceError) throw e.original;
     throw fileErrorFrom(e, shown(target), 'cannot write', 'the file was left as it was');
   }
 }
@@ -171,12 +204,12 @@ function checkFolder(target: string): void {
  * (derived files only: the study index) skips the flushes: still whole or absent for any reader,
  * but a power cut may lose the new content, which the index detects by its checksum.
  */
-export function writeFileAtomic(path: string, content: string | Uint8Array, opts: { force?: boolean; existsHint?: string; durable?: boolean } = {}): void {
+export function writeFileAtomic(path: string, content: string | Uint8Array | Pieces, opts: { force?: boolean; existsHint?: string; durable?: boolean } = {}): void {
   assertWritable(path);
   const mode = checkTarget(path, opts);
   checkFolder(path);
   const tmp = tempPath(path);
-  writeTemp(tmp, bytesOf(content), mode, path, opts.durable !== false);
+  writeTemp(tmp, typeof content === 'string' ? bytesOf(content) : content, mode, path, opts.durable !== false);
   try {
     // Between the check and here, a link or a folder may have appeared: rename never follows a
     // link (it replaces the link itself) and fails on a folder, so nothing outside is written.

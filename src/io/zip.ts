@@ -1,4 +1,4 @@
-import { Unzip, UnzipInflate, UnzipPassThrough } from 'fflate';
+import { Unzip, UnzipInflate, UnzipPassThrough, unzipSync } from 'fflate';
 import { EXIT, QualwaveError } from '../core/errors.js';
 
 /**
@@ -22,6 +22,29 @@ export interface ArchiveEntry {
 }
 
 /**
+ * Each entry's compressed size as the archive's central directory gives it (in its order, by name),
+ * for entries whose local header leaves it out; none when the directory cannot be read (then such
+ * an entry counts as compressed to nothing, and a big one is refused as a bomb).
+ */
+function centralSizes(bytes: Uint8Array): Map<string, number[]> {
+  const sizes = new Map<string, number[]>();
+  try {
+    unzipSync(bytes, {
+      filter: (f) => {
+        const l = sizes.get(f.name);
+        if (l) l.push(f.size);
+        else sizes.set(f.name, [f.size]);
+        return false;
+      },
+    });
+  } catch {
+    // Not a readable zip: the streaming check below says so (or refuses it).
+    sizes.clear();
+  }
+  return sizes;
+}
+
+/**
  * Check an untrusted zip: entries inside the archive (no "..", no absolute or drive paths), at
  * most LIMITS.entries of them and LIMITS.totalBytes once unpacked, and no entry of 1 MiB or more,
  * nor the whole archive from 1 MiB unpacked on, expanding more than LIMITS.ratio times (a zip
@@ -34,13 +57,16 @@ export function inspectArchive(bytes: Uint8Array): ArchiveEntry[] {
   const refuse = (why: string): void => {
     problem ??= why;
   };
+  const central = centralSizes(bytes);
   const unzip = new Unzip((file) => {
     if (problem) return;
     const name = file.name.replace(/\\/g, '/');
     if (name.startsWith('/') || /^[a-zA-Z]:/.test(name) || name.split('/').includes('..')) refuse(`entry '${file.name}' points outside the archive`);
     if (entries.length + 1 > LIMITS.entries) refuse(`more than ${LIMITS.entries} entries`);
     if (problem) return;
-    const entry: ArchiveEntry = { name: file.name, compressed: file.size ?? 0, size: 0 };
+    // An entry written as a stream has its sizes after its data (a "data descriptor"): its
+    // compressed size is then the central directory's (at most the archive's own size).
+    const entry: ArchiveEntry = { name: file.name, compressed: file.size ?? Math.min(central.get(file.name)?.shift() ?? 0, bytes.length), size: 0 };
     entries.push(entry);
     file.ondata = (err, data) => {
       if (err) {

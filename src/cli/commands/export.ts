@@ -1,12 +1,12 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readdirSync, readFileSync, readSync } from 'node:fs';
 import { CASES_DIR } from '../../core/cases/summary.js';
 import { join } from 'node:path';
 import { finishedFile } from '../../core/coding/finished.js';
-import { codebookXml, exportProject, type StudyFilesForNote } from '../../core/refi/export.js';
+import { codebookXml, projectParts, type ProjectSummary, type StudyFilesForNote } from '../../core/refi/export.js';
 import type { Study } from '../../core/study/types.js';
 import { isSystemError } from '../../io/errors.js';
 import { packageRoot } from '../../io/package.js';
-import { zipProject } from '../../io/refi.js';
+import { qdpxPieces } from '../../io/refi.js';
 import type { Ctx } from '../context.js';
 import { EXIT } from '../errors.js';
 import { checkFilters } from '../../api/analyses.js';
@@ -25,12 +25,20 @@ export async function run(ctx: Ctx<'export'>): Promise<number> {
   checkFilters(study, { coders });
   const version = (JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { version: string }).version;
   const shown = ctx.progress('exporting transcripts');
-  const project = exportProject(study, { coders, version, files: studyFiles(study, coders), onProgress: (done, of) => shown.update(done, of) });
-  shown.done();
-  ctx.emitBytes(zipProject(project.xml, project.sources), 'a .qdpx project', 'project.qdpx');
-  const c = project.counts;
+  // Made one transcript at a time while the file is written (memory: one transcript, not the project).
+  const parts = projectParts(study, { coders, version, files: studyFiles(study, coders), onProgress: (done, of) => shown.update(done, of) });
+  let project: ProjectSummary | undefined;
+  ctx.emitPieces(
+    (function* () {
+      project = yield* qdpxPieces(parts);
+      shown.done();
+    })(),
+    'a .qdpx project',
+    'project.qdpx',
+  );
+  const c = project!.counts;
   ctx.info(`${c.sources} sources, ${c.codes} codes, ${c.codings} codings by ${c.users} coder${c.users === 1 ? '' : 's'}, ${c.cases} cases`);
-  if (project.removed > 0) ctx.info(ctx.err.yellow(`note: ${project.removed} control character${project.removed === 1 ? '' : 's'} that XML 1.0 cannot hold (in memos, labels or attributes) left out of project.qde; the transcripts in sources/ are unchanged`));
+  if (project!.removed > 0) ctx.info(ctx.err.yellow(`note: ${project!.removed} control character${project!.removed === 1 ? '' : 's'} that XML 1.0 cannot hold (in memos, labels or attributes) left out of project.qde; the transcripts in sources/ are unchanged`));
   return EXIT.ok;
 }
 
@@ -49,8 +57,7 @@ function studyFiles(study: Study, coders: readonly string[]): StudyFilesForNote 
   const bom = new Set<string>();
   for (const d of study.documents) {
     try {
-      const b = readFileSync(join(study.root, d.file)).subarray(0, 3);
-      if (b[0] === 0xef && b[1] === 0xbb && b[2] === 0xbf && d.format !== 'docx') bom.add(d.file);
+      if (d.format !== 'docx' && startsWithBom(join(study.root, d.file))) bom.add(d.file);
     } catch (e) {
       // Gone since the study was loaded: no byte order mark to keep.
       if (!(isSystemError(e) && e.code === 'ENOENT')) throw e;
@@ -74,6 +81,17 @@ function studyFiles(study: Study, coders: readonly string[]): StudyFilesForNote 
     }),
     bom,
   };
+}
+
+/** Whether a file's first three bytes are UTF-8's byte order mark (only they are read). */
+function startsWithBom(path: string): boolean {
+  const fd = openSync(path, 'r');
+  try {
+    const b = Buffer.alloc(3);
+    return readSync(fd, b, 0, 3, 0) === 3 && b[0] === 0xef && b[1] === 0xbb && b[2] === 0xbf;
+  } finally {
+    closeSync(fd);
+  }
 }
 
 function caseSummaries(root: string): string[] {
