@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { strToU8, unzipSync, zipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import { qualwave, repo } from '../helpers/cli.js';
+import { writeStudy } from '../helpers/study.js';
 
 const buddy = join(repo, 'fixtures/buddy-study');
 const tmp = () => mkdtempSync(join(tmpdir(), 'qualwave-refi-'));
@@ -105,6 +106,33 @@ describe('qualwave export', () => {
     expect((await qualwave(['build', '--study', study])).code).toBe(0);
     for (const f of ['tables/themes-by-wave.md', 'tables/agreement.md', 'tables/change-evidence.md', 'report.html', 'dossiers/MS07.md']) expect(readFileSync(join(dir, 'back', f), 'utf8'), f).toBe(readFileSync(join(study, f), 'utf8'));
     expect((await qualwave(['validate', '--strict', join(dir, 'back')])).code).toBe(0);
+  });
+
+  it('a big export (project.qde of several MB, written as a stream) imports back with every coding', async () => {
+    // 4 transcripts x 500 answers, every answer coded by two coders (one with an exact span and a
+    // memo): 4,000 selections, project.qde about 3 MB. Its entries carry their sizes after their
+    // data (a streaming zip writer's data descriptor), which the zip check once took for a bomb.
+    const dir = tmp();
+    const study = join(dir, 'study');
+    const answers = (p: string, w: string) => Array.from({ length: 500 }, (_, i) => `I: Question ${i}?\n\n${p}: At ${w}, answer ${i}: é 😀 & "quoted" <b>\n`).join('\n');
+    const rows = (coder: string) =>
+      ['participant\twave\tlines\tcode\texemplar\tmemo\thash']
+        .concat(
+          ['P1', 'P2'].flatMap((p) => ['w1', 'w2'].flatMap((w) => Array.from({ length: 500 }, (_, i) => (coder === 'x' ? `${p}\t${w}\t${3 + 4 * i}\tt.a\t\t\t` : `${p}\t${w}\t${3 + 4 * i}:5-${3 + 4 * i}:12\tt.b\t${i % 2 ? 'yes' : ''}\tmemo ${i} & <more>\t`)))),
+        )
+        .join('\n') + '\n';
+    cpSync(writeStudy({ 'transcripts/P1_w1.txt': answers('P1', 'w1'), 'transcripts/P1_w2.txt': answers('P1', 'w2'), 'transcripts/P2_w1.txt': answers('P2', 'w1'), 'transcripts/P2_w2.txt': answers('P2', 'w2'), 'codings/x.tsv': rows('x'), 'codings/y.tsv': rows('y') }, { participants: ['P1', 'P2'] }), study, { recursive: true });
+    const out = await qualwave(['export', '--study', study, '-o', join(dir, 'big.qdpx')]);
+    expect(out.code, out.stderr).toBe(0);
+    expect(out.stderr).toContain('4000 codings by 2 coders');
+    expect(unzipSync(readFileSync(join(dir, 'big.qdpx')))['project.qde']!.length).toBeGreaterThan(2 * 1024 * 1024);
+    const r = await qualwave(['import', join(dir, 'big.qdpx'), '--into', join(dir, 'back'), '--format', 'json']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout).unverified).toBe(0);
+    for (const f of ['transcripts/P1_w1.txt', 'transcripts/P2_w2.txt']) expect(readFileSync(join(dir, 'back', f), 'utf8'), f).toBe(readFileSync(join(study, f), 'utf8'));
+    // The same codings (import adds the hash of each coding's text, which these had not, and orders them by source).
+    const withoutHash = (text: string) => text.split('\n').map((l) => l.replace(/\t[0-9a-f]{8}$/, '\t')).sort();
+    for (const f of ['codings/x.tsv', 'codings/y.tsv']) expect(withoutHash(readFileSync(join(dir, 'back', f), 'utf8')), f).toEqual(withoutHash(readFileSync(join(study, f), 'utf8')));
   });
 
   it('a qualwave export edited in another tool: what changed is rebuilt from the project, and said', async () => {
