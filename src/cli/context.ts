@@ -127,6 +127,32 @@ export class Context<O extends Base = Base & Record<string, unknown>> {
     else this.writeOutput(bytes);
   }
 
+  /**
+   * Text output made in pieces while it is written (one transcript's rows at a time): the same
+   * bytes as emit() of the pieces joined, written as they come to stdout, or atomically to --output.
+   */
+  emitTextPieces(pieces: Iterable<string>): void {
+    if (this.session.sink || this.wordTables !== undefined) {
+      this.emit([...pieces].join(''));
+      return;
+    }
+    let last = '';
+    const withEnd = function* (): Generator<string> {
+      for (const p of pieces) {
+        if (p === '') continue;
+        last = p;
+        yield p;
+      }
+      if (last !== '' && !last.endsWith('\n')) yield '\n';
+    };
+    if (this.opts.output) {
+      const encoded = (function* () {
+        for (const p of withEnd()) yield Buffer.from(p, 'utf8');
+      })();
+      this.writeOutput(encoded);
+    } else for (const p of withEnd()) this.io.stdout.write(p);
+  }
+
   /** Binary output made in pieces while it is written (a .qdpx): only to --output, atomically. */
   emitPieces(pieces: Iterable<Uint8Array>, what: string, example: string): void {
     if (this.session.sink) this.session.sink(Buffer.concat([...pieces]));

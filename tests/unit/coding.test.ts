@@ -3,7 +3,14 @@ import { describe, expect, it } from 'vitest';
 import { autocode, tokenize } from '../../src/core/coding/autocode.js';
 import { checkCodings } from '../../src/core/coding/check.js';
 import { renameInCodings, withHashes } from '../../src/core/coding/edit.js';
-import { readInterchangeCsv, writeInterchangeCsv } from '../../src/core/coding/interchange.js';
+import fc from 'fast-check';
+import { INTERCHANGE_OPTIONAL, INTERCHANGE_REQUIRED, interchangeCsvPieces, readInterchangeCsv, writeInterchangeCsv } from '../../src/core/coding/interchange.js';
+import { hasColumns, lineIndexOf } from '../../src/core/coding/span.js';
+import { sortCodings } from '../../src/core/coding/store.js';
+import { spanText } from '../../src/core/coding/text.js';
+import { tidyCodings, tidyDelimited, tidyDelimitedPieces, tidyJsonLines, tidyJsonLinesPieces, tidyTranscripts } from '../../src/core/coding/tidy.js';
+import { guardCsvCell } from '../../src/core/format/escape.js';
+import { stringifyCsv } from '../../src/core/format/table.js';
 import { retrieve } from '../../src/core/coding/retrieve.js';
 import { formatCodingsFile, parseCodingsFile } from '../../src/core/coding/store.js';
 import type { Coding } from '../../src/core/coding/types.js';
@@ -12,6 +19,8 @@ import { parseCodebookFile, combineCodebooks } from '../../src/core/codebook/par
 import { loadStudy } from '../../src/io/load-study.js';
 import { loadStemmer } from '../../src/io/stemmer.js';
 import { repo } from '../helpers/cli.js';
+import { copyOf } from '../helpers/inproc.js';
+import { fixtureStudies, randomCodings, scenario } from '../helpers/random-codings.js';
 import { writeStudy } from '../helpers/study.js';
 
 const study = async () => (await loadStudy(join(repo, 'fixtures/buddy-study'))).study!;
@@ -105,6 +114,59 @@ describe('interchange CSV', () => {
   it('rejects a header without the required columns', async () => {
     const r = readInterchangeCsv('in.csv', 'coder,participant,code\n', await study());
     expect(r.diagnostics[0]?.message).toBe('the header lacks wave, start_line, end_line');
+  });
+});
+
+describe('codings export, one transcript at a time', () => {
+  // The definition: every coding in the study's order, each with its text, as one table.
+  const wholeCsv = (codings: readonly Coding[], s: Awaited<ReturnType<typeof study>>): string => {
+    const docs = new Map(s.documents.map((d) => [d.id, d]));
+    const rows = sortCodings(
+      codings,
+      s.config.waves.map((w) => w.id),
+    ).map((c) => {
+      const doc = docs.get(`${c.participant}/${c.wave}`);
+      const text = doc ? (spanText(lineIndexOf(doc), c) ?? '') : '';
+      return [c.coder, c.participant, c.wave, String(c.startLine), String(c.endLine), c.code, c.memo ?? '', c.exemplar ? 'yes' : '', doc?.file ?? '', hasColumns(c) ? String(c.startColumn) : '', hasColumns(c) ? String(c.endColumn) : '', text].map((cell) => guardCsvCell(cell));
+    });
+    return stringifyCsv([[...INTERCHANGE_REQUIRED, ...INTERCHANGE_OPTIONAL], ...rows]);
+  };
+
+  it('the pieces are the whole table, on random codings (unknown codes and waves, exact spans, documents out of order)', async () => {
+    const studies = await fixtureStudies();
+    fc.assert(
+      fc.property(scenario, fc.nat(), (sc, wave) => {
+        const s = randomCodings(studies, sc);
+        // Some codings of a wave the study lacks: no document, no text.
+        const codings = s.codings.map((c, i) => (i % 7 === wave % 7 ? { ...c, wave: 'not-a-wave' } : c));
+        const pieces = [...interchangeCsvPieces(codings, s)];
+        expect(pieces.join('')).toBe(wholeCsv(codings, s));
+        const tidy = tidyCodings(s, codings);
+        const sorted = sortCodings(
+          codings,
+          s.config.waves.map((w) => w.id),
+        );
+        expect(tidy.rows.map((r) => [r[0], r[1]])).toEqual(sorted.map((c) => [c.coder, c.participant]));
+        expect([...tidyDelimitedPieces(tidyTranscripts(s, codings), '\t')].join('')).toBe(tidyDelimited(tidy, '\t'));
+        expect([...tidyJsonLinesPieces(tidyTranscripts(s, codings))].join('')).toBe(tidyJsonLines(tidy));
+      }),
+      { numRuns: 80 },
+    );
+  });
+
+  it('holds one transcript at a time, and lets each go after its rows', async () => {
+    const root = copyOf(join(repo, 'fixtures/buddy-study'));
+    await loadStudy(root);
+    const s = (await loadStudy(root)).study!;
+    const held = () => s.documents.filter((d) => d.segmentList.holdsText).length;
+    expect(held()).toBe(0);
+    let most = 0;
+    for (const piece of interchangeCsvPieces(s.codings, s)) {
+      expect(piece.length).toBeGreaterThan(0);
+      most = Math.max(most, held());
+    }
+    expect(most).toBe(1);
+    expect(held()).toBe(0);
   });
 });
 

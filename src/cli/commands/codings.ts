@@ -1,8 +1,8 @@
 import { addCodings, byCoder, withHashes } from '../../core/coding/edit.js';
-import { readInterchangeCsv, writeInterchangeCsv } from '../../core/coding/interchange.js';
+import { interchangeCsvPieces, readInterchangeCsv } from '../../core/coding/interchange.js';
 import { passages, type Retrieved } from '../../core/coding/retrieve.js';
 import { renderPassages } from '../../core/format/passages.js';
-import { tidyCodings, tidyDelimited, tidyJsonLines } from '../../core/coding/tidy.js';
+import { tidyDelimitedPieces, tidyJsonLinesPieces, tidyTranscripts } from '../../core/coding/tidy.js';
 import { renderDelimited, renderMarkdown, renderTerminal, type Table } from '../../core/format/table.js';
 import { decodeText } from '../../core/text/decode.js';
 import type { Finished } from '../../core/coding/types.js';
@@ -143,10 +143,11 @@ export async function runExport(ctx: Ctx<'codings export'>): Promise<number> {
   checkFilters(study, coders ? { coders } : {}, { coders: ctx.opts.coder !== undefined ? '--coder' : '--coders' });
   const codings = coders ? study.codings.filter((c) => coders.includes(c.coder)) : study.codings;
   const raw = ctx.opts.csvRaw === true;
-  if (format === 'csv') ctx.emit(writeInterchangeCsv(codings, study, { raw }));
+  // Written one transcript's rows at a time (each text read for its rows and let go).
+  if (format === 'csv') ctx.emitTextPieces(interchangeCsvPieces(codings, study, { raw }));
   else {
-    const tidy = tidyCodings(study, codings);
-    ctx.emit(format === 'tidy-jsonl' ? tidyJsonLines(tidy) : tidyDelimited(tidy, format === 'tidy-tsv' ? '\t' : ',', { raw }));
+    const tidy = tidyTranscripts(study, codings);
+    ctx.emitTextPieces(format === 'tidy-jsonl' ? tidyJsonLinesPieces(tidy) : tidyDelimitedPieces(tidy, format === 'tidy-tsv' ? '\t' : ',', { raw }));
   }
   ctx.info(`${plural(codings.length, 'coding')} exported${format === 'csv' ? '' : ' (tidy: one row per coding)'}`);
   return EXIT.ok;

@@ -5,10 +5,10 @@ import { stringifyCsv } from '../format/table.js';
 import type { Study } from '../study/types.js';
 import { didYouMeanSuffix } from '../text/suggest.js';
 import { checkCodings } from './check.js';
-import { parseCodingRow, sortCodings } from './store.js';
+import { parseCodingRow } from './store.js';
 import { comparable, normalise, placeText } from './place.js';
 import { describeSpan, exactText, formatSpan, hasColumns, lineIndexOf, type LineIndex, type SpanFields } from './span.js';
-import { spanText } from './text.js';
+import { codingsByTranscript, spanText } from './text.js';
 import { isCoderName, withSpan, type Coding } from './types.js';
 import { append } from '../arrays.js';
 
@@ -101,16 +101,20 @@ export function readInterchangeCsv(file: string, text: string, study: Study, onP
 
 /** Every coding as interchange CSV (with its columns and text); text cells carry the spreadsheet formula guard unless `raw`. */
 export function writeInterchangeCsv(codings: readonly Coding[], study: Study, opts: { raw?: boolean } = {}): string {
-  const docs = new Map(study.documents.map((d) => [d.id, d]));
-  const rows = sortCodings(
-    codings,
-    study.config.waves.map((w) => w.id),
-  ).map((c) => {
-    const doc = docs.get(`${c.participant}/${c.wave}`);
-    const text = doc ? (spanText(lineIndexOf(doc), c) ?? '') : '';
-    return [c.coder, c.participant, c.wave, String(c.startLine), String(c.endLine), c.code, c.memo ?? '', c.exemplar ? 'yes' : '', doc?.file ?? '', hasColumns(c) ? String(c.startColumn) : '', hasColumns(c) ? String(c.endColumn) : '', text].map((cell) => guardCsvCell(cell, opts.raw));
-  });
-  return stringifyCsv([[...INTERCHANGE_REQUIRED, ...INTERCHANGE_OPTIONAL], ...rows]);
+  return [...interchangeCsvPieces(codings, study, opts)].join('');
+}
+
+/** The same CSV in pieces: the header, then one transcript's rows at a time (what `codings export` writes as it goes). */
+export function* interchangeCsvPieces(codings: readonly Coding[], study: Study, opts: { raw?: boolean } = {}): Generator<string> {
+  yield stringifyCsv([[...INTERCHANGE_REQUIRED, ...INTERCHANGE_OPTIONAL]]);
+  for (const { doc, index, codings: run } of codingsByTranscript(study, codings)) {
+    yield stringifyCsv(
+      run.map((c) => {
+        const text = index ? (spanText(index, c) ?? '') : '';
+        return [c.coder, c.participant, c.wave, String(c.startLine), String(c.endLine), c.code, c.memo ?? '', c.exemplar ? 'yes' : '', doc?.file ?? '', hasColumns(c) ? String(c.startColumn) : '', hasColumns(c) ? String(c.endColumn) : '', text].map((cell) => guardCsvCell(cell, opts.raw));
+      }),
+    );
+  }
 }
 
 /**

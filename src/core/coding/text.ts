@@ -1,5 +1,7 @@
-import type { Document } from '../study/types.js';
-import { exactText, hasColumns, lineIndexOf, type LineIndex, type SpanFields } from './span.js';
+import type { Document, Study } from '../study/types.js';
+import { exactText, hasColumns, LineIndex, lineIndexOf, type SpanFields } from './span.js';
+import { sortCodings } from './store.js';
+import type { Coding } from './types.js';
 
 /** FNV-1a, 32 bits, as 8 hex digits: a short fingerprint of coded text (not security). */
 export function textHash(text: string): string {
@@ -54,4 +56,28 @@ export function spanHash(index: LineIndex, s: SpanFields): string | undefined {
 /** The same for a document. */
 export function codingHash(doc: Pick<Document, 'segmentList'>, s: SpanFields): string | undefined {
   return spanHash(lineIndexOf(doc), s);
+}
+
+/**
+ * The codings in the study's order (sortCodings: wave, participant, place, code, coder), one
+ * transcript's run at a time, with that transcript's lines: a text the study did not hold is read
+ * for its run and let go after it, so writing every coding's text holds one transcript at a time.
+ */
+export function* codingsByTranscript(study: Pick<Study, 'documents' | 'config'>, codings: readonly Coding[]): Generator<{ doc: Document | undefined; index: LineIndex | undefined; codings: Coding[] }> {
+  const docs = new Map(study.documents.map((d) => [d.id, d]));
+  const sorted = sortCodings(
+    codings,
+    study.config.waves.map((w) => w.id),
+  );
+  for (let i = 0; i < sorted.length; ) {
+    const first = sorted[i]!;
+    let j = i + 1;
+    while (j < sorted.length && sorted[j]!.wave === first.wave && sorted[j]!.participant === first.participant) j++;
+    const doc = docs.get(`${first.participant}/${first.wave}`);
+    const held = doc === undefined || doc.segmentList.holdsText;
+    const index = doc === undefined ? undefined : held ? lineIndexOf(doc) : new LineIndex(doc.segmentList.sourceTextValue);
+    yield { doc, index, codings: sorted.slice(i, j) };
+    if (!held) doc.segmentList.releaseText();
+    i = j;
+  }
 }

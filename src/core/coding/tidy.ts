@@ -1,10 +1,9 @@
 import { guardCsvCell } from '../format/escape.js';
 import { stringifyCsv } from '../format/table.js';
-import type { Study } from '../study/types.js';
+import type { Document, Study } from '../study/types.js';
 import { countWords } from '../text/words.js';
-import { hasColumns, lineIndexOf } from './span.js';
-import { sortCodings } from './store.js';
-import { spanText } from './text.js';
+import { hasColumns, type LineIndex } from './span.js';
+import { codingsByTranscript, spanText } from './text.js';
 import type { Coding } from './types.js';
 
 /**
@@ -25,6 +24,14 @@ const BEFORE = ['coder', 'participant'] as const;
 const AFTER = ['wave', 'wave_label', 'wave_order', 'date', 'theme', 'theme_label', 'code', 'code_label', 'file', 'start_line', 'start_column', 'end_line', 'end_column', 'text', 'words', 'exemplar', 'memo'] as const;
 
 export function tidyCodings(study: Study, codings: readonly Coding[]): TidyTable {
+  const t = tidyTranscripts(study, codings);
+  const rows: TidyValue[][] = [];
+  for (const run of t.runs) for (const r of run) rows.push(r);
+  return { columns: t.columns, rows };
+}
+
+/** The tidy table's columns, and its rows one transcript's run at a time (codingsByTranscript: one text held at a time). */
+export function tidyTranscripts(study: Study, codings: readonly Coding[]): { columns: string[]; runs: Iterable<TidyValue[][]> } {
   // Attribute columns in participants.csv's order; a name that is also a fixed column gets a prefix.
   const attributes: string[] = [];
   for (const p of study.participants) for (const k of Object.keys(p.attributes)) if (!attributes.includes(k)) attributes.push(k);
@@ -32,19 +39,8 @@ export function tidyCodings(study: Study, codings: readonly Coding[]): TidyTable
   const attributeColumn = (k: string): string => (fixed.has(k) ? `participant_${k}` : k);
   const participants = new Map(study.participants.map((p) => [p.id, p]));
   const waves = new Map(study.config.waves.map((w, i) => [w.id, { label: w.label, order: i + 1 }]));
-  const docs = new Map(study.documents.map((d) => [d.id, d]));
-  const indexes = new Map<string, ReturnType<typeof lineIndexOf>>();
-  const rows = sortCodings(
-    codings,
-    study.config.waves.map((w) => w.id),
-  ).map((c): TidyValue[] => {
-    const doc = docs.get(`${c.participant}/${c.wave}`);
-    let text: string | undefined;
-    if (doc) {
-      let index = indexes.get(doc.id);
-      if (!index) indexes.set(doc.id, (index = lineIndexOf(doc)));
-      text = spanText(index, c);
-    }
+  const row = (c: Coding, doc: Document | undefined, index: LineIndex | undefined): TidyValue[] => {
+    const text = index ? spanText(index, c) : undefined;
     const code = study.codebook.byId.get(c.code);
     const theme = code ? study.codebook.byId.get(code.theme) : undefined;
     const wave = waves.get(c.wave);
@@ -71,8 +67,13 @@ export function tidyCodings(study: Study, codings: readonly Coding[]): TidyTable
       c.exemplar,
       c.memo ?? null,
     ];
-  });
-  return { columns: [...BEFORE, ...attributes.map(attributeColumn), ...AFTER], rows };
+  };
+  return {
+    columns: [...BEFORE, ...attributes.map(attributeColumn), ...AFTER],
+    runs: (function* () {
+      for (const { doc, index, codings: run } of codingsByTranscript(study, codings)) yield run.map((c) => row(c, doc, index));
+    })(),
+  };
 }
 
 /**
@@ -80,13 +81,24 @@ export function tidyCodings(study: Study, codings: readonly Coding[]): TidyTable
  * TRUE/FALSE for the exemplar mark, the formula guard on text cells unless `raw`.
  */
 export function tidyDelimited(t: TidyTable, delimiter: ',' | '\t', opts: { raw?: boolean } = {}): string {
+  return [...tidyDelimitedPieces({ columns: t.columns, runs: [t.rows] }, delimiter, opts)].join('');
+}
+
+/** The same in pieces: the header, then a run of rows at a time. */
+export function* tidyDelimitedPieces(t: { columns: string[]; runs: Iterable<TidyValue[][]> }, delimiter: ',' | '\t', opts: { raw?: boolean } = {}): Generator<string> {
   const cell = (v: TidyValue): string => (v === null ? '' : typeof v === 'boolean' ? (v ? 'TRUE' : 'FALSE') : typeof v === 'number' ? String(v) : guardCsvCell(v, opts.raw));
-  return stringifyCsv([t.columns, ...t.rows.map((r) => r.map(cell))], delimiter);
+  yield stringifyCsv([t.columns], delimiter);
+  for (const run of t.runs) if (run.length) yield stringifyCsv(run.map((r) => r.map(cell)), delimiter);
 }
 
 /** JSON Lines: one object per coding, missing values as null (pandas.read_json(lines=True), jsonlite::stream_in). */
 export function tidyJsonLines(t: TidyTable): string {
+  return [...tidyJsonLinesPieces({ columns: t.columns, runs: [t.rows] })].join('');
+}
+
+/** The same in pieces, a run of rows at a time. */
+export function* tidyJsonLinesPieces(t: { columns: string[]; runs: Iterable<TidyValue[][]> }): Generator<string> {
   // U+2028 and U+2029 escaped too: some line readers (Python's splitlines) end a line there.
   const line = (r: TidyValue[]): string => JSON.stringify(Object.fromEntries(t.columns.map((c, i) => [c, r[i] ?? null]))).replace(/[\u2028\u2029]/g, (ch) => `\\u${ch.charCodeAt(0).toString(16)}`);
-  return t.rows.map(line).join('\n') + (t.rows.length ? '\n' : '');
+  for (const run of t.runs) if (run.length) yield run.map(line).join('\n') + '\n';
 }
