@@ -37,8 +37,9 @@ function centralSizes(bytes: Uint8Array): Map<string, number[]> {
         return false;
       },
     });
-  } catch {
-    // Not a readable zip: the streaming check below says so (or refuses it).
+  } catch (e) {
+    // Not a readable zip (fflate's errors carry a numeric code): the streaming check below says so, or refuses it.
+    if (!(e instanceof Error && typeof (e as Error & { code?: unknown }).code === 'number')) throw e;
     sizes.clear();
   }
   return sizes;

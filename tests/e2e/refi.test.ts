@@ -117,11 +117,11 @@ describe('qualwave export', () => {
     const answers = (p: string, w: string) => Array.from({ length: 500 }, (_, i) => `I: Question ${i}?\n\n${p}: At ${w}, answer ${i}: é 😀 & "quoted" <b>\n`).join('\n');
     const rows = (coder: string) =>
       ['participant\twave\tlines\tcode\texemplar\tmemo\thash']
-        .concat(
-          ['P1', 'P2'].flatMap((p) => ['w1', 'w2'].flatMap((w) => Array.from({ length: 500 }, (_, i) => (coder === 'x' ? `${p}\t${w}\t${3 + 4 * i}\tt.a\t\t\t` : `${p}\t${w}\t${3 + 4 * i}:5-${3 + 4 * i}:12\tt.b\t${i % 2 ? 'yes' : ''}\tmemo ${i} & <more>\t`)))),
-        )
+        .concat(['P1', 'P2'].flatMap((p) => ['w1', 'w2'].flatMap((w) => Array.from({ length: 500 }, (_, i) => (coder === 'x' ? `${p}\t${w}\t${3 + 4 * i}\tt.a\t\t\t` : `${p}\t${w}\t${3 + 4 * i}:5-${3 + 4 * i}:12\tt.b\t${i % 2 ? 'yes' : ''}\tmemo ${i} & <more>\t`)))))
         .join('\n') + '\n';
-    cpSync(writeStudy({ 'transcripts/P1_w1.txt': answers('P1', 'w1'), 'transcripts/P1_w2.txt': answers('P1', 'w2'), 'transcripts/P2_w1.txt': answers('P2', 'w1'), 'transcripts/P2_w2.txt': answers('P2', 'w2'), 'codings/x.tsv': rows('x'), 'codings/y.tsv': rows('y') }, { participants: ['P1', 'P2'] }), study, { recursive: true });
+    cpSync(writeStudy({ 'transcripts/P1_w1.txt': answers('P1', 'w1'), 'transcripts/P1_w2.txt': answers('P1', 'w2'), 'transcripts/P2_w1.txt': answers('P2', 'w1'), 'transcripts/P2_w2.txt': answers('P2', 'w2'), 'codings/x.tsv': rows('x'), 'codings/y.tsv': rows('y') }, { participants: ['P1', 'P2'] }), study, {
+      recursive: true,
+    });
     const out = await qualwave(['export', '--study', study, '-o', join(dir, 'big.qdpx')]);
     expect(out.code, out.stderr).toBe(0);
     expect(out.stderr).toContain('4000 codings by 2 coders');
@@ -131,7 +131,11 @@ describe('qualwave export', () => {
     expect(JSON.parse(r.stdout).unverified).toBe(0);
     for (const f of ['transcripts/P1_w1.txt', 'transcripts/P2_w2.txt']) expect(readFileSync(join(dir, 'back', f), 'utf8'), f).toBe(readFileSync(join(study, f), 'utf8'));
     // The same codings (import adds the hash of each coding's text, which these had not, and orders them by source).
-    const withoutHash = (text: string) => text.split('\n').map((l) => l.replace(/\t[0-9a-f]{8}$/, '\t')).sort();
+    const withoutHash = (text: string) =>
+      text
+        .split('\n')
+        .map((l) => l.replace(/\t[0-9a-f]{8}$/, '\t'))
+        .sort();
     for (const f of ['codings/x.tsv', 'codings/y.tsv']) expect(withoutHash(readFileSync(join(dir, 'back', f), 'utf8')), f).toEqual(withoutHash(readFileSync(join(study, f), 'utf8')));
   });
 

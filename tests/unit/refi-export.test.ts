@@ -40,9 +40,7 @@ function same(study: () => Study, opts: ExportOptions): void {
 }
 
 /** Text that XML and the builder must take care of: its entities, characters XML 1.0 forbids, lone surrogates, emoji, accents, every kind of white space. */
-const hostile = fc
-  .array(fc.constantFrom('a', 'Zé', ' ', '  ', '\t', '\n', '\r\n', '\u00a0', '\u2003', '\u3000', '\ufeff', '&', '<', '>', '"', "'", '&amp;', '\u0001', '\u001f', '\ufffe', '\ud800', '\udc00', '😀', 'ß', '\u0085', '\u1680', 'word'), { maxLength: 30 })
-  .map((a) => a.join(''));
+const hostile = fc.array(fc.constantFrom('a', 'Zé', ' ', '  ', '\t', '\n', '\r\n', '\u00a0', '\u2003', '\u3000', '\ufeff', '&', '<', '>', '"', "'", '&amp;', '\u0001', '\u001f', '\ufffe', '\ud800', '\udc00', '😀', 'ß', '\u0085', '\u1680', 'word'), { maxLength: 30 }).map((a) => a.join(''));
 
 describe('the REFI-QDA export written one transcript at a time', () => {
   it('gives the bytes of the whole-tree export on the fixture studies, warm (codings in columns) and not', async () => {
@@ -76,7 +74,20 @@ describe('the REFI-QDA export written one transcript at a time', () => {
     const base = (await loadStudy(root)).study!;
     await fc.assert(
       fc.asyncProperty(
-        fc.array(fc.record({ doc: fc.nat(), seg: fc.nat(), more: fc.nat({ max: 3 }), code: fc.nat(), coder: fc.constantFrom('x', 'y & z'), columns: fc.option(fc.record({ start: fc.integer({ min: 1, max: 40 }), end: fc.integer({ min: 1, max: 90 }) }), { freq: 2 }), memo: fc.option(hostile), exemplar: fc.boolean(), hash: fc.option(fc.stringMatching(/^[0-9a-f]{8}$/)) }), { maxLength: 40 }),
+        fc.array(
+          fc.record({
+            doc: fc.nat(),
+            seg: fc.nat(),
+            more: fc.nat({ max: 3 }),
+            code: fc.nat(),
+            coder: fc.constantFrom('x', 'y & z'),
+            columns: fc.option(fc.record({ start: fc.integer({ min: 1, max: 40 }), end: fc.integer({ min: 1, max: 90 }) }), { freq: 2 }),
+            memo: fc.option(hostile),
+            exemplar: fc.boolean(),
+            hash: fc.option(fc.stringMatching(/^[0-9a-f]{8}$/)),
+          }),
+          { maxLength: 40 },
+        ),
         hostile,
         hostile,
         async (picks, title, attribute) => {

@@ -88,7 +88,12 @@ export function tidyDelimited(t: TidyTable, delimiter: ',' | '\t', opts: { raw?:
 export function* tidyDelimitedPieces(t: { columns: string[]; runs: Iterable<TidyValue[][]> }, delimiter: ',' | '\t', opts: { raw?: boolean } = {}): Generator<string> {
   const cell = (v: TidyValue): string => (v === null ? '' : typeof v === 'boolean' ? (v ? 'TRUE' : 'FALSE') : typeof v === 'number' ? String(v) : guardCsvCell(v, opts.raw));
   yield stringifyCsv([t.columns], delimiter);
-  for (const run of t.runs) if (run.length) yield stringifyCsv(run.map((r) => r.map(cell)), delimiter);
+  for (const run of t.runs)
+    if (run.length)
+      yield stringifyCsv(
+        run.map((r) => r.map(cell)),
+        delimiter,
+      );
 }
 
 /** JSON Lines: one object per coding, missing values as null (pandas.read_json(lines=True), jsonlite::stream_in). */

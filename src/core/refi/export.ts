@@ -244,7 +244,15 @@ export function* projectParts(study: Study, opts: ExportOptions): Generator<Proj
     const user = (coder: string) => ids.kept(`user:${coder}`);
     // In small pieces (one per selection): a transcript's whole <TextSource> would be a string
     // big enough for V8's large-object space, which only a full collection frees.
-    yield { xml: `    <TextSource guid="${sourceGuid}" name="${esc(doc.file.split('/').pop()!.replace(/\.[^.]+$/, ''), removed)}" plainTextPath="internal://${sourceGuid}.txt">\n` };
+    yield {
+      xml: `    <TextSource guid="${sourceGuid}" name="${esc(
+        doc.file
+          .split('/')
+          .pop()!
+          .replace(/\.[^.]+$/, ''),
+        removed,
+      )}" plainTextPath="internal://${sourceGuid}.txt">\n`,
+    };
     const at = byDoc.get(`${doc.participant}/${doc.wave}`) ?? [];
     for (let j = 0; j < at.length; j += 2) {
       const c = codingAt(table.parts[at[j]!]!, at[j + 1]!);
