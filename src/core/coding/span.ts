@@ -209,6 +209,11 @@ export function exactText(text: string, start: number, end: number): string {
 
 const indexes = new WeakMap<SegmentList, LineIndex>();
 
+/** The line index kept with a document's segments, if one was made (lineIndexOf). */
+export function cachedLineIndex(list: Document['segmentList']): LineIndex | undefined {
+  return indexes.get(list);
+}
+
 /** The document's line index (made on first use and kept with the document). */
 export function lineIndexOf(doc: Pick<Document, 'segmentList'>): LineIndex {
   let index = indexes.get(doc.segmentList);

@@ -1,11 +1,11 @@
 import type { Stem } from '../coding/autocode.js';
-import type { Coding } from '../coding/types.js';
+import { codingTable } from '../coding/table.js';
 import type { CodedStudy } from '../matrix/coded.js';
 import { rowKeys, rowsOfCode } from '../matrix/coded.js';
 import { attribution } from '../study/attribution.js';
 import { naturalCompare } from '../text/sort.js';
-import { clean, sentences, TermCorpus, wordCount } from './text.js';
-import { exactText, formatSpan, lineIndexOf, type Position } from '../coding/span.js';
+import { clean, sentences, TermCorpus, wordCount, type Profile } from './text.js';
+import { cachedLineIndex, exactText, formatSpan, LineIndex, lineIndexOf, type Position } from '../coding/span.js';
 
 /**
  * Exemplar quotes per theme (or code) and wave, ranked: coder-flagged exemplars first; then how
@@ -109,7 +109,16 @@ export function selectQuotes(cs: CodedStudy, stemWord: Stem, opts: QuoteOptions)
   };
   // Exemplar flags of the coder, per document and line (whole-line codings).
   const exemplars = new Set<string>();
-  for (const c of cs.study.codings as Coding[]) if (c.coder === cs.coder && c.exemplar && c.startColumn === undefined) exemplars.add(`${c.participant}/${c.wave}\u0000${c.code}\u0000${c.startLine}`);
+  // (Read from the columns when the codings are kept so: no object made per coding.)
+  for (const part of codingTable(cs.study).parts) {
+    if (part.objects) {
+      for (const c of part.objects) if (c.coder === cs.coder && c.exemplar && c.startColumn === undefined) exemplars.add(`${c.participant}/${c.wave}\u0000${c.code}\u0000${c.startLine}`);
+      continue;
+    }
+    const p = part.packed;
+    if (p.coder !== cs.coder) continue;
+    for (let i = 0; i < p.exemplar.length; i++) if (p.exemplar[i] === 1 && p.startColumn[i] === 0) exemplars.add(`${p.strings[p.participant[i]!]}/${p.strings[p.wave[i]!]}\u0000${p.strings[p.code[i]!]}\u0000${p.startLine[i]}`);
+  }
   let corpus = corpora.get(cs);
   if (!corpus || corpus.stemWord !== stemWord) corpora.set(cs, (corpus = corpusOf(cs, stemWord, themeOf)));
   const people = cs.participants;
@@ -183,11 +192,42 @@ function corpusOf(cs: CodedStudy, stemWord: Stem, themeOf: (code: string) => str
   return { stemWord, passages, tfidf, byCode };
 }
 
+/** A passage of a cell's pool with what its rank rests on. */
+interface Ranked {
+  p: Passage;
+  doc: CodedStudy['documents'][number];
+  startLine: number;
+  exemplar: boolean;
+  centrality: number;
+  otherThemes: number;
+  final: number;
+  /** The segment's id (a string), made only for ties and for the quotes taken. */
+  segment: string | undefined;
+}
+
+/** A cell being filled: its row, wave and profile, its pool in rank order, and (every participant) the quotes found so far with their place in the ranking. */
+interface CellWork {
+  row: { id: string; label: string };
+  wave: CodedStudy['waves'][number];
+  profile: Profile;
+  ranked: Ranked[];
+  cell: QuoteCell;
+  found: Array<{ at: number; quote: Quote }>;
+}
+
+/** A dense profile costs 8 bytes per term of the vocabulary: with every participant, the rows whose profiles are kept at once are held under this many bytes. */
+const PROFILE_BUDGET = 64 * 1024 * 1024;
+
 function selectCells(cs: CodedStudy, opts: QuoteOptions, c: { rows: Array<{ id: string; label: string }>; belongs: (code: string, row: string) => boolean; themeOf: (code: string) => string; exemplars: Set<string>; corpus: Corpus; people: CodedStudy['participants'] }): QuoteCell[] {
-  const { rows, belongs, themeOf, exemplars, corpus, people } = c;
+  const { rows, belongs, themeOf, exemplars, corpus } = c;
   const { passages, tfidf, byCode } = corpus;
   const book = cs.study.codebook;
   const cells: QuoteCell[] = [];
+  // Every participant's quote (evidence: perCell infinite) is found document by document (below);
+  // a few per cell are found walking the cell's ranking.
+  const everyone = !Number.isFinite(opts.perCell);
+  let batch: CellWork[] = [];
+  let held = 0;
   for (const row of rows) {
     // The row's passages (coded with one of its codes), in passage order.
     const lists = [...byCode].filter(([code]) => belongs(code, row.id)).map(([, list]) => list);
@@ -211,67 +251,172 @@ function selectCells(cs: CodedStudy, opts: QuoteOptions, c: { rows: Array<{ id: 
       if (!list) byWave.set(w, (list = []));
       list.push(p);
     }
+    if (everyone && held > 0 && held + profile.weights.byteLength > PROFILE_BUDGET) {
+      quotesByDocument(cs, opts, tfidf, batch, c.people);
+      batch = [];
+      held = 0;
+    }
+    held += profile.weights.byteLength;
     for (const wave of cs.waves) {
       const pool = byWave.get(wave.id) ?? [];
       // Rank first (cheap); trim only the passages that are taken, in rank order.
-      const ranked = pool.map((p) => {
+      const ranked = pool.map((p): Ranked => {
         const doc = p.doc;
         const startLine = doc.segmentList.startLine(p.index);
         const exemplar = (exemplars.size > 0 || p.exemplar.size > 0) && p.members.some((c) => belongs(c, row.id) && (exemplars.has(`${doc.id}\u0000${c}\u0000${startLine}`) || p.exemplar.has(c)));
         const centrality = tfidf.cosine(p.k, profile);
         const otherThemes = p.themes.length - (p.themes.includes(ownTheme) ? 1 : 0);
-        return { p, doc, startLine, exemplar, centrality, otherThemes, final: centrality / (1 + 0.25 * otherThemes), segment: undefined as string | undefined };
+        return { p, doc, startLine, exemplar, centrality, otherThemes, final: centrality / (1 + 0.25 * otherThemes), segment: undefined };
       });
-      // The segment's id (a string) is made only for ties and for the quotes taken.
-      const segmentOf = (r: (typeof ranked)[number]) => (r.segment ??= r.doc.segmentList.id(r.p.index));
       ranked.sort((a, b) => Number(b.exemplar) - Number(a.exemplar) || b.final - a.final || naturalCompare(segmentOf(a), segmentOf(b)) || a.p.from - b.p.from || a.p.to - b.p.to);
-      const picked: Quote[] = [];
+      const cell: QuoteCell = { row: row.id, rowLabel: row.label, wave: wave.id, waveLabel: wave.label, candidates: pool.length, quotes: [] };
+      cells.push(cell);
+      const work: CellWork = { row, wave, profile, ranked, cell, found: [] };
+      if (everyone) {
+        batch.push(work);
+        continue;
+      }
+      const picked = cell.quotes;
       const used = new Set<string>();
       for (const r of ranked) {
         if (picked.length >= opts.perCell) break;
-        const speaking = r.doc.segmentList.participant(r.p.index) ?? r.doc.participant;
+        const speaking = speakerOf(r);
         if (!opts.repeatParticipants && used.has(speaking)) continue;
-        const original = passageText(r.p);
-        const all = wordCount(original);
-        if (all < opts.minWords) continue;
-        const { text, trimmed } = trim(original, (sentence) => tfidf.textCosine(sentence, profile), opts.maxWords, all);
-        const quoteText = opts.clean ? clean(text) : text;
-        // Untrimmed and not cleaned, the quote is the passage with its spaces collapsed: the same words.
-        const words = trimmed || opts.clean ? wordCount(quoteText) : all;
-        if (words < opts.minWords || words > opts.maxWords) continue;
+        const quote = quoteOf(cs, opts, tfidf, work, r, speaking, lineIndexOf(r.doc), c.people, passageText(r.p));
+        if (!quote) continue;
         used.add(speaking);
-        const index = lineIndexOf(r.doc);
-        const whole = r.p.exactText === undefined;
-        const start = index.position(r.p.from) ?? { line: r.startLine, column: 1 };
-        const end = index.position(r.p.to, true) ?? { line: r.doc.segmentList.endLine(r.p.index), column: 1 };
-        picked.push({
-          row: row.id,
-          rowLabel: row.label,
-          wave: wave.id,
-          waveLabel: wave.label,
-          rank: picked.length + 1,
-          text: quoteText,
-          original,
-          attribution: attribution(cs.study.config.attribution, cs.study, r.doc, people.get(speaking), { timestamp: r.doc.segmentList.timestamp(r.p.index), participant: speaking }),
-          participant: speaking,
-          speaker: r.doc.segments[r.p.index]?.speaker ?? null,
-          file: r.doc.file,
-          startLine: start.line,
-          endLine: whole ? r.doc.segmentList.endLine(r.p.index) : end.line,
-          lines: whole ? formatSpan({ startLine: r.startLine, endLine: r.doc.segmentList.endLine(r.p.index) }) : formatSpan({ startLine: start.line, startColumn: start.column, endLine: end.line, endColumn: end.column }),
-          start,
-          end,
-          segment: segmentOf(r),
-          codes: r.p.codes,
-          words,
-          trimmed,
-          score: { exemplar: r.exemplar, centrality: round(r.centrality), otherThemes: r.otherThemes, final: round(r.final) },
-        });
+        quote.rank = picked.length + 1;
+        picked.push(quote);
       }
-      cells.push({ row: row.id, rowLabel: row.label, wave: wave.id, waveLabel: wave.label, candidates: pool.length, quotes: picked });
     }
   }
+  if (everyone) quotesByDocument(cs, opts, tfidf, batch, c.people);
   return cells;
+}
+
+function segmentOf(r: Ranked): string {
+  return (r.segment ??= r.doc.segmentList.id(r.p.index));
+}
+
+function speakerOf(r: Ranked): string {
+  return r.doc.segmentList.participant(r.p.index) ?? r.doc.participant;
+}
+
+/**
+ * Every participant's quote in each cell of `batch`, as walking each cell's ranking would take
+ * them (the first passage of each participant, in rank order, whose quote has the words asked
+ * for; with repeatParticipants, every such passage), found one document at a time: its text is
+ * read once for all its quotes and let go after them (unless it was in memory before), so that
+ * the quotes never hold every transcript at once. A passage whose quote has too few or too many
+ * words gives way to that participant's next passage in the cell's ranking.
+ */
+function quotesByDocument(cs: CodedStudy, opts: QuoteOptions, tfidf: TermCorpus, batch: CellWork[], people: CodedStudy['participants']): void {
+  let pending: Array<{ work: CellWork; at: number }> = [];
+  for (const work of batch) {
+    const used = new Set<string>();
+    work.ranked.forEach((r, at) => {
+      if (opts.repeatParticipants) pending.push({ work, at });
+      else {
+        const speaking = speakerOf(r);
+        if (used.has(speaking)) return;
+        used.add(speaking);
+        pending.push({ work, at });
+      }
+    });
+  }
+  const order = new Map(cs.documents.map((d, i) => [d, i]));
+  while (pending.length > 0) {
+    const byDoc = new Map<CodedStudy['documents'][number], Array<{ work: CellWork; at: number }>>();
+    for (const x of pending) {
+      const doc = x.work.ranked[x.at]!.doc;
+      let list = byDoc.get(doc);
+      if (!list) byDoc.set(doc, (list = []));
+      list.push(x);
+    }
+    const failed: Array<{ work: CellWork; at: number }> = [];
+    for (const [doc, list] of [...byDoc].sort((a, b) => (order.get(a[0]) ?? 0) - (order.get(b[0]) ?? 0))) {
+      const segments = doc.segmentList;
+      const release = !segments.holdsText;
+      const index = cachedLineIndex(segments) ?? new LineIndex(segments.sourceTextValue);
+      for (const x of list) {
+        const r = x.work.ranked[x.at]!;
+        // A passage kept after the text is let go is a copy (a slice would keep the whole text alive).
+        const original = release && r.p.exactText === undefined ? ownCopy(passageText(r.p)) : passageText(r.p);
+        const quote = quoteOf(cs, opts, tfidf, x.work, r, speakerOf(r), index, people, original);
+        if (quote) x.work.found.push({ at: x.at, quote });
+        else failed.push(x);
+      }
+      if (release) segments.releaseText();
+    }
+    // The participant's next passage in the cell's ranking (with repeatParticipants there is none: each passage stands alone).
+    pending = [];
+    if (!opts.repeatParticipants)
+      for (const x of failed) {
+        const ranked = x.work.ranked;
+        const speaking = speakerOf(ranked[x.at]!);
+        for (let at = x.at + 1; at < ranked.length; at++)
+          if (speakerOf(ranked[at]!) === speaking) {
+            pending.push({ work: x.work, at });
+            break;
+          }
+      }
+  }
+  for (const work of batch) {
+    work.found.sort((a, b) => a.at - b.at);
+    for (const [k, f] of work.found.entries()) {
+      f.quote.rank = k + 1;
+      work.cell.quotes.push(f.quote);
+    }
+    work.found = [];
+    work.ranked = [];
+  }
+}
+
+/**
+ * A copy of `s` that shares no memory with the string it was sliced from (V8 keeps a slice's whole
+ * parent alive). Parsing its JSON makes a new string; `(' ' + s).slice(1)` would not (V8 slices
+ * the concatenation's second part, which is `s` itself).
+ */
+function ownCopy(s: string): string {
+  return JSON.parse(JSON.stringify(s)) as string;
+}
+
+/** The quote a ranked passage makes in its cell, or undefined when it has fewer than minWords or more than maxWords words (rank: set by the caller). */
+function quoteOf(cs: CodedStudy, opts: QuoteOptions, tfidf: TermCorpus, work: CellWork, r: Ranked, speaking: string, index: LineIndex, people: CodedStudy['participants'], original: string): Quote | undefined {
+  const all = wordCount(original);
+  if (all < opts.minWords) return undefined;
+  const { text, trimmed } = trim(original, (sentence) => tfidf.textCosine(sentence, work.profile), opts.maxWords, all);
+  const quoteText = opts.clean ? clean(text) : text;
+  // Untrimmed and not cleaned, the quote is the passage with its spaces collapsed: the same words.
+  const words = trimmed || opts.clean ? wordCount(quoteText) : all;
+  if (words < opts.minWords || words > opts.maxWords) return undefined;
+  const doc = r.doc;
+  const whole = r.p.exactText === undefined;
+  const start = index.position(r.p.from) ?? { line: r.startLine, column: 1 };
+  const end = index.position(r.p.to, true) ?? { line: doc.segmentList.endLine(r.p.index), column: 1 };
+  return {
+    row: work.row.id,
+    rowLabel: work.row.label,
+    wave: work.wave.id,
+    waveLabel: work.wave.label,
+    rank: 0,
+    text: quoteText,
+    original,
+    attribution: attribution(cs.study.config.attribution, cs.study, doc, people.get(speaking), { timestamp: doc.segmentList.timestamp(r.p.index), participant: speaking }),
+    participant: speaking,
+    speaker: doc.segmentList.speaker(r.p.index),
+    file: doc.file,
+    startLine: start.line,
+    endLine: whole ? doc.segmentList.endLine(r.p.index) : end.line,
+    lines: whole ? formatSpan({ startLine: r.startLine, endLine: doc.segmentList.endLine(r.p.index) }) : formatSpan({ startLine: start.line, startColumn: start.column, endLine: end.line, endColumn: end.column }),
+    start,
+    end,
+    segment: segmentOf(r),
+    codes: r.p.codes,
+    words,
+    trimmed,
+    score: { exemplar: r.exemplar, centrality: round(r.centrality), otherThemes: r.otherThemes, final: round(r.final) },
+  };
 }
 
 function round(x: number): number {

@@ -1,0 +1,114 @@
+import fc from 'fast-check';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { packCodings, setCodingTable, tableOf, type CodingPart } from '../../src/core/coding/table.js';
+import type { Coding } from '../../src/core/coding/types.js';
+import { codedStudy } from '../../src/core/matrix/coded.js';
+import { evidence, evidenceKey } from '../../src/core/quotes/evidence.js';
+import { selectQuotes, type QuoteOptions } from '../../src/core/quotes/select.js';
+import type { Study } from '../../src/core/study/types.js';
+import { fixtureStudies, randomCodings, scenario } from '../helpers/random-codings.js';
+
+/**
+ * Every participant's quote (perCell infinite: the evidence of the change matrix, the dossiers and
+ * the briefs) is found document by document, each transcript read once for all its quotes and
+ * let go after them. Walking each cell's ranking and taking each participant's first passage
+ * whose quote has the words asked for (what a finite perCell still does) is the straightforward
+ * definition: with a perCell larger than any cell, both give the same quotes, in the same order,
+ * with the same ranks, texts and scores.
+ */
+
+let studies: Study[];
+beforeAll(async () => {
+  studies = await fixtureStudies();
+});
+
+const stem = (w: string) => w.replace(/(ing|ed|s)$/, '');
+
+const options = fc.record({
+  rows: fc.constantFrom<'theme' | 'code'>('theme', 'code'),
+  minWords: fc.oneof(fc.integer({ min: 1, max: 12 }), fc.integer({ min: 1, max: 40 })),
+  maxWords: fc.integer({ min: 3, max: 120 }),
+  repeatParticipants: fc.boolean(),
+  clean: fc.boolean(),
+});
+
+/** The scenario's codings, some marked exemplars (as the coder files' exemplar column does). */
+function withExemplars(study: Study, flags: boolean[]): Study {
+  const codings = (study.codings as Coding[]).map((c, i) => ({ ...c, exemplar: flags.length > 0 && flags[i % flags.length]! }));
+  return { ...study, codings };
+}
+
+/** The same study with its codings in columns (as a warm load keeps them), one part per coder. */
+function inColumns(study: Study): Study {
+  const copy: Study = { ...study };
+  const parts: CodingPart[] = [];
+  for (const coder of [...new Set(study.codings.map((c) => c.coder))]) {
+    const file = `codings/${coder}.tsv`;
+    const mine = study.codings.filter((c) => c.coder === coder).map((c, i) => ({ ...c, source: { file, line: i + 2 } }));
+    const packed = packCodings(coder, file, mine);
+    if (!packed) throw new Error('not packable');
+    parts.push({ packed });
+  }
+  setCodingTable(copy, tableOf(parts));
+  return copy;
+}
+
+describe('quotes: every participant found document by document', () => {
+  it('gives what walking each cell ranking gives (property)', () => {
+    fc.assert(
+      fc.property(scenario, fc.array(fc.boolean(), { maxLength: 7 }), options, fc.boolean(), (sc, flags, o, dense) => {
+        // Dense: each coding also on the next segments, so that participants have several passages in a cell (and one with too few words gives way to the next).
+        const picks = dense ? sc.picks.slice(0, 4).flatMap((p) => Array.from({ length: 30 }, (_, k) => ({ ...p, seg: p.seg + k, more: k % 2 }))) : sc.picks;
+        const study = withExemplars(randomCodings(studies, { ...sc, picks }), flags);
+        const opts: QuoteOptions = { ...o, perCell: Number.POSITIVE_INFINITY };
+        const everyone = selectQuotes(codedStudy(study, 'x'), stem, opts);
+        const walked = selectQuotes(codedStudy(study, 'x'), stem, { ...opts, perCell: Number.MAX_SAFE_INTEGER });
+        expect(everyone).toEqual(walked);
+        // The ranks are 1, 2, ... in each cell, as the walk numbers them.
+        for (const cell of everyone) expect(cell.quotes.map((q) => q.rank)).toEqual(cell.quotes.map((_, i) => i + 1));
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  it('reads the exemplar flags from the columns as from the objects (property)', () => {
+    fc.assert(
+      fc.property(scenario, fc.array(fc.boolean(), { minLength: 1, maxLength: 5 }), fc.integer({ min: 1, max: 4 }), (sc, flags, perCell) => {
+        const study = withExemplars(randomCodings(studies, sc), flags);
+        const opts: QuoteOptions = { rows: 'theme', perCell, minWords: 1, maxWords: 40, repeatParticipants: false, clean: false };
+        const columns = inColumns(study);
+        expect(selectQuotes(codedStudy(columns, 'x'), stem, opts)).toEqual(selectQuotes(codedStudy(study, 'x'), stem, opts));
+        // (The objects were not made to find them.)
+        expect(Object.getOwnPropertyDescriptor(columns, 'codings')?.get).toBeDefined();
+      }),
+      { numRuns: 40 },
+    );
+  });
+
+  it('gives each participant their best passage with enough words, and the next one when the best has too few', () => {
+    // Hand-made: a whole-line coding of a one-word participant segment and of a longer one, same code, same document.
+    const words = (t: string) => t.split(/\s+/).filter((w) => /[a-z]/i.test(w)).length;
+    const found = studies.flatMap((base) =>
+      base.documents.flatMap((doc) => {
+        const l = doc.segmentList;
+        const idx = [...Array(l.length).keys()].filter((i) => l.role(i) === 'participant' && l.participant(i) === undefined);
+        const short = idx.find((i) => words(l.text(i)) >= 1 && words(l.text(i)) <= 3);
+        const long = idx.find((i) => words(l.text(i)) > 6);
+        return short !== undefined && long !== undefined ? [{ base, doc, short, long }] : [];
+      }),
+    )[0]!;
+    const { base, doc, short, long } = found;
+    const l = doc.segmentList;
+    const code = base.codebook.codes[0]!.id;
+    const coding = (i: number, exemplar: boolean): Coding => ({ coder: 'x', participant: doc.participant, wave: doc.wave, startLine: l.startLine(i), endLine: l.endLine(i), code, exemplar });
+    // The short passage is the exemplar (ranked first) but has fewer words than asked for: the longer one is the quote.
+    const study: Study = { ...base, codings: [coding(short, true), coding(long, false)], coders: ['x'] };
+    const ev = evidence(codedStudy(study, 'x'), stem, { rows: 'code', only: [code] });
+    expect(ev.get(evidenceKey(code, doc.wave, doc.participant))?.segment).toBe(l.id(short));
+    const opts: QuoteOptions = { rows: 'code', only: [code], perCell: Number.POSITIVE_INFINITY, minWords: 5, maxWords: 200, repeatParticipants: false, clean: false };
+    const [cell] = selectQuotes(codedStudy(study, 'x'), stem, opts).filter((c) => c.wave === doc.wave);
+    expect(cell!.quotes.map((q) => q.segment)).toEqual([l.id(long)]);
+    expect(cell!.quotes[0]!.rank).toBe(1);
+    expect(cell!.candidates).toBe(2);
+  });
+});
