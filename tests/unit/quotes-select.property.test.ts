@@ -61,9 +61,13 @@ describe('quotes: every participant found document by document', () => {
         const picks = dense ? sc.picks.slice(0, 4).flatMap((p) => Array.from({ length: 30 }, (_, k) => ({ ...p, seg: p.seg + k, more: k % 2 }))) : sc.picks;
         const study = withExemplars(randomCodings(studies, { ...sc, picks }), flags);
         const opts: QuoteOptions = { ...o, perCell: Number.POSITIVE_INFINITY };
-        const everyone = selectQuotes(codedStudy(study, 'x'), stem, opts);
+        const cs = codedStudy(study, 'x');
+        const everyone = selectQuotes(cs, stem, opts);
         const walked = selectQuotes(codedStudy(study, 'x'), stem, { ...opts, perCell: Number.MAX_SAFE_INTEGER });
         expect(everyone).toEqual(walked);
+        // Again on the same coded study: from the rankings made the first time.
+        expect(selectQuotes(cs, stem, { ...opts, perCell: Number.MAX_SAFE_INTEGER })).toEqual(walked);
+        expect(selectQuotes(cs, stem, opts)).toEqual(walked);
         // The ranks are 1, 2, ... in each cell, as the walk numbers them.
         for (const cell of everyone) expect(cell.quotes.map((q) => q.rank)).toEqual(cell.quotes.map((_, i) => i + 1));
       }),

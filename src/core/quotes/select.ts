@@ -82,6 +82,9 @@ interface Corpus {
   tfidf: TermCorpus;
   /** Per code: the passages it is a member of, in passage order. */
   byCode: Map<string, number[]>;
+  /** The rows' rankings made so far (rankingOf), and the bytes of their profiles. */
+  rankings: Map<string, RowRanking>;
+  rankingBytes: number;
 }
 
 const NO_EXEMPLAR: ReadonlySet<string> = new Set();
@@ -189,7 +192,7 @@ function corpusOf(cs: CodedStudy, stemWord: Stem, themeOf: (code: string) => str
       if (!list) byCode.set(c, (list = []));
       if (list[list.length - 1] !== i) list.push(i);
     }
-  return { stemWord, passages, tfidf, byCode };
+  return { stemWord, passages, tfidf, byCode, rankings: new Map(), rankingBytes: 0 };
 }
 
 /** A passage of a cell's pool with what its rank rests on. */
@@ -219,9 +222,8 @@ interface CellWork {
 const PROFILE_BUDGET = 64 * 1024 * 1024;
 
 function selectCells(cs: CodedStudy, opts: QuoteOptions, c: { rows: Array<{ id: string; label: string }>; belongs: (code: string, row: string) => boolean; themeOf: (code: string) => string; exemplars: Set<string>; corpus: Corpus; people: CodedStudy['participants'] }): QuoteCell[] {
-  const { rows, belongs, themeOf, exemplars, corpus } = c;
-  const { passages, tfidf, byCode } = corpus;
-  const book = cs.study.codebook;
+  const { rows, corpus } = c;
+  const { tfidf } = corpus;
   const cells: QuoteCell[] = [];
   // Every participant's quote (evidence: perCell infinite) is found document by document (below);
   // a few per cell are found walking the cell's ranking.
@@ -229,28 +231,7 @@ function selectCells(cs: CodedStudy, opts: QuoteOptions, c: { rows: Array<{ id: 
   let batch: CellWork[] = [];
   let held = 0;
   for (const row of rows) {
-    // The row's passages (coded with one of its codes), in passage order.
-    const lists = [...byCode].filter(([code]) => belongs(code, row.id)).map(([, list]) => list);
-    const mine = new Int32Array(lists.reduce((n, l) => n + l.length, 0));
-    let at = 0;
-    for (const list of lists) for (const i of list) mine[at++] = i;
-    mine.sort();
-    const members: Passage[] = [];
-    for (let i = 0; i < mine.length; i++) if (i === 0 || mine[i] !== mine[i - 1]) members.push(passages[mine[i]!]!);
-    // The row's profile: its codes' definitions, include texts and examples (counted 3 times), and its passages.
-    const codes = book.codes.filter((c) => belongs(c.id, row.id));
-    const profile = tfidf.profile(
-      codes.map((c) => ({ text: [c.label, c.definition ?? '', c.include ?? '', ...c.examples].join(' '), k: 3 })),
-      members.map((p) => p.k),
-    );
-    const ownTheme = opts.rows === 'theme' ? row.id : themeOf(row.id);
-    const byWave = new Map<string, Passage[]>();
-    for (const p of members) {
-      const w = p.doc.wave;
-      let list = byWave.get(w);
-      if (!list) byWave.set(w, (list = []));
-      list.push(p);
-    }
+    const { profile, byWave } = rankingOf(cs, opts.rows, row.id, c);
     if (everyone && held > 0 && held + profile.weights.byteLength > PROFILE_BUDGET) {
       quotesByDocument(cs, opts, tfidf, batch, c.people);
       batch = [];
@@ -258,18 +239,8 @@ function selectCells(cs: CodedStudy, opts: QuoteOptions, c: { rows: Array<{ id: 
     }
     held += profile.weights.byteLength;
     for (const wave of cs.waves) {
-      const pool = byWave.get(wave.id) ?? [];
-      // Rank first (cheap); trim only the passages that are taken, in rank order.
-      const ranked = pool.map((p): Ranked => {
-        const doc = p.doc;
-        const startLine = doc.segmentList.startLine(p.index);
-        const exemplar = (exemplars.size > 0 || p.exemplar.size > 0) && p.members.some((c) => belongs(c, row.id) && (exemplars.has(`${doc.id}\u0000${c}\u0000${startLine}`) || p.exemplar.has(c)));
-        const centrality = tfidf.cosine(p.k, profile);
-        const otherThemes = p.themes.length - (p.themes.includes(ownTheme) ? 1 : 0);
-        return { p, doc, startLine, exemplar, centrality, otherThemes, final: centrality / (1 + 0.25 * otherThemes), segment: undefined };
-      });
-      ranked.sort((a, b) => Number(b.exemplar) - Number(a.exemplar) || b.final - a.final || naturalCompare(segmentOf(a), segmentOf(b)) || a.p.from - b.p.from || a.p.to - b.p.to);
-      const cell: QuoteCell = { row: row.id, rowLabel: row.label, wave: wave.id, waveLabel: wave.label, candidates: pool.length, quotes: [] };
+      const ranked = byWave.get(wave.id) ?? [];
+      const cell: QuoteCell = { row: row.id, rowLabel: row.label, wave: wave.id, waveLabel: wave.label, candidates: ranked.length, quotes: [] };
       cells.push(cell);
       const work: CellWork = { row, wave, profile, ranked, cell, found: [] };
       if (everyone) {
@@ -292,6 +263,68 @@ function selectCells(cs: CodedStudy, opts: QuoteOptions, c: { rows: Array<{ id: 
   }
   if (everyone) quotesByDocument(cs, opts, tfidf, batch, c.people);
   return cells;
+}
+
+/** A row's profile and, per wave, its passages in rank order. */
+interface RowRanking {
+  profile: Profile;
+  byWave: Map<string, Ranked[]>;
+}
+
+/**
+ * A row's ranking, made once per corpus: it rests only on the passages, the codebook and the
+ * coder's exemplar flags, not on the options (`report` ranks the evidence and the quotes section
+ * by theme from the same rankings). Kept while the profiles kept stay under PROFILE_BUDGET.
+ */
+function rankingOf(cs: CodedStudy, kind: 'theme' | 'code', rowId: string, c: { belongs: (code: string, row: string) => boolean; themeOf: (code: string) => string; exemplars: Set<string>; corpus: Corpus }): RowRanking {
+  const { belongs, themeOf, exemplars, corpus } = c;
+  const key = `${kind}\u0000${rowId}`;
+  const known = corpus.rankings.get(key);
+  if (known) return known;
+  const { passages, tfidf, byCode } = corpus;
+  const book = cs.study.codebook;
+  // The row's passages (coded with one of its codes), in passage order.
+  const lists = [...byCode].filter(([code]) => belongs(code, rowId)).map(([, list]) => list);
+  const mine = new Int32Array(lists.reduce((n, l) => n + l.length, 0));
+  let at = 0;
+  for (const list of lists) for (const i of list) mine[at++] = i;
+  mine.sort();
+  const members: Passage[] = [];
+  for (let i = 0; i < mine.length; i++) if (i === 0 || mine[i] !== mine[i - 1]) members.push(passages[mine[i]!]!);
+  // The row's profile: its codes' definitions, include texts and examples (counted 3 times), and its passages.
+  const codes = book.codes.filter((c) => belongs(c.id, rowId));
+  const profile = tfidf.profile(
+    codes.map((c) => ({ text: [c.label, c.definition ?? '', c.include ?? '', ...c.examples].join(' '), k: 3 })),
+    members.map((p) => p.k),
+  );
+  const ownTheme = kind === 'theme' ? rowId : themeOf(rowId);
+  const pools = new Map<string, Passage[]>();
+  for (const p of members) {
+    const w = p.doc.wave;
+    let list = pools.get(w);
+    if (!list) pools.set(w, (list = []));
+    list.push(p);
+  }
+  const byWave = new Map<string, Ranked[]>();
+  for (const [wave, pool] of pools) {
+    // Rank first (cheap); the quotes are made only for the passages taken, in rank order.
+    const ranked = pool.map((p): Ranked => {
+      const doc = p.doc;
+      const startLine = doc.segmentList.startLine(p.index);
+      const exemplar = (exemplars.size > 0 || p.exemplar.size > 0) && p.members.some((c) => belongs(c, rowId) && (exemplars.has(`${doc.id}\u0000${c}\u0000${startLine}`) || p.exemplar.has(c)));
+      const centrality = tfidf.cosine(p.k, profile);
+      const otherThemes = p.themes.length - (p.themes.includes(ownTheme) ? 1 : 0);
+      return { p, doc, startLine, exemplar, centrality, otherThemes, final: centrality / (1 + 0.25 * otherThemes), segment: undefined };
+    });
+    ranked.sort((a, b) => Number(b.exemplar) - Number(a.exemplar) || b.final - a.final || naturalCompare(segmentOf(a), segmentOf(b)) || a.p.from - b.p.from || a.p.to - b.p.to);
+    byWave.set(wave, ranked);
+  }
+  const ranking = { profile, byWave };
+  if (corpus.rankingBytes + profile.weights.byteLength <= PROFILE_BUDGET) {
+    corpus.rankings.set(key, ranking);
+    corpus.rankingBytes += profile.weights.byteLength;
+  }
+  return ranking;
 }
 
 function segmentOf(r: Ranked): string {
