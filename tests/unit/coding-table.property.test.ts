@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { codeRatings } from '../../src/core/agreement/units.js';
 import { retrieve } from '../../src/core/coding/retrieve.js';
 import { hasColumns } from '../../src/core/coding/span.js';
 import { parseCodingsFile } from '../../src/core/coding/store.js';
@@ -168,6 +169,13 @@ describe('analyses read from columns give what they give from objects', () => {
           expect([...codedSegmentCounts(t, coder)]).toStrictEqual([...codedSegmentCounts(o, coder)]);
           expect(JSON.stringify(summarise(t, coder))).toBe(JSON.stringify(summarise(o, coder)));
         }
+        // The agreement's reliability data: the same units, marks and transcripts compared.
+        const ratings = (s: Study, unit: 'segment' | 'character' | 'document', level: 'code' | 'theme', uncoded: 'absent' | 'missing') => {
+          const r = codeRatings(s, { coders: ['x', 'y'], unit, level, uncoded, ...(waves ? { waves } : {}) });
+          const ids = (l: ReadonlyArray<{ transcript: string }>) => l.map((x) => x.transcript);
+          return { units: r.units, perCode: r.perCode.map((c) => ({ ...c, ratings: c.ratings() })), marked: r.marked, compared: r.selection.compared.map((d) => d.id), excluded: ids(r.selection.excluded), readAsAbsent: r.selection.readAsAbsent, notFinished: r.selection.notFinished };
+        };
+        for (const unit of ['segment', 'character', 'document'] as const) for (const level of ['code', 'theme'] as const) for (const uncoded of ['absent', 'missing'] as const) expect(ratings(t, unit, level, uncoded)).toStrictEqual(ratings(o, unit, level, uncoded));
         const code = o.codebook.codes[which % o.codebook.codes.length]!;
         const attribute = Object.entries(o.participants[0]?.attributes ?? {})[0];
         const filters = [

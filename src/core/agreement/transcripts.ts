@@ -1,4 +1,5 @@
 import type { Document, Study } from '../study/types.js';
+import { codingTable } from '../coding/table.js';
 
 /**
  * Which transcripts coders are compared on. For each coder, a transcript is *finished* (they
@@ -44,12 +45,24 @@ export interface TranscriptSelection {
 export function coderStatus(study: Pick<Study, 'codings' | 'finished'>, coders: readonly string[]): (doc: Document, coder: string) => CoderStatus {
   const wanted = new Set(coders);
   const coded = new Set<string>();
-  // Codings come grouped by coder and transcript: one set entry per run.
-  let last: { coder: string; participant: string; wave: string } | undefined;
-  for (const c of study.codings) {
-    if (last && c.coder === last.coder && c.participant === last.participant && c.wave === last.wave) continue;
-    last = c;
-    if (wanted.has(c.coder)) coded.add(`${c.coder}\u0000${c.participant}/${c.wave}`);
+  // Codings come grouped by coder and transcript: one set entry per run (read from the columns when
+  // the codings are kept so: no object made per coding).
+  for (const part of codingTable(study).parts) {
+    if (part.objects) {
+      let last: { coder: string; participant: string; wave: string } | undefined;
+      for (const c of part.objects) {
+        if (last && c.coder === last.coder && c.participant === last.participant && c.wave === last.wave) continue;
+        last = c;
+        if (wanted.has(c.coder)) coded.add(`${c.coder}\u0000${c.participant}/${c.wave}`);
+      }
+      continue;
+    }
+    const p = part.packed;
+    if (!wanted.has(p.coder)) continue;
+    for (let i = 0; i < p.participant.length; i++) {
+      if (i > 0 && p.participant[i] === p.participant[i - 1] && p.wave[i] === p.wave[i - 1]) continue;
+      coded.add(`${p.coder}\u0000${p.strings[p.participant[i]!]}/${p.strings[p.wave[i]!]}`);
+    }
   }
   const finished = new Set<string>();
   for (const f of study.finished) if (wanted.has(f.coder)) finished.add(`${f.coder}\u0000${f.participant}/${f.wave}`);

@@ -1,5 +1,6 @@
 import { matchesWhere, type Where } from '../study/filters.js';
-import { hasColumns, lineIndexOf, touchedSegments } from '../coding/span.js';
+import { hasColumns, lineIndexOf } from '../coding/span.js';
+import { codingAt, codingTable, touchedAt, type CodingPart } from '../coding/table.js';
 import type { Document, Study } from '../study/types.js';
 import { paragraphLineRanges } from '../transcript/paragraph.js';
 import { sinceIndex } from '../codebook/versions.js';
@@ -78,14 +79,39 @@ export function codeRatings(study: Study, opts: UnitOptions): { perCode: CodeRat
   const codeIndex = new Map(codes.map((c, i) => [c.id, i]));
   const coderIndex = new Map(opts.coders.map((c, i) => [c, i]));
   const inScope = (c: { coder: string; code: string }): boolean => coderIndex.has(c.coder) && codeIndex.has(target(c.code));
-  const byDoc = new Map<string, Study['codings']>();
-  for (const c of study.codings) {
-    if (!inScope(c)) continue;
-    const id = `${c.participant}/${c.wave}`;
+  // Each document's codings in scope, in study order, as (part, row) pairs of the codings' table:
+  // read from the columns when the codings are kept so (no object made per coding); a coding is
+  // made an object only where its span is needed (exact spans, character units).
+  const byDoc = new Map<string, { parts: CodingPart[]; rows: number[] }>();
+  const listOf = (id: string) => {
     let list = byDoc.get(id);
-    if (!list) byDoc.set(id, (list = []));
-    list.push(c);
+    if (!list) byDoc.set(id, (list = { parts: [], rows: [] }));
+    return list;
+  };
+  for (const part of codingTable(study).parts) {
+    if (part.objects) {
+      for (let i = 0; i < part.objects.length; i++) {
+        const c = part.objects[i]!;
+        if (!inScope(c)) continue;
+        const list = listOf(`${c.participant}/${c.wave}`);
+        list.parts.push(part);
+        list.rows.push(i);
+      }
+      continue;
+    }
+    const p = part.packed;
+    if (!coderIndex.has(p.coder)) continue;
+    for (let i = 0; i < p.participant.length; i++) {
+      if (!codeIndex.has(target(p.strings[p.code[i]!]!))) continue;
+      const list = listOf(`${p.strings[p.participant[i]!]}/${p.strings[p.wave[i]!]}`);
+      list.parts.push(part);
+      list.rows.push(i);
+    }
   }
+  const codingsOf = (id: string): Study['codings'] => {
+    const list = byDoc.get(id);
+    return list ? list.rows.map((i, k) => codingAt(list.parts[k]!, i)) : [];
+  };
 
   // Units, in text order within each document: docUnits[d] = [first, end) indices into units.
   const units: UnitRef[] = [];
@@ -100,7 +126,7 @@ export function codeRatings(study: Study, opts: UnitOptions): { perCode: CodeRat
       let cuts: number[] = [];
       if (opts.unit === 'character') {
         const index = lineIndexOf(doc);
-        for (const c of byDoc.get(doc.id) ?? []) {
+        for (const c of codingsOf(doc.id)) {
           if (!hasColumns(c)) continue;
           const r = index.range(c);
           if (!('problem' in r)) cuts.push(r.start, r.end);
@@ -143,9 +169,14 @@ export function codeRatings(study: Study, opts: UnitOptions): { perCode: CodeRat
   for (const doc of docs) {
     const range = docUnits.get(doc.id)!;
     const [first, end] = range;
-    for (const c of byDoc.get(doc.id) ?? []) {
-      const r = coderIndex.get(c.coder)!;
-      const k = codeIndex.get(target(c.code))!;
+    const list = byDoc.get(doc.id);
+    if (!list) continue;
+    for (let n = 0; n < list.rows.length; n++) {
+      const part = list.parts[n]!;
+      const row = list.rows[n]!;
+      const p = part.packed;
+      const r = coderIndex.get(p ? p.coder : part.objects[row]!.coder)!;
+      const k = codeIndex.get(target(p ? p.strings[p.code[row]!]! : part.objects[row]!.code))!;
       const mark = (i: number): void => {
         found.push((i * K + k) * R + r);
       };
@@ -155,10 +186,11 @@ export function codeRatings(study: Study, opts: UnitOptions): { perCode: CodeRat
       }
       if (opts.unit === 'segment') {
         // Every unit whose segment the coding's span touches.
-        const [lo, hi] = touchedSegments(doc, c);
+        const [lo, hi] = touchedAt(doc, part, row);
         for (let i = search(units, first, end, (u) => u.seg >= lo); i < end && units[i]!.seg < hi; i++) mark(i);
         continue;
       }
+      const c = codingAt(part, row);
       if (!hasColumns(c)) {
         // Whole lines cover the speech of those lines.
         for (let i = search(units, first, end, (u) => u.lastLine >= c.startLine); i < end && units[i]!.line <= c.endLine; i++) mark(i);
