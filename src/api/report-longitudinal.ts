@@ -12,7 +12,7 @@ import type { CodedStudy } from '../core/matrix/coded.js';
 import { dropout } from '../core/matrix/dropout.js';
 import { anticipationSummaryTable, anticipationTable, caseOrderedTable, changeTable, dropoutTable, marks, MARKS_LEGEND } from '../core/matrix/tables.js';
 import { evidenceKey } from '../core/quotes/evidence.js';
-import { esc, fold, table, type ReportSection } from '../core/report/html.js';
+import { esc, fold, foldEnds, table, type ReportSection } from '../core/report/html.js';
 import type { Study } from '../core/study/types.js';
 
 /**
@@ -34,29 +34,29 @@ export function longitudinalSections(cs: CodedStudy, stem: Stem, summaries: Read
   const data = caseData(cs, stem);
   const out: ReportSection[] = [];
   const cm = data.change;
-  const perTheme = cm.rows
-    .map((r) => {
-      const body = CHANGE_CATEGORIES.filter((c) => r.cells[c.id].length > 0)
-        .map((c) => {
-          const people = r.participants.filter((p) => p.category === c.id);
-          return (
-            `<h4>${esc(`${c.label} (${people.length})`)}</h4>` +
-            people
-              .map((p) => {
-                const quotes = cm.waves.flatMap((w, k) => {
-                  if (p.values[k]! <= 0) return [];
-                  const q = data.evidence.get(evidenceKey(r.id, w.id, p.participant));
-                  return q ? [`<blockquote>${esc(q.text)} ${esc(q.attribution)}</blockquote><p class="source">${esc(`${q.file}:${q.lines}`)}</p>`] : [];
-                });
-                return `<p><strong>${esc(p.participant)}</strong> ${esc(marks(p.values))}${p.kind ? ` <span class="muted">${esc(p.kind)}</span>` : ''}</p>${quotes.join('')}`;
-              })
-              .join('')
-          );
-        })
-        .join('');
-      return fold({ id: `change-${r.id}`, title: `${r.label}: participants and quotes`, html: body });
-    })
-    .join('\n');
+  // Every participant's quotes: tens of thousands of pieces on a big study, joined once (each
+  // level of nested joins copied the section again).
+  const pieces: string[] = [];
+  for (const [i, r] of cm.rows.entries()) {
+    if (i > 0) pieces.push('\n');
+    const [open, close] = foldEnds({ id: `change-${r.id}`, title: `${r.label}: participants and quotes` });
+    pieces.push(open);
+    for (const c of CHANGE_CATEGORIES) {
+      if (r.cells[c.id].length === 0) continue;
+      const people = r.participants.filter((p) => p.category === c.id);
+      pieces.push(`<h4>${esc(`${c.label} (${people.length})`)}</h4>`);
+      for (const p of people) {
+        pieces.push(`<p><strong>${esc(p.participant)}</strong> ${esc(marks(p.values))}${p.kind ? ` <span class="muted">${esc(p.kind)}</span>` : ''}</p>`);
+        for (const [k, w] of cm.waves.entries()) {
+          if (p.values[k]! <= 0) continue;
+          const q = data.evidence.get(evidenceKey(r.id, w.id, p.participant));
+          if (q) pieces.push(`<blockquote>${esc(q.text)} ${esc(q.attribution)}</blockquote><p class="source">${esc(`${q.file}:${q.lines}`)}</p>`);
+        }
+      }
+    }
+    pieces.push(close);
+  }
+  const perTheme = pieces.join('');
   out.push({
     id: 'change',
     title: 'Change',

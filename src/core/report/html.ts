@@ -50,8 +50,14 @@ blockquote{margin:.6rem 0 .2rem 1rem;padding-left:.8rem;border-left:3px solid #8
 `;
 
 export function fold(f: Fold): string {
+  const [open, close] = foldEnds(f);
+  return `${open}${f.html}${close}`;
+}
+
+/** What fold() puts before and after its html (a long body is then written piece by piece, copied once). */
+export function foldEnds(f: Omit<Fold, 'html'>): [string, string] {
   const id = `fold-${f.id.replace(/[^A-Za-z0-9_-]/g, '-')}`;
-  return `<div class="fold"><input type="checkbox" id="${id}"${f.open ? ' checked' : ''}><label for="${id}">${esc(f.title)}</label><div class="body">${f.html}</div></div>`;
+  return [`<div class="fold"><input type="checkbox" id="${id}"${f.open ? ' checked' : ''}><label for="${id}">${esc(f.title)}</label><div class="body">`, '</div></div>'];
 }
 
 /**
@@ -67,26 +73,26 @@ export function table(t: Table): string {
 
 export function report(opts: { title: string; language: string; subtitle: string; stamp?: string; sections: ReportSection[] }): string {
   const nav = opts.sections.map((s) => `<li><a href="#${s.id}">${esc(s.title)}</a></li>`).join('');
-  return (
-    [
-      '<!doctype html>',
-      `<html lang="${esc(opts.language)}">`,
-      '<head>',
-      '<meta charset="utf-8">',
-      '<meta name="viewport" content="width=device-width, initial-scale=1">',
-      `<title>${esc(opts.title)}</title>`,
-      `<style>${CSS.trim()}</style>`,
-      '</head>',
-      '<body>',
-      `<nav aria-label="Sections"><h1>${esc(opts.title)}</h1><ul>${nav}</ul></nav>`,
-      '<main>',
-      `<header><h1>${esc(opts.title)}</h1><p class="muted">${esc(opts.subtitle)}${opts.stamp ? ` · generated ${esc(opts.stamp)}` : ''}</p></header>`,
-      ...opts.sections.map((s) => `<section id="${s.id}"><h2>${esc(s.title)}</h2>\n${s.html}\n</section>`),
-      '</main>',
-      '</body>',
-      '</html>',
-    ].join('\n') + '\n'
-  );
+  return [
+    '<!doctype html>',
+    `<html lang="${esc(opts.language)}">`,
+    '<head>',
+    '<meta charset="utf-8">',
+    '<meta name="viewport" content="width=device-width, initial-scale=1">',
+    `<title>${esc(opts.title)}</title>`,
+    `<style>${CSS.trim()}</style>`,
+    '</head>',
+    '<body>',
+    `<nav aria-label="Sections"><h1>${esc(opts.title)}</h1><ul>${nav}</ul></nav>`,
+    '<main>',
+    `<header><h1>${esc(opts.title)}</h1><p class="muted">${esc(opts.subtitle)}${opts.stamp ? ` · generated ${esc(opts.stamp)}` : ''}</p></header>`,
+    ...opts.sections.map((s) => `<section id="${s.id}"><h2>${esc(s.title)}</h2>\n${s.html}\n</section>`),
+    '</main>',
+    '</body>',
+    '</html>',
+    // (The final line break by the join: a string added after it would be copied whole again when written.)
+    '',
+  ].join('\n');
 }
 
 export { esc };
