@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { tokenize } from '../../src/core/coding/autocode.js';
-import { TermCorpus, wordCount } from '../../src/core/quotes/text.js';
+import { flatSpaces, sentences, TermCorpus, wordCount } from '../../src/core/quotes/text.js';
 
 /**
  * The quote ranking's TF-IDF on interned term ids and typed arrays (TermCorpus) against the plain
@@ -134,6 +134,41 @@ describe('wordCount', () => {
     fc.assert(
       fc.property(fc.string({ unit: 'binary', maxLength: 60 }), (t) => {
         expect(wordCount(t)).toBe(plain(t));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+});
+
+describe('sentences and flatSpaces', () => {
+  // The definitions they replace (regular expressions), as the quotes were trimmed before.
+  const plainFlat = (t: string) => t.replace(/\s+/g, ' ').trim();
+  const plainSentences = (t: string) => {
+    const flat = plainFlat(t);
+    return flat ? flat.split(/(?<=[.!?…]["”’)]?)\s+(?=["“‘(]?[\p{Lu}\p{N}])/u).filter(Boolean) : [];
+  };
+  it('split where a sentence ends before a capital or a number (hand-made)', () => {
+    expect(sentences('Yes. I did! And then? 42 of them… "Really." (Maybe.) No. e.g. this.')).toEqual(['Yes.', 'I did!', 'And then?', '42 of them…', '"Really."', '(Maybe.)', 'No. e.g. this.']);
+    // After a closing quote; before an opening one; not before a lower-case word; spaces and line breaks collapsed.
+    expect(sentences('  He said “stop.”  “Now”  \r\n she said. ok. É is upper. 𝐀 too.  ')).toEqual(['He said “stop.”', '“Now” she said. ok.', 'É is upper.', '𝐀 too.']);
+    expect(sentences(' \n ')).toEqual([]);
+    expect(flatSpaces('one line, single spaces')).toBe('one line, single spaces');
+    expect(flatSpaces(' two  spaces\u00a0here\n')).toBe('two spaces here');
+  });
+  it('are the regular expressions on any text (property)', () => {
+    const ch = fc.constantFrom(' ', ' ', ' ', '\t', '\n', '\r\n', '\u00a0', '\u2028', '\u3000', '\ufeff', '.', '.', '!', '?', '…', '"', '”', '’', ')', '“', '‘', '(', 'a', 'z', 'A', 'Z', '0', '9', 'É', 'é', 'Σ', 'σ', 'ß', '\u096a', '𝐀', '𝐚', '😀', '\ud835', '\udc00', ',', "'");
+    fc.assert(
+      fc.property(fc.array(ch, { maxLength: 50 }), (cs) => {
+        const t = cs.join('');
+        expect(sentences(t)).toEqual(plainSentences(t));
+        expect(flatSpaces(t)).toBe(plainFlat(t));
+      }),
+      { numRuns: 5000 },
+    );
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary', maxLength: 60 }), (t) => {
+        expect(sentences(t)).toEqual(plainSentences(t));
+        expect(flatSpaces(t)).toBe(plainFlat(t));
       }),
       { numRuns: 2000 },
     );

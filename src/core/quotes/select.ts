@@ -4,7 +4,7 @@ import type { CodedStudy } from '../matrix/coded.js';
 import { rowKeys, rowsOfCode } from '../matrix/coded.js';
 import { attribution } from '../study/attribution.js';
 import { naturalCompare } from '../text/sort.js';
-import { clean, sentences, TermCorpus, wordCount, type Profile } from './text.js';
+import { clean, flatSpaces, sentences, TermCorpus, wordCount, type Profile } from './text.js';
 import { cachedLineIndex, exactText, formatSpan, LineIndex, lineIndexOf, type Position } from '../coding/span.js';
 
 /**
@@ -461,7 +461,7 @@ function round(x: number): number {
  * growing towards the more central neighbour while it fits; "..." marks what was left out.
  */
 export function trim(text: string, score: (sentence: string) => number, maxWords: number, words = wordCount(text)): { text: string; trimmed: boolean } {
-  const flat = text.replace(/\s+/g, ' ').trim();
+  const flat = flatSpaces(text);
   // Collapsing spaces changes no word: `words` counts the flat text too.
   if (words <= maxWords) return { text: flat, trimmed: false };
   const parts = sentences(flat);

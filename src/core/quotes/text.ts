@@ -1,11 +1,71 @@
 import { Int32List } from '../arrays.js';
 import { tokenize, type Stem } from '../coding/autocode.js';
 
-/** Sentences of a passage: split after . ! ? (and …) followed by a space, kept with their punctuation. */
+/**
+ * Sentences of a passage: split after . ! ? (and …) followed by a space, kept with their
+ * punctuation; what `flatSpaces(text).split(/(?<=[.!?…]["”’)]?)\s+(?=["“‘(]?[\p{Lu}\p{N}])/u).filter(Boolean)`
+ * gives, without the regular expression (tests/unit/quotes-tfidf.test.ts checks it on any text).
+ * In the flat text every space is one U+0020 between two other characters: a sentence ends at
+ * a space after . ! ? or …, or after one of them and a closing quote or bracket, when the next
+ * character, or the one after an opening quote or bracket, is an upper-case letter or a number.
+ */
 export function sentences(text: string): string[] {
-  const flat = text.replace(/\s+/g, ' ').trim();
+  const flat = flatSpaces(text);
   if (!flat) return [];
-  return flat.split(/(?<=[.!?…]["”’)]?)\s+(?=["“‘(]?[\p{Lu}\p{N}])/u).filter(Boolean);
+  const out: string[] = [];
+  let from = 0;
+  for (let i = flat.indexOf(' '); i >= 0; i = flat.indexOf(' ', i + 1)) {
+    const b = flat.charCodeAt(i - 1);
+    if (!(isStop(b) || (isCloser(b) && i >= 2 && isStop(flat.charCodeAt(i - 2))))) continue;
+    let j = i + 1;
+    if (isOpener(flat.charCodeAt(j))) j++;
+    if (j >= flat.length || !isCapitalOrNumber(flat, j)) continue;
+    out.push(flat.slice(from, i));
+    from = i + 1;
+  }
+  out.push(flat.slice(from));
+  return out;
+}
+
+/** . ! ? … */
+function isStop(c: number): boolean {
+  return c === 0x2e || c === 0x21 || c === 0x3f || c === 0x2026;
+}
+/** " ” ’ ) */
+function isCloser(c: number): boolean {
+  return c === 0x22 || c === 0x201d || c === 0x2019 || c === 0x29;
+}
+/** " “ ‘ ( */
+function isOpener(c: number): boolean {
+  return c === 0x22 || c === 0x201c || c === 0x2018 || c === 0x28;
+}
+
+const CAPITAL_OR_NUMBER = /^[\p{Lu}\p{N}]$/u;
+
+/** Whether the character (code point) at i is \p{Lu} or \p{N}. */
+function isCapitalOrNumber(text: string, i: number): boolean {
+  const c = text.charCodeAt(i);
+  if (c < 0x80) return (c >= 0x41 && c <= 0x5a) || (c >= 0x30 && c <= 0x39);
+  return CAPITAL_OR_NUMBER.test(String.fromCodePoint(text.codePointAt(i)!));
+}
+
+/**
+ * `text.replace(/\s+/g, ' ').trim()`: every run of spaces (JavaScript's \s) one space, none at
+ * either end; the text itself when it is so already (most passages: one line, single spaces).
+ */
+export function flatSpaces(text: string): string {
+  const n = text.length;
+  if (n === 0) return text;
+  let prevSpace = true; // (a space at the start is not flat)
+  for (let i = 0; i < n; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x20) {
+      if (prevSpace) return text.replace(/\s+/g, ' ').trim();
+      prevSpace = true;
+    } else if (isBreak(c)) return text.replace(/\s+/g, ' ').trim();
+    else prevSpace = false;
+  }
+  return prevSpace ? text.replace(/\s+/g, ' ').trim() : text;
 }
 
 /**
