@@ -11,7 +11,7 @@ import { matrixTable, NOT_CODED_FOR_TEXT as NOT_CODED_FOR } from '../core/matrix
 import { saturation } from '../core/matrix/saturation.js';
 import { trajectories } from '../core/matrix/trajectories.js';
 import { selectQuotes } from '../core/quotes/select.js';
-import { esc, fold, report as reportHtml, reportTables, table, type ReportSection } from '../core/report/html.js';
+import { esc, fold, reportPieces as reportHtml, reportTables, table, type ReportSection } from '../core/report/html.js';
 import type { Study } from '../core/study/types.js';
 import { summarise } from '../core/summary/summary.js';
 import { codebookTable, wavesTable } from '../core/summary/tables.js';
@@ -43,6 +43,11 @@ export interface ReportOptions {
  * a dossier per participant, for co-authors to open anywhere. Deterministic unless stamp.
  */
 export async function report(study: Study, opts: ReportOptions = {}): Promise<string> {
+  return (await reportHtmlOf(study, opts)).join('');
+}
+
+/** The same report in pieces, in order (what `qualwave report` writes, piece by piece: never the page as one string). */
+export async function reportPieces(study: Study, opts: ReportOptions = {}): Promise<string[]> {
   return reportHtmlOf(study, opts);
 }
 
@@ -58,7 +63,7 @@ export async function reportTablesOf(study: Study, opts: ReportOptions = {}): Pr
   return tables;
 }
 
-async function reportHtmlOf(study: Study, opts: ReportOptions): Promise<string> {
+async function reportHtmlOf(study: Study, opts: ReportOptions): Promise<string[]> {
   const note = opts.onNote ?? (() => {});
   const o: FigureOptions = { width: opts.width ?? DEFAULT_WIDTH, fontSize: opts.fontSize ?? DEFAULT_FONT_SIZE };
   const s = summarise(study, defaultCoder(study, opts.coder).coder);

@@ -111,6 +111,23 @@ describe('qualwave report', () => {
 if (!existsSync(CHROMIUM)) console.warn(`report browser test skipped: ${CHROMIUM} is not installed (apt-get install chromium)`);
 
 describe('qualwave report: the agreement section on worker threads', () => {
+  it('written in pieces: the same bytes to standard output, to --output and from the in-process API (one string)', async () => {
+    const out = await qualwave(['report', '--study', buddy]);
+    expect(out.code).toBe(0);
+    const file = join(tmp(), 'report.html');
+    expect((await qualwave(['report', '--study', buddy, '-o', file])).code).toBe(0);
+    expect(readFileSync(file, 'utf8')).toBe(out.stdout);
+    const { loadStudy } = await import('../../src/io/load-study.js');
+    const { report, reportPieces } = await import('../../src/api/report.js');
+    const study = (await loadStudy(buddy, { cache: false })).study!;
+    const whole = await report(study);
+    expect(whole).toBe(out.stdout);
+    const pieces = await reportPieces(study);
+    expect(pieces.length).toBeGreaterThan(10);
+    expect(pieces.join('')).toBe(whole);
+    expect(whole.endsWith('</html>\n')).toBe(true);
+  });
+
   it('the same bytes with QUALWAVE_WORKERS=0, 1 and 2; a value that is not a whole number is refused (exit 2)', async () => {
     const runs = [];
     for (const n of ['0', '1', '2']) runs.push(await qualwave(['report', '--study', buddy], { env: { QUALWAVE_WORKERS: n } }));

@@ -1,4 +1,4 @@
-import { report, reportTablesOf } from '../../api/report.js';
+import { reportPieces, reportTablesOf } from '../../api/report.js';
 import type { Ctx } from '../context.js';
 import { EXIT } from '../errors.js';
 import { refuseUnlessPseudonymised } from '../pseudonymised.js';
@@ -17,6 +17,6 @@ export async function run(ctx: Ctx<'report'>): Promise<number> {
     for (const t of await reportTablesOf(study, opts)) renderTable(ctx, t, 'docx');
     return EXIT.ok;
   }
-  ctx.emit(await report(study, opts));
+  ctx.emitTextPieces(await reportPieces(study, opts));
   return EXIT.ok;
 }

@@ -72,8 +72,16 @@ export function table(t: Table): string {
 }
 
 export function report(opts: { title: string; language: string; subtitle: string; stamp?: string; sections: ReportSection[] }): string {
+  return reportPieces(opts).join('');
+}
+
+/**
+ * The report page in pieces, in order: its lines, each section's HTML as its own piece (written
+ * as they are, so that a report of 3,000 transcripts is never one string: it is 60 MB and more).
+ */
+export function reportPieces(opts: { title: string; language: string; subtitle: string; stamp?: string; sections: ReportSection[] }): string[] {
   const nav = opts.sections.map((s) => `<li><a href="#${s.id}">${esc(s.title)}</a></li>`).join('');
-  return [
+  const head = [
     '<!doctype html>',
     `<html lang="${esc(opts.language)}">`,
     '<head>',
@@ -86,13 +94,11 @@ export function report(opts: { title: string; language: string; subtitle: string
     `<nav aria-label="Sections"><h1>${esc(opts.title)}</h1><ul>${nav}</ul></nav>`,
     '<main>',
     `<header><h1>${esc(opts.title)}</h1><p class="muted">${esc(opts.subtitle)}${opts.stamp ? ` · generated ${esc(opts.stamp)}` : ''}</p></header>`,
-    ...opts.sections.map((s) => `<section id="${s.id}"><h2>${esc(s.title)}</h2>\n${s.html}\n</section>`),
-    '</main>',
-    '</body>',
-    '</html>',
-    // (The final line break by the join: a string added after it would be copied whole again when written.)
-    '',
-  ].join('\n');
+  ];
+  const out: string[] = [head.join('\n') + '\n'];
+  for (const s of opts.sections) out.push(`<section id="${s.id}"><h2>${esc(s.title)}</h2>\n`, s.html, '\n</section>\n');
+  out.push('</main>\n</body>\n</html>\n');
+  return out;
 }
 
 export { esc };
