@@ -362,9 +362,7 @@ function readMatrix(ctx: AgreeCtx, path: string, level: Level, onBytes?: (bytes:
   const body: CellRows = { rows: units, width, cell: (u, c) => (c < width(u) ? t.values[t.fields[t.rowStart[u + 1]! + c]!]! : '') };
   const unitIds = idColumn(ctx, file, header, body, 'coders');
   const skip = unitIds ? 1 : 0;
-  const coders = header.slice(skip);
-  checkHeader(file, coders, skip + 1);
-  if (coders.length < 2) throw new UsageError(`${file}: expected a header row naming two or more coders`, 'rows are units, columns are coders; empty cells are missing values');
+  const coders = codersOf(file, header, skip);
   const C = coders.length;
   const ids = new Int32Array(units * C);
   for (let u = 0; u < units; u++) {
@@ -378,6 +376,14 @@ function readMatrix(ctx: AgreeCtx, path: string, level: Level, onBytes?: (bytes:
   if (parsed.problems.length > 0 || !parsed.ratings) fail(file, parsed.problems, lineOf);
   const table = toPatterns(parsed.ratings as Ratings);
   return { table, coders, source: file, anonymous: false, ...(parsed.differences ? { differences: parsed.differences } : {}), notes: parsed.notes };
+}
+
+/** The matrix's coders: its header after the unit ids (if any), checked; two or more. */
+function codersOf(file: string, header: string[], skip: number): string[] {
+  const coders = header.slice(skip);
+  checkHeader(file, coders, skip + 1);
+  if (coders.length < 2) throw new UsageError(`${file}: expected a header row naming two or more coders`, 'rows are units, columns are coders; empty cells are missing values');
+  return coders;
 }
 
 /**
@@ -401,9 +407,7 @@ function readDistinct(ctx: AgreeCtx, file: string, bytes: Uint8Array, delimiter:
   const flag = ctx.opts.unitIds;
   if (flag === undefined && idHeader(header) !== undefined) return undefined;
   const skip = flag === true ? 1 : 0;
-  const coders = header.slice(skip);
-  checkHeader(file, coders, skip + 1);
-  if (coders.length < 2) throw new UsageError(`${file}: expected a header row naming two or more coders`, 'rows are units, columns are coders; empty cells are missing values');
+  const coders = codersOf(file, header, skip);
   const C = coders.length;
   const ids = new Int32Array(units * C);
   for (let u = 0; u < units; u++) {
