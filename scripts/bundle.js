@@ -19,6 +19,24 @@ import { build } from 'esbuild';
 const BUNDLED = new Set(['yaml', 'commander', 'csv-parse', 'csv-stringify', 'picomatch', 'tinyglobby', 'fdir', 'chalk']);
 
 const root = new URL('..', import.meta.url).pathname;
+
+/**
+ * What the bundle imports as 'yaml': what src uses of it, each loading the library on first use
+ * (yaml.cjs beside the chunks). A function called with `new` that returns an object gives that
+ * object, so `new LineCounter()` is the library's own; `instanceof YAMLError` asks the library's class.
+ */
+const LAZY_YAML = `
+let yaml;
+const lib = () => (yaml ??= require(new URL('./yaml.cjs', import.meta.url).pathname));
+export function LineCounter() { return new (lib().LineCounter)(); }
+export const parseDocument = (...a) => lib().parseDocument(...a);
+export const parse = (...a) => lib().parse(...a);
+export const stringify = (...a) => lib().stringify(...a);
+export const isMap = (n) => lib().isMap(n);
+export const isScalar = (n) => lib().isScalar(n);
+export const isSeq = (n) => lib().isSeq(n);
+export const YAMLError = { [Symbol.hasInstance]: (e) => e instanceof lib().YAMLError };
+`;
 const outdir = `${root}dist/bundle/cli`;
 rmSync(outdir, { recursive: true, force: true });
 
@@ -41,6 +59,12 @@ await build({
     {
       name: 'libraries-stay-installed',
       setup(b) {
+        // The YAML library (some 40 modules to set up, 260 kB to compile) only when YAML is parsed:
+        // a warm run takes the study's config and codebooks from the study index and loads none of
+        // it. Every import of it goes through this module, which requires yaml.cjs (the library as
+        // one file, made below) on first use.
+        b.onResolve({ filter: /^yaml$/ }, () => ({ path: 'yaml', namespace: 'lazy-yaml' }));
+        b.onLoad({ filter: /.*/, namespace: 'lazy-yaml' }, () => ({ contents: LAZY_YAML, loader: 'js' }));
         // fdir's ES module build loads picomatch with a require() of its own at run time (from
         // node_modules: 6 more files); its CommonJS build requires it where esbuild sees it.
         b.onResolve({ filter: /^fdir$/ }, () => ({ path: `${root}node_modules/fdir/dist/index.cjs` }));
@@ -49,6 +73,9 @@ await build({
     },
   ],
 });
+
+// The YAML library as one CommonJS file, which the lazy 'yaml' above requires when YAML is first parsed.
+await build({ entryPoints: [`${root}node_modules/yaml/dist/index.js`], outfile: `${outdir}/yaml.cjs`, bundle: true, format: 'cjs', platform: 'node', target: 'node20', legalComments: 'none', logLevel: 'warning' });
 
 // `qualwave --help` as the bundle just made prints it into a pipe (80 columns, no colour), kept
 // beside the bundle: bin/qualwave.js prints this file when the output is not a terminal and the

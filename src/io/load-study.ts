@@ -107,9 +107,31 @@ async function load(root: string, opts: LoadOptions, index: StudyIndex): Promise
     if (real === undefined) realDirs.set(dir, (real = realPath(dir)));
     return join(real, basename(abs));
   };
+  /** Per folder of the study's file names (the part before the last '/'): its path, and the names its listing says are regular files. */
+  const folders = new Map<string, { abs: string; plain: Set<string> | undefined }>();
   /** A file found inside the study that is a link to somewhere outside it: refused unless allowed. */
   const outsideFile = (f: string): boolean => {
-    if (allowOutside || isInsideReal(realRoot, realFile(join(root, f)))) return false;
+    if (allowOutside) return false;
+    // A regular file (not a link) with a plain name: inside when its folder's real path joined
+    // with the name is (what realFile gives it), found with one look-up per folder, not path
+    // operations per file (they cost 10-20 ms for 1,000 transcripts).
+    const slash = f.lastIndexOf('/');
+    const name = f.slice(slash + 1);
+    if (name !== '' && name !== '.' && name !== '..' && !f.includes('\\')) {
+      const key = slash < 0 ? '' : f.slice(0, slash);
+      let folder = folders.get(key);
+      if (!folder) {
+        const abs = dirname(join(root, f));
+        if (!plainIn.has(abs)) plainIn.set(abs, plainFiles(abs));
+        folders.set(key, (folder = { abs, plain: plainIn.get(abs) }));
+      }
+      if (folder.plain?.has(name)) {
+        let real = realDirs.get(folder.abs);
+        if (real === undefined) realDirs.set(folder.abs, (real = realPath(folder.abs)));
+        if (isInsideReal(realRoot, real.endsWith(sep) ? real + name : real + sep + name)) return false;
+      }
+    }
+    if (isInsideReal(realRoot, realFile(join(root, f)))) return false;
     diagnostics.push(error(f, undefined, `${f} leads outside the study folder (a symbolic link?): refused`, OUTSIDE_HINT));
     return true;
   };
@@ -120,8 +142,15 @@ async function load(root: string, opts: LoadOptions, index: StudyIndex): Promise
     diagnostics.push(configRead.diagnostic ?? error(CONFIG_FILE, undefined, 'cannot read'));
     return done();
   }
-  noted(CONFIG_FILE, configRead.text);
-  const { config, diagnostics: configDiagnostics, lines } = parseConfig(CONFIG_FILE, configRead.text);
+  const configHash = noted(CONFIG_FILE, configRead.text);
+  // The config's parse (its YAML), from the index when it has it for these exact bytes: a warm run parses no YAML.
+  const configKey: FileKey | undefined = index.enabled ? { size: configRead.text.length, mtimeMs: 0, hash: configHash } : undefined;
+  let parsedConfig = configKey ? index.get<ReturnType<typeof parseConfig>>('config', CONFIG_FILE, configKey) : undefined;
+  if (!parsedConfig) {
+    parsedConfig = parseConfig(CONFIG_FILE, configRead.text);
+    if (configKey) index.put('config', CONFIG_FILE, configKey, parsedConfig);
+  }
+  const { config, diagnostics: configDiagnostics, lines } = parsedConfig;
   append(diagnostics, configDiagnostics);
   if (!config) return done();
 
@@ -139,8 +168,14 @@ async function load(root: string, opts: LoadOptions, index: StudyIndex): Promise
       diagnostics.push(error(CONFIG_FILE, lines['participants'], `participants file '${pFile}' not found`, `create ${pFile} with a header row (id,...) and one row per participant, or set participants.file`));
     } else diagnostics.push(d);
   } else {
-    noted(pFile, pRead.text);
-    const parsed = parseParticipants(pFile, pRead.text, config.participants.id);
+    const hash = noted(pFile, pRead.text);
+    // The participants' parse (CSV), from the index when it has it for these bytes and this id column.
+    const key: FileKey | undefined = index.enabled ? { size: pRead.text.length, mtimeMs: 0, hash: `${hash}:${JSON.stringify(config.participants.id)}` } : undefined;
+    let parsed = key ? index.get<ReturnType<typeof parseParticipants>>('participants', pFile, key) : undefined;
+    if (!parsed) {
+      parsed = parseParticipants(pFile, pRead.text, config.participants.id);
+      if (key) index.put('participants', pFile, key, parsed);
+    }
     append(diagnostics, parsed.diagnostics);
     participants = parsed.participants;
     participantsLoaded = true;
@@ -196,6 +231,13 @@ async function load(root: string, opts: LoadOptions, index: StudyIndex): Promise
   );
   const participantIds = participantsLoaded ? participants.map((p) => p.id) : undefined;
   if (participantIds) resolveMap(config.speakers.map, new Set(participantIds), (entry, message, hint) => diagnostics.push(error(CONFIG_FILE, entry.line, message, hint)));
+  // A transcript's segments depend on its bytes, the config and the participants: its key is its
+  // hash and size with one hash of the setup's (made once, not a hash per transcript).
+  let setupKey: string | undefined;
+  const keyFor = (hash: string, n: number): FileKey => {
+    setupKey ??= combinedKey(inputs.slice(0, setupInputs)).hash;
+    return { size: n, mtimeMs: 0, hash: `${hash}:${setupKey}` };
+  };
   const documents: Document[] = [];
   const failedParticipants = new Set<string>();
   const documentsFailed: string[] = [];
@@ -216,7 +258,7 @@ async function load(root: string, opts: LoadOptions, index: StudyIndex): Promise
     let source: (() => string) | undefined;
     let fileHash = '';
     let size = 0;
-    let docKey: ReturnType<typeof combinedKey> | undefined;
+    let docKey: FileKey | undefined;
     let cached: ReadResult | undefined;
     if (format === 'docx') {
       let bytes: Uint8Array;
@@ -240,7 +282,6 @@ async function load(root: string, opts: LoadOptions, index: StudyIndex): Promise
       // stamp vouches for its hash (see study-index.ts) is not read at all.
       const keep = index.enabled && format !== 'json';
       const known = keep ? index.trustedHash(path, f) : undefined;
-      const keyFor = (hash: string, n: number) => combinedKey([hash, n, ...inputs.slice(0, setupInputs)]);
       const hit = known ? index.get<CachedDocument>('document', f, (docKey = keyFor(known.hash, known.size))) : undefined;
       if (known && hit) {
         fileHash = known.hash;
@@ -278,7 +319,7 @@ async function load(root: string, opts: LoadOptions, index: StudyIndex): Promise
       documents.push(result.document);
       // Segments depend on the transcript, the config and the participants: words are kept for all three.
       if (index.enabled && fileHash) {
-        const key = docKey ?? combinedKey([fileHash, size, ...inputs.slice(0, setupInputs)]);
+        const key = docKey ?? keyFor(fileHash, size);
         const list = result.document.segmentList;
         const counts = index.get<Int32Array>('words', f, key);
         list.keepWordCounts(counts instanceof Int32Array ? counts : undefined);
@@ -389,6 +430,7 @@ async function load(root: string, opts: LoadOptions, index: StudyIndex): Promise
   index.prune('words', transcriptSet);
   index.prune('stamps', new Set([...files, ...codingFiles]));
   index.prune('codebook', new Set(codebookFiles));
+  index.prune('participants', new Set(participantsLoaded ? [pFile] : []));
   index.prune('codings', new Set(codingFiles));
   // The first cause first: problems of the config, participants, codebooks and transcripts, then
   // those of the codings that follow from them.
@@ -410,52 +452,159 @@ interface CachedDocument {
   document?: { fields: DocumentFields; columns: SegmentColumns };
 }
 
+/** A coder file's parse in columns, column by column (src/core/coding/table.ts). */
+const CODING_COLUMNS = ['participant', 'wave', 'code', 'memo', 'hash', 'startLine', 'endLine', 'startColumn', 'endColumn', 'exemplar', 'line'] as const;
+type CodingColumn = (typeof CODING_COLUMNS)[number];
+
+/**
+ * codings.bin: every coder file's columns end to end, one array per column (read back as views of
+ * the file), with each file's strings and diagnostics.
+ */
+setCodec<CachedCodings>('codings', {
+  encode(entries) {
+    const n = entries.length;
+    const at = new Uint32Array(n + 1);
+    for (let i = 0; i < n; i++) at[i + 1] = at[i]! + entries[i]![2].codings.participant.length;
+    const out: Record<string, unknown> = {
+      files: entries.map((e) => e[0]),
+      keys: entries.map((e) => e[1]),
+      diagnostics: entries.map((e) => e[2].diagnostics),
+      coders: entries.map((e) => e[2].codings.coder),
+      codingFiles: entries.map((e) => e[2].codings.file),
+      strings: entries.map((e) => e[2].codings.strings),
+      at,
+    };
+    for (const name of CODING_COLUMNS) {
+      const first = entries[0]?.[2].codings[name] ?? new Int32Array(0);
+      const all = new (first.constructor as Int32ArrayConstructor)(at[n]!);
+      for (let i = 0; i < n; i++) all.set(entries[i]![2].codings[name], at[i]);
+      out[name] = all;
+    }
+    return out;
+  },
+  decode(payload) {
+    const p = payload as { files: string[]; keys: FileKey[]; diagnostics: Diagnostic[][]; coders: string[]; codingFiles: string[]; strings: string[][]; at: Uint32Array } & Record<CodingColumn, Int32Array>;
+    return p.files.map((f, i) => {
+      const from = p.at[i]!;
+      const to = p.at[i + 1]!;
+      const codings = { coder: p.coders[i]!, file: p.codingFiles[i]!, strings: p.strings[i]! } as Record<string, unknown>;
+      for (const name of CODING_COLUMNS) codings[name] = p[name].subarray(from, to);
+      return [f, p.keys[i]!, { codings: codings as unknown as PackedCodings, diagnostics: p.diagnostics[i]! }];
+    });
+  },
+});
+
 /**
  * document.bin: every transcript's segment columns end to end in one Int32Array and one
- * Uint8Array (read back as views of them, no copy), the rest (diagnostics, fields, speakers) in
- * one list: reading it is two typed arrays and one small object graph, not a value per transcript.
+ * Uint8Array (read back as views of the file, no copy), the segments' timestamps, texts and part
+ * numbers (a map per document) as columns too, and the rest (diagnostics, fields, speakers) in one
+ * list: reading it is a few typed arrays and one small object graph, not a value per transcript.
  */
 setCodec<CachedDocument>('document', {
   encode(entries) {
     const n = entries.length;
     const dataAt = new Uint32Array(n + 1);
     const rolesAt = new Uint32Array(n + 1);
+    const columns = entries.map((e) => e[2].document?.columns);
     for (let i = 0; i < n; i++) {
-      const c = entries[i]![2].document?.columns;
+      const c = columns[i];
       dataAt[i + 1] = dataAt[i]! + (c ? c.data.length : 0);
       rolesAt[i + 1] = rolesAt[i]! + (c ? c.roles.length : 0);
     }
     const data = new Int32Array(dataAt[n]!);
     const roles = new Uint8Array(rolesAt[n]!);
     const heads = entries.map(([, , v], i) => {
-      const c = v.document?.columns;
+      const c = columns[i];
       if (c) {
         data.set(c.data, dataAt[i]);
         roles.set(c.roles, rolesAt[i]);
       }
       const head: CachedHead = { diagnostics: v.diagnostics };
       if (v.skipped !== undefined) head.skipped = v.skipped;
-      if (v.document && c) head.document = { fields: v.document.fields, n: c.n, speakers: c.speakers, speakerParticipants: c.speakerParticipants, texts: c.texts, timestamps: c.timestamps, parts: c.parts };
+      if (v.document && c) head.document = { fields: v.document.fields, n: c.n, speakers: c.speakers, speakerParticipants: c.speakerParticipants };
       return head;
     });
-    return { files: entries.map((e) => e[0]), keys: entries.map((e) => e[1]), heads, dataAt, data, rolesAt, roles };
+    const timestamps = mapColumns(columns.map((c) => c?.timestamps));
+    const texts = mapColumns(columns.map((c) => c?.texts));
+    const parts = mapColumns(columns.map((c) => c?.parts));
+    return {
+      files: entries.map((e) => e[0]),
+      keys: entries.map((e) => e[1]),
+      heads,
+      dataAt,
+      data,
+      rolesAt,
+      roles,
+      timestampsAt: timestamps.at,
+      timestampsHas: timestamps.has,
+      timestampsKey: timestamps.keys,
+      timestampsValue: timestamps.values,
+      textsAt: texts.at,
+      textsHas: texts.has,
+      textsKey: texts.keys,
+      textsValue: texts.values,
+      partsAt: parts.at,
+      partsHas: parts.has,
+      partsKey: parts.keys,
+      partsValue: Float64Array.from(parts.values),
+    };
   },
   decode(payload) {
-    const { files, keys, heads, dataAt, data, rolesAt, roles } = payload as { files: string[]; keys: FileKey[]; heads: CachedHead[]; dataAt: Uint32Array; data: Int32Array; rolesAt: Uint32Array; roles: Uint8Array };
+    const p = payload as { files: string[]; keys: FileKey[]; heads: CachedHead[]; dataAt: Uint32Array; data: Int32Array; rolesAt: Uint32Array; roles: Uint8Array; timestampsAt: Float64Array; timestampsHas: Uint8Array; timestampsKey: Float64Array; timestampsValue: string[]; textsAt: Float64Array; textsHas: Uint8Array; textsKey: Float64Array; textsValue: string[]; partsAt: Float64Array; partsHas: Uint8Array; partsKey: Float64Array; partsValue: Float64Array };
+    const { files, keys, heads, dataAt, data, rolesAt, roles } = p;
     return files.map((f, i) => {
       const h = heads[i]!;
       const v: CachedDocument = { diagnostics: h.diagnostics };
       if (h.skipped !== undefined) v.skipped = h.skipped;
       if (h.document) {
-        const { fields, ...rest } = h.document;
-        v.document = { fields, columns: { ...rest, data: data.subarray(dataAt[i], dataAt[i + 1]), roles: roles.subarray(rolesAt[i], rolesAt[i + 1]) } };
+        const { fields, n, speakers, speakerParticipants } = h.document;
+        const timestamps = mapAt(p.timestampsAt, p.timestampsHas, p.timestampsKey, p.timestampsValue, i);
+        const texts = mapAt(p.textsAt, p.textsHas, p.textsKey, p.textsValue, i);
+        const parts = mapAt(p.partsAt, p.partsHas, p.partsKey, p.partsValue, i);
+        v.document = { fields, columns: { n, speakers, speakerParticipants, texts, timestamps, parts, data: data.subarray(dataAt[i], dataAt[i + 1]), roles: roles.subarray(rolesAt[i], rolesAt[i + 1]) } };
       }
       return [f, keys[i]!, v];
     });
   },
 });
 
-type CachedHead = Omit<CachedDocument, 'document'> & { document?: Omit<SegmentColumns, 'data' | 'roles'> & { fields: DocumentFields } };
+type CachedHead = Omit<CachedDocument, 'document'> & { document?: Pick<SegmentColumns, 'n' | 'speakers' | 'speakerParticipants'> & { fields: DocumentFields } };
+
+/**
+ * Maps from numbers (a map or none per document) as columns: document i's entries are keys and
+ * values from `at[i]` to `at[i + 1]` in insertion order, `has[i]` 0 when it had no map. Numbers are
+ * kept as doubles, exactly; a map of many entries deserialized entry by entry costs more than the
+ * rest of a head.
+ */
+function mapColumns<V>(maps: ReadonlyArray<ReadonlyMap<number, V> | undefined>): { at: Float64Array; has: Uint8Array; keys: Float64Array; values: V[] } {
+  const at = new Float64Array(maps.length + 1);
+  const has = new Uint8Array(maps.length);
+  const keys: number[] = [];
+  const values: V[] = [];
+  for (let i = 0; i < maps.length; i++) {
+    const m = maps[i];
+    at[i] = keys.length;
+    if (m) {
+      has[i] = 1;
+      for (const [k, v] of m) {
+        keys.push(k);
+        values.push(v);
+      }
+    }
+  }
+  at[maps.length] = keys.length;
+  return { at, has, keys: Float64Array.from(keys), values };
+}
+
+/** Document i's map from mapColumns' columns (undefined when it had none). */
+function mapAt<V>(at: Float64Array, has: Uint8Array, keys: Float64Array, values: ArrayLike<V>, i: number): Map<number, V> | undefined {
+  if (has[i] !== 1) return undefined;
+  const from = at[i]!;
+  const to = at[i + 1]!;
+  const m = new Map<number, V>();
+  for (let j = from; j < to; j++) m.set(keys[j]!, values[j]!);
+  return m;
+}
 
 /** The names in a folder that its listing says are regular files, or undefined when it cannot be listed (then each file is looked at). */
 function plainFiles(dir: string): Set<string> | undefined {

@@ -35,7 +35,7 @@ import { readOnly, removeStrayTemps, writeFileAtomic } from './write.js';
  * reads nor writes it.
  */
 export const INDEX_DIR = 'index';
-const FORMAT = 3;
+const FORMAT = 4;
 const MAGIC = 'qualwave-study-index';
 
 /** Whether the environment allows the index: QUALWAVE_NO_CACHE unset, empty or 0. */
@@ -170,8 +170,22 @@ interface Envelope {
   kind: string;
   /** checksum(payload). */
   sum: string;
+  /** Spaces that put the payload at an offset in the file that is a multiple of 8 (its columns are then read in place). */
+  pad: string;
   /** serialize(Array<[file, key, serialize(value)]>). */
   payload: Uint8Array;
+}
+
+/**
+ * The envelope's bytes, the payload at an offset that is a multiple of 8: its columns (which the
+ * payload keeps 8-aligned) are then read as views of the file's bytes. The payload is the last
+ * property, followed by the end of the object (2 bytes): where it starts is known from the length.
+ */
+function envelopeOf(e: Envelope): Uint8Array {
+  let bytes = serialize(e);
+  const at = bytes.length - 2 - e.payload.length;
+  if (at % 8 !== 0) bytes = serialize({ ...e, pad: ' '.repeat(8 - (at % 8)) });
+  return bytes;
 }
 
 /** The entries of one kind, kept in one file (`.qualwave/index/KIND.bin`): one read for all transcripts. */
@@ -189,17 +203,67 @@ function entryValue(e: Entry): unknown {
 /**
  * How a kind's entries are laid out in its file when not as one serialized value each: a kind with
  * many entries of the same shape (a document per transcript) keeps their typed columns end to end
- * in one array each, which reads as views of one buffer instead of thousands of small values.
+ * in one array each. `encode` gives one object: its typed-array properties (columns) are written
+ * after the rest, each at an offset that is a multiple of 8 in the file, and read back as views of
+ * the file's bytes (no copy, no value per entry); the rest is serialized.
  */
 export interface PackCodec<V> {
-  encode(entries: ReadonlyArray<readonly [string, FileKey, V]>): unknown;
-  decode(payload: unknown): Array<[string, FileKey, V]>;
+  encode(entries: ReadonlyArray<readonly [string, FileKey, V]>): Record<string, unknown>;
+  decode(payload: Record<string, unknown>): Array<[string, FileKey, V]>;
 }
 const codecs = new Map<string, PackCodec<unknown>>();
 
 /** Lay out `kind`'s entries with `codec` (set once, by the module that knows the values). */
 export function setCodec<V>(kind: string, codec: PackCodec<V>): void {
   codecs.set(kind, codec as PackCodec<unknown>);
+}
+
+/** The typed arrays a codec's columns may be, by their number in the file. */
+const COLUMN_TYPES = [Int32Array, Uint32Array, Uint8Array, Float64Array, BigInt64Array, BigUint64Array] as const;
+type Column = InstanceType<(typeof COLUMN_TYPES)[number]>;
+/** Where the columns of a codec's payload are: name, type, offset (from the first column) and length. */
+const COLUMNS = '\u0000columns';
+const align8 = (n: number) => (n + 7) & ~7;
+
+/** A codec's value as bytes: its other properties serialized, then its columns, each 8-aligned, at the end. */
+export function encodeColumns(value: Record<string, unknown>): Uint8Array {
+  const rest: Record<string, unknown> = {};
+  const columns: Array<[string, Column, number, number]> = [];
+  let total = 0;
+  for (const [k, v] of Object.entries(value)) {
+    const type = COLUMN_TYPES.findIndex((t) => v instanceof t);
+    if (type < 0) {
+      rest[k] = v;
+      continue;
+    }
+    const c = v as Column;
+    columns.push([k, c, type, total]);
+    total += align8(c.byteLength);
+  }
+  rest[COLUMNS] = { total, columns: columns.map(([k, c, type, at]) => [k, type, at, c.length]) };
+  const head = serialize(rest);
+  const base = align8(head.length);
+  const out = new Uint8Array(base + total);
+  out.set(head, 0);
+  for (const [, c, , at] of columns) out.set(new Uint8Array(c.buffer, c.byteOffset, c.byteLength), base + at);
+  return out;
+}
+
+/** What encodeColumns wrote, its columns as views of `payload` (copied only if not aligned); throws on a payload that is not one. */
+export function decodeColumns(payload: Uint8Array): Record<string, unknown> {
+  const value = deserialize(payload) as Record<string, unknown>;
+  const layout = value?.[COLUMNS] as { total: number; columns: Array<[string, number, number, number]> } | undefined;
+  if (typeof layout?.total !== 'number' || !Array.isArray(layout.columns)) throw new Error('damaged');
+  delete value[COLUMNS];
+  const base = payload.length - layout.total;
+  if (base < 0 || layout.total % 8 !== 0) throw new Error('damaged');
+  for (const [k, type, at, n] of layout.columns) {
+    const T = COLUMN_TYPES[type];
+    if (!T || !Number.isInteger(at) || !Number.isInteger(n) || at < 0 || n < 0 || at + n * T.BYTES_PER_ELEMENT > layout.total) throw new Error('damaged');
+    const offset = payload.byteOffset + base + at;
+    value[k] = offset % T.BYTES_PER_ELEMENT === 0 ? new T(payload.buffer as ArrayBuffer, offset, n) : new T(payload.slice(base + at, base + at + n * T.BYTES_PER_ELEMENT).buffer as ArrayBuffer, 0, n);
+  }
+  return value;
 }
 
 /** Int32Array values (word counts) end to end in one array, with each entry's offset. */
@@ -283,7 +347,7 @@ export class StudyIndex {
       if (e.format !== FORMAT || e.build !== build() || e.kind !== kind) return pack;
       if (checksum(e.payload) !== e.sum) throw new Error('damaged');
       const codec = codecs.get(kind);
-      if (codec) for (const [file, key, live] of codec.decode(deserialize(e.payload))) pack.entries.set(file, { key, live });
+      if (codec) for (const [file, key, live] of codec.decode(decodeColumns(e.payload))) pack.entries.set(file, { key, live });
       else {
         const list = deserialize(e.payload) as Array<[string, FileKey, Uint8Array]>;
         if (!Array.isArray(list)) throw new Error('damaged');
@@ -390,9 +454,8 @@ export class StudyIndex {
         // Temporary files of a write that was killed (kill -9) are removed.
         removeStrayTemps(this.dir, isAlive);
         const codec = codecs.get(kind);
-        const payload = codec ? serialize(codec.encode([...pack.entries].map(([file, e]) => [file, e.key, entryValue(e)] as const))) : serialize([...pack.entries].map(([file, e]) => [file, e.key, 'value' in e ? e.value : serialize(entryValue(e))]));
-        const envelope: Envelope = { magic: MAGIC, format: FORMAT, build: build(), kind, sum: checksum(payload), payload };
-        writeFileAtomic(this.path(kind), serialize(envelope), { force: true, durable: false });
+        const payload = codec ? encodeColumns(codec.encode([...pack.entries].map(([file, e]) => [file, e.key, entryValue(e)] as const))) : serialize([...pack.entries].map(([file, e]) => [file, e.key, 'value' in e ? e.value : serialize(entryValue(e))]));
+        writeFileAtomic(this.path(kind), envelopeOf({ magic: MAGIC, format: FORMAT, build: build(), kind, sum: checksum(payload), pad: '', payload }), { force: true, durable: false });
         pack.dirty = false;
         this.stats.writes++;
       } catch (e) {

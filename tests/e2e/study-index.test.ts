@@ -120,7 +120,7 @@ describe('the study index changes no output', () => {
       const without = await runAll(study, out, NO_CACHE);
       expect(entries(study)).toEqual([]);
       const cold = await runAll(study, out);
-      if (fixture === 'buddy-study') expect(entries(study)).toEqual(['checks.bin', 'codebook.bin', 'codings.bin', 'document.bin', 'patterns.bin', 'stamps.bin', 'words.bin']);
+      if (fixture === 'buddy-study') expect(entries(study)).toEqual(['checks.bin', 'codebook.bin', 'codings.bin', 'config.bin', 'document.bin', 'participants.bin', 'patterns.bin', 'stamps.bin', 'words.bin']);
       const warm = await runAll(study, out);
       expect(cold).toEqual(without);
       expect(warm).toEqual(without);

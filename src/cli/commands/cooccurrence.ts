@@ -23,7 +23,7 @@ export async function run(ctx: Ctx<'cooccurrence'>): Promise<number> {
       {
         title: `${jaccard ? 'Jaccard index' : `${unit === 'segment' ? 'Segments' : 'Documents'} coded with both`} (coder ${s.coder}; the diagonal: coded at all)`,
         columns: [{ header: 'code' }, ...r.codes.map((c) => ({ header: c.id, align: 'right' as const }))],
-        rows: r.codes.map((c, i) => [c.id, ...r.codes.map((_, j) => (jaccard ? fixed(r.jaccard[i]![j]!, s.decimals) : r.counts[i]![j]!))]),
+        rows: r.codes.map((c, i) => [c.id, ...(jaccard ? r.jaccard[i]!.map((x) => fixed(x, s.decimals)) : r.counts[i]!)]),
       },
       format,
     ),

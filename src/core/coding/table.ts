@@ -141,17 +141,19 @@ export function hasColumnsAt(part: CodingPart, i: number): boolean {
   return part.objects ? hasColumns(part.objects[i]!) : part.packed.startColumn[i] !== 0;
 }
 
-const lines: SpanFields = { startLine: 0, endLine: 0 };
 const exact: Required<SpanFields> = { startLine: 0, endLine: 0, startColumn: 0, endColumn: 0 };
+const touched: [number, number] = [0, 0];
 
-/** touchedSegments(doc, coding i of the part), without making the coding. */
-export function touchedAt(doc: Pick<Document, 'segmentList'>, part: CodingPart, i: number): [number, number] {
+/**
+ * touchedSegments(doc, coding i of the part), without making the coding. The pair returned for a
+ * whole-line coding of a coder file's columns is the same array at each call: read it before the next.
+ */
+export function touchedAt(doc: Pick<Document, 'segmentList'>, part: CodingPart, i: number): readonly [number, number] {
   if (part.objects) return touchedSegments(doc, part.objects[i]!);
   const p = part.packed;
   if (p.startColumn[i] === 0) {
-    lines.startLine = p.startLine[i]!;
-    lines.endLine = p.endLine[i]!;
-    return touchedSegments(doc, lines);
+    doc.segmentList.linesTouched(p.startLine[i]!, p.endLine[i]!, touched);
+    return touched;
   }
   exact.startLine = p.startLine[i]!;
   exact.endLine = p.endLine[i]!;

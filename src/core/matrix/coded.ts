@@ -262,11 +262,17 @@ class SegmentCodes {
   /** Per part of the coding table: each of its strings' code index, once looked up (-1: not yet). */
   private readonly byPart = new Map<CodingPart, Int32Array>();
 
+  /** The last part looked up and its code indices (a document's codings come from one part, mostly). */
+  private lastPart: CodingPart | undefined;
+  private lastIds: Int32Array | undefined;
+
   private codeAt(part: CodingPart, row: number): number {
     if (part.objects) return this.code(part.objects[row]!.code);
     const p = part.packed;
-    let ids = this.byPart.get(part);
+    let ids = part === this.lastPart ? this.lastIds : this.byPart.get(part);
     if (!ids) this.byPart.set(part, (ids = new Int32Array(p.strings.length).fill(-1)));
+    this.lastPart = part;
+    this.lastIds = ids;
     const s = p.code[row]!;
     let i = ids[s]!;
     if (i < 0) ids[s] = i = this.code(p.strings[s]!);

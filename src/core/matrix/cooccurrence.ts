@@ -60,11 +60,17 @@ export function cooccurrence(cs: CodedStudy, opts: { unit: 'segment' | 'document
     add();
   }
   const counts = Array.from({ length: n }, (_, a) => Array.from(flat.subarray(a * n, (a + 1) * n)));
-  const jaccard = counts.map((row, a) =>
-    row.map((both, b) => {
+  // (Loops, not a closure per cell: 50,000 cells for 220 codes; the same arithmetic.)
+  const jaccard = new Array<Array<number | null>>(n);
+  for (let a = 0; a < n; a++) {
+    const row = counts[a]!;
+    const out = new Array<number | null>(n);
+    for (let b = 0; b < n; b++) {
+      const both = row[b]!;
       const either = counts[a]![a]! + counts[b]![b]! - both;
-      return either > 0 ? both / either : null;
-    }),
-  );
+      out[b] = either > 0 ? both / either : null;
+    }
+    jaccard[a] = out;
+  }
   return { codes: list.map((c) => ({ id: c.id, label: c.label })), unit: opts.unit, counts, jaccard };
 }

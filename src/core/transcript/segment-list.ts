@@ -102,6 +102,27 @@ export class SegmentList {
     return this.data[i * W]!;
   }
 
+  /**
+   * The segments a whole-line coding of lines `from`..`to` touches, found as touchedSegments
+   * (span.ts) finds them (the first segment ending on or after `from`, then those starting on or
+   * before `to`), into out[0]..out[1] (end exclusive): the analyses call it once per coding.
+   */
+  linesTouched(from: number, to: number, out: number[]): void {
+    const d = this.data;
+    const n = this.n;
+    let lo = 0;
+    let hi = n;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (d[mid * W + 1]! < from) lo = mid + 1;
+      else hi = mid;
+    }
+    let end = lo;
+    while (end < n && d[end * W]! <= to) end++;
+    out[0] = lo;
+    out[1] = end;
+  }
+
   endLine(i: number): number {
     return this.data[i * W + 1]!;
   }
