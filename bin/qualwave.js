@@ -1,13 +1,18 @@
 #!/usr/bin/env node
 // Runs the compiled CLI (Node 20 cannot run the TypeScript sources). Build with: npm run build
-import { existsSync, fstatSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, fstatSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Script } from 'node:vm';
+import { crc32 } from 'node:zlib';
 
 const args = process.argv.slice(2);
 // The bundle (scripts/bundle.js: the same code in a few files, which loads faster), unless tsc has
 // compiled dist/src since it was made (tsc alone rewrites every file): then the compiled modules.
 const compiled = new URL('../dist/src/cli/main.js', import.meta.url);
 const bundle = new URL('../dist/bundle/cli/main.js', import.meta.url);
+const script = new URL('../dist/bundle/cli/main.cjs', import.meta.url);
 let help;
 if (args.length === 1 && (args[0] === '--version' || args[0] === '-V')) {
   // The version needs no command-line framework: answer before loading one.
@@ -21,8 +26,43 @@ if (args.length === 1 && (args[0] === '--version' || args[0] === '-V')) {
     process.stderr.write('qualwave: the compiled CLI is missing (dist/). Run: npm run build\n');
     process.exit(2);
   }
-  // require() of the ES module graph: read synchronously, faster to start than import().
-  await createRequire(import.meta.url)(main.pathname).start();
+  // The bundle as one script with its code cache, when the build made it with the bundle;
+  // else require() of the ES module graph: read synchronously, faster to start than import().
+  const one = main === bundle ? statSync(script, { throwIfNoEntry: false }) : undefined;
+  if (one && !(one.mtimeMs < bundled.mtimeMs)) await cachedScript(script);
+  else await createRequire(import.meta.url)(main.pathname).start();
+}
+
+/**
+ * Run main.cjs (scripts/bundle.js) compiled with main.cjs.cache, the code V8 made of it when the
+ * build ran a command: its first 8 bytes are the length and CRC-32 of the script it was made from,
+ * and it is used only for those bytes (V8 itself refuses a cache of another version or flags).
+ * Without it, or refused, the script is compiled as any. QUALWAVE_WRITE_CODE_CACHE=1 (the build
+ * only) writes the cache once the command (and those of QUALWAVE_CODE_CACHE_RUNS) is done.
+ */
+async function cachedScript(url) {
+  const file = fileURLToPath(url);
+  const bytes = readFileSync(file);
+  const sum = Buffer.alloc(8);
+  sum.writeUInt32LE(bytes.length, 0);
+  sum.writeUInt32LE(crc32(bytes), 4);
+  const cacheFile = `${file}.cache`;
+  let cachedData;
+  try {
+    const cache = readFileSync(cacheFile);
+    if (cache.length > 8 && cache.subarray(0, 8).equals(sum)) cachedData = cache.subarray(8);
+  } catch (e) {
+    if (!['ENOENT', 'EACCES', 'EPERM', 'EISDIR'].includes(e?.code)) throw e;
+  }
+  const code = new Script(`(function (exports, require, module, __filename, __dirname, __qualwaveImport) {${bytes.toString('utf8')}\n})`, { filename: url.href, cachedData });
+  const module = { exports: {} };
+  code.runInThisContext().call(module.exports, module.exports, createRequire(file), module, file, dirname(file), (specifier) => import(specifier));
+  await module.exports.start();
+  if (process.env.QUALWAVE_WRITE_CODE_CACHE === '1') {
+    // More commands first, in this process (QUALWAVE_CODE_CACHE_RUNS: a JSON list of command lines), so that the cache holds their code too.
+    for (const argv of JSON.parse(process.env.QUALWAVE_CODE_CACHE_RUNS ?? '[]')) await module.exports.runCommand(argv);
+    writeFileSync(cacheFile, Buffer.concat([sum, code.createCachedData()]));
+  }
 }
 
 /**

@@ -8,7 +8,9 @@
 // native code). The bundle sits three folders deep, as dist/src/cli/ does, so the package.json the
 // modules find relative to themselves is the same one.
 import { spawnSync } from 'node:child_process';
-import { rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { build } from 'esbuild';
 
 /**
@@ -42,6 +44,25 @@ rmSync(outdir, { recursive: true, force: true });
 
 const packageName = (specifier) => specifier.split('/', specifier.startsWith('@') ? 2 : 1).join('/');
 
+/** The libraries bundled or left installed, and the lazy YAML (both builds below). */
+const plugins = [
+  {
+    name: 'libraries-stay-installed',
+    setup(b) {
+      // The YAML library (some 40 modules to set up, 260 kB to compile) only when YAML is parsed:
+      // a warm run takes the study's config and codebooks from the study index and loads none of
+      // it. Every import of it goes through this module, which requires yaml.cjs (the library as
+      // one file, made below) on first use.
+      b.onResolve({ filter: /^yaml$/ }, () => ({ path: 'yaml', namespace: 'lazy-yaml' }));
+      b.onLoad({ filter: /.*/, namespace: 'lazy-yaml' }, () => ({ contents: LAZY_YAML, loader: 'js' }));
+      // fdir's ES module build loads picomatch with a require() of its own at run time (from
+      // node_modules: 6 more files); its CommonJS build requires it where esbuild sees it.
+      b.onResolve({ filter: /^fdir$/ }, () => ({ path: `${root}node_modules/fdir/dist/index.cjs` }));
+      b.onResolve({ filter: /^[^./#]/ }, (args) => (args.path.startsWith('node:') || BUNDLED.has(packageName(args.path)) ? undefined : { path: args.path, external: true }));
+    },
+  },
+];
+
 await build({
   // The bootstrap's worker thread (io/bootstrap-workers.ts) loads beside the chunks: ./bootstrap-worker.js.
   entryPoints: { main: `${root}dist/src/cli/main.js`, 'bootstrap-worker': `${root}dist/src/io/bootstrap-worker.js` },
@@ -55,27 +76,48 @@ await build({
   banner: { js: "import { createRequire as __bundleRequire } from 'node:module'; const require = __bundleRequire(import.meta.url);" },
   legalComments: 'none',
   logLevel: 'warning',
-  plugins: [
-    {
-      name: 'libraries-stay-installed',
-      setup(b) {
-        // The YAML library (some 40 modules to set up, 260 kB to compile) only when YAML is parsed:
-        // a warm run takes the study's config and codebooks from the study index and loads none of
-        // it. Every import of it goes through this module, which requires yaml.cjs (the library as
-        // one file, made below) on first use.
-        b.onResolve({ filter: /^yaml$/ }, () => ({ path: 'yaml', namespace: 'lazy-yaml' }));
-        b.onLoad({ filter: /.*/, namespace: 'lazy-yaml' }, () => ({ contents: LAZY_YAML, loader: 'js' }));
-        // fdir's ES module build loads picomatch with a require() of its own at run time (from
-        // node_modules: 6 more files); its CommonJS build requires it where esbuild sees it.
-        b.onResolve({ filter: /^fdir$/ }, () => ({ path: `${root}node_modules/fdir/dist/index.cjs` }));
-        b.onResolve({ filter: /^[^./#]/ }, (args) => (args.path.startsWith('node:') || BUNDLED.has(packageName(args.path)) ? undefined : { path: args.path, external: true }));
-      },
-    },
-  ],
+  plugins,
 });
 
 // The YAML library as one CommonJS file, which the lazy 'yaml' above requires when YAML is first parsed.
 await build({ entryPoints: [`${root}node_modules/yaml/dist/index.js`], outfile: `${outdir}/yaml.cjs`, bundle: true, format: 'cjs', platform: 'node', target: 'node20', legalComments: 'none', logLevel: 'warning' });
+
+// The command line again as one CommonJS script (main.cjs), which bin/qualwave.js compiles with the
+// code V8 made of it when a command ran (main.cjs.cache, below): start-up then compiles little of
+// what a command runs. V8 keeps such a cache for classic scripts only (Node 20 has none for ES
+// modules). The same modules; import.meta.url is the script's own URL, and a dynamic import() of
+// an installed library is the binary's (a script compiled by node:vm cannot import by itself).
+await build({
+  entryPoints: { main: `${root}dist/src/cli/main.js` },
+  outdir,
+  outExtension: { '.js': '.cjs' },
+  bundle: true,
+  format: 'cjs',
+  platform: 'node',
+  target: 'node20',
+  define: { 'import.meta.url': '__qualwaveUrl' },
+  banner: { js: "'use strict';\nconst __qualwaveUrl = require('node:url').pathToFileURL(__filename).href;" },
+  legalComments: 'none',
+  logLevel: 'warning',
+  plugins,
+});
+{
+  const file = `${outdir}/main.cjs`;
+  const text = readFileSync(file, 'utf8');
+  // Every import() left is of an installed library (a string or template naming it; the modules'
+  // own are bundled, their names only in comments and keys): as many as the ES module chunks have;
+  // else (an import( elsewhere, in a string?) no script is kept and the binary runs the chunks.
+  const dynamic = /(?<![\w$.])import\((?=["`](?!\.\/))/g;
+  const chunks = readdirSync(outdir).filter((f) => f.endsWith('.js') && f !== 'bootstrap-worker.js');
+  let expected = 0;
+  for (const f of chunks) expected += (readFileSync(`${outdir}/${f}`, 'utf8').match(/(?<![\w$.])import\((?=["`](?!\.\/))/g) ?? []).length;
+  const found = text.match(dynamic)?.length ?? 0;
+  if (found === expected) writeFileSync(file, text.replace(dynamic, '__qualwaveImport('));
+  else {
+    rmSync(file);
+    process.stderr.write(`bundle: main.cjs not kept (${found} dynamic imports, the chunks have ${expected}): the binary runs the chunks\n`);
+  }
+}
 
 // `qualwave --help` as the bundle just made prints it into a pipe (80 columns, no colour), kept
 // beside the bundle: bin/qualwave.js prints this file when the output is not a terminal and the
@@ -86,3 +128,19 @@ for (const k of ['FORCE_COLOR', 'NO_COLOR', 'CLICOLOR_FORCE']) delete env[k];
 const help = spawnSync(process.execPath, [`${root}bin/qualwave.js`, '--help'], { env, encoding: 'utf8' });
 if (help.status !== 0 || help.stderr !== '' || help.stdout === '') throw new Error(`bundle: qualwave --help failed (exit ${help.status}): ${help.stderr}`);
 writeFileSync(`${outdir}/help.txt`, help.stdout);
+
+// The code cache of main.cjs: V8's compiled code of what warm runs of the commands that answer
+// from the study index ran (the index read, the study put together, the analyses, the tables),
+// made by the binary on a copy of the example study. The
+// binary uses it only for the bytes of main.cjs it was made from, and V8 only when its version
+// and flags are the same; else main.cjs is compiled as any script.
+if (readdirSync(outdir).includes('main.cjs')) {
+  const study = join(mkdtempSync(join(tmpdir(), 'qualwave-bundle-')), 'study');
+  cpSync(`${root}fixtures/buddy-study`, study, { recursive: true, filter: (src) => !src.includes('.qualwave') });
+  for (const write of ['', '1']) {
+    const more = [['matrix', '--rows', 'code', '--value', 'segments'], ['codings', '--code', 'support.respite'], ['cooccurrence'], ['validate']].map((args) => [...args, '--study', study]);
+    const r = spawnSync(process.execPath, [`${root}bin/qualwave.js`, 'summary', '--study', study], { env: { ...env, QUALWAVE_WRITE_CODE_CACHE: write, QUALWAVE_CODE_CACHE_RUNS: JSON.stringify(more) }, encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`bundle: the code cache's run failed (exit ${r.status}): ${r.stderr}`);
+  }
+  rmSync(join(study, '..'), { recursive: true, force: true });
+}

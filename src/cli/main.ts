@@ -14,3 +14,8 @@ export async function start(): Promise<void> {
   });
   process.exitCode = await main(process.argv.slice(2), processIo());
 }
+
+/** Run the command line `argv` in this process, as start() runs this process's (the build's code cache runs several: bin/qualwave.js). */
+export function runCommand(argv: string[]): Promise<number> {
+  return main(argv, processIo());
+}

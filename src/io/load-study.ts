@@ -550,7 +550,27 @@ setCodec<CachedDocument>('document', {
     };
   },
   decode(payload) {
-    const p = payload as { files: string[]; keys: FileKey[]; heads: CachedHead[]; dataAt: Uint32Array; data: Int32Array; rolesAt: Uint32Array; roles: Uint8Array; timestampsAt: Float64Array; timestampsHas: Uint8Array; timestampsKey: Float64Array; timestampsValue: string[]; textsAt: Float64Array; textsHas: Uint8Array; textsKey: Float64Array; textsValue: string[]; partsAt: Float64Array; partsHas: Uint8Array; partsKey: Float64Array; partsValue: Float64Array };
+    const p = payload as {
+      files: string[];
+      keys: FileKey[];
+      heads: CachedHead[];
+      dataAt: Uint32Array;
+      data: Int32Array;
+      rolesAt: Uint32Array;
+      roles: Uint8Array;
+      timestampsAt: Float64Array;
+      timestampsHas: Uint8Array;
+      timestampsKey: Float64Array;
+      timestampsValue: string[];
+      textsAt: Float64Array;
+      textsHas: Uint8Array;
+      textsKey: Float64Array;
+      textsValue: string[];
+      partsAt: Float64Array;
+      partsHas: Uint8Array;
+      partsKey: Float64Array;
+      partsValue: Float64Array;
+    };
     const { files, keys, heads, dataAt, data, rolesAt, roles } = p;
     return files.map((f, i) => {
       const h = heads[i]!;
