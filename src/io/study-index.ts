@@ -221,11 +221,13 @@ export function setCodec<V>(kind: string, codec: PackCodec<V>): void {
 /** The typed arrays a codec's columns may be, by their number in the file. */
 const COLUMN_TYPES = [Int32Array, Uint32Array, Uint8Array, Float64Array, BigInt64Array, BigUint64Array] as const;
 type Column = InstanceType<(typeof COLUMN_TYPES)[number]>;
-/** Where the columns of a codec's payload are: name, type, offset (from the first column) and length. */
-const COLUMNS = '\u0000columns';
 const align8 = (n: number) => (n + 7) & ~7;
 
-/** A codec's value as bytes: its other properties serialized, then its columns, each 8-aligned, at the end. */
+/**
+ * A codec's value as bytes: its other properties serialized (what deserialize(payload) reads),
+ * then its columns, each 8-aligned, then where they are (serialized) and that part's length in
+ * the last 4 bytes.
+ */
 export function encodeColumns(value: Record<string, unknown>): Uint8Array {
   const rest: Record<string, unknown> = {};
   const columns: Array<[string, Column, number, number]> = [];
@@ -240,28 +242,34 @@ export function encodeColumns(value: Record<string, unknown>): Uint8Array {
     columns.push([k, c, type, total]);
     total += align8(c.byteLength);
   }
-  rest[COLUMNS] = { total, columns: columns.map(([k, c, type, at]) => [k, type, at, c.length]) };
   const head = serialize(rest);
   const base = align8(head.length);
-  const out = new Uint8Array(base + total);
+  const layout = serialize({ head: head.length, total, columns: columns.map(([k, c, type, at]) => [k, type, at, c.length]) });
+  const out = new Uint8Array(base + total + layout.length + 4);
   out.set(head, 0);
   for (const [, c, , at] of columns) out.set(new Uint8Array(c.buffer, c.byteOffset, c.byteLength), base + at);
+  out.set(layout, base + total);
+  new DataView(out.buffer).setUint32(out.length - 4, layout.length, true);
   return out;
 }
 
-/** What encodeColumns wrote, its columns as views of `payload` (copied only if not aligned); throws on a payload that is not one. */
+/** What encodeColumns wrote, its columns as views of `payload` (copied only if not aligned); throws on a payload that is not one whole. */
 export function decodeColumns(payload: Uint8Array): Record<string, unknown> {
-  const value = deserialize(payload) as Record<string, unknown>;
-  const layout = value?.[COLUMNS] as { total: number; columns: Array<[string, number, number, number]> } | undefined;
-  if (typeof layout?.total !== 'number' || !Array.isArray(layout.columns)) throw new Error('damaged');
-  delete value[COLUMNS];
-  const base = payload.length - layout.total;
-  if (base < 0 || layout.total % 8 !== 0) throw new Error('damaged');
-  for (const [k, type, at, n] of layout.columns) {
+  const n = payload.length;
+  if (n < 4) throw new Error('damaged');
+  const size = new DataView(payload.buffer, payload.byteOffset, n).getUint32(n - 4, true);
+  if (size > n - 4) throw new Error('damaged');
+  const layout = deserialize(payload.subarray(n - 4 - size, n - 4)) as { head: number; total: number; columns: Array<[string, number, number, number]> } | undefined;
+  if (typeof layout?.head !== 'number' || typeof layout.total !== 'number' || !Array.isArray(layout.columns)) throw new Error('damaged');
+  const base = align8(layout.head);
+  if (base + layout.total + size + 4 !== n) throw new Error('damaged');
+  const value = deserialize(payload.subarray(0, layout.head)) as Record<string, unknown>;
+  if (typeof value !== 'object' || value === null) throw new Error('damaged');
+  for (const [k, type, at, length] of layout.columns) {
     const T = COLUMN_TYPES[type];
-    if (!T || !Number.isInteger(at) || !Number.isInteger(n) || at < 0 || n < 0 || at + n * T.BYTES_PER_ELEMENT > layout.total) throw new Error('damaged');
+    if (!T || !Number.isInteger(at) || !Number.isInteger(length) || at < 0 || length < 0 || at + length * T.BYTES_PER_ELEMENT > layout.total) throw new Error('damaged');
     const offset = payload.byteOffset + base + at;
-    value[k] = offset % T.BYTES_PER_ELEMENT === 0 ? new T(payload.buffer as ArrayBuffer, offset, n) : new T(payload.slice(base + at, base + at + n * T.BYTES_PER_ELEMENT).buffer as ArrayBuffer, 0, n);
+    value[k] = offset % T.BYTES_PER_ELEMENT === 0 ? new T(payload.buffer as ArrayBuffer, offset, length) : new T(payload.slice(base + at, base + at + length * T.BYTES_PER_ELEMENT).buffer as ArrayBuffer, 0, length);
   }
   return value;
 }

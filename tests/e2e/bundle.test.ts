@@ -137,6 +137,41 @@ process.on('exit', () => require('node:fs').writeFileSync(${JSON.stringify(list)
     expect(helps(['--help'])).toBe('compiled\n');
   });
 
+  it('the bundle as one script runs with its code cache only for the bytes the cache was made from', () => {
+    const root = tmp();
+    cpSync(bin, join(root, 'bin', 'qualwave.js'));
+    writeFileSync(join(root, 'package.json'), '{ "type": "module", "version": "9.9.9" }\n');
+    mkdirSync(join(root, 'dist', 'bundle', 'cli'), { recursive: true });
+    const chunks = join(root, 'dist', 'bundle', 'cli', 'main.js');
+    writeFileSync(chunks, "export async function start() { process.stdout.write('chunks\\n'); }\n");
+    const script = join(root, 'dist', 'bundle', 'cli', 'main.cjs');
+    // Two scripts of the same length (what V8 checks of a cache's source): the cache of one must not run the other.
+    const says = (word: string) => `exports.start = async function () { process.stdout.write(${JSON.stringify(`${word}\n`)}); };\n`;
+    writeFileSync(script, says('aaaa'));
+    const at = (path: string, seconds: number): void => utimesSync(path, seconds, seconds);
+    at(chunks, 1_000_000);
+    at(script, 1_000_000);
+    const run = (env: NodeJS.ProcessEnv = {}) => spawnSync(process.execPath, [join(root, 'bin', 'qualwave.js'), 'summary'], { encoding: 'utf8', env: { ...process.env, ...env } });
+    expect(run({ QUALWAVE_WRITE_CODE_CACHE: '1' }).stdout).toBe('aaaa\n');
+    const cache = `${script}.cache`;
+    expect(statSync(cache).size).toBeGreaterThan(8);
+    expect(run().stdout).toBe('aaaa\n');
+    writeFileSync(script, says('bbbb'));
+    at(script, 1_000_000);
+    const other = run();
+    expect(other.stdout).toBe('bbbb\n');
+    expect(other.stderr).toBe('');
+    // A cache that is not one (damaged, or of another V8): the script compiled as any.
+    writeFileSync(cache, Buffer.concat([readFileSync(cache).subarray(0, 8), Buffer.from('not code')]));
+    writeFileSync(script, says('aaaa'));
+    at(script, 1_000_000);
+    writeFileSync(cache, Buffer.from('short'));
+    expect(run()).toMatchObject({ status: 0, stdout: 'aaaa\n', stderr: '' });
+    // Older than the chunks (a bundle made since without it): the chunks.
+    at(script, 999_000);
+    expect(run().stdout).toBe('chunks\n');
+  });
+
   it('the help kept beside the bundle is the bytes the command line prints', async () => {
     const inProcess = await qualwave(['--help']);
     expect(inProcess.code).toBe(0);

@@ -224,6 +224,47 @@ describe('stale entries are never used', () => {
     }, 60_000);
   }
 
+  it('qualwave.yaml edited to the same size with its mtime restored: its parse is not reused (nor the segments read with it)', async () => {
+    const study = copyOf('buddy-study');
+    const config = join(study, 'qualwave.yaml');
+    pin(config);
+    const args = ['summary', '--study', study, '--format', 'json'];
+    const first = await qualwave(args);
+    expect(await qualwave(args)).toEqual(first);
+    expect(entriesOf(study, 'config')).toEqual(['qualwave.yaml']);
+    // A wave's label, same length: the summary says the new one.
+    editBehindItsBack(config, 'label: post interview', 'label: post-gathering');
+    const after = await qualwave(args);
+    expect(after).toEqual(await qualwave(args, { env: NO_CACHE }));
+    expect(after.stdout).toContain('post-gathering');
+    expect(after.stdout).not.toBe(first.stdout);
+    // The id column of the participants file (participants.id): their parse is keyed by it too.
+    editBehindItsBack(config, '  id: id\n', '  id: yr\n');
+    const refused = await qualwave(args);
+    expect(refused).toEqual(await qualwave(args, { env: NO_CACHE }));
+    expect(refused.stderr).toContain("no 'yr' column in the header");
+    // Broken YAML: the error, as without the index.
+    editBehindItsBack(config, 'title: Buddy', 'title: "uddy');
+    const broken = await qualwave(args);
+    expect(broken).toEqual(await qualwave(args, { env: NO_CACHE }));
+    expect(broken.code).not.toBe(0);
+  }, 60_000);
+
+  it('participants.csv edited to the same size with its mtime restored: its parse is not reused', async () => {
+    const study = copyOf('buddy-study');
+    const file = join(study, 'participants.csv');
+    pin(file);
+    const args = ['case', 'MS01', '--study', study];
+    const first = await qualwave(args);
+    expect(first.stdout).toContain('gender F');
+    expect(await qualwave(args)).toEqual(first);
+    expect(entriesOf(study, 'participants')).toEqual(['participants.csv']);
+    editBehindItsBack(file, 'MS01,2,F,camp', 'MS01,2,X,camp');
+    const after = await qualwave(args);
+    expect(after).toEqual(await qualwave(args, { env: NO_CACHE }));
+    expect(after.stdout).toContain('gender X');
+  }, 60_000);
+
   it('entries of a transcript that is gone are pruned (the index does not grow without end)', async () => {
     const study = copyOf('buddy-study');
     await qualwave(['summary', '--study', study]);
@@ -410,18 +451,24 @@ describe('a damaged index is ignored and rebuilt, with one notice', () => {
     const args = ['codings', '--study', study, '--format', 'tsv'];
     const reference = await qualwave(args, { env: NO_CACHE });
     await qualwave(args);
-    const [a, b, c] = ['codings.bin', 'document.bin', 'checks.bin'].map((f) => join(indexDir(study), f)) as [string, string, string];
+    const [a, b, c, d, e] = ['codings.bin', 'document.bin', 'checks.bin', 'config.bin', 'participants.bin'].map((f) => join(indexDir(study), f)) as [string, string, string, string, string];
     const bytes = readFileSync(a);
     writeFileSync(a, bytes.subarray(0, bytes.length >> 1));
     const flipped = Buffer.from(readFileSync(b));
     flipped[flipped.length >> 1]! ^= 0x40;
     writeFileSync(b, flipped);
     writeFileSync(c, 'not an index entry');
+    // The parses of the config and the participants: one truncated, one with a byte of its columns' end changed.
+    const config = readFileSync(d);
+    writeFileSync(d, config.subarray(0, config.length - 3));
+    const participants = Buffer.from(readFileSync(e));
+    participants[participants.length - 9]! ^= 0x01;
+    writeFileSync(e, participants);
     const damaged = await qualwave(args);
     expect(damaged.stdout).toBe(reference.stdout);
     expect(damaged.code).toBe(reference.code);
     const notice = damaged.stderr.split('\n').filter((l) => l.includes('study index'));
-    expect(notice).toEqual(['the study index had 3 damaged files (.qualwave/index/): ignored and rebuilt']);
+    expect(notice).toEqual(['the study index had 5 damaged files (.qualwave/index/): ignored and rebuilt']);
     expect(damaged.stderr.replace(`${notice[0]}\n`, '')).toBe(reference.stderr);
     // Rebuilt: the next run is silent and the same.
     expect(await qualwave(args)).toEqual(reference);

@@ -34,7 +34,6 @@ export interface Style {
 }
 
 const plain: Style = { bold: (s) => s, dim: (s) => s };
-const ONE_LINE = { oneLine: true } as const;
 
 function cellText(c: Cell): string {
   return typeof c === 'number' ? formatNumber(c) : c;
@@ -81,7 +80,7 @@ export function renderTerminal(table: Table, opts: { style?: Style; maxWidth?: n
   const style = opts.style ?? plain;
   // User text never reaches the terminal with its control characters or escape sequences (a
   // number's text has none: digits, sign, point).
-  const cellText = (c: Cell): string => (typeof c === 'number' ? formatNumber(c) : terminalText(c, ONE_LINE));
+  const cellText = (c: Cell): string => (typeof c === 'number' ? formatNumber(c) : terminalText(c, { oneLine: true }));
   // Each cell's text and width found once (rows, then footer rows).
   const all = [...table.rows, ...(table.footer ?? [])].map((r) => r.map(cellText));
   const allWidths = all.map((r) => r.map(displayWidth));
@@ -103,25 +102,19 @@ export function renderTerminal(table: Table, opts: { style?: Style; maxWidth?: n
       widths[widest] = Math.max(8, widths[widest]! - (total() - opts.maxWidth));
     }
   }
-  const between = ' '.repeat(gap);
-  // Runs of spaces made once each (a co-occurrence table has 50,000 cells).
-  const runs: string[] = [];
-  const spaces = (n: number): string => runs[n] ?? (runs[n] = ' '.repeat(n));
-  const line = (cells: string[], header = false, strong = false, cellWidths?: number[]): string => {
-    let out = '';
-    for (let i = 0; i < cells.length; i++) {
-      const text = cells[i]!;
-      const col = table.columns[i]!;
-      const w = cellWidths?.[i] ?? displayWidth(text);
-      const t = w <= widths[i]! ? text : truncate(text, widths[i]!);
-      const pad = widths[i]! - (t === text ? w : displayWidth(t));
-      const align = header && col.align === 'right' ? 'right' : (col.align ?? 'left');
-      const padded = align === 'right' ? spaces(pad) + t : align === 'center' ? spaces(Math.floor(pad / 2)) + t + spaces(Math.ceil(pad / 2)) : t + spaces(pad);
-      if (i > 0) out += between;
-      out += header || (strong && i === 0) ? style.bold(padded) : padded;
-    }
-    return out.trimEnd();
-  };
+  const line = (cells: string[], header = false, strong = false, cellWidths?: number[]): string =>
+    cells
+      .map((text, i) => {
+        const col = table.columns[i]!;
+        const w = cellWidths?.[i] ?? displayWidth(text);
+        const t = w <= widths[i]! ? text : truncate(text, widths[i]!);
+        const pad = widths[i]! - (t === text ? w : displayWidth(t));
+        const align = header && col.align === 'right' ? 'right' : (col.align ?? 'left');
+        const padded = align === 'right' ? ' '.repeat(pad) + t : align === 'center' ? ' '.repeat(Math.floor(pad / 2)) + t + ' '.repeat(Math.ceil(pad / 2)) : t + ' '.repeat(pad);
+        return header || (strong && i === 0) ? style.bold(padded) : padded;
+      })
+      .join(' '.repeat(gap))
+      .trimEnd();
   const out: string[] = [];
   if (table.title) out.push(style.bold(terminalText(table.title, { oneLine: true })));
   out.push(
