@@ -4,8 +4,6 @@ import { existsSync, fstatSync, readFileSync, statSync, writeFileSync } from 'no
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Script } from 'node:vm';
-import { crc32 } from 'node:zlib';
 
 const args = process.argv.slice(2);
 // The bundle (scripts/bundle.js: the same code in a few files, which loads faster), unless tsc has
@@ -41,6 +39,10 @@ if (args.length === 1 && (args[0] === '--version' || args[0] === '-V')) {
  * only) writes the cache once the command (and those of QUALWAVE_CODE_CACHE_RUNS) is done.
  */
 async function cachedScript(url) {
+  // (Loaded here: --version and --help need neither.)
+  const require = createRequire(import.meta.url);
+  const { Script } = require('node:vm');
+  const { crc32 } = require('node:zlib');
   const file = fileURLToPath(url);
   const bytes = readFileSync(file);
   const sum = Buffer.alloc(8);
