@@ -199,9 +199,9 @@ describe.skipIf(!mounted)('on a real, nearly full disk (tmpfs)', () => {
     const rows: string[] = [];
     for (const p of ['P1', 'P2']) for (const w of ['pre', 'post']) for (const l of [2, 4, 6]) for (const c of ['care', 'care.time', 'worry', 'worry.money']) rows.push(`alice,${p},${w},${l},${l},${c},memo ${'x'.repeat(3000)}`);
     writeFileSync(sheet, 'coder,participant,wave,start_line,end_line,code,memo\n' + rows.join('\n') + '\n');
-    // Nearly full: room for the lock files (a page each), not for the coder's new file.
+    // Nearly full: room for the lock files and the study index's packs (a page each), not for the coder's new file (some 145 kB).
     const free = statfsSync(mountPoint).bavail * statfsSync(mountPoint).bsize;
-    writeFileSync(join(mountPoint, 'filler'), Buffer.alloc(Math.max(0, free - 32 * 1024)));
+    writeFileSync(join(mountPoint, 'filler'), Buffer.alloc(Math.max(0, free - 64 * 1024)));
     const r = await cli(['codings', 'import', sheet, '--study', study]);
     expect(r.code, r.stderr).toBe(2);
     expect(r.stderr).toMatch(/alice\.tsv: the disk is full/);
