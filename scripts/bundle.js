@@ -8,7 +8,7 @@
 // native code). The bundle sits three folders deep, as dist/src/cli/ does, so the package.json the
 // modules find relative to themselves is the same one.
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
@@ -134,7 +134,8 @@ writeFileSync(`${outdir}/help.txt`, help.stdout);
 // made by the binary on a copy of the example study. The
 // binary uses it only for the bytes of main.cjs it was made from, and V8 only when its version
 // and flags are the same; else main.cjs is compiled as any script.
-if (readdirSync(outdir).includes('main.cjs')) {
+// (Without the example study, as in a copy that lacks the fixtures, no cache: main.cjs is compiled at each run.)
+if (readdirSync(outdir).includes('main.cjs') && existsSync(`${root}fixtures/buddy-study/qualwave.yaml`)) {
   const study = join(mkdtempSync(join(tmpdir(), 'qualwave-bundle-')), 'study');
   cpSync(`${root}fixtures/buddy-study`, study, { recursive: true, filter: (src) => !src.includes('.qualwave') });
   for (const write of ['', '1']) {
