@@ -1,6 +1,7 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { loadStudy } from '../../src/io/load-study.js';
 import { paragraphText } from '../../src/core/transcript/paragraph.js';
@@ -184,5 +185,33 @@ describe('SegmentList: a text read lazily can be let go (quotes: the TF-IDF corp
     list.releaseText();
     expect(list.holdsText).toBe(true);
     expect(list.text(0)).toBe('I go every week.');
+  });
+});
+
+describe('SegmentList: columns cut from a shared slab', () => {
+  it('lists made side by side, growing past their first size, keep exactly what each was given', () => {
+    // Segments pushed into several lists in turn (each list's columns sit next to the others' in the
+    // slab, and move when the list grows): read back, each list is its own pushes in order, as a plain array of them holds them.
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.nat(5), fc.integer({ min: 1, max: 1_000_000 }), fc.constantFrom('interviewer', 'participant', 'other', 'note'), fc.constantFrom(null, 'A', 'B')), { maxLength: 600 }), fc.array(fc.nat(40), { minLength: 6, maxLength: 6 }), (pushes, capacities) => {
+        const lists = capacities.map((c, k) => new SegmentList(`D${k}/pre`, '', c));
+        const model: Array<Array<[number, string, string | null]>> = lists.map(() => []);
+        for (const [k, line, role, speaker] of pushes) {
+          lists[k]!.push(speaker, role, model[k]!.length, line, line + 1, line * 2, line * 2 + 1, undefined, undefined);
+          model[k]!.push([line, role, speaker]);
+        }
+        lists.forEach((list, k) => {
+          expect(list.length).toBe(model[k]!.length);
+          model[k]!.forEach(([line, role, speaker], i) => {
+            expect([list.startLine(i), list.endLine(i), list.startOffset(i), list.endOffset(i), list.turn(i), list.role(i), list.speaker(i)]).toEqual([line, line + 1, line * 2, line * 2 + 1, i, role, speaker]);
+          });
+          // And as plain data, as the study index keeps it.
+          const c = list.toColumns();
+          expect(c.data.length).toBe(6 * model[k]!.length);
+          expect(c.roles.length).toBe(model[k]!.length);
+        });
+      }),
+      { numRuns: 300 },
+    );
   });
 });

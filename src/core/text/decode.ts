@@ -1,4 +1,4 @@
-import { isUtf8 } from 'node:buffer';
+import { isAscii, isUtf8 } from 'node:buffer';
 import { error, type Diagnostic } from '../diagnostics/diagnostic.js';
 
 /**
@@ -17,8 +17,12 @@ export function decodeText(bytes: Uint8Array, file: string): Decoded {
   }
   const bom = bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf;
   const body = bom ? bytes.subarray(3) : bytes;
-  // isUtf8 validates (SIMD-accelerated); toString then decodes without a second check.
-  if (isUtf8(body)) return { ok: true, text: Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8'), bom };
+  const buffer = Buffer.from(body.buffer, body.byteOffset, body.byteLength);
+  // Bytes all below 0x80 (most transcripts in English) are the same characters in UTF-8 and in
+  // Latin-1, whose decoding is a copy; else isUtf8 validates (both SIMD-accelerated) and toString
+  // decodes without a second check.
+  if (isAscii(body)) return { ok: true, text: buffer.toString('latin1'), bom };
+  if (isUtf8(body)) return { ok: true, text: buffer.toString('utf8'), bom };
   {
     const { offset, line, column } = firstInvalidUtf8(body);
     const b = body[offset] ?? 0;

@@ -96,9 +96,14 @@ export function readLineHead(text: string, start: number, end: number, markdown:
     const c = text.charCodeAt(p);
     for (let k = 0; k < known.length; k++) {
       const label = known[k]!;
-      // (Its first character first: a call of startsWith per label and line costs more.)
-      if ((label.length === 0 || label.charCodeAt(0) === c) && text.startsWith(label, p)) {
-        let q = p + label.length;
+      // (Compared in place, its first character first: a call of startsWith per label and line
+      // costs more, lines of speech often starting with a label's first letter.)
+      const n = label.length;
+      if (n !== 0 && label.charCodeAt(0) !== c) continue;
+      let m = n === 0 ? 0 : 1;
+      while (m < n && text.charCodeAt(p + m) === label.charCodeAt(m)) m++;
+      if (m === n) {
+        let q = p + n;
         while (text.charCodeAt(q) === 32) q++;
         if (text.charCodeAt(q) === 58 && q < end) {
           const next = text.charCodeAt(q + 1);
