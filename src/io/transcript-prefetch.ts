@@ -66,7 +66,14 @@ export class TranscriptReader {
     this.state = new Int32Array(shared);
     this.state[2] = -1;
     const job: ReadJob = { paths, shared };
-    this.worker = new Worker(WORKER, { workerData: job, stdout: false, stderr: false });
+    try {
+      this.worker = new Worker(WORKER, { workerData: job, stdout: false, stderr: false });
+    } catch (e) {
+      // A thread that cannot start (resources): every file is read here.
+      if (!String((e as NodeJS.ErrnoException).code).startsWith('ERR_WORKER')) throw e;
+      this.state = undefined;
+      return;
+    }
     this.worker.unref();
     this.worker.on('message', (batch: ReadAhead[]) => {
       for (const r of batch) this.ready.set(r.i, r);
