@@ -295,7 +295,7 @@ async function load(root: string, opts: LoadOptions, index: StudyIndex, ending: 
         size = known.size;
         cached = cachedResult(hit, rereader(path, f, size, known.stamp, fileHash));
       } else {
-        const r = ahead ? await nextOrReport(ahead, f, diagnostics) : readOrReport(path, f, diagnostics);
+        const r = ahead ? await nextOrReport(ahead, path, f, diagnostics) : readOrReport(path, f, diagnostics);
         if (!r) continue;
         const bytes = r.bytes;
         size = bytes.length;
@@ -651,9 +651,9 @@ function plainFiles(dir: string): Set<string> | undefined {
 }
 
 /** The next transcript read ahead, or undefined with the reason as a diagnostic at `file` (as readOrReport). */
-async function nextOrReport(ahead: TranscriptReader, file: string, diagnostics: Diagnostic[]): Promise<ReturnType<typeof readStamped> | undefined> {
+async function nextOrReport(ahead: TranscriptReader, path: string, file: string, diagnostics: Diagnostic[]): Promise<ReturnType<typeof readStamped> | undefined> {
   try {
-    return await ahead.next();
+    return await ahead.next(path);
   } catch (e) {
     diagnostics.push(fileError(e, file));
     return undefined;

@@ -88,8 +88,12 @@ export class TranscriptReader {
     this.worker.on('exit', stop);
   }
 
-  /** The next file's read (bytes and stamp), or the error reading it thrown. */
-  async next(): Promise<Read> {
+  /**
+   * The next file's read (bytes and stamp), or the error reading it thrown. `path` is the file the
+   * caller expects next: any other (never, as the loader calls it) is read here, the order kept.
+   */
+  async next(path: string): Promise<Read> {
+    if (this.paths[this.next_] !== path) return readStamped(path);
     const i = this.next_++;
     const state = this.state;
     if (state === undefined) return readStamped(this.paths[i]!);

@@ -56,7 +56,7 @@ describe('transcripts read ahead on a worker thread', () => {
     for (const f of files) {
       let got: unknown;
       try {
-        const r = await reader.next();
+        const r = await reader.next(f);
         expect(r.at >= started - 1_000_000_000n && r.at <= BigInt(Date.now()) * 1_000_000n).toBe(true);
         got = { bytes: Buffer.from(r.bytes).toString('hex'), stamp: r.stamp, buffer: Buffer.isBuffer(r.bytes) };
       } catch (e) {
@@ -81,11 +81,11 @@ describe('transcripts read ahead on a worker thread', () => {
     const files = Array.from({ length: READ_AHEAD_MIN_FILES }, (_, i) => join(dir, `f${i}.txt`));
     process.env['QUALWAVE_WORKERS'] = '0';
     const none = new TranscriptReader(files);
-    for (const f of files) expect(Buffer.from((await none.next()).bytes).equals(readStamped(f).bytes)).toBe(true);
+    for (const f of files) expect(Buffer.from((await none.next(f)).bytes).equals(readStamped(f).bytes)).toBe(true);
     expect(none.fromWorker).toBe(0);
     process.env['QUALWAVE_WORKERS'] = '1';
     const few = new TranscriptReader(files.slice(1));
-    for (const f of files.slice(1)) expect(Buffer.from((await few.next()).bytes).equals(readStamped(f).bytes)).toBe(true);
+    for (const f of files.slice(1)) expect(Buffer.from((await few.next(f)).bytes).equals(readStamped(f).bytes)).toBe(true);
     expect(few.fromWorker).toBe(0);
   });
 
@@ -119,6 +119,9 @@ describe('transcripts read ahead on a worker thread', () => {
     writeFileSync(join(root, 'transcripts', 'P007_post.txt'), new Uint8Array([0xff, 0xfe, 0x41, 0x00]));
     writeFileSync(join(root, 'transcripts', 'P008_post.txt'), '');
     writeFileSync(join(root, 'transcripts', 'P010_post.txt'), '---\nparticipant: P011\n---\nInterviewer: Who?\n');
+    // Files between them that are not read ahead: not a transcript format, and a Word document (read here).
+    writeFileSync(join(root, 'transcripts', 'P003_post.pdf'), '%PDF-1.4');
+    writeFileSync(join(root, 'transcripts', 'P006_post.docx'), 'not a zip');
     const same = (args: string[]) => {
       const run = (workers: string) => spawnQualwave([...args, '--study', root, '--no-cache'], { env: { QUALWAVE_WORKERS: workers } });
       const one = run('1');
@@ -129,8 +132,9 @@ describe('transcripts read ahead on a worker thread', () => {
     const problems = same(['validate', '--format', 'json']);
     expect(problems.code).toBe(2);
     expect(problems.stdout).toContain('file is not valid UTF-8 (byte 0xe8 at line 1, column 16)');
+    expect(problems.stdout).toContain("skipped: '.pdf' is not a transcript format");
     // Without the files in error, the analyses.
-    for (const f of ['P005_post.txt', 'P007_post.txt', 'P008_post.txt', 'P010_post.txt']) rmSync(join(root, 'transcripts', f));
+    for (const f of ['P005_post.txt', 'P006_post.docx', 'P007_post.txt', 'P008_post.txt', 'P010_post.txt']) rmSync(join(root, 'transcripts', f));
     expect(spawnQualwave(['autocode', '--study', root]).code).toBe(0);
     for (const args of [
       ['summary', '--format', 'json'],
