@@ -57,9 +57,8 @@ for (;;) {
     read = { i, error: { message: String(err?.message ?? e), ...(typeof err?.code === 'string' ? { code: err.code } : {}) } };
   }
   batch.push(read);
-  // Sent when big enough, file by file while the main thread is close behind, and at once when it
-  // waits for one of them.
+  // Sent when big enough, and at once when the main thread waits for one of them.
   const waiting = Atomics.load(state, 2);
-  if (batchBytes >= 1024 * 1024 || batch.length >= 64 || batch[0]!.i - Atomics.load(state, 1) < 16 || (waiting >= 0 && waiting <= i)) flush();
+  if (batchBytes >= 1024 * 1024 || batch.length >= 64 || (waiting >= 0 && waiting <= i)) flush();
 }
 flush();
