@@ -26,7 +26,6 @@ import { isSystemError } from './errors.js';
 import { fileError, readText } from './read.js';
 import { combinedKey, hashBytes, keyFromHash, packCodings, readStamped, sameStamp, setCodec, settled, StudyIndex, type FileKey, type FileStamp, type PackedCodings } from './study-index.js';
 import { append } from '../core/arrays.js';
-import type { TranscriptReader } from './transcript-prefetch.js';
 
 export { CODINGS_DIR };
 
@@ -68,17 +67,14 @@ export interface LoadResult {
 export async function loadStudy(root: string, opts: LoadOptions = {}): Promise<LoadResult> {
   loads.count++;
   const index = opts.cache === undefined ? new StudyIndex(root) : new StudyIndex(root, opts.cache);
-  /** What to stop when the load ends, however it ends (a worker reading ahead). */
-  const ending: Array<() => void> = [];
   try {
-    return await load(root, opts, index, ending);
+    return await load(root, opts, index);
   } finally {
-    for (const end of ending) end();
     index.finish();
   }
 }
 
-async function load(root: string, opts: LoadOptions, index: StudyIndex, ending: Array<() => void>): Promise<LoadResult> {
+async function load(root: string, opts: LoadOptions, index: StudyIndex): Promise<LoadResult> {
   /** Every input read, with the hash of what was read: the key of the checks (only with the index). */
   const inputs: Array<[string, string]> = [];
   const noted = (file: string, content: string | Uint8Array | undefined): string => {
@@ -246,9 +242,6 @@ async function load(root: string, opts: LoadOptions, index: StudyIndex, ending: 
   const failedParticipants = new Set<string>();
   const documentsFailed: string[] = [];
   let read = 0;
-  // Cold (no index: every file read), the transcripts are read ahead on a worker (transcript-prefetch.ts).
-  const ahead = index.enabled ? undefined : new (await import('./transcript-prefetch.js')).TranscriptReader(files.filter((f) => formatOf(f) !== undefined && formatOf(f) !== 'docx').map((f) => join(root, f)));
-  if (ahead) ending.push(() => ahead.close());
   for (const f of files) {
     opts.onProgress?.(read++, files.length);
     // Names compare in Unicode NFC: a Mac writes file names decomposed (NFD).
@@ -295,7 +288,7 @@ async function load(root: string, opts: LoadOptions, index: StudyIndex, ending: 
         size = known.size;
         cached = cachedResult(hit, rereader(path, f, size, known.stamp, fileHash));
       } else {
-        const r = ahead ? await nextOrReport(ahead, path, f, diagnostics) : readOrReport(path, f, diagnostics);
+        const r = readOrReport(path, f, diagnostics);
         if (!r) continue;
         const bytes = r.bytes;
         size = bytes.length;
@@ -647,16 +640,6 @@ function plainFiles(dir: string): Set<string> | undefined {
   } catch (e) {
     if (isSystemError(e)) return undefined;
     throw e;
-  }
-}
-
-/** The next transcript read ahead, or undefined with the reason as a diagnostic at `file` (as readOrReport). */
-async function nextOrReport(ahead: TranscriptReader, path: string, file: string, diagnostics: Diagnostic[]): Promise<ReturnType<typeof readStamped> | undefined> {
-  try {
-    return await ahead.next(path);
-  } catch (e) {
-    diagnostics.push(fileError(e, file));
-    return undefined;
   }
 }
 
