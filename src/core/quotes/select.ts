@@ -3,6 +3,7 @@ import { codingTable } from '../coding/table.js';
 import type { CodedStudy } from '../matrix/coded.js';
 import { rowKeys, rowsOfCode } from '../matrix/coded.js';
 import { attribution } from '../study/attribution.js';
+import { ownCopy } from '../text/intern.js';
 import { naturalCompare } from '../text/sort.js';
 import { clean, flatSpaces, sentences, TermCorpus, wordCount, type Profile } from './text.js';
 import { cachedLineIndex, exactText, formatSpan, LineIndex, lineIndexOf, type Position } from '../coding/span.js';
@@ -403,15 +404,6 @@ function quotesByDocument(cs: CodedStudy, opts: QuoteOptions, tfidf: TermCorpus,
     work.found = [];
     work.ranked = [];
   }
-}
-
-/**
- * A copy of `s` that shares no memory with the string it was sliced from (V8 keeps a slice's whole
- * parent alive). Parsing its JSON makes a new string; `(' ' + s).slice(1)` would not (V8 slices
- * the concatenation's second part, which is `s` itself).
- */
-function ownCopy(s: string): string {
-  return JSON.parse(JSON.stringify(s)) as string;
 }
 
 /** The quote a ranked passage makes in its cell, or undefined when it has fewer than minWords or more than maxWords words (rank: set by the caller). */

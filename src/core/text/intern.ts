@@ -1,4 +1,14 @@
 /**
+ * A copy of `s` that shares no memory with the string it was sliced from (V8 keeps a slice's whole
+ * parent alive: a label or passage kept in a cache or a result would keep its whole transcript).
+ * Parsing its JSON makes a new string; `(' ' + s).slice(1)` would not (V8 slices the
+ * concatenation's second part, which is `s` itself).
+ */
+export function ownCopy(s: string): string {
+  return JSON.parse(JSON.stringify(s)) as string;
+}
+
+/**
  * Distinct strings, looked up by a span of a text (no string made per look-up): an open-addressing
  * table of ids with their hashes. Empty and one-character spans go through a direct table. Used to
  * read delimited files (delimited.ts) and to scan words (coding/autocode.ts).

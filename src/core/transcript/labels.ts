@@ -1,3 +1,4 @@
+import { ownCopy } from '../text/intern.js';
 import type { SpeakerRole } from './types.js';
 
 /**
@@ -19,17 +20,21 @@ export function looksLikeLabel(label: string): boolean {
   let v = shapeCache.get(label);
   if (v === undefined) {
     v = label.length > 0 && label.length <= MAX_LABEL && LABEL_SHAPE.test(label);
-    if (shapeCache.size < 10_000) shapeCache.set(label, v);
+    if (shapeCache.size < 10_000) shapeCache.set(ownCopy(label), v);
   }
   return v;
 }
 
-/** One string per distinct label, shared by every segment that carries it. */
+/**
+ * One string per distinct label, shared by every segment that carries it: a copy, not a slice of
+ * the transcript (which the label, kept by the study and this table, would keep alive).
+ */
 function intern(label: string): string {
   const known = interned.get(label);
   if (known !== undefined) return known;
-  if (interned.size < 10_000) interned.set(label, label);
-  return label;
+  const own = ownCopy(label);
+  if (interned.size < 10_000) interned.set(own, own);
+  return own;
 }
 
 /**
@@ -442,7 +447,7 @@ export function fold(s: string): string {
   let f = folded.get(s);
   if (f === undefined) {
     f = s.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase().trim();
-    if (folded.size < 10_000) folded.set(s, f);
+    if (folded.size < 10_000) folded.set(ownCopy(s), f);
   }
   return f;
 }
