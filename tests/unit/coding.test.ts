@@ -248,6 +248,20 @@ describe('retrieval', () => {
     expect(retrieve(s, { where: [{ attribute: 'gender', values: ['M'] }] })).toEqual([]);
     expect(retrieve(s, { speaker: 'interviewer' })).toEqual([]);
   });
+
+  it('reads each coded transcript for its codings and lets it go: the same results as with every text in memory', async () => {
+    const root = copyOf(join(repo, 'fixtures/buddy-study'));
+    await loadStudy(root);
+    const lazy = (await loadStudy(root)).study!;
+    const held = (await loadStudy(root)).study!;
+    for (const d of held.documents) expect(d.segmentList.sourceTextValue.length).toBeGreaterThan(0);
+    expect(lazy.documents.filter((d) => d.segmentList.holdsText)).toEqual([]);
+    const got = retrieve(lazy, {});
+    expect(got.length).toBeGreaterThan(100);
+    expect(lazy.documents.filter((d) => d.segmentList.holdsText)).toEqual([]);
+    expect(got).toEqual(retrieve(held, {}));
+    expect(held.documents.every((d) => d.segmentList.holdsText)).toBe(true);
+  });
 });
 
 describe('codebook edits keep the rest of the file as written', () => {

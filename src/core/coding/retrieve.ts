@@ -1,9 +1,10 @@
 import type { Codebook } from '../codebook/types.js';
 import { attribution } from '../study/attribution.js';
 import { matchesWhere, type Where } from '../study/filters.js';
-import type { Study } from '../study/types.js';
+import type { Document, Study } from '../study/types.js';
+import { ownCopy } from '../text/intern.js';
 import type { Segment, SpeakerRole } from '../transcript/types.js';
-import { exactText, formatSpan, hasColumns, lineIndexOf, touchedSegments, type Position } from './span.js';
+import { exactText, formatSpan, hasColumns, LineIndex, lineIndexOf, touchedSegments, type Position } from './span.js';
 import { sortCodings } from './store.js';
 import { codingAt, codingTable } from './table.js';
 import type { Coding } from './types.js';
@@ -102,9 +103,24 @@ export function retrieve(study: Study, filters: RetrieveFilters = {}): Retrieved
       wanted.push(codingAt(part, i));
     }
   }
+  // A transcript's codings come together (the study's order): its text is read for them and let
+  // go after them (unless it was in memory already), and each text taken from it is a copy, so
+  // that the results do not keep every coded transcript alive.
+  let current: Document | undefined;
+  let held = true;
+  let local: LineIndex | undefined;
+  const letGo = (): void => {
+    if (current && !held) current.segmentList.releaseText();
+  };
   for (const c of sortCodings(wanted, order)) {
     const doc = docs.get(`${c.participant}/${c.wave}`);
     if (!doc) continue;
+    if (doc !== current) {
+      letGo();
+      current = doc;
+      held = doc.segmentList.holdsText;
+      local = undefined;
+    }
     const [lo, hi] = touchedSegments(doc, c);
     // Only the touched segments made into objects (doc.segments would make all of the document's).
     const touched: Segment[] = [];
@@ -112,7 +128,7 @@ export function retrieve(study: Study, filters: RetrieveFilters = {}): Retrieved
     const first = touched[0];
     const role: SpeakerRole = first?.role ?? 'other';
     if (filters.speaker && role !== filters.speaker) continue;
-    const index = lineIndexOf(doc);
+    const index = held ? lineIndexOf(doc) : (local ??= new LineIndex(doc.segmentList.sourceTextValue));
     let text: string;
     if (hasColumns(c)) {
       const r = index.range(c);
@@ -127,6 +143,7 @@ export function retrieve(study: Study, filters: RetrieveFilters = {}): Retrieved
         })
         .join('\n\n');
     }
+    if (!held) text = ownCopy(text);
     const start = hasColumns(c) ? { line: c.startLine, column: c.startColumn } : { line: c.startLine, column: 1 };
     const end = hasColumns(c) ? { line: c.endLine, column: c.endColumn } : { line: c.endLine, column: c.endLine <= index.lineCount ? index.columns(c.endLine) : 0 };
     const r: Retrieved = {
@@ -151,6 +168,7 @@ export function retrieve(study: Study, filters: RetrieveFilters = {}): Retrieved
     if (c.memo !== undefined) r.memo = c.memo;
     out.push(r);
   }
+  letGo();
   return out;
 }
 
