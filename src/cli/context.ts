@@ -120,9 +120,9 @@ export class Context<O extends Base = Base & Record<string, unknown>> {
     else this.io.stdout.write(text);
   }
 
-  /** Binary output (a .docx, a .qdpx): only to --output, atomically. */
-  emitBytes(bytes: Uint8Array, what: string, example: string): void {
-    if (this.session.sink) this.session.sink(bytes);
+  /** Binary output (a .docx; a .qdpx made in pieces while it is written): only to --output, atomically. */
+  emitBytes(bytes: Uint8Array | Iterable<Uint8Array>, what: string, example: string): void {
+    if (this.session.sink) this.session.sink(bytes instanceof Uint8Array ? bytes : Buffer.concat([...bytes]));
     else if (!this.opts.output) throw new UsageError(`${what} is a binary file: give --output FILE`, `e.g. --output ${example}`);
     else this.writeOutput(bytes);
   }
@@ -151,13 +151,6 @@ export class Context<O extends Base = Base & Record<string, unknown>> {
       })();
       this.writeOutput(encoded);
     } else for (const p of withEnd()) this.io.stdout.write(p);
-  }
-
-  /** Binary output made in pieces while it is written (a .qdpx): only to --output, atomically. */
-  emitPieces(pieces: Iterable<Uint8Array>, what: string, example: string): void {
-    if (this.session.sink) this.session.sink(Buffer.concat([...pieces]));
-    else if (!this.opts.output) throw new UsageError(`${what} is a binary file: give --output FILE`, `e.g. --output ${example}`);
-    else this.writeOutput(pieces);
   }
 
   /** To --output, atomically; an existing file only with --force. */

@@ -7,7 +7,13 @@ import { writeDescription } from '../../src/core/refi/description.js';
 import { stableGuid, utf16Table } from '../../src/core/refi/ids.js';
 import { casesDigest, codebookDigest, readProject } from '../../src/core/refi/import.js';
 import { digest, NOTE_NAME, NOTE_VERSION, type StudyNote } from '../../src/core/refi/note.js';
-import type { RefiExport, StudyFilesForNote } from '../../src/core/refi/export.js';
+import type { ProjectSummary, StudyFilesForNote } from '../../src/core/refi/export.js';
+
+/** The whole project in memory: project.qde, each source's text, what was exported. */
+export interface RefiExport extends ProjectSummary {
+  xml: string;
+  sources: Array<{ name: string; text: string }>;
+}
 
 /*
  * The REFI-QDA export as it was before it was written one transcript at a time (main at 611fe3a):

@@ -7,7 +7,7 @@ import { strToU8, unzipSync, Zip, ZipDeflate } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import { codingTable } from '../../src/core/coding/table.js';
 import type { Coding } from '../../src/core/coding/types.js';
-import { exportProject, type ExportOptions, selectionNameIn } from '../../src/core/refi/export.js';
+import { type ExportOptions, projectParts, selectionNameIn } from '../../src/core/refi/export.js';
 import type { Study } from '../../src/core/study/types.js';
 import { setFsOps } from '../../src/io/fs-ops.js';
 import { loadStudy } from '../../src/io/load-study.js';
@@ -17,7 +17,7 @@ import { inspectArchive, UnsafeArchiveError } from '../../src/io/zip.js';
 import { repo } from '../helpers/cli.js';
 import { copyOf } from '../helpers/inproc.js';
 import { codingsOf } from '../helpers/random-codings.js';
-import { exportProjectBefore } from '../helpers/refi-export-before.js';
+import { exportProjectBefore, type RefiExport } from '../helpers/refi-export-before.js';
 import { writeStudy } from '../helpers/study.js';
 
 /*
@@ -28,6 +28,18 @@ import { writeStudy } from '../helpers/study.js';
  */
 
 const files = { config: 'title: x\n', codebooks: [{ path: 'codebooks/c.yaml', text: 'codes: []\n' }], finished: [], others: [], bom: new Set<string>() };
+
+/** The parts joined: project.qde, the sources in order, and what was exported. */
+function exportProject(study: Study, opts: ExportOptions): RefiExport {
+  const xml: string[] = [];
+  const sources: RefiExport['sources'] = [];
+  const parts = projectParts(study, opts);
+  for (let r = parts.next(); ; r = parts.next()) {
+    if (r.done) return { xml: xml.join(''), sources, ...r.value };
+    if ('xml' in r.value) xml.push(r.value.xml);
+    else sources.push(r.value.source);
+  }
+}
 
 function same(study: () => Study, opts: ExportOptions): void {
   // The new export first: it must read the columns of a warm load, not objects the oracle made.

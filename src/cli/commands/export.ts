@@ -28,7 +28,7 @@ export async function run(ctx: Ctx<'export'>): Promise<number> {
   // Made one transcript at a time while the file is written (memory: one transcript, not the project).
   const parts = projectParts(study, { coders, version, files: studyFiles(study, coders), onProgress: (done, of) => shown.update(done, of) });
   let project: ProjectSummary | undefined;
-  ctx.emitPieces(
+  ctx.emitBytes(
     (function* () {
       project = yield* qdpxPieces(parts);
       shown.done();

@@ -9,7 +9,7 @@ import { stableGuid, utf16Table } from './ids.js';
 import { casesDigest, codebookDigest, readProject } from './import.js';
 import { digest, NOTE_NAME, NOTE_VERSION, type StudyNote } from './note.js';
 
-/**
+/*
  * A qualwave study as a REFI-QDA project (QDA-XML 1.0): users (coders), codebook, variables
  * (participant attributes, and the wave as a document variable), cases (participants), text
  * sources (transcripts as plain text) with one PlainTextSelection per coding, at the coding's exact
@@ -19,15 +19,6 @@ import { digest, NOTE_NAME, NOTE_VERSION, type StudyNote } from './note.js';
  * ATLAS.ti name quotations. What REFI-QDA has no element for travels in the project's "qualwave"
  * note (note.ts), so that importing the export gives the same study back.
  */
-export interface RefiExport {
-  /** project.qde */
-  xml: string;
-  /** sources/NAME.txt contents */
-  sources: Array<{ name: string; text: string }>;
-  counts: { sources: number; codes: number; codings: number; users: number; cases: number };
-  /** Characters XML 1.0 cannot hold (control characters in a memo or label), removed: how many. */
-  removed: number;
-}
 
 /** qualwave's own files, as they are on disk, for the note (read by the caller). */
 export interface StudyFilesForNote {
@@ -114,7 +105,8 @@ export type ProjectPart = { xml: string } | { source: { name: string; text: stri
 
 /** What was exported, known when the last part has been made. */
 export interface ProjectSummary {
-  counts: RefiExport['counts'];
+  counts: { sources: number; codes: number; codings: number; users: number; cases: number };
+  /** Characters XML 1.0 cannot hold (control characters in a memo or label), removed: how many. */
   removed: number;
 }
 
@@ -123,18 +115,6 @@ export interface ExportOptions {
   version: string;
   files?: StudyFilesForNote;
   onProgress?: (documents: number, of: number) => void;
-}
-
-/** The whole project in memory (the codebook-sized studies of the tests and the API). */
-export function exportProject(study: Study, opts: ExportOptions): RefiExport {
-  const xml: string[] = [];
-  const sources: RefiExport['sources'] = [];
-  const parts = projectParts(study, opts);
-  for (let r = parts.next(); ; r = parts.next()) {
-    if (r.done) return { xml: xml.join(''), sources, ...r.value };
-    if ('xml' in r.value) xml.push(r.value.xml);
-    else sources.push(r.value.source);
-  }
 }
 
 /**
