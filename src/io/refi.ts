@@ -19,9 +19,10 @@ import { isSystemError } from './errors.js';
 export const epoch = (): Date => new Date(2000, 0, 1, 0, 0, 0);
 
 /**
- * The project's parts (export.ts: project.qde in pieces, each source's text after the piece that
- * describes it) as the bytes of a .qdpx, in pieces as they are compressed: project.qde first, then
- * sources/NAME in their order. Each entry is deflated as a stream (level 6), so its sizes and
+ * The project's parts (export.ts: the sources' texts, then project.qde in pieces) as the bytes of a
+ * .qdpx, in pieces as they are compressed: the entries in the order the parts come (project.qde at
+ * its first piece, sources/NAME at each source; a source given while project.qde is being written
+ * is kept by Zip, compressed, and written after it). Each entry is deflated as a stream (level 6), so its sizes and
  * checksum follow its data (a zip "data descriptor"), as streaming zip writers do; the same study
  * gives the same bytes.
  */
@@ -38,13 +39,15 @@ export function* qdpxPieces(parts: Iterator<ProjectPart, ProjectSummary>): Gener
     return f;
   };
   const enc = new TextEncoder();
-  const qde = entry('project.qde');
+  // Opened at project.qde's first piece: the sources given before it are written before it, each as it comes.
+  let opened: DeflatedEntry | undefined;
+  const qde = (): DeflatedEntry => (opened ??= entry('project.qde'));
   // project.qde's pieces encoded into one buffer of a megabyte, compressed each time it is full
   // (no string or array of that size is made per piece: they would be garbage for the full collector).
   const buffer = new Uint8Array(1 << 20);
   let used = 0;
   const flush = (final: boolean): void => {
-    qde.push(buffer.subarray(0, used), final);
+    qde().push(buffer.subarray(0, used), final);
     used = 0;
   };
   const add = (xml: string): void => {
@@ -52,7 +55,7 @@ export function* qdpxPieces(parts: Iterator<ProjectPart, ProjectSummary>): Gener
     if (used + xml.length * 3 > buffer.length) {
       if (used > 0) flush(false);
       if (xml.length * 3 > buffer.length) {
-        qde.push(enc.encode(xml), false);
+        qde().push(enc.encode(xml), false);
         return;
       }
     }
@@ -67,8 +70,11 @@ export function* qdpxPieces(parts: Iterator<ProjectPart, ProjectSummary>): Gener
       return r.value;
     }
     const part = r.value;
-    if ('xml' in part) add(part.xml);
-    // A source while project.qde is still being written: Zip keeps its (compressed) entry and writes it after.
+    if ('xml' in part) {
+      qde();
+      add(part.xml);
+    }
+    // A source while project.qde is being written would be kept (compressed) by Zip and written after it.
     else entry(`sources/${part.source.name}`).push(enc.encode(part.source.text), true);
     if (failed) throw failed;
     yield* out.splice(0);

@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, utimesSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { crc32, inflateRawSync } from 'node:zlib';
@@ -74,6 +74,36 @@ describe('the REFI-QDA export written one transcript at a time', () => {
     }
     // (A file copied less than two seconds ago is read again, not trusted from the index: so not every warm load here is in columns.)
     expect(columns, 'some warm load kept its codings in columns').toBeGreaterThan(0);
+  });
+
+  it('gives every source before project.qde, and stops when a transcript changes between its two reads', async () => {
+    const texts = { 'transcripts/P1_w1.txt': 'I: How was it?\r\nP1: Fine, thanks é😀.\r\n', 'transcripts/P2_w1.txt': 'P2: Tired.\n\nI: Why?\nP2: Long days.\n' };
+    const root = writeStudy({ ...texts, 'codings/x.tsv': 'participant\twave\tlines\tcode\nP1\tw1\t2\tc\nP2\tw1\t4\tc\n' });
+    // Settled files (written long ago): a warm load trusts the index and reads each text only when asked.
+    const past = new Date(Date.now() - 3_600_000);
+    for (const f of [...Object.keys(texts), 'codings/x.tsv']) utimesSync(join(root, f), past, past);
+    await loadStudy(root);
+    const study = (await loadStudy(root)).study!;
+    expect(
+      study.documents.some((d) => d.segmentList.holdsText),
+      'the warm load read no text',
+    ).toBe(false);
+    const parts = projectParts(study, { version: '1' });
+    const kinds: string[] = [];
+    for (let r = parts.next(); !r.done; r = parts.next()) {
+      kinds.push('xml' in r.value ? 'xml' : 'source');
+      if ('xml' in r.value) break;
+    }
+    expect(kinds).toEqual(['source', 'source', 'xml']);
+    expect(
+      study.documents.some((d) => d.segmentList.holdsText),
+      'each source let go',
+    ).toBe(false);
+    // The same size, another text: project.qde's positions would be of another text than its source's.
+    writeFileSync(join(root, 'transcripts/P2_w1.txt'), texts['transcripts/P2_w1.txt'].replace('Tired', 'Happy'));
+    expect(() => {
+      for (let r = parts.next(); !r.done; r = parts.next());
+    }).toThrow('transcripts/P2_w1.txt changed while qualwave was running');
   });
 
   it('gives the bytes of the whole-tree export on random codings with hostile memos, titles, attributes and transcripts', async () => {
@@ -205,17 +235,26 @@ function zipOf(parts: ReadonlyArray<{ xml: string } | { source: { name: string; 
 }
 
 describe('the .qdpx written in pieces', () => {
-  it('holds project.qde (the pieces in order) and then each source, with the right checksums', () => {
+  it('holds each entry whole, in the order the parts come (project.qde at its first piece), with the right checksums', () => {
     const big = 'é😀<x>'.repeat(150_000);
     // A piece bigger than a third of the buffer is compressed on its own; the final flush is then empty.
     type Part = { xml: string } | { source: { name: string; text: string } };
-    const cases: Part[][] = [[{ xml: '<a/>' }], [{ xml: 'x'.repeat(400_000) }], [{ xml: '<p>' }, { source: { name: 's1.txt', text: 'one\r\n' } }, { xml: big }, { source: { name: 's2.txt', text: '' } }, { xml: '</p>' }]];
-    for (const parts of cases) {
+    const cases: Part[][] = [
+      [{ xml: '<a/>' }],
+      [{ xml: 'x'.repeat(400_000) }],
+      // As the export gives them: the sources first.
+      [{ source: { name: 's1.txt', text: 'one\r\n' } }, { source: { name: 's2.txt', text: big } }, { xml: '<p>' }, { xml: big }, { xml: '</p>' }],
+      // A source given while project.qde is being written comes after it.
+      [{ source: { name: 's0.txt', text: 'zero' } }, { xml: '<p>' }, { source: { name: 's1.txt', text: 'one\r\n' } }, { xml: big }, { source: { name: 's2.txt', text: '' } }, { xml: '</p>' }],
+    ];
+    const order = [['project.qde'], ['project.qde'], ['sources/s1.txt', 'sources/s2.txt', 'project.qde'], ['sources/s0.txt', 'project.qde', 'sources/s1.txt', 'sources/s2.txt']];
+    for (const [k, parts] of cases.entries()) {
       const zip = zipOf(parts);
       const files = unzipSync(zip);
       const qde = parts.flatMap((p) => ('xml' in p ? [p.xml] : [])).join('');
       const sources = parts.flatMap((p) => ('source' in p ? [p.source] : []));
-      expect(Object.keys(files)).toEqual(['project.qde', ...sources.map((s) => `sources/${s.name}`)]);
+      expect(Object.keys(files)).toEqual(order[k]);
+      expect([...centralCrcs(zip).keys()]).toEqual(order[k]);
       expect(new TextDecoder().decode(files['project.qde'])).toBe(qde);
       for (const s of sources) expect(new TextDecoder().decode(files[`sources/${s.name}`])).toBe(s.text);
       for (const [name, crc] of centralCrcs(zip)) expect(crc, name).toBe(crc32(files[name]!) >>> 0);

@@ -98,8 +98,9 @@ export function selectionNameIn(text: string, start: number, end: number): strin
 }
 
 /**
- * What the project is made of: project.qde is its `xml` pieces one after the other; each source's
- * text comes right after the piece that describes it (a .qdpx holds project.qde first, then the sources in this order).
+ * What the project is made of: project.qde is its `xml` pieces one after the other; the sources'
+ * texts come first, each once, in the study's order (a .qdpx holds the sources first, in this order,
+ * then project.qde: each entry is written whole as it comes, none is held back for another).
  */
 export type ProjectPart = { xml: string } | { source: { name: string; text: string } };
 
@@ -121,9 +122,11 @@ export interface ExportOptions {
  * The project as parts, made one transcript at a time so that memory stays that of one
  * transcript and not of the whole project (project.qde is about twice the study's text):
  * project.qde's text in pieces, each source's <TextSource> as the XML builder writes it inside
- * the whole tree (the same bytes: tested against building the whole tree at once), then each
- * source's text. The qualwave note's selections are kept as their JSON, one string per source,
- * until the note is written; a transcript read for the export is let go again afterwards.
+ * the whole tree (the same bytes: tested against building the whole tree at once). The sources'
+ * texts come before all of it, in a first pass: each transcript is read for its source, let go,
+ * and read again for its <TextSource> (a transcript read again is checked to be the one loaded),
+ * so that neither zip entry waits in memory for the other. The qualwave note's selections are made
+ * again from the codings after the sources.
  */
 export function* projectParts(study: Study, opts: ExportOptions): Generator<ProjectPart, ProjectSummary> {
   const ids = guids(study.config.title);
@@ -204,6 +207,14 @@ export function* projectParts(study: Study, opts: ExportOptions): Generator<Proj
   const skeleton = build({ '?xml': { '@_version': '1.0', '@_encoding': 'utf-8' }, Project: project });
   const sourcesAt = documents.length ? at(skeleton, SOURCES_PLACE, 'the sources') : -1;
   const selectionsAt = at(skeleton, SELECTIONS_PLACE, 'the selections') + SELECTIONS_PLACE.indexOf('{}') + 1;
+  // The sources' texts first, each read and let go (project.qde reads them again).
+  for (let i = 0; i < documents.length; i++) {
+    const doc = documents[i]!;
+    opts.onProgress?.(i, 2 * documents.length);
+    const held = doc.segmentList.holdsText;
+    yield { source: { name: `${guid(`source:${doc.id}`)}.txt`, text: doc.segmentList.sourceTextValue } };
+    if (!held) doc.segmentList.releaseText();
+  }
   if (sourcesAt >= 0) {
     yield { xml: skeleton.slice(0, sourcesAt) + '  <Sources>\n' };
   }
@@ -215,7 +226,7 @@ export function* projectParts(study: Study, opts: ExportOptions): Generator<Proj
   let codingCount = 0;
   for (let i = 0; i < documents.length; i++) {
     const doc = documents[i]!;
-    opts.onProgress?.(i, documents.length);
+    opts.onProgress?.(documents.length + i, 2 * documents.length);
     const sourceGuid = guid(`source:${doc.id}`);
     const held = doc.segmentList.holdsText;
     const text = doc.segmentList.sourceTextValue;
@@ -261,7 +272,6 @@ export function* projectParts(study: Study, opts: ExportOptions): Generator<Proj
       yield { xml };
     }
     yield { xml: `      <VariableValue>\n        <VariableRef targetGUID="${ids.kept('var:wave')}"/>\n${element('        ', 'TextValue', esc(doc.wave, removed))}      </VariableValue>\n    </TextSource>\n` };
-    yield { source: { name: `${sourceGuid}.txt`, text } };
     if (!held) doc.segmentList.releaseText();
   }
   yield { xml: sourcesAt >= 0 ? '  </Sources>\n' + skeleton.slice(sourcesAt + SOURCES_PLACE.length, selectionsAt) : skeleton.slice(0, selectionsAt) };
