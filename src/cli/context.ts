@@ -9,7 +9,7 @@ import type { Study } from '../core/study/types.js';
 import { recoverStudy } from '../io/codings.js';
 import { FileError } from '../io/errors.js';
 import { findStudyRoot } from '../io/load-study.js';
-import { pendingJournal, readOnly, writeFileAtomic } from '../io/write.js';
+import { checkTarget, pendingJournal, readOnly, writeFileAtomic } from '../io/write.js';
 import { cacheWanted, indexSettings } from '../io/study-index.js';
 import { openStudy } from '../api/study.js';
 import type { ShellIo } from './io.js';
@@ -224,6 +224,9 @@ export class Context<O extends Base = Base & Record<string, unknown>> {
    */
   async study(positional?: string): Promise<Study> {
     if (this.session.study) return this.session.study;
+    // An --output that will be refused (there without --force, a folder, a link) is refused before
+    // the study is read, not after minutes of work: the write itself checks again.
+    if (this.opts.output && !this.session.sink) checkTarget(resolve(this.cwd, this.opts.output), { force: this.opts.force === true });
     const root = this.studyRoot(positional);
     this.recover(root);
     let warnings = 0;

@@ -1,9 +1,10 @@
-import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
 import { qualwave, repo } from '../helpers/cli.js';
+import { copyOf } from '../helpers/inproc.js';
 
 const buddy = join(repo, 'fixtures', 'buddy-study');
 const tmp = () => mkdtempSync(join(tmpdir(), 'qualwave-test-'));
@@ -96,6 +97,13 @@ describe('--output', () => {
     expect(again.code).toBe(2);
     expect(again.stderr).toContain('already exists');
     expect(readFileSync(out, 'utf8')).toBe('my own notes');
+    // Refused before the study is read: a study never read has no index yet.
+    const fresh = copyOf(buddy);
+    rmSync(join(fresh, '.qualwave'), { recursive: true, force: true });
+    const early = await qualwave(['summary', fresh, '--format', 'json', '--output', out]);
+    expect(early.code).toBe(2);
+    expect(early.stderr).toContain('already exists');
+    expect(existsSync(join(fresh, '.qualwave'))).toBe(false);
     expect((await qualwave(['summary', buddy, '--format', 'json', '--output', out, '--force'])).code).toBe(0);
     expect(readFileSync(out, 'utf8')).toBe(first.code === 0 ? (await qualwave(['summary', buddy, '--format', 'json'])).stdout : '');
     expect(readdirSync(dir)).toEqual(['summary.json']); // no temporary files left behind
