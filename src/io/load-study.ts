@@ -7,8 +7,8 @@ import { checkCodebookVersions, checkCodingsSince } from '../core/codebook/versi
 import { checkCodings } from '../core/coding/check.js';
 import { parseCodingsFile } from '../core/coding/store.js';
 import { checkFinished, FINISHED_SUFFIX, parseFinishedFile } from '../core/coding/finished.js';
-import { isCoderName } from '../core/coding/types.js';
-import { codingCount, setCodingTable, tableOf, type CodingPart } from '../core/coding/table.js';
+import { isCoderName, type Coding } from '../core/coding/types.js';
+import { codingCount, codingTable, partLength, setCodingTable, tableOf, unpackCodings, type CodingPart } from '../core/coding/table.js';
 import { error, sortDiagnostics, warning, type Diagnostic } from '../core/diagnostics/diagnostic.js';
 import { assembleStudy } from '../core/study/assemble.js';
 import { didYouMeanSuffix } from '../core/text/suggest.js';
@@ -343,6 +343,8 @@ async function load(root: string, opts: LoadOptions, index: StudyIndex): Promise
   const coders = new Set<string>();
   // Each coder file's codings in columns (from the index's packs, or as parsed): study.codings is made from them when first read.
   const parts: CodingPart[] = [];
+  // Each part's coder file and its hash (the key of its checks).
+  const partFiles: Array<[string, string, string]> = [];
   for (const f of codingFiles) {
     const isFinished = f.endsWith(FINISHED_SUFFIX);
     const coder = f.slice(CODINGS_DIR.length + 1, -(isFinished ? FINISHED_SUFFIX : '.tsv').length).normalize('NFC');
@@ -359,6 +361,7 @@ async function load(root: string, opts: LoadOptions, index: StudyIndex): Promise
       rememberLoadedBytes(path, known.hash, hashBytes);
       append(diagnostics, hit.diagnostics);
       parts.push({ packed: hit.codings });
+      partFiles.push([f, known.hash, coder]);
       coders.add(coder);
       continue;
     }
@@ -382,6 +385,7 @@ async function load(root: string, opts: LoadOptions, index: StudyIndex): Promise
       // The parse of this file's exact bytes, from the index when it has it.
       const key = index.enabled ? { size: bytes.length, mtimeMs: 0, hash } : undefined;
       const cached = key ? index.get<CachedCodings>('codings', f, key) : undefined;
+      partFiles.push([f, hash, coder]);
       if (cached && cached.codings.coder === coder && cached.codings.file === f) {
         append(diagnostics, cached.diagnostics);
         parts.push({ packed: cached.codings });
@@ -414,15 +418,7 @@ async function load(root: string, opts: LoadOptions, index: StudyIndex): Promise
         });
   for (const [file, n] of unchecked) diagnostics.push(warning(file, undefined, `${n} coding${n === 1 ? '' : 's'} of transcripts that could not be read were not checked`, 'fix the transcripts first (their errors are listed above)'));
   // The checks against the study are the same for the same inputs: from the index when they are.
-  const checksKey = index.enabled ? combinedKey([inputs, opts.allowOutside === true, checkable?.length ?? codingCount(study)]) : undefined;
-  let checks = checksKey ? index.get<Diagnostic[]>('checks', 'study', checksKey) : undefined;
-  if (!checks) {
-    const all = checkable ?? study.codings;
-    checks = checkCodings(study, all);
-    append(checks, checkCodingsSince(study.codebook, config.waves, all));
-    if (checksKey) index.put('checks', 'study', checksKey, checks);
-  }
-  append(diagnostics, checks);
+  append(diagnostics, codingChecks(study, index, { inputs, codingFiles, partFiles, checkable, allowOutside: opts.allowOutside === true }));
   append(diagnostics, checkAttribution(config.attribution, lines['attribution'], participants, documents));
   append(diagnostics, await checkOutputs(root, realRoot, config, lines, { files, codebookFiles, participantsFile: pFile, codingFiles }));
   const transcriptSet = new Set(files);
@@ -432,11 +428,58 @@ async function load(root: string, opts: LoadOptions, index: StudyIndex): Promise
   index.prune('codebook', new Set(codebookFiles));
   index.prune('participants', new Set(participantsLoaded ? [pFile] : []));
   index.prune('codings', new Set(codingFiles));
+  index.prune('checks', new Set([...codingFiles, 'study']));
   // The first cause first: problems of the config, participants, codebooks and transcripts, then
   // those of the codings that follow from them.
   const first = sortDiagnostics(diagnostics.slice(0, primary));
   const then = sortDiagnostics(diagnostics.slice(primary));
   return { study, diagnostics: [...first, ...then] };
+}
+
+/**
+ * The checks of the codings against the study (checkCodings, then checkCodingsSince), from the
+ * index when it has them. They are kept per coder file: a coder file's checks depend on its own
+ * codings (duplicates are a coder's own) and on every input that is not a coder file, so after one
+ * coder edits their file only that file's codings are checked (and made) again. The result is the
+ * list the whole check gives: each file's in the study's order, the `since` warnings after them all.
+ * Where that cannot be vouched for (a transcript could not be read; two files of one coder, as
+ * Unicode normalisation can make), the whole study is checked as one, as it always was.
+ */
+function codingChecks(study: Study, index: StudyIndex, o: { inputs: ReadonlyArray<[string, string]>; codingFiles: readonly string[]; partFiles: ReadonlyArray<[string, string, string]>; checkable: Coding[] | undefined; allowOutside: boolean }): Diagnostic[] {
+  const whole = (all: readonly Coding[]): Diagnostic[] => {
+    const checks = checkCodings(study, all);
+    append(checks, checkCodingsSince(study.codebook, study.config.waves, all));
+    return checks;
+  };
+  const table = codingTable(study);
+  const perFile = index.enabled && o.checkable === undefined && table.parts.length === o.partFiles.length && new Set(o.partFiles.map(([, , coder]) => coder)).size === o.partFiles.length;
+  if (!perFile) {
+    const key = index.enabled ? combinedKey([o.inputs, o.allowOutside, o.checkable?.length ?? codingCount(study)]) : undefined;
+    let checks = key ? index.get<Diagnostic[]>('checks', 'study', key) : undefined;
+    if (!checks) {
+      checks = whole(o.checkable ?? study.codings);
+      if (key) index.put('checks', 'study', key, checks);
+    }
+    return checks;
+  }
+  const codingFiles = new Set(o.codingFiles);
+  const rest = o.inputs.filter(([f]) => !codingFiles.has(f));
+  const checks: Diagnostic[] = [];
+  const since: Diagnostic[] = [];
+  table.parts.forEach((part, k) => {
+    const [file, hash] = o.partFiles[k]!;
+    const key = combinedKey([rest, o.allowOutside, file, hash, partLength(part)]);
+    let kept = index.get<{ codings: Diagnostic[]; since: Diagnostic[] }>('checks', file, key);
+    if (!kept) {
+      const codings = part.objects ?? unpackCodings<Coding>(part.packed);
+      kept = { codings: checkCodings(study, codings), since: checkCodingsSince(study.codebook, study.config.waves, codings) };
+      index.put('checks', file, key, kept);
+    }
+    append(checks, kept.codings);
+    append(since, kept.since);
+  });
+  append(checks, since);
+  return checks;
 }
 
 /** What the index keeps of a coder file: its parse in columns and the parse's diagnostics. */

@@ -133,12 +133,46 @@ describe('the study index changes no output', () => {
     const study = copyOf('buddy-study');
     await qualwave(['validate', study]);
     expect(entriesOf(study, 'codings')).toEqual(['codings/alice.tsv', 'codings/ben.tsv', 'codings/consensus.tsv']);
-    expect(entriesOf(study, 'checks')).toEqual(['study']);
+    expect(entriesOf(study, 'checks')).toEqual(['codings/alice.tsv', 'codings/ben.tsv', 'codings/consensus.tsv']);
     expect(entriesOf(study, 'document')).toHaveLength(36);
     expect(entriesOf(study, 'words')).toEqual([]);
     // The word counts once a command counted them (after it ran).
     await qualwave(['summary', '--study', study]);
     expect(entriesOf(study, 'words')).toEqual(entriesOf(study, 'document'));
+  }, 60_000);
+});
+
+describe('the checks of the codings, kept per coder file', () => {
+  const validate = (study: string, env?: Record<string, string>) => qualwave(['validate', study, '--format', 'json'], env ? { env } : {});
+  it('after one coder file is edited: the problems of every file, in their places, as without the index', async () => {
+    const study = copyOf('buddy-study');
+    const add = (coder: string, rows: string[]) => writeFileSync(join(study, 'codings', `${coder}.tsv`), readFileSync(join(study, 'codings', `${coder}.tsv`), 'utf8') + rows.join('\n') + '\n');
+    // alice: a duplicate and an unknown code; ben: an unknown participant (problems in two files).
+    add('alice', ['MS01\tpre\t10\tsupport.companionship\t\t\taaf7c52f', 'MS01\tpre\t10\tsupport.nothing\t\t\t']);
+    add('ben', ['MS99\tpre\t10\tsupport.companionship\t\t\t']);
+    const first = await validate(study);
+    expect(first).toEqual(await validate(study, NO_CACHE));
+    expect(first.stdout).toContain('duplicate coding');
+    expect(first.stdout).toContain("unknown participant 'MS99'");
+    expect(entriesOf(study, 'checks')).toEqual(['codings/alice.tsv', 'codings/ben.tsv', 'codings/consensus.tsv']);
+    // ben edits his file: his checks are made again, alice's are read from the index.
+    add('ben', ['MS01\tpre\t10\tsupport.unheard\t\t\t']);
+    const after = await validate(study);
+    expect(after).toEqual(await validate(study, NO_CACHE));
+    expect(after.stdout).toContain("unknown code 'support.unheard'");
+    expect(after.stdout).toContain('duplicate coding');
+    expect(after.stdout).not.toBe(first.stdout);
+  }, 60_000);
+
+  it('two coder files of one coder (names equal once Unicode-normalised): checked as one, duplicates across them found', async () => {
+    const study = copyOf('buddy-study');
+    const row = 'participant\twave\tlines\tcode\texemplar\tmemo\thash\nMS01\tpre\t10\tsupport.companionship\t\t\taaf7c52f\n';
+    writeFileSync(join(study, 'codings', 'ren\u00e9.tsv'), row);
+    writeFileSync(join(study, 'codings', 'rene\u0301.tsv'), row);
+    const cold = await validate(study, NO_CACHE);
+    expect(cold.stdout).toContain('duplicate coding');
+    expect(await validate(study)).toEqual(cold);
+    expect(await validate(study)).toEqual(cold);
   }, 60_000);
 });
 
