@@ -24,6 +24,7 @@ import { CODINGS_DIR, rememberLoaded, rememberLoadedBytes } from './codings.js';
 import { isInside, isInsideReal, pointsOutside, realPath, realRootOf } from './confine.js';
 import { isSystemError } from './errors.js';
 import { fileError, readText } from './read.js';
+import { linesReader } from './read-lines.js';
 import { combinedKey, hashBytes, keyFromHash, packCodings, readStamped, sameStamp, setCodec, settled, StudyIndex, type FileKey, type FileStamp, type PackedCodings } from './study-index.js';
 import { append } from '../core/arrays.js';
 
@@ -256,6 +257,9 @@ async function load(root: string, opts: LoadOptions, index: StudyIndex): Promise
     }
     let text: string | undefined;
     let source: (() => string) | undefined;
+    let asciiAt: number | undefined;
+    /** The stamp the bytes were read with, when settled (it vouches for them when read again). */
+    let readStamp: FileStamp | undefined;
     let fileHash = '';
     let size = 0;
     let docKey: FileKey | undefined;
@@ -286,25 +290,28 @@ async function load(root: string, opts: LoadOptions, index: StudyIndex): Promise
       if (known && hit) {
         fileHash = known.hash;
         size = known.size;
-        cached = cachedResult(hit, rereader(path, f, size, known.stamp, fileHash));
+        cached = cachedResult(hit, rereader(path, f, size, known.stamp, fileHash), path, size, known.stamp);
       } else {
         const r = readOrReport(path, f, diagnostics);
         if (!r) continue;
         const bytes = r.bytes;
+        readStamp = settled(r.stamp, r.at) ? r.stamp : undefined;
         size = bytes.length;
         // Without the index, bytes are hashed only when their stamp cannot vouch for them when read again.
         const hash = index.enabled || (format !== 'json' && !settled(r.stamp, r.at)) ? hashBytes(bytes) : undefined;
         fileHash = index.enabled ? hash! : '';
         if (keep) index.stamp(f, r.stamp, r.at, size, fileHash);
-        const reread = () => rereader(path, f, size, settled(r.stamp, r.at) ? r.stamp : undefined, hash);
+        const reread = () => rereader(path, f, size, readStamp, hash);
         docKey = keep ? keyFor(fileHash, size) : undefined;
         const again = docKey ? index.get<CachedDocument>('document', f, docKey) : undefined;
-        if (again) cached = cachedResult(again, reread());
+        if (again) cached = cachedResult(again, reread(), path, size, readStamp);
         else {
           const decoded = decodeText(bytes, f);
           if (!decoded.ok) diagnostics.push(decoded.diagnostic);
           else {
             text = decoded.text;
+            // Each UTF-16 unit of the text one byte of the file (ASCII): offsets in the text are offsets in the file.
+            if ((format === 'text' || format === 'markdown') && text.length === size - (decoded.bom ? 3 : 0)) asciiAt = decoded.bom ? 3 : 0;
             // A Whisper file's document text is qualwave's reading of it (one line per segment), kept.
             if (format !== 'json') source = reread();
           }
@@ -313,7 +320,8 @@ async function load(root: string, opts: LoadOptions, index: StudyIndex): Promise
       if (index.enabled) inputs.push([f, fileHash]);
     }
     const result = cached ?? (text === undefined ? undefined : readDocument(source ? { file: f, text, format, name, source } : { file: f, text, format, name }, config, participantIds));
-    if (result && docKey && !cached) index.put('document', f, docKey, toCached(result));
+    if (result && docKey && !cached) index.put('document', f, docKey, toCached(result, asciiAt));
+    if (result?.document && !cached && source && asciiAt !== undefined && readStamp) result.document.segmentList.linesReader = linesReader(join(root, f), size, readStamp, asciiAt);
     if (result) append(diagnostics, result.diagnostics);
     if (result?.document) {
       documents.push(result.document);
@@ -492,7 +500,8 @@ interface CachedCodings {
 interface CachedDocument {
   diagnostics: Diagnostic[];
   skipped?: boolean;
-  document?: { fields: DocumentFields; columns: SegmentColumns };
+  /** asciiAt: where the text starts in the file (0, or 3 after a BOM) when each of its UTF-16 units is one byte (ASCII). */
+  document?: { fields: DocumentFields; columns: SegmentColumns; asciiAt?: number };
 }
 
 /** A coder file's parse in columns, column by column (src/core/coding/table.ts). */
@@ -564,7 +573,10 @@ setCodec<CachedDocument>('document', {
       }
       const head: CachedHead = { diagnostics: v.diagnostics };
       if (v.skipped !== undefined) head.skipped = v.skipped;
-      if (v.document && c) head.document = { fields: v.document.fields, n: c.n, speakers: c.speakers, speakerParticipants: c.speakerParticipants };
+      if (v.document && c) {
+        head.document = { fields: v.document.fields, n: c.n, speakers: c.speakers, speakerParticipants: c.speakerParticipants };
+        if (v.document.asciiAt !== undefined) head.document.asciiAt = v.document.asciiAt;
+      }
       return head;
     });
     const timestamps = mapColumns(columns.map((c) => c?.timestamps));
@@ -620,18 +632,19 @@ setCodec<CachedDocument>('document', {
       const v: CachedDocument = { diagnostics: h.diagnostics };
       if (h.skipped !== undefined) v.skipped = h.skipped;
       if (h.document) {
-        const { fields, n, speakers, speakerParticipants } = h.document;
+        const { fields, n, speakers, speakerParticipants, asciiAt } = h.document;
         const timestamps = mapAt(p.timestampsAt, p.timestampsHas, p.timestampsKey, p.timestampsValue, i);
         const texts = mapAt(p.textsAt, p.textsHas, p.textsKey, p.textsValue, i);
         const parts = mapAt(p.partsAt, p.partsHas, p.partsKey, p.partsValue, i);
         v.document = { fields, columns: { n, speakers, speakerParticipants, texts, timestamps, parts, data: data.subarray(dataAt[i], dataAt[i + 1]), roles: roles.subarray(rolesAt[i], rolesAt[i + 1]) } };
+        if (asciiAt !== undefined) v.document.asciiAt = asciiAt;
       }
       return [f, keys[i]!, v];
     });
   },
 });
 
-type CachedHead = Omit<CachedDocument, 'document'> & { document?: Pick<SegmentColumns, 'n' | 'speakers' | 'speakerParticipants'> & { fields: DocumentFields } };
+type CachedHead = Omit<CachedDocument, 'document'> & { document?: Pick<SegmentColumns, 'n' | 'speakers' | 'speakerParticipants'> & { fields: DocumentFields; asciiAt?: number } };
 
 /**
  * Maps from numbers (a map or none per document) as columns: document i's entries are keys and
@@ -696,17 +709,25 @@ function readOrReport(path: string, file: string, diagnostics: Diagnostic[]): Re
   }
 }
 
-function toCached(r: ReadResult): CachedDocument {
+function toCached(r: ReadResult, asciiAt: number | undefined): CachedDocument {
   const out: CachedDocument = { diagnostics: r.diagnostics };
   if (r.skipped !== undefined) out.skipped = r.skipped;
-  if (r.document) out.document = { fields: documentFields(r.document), columns: r.document.segmentList.toColumns() };
+  if (r.document) {
+    out.document = { fields: documentFields(r.document), columns: r.document.segmentList.toColumns() };
+    if (asciiAt !== undefined) out.document.asciiAt = asciiAt;
+  }
   return out;
 }
 
-function cachedResult(c: CachedDocument, source: () => string): ReadResult {
+/** The document the index kept, its text read from `source`, its lines read in part (read-lines.ts) when the file is ASCII and `stamp` (settled) vouches for its bytes. */
+function cachedResult(c: CachedDocument, source: () => string, path: string, size: number, stamp: FileStamp | undefined): ReadResult {
   const out: ReadResult = { diagnostics: c.diagnostics };
   if (c.skipped !== undefined) out.skipped = c.skipped;
-  if (c.document) out.document = documentOf(SegmentList.fromColumns(c.document.fields.id, source, c.document.columns), c.document.fields);
+  if (c.document) {
+    const list = SegmentList.fromColumns(c.document.fields.id, source, c.document.columns);
+    if (c.document.asciiAt !== undefined && stamp) list.linesReader = linesReader(path, size, stamp, c.document.asciiAt);
+    out.document = documentOf(list, c.document.fields);
+  }
   return out;
 }
 

@@ -4,7 +4,7 @@ import { matchesWhere, type Where } from '../study/filters.js';
 import type { Document, Study } from '../study/types.js';
 import { ownCopy } from '../text/intern.js';
 import type { Segment, SpeakerRole } from '../transcript/types.js';
-import { exactText, formatSpan, hasColumns, LineIndex, lineIndexOf, touchedSegments, type Position } from './span.js';
+import { codedLines, exactText, formatSpan, hasColumns, LineIndex, lineIndexOf, segmentsSharing, touchedSegments, type LinesView, type Position } from './span.js';
 import { sortCodings } from './store.js';
 import { codingAt, codingTable } from './table.js';
 import type { Coding } from './types.js';
@@ -109,6 +109,7 @@ export function retrieve(study: Study, filters: RetrieveFilters = {}): Retrieved
   let current: Document | undefined;
   let held = true;
   let local: LineIndex | undefined;
+  let lastView: LinesView | undefined;
   const letGo = (): void => {
     if (current && !held) current.segmentList.releaseText();
   };
@@ -120,19 +121,39 @@ export function retrieve(study: Study, filters: RetrieveFilters = {}): Retrieved
       current = doc;
       held = doc.segmentList.holdsText;
       local = undefined;
+      lastView = undefined;
     }
-    const [lo, hi] = touchedSegments(doc, c);
+    const list = doc.segmentList;
+    // A text not in memory: only the coded lines (with the segments on them) are read when the
+    // loader can (codedLines), else the whole text, once for the transcript's run of codings.
+    let view = held ? undefined : codedLines(list, c, lastView);
+    let index: LineIndex;
+    let base: number;
+    let firstLine: number;
+    let range: { start: number; end: number } | { problem: string } | undefined;
+    let lo: number;
+    let hi: number;
+    for (;;) {
+      index = view?.index ?? (held ? lineIndexOf(doc) : (local ??= new LineIndex(list.sourceTextValue)));
+      base = view?.base ?? 0;
+      firstLine = view?.firstLine ?? 1;
+      range = hasColumns(c) ? index.range(firstLine === 1 ? c : { startLine: c.startLine - firstLine + 1, endLine: c.endLine - firstLine + 1, startColumn: c.startColumn, endColumn: c.endColumn }) : undefined;
+      // As touchedSegments finds them (from the same text).
+      [lo, hi] = range === undefined ? touchedSegments(doc, c) : 'problem' in range ? [0, 0] : segmentsSharing(list, range.start + base, range.end + base);
+      // (Segments beyond the lines read: cannot be, as segments do not overlap; the whole text then.)
+      if (!view || lo >= hi || (lo >= view.lo && hi <= view.hi)) break;
+      view = undefined;
+    }
+    lastView = view;
+    if (filters.speaker && (lo < hi ? list.role(lo) : 'other') !== filters.speaker) continue;
     // Only the touched segments made into objects (doc.segments would make all of the document's).
     const touched: Segment[] = [];
-    for (let i = lo; i < hi; i++) touched.push(doc.segmentList.at(i));
+    for (let i = lo; i < hi; i++) touched.push(list.at(i, list.textIn(i, index.text, base)));
     const first = touched[0];
     const role: SpeakerRole = first?.role ?? 'other';
-    if (filters.speaker && role !== filters.speaker) continue;
-    const index = held ? lineIndexOf(doc) : (local ??= new LineIndex(doc.segmentList.sourceTextValue));
     let text: string;
-    if (hasColumns(c)) {
-      const r = index.range(c);
-      text = 'problem' in r ? '' : exactText(index.text, r.start, r.end);
+    if (range !== undefined) {
+      text = 'problem' in range ? '' : exactText(index.text, range.start, range.end);
     } else {
       text = touched
         .map((s) => {
@@ -145,7 +166,7 @@ export function retrieve(study: Study, filters: RetrieveFilters = {}): Retrieved
     }
     if (!held) text = ownCopy(text);
     const start = hasColumns(c) ? { line: c.startLine, column: c.startColumn } : { line: c.startLine, column: 1 };
-    const end = hasColumns(c) ? { line: c.endLine, column: c.endColumn } : { line: c.endLine, column: c.endLine <= index.lineCount ? index.columns(c.endLine) : 0 };
+    const end = hasColumns(c) ? { line: c.endLine, column: c.endColumn } : { line: c.endLine, column: c.endLine < firstLine + index.lineCount ? index.columns(c.endLine - firstLine + 1) : 0 };
     const r: Retrieved = {
       coder: c.coder,
       participant: c.participant,

@@ -242,12 +242,66 @@ export function touchedSegments(doc: Pick<Document, 'segmentList'>, c: SpanField
   }
   const r = lineIndexOf(doc).range(c);
   if ('problem' in r) return [0, 0];
+  return segmentsSharing(list, r.start, r.end);
+}
+
+/** The segments whose text shares at least one character with the UTF-16 range [start, end) of the document's text, as [first, end) indices. */
+export function segmentsSharing(list: SegmentList, start: number, end: number): [number, number] {
+  let lo = 0;
+  let hi = list.length;
   while (lo < hi) {
     const mid = (lo + hi) >> 1;
-    if (list.endOffset(mid) <= r.start) lo = mid + 1;
+    if (list.endOffset(mid) <= start) lo = mid + 1;
     else hi = mid;
   }
-  let end = lo;
-  while (end < list.length && list.startOffset(end) < r.end) end++;
-  return [lo, end];
+  let to = lo;
+  while (to < list.length && list.startOffset(to) < end) to++;
+  return [lo, to];
+}
+
+/**
+ * Some lines of a document's text with their index: `index.text` is lines `firstLine` onwards,
+ * starting at offset `base` of the whole text (1 and 0 for the whole text). `lo`..`hi`: the
+ * segments it is known to hold whole.
+ */
+export interface LinesView {
+  index: LineIndex;
+  base: number;
+  firstLine: number;
+  lo: number;
+  hi: number;
+}
+
+/**
+ * The lines a coding marks and the segments on them (every segment a coding of those lines, whole
+ * or exact, touches), read without the rest of the text (SegmentList.linesReader), or undefined
+ * when they cannot be (no reader, no segment there, a caption's own text, anything that does not
+ * add up): the caller reads the whole text then. What is read is checked against the segments'
+ * columns: each segment within it, starting and ending on its own lines. `previous`: lines read
+ * before from the same list, given again when they hold what this coding needs.
+ */
+export function codedLines(list: SegmentList, c: SpanFields, previous?: LinesView): LinesView | undefined {
+  const reader = list.linesReader;
+  if (!reader) return undefined;
+  const touched = [0, 0];
+  list.linesTouched(c.startLine, c.endLine, touched);
+  const [lo, hi] = touched as [number, number];
+  if (lo >= hi) return undefined;
+  // The lines read for the coding before, when they hold these (the same passage, another coder).
+  if (previous && lo >= previous.lo && hi <= previous.hi && c.startLine >= previous.firstLine && c.endLine < previous.firstLine + previous.index.lineCount) return previous;
+  for (let i = lo; i < hi; i++) if (list.hasExplicitText(i)) return undefined;
+  const firstLine = Math.min(c.startLine, list.startLine(lo));
+  const lastLine = Math.max(c.endLine, list.endLine(hi - 1));
+  const read = reader(list.startOffset(lo), list.startLine(lo), firstLine, lastLine, list.endOffset(hi - 1));
+  if (!read) return undefined;
+  const index = new LineIndex(read.text);
+  if (index.lineCount !== lastLine - firstLine + 1) return undefined;
+  const base = read.start;
+  for (let i = lo; i < hi; i++) {
+    const s = list.startOffset(i) - base;
+    const e = list.endOffset(i) - base;
+    if (s < 0 || e < s || e > read.text.length) return undefined;
+    if (index.lineAt(s) !== list.startLine(i) - firstLine + 1 || index.lineAt(e) !== list.endLine(i) - firstLine + 1) return undefined;
+  }
+  return { index, base, firstLine, lo, hi };
 }

@@ -7,6 +7,15 @@ const ROLE_CODE: Record<SpeakerRole, number> = { interviewer: 0, participant: 1,
 /** Columns per segment: startLine, endLine, start, end, turn, speaker index (-1: none). */
 const W = 6;
 
+/**
+ * Lines `from`..`to` (1-based) of a document's text read without the rest of it: the text from the
+ * start of line `from` to the end of line `to` (its line break left out) and the UTF-16 offset of
+ * that start in the whole text. `anchor` is an offset on line `anchorLine` (from..to); reading is
+ * likely to end near `hint`. Undefined when the lines cannot be read so (the file has fewer, or
+ * cannot vouch that its bytes are those the segments were made from): the whole text is read then.
+ */
+export type LinesReader = (anchor: number, anchorLine: number, from: number, to: number, hint: number) => { text: string; start: number } | undefined;
+
 /** A SegmentList as plain data (SegmentList.toColumns). */
 export interface SegmentColumns {
   n: number;
@@ -64,6 +73,8 @@ export class SegmentList {
   private cache: Segment[] | undefined;
 
   private sourceText: string | undefined;
+  /** Set by the loader when lines of the text can be read without the rest (see LinesReader). */
+  linesReader: LinesReader | undefined;
 
   constructor(
     readonly documentId: string,
@@ -269,11 +280,20 @@ export class SegmentList {
     return paragraphText(this.sourceTextValue, this.data[o + 2]!, this.data[o + 3]!);
   }
 
-  at(i: number): Segment {
+  /** Segment i's text as `text` gives it, read from `source`: the part of the document's text that starts at offset `base` and holds the segment (LinesReader). */
+  textIn(i: number, source: string, base: number): string {
+    const explicit = this.texts?.get(i);
+    if (explicit !== undefined) return explicit;
+    const o = i * W;
+    return paragraphText(source, this.data[o + 2]! - base, this.data[o + 3]! - base);
+  }
+
+  /** Segment i as an object (its text given, or read from the document's text). */
+  at(i: number, text?: string): Segment {
     const d = this.data;
     const o = i * W;
     const s = d[o + 5]!;
-    return new Segment(this.documentId, i, s < 0 ? null : this.speakers[s]!, this.role(i), d[o + 4]!, d[o]!, d[o + 1]!, d[o + 2]!, d[o + 3]!, this.text(i), this.timestamps?.get(i), s < 0 ? undefined : this.speakerParticipants?.[s], this.parts?.get(i) ?? 1);
+    return new Segment(this.documentId, i, s < 0 ? null : this.speakers[s]!, this.role(i), d[o + 4]!, d[o]!, d[o + 1]!, d[o + 2]!, d[o + 3]!, text ?? this.text(i), this.timestamps?.get(i), s < 0 ? undefined : this.speakerParticipants?.[s], this.parts?.get(i) ?? 1);
   }
 
   /** The list as plain data (typed columns and maps), for the study index; fromColumns makes it again. */
