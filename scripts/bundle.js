@@ -112,7 +112,14 @@ await build({
   let expected = 0;
   for (const f of chunks) expected += (readFileSync(`${outdir}/${f}`, 'utf8').match(/(?<![\w$.])import\((?=["`](?!\.\/))/g) ?? []).length;
   const found = text.match(dynamic)?.length ?? 0;
-  if (found === expected) writeFileSync(file, text.replace(dynamic, '__qualwaveImport('));
+  // Written in ASCII: esbuild escapes strings but leaves comments and regular expressions as they
+  // are, and a script with one character beyond Latin-1 is held by V8 as two bytes a character,
+  // twice the memory, read and scanned more slowly at each start. \uXXXX means the same in a
+  // comment, a regular expression (with or without the u flag: a surrogate pair's two escapes are
+  // its character) and a string; a String.raw template would not keep it: refused.
+  const ascii = text.replace(/[^\x00-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  if (ascii !== text && /String\.raw/.test(text)) throw new Error('bundle: main.cjs has String.raw and characters beyond ASCII: escaping them would change a template');
+  if (found === expected) writeFileSync(file, ascii.replace(dynamic, '__qualwaveImport('));
   else {
     rmSync(file);
     process.stderr.write(`bundle: main.cjs not kept (${found} dynamic imports, the chunks have ${expected}): the binary runs the chunks\n`);

@@ -113,20 +113,25 @@ export function retrieve(study: Study, filters: RetrieveFilters = {}): Retrieved
   const letGo = (): void => {
     if (current && !held) current.segmentList.releaseText();
   };
-  for (const c of sortCodings(wanted, order)) {
+  const sorted = sortCodings(wanted, order);
+  for (let k = 0; k < sorted.length; k++) {
+    const c = sorted[k]!;
     const doc = docs.get(`${c.participant}/${c.wave}`);
     if (!doc) continue;
+    const list = doc.segmentList;
     if (doc !== current) {
       letGo();
       current = doc;
-      held = doc.segmentList.holdsText;
+      held = list.holdsText;
       local = undefined;
-      lastView = undefined;
+      // A text not in memory: only the lines its run of codings marks are read, in one piece, when
+      // the loader can (codedLines); else the whole text, once for the run.
+      let end = k + 1;
+      while (end < sorted.length && sorted[end]!.participant === c.participant && sorted[end]!.wave === c.wave) end++;
+      lastView = held ? undefined : codedLines(list, sorted.slice(k, end));
     }
-    const list = doc.segmentList;
-    // A text not in memory: only the coded lines (with the segments on them) are read when the
-    // loader can (codedLines), else the whole text, once for the transcript's run of codings.
-    let view = held ? undefined : codedLines(list, c, lastView);
+    // (A coding the run's lines do not hold, if any: its own lines, or the whole text.)
+    let view = held ? undefined : codedLines(list, [c], lastView);
     let index: LineIndex;
     let base: number;
     let firstLine: number;
@@ -144,7 +149,7 @@ export function retrieve(study: Study, filters: RetrieveFilters = {}): Retrieved
       if (!view || lo >= hi || (lo >= view.lo && hi <= view.hi)) break;
       view = undefined;
     }
-    lastView = view;
+    if (view) lastView = view;
     if (filters.speaker && (lo < hi ? list.role(lo) : 'other') !== filters.speaker) continue;
     // Only the touched segments made into objects (doc.segments would make all of the document's).
     const touched: Segment[] = [];

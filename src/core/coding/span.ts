@@ -273,35 +273,51 @@ export interface LinesView {
 }
 
 /**
- * The lines a coding marks and the segments on them (every segment a coding of those lines, whole
- * or exact, touches), read without the rest of the text (SegmentList.linesReader), or undefined
- * when they cannot be (no reader, no segment there, a caption's own text, anything that does not
- * add up): the caller reads the whole text then. What is read is checked against the segments'
- * columns: each segment within it, starting and ending on its own lines. `previous`: lines read
- * before from the same list, given again when they hold what this coding needs.
+ * The lines some codings mark and the segments on them (every segment a coding of those lines,
+ * whole or exact, touches), read in one piece without the rest of the text
+ * (SegmentList.linesReader), or undefined when they cannot be (no reader, no segment there, a
+ * caption's own text, anything that does not add up): the caller reads the whole text then. What
+ * is read is checked against the segments' columns: each segment within it, starting and ending on
+ * its own lines. `previous`: lines read before from the same list, given again when they hold what
+ * these codings need.
  */
-export function codedLines(list: SegmentList, c: SpanFields, previous?: LinesView): LinesView | undefined {
+export function codedLines(list: SegmentList, spans: readonly SpanFields[], previous?: LinesView): LinesView | undefined {
   const reader = list.linesReader;
   if (!reader) return undefined;
   const touched = [0, 0];
-  list.linesTouched(c.startLine, c.endLine, touched);
-  const [lo, hi] = touched as [number, number];
+  let lo = list.length;
+  let hi = 0;
+  let firstLine = Number.MAX_SAFE_INTEGER;
+  let lastLine = 0;
+  for (const c of spans) {
+    list.linesTouched(c.startLine, c.endLine, touched);
+    const [from, to] = touched as [number, number];
+    // No segment there: that coding's text is made from the whole text.
+    if (from >= to) continue;
+    lo = Math.min(lo, from);
+    hi = Math.max(hi, to);
+    firstLine = Math.min(firstLine, c.startLine, list.startLine(from));
+    lastLine = Math.max(lastLine, c.endLine, list.endLine(to - 1));
+  }
   if (lo >= hi) return undefined;
-  // The lines read for the coding before, when they hold these (the same passage, another coder).
-  if (previous && lo >= previous.lo && hi <= previous.hi && c.startLine >= previous.firstLine && c.endLine < previous.firstLine + previous.index.lineCount) return previous;
+  // The lines read before, when they hold these (the same passage, another coder).
+  if (previous && lo >= previous.lo && hi <= previous.hi && firstLine >= previous.firstLine && lastLine < previous.firstLine + previous.index.lineCount) return previous;
   for (let i = lo; i < hi; i++) if (list.hasExplicitText(i)) return undefined;
-  const firstLine = Math.min(c.startLine, list.startLine(lo));
-  const lastLine = Math.max(c.endLine, list.endLine(hi - 1));
   const read = reader(list.startOffset(lo), list.startLine(lo), firstLine, lastLine, list.endOffset(hi - 1));
   if (!read) return undefined;
   const index = new LineIndex(read.text);
   if (index.lineCount !== lastLine - firstLine + 1) return undefined;
   const base = read.start;
+  const { starts } = index;
+  const n = starts.length;
   for (let i = lo; i < hi; i++) {
     const s = list.startOffset(i) - base;
     const e = list.endOffset(i) - base;
     if (s < 0 || e < s || e > read.text.length) return undefined;
-    if (index.lineAt(s) !== list.startLine(i) - firstLine + 1 || index.lineAt(e) !== list.endLine(i) - firstLine + 1) return undefined;
+    // On their own lines (what index.lineAt would find, without a search: the line is known).
+    const a = list.startLine(i) - firstLine;
+    const b = list.endLine(i) - firstLine;
+    if (a < 0 || b >= n || starts[a]! > s || (a + 1 < n && starts[a + 1]! <= s) || starts[b]! > e || (b + 1 < n && starts[b + 1]! <= e)) return undefined;
   }
   return { index, base, firstLine, lo, hi };
 }
