@@ -400,8 +400,10 @@ async function load(root: string, opts: LoadOptions, index: StudyIndex): Promise
       } else {
         const parsed = parseCodingsFile(f, read.text, coder);
         append(diagnostics, parsed.diagnostics);
-        parts.push({ objects: parsed.codings });
         const packed = key ? packCodings(coder, f, parsed.codings) : undefined;
+        // In columns once packed for the index, as a warm run reads them (the objects are let go): a
+        // study whose coder files all changed holds no more than a warm one.
+        parts.push(packed ? { packed } : { objects: parsed.codings });
         if (key && packed) index.put('codings', f, key, { codings: packed, diagnostics: parsed.diagnostics });
       }
     }
