@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { FINISHED_SUFFIX, formatFinishedFile, parseFinishedFile } from '../core/coding/finished.js';
 import { formatCodingsFile, parseCodingsFile } from '../core/coding/store.js';
+import { unpackCodings, type PackedCodings } from '../core/coding/table.js';
 import type { Coding, Finished } from '../core/coding/types.js';
 import type { Study } from '../core/study/types.js';
 import { FileError, UnreadableRowsError, fileErrorFrom } from './errors.js';
@@ -54,6 +55,28 @@ export function rememberLoadedBytes(path: string, hash: string, hashOf: (bytes: 
   loadedBytes.set(path, { hash, hashOf });
 }
 
+/**
+ * The loader's parse of a coder file (in columns), by its path: a command that rewrites the file
+ * reads its bytes again under the lock and, when they are the bytes that parse was made from,
+ * takes the parse instead of making it again (the same codings: unpackCodings gives them as the
+ * parser made them). Held weakly: it lives as long as the loaded study keeps it.
+ */
+const parsedAtLoad = new Map<string, { hash: string; hashOf: (bytes: Uint8Array) => string; packed: WeakRef<PackedCodings> }>();
+
+/** Called by the loader for a coder file whose parse had no errors: `hash` is hashOf(its bytes), `packed` its parse. */
+export function rememberParsed(path: string, hash: string, hashOf: (bytes: Uint8Array) => string, packed: PackedCodings): void {
+  parsedAtLoad.set(path, { hash, hashOf, packed: new WeakRef(packed) });
+}
+
+/** The loader's parse of the file at `path` if `bytes` are the bytes it was made from (a byte order mark aside, which the loader takes off). */
+function parseAtLoad(path: string, rel: string, bytes: Buffer, coder: string): Coding[] | undefined {
+  const p = parsedAtLoad.get(path);
+  if (!p || (bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf)) return undefined;
+  const packed = p.packed.deref();
+  if (!packed || packed.coder !== coder || packed.file !== rel || p.hashOf(bytes) !== p.hash) return undefined;
+  return unpackCodings<Coding>(packed);
+}
+
 /** What rememberLoaded would have kept for the file whose bytes hash to `hash`, if `now` are those bytes; 'changed' (no digest) if they are not or it is gone. */
 function loadedDigest(path: string, now: Buffer | undefined): string | undefined {
   const b = loadedBytes.get(path);
@@ -73,12 +96,15 @@ function readNow(root: string, coder: string): { path: string; text: string | un
   const path = coderPath(root, coder);
   const rel = `${CODINGS_DIR}/${path.slice(join(root, CODINGS_DIR).length + 1)}`;
   if (!fsOps().lstat(path)) return { path, text: undefined, codings: [] };
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = fsOps().readFile(path).toString('utf8');
+    bytes = fsOps().readFile(path);
   } catch (e) {
     throw fileErrorFrom(e, shown(path), 'cannot read');
   }
+  const text = bytes.toString('utf8');
+  const known = parseAtLoad(path, rel, bytes, coder);
+  if (known) return { path, text, codings: known };
   const parsed = parseCodingsFile(rel, text, coder);
   const bad = parsed.diagnostics.filter((d) => d.severity === 'error');
   if (bad.length > 0) {
@@ -125,31 +151,65 @@ export function updateCodings(study: StudyFiles, coder: string, change: (current
   });
 }
 
+/** What a change of the study writes besides the coders' codings: other files (a codebook), and coders' finished transcripts. */
+interface StudyChangeFiles {
+  files?: ReadonlyArray<readonly [string, string | Uint8Array]>;
+  finished?: ReadonlyMap<string, (current: Finished[]) => Finished[]>;
+}
+
 /**
  * Change several coders' codings, and other files of the study (a codebook), as one change:
  * under the study lock and every coder's lock, each coder's file read again; `change` gets them
  * and returns the new codings per changed coder and the other files to write.
  */
-export function updateStudy(study: StudyFiles, coders: Iterable<string>, change: (current: Map<string, Coding[]>) => { codings: ReadonlyMap<string, readonly Coding[]>; files?: ReadonlyArray<readonly [string, string | Uint8Array]>; finished?: ReadonlyMap<string, (current: Finished[]) => Finished[]> }): void {
+export function updateStudy(study: StudyFiles, coders: Iterable<string>, change: (current: Map<string, Coding[]>) => StudyChangeFiles & { codings: ReadonlyMap<string, readonly Coding[]> }): void {
+  changeStudy(study, coders, (list, read, write) => {
+    const current = new Map<string, Coding[]>();
+    for (const c of list) current.set(c, read(c));
+    const result = change(current);
+    for (const [c, codings] of result.codings) write(c, codings);
+    return result;
+  });
+}
+
+/**
+ * The same one change, made one coder at a time (a code renamed in every coder's file): under the
+ * same locks, each coder's file is read again and `each` gives its new codings (undefined: left
+ * as it is), written out as text before the next coder's file is read, so that only one coder's
+ * codings are in memory at a time. `files` is asked for once every coder has been seen.
+ */
+export function updateStudyEach(study: StudyFiles, coders: Iterable<string>, each: (coder: string, current: Coding[]) => readonly Coding[] | undefined, files: () => StudyChangeFiles): void {
+  changeStudy(study, coders, (list, read, write) => {
+    for (const c of list) {
+      const next = each(c, read(c));
+      if (next) write(c, next);
+    }
+    return files();
+  });
+}
+
+/** What updateStudy and updateStudyEach share: the locks, each coder's file read again, every file written together. */
+function changeStudy(study: StudyFiles, coders: Iterable<string>, make: (list: string[], read: (coder: string) => Coding[], write: (coder: string, codings: readonly Coding[]) => void) => StudyChangeFiles): void {
   recoverStudy(study.root);
   const list = [...new Set(coders)];
   const waves = study.config.waves.map((w) => w.id);
   withLocks(study.root, [['study', 'the study'], ...coderLocks(list)], () => {
-    const current = new Map<string, Coding[]>();
-    const paths = new Map<string, string>();
-    for (const c of list) {
-      const now = readNow(study.root, c);
-      current.set(c, now.codings);
-      paths.set(c, now.path);
-    }
-    const result = change(current);
-    for (const c of result.codings.keys()) if (!paths.has(c)) throw new Error(`internal: coder ${c} changed without its lock`);
+    const paths = new Map(list.map((c) => [c, coderPath(study.root, c)] as const));
+    const codings: Array<readonly [string, string]> = [];
+    const result = make(
+      list,
+      // Each coder's file as it is now; one with a row that cannot be read stops the change (nothing written).
+      (c) => readNow(study.root, c).codings,
+      (c, next) => {
+        if (!paths.has(c)) throw new Error(`internal: coder ${c} changed without its lock`);
+        codings.push([paths.get(c)!, formatCodingsFile(next, waves)]);
+      },
+    );
     for (const c of result.finished?.keys() ?? []) if (!paths.has(c)) throw new Error(`internal: coder ${c}'s finished transcripts changed without its lock`);
-    if ((result.codings.size > 0 || (result.finished?.size ?? 0) > 0) && !fsOps().lstat(join(study.root, CODINGS_DIR))) makeFolder(join(study.root, CODINGS_DIR));
+    if ((codings.length > 0 || (result.finished?.size ?? 0) > 0) && !fsOps().lstat(join(study.root, CODINGS_DIR))) makeFolder(join(study.root, CODINGS_DIR));
     tidy(study.root);
     // A coder's finished transcripts are read again under the coder's lock, like their codings.
     const finished = [...(result.finished ?? [])].map(([c, fn]) => [finishedPath(study.root, c), formatFinishedFile(fn(readFinishedNow(study.root, c)), waves)] as const);
-    const codings = [...result.codings].map(([c, list]) => [paths.get(c)!, formatCodingsFile(list, waves)] as const);
     const files: Array<readonly [string, string | Uint8Array]> = [...(result.files ?? []), ...codings, ...finished];
     writeFilesTogether(study.root, files);
     for (const [path, text] of codings) rememberLoaded(path, text);

@@ -20,7 +20,7 @@ import { parseParticipants } from '../core/study/participants.js';
 import type { Document, Participant, Study, StudyConfig } from '../core/study/types.js';
 import { decodeText } from '../core/text/decode.js';
 import { attributionFields } from '../core/study/config.js';
-import { CODINGS_DIR, rememberLoaded, rememberLoadedBytes } from './codings.js';
+import { CODINGS_DIR, rememberLoaded, rememberLoadedBytes, rememberParsed } from './codings.js';
 import { isInside, isInsideReal, pointsOutside, realPath, realRootOf } from './confine.js';
 import { isSystemError } from './errors.js';
 import { fileError, readText } from './read.js';
@@ -367,6 +367,7 @@ async function load(root: string, opts: LoadOptions, index: StudyIndex): Promise
     if (known && hit && hit.codings.coder === coder && hit.codings.file === f) {
       inputs.push([f, known.hash]);
       rememberLoadedBytes(path, known.hash, hashBytes);
+      if (!hit.diagnostics.some((d) => d.severity === 'error')) rememberParsed(path, known.hash, hashBytes, hit.codings);
       append(diagnostics, hit.diagnostics);
       parts.push({ packed: hit.codings });
       partFiles.push([f, known.hash, coder]);
@@ -395,6 +396,7 @@ async function load(root: string, opts: LoadOptions, index: StudyIndex): Promise
       const cached = key ? index.get<CachedCodings>('codings', f, key) : undefined;
       partFiles.push([f, hash, coder]);
       if (cached && cached.codings.coder === coder && cached.codings.file === f) {
+        if (!cached.diagnostics.some((d) => d.severity === 'error')) rememberParsed(path, hash, hashBytes, cached.codings);
         append(diagnostics, cached.diagnostics);
         parts.push({ packed: cached.codings });
       } else {
@@ -404,6 +406,7 @@ async function load(root: string, opts: LoadOptions, index: StudyIndex): Promise
         // In columns once packed for the index, as a warm run reads them (the objects are let go): a
         // study whose coder files all changed holds no more than a warm one.
         parts.push(packed ? { packed } : { objects: parsed.codings });
+        if (packed && !parsed.diagnostics.some((d) => d.severity === 'error')) rememberParsed(path, hash, hashBytes, packed);
         if (key && packed) index.put('codings', f, key, { codings: packed, diagnostics: parsed.diagnostics });
       }
     }

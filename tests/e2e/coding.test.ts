@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseCodingsFile } from '../../src/core/coding/store.js';
 import { qualwave, repo } from '../helpers/cli.js';
+import { answerLine, codingsTsv, transcript, writeStudy } from '../helpers/study.js';
 import { Terminal } from '../helpers/terminal.js';
 
 /** A fresh copy of the buddy study without codings, to write into. */
@@ -293,4 +294,43 @@ describe('qualwave codebook', () => {
     const table = await qualwave(['codebook', 'show', '--study', dir], { env: { NO_COLOR: '1' } });
     expect(table.stdout).toMatch(/code\s+label\s+definition\s+since\s+anticipates/);
   });
+});
+
+describe('a rewrite of coder files whose bytes did not change since the load takes the parse made at the load', () => {
+  const hostile = (): string =>
+    writeStudy({
+      'transcripts/P1_w1.txt': transcript('P1', 3, (i) => ['Zoë said “no” 😀 twice.', 'tab\there and "quotes"', 'plain'][i]!),
+      'transcripts/P2_w1.txt': transcript('P2', 2).replace(/\n/g, '\r\n'),
+      // A CRLF file with exact spans, memos with quotes, tabs escaped as the format has them, an exemplar.
+      'codings/x.tsv': ['participant\twave\tlines\tcode\texemplar\tmemo\thash', 'P1\tw1\t3:1-3:4\tt.a\tyes\tmemo with "quotes" and émoji 😀\t', `P1\tw1\t${answerLine(1)}\tt.b\t\t\t`, `P2\tw1\t${answerLine(0)}\tt.a\t\tsecond, with a comma\t`, ''].join('\r\n'),
+      'codings/y.tsv': codingsTsv([
+        ['P1', 'w1', answerLine(0), 't.a'],
+        ['P2', 'w1', answerLine(1), 't.b'],
+      ]),
+    });
+  const buddy = (): string => {
+    const dir = join(mkdtempSync(join(tmpdir(), 'qualwave-coding-')), 'buddy');
+    cpSync(join(repo, 'fixtures', 'buddy-study'), dir, { recursive: true });
+    rmSync(join(dir, '.qualwave'), { recursive: true, force: true });
+    return dir;
+  };
+  const files = (dir: string) => Object.fromEntries(['codings', 'codebooks'].flatMap((d) => readdirSync(join(dir, d)).map((f) => [`${d}/${f}`, readFileSync(join(dir, d, f), 'utf8')])));
+  for (const [name, make, from, to] of [
+    ['the example study', buddy, 'support.respite', 'support.rest'],
+    ['a study of CRLF files, exact spans, memos and emoji', hostile, 't.a', 't.c'],
+  ] as const) {
+    it(`codebook rename writes the files a run without the index writes (it parses every file again): ${name}`, async () => {
+      const warm = make();
+      const cold = make();
+      // The index made, then read: the rename's load has every coder file's parse from it.
+      expect((await qualwave(['validate', warm])).code).not.toBe(70);
+      await qualwave(['validate', warm]);
+      const a = await qualwave(['codebook', 'rename', from, to, '--study', warm]);
+      const b = await qualwave(['codebook', 'rename', from, to, '--study', cold], { env: { QUALWAVE_NO_CACHE: '1' } });
+      expect(a.code).toBe(0);
+      expect(a).toEqual(b);
+      expect(files(warm)).toEqual(files(cold));
+      expect(Object.values(files(warm)).join('')).toContain(to);
+    }, 60_000);
+  }
 });

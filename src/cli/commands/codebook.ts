@@ -12,7 +12,8 @@ import type { Study } from '../../core/study/types.js';
 import { didYouMeanSuffix } from '../../core/text/suggest.js';
 import { readCaseFiles } from '../../io/cases.js';
 import { addCode, CodebookAddError } from '../../io/codebook-add.js';
-import { CODINGS_DIR, updateStudy } from '../../io/codings.js';
+import { CODINGS_DIR, updateStudy, updateStudyEach } from '../../io/codings.js';
+import { coderCodings } from '../../core/coding/table.js';
 import type { AnyCtx, Ctx } from '../context.js';
 import { EXIT, UsageError } from '../errors.js';
 import { renderTable } from '../render.js';
@@ -152,26 +153,20 @@ function mentions(ctx: AnyCtx, study: Study, gone: readonly string[]): void {
  * coded text did not change.
  */
 function commit(ctx: AnyCtx, study: Study, codebookEdit: () => Array<[string, string]>, from: string[], to: string, what: string): number {
-  const changedCoders = new Map<string, Coding[]>();
   let changed = 0;
   let folded = 0;
-  const rename = (current: Map<string, Coding[]>): void => {
-    for (const [coder, list] of current) {
-      const r = renameInCodings(list, from, to);
-      if (r.changed === 0) continue;
-      changed += r.changed;
-      folded += r.merged;
-      changedCoders.set(coder, r.codings);
-    }
+  const coders: string[] = [];
+  const rename = (coder: string, list: readonly Coding[]): Coding[] | undefined => {
+    const r = renameInCodings(list, from, to);
+    if (r.changed === 0) return undefined;
+    changed += r.changed;
+    folded += r.merged;
+    coders.push(coder);
+    return r.codings;
   };
-  if (ctx.opts.dryRun === true) rename(new Map(study.coders.map((c) => [c, study.codings.filter((x) => x.coder === c)])));
-  else {
-    updateStudy(study, codersOnDisk(study), (current) => {
-      rename(current);
-      return { codings: changedCoders, files: codebookEdit() };
-    });
-  }
-  const coders = [...changedCoders.keys()];
+  if (ctx.opts.dryRun === true) for (const c of study.coders) rename(c, coderCodings(study, c));
+  // One coder's file at a time (only its codings in memory), all written together.
+  else updateStudyEach(study, codersOnDisk(study), rename, () => ({ files: codebookEdit() }));
   ctx.info(`${ctx.opts.dryRun ? 'would have ' : ''}${what}: ${plural(changed, 'coding')} changed${coders.length ? ` (${coders.join(', ')})` : ''}${folded ? `, ${folded} duplicate${folded === 1 ? '' : 's'} folded` : ''}`);
   return EXIT.ok;
 }
