@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { tokenize } from '../../src/core/coding/autocode.js';
+import { quotable, trim, trimQuotable } from '../../src/core/quotes/select.js';
 import { flatSpaces, sentences, TermCorpus, wordCount } from '../../src/core/quotes/text.js';
 
 /**
@@ -106,9 +107,58 @@ describe('TermCorpus: the same doubles as the Map-based TF-IDF', () => {
         expect(prof.terms.length).toBe(refProf.size);
         for (const [i, k] of ks.entries()) expect(Object.is(c.cosine(k, prof), RefTfIdf.cosine(weighted[i]!, refProf))).toBe(true);
         for (const s of [...sentences, ...passages]) expect(Object.is(c.textCosine(s, prof), RefTfIdf.cosine(ref.weight(refTerms(s, stem)), refProf))).toBe(true);
+        // The same texts' vectors made once, scored against the profile: the same doubles.
+        const texts = [...sentences, ...passages];
+        const v = c.vectors(texts);
+        for (const [j, s] of texts.entries()) expect(Object.is(c.vectorCosine(v, j, prof), c.textCosine(s, prof))).toBe(true);
       }),
       { numRuns: 300 },
     );
+  });
+});
+
+describe('trimQuotable: trim from sentences and vectors made once', () => {
+  // Passages of sentences (a capital after ". ", "? " or "! "), spaces and line breaks, as quotes are cut from them.
+  const sentence = fc.tuple(fc.array(fc.constantFrom(...WORDS, ...ASCII_WORDS), { minLength: 1, maxLength: 12 }), fc.constantFrom('.', '?', '!', '…', '.”', ''), fc.constantFrom(' ', '  ', '\n', ' \r\n ')).map(([ws, stop, sep]) => {
+    const [first, ...rest] = ws;
+    return `${first!.charAt(0).toUpperCase()}${first!.slice(1)} ${rest.join(' ')}${stop}${sep}`;
+  });
+  const passage = fc.array(sentence, { minLength: 1, maxLength: 9 }).map((ss) => ss.join(''));
+  it('gives trim’s text (scored with textCosine) and its wordCount, for every profile and maxWords (property)', () => {
+    fc.assert(
+      fc.property(fc.array(passage, { minLength: 1, maxLength: 8 }), fc.array(fc.array(fc.nat(), { maxLength: 5 }), { minLength: 1, maxLength: 3 }), fc.array(fc.integer({ min: 1, max: 40 }), { minLength: 1, maxLength: 3 }), (passages, picks, maxes) => {
+        const c = new TermCorpus(stem);
+        const ks = passages.map((p) => c.add(p));
+        c.seal();
+        const profiles = picks.map((pick) => c.profile([{ text: 'work money Überall', k: 3 }], [...new Set(pick.map((i) => ks[i % ks.length]!))]));
+        for (const p of passages) {
+          // One quotable per passage, quoted in several cells (profiles) and lengths, as quotesByDocument does.
+          const q = quotable(p);
+          expect(q.words).toBe(wordCount(p));
+          for (const prof of profiles)
+            for (const max of maxes) {
+              const plain = trim(p, (s) => c.textCosine(s, prof), max);
+              const made = trimQuotable(q, c, prof, max);
+              expect({ text: made.text, trimmed: made.trimmed }).toEqual(plain);
+              expect(made.words).toBe(wordCount(plain.text));
+            }
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+  it('cuts around the most central sentence (hand-made)', () => {
+    // Identity stems; "rent" is only in the second sentence: against a profile of "rent", it is the most central one.
+    const c = new TermCorpus((w) => w);
+    const k = c.add('Work was hard. The rent went up again. We moved out.');
+    c.add('Work and family.');
+    c.seal();
+    const prof = c.profile([{ text: 'rent', k: 3 }], []);
+    // 11 words (3 + 5 + 3); at most 6: the rent sentence (5 words) alone, since neither neighbour (3 and 3 words) fits beside it.
+    expect(trimQuotable(quotable('Work was hard. The rent went up again. We moved out.'), c, prof, 6)).toEqual({ text: '... The rent went up again. ...', trimmed: true, words: 5 });
+    // At most 8: it grows towards the neighbour scored higher, or to the right on a tie (both 0 here).
+    expect(trimQuotable(quotable('Work was hard. The rent went up again. We moved out.'), c, prof, 8)).toEqual({ text: '... The rent went up again. We moved out.', trimmed: true, words: 8 });
+    expect(k).toBe(0);
   });
 });
 

@@ -5,7 +5,7 @@ import { rowKeys, rowsOfCode } from '../matrix/coded.js';
 import { attribution } from '../study/attribution.js';
 import { ownCopy } from '../text/intern.js';
 import { naturalCompare } from '../text/sort.js';
-import { clean, flatSpaces, sentences, TermCorpus, wordCount, type Profile } from './text.js';
+import { clean, flatSpaces, sentences, TermCorpus, wordCount, type Profile, type TextVectors } from './text.js';
 import { cachedLineIndex, exactText, formatSpan, LineIndex, lineIndexOf, type Position } from '../coding/span.js';
 
 /**
@@ -254,7 +254,7 @@ function selectCells(cs: CodedStudy, opts: QuoteOptions, c: { rows: Array<{ id: 
         if (picked.length >= opts.perCell) break;
         const speaking = speakerOf(r);
         if (!opts.repeatParticipants && used.has(speaking)) continue;
-        const quote = quoteOf(cs, opts, tfidf, work, r, speaking, lineIndexOf(r.doc), c.people, passageText(r.p));
+        const quote = quoteOf(cs, opts, tfidf, work, r, speaking, lineIndexOf(r.doc), c.people, quotable(passageText(r.p)));
         if (!quote) continue;
         used.add(speaking);
         quote.rank = picked.length + 1;
@@ -372,11 +372,14 @@ function quotesByDocument(cs: CodedStudy, opts: QuoteOptions, tfidf: TermCorpus,
       const segments = doc.segmentList;
       const release = !segments.holdsText;
       const index = cachedLineIndex(segments) ?? new LineIndex(segments.sourceTextValue);
+      // A passage quoted in several cells (rows) is read, counted and split into sentences once for all of them.
+      const made = new Map<Passage, Quotable>();
       for (const x of list) {
         const r = x.work.ranked[x.at]!;
+        let q = made.get(r.p);
         // A passage kept after the text is let go is a copy (a slice would keep the whole text alive).
-        const original = release && r.p.exactText === undefined ? ownCopy(passageText(r.p)) : passageText(r.p);
-        const quote = quoteOf(cs, opts, tfidf, x.work, r, speakerOf(r), index, people, original);
+        if (!q) made.set(r.p, (q = quotable(release && r.p.exactText === undefined ? ownCopy(passageText(r.p)) : passageText(r.p))));
+        const quote = quoteOf(cs, opts, tfidf, x.work, r, speakerOf(r), index, people, q);
         if (quote) x.work.found.push({ at: x.at, quote });
         else failed.push(x);
       }
@@ -407,13 +410,13 @@ function quotesByDocument(cs: CodedStudy, opts: QuoteOptions, tfidf: TermCorpus,
 }
 
 /** The quote a ranked passage makes in its cell, or undefined when it has fewer than minWords or more than maxWords words (rank: set by the caller). */
-function quoteOf(cs: CodedStudy, opts: QuoteOptions, tfidf: TermCorpus, work: CellWork, r: Ranked, speaking: string, index: LineIndex, people: CodedStudy['participants'], original: string): Quote | undefined {
-  const all = wordCount(original);
+function quoteOf(cs: CodedStudy, opts: QuoteOptions, tfidf: TermCorpus, work: CellWork, r: Ranked, speaking: string, index: LineIndex, people: CodedStudy['participants'], q: Quotable): Quote | undefined {
+  const all = q.words;
   if (all < opts.minWords) return undefined;
-  const { text, trimmed } = trim(original, (sentence) => tfidf.textCosine(sentence, work.profile), opts.maxWords, all);
+  const original = q.original;
+  const { text, trimmed, words: kept } = trimQuotable(q, tfidf, work.profile, opts.maxWords);
   const quoteText = opts.clean ? clean(text) : text;
-  // Untrimmed and not cleaned, the quote is the passage with its spaces collapsed: the same words.
-  const words = trimmed || opts.clean ? wordCount(quoteText) : all;
+  const words = opts.clean ? wordCount(quoteText) : kept;
   if (words < opts.minWords || words > opts.maxWords) return undefined;
   const doc = r.doc;
   const whole = r.p.exactText === undefined;
@@ -457,12 +460,49 @@ export function trim(text: string, score: (sentence: string) => number, maxWords
   // Collapsing spaces changes no word: `words` counts the flat text too.
   if (words <= maxWords) return { text: flat, trimmed: false };
   const parts = sentences(flat);
-  const scores = parts.map(score);
-  const counts = parts.map(wordCount);
+  const { text: cutText } = cut(parts, parts.map(score), parts.map(wordCount), maxWords);
+  return { text: cutText, trimmed: true };
+}
+
+/**
+ * A passage as its quotes are made from it, made once however many cells quote it: its text, its
+ * words, and (when a quote of it is first trimmed) its sentences with their words and weighted
+ * vectors, which each cell then scores against its profile.
+ */
+export interface Quotable {
+  original: string;
+  /** wordCount(original). */
+  words: number;
+  flat?: string;
+  sentences?: { parts: string[]; counts: number[]; vectors: TextVectors };
+}
+
+export function quotable(original: string): Quotable {
+  return { original, words: wordCount(original) };
+}
+
+/**
+ * trim(q.original, (s) => tfidf.textCosine(s, profile), maxWords), from the sentences and vectors
+ * made once: the same text, and its wordCount (tests/unit/quotes-select.property.test.ts).
+ */
+export function trimQuotable(q: Quotable, tfidf: TermCorpus, profile: Profile, maxWords: number): { text: string; trimmed: boolean; words: number } {
+  const flat = (q.flat ??= flatSpaces(q.original));
+  // Collapsing spaces changes no word.
+  if (q.words <= maxWords) return { text: flat, trimmed: false, words: q.words };
+  if (!q.sentences) {
+    const parts = sentences(flat);
+    q.sentences = { parts, counts: parts.map(wordCount), vectors: tfidf.vectors(parts) };
+  }
+  const { parts, counts, vectors } = q.sentences;
+  const scores = new Float64Array(parts.length);
+  for (let j = 0; j < parts.length; j++) scores[j] = tfidf.vectorCosine(vectors, j, profile);
+  return cut(parts, scores, counts, maxWords);
+}
+
+/** The cut of trim: around the most central sentence (the first of the best), growing towards the more central neighbour while it fits. */
+function cut(parts: readonly string[], scores: ArrayLike<number>, counts: ArrayLike<number>, maxWords: number): { text: string; trimmed: true; words: number } {
   let best = 0;
-  scores.forEach((s, i) => {
-    if (s > scores[best]!) best = i;
-  });
+  for (let i = 0; i < scores.length; i++) if (scores[i]! > scores[best]!) best = i;
   let lo = best;
   let hi = best;
   let total = counts[best]!;
@@ -475,5 +515,8 @@ export function trim(text: string, score: (sentence: string) => number, maxWords
   }
   let body = parts.slice(lo, hi + 1).join(' ');
   if (total > maxWords) body = body.split(/\s+/).slice(0, maxWords).join(' ');
-  return { text: `${lo > 0 ? '... ' : ''}${body}${hi < parts.length - 1 || total > maxWords ? ' ...' : ''}`, trimmed: true };
+  const text = `${lo > 0 ? '... ' : ''}${body}${hi < parts.length - 1 || total > maxWords ? ' ...' : ''}`;
+  // The sentences joined by the spaces between them in the flat text, and "..." (no letter or digit):
+  // their words are the sentences' words. A sentence cut at maxWords whitespace runs is counted.
+  return { text, trimmed: true, words: total > maxWords ? wordCount(text) : total };
 }

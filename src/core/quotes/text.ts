@@ -295,6 +295,54 @@ export class TermCorpus {
     return na > 0 && nb > 0 ? dot / (na * nb) : 0;
   }
 
+  /**
+   * The weighted vectors of texts (a passage's sentences), made once to be scored against several
+   * profiles (a passage quoted in several cells): vectorCosine(v, j, profile) is
+   * textCosine(texts[j], profile), the same double (tests/unit/quotes-tfidf.test.ts).
+   */
+  vectors(texts: readonly string[]): TextVectors {
+    const start = new Int32Array(texts.length + 1);
+    const ids: number[] = [];
+    const weights: number[] = [];
+    const norms = new Float64Array(texts.length);
+    for (let j = 0; j < texts.length; j++) {
+      this.count(texts[j]!);
+      const scratch = this.scratch.a;
+      let x = 0;
+      for (const t of this.touched) {
+        const w = logTf(scratch[t]!) * this.idfOf(t);
+        scratch[t] = 0;
+        x += w * w;
+        ids.push(t);
+        weights.push(w);
+      }
+      norms[j] = Math.sqrt(x);
+      start[j + 1] = ids.length;
+    }
+    return { start, ids: Int32Array.from(ids), weights: Float64Array.from(weights), norms };
+  }
+
+  /** Cosine of text j of `v` and a profile: textCosine's sums, in its order, from the terms' weights made once. */
+  vectorCosine(v: TextVectors, j: number, profile: Profile): number {
+    const from = v.start[j]!;
+    const to = v.start[j + 1]!;
+    let dot = 0;
+    if (to - from <= profile.terms.length) {
+      const pw = profile.weights;
+      for (let i = from; i < to; i++) {
+        const t = v.ids[i]!;
+        if (t < pw.length) dot += v.weights[i]! * pw[t]!;
+      }
+    } else {
+      const own = new Map<number, number>();
+      for (let i = from; i < to; i++) own.set(v.ids[i]!, v.weights[i]!);
+      dot = dotOver(profile, own);
+    }
+    const na = v.norms[j]!;
+    const nb = profile.norm;
+    return na > 0 && nb > 0 ? dot / (na * nb) : 0;
+  }
+
   /** Cosine of a text's weighted vector (a sentence, not a passage of the corpus) and a profile. */
   textCosine(text: string, profile: Profile): number {
     this.count(text);
@@ -323,6 +371,14 @@ export interface Profile {
   terms: Int32Array;
   weights: Float64Array;
   norm: number;
+}
+
+/** Texts' weighted vectors: text j's terms are ids[start[j] .. start[j + 1]) (first-occurrence order), with their weights; norms[j] its norm. */
+export interface TextVectors {
+  start: Int32Array;
+  ids: Int32Array;
+  weights: Float64Array;
+  norms: Float64Array;
 }
 
 /** The dot product summed over the profile's terms, in its order (when it has fewer terms than the other vector). */
