@@ -10,7 +10,7 @@ import { matrix } from '../core/matrix/matrix.js';
 import { matrixTable, NOT_CODED_FOR_TEXT as NOT_CODED_FOR } from '../core/matrix/tables.js';
 import { saturation } from '../core/matrix/saturation.js';
 import { trajectories } from '../core/matrix/trajectories.js';
-import { selectQuotes } from '../core/quotes/select.js';
+import { forgetCorpus, selectQuotes } from '../core/quotes/select.js';
 import { esc, fold, reportPieces as reportHtml, reportTables, table, type ReportSection } from '../core/report/html.js';
 import type { Study } from '../core/study/types.js';
 import { summarise } from '../core/summary/summary.js';
@@ -147,6 +147,8 @@ async function reportHtmlOf(study: Study, opts: ReportOptions): Promise<string[]
     sections.push({ id: 'saturation', title: 'Saturation', html: saturationFigure(saturation(cs, { rows: 'code' }), o) });
     if (stem) {
       const cells = selectQuotes(cs, stem, { rows: 'theme', perCell: 2, minWords: 15, maxWords: 120, repeatParticipants: false, clean: false });
+      // The last quotes taken: the corpus (its passages' terms and the rankings, shared with the evidence) goes before the page is put together.
+      forgetCorpus(cs);
       sections.push({
         id: 'quotes',
         title: 'Quotes',

@@ -100,6 +100,11 @@ function passageText(p: Passage): string {
  */
 const corpora = new WeakMap<CodedStudy, Corpus>();
 
+/** Lets the corpus of a coded study go (its passages' terms and the rows' rankings): for a caller that takes no more quotes from it while it keeps the coded study (the report's last sections). */
+export function forgetCorpus(cs: CodedStudy): void {
+  corpora.delete(cs);
+}
+
 export function selectQuotes(cs: CodedStudy, stemWord: Stem, opts: QuoteOptions): QuoteCell[] {
   const book = cs.study.codebook;
   const themeOf = (code: string) => book.byId.get(code)?.theme ?? code;
