@@ -4,7 +4,7 @@ import { packCodings, setCodingTable, tableOf, type CodingPart } from '../../src
 import type { Coding } from '../../src/core/coding/types.js';
 import { codedStudy } from '../../src/core/matrix/coded.js';
 import { evidence, evidenceKey } from '../../src/core/quotes/evidence.js';
-import { selectQuotes, type QuoteOptions } from '../../src/core/quotes/select.js';
+import { forgetCorpus, selectQuotes, type QuoteOptions } from '../../src/core/quotes/select.js';
 import type { Study } from '../../src/core/study/types.js';
 import { fixtureStudies, randomCodings, scenario } from '../helpers/random-codings.js';
 
@@ -67,6 +67,9 @@ describe('quotes: every participant found document by document', () => {
         expect(everyone).toEqual(walked);
         // Again on the same coded study: from the rankings made the first time.
         expect(selectQuotes(cs, stem, { ...opts, perCell: Number.MAX_SAFE_INTEGER })).toEqual(walked);
+        expect(selectQuotes(cs, stem, opts)).toEqual(walked);
+        // The corpus let go (as the report does after its quotes section): made again, the same quotes.
+        forgetCorpus(cs);
         expect(selectQuotes(cs, stem, opts)).toEqual(walked);
         // The ranks are 1, 2, ... in each cell, as the walk numbers them.
         for (const cell of everyone) expect(cell.quotes.map((q) => q.rank)).toEqual(cell.quotes.map((_, i) => i + 1));
