@@ -13,12 +13,12 @@ import { error, sortDiagnostics, warning, type Diagnostic } from '../core/diagno
 import { assembleStudy } from '../core/study/assemble.js';
 import { didYouMeanSuffix } from '../core/text/suggest.js';
 import { CONFIG_FILE, parseConfig } from '../core/study/config.js';
-import { documentFields, documentOf, formatOf, readDocument, resolveMap, type DocumentFields, type ReadResult } from '../core/study/documents.js';
+import { documentFields, documentOf, formatOf, readDocument, resolveMap, type DocumentFields, type ReadResult, type TranscriptInput } from '../core/study/documents.js';
 import { SegmentList, type SegmentColumns } from '../core/transcript/segment-list.js';
 import { compileNamePattern } from '../core/study/naming.js';
 import { parseParticipants } from '../core/study/participants.js';
 import type { Document, Participant, Study, StudyConfig } from '../core/study/types.js';
-import { decodeText } from '../core/text/decode.js';
+import { decodeText, isAsciiText } from '../core/text/decode.js';
 import { attributionFields } from '../core/study/config.js';
 import { CODINGS_DIR, rememberLoaded, rememberLoadedBytes, rememberParsed } from './codings.js';
 import { isInside, isInsideReal, pointsOutside, realPath, realRootOf } from './confine.js';
@@ -243,6 +243,7 @@ async function load(root: string, opts: LoadOptions, index: StudyIndex): Promise
   const failedParticipants = new Set<string>();
   const documentsFailed: string[] = [];
   let read = 0;
+  const scratch = { bytes: Buffer.alloc(0) };
   for (const f of files) {
     opts.onProgress?.(read++, files.length);
     // Names compare in Unicode NFC: a Mac writes file names decomposed (NFD).
@@ -256,6 +257,7 @@ async function load(root: string, opts: LoadOptions, index: StudyIndex): Promise
       continue;
     }
     let text: string | undefined;
+    let ascii: Uint8Array | undefined;
     let source: (() => string) | undefined;
     let asciiAt: number | undefined;
     /** The stamp the bytes were read with, when settled (it vouches for them when read again). */
@@ -292,7 +294,8 @@ async function load(root: string, opts: LoadOptions, index: StudyIndex): Promise
         size = known.size;
         cached = cachedResult(hit, rereader(path, f, size, known.stamp, fileHash), path, size, known.stamp);
       } else {
-        const r = readOrReport(path, f, diagnostics);
+        // (Read into one buffer for all the transcripts: nothing made from them keeps their bytes.)
+        const r = readOrReport(path, f, diagnostics, scratch);
         if (!r) continue;
         const bytes = r.bytes;
         readStamp = settled(r.stamp, r.at) ? r.stamp : undefined;
@@ -305,7 +308,13 @@ async function load(root: string, opts: LoadOptions, index: StudyIndex): Promise
         docKey = keep ? keyFor(fileHash, size) : undefined;
         const again = docKey ? index.get<CachedDocument>('document', f, docKey) : undefined;
         if (again) cached = cachedResult(again, reread(), path, size, readStamp);
-        else {
+        else if ((format === 'text' || format === 'markdown') && isAsciiText(bytes)) {
+          // All ASCII (most transcripts in English): parsed from the bytes, never decoded here (parse-ascii.ts).
+          ascii = bytes;
+          source = reread();
+          // No byte order mark (its bytes are not ASCII): offsets in the text are offsets in the file.
+          asciiAt = 0;
+        } else {
           const decoded = decodeText(bytes, f);
           if (!decoded.ok) diagnostics.push(decoded.diagnostic);
           else {
@@ -319,7 +328,9 @@ async function load(root: string, opts: LoadOptions, index: StudyIndex): Promise
       }
       if (index.enabled) inputs.push([f, fileHash]);
     }
-    const result = cached ?? (text === undefined ? undefined : readDocument(source ? { file: f, text, format, name, source } : { file: f, text, format, name }, config, participantIds));
+    const input: TranscriptInput | undefined = ascii !== undefined ? { file: f, ascii, format, name } : text !== undefined ? { file: f, text, format, name } : undefined;
+    if (input && source) input.source = source;
+    const result = cached ?? (input === undefined ? undefined : readDocument(input, config, participantIds));
     if (result && docKey && !cached) index.put('document', f, docKey, toCached(result, asciiAt));
     if (result?.document && !cached && source && asciiAt !== undefined && readStamp) result.document.segmentList.linesReader = linesReader(join(root, f), size, readStamp, asciiAt);
     if (result) append(diagnostics, result.diagnostics);
@@ -705,9 +716,9 @@ function plainFiles(dir: string): Set<string> | undefined {
 }
 
 /** A study file's bytes with their stamp, or undefined with the reason as a diagnostic at `file`. */
-function readOrReport(path: string, file: string, diagnostics: Diagnostic[]): ReturnType<typeof readStamped> | undefined {
+function readOrReport(path: string, file: string, diagnostics: Diagnostic[], scratch?: { bytes: Buffer }): ReturnType<typeof readStamped> | undefined {
   try {
-    return readStamped(path);
+    return readStamped(path, false, scratch);
   } catch (e) {
     diagnostics.push(fileError(e, file));
     return undefined;

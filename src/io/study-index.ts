@@ -127,8 +127,12 @@ export function settled(stamp: FileStamp, at: bigint): boolean {
   return stamp.mtimeNs + RACY_MARGIN_NS < at && stamp.ctimeNs + RACY_MARGIN_NS < at;
 }
 
-/** A file's bytes, read through one descriptor, with its stamp before the read (`at`: the clock before it) and, when asked, after it. */
-export function readStamped(path: string, after = false): { bytes: Buffer; stamp: FileStamp; at: bigint; after?: FileStamp } {
+/**
+ * A file's bytes, read through one descriptor, with its stamp before the read (`at`: the clock before it) and, when asked, after it.
+ * With `scratch`, a file that fits is read into its memory (grown to fit, then kept for the next): the bytes are then valid
+ * only until the next read into it (for a reader that keeps nothing of them: no buffer outside the heap per file).
+ */
+export function readStamped(path: string, after = false, scratch?: { bytes: Buffer }): { bytes: Buffer; stamp: FileStamp; at: bigint; after?: FileStamp } {
   const at = nowNs();
   const fd = openSync(path, 'r');
   try {
@@ -138,7 +142,8 @@ export function readStamped(path: string, after = false): { bytes: Buffer; stamp
     if (st.isFile() && st.size > 0n) {
       // As readFileSync: the size the file has now, read to its end or to that size.
       const size = Number(st.size);
-      bytes = Buffer.allocUnsafeSlow(size);
+      if (scratch && scratch.bytes.length < size) scratch.bytes = Buffer.allocUnsafeSlow(Math.max(size, 2 * scratch.bytes.length, 1 << 16));
+      bytes = scratch ? scratch.bytes.subarray(0, size) : Buffer.allocUnsafeSlow(size);
       let n = 0;
       for (let r = 1; n < size && r > 0; n += r) r = readSync(fd, bytes, n, size - n, null);
       if (n < size) bytes = bytes.subarray(0, n);

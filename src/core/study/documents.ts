@@ -1,9 +1,11 @@
 import { error, hasErrors, warning, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { speakerClassifier, type SpeakerTarget } from '../transcript/labels.js';
-import { parseFrontMatter, splitFrontMatter, type FrontMatter, type SpeakerMapEntry } from '../transcript/front-matter.js';
+import { parseFrontMatter, splitAsciiFrontMatter, splitFrontMatter, type FrontMatter, type SpeakerMapEntry } from '../transcript/front-matter.js';
 import { parseWhisperJson } from '../transcript/parse-json.js';
 import { parseSubtitles } from '../transcript/parse-subtitles.js';
+import { parseAsciiBody } from '../transcript/parse-ascii.js';
 import { parseTextBody, type BodyOptions, type ParsedBody } from '../transcript/parse-text.js';
+import { asciiText } from '../text/decode.js';
 import type { SegmentList } from '../transcript/segment-list.js';
 import type { Segment } from '../transcript/types.js';
 import { SPEAKER_ROLES, type SegmentMode, type SpeakerRole, type TranscriptFormat, type TranscriptSource, type UnlabelledRole } from '../transcript/types.js';
@@ -14,8 +16,13 @@ import { append } from '../arrays.js';
 export interface TranscriptInput {
   /** Path relative to the study folder, forward slashes. */
   file: string;
-  /** Decoded text (for .docx: one line per Word paragraph). */
-  text: string;
+  /** Decoded text (for .docx: one line per Word paragraph); or, instead, `ascii`. */
+  text?: string;
+  /**
+   * Instead of `text`: the file's bytes when they are all ASCII (isAsciiText), read as bytes by a
+   * text or Markdown file's parsers (the same document as from their text, none decoded).
+   */
+  ascii?: Uint8Array;
   format: TranscriptFormat;
   /** What the file name says, or null when it does not match the naming pattern. */
   name: NameMatch | null;
@@ -36,12 +43,14 @@ export interface ReadResult {
  */
 export function readDocument(input: TranscriptInput, config: StudyConfig, participantIds?: readonly string[]): ReadResult {
   const diagnostics: Diagnostic[] = [];
-  const { file, text, format } = input;
+  const { file, format } = input;
+  const bytes = input.text === undefined && (format === 'text' || format === 'markdown') ? input.ascii : undefined;
+  const text = input.text ?? (bytes === undefined ? asciiText(input.ascii ?? new Uint8Array(0)) : '');
   let fm: FrontMatter = { attributes: {}, lines: {} };
   let bodyStart = 0;
   let bodyLine = 1;
   if (format === 'text' || format === 'markdown' || format === 'docx') {
-    const { split, diagnostic } = splitFrontMatter(text, file);
+    const { split, diagnostic } = bytes !== undefined ? splitAsciiFrontMatter(bytes, file) : splitFrontMatter(text, file);
     if (diagnostic) return { diagnostics: [diagnostic] };
     if (split.yaml !== null) {
       const parsed = parseFrontMatter(split.yaml, file);
@@ -115,7 +124,7 @@ export function readDocument(input: TranscriptInput, config: StudyConfig, partic
   } else {
     const opts: BodyOptions = { file, documentId, start: bodyStart, firstLine: bodyLine, classify, isUnknown, isKnown: classify.known, markdown: format === 'markdown', inlineHeaders: format === 'docx', mode, unlabelled, unlabelledExplicit, unlabelledWhere };
     if (input.source) opts.source = input.source;
-    body = parseTextBody(text, opts);
+    body = bytes !== undefined ? parseAsciiBody(bytes, opts) : parseTextBody(text, opts);
   }
   append(diagnostics, body.diagnostics);
 

@@ -1,4 +1,4 @@
-import { isAscii, isUtf8 } from 'node:buffer';
+import { Buffer, isAscii, isUtf8 } from 'node:buffer';
 import { error, type Diagnostic } from '../diagnostics/diagnostic.js';
 
 /**
@@ -65,4 +65,18 @@ export function firstInvalidUtf8(bytes: Uint8Array): { offset: number; line: num
     i += need + 1;
   }
   return { offset: bytes.length, line, column: 1 };
+}
+
+/**
+ * Whether bytes are all ASCII (below 0x80): then they are their text, one character each, as
+ * decodeText reads them (no BOM, valid UTF-8), and the parsers can read the bytes themselves
+ * (splitAsciiFrontMatter, parseAsciiBody).
+ */
+export function isAsciiText(bytes: Uint8Array): boolean {
+  return isAscii(bytes);
+}
+
+/** ASCII bytes (isAsciiText) as their text: what decodeText gives for them. */
+export function asciiText(bytes: Uint8Array): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
 }

@@ -1,5 +1,6 @@
 import { isScalar } from 'yaml';
 import { error, type Diagnostic } from '../diagnostics/diagnostic.js';
+import { asciiText } from '../text/decode.js';
 import { YamlReader } from '../yaml/reader.js';
 import { SEGMENT_MODES, UNLABELLED_ROLES, type SegmentMode, type UnlabelledRole } from './types.js';
 
@@ -47,18 +48,59 @@ export function splitFrontMatter(text: string, file: string): { split: SplitText
   const re = /^(?:---|\.\.\.)[ \t]*\r?$/gm;
   re.lastIndex = first;
   const m = re.exec(text);
-  if (!m) {
-    return {
-      split: none,
-      diagnostic: error(file, 1, 'front matter opened with --- on line 1 is never closed', "add a line '---' after the front matter's last key"),
-    };
-  }
+  if (!m) return { split: none, diagnostic: unclosed(file) };
   const yaml = text.slice(first, m.index);
   let bodyStart = m.index + m[0].length;
   if (text.charCodeAt(bodyStart) === 10) bodyStart++;
   let bodyLine = 2;
   for (let i = first; i < bodyStart; i++) if (text.charCodeAt(i) === 10) bodyLine++;
   if (bodyStart >= text.length && !text.endsWith('\n')) bodyLine--;
+  return { split: { yaml, bodyStart, bodyLine } };
+}
+
+function unclosed(file: string): Diagnostic {
+  return error(file, 1, 'front matter opened with --- on line 1 is never closed', "add a line '---' after the front matter's last key");
+}
+
+/**
+ * splitFrontMatter over the bytes of an ASCII text (every byte below 0x80, one character each):
+ * the same split and diagnostic as splitFrontMatter(the bytes as text, file) gives, the YAML the
+ * only string made. Its expressions read here by hand: the first line `---` then spaces or tabs,
+ * an optional CR, LF; the closing line is the first after it that starts (after LF or CR, as `^`
+ * of a multiline expression does) with `---` or `...`, then spaces or tabs, then an optional CR
+ * and the end of a line (LF, CR) or of the text.
+ */
+export function splitAsciiFrontMatter(b: Uint8Array, file: string): { split: SplitText; diagnostic?: Diagnostic } {
+  const none: SplitText = { yaml: null, bodyStart: 0, bodyLine: 1 };
+  const n = b.length;
+  if (b[0] !== 45 || b[1] !== 45 || b[2] !== 45) return { split: none };
+  let k = 3;
+  while (b[k] === 32 || b[k] === 9) k++;
+  if (!(b[k] === 10 || (b[k] === 13 && b[k + 1] === 10))) return { split: none };
+  const first = b.indexOf(10) + 1;
+  let close = -1;
+  let closeEnd = -1;
+  for (let i = first; i < n; i++) {
+    if (b[i - 1] !== 10 && b[i - 1] !== 13) continue;
+    const c = b[i];
+    if ((c !== 45 && c !== 46) || b[i + 1] !== c || b[i + 2] !== c) continue;
+    let j = i + 3;
+    while (b[j] === 32 || b[j] === 9) j++;
+    if (b[j] === 13) {
+      const after = b[j + 1];
+      closeEnd = j + 1 === n || after === 10 || after === 13 ? j + 1 : j;
+    } else if (j === n || b[j] === 10) closeEnd = j;
+    else continue;
+    close = i;
+    break;
+  }
+  if (close < 0) return { split: none, diagnostic: unclosed(file) };
+  const yaml = asciiText(b.subarray(first, close));
+  let bodyStart = closeEnd;
+  if (b[bodyStart] === 10) bodyStart++;
+  let bodyLine = 2;
+  for (let i = first; i < bodyStart; i++) if (b[i] === 10) bodyLine++;
+  if (bodyStart >= n && b[n - 1] !== 10) bodyLine--;
   return { split: { yaml, bodyStart, bodyLine } };
 }
 

@@ -159,6 +159,105 @@ export function readLineHead(text: string, start: number, end: number, markdown:
 }
 
 /**
+ * readLineHead over the bytes of an ASCII text (every byte below 0x80: offsets in bytes are the
+ * offsets in its text), for the lines most transcripts are made of: a blank-free line starting
+ * with a label (`Label: text`, a label seen before compared in place), `[hh:mm:ss]`, or speech.
+ * Any other line (a timestamp of another form, a bold label, a turn header such as `Name  0:03`
+ * or `Name (00:03):`) gives undefined: the caller reads it with readLineHead on the line's text
+ * (parse-ascii.ts). The same head as readLineHead(text, start, end, markdown, known, isKnown,
+ * colons) gives (a property test compares them); `colons` is this text's scan, over the bytes.
+ */
+export function readAsciiLineHead(b: Buffer, start: number, end: number, markdown: boolean, known: readonly string[], isKnown: ((label: string) => boolean) | undefined, colons: ColonScan): LineHead | undefined {
+  let p = start;
+  let timestamp: string | undefined;
+  const c0 = b[p]!;
+  if (c0 === 91 /* [ */ || c0 === 40 /* ( */ || (c0 >= 48 && c0 <= 57)) {
+    const next = asciiBracketTime(b, p, end);
+    if (next === -2) return undefined;
+    if (next >= 0) {
+      timestamp = b.toString('latin1', p + 1, p + 9);
+      p = next;
+    }
+  }
+  if (markdown && b[p] === 42 && b[p + 1] === 42) return undefined;
+  const c = b[p];
+  for (let k = 0; k < known.length; k++) {
+    const label = known[k]!;
+    const n = label.length;
+    if (n !== 0 && label.charCodeAt(0) !== c) continue;
+    let m = n === 0 ? 0 : 1;
+    while (m < n && b[p + m] === label.charCodeAt(m)) m++;
+    if (m === n) {
+      let q = p + n;
+      while (b[q] === 32) q++;
+      if (b[q] === 58 && q < end) {
+        const next = b[q + 1];
+        if (q + 1 === end || next === 32 || next === 9) return finishAsciiLabel(b, label, q + 1, end, timestamp);
+      }
+    }
+  }
+  const limit = Math.min(end, p + MAX_LABEL + 2);
+  let colon = -1;
+  if (colons.next <= p) {
+    const at = b.indexOf(58, p + 1);
+    colons.next = at < 0 ? b.length : at;
+  }
+  if (colons.next < limit) colon = colons.next;
+  if (colon > p) {
+    const next = b[colon + 1];
+    if (colon + 1 === end || next === 32 || next === 9) {
+      const label = b.toString('latin1', p, colon).trimEnd();
+      if (looksLikeLabel(label) || (isKnown !== undefined && label.length > 0 && isKnown(label))) return finishAsciiLabel(b, intern(label), colon + 1, end, timestamp);
+    }
+  }
+  // A turn header alone on its line (`Name  0:03`, `Name (00:03):`): left to readLineHead.
+  if (timestamp === undefined && end - p > 4) {
+    const last = b[end - 1]!;
+    if ((last >= 48 && last <= 57 && b[end - 3] === 58) || last === 58 || last === 41) return undefined;
+  }
+  return setHead(p, undefined, timestamp, 'colon');
+}
+
+/** finishLabel over ASCII bytes; undefined when a timestamp after the label is not `[hh:mm:ss]` (readLineHead reads it). */
+function finishAsciiLabel(b: Buffer, label: string, p: number, end: number, timestamp: string | undefined): LineHead | undefined {
+  while (p < end && (b[p] === 32 || b[p] === 9)) p++;
+  if (timestamp === undefined) {
+    const c = b[p]!;
+    if (c === 91 || c === 40 || (c >= 48 && c <= 57)) {
+      const next = asciiBracketTime(b, p, end);
+      if (next === -2) return undefined;
+      if (next >= 0) {
+        timestamp = b.toString('latin1', p + 1, p + 9);
+        p = next;
+      }
+    }
+  }
+  return setHead(p, label, timestamp, 'colon');
+}
+
+/**
+ * matchTimestamp's fast path over ASCII bytes at `p` (a bracket or a digit there): the offset after
+ * `[hh:mm:ss]` and the spaces after it; -1 when it is that form but not a timestamp there (as
+ * matchTimestamp says); -2 when it is not that form (matchTimestamp's expression decides).
+ */
+function asciiBracketTime(b: Buffer, p: number, end: number): number {
+  const open = b[p];
+  if ((open === 91 || open === 40) && isDigitByte(b[p + 1]) && isDigitByte(b[p + 2]) && b[p + 3] === 58 && isDigitByte(b[p + 4]) && isDigitByte(b[p + 5]) && b[p + 6] === 58 && isDigitByte(b[p + 7]) && isDigitByte(b[p + 8])) {
+    const close = b[p + 9];
+    if (close === 93 || close === 41) {
+      let next = p + 10;
+      for (let c = b[next]; c === 32 || c === 9; c = b[next]) next++;
+      return next > end ? -1 : next;
+    }
+  }
+  return -2;
+}
+
+function isDigitByte(c: number | undefined): boolean {
+  return c !== undefined && c >= 48 && c <= 57;
+}
+
+/**
  * Where the next colon of one text is, for a caller that reads its lines in order
  * (parseTextBody): `next` is the offset of the first colon after some offset at most the line's
  * start + 1, or the text's length when there is none; start it at -1 for each text. The colon of a

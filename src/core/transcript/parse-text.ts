@@ -71,7 +71,7 @@ function bulletEnd(text: string, p: number, e: number): number {
 }
 
 /** Otter's footer and Teams' start/stop lines: the service's, nobody's speech. */
-const SERVICE_LINE = /^(?:Transcribed by https?:\/\/otter\.ai\/?|\S.{0,80}? (?:started|stopped) transcription)$/;
+export const SERVICE_LINE = /^(?:Transcribed by https?:\/\/otter\.ai\/?|\S.{0,80}? (?:started|stopped) transcription)$/;
 
 /**
  * Split a plain-text transcript body into segments: a line starting `Label:` (or a turn header
@@ -83,7 +83,6 @@ export function parseTextBody(text: string, opts: BodyOptions): ParsedBody {
   // About one paragraph per 250 characters in interview transcripts: fewer reallocations.
   let segments = new SegmentList(opts.documentId, opts.source ?? text, Math.max(16, (text.length / 250) | 0));
   const speakers = segments.speakers;
-  const diagnostics: Diagnostic[] = [];
   const others = new Map<string, { line: number; turns: number }>();
   const markdown = opts.markdown === true;
   const mode: SegmentMode = opts.mode ?? (opts.paragraphPerLine === true ? 'line' : 'paragraph');
@@ -234,9 +233,36 @@ export function parseTextBody(text: string, opts: BodyOptions): ParsedBody {
   const lineCount = line;
 
   if (mode === 'sentence') segments = splitSentences(segments, text, opts.source);
+  return bodyResult(segments, opts, { lineCount, speakers, unlabelled, unlabelledLine, firstLabelLine, others, skippedLines, skippedWords, colonTurns, headerTurns, revTurns, serviceLines, teams, otter });
+}
 
+/** What reading a body counted, for its result and warnings (parseTextBody, parseAsciiBody). */
+export interface BodyTally {
+  lineCount: number;
+  /** The labels read (those of the segments before any sentence splitting). */
+  speakers: readonly string[];
+  unlabelled: UnlabelledRole;
+  /** First line of text outside any turn, and of a label (0: none). */
+  unlabelledLine: number;
+  firstLabelLine: number;
+  /** Labels of nobody known: their first line and turns. */
+  others: ReadonlyMap<string, { line: number; turns: number }>;
+  skippedLines: number;
+  skippedWords: number;
+  colonTurns: number;
+  headerTurns: number;
+  revTurns: number;
+  serviceLines: number;
+  teams: boolean;
+  otter: boolean;
+}
+
+/** A body's result from its segments and tally: the warnings about its labels, its counts. */
+export function bodyResult(segments: SegmentList, opts: BodyOptions, t: BodyTally): ParsedBody {
+  const diagnostics: Diagnostic[] = [];
+  const { unlabelled, unlabelledLine, firstLabelLine, skippedLines } = t;
   const where = opts.unlabelledWhere ?? "qualwave.yaml (speakers.unlabelled) or in this transcript's front matter";
-  if (speakers.length === 0 && (segments.length > 0 || skippedLines > 0)) {
+  if (t.speakers.length === 0 && (segments.length > 0 || skippedLines > 0)) {
     if (!opts.unlabelledExplicit) {
       diagnostics.push(
         warning(
@@ -250,18 +276,18 @@ export function parseTextBody(text: string, opts: BodyOptions): ParsedBody {
   } else if (unlabelledLine > 0 && firstLabelLine > unlabelledLine && !opts.unlabelledExplicit) {
     diagnostics.push(warning(opts.file, unlabelledLine, `text before the first speaker label (line ${firstLabelLine}) is taken as ${describeUnlabelled(unlabelled)}`, `start it with a label, or say whose it is with unlabelled: (interviewer, participant, note or none) in ${where}`));
   }
-  for (const [label, o] of others) diagnostics.push(unknownSpeaker(opts.file, label, o));
-  const out: ParsedBody = { segments, lineCount, diagnostics, styles: { colon: colonTurns, header: headerTurns, rev: revTurns } };
-  if (skippedLines > 0) out.skipped = { lines: skippedLines, words: skippedWords };
-  if (serviceLines > 0) {
-    out.serviceLines = serviceLines;
-    out.serviceKinds = { teams, otter };
+  for (const [label, o] of t.others) diagnostics.push(unknownSpeaker(opts.file, label, o));
+  const out: ParsedBody = { segments, lineCount: t.lineCount, diagnostics, styles: { colon: t.colonTurns, header: t.headerTurns, rev: t.revTurns } };
+  if (skippedLines > 0) out.skipped = { lines: skippedLines, words: t.skippedWords };
+  if (t.serviceLines > 0) {
+    out.serviceLines = t.serviceLines;
+    out.serviceKinds = { teams: t.teams, otter: t.otter };
   }
   return out;
 }
 
 /** Last character of a service line: "transcription", "otter.ai", "otter.ai/". */
-function serviceEnd(c: number): boolean {
+export function serviceEnd(c: number): boolean {
   return c === 110 || c === 105 || c === 47;
 }
 
