@@ -215,3 +215,31 @@ describe('SegmentList: columns cut from a shared slab', () => {
     );
   });
 });
+
+describe('segment lists: timestamps kept as pushed', () => {
+  it('the study index gets exactly the pushed timestamps, by segment in order, and a list made from them answers the same', () => {
+    const list = new SegmentList('MS07/pre', 'abcdefghij', 2);
+    // Segments 0..5; timestamps on 1, 2 and 5 only (holes between), pushed past the first capacity.
+    const stamps = [undefined, '00:00:01', '00:00:02', undefined, undefined, '01:02:03'];
+    stamps.forEach((t, i) => list.push('MS07', 'participant', i, i + 1, i + 1, i, i + 1, undefined, t));
+    const columns = list.toColumns();
+    expect(columns.timestamps).toEqual(
+      new Map([
+        [1, '00:00:01'],
+        [2, '00:00:02'],
+        [5, '01:02:03'],
+      ]),
+    );
+    expect([...columns.timestamps!.keys()]).toEqual([1, 2, 5]);
+    const again = SegmentList.fromColumns('MS07/pre', 'abcdefghij', columns);
+    for (let i = 0; i < stamps.length; i++) {
+      expect(list.timestamp(i)).toBe(stamps[i]);
+      expect(again.timestamp(i)).toBe(stamps[i]);
+      expect(again.at(i).timestamp).toBe(stamps[i]);
+    }
+    // No timestamp at all: none kept (as before: undefined, not an empty map).
+    const plain = new SegmentList('MS07/pre', 'ab');
+    plain.push(null, 'note', 0, 1, 1, 0, 2, undefined, undefined);
+    expect(plain.toColumns().timestamps).toBeUndefined();
+  });
+});

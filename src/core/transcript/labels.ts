@@ -175,7 +175,7 @@ export function readAsciiLineHead(b: Buffer, start: number, end: number, markdow
     const next = asciiBracketTime(b, p, end);
     if (next === -2) return undefined;
     if (next >= 0) {
-      timestamp = b.toString('latin1', p + 1, p + 9);
+      timestamp = asciiTime(b, p + 1);
       p = next;
     }
   }
@@ -227,7 +227,7 @@ function finishAsciiLabel(b: Buffer, label: string, p: number, end: number, time
       const next = asciiBracketTime(b, p, end);
       if (next === -2) return undefined;
       if (next >= 0) {
-        timestamp = b.toString('latin1', p + 1, p + 9);
+        timestamp = asciiTime(b, p + 1);
         p = next;
       }
     }
@@ -252,6 +252,23 @@ function asciiBracketTime(b: Buffer, p: number, end: number): number {
   }
   return -2;
 }
+
+/**
+ * The string of `hh:mm:ss` at b[p, p + 8) (digits and colons already checked), one per time: the
+ * same few thousand times recur in every transcript of a study (a string made per turn was most
+ * of what segmenting allocated after the text itself).
+ */
+function asciiTime(b: Buffer, p: number): string {
+  // (Digits' values: 0 to 999,999, one per time.)
+  const key = ((b[p]! - 48) * 10 + b[p + 1]! - 48) * 10_000 + ((b[p + 3]! - 48) * 10 + b[p + 4]! - 48) * 100 + (b[p + 6]! - 48) * 10 + b[p + 7]! - 48;
+  let t = times.get(key);
+  if (t === undefined) {
+    t = b.toString('latin1', p, p + 8);
+    if (times.size < 100_000) times.set(key, t);
+  }
+  return t;
+}
+const times = new Map<number, string>();
 
 function isDigitByte(c: number | undefined): boolean {
   return c !== undefined && c >= 48 && c <= 57;

@@ -55,7 +55,8 @@ export function parseAsciiBody(bytes: Uint8Array, opts: BodyOptions): ParsedBody
   let pos = opts.start;
   const colons: ColonScan = { next: -1 };
   while (pos <= n) {
-    let nl = b.indexOf(10, pos);
+    // (An empty line, every other line of most transcripts, without a call.)
+    let nl = b[pos] === 10 ? pos : b.indexOf(10, pos);
     if (nl < 0) nl = n;
     let end = nl;
     if (end > pos && b[end - 1] === 13) end--;

@@ -50,6 +50,16 @@ function columns(capacity: number): [Int32Array, Uint8Array] {
   return [new Int32Array(slab, at, capacity * W), new Uint8Array(slab, at + capacity * W * 4, capacity)];
 }
 
+/** Pushed timestamps as toColumns gives them: by segment, in the segments' order. */
+function stampMap(stamps: ReadonlyArray<string | undefined>, n: number): Map<number, string> {
+  const out = new Map<number, string>();
+  for (let i = 0; i < n && i < stamps.length; i++) {
+    const t = stamps[i];
+    if (t !== undefined) out.set(i, t);
+  }
+  return out;
+}
+
 /**
  * One document's segments, stored as columns of integers over the document's text rather than as
  * one object per segment: a study of half a million segments then loads at close to the speed of
@@ -67,6 +77,8 @@ export class SegmentList {
   /** For each of `speakers`: the participant speaking, when not the document's (group interviews). */
   private speakerParticipants: Array<string | undefined> | undefined;
   private texts: Map<number, string> | undefined;
+  /** Timestamps by segment: as pushed (`stamps`, holes where none), or as the study index gave them (`timestamps`). */
+  private stamps: Array<string | undefined> | undefined;
   private timestamps: Map<number, string> | undefined;
   /** Segments that start on the same line as the one before (sentences): their part number. */
   private parts: Map<number, number> | undefined;
@@ -95,8 +107,10 @@ export class SegmentList {
     const o = i * W;
     let s = -1;
     if (speaker !== null) {
-      s = this.speakers.indexOf(speaker);
-      if (s < 0) s = this.speakers.push(speaker) - 1;
+      // (The first two labels compared before a search: an interview's two speakers.)
+      const sp = this.speakers;
+      s = sp[0] === speaker ? 0 : sp[1] === speaker ? 1 : sp.indexOf(speaker);
+      if (s < 0) s = sp.push(speaker) - 1;
     }
     const d = this.data;
     d[o] = startLine;
@@ -108,7 +122,7 @@ export class SegmentList {
     // (Compared, not looked up in ROLE_CODE: a look-up by a string that varies is slow in V8.)
     this.roles[i] = role === 'participant' ? 1 : role === 'interviewer' ? 0 : role === 'other' ? 2 : 3;
     if (text !== undefined) (this.texts ??= new Map()).set(i, text);
-    if (timestamp !== undefined) (this.timestamps ??= new Map()).set(i, timestamp);
+    if (timestamp !== undefined) (this.stamps ??= [])[i] = timestamp;
     if (i > 0 && d[o - W] === startLine) (this.parts ??= new Map()).set(i, (this.parts?.get(i - 1) ?? 1) + 1);
     this.cache = undefined;
   }
@@ -193,7 +207,7 @@ export class SegmentList {
   }
 
   timestamp(i: number): string | undefined {
-    return this.timestamps?.get(i);
+    return this.stamps !== undefined ? this.stamps[i] : this.timestamps?.get(i);
   }
 
   /** Whether the segment's text was given explicitly (captions, Whisper) rather than read from the file. */
@@ -293,12 +307,12 @@ export class SegmentList {
     const d = this.data;
     const o = i * W;
     const s = d[o + 5]!;
-    return new Segment(this.documentId, i, s < 0 ? null : this.speakers[s]!, this.role(i), d[o + 4]!, d[o]!, d[o + 1]!, d[o + 2]!, d[o + 3]!, text ?? this.text(i), this.timestamps?.get(i), s < 0 ? undefined : this.speakerParticipants?.[s], this.parts?.get(i) ?? 1);
+    return new Segment(this.documentId, i, s < 0 ? null : this.speakers[s]!, this.role(i), d[o + 4]!, d[o]!, d[o + 1]!, d[o + 2]!, d[o + 3]!, text ?? this.text(i), this.timestamp(i), s < 0 ? undefined : this.speakerParticipants?.[s], this.parts?.get(i) ?? 1);
   }
 
   /** The list as plain data (typed columns and maps), for the study index; fromColumns makes it again. */
   toColumns(): SegmentColumns {
-    return { n: this.n, data: this.data.slice(0, this.n * W), roles: this.roles.slice(0, this.n), speakers: [...this.speakers], speakerParticipants: this.speakerParticipants, texts: this.texts, timestamps: this.timestamps, parts: this.parts };
+    return { n: this.n, data: this.data.slice(0, this.n * W), roles: this.roles.slice(0, this.n), speakers: [...this.speakers], speakerParticipants: this.speakerParticipants, texts: this.texts, timestamps: this.stamps !== undefined ? stampMap(this.stamps, this.n) : this.timestamps, parts: this.parts };
   }
 
   /** A list from toColumns' data, over the same source text (given lazily, as the loader does). */
