@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { poisson, PoissonDraws, rng, Xoshiro128 } from '../../src/core/agreement/bootstrap.js';
+import { bootstrapInterval, FiniteOrder, poisson, PoissonDraws, rng, Xoshiro128 } from '../../src/core/agreement/bootstrap.js';
+import { normalCdf, normalQuantile } from '../../src/core/agreement/distributions.js';
 import { congerKappa, prepare, weightMatrix } from '../../src/core/agreement/coefficients.js';
 import { coefficientSpecs, ResampledValues, type AgreementOptions } from '../../src/core/agreement/report.js';
 import { adoptPatternTerms, mergePlans, patternTerms, Sums } from '../../src/core/agreement/sums.js';
@@ -213,6 +214,21 @@ describe('agreement: the one-pass sums give the straightforward numbers, bit for
 });
 
 describe('Poisson draws with precomputed constants', () => {
+  it('are those of poisson() for the lambdas of big studies (hundreds of thousands: the log-factorials computed, not tabled)', () => {
+    const lambdas = Float64Array.from([383351, 1068, 128, 124, 65535.5, 65536, 70000, 9.99, 10, 3.4, 1]);
+    const draws = new PoissonDraws(lambdas);
+    for (const seed of [1, 2, 0xdeadbeef]) {
+      const a = new Xoshiro128(seed);
+      const b = rng(seed);
+      const w = new Float64Array(lambdas.length);
+      for (let round = 0; round < 400; round++) {
+        draws.fill(w, a);
+        for (let i = 0; i < lambdas.length; i++) expect(w[i]).toBe(poisson(lambdas[i]!, b));
+      }
+      expect(a.next()).toBe(b());
+    }
+  });
+
   it('are the draws of poisson() from the same random numbers, consuming as many', () => {
     fc.assert(
       fc.property(fc.array(fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 12 }), fc.double({ min: 0.01, max: 20_000, noNaN: true })), { minLength: 1, maxLength: 40 }), fc.integer({ min: 0, max: 1 << 30 }), (lambdas, seed) => {
@@ -409,5 +425,86 @@ describe('reading a matrix with interned fields', () => {
       ),
       { numRuns: 300 },
     );
+  });
+});
+
+/** bootstrapInterval as it was (a stable sort of the finite values), the oracle of the selection that replaced the sort. */
+function intervalBySort(values: Float64Array, estimate: number, level: number, method: 'bca' | 'percentile', accel: number): { low: number; high: number; undefinedShare: number } {
+  const finite = Array.from(values)
+    .filter(Number.isFinite)
+    .sort((a, b) => a - b);
+  const undefinedShare = values.length > 0 ? 1 - finite.length / values.length : 0;
+  if (finite.length === 0 || finite.length < values.length / 2) return { low: NaN, high: NaN, undefinedShare };
+  const at = (p: number): number => {
+    const x = Math.min(1, Math.max(0, p)) * (finite.length - 1);
+    const lo = Math.floor(x);
+    const hi = Math.ceil(x);
+    return finite[lo]! + (finite[hi]! - finite[lo]!) * (x - lo);
+  };
+  const a1 = (1 - level) / 2;
+  const a2 = 1 - a1;
+  if (method === 'percentile' || !Number.isFinite(estimate)) return { low: at(a1), high: at(a2), undefinedShare };
+  let below = 0;
+  let equal = 0;
+  for (const v of finite) {
+    if (v < estimate) below++;
+    else if (v === estimate) equal++;
+  }
+  const share = (below + equal / 2) / finite.length;
+  if (share <= 0 || share >= 1) return { low: at(a1), high: at(a2), undefinedShare };
+  const z0 = normalQuantile(share);
+  const adjust = (alpha: number): number => {
+    const z = normalQuantile(alpha);
+    const d = 1 - accel * (z0 + z);
+    return d > 0 ? normalCdf(z0 + (z0 + z) / d) : alpha < 0.5 ? 0 : 1;
+  };
+  return { low: at(adjust(a1)), high: at(adjust(a2)), undefinedShare };
+}
+
+describe('bootstrap intervals by selection', () => {
+  // Resampled values as they come: many ties (a few patterns), both zeros, undefined resamples (NaN), infinities.
+  const value = fc.oneof(
+    fc.constantFrom(0, -0, 0, -0, NaN, Infinity, -Infinity, 0.5, -0.25, 1),
+    fc.integer({ min: -4, max: 4 }).map((k) => k / 4),
+    fc.double({ min: -1, max: 1, noNaN: true }),
+  );
+  it('give the bounds of a stable sort of the finite values, to the last bit (the sign of a zero included)', () => {
+    fc.assert(
+      fc.property(fc.array(value, { minLength: 0, maxLength: 300 }), value, fc.constantFrom(0.95, 0.9, 0.5, 0.99, 0.999), fc.constantFrom('bca', 'percentile'), fc.double({ min: -0.3, max: 0.3, noNaN: true }), (xs, estimate, level, method, accel) => {
+        const values = Float64Array.from(xs);
+        const got = bootstrapInterval(values, estimate, level, method as 'bca' | 'percentile', accel);
+        const want = intervalBySort(values, estimate, level, method as 'bca' | 'percentile', accel);
+        expect(Object.is(got.low, want.low)).toBe(true);
+        expect(Object.is(got.high, want.high)).toBe(true);
+        expect(Object.is(got.undefinedShare, want.undefinedShare)).toBe(true);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('select every position of the stable order, in any order of asking', () => {
+    fc.assert(
+      fc.property(fc.array(value, { minLength: 1, maxLength: 200 }), fc.array(fc.nat(), { maxLength: 30 }), (xs, asks) => {
+        const values = Float64Array.from(xs);
+        const sorted = Array.from(values)
+          .filter(Number.isFinite)
+          .sort((a, b) => a - b);
+        const order = new FiniteOrder(values);
+        expect(order.length).toBe(sorted.length);
+        if (sorted.length === 0) return;
+        for (const k of [...asks.map((x) => x % sorted.length), ...sorted.keys()]) expect(Object.is(order.at(k), sorted[k])).toBe(true);
+        // The values given are left as they were.
+        expect(Array.from(values)).toEqual(xs);
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it('tell the zeros apart as the sort does (hand-made case: -0 before +0 in the input, and after)', () => {
+    // Stable sort of [0, -0, -1]: -1, 0, -0 (the zeros keep their order); a typed sort would give -1, -0, 0.
+    const order = new FiniteOrder(Float64Array.from([0, -0, -1]));
+    expect(Object.is(order.at(1), 0)).toBe(true);
+    expect(Object.is(order.at(2), -0)).toBe(true);
+    expect(Object.is(new FiniteOrder(Float64Array.from([-0, 0])).at(0), -0)).toBe(true);
   });
 });

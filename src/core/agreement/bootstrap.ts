@@ -56,13 +56,34 @@ function rotl(x: number, k: number): number {
 const rot7 = (x: number): number => (x << 7) | (x >>> 25);
 const rot11 = (x: number): number => (x << 11) | (x >>> 21);
 
+/** log(k!) for k < 16: the sums log 2 + ... + log k, added in that order (as `logFactorial` adds them). */
+const SMALL_LOG_FACTORIALS = ((): Float64Array => {
+  const t = new Float64Array(16);
+  let s = 0;
+  for (let k = 2; k < 16; k++) t[k] = s += Math.log(k);
+  return t;
+})();
+
+/** Below this k, log(k!) is kept once computed (`cachedLogFactorial`): 512 KB, shared by every draw. */
+const LOG_FACTORIAL_TABLE = 1 << 16;
+let logFactorials: Float64Array | undefined;
+
+/**
+ * `logFactorial(k)`, from a table of those computed so far for k below LOG_FACTORIAL_TABLE (the
+ * draws of a lambda fall near it, again and again), computed each time above (rarely asked for).
+ * The same doubles either way.
+ */
+function cachedLogFactorial(k: number): number {
+  if (k >= LOG_FACTORIAL_TABLE) return logFactorial(k);
+  const table = (logFactorials ??= new Float64Array(LOG_FACTORIAL_TABLE).fill(NaN));
+  let x = table[k]!;
+  if (x !== x) table[k] = x = logFactorial(k);
+  return x;
+}
+
 /** log(k!) : exact sums for small k, Stirling's series beyond. */
 function logFactorial(k: number): number {
-  if (k < 16) {
-    let s = 0;
-    for (let i = 2; i <= k; i++) s += Math.log(i);
-    return s;
-  }
+  if (k < 16) return SMALL_LOG_FACTORIALS[k]!;
   const x = k + 1;
   return (x - 0.5) * Math.log(x) - x + 0.5 * Math.log(2 * Math.PI) + 1 / (12 * x) - 1 / (360 * x * x * x) + 1 / (1260 * Math.pow(x, 5));
 }
@@ -103,7 +124,7 @@ export function poisson(lambda: number, random: () => number): number {
 /**
  * Poisson(lambda_i) draws for a fixed list of lambdas, many times over (a bootstrap draws each
  * pattern's weight once per resample): `poisson` with everything that depends on lambda alone
- * computed once, and log(k!) from a table. The same arithmetic on the same random numbers, so the
+ * computed once. The same arithmetic on the same random numbers, so the
  * draws are those of `poisson` (tests/unit/agreement.fast.test.ts).
  */
 export class PoissonDraws {
@@ -112,7 +133,6 @@ export class PoissonDraws {
   /** Knuth: exp(−lambda). PTRS: b, a, 2a, vr, log(invalpha), log(lambda), per lambda. */
   private readonly limit: Float64Array;
   private readonly ptrs: Float64Array;
-  private logFact = new Float64Array(0);
 
   constructor(private readonly lambdas: Float64Array) {
     const L = lambdas.length;
@@ -141,17 +161,6 @@ export class PoissonDraws {
       this.ptrs[o + 4] = Math.log(invalpha);
       this.ptrs[o + 5] = Math.log(lambda);
     }
-  }
-
-  private logFactorial(k: number): number {
-    if (k >= this.logFact.length) {
-      const grown = new Float64Array(Math.max(k + 1, this.logFact.length * 2, 64)).fill(NaN);
-      grown.set(this.logFact);
-      this.logFact = grown;
-    }
-    let x = this.logFact[k]!;
-    if (Number.isNaN(x)) this.logFact[k] = x = logFactorial(k);
-    return x;
   }
 
   /**
@@ -230,7 +239,7 @@ export class PoissonDraws {
           break;
         }
         if (k < 0 || (us < 0.013 && v > us)) continue;
-        if (Math.log(v) + logInvalpha - Math.log(a / (us * us) + b) <= -lambda + k * loglam - this.logFactorial(k)) {
+        if (Math.log(v) + logInvalpha - Math.log(a / (us * us) + b) <= -lambda + k * loglam - cachedLogFactorial(k)) {
           w[i] = k;
           total += k;
           break;
@@ -273,7 +282,7 @@ export class PoissonDraws {
       const k = Math.floor((a2 / us + b) * u + lambda + 0.43);
       if (us >= 0.07 && v <= vr) return k;
       if (k < 0 || (us < 0.013 && v > us)) continue;
-      if (Math.log(v) + logInvalpha - Math.log(a / (us * us) + b) <= -lambda + k * loglam - this.logFactorial(k)) return k;
+      if (Math.log(v) + logInvalpha - Math.log(a / (us * us) + b) <= -lambda + k * loglam - cachedLogFactorial(k)) return k;
     }
   }
 }
@@ -343,9 +352,7 @@ export interface BootstrapInterval {
  * NaN bounds when fewer than half the resamples are defined.
  */
 export function bootstrapInterval(values: Float64Array, estimate: number, level: number, method: IntervalMethod, accel = 0): BootstrapInterval {
-  const finite = Array.from(values)
-    .filter(Number.isFinite)
-    .sort((a, b) => a - b);
+  const finite = new FiniteOrder(values);
   const undefinedShare = values.length > 0 ? 1 - finite.length / values.length : 0;
   const none = { low: NaN, high: NaN, undefinedShare };
   if (finite.length === 0 || finite.length < values.length / 2) return none;
@@ -353,15 +360,17 @@ export function bootstrapInterval(values: Float64Array, estimate: number, level:
     const x = Math.min(1, Math.max(0, p)) * (finite.length - 1);
     const lo = Math.floor(x);
     const hi = Math.ceil(x);
-    return finite[lo]! + (finite[hi]! - finite[lo]!) * (x - lo);
+    const low = finite.at(lo);
+    return low + (finite.at(hi) - low) * (x - lo);
   };
   const a1 = (1 - level) / 2;
   const a2 = 1 - a1;
   if (method === 'percentile' || !Number.isFinite(estimate)) return { low: at(a1), high: at(a2), undefinedShare };
   let below = 0;
   let equal = 0;
-  for (const v of finite) {
-    if (v < estimate) below++;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]!;
+    if (v < estimate && v !== -Infinity) below++;
     else if (v === estimate) equal++;
   }
   const share = (below + equal / 2) / finite.length;
@@ -374,4 +383,86 @@ export function bootstrapInterval(values: Float64Array, estimate: number, level:
     return d > 0 ? normalCdf(z0 + (z0 + z) / d) : alpha < 0.5 ? 0 : 1;
   };
   return { low: at(adjust(a1)), high: at(adjust(a2)), undefinedShare };
+}
+
+/**
+ * The finite values of a list in ascending order, as a stable sort puts them (equal values in
+ * their order: only −0 and +0 are equal and told apart), without sorting: `at(i)` selects the i-th
+ * (a quickselect with three-way partitions, each selection narrowing the next), a few passes over
+ * the values for the few order statistics an interval reads rather than a sort of them all. The
+ * same numbers as `Array.from(values).filter(Number.isFinite).sort((a, b) => a - b)[i]`
+ * (tests/unit/agreement.fast.test.ts).
+ */
+export class FiniteOrder {
+  readonly length: number;
+  private readonly a: Float64Array;
+  /** Positions already selected (ascending): the values before each are no greater, those after no smaller. */
+  private readonly fixed: number[] = [];
+  private readonly values: Float64Array;
+
+  constructor(values: Float64Array) {
+    this.values = values;
+    const a = new Float64Array(values.length);
+    let n = 0;
+    for (let i = 0; i < values.length; i++) {
+      const v = values[i]!;
+      if (v - v === 0) a[n++] = v;
+    }
+    this.a = a;
+    this.length = n;
+  }
+
+  /** The i-th smallest finite value (0 <= i < length). */
+  at(i: number): number {
+    const { a, fixed } = this;
+    let left = 0;
+    let right = this.length;
+    let j = 0;
+    for (; j < fixed.length && fixed[j]! <= i; j++) {
+      if (fixed[j] === i) return this.signed(a[i]!, i);
+      left = fixed[j]! + 1;
+    }
+    if (j < fixed.length) right = fixed[j]!;
+    while (right - left > 1) {
+      const mid = (left + right) >>> 1;
+      // Median of three as the pivot.
+      const x = a[left]!;
+      const y = a[mid]!;
+      const z = a[right - 1]!;
+      const pivot = x < y ? (y < z ? y : x < z ? z : x) : x < z ? x : y < z ? z : y;
+      // Three ways: [left, lt) below the pivot, [lt, gt] equal to it, (gt, right) above.
+      let lt = left;
+      let k = left;
+      let gt = right - 1;
+      while (k <= gt) {
+        const v = a[k]!;
+        if (v < pivot) {
+          a[k++] = a[lt]!;
+          a[lt++] = v;
+        } else if (v > pivot) {
+          a[k] = a[gt]!;
+          a[gt--] = v;
+        } else k++;
+      }
+      if (i < lt) right = lt;
+      else if (i > gt) left = gt + 1;
+      else break;
+    }
+    fixed.splice(j, 0, i);
+    return this.signed(a[i]!, i);
+  }
+
+  /** The value at position i, a zero given the sign of the zero a stable sort puts there. */
+  private signed(v: number, i: number): number {
+    if (v !== 0) return v;
+    // The zeros follow the negative values, in the order they come in.
+    let negative = 0;
+    for (let k = 0; k < this.length; k++) if (this.a[k]! < 0) negative++;
+    let z = i - negative;
+    for (let k = 0; k < this.values.length; k++) {
+      const x = this.values[k]!;
+      if (x === 0 && z-- === 0) return x;
+    }
+    return v;
+  }
 }

@@ -128,6 +128,20 @@ export function tCdf(t: number, df: number): number {
 
 /** The p-quantile of Student's t with df degrees of freedom (bisection bracket, then Newton). */
 export function tQuantile(p: number, df: number): number {
+  // Every coefficient of every code of a study asks for the same few (an interval's p, the units' df).
+  const key = `${p} ${df}`;
+  let x = tQuantiles.get(key);
+  if (x === undefined) {
+    if (tQuantiles.size >= 256) tQuantiles.clear();
+    tQuantiles.set(key, (x = tQuantileOf(p, df)));
+  }
+  return x;
+}
+
+/** tQuantile's answers so far (a pure function's, by its arguments: the same numbers). */
+const tQuantiles = new Map<string, number>();
+
+function tQuantileOf(p: number, df: number): number {
   if (!(p > 0 && p < 1) || !(df > 0)) return NaN;
   if (!Number.isFinite(df)) return normalQuantile(p);
   if (p === 0.5) return 0;

@@ -46,25 +46,33 @@ export function materialise(space: MarkedSpace, code: MarkedCode): Int32Array {
   return values;
 }
 
+/** Per space and first wave: how many units lie at earlier waves, and the first of them (-1: none); counted once for all codes. */
+const beforeOf = new WeakMap<MarkedSpace, Map<number, { before: number; firstBefore: number }>>();
+
 /** Units before the code's `since:`, the first of them (-1: none), and the first unit at or after it that nobody marked (-1: none). */
 function defaults(space: MarkedSpace, code: MarkedCode): { before: number; firstBefore: number; firstZero: number } {
   const { units: N, unitWave } = space;
-  let before = 0;
-  let firstBefore = -1;
-  let firstZero = -1;
-  let j = 0;
-  for (let i = 0; i < N; i++) {
-    if (unitWave[i]! < code.from) {
-      before++;
-      if (firstBefore < 0) firstBefore = i;
-      continue;
+  let known = beforeOf.get(space);
+  if (!known) beforeOf.set(space, (known = new Map()));
+  let counted = known.get(code.from);
+  if (!counted) {
+    counted = { before: 0, firstBefore: -1 };
+    for (let i = 0; i < N; i++) {
+      if (unitWave[i]! >= code.from) continue;
+      counted.before++;
+      if (counted.firstBefore < 0) counted.firstBefore = i;
     }
-    if (firstZero >= 0) continue;
+    known.set(code.from, counted);
+  }
+  let firstZero = -1;
+  for (let i = 0, j = 0; i < N; i++) {
+    if (unitWave[i]! < code.from) continue;
     while (j < code.units.length && code.units[j]! < i) j++;
     if (j < code.units.length && code.units[j] === i) continue;
     firstZero = i;
+    break;
   }
-  return { before, firstBefore, firstZero };
+  return { before: counted.before, firstBefore: counted.firstBefore, firstZero };
 }
 
 function tupleKey(marks: Uint8Array, o: number, R: number): string {

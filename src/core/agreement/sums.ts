@@ -248,6 +248,8 @@ export class Sums {
   cohenTotal = 0;
 
   private readonly agreementTerms: Float64Array[];
+  /** The lists of `collectWhole`, found at its first call. */
+  private whole: WholeLists | undefined;
   /** How many times `collect` ran. */
   private collected = 0;
 
@@ -291,6 +293,7 @@ export class Sums {
    * lists it would build, so the same sums to the last bit (tests/e2e/bootstrap-workers.test.ts).
    */
   adoptFlatLists(lists: Map<string, unknown>): void {
+    this.whole = undefined;
     const pt = patternTerms(this.t, this.n, this.m);
     const known = flats.get(pt);
     if (!known) {
@@ -342,49 +345,65 @@ export class Sums {
    * product is exact: checked per table), and is then copied. A pattern without weight adds +0, which leaves a sum as it is.
    */
   collectWhole(w: Float64Array): this {
-    const { t, m, plan } = this;
-    const pt = patternTerms(t, this.n, m);
-    const f = flat(pt, t, m);
-    const compared = f.patterns(2);
-    const q = t.q;
-    const total2 = sumAt(w, compared);
+    const { plan } = this;
+    const L = (this.whole ??= this.wholeLists());
+    const total2 = sumAt(w, L.compared);
     this.total2 = total2;
     this.totalCompared = plan.compared === true ? total2 : 0;
-    const totalR = plan.rated === true || plan.conger === 'rated' ? sumAt(w, f.patterns(1)) : 0;
+    const totalR = L.rated ? sumAt(w, L.rated) : 0;
     this.totalRated = plan.rated === true ? totalR : 0;
     this.piRated.fill(0);
-    if (plan.rated === true) propensities(w, f.categoryRuns(1, this.piRated.length), this.piRated);
+    if (L.piRated) propensities(w, L.piRated, this.piRated);
     this.piCompared.fill(0);
-    if (plan.compared === true) propensities(w, f.categoryRuns(2, this.piCompared.length), this.piCompared);
+    if (L.piCompared) propensities(w, L.piCompared, this.piCompared);
     this.pgk.fill(0);
+    if (L.conger) {
+      addRuns(w, L.conger.coders, this.pgk, 1);
+      this.ng.fill(L.conger.rated ? totalR : total2);
+      addRuns(w, L.conger.missing, this.ng, -1);
+    } else this.ng.fill(0);
+    for (let k = 0; k < this.agreementTerms.length; k++) this.paSum[k] = dotAt(w, this.agreementTerms[k]!, L.compared);
+    this.unanimous = L.unanimous ? sumAt(w, L.unanimous) : 0;
+    this.o.fill(0);
+    if (L.alpha) {
+      perCompared(w, this.m, L.compared, L.alpha.scratch);
+      coincidences(L.alpha.scratch, L.alpha.runs, this.o);
+      if (L.alpha.mirrored) mirror(this.o, this.t.q);
+    }
+    this.pairAgree.fill(0);
+    if (L.pairwise) {
+      this.pairTotal.fill(total2);
+      addRuns(w, L.pairwise.missing, this.pairTotal, -1);
+      addRuns(w, L.pairwise.agreeing, this.pairAgree, 1);
+    } else this.pairTotal.fill(0);
+    this.cohen.fill(0);
+    if (L.cohen) {
+      addRuns(w, L.cohen.cells, this.cohen, 1);
+      this.cohenTotal = sumAt(w, L.cohen.pat);
+    } else this.cohenTotal = 0;
+    return this;
+  }
+
+  /** The lists `collectWhole` takes for this plan, found once (the same lists of the table's `Flat`, by name, as a pass asks for them). */
+  private wholeLists(): WholeLists {
+    const { t, m, plan } = this;
+    const f = flat(patternTerms(t, this.n, m), t, m);
+    const out: WholeLists = { compared: f.patterns(2) };
+    if (plan.rated === true || plan.conger === 'rated') out.rated = f.patterns(1);
+    if (plan.rated === true) out.piRated = f.categoryRuns(1, this.piRated.length);
+    if (plan.compared === true) out.piCompared = f.categoryRuns(2, this.piCompared.length);
     if (plan.conger !== undefined) {
       const rated = plan.conger === 'rated';
       const coders = f.coders(rated ? 1 : 2);
-      addRuns(w, f.grouped(`coders${rated}`, coders.pat, coders.coderValue, this.pgk.length), this.pgk, 1);
-      this.ng.fill(rated ? totalR : total2);
+      const codersRuns = f.grouped(`coders${rated}`, coders.pat, coders.coderValue, this.pgk.length);
       const miss = f.missing(rated ? 1 : 2);
-      addRuns(w, f.grouped(`missing${rated}`, miss.pat, miss.coder, this.ng.length), this.ng, -1);
-    } else this.ng.fill(0);
-    for (let k = 0; k < this.agreementTerms.length; k++) this.paSum[k] = dotAt(w, this.agreementTerms[k]!, compared);
-    this.unanimous = plan.unanimous === true ? sumAt(w, f.unanimous) : 0;
-    this.o.fill(0);
-    if (plan.alpha === true) {
-      perCompared(w, m, compared, f.scratch);
-      coincidences(f.scratch, f.coincidenceRuns(this.o.length), this.o);
-      if (f.coincidences.mirrored) mirror(this.o, q);
+      out.conger = { rated, coders: codersRuns, missing: f.grouped(`missing${rated}`, miss.pat, miss.coder, this.ng.length) };
     }
-    this.pairAgree.fill(0);
-    if (plan.pairwise === true) {
-      this.pairTotal.fill(total2);
-      addRuns(w, f.grouped('pairMissing', f.pairMissing.pat, f.pairMissing.pair, this.pairTotal.length), this.pairTotal, -1);
-      addRuns(w, f.grouped('agreeing', f.agreeing.pat, f.agreeing.pair, this.pairAgree.length), this.pairAgree, 1);
-    } else this.pairTotal.fill(0);
-    this.cohen.fill(0);
-    if (plan.cohen === true) {
-      addRuns(w, f.grouped('cohen', f.cohen.pat, f.cohen.cell, this.cohen.length), this.cohen, 1);
-      this.cohenTotal = sumAt(w, f.cohen.pat);
-    } else this.cohenTotal = 0;
-    return this;
+    if (plan.unanimous === true) out.unanimous = f.unanimous;
+    if (plan.alpha === true) out.alpha = { scratch: f.scratch, runs: f.coincidenceRuns(this.o.length), mirrored: f.coincidences.mirrored };
+    if (plan.pairwise === true) out.pairwise = { missing: f.grouped('pairMissing', f.pairMissing.pat, f.pairMissing.pair, this.pairTotal.length), agreeing: f.grouped('agreeing', f.agreeing.pat, f.agreeing.pair, this.pairAgree.length) };
+    if (plan.cohen === true) out.cohen = { cells: f.grouped('cohen', f.cohen.pat, f.cohen.cell, this.cohen.length), pat: f.cohen.pat };
+    return out;
   }
 
   /** One pass over the patterns: every sum of the plan for any weights w. */
@@ -474,6 +493,19 @@ export class Sums {
     this.cohenTotal = cohenTotal;
     return this;
   }
+}
+
+/** The lists of `collectWhole` for a plan (each present when the plan asks for its sum). */
+interface WholeLists {
+  compared: Ints;
+  rated?: Ints;
+  piRated?: { start: Int32Array; pat: Ints; count: Ints; mp: Ints };
+  piCompared?: { start: Int32Array; pat: Ints; count: Ints; mp: Ints };
+  conger?: { rated: boolean; coders: { pat: Ints; start: Int32Array }; missing: { pat: Ints; start: Int32Array } };
+  unanimous?: Ints;
+  alpha?: { scratch: Float64Array; runs: { start: Int32Array; pat: Ints; nc: Ints; x: Ints }; mirrored: boolean };
+  pairwise?: { missing: { pat: Ints; start: Int32Array }; agreeing: { pat: Ints; start: Int32Array } };
+  cohen?: { cells: { pat: Ints; start: Int32Array }; pat: Ints };
 }
 
 // The loops of `collectWhole`, each small so that it is compiled on its own. Their entry lists
