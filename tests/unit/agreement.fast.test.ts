@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { bootstrapInterval, FiniteOrder, poisson, PoissonDraws, rng, Xoshiro128 } from '../../src/core/agreement/bootstrap.js';
+import { bootstrapInterval, FiniteOrder, poisson, PoissonDraws, ptrsAccepts, rng, Xoshiro128 } from '../../src/core/agreement/bootstrap.js';
 import { normalCdf, normalQuantile } from '../../src/core/agreement/distributions.js';
 import { congerKappa, prepare, weightMatrix } from '../../src/core/agreement/coefficients.js';
 import { coefficientSpecs, ResampledValues, type AgreementOptions } from '../../src/core/agreement/report.js';
@@ -214,6 +214,30 @@ describe('agreement: the one-pass sums give the straightforward numbers, bit for
 });
 
 describe('Poisson draws with precomputed constants', () => {
+  it("answer PTRS's last test as its expression does, near the boundary and far from it", () => {
+    // The constants of PTRS for lambda (Hörmann 1993), as PoissonDraws computes them.
+    const constants = (lambda: number) => {
+      const b = 0.931 + 2.53 * Math.sqrt(lambda);
+      const a = -0.059 + 0.02483 * b;
+      return { a, b, logInvalpha: Math.log(1.1239 + 1.1328 / (b - 3.4)) };
+    };
+    const uint32 = fc.oneof(fc.constantFrom(0, 1, 2, 3, 2047, 2048, 4095, 0x7fffffff, 0x80000000, 0xffffffff), fc.integer({ min: 0, max: 0xffffffff }));
+    fc.assert(
+      fc.property(uint32, uint32, fc.double({ min: 10, max: 1e7, noNaN: true }), fc.oneof(fc.constantFrom(0, 1e-300, 1e-15, -1e-15, 1e-12, -1e-12, 1e-9, -1e-9, 1e-6, -1e-6, 1e-3, -1e-3), fc.double({ min: -5, max: 5, noNaN: true })), (ru, rv, lambda, delta) => {
+        const { a, b, logInvalpha } = constants(lambda);
+        // us as PTRS makes it from a uniform (never 0 at this test).
+        const u = ru * 2.3283064365386963e-10 - 0.5;
+        const us = 0.5 - Math.abs(u);
+        if (!(us > 0)) return;
+        const exact = (rhs: number): boolean => Math.log(rv * 2.3283064365386963e-10) + logInvalpha - Math.log(a / (us * us) + b) <= rhs;
+        const lhs = Math.log(rv * 2.3283064365386963e-10) + logInvalpha - Math.log(a / (us * us) + b);
+        // Right at the expression's value, a few ulps either side, and anywhere.
+        for (const rhs of [lhs, lhs + delta, lhs - delta, lhs * (1 + 2 ** -52), lhs * (1 - 2 ** -52), delta * 10, NaN]) expect(ptrsAccepts(rv, us, a, b, logInvalpha, rhs)).toBe(exact(rhs));
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
   it('are those of poisson() for the lambdas of big studies (hundreds of thousands: the log-factorials computed, not tabled)', () => {
     const lambdas = Float64Array.from([383351, 1068, 128, 124, 65535.5, 65536, 70000, 9.99, 10, 3.4, 1]);
     const draws = new PoissonDraws(lambdas);

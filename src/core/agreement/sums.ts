@@ -347,7 +347,9 @@ export class Sums {
   collectWhole(w: Float64Array): this {
     const { plan } = this;
     const L = (this.whole ??= this.wholeLists());
-    const total2 = sumAt(w, L.compared);
+    // One weight matrix and the coincidences (the usual plan): their pass over the compared patterns made with the total's.
+    const fused = this.agreementTerms.length === 1 && L.alpha !== undefined;
+    const total2 = fused ? comparedSums(w, this.m, L.compared, this.agreementTerms[0]!, L.alpha!.scratch, this.paSum) : sumAt(w, L.compared);
     this.total2 = total2;
     this.totalCompared = plan.compared === true ? total2 : 0;
     const totalR = L.rated ? sumAt(w, L.rated) : 0;
@@ -362,11 +364,11 @@ export class Sums {
       this.ng.fill(L.conger.rated ? totalR : total2);
       addRuns(w, L.conger.missing, this.ng, -1);
     } else this.ng.fill(0);
-    for (let k = 0; k < this.agreementTerms.length; k++) this.paSum[k] = dotAt(w, this.agreementTerms[k]!, L.compared);
+    if (!fused) for (let k = 0; k < this.agreementTerms.length; k++) this.paSum[k] = dotAt(w, this.agreementTerms[k]!, L.compared);
     this.unanimous = L.unanimous ? sumAt(w, L.unanimous) : 0;
     this.o.fill(0);
     if (L.alpha) {
-      perCompared(w, this.m, L.compared, L.alpha.scratch);
+      if (!fused) perCompared(w, this.m, L.compared, L.alpha.scratch);
       coincidences(L.alpha.scratch, L.alpha.runs, this.o);
       if (L.alpha.mirrored) mirror(this.o, this.t.q);
     }
@@ -579,6 +581,24 @@ function addRuns(w: Float64Array, runs: { pat: Ints; start: Int32Array }, out: F
     if (i < e) s0 += w[pat[i]!]!;
     out[a]! += sign * (s0 + s1);
   }
+}
+
+/**
+ * `sumAt(w, list)` (returned), `dotAt(w, a, list)` (into pa[0]) and `perCompared(w, m, list, f)`
+ * in one pass over the list: each sum takes the same terms in the same order.
+ */
+function comparedSums(w: Float64Array, m: Int32Array, list: Ints, a: Float64Array, f: Float64Array, pa: Float64Array): number {
+  let total = 0;
+  let dot = 0;
+  for (let j = 0; j < list.length; j++) {
+    const p = list[j]!;
+    const x = w[p]!;
+    total += x;
+    dot += x * a[p]!;
+    f[p] = x / (m[p]! - 1);
+  }
+  pa[0] = dot;
+  return total;
 }
 
 /** f[p] = w[p] / (m[p] − 1) for the compared patterns. */
