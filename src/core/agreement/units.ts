@@ -82,10 +82,11 @@ export function codeRatings(study: Study, opts: UnitOptions): { perCode: CodeRat
   // Each document's codings in scope, in study order, as (part, row) pairs of the codings' table:
   // read from the columns when the codings are kept so (no object made per coding); a coding is
   // made an object only where its span is needed (exact spans, character units).
-  const byDoc = new Map<string, { parts: CodingPart[]; rows: number[] }>();
+  // With each coding, its coder's and code's indexes (as coderIndex and codeIndex give them).
+  const byDoc = new Map<string, { parts: CodingPart[]; rows: number[]; coders: number[]; codes: number[] }>();
   const listOf = (id: string) => {
     let list = byDoc.get(id);
-    if (!list) byDoc.set(id, (list = { parts: [], rows: [] }));
+    if (!list) byDoc.set(id, (list = { parts: [], rows: [], coders: [], codes: [] }));
     return list;
   };
   for (const part of codingTable(study).parts) {
@@ -96,16 +97,30 @@ export function codeRatings(study: Study, opts: UnitOptions): { perCode: CodeRat
         const list = listOf(`${c.participant}/${c.wave}`);
         list.parts.push(part);
         list.rows.push(i);
+        list.coders.push(coderIndex.get(c.coder)!);
+        list.codes.push(codeIndex.get(target(c.code))!);
       }
       continue;
     }
     const p = part.packed;
-    if (!coderIndex.has(p.coder)) continue;
+    const r = coderIndex.get(p.coder);
+    if (r === undefined) continue;
+    // Per string of the part: its code's index (-1: not in scope), looked up once.
+    const codeOf = new Int32Array(p.strings.length).fill(-2);
+    // The document's list by (participant, wave) strings, looked up once per pair.
+    const lists = new Map<number, ReturnType<typeof listOf>>();
     for (let i = 0; i < p.participant.length; i++) {
-      if (!codeIndex.has(target(p.strings[p.code[i]!]!))) continue;
-      const list = listOf(`${p.strings[p.participant[i]!]}/${p.strings[p.wave[i]!]}`);
+      const ci = p.code[i]!;
+      let k = codeOf[ci]!;
+      if (k === -2) codeOf[ci] = k = codeIndex.get(target(p.strings[ci]!)) ?? -1;
+      if (k < 0) continue;
+      const pair = p.participant[i]! * p.strings.length + p.wave[i]!;
+      let list = lists.get(pair);
+      if (!list) lists.set(pair, (list = listOf(`${p.strings[p.participant[i]!]}/${p.strings[p.wave[i]!]}`)));
       list.parts.push(part);
       list.rows.push(i);
+      list.coders.push(r);
+      list.codes.push(k);
     }
   }
   const codingsOf = (id: string): Study['codings'] => {
@@ -138,7 +153,8 @@ export function codeRatings(study: Study, opts: UnitOptions): { perCode: CodeRat
         if (role !== 'participant' && !(opts.includeInterviewer && role === 'interviewer')) continue;
         const c = cluster++;
         if (opts.unit === 'segment') {
-          units.push({ doc, seg: i, line: list.startLine(i), lastLine: list.endLine(i), start: list.startOffset(i), end: list.endOffset(i), weight: 1, cluster: c });
+          // A segment unit is found by its index (its lines and offsets serve character units only).
+          units.push({ doc, seg: i, line: 0, lastLine: 0, start: 0, end: 0, weight: 1, cluster: c });
           continue;
         }
         if (list.hasExplicitText(i)) {
@@ -165,20 +181,27 @@ export function codeRatings(study: Study, opts: UnitOptions): { perCode: CodeRat
   const K = codes.length;
   // Who applied which code to which unit: one number per mark, (unit * K + code) * R + coder
   // (exact below 2^53), sorted: unit by unit, code by code. Only marked units are kept (marked.ts).
-  const found: number[] = [];
+  // Documents' units follow one another: each document's marks sorted in turn are all of them sorted.
+  let found = new Float64Array(1024);
+  let nFound = 0;
   for (const doc of docs) {
     const range = docUnits.get(doc.id)!;
     const [first, end] = range;
     const list = byDoc.get(doc.id);
     if (!list) continue;
+    const from = nFound;
     for (let n = 0; n < list.rows.length; n++) {
       const part = list.parts[n]!;
       const row = list.rows[n]!;
-      const p = part.packed;
-      const r = coderIndex.get(p ? p.coder : part.objects[row]!.coder)!;
-      const k = codeIndex.get(target(p ? p.strings[p.code[row]!]! : part.objects[row]!.code))!;
+      const r = list.coders[n]!;
+      const k = list.codes[n]!;
       const mark = (i: number): void => {
-        found.push((i * K + k) * R + r);
+        if (nFound === found.length) {
+          const grown = new Float64Array(found.length * 2);
+          grown.set(found);
+          found = grown;
+        }
+        found[nFound++] = (i * K + k) * R + r;
       };
       if (opts.unit === 'document') {
         if (first < end) mark(first);
@@ -201,9 +224,9 @@ export function codeRatings(study: Study, opts: UnitOptions): { perCode: CodeRat
       // Pieces are cut at the span's ends: those it covers are the ones it shares a character with.
       for (let i = search(units, first, end, (u) => u.end > span.start); i < end && units[i]!.start < span.end; i++) mark(i);
     }
+    found.subarray(from, nFound).sort();
   }
-  const keys = Float64Array.from(found).sort();
-  found.length = 0;
+  const keys = found.subarray(0, nFound);
   // Per code, its marked units (ascending) and who marked them; per unit, its marked codes.
   const perCount = new Int32Array(K);
   const byUnitStart = new Int32Array(N + 1);
