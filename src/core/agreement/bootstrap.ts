@@ -77,7 +77,7 @@ function cachedLogFactorial(k: number): number {
   if (k >= LOG_FACTORIAL_TABLE) return logFactorial(k);
   const table = (logFactorials ??= new Float64Array(LOG_FACTORIAL_TABLE).fill(NaN));
   let x = table[k]!;
-  if (x !== x) table[k] = x = logFactorial(k);
+  if (Number.isNaN(x)) table[k] = x = logFactorial(k);
   return x;
 }
 
