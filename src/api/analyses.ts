@@ -4,7 +4,7 @@ import { studyAgreement, studyUnitizing, type StudyAgreementRow } from '../core/
 import type { TranscriptSelection, Uncoded } from '../core/agreement/transcripts.js';
 import type { AgreementUnit } from '../core/agreement/units.js';
 import type { Stem } from '../core/coding/autocode.js';
-import { retrieve, type RetrieveFilters, type Retrieved } from '../core/coding/retrieve.js';
+import { retrieve, retrievedRuns, retrieving, type RetrieveFilters, type Retrieved } from '../core/coding/retrieve.js';
 import { CONSENSUS_CODER, isHumanCoder } from '../core/coding/types.js';
 import { UsageError } from '../core/errors.js';
 import { anticipations, type Anticipations } from '../core/matrix/anticipation.js';
@@ -249,6 +249,15 @@ export async function quotes(study: Study, opts: QuotesOptions = {}): Promise<{ 
 export function codings(study: Study, filters: RetrieveFilters = {}): Retrieved[] {
   checkFilters(study, { codes: filters.codes, waves: filters.waves, participants: filters.participants, coders: filters.coders, where: filters.where });
   return retrieve(study, filters);
+}
+
+/**
+ * The same a transcript's codings at a time (the filters checked first): for a listing written as
+ * it goes, which holds one transcript's text and rows at a time.
+ */
+export function codingRuns(study: Study, filters: RetrieveFilters = {}): Iterable<Retrieved[]> {
+  checkFilters(study, { codes: filters.codes, waves: filters.waves, participants: filters.participants, coders: filters.coders, where: filters.where });
+  return retrievedRuns(retrieving(study, filters));
 }
 
 export interface AgreementOptions {

@@ -130,8 +130,10 @@ export class Context<O extends Base = Base & Record<string, unknown>> {
   /**
    * Text output made in pieces while it is written (one transcript's rows at a time): the same
    * bytes as emit() of the pieces joined, written as they come to stdout, or atomically to --output.
+   * Into a pipe, the next piece is made once the reader has taken the last (else a reader slower
+   * than the command would leave the whole output waiting in memory).
    */
-  emitTextPieces(pieces: Iterable<string>): void {
+  async emitTextPieces(pieces: Iterable<string>): Promise<void> {
     if (this.session.sink || this.wordTables !== undefined) {
       this.emit([...pieces].join(''));
       return;
@@ -150,7 +152,10 @@ export class Context<O extends Base = Base & Record<string, unknown>> {
         for (const p of withEnd()) yield Buffer.from(p, 'utf8');
       })();
       this.writeOutput(encoded);
-    } else for (const p of withEnd()) this.io.stdout.write(p);
+    } else {
+      const out = this.io.stdout;
+      for (const p of withEnd()) if (out.write(p) === false && out.once) await new Promise<void>((done) => out.once!('drain', done));
+    }
   }
 
   /** To --output, atomically; an existing file only with --force. */

@@ -6,7 +6,9 @@ import { readFileSync } from 'node:fs';
  * their own (tests/helpers/inproc.ts), which is how most end-to-end tests avoid a spawn.
  */
 export interface OutStream {
+  /** False when the stream holds more than it should (a pipe whose reader is slower): wait for 'drain'. */
   write(chunk: string | Uint8Array): unknown;
+  once?(event: 'drain', listener: () => void): unknown;
   isTTY?: boolean;
   columns?: number;
 }

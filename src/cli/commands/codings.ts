@@ -1,16 +1,17 @@
 import { addCodings, byCoder, withHashes } from '../../core/coding/edit.js';
 import { interchangeCsvPieces, readInterchangeCsv } from '../../core/coding/interchange.js';
-import { passages, type Retrieved } from '../../core/coding/retrieve.js';
-import { renderPassages } from '../../core/format/passages.js';
+import { passages, type Passage, type Retrieved } from '../../core/coding/retrieve.js';
+import { renderPassagesPieces } from '../../core/format/passages.js';
+import { jsonArrayPieces } from '../../core/format/json.js';
 import { tidyDelimitedPieces, tidyJsonLinesPieces, tidyTranscripts } from '../../core/coding/tidy.js';
-import { renderDelimited, renderMarkdown, renderTerminal, type Table } from '../../core/format/table.js';
+import { renderDelimitedPieces, renderMarkdownPieces, renderTerminal, type Cell, type Table, type TableRuns } from '../../core/format/table.js';
 import { decodeText } from '../../core/text/decode.js';
 import type { Finished } from '../../core/coding/types.js';
 import { updateStudy } from '../../io/codings.js';
 import type { Coding } from '../../core/coding/types.js';
 import type { Ctx } from '../context.js';
 import { EXIT, InputError, UsageError } from '../errors.js';
-import { checkFilters, codings } from '../../api/analyses.js';
+import { checkFilters, codingRuns } from '../../api/analyses.js';
 import { formatFromExtension } from '../options/parse.js';
 import { loadStudy } from '../../io/load-study.js';
 import { reanchorStudy } from '../../io/reanchor.js';
@@ -30,34 +31,60 @@ export async function run(ctx: Ctx<'codings list'>): Promise<number> {
   const study = await ctx.study();
   const coders = coderFilter(o);
   if (coders) checkFilters(study, { coders }, { coders: o.coder !== undefined ? '--coder' : '--coders' });
-  const rows = codings(study, { ...(o.code ? { codes: o.code } : {}), ...(o.wave ? { waves: o.wave } : {}), ...(o.participant ? { participants: o.participant } : {}), ...(coders ? { coders } : {}), where: o.where, ...(o.speaker ? { speaker: o.speaker } : {}) });
+  // Written one transcript's rows at a time (each text read for its rows and let go): the same
+  // bytes as the whole listing at once, which for a big study's JSON is longer than a string can be.
+  let codingCount = 0;
+  let passageCount = 0;
+  // The filters checked here, before anything is written.
+  const listed = codingRuns(study, { ...(o.code ? { codes: o.code } : {}), ...(o.wave ? { waves: o.wave } : {}), ...(o.participant ? { participants: o.participant } : {}), ...(coders ? { coders } : {}), where: o.where, ...(o.speaker ? { speaker: o.speaker } : {}) });
+  const runs = (function* (): Generator<{ rows: Retrieved[]; passages: Passage[] }> {
+    for (const rows of listed) {
+      // A passage is one transcript's: counted a transcript at a time.
+      const list = passages(rows);
+      codingCount += rows.length;
+      passageCount += list.length;
+      yield { rows, passages: list };
+    }
+  })();
+  const rows = mapRuns(runs, (run) => run.rows);
   if (o.format === 'json') {
-    ctx.emit(JSON.stringify(rows, null, 2));
+    await ctx.emitTextPieces(jsonArrayPieces(rows));
   } else if (o.format === 'csv' || o.format === 'tsv') {
-    ctx.emit(renderDelimited(retrievedTable(rows, false), o.format === 'csv' ? ',' : '\t'));
+    await ctx.emitTextPieces(renderDelimitedPieces(retrievedTable(rows, false), o.format === 'csv' ? ',' : '\t'));
   } else if (o.format === 'md') {
-    ctx.emit(renderMarkdown(retrievedTable(rows, true)));
+    await ctx.emitTextPieces(renderMarkdownPieces(retrievedTable(rows, true)));
   } else {
     // One entry per passage (the codings of several coders together), the text whole, wrapped to
     // the terminal (80 columns when the output is not one).
     const style = { bold: (x: string) => ctx.out.bold(x), dim: (x: string) => ctx.out.dim(x) };
-    ctx.emit(renderPassages(passages(rows), { width: ctx.width ?? 80, style }));
+    await ctx.emitTextPieces(
+      renderPassagesPieces(
+        mapRuns(runs, (run) => run.passages),
+        { width: ctx.width ?? 80, style },
+      ),
+    );
   }
-  ctx.info(`${plural(rows.length, 'coding')} on ${plural(passages(rows).length, 'passage')}`);
+  ctx.info(`${plural(codingCount, 'coding')} on ${plural(passageCount, 'passage')}`);
   return EXIT.ok;
 }
 
-function retrievedTable(rows: readonly Retrieved[], compact: boolean): Table {
+/** The listing as a table (md, csv, tsv), its rows a transcript's at a time. */
+function retrievedTable(runs: Iterable<readonly Retrieved[]>, compact: boolean): TableRuns {
   if (compact) {
     return {
       columns: [{ header: 'where' }, { header: 'attribution' }, { header: 'coder' }, { header: 'code' }, { header: 'text' }],
-      rows: rows.map((r) => [`${r.file}:${r.lines}`, r.attribution, r.coder, r.exemplar ? `${r.code} *` : r.code, r.text.replace(/\s+/g, ' ')]),
+      runs: mapRuns(runs, (run) => run.map((r) => [`${r.file}:${r.lines}`, r.attribution, r.coder, r.exemplar ? `${r.code} *` : r.code, r.text.replace(/\s+/g, ' ')])),
     };
   }
   return {
     columns: ['coder', 'participant', 'wave', 'start_line', 'end_line', 'start_col', 'end_col', 'code', 'theme', 'speaker', 'text', 'attribution', 'file', 'exemplar', 'memo'].map((header) => ({ header })),
-    rows: rows.map((r) => [r.coder, r.participant, r.wave, r.startLine, r.endLine, r.lines.includes(':') ? r.start.column : '', r.lines.includes(':') ? r.end.column : '', r.code, r.theme, r.speaker ?? '', r.text, r.attribution, r.file, r.exemplar ? 'yes' : '', r.memo ?? '']),
+    runs: mapRuns(runs, (run) => run.map((r): Cell[] => [r.coder, r.participant, r.wave, r.startLine, r.endLine, r.lines.includes(':') ? r.start.column : '', r.lines.includes(':') ? r.end.column : '', r.code, r.theme, r.speaker ?? '', r.text, r.attribution, r.file, r.exemplar ? 'yes' : '', r.memo ?? ''])),
   };
+}
+
+/** Each run (one transcript's) made into what a renderer takes, as it comes. */
+function* mapRuns<T, U>(runs: Iterable<T>, f: (run: T) => U): Generator<U> {
+  for (const run of runs) yield f(run);
 }
 
 /** qualwave codings import FILE.csv [--skip-bad] */
@@ -144,10 +171,10 @@ export async function runExport(ctx: Ctx<'codings export'>): Promise<number> {
   const codings = coders ? study.codings.filter((c) => coders.includes(c.coder)) : study.codings;
   const raw = ctx.opts.csvRaw === true;
   // Written one transcript's rows at a time (each text read for its rows and let go).
-  if (format === 'csv') ctx.emitTextPieces(interchangeCsvPieces(codings, study, { raw }));
+  if (format === 'csv') await ctx.emitTextPieces(interchangeCsvPieces(codings, study, { raw }));
   else {
     const tidy = tidyTranscripts(study, codings);
-    ctx.emitTextPieces(format === 'tidy-jsonl' ? tidyJsonLinesPieces(tidy) : tidyDelimitedPieces(tidy, format === 'tidy-tsv' ? '\t' : ',', { raw }));
+    await ctx.emitTextPieces(format === 'tidy-jsonl' ? tidyJsonLinesPieces(tidy) : tidyDelimitedPieces(tidy, format === 'tidy-tsv' ? '\t' : ',', { raw }));
   }
   ctx.info(`${plural(codings.length, 'coding')} exported${format === 'csv' ? '' : ' (tidy: one row per coding)'}`);
   return EXIT.ok;

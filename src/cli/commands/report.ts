@@ -17,6 +17,6 @@ export async function run(ctx: Ctx<'report'>): Promise<number> {
     for (const t of await reportTablesOf(study, opts)) renderTable(ctx, t, 'docx');
     return EXIT.ok;
   }
-  ctx.emitTextPieces(await reportPieces(study, opts));
+  await ctx.emitTextPieces(await reportPieces(study, opts));
   return EXIT.ok;
 }

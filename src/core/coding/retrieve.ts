@@ -59,6 +59,15 @@ export function codeFamily(codebook: Codebook, id: string): Set<string> {
 }
 
 export function retrieve(study: Study, filters: RetrieveFilters = {}): Retrieved[] {
+  return [...retrieving(study, filters)];
+}
+
+/**
+ * The same, one coding at a time (a transcript's codings together, in the study's order): a text
+ * not in memory is read for its transcript's codings and let go when the next transcript's come,
+ * so a listing written as it goes holds one transcript's text and rows at a time.
+ */
+export function* retrieving(study: Study, filters: RetrieveFilters = {}): Generator<Retrieved> {
   const docs = new Map(study.documents.map((d) => [d.id, d]));
   const people = new Map(study.participants.map((p) => [p.id, p]));
   let codes: Set<string> | undefined;
@@ -66,7 +75,6 @@ export function retrieve(study: Study, filters: RetrieveFilters = {}): Retrieved
     codes = new Set();
     for (const id of filters.codes) for (const c of codeFamily(study.codebook, id)) codes.add(c);
   }
-  const out: Retrieved[] = [];
   const order = study.config.waves.map((w) => w.id);
   // Filtered, then sorted (the same order as sorting all of them first: the sort is stable).
   // Read from the coding table's columns: each part's strings judged once, only the codings kept made into objects.
@@ -192,10 +200,9 @@ export function retrieve(study: Study, filters: RetrieveFilters = {}): Retrieved
       segments: touched.map((s) => s.id),
     };
     if (c.memo !== undefined) r.memo = c.memo;
-    out.push(r);
+    yield r;
   }
   letGo();
-  return out;
 }
 
 /** One passage and every coding of it (same transcript, same span): what the terminal view lists once. */
@@ -222,4 +229,20 @@ export function passages(rows: readonly Retrieved[]): Passage[] {
     code.coders.push({ coder: r.coder, exemplar: r.exemplar });
   }
   return [...byKey.values()];
+}
+
+/**
+ * Retrieved codings a transcript at a time (retrieving gives a transcript's codings together):
+ * each run is handed on when the next transcript's first coding comes.
+ */
+export function* retrievedRuns(rows: Iterable<Retrieved>): Generator<Retrieved[]> {
+  let run: Retrieved[] = [];
+  for (const r of rows) {
+    if (run.length > 0 && (r.participant !== run[0]!.participant || r.wave !== run[0]!.wave)) {
+      yield run;
+      run = [];
+    }
+    run.push(r);
+  }
+  if (run.length > 0) yield run;
 }

@@ -27,3 +27,15 @@ export function renderPassages(list: readonly Passage[], opts: { width: number; 
   });
   return entries.length ? `${entries.join('\n\n')}\n` : '';
 }
+
+/** The same in pieces, a run of passages (one transcript's) at a time: renderPassages of them all, joined. */
+export function* renderPassagesPieces(runs: Iterable<readonly Passage[]>, opts: { width: number; style?: Style }): Generator<string> {
+  let first = true;
+  for (const run of runs) {
+    const text = renderPassages(run, opts);
+    if (text === '') continue;
+    // Entries are a blank line apart: the run before ended with its line break.
+    yield first ? text : `\n${text}`;
+    first = false;
+  }
+}

@@ -135,17 +135,44 @@ export function renderTerminal(table: Table, opts: { style?: Style; maxWidth?: n
 
 /** A Markdown pipe table (Pandoc and GitHub), with the title as a bold caption line. */
 export function renderMarkdown(table: Table): string {
+  return [...renderMarkdownPieces(wholeRuns(table))].join('');
+}
+
+/**
+ * A table whose rows come a run at a time (one transcript's rows at a time), for a renderer that
+ * writes them as they come; `runs` are the rows then the footer rows, `bold` indexes them all.
+ */
+export interface TableRuns extends Omit<Table, 'rows' | 'footer'> {
+  runs: Iterable<Cell[][]>;
+}
+
+function wholeRuns(table: Table): TableRuns {
+  const { rows, footer, ...rest } = table;
+  return { ...rest, runs: [footer?.length ? [...rows, ...footer] : rows] };
+}
+
+/** The same in pieces: the header, then a run of rows at a time, then the notes. */
+export function* renderMarkdownPieces(table: TableRuns): Generator<string> {
   // Markdown-inert cells on one line, without control characters (escape.ts).
   const esc = (s: string): string => markdownCell(terminalText(s, { oneLine: true }));
-  const out: string[] = [];
-  if (table.title) out.push(`**${esc(table.title)}**`, '');
-  out.push(`| ${table.columns.map((c) => esc(c.header)).join(' | ')} |`);
-  out.push(`|${table.columns.map((c) => (c.align === 'right' ? ' ---: ' : c.align === 'center' ? ' :---: ' : ' --- ')).join('|')}|`);
+  const head: string[] = [];
+  if (table.title) head.push(`**${esc(table.title)}**`, '');
+  head.push(`| ${table.columns.map((c) => esc(c.header)).join(' | ')} |`);
+  head.push(`|${table.columns.map((c) => (c.align === 'right' ? ' ---: ' : c.align === 'center' ? ' :---: ' : ' --- ')).join('|')}|`);
+  yield head.join('\n') + '\n';
   const strong = (s: string, k: number): string => (table.bold?.[k] && s.trim() !== '' ? `${s.match(/^\s*/)![0]}**${s.trim().replace(/([*_])/g, '\\$1')}**` : s);
-  [...table.rows, ...(table.footer ?? [])].forEach((r, k) => out.push(`| ${r.map((c, i) => (i === 0 ? strong(esc(cellText(c)), k) : esc(cellText(c)))).join(' | ')} |`));
+  let k = 0;
+  for (const run of table.runs) {
+    if (run.length === 0) continue;
+    const out: string[] = [];
+    for (const r of run) {
+      out.push(`| ${r.map((c, i) => (i === 0 ? strong(esc(cellText(c)), k) : esc(cellText(c)))).join(' | ')} |`);
+      k++;
+    }
+    yield out.join('\n') + '\n';
+  }
   // Notes as one paragraph, a hard line break ("  ") between them.
-  if (table.notes?.length) out.push('', table.notes.map((n) => escapeMarkdown(terminalText(n, { oneLine: true }))).join('  \n'));
-  return out.join('\n') + '\n';
+  if (table.notes?.length) yield '\n' + table.notes.map((n) => escapeMarkdown(terminalText(n, { oneLine: true }))).join('  \n') + '\n';
 }
 
 /**
@@ -154,9 +181,19 @@ export function renderMarkdown(table: Table): string {
  * apostrophe) unless `raw`; numbers are never touched.
  */
 export function renderDelimited(table: Table, delimiter: ',' | '\t', opts: { raw?: boolean } = {}): string {
+  return [...renderDelimitedPieces(wholeRuns(table), delimiter, opts)].join('');
+}
+
+/** The same in pieces: the header row, then a run of rows at a time. */
+export function* renderDelimitedPieces(table: Pick<TableRuns, 'columns' | 'runs'>, delimiter: ',' | '\t', opts: { raw?: boolean } = {}): Generator<string> {
   const safe = (c: Cell): string => (typeof c === 'number' ? String(c) : guardCsvCell(c, opts.raw));
-  const records = [table.columns.map((c) => safe(c.header)), ...[...table.rows, ...(table.footer ?? [])].map((r) => r.map(safe))];
-  return stringifyCsv(records, delimiter);
+  yield stringifyCsv([table.columns.map((c) => safe(c.header))], delimiter);
+  for (const run of table.runs)
+    if (run.length)
+      yield stringifyCsv(
+        run.map((r) => r.map(safe)),
+        delimiter,
+      );
 }
 
 /**
