@@ -10,10 +10,10 @@ import { UsageError } from '../core/errors.js';
 import { anticipations, type Anticipations } from '../core/matrix/anticipation.js';
 import { caseOrdered, type CaseOrder, type CaseOrdered } from '../core/matrix/case-order.js';
 import { changeMatrix, type ChangeMatrix, type ChangeMeasure } from '../core/matrix/change.js';
-import { codedStudy, defaultCoder, type CodedStudy } from '../core/matrix/coded.js';
+import { codedStudy, defaultCoder, type CodedStudy, type RowKey } from '../core/matrix/coded.js';
 import { cooccurrence as coOccur, type Cooccurrence } from '../core/matrix/cooccurrence.js';
 import { dropout as dropoutCheck, type DropoutBlock } from '../core/matrix/dropout.js';
-import { framework as frameworkMatrix } from '../core/matrix/framework.js';
+import { framework as frameworkMatrix, frameworkRows, type FrameworkRow } from '../core/matrix/framework.js';
 import { matrix as themeMatrix, type Matrix } from '../core/matrix/matrix.js';
 import { saturation as saturationSteps } from '../core/matrix/saturation.js';
 import { trajectories as trajectoryRows } from '../core/matrix/trajectories.js';
@@ -142,6 +142,12 @@ export function trajectories(study: Study, opts: Scope & { rows?: Rows; only?: r
 export function framework(study: Study, opts: Scope & { rows?: Rows } = {}) {
   const cs = coded(study, opts);
   return { coder: cs.coder, ...frameworkMatrix(cs, { rows: opts.rows ?? 'theme' }) };
+}
+
+/** The same a row (one transcript) at a time, each text let go after its row: for output written as it goes. */
+export function frameworkInRows(study: Study, opts: Scope & { rows?: Rows } = {}): { coder: string; themes: RowKey[]; rows: Iterable<FrameworkRow> } {
+  const cs = coded(study, opts);
+  return { coder: cs.coder, ...frameworkRows(cs, { rows: opts.rows ?? 'theme' }) };
 }
 
 export function cooccurrence(study: Study, opts: Scope & { rows?: Rows; unit?: 'segment' | 'document' } = {}): Cooccurrence & { coder: string } {

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { framework, frameworkInRows } from '../../src/api/analyses.js';
 import { passages, retrieve, retrievedRuns, retrieving } from '../../src/core/coding/retrieve.js';
 import { jsonArrayPieces, jsonObjectPieces } from '../../src/core/format/json.js';
 import { renderPassages, renderPassagesPieces } from '../../src/core/format/passages.js';
@@ -123,6 +124,45 @@ describe('codings listed a transcript at a time', () => {
     expect(n).toBe(s.codings.length);
     expect(most).toBe(1);
     expect(held()).toBe(0);
+  });
+});
+
+describe('the framework matrix a row at a time', () => {
+  it('is the whole matrix, its JSON the whole JSON, holding one transcript at a time', async () => {
+    for (const name of ['buddy-study']) {
+      const root = copyOf(join(repo, 'fixtures', name));
+      await loadStudy(root);
+      for (const [rows, coder] of [
+        ['theme', 'consensus'],
+        ['code', 'alice'],
+        ['theme', 'ben'],
+      ] as const) {
+        // Loaded again, from the study index: the texts are read when asked for.
+        const s = (await loadStudy(root)).study!;
+        const held = () => s.documents.filter((d) => d.segmentList.holdsText).length;
+        const f = frameworkInRows(s, { rows, coder });
+        const seen = [];
+        let most = 0;
+        for (const row of f.rows) {
+          seen.push(row);
+          most = Math.max(most, held());
+        }
+        expect(held()).toBe(0);
+        const whole = framework(s, { rows, coder });
+        expect(seen).toEqual(whole.rows);
+        expect(f.themes).toEqual(whole.themes);
+        expect(most).toBeLessThanOrEqual(1);
+        expect(
+          [
+            ...jsonObjectPieces(
+              { coder: f.coder, themes: f.themes },
+              'rows',
+              seen.map((r) => [r]),
+            ),
+          ].join(''),
+        ).toBe(JSON.stringify({ coder: whole.coder, themes: whole.themes, rows: whole.rows }, null, 2));
+      }
+    }
   });
 });
 

@@ -1,4 +1,5 @@
-import { framework } from '../../api/analyses.js';
+import { framework, frameworkInRows } from '../../api/analyses.js';
+import { jsonObjectPieces } from '../../core/format/json.js';
 import type { Ctx } from '../context.js';
 import { EXIT } from '../errors.js';
 import { renderTable } from '../render.js';
@@ -9,12 +10,15 @@ export async function run(ctx: Ctx<'framework'>): Promise<number> {
   const format = ctx.format;
   const study = await ctx.study();
   const cells = ctx.opts.cells;
-  const f = framework(study, { ...scopeOf(ctx.opts), rows: ctx.opts.rows });
-  const s = { coder: f.coder };
   if (format === 'json') {
-    ctx.emit(JSON.stringify({ coder: s.coder, themes: f.themes, rows: f.rows }, null, 2));
+    // Written a row (one transcript) at a time, each text let go after its row: the same bytes as
+    // the whole object at once.
+    const f = frameworkInRows(study, { ...scopeOf(ctx.opts), rows: ctx.opts.rows });
+    await ctx.emitTextPieces(jsonObjectPieces({ coder: f.coder, themes: f.themes }, 'rows', eachAlone(f.rows)));
     return EXIT.ok;
   }
+  const f = framework(study, { ...scopeOf(ctx.opts), rows: ctx.opts.rows });
+  const s = { coder: f.coder };
   const words = (text: string) => text.split(/\s+/).slice(0, 8).join(' ') + (text.split(/\s+/).length > 8 ? '…' : '');
   const range = (r: { startLine: number; endLine: number }) => (r.startLine === r.endLine ? `L${r.startLine}` : `L${r.startLine}-${r.endLine}`);
   const show = (refs: Array<{ startLine: number; endLine: number; text: string }> | null): string | number => {
@@ -36,4 +40,8 @@ export async function run(ctx: Ctx<'framework'>): Promise<number> {
     ),
   );
   return EXIT.ok;
+}
+
+function* eachAlone<T>(items: Iterable<T>): Generator<T[]> {
+  for (const x of items) yield [x];
 }
