@@ -5,7 +5,7 @@ import { framework, frameworkInRows } from '../../src/api/analyses.js';
 import { passages, retrieve, retrievedRuns, retrieving } from '../../src/core/coding/retrieve.js';
 import { jsonArrayPieces, jsonObjectPieces } from '../../src/core/format/json.js';
 import { renderPassages, renderPassagesPieces } from '../../src/core/format/passages.js';
-import { renderDelimited, renderDelimitedPieces, renderMarkdown, renderMarkdownPieces, type Cell, type Table } from '../../src/core/format/table.js';
+import { renderDelimited, renderDelimitedPieces, renderMarkdown, renderMarkdownPieces, renderTerminal, renderTerminalPieces, type Cell, type Table } from '../../src/core/format/table.js';
 import { loadStudy } from '../../src/io/load-study.js';
 import { repo } from '../helpers/cli.js';
 import { copyOf } from '../helpers/inproc.js';
@@ -44,7 +44,7 @@ const table = fc.integer({ min: 1, max: 5 }).chain((width) =>
 const tidy = (t: Record<string, unknown>): Table => Object.fromEntries(Object.entries(t).filter(([, v]) => v !== undefined)) as unknown as Table;
 
 describe('tables written a run of rows at a time', () => {
-  it('Markdown and CSV/TSV in pieces are the whole table as it was rendered before (any runs, footer, bold rows, notes)', () => {
+  it('Markdown, CSV/TSV and the terminal table in pieces are the whole table as it was rendered before (any runs, footer, bold rows, notes)', () => {
     fc.assert(
       fc.property(table, fc.array(fc.nat(), { maxLength: 5 }), fc.boolean(), (t0, cuts, raw) => {
         const t = tidy(t0);
@@ -52,6 +52,14 @@ describe('tables written a run of rows at a time', () => {
         const { rows: _rows, footer: _footer, ...rest } = t;
         expect([...renderMarkdownPieces({ ...rest, runs })].join('')).toBe(before.renderMarkdown(t));
         expect(renderMarkdown(t)).toBe(before.renderMarkdown(t));
+        // The terminal table in two passes over the rows (widths, then lines), with and without a width to fit.
+        const style = { bold: (x: string) => `<${x}>`, dim: (x: string) => `(${x})` };
+        for (const maxWidth of [undefined, 12, 30, 200]) {
+          const o = maxWidth === undefined ? { style } : { style, maxWidth };
+          const { rows, ...head } = t;
+          expect([...renderTerminalPieces({ ...head, rows: () => runsOf(rows, cuts) }, o)].join('')).toBe(before.renderTerminal(t, o));
+          expect(renderTerminal(t, o)).toBe(before.renderTerminal(t, o));
+        }
         for (const d of [',', '\t'] as const) {
           expect([...renderDelimitedPieces({ columns: t.columns, runs }, d, { raw })].join('')).toBe(before.renderDelimited(t, d, { raw }));
           expect(renderDelimited(t, d, { raw })).toBe(before.renderDelimited(t, d, { raw }));

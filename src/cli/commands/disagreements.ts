@@ -2,7 +2,8 @@ import { disagreements } from '../../api/analyses.js';
 import { meetingTranscripts, type Disagreement } from '../../core/agreement/reconcile.js';
 import { attribution } from '../../core/study/attribution.js';
 import { escapeMarkdown, markdownCode } from '../../core/format/escape.js';
-import { renderDelimited, renderTerminal, type Table } from '../../core/format/table.js';
+import { renderDelimitedPieces, renderTerminalPieces, type Cell, type Table } from '../../core/format/table.js';
+import { jsonArrayPieces } from '../../core/format/json.js';
 import type { Study } from '../../core/study/types.js';
 import type { Ctx } from '../context.js';
 import { EXIT } from '../errors.js';
@@ -16,24 +17,23 @@ export async function run(ctx: Ctx<'disagreements'>): Promise<number> {
   const waves = ctx.opts.wave;
   const where = ctx.opts.where;
   const { coders, list, beforeSince } = disagreements(study, { ...(ctx.opts.coders ? { coders: ctx.opts.coders } : {}), ...(ctx.opts.code ? { codes: ctx.opts.code } : {}), ...(waves ? { waves } : {}), where });
+  // Written a few hundred disagreements at a time (each made into its output as it comes): the
+  // same bytes as the whole at once.
   if (format === 'json') {
-    ctx.emit(
-      JSON.stringify(
-        list.map((d) => ({ ...d, lines: lines(d), segment: d.segment.id, speaker: d.segment.speaker, text: d.segment.text, attribution: attr(study, d) })),
-        null,
-        2,
-      ),
-    );
+    await ctx.emitTextPieces(jsonArrayPieces(inRuns(list, (d) => ({ ...d, lines: lines(d), segment: d.segment.id, speaker: d.segment.speaker, text: d.segment.text, attribution: attr(study, d) }))));
   } else if (format === 'md') {
     ctx.emit(markdown(study, list, coders));
   } else if (format === 'csv' || format === 'tsv') {
-    ctx.emit(renderDelimited(decisionsTemplate(list, coders), format === 'csv' ? ',' : '\t'));
+    const t = decisionsTemplate([], coders);
+    await ctx.emitTextPieces(renderDelimitedPieces({ columns: t.columns, runs: inRuns(list, (d) => decisionsTemplate([d], coders).rows[0]!) }, format === 'csv' ? ',' : '\t'));
   } else {
-    const table: Table = {
+    // The columns' widths from a first pass over the rows, then the lines (renderTerminalPieces).
+    const row = (d: Disagreement): Cell[] => [d.code, `${d.file}:${lines(d)}`, ...d.coders.map((c) => (c.applied ? '✓' : '·')), d.segment.text.replace(/\s+/g, ' ')];
+    const table = {
       columns: [{ header: 'code' }, { header: 'where' }, ...coders.map((c) => ({ header: c, align: 'center' as const })), { header: 'text' }],
-      rows: list.map((d) => [d.code, `${d.file}:${lines(d)}`, ...d.coders.map((c) => (c.applied ? '✓' : '·')), d.segment.text.replace(/\s+/g, ' ')]),
+      rows: () => inRuns(list, row),
     };
-    ctx.emit(renderTerminal(table, ctx.width ? { maxWidth: ctx.width } : {}));
+    await ctx.emitTextPieces(renderTerminalPieces(table, ctx.width ? { maxWidth: ctx.width } : {}));
   }
   const skipped = meetingTranscripts(study, { coders, ...(waves ? { waves } : {}), where }).excluded.filter((e) => e.reason !== 'no compared coder coded or finished it');
   if (skipped.length > 0)
@@ -51,20 +51,30 @@ export async function run(ctx: Ctx<'disagreements'>): Promise<number> {
   return EXIT.ok;
 }
 
+/** `list` made into its output a few hundred at a time. */
+function* inRuns<T>(list: readonly Disagreement[], f: (d: Disagreement) => T): Generator<T[]> {
+  for (let i = 0; i < list.length; i += 500) yield list.slice(i, i + 500).map(f);
+}
+
 function lines(d: Disagreement): string {
   return d.segment.startLine === d.segment.endLine ? String(d.segment.startLine) : `${d.segment.startLine}-${d.segment.endLine}`;
 }
 
+/** Each disagreement's attribution (the documents and participants looked up by id, found once per study). */
+const lookups = new WeakMap<Study, { docs: Map<string, Study['documents'][number]>; people: Map<string, Study['participants'][number]> }>();
 function attr(study: Study, d: Disagreement): string {
-  const doc = study.documents.find((x) => x.participant === d.participant && x.wave === d.wave)!;
+  let l = lookups.get(study);
+  if (!l) {
+    // The first of each id, as find() took it.
+    const docs = new Map<string, Study['documents'][number]>();
+    for (const x of study.documents) if (!docs.has(`${x.participant}\u0000${x.wave}`)) docs.set(`${x.participant}\u0000${x.wave}`, x);
+    const people = new Map<string, Study['participants'][number]>();
+    for (const p of study.participants) if (!people.has(p.id)) people.set(p.id, p);
+    lookups.set(study, (l = { docs, people }));
+  }
+  const doc = l.docs.get(`${d.participant}\u0000${d.wave}`)!;
   const speaking = d.segment.participant ?? d.participant;
-  return attribution(
-    study.config.attribution,
-    study,
-    doc,
-    study.participants.find((p) => p.id === speaking),
-    d.segment,
-  );
+  return attribution(study.config.attribution, study, doc, l.people.get(speaking), d.segment);
 }
 
 /** For the meeting: grouped by code, each passage quoted with what every coder did. */

@@ -1,4 +1,5 @@
-import { exactText, formatSpan, hasColumns, lineIndexOf, touchedSegments } from '../coding/span.js';
+import { exactText, formatSpan, hasColumns, LineIndex, lineIndexOf, touchedSegments } from '../coding/span.js';
+import { ownCopy } from '../text/intern.js';
 import { codingKey, spanOf, withSpan, type Coding } from '../coding/types.js';
 import { matchesWhere, type Where } from '../study/filters.js';
 import type { Study } from '../study/types.js';
@@ -63,6 +64,8 @@ interface UnitView {
   segment: Segment;
   /** coder -> codings touching the segment */
   byCoder: Map<string, Coding[]>;
+  /** The transcript's lines. */
+  lines: () => LineIndex;
 }
 
 /** The transcripts every coder coded or finished (in scope), and the others with why. */
@@ -73,6 +76,15 @@ export function meetingTranscripts(study: Study, opts: MeetingOptions): Transcri
 }
 
 function units(study: Study, opts: MeetingOptions): UnitView[] {
+  return [...unitsByDocument(study, opts, { letGo: false })].flat();
+}
+
+/**
+ * The units a transcript at a time. With `letGo`, a text that was not in memory is let go once its
+ * transcript's units have been taken, and the segments are made for them alone (not kept by the
+ * document): what is kept of them must be copied (disagreements).
+ */
+function* unitsByDocument(study: Study, opts: MeetingOptions, how: { letGo: boolean }): Generator<UnitView[]> {
   const perDoc = new Map<string, Map<string, Coding[]>>();
   for (const c of study.codings) {
     if (!opts.coders.includes(c.coder)) continue;
@@ -83,27 +95,37 @@ function units(study: Study, opts: MeetingOptions): UnitView[] {
     if (!list) m.set(c.coder, (list = []));
     list.push(c);
   }
-  const out: UnitView[] = [];
   for (const doc of meetingTranscripts(study, opts).compared) {
+    const out: UnitView[] = [];
+    const held = doc.segmentList.holdsText;
     const m = perDoc.get(doc.id);
-    // Each coding with the segments its span touches.
-    const touched = new Map<Coding, [number, number]>();
-    for (const list of m?.values() ?? []) for (const c of list) touched.set(c, touchedSegments(doc, c));
-    for (const segment of doc.segments) {
+    // Each segment's codings by coder (each coder's in their order): every coding put on the
+    // segments its span touches.
+    const list = doc.segmentList;
+    const at = new Map<number, Map<string, Coding[]>>();
+    for (const coder of new Set(opts.coders))
+      for (const c of m?.get(coder) ?? []) {
+        const [lo, hi] = touchedSegments(doc, c);
+        for (let i = Math.max(0, lo), end = Math.min(hi, list.length); i < end; i++) {
+          let byCoder = at.get(i);
+          if (!byCoder) at.set(i, (byCoder = new Map()));
+          let list = byCoder.get(coder);
+          if (!list) byCoder.set(coder, (list = []));
+          list.push(c);
+        }
+      }
+    let local: LineIndex | undefined;
+    const lines = how.letGo && !held ? () => (local ??= new LineIndex(doc.segmentList.sourceTextValue)) : () => lineIndexOf(doc);
+    // With letGo, only the segments a coding touches (no code there: nothing to tell).
+    const segments = how.letGo ? [...at.keys()].sort((a, b) => a - b).map((i) => list.at(i)) : doc.segments;
+    for (const segment of segments) {
       if (segment.role !== 'participant') continue;
-      const byCoder = new Map<string, Coding[]>();
-      for (const coder of opts.coders)
-        byCoder.set(
-          coder,
-          (m?.get(coder) ?? []).filter((c) => {
-            const [lo, hi] = touched.get(c)!;
-            return segment.index >= lo && segment.index < hi;
-          }),
-        );
-      out.push({ doc, segment, byCoder });
+      const codings = at.get(segment.index);
+      out.push({ doc, segment, byCoder: new Map(opts.coders.map((coder) => [coder, codings?.get(coder) ?? []])), lines });
     }
+    yield out;
+    if (how.letGo && !held) doc.segmentList.releaseText();
   }
-  return out;
 }
 
 /**
@@ -115,17 +137,26 @@ export function disagreements(study: Study, opts: MeetingOptions): { list: Disag
   const early = beforeSinceOf(study);
   const out: Disagreement[] = [];
   const beforeSince: BeforeSince[] = [];
-  for (const u of units(study, opts)) {
-    const codes = new Set<string>();
-    for (const list of u.byCoder.values()) for (const c of list) codes.add(c.code);
-    const sorted = [...codes].filter((c) => !opts.codes || opts.codes.has(c)).sort((a, b) => (order.get(a) ?? 1e9) - (order.get(b) ?? 1e9));
-    for (const code of sorted) {
-      const d = describe(u, code, opts.coders);
-      if (d.coders.every((p) => p.applied)) continue;
-      if (early(code, u.doc.wave)) beforeSince.push(beforeSinceEntry(u, code, opts.coders));
-      else out.push(d);
+  // A transcript at a time, its text let go after it: what is kept of it (the segment's text and
+  // the exact spans' texts) copied, so that the list does not keep every transcript alive.
+  for (const views of unitsByDocument(study, opts, { letGo: true }))
+    for (const u of views) {
+      const codes = new Set<string>();
+      for (const list of u.byCoder.values()) for (const c of list) codes.add(c.code);
+      const sorted = [...codes].filter((c) => !opts.codes || opts.codes.has(c)).sort((a, b) => (order.get(a) ?? 1e9) - (order.get(b) ?? 1e9));
+      let copied = false;
+      for (const code of sorted) {
+        const d = describe(u, code, opts.coders);
+        if (d.coders.every((p) => p.applied)) continue;
+        if (early(code, u.doc.wave)) beforeSince.push(beforeSinceEntry(u, code, opts.coders));
+        else {
+          if (!copied) u.segment.text = ownCopy(u.segment.text);
+          copied = true;
+          for (const p of d.coders) for (const x of p.coded ?? []) x.text = ownCopy(x.text);
+          out.push(d);
+        }
+      }
     }
-  }
   // Stable sort: units were visited in document order.
   out.sort((a, b) => (order.get(a.code) ?? 1e9) - (order.get(b.code) ?? 1e9));
   return { list: out, beforeSince };
@@ -139,7 +170,7 @@ function describe(u: UnitView, code: string, coders: string[]): Disagreement {
     if (hit?.memo) entry.memo = hit.memo;
     const exact = list.filter((c) => c.code === code && hasColumns(c));
     if (exact.length > 0) {
-      const index = lineIndexOf(u.doc);
+      const index = u.lines();
       entry.coded = exact.map((c) => {
         const r = index.range(c);
         return { lines: formatSpan(c), text: 'problem' in r ? '' : exactText(index.text, r.start, r.end) };

@@ -1,5 +1,4 @@
 import { stringify } from 'csv-stringify/sync';
-import { maxOf } from '../arrays.js';
 import { escapeMarkdown, guardCsvCell, markdownCell, terminalText } from './escape.js';
 
 /**
@@ -77,19 +76,30 @@ function truncate(s: string, width: number): string {
  * column is truncated with "…" until it fits (never below 8 characters).
  */
 export function renderTerminal(table: Table, opts: { style?: Style; maxWidth?: number } = {}): string {
+  const { rows, ...rest } = table;
+  return [...renderTerminalPieces({ ...rest, rows: () => [rows] }, opts)].join('');
+}
+
+/**
+ * The same in pieces, a run of rows at a time, in two passes over the rows (`rows` gives them
+ * again each time it is called): the columns' widths from the first, which keeps no text, then
+ * the lines. A long table is never held whole.
+ */
+export function* renderTerminalPieces(table: Omit<Table, 'rows'> & { rows: () => Iterable<Cell[][]> }, opts: { style?: Style; maxWidth?: number } = {}): Generator<string> {
   const style = opts.style ?? plain;
   // User text never reaches the terminal with its control characters or escape sequences (a
   // number's text has none: digits, sign, point).
   const cellText = (c: Cell): string => (typeof c === 'number' ? formatNumber(c) : terminalText(c, { oneLine: true }));
-  // Each cell's text and width found once (rows, then footer rows).
-  const all = [...table.rows, ...(table.footer ?? [])].map((r) => r.map(cellText));
-  const allWidths = all.map((r) => r.map(displayWidth));
-  const widths = table.columns.map((c, i) =>
-    maxOf(
-      allWidths.map((r) => r[i] ?? 0),
-      displayWidth(c.header),
-    ),
-  );
+  const footer = (table.footer ?? []).map((r) => r.map(cellText));
+  const widths = table.columns.map((c) => displayWidth(c.header));
+  const widen = (r: readonly string[]): void => {
+    for (let i = 0; i < widths.length; i++) {
+      const w = r[i] === undefined ? 0 : displayWidth(r[i]!);
+      if (w > widths[i]!) widths[i] = w;
+    }
+  };
+  for (const run of table.rows()) for (const r of run) widen(r.map(cellText));
+  footer.forEach(widen);
   const gap = 2;
   const total = (): number => widths.reduce((a, b) => a + b, 0) + gap * (widths.length - 1);
   if (opts.maxWidth) {
@@ -102,11 +112,11 @@ export function renderTerminal(table: Table, opts: { style?: Style; maxWidth?: n
       widths[widest] = Math.max(8, widths[widest]! - (total() - opts.maxWidth));
     }
   }
-  const line = (cells: string[], header = false, strong = false, cellWidths?: number[]): string =>
+  const line = (cells: string[], header = false, strong = false): string =>
     cells
       .map((text, i) => {
         const col = table.columns[i]!;
-        const w = cellWidths?.[i] ?? displayWidth(text);
+        const w = displayWidth(text);
         const t = w <= widths[i]! ? text : truncate(text, widths[i]!);
         const pad = widths[i]! - (t === text ? w : displayWidth(t));
         const align = header && col.align === 'right' ? 'right' : (col.align ?? 'left');
@@ -115,22 +125,30 @@ export function renderTerminal(table: Table, opts: { style?: Style; maxWidth?: n
       })
       .join(' '.repeat(gap))
       .trimEnd();
-  const out: string[] = [];
-  if (table.title) out.push(style.bold(terminalText(table.title, { oneLine: true })));
-  out.push(
+  const head: string[] = [];
+  if (table.title) head.push(style.bold(terminalText(table.title, { oneLine: true })));
+  head.push(
     line(
       table.columns.map((c) => cellText(c.header)),
       true,
     ),
   );
-  out.push(style.dim(widths.map((w) => '─'.repeat(w)).join(' '.repeat(gap))));
-  table.rows.forEach((_, k) => out.push(line(all[k]!, false, table.bold?.[k] === true, allWidths[k]!)));
-  if (table.footer && table.footer.length > 0) {
-    out.push(style.dim(widths.map((w) => '─'.repeat(w)).join(' '.repeat(gap))));
-    table.footer.forEach((_, k) => out.push(line(all[table.rows.length + k]!, false, false, allWidths[table.rows.length + k]!)));
+  head.push(style.dim(widths.map((w) => '─'.repeat(w)).join(' '.repeat(gap))));
+  yield head.join('\n') + '\n';
+  let k = 0;
+  for (const run of table.rows()) {
+    if (run.length === 0) continue;
+    const out: string[] = [];
+    for (const r of run) out.push(line(r.map(cellText), false, table.bold?.[k++] === true));
+    yield out.join('\n') + '\n';
   }
-  if (table.notes?.length) out.push('', ...table.notes.map((n) => terminalText(n, { oneLine: true })));
-  return out.join('\n') + '\n';
+  const tail: string[] = [];
+  if (footer.length > 0) {
+    tail.push(style.dim(widths.map((w) => '─'.repeat(w)).join(' '.repeat(gap))));
+    for (const r of footer) tail.push(line(r, false, false));
+  }
+  if (table.notes?.length) tail.push('', ...table.notes.map((n) => terminalText(n, { oneLine: true })));
+  if (tail.length > 0) yield tail.join('\n') + '\n';
 }
 
 /** A Markdown pipe table (Pandoc and GitHub), with the title as a bold caption line. */
