@@ -94,4 +94,3 @@ export function renderTerminal(table: Table, opts: { style?: Style; maxWidth?: n
   if (table.notes?.length) out.push('', ...table.notes.map((n) => terminalText(n, { oneLine: true })));
   return out.join('\n') + '\n';
 }
-

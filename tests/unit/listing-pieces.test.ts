@@ -11,6 +11,8 @@ import { repo } from '../helpers/cli.js';
 import { copyOf } from '../helpers/inproc.js';
 import { fixtureStudies, randomCodings, scenario } from '../helpers/random-codings.js';
 import * as before from '../helpers/table-before.js';
+import * as meetingBefore from '../helpers/reconcile-before.js';
+import { disagreements, reconcile } from '../../src/core/agreement/reconcile.js';
 
 /** `items` cut into runs at the given places (empty runs included). */
 function runsOf<T>(items: readonly T[], cuts: readonly number[]): T[][] {
@@ -132,6 +134,28 @@ describe('codings listed a transcript at a time', () => {
     expect(n).toBe(s.codings.length);
     expect(most).toBe(1);
     expect(held()).toBe(0);
+  });
+});
+
+describe("the coders' meeting a transcript at a time", () => {
+  it('finds the same disagreements and reconciles the same as before, on random codings (exact spans, several segments, codes before their since:)', async () => {
+    const studies = await fixtureStudies();
+    let some = 0;
+    fc.assert(
+      fc.property(scenario, fc.boolean(), (sc, one) => {
+        const s = randomCodings(studies, sc);
+        const opts = { coders: ['x', 'y'], ...(one && s.codebook.codes.length > 0 ? { codes: new Set([s.codebook.codes[0]!.id]) } : {}) };
+        const now = disagreements(s, opts);
+        expect(now).toEqual(meetingBefore.disagreements(s, opts));
+        some += now.list.length;
+        for (const rule of [undefined, 'union', 'majority'] as const) {
+          const o = { ...opts, into: 'consensus', ...(rule ? { rule } : {}) };
+          expect(reconcile(s, o)).toEqual(meetingBefore.reconcile(s, o));
+        }
+      }),
+      { numRuns: 80 },
+    );
+    expect(some).toBeGreaterThan(0);
   });
 });
 
