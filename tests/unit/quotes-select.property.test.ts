@@ -4,7 +4,8 @@ import { packCodings, setCodingTable, tableOf, type CodingPart } from '../../src
 import type { Coding } from '../../src/core/coding/types.js';
 import { codedStudy } from '../../src/core/matrix/coded.js';
 import { evidence, evidenceKey } from '../../src/core/quotes/evidence.js';
-import { forgetCorpus, selectQuotes, type QuoteOptions } from '../../src/core/quotes/select.js';
+import { forgetCorpus, hasQuote, quotable, selectQuotes, trim, type QuoteOptions } from '../../src/core/quotes/select.js';
+import { clean as cleanText, TermCorpus, wordCount } from '../../src/core/quotes/text.js';
 import type { Study } from '../../src/core/study/types.js';
 import { fixtureStudies, randomCodings, scenario } from '../helpers/random-codings.js';
 
@@ -53,6 +54,15 @@ function inColumns(study: Study): Study {
   return copy;
 }
 
+/** Whether quoteOf makes a quote of this passage: its definition, written out (select.ts quoteTextOf). */
+function selectQuotesText(opts: { minWords: number; maxWords: number; clean: boolean }, tfidf: TermCorpus, profile: ReturnType<TermCorpus['profile']>, original: string): boolean {
+  const all = wordCount(original);
+  if (all < opts.minWords) return false;
+  const { text, trimmed } = trim(original, (s) => tfidf.textCosine(s, profile), opts.maxWords, all);
+  const words = trimmed || opts.clean ? wordCount(opts.clean ? cleanText(text) : text) : all;
+  return words >= opts.minWords && words <= opts.maxWords;
+}
+
 describe('quotes: every participant found document by document', () => {
   it('gives what walking each cell ranking gives (property)', () => {
     fc.assert(
@@ -75,6 +85,44 @@ describe('quotes: every participant found document by document', () => {
         for (const cell of everyone) expect(cell.quotes.map((q) => q.rank)).toEqual(cell.quotes.map((_, i) => i + 1));
       }),
       { numRuns: 60 },
+    );
+  });
+
+  it('made for some speakers and cells only: exactly those quotes of the whole selection, ranks included (property)', () => {
+    fc.assert(
+      fc.property(scenario, fc.array(fc.boolean(), { maxLength: 7 }), options, fc.boolean(), fc.integer({ min: 0, max: 1 << 20 }), fc.integer({ min: 0, max: 1 << 10 }), (sc, flags, o, dense, who, where) => {
+        const picks = dense ? sc.picks.slice(0, 4).flatMap((p) => Array.from({ length: 30 }, (_, k) => ({ ...p, seg: p.seg + k, more: k % 2 }))) : sc.picks;
+        const study = withExemplars(randomCodings(studies, { ...sc, picks }), flags);
+        const opts: QuoteOptions = { ...o, perCell: Number.POSITIVE_INFINITY };
+        const whole = selectQuotes(codedStudy(study, 'x'), stem, opts);
+        // Some speakers (a bit of \`who\` each), some waves (a bit of \`where\` each).
+        const people = [...new Set(whole.flatMap((c) => c.quotes.map((q) => q.participant)))].sort();
+        const speakers = new Set(people.filter((_, i) => (who >> i % 20) & 1));
+        const waves = study.config.waves.map((w) => w.id).filter((_, i) => (where >> i) & 1);
+        const cells = (_: string, wave: string) => waves.includes(wave);
+        const part = selectQuotes(codedStudy(study, 'x'), stem, { ...opts, speakers, cells });
+        const expected = whole.filter((c) => waves.includes(c.wave)).map((c) => ({ ...c, quotes: c.quotes.filter((q) => speakers.has(q.participant)) }));
+        expect(part).toEqual(expected);
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  it('hasQuote: whether a passage makes a quote, as making it says (property)', () => {
+    const sentence = fc.array(fc.constantFrom('we', 'walked', 'Home', 'and', '...', '-', 'it', 'was', 'fine', '2024', 'ok'), { minLength: 0, maxLength: 30 }).map((w) => w.join(' '));
+    const stop = fc.constantFrom('.', '!', '?', '', '…', '."');
+    const text = fc.array(fc.tuple(sentence, stop, fc.constantFrom(' ', '  ', '\n')), { minLength: 1, maxLength: 8 }).map((parts) => parts.map(([s, p, gap]) => `${s}${p}${gap}`).join(''));
+    const tfidf = new TermCorpus(stem);
+    tfidf.add('we walked home and it was fine');
+    tfidf.seal();
+    const profile = tfidf.profile([{ text: 'walked home', k: 3 }], [0]);
+    fc.assert(
+      fc.property(text, fc.integer({ min: 1, max: 12 }), fc.integer({ min: 1, max: 50 }), fc.boolean(), (t, minWords, maxWords, clean) => {
+        const opts = { minWords, maxWords, clean };
+        const made = selectQuotesText(opts, tfidf, profile, t);
+        expect(hasQuote(opts, tfidf, profile, quotable(t))).toBe(made);
+      }),
+      { numRuns: 500 },
     );
   });
 

@@ -1,6 +1,6 @@
 import { brief } from '../../core/cases/brief.js';
 import { briefMarkdown } from '../../core/cases/render.js';
-import { memoThreads } from '../../core/cases/summary.js';
+import { codingsWithMemos, memoThreads } from '../../core/cases/summary.js';
 import { briefData } from '../../core/cases/data.js';
 import { codedStudy } from '../../core/matrix/coded.js';
 import { didYouMeanSuffix } from '../../core/text/suggest.js';
@@ -41,9 +41,9 @@ export async function run(ctx: Ctx<'brief'>): Promise<number> {
   if (participants) checkFilters(study, { participants });
   const coder = tableCoder(study, ctx.opts.coder);
   const cs = codedStudy(study, coder, { waves: before });
-  const data = briefData(cs, await rankingStem(ctx, study));
+  const data = briefData(cs, await rankingStem(ctx, study), participants ? { participants } : {});
   const lastWave = cs.waves[cs.waves.length - 1]!;
-  const threads = memoThreads(study.codings.filter((c) => before.includes(c.wave)));
+  const threads = memoThreads(codingsWithMemos(study, before));
   const b = brief(cs, {
     next: next ? { id: next.id, label: next.label } : null,
     ...data,

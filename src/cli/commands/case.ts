@@ -25,7 +25,7 @@ export async function run(ctx: Ctx<'case'>, participant: string): Promise<number
   const template = ctx.opts.template === true;
   if (template && format !== 'md') throw new UsageError('--template is Markdown only');
   const summaries = template ? new Map() : await caseSummaries(ctx, study);
-  const data = caseData(cs, await rankingStem(ctx, study));
+  const data = caseData(cs, await rankingStem(ctx, study), { speakers: new Set([participant]) });
   const d = dossier(cs, participant, { ...data, summary: summaries.get(participant) ?? null });
   if (template) ctx.emit(penPortraitTemplate(d));
   else if (format === 'json') ctx.emit(JSON.stringify(d, null, 2));

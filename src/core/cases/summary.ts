@@ -1,6 +1,7 @@
 import type { Codebook } from '../codebook/types.js';
 import type { Coding } from '../coding/types.js';
 import { AUTO_CODER } from '../coding/types.js';
+import { codingAt, codingTable } from '../coding/table.js';
 import { findQuotes, verifyQuotes, type DraftQuote, type Verdict } from '../quotes/verify.js';
 import type { Study } from '../study/types.js';
 import { didYouMean } from '../text/suggest.js';
@@ -110,6 +111,25 @@ export interface MemoThread {
 }
 
 const FOLLOW_UP = /follow[- ]up:\s*(.+?)\s*(?=;\s*[\p{L}\p{N}_.-]+:\s|$)/giu;
+
+/**
+ * The study's codings at these waves that have a memo (the only ones memoThreads reads), in the
+ * order of study.codings: made from the columns without making the others.
+ */
+export function codingsWithMemos(study: Pick<Study, 'codings'>, waves: readonly string[]): Coding[] {
+  const out: Coding[] = [];
+  for (const part of codingTable(study).parts) {
+    if (part.objects) {
+      for (const c of part.objects) if (c.memo && waves.includes(c.wave)) out.push(c);
+      continue;
+    }
+    const p = part.packed;
+    const at = new Uint8Array(p.strings.length);
+    for (let s = 0; s < p.strings.length; s++) at[s] = waves.includes(p.strings[s]!) ? 1 : 0;
+    for (let i = 0; i < p.memo.length; i++) if (p.memo[i] !== 0 && at[p.wave[i]!] === 1) out.push(codingAt(part, i));
+  }
+  return out;
+}
 
 export function memoThreads(codings: readonly Coding[], participant?: string): MemoThread[] {
   const out: MemoThread[] = [];

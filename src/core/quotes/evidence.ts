@@ -16,7 +16,11 @@ export function evidenceKey(row: string, wave: string, participant: string): str
   return `${row}\u0000${wave}\u0000${participant}`;
 }
 
-export function evidence(cs: CodedStudy, stem: Stem, opts: { rows: 'theme' | 'code'; only?: string[]; maxWords?: number }): Evidence {
+/**
+ * `cells` and `speakers`: only the quotes of these cells (row, wave) and speakers are made (the
+ * others are not in the result); each is the one, with the same rank, the whole evidence holds.
+ */
+export function evidence(cs: CodedStudy, stem: Stem, opts: { rows: 'theme' | 'code'; only?: string[]; maxWords?: number; cells?: (row: string, wave: string) => boolean; speakers?: ReadonlySet<string> }): Evidence {
   const cells = selectQuotes(cs, stem, {
     rows: opts.rows,
     // One quote per participant per cell, as many participants as have one.
@@ -26,6 +30,8 @@ export function evidence(cs: CodedStudy, stem: Stem, opts: { rows: 'theme' | 'co
     repeatParticipants: false,
     clean: false,
     ...(opts.only?.length ? { only: opts.only } : {}),
+    ...(opts.cells ? { cells: opts.cells } : {}),
+    ...(opts.speakers ? { speakers: opts.speakers } : {}),
   });
   const out: Evidence = new Map();
   for (const cell of cells) for (const q of cell.quotes) out.set(evidenceKey(q.row, q.wave, q.participant), q);

@@ -22,6 +22,13 @@ export interface QuoteOptions {
   repeatParticipants: boolean;
   clean: boolean;
   only?: string[];
+  /** Only these cells (row, wave) are filled; the others are left out of the result. */
+  cells?: (row: string, wave: string) => boolean;
+  /**
+   * Every participant's quotes (perCell infinite) made only for these speakers: the others' are only
+   * found (whether they have one, and where in the ranking), which the ranks of these need.
+   */
+  speakers?: ReadonlySet<string>;
 }
 
 export interface Quote {
@@ -221,7 +228,8 @@ interface CellWork {
   profile: Profile;
   ranked: Ranked[];
   cell: QuoteCell;
-  found: Array<{ at: number; quote: Quote }>;
+  /** quote undefined: another speaker's (opts.speakers), found only to rank these speakers' quotes. */
+  found: Array<{ at: number; quote: Quote | undefined }>;
 }
 
 /** A dense profile costs 8 bytes per term of the vocabulary: with every participant, the rows whose profiles are kept at once are held under this many bytes. */
@@ -245,6 +253,7 @@ function selectCells(cs: CodedStudy, opts: QuoteOptions, c: { rows: Array<{ id: 
     }
     held += profile.weights.byteLength;
     for (const wave of cs.waves) {
+      if (opts.cells && !opts.cells(row.id, wave.id)) continue;
       const ranked = byWave.get(wave.id) ?? [];
       const cell: QuoteCell = { row: row.id, rowLabel: row.label, wave: wave.id, waveLabel: wave.label, candidates: ranked.length, quotes: [] };
       cells.push(cell);
@@ -384,6 +393,11 @@ function quotesByDocument(cs: CodedStudy, opts: QuoteOptions, tfidf: TermCorpus,
         let q = made.get(r.p);
         // A passage kept after the text is let go is a copy (a slice would keep the whole text alive).
         if (!q) made.set(r.p, (q = quotable(release && r.p.exactText === undefined ? ownCopy(passageText(r.p)) : passageText(r.p))));
+        if (opts.speakers && !opts.speakers.has(speakerOf(r))) {
+          if (hasQuote(opts, tfidf, x.work.profile, q)) x.work.found.push({ at: x.at, quote: undefined });
+          else failed.push(x);
+          continue;
+        }
         const quote = quoteOf(cs, opts, tfidf, x.work, r, speakerOf(r), index, people, q);
         if (quote) x.work.found.push({ at: x.at, quote });
         else failed.push(x);
@@ -406,6 +420,7 @@ function quotesByDocument(cs: CodedStudy, opts: QuoteOptions, tfidf: TermCorpus,
   for (const work of batch) {
     work.found.sort((a, b) => a.at - b.at);
     for (const [k, f] of work.found.entries()) {
+      if (!f.quote) continue;
       f.quote.rank = k + 1;
       work.cell.quotes.push(f.quote);
     }
@@ -416,13 +431,10 @@ function quotesByDocument(cs: CodedStudy, opts: QuoteOptions, tfidf: TermCorpus,
 
 /** The quote a ranked passage makes in its cell, or undefined when it has fewer than minWords or more than maxWords words (rank: set by the caller). */
 function quoteOf(cs: CodedStudy, opts: QuoteOptions, tfidf: TermCorpus, work: CellWork, r: Ranked, speaking: string, index: LineIndex, people: CodedStudy['participants'], q: Quotable): Quote | undefined {
-  const all = q.words;
-  if (all < opts.minWords) return undefined;
+  const made = quoteTextOf(opts, tfidf, work.profile, q);
+  if (!made) return undefined;
+  const { text: quoteText, trimmed, words } = made;
   const original = q.original;
-  const { text, trimmed, words: kept } = trimQuotable(q, tfidf, work.profile, opts.maxWords);
-  const quoteText = opts.clean ? clean(text) : text;
-  const words = opts.clean ? wordCount(quoteText) : kept;
-  if (words < opts.minWords || words > opts.maxWords) return undefined;
   const doc = r.doc;
   const whole = r.p.exactText === undefined;
   const start = index.position(r.p.from) ?? { line: r.startLine, column: 1 };
@@ -450,6 +462,40 @@ function quoteOf(cs: CodedStudy, opts: QuoteOptions, tfidf: TermCorpus, work: Ce
     trimmed,
     score: { exemplar: r.exemplar, centrality: round(r.centrality), otherThemes: r.otherThemes, final: round(r.final) },
   };
+}
+
+/** A passage's quote text (trimmed, cleaned) and its words, or undefined when they are fewer than minWords or more than maxWords. */
+function quoteTextOf(opts: Pick<QuoteOptions, 'minWords' | 'maxWords' | 'clean'>, tfidf: TermCorpus, profile: Profile, q: Quotable): { text: string; trimmed: boolean; words: number } | undefined {
+  if (q.words < opts.minWords) return undefined;
+  const { text, trimmed, words: kept } = trimQuotable(q, tfidf, profile, opts.maxWords);
+  const out = opts.clean ? clean(text) : text;
+  const words = opts.clean ? wordCount(out) : kept;
+  if (words < opts.minWords || words > opts.maxWords) return undefined;
+  return { text: out, trimmed, words };
+}
+
+/**
+ * Whether a passage makes a quote (quoteTextOf is not undefined), mostly without scoring its
+ * sentences: not cleaned, a passage of minWords..maxWords words is its own quote; a longer one
+ * whose every sentence has minWords..maxWords words is trimmed (trim) to whole sentences holding
+ * at least the best one's words and at most maxWords. Otherwise: quoteTextOf itself.
+ */
+export function hasQuote(opts: Pick<QuoteOptions, 'minWords' | 'maxWords' | 'clean'>, tfidf: TermCorpus, profile: Profile, q: Quotable): boolean {
+  const all = q.words;
+  if (all < opts.minWords) return false;
+  if (!opts.clean) {
+    if (all <= opts.maxWords) return true;
+    let sure = true;
+    for (const s of sentences(q.original)) {
+      const n = wordCount(s);
+      if (n < opts.minWords || n > opts.maxWords) {
+        sure = false;
+        break;
+      }
+    }
+    if (sure) return true;
+  }
+  return quoteTextOf(opts, tfidf, profile, q) !== undefined;
 }
 
 function round(x: number): number {
