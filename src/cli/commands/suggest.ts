@@ -1,6 +1,8 @@
 import type { Estimate } from '../../core/agreement/report.js';
 import { autocode } from '../../core/coding/autocode.js';
 import { withHashes } from '../../core/coding/edit.js';
+import { codingAt, codingTable, partLength } from '../../core/coding/table.js';
+import type { Coding } from '../../core/coding/types.js';
 import { CONSENSUS_CODER, isCoderName, isHumanCoder, isSuggestionCoder, SUGGEST_CODER } from '../../core/coding/types.js';
 import { renderDelimited, renderMarkdown, renderTerminal, type Cell, type Table } from '../../core/format/table.js';
 import type { Evaluation, EvaluationRow, Scores } from '../../core/learn/evaluate.js';
@@ -38,7 +40,7 @@ export async function run(ctx: Ctx<'suggest'>): Promise<number> {
   emitSuggestions(ctx, result);
   const t = result.transcripts;
   ctx.info(`learned from ${coder}'s ${plural(t.learned.length, 'transcript')} (${plural(result.learnedSegments, 'segment')}); suggested for ${plural(result.targets.length, 'transcript')} (${plural(result.targetSegments, 'segment')}: ${t.notCoded.length} not coded, ${t.inProgress.length} in progress)`);
-  const existing = study.codings.filter((c) => c.coder === as).length;
+  const existing = codingsOf(study, as).length;
   if (result.targets.length === 0) ctx.info(ctx.err.yellow(`every transcript counts as coded by ${coder}: nothing to suggest for`));
   if (ctx.opts.dryRun) {
     ctx.info(`dry run: would write ${plural(result.codings.length, 'suggestion')} to ${codingsFile(as)}`);
@@ -73,7 +75,7 @@ function selectedCodes(study: Study, ids: readonly string[] | undefined): Study[
  * have made there (a coding without a suggestion's memo, or finished transcripts).
  */
 function refuseHumanFile(study: Study, as: string): void {
-  const mine = study.codings.filter((c) => c.coder === as);
+  const mine = codingsOf(study, as);
   const human = mine.filter((c) => !/^score [01]\.\d{3} \(learned from [^()]+\)$/.test(c.memo ?? ''));
   const finished = study.finished.filter((f) => f.coder === as).length;
   if (human.length === 0 && finished === 0) return;
@@ -83,6 +85,19 @@ function refuseHumanFile(study: Study, as: string): void {
     [],
     `write the suggestions to another coder (--as ${SUGGEST_CODER}-new), or rename that file if its codings are a person's`,
   );
+}
+
+/** One coder's codings, in file order, made from the columns of that coder's file only (not every coder's). */
+function codingsOf(study: Study, coder: string): Coding[] {
+  const out: Coding[] = [];
+  for (const part of codingTable(study).parts) {
+    if (part.packed && part.packed.coder !== coder) continue;
+    for (let i = 0, n = partLength(part); i < n; i++) {
+      const c = codingAt(part, i);
+      if (c.coder === coder) out.push(c);
+    }
+  }
+  return out;
 }
 
 function emitSuggestions(ctx: Ctx<'suggest'>, result: Suggestions): void {
@@ -116,7 +131,7 @@ async function evaluateRun(ctx: Ctx<'suggest'>, study: Study, coder: string, cod
     seed: ctx.opts.seed,
     resamples: ctx.opts.resamples,
     ...(humans ? { humans } : {}),
-    keywords: (docs) => autocode({ documents: [...docs], codebook: study.codebook }, stem, 'auto', linear, literals).codings,
+    keywords: (docs) => keywordCodings(study, docs, stem, linear, literals),
     codes,
     settings,
   });
@@ -128,6 +143,20 @@ async function evaluateRun(ctx: Ctx<'suggest'>, study: Study, coder: string, cod
   const few = e.rows.filter((r) => r.note).length;
   if (few > 0) ctx.info(ctx.err.yellow(`${plural(few, 'code')} not scored: fewer than ${settings.minExamples} examples (--min-examples)`));
   return EXIT.ok;
+}
+
+/**
+ * The keyword auto-coder's codings of these documents: each text read for it is let go once coded
+ * (autocode reports each document as it starts the next), so that they are not all held at once.
+ */
+function keywordCodings(study: Study, docs: readonly Study['documents'][number][], stem: NonNullable<Awaited<ReturnType<typeof loadStemmer>>>, linear: Awaited<ReturnType<typeof patternMatchers>>['linear'], literals: Awaited<ReturnType<typeof patternMatchers>>['literals']): Coding[] {
+  const held = docs.map((d) => d.segmentList.holdsText);
+  const release = (k: number): void => {
+    if (k >= 0 && k < docs.length && !held[k]) docs[k]!.segmentList.releaseText();
+  };
+  const { codings } = autocode({ documents: [...docs], codebook: study.codebook }, stem, 'auto', linear, literals, (done) => release(done - 1));
+  release(docs.length - 1);
+  return codings;
 }
 
 /** The two human coders compared beside the suggestions: given, else the coder and the only other human (or the two humans behind a consensus). */

@@ -97,6 +97,9 @@ export function buildCorpus(docs: readonly Document[], stem: Stem, roles: Readon
   for (let d = 0; d < docs.length; d++) {
     docStart[d] = rowDoc.n;
     const list = docs[d]!.segmentList;
+    // A text read only to be counted here is let go after it (read again when needed): the corpus
+    // never holds every transcript at once.
+    const held = list.holdsText;
     let question: number[] = [];
     for (let i = 0; i < list.length; i++) {
       const role = ROLE_NUMBER[list.role(i)];
@@ -124,6 +127,7 @@ export function buildCorpus(docs: readonly Document[], stem: Stem, roles: Readon
       rowRole.push(role);
       ptr.push(term.n);
     }
+    if (!held) list.releaseText();
   }
   docStart[docs.length] = rowDoc.n;
   return { docs, rowDoc: rowDoc.done(), rowSeg: rowSeg.done(), rowRole: Uint8Array.from(rowRole.done()), docStart, ptr: ptr.done(), term: term.done(), count: Uint16Array.from(count.done()), terms };
@@ -203,23 +207,26 @@ export function trainingMatrix(corpus: Corpus, idf: Float64Array, rows: Int32Arr
     }
     ptr[i + 1] = k;
   }
-  return { n: rows.length, dim: corpus.terms.length, ptr, idx: idx.slice(0, k), val: val.slice(0, k) };
+  // (Every term of a training row is known to the training rows, so k is the total: no copy.)
+  return { n: rows.length, dim: corpus.terms.length, ptr, idx: k === total ? idx : idx.slice(0, k), val: k === total ? val : val.slice(0, k) };
 }
 
 /** The same matrix by column: for each term, the rows holding it (ascending) and the values. */
 export function byColumn(m: SparseRows): SparseRows {
+  const { ptr, idx } = columnRows(m);
+  const fill = ptr.slice(0, m.dim);
+  const val = new Float32Array(idx.length);
+  for (let i = 0; i < m.n; i++) for (let k = m.ptr[i]!; k < m.ptr[i + 1]!; k++) val[fill[m.idx[k]!]!++] = m.val[k]!;
+  return { n: m.dim, dim: m.n, ptr, idx, val };
+}
+
+/** The rows holding each term (ascending): byColumn without the values (rows of term t: idx[ptr[t] .. ptr[t + 1])). */
+export function columnRows(m: SparseRows): { ptr: Int32Array; idx: Int32Array } {
   const ptr = new Int32Array(m.dim + 1);
   for (let k = 0; k < m.ptr[m.n]!; k++) ptr[m.idx[k]! + 1]!++;
   for (let t = 0; t < m.dim; t++) ptr[t + 1]! += ptr[t]!;
   const fill = ptr.slice(0, m.dim);
   const idx = new Int32Array(m.ptr[m.n]!);
-  const val = new Float32Array(idx.length);
-  for (let i = 0; i < m.n; i++) {
-    for (let k = m.ptr[i]!; k < m.ptr[i + 1]!; k++) {
-      const at = fill[m.idx[k]!]!++;
-      idx[at] = i;
-      val[at] = m.val[k]!;
-    }
-  }
-  return { n: m.dim, dim: m.n, ptr, idx, val };
+  for (let i = 0; i < m.n; i++) for (let k = m.ptr[i]!; k < m.ptr[i + 1]!; k++) idx[fill[m.idx[k]!]!++] = i;
+  return { ptr, idx };
 }

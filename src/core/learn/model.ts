@@ -1,6 +1,6 @@
 import type { Code } from '../codebook/types.js';
 import { Float64List } from '../arrays.js';
-import { allows, byColumn, inverseFrequencies, longestRow, tfidf, trainingMatrix, type Corpus } from './features.js';
+import { allows, columnRows, inverseFrequencies, longestRow, tfidf, trainingMatrix, type Corpus } from './features.js';
 import { fitLogistic, type SparseRows } from './logistic.js';
 import { sortScores } from './sort.js';
 
@@ -98,12 +98,15 @@ const logit = (p: number): number => Math.log(p / (1 - p));
  * Train every code's model on the training rows (ascending corpus rows). `group` assigns each row
  * to a participant (numbers from 0), for the inner cross-validation of the threshold.
  */
-export function trainModels(corpus: Corpus, codes: readonly Code[], positives: Positives, train: Int32Array, group: GroupOf, settings: LearnSettings = DEFAULT_SETTINGS): Models {
+/** Bytes the held-out scores of the inner cross-validation may take at once (innerCuts). */
+export const SCORES_BUDGET = 64 * 1024 * 1024;
+
+export function trainModels(corpus: Corpus, codes: readonly Code[], positives: Positives, train: Int32Array, group: GroupOf, settings: LearnSettings = DEFAULT_SETTINGS, scoresBudget = SCORES_BUDGET): Models {
   const idf = inverseFrequencies(corpus, train);
   const fixed = settings.threshold === 'cv' ? 0.5 : settings.threshold;
   const perCode = fitAll(corpus, codes, positives, train, idf, settings, logit(fixed));
   if (settings.threshold === 'cv') {
-    const cuts = innerCuts(corpus, codes, positives, train, group, settings, perCode);
+    const cuts = innerCuts(corpus, codes, positives, train, group, settings, perCode, scoresBudget);
     for (const m of perCode) if (m.fit) m.fit.cut = cuts[m.code]!;
   }
   return index(codes, idf, perCode, corpus.terms.length);
@@ -111,7 +114,8 @@ export function trainModels(corpus: Corpus, codes: readonly Code[], positives: P
 
 function fitAll(corpus: Corpus, codes: readonly Code[], positives: Positives, train: Int32Array, idf: Float64Array, settings: LearnSettings, cut: number): CodeModel[] {
   const X = trainingMatrix(corpus, idf, train);
-  const Xc = byColumn(X);
+  // Which training rows hold each stem (the values are read by row, from X).
+  const Xc = columnRows(X);
   const n = train.length;
   const T = corpus.terms.length;
   // Sets of training rows as bitsets (bit i of word i >>> 5): which rows hold a code's kept stems.
@@ -379,7 +383,7 @@ export function scoreRows(models: Models, corpus: Corpus, rows: Iterable<number>
  * rows scored by models trained on the others, and the cut that maximises F1 over all those
  * out-of-fold scores. A code whose inner models never found a positive keeps the cut of p = 0.5.
  */
-function innerCuts(corpus: Corpus, codes: readonly Code[], positives: Positives, train: Int32Array, group: GroupOf, settings: LearnSettings, outer: CodeModel[]): number[] {
+function innerCuts(corpus: Corpus, codes: readonly Code[], positives: Positives, train: Int32Array, group: GroupOf, settings: LearnSettings, outer: CodeModel[], scoresBudget: number): number[] {
   const groups = [...new Set(Array.from(train, group))].sort((u, v) => u - v);
   const k = Math.min(settings.innerFolds, groups.length);
   const cuts = codes.map(() => 0);
@@ -388,63 +392,89 @@ function innerCuts(corpus: Corpus, codes: readonly Code[], positives: Positives,
   const need = Int32Array.from(outer.filter((m) => m.fit).map((m) => m.code));
   const C = codes.length;
   const allowed = allowedByRole(codes);
-  // Held-out scores of each code, split by the coder's decision, in typed arrays. A negative
-  // scored exactly its fold model's bias (a segment holding none of the model's stems: most of
-  // them in a large study) is only counted, and put back before the sweep: the same numbers.
-  const pos = Array.from(need, () => new Float64List());
-  const neg = Array.from(need, () => new Float64List());
-  const atBias: Array<Array<[number, number]>> = Array.from(need, () => []);
-  for (let f = 0; f < k; f++) {
+  // Each fold's models, trained once (a few hundred weights a code); their training matrices are let go.
+  const folds = Array.from({ length: k }, (_, f) => {
     const inner = train.filter((r) => foldOf.get(group(r)) !== f);
     const held = train.filter((r) => foldOf.get(group(r)) === f);
     const idf = inverseFrequencies(corpus, inner);
-    const models = index(codes, idf, fitAll(corpus, codes, positives, inner, idf, { ...settings, minExamples: 1, maxIterations: settings.innerIterations }, 0), corpus.terms.length);
+    const perCode = fitAll(corpus, codes, positives, inner, idf, { ...settings, minExamples: 1, maxIterations: settings.innerIterations }, 0);
     const bias = new Float64Array(C).fill(NaN);
-    for (const m of models.perCode) if (m.fit) bias[m.code] = m.fit.bias;
-    const biasCount = new Float64Array(need.length);
-    // The held rows are ascending: each code's positives (ascending) are walked alongside.
-    const at = new Int32Array(C);
-    scoreRows(models, corpus, held, (r, z) => {
-      const role = corpus.rowRole[r]! * C;
-      for (let q = 0; q < need.length; q++) {
-        const c = need[q]!;
-        const list = positives[c]!;
-        let p = at[c]!;
-        while (p < list.length && list[p]! < r) p++;
-        at[c] = p;
-        const v = z[c]!;
-        if (Number.isNaN(v)) {
-          if (!allowed[role + c]) continue;
-          (p < list.length && list[p] === r ? pos : neg)[q]!.push(-Infinity);
-        } else if (p < list.length && list[p] === r) pos[q]!.push(v);
-        else if (v === bias[c] && (v !== 0 || 1 / v === 1 / bias[c]!)) biasCount[q]!++;
-        else neg[q]!.push(v);
-      }
-    });
-    for (let q = 0; q < need.length; q++) if (biasCount[q]! > 0) atBias[q]!.push([bias[need[q]!]!, biasCount[q]!]);
-  }
-  for (let q = 0; q < need.length; q++) {
-    // The stored negatives sorted, and the counted ones merged in as runs (the same sorted list).
-    const stored = sortScores(neg[q]!.a.subarray(0, neg[q]!.n));
-    const runs = atBias[q]!.sort((u, v) => u[0] - v[0] || (Object.is(u[0], -0) ? -1 : Object.is(v[0], -0) ? 1 : 0));
-    let n = stored.length;
-    for (const [, count] of runs) n += count;
-    const all = new Float64Array(n);
-    let from = 0;
-    let o = 0;
-    for (const [v, count] of runs) {
-      // Stored values below v (−0 counts below +0, as the sort has it), then v's run.
-      let to = from;
-      while (to < stored.length && (stored[to]! < v || (stored[to] === v && Object.is(stored[to], -0) && !Object.is(v, -0)))) to++;
-      all.set(stored.subarray(from, to), o);
-      o += to - from;
-      from = to;
-      all.fill(v, o, o + count);
-      o += count;
+    for (const m of perCode) if (m.fit) bias[m.code] = m.fit.bias;
+    return { held, idf, perCode, bias };
+  });
+  // Every held-out score of a code is kept until its sweep (8 bytes a training row): the codes are
+  // scored a group at a time, as many as fit in the budget. A code's scores are the same whichever
+  // codes are scored with it (its own sums, in term order).
+  const chunk = Math.max(1, Math.min(need.length, Math.floor(scoresBudget / (8 * Math.max(1, train.length)))));
+  const negatives = new Float64Array(chunk * train.length);
+  for (let first = 0; first < need.length; first += chunk) {
+    const part = need.subarray(first, first + chunk);
+    const inPart = new Set(part);
+    // Held-out scores of each code, split by the coder's decision, in typed arrays. A negative
+    // scored exactly its fold model's bias (a segment holding none of the model's stems: most of
+    // them in a large study) is only counted, and put back before the sweep: the same numbers.
+    const pos = Array.from(part, () => new Float64List());
+    // A code's negatives are at most its training rows (each held out once): room for them all, no growing.
+    const neg = Array.from(part, (_, q) => ({ a: negatives.subarray(q * train.length, (q + 1) * train.length), n: 0 }));
+    const atBias: Array<Array<[number, number]>> = Array.from(part, () => []);
+    for (const { held, idf, perCode, bias } of folds) {
+      const models = index(
+        codes,
+        idf,
+        perCode.filter((m) => inPart.has(m.code)),
+        corpus.terms.length,
+      );
+      const biasCount = new Float64Array(part.length);
+      // The held rows are ascending: each code's positives (ascending) are walked alongside.
+      const at = new Int32Array(C);
+      scoreRows(models, corpus, held, (r, z) => {
+        const role = corpus.rowRole[r]! * C;
+        for (let q = 0; q < part.length; q++) {
+          const c = part[q]!;
+          const list = positives[c]!;
+          let p = at[c]!;
+          while (p < list.length && list[p]! < r) p++;
+          at[c] = p;
+          const v = z[c]!;
+          if (Number.isNaN(v)) {
+            if (!allowed[role + c]) continue;
+            if (p < list.length && list[p] === r) pos[q]!.push(-Infinity);
+            else {
+              const list = neg[q]!;
+              list.a[list.n++] = -Infinity;
+            }
+          } else if (p < list.length && list[p] === r) pos[q]!.push(v);
+          else if (v === bias[c] && (v !== 0 || 1 / v === 1 / bias[c]!)) biasCount[q]!++;
+          else {
+            const list = neg[q]!;
+            list.a[list.n++] = v;
+          }
+        }
+      });
+      for (let q = 0; q < part.length; q++) if (biasCount[q]! > 0) atBias[q]!.push([bias[part[q]!]!, biasCount[q]!]);
     }
-    all.set(stored.subarray(from), o);
-    neg[q] = new Float64List();
-    cuts[need[q]!] = bestCutOfSorted(sortScores(pos[q]!.a.slice(0, pos[q]!.n)), all);
+    for (let q = 0; q < part.length; q++) {
+      // The stored negatives sorted, and the counted ones merged in as runs (the same sorted list).
+      const stored = sortScores(neg[q]!.a.subarray(0, neg[q]!.n));
+      const runs = atBias[q]!.sort((u, v) => u[0] - v[0] || (Object.is(u[0], -0) ? -1 : Object.is(v[0], -0) ? 1 : 0));
+      let n = stored.length;
+      for (const [, count] of runs) n += count;
+      const all = new Float64Array(n);
+      let from = 0;
+      let o = 0;
+      for (const [v, count] of runs) {
+        // Stored values below v (−0 counts below +0, as the sort has it), then v's run.
+        let to = from;
+        while (to < stored.length && (stored[to]! < v || (stored[to] === v && Object.is(stored[to], -0) && !Object.is(v, -0)))) to++;
+        all.set(stored.subarray(from, to), o);
+        o += to - from;
+        from = to;
+        all.fill(v, o, o + count);
+        o += count;
+      }
+      all.set(stored.subarray(from), o);
+      cuts[part[q]!] = bestCutOfSorted(sortScores(pos[q]!.a.slice(0, pos[q]!.n)), all);
+    }
   }
   return cuts;
 }

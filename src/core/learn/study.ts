@@ -2,6 +2,7 @@ import type { Code } from '../codebook/types.js';
 import { coderStatus } from '../agreement/transcripts.js';
 import type { Stem } from '../coding/autocode.js';
 import { lineIndexOf, touchedSegments, type SpanFields } from '../coding/span.js';
+import { touchedAt, type CodingTable } from '../coding/table.js';
 import type { Coding } from '../coding/types.js';
 import type { Document, Study } from '../study/types.js';
 import { naturalCompare } from '../text/sort.js';
@@ -84,19 +85,53 @@ export function transcriptsOf(study: Pick<Study, 'documents' | 'codings' | 'fini
  * span touches (as `agree` counts segment units). A coding of a code not in `codes` is ignored;
  * `coder` undefined: every coding given.
  */
-export function positivesOf(view: LearnerView, codes: readonly Code[], codings: readonly Coding[], coder: string | undefined): Positives {
+export function positivesOf(view: LearnerView, codes: readonly Code[], codings: readonly Coding[] | CodingTable, coder: string | undefined): Positives {
   const { corpus } = view;
   const codeIndex = new Map(codes.map((c, i) => [c.id, i]));
   const lists: number[][] = codes.map(() => []);
-  for (const c of codings) {
-    if (coder !== undefined && c.coder !== coder) continue;
-    const k = codeIndex.get(c.code);
-    const d = view.docIndex.get(`${c.participant}/${c.wave}`);
-    if (k === undefined || d === undefined) continue;
-    const [lo, hi] = touchedSegments(corpus.docs[d]!, c);
+  // (The study's codings read from their columns when kept so: no object made per coding.)
+  const table: CodingTable = isCodingArray(codings) ? { parts: [{ objects: codings }], length: codings.length } : codings;
+  const add = (k: number | undefined, d: number | undefined, lo: number, hi: number): void => {
+    if (k === undefined || d === undefined) return;
     for (let r = lowerBound(corpus.rowSeg, corpus.docStart[d]!, corpus.docStart[d + 1]!, lo); r < corpus.docStart[d + 1]! && corpus.rowSeg[r]! < hi; r++) lists[k]!.push(r);
+  };
+  for (const part of table.parts) {
+    if (part.objects) {
+      for (const c of part.objects) {
+        if (coder !== undefined && c.coder !== coder) continue;
+        const k = codeIndex.get(c.code);
+        const d = view.docIndex.get(`${c.participant}/${c.wave}`);
+        if (k === undefined || d === undefined) continue;
+        const [lo, hi] = touchedSegments(corpus.docs[d]!, c);
+        add(k, d, lo, hi);
+      }
+      continue;
+    }
+    const p = part.packed;
+    if (coder !== undefined && p.coder !== coder) continue;
+    const codeOf = p.strings.map((s) => codeIndex.get(s));
+    // Codings come grouped by transcript: its document looked up once per run.
+    let lastP = -1;
+    let lastW = -1;
+    let d: number | undefined;
+    for (let i = 0; i < p.participant.length; i++) {
+      const k = codeOf[p.code[i]!];
+      if (k === undefined) continue;
+      if (p.participant[i] !== lastP || p.wave[i] !== lastW) {
+        lastP = p.participant[i]!;
+        lastW = p.wave[i]!;
+        d = view.docIndex.get(`${p.strings[lastP]}/${p.strings[lastW]}`);
+      }
+      if (d === undefined) continue;
+      const [lo, hi] = touchedAt(corpus.docs[d]!, part, i);
+      add(k, d, lo, hi);
+    }
   }
   return lists.map((l) => Int32Array.from(new Set(l)).sort());
+}
+
+function isCodingArray(x: readonly Coding[] | CodingTable): x is readonly Coding[] {
+  return Array.isArray(x);
 }
 
 function lowerBound(a: Int32Array, lo: number, hi: number, x: number): number {

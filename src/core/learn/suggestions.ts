@@ -1,4 +1,5 @@
 import type { Code } from '../codebook/types.js';
+import { codingTable, type CodingTable } from '../coding/table.js';
 import type { Coding } from '../coding/types.js';
 import type { Document, Study } from '../study/types.js';
 import { rowsOf } from './features.js';
@@ -56,7 +57,7 @@ export interface Suggestions {
 }
 
 /** What is needed to learn from a coder: the view of the study and their positives. */
-export function prepare(study: Pick<Study, 'documents' | 'codebook'>, stem: Stem, codes: readonly Code[], codings: readonly Coding[], coder: string, features: Parameters<typeof learnerView>[2] = {}): { view: LearnerView; positives: ReturnType<typeof positivesOf> } {
+export function prepare(study: Pick<Study, 'documents' | 'codebook'>, stem: Stem, codes: readonly Code[], codings: readonly Coding[] | CodingTable, coder: string, features: Parameters<typeof learnerView>[2] = {}): { view: LearnerView; positives: ReturnType<typeof positivesOf> } {
   const view = learnerView(study, stem, features);
   return { view, positives: positivesOf(view, codes, codings, coder) };
 }
@@ -75,7 +76,7 @@ export function suggest(study: Pick<Study, 'documents' | 'codebook' | 'codings' 
   const settings = opts.settings ?? DEFAULT_SETTINGS;
   const codes = opts.codes ?? study.codebook.codes;
   const transcripts = transcriptsOf(study, opts.coder);
-  const { view, positives } = prepare(study, stem, codes, study.codings, opts.coder, { ...(opts.rules ? { rules: opts.rules } : {}), ...((opts.context ?? settings.context) ? { context: true } : {}) });
+  const { view, positives } = prepare(study, stem, codes, codingTable(study), opts.coder, { ...(opts.rules ? { rules: opts.rules } : {}), ...((opts.context ?? settings.context) ? { context: true } : {}) });
   const learned = transcripts.learned.map((d) => view.docIndex.get(d.id)!);
   const targets = [...transcripts.inProgress, ...transcripts.notCoded].map((d) => view.docIndex.get(d.id)!).sort((a, b) => a - b);
   const models = trainOn(view, codes, positives, learned, settings);
@@ -116,7 +117,7 @@ export function suggest(study: Pick<Study, 'documents' | 'codebook' | 'codings' 
 export function uncertainOrder(study: Pick<Study, 'documents' | 'codebook' | 'codings' | 'finished'>, stem: Stem, doc: Document, opts: { coder: string; settings?: LearnSettings }): { order: number[]; margins: Map<number, number>; models: number; learned: number } {
   const settings = opts.settings ?? DEFAULT_SETTINGS;
   const codes = study.codebook.codes;
-  const { view, positives } = prepare(study, stem, codes, study.codings, opts.coder, settings.context ? { context: true } : {});
+  const { view, positives } = prepare(study, stem, codes, codingTable(study), opts.coder, settings.context ? { context: true } : {});
   const learned = transcriptsOf(study, opts.coder)
     .learned.filter((d) => d.id !== doc.id)
     .map((d) => view.docIndex.get(d.id)!)
