@@ -304,7 +304,17 @@ describe('inner cross-validation scored a group of codes at a time', () => {
           ptr.push(term.length);
         }
         const n = g.rows.length;
-        const corpus: Corpus = { docs: [], rowDoc: new Int32Array(n), rowSeg: Int32Array.from(g.rows, (_, i) => i), rowRole: Uint8Array.from(g.rows, (r) => r.role), docStart: Int32Array.from([0, n]), ptr: Int32Array.from(ptr), term: Int32Array.from(term), count: Uint16Array.from(count), terms: Array.from({ length: 25 }, (_, t) => `t${t}`) };
+        const corpus: Corpus = {
+          docs: [],
+          rowDoc: new Int32Array(n),
+          rowSeg: Int32Array.from(g.rows, (_, i) => i),
+          rowRole: Uint8Array.from(g.rows, (r) => r.role),
+          docStart: Int32Array.from([0, n]),
+          ptr: Int32Array.from(ptr),
+          term: Int32Array.from(term),
+          count: Uint16Array.from(count),
+          terms: Array.from({ length: 25 }, (_, t) => `t${t}`),
+        };
         const codes = g.codes.map((c, i) => ({ id: `c${i}`, speakers: c.any ? 'any' : 'participant' }) as unknown as Code);
         const positives = g.codes.map((c) => Int32Array.from(g.rows.flatMap((r, i) => ((r.terms.includes(c.term) ? r.noise >= c.noise : r.noise < c.noise / 4) ? [i] : []))));
         const train = Int32Array.from(g.rows.flatMap((_, i) => (i % 5 === 4 ? [] : [i])));

@@ -97,7 +97,7 @@ describe('quotes: every participant found document by document', () => {
         const whole = selectQuotes(codedStudy(study, 'x'), stem, opts);
         // Some speakers (a bit of \`who\` each), some waves (a bit of \`where\` each).
         const people = [...new Set(whole.flatMap((c) => c.quotes.map((q) => q.participant)))].sort();
-        const speakers = new Set(people.filter((_, i) => (who >> i % 20) & 1));
+        const speakers = new Set(people.filter((_, i) => (who >> (i % 20)) & 1));
         const waves = study.config.waves.map((w) => w.id).filter((_, i) => (where >> i) & 1);
         const cells = (_: string, wave: string) => waves.includes(wave);
         const part = selectQuotes(codedStudy(study, 'x'), stem, { ...opts, speakers, cells });

@@ -39,9 +39,7 @@ export function briefData(cs: CodedStudy, stem: Stem, opts: { participants?: rea
   // take the place of the theme's, as every quote of the code rows did).
   const readBack = new Set<string>();
   for (const row of rows) if (data.themes.rows.some((t) => t.id === row)) readBack.add(`${row}\u0000${last}`);
-  for (const pair of a.pairs)
-    for (const e of pair.entries)
-      if ((e.status === 'anticipated-not-experienced' || e.status === 'anticipated-not-followed') && (!speakers || speakers.has(e.participant))) readBack.add(`${pair.anticipation.id}\u0000${e.anticipatedAt[e.anticipatedAt.length - 1]!}`);
+  for (const pair of a.pairs) for (const e of pair.entries) if ((e.status === 'anticipated-not-experienced' || e.status === 'anticipated-not-followed') && (!speakers || speakers.has(e.participant))) readBack.add(`${pair.anticipation.id}\u0000${e.anticipatedAt[e.anticipatedAt.length - 1]!}`);
   if (rows.length) for (const [k, q] of evidence(cs, stem, { rows: 'code', only: rows, cells: (row, wave) => readBack.has(`${row}\u0000${wave}`), ...(speakers ? { speakers } : {}) })) data.evidence.set(k, q);
   return { ...data, anticipations: a };
 }
