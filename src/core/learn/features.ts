@@ -211,6 +211,45 @@ export function trainingMatrix(corpus: Corpus, idf: Float64Array, rows: Int32Arr
   return { n: rows.length, dim: corpus.terms.length, ptr, idx: k === total ? idx : idx.slice(0, k), val: k === total ? val : val.slice(0, k) };
 }
 
+/**
+ * The TF-IDF values of the training rows where the corpus keeps their terms: value k is term
+ * corpus.term[k]'s (as a 32-bit float, as trainingMatrix keeps them; 0 outside the rows). The
+ * inverse frequencies must come from these rows (inverseFrequencies): then every term of a row is
+ * known and the row's values are its terms', in their order (what trainingMatrix would hold,
+ * without a copy of the terms).
+ */
+export function trainingValues(corpus: Corpus, idf: Float64Array, rows: Int32Array): Float32Array {
+  const val = new Float32Array(corpus.term.length);
+  const bi = new Int32Array(longestRow(corpus));
+  const bv = new Float64Array(bi.length);
+  for (const r of rows) {
+    const from = corpus.ptr[r]!;
+    const n = tfidf(corpus, idf, r, bi, bv);
+    if (n !== corpus.ptr[r + 1]! - from) throw new Error('trainingValues: inverse frequencies not from the training rows');
+    for (let j = 0; j < n; j++) val[from + j] = bv[j]!;
+  }
+  return val;
+}
+
+/** For each term, the training rows holding it (as numbers 0.. in `rows`, ascending): rows of term t are idx[ptr[t] .. ptr[t + 1]). */
+export function trainingColumns(corpus: Corpus, rows: Int32Array): { ptr: Int32Array; idx: Int32Array } {
+  const T = corpus.terms.length;
+  const ptr = new Int32Array(T + 1);
+  let total = 0;
+  for (const r of rows) {
+    total += corpus.ptr[r + 1]! - corpus.ptr[r]!;
+    for (let k = corpus.ptr[r]!; k < corpus.ptr[r + 1]!; k++) ptr[corpus.term[k]! + 1]!++;
+  }
+  for (let t = 0; t < T; t++) ptr[t + 1]! += ptr[t]!;
+  const fill = ptr.slice(0, T);
+  const idx = new Int32Array(total);
+  for (let i = 0; i < rows.length; i++) {
+    const r = rows[i]!;
+    for (let k = corpus.ptr[r]!; k < corpus.ptr[r + 1]!; k++) idx[fill[corpus.term[k]!]!++] = i;
+  }
+  return { ptr, idx };
+}
+
 /** The same matrix by column: for each term, the rows holding it (ascending) and the values. */
 export function byColumn(m: SparseRows): SparseRows {
   const { ptr, idx } = columnRows(m);

@@ -1,6 +1,6 @@
 import type { Code } from '../codebook/types.js';
 import { Float64List } from '../arrays.js';
-import { allows, columnRows, inverseFrequencies, longestRow, tfidf, trainingMatrix, type Corpus } from './features.js';
+import { allows, inverseFrequencies, longestRow, tfidf, trainingColumns, trainingValues, type Corpus } from './features.js';
 import { fitLogistic, type SparseRows } from './logistic.js';
 import { sortScores } from './sort.js';
 
@@ -113,9 +113,11 @@ export function trainModels(corpus: Corpus, codes: readonly Code[], positives: P
 }
 
 function fitAll(corpus: Corpus, codes: readonly Code[], positives: Positives, train: Int32Array, idf: Float64Array, settings: LearnSettings, cut: number): CodeModel[] {
-  const X = trainingMatrix(corpus, idf, train);
-  // Which training rows hold each stem (the values are read by row, from X).
-  const Xc = columnRows(X);
+  // The training rows' TF-IDF values, where the corpus keeps their terms (row i's terms are
+  // corpus.term[corpus.ptr[train[i]] ..]), and which training rows hold each stem.
+  const V = trainingValues(corpus, idf, train);
+  const Xc = trainingColumns(corpus, train);
+  const { ptr: cp, term: ct } = corpus;
   const n = train.length;
   const T = corpus.terms.length;
   // Sets of training rows as bitsets (bit i of word i >>> 5): which rows hold a code's kept stems.
@@ -137,7 +139,7 @@ function fitAll(corpus: Corpus, codes: readonly Code[], positives: Positives, tr
         eligible[i] = 1;
         bits[i >>> 5]! |= 1 << (i & 31);
         count++;
-        for (let k = X.ptr[i]!; k < X.ptr[i + 1]!; k++) df[X.idx[k]!]!++;
+        for (let k = cp[train[i]!]!; k < cp[train[i]! + 1]!; k++) df[ct[k]!]!++;
       }
       c = { eligible, bits, count, df };
       classes.set(code.speakers, c);
@@ -186,8 +188,8 @@ function fitAll(corpus: Corpus, codes: readonly Code[], positives: Positives, tr
     // Candidate stems: those in some positive segment; a[t]: positive segments holding t.
     let m = 0;
     for (const i of pos)
-      for (let k = X.ptr[i]!; k < X.ptr[i + 1]!; k++) {
-        const t = X.idx[k]!;
+      for (let k = cp[train[i]!]!; k < cp[train[i]! + 1]!; k++) {
+        const t = ct[k]!;
         if (a[t]!++ === 0) candidates[m++] = t;
       }
     let scored = 0;
@@ -266,7 +268,7 @@ function fitAll(corpus: Corpus, codes: readonly Code[], positives: Positives, tr
     }
     // Each selected row's kept stems, in term order (= local order: kept is ascending).
     let room = 0;
-    for (let r = 0; r < nSel; r++) room += X.ptr[selected[r]! + 1]! - X.ptr[selected[r]!]!;
+    for (let r = 0; r < nSel; r++) room += cp[train[selected[r]!]! + 1]! - cp[train[selected[r]!]!]!;
     if (entries.length < room) {
       entries = new Int32Array(room * 2);
       values = new Float64Array(room * 2);
@@ -277,11 +279,11 @@ function fitAll(corpus: Corpus, codes: readonly Code[], positives: Positives, tr
     for (let r = 0; r < nSel; r++) {
       const i = selected[r]!;
       yy[r] = y[i]!;
-      for (let k = X.ptr[i]!; k < X.ptr[i + 1]!; k++) {
-        const j = localFeature[X.idx[k]!]!;
+      for (let k = cp[train[i]!]!; k < cp[train[i]! + 1]!; k++) {
+        const j = localFeature[ct[k]!]!;
         if (j >= 0) {
           entries[at] = j;
-          values[at] = X.val[k]!;
+          values[at] = V[k]!;
           at++;
         }
       }
