@@ -82,6 +82,12 @@ function endOf(text: string): { line: number; col: number } {
 }
 
 export function parseXml(xml: string, what: string): El {
+  checkXml(xml, what);
+  return parseTree(decodeCharRefs(xml), what);
+}
+
+/** Refuse a document that declares a DTD or entities, or that is not well-formed XML (said where, and whether it looks cut short). */
+function checkXml(xml: string, what: string): void {
   if (/<!DOCTYPE|<!ENTITY/i.test(xml)) throw new ImportError(`${what}: declares a DTD or entities, which qualwave does not read (they could pull in outside files or expand without end)`);
   const valid = XMLValidator.validate(xml);
   if (valid !== true) {
@@ -95,14 +101,103 @@ export function parseXml(xml: string, what: string): El {
     }
     throw new ImportError(`${what}:${valid.err.line}:${valid.err.col}: malformed XML: ${valid.err.msg}`);
   }
+}
+
+/** A checked document (its character references decoded) as a tree, by fast-xml-parser. */
+function parseTree(xml: string, what: string): El {
   const parser = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@_', removeNSPrefix: true, parseTagValue: false, parseAttributeValue: false, trimValues: false, isArray: (name) => ARRAYS.has(name), processEntities: true, htmlEntities: false, maxNestedTags: MAX_DEPTH });
   try {
     // Character references (&#233;, &#xD;&#xA;) are text like any other: decoded before parsing.
-    return restoreAll(parser.parse(decodeCharRefs(xml))) as El;
+    return restoreAll(parser.parse(xml)) as El;
   } catch (e) {
     if (/nested/i.test((e as Error).message)) throw new ImportError(`${what}: elements nested more than ${MAX_DEPTH} deep: not a REFI-QDA project (or a hostile one)`);
     throw new ImportError(`${what}: cannot read the XML: ${(e as Error).message}`);
   }
+}
+
+/**
+ * Where the <TextSource> children of <Project><Sources> lie in a well-formed document (checked by
+ * checkXml, its character references decoded: the same markup), so that the parser can read them
+ * one at a time: [start, end) of each, in order. Undefined where the document is not that simple
+ * shape (then it is parsed whole): not one <Project> root holding one <Sources>, or nested deeper
+ * than a real project is (the parser's own depth limit then applies to the whole). Every "<"
+ * outside a comment, CDATA section or processing instruction begins a tag in well-formed XML (a
+ * "<" in text or in an attribute value is always escaped); a start tag ends at the first ">"
+ * outside its quoted attribute values.
+ */
+export function textSourceRanges(xml: string): Array<[number, number]> | undefined {
+  const local = (name: string): string => name.slice(name.indexOf(':') + 1);
+  const ranges: Array<[number, number]> = [];
+  const stack: string[] = [];
+  const inTag = /["'>]/g;
+  let roots = 0;
+  let sources = 0;
+  let start = -1;
+  for (let i = xml.indexOf('<'); i >= 0; i = xml.indexOf('<', i)) {
+    const next = xml.charCodeAt(i + 1);
+    if (next === 0x3f /* ? */) {
+      const end = xml.indexOf('?>', i + 2);
+      if (end < 0) return undefined;
+      i = end + 2;
+      continue;
+    }
+    if (next === 0x21 /* ! */) {
+      const close = xml.startsWith('<!--', i) ? '-->' : xml.startsWith('<![CDATA[', i) ? ']]>' : undefined;
+      if (!close) return undefined;
+      const end = xml.indexOf(close, i + 4);
+      if (end < 0) return undefined;
+      i = end + close.length;
+      continue;
+    }
+    if (next === 0x2f /* / */) {
+      const end = xml.indexOf('>', i + 2);
+      if (end < 0) return undefined;
+      const name = local(xml.slice(i + 2, end).trim());
+      if (stack.pop() !== name) return undefined;
+      i = end + 1;
+      if (stack.length === 2 && start >= 0) {
+        ranges.push([start, i]);
+        start = -1;
+      }
+      continue;
+    }
+    // A start tag: its end is the first ">" outside quotes.
+    let end = -1;
+    inTag.lastIndex = i + 1;
+    for (;;) {
+      const m = inTag.exec(xml);
+      if (!m) return undefined;
+      if (m[0] === '>') {
+        end = m.index;
+        break;
+      }
+      const q = xml.indexOf(m[0], m.index + 1);
+      if (q < 0) return undefined;
+      inTag.lastIndex = q + 1;
+    }
+    const name = local(/^[^\s/>]+/.exec(xml.slice(i + 1, Math.min(end, i + 200)))?.[0] ?? '');
+    const selfClosing = xml.charCodeAt(end - 1) === 0x2f;
+    const depth = stack.length;
+    if (depth === 0) {
+      roots++;
+      if (name !== 'Project' || roots > 1) return undefined;
+    } else if (depth === 1 && name === 'Sources') {
+      sources++;
+      if (sources > 1) return undefined;
+    }
+    const inSources = depth === 2 && stack[1] === 'Sources';
+    i = end + 1;
+    if (inSources && name === 'TextSource') {
+      if (selfClosing) ranges.push([xml.lastIndexOf('<', end), i]);
+      else start = xml.lastIndexOf('<', end);
+    }
+    if (!selfClosing) {
+      stack.push(name);
+      if (stack.length > 100) return undefined;
+    }
+  }
+  if (stack.length > 0 || roots !== 1) return undefined;
+  return ranges;
 }
 
 function restoreAll(node: unknown): unknown {
@@ -114,9 +209,34 @@ function restoreAll(node: unknown): unknown {
   return node;
 }
 
+/**
+ * A .qde as parseXml gives it, its <TextSource> elements parsed one at a time (the parser's
+ * working tree of a whole 400 MB project took gigabytes): the same tree, element for element.
+ */
+export function parseProject(xml: string, what: string): El {
+  checkXml(xml, what);
+  const decoded = decodeCharRefs(xml);
+  const ranges = textSourceRanges(decoded);
+  if (!ranges?.length) return parseTree(decoded, what);
+  // The document without its text sources, one empty <TextSource/> holding their place.
+  const rest: string[] = [decoded.slice(0, ranges[0]![0]), '<TextSource/>'];
+  for (let k = 0; k < ranges.length; k++) rest.push(decoded.slice(ranges[k]![1], k + 1 < ranges.length ? ranges[k + 1]![0] : decoded.length));
+  const root = parseTree(rest.join(''), what);
+  const sources = (root['Project'] as El | undefined)?.['Sources'] as El | undefined;
+  if (!sources || typeof sources !== 'object' || !Array.isArray(sources['TextSource'])) return parseTree(decoded, what);
+  const all: El[] = [];
+  for (const [a, b] of ranges) {
+    const one = parseTree(decoded.slice(a, b), what)['TextSource'];
+    if (!Array.isArray(one) || one.length !== 1) return parseTree(decoded, what);
+    all.push(one[0] as El);
+  }
+  sources['TextSource'] = all;
+  return root;
+}
+
 /** The <Project> element of a .qde. */
 export function readProject(xml: string, qdeName: string): El {
-  const root = parseXml(xml, qdeName);
+  const root = parseProject(xml, qdeName);
   const project = root['Project'] as El | undefined;
   if (!project) throw new ImportError(`${qdeName}: no <Project> element: not a REFI-QDA project`);
   return project;

@@ -1,0 +1,63 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { parseProject, parseXml, textSourceRanges } from '../../src/core/refi/import.js';
+
+/**
+ * parseProject reads a .qde's <TextSource> elements one at a time; the oracle is parseXml, the
+ * whole document parsed at once (what import did before): the trees must be equal, element for
+ * element, on documents shaped like real and hostile projects.
+ */
+
+const text = fc.constantFrom('plain', 'caf&#233; &amp; co', 'a&#xD;&#xA;b', ' &lt;tag&gt; ', 'line\nnext', '', '  ', 'quote " and \' here', '> alone', 'emoji 😀', '&#60;not markup&#62;');
+const attrValue = fc.constantFrom('x', 'a>b', 'a/>', '/', "it's", 'say "hi"', '&amp;', '&#x3E;', '');
+const attr = fc.tuple(fc.constantFrom('name', 'guid', 'plainTextPath', 'startPosition', 'qda:extra'), attrValue, fc.boolean()).map(([n, v, single]) => (single ? ` ${n}='${v.replace(/'/g, '&apos;')}'` : ` ${n}="${v.replace(/"/g, '&quot;')}"`));
+const attrs = fc.uniqueArray(attr, { maxLength: 3, selector: (a) => a.trim().split('=')[0] }).map((a) => a.join(''));
+const ws = fc.constantFrom('', '\n', '\n    ', ' ', '\r\n  ');
+const extra = fc.constantFrom('', '<!-- a comment with <TextSource> in it -->', '<![CDATA[ <TextSource/> & raw ]]>', '<?pi data?>');
+
+const selection = fc.tuple(attrs, ws, text, extra, fc.boolean()).map(([a, w, t, x, self]) => (self ? `<PlainTextSelection${a}/>` : `<PlainTextSelection${a}>${w}<Description>${t}</Description>${x}<Coding guid="c"><CodeRef targetGUID="k"/></Coding>${w}</PlainTextSelection>`));
+const textSource = fc.tuple(attrs, fc.array(selection, { maxLength: 4 }), ws, text, fc.constantFrom('', 'qda:'), fc.integer({ min: 0, max: 2 })).map(([a, sels, w, t, pre, kind]) =>
+  kind === 0 ? `<${pre}TextSource${a}/>` : kind === 1 ? `<${pre}TextSource${a}>${w}<PlainTextContent>${t}</PlainTextContent>${sels.join(w)}${w}</${pre}TextSource>` : `<${pre}TextSource>${t}</${pre}TextSource>`,
+);
+const other = fc.constantFrom('<PDFSource guid="p"><Representation plainTextPath="internal://r.txt"/></PDFSource>', '<PictureSource guid="i"/>', '<Note guid="n">not a source</Note>');
+const child = fc.oneof({ weight: 4, arbitrary: textSource }, { weight: 1, arbitrary: other }, { weight: 1, arbitrary: extra });
+const project = fc
+  .tuple(fc.boolean(), fc.array(child, { maxLength: 6 }), ws, fc.boolean(), fc.constantFrom('', 'qda:'), extra)
+  .map(
+    ([decl, children, w, before, pre, x]) =>
+      `${decl ? '<?xml version="1.0" encoding="utf-8"?>\n' : ''}<${pre}Project xmlns="urn:QDA-XML:project:1.0" name="P &amp; Q">${w}${before ? `<Users><User guid="u" name="a"/></Users>${x}` : ''}<${pre}Sources>${children.join(w)}${w}</${pre}Sources>${w}<Notes><Note name="n"><PlainTextContent>a &lt;TextSource&gt;</PlainTextContent></Note></Notes></${pre}Project>\n`,
+  );
+
+describe('a .qde read one <TextSource> at a time', () => {
+  it('gives the tree the whole document gives (property, against the whole parse)', () => {
+    fc.assert(
+      fc.property(project, (xml) => {
+        expect(parseProject(xml, 'p.qde')).toEqual(parseXml(xml, 'p.qde'));
+      }),
+      { numRuns: 400 },
+    );
+  });
+
+  it('finds the text sources of Project > Sources only, each whole (hand-placed offsets)', () => {
+    const head = '<Project><Sources>';
+    const a = '<TextSource name="a>b"><PlainTextContent>x</PlainTextContent></TextSource>';
+    const b = "<TextSource name='/>'/>";
+    const xml = `${head}${a}<PDFSource><TextSource/></PDFSource>${b}</Sources><Notes><TextSource/></Notes></Project>`;
+    const at = head.length;
+    const bAt = xml.indexOf(b);
+    expect(textSourceRanges(xml)).toEqual([
+      [at, at + a.length],
+      [bAt, bAt + b.length],
+    ]);
+  });
+
+  it('leaves documents of another shape to the whole parse', () => {
+    // Two <Sources>, a root that is not <Project>, nesting deeper than any real project.
+    expect(textSourceRanges('<Project><Sources/><Sources/></Project>')).toBeUndefined();
+    expect(textSourceRanges('<CodeBook><Sources/></CodeBook>')).toBeUndefined();
+    expect(textSourceRanges(`<Project><Sources><TextSource>${'<a>'.repeat(150)}${'</a>'.repeat(150)}</TextSource></Sources></Project>`)).toBeUndefined();
+    // Still refused as before when nested beyond the parser's limit.
+    const deep = `<Project><Sources><TextSource>${'<a>'.repeat(5000)}${'</a>'.repeat(5000)}</TextSource></Sources></Project>`;
+    expect(() => parseProject(deep, 'deep.qde')).toThrow(/nested more than 200 deep/);
+  });
+});
