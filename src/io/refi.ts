@@ -7,7 +7,7 @@ import { readProject, sourcesOf, type SourceRef, type SourceText } from '../core
 import { decodeText } from '../core/text/decode.js';
 import { isRtf, rtfToText } from '../core/text/rtf.js';
 import { readDocx } from './docx.js';
-import { inspectArchive, LIMITS, UnsafeArchiveError } from './zip.js';
+import { inspectArchive, keptEntries, LIMITS, UnsafeArchiveError } from './zip.js';
 import { isInside, realRootOf } from './confine.js';
 import { isSystemError } from './errors.js';
 
@@ -109,17 +109,21 @@ export { LIMITS, UnsafeArchiveError };
 
 /**
  * Open an untrusted .qdpx: first checked by inspectArchive (zip.ts: names, entry count, size,
- * expansion ratio, the same limits as every zip), then unpacked.
+ * expansion ratio, the same limits as every zip), its entries as the check inflated them (else
+ * unpacked again by fflate's unzipSync).
  */
 export function openArchive(bytes: Uint8Array): Unzipped {
+  // The bytes the check inflates are kept, not inflated a second time (keptEntries says when they can be).
+  const central = new Map<string, number[]>();
+  let archive: Unzipped | undefined;
   try {
-    inspectArchive(bytes);
+    archive = keptEntries(inspectArchive(bytes, central), central);
   } catch (e) {
     if (e instanceof UnsafeArchiveError) throw e;
     throw new Error(`${(e as Error).message}; the file may be truncated or not a .qdpx`);
   }
   try {
-    return unzipSync(bytes);
+    return archive ?? unzipSync(bytes);
   } catch (e) {
     throw new Error(`not a readable zip archive (${(e as Error).message}); the file may be truncated or not a .qdpx`);
   }

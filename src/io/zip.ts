@@ -1,4 +1,4 @@
-import { Unzip, UnzipInflate, UnzipPassThrough, unzipSync } from 'fflate';
+import { Unzip, UnzipInflate, UnzipPassThrough, unzipSync, type Unzipped } from 'fflate';
 import { EXIT, QualwaveError } from '../core/errors.js';
 
 /**
@@ -19,6 +19,8 @@ export interface ArchiveEntry {
   name: string;
   compressed: number;
   size: number;
+  /** Its bytes as inflated by the check, when asked to keep them (see unpackArchive). */
+  data?: Uint8Array;
 }
 
 /**
@@ -26,7 +28,7 @@ export interface ArchiveEntry {
  * for entries whose local header leaves it out; none when the directory cannot be read (then such
  * an entry counts as compressed to nothing, and a big one is refused as a bomb).
  */
-function centralSizes(bytes: Uint8Array): Map<string, number[]> {
+function centralSizes(bytes: Uint8Array, originals?: Map<string, number[]>): Map<string, number[]> {
   const sizes = new Map<string, number[]>();
   try {
     unzipSync(bytes, {
@@ -34,6 +36,9 @@ function centralSizes(bytes: Uint8Array): Map<string, number[]> {
         const l = sizes.get(f.name);
         if (l) l.push(f.size);
         else sizes.set(f.name, [f.size]);
+        const o = originals?.get(f.name);
+        if (o) o.push(f.originalSize);
+        else originals?.set(f.name, [f.originalSize]);
         return false;
       },
     });
@@ -41,6 +46,7 @@ function centralSizes(bytes: Uint8Array): Map<string, number[]> {
     // Not a readable zip (fflate's errors carry a numeric code): the streaming check below says so, or refuses it.
     if (!(e instanceof Error && typeof (e as Error & { code?: unknown }).code === 'number')) throw e;
     sizes.clear();
+    originals?.clear();
   }
   return sizes;
 }
@@ -50,15 +56,21 @@ function centralSizes(bytes: Uint8Array): Map<string, number[]> {
  * most LIMITS.entries of them and LIMITS.totalBytes once unpacked, and no entry of 1 MiB or more,
  * nor the whole archive from 1 MiB unpacked on, expanding more than LIMITS.ratio times (a zip
  * bomb). Throws UnsafeArchiveError naming the problem; a file that is not a zip is an Error.
+ * Given `keep` (an empty map), it fills it with each name's sizes from the central directory and
+ * keeps each entry's inflated bytes in its `data` where keptEntries can use them.
  */
-export function inspectArchive(bytes: Uint8Array): ArchiveEntry[] {
+export function inspectArchive(bytes: Uint8Array, keep?: Map<string, number[]>): ArchiveEntry[] {
   const entries: ArchiveEntry[] = [];
   let total = 0;
   let problem: string | undefined;
   const refuse = (why: string): void => {
     problem ??= why;
   };
-  const central = centralSizes(bytes);
+  const central = centralSizes(bytes, keep);
+  // Keeping the bytes: each entry into a buffer of the size the central directory gives it (one
+  // entry of that name); any other entry, or one that does not fill its buffer exactly, is not kept.
+  let kept = keep !== undefined;
+  const originals = new Map([...(keep ?? [])].map(([k, v]) => [k, [...v]]));
   const unzip = new Unzip((file) => {
     if (problem) return;
     const name = file.name.replace(/\\/g, '/');
@@ -69,13 +81,25 @@ export function inspectArchive(bytes: Uint8Array): ArchiveEntry[] {
     // compressed size is then the central directory's (at most the archive's own size).
     const entry: ArchiveEntry = { name: file.name, compressed: file.size ?? Math.min(central.get(file.name)?.shift() ?? 0, bytes.length), size: 0 };
     entries.push(entry);
-    file.ondata = (err, data) => {
+    const expected = originals.get(file.name);
+    let buffer: Uint8Array | undefined;
+    if (kept && expected?.length === 1 && expected[0]! <= LIMITS.totalBytes) buffer = new Uint8Array(expected[0]!);
+    else kept = false;
+    file.ondata = (err, data, final) => {
       if (err) {
         refuse(`entry '${file.name}' cannot be unpacked (${err.message})`);
         return;
       }
+      if (buffer && kept) {
+        if (entry.size + data.length > buffer.length) kept = false;
+        else buffer.set(data, entry.size);
+      }
       entry.size += data.length;
       total += data.length;
+      if (final && buffer && kept) {
+        if (entry.size === buffer.length) entry.data = buffer;
+        else kept = false;
+      }
       if (total > LIMITS.totalBytes) refuse(`more than ${LIMITS.totalBytes / 1024 / 1024} MB once unpacked`);
       else if (entry.size >= LIMITS.ratioFloor && entry.size / Math.max(1, entry.compressed) > LIMITS.ratio) refuse(`entry '${file.name}' expands more than ${LIMITS.ratio} times (a zip bomb?)`);
       if (problem) file.terminate();
@@ -96,5 +120,20 @@ export function inspectArchive(bytes: Uint8Array): ArchiveEntry[] {
   if (entries.length === 0) throw new Error('not a readable zip archive (no entries)');
   const compressed = entries.reduce((n, e) => n + e.compressed, 0);
   if (total >= LIMITS.ratioFloor && total / Math.max(1, compressed) > LIMITS.ratio) throw new UnsafeArchiveError(`the archive expands ${Math.round(total / Math.max(1, compressed))} times (a zip bomb?)`);
+  if (!kept || entries.some((e) => !e.data) || entries.length !== originals.size) for (const e of entries) delete e.data;
   return entries;
+}
+
+/**
+ * The entries inspectArchive kept (given the central directory it filled), by name in the order of
+ * the archive's central directory, as fflate's unzipSync gives them: when every entry the check read
+ * is the one entry of its name in the central directory, of the size it gives. Otherwise undefined
+ * (an archive whose parts disagree): the caller unpacks it again.
+ */
+export function keptEntries(entries: readonly ArchiveEntry[], central: ReadonlyMap<string, number[]>): Unzipped | undefined {
+  if (entries.length === 0 || entries.some((e) => !e.data)) return undefined;
+  const byName = new Map(entries.map((e) => [e.name, e.data!]));
+  const out: Unzipped = {};
+  for (const name of central.keys()) out[name] = byName.get(name)! as Unzipped[string];
+  return out;
 }
