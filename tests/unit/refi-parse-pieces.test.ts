@@ -16,9 +16,9 @@ const ws = fc.constantFrom('', '\n', '\n    ', ' ', '\r\n  ');
 const extra = fc.constantFrom('', '<!-- a comment with <TextSource> in it -->', '<![CDATA[ <TextSource/> & raw ]]>', '<?pi data?>');
 
 const selection = fc.tuple(attrs, ws, text, extra, fc.boolean()).map(([a, w, t, x, self]) => (self ? `<PlainTextSelection${a}/>` : `<PlainTextSelection${a}>${w}<Description>${t}</Description>${x}<Coding guid="c"><CodeRef targetGUID="k"/></Coding>${w}</PlainTextSelection>`));
-const textSource = fc.tuple(attrs, fc.array(selection, { maxLength: 4 }), ws, text, fc.constantFrom('', 'qda:'), fc.integer({ min: 0, max: 2 })).map(([a, sels, w, t, pre, kind]) =>
-  kind === 0 ? `<${pre}TextSource${a}/>` : kind === 1 ? `<${pre}TextSource${a}>${w}<PlainTextContent>${t}</PlainTextContent>${sels.join(w)}${w}</${pre}TextSource>` : `<${pre}TextSource>${t}</${pre}TextSource>`,
-);
+const textSource = fc
+  .tuple(attrs, fc.array(selection, { maxLength: 4 }), ws, text, fc.constantFrom('', 'qda:'), fc.integer({ min: 0, max: 2 }))
+  .map(([a, sels, w, t, pre, kind]) => (kind === 0 ? `<${pre}TextSource${a}/>` : kind === 1 ? `<${pre}TextSource${a}>${w}<PlainTextContent>${t}</PlainTextContent>${sels.join(w)}${w}</${pre}TextSource>` : `<${pre}TextSource>${t}</${pre}TextSource>`));
 const other = fc.constantFrom('<PDFSource guid="p"><Representation plainTextPath="internal://r.txt"/></PDFSource>', '<PictureSource guid="i"/>', '<Note guid="n">not a source</Note>');
 const child = fc.oneof({ weight: 4, arbitrary: textSource }, { weight: 1, arbitrary: other }, { weight: 1, arbitrary: extra });
 const project = fc
