@@ -334,3 +334,21 @@ describe('a rewrite of coder files whose bytes did not change since the load tak
     }, 60_000);
   }
 });
+
+describe('reconcile, a transcript at a time', () => {
+  it('a transcript every coder finished without a coding is reconciled: the consensus it had there is what the reconciliation drops', async () => {
+    const study = writeStudy({
+      'transcripts/P1_w1.txt': transcript('P1', 2),
+      'transcripts/P2_w1.txt': transcript('P2', 2),
+      'codings/x.tsv': codingsTsv([['P1', 'w1', answerLine(0), 't.a']]),
+      'codings/y.tsv': codingsTsv([['P1', 'w1', answerLine(0), 't.a']]),
+      'codings/x.finished.tsv': 'participant\twave\nP2\tw1\n',
+      'codings/y.finished.tsv': 'participant\twave\nP2\tw1\n',
+      // The consensus had a coding in P2 w1, where neither coder coded anything.
+      'codings/consensus.tsv': codingsTsv([['P2', 'w1', answerLine(1), 't.b']]),
+    });
+    const r = await qualwave(['reconcile', '--coders', 'x,y', '--dry-run', '--format', 'json', '--study', study]);
+    expect(r.stderr).toContain('on the 2 transcripts every coder coded or finished');
+    expect(JSON.parse(r.stdout).lost).toEqual([{ participant: 'P2', wave: 'w1', lines: String(answerLine(1)), code: 't.b' }]);
+  }, 60_000);
+});

@@ -75,10 +75,6 @@ export function meetingTranscripts(study: Study, opts: MeetingOptions): Transcri
   return selectTranscripts(study, docs, opts.coders, 'missing');
 }
 
-function units(study: Study, opts: MeetingOptions): UnitView[] {
-  return [...unitsByDocument(study, opts, { letGo: false })].flat();
-}
-
 /**
  * The units a transcript at a time. With `letGo`, a text that was not in memory is let go once its
  * transcript's units have been taken, and the segments are made for them alone (not kept by the
@@ -229,8 +225,10 @@ export function reconcile(study: Study, opts: MeetingOptions & { into: string; r
   const open: Disagreement[] = [];
   const used = new Set<string>();
   const order = new Map(study.codebook.codes.map((c, i) => [c.id, i]));
-  const views = units(study, opts);
-  const documents = [...new Set(views.map((u) => u.doc.id))];
+  // The transcripts reconciled: those compared that have a participant's segment (a unit).
+  const documents = meetingTranscripts(study, opts)
+    .compared.filter((doc) => doc.segmentList.count('participant') > 0)
+    .map((doc) => doc.id);
   const reconciled = new Set(documents);
   const existing = study.codings.filter((c) => c.coder === opts.into && reconciled.has(`${c.participant}/${c.wave}`));
   const settledDocs = new Set(existing.map((c) => `${c.participant}/${c.wave}`));
@@ -251,66 +249,73 @@ export function reconcile(study: Study, opts: MeetingOptions & { into: string; r
       const [lo, hi] = touchedSegments(u.doc, c);
       return u.segment.index >= lo && u.segment.index < hi;
     });
-  for (const u of views) {
-    const codes = new Set<string>();
-    for (const list of u.byCoder.values()) for (const c of list) codes.add(c.code);
-    for (const code of [...codes].sort((a, b) => (order.get(a) ?? 1e9) - (order.get(b) ?? 1e9))) {
-      const hits = opts.coders.map((coder) => u.byCoder.get(coder)!.find((c) => c.code === code));
-      const applied = hits.filter((h): h is Coding => h !== undefined);
-      const key = decisionKey(code, u.doc.participant, u.doc.wave, u.segment.startLine);
-      const before = existingAt(code, u);
-      let apply: boolean | undefined;
-      if (applied.length === opts.coders.length) {
-        apply = true;
-        agreed++;
-      } else if (early(code, u.doc.wave)) {
-        beforeSince.push(beforeSinceEntry(u, code, opts.coders));
-        if (before) codings.push(before);
-        continue;
-      } else if (opts.decisions?.has(key)) {
-        apply = opts.decisions.get(key)!;
-        used.add(key);
-        decided++;
-      } else if (settledDocs.has(u.doc.id)) {
-        apply = before !== undefined;
-        kept++;
-      } else if (opts.rule) {
-        apply = opts.rule === 'union' ? true : opts.rule === 'intersection' ? false : applied.length * 2 > opts.coders.length;
-        byRule++;
-      } else {
-        open.push(describe(u, code, opts.coders));
-      }
-      if (!apply) continue;
-      // Exact spans: kept when every coder who applied the code marked the same spans in the segment.
-      const spanSets = opts.coders
-        .map((coder) => u.byCoder.get(coder)!.filter((c) => c.code === code))
-        .filter((l) => l.length > 0)
-        .map((l) => [...new Set(l.map((c) => (hasColumns(c) ? formatSpan(c) : '')))].sort());
-      const exact = spanSets.some((set) => set.some((x) => x !== ''));
-      const same = exact && spanSets.every((set) => !set.includes('') && set.join(' ') === spanSets[0]!.join(' '));
-      const memos = applied.filter((h) => h.memo).map((h) => `${h.coder}: ${h.memo}`);
-      const made: Coding = { coder: opts.into, participant: u.doc.participant, wave: u.doc.wave, startLine: u.segment.startLine, endLine: u.segment.endLine, code, exemplar: applied.some((h) => h.exemplar) };
-      if (memos.length) made.memo = memos.join('; ');
-      if (same) {
-        const spans = u.byCoder.get(opts.coders.find((coder) => u.byCoder.get(coder)!.some((c) => c.code === code))!)!.filter((c) => c.code === code);
-        const seen = new Set<string>();
-        for (const sp of spans) {
-          const key = formatSpan(sp);
-          if (seen.has(key)) continue;
-          seen.add(key);
-          const kept = existingByDoc.get(u.doc.id)?.find((c) => c.code === code && formatSpan(c) === key);
-          codings.push(kept ?? withSpan(made, spanOf(sp)));
+  // A transcript at a time, its text let go after it, only the segments a coding touches (a unit
+  // without a code settles nothing); what an open disagreement keeps of its text is copied.
+  for (const views of unitsByDocument(study, opts, { letGo: true }))
+    for (const u of views) {
+      const codes = new Set<string>();
+      for (const list of u.byCoder.values()) for (const c of list) codes.add(c.code);
+      for (const code of [...codes].sort((a, b) => (order.get(a) ?? 1e9) - (order.get(b) ?? 1e9))) {
+        const hits = opts.coders.map((coder) => u.byCoder.get(coder)!.find((c) => c.code === code));
+        const applied = hits.filter((h): h is Coding => h !== undefined);
+        const key = decisionKey(code, u.doc.participant, u.doc.wave, u.segment.startLine);
+        const before = existingAt(code, u);
+        let apply: boolean | undefined;
+        if (applied.length === opts.coders.length) {
+          apply = true;
+          agreed++;
+        } else if (early(code, u.doc.wave)) {
+          beforeSince.push(beforeSinceEntry(u, code, opts.coders));
+          if (before) codings.push(before);
+          continue;
+        } else if (opts.decisions?.has(key)) {
+          apply = opts.decisions.get(key)!;
+          used.add(key);
+          decided++;
+        } else if (settledDocs.has(u.doc.id)) {
+          apply = before !== undefined;
+          kept++;
+        } else if (opts.rule) {
+          apply = opts.rule === 'union' ? true : opts.rule === 'intersection' ? false : applied.length * 2 > opts.coders.length;
+          byRule++;
+        } else {
+          const d = describe(u, code, opts.coders);
+          // (The unit's segment is its own: made for this transcript's units, not kept by the document.)
+          if (open.at(-1)?.segment !== u.segment) u.segment.text = ownCopy(u.segment.text);
+          for (const p of d.coders) for (const x of p.coded ?? []) x.text = ownCopy(x.text);
+          open.push(d);
         }
-        continue;
+        if (!apply) continue;
+        // Exact spans: kept when every coder who applied the code marked the same spans in the segment.
+        const spanSets = opts.coders
+          .map((coder) => u.byCoder.get(coder)!.filter((c) => c.code === code))
+          .filter((l) => l.length > 0)
+          .map((l) => [...new Set(l.map((c) => (hasColumns(c) ? formatSpan(c) : '')))].sort());
+        const exact = spanSets.some((set) => set.some((x) => x !== ''));
+        const same = exact && spanSets.every((set) => !set.includes('') && set.join(' ') === spanSets[0]!.join(' '));
+        const memos = applied.filter((h) => h.memo).map((h) => `${h.coder}: ${h.memo}`);
+        const made: Coding = { coder: opts.into, participant: u.doc.participant, wave: u.doc.wave, startLine: u.segment.startLine, endLine: u.segment.endLine, code, exemplar: applied.some((h) => h.exemplar) };
+        if (memos.length) made.memo = memos.join('; ');
+        if (same) {
+          const spans = u.byCoder.get(opts.coders.find((coder) => u.byCoder.get(coder)!.some((c) => c.code === code))!)!.filter((c) => c.code === code);
+          const seen = new Set<string>();
+          for (const sp of spans) {
+            const key = formatSpan(sp);
+            if (seen.has(key)) continue;
+            seen.add(key);
+            const kept = existingByDoc.get(u.doc.id)?.find((c) => c.code === code && formatSpan(c) === key);
+            codings.push(kept ?? withSpan(made, spanOf(sp)));
+          }
+          continue;
+        }
+        if (exact) widened.push({ code, participant: u.doc.participant, wave: u.doc.wave, lines: formatSpan(u.segment) });
+        if (before && !hasColumns(before) && before.startLine === u.segment.startLine && before.endLine === u.segment.endLine) {
+          codings.push(before);
+          continue;
+        }
+        codings.push(made);
       }
-      if (exact) widened.push({ code, participant: u.doc.participant, wave: u.doc.wave, lines: formatSpan(u.segment) });
-      if (before && !hasColumns(before) && before.startLine === u.segment.startLine && before.endLine === u.segment.endLine) {
-        codings.push(before);
-        continue;
-      }
-      codings.push(made);
     }
-  }
   // A span over two segments is settled in each: kept once.
   const keys = new Set<string>();
   const unique = codings.filter((c) => {
