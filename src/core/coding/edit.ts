@@ -1,5 +1,5 @@
 import type { Study } from '../study/types.js';
-import { lineIndexOf } from './span.js';
+import { cachedLineIndex, LineIndex } from './span.js';
 import { spanHash } from './text.js';
 import { codingKey, type Coding } from './types.js';
 import { append } from '../arrays.js';
@@ -18,13 +18,32 @@ export function byCoder(study: Pick<Study, 'codings' | 'coders'>): Map<string, C
 /** Fresh text hashes for codings whose document exists (what is saved with each coding). */
 export function withHashes(study: Pick<Study, 'documents'>, codings: readonly Coding[]): Coding[] {
   const docs = new Map(study.documents.map((d) => [d.id, d]));
-  return codings.map((c) => {
+  const out = new Array<Coding>(codings.length);
+  // A transcript at a time (its codings' places in the list): a text read for the hashes is let go after them.
+  const byDoc = new Map<Study['documents'][number], number[]>();
+  codings.forEach((c, i) => {
     const doc = docs.get(`${c.participant}/${c.wave}`);
-    if (!doc) return c;
-    const hash = spanHash(lineIndexOf(doc), c);
-    const { source: _source, hash: _old, ...rest } = c;
-    return hash === undefined ? rest : { ...rest, hash };
+    if (!doc) {
+      out[i] = c;
+      return;
+    }
+    let at = byDoc.get(doc);
+    if (!at) byDoc.set(doc, (at = []));
+    at.push(i);
   });
+  for (const [doc, at] of byDoc) {
+    const list = doc.segmentList;
+    const held = list.holdsText;
+    const index = cachedLineIndex(list) ?? new LineIndex(list.sourceTextValue);
+    for (const i of at) {
+      const c = codings[i]!;
+      const hash = spanHash(index, c);
+      const { source: _source, hash: _old, ...rest } = c;
+      out[i] = hash === undefined ? rest : { ...rest, hash };
+    }
+    if (!held) list.releaseText();
+  }
+  return out;
 }
 
 /** Add codings that are not there yet (same coder, document, span and code); returns how many were new. */
