@@ -4,6 +4,7 @@ import { FINISHED_SUFFIX, formatFinishedFile, parseFinishedFile } from '../core/
 import { formatCodingsFile, parseCodingsFile } from '../core/coding/store.js';
 import { unpackCodings, type PackedCodings } from '../core/coding/table.js';
 import type { Coding, Finished } from '../core/coding/types.js';
+import type { Diagnostic } from '../core/diagnostics/diagnostic.js';
 import type { Study } from '../core/study/types.js';
 import { FileError, UnreadableRowsError, fileErrorFrom } from './errors.js';
 import { fsOps } from './fs-ops.js';
@@ -63,9 +64,14 @@ export function rememberLoadedBytes(path: string, hash: string, hashOf: (bytes: 
  */
 const parsedAtLoad = new Map<string, { hash: string; hashOf: (bytes: Uint8Array) => string; packed: WeakRef<PackedCodings> }>();
 
-/** Called by the loader for a coder file whose parse had no errors: `hash` is hashOf(its bytes), `packed` its parse. */
-export function rememberParsed(path: string, hash: string, hashOf: (bytes: Uint8Array) => string, packed: PackedCodings): void {
-  parsedAtLoad.set(path, { hash, hashOf, packed: new WeakRef(packed) });
+/**
+ * Called by the loader for every coder file it parsed or took from the index: `hash` is hashOf(its
+ * bytes), `packed` its parse. Kept only when the parse had no errors: a file with a row that cannot
+ * be read is parsed again by a rewrite, which refuses it with that row's file:line.
+ */
+export function rememberParsed(path: string, hash: string, hashOf: (bytes: Uint8Array) => string, packed: PackedCodings, diagnostics: readonly Diagnostic[]): void {
+  if (diagnostics.some((d) => d.severity === 'error')) parsedAtLoad.delete(path);
+  else parsedAtLoad.set(path, { hash, hashOf, packed: new WeakRef(packed) });
 }
 
 /** The loader's parse of the file at `path` if `bytes` are the bytes it was made from (a byte order mark aside, which the loader takes off). */

@@ -378,7 +378,7 @@ async function load(root: string, opts: LoadOptions, index: StudyIndex): Promise
     if (known && hit && hit.codings.coder === coder && hit.codings.file === f) {
       inputs.push([f, known.hash]);
       rememberLoadedBytes(path, known.hash, hashBytes);
-      if (!hit.diagnostics.some((d) => d.severity === 'error')) rememberParsed(path, known.hash, hashBytes, hit.codings);
+      rememberParsed(path, known.hash, hashBytes, hit.codings, hit.diagnostics);
       append(diagnostics, hit.diagnostics);
       parts.push({ packed: hit.codings });
       partFiles.push([f, known.hash, coder]);
@@ -407,7 +407,7 @@ async function load(root: string, opts: LoadOptions, index: StudyIndex): Promise
       const cached = key ? index.get<CachedCodings>('codings', f, key) : undefined;
       partFiles.push([f, hash, coder]);
       if (cached && cached.codings.coder === coder && cached.codings.file === f) {
-        if (!cached.diagnostics.some((d) => d.severity === 'error')) rememberParsed(path, hash, hashBytes, cached.codings);
+        rememberParsed(path, hash, hashBytes, cached.codings, cached.diagnostics);
         append(diagnostics, cached.diagnostics);
         parts.push({ packed: cached.codings });
       } else {
@@ -417,7 +417,7 @@ async function load(root: string, opts: LoadOptions, index: StudyIndex): Promise
         // In columns once packed for the index, as a warm run reads them (the objects are let go): a
         // study whose coder files all changed holds no more than a warm one.
         parts.push(packed ? { packed } : { objects: parsed.codings });
-        if (packed && !parsed.diagnostics.some((d) => d.severity === 'error')) rememberParsed(path, hash, hashBytes, packed);
+        if (packed) rememberParsed(path, hash, hashBytes, packed, parsed.diagnostics);
         if (key && packed) index.put('codings', f, key, { codings: packed, diagnostics: parsed.diagnostics });
       }
     }

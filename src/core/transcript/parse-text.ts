@@ -78,6 +78,8 @@ export const SERVICE_LINE = /^(?:Transcribed by https?:\/\/otter\.ai\/?|\S.{0,80
  * such as Otter's `Name  0:03`) opens a speaker turn, following lines continue it, blank lines
  * separate paragraphs, and each paragraph is a segment (or each line, sentence or bullet item:
  * see `mode`). Line numbers and offsets are always those of the file as it is.
+ * parse-ascii.ts runs this loop over an ASCII file's bytes (specialised for speed, not shared): a
+ * change to the loop here is made there too (tests/unit/parse-ascii.property.test.ts compares them).
  */
 export function parseTextBody(text: string, opts: BodyOptions): ParsedBody {
   // About one paragraph per 250 characters in interview transcripts: fewer reallocations.
