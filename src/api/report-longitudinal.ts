@@ -30,14 +30,18 @@ export function timelineSection(study: Study, o: FigureOptions): ReportSection |
   return { id: 'timeline', title: 'Timeline', html: `<p class="muted">${esc('Each interview at its date, one shape per wave; shaded: the span of each wave; lost after: the last wave a participant was interviewed at.')}</p>${timelineFigure(t, o)}` };
 }
 
-export function longitudinalSections(cs: CodedStudy, stem: Stem, summaries: ReadonlyMap<string, CaseSummary>): { change: ReportSection[]; cases: ReportSection } {
+export function longitudinalSections(cs: CodedStudy, stem: Stem, summaries: ReadonlyMap<string, CaseSummary>, afterEvidence?: () => void): { change: ReportSection[]; cases: ReportSection } {
   const data = caseData(cs, stem);
+  // (The caller lets the quote corpus go here: nothing below ranks passages.)
+  afterEvidence?.();
   const out: ReportSection[] = [];
   const cm = data.change;
-  // Every participant's quotes: tens of thousands of pieces on a big study, joined once (each
-  // level of nested joins copied the section again).
-  const pieces: string[] = [];
+  // Every participant's quotes: tens of thousands of pieces on a big study, joined once per theme
+  // (each level of nested joins copied the section again; the whole section as one string was a
+  // 30 MB copy at 3,000 transcripts, made again to be written).
+  const perTheme: string[] = [];
   for (const [i, r] of cm.rows.entries()) {
+    const pieces: string[] = [];
     if (i > 0) pieces.push('\n');
     const [open, close] = foldEnds({ id: `change-${r.id}`, title: `${r.label}: participants and quotes` });
     pieces.push(open);
@@ -55,12 +59,13 @@ export function longitudinalSections(cs: CodedStudy, stem: Stem, summaries: Read
       }
     }
     pieces.push(close);
+    perTheme.push(pieces.join(''));
   }
-  const perTheme = pieces.join('');
   out.push({
     id: 'change',
     title: 'Change',
-    html: `<p class="muted">${esc(`Within each participant, across ${cm.waves.map((w) => w.id).join(', ')}: the categories of Saldaña (2003), from the segments coded at the waves each participant was interviewed at (and the code was in use); values: ${MARKS_LEGEND}. The rules are in the README (Analysing change).`)}</p>${table(changeTable(cm, { ids: false, numeric: false }))}${fold({ id: 'change-ids', title: 'Who is in each cell', html: table(changeTable(cm, { ids: true, numeric: false })) })}${perTheme}`,
+    html: `<p class="muted">${esc(`Within each participant, across ${cm.waves.map((w) => w.id).join(', ')}: the categories of Saldaña (2003), from the segments coded at the waves each participant was interviewed at (and the code was in use); values: ${MARKS_LEGEND}. The rules are in the README (Analysing change).`)}</p>${table(changeTable(cm, { ids: false, numeric: false }))}${fold({ id: 'change-ids', title: 'Who is in each cell', html: table(changeTable(cm, { ids: true, numeric: false })) })}`,
+    parts: perTheme,
   });
   const a = anticipations(cs, { grid: data.codes });
   if (a.pairs.length > 0) {

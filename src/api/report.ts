@@ -142,14 +142,14 @@ async function reportHtmlOf(study: Study, opts: ReportOptions): Promise<string[]
       sections.push({ id: 'trajectories', title: 'Trajectories', html: trajectoriesFigure(tr, o) + table(t) });
     }
     const stem = await loadStemmer(study.config.language);
-    const longitudinal = study.config.waves.length > 1 ? longitudinalSections(cs, stem ?? ((w: string) => w), await checkedCaseSummaries(study, note)) : undefined;
-    if (longitudinal) append(sections, longitudinal.change);
-    sections.push({ id: 'saturation', title: 'Saturation', html: saturationFigure(saturation(cs, { rows: 'code' }), o) });
+    // The quotes section first (it ranks each theme's passages; the evidence of the change section
+    // reuses those rankings), so that the corpus (the passages' terms and the rankings) goes as soon
+    // as the evidence is made: it is not held while the change section's pages of quotes are put
+    // together. The sections keep their order on the page.
+    let quotes: ReportSection | undefined;
     if (stem) {
       const cells = selectQuotes(cs, stem, { rows: 'theme', perCell: 2, minWords: 15, maxWords: 120, repeatParticipants: false, clean: false });
-      // The last quotes taken: the corpus (its passages' terms and the rankings, shared with the evidence) goes before the page is put together.
-      forgetCorpus(cs);
-      sections.push({
+      quotes = {
         id: 'quotes',
         title: 'Quotes',
         html: study.codebook.themes
@@ -161,8 +161,15 @@ async function reportHtmlOf(study: Study, opts: ReportOptions): Promise<string[]
             return fold({ id: `quotes-${t.id}`, title: t.label, html: body, open: study.codebook.themes.length <= 8 });
           })
           .join('\n'),
-      });
+      };
     }
+    const summaries = study.config.waves.length > 1 ? await checkedCaseSummaries(study, note) : undefined;
+    // The last quotes taken are the evidence's: the corpus goes once it is made.
+    const longitudinal = summaries ? longitudinalSections(cs, stem ?? ((w: string) => w), summaries, () => forgetCorpus(cs)) : undefined;
+    forgetCorpus(cs);
+    if (longitudinal) append(sections, longitudinal.change);
+    sections.push({ id: 'saturation', title: 'Saturation', html: saturationFigure(saturation(cs, { rows: 'code' }), o) });
+    if (quotes) sections.push(quotes);
     if (longitudinal) sections.push(longitudinal.cases);
   }
   if (agreementLater) sections[agreementLater.at] = await agreementLater.section;

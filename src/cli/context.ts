@@ -145,7 +145,10 @@ export class Context<O extends Base = Base & Record<string, unknown>> {
       for (const p of pieces) {
         if (p === '') continue;
         last = p;
-        yield p;
+        // A long piece (a report's section of quotes: 30 MB) goes in parts of a MB: encoded whole, its
+        // bytes would be a second copy of it in memory (at the report's peak).
+        if (p.length > PART) yield* parts(p);
+        else yield p;
       }
       if (last !== '' && !last.endsWith('\n')) yield '\n';
     };
@@ -272,4 +275,20 @@ function readFileOr(path: string, fail: (e: NodeJS.ErrnoException) => never): Bu
   } catch (e) {
     return fail(e as NodeJS.ErrnoException);
   }
+}
+
+/** The length of the parts a long text is written in. */
+const PART = 1 << 20;
+
+/** A text in parts of about PART characters, never between the two halves of a surrogate pair (so each part encodes to its own bytes: the same bytes joined). */
+export function* parts(text: string): Generator<string> {
+  let from = 0;
+  while (text.length - from > PART) {
+    let to = from + PART;
+    const c = text.charCodeAt(to - 1);
+    if (c >= 0xd800 && c <= 0xdbff) to--;
+    yield text.slice(from, to);
+    from = to;
+  }
+  yield text.slice(from);
 }

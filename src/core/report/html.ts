@@ -9,6 +9,8 @@ export interface ReportSection {
   title: string;
   /** Already-safe HTML (figures, tables made by renderHtml, or esc()-ed text). */
   html: string;
+  /** More of it, after `html`, piece by piece (a long section, tens of MB on a big study: never one string). */
+  parts?: readonly string[];
 }
 
 export interface Fold {
@@ -96,7 +98,11 @@ export function reportPieces(opts: { title: string; language: string; subtitle: 
     `<header><h1>${esc(opts.title)}</h1><p class="muted">${esc(opts.subtitle)}${opts.stamp ? ` · generated ${esc(opts.stamp)}` : ''}</p></header>`,
   ];
   const out: string[] = [head.join('\n') + '\n'];
-  for (const s of opts.sections) out.push(`<section id="${s.id}"><h2>${esc(s.title)}</h2>\n`, s.html, '\n</section>\n');
+  for (const s of opts.sections) {
+    out.push(`<section id="${s.id}"><h2>${esc(s.title)}</h2>\n`, s.html);
+    if (s.parts) for (const p of s.parts) out.push(p);
+    out.push('\n</section>\n');
+  }
   out.push('</main>\n</body>\n</html>\n');
   return out;
 }
