@@ -120,7 +120,6 @@ export class TermCorpus {
   private start: Int32Array = new Int32Array(0);
   private ids: Int32Array = new Int32Array(0);
   private counts: Int32Array = new Int32Array(0);
-  private weights = new Float64Array(0);
   private norms = new Float64Array(0);
   private idf = new Float64Array(0);
   private passages = 0;
@@ -210,7 +209,11 @@ export class TermCorpus {
     return this.passages++;
   }
 
-  /** After the last passage: every passage's weights and norm. */
+  /**
+   * After the last passage: every passage's norm. (A term's weight in a passage, logTf(f) * idf,
+   * is not kept: it is made again where it is used, the same double; kept, the weights were the
+   * corpus's biggest array, 8 bytes per term of every passage: 27 MB at 3,000 transcripts.)
+   */
   seal(): void {
     const b = this.building;
     if (!b) return;
@@ -222,17 +225,21 @@ export class TermCorpus {
     const df = this.df.a;
     this.idf = new Float64Array(this.vocabulary);
     for (let t = 0; t < this.vocabulary; t++) this.idf[t] = Math.log((1 + n) / (1 + df[t]!));
-    this.weights = new Float64Array(this.ids.length);
     this.norms = new Float64Array(n);
     for (let k = 0; k < n; k++) {
       let x = 0;
       for (let j = this.start[k]!; j < this.start[k + 1]!; j++) {
-        const w = logTf(this.counts[j]!) * this.idf[this.ids[j]!]!;
-        this.weights[j] = w;
+        const w = this.weight(j);
         x += w * w;
       }
       this.norms[k] = Math.sqrt(x);
     }
+  }
+
+  /** The weight of the term at j of the passages' terms: logTf(f) * idf, the same double each time. */
+  private weight(j: number): number {
+    const f = this.counts[j]!;
+    return (f < LOG_TF_TABLE.length ? LOG_TF_TABLE[f]! : 1 + Math.log(f)) * this.idf[this.ids[j]!]!;
   }
 
   private idfOf(t: number): number {
@@ -283,11 +290,11 @@ export class TermCorpus {
       for (let j = from; j < to; j++) {
         const t = this.ids[j]!;
         // A term the profile does not have adds x * 0 = +0: the same sum as leaving it out.
-        if (t < pw.length) dot += this.weights[j]! * pw[t]!;
+        if (t < pw.length) dot += this.weight(j) * pw[t]!;
       }
     } else {
       const own = new Map<number, number>();
-      for (let j = from; j < to; j++) own.set(this.ids[j]!, this.weights[j]!);
+      for (let j = from; j < to; j++) own.set(this.ids[j]!, this.weight(j));
       dot = dotOver(profile, own);
     }
     const na = this.norms[k]!;
@@ -392,6 +399,8 @@ function dotOver(profile: Profile, other: Map<number, number>): number {
 }
 
 const LOG_TF: number[] = [];
+/** 1 + log(f) for f < 256, as logTf computes it (the passages' frequencies, looked up in the hot loops). */
+const LOG_TF_TABLE = Float64Array.from({ length: 256 }, (_, f) => 1 + Math.log(f));
 /** 1 + log(f), computed once per small frequency (the same double each time). */
 function logTf(f: number): number {
   if (Number.isInteger(f) && f < 256) {
