@@ -595,7 +595,7 @@ setCodec<CachedDocument>('document', {
       }
       return head;
     });
-    const timestamps = mapColumns(columns.map((c) => c?.timestamps));
+    const timestamps = mapColumns(columns.map((c) => (typeof c?.timestamps === 'function' ? c.timestamps() : c?.timestamps)));
     const texts = mapColumns(columns.map((c) => c?.texts));
     const parts = mapColumns(columns.map((c) => c?.parts));
     return {
@@ -649,7 +649,8 @@ setCodec<CachedDocument>('document', {
       if (h.skipped !== undefined) v.skipped = h.skipped;
       if (h.document) {
         const { fields, n, speakers, speakerParticipants, asciiAt } = h.document;
-        const timestamps = mapAt(p.timestampsAt, p.timestampsHas, p.timestampsKey, p.timestampsValue, i);
+        // (Made when first asked for: most commands never ask a segment's time.)
+        const timestamps = p.timestampsHas[i] === 1 ? () => mapAt(p.timestampsAt, p.timestampsHas, p.timestampsKey, p.timestampsValue, i) : undefined;
         const texts = mapAt(p.textsAt, p.textsHas, p.textsKey, p.textsValue, i);
         const parts = mapAt(p.partsAt, p.partsHas, p.partsKey, p.partsValue, i);
         v.document = { fields, columns: { n, speakers, speakerParticipants, texts, timestamps, parts, data: data.subarray(dataAt[i], dataAt[i + 1]), roles: roles.subarray(rolesAt[i], rolesAt[i + 1]) } };

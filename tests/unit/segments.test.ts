@@ -242,4 +242,33 @@ describe('segment lists: timestamps kept as pushed', () => {
     plain.push(null, 'note', 0, 1, 1, 0, 2, undefined, undefined);
     expect(plain.toColumns().timestamps).toBeUndefined();
   });
+
+  it('timestamps given as a function (the study index) are made when first asked for, once, and answer as the map would', () => {
+    const list = new SegmentList('MS07/pre', 'abcdefghij', 2);
+    for (let i = 0; i < 4; i++) list.push('MS07', 'participant', i, i + 1, i + 1, i, i + 1, undefined, undefined);
+    const stamps = new Map([
+      [0, '00:00:09'],
+      [3, '00:01:00'],
+    ]);
+    let made = 0;
+    const lazy = SegmentList.fromColumns('MS07/pre', 'abcdefghij', {
+      ...list.toColumns(),
+      timestamps: () => {
+        made++;
+        return stamps;
+      },
+    });
+    expect(made).toBe(0);
+    expect(lazy.length).toBe(4);
+    expect(lazy.speaker(2)).toBe('MS07');
+    expect(made).toBe(0);
+    expect([0, 1, 2, 3].map((i) => lazy.timestamp(i))).toEqual(['00:00:09', undefined, undefined, '00:01:00']);
+    expect(lazy.at(3).timestamp).toBe('00:01:00');
+    expect(lazy.toColumns().timestamps).toBe(stamps);
+    expect(made).toBe(1);
+    // None (a function giving none): as no map.
+    const none = SegmentList.fromColumns('MS07/pre', 'abcdefghij', { ...list.toColumns(), timestamps: () => undefined });
+    expect(none.timestamp(0)).toBeUndefined();
+    expect(none.toColumns().timestamps).toBeUndefined();
+  });
 });

@@ -22,7 +22,8 @@ export function renderPassages(list: readonly Passage[], opts: { width: number; 
     const attribution = terminalText(p.attribution, { oneLine: true });
     const head = where.length + 2 + attribution.length <= width ? [`${bold(where)}  ${attribution}`] : [bold(where), ...wrapText(attribution, width - 2).map((l) => `  ${l}`)];
     const codes = wrapText(p.codes.map((c) => `${c.code}: ${c.coders.map((x) => `${x.coder}${x.exemplar ? ' *' : ''}`).join(', ')}`).join('; '), width - 2).map((l) => `  ${dim(l)}`);
-    const text = wrapText(terminalText(p.text).replace(/[ \t]+/g, ' '), width - 4).map((l) => (l ? `    ${l}` : ''));
+    // (wrapText splits lines at any run of white space: spaces and tabs need no collapsing first.)
+    const text = wrapText(terminalText(p.text), width - 4).map((l) => (l ? `    ${l}` : ''));
     return [...head, ...codes, ...text].join('\n');
   });
   return entries.length ? `${entries.join('\n\n')}\n` : '';

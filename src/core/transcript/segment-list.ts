@@ -24,7 +24,8 @@ export interface SegmentColumns {
   speakers: string[];
   speakerParticipants: Array<string | undefined> | undefined;
   texts: Map<number, string> | undefined;
-  timestamps: Map<number, string> | undefined;
+  /** (Or made when first asked for: the study index's documents, most of which a command never asks the time of.) */
+  timestamps: Map<number, string> | undefined | (() => Map<number, string> | undefined);
   parts: Map<number, number> | undefined;
 }
 
@@ -79,7 +80,7 @@ export class SegmentList {
   private texts: Map<number, string> | undefined;
   /** Timestamps by segment: as pushed (`stamps`, holes where none), or as the study index gave them (`timestamps`). */
   private stamps: Array<string | undefined> | undefined;
-  private timestamps: Map<number, string> | undefined;
+  private timestamps: SegmentColumns['timestamps'];
   /** Segments that start on the same line as the one before (sentences): their part number. */
   private parts: Map<number, number> | undefined;
   private cache: Segment[] | undefined;
@@ -207,7 +208,13 @@ export class SegmentList {
   }
 
   timestamp(i: number): string | undefined {
-    return this.stamps !== undefined ? this.stamps[i] : this.timestamps?.get(i);
+    if (this.stamps !== undefined) return this.stamps[i];
+    return this.timestampMap()?.get(i);
+  }
+
+  private timestampMap(): Map<number, string> | undefined {
+    const t = this.timestamps;
+    return typeof t === 'function' ? (this.timestamps = t()) : t;
   }
 
   /** Whether the segment's text was given explicitly (captions, Whisper) rather than read from the file. */
@@ -311,8 +318,8 @@ export class SegmentList {
   }
 
   /** The list as plain data (typed columns and maps), for the study index; fromColumns makes it again. */
-  toColumns(): SegmentColumns {
-    return { n: this.n, data: this.data.slice(0, this.n * W), roles: this.roles.slice(0, this.n), speakers: [...this.speakers], speakerParticipants: this.speakerParticipants, texts: this.texts, timestamps: this.stamps !== undefined ? stampMap(this.stamps, this.n) : this.timestamps, parts: this.parts };
+  toColumns(): SegmentColumns & { timestamps: Map<number, string> | undefined } {
+    return { n: this.n, data: this.data.slice(0, this.n * W), roles: this.roles.slice(0, this.n), speakers: [...this.speakers], speakerParticipants: this.speakerParticipants, texts: this.texts, timestamps: this.stamps !== undefined ? stampMap(this.stamps, this.n) : this.timestampMap(), parts: this.parts };
   }
 
   /** A list from toColumns' data, over the same source text (given lazily, as the loader does). */
