@@ -151,6 +151,8 @@ export async function readRefi(file: string, bytes: Uint8Array): Promise<RefiInp
   let qdeName: string;
   let qdeBytes: Uint8Array;
   let lookup: Lookup;
+  let forget = (): void => {};
+  let qdeText: { text: string; bom: boolean } | undefined;
   const isZip = bytes[0] === 0x50 && bytes[1] === 0x4b;
   if (isZip) {
     const archive = openArchive(bytes);
@@ -169,9 +171,15 @@ export async function readRefi(file: string, bytes: Uint8Array): Promise<RefiInp
     if (Object.keys(archive).some((k) => k.startsWith('Sources/'))) notes.push("sources are under 'Sources/' (as NVivo for Windows writes them)");
     qdeName = qde;
     qdeBytes = archive[qde]!;
+    // The .qde's bytes are let go once decoded (hundreds of megabytes in a big project): a source
+    // naming the .qde itself gets them back from its text (valid UTF-8, decoded exactly).
     lookup = (p) => {
       const k = byLower.get(p.replace(/\\/g, '/').toLowerCase()) ?? byLower.get(`sources/${p.split('/').pop()!.toLowerCase()}`);
+      if (k === qde && !(k in archive) && qdeText) return Buffer.concat([qdeText.bom ? Buffer.from([0xef, 0xbb, 0xbf]) : Buffer.alloc(0), Buffer.from(qdeText.text, 'utf8')]);
       return k === undefined ? undefined : archive[k];
+    };
+    forget = () => {
+      delete archive[qde];
     };
   } else {
     qdeName = basename(file);
@@ -181,7 +189,10 @@ export async function readRefi(file: string, bytes: Uint8Array): Promise<RefiInp
   if (qdeBytes.length > LIMITS.totalBytes) throw new UnsafeArchiveError(`${qdeName} is larger than ${LIMITS.totalBytes / 1024 / 1024} MB`);
   const decoded = decodeText(qdeBytes, qdeName);
   if (!decoded.ok) throw new RefiReadError(`${decoded.diagnostic.message}`);
-  const project = readProject(decoded.text, qdeName);
+  qdeText = decoded;
+  qdeBytes = new Uint8Array(0);
+  forget();
+  const project = readProject(decoded.text, qdeName, { defer: true });
   const texts = new Map<string, SourceText>();
   for (const ref of sourcesOf(project)) texts.set(ref.guid, await sourceText(ref, lookup));
   return { project, qdeName, texts, notes };

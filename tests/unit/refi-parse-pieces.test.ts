@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { parseProject, parseXml, textSourceRanges } from '../../src/core/refi/import.js';
+import { ownSelectionCount, ownSelections, parseProject, parseXml, textSourcePieces, textSourceRanges } from '../../src/core/refi/import.js';
 
 /**
  * parseProject reads a .qde's <TextSource> elements one at a time; the oracle is parseXml, the
@@ -36,6 +36,57 @@ describe('a .qde read one <TextSource> at a time', () => {
       }),
       { numRuns: 400 },
     );
+  });
+
+  it('with its selections deferred, gives the same tree once each source is given its selections back (property)', () => {
+    fc.assert(
+      fc.property(project, (xml) => {
+        const whole = parseXml(xml, 'p.qde');
+        const lazy = parseProject(xml, 'p.qde', { defer: true });
+        const sources = ((lazy['Project'] as Record<string, unknown> | undefined)?.['Sources'] ?? {}) as Record<string, unknown>;
+        const wholeSources = ((whole['Project'] as Record<string, unknown> | undefined)?.['Sources'] ?? {}) as Record<string, unknown>;
+        const list = (x: unknown) => (Array.isArray(x) ? x : x === undefined ? [] : [x]);
+        list(sources['TextSource']).forEach((el, k) => {
+          if (!el || typeof el !== 'object') return;
+          const want = list((list(wholeSources['TextSource'])[k] as Record<string, unknown>)['PlainTextSelection']);
+          expect(ownSelectionCount(el)).toBe(want.length);
+          // Asked twice, given twice (a planner may look at a source's selections more than once).
+          expect(ownSelections(el)).toEqual(want);
+          const got = ownSelections(el);
+          if (got.length) (el as Record<string, unknown>)['PlainTextSelection'] = got;
+        });
+        expect(lazy).toEqual(whole);
+      }),
+      { numRuns: 400 },
+    );
+  });
+
+  it('parses long texts in pieces to the same values (property: references, line breaks, surrogate pairs at every cut)', () => {
+    const bit = fc.constantFrom('a', ' ', '&amp;', '&lt;', '&quot;', '&#xD;&#xA;', '\r\n', '\r', '\n', '😀', 'é', '&#233;', '&#x1F600;', '  ', '&apos;&gt;');
+    const long = fc.array(bit, { minLength: 1, maxLength: 60 }).map((b) => b.join(''));
+    const doc = fc.tuple(long, long, fc.boolean(), fc.integer({ min: 1, max: 12 })).map(([a, b, attrs, n]) => ({
+      xml: `<Project name="x"><Users><User name="u"/></Users><Sources><TextSource guid="g"><PlainTextSelection guid="s" startPosition="0" endPosition="1"/></TextSource></Sources><Notes><Note name="qualwave"><PlainTextContent${attrs ? ' lang="en"' : ''}>${a}</PlainTextContent></Note><Note><PlainTextContent>${b}</PlainTextContent><Description>short</Description></Note></Notes></Project>`,
+      n,
+    }));
+    fc.assert(
+      fc.property(doc, ({ xml, n }) => {
+        const whole = parseXml(xml, 'p.qde');
+        expect(parseProject(xml, 'p.qde', { longText: n })).toEqual(whole);
+        expect(parseProject(xml, 'p.qde', { longText: n, defer: true })['Project']).toMatchObject({ Notes: (whole['Project'] as Record<string, unknown>)['Notes'] });
+      }),
+      { numRuns: 400 },
+    );
+  });
+
+  it('takes as a long text only the whole content of an element outside the text sources (hand-placed offsets)', () => {
+    const xml = '<Project><Notes><Note><PlainTextContent>0123456789</PlainTextContent></Note><Note>ab<!-- c -->0123456789</Note><Note><X/>0123456789</Note></Notes><Sources><TextSource><PlainTextContent>0123456789</PlainTextContent></TextSource></Sources></Project>';
+    const longs: Array<[number, number]> = [];
+    textSourcePieces(xml, longs, 5);
+    const at = xml.indexOf('0123456789');
+    expect(longs).toEqual([[at, at + 10]]);
+    // A document that already holds the placeholder is parsed as it is.
+    const marked = '<Project><Notes><Note>@@qualwave-long-text-0@@ and more text here</Note></Notes><Sources><TextSource/></Sources></Project>';
+    expect(parseProject(marked, 'p.qde', { longText: 3 })).toEqual(parseXml(marked, 'p.qde'));
   });
 
   it('finds the text sources of Project > Sources only, each whole (hand-placed offsets)', () => {

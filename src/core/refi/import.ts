@@ -126,15 +126,38 @@ function parseTree(xml: string, what: string): El {
  * outside its quoted attribute values.
  */
 export function textSourceRanges(xml: string): Array<[number, number]> | undefined {
+  return textSourcePieces(xml)?.map((p) => p.at);
+}
+
+/** Texts longer than this (UTF-16 units) are decoded in pieces (see longTextsOf). */
+export const LONG_TEXT = 1 << 18;
+
+/** A <TextSource> of Project > Sources: where it lies, and where its own <PlainTextSelection> children lie (each [start, end)). */
+export interface TextSourcePiece {
+  at: [number, number];
+  selections: Array<[number, number]>;
+}
+
+/**
+ * textSourceRanges with, for each text source, the ranges of its <PlainTextSelection> children
+ * (the elements directly inside it: the same scan, one level further), in order.
+ */
+export function textSourcePieces(xml: string, longTexts?: Array<[number, number]>, long = LONG_TEXT): TextSourcePiece[] | undefined {
   const local = (name: string): string => name.slice(name.indexOf(':') + 1);
-  const ranges: Array<[number, number]> = [];
+  const ranges: TextSourcePiece[] = [];
   const stack: string[] = [];
   const inTag = /["'>]/g;
   let roots = 0;
   let sources = 0;
   let start = -1;
+  let selections: Array<[number, number]> = [];
+  let selStart = -1;
+  // Where the text after the last start tag begins (-1 when other markup came since).
+  let textAt = -1;
   for (let i = xml.indexOf('<'); i >= 0; i = xml.indexOf('<', i)) {
     const next = xml.charCodeAt(i + 1);
+    const after = textAt;
+    textAt = -1;
     if (next === 0x3f /* ? */) {
       const end = xml.indexOf('?>', i + 2);
       if (end < 0) return undefined;
@@ -154,9 +177,16 @@ export function textSourceRanges(xml: string): Array<[number, number]> | undefin
       if (end < 0) return undefined;
       const name = local(xml.slice(i + 2, end).trim());
       if (stack.pop() !== name) return undefined;
+      // The whole content of an element outside the text sources, a long text and nothing else.
+      if (longTexts && after >= 0 && start < 0 && i - after > long) longTexts.push([after, i]);
       i = end + 1;
+      if (stack.length === 3 && selStart >= 0) {
+        selections.push([selStart, i]);
+        selStart = -1;
+      }
       if (stack.length === 2 && start >= 0) {
-        ranges.push([start, i]);
+        ranges.push({ at: [start, i], selections });
+        selections = [];
         start = -1;
       }
       continue;
@@ -188,12 +218,18 @@ export function textSourceRanges(xml: string): Array<[number, number]> | undefin
     const inSources = depth === 2 && stack[1] === 'Sources';
     i = end + 1;
     if (inSources && name === 'TextSource') {
-      if (selfClosing) ranges.push([xml.lastIndexOf('<', end), i]);
+      if (selfClosing) ranges.push({ at: [xml.lastIndexOf('<', end), i], selections: [] });
       else start = xml.lastIndexOf('<', end);
+    }
+    // A selection directly inside a text source of Project > Sources.
+    if (depth === 3 && start >= 0 && name === 'PlainTextSelection') {
+      if (selfClosing) selections.push([xml.lastIndexOf('<', end), i]);
+      else selStart = xml.lastIndexOf('<', end);
     }
     if (!selfClosing) {
       stack.push(name);
       if (stack.length > 100) return undefined;
+      textAt = i;
     }
   }
   if (stack.length > 0 || roots !== 1) return undefined;
@@ -210,33 +246,154 @@ function restoreAll(node: unknown): unknown {
 }
 
 /**
+ * The <PlainTextSelection> children of text sources that parseProject left unparsed (`defer`):
+ * per source its count and how to parse them (the same elements the whole parse gives, in order).
+ */
+const deferred = new WeakMap<El, { count: number; parse: () => unknown }>();
+
+/** A text source's own <PlainTextSelection> elements (parsed now when parseProject deferred them). */
+export function ownSelections(el: El): El[] {
+  const d = deferred.get(el);
+  return list(d ? d.parse() : el['PlainTextSelection']);
+}
+
+/** How many <PlainTextSelection> elements a text source holds itself (without parsing deferred ones). */
+export function ownSelectionCount(el: El): number {
+  return deferred.get(el)?.count ?? list(el['PlainTextSelection']).length;
+}
+
+/**
  * A .qde as parseXml gives it, its <TextSource> elements parsed one at a time (the parser's
  * working tree of a whole 400 MB project took gigabytes): the same tree, element for element.
+ * With `defer`, each text source's own <PlainTextSelection> children are left out of its element
+ * and parsed when ownSelections asks for them (each time it asks: a planner takes a source's
+ * selections, uses them and lets them go, so the selections of the whole project are never one
+ * tree); ownSelections and ownSelectionCount give them.
  */
-export function parseProject(xml: string, what: string): El {
+export function parseProject(xml: string, what: string, opts: { defer?: boolean; longText?: number } = {}): El {
   checkXml(xml, what);
   const decoded = decodeCharRefs(xml);
-  const ranges = textSourceRanges(decoded);
-  if (!ranges?.length) return parseTree(decoded, what);
-  // The document without its text sources, one empty <TextSource/> holding their place.
-  const rest: string[] = [decoded.slice(0, ranges[0]![0]), '<TextSource/>'];
-  for (let k = 0; k < ranges.length; k++) rest.push(decoded.slice(ranges[k]![1], k + 1 < ranges.length ? ranges[k + 1]![0] : decoded.length));
-  const root = parseTree(rest.join(''), what);
+  const longs: Array<[number, number]> = [];
+  const long = opts.longText ?? LONG_TEXT;
+  const found = textSourcePieces(decoded, longs, long);
+  const pieces = opts.defer ? found : found?.map((p) => ({ at: p.at, selections: [] as Array<[number, number]> }));
+  if (!pieces?.length) return parseTree(decoded, what);
+  // The document without its text sources, one empty <TextSource/> holding their place; its long
+  // texts (the qualwave note: ~90 MB at 3,000 documents) each as a placeholder, parsed in pieces
+  // (the parser builds a text a character at a time: gigabytes of garbage for one such text).
+  const useLong = longs.length > 0 && !decoded.includes(LONG_MARK);
+  const cuts = [...pieces.map((p, k) => ({ at: p.at, put: k === 0 ? '<TextSource/>' : '' })), ...(useLong ? longs.map((at, k) => ({ at, put: `${LONG_MARK}${k}@@` })) : [])].sort((a, b) => a.at[0] - b.at[0]);
+  const restOf = (withLong: boolean): string => {
+    const rest: string[] = [];
+    let pos = 0;
+    for (const c of cuts) {
+      if (!withLong && c.put.startsWith(LONG_MARK)) continue;
+      rest.push(decoded.slice(pos, c.at[0]), c.put);
+      pos = c.at[1];
+    }
+    rest.push(decoded.slice(pos));
+    return rest.join('');
+  };
+  let root = parseTree(restOf(useLong), what);
+  if (
+    useLong &&
+    !putLongTexts(
+      root,
+      longs.map(([a, b]) => longText(decoded.slice(a, b), what, Math.max(1, long >> 2))),
+    )
+  )
+    root = parseTree(restOf(false), what);
   const sources = (root['Project'] as El | undefined)?.['Sources'] as El | undefined;
   if (!sources || typeof sources !== 'object' || !Array.isArray(sources['TextSource'])) return parseTree(decoded, what);
   const all: El[] = [];
-  for (const [a, b] of ranges) {
-    const one = parseTree(decoded.slice(a, b), what)['TextSource'];
+  for (const { at, selections } of pieces) {
+    // The source without its own selections (the text around them stays: the element's text is the same).
+    let one: unknown;
+    let deferring = selections.length > 0;
+    if (deferring) {
+      const parts: string[] = [decoded.slice(at[0], selections[0]![0])];
+      for (let k = 0; k < selections.length; k++) parts.push(decoded.slice(selections[k]![1], k + 1 < selections.length ? selections[k + 1]![0] : at[1]));
+      one = parseTree(parts.join(''), what)['TextSource'];
+      // A source holding nothing but its selections and text is not an element of its own without them: read whole.
+      if (Array.isArray(one) && one.length === 1 && (typeof one[0] !== 'object' || one[0] === null)) deferring = false;
+    }
+    if (!deferring) one = parseTree(decoded.slice(at[0], at[1]), what)['TextSource'];
     if (!Array.isArray(one) || one.length !== 1) return parseTree(decoded, what);
-    all.push(one[0] as El);
+    const el = one[0] as El;
+    if (deferring) {
+      const count = selections.length;
+      deferred.set(el, {
+        count,
+        parse: () => {
+          const wrapped = parseTree(`<TextSource>${selections.map(([a, b]) => decoded.slice(a, b)).join('')}</TextSource>`, what)['TextSource'];
+          const got = list((list(wrapped)[0] as El | undefined)?.['PlainTextSelection']);
+          if (got.length !== count) throw new ImportError(`${what}: cannot read the XML: a text source's selections were not read whole (report this: it is a bug)`);
+          return got;
+        },
+      });
+    }
+    all.push(el);
   }
   sources['TextSource'] = all;
   return root;
 }
 
-/** The <Project> element of a .qde. */
-export function readProject(xml: string, qdeName: string): El {
-  const root = parseProject(xml, qdeName);
+/** How a long text's place is held while the rest of a document is parsed (parseProject; never used when the document holds it). */
+const LONG_MARK = '@@qualwave-long-text-';
+
+/**
+ * A long text of a checked document (the whole content of an element: no markup in it), as the
+ * parser gives it, parsed in pieces of about `piece` units (64 K), each cut just before a "&" or a space
+ * (never inside a reference, a line break or a surrogate pair: the pieces' values are the whole's).
+ * Undefined when a piece does not give a text.
+ */
+function longText(text: string, what: string, piece: number): string | undefined {
+  const parts: string[] = [];
+  const cut = /[& ]/g;
+  let from = 0;
+  while (from < text.length) {
+    cut.lastIndex = from + piece;
+    const at = cut.exec(text)?.index ?? text.length;
+    let v: unknown;
+    try {
+      v = parseTree(`<t>${text.slice(from, at)}</t>`, what)['t'];
+    } catch {
+      return undefined;
+    }
+    if (typeof v !== 'string') return undefined;
+    parts.push(v);
+    from = at;
+  }
+  return parts.join('');
+}
+
+/** The long texts put back where their marks are in a parsed tree (each mark once); false when that cannot be done exactly. */
+function putLongTexts(root: El, texts: Array<string | undefined>): boolean {
+  if (texts.some((t) => t === undefined)) return false;
+  const put = new Set<number>();
+  let ok = true;
+  const walk = (node: Record<string, unknown> | unknown[]): void => {
+    for (const k of Object.keys(node)) {
+      const v = (node as Record<string, unknown>)[k];
+      if (typeof v === 'string') {
+        if (!v.includes(LONG_MARK)) continue;
+        const m = /^@@qualwave-long-text-(\d+)@@$/.exec(v);
+        const n = m ? Number(m[1]) : -1;
+        if (n < 0 || n >= texts.length || put.has(n)) ok = false;
+        else {
+          put.add(n);
+          (node as Record<string, unknown>)[k] = texts[n];
+        }
+      } else if (v && typeof v === 'object') walk(v as Record<string, unknown>);
+    }
+  };
+  walk(root);
+  return ok && put.size === texts.length;
+}
+
+/** The <Project> element of a .qde (with `defer`: its text sources' selections parsed when asked, see parseProject). */
+export function readProject(xml: string, qdeName: string, opts: { defer?: boolean } = {}): El {
+  const root = parseProject(xml, qdeName, opts);
   const project = root['Project'] as El | undefined;
   if (!project) throw new ImportError(`${qdeName}: no <Project> element: not a REFI-QDA project`);
   return project;
@@ -363,9 +520,12 @@ interface Planned {
 export function planImport(project: El, _qdeName: string, opts: ImportOptions): ImportPlan {
   const report = emptyReport('refi-qda');
   const notes = report.notes;
-  const drop = (k: string, n = 1) => {
-    if (n > 0) report.dropped[k] = (report.dropped[k] ?? 0) + n;
-  };
+  const dropInto =
+    (into: Record<string, number>) =>
+    (k: string, n = 1): void => {
+      if (n > 0) into[k] = (into[k] ?? 0) + n;
+    };
+  const drop = dropInto(report.dropped);
 
   // The qualwave note, when the project came from qualwave.
   const noteEls = list((project['Notes'] as El | undefined)?.['Note']);
@@ -432,7 +592,7 @@ export function planImport(project: El, _qdeName: string, opts: ImportOptions): 
     const found = opts.texts.get(guid);
     const shown = name ?? guid;
     if (!found || 'problem' in found) {
-      const selections = list(el['PlainTextSelection']).length + list(list(el['Representation'])[0]?.['PlainTextSelection']).length + list(el['PDFSelection']).length;
+      const selections = ownSelectionCount(el) + list(list(el['Representation'])[0]?.['PlainTextSelection']).length + list(el['PDFSelection']).length;
       report.skipped.push({ source: shown, reason: found !== undefined && 'problem' in found ? found.problem : 'no text found for it', selections });
       drop(kind === 'pdf' ? 'PDF sources without text' : 'text sources without text');
       drop('selections of sources without text', selections);
@@ -478,45 +638,59 @@ export function planImport(project: El, _qdeName: string, opts: ImportOptions): 
   }
   report.sources = planned.length;
 
-  // Selections: every one of every source, then the reading that puts them on their text.
+  // Selections: every one of every source, then the reading that puts them on their text. A
+  // qualwave export is read the standard's way, so each source's selections are taken as its turn
+  // comes (and let go after it); what the sources' selections add to the report then goes in the
+  // order it would have had, every source's selections first.
+  const fromQualwave = note !== undefined;
   type Sel = Selection & { el: El; src: Planned };
-  const bySource = planned.map((p) => {
+  const selectionsOf = (p: Planned, dropHere: (k: string, n?: number) => void, unplaced: UnverifiedCoding[]) => {
     const holder = p.el['Representation'] ? (list(p.el['Representation'])[0] ?? {}) : p.el;
-    drop('PDF region selections', list(p.el['PDFSelection']).length);
+    dropHere('PDF region selections', list(p.el['PDFSelection']).length);
     const sels: Sel[] = [];
-    for (const s of list(holder['PlainTextSelection'])) {
+    for (const s of holder === p.el ? ownSelections(p.el) : list(holder['PlainTextSelection'])) {
       const a = Number(attr(s, 'startPosition'));
       const b = Number(attr(s, 'endPosition'));
       if (!Number.isInteger(a) || !Number.isInteger(b) || a < 0 || b < a) {
-        drop('selections with bad positions');
-        report.unverifiedCodings.push({ coder: '', participant: p.participant, wave: p.wave, code: '', lines: '', text: '', why: `selection ${attr(s, 'guid') ?? ''} has positions '${attr(s, 'startPosition') ?? ''}'-'${attr(s, 'endPosition') ?? ''}': not placed`, placed: false });
+        dropHere('selections with bad positions');
+        unplaced.push({ coder: '', participant: p.participant, wave: p.wave, code: '', lines: '', text: '', why: `selection ${attr(s, 'guid') ?? ''} has positions '${attr(s, 'startPosition') ?? ''}'-'${attr(s, 'endPosition') ?? ''}': not placed`, placed: false });
         continue;
       }
       const name = attr(s, 'name');
       sels.push({ start: a, end: b, ...(name ? { name } : {}), el: s, src: p });
     }
     return { text: p.text, bom: p.bom, selections: sels, planned: p };
-  });
-  const fromQualwave = note !== undefined;
-  const choice: ReadingChoice | undefined = bySource.some((s) => s.selections.length) ? (fromQualwave ? standardChoice(bySource) : chooseReading(bySource)) : undefined;
-  if (choice) {
+  };
+  const bySource = fromQualwave ? undefined : planned.map((p) => selectionsOf(p, drop, report.unverifiedCodings));
+  const setReading = (choice: ReadingChoice, all: number): void => {
     report.reading = {
       id: readingId(choice.reading),
       description: describeReading(choice.reading),
       evidence: fromQualwave
         ? 'exported by qualwave (the standard)'
-        : (choice.namesAreText ? `${choice.byName} of ${choice.named} selection names repeat the text at their positions` : `${choice.byWords} of ${choice.total} selections start and end at word boundaries`) +
-          (choice.total < bySource.reduce((n, s) => n + s.selections.length, 0) ? ` (of an even sample of ${choice.total} selections)` : ''),
+        : (choice.namesAreText ? `${choice.byName} of ${choice.named} selection names repeat the text at their positions` : `${choice.byWords} of ${choice.total} selections start and end at word boundaries`) + (choice.total < all ? ` (of an even sample of ${choice.total} selections)` : ''),
       considered: choice.considered.map((c) => ({ id: readingId(c.reading), byName: c.byName, byWords: c.byWords })),
     };
-  }
+  };
+  const choice: ReadingChoice | undefined = bySource ? (bySource.some((s) => s.selections.length) ? chooseReading(bySource) : undefined) : standardChoice([]);
+  if (bySource && choice)
+    setReading(
+      choice,
+      bySource.reduce((n, s) => n + s.selections.length, 0),
+    );
+  // Taken a source at a time (a qualwave export): what its selections dropped and could not place, kept apart until every source is done.
+  const droppedBySelections: Record<string, number> = {};
+  const droppedByCodings: Record<string, number> = {};
+  const unplacedSelections: UnverifiedCoding[] = [];
+  const dropCoding = bySource ? drop : dropInto(droppedByCodings);
+  let selectionsInAll = 0;
 
   const codings = new Map<string, Coding[]>();
   const seenCodings = new Set<string>();
   const addCoding = (c: Coding, verified: boolean, why: string | undefined, text: string): void => {
     const k = codingKey(c);
     if (seenCodings.has(k)) {
-      drop('duplicate codings (same coder, span and code)');
+      dropCoding('duplicate codings (same coder, span and code)');
       return;
     }
     seenCodings.add(k);
@@ -535,7 +709,7 @@ export function planImport(project: El, _qdeName: string, opts: ImportOptions): 
     for (const coding of list(holder['Coding'])) {
       const code = codes.get(lower(attr(list(coding['CodeRef'])[0], 'targetGUID')));
       if (!code) {
-        drop('codings of unknown codes');
+        dropCoding('codings of unknown codes');
         continue;
       }
       const user = attr(coding, 'creatingUser') ?? creator;
@@ -544,10 +718,12 @@ export function planImport(project: El, _qdeName: string, opts: ImportOptions): 
     return out;
   };
   const transcripts: PlannedTranscript[] = [];
-  for (const s of bySource) {
+  for (const [k, source] of planned.entries()) {
+    const s = bySource ? bySource[k]! : selectionsOf(source, dropInto(droppedBySelections), unplacedSelections);
     const p = s.planned;
     const index = new LineIndex(p.text);
-    const table = choice ? new PositionTable(p.text, choice.reading) : undefined;
+    selectionsInAll += s.selections.length;
+    const table = bySource ? (choice ? new PositionTable(p.text, choice.reading) : undefined) : s.selections.length ? new PositionTable(p.text, choice!.reading) : undefined;
     for (const sel of s.selections) {
       const selGuid = lower(attr(sel.el, 'guid'));
       const description = textOf(sel.el['Description']);
@@ -558,7 +734,7 @@ export function planImport(project: El, _qdeName: string, opts: ImportOptions): 
         .trim();
       const targets = codingsOf(sel.el, attr(sel.el, 'creatingUser'));
       if (targets.length === 0) {
-        if (list(sel.el['Coding']).length === 0) drop(memo ? 'selections without a code (annotations)' : 'selections without a code');
+        if (list(sel.el['Coding']).length === 0) dropCoding(memo ? 'selections without a code (annotations)' : 'selections without a code');
         continue;
       }
       const extra = note?.selections[selGuid];
@@ -590,7 +766,7 @@ export function planImport(project: El, _qdeName: string, opts: ImportOptions): 
       }
       const text = placed.ok ? p.text.slice(placed.start, placed.end) : '';
       if (!span) {
-        drop('selections that could not be placed');
+        dropCoding('selections that could not be placed');
         for (const t of targets) report.unverifiedCodings.push({ coder: t.coder, participant: p.participant, wave: p.wave, code: t.code, lines: '', text: short(text), why: why ?? 'not placed', placed: false, selection: selGuid });
         continue;
       }
@@ -616,6 +792,13 @@ export function planImport(project: El, _qdeName: string, opts: ImportOptions): 
     }
     const file = note?.sources[p.guid]?.file;
     transcripts.push({ participant: p.participant, wave: p.wave, text: p.text, source: p.name, ...(file ? { file } : {}), bom: note?.sources[p.guid]?.bom ?? false });
+  }
+  if (!bySource) {
+    // In the order the report had when every source's selections were read first.
+    for (const [k, n] of Object.entries(droppedBySelections)) drop(k, n);
+    for (const [k, n] of Object.entries(droppedByCodings)) drop(k, n);
+    if (unplacedSelections.length) report.unverifiedCodings = unplacedSelections.concat(report.unverifiedCodings);
+    if (selectionsInAll > 0) setReading(choice!, selectionsInAll);
   }
   report.coders = codings.size;
 
