@@ -146,7 +146,14 @@ type Lookup = (path: string) => Uint8Array | undefined;
  * folder or a sources/ folder there), never elsewhere: an outside path in the project names a file
  * that is looked for by its name beside the .qde.
  */
-export async function readRefi(file: string, bytes: Uint8Array): Promise<RefiInput> {
+export async function readRefi(file: string, given: Uint8Array | { bytes?: Uint8Array }): Promise<RefiInput> {
+  // Given in a holder, the file's bytes are taken from it (and let go here once unpacked: a big .qdpx is hundreds of megabytes).
+  let bytes: Uint8Array;
+  if (given instanceof Uint8Array) bytes = given;
+  else {
+    bytes = given.bytes!;
+    delete given.bytes;
+  }
   const notes: string[] = [];
   let qdeName: string;
   let qdeBytes: Uint8Array;
@@ -156,6 +163,7 @@ export async function readRefi(file: string, bytes: Uint8Array): Promise<RefiInp
   const isZip = bytes[0] === 0x50 && bytes[1] === 0x4b;
   if (isZip) {
     const archive = openArchive(bytes);
+    bytes = new Uint8Array(0);
     const byLower = new Map<string, string>();
     for (const k of Object.keys(archive)) {
       const norm = k.replace(/\\/g, '/').toLowerCase();

@@ -24,31 +24,41 @@ import { formatDiagnostics } from '../report.js';
  * src/core/refi and src/io; this reads the options and prints the report.
  */
 export async function run(ctx: Ctx<'import'>, file: string): Promise<number> {
-  const bytes = ctx.input(file).bytes;
+  // The file's bytes in a holder, so that a big .qdpx is not held here while its study is written.
+  const given: { bytes?: Buffer } = { bytes: ctx.input(file).bytes };
   const format = ctx.format === 'json' ? 'json' : 'text';
   try {
-    if (extname(file).toLowerCase() === '.qdc') return importCodebook(ctx, file, new TextDecoder().decode(bytes));
-    if (isSqlite(bytes)) {
+    if (extname(file).toLowerCase() === '.qdc') return importCodebook(ctx, file, new TextDecoder().decode(given.bytes));
+    if (isSqlite(given.bytes!)) {
       const { planTaguetteDatabase } = await import('../../io/taguette.js');
-      const plan = await planTaguetteDatabase(bytes, basename(file), namePattern(ctx));
+      const plan = await planTaguetteDatabase(given.bytes!, basename(file), namePattern(ctx));
       return await finishProject(ctx, file, plan, format);
     }
     if (extname(file).toLowerCase() === '.csv') {
-      return await importTaguetteCsv(ctx, file, bytes, format);
+      return await importTaguetteCsv(ctx, file, given.bytes!, format);
     }
-    const input = await readRefi(resolve(ctx.cwd, file), bytes);
-    const pattern = namePattern(ctx);
-    const participant = mapping(ctx.opts.participantFrom, '--participant-from', pattern);
-    const wave = mapping(ctx.opts.waveFrom, '--wave-from', pattern);
-    const plan = planImport(input.project, input.qdeName, { texts: input.texts, ...(participant ? { participant } : {}), ...(wave ? { wave } : {}), ...(pattern ? { namePattern: pattern } : {}) });
-    plan.report.notes.unshift(...input.notes);
-    return await finishProject(ctx, file, plan, format);
+    return await finishProject(ctx, file, await planRefi(ctx, file, given), format);
   } catch (e) {
     if (e instanceof ImportError || e instanceof UnsafeArchiveError || e instanceof RefiReadError || e instanceof TaguetteError) throw new UsageError(`${file}: ${e.message}`, e instanceof UnsafeArchiveError ? 'the file was refused for safety; nothing was written' : 'nothing was written');
     if (e instanceof MergeError) throw new UsageError(e.message, e.hint);
     if (e instanceof Error && /not a readable zip/.test(e.message)) throw new UsageError(`${file}: ${e.message}`, 'nothing was written');
     throw e;
   }
+}
+
+/**
+ * A REFI-QDA project read and planned. The file's bytes are taken from `given` (readRefi lets them
+ * go once unpacked) and the project read is let go when this returns: neither is held while the
+ * study is written.
+ */
+async function planRefi(ctx: Ctx<'import'>, file: string, given: { bytes?: Buffer }): Promise<ImportPlan> {
+  const input = await readRefi(resolve(ctx.cwd, file), given);
+  const pattern = namePattern(ctx);
+  const participant = mapping(ctx.opts.participantFrom, '--participant-from', pattern);
+  const wave = mapping(ctx.opts.waveFrom, '--wave-from', pattern);
+  const plan = planImport(input.project, input.qdeName, { texts: input.texts, ...(participant ? { participant } : {}), ...(wave ? { wave } : {}), ...(pattern ? { namePattern: pattern } : {}) });
+  plan.report.notes.unshift(...input.notes);
+  return plan;
 }
 
 function namePattern(ctx: Ctx<'import'>): string | undefined {

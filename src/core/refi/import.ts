@@ -357,8 +357,10 @@ function longText(text: string, what: string, piece: number): string | undefined
     let v: unknown;
     try {
       v = parseTree(`<t>${text.slice(from, at)}</t>`, what)['t'];
-    } catch {
-      return undefined;
+    } catch (e) {
+      // The whole document is then parsed as it is (and says what is wrong with it, as before).
+      if (e instanceof ImportError) return undefined;
+      throw e;
     }
     if (typeof v !== 'string') return undefined;
     parts.push(v);
@@ -720,6 +722,8 @@ export function planImport(project: El, _qdeName: string, opts: ImportOptions): 
   const transcripts: PlannedTranscript[] = [];
   for (const [k, source] of planned.entries()) {
     const s = bySource ? bySource[k]! : selectionsOf(source, dropInto(droppedBySelections), unplacedSelections);
+    // A coding's key holds its participant and wave, which are this source's alone: no later source repeats one.
+    seenCodings.clear();
     const p = s.planned;
     const index = new LineIndex(p.text);
     selectionsInAll += s.selections.length;
