@@ -74,13 +74,13 @@ export function rememberParsed(path: string, hash: string, hashOf: (bytes: Uint8
   else parsedAtLoad.set(path, { hash, hashOf, packed: new WeakRef(packed) });
 }
 
-/** The loader's parse of the file at `path` if `bytes` are the bytes it was made from (a byte order mark aside, which the loader takes off). */
-function parseAtLoad(path: string, rel: string, bytes: Buffer, coder: string): Coding[] | undefined {
+/** The loader's parse of the file at `path` (in columns) if `bytes` are the bytes it was made from (a byte order mark aside, which the loader takes off). */
+function packedAtLoad(path: string, rel: string, bytes: Buffer, coder: string): PackedCodings | undefined {
   const p = parsedAtLoad.get(path);
   if (!p || (bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf)) return undefined;
   const packed = p.packed.deref();
   if (!packed || packed.coder !== coder || packed.file !== rel || p.hashOf(bytes) !== p.hash) return undefined;
-  return unpackCodings<Coding>(packed);
+  return packed;
 }
 
 /** What rememberLoaded would have kept for the file whose bytes hash to `hash`, if `now` are those bytes; 'changed' (no digest) if they are not or it is gone. */
@@ -97,27 +97,30 @@ function textAsLoaded(bytes: Buffer): string {
   return bytes.subarray(bom ? 3 : 0).toString('utf8');
 }
 
-/** The coder's codings as they are on disk now; a row that cannot be read stops everything. */
-function readNow(root: string, coder: string): { path: string; text: string | undefined; codings: Coding[] } {
+/**
+ * The coder's codings as they are on disk now; a row that cannot be read stops everything. With
+ * `need: 'readable'` (the file is replaced whatever it holds) only that check is made: when the
+ * bytes are those of the loader's error-free parse, no coding is made again (`codings` is empty).
+ */
+function readNow(root: string, coder: string, need: 'codings' | 'readable' = 'codings'): { path: string; codings: Coding[] } {
   const path = coderPath(root, coder);
   const rel = `${CODINGS_DIR}/${path.slice(join(root, CODINGS_DIR).length + 1)}`;
-  if (!fsOps().lstat(path)) return { path, text: undefined, codings: [] };
+  if (!fsOps().lstat(path)) return { path, codings: [] };
   let bytes: Buffer;
   try {
     bytes = fsOps().readFile(path);
   } catch (e) {
     throw fileErrorFrom(e, shown(path), 'cannot read');
   }
-  const text = bytes.toString('utf8');
-  const known = parseAtLoad(path, rel, bytes, coder);
-  if (known) return { path, text, codings: known };
-  const parsed = parseCodingsFile(rel, text, coder);
+  const known = packedAtLoad(path, rel, bytes, coder);
+  if (known) return { path, codings: need === 'codings' ? unpackCodings<Coding>(known) : [] };
+  const parsed = parseCodingsFile(rel, bytes.toString('utf8'), coder);
   const bad = parsed.diagnostics.filter((d) => d.severity === 'error');
   if (bad.length > 0) {
     const first = bad[0]!;
     throw new UnreadableRowsError(path, `${rel}${first.line ? `:${first.line}` : ''}: ${first.message}${bad.length > 1 ? ` (and ${bad.length - 1} more)` : ''}: qualwave will not rewrite a file with rows it cannot read`, bad);
   }
-  return { path, text, codings: parsed.codings };
+  return { path, codings: need === 'codings' ? parsed.codings : [] };
 }
 
 function coderLocks(coders: Iterable<string>): Array<[string, string]> {
@@ -142,11 +145,11 @@ function tidy(root: string): void {
  * coding added meanwhile from another terminal is kept): `change` gets the current codings and
  * returns the new ones. Returns them.
  */
-export function updateCodings(study: StudyFiles, coder: string, change: (current: Coding[]) => Coding[]): Coding[] {
+export function updateCodings(study: StudyFiles, coder: string, change: (current: Coding[]) => Coding[], need: 'codings' | 'readable' = 'codings'): Coding[] {
   recoverStudy(study.root);
   const waves = study.config.waves.map((w) => w.id);
   return withLocks(study.root, coderLocks([coder]), () => {
-    const now = readNow(study.root, coder);
+    const now = readNow(study.root, coder, need);
     const next = change(now.codings);
     if (!fsOps().lstat(join(study.root, CODINGS_DIR))) makeFolder(join(study.root, CODINGS_DIR));
     tidy(study.root);
@@ -168,10 +171,10 @@ interface StudyChangeFiles {
  * under the study lock and every coder's lock, each coder's file read again; `change` gets them
  * and returns the new codings per changed coder and the other files to write.
  */
-export function updateStudy(study: StudyFiles, coders: Iterable<string>, change: (current: Map<string, Coding[]>) => StudyChangeFiles & { codings: ReadonlyMap<string, readonly Coding[]> }): void {
+export function updateStudy(study: StudyFiles, coders: Iterable<string>, change: (current: Map<string, Coding[]>) => StudyChangeFiles & { codings: ReadonlyMap<string, readonly Coding[]> }, need: 'codings' | 'readable' = 'codings'): void {
   changeStudy(study, coders, (list, read, write) => {
     const current = new Map<string, Coding[]>();
-    for (const c of list) current.set(c, read(c));
+    for (const c of list) current.set(c, read(c, need));
     const result = change(current);
     for (const [c, codings] of result.codings) write(c, codings);
     return result;
@@ -195,7 +198,7 @@ export function updateStudyEach(study: StudyFiles, coders: Iterable<string>, eac
 }
 
 /** What updateStudy and updateStudyEach share: the locks, each coder's file read again, every file written together. */
-function changeStudy(study: StudyFiles, coders: Iterable<string>, make: (list: string[], read: (coder: string) => Coding[], write: (coder: string, codings: readonly Coding[]) => void) => StudyChangeFiles): void {
+function changeStudy(study: StudyFiles, coders: Iterable<string>, make: (list: string[], read: (coder: string, need?: 'codings' | 'readable') => Coding[], write: (coder: string, codings: readonly Coding[]) => void) => StudyChangeFiles): void {
   recoverStudy(study.root);
   const list = [...new Set(coders)];
   const waves = study.config.waves.map((w) => w.id);
@@ -205,7 +208,7 @@ function changeStudy(study: StudyFiles, coders: Iterable<string>, make: (list: s
     const result = make(
       list,
       // Each coder's file as it is now; one with a row that cannot be read stops the change (nothing written).
-      (c) => readNow(study.root, c).codings,
+      (c, need) => readNow(study.root, c, need).codings,
       (c, next) => {
         if (!paths.has(c)) throw new Error(`internal: coder ${c} changed without its lock`);
         codings.push([paths.get(c)!, formatCodingsFile(next, waves)]);
@@ -273,16 +276,27 @@ export function saveCodings(study: StudyFiles, byCoder: ReadonlyMap<string, read
   const unchanged = (coder: string): void => assertUnchangedSinceLoaded(study.root, coder);
   if (byCoder.size === 1 && !finished) {
     const [coder, list] = [...byCoder][0]!;
-    updateCodings(study, coder, () => {
-      unchanged(coder);
-      return [...list];
-    });
+    updateCodings(
+      study,
+      coder,
+      () => {
+        unchanged(coder);
+        return [...list];
+      },
+      'readable',
+    );
     return;
   }
-  updateStudy(study, [...byCoder.keys(), ...(finished?.keys() ?? [])], () => {
-    for (const coder of byCoder.keys()) unchanged(coder);
-    return finished ? { codings: byCoder, finished } : { codings: byCoder };
-  });
+  // The files are replaced: each is only checked readable (and unchanged), its codings not made again.
+  updateStudy(
+    study,
+    [...byCoder.keys(), ...(finished?.keys() ?? [])],
+    () => {
+      for (const coder of byCoder.keys()) unchanged(coder);
+      return finished ? { codings: byCoder, finished } : { codings: byCoder };
+    },
+    'readable',
+  );
 }
 
 /**

@@ -33,7 +33,11 @@ describe('withHashes, a transcript at a time', () => {
           [list[i], list[j]] = [list[j]!, list[i]!];
         }
         if (list[0]) list.push({ ...list[0], participant: 'NOBODY' });
-        expect(withHashes(s, list)).toEqual(withHashesBefore(s, list));
+        const got = withHashes(s, list);
+        const want = withHashesBefore(s, list);
+        expect(got).toEqual(want);
+        // The same keys in the same order (a command prints these objects as JSON).
+        expect(JSON.stringify(got)).toBe(JSON.stringify(want));
       }),
       { numRuns: 60 },
     );

@@ -1,5 +1,6 @@
 import { decisionKey, meetingTranscripts, reconcile } from '../../core/agreement/reconcile.js';
 import { withHashes } from '../../core/coding/edit.js';
+import { coderCodings } from '../../core/coding/table.js';
 import { CONSENSUS_CODER, isCoderName, type Finished } from '../../core/coding/types.js';
 import { error, type Diagnostic } from '../../core/diagnostics/diagnostic.js';
 import type { Study } from '../../core/study/types.js';
@@ -82,7 +83,7 @@ export async function run(ctx: Ctx<'reconcile'>): Promise<number> {
     );
   // Documents not every coder has coded keep whatever the consensus coder already had there.
   const reconciled = new Set(result.documents);
-  const kept = study.codings.filter((c) => c.coder === into && !reconciled.has(`${c.participant}/${c.wave}`));
+  const kept = coderCodings(study, into).filter((c) => !reconciled.has(`${c.participant}/${c.wave}`));
   const dryRun = ctx.opts.dryRun === true;
   if (result.lost.length > 0 && ctx.opts.force !== true && !dryRun) {
     const sample = result.lost.slice(0, 5).map((c) => `${c.participant}/${c.wave}:${formatSpan(c)} ${c.code}`);
@@ -92,11 +93,17 @@ export async function run(ctx: Ctx<'reconcile'>): Promise<number> {
   }
   // The reconciled transcripts are finished for the consensus coder (its marks elsewhere stay as they are on disk).
   const markReconciled = (current: Finished[]): Finished[] => [...current.filter((f) => !reconciled.has(`${f.participant}/${f.wave}`)), ...result.documents.map((id) => ({ coder: into, participant: id.slice(0, id.lastIndexOf('/')), wave: id.slice(id.lastIndexOf('/') + 1) }))];
-  if (!dryRun) saveCodings(study, new Map([[into, withHashes(study, [...kept, ...result.codings])]]), new Map([[into, markReconciled]]));
+  const made = result.codings.length;
+  if (!dryRun) {
+    // The list is let go once hashed (only its length is told): the codings written are the hashed copies.
+    const codings = withHashes(study, [...kept, ...result.codings]);
+    result.codings = [];
+    saveCodings(study, new Map([[into, codings]]), new Map([[into, markReconciled]]));
+  }
   const summary = {
     into,
     coders,
-    codings: result.codings.length,
+    codings: made,
     agreed: result.agreed,
     decided: result.decided,
     kept: result.kept,
@@ -111,7 +118,7 @@ export async function run(ctx: Ctx<'reconcile'>): Promise<number> {
   };
   if (ctx.opts.format === 'json') ctx.emit(JSON.stringify(summary, null, 2));
   ctx.info(
-    `${dryRun ? 'would write' : 'wrote'} ${plural(result.codings.length, 'coding')} for ${into} on the ${plural(result.documents.length, 'transcript')} every coder coded or finished (${codingsFile(into)}): ${result.agreed} agreed, ${result.decided} decided${result.kept ? `, ${result.kept} as the existing consensus had them` : ''}${rule ? `, ${result.byRule} by the ${rule} rule` : ''}${kept.length ? `; ${plural(kept.length, 'coding')} of ${into} on other transcripts kept` : ''}${result.lost.length ? `; ${plural(result.lost.length, 'existing coding')} ${dryRun ? 'would be replaced (that needs --force)' : 'replaced (--force)'}` : ''}`,
+    `${dryRun ? 'would write' : 'wrote'} ${plural(made, 'coding')} for ${into} on the ${plural(result.documents.length, 'transcript')} every coder coded or finished (${codingsFile(into)}): ${result.agreed} agreed, ${result.decided} decided${result.kept ? `, ${result.kept} as the existing consensus had them` : ''}${rule ? `, ${result.byRule} by the ${rule} rule` : ''}${kept.length ? `; ${plural(kept.length, 'coding')} of ${into} on other transcripts kept` : ''}${result.lost.length ? `; ${plural(result.lost.length, 'existing coding')} ${dryRun ? 'would be replaced (that needs --force)' : 'replaced (--force)'}` : ''}`,
   );
   if (result.open.length > 0) ctx.info(ctx.err.yellow(`${plural(result.open.length, 'disagreement')} still open (left uncoded): settle them in a decisions file (qualwave disagreements --format csv) or with --rule`));
   if (result.widened.length > 0)

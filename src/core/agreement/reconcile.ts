@@ -6,6 +6,7 @@ import type { Study } from '../study/types.js';
 import type { Segment } from '../transcript/types.js';
 import { selectTranscripts, type TranscriptSelection } from './transcripts.js';
 import { append } from '../arrays.js';
+import { codersCodings } from '../coding/table.js';
 import { sinceIndex } from '../codebook/versions.js';
 
 /**
@@ -82,8 +83,9 @@ export function meetingTranscripts(study: Study, opts: MeetingOptions): Transcri
  */
 function* unitsByDocument(study: Study, opts: MeetingOptions, how: { letGo: boolean }): Generator<UnitView[]> {
   const perDoc = new Map<string, Map<string, Coding[]>>();
-  for (const c of study.codings) {
-    if (!opts.coders.includes(c.coder)) continue;
+  // Only the compared coders' codings are made (study.codings would make every coder's), and each
+  // transcript's are let go once its units are done.
+  for (const c of codersCodings(study, new Set(opts.coders))) {
     const id = `${c.participant}/${c.wave}`;
     let m = perDoc.get(id);
     if (!m) perDoc.set(id, (m = new Map()));
@@ -120,6 +122,7 @@ function* unitsByDocument(study: Study, opts: MeetingOptions, how: { letGo: bool
       out.push({ doc, segment, byCoder: new Map(opts.coders.map((coder) => [coder, codings?.get(coder) ?? []])), lines });
     }
     yield out;
+    perDoc.delete(doc.id);
     if (how.letGo && !held) doc.segmentList.releaseText();
   }
 }
@@ -230,7 +233,7 @@ export function reconcile(study: Study, opts: MeetingOptions & { into: string; r
     .compared.filter((doc) => doc.segmentList.count('participant') > 0)
     .map((doc) => doc.id);
   const reconciled = new Set(documents);
-  const existing = study.codings.filter((c) => c.coder === opts.into && reconciled.has(`${c.participant}/${c.wave}`));
+  const existing = codersCodings(study, new Set([opts.into])).filter((c) => reconciled.has(`${c.participant}/${c.wave}`));
   const settledDocs = new Set(existing.map((c) => `${c.participant}/${c.wave}`));
   for (const f of study.finished) if (f.coder === opts.into) settledDocs.add(`${f.participant}/${f.wave}`);
   const existingByDoc = new Map<string, Coding[]>();

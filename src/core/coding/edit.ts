@@ -37,13 +37,24 @@ export function withHashes(study: Pick<Study, 'documents'>, codings: readonly Co
     const index = cachedLineIndex(list) ?? new LineIndex(list.sourceTextValue);
     for (const i of at) {
       const c = codings[i]!;
-      const hash = spanHash(index, c);
-      const { source: _source, hash: _old, ...rest } = c;
-      out[i] = hash === undefined ? rest : { ...rest, hash };
+      out[i] = hashedCopy(c, spanHash(index, c));
     }
     if (!held) list.releaseText();
   }
   return out;
+}
+
+/**
+ * The coding without its source and old hash, with `hash` (when defined) last: what
+ * `{ ...rest, hash }` of `{ source, hash, ...rest } = c` makes, the same keys in the same order,
+ * built by assignment (V8 makes that spread a dictionary-like object of about 440 bytes; this one
+ * is about 150: at 231,000 codings, 65 MB less).
+ */
+function hashedCopy(c: Coding, hash: string | undefined): Coding {
+  const out: Record<string, unknown> = {};
+  for (const k of Object.keys(c)) if (k !== 'source' && k !== 'hash') out[k] = (c as unknown as Record<string, unknown>)[k];
+  if (hash !== undefined) out['hash'] = hash;
+  return out as unknown as Coding;
 }
 
 /** Add codings that are not there yet (same coder, document, span and code); returns how many were new. */

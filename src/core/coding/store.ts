@@ -115,7 +115,19 @@ export function sortCodings(codings: readonly Coding[], waveOrder: readonly stri
 
 /** The text of a coder's codings file. */
 export function formatCodingsFile(codings: readonly Coding[], waveOrder: readonly string[]): string {
-  const rows = sortCodings(codings, waveOrder).map((c) => [c.participant, c.wave, formatSpan(c), c.code, c.exemplar ? 'yes' : '', c.memo ?? '', c.hash ?? '']);
   // A bare carriage return in a memo is quoted, or a reader would take it for the end of the row.
-  return stringify([[...CODINGS_COLUMNS], ...rows], { delimiter: '\t', record_delimiter: '\n', quoted_match: /\r/ });
+  const options = { delimiter: '\t', record_delimiter: '\n', quoted_match: /\r/ } as const;
+  const sorted = sortCodings(codings, waveOrder);
+  // A run of rows at a time (each record ends with its delimiter, so the runs joined are the file
+  // stringified at once): the cells of every row are never all in memory (at 231,000 rows they
+  // and the stringifier's pieces were about 140 MB, the largest part of a coder file's write).
+  const parts = [stringify([[...CODINGS_COLUMNS]], options)];
+  for (let at = 0; at < sorted.length; at += FORMAT_RUN) {
+    const rows = sorted.slice(at, at + FORMAT_RUN).map((c) => [c.participant, c.wave, formatSpan(c), c.code, c.exemplar ? 'yes' : '', c.memo ?? '', c.hash ?? '']);
+    parts.push(stringify(rows, options));
+  }
+  return parts.join('');
 }
+
+/** Rows formatted at a time by formatCodingsFile. */
+const FORMAT_RUN = 2048;

@@ -208,6 +208,17 @@ export function coderCodings(study: Pick<Study, 'codings'>, coder: string): Codi
   return out;
 }
 
+/** The codings of these coders, in the study's order, without making the others' (as study.codings.filter would). */
+export function codersCodings(study: Pick<Study, 'codings'>, coders: ReadonlySet<string>): Coding[] {
+  const out: Coding[] = [];
+  for (const part of codingTable(study).parts) {
+    if (part.objects) {
+      for (const c of part.objects) if (coders.has(c.coder)) out.push(c);
+    } else if (coders.has(part.packed.coder)) for (let i = 0, n = part.packed.participant.length; i < n; i++) out.push(unpackOne<Coding>(part.packed, i));
+  }
+  return out;
+}
+
 /** How many codings the study has (without making them). */
 export function codingCount(study: Pick<Study, 'codings'>): number {
   return tables.get(study)?.length ?? study.codings.length;
