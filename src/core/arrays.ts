@@ -51,27 +51,6 @@ export class Int32List {
   }
 }
 
-/** A list of 16-bit unsigned integers that grows by doubling (counts kept in 16 bits, as Int32List). */
-export class Uint16List {
-  a: Uint16Array;
-  n = 0;
-  constructor(capacity = 1024) {
-    this.a = new Uint16Array(Math.max(1, capacity));
-  }
-  push(x: number): void {
-    if (this.n === this.a.length) {
-      const grown = new Uint16Array(this.a.length * 2);
-      grown.set(this.a);
-      this.a = grown;
-    }
-    this.a[this.n++] = x;
-  }
-  /** The values pushed, as an array of their own. */
-  done(): Uint16Array {
-    return this.a.slice(0, this.n);
-  }
-}
-
 /** A list of numbers (64-bit floats) that grows by doubling. */
 export class Float64List {
   a: Float64Array;

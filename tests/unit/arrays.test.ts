@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import fc from 'fast-check';
-import { append, maxOf, minOf, Uint16List } from '../../src/core/arrays.js';
+import { append, maxOf, minOf } from '../../src/core/arrays.js';
 
 describe('array helpers that do not spread into arguments', () => {
   it('append 300,000 items (push(...items) overflows the stack beyond ~125,000)', () => {
@@ -34,28 +33,5 @@ describe('array helpers that do not spread into arguments', () => {
     const big = Array.from({ length: 300_000 }, (_, i) => (i * 7919) % 300_007);
     expect(maxOf(big)).toBe(big.reduce((a, b) => (b > a ? b : a)));
     expect(minOf(big)).toBe(0);
-  });
-});
-
-describe('Uint16List', () => {
-  it('gives back the values pushed, in order, through several doublings (property against a plain array)', () => {
-    fc.assert(
-      fc.property(fc.array(fc.integer({ min: 0, max: 65535 }), { maxLength: 3000 }), fc.integer({ min: 1, max: 8 }), (values, capacity) => {
-        const list = new Uint16List(capacity);
-        for (const v of values) list.push(v);
-        const out = list.done();
-        expect(out).toBeInstanceOf(Uint16Array);
-        expect([...out]).toEqual(values);
-        // Its own array: a push after done() does not change it.
-        list.push(7);
-        expect(out.length).toBe(values.length);
-      }),
-    );
-  });
-
-  it('keeps 65535, the largest count a corpus stores (buildCorpus caps at it)', () => {
-    const list = new Uint16List(1);
-    for (const v of [0, 1, 65535, 65534]) list.push(v);
-    expect([...list.done()]).toEqual([0, 1, 65535, 65534]);
   });
 });

@@ -1,5 +1,5 @@
 import type { SpeakerLimit } from '../codebook/types.js';
-import { Int32List, Uint16List } from '../arrays.js';
+import { Int32List } from '../arrays.js';
 import { tokenize, type Stem } from '../coding/autocode.js';
 import type { Document } from '../study/types.js';
 import type { SpeakerRole } from '../transcript/types.js';
@@ -71,9 +71,7 @@ export function buildCorpus(docs: readonly Document[], stem: Stem, roles: Readon
   const rowRole = new Int32List(1024);
   const ptr = new Int32List(1024);
   const term = new Int32List(16384);
-  // The counts straight into 16-bit storage (an Int32List of them, then Uint16Array.from, held
-  // twice and then three times their final size at 25 million entries: 3,000 documents).
-  const count = new Uint16List(16384);
+  const count = new Int32List(16384);
   const docStart = new Int32Array(docs.length + 1);
   ptr.push(0);
   const named = (name: string): number => {
@@ -132,7 +130,7 @@ export function buildCorpus(docs: readonly Document[], stem: Stem, roles: Readon
     if (!held) list.releaseText();
   }
   docStart[docs.length] = rowDoc.n;
-  return { docs, rowDoc: rowDoc.done(), rowSeg: rowSeg.done(), rowRole: Uint8Array.from(rowRole.done()), docStart, ptr: ptr.done(), term: term.done(), count: count.done(), terms };
+  return { docs, rowDoc: rowDoc.done(), rowSeg: rowSeg.done(), rowRole: Uint8Array.from(rowRole.done()), docStart, ptr: ptr.done(), term: term.done(), count: Uint16Array.from(count.done()), terms };
 }
 
 /** The rows of these documents (indices into corpus.docs), in order. */
