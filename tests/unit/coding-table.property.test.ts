@@ -7,7 +7,7 @@ import { codeRatings } from '../../src/core/agreement/units.js';
 import { retrieve } from '../../src/core/coding/retrieve.js';
 import { hasColumns } from '../../src/core/coding/span.js';
 import { parseCodingsFile } from '../../src/core/coding/store.js';
-import { codingCount, codingTable, packCodings, setCodingTable, tableOf, type CodingPart } from '../../src/core/coding/table.js';
+import { codersCodings, codingCount, codingTable, packCodings, setCodingTable, tableOf, type CodingPart } from '../../src/core/coding/table.js';
 import type { Coding } from '../../src/core/coding/types.js';
 import { codedSegmentCounts, codedStudy, type CodedSegment } from '../../src/core/matrix/coded.js';
 import { cooccurrence } from '../../src/core/matrix/cooccurrence.js';
@@ -89,6 +89,29 @@ describe('codings in columns, made into objects when first read', () => {
         }
       }),
       { numRuns: 200 },
+    );
+  });
+
+  it('codersCodings gives study.codings filtered by coder and transcript, in order, without making the columns into objects (property)', () => {
+    fc.assert(
+      fc.property(fc.array(file, { minLength: 1, maxLength: 3 }), fc.nat(), fc.subarray(['alice', 'ben', 'chloé']), fc.subarray(['P1/w1', 'P1/w2', 'P2/w1', 'Zoë/w2', 'Ma\u0301ria/w1']), (files, objectsAt, coders, docs) => {
+        const parsed = files.map((f, i) => {
+          const coder = ['alice', 'ben', 'chloé'][i]!;
+          return { coder, codings: parseCodingsFile(`codings/${coder}.tsv`, tsv(f.rows, f.crlf), coder).codings };
+        });
+        const all = parsed.flatMap((p) => p.codings);
+        const wanted = new Set(coders);
+        const inDoc = new Set(docs);
+        for (const mixed of [false, true]) {
+          const parts: CodingPart[] = parsed.map((p, i) => (mixed && i === objectsAt % parsed.length ? { objects: p.codings } : { packed: packCodings(p.coder, `codings/${p.coder}.tsv`, p.codings)! }));
+          const s = withParts(parts);
+          const got = codersCodings(s, wanted, (participant, wave) => inDoc.has(`${participant}/${wave}`));
+          expect(JSON.stringify(got)).toBe(JSON.stringify(all.filter((c) => wanted.has(c.coder) && inDoc.has(`${c.participant}/${c.wave}`))));
+          expect(JSON.stringify(codersCodings(s, wanted))).toBe(JSON.stringify(all.filter((c) => wanted.has(c.coder))));
+          expect(lazy(s)).toBe(true);
+        }
+      }),
+      { numRuns: 100 },
     );
   });
 

@@ -1,6 +1,6 @@
 import { decisionKey, meetingTranscripts, reconcile } from '../../core/agreement/reconcile.js';
 import { withHashes } from '../../core/coding/edit.js';
-import { coderCodings } from '../../core/coding/table.js';
+import { codersCodings } from '../../core/coding/table.js';
 import { CONSENSUS_CODER, isCoderName, type Finished } from '../../core/coding/types.js';
 import { error, type Diagnostic } from '../../core/diagnostics/diagnostic.js';
 import type { Study } from '../../core/study/types.js';
@@ -83,7 +83,7 @@ export async function run(ctx: Ctx<'reconcile'>): Promise<number> {
     );
   // Documents not every coder has coded keep whatever the consensus coder already had there.
   const reconciled = new Set(result.documents);
-  const kept = coderCodings(study, into).filter((c) => !reconciled.has(`${c.participant}/${c.wave}`));
+  const kept = codersCodings(study, new Set([into]), (participant, wave) => !reconciled.has(`${participant}/${wave}`));
   const dryRun = ctx.opts.dryRun === true;
   if (result.lost.length > 0 && ctx.opts.force !== true && !dryRun) {
     const sample = result.lost.slice(0, 5).map((c) => `${c.participant}/${c.wave}:${formatSpan(c)} ${c.code}`);

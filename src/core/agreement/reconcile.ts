@@ -233,7 +233,7 @@ export function reconcile(study: Study, opts: MeetingOptions & { into: string; r
     .compared.filter((doc) => doc.segmentList.count('participant') > 0)
     .map((doc) => doc.id);
   const reconciled = new Set(documents);
-  const existing = codersCodings(study, new Set([opts.into])).filter((c) => reconciled.has(`${c.participant}/${c.wave}`));
+  const existing = codersCodings(study, new Set([opts.into]), (participant, wave) => reconciled.has(`${participant}/${wave}`));
   const settledDocs = new Set(existing.map((c) => `${c.participant}/${c.wave}`));
   for (const f of study.finished) if (f.coder === opts.into) settledDocs.add(`${f.participant}/${f.wave}`);
   const existingByDoc = new Map<string, Coding[]>();

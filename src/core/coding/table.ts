@@ -208,13 +208,20 @@ export function coderCodings(study: Pick<Study, 'codings'>, coder: string): Codi
   return out;
 }
 
-/** The codings of these coders, in the study's order, without making the others' (as study.codings.filter would). */
-export function codersCodings(study: Pick<Study, 'codings'>, coders: ReadonlySet<string>): Coding[] {
+/**
+ * The codings of these coders, in the study's order, without making the others' (as study.codings.filter
+ * would); with `inDocument`, only those of the transcripts (participant, wave) it keeps, tested before a
+ * coding is made.
+ */
+export function codersCodings(study: Pick<Study, 'codings'>, coders: ReadonlySet<string>, inDocument?: (participant: string, wave: string) => boolean): Coding[] {
   const out: Coding[] = [];
   for (const part of codingTable(study).parts) {
     if (part.objects) {
-      for (const c of part.objects) if (coders.has(c.coder)) out.push(c);
-    } else if (coders.has(part.packed.coder)) for (let i = 0, n = part.packed.participant.length; i < n; i++) out.push(unpackOne<Coding>(part.packed, i));
+      for (const c of part.objects) if (coders.has(c.coder) && (!inDocument || inDocument(c.participant, c.wave))) out.push(c);
+    } else if (coders.has(part.packed.coder)) {
+      const p = part.packed;
+      for (let i = 0, n = p.participant.length; i < n; i++) if (!inDocument || inDocument(p.strings[p.participant[i]!]!, p.strings[p.wave[i]!]!)) out.push(unpackOne<Coding>(p, i));
+    }
   }
   return out;
 }
