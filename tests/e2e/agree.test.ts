@@ -1,4 +1,4 @@
-import { cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { qualwave, repo } from '../helpers/cli.js';
 import { DISTRIB_6RATERS, KRIPPENDORFF_2011_CSV } from '../helpers/published-data.js';
 import { answerLine, codingsTsv, transcript, writeStudy } from '../helpers/study.js';
+import { copyStudy } from '../helpers/copy-study.js';
 
 const buddy = join(repo, 'fixtures/buddy-study');
 const tmp = () => mkdtempSync(join(tmpdir(), 'qualwave-agree-'));
@@ -283,7 +284,7 @@ describe('qualwave agree on a coded study', () => {
 describe("the coders' meeting: disagreements and reconcile", () => {
   it("the README's sequence leaves the shipped consensus as it is: a decisions file that decides nothing exits 1", async () => {
     const dir = join(tmp(), 'study');
-    cpSync(buddy, dir, { recursive: true });
+    copyStudy(buddy, dir);
     const before = readFileSync(join(dir, 'codings/consensus.tsv'), 'utf8');
     expect((await qualwave(['disagreements', '--coders', 'alice,ben', '--format', 'csv', '-o', 'decisions.csv'], { cwd: dir })).code).toBe(0);
     const r = await qualwave(['reconcile', '--coders', 'alice,ben', '--decisions', 'decisions.csv'], { cwd: dir, env: { NO_COLOR: '1' } });
@@ -301,7 +302,7 @@ describe("the coders' meeting: disagreements and reconcile", () => {
 
   it('lists disagreements for the meeting and reconciles with the decisions filled in, replacing an existing consensus only with --force', async () => {
     const dir = join(tmp(), 'study');
-    cpSync(buddy, dir, { recursive: true });
+    copyStudy(buddy, dir);
     const md = await qualwave(['disagreements', '--format', 'md', '--code', 'support.respite'], { cwd: dir });
     expect(md.stdout).toContain('## support.respite: Respite for parents (1)');
     expect(md.stdout).toMatch(/- alice: (not )?applied/);
@@ -332,7 +333,7 @@ describe("the coders' meeting: disagreements and reconcile", () => {
 
   it('reconciles only transcripts every coder coded or finished; without a consensus the rule settles disagreements', async () => {
     const dir = join(tmp(), 'study');
-    cpSync(buddy, dir, { recursive: true });
+    copyStudy(buddy, dir);
     const before = readFileSync(join(dir, 'codings/consensus.tsv'), 'utf8').trim().split('\n').slice(1);
     await qualwave(['code', 'MS07', 'post', '--coder', 'carla', '--apply', 'learning.practice', '--lines', '18'], { cwd: dir });
     const r = await qualwave(['reconcile', '--coders', 'alice,carla', '--rule', 'union', '--into', 'meeting2'], { cwd: dir, env: { NO_COLOR: '1' } });
@@ -345,7 +346,7 @@ describe("the coders' meeting: disagreements and reconcile", () => {
 
   it('rejects a decisions file with bad rows, writing nothing', async () => {
     const dir = join(tmp(), 'study');
-    cpSync(buddy, dir, { recursive: true });
+    copyStudy(buddy, dir);
     writeFileSync(join(dir, 'd.csv'), 'code,participant,wave,lines,decision\nsupport.respite,MS02,pre,10,maybe\n');
     const r = await qualwave(['reconcile', '--decisions', 'd.csv'], { cwd: dir, env: { NO_COLOR: '1' } });
     expect(r.code).toBe(2);

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { bin, qualwave, repo, spawnQualwave } from '../helpers/cli.js';
+import { copyStudy } from '../helpers/copy-study.js';
 
 /**
  * The binary runs the bundle that npm run build makes (scripts/bundle.js) from the compiled
@@ -15,7 +16,7 @@ const tmp = (): string => mkdtempSync(join(tmpdir(), 'qw-bundle-'));
 
 function studyCopy(name = 'buddy-study'): string {
   const dir = join(tmp(), name);
-  cpSync(join(repo, 'fixtures', name), dir, { recursive: true });
+  copyStudy(join(repo, 'fixtures', name), dir);
   rmSync(join(dir, '.qualwave'), { recursive: true, force: true });
   return dir;
 }

@@ -1,4 +1,4 @@
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -6,11 +6,12 @@ import { parseCodingsFile } from '../../src/core/coding/store.js';
 import { qualwave, repo } from '../helpers/cli.js';
 import { answerLine, codingsTsv, transcript, writeStudy } from '../helpers/study.js';
 import { Terminal } from '../helpers/terminal.js';
+import { copyStudy } from '../helpers/copy-study.js';
 
 /** A fresh copy of the buddy study without codings, to write into. */
 function studyCopy(): string {
   const dir = join(mkdtempSync(join(tmpdir(), 'qualwave-coding-')), 'buddy');
-  cpSync(join(repo, 'fixtures/buddy-study'), dir, { recursive: true });
+  copyStudy(join(repo, 'fixtures/buddy-study'), dir);
   rmSync(join(dir, 'codings'), { recursive: true, force: true });
   return dir;
 }
@@ -88,7 +89,7 @@ describe('qualwave code (interactive, in a terminal)', () => {
 describe('qualwave code: a coder name that is not in the study', () => {
   it('the session asks before starting a new coder; no is no session and no file', async () => {
     const dir = join(mkdtempSync(join(tmpdir(), 'qualwave-coding-')), 'buddy');
-    cpSync(join(repo, 'fixtures/buddy-study'), dir, { recursive: true });
+    copyStudy(join(repo, 'fixtures/buddy-study'), dir);
     const t = new Terminal(['code', 'MS02', '4-month', '--coder', 'alcie'], dir);
     await t.waitFor("alcie has no codings in this study: the coders are alice, ben, consensus (did you mean 'alice'?).");
     t.type('n\r');
@@ -99,7 +100,7 @@ describe('qualwave code: a coder name that is not in the study', () => {
 
   it('--apply refuses a near miss of an existing coder (unless --new-coder), and says when it starts a new one', async () => {
     const dir = join(mkdtempSync(join(tmpdir(), 'qualwave-coding-')), 'buddy');
-    cpSync(join(repo, 'fixtures/buddy-study'), dir, { recursive: true });
+    copyStudy(join(repo, 'fixtures/buddy-study'), dir);
     const q = (...args: string[]) => qualwave(['code', 'MS07', 'post', '--apply', 'learning', '--lines', '12', ...args], { cwd: dir });
     const typo = await q('--coder', 'alcie');
     expect(typo.code).toBe(2);
@@ -310,7 +311,7 @@ describe('a rewrite of coder files whose bytes did not change since the load tak
     });
   const buddy = (): string => {
     const dir = join(mkdtempSync(join(tmpdir(), 'qualwave-coding-')), 'buddy');
-    cpSync(join(repo, 'fixtures', 'buddy-study'), dir, { recursive: true });
+    copyStudy(join(repo, 'fixtures', 'buddy-study'), dir);
     rmSync(join(dir, '.qualwave'), { recursive: true, force: true });
     return dir;
   };

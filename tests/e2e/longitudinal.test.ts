@@ -1,10 +1,11 @@
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { qualwave, repo } from '../helpers/cli.js';
 import { writeMiniStudy } from '../helpers/mini-study.js';
+import { copyStudy } from '../helpers/copy-study.js';
 
 /**
  * The longitudinal commands end to end on the buddy study, with expected values worked out here
@@ -126,7 +127,7 @@ describe('qualwave case, brief, anticipated, dropout, case-matrix', () => {
 describe('user text is escaped in the new outputs', () => {
   it('Markdown, CSV and the terminal', async () => {
     const dir = join(mkdtempSync(join(tmpdir(), 'qualwave-esc-')), 'study');
-    cpSync(buddy, dir, { recursive: true });
+    copyStudy(buddy, dir);
     const cb = join(dir, 'codebooks/buddy.yaml');
     writeFileSync(cb, readFileSync(cb, 'utf8').replace('label: Learning and professional growth', 'label: "=cmd|*Learning* <b>\\u001b[31m"'));
     const md = (await qualwave(['change', '--evidence', '--format', 'md'], { cwd: dir })).stdout;

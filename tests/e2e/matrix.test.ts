@@ -1,8 +1,9 @@
-import { mkdtempSync, readdirSync, readFileSync, cpSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { qualwave, repo } from '../helpers/cli.js';
+import { copyStudy } from '../helpers/copy-study.js';
 
 /**
  * Longitudinal tables on the buddy study, checked against values worked out here by hand from the
@@ -173,7 +174,7 @@ describe('qualwave build', () => {
 
   it('rewrites only what changed, and --check fails when an output is stale', async () => {
     const dir = join(mkdtempSync(join(tmpdir(), 'qualwave-build-')), 'study');
-    cpSync(buddy, dir, { recursive: true });
+    copyStudy(buddy, dir);
     writeFileSync(join(dir, 'tables/saturation.csv'), 'stale\n');
     const check = await qualwave(['build', '--check'], { cwd: dir, env: { NO_COLOR: '1' } });
     expect(check.code).toBe(1);
@@ -187,7 +188,7 @@ describe('qualwave build', () => {
 
   it('reports a bad output line against qualwave.yaml and writes nothing', async () => {
     const dir = join(mkdtempSync(join(tmpdir(), 'qualwave-build-')), 'study');
-    cpSync(buddy, dir, { recursive: true });
+    copyStudy(buddy, dir);
     writeFileSync(join(dir, 'qualwave.yaml'), readFileSync(join(dir, 'qualwave.yaml'), 'utf8').replace('run: saturation', 'run: saturation --bogus'));
     writeFileSync(join(dir, 'tables/agreement.md'), 'old\n');
     const r = await qualwave(['build'], { cwd: dir, env: { NO_COLOR: '1' } });
@@ -200,7 +201,7 @@ describe('qualwave build', () => {
 describe('CSV safety', () => {
   it('neutralises cells a spreadsheet would run as formulas, unless --csv-raw', async () => {
     const dir = join(mkdtempSync(join(tmpdir(), 'qualwave-csv-')), 'study');
-    cpSync(buddy, dir, { recursive: true });
+    copyStudy(buddy, dir);
     writeFileSync(join(dir, 'codebooks/buddy.yaml'), readFileSync(join(dir, 'codebooks/buddy.yaml'), 'utf8').replace('label: Supporting the buddy and the family', 'label: "=HYPERLINK(\\"x\\")"'));
     const safe = (await qualwave(['matrix', '--format', 'csv'], { cwd: dir })).stdout;
     expect(safe).toContain('support,');

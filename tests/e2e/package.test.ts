@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { COMMANDS } from '../../src/cli/options/commands.js';
 import { qualwave, repo } from '../helpers/cli.js';
 import { skipSlow } from '../helpers/tex.js';
+import { copyStudy } from '../helpers/copy-study.js';
 
 /**
  * The package as npm ships it: the example studies inside (qualwave init --example), and the
@@ -99,7 +100,7 @@ describe('qualwave init --example', () => {
     expect(filesOf(dir)).toEqual(expected);
     for (const f of expected) expect(readFileSync(join(dir, f)).equals(readFileSync(join(repo, f))), f).toBe(true);
     // Step 1 copies the study beside the fixtures; steps 5 and 11 read ../fixtures/... from it.
-    cpSync(join(dir, 'fixtures/buddy-study'), join(dir, 'my-buddy'), { recursive: true });
+    copyStudy(join(dir, 'fixtures/buddy-study'), join(dir, 'my-buddy'));
     const my = join(dir, 'my-buddy');
     const verify = await qualwave(['quotes', 'verify', '../fixtures/drafts/results.md'], { cwd: my });
     expect(verify.code).toBe(1);

@@ -6,6 +6,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { textHash } from '../../src/core/coding/text.js';
 import { cli, snapshot } from '../helpers/inproc.js';
 import { writeStudy } from '../helpers/study.js';
+import { copyStudy } from '../helpers/copy-study.js';
 
 /**
  * qualwave pseudonymise end to end (issue 17, item 6). Every expected span below is counted by
@@ -265,7 +266,7 @@ describe('pseudonymise refuses what it cannot do exactly (exit 2, nothing writte
 
   it('a Word or Whisper JSON transcript with a name (never skipped silently); without a name it is left as it is', async () => {
     const formats = join(mkdtempSync(join(tmpdir(), 'qualwave-formats-')), 'study');
-    cpSync(new URL('../../fixtures/formats-study', import.meta.url), formats, { recursive: true });
+    copyStudy(new URL('../../fixtures/formats-study', import.meta.url), formats);
     // "Finding" is in the .docx (its paragraph 2), as a word at a sentence's start.
     await refused(formats, keyFile('name,pseudonym\nFinding,Searching\nRivera,Okafor\n'), /transcripts\/w1\/P3\.docx:2:5: error: 1 name of the key in this Word transcript, which qualwave cannot rewrite in place/);
     // "Dr Rivera" is an interviewer label in the .vtt and in qualwave.yaml: both replaced, the speaker still the interviewer.
@@ -323,7 +324,7 @@ describe('the example study pseudonymised: the key is in no output', () => {
 
   beforeAll(async () => {
     dir = join(mkdtempSync(join(tmpdir(), 'qualwave-buddy-')), 'study');
-    cpSync(new URL('../../fixtures/buddy-study', import.meta.url), dir, { recursive: true });
+    copyStudy(new URL('../../fixtures/buddy-study', import.meta.url), dir);
     out = mkdtempSync(join(tmpdir(), 'qualwave-out-'));
     const key = keyFile(BUDDY_KEY);
     const r = await run(dir, 'pseudonymise', '--key', key);
@@ -395,7 +396,7 @@ describe('pseudonymise --suggest', () => {
   let dir: string;
   beforeAll(() => {
     dir = join(mkdtempSync(join(tmpdir(), 'qualwave-suggest-')), 'study');
-    cpSync(new URL('../../fixtures/buddy-study', import.meta.url), dir, { recursive: true });
+    copyStudy(new URL('../../fixtures/buddy-study', import.meta.url), dir);
   });
 
   it('lists a name the key missed, with its count and first place; never a name of the key', async () => {

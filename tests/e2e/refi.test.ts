@@ -6,6 +6,7 @@ import { strToU8, unzipSync, zipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import { qualwave, repo } from '../helpers/cli.js';
 import { writeStudy } from '../helpers/study.js';
+import { copyStudy } from '../helpers/copy-study.js';
 
 const buddy = join(repo, 'fixtures/buddy-study');
 const tmp = () => mkdtempSync(join(tmpdir(), 'qualwave-refi-'));
@@ -78,7 +79,7 @@ describe('qualwave export', () => {
   it('round trip: export then import gives the same study back, byte for byte, and the same outputs after build', async () => {
     const dir = tmp();
     const study = join(dir, 'study');
-    cpSync(buddy, study, { recursive: true });
+    copyStudy(buddy, study);
     // Sub-line spans with memos and exemplars by two coders, on top of the fixture's whole lines
     // (the fixture has wave labels, keywords, patterns, an attribution template, case summaries).
     // Line 10 of MS01_pre starts "MS01: Um, I think mostly I'll be a friend for her.": "I think
@@ -242,7 +243,7 @@ describe('qualwave import', () => {
     const dir = tmp();
     await qualwave(['export', '--study', buddy, '--coders', 'alice', '-o', join(dir, 'alice.qdpx')]);
     const study = join(dir, 'study');
-    cpSync(buddy, study, { recursive: true });
+    copyStudy(buddy, study);
     const r = await qualwave(['import', join(dir, 'alice.qdpx'), '--into', study, '--merge']);
     expect(r.code).toBe(0);
     expect(r.stderr).toContain('0 new transcripts (36 already there, kept), 0 new participants, 0 new codings');
@@ -254,7 +255,7 @@ describe('qualwave import', () => {
 
   it('a codebook (.qdc) into the current study', async () => {
     const dir = join(tmp(), 'study');
-    cpSync(buddy, dir, { recursive: true });
+    copyStudy(buddy, dir);
     writeFileSync(join(dir, 'extra.qdc'), `<?xml version="1.0" encoding="utf-8"?><CodeBook xmlns="urn:QDA-XML:codebook:1.0"><Codes><Code guid="${G(1)}" name="Coping later" isCodable="true"><Description>Later coping.</Description></Code></Codes></CodeBook>`);
     const r = await qualwave(['import', 'extra.qdc'], { cwd: dir });
     expect(r.code).toBe(0);

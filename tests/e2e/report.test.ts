@@ -1,8 +1,9 @@
-import { cpSync, existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { qualwave, repo } from '../helpers/cli.js';
+import { copyStudy } from '../helpers/copy-study.js';
 
 const buddy = join(repo, 'fixtures/buddy-study');
 const CHROMIUM = '/usr/bin/chromium';
@@ -11,7 +12,7 @@ const tmp = () => mkdtempSync(join(tmpdir(), 'qualwave-report-'));
 /** A copy of the buddy study where one top quote of the report carries a script tag. */
 function hostileStudy(): string {
   const dir = join(tmp(), 'study');
-  cpSync(buddy, dir, { recursive: true });
+  copyStudy(buddy, dir);
   const f = join(dir, 'transcripts/MS02_post.txt');
   writeFileSync(f, readFileSync(f, 'utf8').replace('We see a tumour and a protocol.', 'We see a tumour and a <script>window.__pwned = 1</script> protocol.'));
   // The analyst's case summary is Markdown: raw HTML in it is shown as text, never run.

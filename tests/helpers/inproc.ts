@@ -1,7 +1,8 @@
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { qualwave, type RunResult } from './cli.js';
+import { copyStudy } from './copy-study.js';
 
 /**
  * The built CLI run inside the test process (no spawn: fast enough to run a command hundreds of
@@ -73,6 +74,6 @@ export function tinyStudy(extra: { outputs?: string } = {}): string {
 
 export function copyOf(dir: string): string {
   const to = join(mkdtempSync(join(tmpdir(), 'qualwave-copy-')), 'study');
-  cpSync(dir, to, { recursive: true });
+  copyStudy(dir, to);
   return to;
 }
