@@ -6,7 +6,7 @@ import { splitAsciiFrontMatter, splitFrontMatter } from '../../src/core/transcri
 import { speakerClassifier } from '../../src/core/transcript/labels.js';
 import { parseAsciiBody } from '../../src/core/transcript/parse-ascii.js';
 import { parseTextBody, type BodyOptions, type ParsedBody } from '../../src/core/transcript/parse-text.js';
-import { SEGMENT_MODES, UNLABELLED_ROLES } from '../../src/core/transcript/types.js';
+import { bodyChoices, bodyOptionsOf, type BodyChoice } from '../helpers/body-options.js';
 import { config } from '../helpers/study.js';
 import { parseTextBody as parseTextBodyOracle } from '../helpers/transcript-text/parse-text.js';
 
@@ -138,38 +138,11 @@ function build(t: { frontMatter: string; lines: string[]; eol: string; end: stri
 
 const bytesOf = (text: string): Uint8Array => Uint8Array.from(text, (c) => c.charCodeAt(0));
 
-const options = fc.record({
-  markdown: fc.boolean(),
-  inlineHeaders: fc.boolean(),
-  mode: fc.constantFrom(...SEGMENT_MODES),
-  unlabelled: fc.constantFrom(...UNLABELLED_ROLES),
-  unlabelledExplicit: fc.boolean(),
-  known: fc.boolean(),
-  source: fc.boolean(),
-});
-type Options = { markdown: boolean; inlineHeaders: boolean; mode: (typeof SEGMENT_MODES)[number]; unlabelled: (typeof UNLABELLED_ROLES)[number]; unlabelledExplicit: boolean; known: boolean; source: boolean };
+const options = fc.record({ ...bodyChoices, source: fc.boolean() });
 
 const classify = speakerClassifier({ interviewers: ['Interviewer', 'Researcher 2'], participantLabels: ['Participant'], participant: 'MS07', participantIds: ['MS07', 'P0001', 'admin-1'], maps: [new Map([['Mom', 'other' as const]])] });
 
-function bodyOptions(text: string, o: Options): BodyOptions {
-  const { split } = splitFrontMatter(text, 't.txt');
-  const opts: BodyOptions = {
-    file: 't.txt',
-    documentId: 'MS07/pre',
-    start: split.yaml !== null ? split.bodyStart : 0,
-    firstLine: split.yaml !== null ? split.bodyLine : 1,
-    classify,
-    isUnknown: (label) => classify.info(label).rule === 'unknown',
-    markdown: o.markdown,
-    inlineHeaders: o.inlineHeaders,
-    mode: o.mode,
-    unlabelled: o.unlabelled,
-    unlabelledExplicit: o.unlabelledExplicit,
-  };
-  if (o.known) opts.isKnown = classify.known;
-  if (o.source) opts.source = () => text;
-  return opts;
-}
+const bodyOptions = (text: string, o: BodyChoice): BodyOptions => bodyOptionsOf(text, o, classify);
 
 /** Everything a parse gives, as plain data (each segment's text read through the list). */
 function plain(r: ParsedBody) {
@@ -228,7 +201,7 @@ describe('ASCII files read as bytes read exactly as their text', () => {
   });
 
   it('hand-made cases: a 100 KB line, a label on a 100 KB line, a file of one line without an end, an empty file', () => {
-    const o: Options = { markdown: false, inlineHeaders: false, mode: 'paragraph', unlabelled: 'note', unlabelledExplicit: false, known: true, source: false };
+    const o: BodyChoice = { markdown: false, inlineHeaders: false, mode: 'paragraph', unlabelled: 'note', unlabelledExplicit: false, known: true, source: false };
     const cases = [`Interviewer: hi\n${'x'.repeat(100_000)}\nMS07: yes\n`, `Interviewer: hi\n${'Word '.repeat(20_000)}: after\nMS07: yes`, `${'A'.repeat(100_000)}: text\nMS07: yes\r\n`, `MS07: ${'long speech, '.repeat(8_000)}\r\n\r\nInterviewer:\r\n[00:01:02] ok`, 'MS07: one line, no end', '', '\n', '\r\r\r'];
     for (const text of cases) {
       const oracle = plain(parseTextBodyOracle(text, bodyOptions(text, o)));

@@ -1,9 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { splitFrontMatter } from '../../src/core/transcript/front-matter.js';
 import { matchTimestamp, readLineHead, speakerClassifier } from '../../src/core/transcript/labels.js';
-import { parseTextBody, type BodyOptions } from '../../src/core/transcript/parse-text.js';
-import { SEGMENT_MODES, UNLABELLED_ROLES } from '../../src/core/transcript/types.js';
+import { parseTextBody } from '../../src/core/transcript/parse-text.js';
+import { bodyChoices, bodyOptionsOf, type BodyChoice } from '../helpers/body-options.js';
 import { matchTimestamp as matchTimestampBefore, readLineHead as readLineHeadBefore } from '../helpers/transcript-before/labels.js';
 import { parseTextBody as parseTextBodyBefore } from '../helpers/transcript-before/parse-text.js';
 
@@ -100,34 +99,12 @@ function build(t: { bom: boolean; frontMatter: string; lines: string[]; eol: str
   return `${t.bom ? '\ufeff' : ''}${t.frontMatter}${body}${t.end}`;
 }
 
-const options = fc.record({
-  markdown: fc.boolean(),
-  inlineHeaders: fc.boolean(),
-  mode: fc.constantFrom(...SEGMENT_MODES),
-  unlabelled: fc.constantFrom(...UNLABELLED_ROLES),
-  unlabelledExplicit: fc.boolean(),
-  known: fc.boolean(),
-});
+const options = fc.record(bodyChoices);
 
 const classify = speakerClassifier({ interviewers: ['Interviewer', 'Researcher 2', 'Enquêtrice'], participantLabels: ['Participant'], participant: 'MS07', participantIds: ['MS07', 'P0001'] });
 
-function both(text: string, o: { markdown: boolean; inlineHeaders: boolean; mode: (typeof SEGMENT_MODES)[number]; unlabelled: (typeof UNLABELLED_ROLES)[number]; unlabelledExplicit: boolean; known: boolean }) {
-  // As readDocument does: the body starts after any front matter.
-  const { split } = splitFrontMatter(text, 't.txt');
-  const opts: BodyOptions = {
-    file: 't.txt',
-    documentId: 'MS07/pre',
-    start: split.yaml !== null ? split.bodyStart : 0,
-    firstLine: split.yaml !== null ? split.bodyLine : 1,
-    classify,
-    isUnknown: (label) => classify.info(label).rule === 'unknown',
-    markdown: o.markdown,
-    inlineHeaders: o.inlineHeaders,
-    mode: o.mode,
-    unlabelled: o.unlabelled,
-    unlabelledExplicit: o.unlabelledExplicit,
-  };
-  if (o.known) opts.isKnown = classify.known;
+function both(text: string, o: BodyChoice) {
+  const opts = bodyOptionsOf(text, o, classify);
   const plain = (r: ReturnType<typeof parseTextBody>) => ({ ...r, segments: JSON.parse(JSON.stringify(r.segments.toArray())) as unknown, timestamps: Array.from({ length: r.segments.length }, (_, i) => r.segments.timestamp(i)), speakers: [...r.segments.speakers] });
   return { now: plain(parseTextBody(text, opts)), before: plain(parseTextBodyBefore(text, opts)) };
 }
