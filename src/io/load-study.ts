@@ -717,7 +717,6 @@ function plainFiles(dir: string): Set<string> | undefined {
   }
 }
 
-/** A study file's bytes with their stamp, or undefined with the reason as a diagnostic at `file`. */
 /** A path of the study's own form (relative, '/' between names, none of them '', '.' or '..'): what join() leaves as it is. */
 const PLAIN_RELATIVE = /^(?:(?!\.\.?\/)[^/]+\/)*(?!\.\.?$)[^/]+$/;
 
@@ -733,6 +732,7 @@ export function joinerIn(root: string): (f: string) => string {
   return (f) => (PLAIN_RELATIVE.test(f) ? prefix + f : join(root, f));
 }
 
+/** A study file's bytes with their stamp, or undefined with the reason as a diagnostic at `file`. */
 function readOrReport(path: string, file: string, diagnostics: Diagnostic[], scratch?: { bytes: Buffer }): ReturnType<typeof readStamped> | undefined {
   try {
     return readStamped(path, false, scratch);
