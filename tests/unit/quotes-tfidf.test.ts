@@ -147,6 +147,51 @@ describe('trimQuotable: trim from sentences and vectors made once', () => {
       { numRuns: 300 },
     );
   });
+  it('the words the corpus counts while adding a passage or making vectors are wordCount’s, and the quotes made with them trim’s (property)', () => {
+    fc.assert(
+      fc.property(fc.array(fc.tuple(passage, fc.boolean()), { minLength: 1, maxLength: 8 }), fc.array(fc.nat(), { maxLength: 5 }), fc.array(fc.integer({ min: 1, max: 40 }), { minLength: 1, maxLength: 3 }), (drawn, pick, maxes) => {
+        const passages = drawn.map(([p, flat]) => (flat ? flatSpaces(p) : p));
+        const c = new TermCorpus(stem);
+        const ks = passages.map((p) => c.add(p));
+        c.seal();
+        const prof = c.profile([{ text: 'work money rent', k: 3 }], [...new Set(pick.map((i) => ks[i % ks.length]!))]);
+        for (const [i, p] of passages.entries()) {
+          const k = ks[i]!;
+          // Counted while adding: an ASCII text's words; another text (or one not ASCII) is not answered for.
+          const w = c.wordsOf(k, p);
+          if (/^[\x00-\x7f]*$/.test(p)) expect(w).toBe(wordCount(p));
+          else expect(w).toBeUndefined();
+          expect(c.wordsOf(k, `${p}x`)).toBeUndefined();
+          const parts = sentences(p);
+          expect([...c.vectors(parts).words]).toEqual(parts.map(wordCount));
+          const q = quotable(p, k, c);
+          expect(q.words).toBe(wordCount(p));
+          for (const max of maxes) {
+            const made = trimQuotable(q, c, prof, max);
+            expect({ text: made.text, trimmed: made.trimmed }).toEqual(trim(p, (x) => c.textCosine(x, prof), max));
+            expect(made.words).toBe(wordCount(made.text));
+          }
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+  it('counts the words of a passage while adding it (hand-counted)', () => {
+    // "Work was hard then. The rent went up again and again.": 11 words (4 + 7).
+    const text = 'Work was hard then. The rent went up again and again.';
+    // Every ASCII space of JavaScript's \s parts words: "one" "two" "three" "four" "two-five" "6"; "--" holds no letter or digit.
+    const spaced = 'one\rtwo\u000bthree\ffour\ttwo-five -- 6\n';
+    const c = new TermCorpus((w) => w);
+    const k0 = c.add(text);
+    const k1 = c.add(spaced);
+    const k2 = c.add('Café, très bien.');
+    expect(c.wordsOf(k0, text)).toBeUndefined(); // (before seal)
+    c.seal();
+    expect(c.wordsOf(k0, text)).toBe(11);
+    expect(c.wordsOf(k1, spaced)).toBe(6);
+    expect(c.wordsOf(k2, 'Café, très bien.')).toBeUndefined();
+    expect([...c.vectors(['Work was hard then.', spaced, 'Café, très bien.', '', ' -- ']).words]).toEqual([4, 6, 3, 0, 0]);
+  });
   it('cuts around the most central sentence (hand-made)', () => {
     // Identity stems; "rent" is only in the second sentence: against a profile of "rent", it is the most central one.
     const c = new TermCorpus((w) => w);

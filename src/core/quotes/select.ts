@@ -268,7 +268,7 @@ function selectCells(cs: CodedStudy, opts: QuoteOptions, c: { rows: Array<{ id: 
         if (picked.length >= opts.perCell) break;
         const speaking = speakerOf(r);
         if (!opts.repeatParticipants && used.has(speaking)) continue;
-        const quote = quoteOf(cs, opts, tfidf, work, r, speaking, lineIndexOf(r.doc), c.people, quotable(passageText(r.p)));
+        const quote = quoteOf(cs, opts, tfidf, work, r, speaking, lineIndexOf(r.doc), c.people, quotable(passageText(r.p), r.p.k, tfidf));
         if (!quote) continue;
         used.add(speaking);
         quote.rank = picked.length + 1;
@@ -392,7 +392,7 @@ function quotesByDocument(cs: CodedStudy, opts: QuoteOptions, tfidf: TermCorpus,
         const r = x.work.ranked[x.at]!;
         let q = made.get(r.p);
         // A passage kept after the text is let go is a copy (a slice would keep the whole text alive).
-        if (!q) made.set(r.p, (q = quotable(release && r.p.exactText === undefined ? ownCopy(passageText(r.p)) : passageText(r.p))));
+        if (!q) made.set(r.p, (q = quotable(release && r.p.exactText === undefined ? ownCopy(passageText(r.p)) : passageText(r.p), r.p.k, tfidf)));
         if (opts.speakers && !opts.speakers.has(speakerOf(r))) {
           if (hasQuote(opts, tfidf, x.work.profile, q)) x.work.found.push({ at: x.at, quote: undefined });
           else failed.push(x);
@@ -525,11 +525,12 @@ export interface Quotable {
   /** wordCount(original). */
   words: number;
   flat?: string;
-  sentences?: { parts: string[]; counts: number[]; vectors: TextVectors };
+  sentences?: { parts: string[]; counts: ArrayLike<number>; vectors: TextVectors };
 }
 
-export function quotable(original: string): Quotable {
-  return { original, words: wordCount(original) };
+/** `k`, `tfidf`: the passage of the corpus it is, whose words the corpus counted while adding it. */
+export function quotable(original: string, k?: number, tfidf?: TermCorpus): Quotable {
+  return { original, words: (k === undefined ? undefined : tfidf?.wordsOf(k, original)) ?? wordCount(original) };
 }
 
 /**
@@ -542,7 +543,8 @@ export function trimQuotable(q: Quotable, tfidf: TermCorpus, profile: Profile, m
   if (q.words <= maxWords) return { text: flat, trimmed: false, words: q.words };
   if (!q.sentences) {
     const parts = sentences(flat);
-    q.sentences = { parts, counts: parts.map(wordCount), vectors: tfidf.vectors(parts) };
+    const vectors = tfidf.vectors(parts);
+    q.sentences = { parts, counts: vectors.words, vectors };
   }
   const { parts, counts, vectors } = q.sentences;
   const scores = new Float64Array(parts.length);

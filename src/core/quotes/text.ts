@@ -127,6 +127,12 @@ export class TermCorpus {
   private readonly scratch = new Int32List();
   private readonly touched: number[] = [];
   private readonly asciiWords = new AsciiWords();
+  /** wordCount of the text counted last, when it took the ASCII path (counted in the same scan); else -1. */
+  private counted = -1;
+  /** Per passage: its text's length and wordCount (-1: not counted so, a text not ASCII), after seal. */
+  private building2: { lengths: Int32List; words: Int32List } | undefined = { lengths: new Int32List(), words: new Int32List() };
+  private lengths: Int32Array = new Int32Array(0);
+  private words: Int32Array = new Int32Array(0);
 
   constructor(private readonly stemWord: Stem) {}
 
@@ -158,31 +164,43 @@ export class TermCorpus {
   private count(text: string): void {
     const touched = this.touched;
     touched.length = 0;
+    this.counted = -1;
     if (NOT_ASCII.test(text)) {
       for (const w of tokenize(text)) this.tally(this.termOf(w));
       return;
     }
     // ASCII text: tokenize's words are the runs of [0-9A-Za-z], lower-cased; each is looked up
     // by its characters, and made a string only the first time it is seen.
+    // wordCount's words are counted on the way: a word (a run of non-space characters holding a
+    // letter or digit) is one whose first [0-9A-Za-z] run follows a space (JavaScript's \s: in
+    // ASCII, U+0020 and U+0009-U+000D) or the start of the text.
+    let words = 0;
+    let space = true;
     const n = text.length;
     let i = 0;
     while (i < n) {
       let c = text.charCodeAt(i);
       if (!isAsciiWord(c)) {
+        if (c === 0x20 || (c >= 0x09 && c <= 0x0d)) space = true;
         i++;
         continue;
       }
       const a = i;
+      if (space) {
+        words++;
+        space = false;
+      }
       let h = 0x811c9dc5;
       do {
         h = Math.imul(h ^ (c | 0x20), 0x01000193);
         c = ++i < n ? text.charCodeAt(i) : 0;
       } while (i < n && isAsciiWord(c));
-      const words = this.asciiWords;
-      let id = words.lookup(text, a, i, h >>> 0);
-      if (id === MISSING) words.insert(text, a, i, h >>> 0, (id = this.termOf(text.slice(a, i).toLowerCase())));
+      const known = this.asciiWords;
+      let id = known.lookup(text, a, i, h >>> 0);
+      if (id === MISSING) known.insert(text, a, i, h >>> 0, (id = this.termOf(text.slice(a, i).toLowerCase())));
       this.tally(id);
     }
+    this.counted = words;
   }
 
   private tally(id: number): void {
@@ -206,7 +224,16 @@ export class TermCorpus {
       df[id]!++;
     }
     b.start.push(b.ids.n);
+    this.building2!.lengths.push(text.length);
+    this.building2!.words.push(this.counted);
     return this.passages++;
+  }
+
+  /** wordCount(text), for the text passage k was added with (known for an ASCII text; else, or for another text, undefined). */
+  wordsOf(k: number, text: string): number | undefined {
+    if (this.building || !(k >= 0 && k < this.passages) || this.lengths[k] !== text.length) return undefined;
+    const w = this.words[k]!;
+    return w < 0 ? undefined : w;
   }
 
   /**
@@ -221,6 +248,9 @@ export class TermCorpus {
     this.start = b.start.done();
     this.ids = b.ids.done();
     this.counts = b.counts.done();
+    this.lengths = this.building2!.lengths.done();
+    this.words = this.building2!.words.done();
+    this.building2 = undefined;
     const n = this.passages;
     const df = this.df.a;
     this.idf = new Float64Array(this.vocabulary);
@@ -312,8 +342,10 @@ export class TermCorpus {
     const ids: number[] = [];
     const weights: number[] = [];
     const norms = new Float64Array(texts.length);
+    const words = new Int32Array(texts.length);
     for (let j = 0; j < texts.length; j++) {
       this.count(texts[j]!);
+      words[j] = this.counted >= 0 ? this.counted : wordCount(texts[j]!);
       const scratch = this.scratch.a;
       let x = 0;
       for (const t of this.touched) {
@@ -326,7 +358,7 @@ export class TermCorpus {
       norms[j] = Math.sqrt(x);
       start[j + 1] = ids.length;
     }
-    return { start, ids: Int32Array.from(ids), weights: Float64Array.from(weights), norms };
+    return { start, ids: Int32Array.from(ids), weights: Float64Array.from(weights), norms, words };
   }
 
   /** Cosine of text j of `v` and a profile: textCosine's sums, in its order, from the terms' weights made once. */
@@ -386,6 +418,8 @@ export interface TextVectors {
   ids: Int32Array;
   weights: Float64Array;
   norms: Float64Array;
+  /** wordCount of each text (counted while its terms are). */
+  words: Int32Array;
 }
 
 /** The dot product summed over the profile's terms, in its order (when it has fewer terms than the other vector). */
