@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { tokenize } from '../../src/core/coding/autocode.js';
 import { quotable, trim, trimQuotable } from '../../src/core/quotes/select.js';
-import { flatSpaces, sentences, TermCorpus, wordCount } from '../../src/core/quotes/text.js';
+import { flatSentences, flatSpaces, sentences, TermCorpus, wordCount } from '../../src/core/quotes/text.js';
 
 /**
  * The quote ranking's TF-IDF on interned term ids and typed arrays (TermCorpus) against the plain
@@ -257,6 +257,10 @@ describe('sentences and flatSpaces', () => {
         const t = cs.join('');
         expect(sentences(t)).toEqual(plainSentences(t));
         expect(flatSpaces(t)).toBe(plainFlat(t));
+        // A flat text is flat (so flatSentences, which does not flatten again, splits what sentences would).
+        const flat = flatSpaces(t);
+        expect(flatSpaces(flat)).toBe(flat);
+        expect(flatSentences(flat)).toEqual(plainSentences(t));
       }),
       { numRuns: 5000 },
     );

@@ -5,7 +5,7 @@ import { rowKeys, rowsOfCode } from '../matrix/coded.js';
 import { attribution } from '../study/attribution.js';
 import { ownCopy } from '../text/intern.js';
 import { naturalCompare } from '../text/sort.js';
-import { clean, flatSpaces, sentences, TermCorpus, wordCount, type Profile, type TextVectors } from './text.js';
+import { clean, flatSentences, flatSpaces, TermCorpus, wordCount, type Profile, type TextVectors } from './text.js';
 import { cachedLineIndex, exactText, formatSpan, LineIndex, lineIndexOf, type Position } from '../coding/span.js';
 
 /**
@@ -486,7 +486,7 @@ export function hasQuote(opts: Pick<QuoteOptions, 'minWords' | 'maxWords' | 'cle
   if (!opts.clean) {
     if (all <= opts.maxWords) return true;
     let sure = true;
-    for (const s of sentences(q.original)) {
+    for (const s of flatSentences((q.flat ??= flatSpaces(q.original)))) {
       const n = wordCount(s);
       if (n < opts.minWords || n > opts.maxWords) {
         sure = false;
@@ -510,7 +510,7 @@ export function trim(text: string, score: (sentence: string) => number, maxWords
   const flat = flatSpaces(text);
   // Collapsing spaces changes no word: `words` counts the flat text too.
   if (words <= maxWords) return { text: flat, trimmed: false };
-  const parts = sentences(flat);
+  const parts = flatSentences(flat);
   const { text: cutText } = cut(parts, parts.map(score), parts.map(wordCount), maxWords);
   return { text: cutText, trimmed: true };
 }
@@ -542,7 +542,7 @@ export function trimQuotable(q: Quotable, tfidf: TermCorpus, profile: Profile, m
   // Collapsing spaces changes no word.
   if (q.words <= maxWords) return { text: flat, trimmed: false, words: q.words };
   if (!q.sentences) {
-    const parts = sentences(flat);
+    const parts = flatSentences(flat);
     const vectors = tfidf.vectors(parts);
     q.sentences = { parts, counts: vectors.words, vectors };
   }

@@ -10,7 +10,11 @@ import { tokenize, type Stem } from '../coding/autocode.js';
  * character, or the one after an opening quote or bracket, is an upper-case letter or a number.
  */
 export function sentences(text: string): string[] {
-  const flat = flatSpaces(text);
+  return flatSentences(flatSpaces(text));
+}
+
+/** sentences(flat) of a text that is flatSpaces' already (flatSpaces(flat) === flat): not scanned again to flatten it. */
+export function flatSentences(flat: string): string[] {
   if (!flat) return [];
   const out: string[] = [];
   let from = 0;
