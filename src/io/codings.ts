@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { FINISHED_SUFFIX, formatFinishedFile, parseFinishedFile } from '../core/coding/finished.js';
-import { formatCodingsFile, parseCodingsFile } from '../core/coding/store.js';
+import { formatCodingsFile, formatPackedCodingsFile, parseCodingsFile } from '../core/coding/store.js';
 import { unpackCodings, type PackedCodings } from '../core/coding/table.js';
 import type { Coding, Finished } from '../core/coding/types.js';
 import type { Diagnostic } from '../core/diagnostics/diagnostic.js';
@@ -101,8 +101,9 @@ function textAsLoaded(bytes: Buffer): string {
  * The coder's codings as they are on disk now; a row that cannot be read stops everything. With
  * `need: 'readable'` (the file is replaced whatever it holds) only that check is made: when the
  * bytes are those of the loader's error-free parse, no coding is made again (`codings` is empty).
+ * With `need: 'packed'`, that parse itself when the bytes are its (`packed`; `codings` empty), else the codings.
  */
-function readNow(root: string, coder: string, need: 'codings' | 'readable' = 'codings'): { path: string; codings: Coding[] } {
+function readNow(root: string, coder: string, need: 'codings' | 'readable' | 'packed' = 'codings'): { path: string; codings: Coding[]; packed?: PackedCodings } {
   const path = coderPath(root, coder);
   const rel = `${CODINGS_DIR}/${path.slice(join(root, CODINGS_DIR).length + 1)}`;
   if (!fsOps().lstat(path)) return { path, codings: [] };
@@ -113,15 +114,17 @@ function readNow(root: string, coder: string, need: 'codings' | 'readable' = 'co
     throw fileErrorFrom(e, shown(path), 'cannot read');
   }
   const known = packedAtLoad(path, rel, bytes, coder);
-  if (known) return { path, codings: need === 'codings' ? unpackCodings<Coding>(known) : [] };
+  if (known) return need === 'packed' ? { path, codings: [], packed: known } : { path, codings: need === 'codings' ? unpackCodings<Coding>(known) : [] };
   const parsed = parseCodingsFile(rel, bytes.toString('utf8'), coder);
   const bad = parsed.diagnostics.filter((d) => d.severity === 'error');
   if (bad.length > 0) {
     const first = bad[0]!;
     throw new UnreadableRowsError(path, `${rel}${first.line ? `:${first.line}` : ''}: ${first.message}${bad.length > 1 ? ` (and ${bad.length - 1} more)` : ''}: qualwave will not rewrite a file with rows it cannot read`, bad);
   }
-  return { path, codings: need === 'codings' ? parsed.codings : [] };
+  return { path, codings: need === 'readable' ? [] : parsed.codings };
 }
+
+const isPacked = (x: readonly Coding[] | PackedCodings): x is PackedCodings => !Array.isArray(x);
 
 function coderLocks(coders: Iterable<string>): Array<[string, string]> {
   return [...new Set(coders)].sort().map((c) => [`coder-${c}`, `coder ${c}`]);
@@ -174,7 +177,7 @@ interface StudyChangeFiles {
 export function updateStudy(study: StudyFiles, coders: Iterable<string>, change: (current: Map<string, Coding[]>) => StudyChangeFiles & { codings: ReadonlyMap<string, readonly Coding[]> }, need: 'codings' | 'readable' = 'codings'): void {
   changeStudy(study, coders, (list, read, write) => {
     const current = new Map<string, Coding[]>();
-    for (const c of list) current.set(c, read(c, need));
+    for (const c of list) current.set(c, read(c, need).codings);
     const result = change(current);
     for (const [c, codings] of result.codings) write(c, codings);
     return result;
@@ -182,15 +185,23 @@ export function updateStudy(study: StudyFiles, coders: Iterable<string>, change:
 }
 
 /**
- * The same one change, made one coder at a time (a code renamed in every coder's file): under the
- * same locks, each coder's file is read again and `each` gives its new codings (undefined: left
- * as it is), written out as text before the next coder's file is read, so that only one coder's
- * codings are in memory at a time. `files` is asked for once every coder has been seen.
+ * A coder's file as read again under the lock: the loader's parse of it in columns when the bytes
+ * are those it was made from (no coding made), else its codings.
  */
-export function updateStudyEach(study: StudyFiles, coders: Iterable<string>, each: (coder: string, current: Coding[]) => readonly Coding[] | undefined, files: () => StudyChangeFiles): void {
+export type CoderFile = { readonly packed: PackedCodings; readonly codings?: undefined } | { readonly codings: Coding[]; readonly packed?: undefined };
+
+/**
+ * The same one change, made one coder at a time (a code renamed in every coder's file): under the
+ * same locks, each coder's file is read again and `each` gives its new codings, as objects or in
+ * columns (undefined: left as it is), written out as text before the next coder's file is read, so
+ * that only one coder's codings are in memory at a time. `files` is asked for once every coder has
+ * been seen.
+ */
+export function updateStudyEach(study: StudyFiles, coders: Iterable<string>, each: (coder: string, current: CoderFile) => readonly Coding[] | PackedCodings | undefined, files: () => StudyChangeFiles): void {
   changeStudy(study, coders, (list, read, write) => {
     for (const c of list) {
-      const next = each(c, read(c));
+      const now = read(c, 'packed');
+      const next = each(c, now.packed ? { packed: now.packed } : { codings: now.codings });
       if (next) write(c, next);
     }
     return files();
@@ -198,7 +209,7 @@ export function updateStudyEach(study: StudyFiles, coders: Iterable<string>, eac
 }
 
 /** What updateStudy and updateStudyEach share: the locks, each coder's file read again, every file written together. */
-function changeStudy(study: StudyFiles, coders: Iterable<string>, make: (list: string[], read: (coder: string, need?: 'codings' | 'readable') => Coding[], write: (coder: string, codings: readonly Coding[]) => void) => StudyChangeFiles): void {
+function changeStudy(study: StudyFiles, coders: Iterable<string>, make: (list: string[], read: (coder: string, need: 'codings' | 'readable' | 'packed') => { codings: Coding[]; packed?: PackedCodings }, write: (coder: string, codings: readonly Coding[] | PackedCodings) => void) => StudyChangeFiles): void {
   recoverStudy(study.root);
   const list = [...new Set(coders)];
   const waves = study.config.waves.map((w) => w.id);
@@ -208,10 +219,10 @@ function changeStudy(study: StudyFiles, coders: Iterable<string>, make: (list: s
     const result = make(
       list,
       // Each coder's file as it is now; one with a row that cannot be read stops the change (nothing written).
-      (c, need) => readNow(study.root, c, need).codings,
+      (c, need) => readNow(study.root, c, need),
       (c, next) => {
         if (!paths.has(c)) throw new Error(`internal: coder ${c} changed without its lock`);
-        codings.push([paths.get(c)!, formatCodingsFile(next, waves)]);
+        codings.push([paths.get(c)!, isPacked(next) ? formatPackedCodingsFile(next, waves) : formatCodingsFile(next, waves)]);
       },
     );
     for (const c of result.finished?.keys() ?? []) if (!paths.has(c)) throw new Error(`internal: coder ${c}'s finished transcripts changed without its lock`);

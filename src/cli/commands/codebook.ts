@@ -5,15 +5,15 @@ import { CODE_ID } from '../../core/codebook/parse.js';
 import { removeCodeFromText, renameCodeInText, setCodeFieldInText } from '../../core/codebook/edit.js';
 import { sinceFromHistory, sinceIndex, type DerivedSince } from '../../core/codebook/versions.js';
 import type { Code } from '../../core/codebook/types.js';
-import { renameInCodings } from '../../core/coding/edit.js';
+import { renameInCodings, renameInPacked } from '../../core/coding/edit.js';
 import { CODER_NAME, type Coding } from '../../core/coding/types.js';
 import type { Table } from '../../core/format/table.js';
 import type { Study } from '../../core/study/types.js';
 import { didYouMeanSuffix } from '../../core/text/suggest.js';
 import { readCaseFiles } from '../../io/cases.js';
 import { addCode, CodebookAddError } from '../../io/codebook-add.js';
-import { CODINGS_DIR, updateStudy, updateStudyEach } from '../../io/codings.js';
-import { coderCodings } from '../../core/coding/table.js';
+import { CODINGS_DIR, updateStudy, updateStudyEach, type CoderFile } from '../../io/codings.js';
+import { coderCodings, codingTable, unpackCodings, type PackedCodings } from '../../core/coding/table.js';
 import type { AnyCtx, Ctx } from '../context.js';
 import { EXIT, UsageError } from '../errors.js';
 import { renderTable } from '../render.js';
@@ -156,19 +156,28 @@ function commit(ctx: AnyCtx, study: Study, codebookEdit: () => Array<[string, st
   let changed = 0;
   let folded = 0;
   const coders: string[] = [];
-  const rename = (coder: string, list: readonly Coding[]): Coding[] | undefined => {
-    const r = renameInCodings(list, from, to);
+  // A coder's file as the loader parsed it is renamed in its columns (no coding made); else its codings.
+  const rename = (coder: string, current: CoderFile): Coding[] | PackedCodings | undefined => {
+    const r = (current.packed && renameInPacked(current.packed, from, to)) || renameInCodings(current.codings ?? unpackCodings<Coding>(current.packed!), from, to);
     if (r.changed === 0) return undefined;
     changed += r.changed;
     folded += r.merged;
     coders.push(coder);
-    return r.codings;
+    return 'packed' in r ? r.packed : r.codings;
   };
-  if (ctx.opts.dryRun === true) for (const c of study.coders) rename(c, coderCodings(study, c));
+  if (ctx.opts.dryRun === true) for (const c of study.coders) rename(c, coderFileOf(study, c));
   // One coder's file at a time (only its codings in memory), all written together.
   else updateStudyEach(study, codersOnDisk(study), rename, () => ({ files: codebookEdit() }));
   ctx.info(`${ctx.opts.dryRun ? 'would have ' : ''}${what}: ${plural(changed, 'coding')} changed${coders.length ? ` (${coders.join(', ')})` : ''}${folded ? `, ${folded} duplicate${folded === 1 ? '' : 's'} folded` : ''}`);
   return EXIT.ok;
+}
+
+/** A coder's codings in the loaded study: the coder file's columns when they are all of them, else the codings. */
+function coderFileOf(study: Study, coder: string): CoderFile {
+  const parts = codingTable(study).parts;
+  const packs = parts.filter((p) => p.packed?.coder === coder);
+  if (packs.length === 1 && !parts.some((p) => p.objects?.some((c) => c.coder === coder))) return { packed: packs[0]!.packed! };
+  return { codings: coderCodings(study, coder) };
 }
 
 /**

@@ -3,6 +3,7 @@ import { cachedLineIndex, LineIndex } from './span.js';
 import { spanHash } from './text.js';
 import { codingKey, type Coding } from './types.js';
 import { append } from '../arrays.js';
+import type { PackedCodings } from './table.js';
 
 /** The codings grouped by coder (every coder of the study present, possibly with none). */
 export function byCoder(study: Pick<Study, 'codings' | 'coders'>): Map<string, Coding[]> {
@@ -127,4 +128,93 @@ export function applyDiff(list: readonly Coding[], diff: CodingDiff): Coding[] {
   }
   append(out, upserts.values());
   return out;
+}
+
+/**
+ * renameInCodings on a coder file's columns (the loader's parse), without making a coding: the
+ * same renaming, the same folding of duplicates (codings already coded `to` kept first, then the
+ * first of each key in file order) and the same counts; the pack returned holds the codings kept,
+ * in the order renameInCodings returns them (its code column renamed; `p` is not changed).
+ * Undefined when a participant, wave or code holds U+0000, which codingKey uses as its separator
+ * (its keys could then meet where these columns differ): the caller renames the codings instead.
+ */
+export function renameInPacked(p: PackedCodings, from: readonly string[], to: string): { packed: PackedCodings; changed: number; merged: number } | undefined {
+  const n = p.participant.length;
+  const { strings } = p;
+  const usedInKeys = new Uint8Array(strings.length);
+  for (let i = 0; i < n; i++) usedInKeys[p.participant[i]!] = usedInKeys[p.wave[i]!] = usedInKeys[p.code[i]!] = 1;
+  for (let s = 0; s < strings.length; s++) if (usedInKeys[s] && strings[s]!.includes('\u0000')) return undefined;
+  // Strings are kept once in a pack: equal strings have equal numbers.
+  const renamed = new Uint8Array(strings.length);
+  for (let s = 0; s < strings.length; s++) if (from.includes(strings[s]!)) renamed[s] = 1;
+  let target = strings.indexOf(to);
+  const out: PackedCodings = { ...p };
+  if (target < 0) {
+    target = strings.length;
+    out.strings = [...strings, to];
+  }
+  const code = new Uint32Array(n);
+  let changed = 0;
+  for (let i = 0; i < n; i++) {
+    const c = p.code[i]!;
+    if (renamed[c]) changed++;
+    code[i] = renamed[c] ? target : c;
+  }
+  // Codings coded `to` before the rename first, then the others, each in file order.
+  const order = new Int32Array(n);
+  let k = 0;
+  for (let i = 0; i < n; i++) if (p.code[i] === target) order[k++] = i;
+  for (let i = 0; i < n; i++) if (p.code[i] !== target) order[k++] = i;
+  // The first of each key is kept (codingKey's fields: the coder is the file's), found in a hash table of row numbers.
+  const same = (a: number, b: number): boolean => code[a] === code[b] && p.participant[a] === p.participant[b] && p.wave[a] === p.wave[b] && p.startLine[a] === p.startLine[b] && p.endLine[a] === p.endLine[b] && p.startColumn[a] === p.startColumn[b] && p.endColumn[a] === p.endColumn[b];
+  let size = 16;
+  while (size < 2 * n) size *= 2;
+  const slots = new Int32Array(size).fill(-1);
+  const kept = new Int32Array(n);
+  let m = 0;
+  for (let o = 0; o < n; o++) {
+    const i = order[o]!;
+    let h = Math.imul(code[i]!, 0x9e3779b1);
+    h = mix(h, p.participant[i]!);
+    h = mix(h, p.wave[i]!);
+    h = mix(h, p.startLine[i]!);
+    h = mix(h, p.endLine[i]!);
+    h = mix(h, p.startColumn[i]!);
+    h = mix(h, p.endColumn[i]!);
+    let s = (h ^ (h >>> 16)) & (size - 1);
+    let dup = false;
+    for (; slots[s] !== -1; s = (s + 1) & (size - 1))
+      if (same(slots[s]!, i)) {
+        dup = true;
+        break;
+      }
+    if (dup) continue;
+    slots[s] = i;
+    kept[m++] = i;
+  }
+  const take = <A extends Uint32Array | Int32Array | Uint8Array>(a: A): A => {
+    const b = new (a.constructor as new (n: number) => A)(m);
+    for (let j = 0; j < m; j++) b[j] = a[kept[j]!]!;
+    return b;
+  };
+  Object.assign(out, {
+    participant: take(p.participant),
+    wave: take(p.wave),
+    code: take(code),
+    memo: take(p.memo),
+    hash: take(p.hash),
+    startLine: take(p.startLine),
+    endLine: take(p.endLine),
+    startColumn: take(p.startColumn),
+    endColumn: take(p.endColumn),
+    exemplar: take(p.exemplar),
+    line: take(p.line),
+  });
+  return { packed: out, changed, merged: n - m };
+}
+
+/** One step of the row hash of renameInPacked. */
+function mix(h: number, v: number): number {
+  const x = Math.imul(h ^ v, 0x85ebca6b);
+  return x ^ (x >>> 13);
 }

@@ -4,6 +4,7 @@ import { error, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { naturalCompare } from '../text/sort.js';
 import { didYouMeanSuffix } from '../text/suggest.js';
 import { formatSpan, parseSpan, SPAN_HINT, type SpanFields } from './span.js';
+import type { PackedCodings } from './table.js';
 import type { Coding } from './types.js';
 
 /**
@@ -131,3 +132,48 @@ export function formatCodingsFile(codings: readonly Coding[], waveOrder: readonl
 
 /** Rows formatted at a time by formatCodingsFile. */
 const FORMAT_RUN = 2048;
+
+/**
+ * formatCodingsFile of a coder file's columns (a pack: table.ts), without making a coding: the
+ * same rows in the same order (sortCodings' comparison on the columns, the sort as stable), the
+ * same bytes.
+ */
+export function formatPackedCodingsFile(p: PackedCodings, waveOrder: readonly string[]): string {
+  const options = { delimiter: '\t', record_delimiter: '\n', quoted_match: /\r/ } as const;
+  const n = p.participant.length;
+  const { strings } = p;
+  const w = new Map(waveOrder.map((id, i) => [id, i]));
+  // Ranks by string number: the wave's place in the study, the participant's in natural order
+  // (the distinct participants in their first coding's order, sorted as sortCodings sorts them).
+  const waveRank = new Float64Array(strings.length);
+  const participantRank = new Float64Array(strings.length);
+  const firstSeen: number[] = [];
+  const seen = new Uint8Array(strings.length);
+  for (let i = 0; i < n; i++) {
+    const q = p.participant[i]!;
+    if (!seen[q]) {
+      seen[q] = 1;
+      firstSeen.push(q);
+    }
+    waveRank[p.wave[i]!] = w.get(strings[p.wave[i]!]!) ?? 1e9;
+  }
+  firstSeen.sort((a, b) => naturalCompare(strings[a]!, strings[b]!)).forEach((q, r) => (participantRank[q] = r));
+  const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => {
+    const ca = strings[p.code[a]!]!;
+    const cb = strings[p.code[b]!]!;
+    return waveRank[p.wave[a]!]! - waveRank[p.wave[b]!]! || participantRank[p.participant[a]!]! - participantRank[p.participant[b]!]! || p.startLine[a]! - p.startLine[b]! || p.startColumn[a]! - p.startColumn[b]! || p.endLine[a]! - p.endLine[b]! || p.endColumn[a]! - p.endColumn[b]! || (ca < cb ? -1 : ca > cb ? 1 : 0);
+  });
+  const span = (i: number): string => {
+    const s = p.startLine[i]!;
+    const e = p.endLine[i]!;
+    if (p.startColumn[i] !== 0) return `${s}:${p.startColumn[i]}-${e}:${p.endColumn[i]}`;
+    return s === e ? String(s) : `${s}-${e}`;
+  };
+  const text = (s: number): string => (s === 0 ? '' : strings[s]!);
+  const parts = [stringify([[...CODINGS_COLUMNS]], options)];
+  for (let at = 0; at < n; at += FORMAT_RUN) {
+    const rows = order.slice(at, at + FORMAT_RUN).map((i) => [strings[p.participant[i]!]!, strings[p.wave[i]!]!, span(i), strings[p.code[i]!]!, p.exemplar[i] ? 'yes' : '', text(p.memo[i]!), text(p.hash[i]!)]);
+    parts.push(stringify(rows, options));
+  }
+  return parts.join('');
+}
