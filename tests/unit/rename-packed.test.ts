@@ -26,7 +26,8 @@ const raw = fc.record({
   hash: fc.option(fc.constantFrom('0c1f9e2a', '5d41402a'), { nil: undefined }),
 });
 /** As the parser makes them (its fields in its order): the coder and source line set, columns both or neither. */
-function codingsOf(rows: ReadonlyArray<fc.RecordValue<typeof raw extends fc.Arbitrary<infer R> ? R : never>>): Coding[] {
+type Raw = { participant: string; wave: string; startLine: number; length: number; columns: [number, number] | undefined; code: string; exemplar: boolean; memo: string | undefined; hash: string | undefined };
+function codingsOf(rows: readonly Raw[]): Coding[] {
   return rows.map((r, i) => {
     const span = r.columns ? { startColumn: r.columns[0], endColumn: r.length === 0 ? Math.max(r.columns[0], r.columns[1]) : r.columns[1] } : {};
     const c: Coding = { coder: 'alice', participant: r.participant, wave: r.wave, startLine: r.startLine, endLine: r.startLine + r.length, ...span, code: r.code, exemplar: r.exemplar };
