@@ -22,9 +22,9 @@ export interface Corpus {
   rowRole: Uint8Array;
   /** Rows of document d: docStart[d] .. docStart[d + 1]. */
   docStart: Int32Array;
-  /** Row r's terms are term[ptr[r] .. ptr[r + 1]) (distinct, ascending), each with its count in the segment. */
+  /** Row r's terms are term[ptr[r] .. ptr[r + 1]) (distinct, ascending), each with its count in the segment (16 bits while the terms are fewer than 65,537). */
   ptr: Int32Array;
-  term: Int32Array;
+  term: Uint16Array | Int32Array;
   count: Uint16Array;
   /** The terms (stems), by number. */
   terms: string[];
@@ -70,8 +70,8 @@ export function buildCorpus(docs: readonly Document[], stem: Stem, roles: Readon
   const rowSeg = new Int32List(1024);
   const rowRole = new Int32List(1024);
   const ptr = new Int32List(1024);
-  const term = new Int32List(16384);
-  const count = new Int32List(16384);
+  const term = new EntryList();
+  const count = new EntryList();
   const docStart = new Int32Array(docs.length + 1);
   ptr.push(0);
   const named = (name: string): number => {
@@ -130,7 +130,31 @@ export function buildCorpus(docs: readonly Document[], stem: Stem, roles: Readon
     if (!held) list.releaseText();
   }
   docStart[docs.length] = rowDoc.n;
-  return { docs, rowDoc: rowDoc.done(), rowSeg: rowSeg.done(), rowRole: Uint8Array.from(rowRole.done()), docStart, ptr: ptr.done(), term: term.done(), count: Uint16Array.from(count.done()), terms };
+  // (Counts are at most 65,535: their list stays 16 bits.)
+  return { docs, rowDoc: rowDoc.done(), rowSeg: rowSeg.done(), rowRole: Uint8Array.from(rowRole.done()), docStart, ptr: ptr.done(), term: term.done(), count: count.done() as Uint16Array, terms };
+}
+
+/**
+ * A growing list of a corpus's entries (term numbers, counts): 16 bits a value while every value
+ * fits, 32 from the first that does not, grown by half: at 3,000 transcripts (23 million entries,
+ * 37,000 terms) the array buffers at the corpus's end were 151 MB, 378 MB with two 32-bit lists.
+ */
+class EntryList {
+  a: Uint16Array | Int32Array = new Uint16Array(16384);
+  n = 0;
+  push(x: number): void {
+    if (x > 65535 && this.a instanceof Uint16Array) this.a = Int32Array.from(this.a);
+    if (this.n === this.a.length) {
+      const grown = new (this.a.constructor as Uint16ArrayConstructor | Int32ArrayConstructor)(Math.ceil(this.a.length * 1.5));
+      grown.set(this.a);
+      this.a = grown;
+    }
+    this.a[this.n++] = x;
+  }
+  /** The values pushed, as an array of their own. */
+  done(): Uint16Array | Int32Array {
+    return this.a.slice(0, this.n);
+  }
 }
 
 /** The rows of these documents (indices into corpus.docs), in order. */
@@ -211,41 +235,59 @@ export function trainingMatrix(corpus: Corpus, idf: Float64Array, rows: Int32Arr
   return { n: rows.length, dim: corpus.terms.length, ptr, idx: k === total ? idx : idx.slice(0, k), val: k === total ? val : val.slice(0, k) };
 }
 
-/**
- * The TF-IDF values of the training rows where the corpus keeps their terms: value k is term
- * corpus.term[k]'s (as a 32-bit float, as trainingMatrix keeps them; 0 outside the rows). The
- * inverse frequencies must come from these rows (inverseFrequencies): then every term of a row is
- * known and the row's values are its terms', in their order (what trainingMatrix would hold,
- * without a copy of the terms).
- */
-export function trainingValues(corpus: Corpus, idf: Float64Array, rows: Int32Array): Float32Array {
-  const val = new Float32Array(corpus.term.length);
-  const bi = new Int32Array(longestRow(corpus));
-  const bv = new Float64Array(bi.length);
-  for (const r of rows) {
-    const from = corpus.ptr[r]!;
-    const n = tfidf(corpus, idf, r, bi, bv);
-    if (n !== corpus.ptr[r + 1]! - from) throw new Error('trainingValues: inverse frequencies not from the training rows');
-    for (let j = 0; j < n; j++) val[from + j] = bv[j]!;
+/** 1 + ln c for each count a corpus keeps (16 bits): tfidf's factor of a term's count, the same numbers, made once. */
+let onePlusLog: Float64Array | undefined;
+export function onePlusLogOfCounts(): Float64Array {
+  if (!onePlusLog) {
+    onePlusLog = new Float64Array(65536);
+    for (let c = 0; c < 65536; c++) onePlusLog[c] = 1 + Math.log(c);
   }
-  return val;
+  return onePlusLog;
 }
 
-/** For each term, the training rows holding it (as numbers 0.. in `rows`, ascending): rows of term t are idx[ptr[t] .. ptr[t + 1]). */
-export function trainingColumns(corpus: Corpus, rows: Int32Array): { ptr: Int32Array; idx: Int32Array } {
-  const T = corpus.terms.length;
-  const ptr = new Int32Array(T + 1);
-  let total = 0;
-  for (const r of rows) {
-    total += corpus.ptr[r + 1]! - corpus.ptr[r]!;
-    for (let k = corpus.ptr[r]!; k < corpus.ptr[r + 1]!; k++) ptr[corpus.term[k]! + 1]!++;
-  }
-  for (let t = 0; t < T; t++) ptr[t + 1]! += ptr[t]!;
-  const fill = ptr.slice(0, T);
-  const idx = new Int32Array(total);
+/**
+ * What scales each training row's TF-IDF vector to length 1 (tfidf's 1 / sqrt of the sum of
+ * squares; 1 for a row with no term): row i's value of its corpus entry k is
+ * fround(onePlusLog[count[k]] · idf[term[k]] · scale[i]), bit for bit what tfidf gives, as a 32-bit
+ * float (the values the fits take), without an array of values as long as the corpus. The inverse
+ * frequencies must come from these rows (inverseFrequencies), so that every term of a row is known.
+ */
+export function trainingScales(corpus: Corpus, idf: Float64Array, rows: Int32Array): Float64Array {
+  const lg = onePlusLogOfCounts();
+  const scale = new Float64Array(rows.length);
   for (let i = 0; i < rows.length; i++) {
     const r = rows[i]!;
-    for (let k = corpus.ptr[r]!; k < corpus.ptr[r + 1]!; k++) idx[fill[corpus.term[k]!]!++] = i;
+    let norm = 0;
+    for (let k = corpus.ptr[r]!; k < corpus.ptr[r + 1]!; k++) {
+      const w = idf[corpus.term[k]!]!;
+      if (w === 0) throw new Error('trainingScales: inverse frequencies not from the training rows');
+      const x = lg[corpus.count[k]!]! * w;
+      norm += x * x;
+    }
+    scale[i] = norm > 0 ? 1 / Math.sqrt(norm) : 1;
+  }
+  return scale;
+}
+
+/**
+ * For each term, the training rows holding it (as numbers 0.. in `rows`, ascending): rows of term t
+ * are idx[ptr[t] .. ptr[t + 1]). With `only`, only the terms t where only[t] is 1 have their rows
+ * (the others none).
+ */
+export function trainingColumns(corpus: Corpus, rows: Int32Array, only?: Uint8Array): { ptr: Int32Array; idx: Int32Array } {
+  const T = corpus.terms.length;
+  const ptr = new Int32Array(T + 1);
+  for (const r of rows) for (let k = corpus.ptr[r]!; k < corpus.ptr[r + 1]!; k++) ptr[corpus.term[k]! + 1]!++;
+  if (only) for (let t = 0; t < T; t++) if (!only[t]) ptr[t + 1] = 0;
+  for (let t = 0; t < T; t++) ptr[t + 1]! += ptr[t]!;
+  const fill = ptr.slice(0, T);
+  const idx = new Int32Array(ptr[T]!);
+  for (let i = 0; i < rows.length; i++) {
+    const r = rows[i]!;
+    for (let k = corpus.ptr[r]!; k < corpus.ptr[r + 1]!; k++) {
+      const t = corpus.term[k]!;
+      if (!only || only[t]) idx[fill[t]!++] = i;
+    }
   }
   return { ptr, idx };
 }

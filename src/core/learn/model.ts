@@ -1,6 +1,6 @@
 import type { Code } from '../codebook/types.js';
 import { Float64List } from '../arrays.js';
-import { allows, inverseFrequencies, longestRow, tfidf, trainingColumns, trainingValues, type Corpus } from './features.js';
+import { allows, inverseFrequencies, longestRow, onePlusLogOfCounts, tfidf, trainingColumns, trainingScales, type Corpus } from './features.js';
 import { fitLogistic, type SparseRows } from './logistic.js';
 import { sortScores } from './sort.js';
 
@@ -113,10 +113,12 @@ export function trainModels(corpus: Corpus, codes: readonly Code[], positives: P
 }
 
 function fitAll(corpus: Corpus, codes: readonly Code[], positives: Positives, train: Int32Array, idf: Float64Array, settings: LearnSettings, cut: number): CodeModel[] {
-  // The training rows' TF-IDF values, where the corpus keeps their terms (row i's terms are
-  // corpus.term[corpus.ptr[train[i]] ..]), and which training rows hold each stem.
-  const V = trainingValues(corpus, idf, train);
-  const Xc = trainingColumns(corpus, train);
+  // What scales each training row's TF-IDF values (row i's terms are corpus.term[corpus.ptr[train[i]] ..],
+  // a value made when a fit takes the row); which training rows hold each stem some code keeps (below).
+  const scale = trainingScales(corpus, idf, train);
+  const lg = onePlusLogOfCounts();
+  const { count: cc } = corpus;
+  let Xc: { ptr: Int32Array; idx: Int32Array };
   const { ptr: cp, term: ct } = corpus;
   const n = train.length;
   const T = corpus.terms.length;
@@ -171,6 +173,11 @@ function fitAll(corpus: Corpus, codes: readonly Code[], positives: Positives, tr
   let entries = new Int32Array(1024);
   let values = new Float64Array(1024);
   const out: CodeModel[] = [];
+  // First each code's positive rows and the stems it keeps (chi-square: no column needed), then the
+  // columns of the stems some code keeps (about half of the entries at 3,000 transcripts), then each
+  // code's fit: the same numbers as taking the codes one by one through all three.
+  const chosen: Array<{ pos: number[]; P: number; N: number; kept?: Int32Array }> = [];
+  const keptByAny = new Uint8Array(T);
   for (let ci = 0; ci < codes.length; ci++) {
     const cls = classOf(codes[ci]!);
     const pos: number[] = [];
@@ -181,10 +188,9 @@ function fitAll(corpus: Corpus, codes: readonly Code[], positives: Positives, tr
     const P = pos.length;
     const N = cls.count;
     if (P < settings.minExamples || P === N) {
-      out.push({ code: ci, positives: P, eligible: N });
+      chosen.push({ pos, P, N });
       continue;
     }
-    for (const i of pos) y[i] = 1;
     // Candidate stems: those in some positive segment; a[t]: positive segments holding t.
     let m = 0;
     for (const i of pos)
@@ -206,6 +212,18 @@ function fitAll(corpus: Corpus, codes: readonly Code[], positives: Positives, tr
       chis[scored++] = (N * (at * d - bt * c) ** 2) / ((at + bt) * (c + d) * (at + c) * (bt + d));
     }
     const kept = topStems(candidates.subarray(0, scored), chis.subarray(0, scored), settings.features);
+    for (const t of kept) keptByAny[t] = 1;
+    chosen.push({ pos, P, N, kept });
+  }
+  Xc = trainingColumns(corpus, train, keptByAny);
+  for (let ci = 0; ci < codes.length; ci++) {
+    const cls = classOf(codes[ci]!);
+    const { pos, P, N, kept } = chosen[ci]!;
+    if (!kept) {
+      out.push({ code: ci, positives: P, eligible: N });
+      continue;
+    }
+    for (const i of pos) y[i] = 1;
     kept.forEach((t, j) => (localFeature[t] = j));
     // The eligible rows holding a kept stem, as a bitset; the others only count.
     touched.fill(0);
@@ -283,7 +301,8 @@ function fitAll(corpus: Corpus, codes: readonly Code[], positives: Positives, tr
         const j = localFeature[ct[k]!]!;
         if (j >= 0) {
           entries[at] = j;
-          values[at] = V[k]!;
+          // tfidf's value of the entry (as trainingMatrix keeps it: a 32-bit float).
+          values[at] = Math.fround(lg[cc[k]!]! * idf[ct[k]!]! * scale[i]!);
           at++;
         }
       }
@@ -408,7 +427,6 @@ function innerCuts(corpus: Corpus, codes: readonly Code[], positives: Positives,
   // scored a group at a time, as many as fit in the budget. A code's scores are the same whichever
   // codes are scored with it (its own sums, in term order).
   const chunk = Math.max(1, Math.min(need.length, Math.floor(scoresBudget / (8 * Math.max(1, train.length)))));
-  const negatives = new Float64Array(chunk * train.length);
   for (let first = 0; first < need.length; first += chunk) {
     const part = need.subarray(first, first + chunk);
     const inPart = new Set(part);
@@ -416,8 +434,9 @@ function innerCuts(corpus: Corpus, codes: readonly Code[], positives: Positives,
     // scored exactly its fold model's bias (a segment holding none of the model's stems: most of
     // them in a large study) is only counted, and put back before the sweep: the same numbers.
     const pos = Array.from(part, () => new Float64List());
-    // A code's negatives are at most its training rows (each held out once): room for them all, no growing.
-    const neg = Array.from(part, (_, q) => ({ a: negatives.subarray(q * train.length, (q + 1) * train.length), n: 0 }));
+    // The stored negatives grow as they come (room for every training row of each code was 64 MB at
+    // 3,000 transcripts, held through the scoring, where most negatives are only counted).
+    const neg = Array.from(part, () => new Float64List(1024));
     const atBias: Array<Array<[number, number]>> = Array.from(part, () => []);
     for (const { held, idf, perCode, bias } of folds) {
       const models = index(
@@ -441,16 +460,10 @@ function innerCuts(corpus: Corpus, codes: readonly Code[], positives: Positives,
           if (Number.isNaN(v)) {
             if (!allowed[role + c]) continue;
             if (p < list.length && list[p] === r) pos[q]!.push(-Infinity);
-            else {
-              const list = neg[q]!;
-              list.a[list.n++] = -Infinity;
-            }
+            else neg[q]!.push(-Infinity);
           } else if (p < list.length && list[p] === r) pos[q]!.push(v);
           else if (v === bias[c] && (v !== 0 || 1 / v === 1 / bias[c]!)) biasCount[q]!++;
-          else {
-            const list = neg[q]!;
-            list.a[list.n++] = v;
-          }
+          else neg[q]!.push(v);
         }
       });
       for (let q = 0; q < part.length; q++) if (biasCount[q]! > 0) atBias[q]!.push([bias[part[q]!]!, biasCount[q]!]);
