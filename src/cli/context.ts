@@ -154,13 +154,13 @@ export class Context<O extends Base = Base & Record<string, unknown>> {
     };
     if (this.opts.output) {
       const encoded = (function* () {
-        for (const p of withEnd()) yield Buffer.from(p, 'utf8');
+        for (const p of batched(withEnd())) yield Buffer.from(p, 'utf8');
       })();
       this.writeOutput(encoded);
     } else {
       const out = this.io.stdout;
       let since = 0;
-      for (const p of withEnd()) {
+      for (const p of batched(withEnd())) {
         since += p.length;
         if (out.write(p) === false && out.once) await new Promise<void>((done) => out.once!('drain', done));
         else if (since > 1 << 20) await new Promise<void>((done) => setImmediate(done));
@@ -279,6 +279,35 @@ function readFileOr(path: string, fail: (e: NodeJS.ErrnoException) => never): Bu
 
 /** The length of the parts a long text is written in. */
 const PART = 1 << 20;
+/** Pieces shorter than this are joined into one write of about this many characters (`batched`). */
+const BATCH = 1 << 16;
+
+/**
+ * The pieces joined into runs of about `size` characters (a piece longer than that on its own):
+ * one write per run rather than per piece (a listing's pieces are a passage or a row each, some
+ * hundreds of bytes, and each write costs its own trip through the stream). Never joined where a
+ * piece ends in the first half of a surrogate pair and the next begins with a second half: written
+ * apart, each half encodes on its own (U+FFFD), as the pieces did one by one, so the bytes are those
+ * of the pieces written one after another (tests/unit/batched-pieces.test.ts).
+ */
+export function* batched(pieces: Iterable<string>, size = BATCH): Generator<string> {
+  let run: string[] = [];
+  let length = 0;
+  let lastUnit = 0;
+  for (const p of pieces) {
+    if (p === '') continue;
+    const first = p.charCodeAt(0);
+    if (length > 0 && (length + p.length > size || (lastUnit >= 0xd800 && lastUnit <= 0xdbff && first >= 0xdc00 && first <= 0xdfff))) {
+      yield run.length === 1 ? run[0]! : run.join('');
+      run = [];
+      length = 0;
+    }
+    run.push(p);
+    length += p.length;
+    lastUnit = p.charCodeAt(p.length - 1);
+  }
+  if (length > 0) yield run.length === 1 ? run[0]! : run.join('');
+}
 
 /** A text in parts of about PART characters, never between the two halves of a surrogate pair (so each part encodes to its own bytes: the same bytes joined). */
 export function* parts(text: string): Generator<string> {
