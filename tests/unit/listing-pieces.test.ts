@@ -7,6 +7,7 @@ import { jsonArrayPieces, jsonObjectPieces } from '../../src/core/format/json.js
 import { renderPassages, renderPassagesPieces } from '../../src/core/format/passages.js';
 import { renderDelimited, renderDelimitedPieces, renderMarkdown, renderMarkdownPieces, renderTerminal, renderTerminalPieces, type Cell, type Table } from '../../src/core/format/table.js';
 import { loadStudy } from '../../src/io/load-study.js';
+import { batched } from '../../src/cli/context.js';
 import { repo } from '../helpers/cli.js';
 import { copyOf } from '../helpers/inproc.js';
 import { fixtureStudies, randomCodings, scenario } from '../helpers/random-codings.js';
@@ -243,13 +244,25 @@ describe('codings into a slow pipe', () => {
     const json = await slowPipe(['codings', '--format', 'json', '--study', root]);
     expect(json.code).toBe(0);
     expect(json.early).toBe(0);
-    // One piece per transcript, and the final line break.
-    expect(json.writes.length).toBe(transcripts + 2);
+    // One piece per transcript, and the final line break; joined into writes of up to 2^16
+    // characters (cli/context.ts, batched): the writes are the batches of those pieces.
+    const pieces = [...jsonArrayPieces(retrievedRuns(rows))];
+    if (!pieces.at(-1)!.endsWith('\n')) pieces.push('\n');
+    expect(pieces.length).toBe(transcripts + 2);
+    expect(json.writes).toEqual([...batched(pieces)]);
     expect(json.writes.join('')).toBe(JSON.stringify(rows, null, 2) + '\n');
     expect(json.stderr).toContain(`${rows.length} codings on ${passages(rows).length} passages`);
     const listing = await slowPipe(['codings', '--study', root]);
     expect(listing.early).toBe(0);
-    expect(listing.writes.length).toBeGreaterThan(2);
+    const shown = [
+      ...renderPassagesPieces(
+        [...retrievedRuns(rows)].map((run) => passages(run)),
+        { width: 80 },
+      ),
+    ].filter((p) => p !== '');
+    if (!shown.at(-1)!.endsWith('\n')) shown.push('\n');
+    expect(shown.length).toBeGreaterThan(2);
+    expect(listing.writes).toEqual([...batched(shown)]);
     expect(listing.writes.join('')).toBe(renderPassages(passages(rows), { width: 80 }));
   });
 });
