@@ -1,6 +1,6 @@
 import { lstatSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { crc32, deflateRawSync, constants as zlib } from 'node:zlib';
+import { crc32, deflateRawSync, inflateRawSync, constants as zlib } from 'node:zlib';
 import { unzipSync, Zip, type AsyncFlateStreamHandler, type Unzipped, type ZipInputFile } from 'fflate';
 import type { ProjectPart, ProjectSummary } from '../core/refi/export.js';
 import { readProject, sourcesOf, type SourceRef, type SourceText } from '../core/refi/import.js';
@@ -200,13 +200,26 @@ export async function readRefi(file: string, given: Uint8Array | { bytes?: Uint8
   qdeText = decoded;
   qdeBytes = new Uint8Array(0);
   forget();
-  const project = readProject(decoded.text, qdeName, { defer: true });
+  // Each source's selections kept compressed until the planner takes them, so that the decoded
+  // .qde (400 MB at 3,000 documents) is let go when this returns.
+  const project = readProject(decoded.text, qdeName, { defer: true, keep: packed });
   const texts = new Map<string, SourceText>();
   for (const ref of sourcesOf(project)) texts.set(ref.guid, await sourceText(ref, lookup));
   return { project, qdeName, texts, notes };
 }
 
 export class RefiReadError extends Error {}
+
+/**
+ * A text kept compressed (deflate, fast level), given back exactly when asked: as UTF-8 when it is
+ * well-formed UTF-16 (the round trip is then exact), else as its UTF-16 code units.
+ */
+export function packed(text: string): () => string {
+  // In a `u` pattern a surrogate pair is one code point: the class matches lone surrogates only.
+  const utf8 = !/[\uD800-\uDFFF]/u.test(text);
+  const z = deflateRawSync(Buffer.from(text, utf8 ? 'utf8' : 'utf16le'), { level: 1 });
+  return () => inflateRawSync(z).toString(utf8 ? 'utf8' : 'utf16le');
+}
 
 /** Files beside a bare .qde: in its folder or its sources/ folder, by name, inside that folder (links resolved). */
 function besideQde(file: string, notes: string[]): Lookup {

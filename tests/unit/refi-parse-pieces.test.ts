@@ -61,6 +61,52 @@ describe('a .qde read one <TextSource> at a time', () => {
     );
   });
 
+  it('with `keep`, hands each deferred source its own selections XML once and parses what keep gives back (property)', () => {
+    fc.assert(
+      fc.property(project, (xml) => {
+        const kept: string[] = [];
+        const lazy = parseProject(xml, 'p.qde', { defer: true });
+        const keeping = parseProject(xml, 'p.qde', {
+          defer: true,
+          keep: (x) => {
+            kept.push(x);
+            return () => x;
+          },
+        });
+        expect(keeping).toEqual(lazy);
+        const list = (x: unknown) => (Array.isArray(x) ? x : x === undefined ? [] : [x]);
+        const sources = (t: Record<string, unknown>) => list(((t['Project'] as Record<string, unknown> | undefined)?.['Sources'] as Record<string, unknown> | undefined)?.['TextSource']);
+        const mine = sources(keeping).filter((el) => el && typeof el === 'object');
+        const theirs = sources(lazy).filter((el) => el && typeof el === 'object');
+        // One call per source whose selections were deferred, each with that source's selections as the document has them.
+        const deferredSources = mine.filter((el) => ownSelectionCount(el) > 0 && !('PlainTextSelection' in el));
+        expect(kept.length).toBe(deferredSources.length);
+        for (const x of kept) expect(x.startsWith('<PlainTextSelection') && x.endsWith('>')).toBe(true);
+        mine.forEach((el, k) => expect(ownSelections(el)).toEqual(ownSelections(theirs[k])));
+      }),
+      { numRuns: 400 },
+    );
+  });
+
+  it("with `keep`, a source's selections are what the whole parse gives, even when keep hands back a copy (hand-made source)", () => {
+    const xml =
+      '<Project><Sources><TextSource guid="g" name="a"><PlainTextContent>x</PlainTextContent><PlainTextSelection guid="s1" startPosition="0" endPosition="1"><Description>caf&#233; 😀</Description></PlainTextSelection>text<PlainTextSelection guid="s2" startPosition="1" endPosition="2"/></TextSource></Sources></Project>';
+    const kept: string[] = [];
+    const tree = parseProject(xml, 'p.qde', {
+      defer: true,
+      keep: (x) => {
+        kept.push(x);
+        const copy = [...x].join('');
+        return () => copy;
+      },
+    });
+    expect(kept).toEqual(['<PlainTextSelection guid="s1" startPosition="0" endPosition="1"><Description>café 😀</Description></PlainTextSelection><PlainTextSelection guid="s2" startPosition="1" endPosition="2"/>']);
+    const el = (((tree['Project'] as Record<string, unknown>)['Sources'] as Record<string, unknown>)['TextSource'] as Array<Record<string, unknown>>)[0]!;
+    const whole = (((parseXml(xml, 'p.qde')['Project'] as Record<string, unknown>)['Sources'] as Record<string, unknown>)['TextSource'] as Array<Record<string, unknown>>)[0]!;
+    expect(ownSelections(el)).toEqual(whole['PlainTextSelection']);
+    expect({ ...el, PlainTextSelection: ownSelections(el) }).toEqual(whole);
+  });
+
   it('parses long texts in pieces to the same values (property: references, line breaks, surrogate pairs at every cut)', () => {
     const bit = fc.constantFrom('a', ' ', '&amp;', '&lt;', '&quot;', '&#xD;&#xA;', '\r\n', '\r', '\n', '😀', 'é', '&#233;', '&#x1F600;', '  ', '&apos;&gt;');
     const long = fc.array(bit, { minLength: 1, maxLength: 60 }).map((b) => b.join(''));

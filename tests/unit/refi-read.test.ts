@@ -1,6 +1,6 @@
 import { zipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
-import { readRefi } from '../../src/io/refi.js';
+import { packed, readRefi } from '../../src/io/refi.js';
 
 /**
  * readRefi lets the .qde's bytes go once it has decoded them; a source whose plain text path names
@@ -18,4 +18,15 @@ describe('readRefi: a source that names the project file itself', () => {
       expect(input.texts.get('g1')).toEqual({ text: xml, bom, from: 'project.qde' });
     });
   }
+});
+
+describe('packed: a text kept compressed', () => {
+  it('gives back exactly the text it was given, each time (UTF-8 and lone surrogates)', () => {
+    const texts = ['', 'plain', 'café 😀\r\n&amp;', 'a\uD800b', '\uDC00', 'x\uDBFF', '\uD83D\uDE00', 'ü'.repeat(100000)];
+    for (const t of texts) {
+      const back = packed(t);
+      expect(back()).toBe(t);
+      expect(back()).toBe(t);
+    }
+  });
 });

@@ -262,6 +262,22 @@ export function ownSelectionCount(el: El): number {
   return deferred.get(el)?.count ?? list(el['PlainTextSelection']).length;
 }
 
+/** How parseProject reads a .qde (see there). */
+export interface ParseProjectOptions {
+  /** Leave each text source's own selections out of its element, parsed when ownSelections asks. */
+  defer?: boolean;
+  /** Texts longer than this (UTF-16 units) are parsed in pieces (default LONG_TEXT; tests make it small). */
+  longText?: number;
+  /**
+   * With `defer`: how a source's deferred selections are kept until asked for, given as their XML
+   * (a string of its own) and giving it back exactly (the reader keeps them compressed). When given,
+   * nothing parseProject returns holds the document itself, so the caller can let it go: a big
+   * project's .qde is hundreds of megabytes. Without it, each source's selections are cut from
+   * the document when asked.
+   */
+  keep?: (xml: string) => () => string;
+}
+
 /**
  * A .qde as parseXml gives it, its <TextSource> elements parsed one at a time (the parser's
  * working tree of a whole 400 MB project took gigabytes): the same tree, element for element.
@@ -270,9 +286,10 @@ export function ownSelectionCount(el: El): number {
  * selections, uses them and lets them go, so the selections of the whole project are never one
  * tree); ownSelections and ownSelectionCount give them.
  */
-export function parseProject(xml: string, what: string, opts: { defer?: boolean; longText?: number } = {}): El {
+export function parseProject(xml: string, what: string, opts: ParseProjectOptions = {}): El {
   checkXml(xml, what);
   const decoded = decodeCharRefs(xml);
+  const keep = opts.defer ? opts.keep : undefined;
   const longs: Array<[number, number]> = [];
   const long = opts.longText ?? LONG_TEXT;
   const found = textSourcePieces(decoded, longs, long);
@@ -317,25 +334,43 @@ export function parseProject(xml: string, what: string, opts: { defer?: boolean;
       // A source holding nothing but its selections and text is not an element of its own without them: read whole.
       if (Array.isArray(one) && one.length === 1 && (typeof one[0] !== 'object' || one[0] === null)) deferring = false;
     }
-    if (!deferring) one = parseTree(decoded.slice(at[0], at[1]), what)['TextSource'];
+    // (A copy of its own when the document is to be let go: a parsed value can be a slice of the string it came from.)
+    if (!deferring) one = parseTree(keep ? own(decoded.slice(at[0], at[1])) : decoded.slice(at[0], at[1]), what)['TextSource'];
     if (!Array.isArray(one) || one.length !== 1) return parseTree(decoded, what);
     const el = one[0] as El;
     if (deferring) {
-      const count = selections.length;
-      deferred.set(el, {
-        count,
-        parse: () => {
-          const wrapped = parseTree(`<TextSource>${selections.map(([a, b]) => decoded.slice(a, b)).join('')}</TextSource>`, what)['TextSource'];
-          const got = list((list(wrapped)[0] as El | undefined)?.['PlainTextSelection']);
-          if (got.length !== count) throw new ImportError(`${what}: cannot read the XML: a text source's selections were not read whole (report this: it is a bug)`);
-          return got;
-        },
-      });
+      const cut = (): string => selections.map(([a, b]) => decoded.slice(a, b)).join('');
+      deferSelections(el, selections.length, keep ? keep(own(cut())) : cut, what);
     }
     all.push(el);
   }
   sources['TextSource'] = all;
   return root;
+}
+
+/**
+ * A string equal to `s` that shares no memory with the string `s` was cut from (V8 keeps a cut
+ * of 13 or more characters as a view into its whole: holding it holds the whole).
+ */
+function own(s: string): string {
+  return `${s}\u0000`.slice(0, -1);
+}
+
+/**
+ * A text source's `count` deferred selections, given by `xml` as their XML, parsed when asked. (A
+ * function of its own: a closure made inside parseProject would hold that function's whole scope,
+ * the document with it.)
+ */
+function deferSelections(el: El, count: number, xml: () => string, what: string): void {
+  deferred.set(el, {
+    count,
+    parse: () => {
+      const wrapped = parseTree(`<TextSource>${xml()}</TextSource>`, what)['TextSource'];
+      const got = list((list(wrapped)[0] as El | undefined)?.['PlainTextSelection']);
+      if (got.length !== count) throw new ImportError(`${what}: cannot read the XML: a text source's selections were not read whole (report this: it is a bug)`);
+      return got;
+    },
+  });
 }
 
 /** How a long text's place is held while the rest of a document is parsed (parseProject; never used when the document holds it). */
@@ -393,8 +428,8 @@ function putLongTexts(root: El, texts: Array<string | undefined>): boolean {
   return ok && put.size === texts.length;
 }
 
-/** The <Project> element of a .qde (with `defer`: its text sources' selections parsed when asked, see parseProject). */
-export function readProject(xml: string, qdeName: string, opts: { defer?: boolean } = {}): El {
+/** The <Project> element of a .qde (with `defer`: its text sources' selections parsed when asked, kept as `keep` says; see parseProject). */
+export function readProject(xml: string, qdeName: string, opts: Pick<ParseProjectOptions, 'defer' | 'keep'> = {}): El {
   const root = parseProject(xml, qdeName, opts);
   const project = root['Project'] as El | undefined;
   if (!project) throw new ImportError(`${qdeName}: no <Project> element: not a REFI-QDA project`);
