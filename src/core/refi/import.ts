@@ -7,7 +7,7 @@ import { codingKey, type Coding } from '../coding/types.js';
 import { decodeCharRefs, restoreCarriageReturns } from '../format/escape.js';
 import { readDescription } from './description.js';
 import { slug } from './ids.js';
-import { digest, NOTE_NAME, readNote, type StudyNote } from './note.js';
+import { digest, NOTE_NAME, readNote, type ReadNote } from './note.js';
 import { chooseReading, describeReading, PositionTable, place, readingId, STANDARD, type ReadingChoice, type Selection } from './positions.js';
 import { emptyReport, type ImportPlan, type PlannedTranscript, type UnverifiedCoding } from './plan.js';
 
@@ -776,7 +776,7 @@ export function planImport(project: El, _qdeName: string, opts: ImportOptions): 
         if (list(sel.el['Coding']).length === 0) dropCoding(memo ? 'selections without a code (annotations)' : 'selections without a code');
         continue;
       }
-      const extra = note?.selections[selGuid];
+      const extra = note?.selections.get(selGuid);
       const placed = place(table!, sel);
       let span: SpanFields | undefined;
       let verified = false;
@@ -898,7 +898,7 @@ export function casesDigest(project: El): string {
  * qualwave's own files from the note, given back as they were where the part of the project they
  * became is unchanged; the rest stays rebuilt from the project (and is said).
  */
-function restoreFiles(plan: ImportPlan, note: StudyNote, now: { codebook: string; cases: string; sources: string[] }, notes: string[]): void {
+function restoreFiles(plan: ImportPlan, note: ReadNote, now: { codebook: string; cases: string; sources: string[] }, notes: string[]): void {
   const sameSources = digest(now.sources) === digest(Object.keys(note.sources).sort());
   const restored: string[] = [];
   const rebuilt: string[] = [];

@@ -37,19 +37,217 @@ export function digest(value: unknown): string {
   return createHash('sha256').update(JSON.stringify(value)).digest('hex').slice(0, 16);
 }
 
-/** The note's JSON, or undefined (with why) when the text is not one. */
-export function readNote(text: string | undefined): { note?: StudyNote; problem?: string } {
+/** What the note says of one selection (as written by export; a hand-edited note may hold anything). */
+export interface NoteSelection {
+  start: number;
+  end: number;
+  lines?: string;
+  hash?: string;
+  exemplar?: boolean;
+}
+
+/** The note's selections, by GUID: the value JSON.parse gives the note's `selections[guid]` (an own member), or undefined. */
+export interface NoteSelections {
+  get(guid: string): NoteSelection | undefined;
+}
+
+/** A note as import reads it: its selections looked up one at a time (see readNote). */
+export type ReadNote = Omit<StudyNote, 'selections'> & { selections: NoteSelections };
+
+/**
+ * The note's JSON, or undefined (with why) when the text is not one. Its `selections` (one entry
+ * per coding: ~700,000 at 3,000 documents, ~100 MB as objects) are not made objects: where the
+ * note ends with them, as export writes it, they are indexed where they lie in the text and each
+ * is parsed when asked for (selectionIndex); otherwise the note is parsed whole. Either way every
+ * lookup gives what the whole parse gives.
+ */
+export function readNote(text: string | undefined): { note?: ReadNote; problem?: string } {
   if (!text) return {};
   let v: unknown;
+  let selections: NoteSelections | undefined;
   try {
-    v = JSON.parse(text);
+    const split = splitSelections(text);
+    if (split) {
+      v = split.rest;
+      selections = split.selections;
+    } else v = JSON.parse(text);
   } catch (e) {
     if (!(e instanceof SyntaxError)) throw e;
     return { problem: 'its qualwave note is not readable JSON (edited in another tool?): rebuilt from the project' };
   }
   const n = v as Partial<StudyNote>;
-  if (!n || typeof n !== 'object' || n.qualwave !== NOTE_VERSION || typeof n.study !== 'object' || !Array.isArray(n.files) || typeof n.sources !== 'object' || typeof n.selections !== 'object') {
+  if (!n || typeof n !== 'object' || n.qualwave !== NOTE_VERSION || typeof n.study !== 'object' || !Array.isArray(n.files) || typeof n.sources !== 'object' || (!selections && typeof n.selections !== 'object')) {
     return { problem: `its qualwave note is not one this version reads (version ${String(n?.qualwave)}): rebuilt from the project` };
   }
-  return { note: n as StudyNote };
+  if (!selections) {
+    const all = n.selections as unknown as Record<string, NoteSelection>;
+    selections = { get: (guid) => (Object.hasOwn(all, guid) ? all[guid] : undefined) };
+  }
+  return { note: { ...(n as Omit<StudyNote, 'selections'>), selections } };
+}
+
+const KEY = '"selections":';
+const isSpace = (c: number): boolean => c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d;
+
+/**
+ * A note whose last member is `"selections":{...}` whose entries are all objects without objects
+ * or arrays in them (as export writes it): the rest of the note as its own JSON text (the same
+ * object without that member), and the selections indexed in place. Undefined when the note is not
+ * that shape or any part of it is not valid JSON (then it is parsed whole, as before, and says
+ * what is wrong). A JSON object is valid when its members are: the rest is parsed (and given),
+ * the selections by parsing their entries (a run at a time), and the commas and braces between
+ * by the scan here.
+ */
+export function splitSelections(text: string): { rest: Record<string, unknown>; selections: NoteSelections } | undefined {
+  const at = text.lastIndexOf(KEY);
+  if (at < 0) return undefined;
+  // Before the member: a comma after the previous member, or the opening brace (selections the only member).
+  let b = at - 1;
+  while (b >= 0 && isSpace(text.charCodeAt(b))) b--;
+  const before = text.charCodeAt(b);
+  if (before !== 0x2c /* , */ && before !== 0x7b /* { */) return undefined;
+  // A comma follows a member: `{,"selections":…}` is not JSON (without its comma the rest would be).
+  if (before === 0x2c) {
+    let c = b - 1;
+    while (c >= 0 && isSpace(text.charCodeAt(c))) c--;
+    if (text.charCodeAt(c) === 0x7b || text.charCodeAt(c) === 0x2c) return undefined;
+  }
+  // The rest must be an object's text (so `at` is a member of the root object, not inside a string or a deeper value).
+  let parsed: Record<string, unknown>;
+  try {
+    const r: unknown = JSON.parse(`${text.slice(0, before === 0x2c ? b : b + 1)}}`);
+    if (!r || typeof r !== 'object' || Array.isArray(r)) return undefined;
+    parsed = r as Record<string, unknown>;
+  } catch (e) {
+    if (e instanceof SyntaxError) return undefined;
+    throw e;
+  }
+  let i = at + KEY.length;
+  while (isSpace(text.charCodeAt(i))) i++;
+  if (text.charCodeAt(i) !== 0x7b) return undefined;
+  i++;
+  // Per entry: where its key starts and ends ([keyAt, keyEnd): the quoted key) and its value ([keyEnd + colon, valueEnd)).
+  const keyAt: number[] = [];
+  const keyEnd: number[] = [];
+  const valueAt: number[] = [];
+  const valueEnd: number[] = [];
+  const RUN = 4096;
+  let runFrom = -1;
+  const check = (to: number): boolean => {
+    if (runFrom < 0) return true;
+    try {
+      JSON.parse(`{${text.slice(runFrom, to)}}`);
+    } catch (e) {
+      if (e instanceof SyntaxError) return false;
+      throw e;
+    }
+    runFrom = -1;
+    return true;
+  };
+  while (isSpace(text.charCodeAt(i))) i++;
+  if (text.charCodeAt(i) === 0x7d /* } */) i++;
+  else
+    for (;;) {
+      while (isSpace(text.charCodeAt(i))) i++;
+      if (text.charCodeAt(i) !== 0x22 /* " */) return undefined;
+      const ka = i;
+      i++;
+      for (;;) {
+        const c = text.charCodeAt(i);
+        if (Number.isNaN(c)) return undefined;
+        if (c === 0x5c /* \ */) i += 2;
+        else if (c === 0x22) break;
+        else i++;
+      }
+      i++;
+      const ke = i;
+      while (isSpace(text.charCodeAt(i))) i++;
+      if (text.charCodeAt(i) !== 0x3a /* : */) return undefined;
+      i++;
+      while (isSpace(text.charCodeAt(i))) i++;
+      if (text.charCodeAt(i) !== 0x7b) return undefined;
+      const va = i;
+      i++;
+      // The value's closing brace: the first "}" outside its strings (no object or array inside it).
+      let inString = false;
+      for (;;) {
+        const c = text.charCodeAt(i);
+        if (Number.isNaN(c)) return undefined;
+        if (inString) {
+          if (c === 0x5c) i++;
+          else if (c === 0x22) inString = false;
+        } else if (c === 0x22) inString = true;
+        else if (c === 0x7b || c === 0x5b /* [ */) return undefined;
+        else if (c === 0x7d) break;
+        i++;
+      }
+      i++;
+      keyAt.push(ka);
+      keyEnd.push(ke);
+      valueAt.push(va);
+      valueEnd.push(i);
+      if (runFrom < 0) runFrom = ka;
+      if (keyAt.length % RUN === 0 && !check(i)) return undefined;
+      while (isSpace(text.charCodeAt(i))) i++;
+      const sep = text.charCodeAt(i);
+      i++;
+      if (sep === 0x7d) break;
+      if (sep !== 0x2c) return undefined;
+    }
+  if (!check(valueEnd[valueEnd.length - 1] ?? 0)) return undefined;
+  // Then the root object's closing brace, and nothing but white space.
+  while (isSpace(text.charCodeAt(i))) i++;
+  if (text.charCodeAt(i) !== 0x7d) return undefined;
+  i++;
+  while (isSpace(text.charCodeAt(i))) i++;
+  if (i !== text.length) return undefined;
+  const n = keyAt.length;
+  // Up to 2^21 entries: each entry as (hash of its key) * 2^21 + its number, sorted (exact in a double).
+  if (n >= 1 << 21) return undefined;
+  const index: SelectionIndex = { text, order: new Float64Array(n), keyAt: Int32Array.from(keyAt), keyEnd: Int32Array.from(keyEnd), valueAt: Int32Array.from(valueAt), valueEnd: Int32Array.from(valueEnd) };
+  for (let k = 0; k < n; k++) index.order[k] = hashOf(keyIn(index, k)) * (1 << 21) + k;
+  index.order.sort();
+  return { rest: parsed, selections: { get: (guid) => lookUp(index, guid) } };
+}
+
+/** Where a note's selections lie in its text (splitSelections), each entry's key hash and number sorted in `order`. */
+interface SelectionIndex {
+  text: string;
+  order: Float64Array;
+  keyAt: Int32Array;
+  keyEnd: Int32Array;
+  valueAt: Int32Array;
+  valueEnd: Int32Array;
+}
+
+/** Entry k's key, as JSON.parse reads it. */
+function keyIn(x: SelectionIndex, k: number): string {
+  const raw = x.text.slice(x.keyAt[k]!, x.keyEnd[k]!);
+  return raw.includes('\\') ? (JSON.parse(raw) as string) : raw.slice(1, -1);
+}
+
+/** The value of the last entry keyed `guid` (the one JSON.parse keeps), parsed now; undefined when none is. */
+function lookUp(x: SelectionIndex, guid: string): NoteSelection | undefined {
+  const h = hashOf(guid) * (1 << 21);
+  const n = x.order.length;
+  let lo = 0;
+  let hi = n;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (x.order[mid]! < h) lo = mid + 1;
+    else hi = mid;
+  }
+  let found = -1;
+  for (let m = lo; m < n && x.order[m]! < h + (1 << 21); m++) {
+    const k = x.order[m]! - h;
+    if (k > found && keyIn(x, k) === guid) found = k;
+  }
+  return found < 0 ? undefined : (JSON.parse(x.text.slice(x.valueAt[found]!, x.valueEnd[found]!)) as NoteSelection);
+}
+
+/** FNV-1a of a string's UTF-16 units (32 bits, unsigned). */
+function hashOf(s: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
+  return h >>> 0;
 }
