@@ -29,6 +29,22 @@ if (args.length === 1 && (args[0] === '--version' || args[0] === '-V')) {
   const one = main === bundle ? statSync(script, { throwIfNoEntry: false }) : undefined;
   if (one && !(one.mtimeMs < bundled.mtimeMs)) await cachedScript(script);
   else await createRequire(import.meta.url)(main.pathname).start();
+  await exitWhenFlushed();
+}
+
+/**
+ * The command is done (every piece of its work awaited): exit once what was written to stdout and
+ * stderr has been taken, with the command's exit code. Left to itself, Node would first wait for
+ * V8's background compile jobs still running and tear the heap down (13-43 ms of a 0.3 s warm
+ * command). process.exit still runs the 'exit' handlers (src/io/lock.ts releases held locks there).
+ */
+async function exitWhenFlushed() {
+  for (const stream of [process.stdout, process.stderr]) {
+    // A stream already closed (a reader that stopped early: main.ts's EPIPE handler) has nothing to flush.
+    if (stream.destroyed || stream.writableEnded) continue;
+    await new Promise((resolve) => stream.write('', resolve));
+  }
+  process.exit(process.exitCode ?? 0);
 }
 
 /**
