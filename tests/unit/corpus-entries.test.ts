@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildCorpus, ROLE_NUMBER } from '../../src/core/learn/features.js';
+import { buildCorpus, countOf, inverseFrequencies, onePlusLogOfCounts, ROLE_NUMBER, tfidf, trainingScales } from '../../src/core/learn/features.js';
 import type { Document } from '../../src/core/study/types.js';
 
 /** A document of participant segments with these texts (only what buildCorpus reads of a segment list). */
@@ -27,14 +27,42 @@ describe('buildCorpus entries', () => {
     expect(large.terms.length).toBe(70000);
     expect(large.term).toBeInstanceOf(Int32Array);
     for (const c of [small, large]) {
-      expect(c.count).toBeInstanceOf(Uint16Array);
+      expect(c.count).toBeInstanceOf(Uint8Array);
       expect(c.term.length).toBe(7 * c.rowDoc.length);
       for (let k = 0; k < c.term.length; k++) {
         expect(c.term[k]).toBe(k);
-        expect(c.count[k]).toBe(k % 7 === 0 ? 2 : 1);
+        expect(countOf(c, k)).toBe(k % 7 === 0 ? 2 : 1);
       }
       expect(Array.from(c.ptr.subarray(0, 3))).toEqual([0, 7, 14]);
     }
     expect(large.terms[65536]).toBe(word(65536));
+  });
+
+  it('keeps counts in 8 bits, a count of 255 or more beside them: countOf gives every count (254, 255, 256, 1,000, 70,000 clamped to 65,535)', () => {
+    // Row 0: "a" 254 times, "b" once; row 1: "a" 255 times; row 2: "a" 256 times, "b" 1,000 times; row 3: "c" 70,000 times.
+    const rep = (w: string, n: number) => Array.from({ length: n }, () => w).join(' ');
+    const texts = [`${rep('a', 254)} b`, rep('a', 255), `${rep('a', 256)} ${rep('b', 1000)}`, rep('c', 70000)];
+    const c = buildCorpus([documentOf(texts)], (w) => w, new Set([ROLE_NUMBER.participant]));
+    expect(c.terms).toEqual(['a', 'b', 'c']);
+    expect(c.count).toBeInstanceOf(Uint8Array);
+    expect(Array.from(c.term)).toEqual([0, 1, 0, 0, 1, 2]);
+    expect(Array.from(c.term, (_, k) => countOf(c, k))).toEqual([254, 1, 255, 256, 1000, 65535]);
+    expect(Array.from(c.count)).toEqual([254, 1, 255, 255, 255, 255]);
+    // The values of row 2 made from the true counts by hand: idf = ln((1 + 4) / (1 + df)) + 1 over the four
+    // rows ("a" in 3, "b" in 2); x = (1 + ln count) · idf, scaled to length 1.
+    const rows = Int32Array.from([0, 1, 2, 3]);
+    const idf = inverseFrequencies(c, rows);
+    const xa = (1 + Math.log(256)) * (Math.log(5 / 4) + 1);
+    const xb = (1 + Math.log(1000)) * (Math.log(5 / 3) + 1);
+    const norm = Math.sqrt(xa * xa + xb * xb);
+    const idx = new Int32Array(2);
+    const val = new Float64Array(2);
+    expect(tfidf(c, idf, 2, idx, val)).toBe(2);
+    expect(val[0]).toBeCloseTo(xa / norm, 12);
+    expect(val[1]).toBeCloseTo(xb / norm, 12);
+    const scale = trainingScales(c, idf, rows);
+    const lg = onePlusLogOfCounts();
+    expect(lg[256]! * idf[0]! * scale[2]!).toBeCloseTo(xa / norm, 12);
+    expect(scale[3]).toBeCloseTo(1 / ((1 + Math.log(65535)) * (Math.log(5 / 2) + 1)), 12);
   });
 });

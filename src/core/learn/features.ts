@@ -22,12 +22,25 @@ export interface Corpus {
   rowRole: Uint8Array;
   /** Rows of document d: docStart[d] .. docStart[d + 1]. */
   docStart: Int32Array;
-  /** Row r's terms are term[ptr[r] .. ptr[r + 1]) (distinct, ascending), each with its count in the segment (16 bits while the terms are fewer than 65,537). */
+  /**
+   * Row r's terms are term[ptr[r] .. ptr[r + 1]) (distinct, ascending; 16 bits while the terms are
+   * fewer than 65,537), each with its count in the segment: countOf(corpus, k) (in 8 bits, a count
+   * of 255 or more as 255 with the count in `countAbove`; a corpus without `countAbove` holds the
+   * counts themselves).
+   */
   ptr: Int32Array;
   term: Uint16Array | Int32Array;
-  count: Uint16Array;
+  count: Uint8Array | Uint16Array;
+  /** Entry k's count when count[k] is 255 (in 8 bits: 255 or more; at most 65,535). */
+  countAbove?: ReadonlyMap<number, number>;
   /** The terms (stems), by number. */
   terms: string[];
+}
+
+/** Entry k's count in its segment (Corpus.count). */
+export function countOf(corpus: Corpus, k: number): number {
+  const c = corpus.count[k]!;
+  return c === 255 && corpus.countAbove ? corpus.countAbove.get(k)! : c;
 }
 
 export const ROLE_NUMBER: Record<SpeakerRole, number> = { interviewer: 0, participant: 1, other: 2, note: 3 };
@@ -71,7 +84,7 @@ export function buildCorpus(docs: readonly Document[], stem: Stem, roles: Readon
   const rowRole = new Int32List(1024);
   const ptr = new Int32List(1024);
   const term = new EntryList();
-  const count = new EntryList();
+  const count = new CountList();
   const docStart = new Int32Array(docs.length + 1);
   ptr.push(0);
   const named = (name: string): number => {
@@ -130,12 +143,37 @@ export function buildCorpus(docs: readonly Document[], stem: Stem, roles: Readon
     if (!held) list.releaseText();
   }
   docStart[docs.length] = rowDoc.n;
-  // (Counts are at most 65,535: their list stays 16 bits.)
-  return { docs, rowDoc: rowDoc.done(), rowSeg: rowSeg.done(), rowRole: Uint8Array.from(rowRole.done()), docStart, ptr: ptr.done(), term: term.done(), count: count.done() as Uint16Array, terms };
+  return { docs, rowDoc: rowDoc.done(), rowSeg: rowSeg.done(), rowRole: Uint8Array.from(rowRole.done()), docStart, ptr: ptr.done(), term: term.done(), count: count.done(), countAbove: count.above, terms };
 }
 
 /**
- * A growing list of a corpus's entries (term numbers, counts): 16 bits a value while every value
+ * A growing list of a corpus's counts in 8 bits, grown by half: a count of 255 or more is kept as
+ * 255 and, by its entry number, in `above` (at 3,000 transcripts: 23 million counts, 23 MB held
+ * through every fit instead of 47; a word 255 times in one segment is rare).
+ */
+class CountList {
+  a = new Uint8Array(16384);
+  n = 0;
+  readonly above = new Map<number, number>();
+  push(x: number): void {
+    if (this.n === this.a.length) {
+      const grown = new Uint8Array(Math.ceil(this.a.length * 1.5));
+      grown.set(this.a);
+      this.a = grown;
+    }
+    if (x >= 255) {
+      this.above.set(this.n, x);
+      x = 255;
+    }
+    this.a[this.n++] = x;
+  }
+  done(): Uint8Array {
+    return this.a.slice(0, this.n);
+  }
+}
+
+/**
+ * A growing list of a corpus's term numbers: 16 bits a value while every value
  * fits, 32 from the first that does not, grown by half: at 3,000 transcripts (23 million entries,
  * 37,000 terms) the array buffers at the corpus's end were 151 MB, 378 MB with two 32-bit lists.
  */
@@ -192,7 +230,7 @@ export function tfidf(corpus: Corpus, idf: Float64Array, r: number, idx: Int32Ar
     const t = corpus.term[k]!;
     const w = idf[t]!;
     if (w === 0) continue;
-    const x = (1 + Math.log(corpus.count[k]!)) * w;
+    const x = (1 + Math.log(countOf(corpus, k))) * w;
     idx[n] = t;
     val[n] = x;
     norm += x * x;
@@ -252,16 +290,17 @@ export function onePlusLogOfCounts(): Float64Array {
  * float (the values the fits take), without an array of values as long as the corpus. The inverse
  * frequencies must come from these rows (inverseFrequencies), so that every term of a row is known.
  */
-export function trainingScales(corpus: Corpus, idf: Float64Array, rows: Int32Array): Float64Array {
+export function trainingScales(corpus: Corpus, idf: Float64Array, rows: Int32Array, room?: Float64Array): Float64Array {
   const lg = onePlusLogOfCounts();
-  const scale = new Float64Array(rows.length);
+  // (Into `room` when it is long enough: a scratch array reused from fit to fit; every value is written.)
+  const scale = room && room.length >= rows.length ? room.subarray(0, rows.length) : new Float64Array(rows.length);
   for (let i = 0; i < rows.length; i++) {
     const r = rows[i]!;
     let norm = 0;
     for (let k = corpus.ptr[r]!; k < corpus.ptr[r + 1]!; k++) {
       const w = idf[corpus.term[k]!]!;
       if (w === 0) throw new Error('trainingScales: inverse frequencies not from the training rows');
-      const x = lg[corpus.count[k]!]! * w;
+      const x = lg[countOf(corpus, k)]! * w;
       norm += x * x;
     }
     scale[i] = norm > 0 ? 1 / Math.sqrt(norm) : 1;
@@ -274,14 +313,21 @@ export function trainingScales(corpus: Corpus, idf: Float64Array, rows: Int32Arr
  * are idx[ptr[t] .. ptr[t + 1]). With `only`, only the terms t where only[t] is 1 have their rows
  * (the others none).
  */
-export function trainingColumns(corpus: Corpus, rows: Int32Array, only?: Uint8Array): { ptr: Int32Array; idx: Int32Array } {
+export function trainingColumns(corpus: Corpus, rows: Int32Array, only?: Uint8Array, room?: ColumnRoom): { ptr: Int32Array; idx: Int32Array } {
   const T = corpus.terms.length;
-  const ptr = new Int32Array(T + 1);
+  const ptr = room && room.ptr.length === T + 1 ? room.ptr.fill(0) : new Int32Array(T + 1);
   for (const r of rows) for (let k = corpus.ptr[r]!; k < corpus.ptr[r + 1]!; k++) ptr[corpus.term[k]! + 1]!++;
   if (only) for (let t = 0; t < T; t++) if (!only[t]) ptr[t + 1] = 0;
   for (let t = 0; t < T; t++) ptr[t + 1]! += ptr[t]!;
-  const fill = ptr.slice(0, T);
-  const idx = new Int32Array(ptr[T]!);
+  const fill = room && room.fill.length === T ? room.fill : new Int32Array(T);
+  fill.set(ptr.subarray(0, T));
+  let idx: Int32Array;
+  if (!room) idx = new Int32Array(ptr[T]!);
+  else {
+    // A longer array than this fit needs is kept for the next fits (grown by an eighth when short).
+    if (room.idx.length < ptr[T]!) room.idx = new Int32Array(room.idx.length === 0 ? ptr[T]! : Math.ceil(ptr[T]! * 1.125));
+    idx = room.idx.subarray(0, ptr[T]!);
+  }
   for (let i = 0; i < rows.length; i++) {
     const r = rows[i]!;
     for (let k = corpus.ptr[r]!; k < corpus.ptr[r + 1]!; k++) {
@@ -290,6 +336,17 @@ export function trainingColumns(corpus: Corpus, rows: Int32Array, only?: Uint8Ar
     }
   }
   return { ptr, idx };
+}
+
+/**
+ * Arrays trainingColumns may fill instead of making its own, reused from fit to fit (a fit's columns
+ * were about 42 MB at 3,000 transcripts): ptr of the corpus's terms + 1, fill of its terms, and idx
+ * (replaced by a longer one when short). The columns returned are views of them, good until the next call.
+ */
+export interface ColumnRoom {
+  ptr: Int32Array;
+  fill: Int32Array;
+  idx: Int32Array;
 }
 
 /** The same matrix by column: for each term, the rows holding it (ascending) and the values. */

@@ -1,6 +1,6 @@
 import type { Code } from '../codebook/types.js';
 import { Float64List } from '../arrays.js';
-import { allows, inverseFrequencies, longestRow, onePlusLogOfCounts, tfidf, trainingColumns, trainingScales, type Corpus } from './features.js';
+import { allows, countOf, inverseFrequencies, longestRow, onePlusLogOfCounts, tfidf, trainingColumns, trainingScales, type ColumnRoom, type Corpus } from './features.js';
 import { fitLogistic, type SparseRows } from './logistic.js';
 import { sortScores } from './sort.js';
 
@@ -104,28 +104,96 @@ export const SCORES_BUDGET = 64 * 1024 * 1024;
 export function trainModels(corpus: Corpus, codes: readonly Code[], positives: Positives, train: Int32Array, group: GroupOf, settings: LearnSettings = DEFAULT_SETTINGS, scoresBudget = SCORES_BUDGET): Models {
   const idf = inverseFrequencies(corpus, train);
   const fixed = settings.threshold === 'cv' ? 0.5 : settings.threshold;
-  const perCode = fitAll(corpus, codes, positives, train, idf, settings, logit(fixed));
+  // The fits made here one after the other (the model's, then the inner cross-validation's) share
+  // one set of scratch arrays; they are let go before the inner models score.
+  const scratch = new FitScratch(corpus);
+  const perCode = fitAll(corpus, codes, positives, train, idf, settings, logit(fixed), scratch);
   if (settings.threshold === 'cv') {
-    const cuts = innerCuts(corpus, codes, positives, train, group, settings, perCode, scoresBudget);
+    const cuts = innerCuts(corpus, codes, positives, train, group, settings, perCode, scoresBudget, scratch);
     for (const m of perCode) if (m.fit) m.fit.cut = cuts[m.code]!;
   }
+  scratch.release();
   return index(codes, idf, perCode, corpus.terms.length);
 }
 
-function fitAll(corpus: Corpus, codes: readonly Code[], positives: Positives, train: Int32Array, idf: Float64Array, settings: LearnSettings, cut: number): CodeModel[] {
+/**
+ * The arrays a fit (fitAll) works in, reused by the fits that follow it instead of each fit making
+ * its own (at 3,000 transcripts about 60 MB a fit: the columns, the scales, the local row numbers,
+ * the frequent stems' bitsets, which the next fit's came on top of until collected). Each fit
+ * starts them afresh (filled, or every value written before it is read): a fit's numbers are the
+ * same with a new scratch or a used one.
+ */
+export class FitScratch {
+  local: Int32Array;
+  private readonly rows: number;
+  scale = new Float64Array(0);
+  columns: ColumnRoom;
+  /** Bitsets of the frequent stems (as many as a fit took so far), each of the longest fit's words. */
+  dense: Uint32Array[] = [];
+  y = new Uint8Array(0);
+  touched = new Uint32Array(0);
+  readonly a: Int32Array;
+  readonly localFeature: Int32Array;
+  readonly candidates: Int32Array;
+  readonly chis: Float64Array;
+  selected = new Int32Array(1024);
+  entries = new Int32Array(1024);
+  values = new Float64Array(1024);
+  constructor(corpus: Corpus) {
+    const T = corpus.terms.length;
+    this.rows = corpus.rowDoc.length;
+    this.local = new Int32Array(this.rows);
+    this.columns = { ptr: new Int32Array(T + 1), fill: new Int32Array(T), idx: new Int32Array(0) };
+    this.a = new Int32Array(T);
+    this.localFeature = new Int32Array(T);
+    this.candidates = new Int32Array(T);
+    this.chis = new Float64Array(T);
+  }
+  /** Arrays for a fit on n training rows (words: n / 32 rounded up). */
+  start(n: number, words: number): void {
+    if (this.local.length !== this.rows) this.local = new Int32Array(this.rows);
+    this.local.fill(-1);
+    if (this.scale.length < n) this.scale = new Float64Array(n);
+    if (this.y.length < n) this.y = new Uint8Array(n);
+    else this.y.fill(0, 0, n);
+    if (this.touched.length < words) this.touched = new Uint32Array(words);
+    this.a.fill(0);
+    this.localFeature.fill(-1);
+  }
+  /** The j-th frequent stem's bitset of this fit (words long, all 0). */
+  denseBits(j: number, words: number): Uint32Array {
+    let b = this.dense[j];
+    if (!b || b.length < words) this.dense[j] = b = new Uint32Array(words);
+    return b.subarray(0, words).fill(0);
+  }
+  /** Let the large arrays go (the scratch is not used again). */
+  release(): void {
+    this.local = new Int32Array(0);
+    this.scale = new Float64Array(0);
+    this.columns.idx = new Int32Array(0);
+    this.dense = [];
+    this.y = new Uint8Array(0);
+    this.touched = new Uint32Array(0);
+    this.selected = this.entries = new Int32Array(0);
+    this.values = new Float64Array(0);
+  }
+}
+
+/** Every code's model on these training rows, the decision cut given (`cut`), working in `scratch` (exported for tests). */
+export function fitAll(corpus: Corpus, codes: readonly Code[], positives: Positives, train: Int32Array, idf: Float64Array, settings: LearnSettings, cut: number, scratch: FitScratch = new FitScratch(corpus)): CodeModel[] {
   // What scales each training row's TF-IDF values (row i's terms are corpus.term[corpus.ptr[train[i]] ..],
   // a value made when a fit takes the row); which training rows hold each stem some code keeps (below).
-  const scale = trainingScales(corpus, idf, train);
-  const lg = onePlusLogOfCounts();
-  const { count: cc } = corpus;
-  let Xc: { ptr: Int32Array; idx: Int32Array };
-  const { ptr: cp, term: ct } = corpus;
   const n = train.length;
-  const T = corpus.terms.length;
   // Sets of training rows as bitsets (bit i of word i >>> 5): which rows hold a code's kept stems.
   const words = (n + 31) >>> 5;
+  scratch.start(n, words);
+  const scale = trainingScales(corpus, idf, train, scratch.scale);
+  const lg = onePlusLogOfCounts();
+  let Xc: { ptr: Int32Array; idx: Int32Array };
+  const { ptr: cp, term: ct } = corpus;
+  const T = corpus.terms.length;
   // Local row of each corpus row in the training rows (-1: not a training row).
-  const local = new Int32Array(corpus.rowDoc.length).fill(-1);
+  const local = scratch.local;
   for (let i = 0; i < n; i++) local[train[i]!] = i;
   // Which training rows each speakers rule allows (also as a bitset), and the document frequencies among them.
   const classes = new Map<string, { eligible: Uint8Array; bits: Uint32Array; count: number; df: Int32Array }>();
@@ -151,10 +219,11 @@ function fitAll(corpus: Corpus, codes: readonly Code[], positives: Positives, tr
   // The rows of a frequent stem (in more than 2 of every 32 rows) as a bitset, made once for all codes:
   // or-ing it costs n / 32 words, walking its column more than twice that.
   const dense: Array<Uint32Array | undefined> = [];
+  let denseCount = 0;
   const denseOf = (t: number): Uint32Array => {
     let b = dense[t];
     if (!b) {
-      b = new Uint32Array(words);
+      b = scratch.denseBits(denseCount++, words);
       for (let k = Xc.ptr[t]!; k < Xc.ptr[t + 1]!; k++) {
         const i = Xc.idx[k]!;
         b[i >>> 5]! |= 1 << (i & 31);
@@ -163,15 +232,10 @@ function fitAll(corpus: Corpus, codes: readonly Code[], positives: Positives, tr
     }
     return b;
   };
-  const y = new Uint8Array(n);
-  const a = new Int32Array(T);
-  const localFeature = new Int32Array(T).fill(-1);
-  const touched = new Uint32Array(words);
-  const candidates = new Int32Array(T);
-  const chis = new Float64Array(T);
-  let selected = new Int32Array(1024);
-  let entries = new Int32Array(1024);
-  let values = new Float64Array(1024);
+  const y = scratch.y;
+  const { a, localFeature, candidates, chis } = scratch;
+  const touched = scratch.touched.subarray(0, words);
+  let { selected, entries, values } = scratch;
   const out: CodeModel[] = [];
   // First each code's positive rows and the stems it keeps (chi-square: no column needed), then the
   // columns of the stems some code keeps (about half of the entries at 3,000 transcripts), then each
@@ -215,7 +279,7 @@ function fitAll(corpus: Corpus, codes: readonly Code[], positives: Positives, tr
     for (const t of kept) keptByAny[t] = 1;
     chosen.push({ pos, P, N, kept });
   }
-  Xc = trainingColumns(corpus, train, keptByAny);
+  Xc = trainingColumns(corpus, train, keptByAny, scratch.columns);
   for (let ci = 0; ci < codes.length; ci++) {
     const cls = classOf(codes[ci]!);
     const { pos, P, N, kept } = chosen[ci]!;
@@ -252,7 +316,7 @@ function fitAll(corpus: Corpus, codes: readonly Code[], positives: Positives, tr
     const M = settings.maxNegatives;
     const negScale = sampling ? touchedNeg / M : 1;
     const size = posTouched + (sampling ? M : touchedNeg);
-    if (selected.length < size) selected = new Int32Array(size * 2);
+    if (selected.length < size) scratch.selected = selected = new Int32Array(size * 2);
     let nSel = 0;
     let seen = 0;
     let taken = 0;
@@ -288,8 +352,8 @@ function fitAll(corpus: Corpus, codes: readonly Code[], positives: Positives, tr
     let room = 0;
     for (let r = 0; r < nSel; r++) room += cp[train[selected[r]!]! + 1]! - cp[train[selected[r]!]!]!;
     if (entries.length < room) {
-      entries = new Int32Array(room * 2);
-      values = new Float64Array(room * 2);
+      scratch.entries = entries = new Int32Array(room * 2);
+      scratch.values = values = new Float64Array(room * 2);
     }
     const ptr = new Int32Array(nSel + 1);
     const yy = new Uint8Array(nSel);
@@ -302,7 +366,7 @@ function fitAll(corpus: Corpus, codes: readonly Code[], positives: Positives, tr
         if (j >= 0) {
           entries[at] = j;
           // tfidf's value of the entry (as trainingMatrix keeps it: a 32-bit float).
-          values[at] = Math.fround(lg[cc[k]!]! * idf[ct[k]!]! * scale[i]!);
+          values[at] = Math.fround(lg[countOf(corpus, k)]! * idf[ct[k]!]! * scale[i]!);
           at++;
         }
       }
@@ -404,7 +468,7 @@ export function scoreRows(models: Models, corpus: Corpus, rows: Iterable<number>
  * rows scored by models trained on the others, and the cut that maximises F1 over all those
  * out-of-fold scores. A code whose inner models never found a positive keeps the cut of p = 0.5.
  */
-function innerCuts(corpus: Corpus, codes: readonly Code[], positives: Positives, train: Int32Array, group: GroupOf, settings: LearnSettings, outer: CodeModel[], scoresBudget: number): number[] {
+function innerCuts(corpus: Corpus, codes: readonly Code[], positives: Positives, train: Int32Array, group: GroupOf, settings: LearnSettings, outer: CodeModel[], scoresBudget: number, scratch: FitScratch): number[] {
   const groups = [...new Set(Array.from(train, group))].sort((u, v) => u - v);
   const k = Math.min(settings.innerFolds, groups.length);
   const cuts = codes.map(() => 0);
@@ -418,11 +482,12 @@ function innerCuts(corpus: Corpus, codes: readonly Code[], positives: Positives,
     const inner = train.filter((r) => foldOf.get(group(r)) !== f);
     const held = train.filter((r) => foldOf.get(group(r)) === f);
     const idf = inverseFrequencies(corpus, inner);
-    const perCode = fitAll(corpus, codes, positives, inner, idf, { ...settings, minExamples: 1, maxIterations: settings.innerIterations }, 0);
+    const perCode = fitAll(corpus, codes, positives, inner, idf, { ...settings, minExamples: 1, maxIterations: settings.innerIterations }, 0, scratch);
     const bias = new Float64Array(C).fill(NaN);
     for (const m of perCode) if (m.fit) bias[m.code] = m.fit.bias;
     return { held, idf, perCode, bias };
   });
+  scratch.release();
   // Every held-out score of a code is kept until its sweep (8 bytes a training row): the codes are
   // scored a group at a time, as many as fit in the budget. A code's scores are the same whichever
   // codes are scored with it (its own sums, in term order).
