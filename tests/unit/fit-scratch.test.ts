@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { Code } from '../../src/core/codebook/types.js';
 import { inverseFrequencies, type Corpus } from '../../src/core/learn/features.js';
-import { DEFAULT_SETTINGS, FitScratch, fitAll, type CodeModel } from '../../src/core/learn/model.js';
+import { FitScratch, fitAll, type CodeModel } from '../../src/core/learn/model.js';
+import { corpusFields, corpusProblem } from '../helpers/learn-corpus.js';
 
 // The fits of a training run share one FitScratch (model.ts): a fit on a scratch another fit has
 // used (on more rows or fewer, other codes kept, other frequent stems) must give the models a new
@@ -10,9 +10,7 @@ import { DEFAULT_SETTINGS, FitScratch, fitAll, type CodeModel } from '../../src/
 // before the scratch was shared).
 
 const corpusArb = fc.record({
-  rows: fc.array(fc.record({ terms: fc.uniqueArray(fc.integer({ min: 0, max: 24 }), { minLength: 0, maxLength: 7 }), counts: fc.array(fc.integer({ min: 1, max: 3 }), { minLength: 7, maxLength: 7 }), role: fc.constantFrom(1, 1, 1, 0, 2), noise: fc.integer({ min: 0, max: 99 }) }), { minLength: 40, maxLength: 240 }),
-  codes: fc.array(fc.record({ term: fc.integer({ min: 0, max: 24 }), any: fc.boolean(), noise: fc.integer({ min: 0, max: 40 }) }), { minLength: 1, maxLength: 7 }),
-  maxNegatives: fc.constantFrom(5, 30, 2000),
+  ...corpusFields,
   // Which rows the first fit (on the used scratch) and the second one train on.
   first: fc.array(fc.boolean(), { minLength: 240, maxLength: 240 }),
   second: fc.array(fc.boolean(), { minLength: 240, maxLength: 240 }),
@@ -21,34 +19,8 @@ const corpusArb = fc.record({
 type Generated = typeof corpusArb extends fc.Arbitrary<infer G> ? G : never;
 
 function problem(g: Generated) {
-  const ptr = [0];
-  const term: number[] = [];
-  const count: number[] = [];
-  for (const r of g.rows) {
-    const ts = [...r.terms].sort((a, b) => a - b);
-    ts.forEach((t, i) => {
-      term.push(t);
-      count.push(r.counts[i]!);
-    });
-    ptr.push(term.length);
-  }
-  const n = g.rows.length;
-  const corpus: Corpus = {
-    docs: [],
-    rowDoc: new Int32Array(n),
-    rowSeg: Int32Array.from(g.rows, (_, i) => i),
-    rowRole: Uint8Array.from(g.rows, (r) => r.role),
-    docStart: Int32Array.from([0, n]),
-    ptr: Int32Array.from(ptr),
-    term: Int32Array.from(term),
-    count: Uint16Array.from(count),
-    terms: Array.from({ length: 25 }, (_, t) => `t${t}`),
-  };
-  const codes = g.codes.map((c, i) => ({ id: `c${i}`, speakers: c.any ? 'any' : 'participant' }) as unknown as Code);
-  const positives = g.codes.map((c) => Int32Array.from(g.rows.flatMap((r, i) => ((r.terms.includes(c.term) ? r.noise >= c.noise : r.noise < c.noise / 4) ? [i] : []))));
   const rowsOf = (pick: boolean[]) => Int32Array.from(g.rows.flatMap((_, i) => (pick[i] ? [i] : [])));
-  const settings = { ...DEFAULT_SETTINGS, minExamples: 3, features: 8, maxNegatives: g.maxNegatives };
-  return { corpus, codes, positives, first: rowsOf(g.first), second: rowsOf(g.second), settings };
+  return { ...corpusProblem(g), first: rowsOf(g.first), second: rowsOf(g.second) };
 }
 
 /** A fit's models as bits (the numbers as their bytes, so -0, NaN and the last bit count). */

@@ -3,16 +3,15 @@ import { describe, expect, it } from 'vitest';
 import { autocode } from '../../src/core/coding/autocode.js';
 import { evaluate, participantFolds, waveSplitsOf } from '../../src/core/learn/evaluate.js';
 import { fitLogistic, objective, sigmoid, type LogisticProblem } from '../../src/core/learn/logistic.js';
-import type { Code } from '../../src/core/codebook/types.js';
 import { packCodings, tableOf, type CodingPart } from '../../src/core/coding/table.js';
 import { learnerView, positivesOf } from '../../src/core/learn/study.js';
-import type { Corpus } from '../../src/core/learn/features.js';
 import { bestCut, DEFAULT_SETTINGS, topStems, trainModels } from '../../src/core/learn/model.js';
 import { sortScores } from '../../src/core/learn/sort.js';
 import { suggest, suggestionScore } from '../../src/core/learn/suggestions.js';
 import type { Study } from '../../src/core/study/types.js';
 import { loadStudy } from '../../src/io/load-study.js';
 import { loadStemmer } from '../../src/io/stemmer.js';
+import { corpusArb, corpusProblem } from '../helpers/learn-corpus.js';
 import { interview, line, PEOPLE, separable, WAVES } from '../helpers/learn-study.js';
 import { codingsTsv, writeStudy } from '../helpers/study.js';
 
@@ -282,43 +281,12 @@ describe('suggestions', () => {
 
 describe('inner cross-validation scored a group of codes at a time', () => {
   it('gives every code the same model and threshold, to the bit, whatever the group size (property)', () => {
-    // Random corpora: rows of a few terms (counts 1-3), roles, participants; codes whose positives
-    // follow a term (with noise). The budget that allows one code at a time against one that allows
+    // Random corpora (tests/helpers/learn-corpus.ts). The budget that allows one code at a time against one that allows
     // all at once (the codes scored together, as before there were groups).
-    const corpusArb = fc.record({
-      rows: fc.array(fc.record({ terms: fc.uniqueArray(fc.integer({ min: 0, max: 24 }), { minLength: 0, maxLength: 7 }), counts: fc.array(fc.integer({ min: 1, max: 3 }), { minLength: 7, maxLength: 7 }), role: fc.constantFrom(1, 1, 1, 0, 2), noise: fc.integer({ min: 0, max: 99 }) }), { minLength: 40, maxLength: 240 }),
-      codes: fc.array(fc.record({ term: fc.integer({ min: 0, max: 24 }), any: fc.boolean(), noise: fc.integer({ min: 0, max: 40 }) }), { minLength: 1, maxLength: 7 }),
-      maxNegatives: fc.constantFrom(5, 30, 2000),
-    });
     fc.assert(
       fc.property(corpusArb, (g) => {
-        const ptr = [0];
-        const term: number[] = [];
-        const count: number[] = [];
-        for (const r of g.rows) {
-          const ts = [...r.terms].sort((a, b) => a - b);
-          ts.forEach((t, i) => {
-            term.push(t);
-            count.push(r.counts[i]!);
-          });
-          ptr.push(term.length);
-        }
-        const n = g.rows.length;
-        const corpus: Corpus = {
-          docs: [],
-          rowDoc: new Int32Array(n),
-          rowSeg: Int32Array.from(g.rows, (_, i) => i),
-          rowRole: Uint8Array.from(g.rows, (r) => r.role),
-          docStart: Int32Array.from([0, n]),
-          ptr: Int32Array.from(ptr),
-          term: Int32Array.from(term),
-          count: Uint16Array.from(count),
-          terms: Array.from({ length: 25 }, (_, t) => `t${t}`),
-        };
-        const codes = g.codes.map((c, i) => ({ id: `c${i}`, speakers: c.any ? 'any' : 'participant' }) as unknown as Code);
-        const positives = g.codes.map((c) => Int32Array.from(g.rows.flatMap((r, i) => ((r.terms.includes(c.term) ? r.noise >= c.noise : r.noise < c.noise / 4) ? [i] : []))));
+        const { corpus, codes, positives, settings } = corpusProblem(g);
         const train = Int32Array.from(g.rows.flatMap((_, i) => (i % 5 === 4 ? [] : [i])));
-        const settings = { ...DEFAULT_SETTINGS, minExamples: 3, features: 8, maxNegatives: g.maxNegatives };
         const group = (r: number) => r % 7;
         const bits = (m: ReturnType<typeof trainModels>) => m.perCode.map((c) => (c.fit ? [c.positives, c.eligible, Array.from(c.fit.terms), Array.from(new Uint8Array(Float64Array.from([...c.fit.weights, c.fit.bias, c.fit.cut]).buffer))] : [c.positives, c.eligible]));
         const together = trainModels(corpus, codes, positives, train, group, settings, Number.POSITIVE_INFINITY);
