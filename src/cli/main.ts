@@ -1,3 +1,4 @@
+import { FileError, fileErrorFrom } from '../io/errors.js';
 import { processIo } from './io.js';
 import { main } from './run.js';
 
@@ -10,7 +11,13 @@ export async function start(): Promise<void> {
   // Output piped into a command that stops reading early (| head) is not an error.
   process.stdout.on('error', (e: NodeJS.ErrnoException) => {
     if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
-    throw e;
+    // Any other refusal to take the output (a full disk behind `> file`, EIO) is the operating
+    // system's, as for any file written (exit 2, what to do); at once, so the command cannot go on
+    // to exit 0 with its output cut.
+    const refused = fileErrorFrom(e, 'standard output', 'cannot write to');
+    if (!(refused instanceof FileError)) throw e;
+    process.stderr.write(`qualwave: ${refused.message}\n${refused.hint ? `  hint: ${refused.hint}\n` : ''}`);
+    process.exit(refused.exitCode);
   });
   process.exitCode = await main(process.argv.slice(2), processIo());
 }

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { bin, repo, spawnQualwave } from '../helpers/cli.js';
@@ -42,6 +42,12 @@ describe('the qualwave binary', () => {
     const a = spawnQualwave(['agree', '--matrix', '-', '--resamples', '0', '--format', 'json'], { stdin: 'a,b\n1,1\n2,2\n1,2\n' });
     expect(a.code, a.stderr).toBe(0);
     expect(JSON.parse(a.stdout).rows[0].coefficients.percentAgreement.value).toBeCloseTo(2 / 3, 12);
+  });
+
+  it.skipIf(!existsSync('/dev/full'))('output into a full disk: exit 2 and what to do, no stack trace', () => {
+    const r = spawnSync('sh', ['-c', `"${process.execPath}" "${bin}" summary --study "${buddy}" --format json > /dev/full`], { encoding: 'utf8' });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toBe('qualwave: cannot write to standard output: the disk is full\n  hint: free some space (or write to another disk) and run the command again\n');
   });
 
   it('colour: only with FORCE_COLOR or a terminal, never with NO_COLOR; the study found from a folder inside it', () => {
