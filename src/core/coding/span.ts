@@ -56,8 +56,13 @@ export function parseSpan(text: string): { span: SpanFields } | { problem: strin
 
 /** The span as written in a codings file: `12`, `12-14`, `12:5-12:40`. */
 export function formatSpan(s: SpanFields): string {
-  if (hasColumns(s)) return `${s.startLine}:${s.startColumn}-${s.endLine}:${s.endColumn}`;
-  return s.startLine === s.endLine ? String(s.startLine) : `${s.startLine}-${s.endLine}`;
+  return hasColumns(s) ? spanText(s.startLine, s.endLine, s.startColumn, s.endColumn) : spanText(s.startLine, s.endLine);
+}
+
+/** formatSpan of a span given by its numbers (columns both or neither), as the coder files' columns hold them. */
+export function spanText(startLine: number, endLine: number, startColumn?: number, endColumn?: number): string {
+  if (startColumn !== undefined && endColumn !== undefined) return `${startLine}:${startColumn}-${endLine}:${endColumn}`;
+  return startLine === endLine ? String(startLine) : `${startLine}-${endLine}`;
 }
 
 /** Human wording: "line 12", "lines 12-14", "12:5-12:40". */

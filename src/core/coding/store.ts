@@ -3,7 +3,7 @@ import { stringify } from 'csv-stringify/sync';
 import { error, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { naturalCompare } from '../text/sort.js';
 import { didYouMeanSuffix } from '../text/suggest.js';
-import { formatSpan, parseSpan, SPAN_HINT, type SpanFields } from './span.js';
+import { formatSpan, parseSpan, SPAN_HINT, spanText, type SpanFields } from './span.js';
 import type { PackedCodings } from './table.js';
 import type { Coding } from './types.js';
 
@@ -116,21 +116,25 @@ export function sortCodings(codings: readonly Coding[], waveOrder: readonly stri
 
 /** The text of a coder's codings file. */
 export function formatCodingsFile(codings: readonly Coding[], waveOrder: readonly string[]): string {
+  const sorted = sortCodings(codings, waveOrder);
+  return formatRows(sorted, (c) => [c.participant, c.wave, formatSpan(c), c.code, c.exemplar ? 'yes' : '', c.memo ?? '', c.hash ?? '']);
+}
+
+/**
+ * The header and `rows` (each made a row of CODINGS_COLUMNS' cells by `cells`), stringified a run
+ * of rows at a time (each record ends with its delimiter, so the runs joined are the file
+ * stringified at once): the cells of every row are never all in memory (at 231,000 rows they and
+ * the stringifier's pieces were about 140 MB, the largest part of a coder file's write).
+ */
+function formatRows<R>(rows: readonly R[], cells: (row: R) => string[]): string {
   // A bare carriage return in a memo is quoted, or a reader would take it for the end of the row.
   const options = { delimiter: '\t', record_delimiter: '\n', quoted_match: /\r/ } as const;
-  const sorted = sortCodings(codings, waveOrder);
-  // A run of rows at a time (each record ends with its delimiter, so the runs joined are the file
-  // stringified at once): the cells of every row are never all in memory (at 231,000 rows they
-  // and the stringifier's pieces were about 140 MB, the largest part of a coder file's write).
   const parts = [stringify([[...CODINGS_COLUMNS]], options)];
-  for (let at = 0; at < sorted.length; at += FORMAT_RUN) {
-    const rows = sorted.slice(at, at + FORMAT_RUN).map((c) => [c.participant, c.wave, formatSpan(c), c.code, c.exemplar ? 'yes' : '', c.memo ?? '', c.hash ?? '']);
-    parts.push(stringify(rows, options));
-  }
+  for (let at = 0; at < rows.length; at += FORMAT_RUN) parts.push(stringify(rows.slice(at, at + FORMAT_RUN).map(cells), options));
   return parts.join('');
 }
 
-/** Rows formatted at a time by formatCodingsFile. */
+/** Rows formatted at a time by formatRows. */
 const FORMAT_RUN = 2048;
 
 /**
@@ -139,7 +143,6 @@ const FORMAT_RUN = 2048;
  * same bytes.
  */
 export function formatPackedCodingsFile(p: PackedCodings, waveOrder: readonly string[]): string {
-  const options = { delimiter: '\t', record_delimiter: '\n', quoted_match: /\r/ } as const;
   const n = p.participant.length;
   const { strings } = p;
   const w = new Map(waveOrder.map((id, i) => [id, i]));
@@ -163,17 +166,8 @@ export function formatPackedCodingsFile(p: PackedCodings, waveOrder: readonly st
     const cb = strings[p.code[b]!]!;
     return waveRank[p.wave[a]!]! - waveRank[p.wave[b]!]! || participantRank[p.participant[a]!]! - participantRank[p.participant[b]!]! || p.startLine[a]! - p.startLine[b]! || p.startColumn[a]! - p.startColumn[b]! || p.endLine[a]! - p.endLine[b]! || p.endColumn[a]! - p.endColumn[b]! || (ca < cb ? -1 : ca > cb ? 1 : 0);
   });
-  const span = (i: number): string => {
-    const s = p.startLine[i]!;
-    const e = p.endLine[i]!;
-    if (p.startColumn[i] !== 0) return `${s}:${p.startColumn[i]}-${e}:${p.endColumn[i]}`;
-    return s === e ? String(s) : `${s}-${e}`;
-  };
+  // A column of 0 is none (the columns are both or neither).
+  const span = (i: number): string => (p.startColumn[i] !== 0 ? spanText(p.startLine[i]!, p.endLine[i]!, p.startColumn[i], p.endColumn[i]) : spanText(p.startLine[i]!, p.endLine[i]!));
   const text = (s: number): string => (s === 0 ? '' : strings[s]!);
-  const parts = [stringify([[...CODINGS_COLUMNS]], options)];
-  for (let at = 0; at < n; at += FORMAT_RUN) {
-    const rows = order.slice(at, at + FORMAT_RUN).map((i) => [strings[p.participant[i]!]!, strings[p.wave[i]!]!, span(i), strings[p.code[i]!]!, p.exemplar[i] ? 'yes' : '', text(p.memo[i]!), text(p.hash[i]!)]);
-    parts.push(stringify(rows, options));
-  }
-  return parts.join('');
+  return formatRows(order, (i) => [strings[p.participant[i]!]!, strings[p.wave[i]!]!, span(i), strings[p.code[i]!]!, p.exemplar[i] ? 'yes' : '', text(p.memo[i]!), text(p.hash[i]!)]);
 }
