@@ -5,10 +5,10 @@ import { EXIT, QualwaveError } from '../core/errors.js';
 import { combineCodebooks, parseCodebookFile, type ParsedCodebookFile } from '../core/codebook/parse.js';
 import { checkCodebookVersions, checkCodingsSince } from '../core/codebook/versions.js';
 import { checkCodings } from '../core/coding/check.js';
-import { parseCodingsFile } from '../core/coding/store.js';
+import { parseCodingsFile, parseCodingsFilePacked } from '../core/coding/store.js';
 import { checkFinished, FINISHED_SUFFIX, parseFinishedFile } from '../core/coding/finished.js';
 import { isCoderName, type Coding } from '../core/coding/types.js';
-import { codingCount, codingTable, partLength, setCodingTable, tableOf, unpackCodings, type CodingPart } from '../core/coding/table.js';
+import { codingCount, codingTable, partCodings, partLength, setCodingTable, tableOf, type CodingPart } from '../core/coding/table.js';
 import { error, sortDiagnostics, warning, type Diagnostic } from '../core/diagnostics/diagnostic.js';
 import { assembleStudy } from '../core/study/assemble.js';
 import { didYouMeanSuffix } from '../core/text/suggest.js';
@@ -25,7 +25,7 @@ import { isInside, isInsideReal, pointsOutside, realPath, realRootOf } from './c
 import { isSystemError } from './errors.js';
 import { fileError, readText } from './read.js';
 import { linesReader } from './read-lines.js';
-import { combinedKey, hashBytes, keyFromHash, packCodings, readStamped, sameStamp, setCodec, settled, StudyIndex, type FileKey, type FileStamp, type PackedCodings } from './study-index.js';
+import { combinedKey, hashBytes, keyFromHash, readStamped, sameStamp, setCodec, settled, StudyIndex, type FileKey, type FileStamp, type PackedCodings } from './study-index.js';
 import { append } from '../core/arrays.js';
 
 export { CODINGS_DIR };
@@ -412,14 +412,20 @@ async function load(root: string, opts: LoadOptions, index: StudyIndex): Promise
         append(diagnostics, cached.diagnostics);
         parts.push({ packed: cached.codings });
       } else {
-        const parsed = parseCodingsFile(f, read.text, coder);
-        append(diagnostics, parsed.diagnostics);
-        const packed = key ? packCodings(coder, f, parsed.codings) : undefined;
-        // In columns once packed for the index, as a warm run reads them (the objects are let go): a
-        // study whose coder files all changed holds no more than a warm one.
-        parts.push(packed ? { packed } : { objects: parsed.codings });
-        if (packed) rememberParsed(path, hash, hashBytes, packed, parsed.diagnostics);
-        if (key && packed) index.put('codings', f, key, { codings: packed, diagnostics: parsed.diagnostics });
+        // With the index, in columns as the rows are read, as a warm run reads them (no object per
+        // coding made to be kept): a study whose coder files all changed holds no more than a warm one.
+        const inColumns = key ? parseCodingsFilePacked(f, read.text, coder) : undefined;
+        const packed = inColumns?.packed;
+        if (packed) {
+          append(diagnostics, inColumns.diagnostics);
+          parts.push({ packed });
+          rememberParsed(path, hash, hashBytes, packed, inColumns.diagnostics);
+          index.put('codings', f, key!, { codings: packed, diagnostics: inColumns.diagnostics });
+        } else {
+          const parsed = parseCodingsFile(f, read.text, coder);
+          append(diagnostics, parsed.diagnostics);
+          parts.push({ objects: parsed.codings });
+        }
       }
     }
     coders.add(coder);
@@ -496,7 +502,8 @@ function codingChecks(study: Study, index: StudyIndex, o: { inputs: ReadonlyArra
     const key = combinedKey([rest, o.allowOutside, file, hash, partLength(part)]);
     let kept = index.get<{ codings: Diagnostic[]; since: Diagnostic[] }>('checks', file, key);
     if (!kept) {
-      const codings = part.objects ?? unpackCodings<Coding>(part.packed);
+      // (Made one at a time for each pass, not all at once.)
+      const codings = partCodings(part);
       kept = { codings: checkCodings(study, codings), since: checkCodingsSince(study.codebook, study.config.waves, codings) };
       index.put('checks', file, key, kept);
     }

@@ -61,7 +61,7 @@ function isWithin(codebook: Pick<Codebook, 'byId'>, code: Code, id: string): boo
  * Codings at a wave before their code's `since`: the code says nobody looked for it there, so the
  * tables leave these codings out; each is reported (the study says two things at once).
  */
-export function checkCodingsSince(codebook: Pick<Codebook, 'codes' | 'byId'>, waves: readonly Wave[], codings: readonly Coding[]): Diagnostic[] {
+export function checkCodingsSince(codebook: Pick<Codebook, 'codes' | 'byId'>, waves: readonly Wave[], codings: Iterable<Coding>): Diagnostic[] {
   const since = sinceIndex(codebook, waves);
   const byWave = new Map(waves.map((w) => [w.id, w.index]));
   const out: Diagnostic[] = [];

@@ -1,7 +1,7 @@
 import { error, warning, type Diagnostic } from '../diagnostics/diagnostic.js';
 import type { Document, Study } from '../study/types.js';
 import { didYouMeanSuffix } from '../text/suggest.js';
-import { describeSpan, hasColumns, lineIndexOf, type LineIndex } from './span.js';
+import { cachedLineIndex, describeSpan, hasColumns, LineIndex, lineIndexOf } from './span.js';
 import { spanHash } from './text.js';
 import { codingKey, type Coding } from './types.js';
 
@@ -14,12 +14,13 @@ export const REANCHOR_HINT = 'run qualwave codings reanchor (--dry-run first to 
  * duplicates (same span and code); and the coded text still where it was (a transcript edited
  * after coding moves or changes coded text: drift, reported with the command that fixes it).
  */
-export function checkCodings(study: Pick<Study, 'config' | 'participants' | 'documents' | 'codebook'>, codings: readonly Coding[]): Diagnostic[] {
+export function checkCodings(study: Pick<Study, 'config' | 'participants' | 'documents' | 'codebook'>, codings: Iterable<Coding>): Diagnostic[] {
   const diagnostics: Diagnostic[] = [];
   const docs = new Map(study.documents.map((d) => [d.id, d]));
   const participants = new Set(study.participants.map((p) => p.id));
   const waves = study.config.waves.map((w) => w.id);
-  const seen = new Map<string, Coding>();
+  // Each coding's key, with the line of the first coding that had it (the codings themselves are not kept: they may be made one at a time).
+  const seen = new Map<string, number | '?'>();
   // Suggestions per distinct unknown value (a file of 300,000 rows of one misspelt code asks once).
   const suggestions = new Map<string, string>();
   const suggest = (kind: string, value: string, candidates: () => Iterable<string>): string => {
@@ -29,51 +30,76 @@ export function checkCodings(study: Pick<Study, 'config' | 'participants' | 'doc
     return s;
   };
   const where = (c: Coding) => c.source ?? { file: `codings/${c.coder}.tsv`, line: undefined };
-  for (const c of codings) {
+  // A transcript's lines: kept with the document when its text is held anyway (lineIndexOf);
+  // else its text is read for the run of codings on it and let go after the run (a coder file is
+  // in transcript order: each text read once, not every transcript's held at once: 181 MB at
+  // 3,000 transcripts); a transcript met again after its text was let go keeps it from then on.
+  let current: { doc: Document; index: LineIndex } | undefined;
+  const letGo = new Set<Document>();
+  const release = (): void => {
+    if (!current) return;
+    current.doc.segmentList.releaseText();
+    letGo.add(current.doc);
+    current = undefined;
+  };
+  const linesOf = (doc: Document): LineIndex => {
+    if (current?.doc === doc) return current.index;
+    release();
+    if (doc.segmentList.holdsText || letGo.has(doc) || cachedLineIndex(doc.segmentList)) return lineIndexOf(doc);
+    current = { doc, index: new LineIndex(doc.segmentList.sourceTextValue) };
+    return current.index;
+  };
+  try {
+    for (const c of codings) check(c);
+  } finally {
+    release();
+  }
+  return diagnostics;
+
+  function check(c: Coding): void {
     const at = where(c);
     const doc = docs.get(`${c.participant}/${c.wave}`);
     if (!participants.has(c.participant)) {
       diagnostics.push(error(at.file, at.line, `unknown participant '${c.participant}'${suggest('participant', c.participant, () => participants)}`, 'participants are listed in participants.csv'));
-      continue;
+      return;
     }
     if (!waves.includes(c.wave)) {
       diagnostics.push(error(at.file, at.line, `unknown wave '${c.wave}'${suggest('wave', c.wave, () => waves)}`, `waves: ${waves.join(', ')}`));
-      continue;
+      return;
     }
     if (!doc) {
       diagnostics.push(error(at.file, at.line, `${c.participant} has no transcript at wave '${c.wave}'`, 'check the participant and wave of this coding'));
-      continue;
+      return;
     }
     if (c.endLine > doc.lineCount) {
       diagnostics.push(drifted(c, error(at.file, at.line, `${hasColumns(c) ? `span ${describeSpan(c)} is` : `lines ${c.startLine}-${c.endLine} are`} outside ${doc.file} (${doc.lineCount} lines)`, c.hash ? `if the transcript was edited since, ${REANCHOR_HINT}` : 'check the line numbers against the transcript')));
-      continue;
+      return;
     }
     let index: LineIndex | undefined;
     if (hasColumns(c)) {
-      index = lineIndexOf(doc);
+      index = linesOf(doc);
       const r = index.range(c);
       if ('problem' in r) {
         diagnostics.push(drifted(c, error(at.file, at.line, `span ${r.problem} in ${doc.file}`, c.hash ? `if the transcript was edited since, ${REANCHOR_HINT}` : 'columns count characters (code points) from 1 as an editor shows them; the end column is included')));
-        continue;
+        return;
       }
     }
     if (!study.codebook.byId.has(c.code)) {
       diagnostics.push(error(at.file, at.line, `unknown code '${c.code}'${suggest('code', c.code, () => study.codebook.byId.keys())}`, 'codes are the ids in the codebook (qualwave codebook show)'));
-      continue;
+      return;
     }
     const key = codingKey(c);
     const first = seen.get(key);
-    if (first) {
-      diagnostics.push(error(at.file, at.line, `duplicate coding (same as line ${first.source?.line ?? '?'})`, 'delete one of the two lines'));
-      continue;
+    if (first !== undefined) {
+      diagnostics.push(error(at.file, at.line, `duplicate coding (same as line ${first})`, 'delete one of the two lines'));
+      return;
     }
-    seen.set(key, c);
+    seen.set(key, c.source?.line ?? '?');
     if (c.hash) {
-      index ??= lineIndexOf(doc);
+      index ??= linesOf(doc);
       if (spanHash(index, c) !== c.hash) diagnostics.push(drift(c, doc, index, at));
     }
   }
-  return diagnostics;
 }
 
 function drift(c: Coding, doc: Document, index: LineIndex, at: { file: string; line: number | undefined }): Diagnostic {

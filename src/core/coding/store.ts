@@ -4,7 +4,7 @@ import { error, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { naturalCompare } from '../text/sort.js';
 import { didYouMeanSuffix } from '../text/suggest.js';
 import { formatSpan, parseSpan, SPAN_HINT, spanText, type SpanFields } from './span.js';
-import type { PackedCodings } from './table.js';
+import { CodingPacker, type PackedCodings } from './table.js';
 import type { Coding } from './types.js';
 
 /**
@@ -21,35 +21,79 @@ export const CODINGS_COLUMNS = ['participant', 'wave', 'lines', 'code', 'exempla
 const REQUIRED = ['participant', 'wave', 'lines', 'code'] as const;
 
 export function parseCodingsFile(file: string, text: string, coder: string): { codings: Coding[]; diagnostics: Diagnostic[] } {
-  const diagnostics: Diagnostic[] = [];
   const codings: Coding[] = [];
-  let records: Array<{ record: string[]; info: { lines: number } }>;
+  const diagnostics = readCodingRows(file, text, coder, (c) => void codings.push(c));
+  // (A file that cannot be read as a whole has no codings: those of its rows before the problem are dropped.)
+  if (diagnostics.unreadable) codings.length = 0;
+  return { codings, diagnostics: diagnostics.list };
+}
+
+/**
+ * parseCodingsFile's codings in columns (packCodings of them: the same pack), packed as the rows
+ * are read: the file's codings never exist as objects all at once, nor its records (at 231,000
+ * rows those were about 250 MB allocated per coder file, the largest part of a cold load).
+ */
+export function parseCodingsFilePacked(file: string, text: string, coder: string): { packed: PackedCodings | undefined; diagnostics: Diagnostic[] } {
+  // (At most one coding per line: room for them all, the columns then cut to their number.)
+  let lines = 1;
+  for (let at = text.indexOf('\n'); at >= 0; at = text.indexOf('\n', at + 1)) lines++;
+  let packer = new CodingPacker(coder, file, lines);
+  const diagnostics = readCodingRows(file, text, coder, (c) => void packer.add(c));
+  if (diagnostics.unreadable) packer = new CodingPacker(coder, file, 0);
+  return { packed: packer.finish(), diagnostics: diagnostics.list };
+}
+
+/**
+ * Read a codings file's rows, giving each coding to `each` as it is read (in the file's order);
+ * the diagnostics in order. `unreadable`: the file could not be read as a whole (its one
+ * diagnostic says where): the codings given before are not its codings.
+ */
+function readCodingRows(file: string, text: string, coder: string, each: (c: Coding) => void): { list: Diagnostic[]; unreadable: boolean } {
+  const diagnostics: Diagnostic[] = [];
+  let header: string[] | undefined;
+  let col: (name: string) => number = () => -1;
+  let done = false;
+  let failure: { error: unknown } | undefined;
+  // Each record is taken as it is read (none is kept: the parser returns none).
+  const onRecord = (record: string[], context: { lines: number }): null => {
+    if (done) return null;
+    try {
+      if (header === undefined) {
+        header = record.map((h) => h.trim());
+        const missing = REQUIRED.filter((c) => !header!.includes(c));
+        if (missing.length > 0) {
+          diagnostics.push(error(file, 1, `the header lacks ${missing.map((m) => `'${m}'`).join(', ')}`, `the first line must be: ${CODINGS_COLUMNS.join(' <tab> ')}`));
+          done = true;
+          return null;
+        }
+        for (const h of header) {
+          if (!(CODINGS_COLUMNS as readonly string[]).includes(h)) diagnostics.push(error(file, 1, `unknown column '${h}'${didYouMeanSuffix(h, CODINGS_COLUMNS)}`, `columns: ${CODINGS_COLUMNS.join(', ')}`));
+        }
+        const at = new Map(CODINGS_COLUMNS.map((name) => [name as string, header!.indexOf(name)]));
+        col = (name) => at.get(name) ?? -1;
+        return null;
+      }
+      const line = context.lines;
+      const get = (name: string): string => (col(name) >= 0 ? (record[col(name)] ?? '').trim() : '');
+      const parsed = parseCodingRow({ participant: get('participant'), wave: get('wave'), lines: get('lines'), code: get('code'), exemplar: get('exemplar'), memo: get('memo'), hash: get('hash') }, coder, { file, line });
+      if ('diagnostic' in parsed) diagnostics.push(parsed.diagnostic);
+      else each(parsed.coding);
+    } catch (e) {
+      // A fault of qualwave's, not of the file: thrown as it is once the parser returns, never read as a problem of the file.
+      failure = { error: e };
+      done = true;
+    }
+    return null;
+  };
   try {
-    records = parse(text, { delimiter: '\t', info: true, bom: true, relax_column_count: true, skip_empty_lines: true, relax_quotes: true }) as unknown as Array<{ record: string[]; info: { lines: number } }>;
+    parse(text, { delimiter: '\t', bom: true, relax_column_count: true, skip_empty_lines: true, relax_quotes: true, on_record: onRecord });
   } catch (e) {
+    if (failure) throw failure.error;
     const err = e as Error & { lines?: number };
-    diagnostics.push(error(file, err.lines, `cannot read codings: ${err.message.replace(/ at line \d+$/, '')}`, 'each line is tab-separated: participant, wave, lines, code, exemplar, memo, hash'));
-    return { codings, diagnostics };
+    return { list: [error(file, err.lines, `cannot read codings: ${err.message.replace(/ at line \d+$/, '')}`, 'each line is tab-separated: participant, wave, lines, code, exemplar, memo, hash')], unreadable: true };
   }
-  const header = records[0]?.record.map((h) => h.trim());
-  if (!header) return { codings, diagnostics };
-  const missing = REQUIRED.filter((c) => !header.includes(c));
-  if (missing.length > 0) {
-    diagnostics.push(error(file, 1, `the header lacks ${missing.map((m) => `'${m}'`).join(', ')}`, `the first line must be: ${CODINGS_COLUMNS.join(' <tab> ')}`));
-    return { codings, diagnostics };
-  }
-  for (const h of header) {
-    if (!(CODINGS_COLUMNS as readonly string[]).includes(h)) diagnostics.push(error(file, 1, `unknown column '${h}'${didYouMeanSuffix(h, CODINGS_COLUMNS)}`, `columns: ${CODINGS_COLUMNS.join(', ')}`));
-  }
-  const col = (name: string): number => header.indexOf(name);
-  for (const { record, info } of records.slice(1)) {
-    const line = info.lines;
-    const get = (name: string): string => (col(name) >= 0 ? (record[col(name)] ?? '').trim() : '');
-    const parsed = parseCodingRow({ participant: get('participant'), wave: get('wave'), lines: get('lines'), code: get('code'), exemplar: get('exemplar'), memo: get('memo'), hash: get('hash') }, coder, { file, line });
-    if ('diagnostic' in parsed) diagnostics.push(parsed.diagnostic);
-    else codings.push(parsed.coding);
-  }
-  return { codings, diagnostics };
+  if (failure) throw failure.error;
+  return { list: diagnostics, unreadable: false };
 }
 
 /** One row's fields into a Coding, or the first problem with it. */

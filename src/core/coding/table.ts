@@ -41,19 +41,72 @@ type CodingLike = { coder: string; participant: string; wave: string; startLine:
 
 /** A coder file's codings in columns; undefined when they are not all what the parser makes from that file (then none is packed). */
 export function packCodings(coder: string, file: string, codings: ReadonlyArray<CodingLike>): PackedCodings | undefined {
-  const n = codings.length;
-  const strings = [''];
-  const ids = new Map<string, number>([['', 0]]);
-  const id = (s: string): number => {
-    let i = ids.get(s);
+  const packer = new CodingPacker(coder, file, codings.length);
+  for (let i = 0; i < codings.length; i++) if (!packer.add(codings[i]!)) return undefined;
+  return packer.finish();
+}
+
+/**
+ * packCodings one coding at a time (the parser packs a coder file's rows as it reads them: no
+ * object per coding kept, no array of them): room for `capacity` codings, grown when more come;
+ * `finish` gives the pack packCodings gives for the same codings in the same order.
+ */
+export class CodingPacker {
+  private readonly strings = [''];
+  private readonly ids = new Map<string, number>([['', 0]]);
+  private n = 0;
+  private p: PackedCodings;
+  /** False once a coding was refused (not what the parser makes): finish() then gives none. */
+  private ok = true;
+
+  constructor(
+    private readonly coder: string,
+    private readonly file: string,
+    capacity: number,
+  ) {
+    this.p = columnsOf(coder, file, this.strings, Math.max(0, capacity));
+  }
+
+  private id(s: string): number {
+    let i = this.ids.get(s);
     if (i === undefined) {
-      i = strings.length;
-      strings.push(s);
-      ids.set(s, i);
+      i = this.strings.length;
+      this.strings.push(s);
+      this.ids.set(s, i);
     }
     return i;
-  };
-  const p: PackedCodings = {
+  }
+
+  /** Add coding `c`; false (and the pack is none) when it is not what the parser makes from this file. */
+  add(c: CodingLike): boolean {
+    // Only what the parser makes: anything else is not stored (and the file is parsed each time).
+    if (!this.ok || c.coder !== this.coder || c.source?.file !== this.file || (c.startColumn === undefined) !== (c.endColumn === undefined) || c.startColumn === 0 || c.memo === '' || c.hash === '') return (this.ok = false);
+    if (this.n === this.p.participant.length) this.p = resized(this.p, Math.max(16, 2 * this.n));
+    const p = this.p;
+    const i = this.n++;
+    p.participant[i] = this.id(c.participant);
+    p.wave[i] = this.id(c.wave);
+    p.code[i] = this.id(c.code);
+    p.memo[i] = c.memo === undefined ? 0 : this.id(c.memo);
+    p.hash[i] = c.hash === undefined ? 0 : this.id(c.hash);
+    p.startLine[i] = c.startLine;
+    p.endLine[i] = c.endLine;
+    p.startColumn[i] = c.startColumn ?? 0;
+    p.endColumn[i] = c.endColumn ?? 0;
+    p.exemplar[i] = c.exemplar ? 1 : 0;
+    p.line[i] = c.source.line;
+    return true;
+  }
+
+  /** The pack of the codings added (columns of exactly their number), or undefined when one was refused. */
+  finish(): PackedCodings | undefined {
+    if (!this.ok) return undefined;
+    return this.n === this.p.participant.length ? this.p : resized(this.p, this.n);
+  }
+}
+
+function columnsOf(coder: string, file: string, strings: string[], n: number): PackedCodings {
+  return {
     coder,
     file,
     strings,
@@ -69,24 +122,17 @@ export function packCodings(coder: string, file: string, codings: ReadonlyArray<
     exemplar: new Uint8Array(n),
     line: new Int32Array(n),
   };
-  for (let i = 0; i < n; i++) {
-    const c = codings[i]!;
-    // Only what the parser makes: anything else is not stored (and the file is parsed each time).
-    if (c.coder !== coder || c.source?.file !== file || (c.startColumn === undefined) !== (c.endColumn === undefined) || c.startColumn === 0 || c.memo === '' || c.hash === '') return undefined;
-    p.participant[i] = id(c.participant);
-    p.wave[i] = id(c.wave);
-    p.code[i] = id(c.code);
-    p.memo[i] = c.memo === undefined ? 0 : id(c.memo);
-    p.hash[i] = c.hash === undefined ? 0 : id(c.hash);
-    p.startLine[i] = c.startLine;
-    p.endLine[i] = c.endLine;
-    p.startColumn[i] = c.startColumn ?? 0;
-    p.endColumn[i] = c.endColumn ?? 0;
-    p.exemplar[i] = c.exemplar ? 1 : 0;
-    p.line[i] = c.source.line;
-  }
-  return p;
 }
+
+/** The pack's columns copied into columns of `n` codings (the first min(n, its length) kept). */
+function resized(p: PackedCodings, n: number): PackedCodings {
+  const q = columnsOf(p.coder, p.file, p.strings, n);
+  const m = Math.min(n, p.participant.length);
+  for (const k of PACK_COLUMNS) (q[k] as Uint32Array).set((p[k] as Uint32Array).subarray(0, m));
+  return q;
+}
+
+const PACK_COLUMNS = ['participant', 'wave', 'code', 'memo', 'hash', 'startLine', 'endLine', 'startColumn', 'endColumn', 'exemplar', 'line'] as const;
 
 /** Coding `i` of a pack as the parser made it: the same fields in the same order. */
 function unpackOne<C>(p: PackedCodings, i: number): C {
@@ -134,6 +180,17 @@ export function tableOf(parts: readonly CodingPart[]): CodingTable {
 /** Coding `i` of a part: the object itself, or made as the parser makes it. */
 export function codingAt(part: CodingPart, i: number): Coding {
   return part.objects ? part.objects[i]! : unpackOne<Coding>(part.packed, i);
+}
+
+/** A part's codings, each made when reached (for a pass that keeps none of them: no array of them all). */
+export function partCodings(part: CodingPart): Iterable<Coding> {
+  if (part.objects) return part.objects;
+  const p = part.packed;
+  return {
+    *[Symbol.iterator]() {
+      for (let i = 0, n = p.participant.length; i < n; i++) yield unpackOne<Coding>(p, i);
+    },
+  };
 }
 
 /** Whether coding `i` of a part has an exact span (columns), as hasColumns says of the object. */

@@ -60,7 +60,10 @@ export function isHumanCoder(name: string): boolean {
 
 /** A coding's identity: coder, transcript, span and code (two memos on the same span and code are one coding). */
 export function codingKey(c: Pick<Coding, 'coder' | 'participant' | 'wave' | 'startLine' | 'endLine' | 'startColumn' | 'endColumn' | 'code'>): string {
-  return `${c.coder}\u0000${c.participant}\u0000${c.wave}\u0000${c.startLine}\u0000${c.endLine}\u0000${c.startColumn ?? ''}\u0000${c.endColumn ?? ''}\u0000${c.code}`;
+  // Joined, the key is one flat string (about 50 bytes); a template literal of these 15 pieces
+  // makes a tree of string pieces (about 340 bytes a key kept in a map: 79 MB for a coder file of
+  // 231,000 codings checked for duplicates). The same string either way.
+  return [c.coder, c.participant, c.wave, c.startLine, c.endLine, c.startColumn ?? '', c.endColumn ?? '', c.code].join('\u0000');
 }
 
 /** Just the span fields of a coding (for a copy that changes only its place). */
