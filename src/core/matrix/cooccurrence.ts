@@ -28,10 +28,15 @@ export function cooccurrence(cs: CodedStudy, opts: { unit: 'segment' | 'document
   const unit = new Int32Array(n);
   let units = -1;
   let size = 0;
+  // Each pair of a unit's rows counted once (the table is symmetric: the lower half is copied
+  // from the upper one after): half the additions of counting every ordered pair.
   const add = (): void => {
     for (let x = 0; x < size; x++) {
-      const row = unit[x]! * n;
-      for (let y = 0; y < size; y++) flat[row + unit[y]!]!++;
+      const a = unit[x]!;
+      for (let y = x; y < size; y++) {
+        const b = unit[y]!;
+        flat[a < b ? a * n + b : b * n + a]!++;
+      }
     }
     size = 0;
   };
@@ -59,15 +64,22 @@ export function cooccurrence(cs: CodedStudy, opts: { unit: 'segment' | 'document
     }
     add();
   }
-  const counts = Array.from({ length: n }, (_, a) => Array.from(flat.subarray(a * n, (a + 1) * n)));
+  const counts = new Array<number[]>(n);
+  for (let a = 0; a < n; a++) {
+    const row = new Array<number>(n);
+    for (let b = 0; b < a; b++) row[b] = flat[b * n + a]!;
+    for (let b = a; b < n; b++) row[b] = flat[a * n + b]!;
+    counts[a] = row;
+  }
   // (Loops, not a closure per cell: 50,000 cells for 220 codes; the same arithmetic.)
   const jaccard = new Array<Array<number | null>>(n);
   for (let a = 0; a < n; a++) {
     const row = counts[a]!;
     const out = new Array<number | null>(n);
+    const own = row[a]!;
     for (let b = 0; b < n; b++) {
       const both = row[b]!;
-      const either = counts[a]![a]! + counts[b]![b]! - both;
+      const either = own + counts[b]![b]! - both;
       out[b] = either > 0 ? both / either : null;
     }
     jaccard[a] = out;
