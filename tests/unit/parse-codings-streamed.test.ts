@@ -39,7 +39,7 @@ const file = fc.record({
   lastNewline: fc.boolean(),
 });
 
-function textOf(f: { bom: boolean; crlf: boolean; header: string[]; rows: Array<string[] | null>; broken: boolean; lastNewline: boolean }): string {
+function textOf(f: { bom: boolean; crlf: boolean; header: readonly string[]; rows: Array<string[] | null>; broken: boolean; lastNewline: boolean }): string {
   const nl = f.crlf ? '\r\n' : '\n';
   const lines = [f.header.join('\t'), ...f.rows.map((r) => (r === null ? '' : r.join('\t')))];
   if (f.broken) lines.push('P0001\tpre\t9\tx\t\t"open');
