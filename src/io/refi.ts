@@ -3,7 +3,7 @@ import { basename, dirname, join } from 'node:path';
 import { crc32, deflateRawSync, inflateRawSync, constants as zlib } from 'node:zlib';
 import { unzipSync, Zip, type AsyncFlateStreamHandler, type Unzipped, type ZipInputFile } from 'fflate';
 import type { ProjectPart, ProjectSummary } from '../core/refi/export.js';
-import { readProject, sourcesOf, type SourceRef, type SourceText } from '../core/refi/import.js';
+import { readProject, readProjectBytes, sourcesOf, type SourceRef, type SourceText } from '../core/refi/import.js';
 import { decodeText } from '../core/text/decode.js';
 import { isRtf, rtfToText } from '../core/text/rtf.js';
 import { readDocx } from './docx.js';
@@ -159,6 +159,8 @@ export async function readRefi(file: string, given: Uint8Array | { bytes?: Uint8
   let qdeBytes: Uint8Array;
   let lookup: Lookup;
   let forget = (): void => {};
+  // Which file of the project a source's path names (a bare .qde's sources are never the .qde itself).
+  let names = (_path: string): string | undefined => undefined;
   let qdeText: { text: string; bom: boolean } | undefined;
   const isZip = bytes[0] === 0x50 && bytes[1] === 0x4b;
   if (isZip) {
@@ -179,10 +181,12 @@ export async function readRefi(file: string, given: Uint8Array | { bytes?: Uint8
     if (Object.keys(archive).some((k) => k.startsWith('Sources/'))) notes.push("sources are under 'Sources/' (as NVivo for Windows writes them)");
     qdeName = qde;
     qdeBytes = archive[qde]!;
-    // The .qde's bytes are let go once decoded (hundreds of megabytes in a big project): a source
-    // naming the .qde itself gets them back from its text (valid UTF-8, decoded exactly).
+    // The .qde's bytes are let go once read (hundreds of megabytes in a big project), kept only when
+    // a source names the .qde itself, or given back from its decoded text (valid UTF-8, decoded exactly).
+    const entryOf = (p: string): string | undefined => byLower.get(p.replace(/\\/g, '/').toLowerCase()) ?? byLower.get(`sources/${p.split('/').pop()!.toLowerCase()}`);
+    names = entryOf;
     lookup = (p) => {
-      const k = byLower.get(p.replace(/\\/g, '/').toLowerCase()) ?? byLower.get(`sources/${p.split('/').pop()!.toLowerCase()}`);
+      const k = entryOf(p);
       if (k === qde && !(k in archive) && qdeText) return Buffer.concat([qdeText.bom ? Buffer.from([0xef, 0xbb, 0xbf]) : Buffer.alloc(0), Buffer.from(qdeText.text, 'utf8')]);
       return k === undefined ? undefined : archive[k];
     };
@@ -195,14 +199,20 @@ export async function readRefi(file: string, given: Uint8Array | { bytes?: Uint8
     lookup = besideQde(file, notes);
   }
   if (qdeBytes.length > LIMITS.totalBytes) throw new UnsafeArchiveError(`${qdeName} is larger than ${LIMITS.totalBytes / 1024 / 1024} MB`);
-  const decoded = decodeText(qdeBytes, qdeName);
-  if (!decoded.ok) throw new RefiReadError(`${decoded.diagnostic.message}`);
-  qdeText = decoded;
+  // Each source's selections kept compressed until the planner takes them, so that nothing of
+  // the .qde (400 MB at 3,000 documents) is held when this returns. Read from its bytes in parts
+  // (never one 400 MB string beside them), else decoded and read whole, which refuses what is wrong.
+  let project = readProjectBytes(qdeBytes, qdeName, { defer: true, keep: packed });
+  if (project && !sourcesOf(project).some((ref) => [...ref.plain, ...ref.rich].some((p) => names(p) === qdeName))) forget();
+  if (!project) {
+    const decoded = decodeText(qdeBytes, qdeName);
+    if (!decoded.ok) throw new RefiReadError(`${decoded.diagnostic.message}`);
+    qdeText = decoded;
+    qdeBytes = new Uint8Array(0);
+    forget();
+    project = readProject(decoded.text, qdeName, { defer: true, keep: packed });
+  }
   qdeBytes = new Uint8Array(0);
-  forget();
-  // Each source's selections kept compressed until the planner takes them, so that the decoded
-  // .qde (400 MB at 3,000 documents) is let go when this returns.
-  const project = readProject(decoded.text, qdeName, { defer: true, keep: packed });
   const texts = new Map<string, SourceText>();
   for (const ref of sourcesOf(project)) texts.set(ref.guid, await sourceText(ref, lookup));
   return { project, qdeName, texts, notes };

@@ -1,3 +1,4 @@
+import { Buffer, isUtf8 } from 'node:buffer';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { EXIT, QualwaveError } from '../errors.js';
 import { stringify as yamlStringify } from 'yaml';
@@ -143,10 +144,74 @@ export interface TextSourcePiece {
  * (the elements directly inside it: the same scan, one level further), in order.
  */
 export function textSourcePieces(xml: string, longTexts?: Array<[number, number]>, long = LONG_TEXT): TextSourcePiece[] | undefined {
+  return scanPieces(stringDoc(xml), longTexts, long);
+}
+
+/**
+ * A document as the scan (scanPieces) and parseProject read it: a string (positions in UTF-16
+ * units) or its UTF-8 bytes (positions in bytes; every position the scan gives lies at an ASCII
+ * character, so each slice decodes exactly).
+ */
+interface Doc {
+  readonly length: number;
+  /** The unit (or byte) at i; NaN past the end. */
+  code(i: number): number;
+  indexOf(s: string, from: number): number;
+  lastIndexOf(s: string, from: number): number;
+  startsWith(s: string, at: number): boolean;
+  includes(s: string): boolean;
+  slice(a: number, b: number): string;
+  /** The first `"`, `'` or `>` at or after `from`, -1 when there is none. */
+  tagChar(from: number): number;
+  /** Whether its slices are strings of their own (a string's slices can be views into it). */
+  readonly fresh: boolean;
+}
+
+function stringDoc(xml: string): Doc {
+  const inTag = /["'>]/g;
+  return {
+    length: xml.length,
+    code: (i) => xml.charCodeAt(i),
+    indexOf: (s, from) => xml.indexOf(s, from),
+    lastIndexOf: (s, from) => xml.lastIndexOf(s, from),
+    startsWith: (s, at) => xml.startsWith(s, at),
+    includes: (s) => xml.includes(s),
+    slice: (a, b) => xml.slice(a, b),
+    tagChar: (from) => {
+      inTag.lastIndex = from;
+      return inTag.exec(xml)?.index ?? -1;
+    },
+    fresh: false,
+  };
+}
+
+/** UTF-8 bytes (valid, no byte order mark) as a Doc. */
+function bytesDoc(bytes: Uint8Array): Doc {
+  const b = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  return {
+    length: b.length,
+    code: (i) => b[i] ?? Number.NaN,
+    indexOf: (s, from) => b.indexOf(s, from),
+    lastIndexOf: (s, from) => b.lastIndexOf(s, from),
+    startsWith: (s, at) => b.toString('latin1', at, at + s.length) === s,
+    includes: (s) => b.includes(s),
+    slice: (x, y) => b.toString('utf8', x, y),
+    tagChar: (from) => {
+      for (let i = from; i < b.length; i++) {
+        const c = b[i]!;
+        if (c === 0x22 || c === 0x27 || c === 0x3e) return i;
+      }
+      return -1;
+    },
+    fresh: true,
+  };
+}
+
+/** The scan of textSourcePieces, on a string or its bytes (the same pieces, positions in its units). */
+function scanPieces(xml: Doc, longTexts?: Array<[number, number]>, long = LONG_TEXT): TextSourcePiece[] | undefined {
   const local = (name: string): string => name.slice(name.indexOf(':') + 1);
   const ranges: TextSourcePiece[] = [];
   const stack: string[] = [];
-  const inTag = /["'>]/g;
   let roots = 0;
   let sources = 0;
   let start = -1;
@@ -154,8 +219,8 @@ export function textSourcePieces(xml: string, longTexts?: Array<[number, number]
   let selStart = -1;
   // Where the text after the last start tag begins (-1 when other markup came since).
   let textAt = -1;
-  for (let i = xml.indexOf('<'); i >= 0; i = xml.indexOf('<', i)) {
-    const next = xml.charCodeAt(i + 1);
+  for (let i = xml.indexOf('<', 0); i >= 0; i = xml.indexOf('<', i)) {
+    const next = xml.code(i + 1);
     const after = textAt;
     textAt = -1;
     if (next === 0x3f /* ? */) {
@@ -193,20 +258,21 @@ export function textSourcePieces(xml: string, longTexts?: Array<[number, number]
     }
     // A start tag: its end is the first ">" outside quotes.
     let end = -1;
-    inTag.lastIndex = i + 1;
-    for (;;) {
-      const m = inTag.exec(xml);
-      if (!m) return undefined;
-      if (m[0] === '>') {
-        end = m.index;
+    for (let from = i + 1; ; ) {
+      const at = xml.tagChar(from);
+      if (at < 0) return undefined;
+      const c = xml.code(at);
+      if (c === 0x3e /* > */) {
+        end = at;
         break;
       }
-      const q = xml.indexOf(m[0], m.index + 1);
+      const q = xml.indexOf(c === 0x22 ? '"' : "'", at + 1);
       if (q < 0) return undefined;
-      inTag.lastIndex = q + 1;
+      from = q + 1;
     }
-    const name = local(/^[^\s/>]+/.exec(xml.slice(i + 1, Math.min(end, i + 200)))?.[0] ?? '');
-    const selfClosing = xml.charCodeAt(end - 1) === 0x2f;
+    // Its name: at most 199 units (the string's slice; 800 bytes hold them in UTF-8).
+    const name = local(/^[^\s/>]+/.exec(xml.slice(i + 1, Math.min(end, i + (xml.fresh ? 800 : 200))))?.[0]?.slice(0, 199) ?? '');
+    const selfClosing = xml.code(end - 1) === 0x2f;
     const depth = stack.length;
     if (depth === 0) {
       roots++;
@@ -289,41 +355,81 @@ export interface ParseProjectOptions {
 export function parseProject(xml: string, what: string, opts: ParseProjectOptions = {}): El {
   checkXml(xml, what);
   const decoded = decodeCharRefs(xml);
+  return parsePieces(stringDoc(decoded), what, opts, false) ?? parseTree(decoded, what);
+}
+
+/**
+ * parseProject on a .qde's bytes, never decoded as one string (a 400 MB project would be a
+ * 400 MB string, on top of its bytes): its parts are checked and parsed one at a time, each
+ * decoded from its bytes (the document without its text sources, each text source, each long
+ * text in pieces). Undefined whenever that cannot be done exactly; the caller then decodes the
+ * bytes and reads them whole (parseProject), which also gives every refusal (its file:line and
+ * message). That is: bytes that are not UTF-8, that hold a character reference (`&#`: decoded
+ * in the whole text before parsing), whose shape the scan does not take (textSourcePieces), or
+ * any part that is not well-formed or cannot be parsed. Each part well-formed makes the whole
+ * well-formed: every cut lies at a tag the scan found, between markup, and each text source's
+ * place is checked holding an empty <TextSource/>.
+ */
+export function parseProjectBytes(bytes: Uint8Array, what: string, opts: ParseProjectOptions = {}): El | undefined {
+  if (bytes.length >= 2 && ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff))) return undefined;
+  const body = bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? bytes.subarray(3) : bytes;
+  if (!isUtf8(body)) return undefined;
+  const doc = bytesDoc(body);
+  if (doc.includes('&#')) return undefined;
+  try {
+    return parsePieces(doc, what, opts, true);
+  } catch (e) {
+    if (e instanceof ImportError) return undefined;
+    throw e;
+  }
+}
+
+/**
+ * The work of parseProject on a document (its character references decoded): undefined where
+ * it is to be parsed whole. With `check`, each part is checked (checkXml) before it is parsed
+ * (the document itself was not).
+ */
+function parsePieces(decoded: Doc, what: string, opts: ParseProjectOptions, check: boolean): El | undefined {
   const keep = opts.defer ? opts.keep : undefined;
   const longs: Array<[number, number]> = [];
   const long = opts.longText ?? LONG_TEXT;
-  const found = textSourcePieces(decoded, longs, long);
+  const found = scanPieces(decoded, longs, long);
   const pieces = opts.defer ? found : found?.map((p) => ({ at: p.at, selections: [] as Array<[number, number]> }));
-  if (!pieces?.length) return parseTree(decoded, what);
+  if (!pieces?.length) return undefined;
   // The document without its text sources, one empty <TextSource/> holding their place; its long
   // texts (the qualwave note: ~90 MB at 3,000 documents) each as a placeholder, parsed in pieces
   // (the parser builds a text a character at a time: gigabytes of garbage for one such text).
   const useLong = longs.length > 0 && !decoded.includes(LONG_MARK);
   const cuts = [...pieces.map((p, k) => ({ at: p.at, put: k === 0 ? '<TextSource/>' : '' })), ...(useLong ? longs.map((at, k) => ({ at, put: `${LONG_MARK}${k}@@` })) : [])].sort((a, b) => a.at[0] - b.at[0]);
-  const restOf = (withLong: boolean): string => {
+  const restOf = (withLong: boolean, everySource = false): string => {
     const rest: string[] = [];
     let pos = 0;
     for (const c of cuts) {
       if (!withLong && c.put.startsWith(LONG_MARK)) continue;
-      rest.push(decoded.slice(pos, c.at[0]), c.put);
+      rest.push(decoded.slice(pos, c.at[0]), everySource && !c.put.startsWith(LONG_MARK) ? '<TextSource/>' : c.put);
       pos = c.at[1];
     }
-    rest.push(decoded.slice(pos));
+    rest.push(decoded.slice(pos, decoded.length));
     return rest.join('');
   };
+  // Checked with every text source's place held (a text before a source and one after it are not one text).
+  if (check) checkXml(restOf(useLong, true), what);
   let root = parseTree(restOf(useLong), what);
-  if (
-    useLong &&
-    !putLongTexts(
-      root,
-      longs.map(([a, b]) => longText(decoded.slice(a, b), what, Math.max(1, long >> 2))),
-    )
-  )
-    root = parseTree(restOf(false), what);
+  if (useLong) {
+    const texts = longs.map(([a, b]) => longText(decoded.slice(a, b), what, Math.max(1, long >> 2), check));
+    if (!putLongTexts(root, texts)) {
+      if (check) return undefined;
+      root = parseTree(restOf(false), what);
+    }
+  }
   const sources = (root['Project'] as El | undefined)?.['Sources'] as El | undefined;
-  if (!sources || typeof sources !== 'object' || !Array.isArray(sources['TextSource'])) return parseTree(decoded, what);
+  if (!sources || typeof sources !== 'object' || !Array.isArray(sources['TextSource'])) return undefined;
+  // (A copy of its own when the document is to be let go: a parsed value can be a slice of the string it came from.)
+  const own = (s: string): string => (keep && !decoded.fresh ? ownCopy(s) : s);
   const all: El[] = [];
   for (const { at, selections } of pieces) {
+    const whole = check || selections.length === 0 ? own(decoded.slice(at[0], at[1])) : undefined;
+    if (check) checkXml(whole!, what);
     // The source without its own selections (the text around them stays: the element's text is the same).
     let one: unknown;
     let deferring = selections.length > 0;
@@ -334,9 +440,8 @@ export function parseProject(xml: string, what: string, opts: ParseProjectOption
       // A source holding nothing but its selections and text is not an element of its own without them: read whole.
       if (Array.isArray(one) && one.length === 1 && (typeof one[0] !== 'object' || one[0] === null)) deferring = false;
     }
-    // (A copy of its own when the document is to be let go: a parsed value can be a slice of the string it came from.)
-    if (!deferring) one = parseTree(keep ? own(decoded.slice(at[0], at[1])) : decoded.slice(at[0], at[1]), what)['TextSource'];
-    if (!Array.isArray(one) || one.length !== 1) return parseTree(decoded, what);
+    if (!deferring) one = parseTree(whole ?? own(decoded.slice(at[0], at[1])), what)['TextSource'];
+    if (!Array.isArray(one) || one.length !== 1) return undefined;
     const el = one[0] as El;
     if (deferring) {
       const cut = (): string => selections.map(([a, b]) => decoded.slice(a, b)).join('');
@@ -352,7 +457,7 @@ export function parseProject(xml: string, what: string, opts: ParseProjectOption
  * A string equal to `s` that shares no memory with the string `s` was cut from (V8 keeps a cut
  * of 13 or more characters as a view into its whole: holding it holds the whole).
  */
-function own(s: string): string {
+function ownCopy(s: string): string {
   return `${s}\u0000`.slice(0, -1);
 }
 
@@ -380,9 +485,9 @@ const LONG_MARK = '@@qualwave-long-text-';
  * A long text of a checked document (the whole content of an element: no markup in it), as the
  * parser gives it, parsed in pieces of about `piece` units (64 K), each cut just before a "&" or a space
  * (never inside a reference, a line break or a surrogate pair: the pieces' values are the whole's).
- * Undefined when a piece does not give a text.
+ * Undefined when a piece does not give a text (or, with `check`, is not well-formed).
  */
-function longText(text: string, what: string, piece: number): string | undefined {
+function longText(text: string, what: string, piece: number, check = false): string | undefined {
   const parts: string[] = [];
   const cut = /[& ]/g;
   let from = 0;
@@ -391,7 +496,10 @@ function longText(text: string, what: string, piece: number): string | undefined
     const at = cut.exec(text)?.index ?? text.length;
     let v: unknown;
     try {
-      v = parseTree(`<t>${text.slice(from, at)}</t>`, what)['t'];
+      const xml = `<t>${text.slice(from, at)}</t>`;
+      // (Checked where the document was not: a reference never spans a cut, each ending at its ";".)
+      if (check) checkXml(xml, what);
+      v = parseTree(xml, what)['t'];
     } catch (e) {
       // The whole document is then parsed as it is (and says what is wrong with it, as before).
       if (e instanceof ImportError) return undefined;
@@ -434,6 +542,14 @@ export function readProject(xml: string, qdeName: string, opts: Pick<ParseProjec
   const project = root['Project'] as El | undefined;
   if (!project) throw new ImportError(`${qdeName}: no <Project> element: not a REFI-QDA project`);
   return project;
+}
+
+/**
+ * readProject on a .qde's bytes, never decoded as one string (parseProjectBytes): undefined when
+ * it is to be decoded and read whole (readProject, which gives every refusal).
+ */
+export function readProjectBytes(bytes: Uint8Array, qdeName: string, opts: Pick<ParseProjectOptions, 'defer' | 'keep'> = {}): El | undefined {
+  return parseProjectBytes(bytes, qdeName, opts)?.['Project'] as El | undefined;
 }
 
 /** A source of the project whose text the caller is to find: inline, in its plain text file, or converted from its rich text, PDF or representation. */
