@@ -157,7 +157,6 @@ interface Doc {
   /** The unit (or byte) at i; NaN past the end. */
   code(i: number): number;
   indexOf(s: string, from: number): number;
-  lastIndexOf(s: string, from: number): number;
   startsWith(s: string, at: number): boolean;
   includes(s: string): boolean;
   slice(a: number, b: number): string;
@@ -173,7 +172,6 @@ function stringDoc(xml: string): Doc {
     length: xml.length,
     code: (i) => xml.charCodeAt(i),
     indexOf: (s, from) => xml.indexOf(s, from),
-    lastIndexOf: (s, from) => xml.lastIndexOf(s, from),
     startsWith: (s, at) => xml.startsWith(s, at),
     includes: (s) => xml.includes(s),
     slice: (a, b) => xml.slice(a, b),
@@ -192,7 +190,6 @@ function bytesDoc(bytes: Uint8Array): Doc {
     length: b.length,
     code: (i) => b[i] ?? Number.NaN,
     indexOf: (s, from) => b.indexOf(s, from),
-    lastIndexOf: (s, from) => b.lastIndexOf(s, from),
     startsWith: (s, at) => b.toString('latin1', at, at + s.length) === s,
     includes: (s) => b.includes(s),
     slice: (x, y) => b.toString('utf8', x, y),
@@ -257,6 +254,7 @@ function scanPieces(xml: Doc, longTexts?: Array<[number, number]>, long = LONG_T
       continue;
     }
     // A start tag: its end is the first ">" outside quotes.
+    const tagStart = i;
     let end = -1;
     for (let from = i + 1; ; ) {
       const at = xml.tagChar(from);
@@ -284,13 +282,13 @@ function scanPieces(xml: Doc, longTexts?: Array<[number, number]>, long = LONG_T
     const inSources = depth === 2 && stack[1] === 'Sources';
     i = end + 1;
     if (inSources && name === 'TextSource') {
-      if (selfClosing) ranges.push({ at: [xml.lastIndexOf('<', end), i], selections: [] });
-      else start = xml.lastIndexOf('<', end);
+      if (selfClosing) ranges.push({ at: [tagStart, i], selections: [] });
+      else start = tagStart;
     }
     // A selection directly inside a text source of Project > Sources.
     if (depth === 3 && start >= 0 && name === 'PlainTextSelection') {
-      if (selfClosing) selections.push([xml.lastIndexOf('<', end), i]);
-      else selStart = xml.lastIndexOf('<', end);
+      if (selfClosing) selections.push([tagStart, i]);
+      else selStart = tagStart;
     }
     if (!selfClosing) {
       stack.push(name);
@@ -396,25 +394,28 @@ function parsePieces(decoded: Doc, what: string, opts: ParseProjectOptions, chec
   const found = scanPieces(decoded, longs, long);
   const pieces = opts.defer ? found : found?.map((p) => ({ at: p.at, selections: [] as Array<[number, number]> }));
   if (!pieces?.length) return undefined;
-  // The document without its text sources, one empty <TextSource/> holding their place; its long
+  // The document without its text sources, an empty <TextSource/> holding each one's place (so
+  // that the texts around each are parsed as the whole document has them: a CR before a source and
+  // a LF after it are two line ends, not one); its long
   // texts (the qualwave note: ~90 MB at 3,000 documents) each as a placeholder, parsed in pieces
   // (the parser builds a text a character at a time: gigabytes of garbage for one such text).
   const useLong = longs.length > 0 && !decoded.includes(LONG_MARK);
-  const cuts = [...pieces.map((p, k) => ({ at: p.at, put: k === 0 ? '<TextSource/>' : '' })), ...(useLong ? longs.map((at, k) => ({ at, put: `${LONG_MARK}${k}@@` })) : [])].sort((a, b) => a.at[0] - b.at[0]);
-  const restOf = (withLong: boolean, everySource = false): string => {
+  const cuts = [...pieces.map((p) => ({ at: p.at, put: '<TextSource/>' })), ...(useLong ? longs.map((at, k) => ({ at, put: `${LONG_MARK}${k}@@` })) : [])].sort((a, b) => a.at[0] - b.at[0]);
+  const restOf = (withLong: boolean): string => {
     const rest: string[] = [];
     let pos = 0;
     for (const c of cuts) {
       if (!withLong && c.put.startsWith(LONG_MARK)) continue;
-      rest.push(decoded.slice(pos, c.at[0]), everySource && !c.put.startsWith(LONG_MARK) ? '<TextSource/>' : c.put);
+      rest.push(decoded.slice(pos, c.at[0]), c.put);
       pos = c.at[1];
     }
     rest.push(decoded.slice(pos, decoded.length));
     return rest.join('');
   };
-  // Checked with every text source's place held (a text before a source and one after it are not one text).
-  if (check) checkXml(restOf(useLong, true), what);
-  let root = parseTree(restOf(useLong), what);
+  // (Checked with each text source's place held: a text before a source and one after it are not one text.)
+  const rest = restOf(useLong);
+  if (check) checkXml(rest, what);
+  let root = parseTree(rest, what);
   if (useLong) {
     const texts = longs.map(([a, b]) => longText(decoded.slice(a, b), what, Math.max(1, long >> 2), check));
     if (!putLongTexts(root, texts)) {
