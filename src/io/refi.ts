@@ -112,12 +112,13 @@ export { LIMITS, UnsafeArchiveError };
  * expansion ratio, the same limits as every zip), its entries as the check inflated them (else
  * unpacked again by fflate's unzipSync).
  */
-export function openArchive(bytes: Uint8Array): Unzipped {
-  // The bytes the check inflates are kept, not inflated a second time (keptEntries says when they can be).
+export function openArchive(bytes: Uint8Array, packed?: (name: string) => boolean): Unzipped {
+  // The bytes the check inflates are kept, not inflated a second time (keptEntries says when they
+  // can be); those `packed` names are kept compressed, each inflated when it is read.
   const central = new Map<string, number[]>();
   let archive: Unzipped | undefined;
   try {
-    archive = keptEntries(inspectArchive(bytes, central), central);
+    archive = keptEntries(inspectArchive(bytes, central, packed), central);
   } catch (e) {
     if (e instanceof UnsafeArchiveError) throw e;
     throw new Error(`${(e as Error).message}; the file may be truncated or not a .qdpx`);
@@ -164,7 +165,8 @@ export async function readRefi(file: string, given: Uint8Array | { bytes?: Uint8
   let qdeText: { text: string; bom: boolean } | undefined;
   const isZip = bytes[0] === 0x50 && bytes[1] === 0x4b;
   if (isZip) {
-    const archive = openArchive(bytes);
+    // Every file but the .qde kept compressed until read (a source's text is read once).
+    const archive = openArchive(bytes, (name) => !name.toLowerCase().endsWith('.qde'));
     bytes = new Uint8Array(0);
     const byLower = new Map<string, string>();
     for (const k of Object.keys(archive)) {

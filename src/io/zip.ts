@@ -1,4 +1,4 @@
-import { Unzip, UnzipInflate, UnzipPassThrough, unzipSync, type Unzipped } from 'fflate';
+import { inflateSync, Unzip, UnzipInflate, UnzipPassThrough, unzipSync, type AsyncFlateStreamHandler, type UnzipDecoder, type Unzipped } from 'fflate';
 import { EXIT, QualwaveError } from '../core/errors.js';
 
 /**
@@ -21,6 +21,24 @@ export interface ArchiveEntry {
   size: number;
   /** Its bytes as inflated by the check, when asked to keep them (see unpackArchive). */
   data?: Uint8Array;
+  /** Instead, its compressed bytes as the check inflated them, for an entry asked to be kept so (inspectArchive's `packed`). */
+  deflated?: Uint8Array;
+}
+
+/**
+ * fflate's inflater for a zip entry, which also keeps a copy of the compressed bytes it is given
+ * (they are views into the archive's bytes) when `chunks` is given.
+ */
+class KeepingInflate implements UnzipDecoder {
+  ondata!: AsyncFlateStreamHandler;
+  private readonly inner = new UnzipInflate();
+  constructor(readonly chunks: Uint8Array[] | undefined) {
+    this.inner.ondata = (err, data, final) => this.ondata(err, data, final);
+  }
+  push(data: Uint8Array, final: boolean): void {
+    this.chunks?.push(data.slice());
+    this.inner.push(data, final);
+  }
 }
 
 /**
@@ -57,9 +75,11 @@ function centralSizes(bytes: Uint8Array, originals?: Map<string, number[]>): Map
  * nor the whole archive from 1 MiB unpacked on, expanding more than LIMITS.ratio times (a zip
  * bomb). Throws UnsafeArchiveError naming the problem; a file that is not a zip is an Error.
  * Given `keep` (an empty map), it fills it with each name's sizes from the central directory and
- * keeps each entry's inflated bytes in its `data` where keptEntries can use them.
+ * keeps each entry's inflated bytes in its `data` where keptEntries can use them; an entry
+ * `packed` names (and that is compressed) is kept compressed instead, in its `deflated`
+ * (inflated again when keptEntries' result is asked for it).
  */
-export function inspectArchive(bytes: Uint8Array, keep?: Map<string, number[]>): ArchiveEntry[] {
+export function inspectArchive(bytes: Uint8Array, keep?: Map<string, number[]>, packed?: (name: string) => boolean): ArchiveEntry[] {
   const entries: ArchiveEntry[] = [];
   let total = 0;
   let problem: string | undefined;
@@ -71,6 +91,9 @@ export function inspectArchive(bytes: Uint8Array, keep?: Map<string, number[]>):
   // entry of that name); any other entry, or one that does not fill its buffer exactly, is not kept.
   let kept = keep !== undefined;
   const originals = new Map([...(keep ?? [])].map(([k, v]) => [k, [...v]]));
+  // The compressed bytes of each entry kept so, by name, as its inflater is given them.
+  const deflating = new Map<string, Uint8Array[]>();
+  const counted = new Uint8Array(0);
   const unzip = new Unzip((file) => {
     if (problem) return;
     const name = file.name.replace(/\\/g, '/');
@@ -83,7 +106,10 @@ export function inspectArchive(bytes: Uint8Array, keep?: Map<string, number[]>):
     entries.push(entry);
     const expected = originals.get(file.name);
     let buffer: Uint8Array | undefined;
-    if (kept && expected?.length === 1 && expected[0]! <= LIMITS.totalBytes) buffer = new Uint8Array(expected[0]!);
+    // Kept compressed: its compressed bytes as the inflater is given them (a fixed-size buffer stands for the count).
+    const chunks = kept && file.compression === 8 && packed?.(file.name) ? [] : undefined;
+    if (chunks) deflating.set(file.name, chunks);
+    if (kept && expected?.length === 1 && expected[0]! <= LIMITS.totalBytes) buffer = chunks ? counted : new Uint8Array(expected[0]!);
     else kept = false;
     file.ondata = (err, data, final) => {
       if (err) {
@@ -91,14 +117,15 @@ export function inspectArchive(bytes: Uint8Array, keep?: Map<string, number[]>):
         return;
       }
       if (buffer && kept) {
-        if (entry.size + data.length > buffer.length) kept = false;
-        else buffer.set(data, entry.size);
+        if (entry.size + data.length > expected![0]!) kept = false;
+        else if (!chunks) buffer.set(data, entry.size);
       }
       entry.size += data.length;
       total += data.length;
       if (final && buffer && kept) {
-        if (entry.size === buffer.length) entry.data = buffer;
-        else kept = false;
+        if (entry.size !== expected![0]!) kept = false;
+        else if (chunks) entry.deflated = concat(chunks);
+        else entry.data = buffer;
       }
       if (total > LIMITS.totalBytes) refuse(`more than ${LIMITS.totalBytes / 1024 / 1024} MB once unpacked`);
       else if (entry.size >= LIMITS.ratioFloor && entry.size / Math.max(1, entry.compressed) > LIMITS.ratio) refuse(`entry '${file.name}' expands more than ${LIMITS.ratio} times (a zip bomb?)`);
@@ -106,7 +133,15 @@ export function inspectArchive(bytes: Uint8Array, keep?: Map<string, number[]>):
     };
     file.start();
   });
-  unzip.register(UnzipInflate);
+  // (A class per archive: the inflater is made by fflate, given the entry's name.)
+  unzip.register(
+    class extends KeepingInflate {
+      static readonly compression = 8;
+      constructor(name: string) {
+        super(deflating.get(name));
+      }
+    },
+  );
   unzip.register(UnzipPassThrough);
   try {
     // In slices, so that a bomb stops being inflated as soon as it is seen.
@@ -120,8 +155,22 @@ export function inspectArchive(bytes: Uint8Array, keep?: Map<string, number[]>):
   if (entries.length === 0) throw new Error('not a readable zip archive (no entries)');
   const compressed = entries.reduce((n, e) => n + e.compressed, 0);
   if (total >= LIMITS.ratioFloor && total / Math.max(1, compressed) > LIMITS.ratio) throw new UnsafeArchiveError(`the archive expands ${Math.round(total / Math.max(1, compressed))} times (a zip bomb?)`);
-  if (!kept || entries.some((e) => !e.data) || entries.length !== originals.size) for (const e of entries) delete e.data;
+  if (!kept || entries.some((e) => !e.data && !e.deflated) || entries.length !== originals.size)
+    for (const e of entries) {
+      delete e.data;
+      delete e.deflated;
+    }
   return entries;
+}
+
+function concat(chunks: Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
+  let at = 0;
+  for (const c of chunks.splice(0)) {
+    out.set(c, at);
+    at += c.length;
+  }
+  return out;
 }
 
 /**
@@ -131,9 +180,26 @@ export function inspectArchive(bytes: Uint8Array, keep?: Map<string, number[]>):
  * (an archive whose parts disagree): the caller unpacks it again.
  */
 export function keptEntries(entries: readonly ArchiveEntry[], central: ReadonlyMap<string, number[]>): Unzipped | undefined {
-  if (entries.length === 0 || entries.some((e) => !e.data)) return undefined;
-  const byName = new Map(entries.map((e) => [e.name, e.data!]));
+  if (entries.length === 0 || entries.some((e) => !e.data && !e.deflated)) return undefined;
+  const byName = new Map(entries.map((e) => [e.name, e]));
   const out: Unzipped = {};
-  for (const name of central.keys()) out[name] = byName.get(name)! as Unzipped[string];
+  for (const name of central.keys()) {
+    const e = byName.get(name)!;
+    if (e.data) out[name] = e.data as Unzipped[string];
+    else {
+      // Inflated each time it is asked for (by fflate, as the check inflated it: the same bytes).
+      const deflated = e.deflated!;
+      const size = e.size;
+      Object.defineProperty(out, name, {
+        enumerable: true,
+        configurable: true,
+        get: () => {
+          const data = inflateSync(deflated, { out: new Uint8Array(size) });
+          if (data.length !== size) throw new Error(`entry '${name}' did not unpack to its size again`);
+          return data;
+        },
+      });
+    }
+  }
   return out;
 }
