@@ -417,7 +417,7 @@ function parsePieces(decoded: Doc, what: string, opts: ParseProjectOptions, chec
   if (check) checkXml(rest, what);
   let root = parseTree(rest, what);
   if (useLong) {
-    const texts = longs.map(([a, b]) => longText(decoded.slice(a, b), what, Math.max(1, long >> 2), check));
+    const texts = longs.map(([a, b]) => longText(decoded, a, b, what, Math.max(1, long >> 2), check));
     if (!putLongTexts(root, texts)) {
       if (check) return undefined;
       root = parseTree(restOf(false), what);
@@ -488,16 +488,19 @@ const LONG_MARK = '@@qualwave-long-text-';
  * (never inside a reference, a line break or a surrogate pair: the pieces' values are the whole's).
  * Undefined when a piece does not give a text (or, with `check`, is not well-formed).
  */
-function longText(text: string, what: string, piece: number, check = false): string | undefined {
+function longText(doc: Doc, start: number, end: number, what: string, piece: number, check = false): string | undefined {
   const parts: string[] = [];
-  const cut = /[& ]/g;
-  let from = 0;
-  while (from < text.length) {
-    cut.lastIndex = from + piece;
-    const at = cut.exec(text)?.index ?? text.length;
+  // (Each piece decoded on its own: the text is never one string before its value is.)
+  const next = (c: string, from: number): number => {
+    const at = doc.indexOf(c, from);
+    return at < 0 || at > end ? end : at;
+  };
+  let from = start;
+  while (from < end) {
+    const at = from + piece >= end ? end : Math.min(next('&', from + piece), next(' ', from + piece));
     let v: unknown;
     try {
-      const xml = `<t>${text.slice(from, at)}</t>`;
+      const xml = `<t>${doc.slice(from, at)}</t>`;
       // (Checked where the document was not: a reference never spans a cut, each ending at its ";".)
       if (check) checkXml(xml, what);
       v = parseTree(xml, what)['t'];
