@@ -16,6 +16,7 @@ import type { Study } from '../core/study/types.js';
 import { summarise } from '../core/summary/summary.js';
 import { codebookTable, wavesTable } from '../core/summary/tables.js';
 import { caseDiagnostics, readCaseSummaries } from '../io/cases.js';
+import { corpusStore } from '../io/corpus-store.js';
 import { loadStemmer } from '../io/stemmer.js';
 import { mapOnWorkers, poolWorkers } from '../io/workers.js';
 import { tableCoder } from './analyses.js';
@@ -148,7 +149,8 @@ async function reportHtmlOf(study: Study, opts: ReportOptions): Promise<string[]
     // together. The sections keep their order on the page.
     let quotes: ReportSection | undefined;
     if (stem) {
-      const cells = selectQuotes(cs, stem, { rows: 'theme', perCell: 2, minWords: 15, maxWords: 120, repeatParticipants: false, clean: false });
+      // The passages' term counts from the study index when it has them for these texts (io/corpus-store.ts).
+      const cells = selectQuotes(cs, stem, { rows: 'theme', perCell: 2, minWords: 15, maxWords: 120, repeatParticipants: false, clean: false }, corpusStore(study, coder, study.config.language));
       quotes = {
         id: 'quotes',
         title: 'Quotes',

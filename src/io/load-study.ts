@@ -343,6 +343,7 @@ async function load(root: string, opts: LoadOptions, index: StudyIndex): Promise
         const list = result.document.segmentList;
         const counts = index.get<Int32Array>('words', f, key);
         list.keepWordCounts(counts instanceof Int32Array ? counts : undefined);
+        list.contentKey = key.hash;
         // Counted by the command (only the segments it needed): kept when it ends.
         list.onWordsCounted = () => index.putLater('words', f, key, () => list.wordCountsSoFar());
       }

@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module';
 import type { Stem } from '../core/coding/autocode.js';
 
 /** Porter stemmers shipped by natural, by study language; loaded only when auto-coding runs. */
@@ -18,6 +19,18 @@ export const STEMMER_LANGUAGES = Object.keys(STEMMERS);
 
 /** Longest token that is stemmed (see loadStemmer). */
 export const MAX_STEMMED = 64;
+
+/**
+ * Which stemmer loadStemmer(language) gives (its module and natural's version), to key what was
+ * stemmed with it; undefined when there is none.
+ */
+export function stemmerId(language: string): string | undefined {
+  const file = STEMMERS[language.split('-')[0]!.toLowerCase()];
+  if (!file) return undefined;
+  naturalVersion ??= (createRequire(import.meta.url)('natural/package.json') as { version?: string }).version ?? '';
+  return `${file}@${naturalVersion}:${MAX_STEMMED}`;
+}
+let naturalVersion: string | undefined;
 
 /**
  * The stemmer for a language code (`en`, `fr`, `fr-CA`, ...). natural's top-level import costs

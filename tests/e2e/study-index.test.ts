@@ -120,7 +120,7 @@ describe('the study index changes no output', () => {
       const without = await runAll(study, out, NO_CACHE);
       expect(entries(study)).toEqual([]);
       const cold = await runAll(study, out);
-      if (fixture === 'buddy-study') expect(entries(study)).toEqual(['checks.bin', 'codebook.bin', 'codings.bin', 'config.bin', 'document.bin', 'participants.bin', 'patterns.bin', 'stamps.bin', 'words.bin']);
+      if (fixture === 'buddy-study') expect(entries(study)).toEqual(['checks.bin', 'codebook.bin', 'codings.bin', 'config.bin', 'corpus.bin', 'document.bin', 'participants.bin', 'patterns.bin', 'stamps.bin', 'words.bin']);
       const warm = await runAll(study, out);
       expect(cold).toEqual(without);
       expect(warm).toEqual(without);
@@ -257,6 +257,41 @@ describe('stale entries are never used', () => {
       expect(after.stdout).not.toBe(clean.stdout);
     }, 60_000);
   }
+
+  it("report: its quote corpus (the passages' terms) is counted again after a transcript is edited behind its back and after a coding is removed", async () => {
+    const study = copyOf('buddy-study');
+    pin(join(study, 'transcripts', 'MS01_pre.txt'));
+    const out = tmp();
+    const file = join(out, 'report.html');
+    const report = async (env?: Record<string, string>) => {
+      const r = await qualwave(['report', '--study', study, '--output', file, '--force'], env ? { env } : {});
+      return { ...r, file: readFileSync(file, 'utf8') };
+    };
+    const first = await report();
+    expect(entriesOf(study, 'corpus')).toEqual(['consensus']);
+    const corpus = join(indexDir(study), 'corpus.bin');
+    const written = statSync(corpus).mtimeMs;
+    const bytes = readFileSync(corpus);
+    // Warm: read back, not written again.
+    expect(await report()).toEqual(first);
+    expect(statSync(corpus).mtimeMs).toBe(written);
+    // Counted again (a new entry: "glitter" is no longer a term of the corpus) only when the texts change.
+    const recounted = () => !readFileSync(corpus).equals(bytes);
+    expect(first.file).toContain('glitter');
+    // The coded passage of MS01/pre line 10 gets other words (same size, mtime restored).
+    editBehindItsBack(join(study, 'transcripts', 'MS01_pre.txt'), 'glitter', 'a b c d');
+    const edited = await report();
+    expect(edited).toEqual(await report(NO_CACHE));
+    expect(edited.file).not.toContain('glitter');
+    expect(recounted()).toBe(true);
+    // A coding removed: other passages.
+    const codings = join(study, 'codings', 'consensus.tsv');
+    writeFileSync(codings, readFileSync(codings, 'utf8').replace(/^MS01\tpre\t10\tsupport\.respite\t.*\n/m, ''));
+    const fewer = await report();
+    expect(fewer).toEqual(await report(NO_CACHE));
+    expect(fewer.file).not.toBe(edited.file);
+    expect(entriesOf(study, 'corpus')).toEqual(['consensus']);
+  }, 90_000);
 
   it('qualwave.yaml edited to the same size with its mtime restored: its parse is not reused (nor the segments read with it)', async () => {
     const study = copyOf('buddy-study');

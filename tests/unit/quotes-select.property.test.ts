@@ -4,8 +4,8 @@ import { packCodings, setCodingTable, tableOf, type CodingPart } from '../../src
 import type { Coding } from '../../src/core/coding/types.js';
 import { codedStudy } from '../../src/core/matrix/coded.js';
 import { evidence, evidenceKey } from '../../src/core/quotes/evidence.js';
-import { forgetCorpus, hasQuote, quotable, selectQuotes, trim, type QuoteOptions } from '../../src/core/quotes/select.js';
-import { clean as cleanText, TermCorpus, wordCount } from '../../src/core/quotes/text.js';
+import { forgetCorpus, hasQuote, quotable, selectQuotes, trim, type CorpusStore, type PassageTexts, type QuoteOptions } from '../../src/core/quotes/select.js';
+import { clean as cleanText, TermCorpus, wordCount, type CorpusSnapshot } from '../../src/core/quotes/text.js';
 import type { Study } from '../../src/core/study/types.js';
 import { fixtureStudies, randomCodings, scenario } from '../helpers/random-codings.js';
 
@@ -165,5 +165,80 @@ describe('quotes: every participant found document by document', () => {
     expect(cell!.quotes.map((q) => q.segment)).toEqual([l.id(long)]);
     expect(cell!.quotes[0]!.rank).toBe(1);
     expect(cell!.candidates).toBe(2);
+  });
+});
+
+describe('quotes: the corpus kept between runs (a CorpusStore: the study index)', () => {
+  /** A store in memory, keyed by the texts exactly (what io/corpus-store.ts hashes). */
+  function memoryStore() {
+    const kept = new Map<string, CorpusSnapshot>();
+    const asked: PassageTexts[] = [];
+    let puts = 0;
+    const keyOf = (t: PassageTexts) => JSON.stringify([t.documents, [...t.passages]]);
+    const store: CorpusStore = {
+      get(t) {
+        asked.push(t);
+        // Cloned, as read back from a file: nothing shared with the corpus it was taken of.
+        const s = kept.get(keyOf(t));
+        return s && structuredClone(s);
+      },
+      put(t, s) {
+        puts++;
+        kept.set(keyOf(t), structuredClone(s));
+      },
+    };
+    return { store, asked, puts: () => puts, size: () => kept.size };
+  }
+  const keyed = (study: Study) => {
+    for (const [i, d] of study.documents.entries()) d.segmentList.contentKey = `${study.root}:${i}:${d.id}`;
+    return study;
+  };
+
+  it('gives the quotes made without it, counted once and then read back; other codings are other texts (property)', () => {
+    fc.assert(
+      fc.property(scenario, scenario, options, fc.integer({ min: 1, max: 3 }), (sc, other, o, perCell) => {
+        const study = keyed(randomCodings(studies, sc));
+        const opts: QuoteOptions = { ...o, perCell };
+        const expected = selectQuotes(codedStudy(study, 'x'), stem, opts);
+        const m = memoryStore();
+        expect(selectQuotes(codedStudy(study, 'x'), stem, opts, m.store)).toEqual(expected);
+        expect(m.puts()).toBe(1);
+        // A second run: the snapshot, not counted again (nothing put), the same quotes.
+        expect(selectQuotes(codedStudy(study, 'x'), stem, opts, m.store)).toEqual(expected);
+        expect(m.puts()).toBe(1);
+        expect(m.asked[1]).toEqual(m.asked[0]);
+        // Another coding of the study: its own texts (and its own quotes, as made without the store).
+        const second = keyed(randomCodings(studies, { ...other, study: sc.study }));
+        expect(selectQuotes(codedStudy(second, 'x'), stem, opts, m.store)).toEqual(selectQuotes(codedStudy(second, 'x'), stem, opts));
+        const same = JSON.stringify([m.asked[2]!.documents, [...m.asked[2]!.passages]]) === JSON.stringify([m.asked[0]!.documents, [...m.asked[0]!.passages]]);
+        expect(m.size()).toBe(same ? 1 : 2);
+      }),
+      { numRuns: 40 },
+    );
+  });
+
+  it('passage k of the texts is the place of the k-th text counted (hand-checked on one document)', () => {
+    const base = keyed(studies[0]!);
+    const doc = base.documents[0]!;
+    const l = doc.segmentList;
+    const idx = [...Array(l.length).keys()].filter((i) => l.role(i) === 'participant').slice(0, 2);
+    const code = base.codebook.codes[0]!.id;
+    const codings: Coding[] = idx.map((i) => ({ coder: 'x', participant: doc.participant, wave: doc.wave, startLine: l.startLine(i), endLine: l.endLine(i), code }));
+    const m = memoryStore();
+    selectQuotes(codedStudy({ ...base, codings, coders: ['x'] }, 'x'), stem, { rows: 'code', perCell: 1, minWords: 1, maxWords: 99, repeatParticipants: false, clean: false }, m.store);
+    const t = m.asked[0]!;
+    expect(t.documents).toEqual(base.documents.map((d, i) => `${base.root}:${i}:${d.id}`));
+    expect([...t.passages]).toEqual(idx.flatMap((i) => [0, i, l.startOffset(i), l.endOffset(i), 0]));
+  });
+
+  it('is not asked when a document has no content key (the index off)', () => {
+    const study = keyed(randomCodings(studies, { study: 0, picks: [], since: null, wave: null, shuffle: null }));
+    const m = memoryStore();
+    const doc = study.documents[0]!;
+    doc.segmentList.contentKey = undefined;
+    selectQuotes(codedStudy(study, 'x'), stem, { rows: 'theme', perCell: 1, minWords: 1, maxWords: 99, repeatParticipants: false, clean: false }, m.store);
+    expect(m.asked).toEqual([]);
+    expect(m.puts()).toBe(0);
+    keyed(study);
   });
 });

@@ -273,3 +273,89 @@ describe('sentences and flatSpaces', () => {
     );
   });
 });
+
+describe('TermCorpus.snapshot and restore: the same corpus without counting its texts again', () => {
+  it('a hand-made corpus: its words, stems, frequencies and lengths, given back', () => {
+    const c = new TermCorpus((w) => w.replace(/s$/, ''));
+    // "apples" and "apple" share the stem "apple" (term 0); "is" is too short (-1); "pie" is term 1.
+    c.add('Apples is apple');
+    c.add('pie pie');
+    c.seal();
+    const s = c.snapshot();
+    expect(s.words).toEqual(['apples', 'is', 'apple', 'pie']);
+    expect([...s.wordTerms]).toEqual([0, -1, 0, 1]);
+    expect(s.stems).toEqual(['apple', 'pie']);
+    expect([...s.df]).toEqual([1, 1]);
+    expect([...s.start]).toEqual([0, 1, 2]);
+    expect([...s.ids]).toEqual([0, 1]);
+    expect([...s.counts]).toEqual([2, 2]);
+    expect([...s.lengths]).toEqual([15, 7]);
+    expect([...s.wordCounts]).toEqual([3, 2]);
+    const r = TermCorpus.restore((w) => w.replace(/s$/, ''), structuredClone(s))!;
+    expect(r.size).toBe(2);
+    // Passage 0 against a profile of itself: 1; idf of "pie" is log(3/2), of "apple" log(3/2).
+    expect(r.cosine(0, r.profile([], [0]))).toBe(1);
+    expect(r.wordsOf(1, 'pie pie')).toBe(2);
+    expect(() => new TermCorpus((w) => w).snapshot()).toThrow(/before seal/);
+  });
+
+  it('scores, profiles, vectors, word counts and the words interned after are those of the corpus it was taken of, and nothing seen before is stemmed again (property)', () => {
+    fc.assert(
+      fc.property(fc.array(text, { minLength: 1, maxLength: 20 }), fc.array(text, { minLength: 0, maxLength: 3 }), fc.array(fc.nat(), { minLength: 0, maxLength: 8 }), fc.array(text, { minLength: 1, maxLength: 5 }), (passages, codeTexts, pick, sentences) => {
+        const c = new TermCorpus(stem);
+        for (const p of passages) c.add(p);
+        c.seal();
+        let stemmed = 0;
+        const counting = (w: string) => {
+          stemmed++;
+          return stem(w);
+        };
+        // Through structured cloning, as the study index stores it (no array shared with c).
+        const r = TermCorpus.restore(counting, structuredClone(c.snapshot()))!;
+        expect(r).toBeDefined();
+        expect(r.size).toBe(c.size);
+        for (const [k, p] of passages.entries()) expect(r.wordsOf(k, p)).toBe(c.wordsOf(k, p));
+        for (const p of passages) r.textCosine(p, r.profile([], []));
+        expect(stemmed).toBe(0);
+        const members = [...new Set(pick.map((i) => i % passages.length))];
+        const profiles = [c, r].map((x) =>
+          x.profile(
+            codeTexts.map((t) => ({ text: t, k: 3 })),
+            members,
+          ),
+        );
+        expect(Object.is(profiles[1]!.norm, profiles[0]!.norm)).toBe(true);
+        expect([...profiles[1]!.terms]).toEqual([...profiles[0]!.terms]);
+        expect([...profiles[1]!.weights]).toEqual([...profiles[0]!.weights]);
+        for (let k = 0; k < passages.length; k++) expect(Object.is(r.cosine(k, profiles[1]!), c.cosine(k, profiles[0]!))).toBe(true);
+        for (const s of [...sentences, ...passages]) expect(Object.is(r.textCosine(s, profiles[1]!), c.textCosine(s, profiles[0]!))).toBe(true);
+        const vs = [c, r].map((x) => x.vectors(sentences));
+        expect(vs[1]).toEqual(vs[0]);
+        // Every word interned since (the code texts' and sentences' new words) got the same id.
+        expect(r.snapshot()).toEqual(c.snapshot());
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('a snapshot that does not hold together is refused (undefined), not used', () => {
+    const c = new TermCorpus(stem);
+    c.add('work and family');
+    c.add('rent money rent');
+    c.seal();
+    const s = c.snapshot();
+    const broken: Array<Partial<typeof s>> = [
+      { passages: 3 },
+      { vocabulary: s.vocabulary + 1 },
+      { ids: Int32Array.from(s.ids, (t, j) => (j === 0 ? s.vocabulary : t)) },
+      { counts: Int32Array.from(s.counts, (f, j) => (j === 0 ? 0 : f)) },
+      { start: Int32Array.from([0, 4, 3]) },
+      { wordTerms: Int32Array.from(s.wordTerms, (t, i) => (i === 0 ? s.vocabulary : t)) },
+      { words: s.words.slice(1) },
+      { stems: [...s.stems.slice(0, -1), s.stems[0]!] },
+      { lengths: s.lengths.subarray(1) },
+    ];
+    for (const b of broken) expect(TermCorpus.restore(stem, { ...structuredClone(s), ...b })).toBeUndefined();
+    expect(TermCorpus.restore(stem, structuredClone(s))?.size).toBe(2);
+  });
+});

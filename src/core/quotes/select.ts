@@ -5,7 +5,7 @@ import { rowKeys, rowsOfCode } from '../matrix/coded.js';
 import { attribution } from '../study/attribution.js';
 import { ownCopy } from '../text/intern.js';
 import { naturalCompare } from '../text/sort.js';
-import { clean, flatSentences, flatSpaces, TermCorpus, wordCount, type Profile, type TextVectors } from './text.js';
+import { clean, flatSentences, flatSpaces, TermCorpus, wordCount, type CorpusSnapshot, type Profile, type TextVectors } from './text.js';
 import { cachedLineIndex, exactText, formatSpan, LineIndex, lineIndexOf, type Position } from '../coding/span.js';
 
 /**
@@ -112,7 +112,28 @@ export function forgetCorpus(cs: CodedStudy): void {
   corpora.delete(cs);
 }
 
-export function selectQuotes(cs: CodedStudy, stemWord: Stem, opts: QuoteOptions): QuoteCell[] {
+/**
+ * Where a corpus's counts may be kept between runs (the study index): `texts` says exactly which
+ * texts were counted, in order (each document's content key and each passage's place in it), so
+ * a snapshot is used only for the same texts, with the same stemmer (the store's own key).
+ */
+export interface CorpusStore {
+  get(texts: PassageTexts): CorpusSnapshot | undefined;
+  put(texts: PassageTexts, snapshot: CorpusSnapshot): void;
+}
+
+/**
+ * The texts a corpus counts: `documents[d]` is the content key of the study's document d (what its
+ * segments' texts are made from), and passage k is passages[5k .. 5k + 5): d, the segment, the
+ * passage's start and end offsets in the document's text and 1 for an exact span's text (0: the
+ * whole segment's text).
+ */
+export interface PassageTexts {
+  documents: string[];
+  passages: Int32Array;
+}
+
+export function selectQuotes(cs: CodedStudy, stemWord: Stem, opts: QuoteOptions, store?: CorpusStore): QuoteCell[] {
   const book = cs.study.codebook;
   const themeOf = (code: string) => book.byId.get(code)?.theme ?? code;
   const rows = rowKeys(cs, opts.rows).filter((r) => !opts.only?.length || opts.only.includes(r.id));
@@ -136,7 +157,7 @@ export function selectQuotes(cs: CodedStudy, stemWord: Stem, opts: QuoteOptions)
     for (let i = 0; i < p.exemplar.length; i++) if (p.exemplar[i] === 1 && p.startColumn[i] === 0) exemplars.add(`${p.strings[p.participant[i]!]}/${p.strings[p.wave[i]!]}\u0000${p.strings[p.code[i]!]}\u0000${p.startLine[i]}`);
   }
   let corpus = corpora.get(cs);
-  if (!corpus || corpus.stemWord !== stemWord) corpora.set(cs, (corpus = corpusOf(cs, stemWord, themeOf)));
+  if (!corpus || corpus.stemWord !== stemWord) corpora.set(cs, (corpus = corpusOf(cs, stemWord, themeOf, store)));
   const people = cs.participants;
 
   return selectCells(cs, opts, { rows, belongs, themeOf, exemplars, corpus, people });
@@ -147,32 +168,29 @@ export function selectQuotes(cs: CodedStudy, stemWord: Stem, opts: QuoteOptions)
  * whole lines; and each exact span's text within a segment (`members`: the codes that coded
  * exactly this passage; `codes`: every code on text it shares).
  */
-function corpusOf(cs: CodedStudy, stemWord: Stem, themeOf: (code: string) => string): Corpus {
-  const tfidf = new TermCorpus(stemWord);
+function corpusOf(cs: CodedStudy, stemWord: Stem, themeOf: (code: string) => string, store?: CorpusStore): Corpus {
   const themesOf = (codes: string[]) => [...new Set(codes.map(themeOf))];
   const book = cs.study.codebook;
   const passages: Passage[] = [];
   const order = new Map(book.codes.map((c, i) => [c.id, i]));
   const byOrder = (a: string, b: string) => (order.get(a) ?? 1e9) - (order.get(b) ?? 1e9);
+  // The passages first (passage k is the k-th text the corpus counts), then their terms.
   for (const doc of cs.documents) {
     const exact = cs.exact.get(doc.id) ?? [];
     const list = doc.segmentList;
-    // A text read only to make the corpus is let go once its passages are counted (it is read
-    // again for the quotes taken): the corpus never holds every transcript at once.
-    let keep = list.holdsText;
     for (const seg of cs.coded.get(doc.id) ?? []) {
       if (list.role(seg.index) !== 'participant') continue;
       const whole = seg.lineCodes ?? seg.codes;
       if (whole.length > 0) {
-        passages.push({ k: tfidf.add(list.text(seg.index)), doc, index: seg.index, from: list.startOffset(seg.index), to: list.endOffset(seg.index), exactText: undefined, codes: seg.codes, members: whole, exemplar: NO_EXEMPLAR, themes: themesOf(seg.codes) });
+        passages.push({ k: passages.length, doc, index: seg.index, from: list.startOffset(seg.index), to: list.endOffset(seg.index), exactText: undefined, codes: seg.codes, members: whole, exemplar: NO_EXEMPLAR, themes: themesOf(seg.codes) });
       }
       if (seg.lineCodes === undefined) continue;
       // The exact spans' parts inside this segment, one passage per distinct part.
       const s0 = list.startOffset(seg.index);
       const s1 = list.endOffset(seg.index);
       const parts = new Map<string, { from: number; to: number; members: Set<string>; exemplar: Set<string> }>();
+      // (The line index holds the text: the quotes' positions and texts come from this one reading.)
       const index = lineIndexOf(doc);
-      keep = true; // the line index holds the text: the quotes' positions and texts come from this one reading
       for (const c of exact) {
         const r = index.range(c);
         if ('problem' in r) continue;
@@ -192,12 +210,27 @@ function corpusOf(cs: CodedStudy, stemWord: Stem, themeOf: (code: string) => str
         const text = exactText(index.text, part.from, part.to).trim();
         if (!text) continue;
         const sorted = [...codes].sort(byOrder);
-        passages.push({ k: tfidf.add(text), doc, index: seg.index, from: part.from, to: part.to, exactText: text, codes: sorted, members: [...part.members].sort(byOrder), exemplar: part.exemplar.size ? part.exemplar : NO_EXEMPLAR, themes: themesOf(sorted) });
+        passages.push({ k: passages.length, doc, index: seg.index, from: part.from, to: part.to, exactText: text, codes: sorted, members: [...part.members].sort(byOrder), exemplar: part.exemplar.size ? part.exemplar : NO_EXEMPLAR, themes: themesOf(sorted) });
       }
     }
-    if (!keep) list.releaseText();
   }
-  tfidf.seal();
+  const texts = store ? passageTexts(cs, passages) : undefined;
+  const kept = texts ? store!.get(texts) : undefined;
+  let tfidf = kept ? TermCorpus.restore(stemWord, kept) : undefined;
+  if (tfidf?.size !== passages.length) tfidf = undefined;
+  if (!tfidf) {
+    tfidf = new TermCorpus(stemWord);
+    // A text read only to count its passages is let go once they are counted (it is read again
+    // for the quotes taken): the corpus never holds every transcript at once.
+    for (let i = 0; i < passages.length; ) {
+      const list = passages[i]!.doc.segmentList;
+      const keep = list.holdsText;
+      for (; i < passages.length && passages[i]!.doc.segmentList === list; i++) tfidf.add(passageText(passages[i]!));
+      if (!keep) list.releaseText();
+    }
+    tfidf.seal();
+    if (texts) store!.put(texts, tfidf.snapshot());
+  }
   const byCode = new Map<string, number[]>();
   for (const [i, p] of passages.entries())
     for (const c of p.members) {
@@ -206,6 +239,26 @@ function corpusOf(cs: CodedStudy, stemWord: Stem, themeOf: (code: string) => str
       if (list[list.length - 1] !== i) list.push(i);
     }
   return { stemWord, passages, tfidf, byCode, rankings: new Map(), rankingBytes: 0 };
+}
+
+/** What the passages' texts are made from (see PassageTexts); undefined when a document has no content key (the study index is off). */
+function passageTexts(cs: CodedStudy, passages: readonly Passage[]): PassageTexts | undefined {
+  const documents: string[] = [];
+  const at = new Map<CodedStudy['documents'][number], number>();
+  for (const doc of cs.documents) {
+    const key = doc.segmentList.contentKey;
+    if (key === undefined) return undefined;
+    at.set(doc, documents.length);
+    documents.push(key);
+  }
+  const out = new Int32Array(5 * passages.length);
+  for (let k = 0; k < passages.length; k++) {
+    const p = passages[k]!;
+    const d = at.get(p.doc);
+    if (d === undefined) return undefined;
+    out.set([d, p.index, p.from, p.to, p.exactText === undefined ? 0 : 1], 5 * k);
+  }
+  return { documents, passages: out };
 }
 
 /** A passage of a cell's pool with what its rank rests on. */

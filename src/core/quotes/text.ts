@@ -145,6 +145,65 @@ export class TermCorpus {
     return this.passages;
   }
 
+  /**
+   * What the corpus holds once sealed, to be kept (the study index) and given back to `restore`:
+   * the same corpus, every number the same, without counting the passages' texts again.
+   */
+  snapshot(): CorpusSnapshot {
+    if (this.building) throw new Error('TermCorpus: snapshot before seal');
+    return {
+      passages: this.passages,
+      vocabulary: this.vocabulary,
+      words: [...this.wordIds.keys()],
+      wordTerms: Int32Array.from(this.wordIds.values()),
+      stems: [...this.stemIds.keys()],
+      df: this.df.a.slice(0, this.df.n),
+      start: this.start,
+      ids: this.ids,
+      counts: this.counts,
+      lengths: this.lengths,
+      wordCounts: this.words,
+    };
+  }
+
+  /**
+   * The sealed corpus a snapshot was taken of (the same term ids, frequencies, document
+   * frequencies, idf and norms), for the same stemmer; undefined when the snapshot does not hold
+   * together (then the corpus is made again from the texts).
+   */
+  static restore(stemWord: Stem, s: CorpusSnapshot): TermCorpus | undefined {
+    const n = s.passages;
+    const v = s.vocabulary;
+    if (!Number.isInteger(n) || !Number.isInteger(v) || n < 0 || v < 0) return undefined;
+    if (s.start.length !== n + 1 || s.lengths.length !== n || s.wordCounts.length !== n || s.df.length !== v || s.stems.length !== v) return undefined;
+    if (s.words.length !== s.wordTerms.length || s.ids.length !== s.counts.length || s.start[0] !== 0 || s.start[n] !== s.ids.length) return undefined;
+    for (let k = 0; k < n; k++) if (s.start[k + 1]! < s.start[k]!) return undefined;
+    for (let j = 0; j < s.ids.length; j++) if (!(s.ids[j]! >= 0 && s.ids[j]! < v && s.counts[j]! > 0)) return undefined;
+    const c = new TermCorpus(stemWord);
+    for (let i = 0; i < s.words.length; i++) {
+      const t = s.wordTerms[i]!;
+      if (!(t >= -1 && t < v)) return undefined;
+      c.wordIds.set(s.words[i]!, t);
+    }
+    for (let t = 0; t < v; t++) c.stemIds.set(s.stems[t]!, t);
+    if (c.wordIds.size !== s.words.length || c.stemIds.size !== v) return undefined;
+    c.vocabulary = v;
+    c.passages = n;
+    c.df.a = s.df.length > 0 ? s.df.slice() : new Int32Array(1);
+    c.df.n = v;
+    c.scratch.a = new Int32Array(Math.max(1, v));
+    c.scratch.n = v;
+    c.building = undefined;
+    c.building2 = undefined;
+    c.start = s.start;
+    c.ids = s.ids;
+    c.counts = s.counts;
+    c.lengths = s.lengths;
+    c.words = s.wordCounts;
+    c.weigh();
+    return c;
+  }
+
   /** The term id of a word (interned on first sight). Words too short to say anything ("a", "is", "to") are -1. */
   private termOf(w: string): number {
     let id = this.wordIds.get(w);
@@ -255,6 +314,11 @@ export class TermCorpus {
     this.lengths = this.building2!.lengths.done();
     this.words = this.building2!.words.done();
     this.building2 = undefined;
+    this.weigh();
+  }
+
+  /** Each term's idf and each passage's norm, from the passages' terms (seal, restore). */
+  private weigh(): void {
     const n = this.passages;
     const df = this.df.a;
     this.idf = new Float64Array(this.vocabulary);
@@ -407,6 +471,26 @@ export class TermCorpus {
     const nb = profile.norm;
     return na > 0 && nb > 0 ? dot / (na * nb) : 0;
   }
+}
+
+/**
+ * A sealed TermCorpus's contents (TermCorpus.snapshot): the words seen and their term ids (-1: too
+ * short to count), each term's stem (by id) and document frequency, and passage k's terms
+ * ids[start[k] .. start[k + 1]) with their frequencies, its text's length and wordCount (-1: not
+ * counted so).
+ */
+export interface CorpusSnapshot {
+  passages: number;
+  vocabulary: number;
+  words: string[];
+  wordTerms: Int32Array;
+  stems: string[];
+  df: Int32Array;
+  start: Int32Array;
+  ids: Int32Array;
+  counts: Int32Array;
+  lengths: Int32Array;
+  wordCounts: Int32Array;
 }
 
 /** A weighted vector over a corpus's term ids: its terms in order, dense weights, norm. */

@@ -262,6 +262,12 @@ export class SegmentList {
     return nl < 0 || nl >= this.data[o + 3]!;
   }
 
+  /**
+   * What the segments' texts are made from, as the loader keys them (the transcript's hash and the
+   * setup's: the study index); undefined when unknown. Equal keys, equal texts.
+   */
+  contentKey: string | undefined;
+
   /** Word counts kept per segment (-1: not counted yet), when the loader keeps them (the study index). */
   private wordCounts: Int32Array | undefined;
   /**
