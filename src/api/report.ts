@@ -16,6 +16,7 @@ import type { Study } from '../core/study/types.js';
 import { summarise } from '../core/summary/summary.js';
 import { codebookTable, wavesTable } from '../core/summary/tables.js';
 import { caseDiagnostics, readCaseSummaries } from '../io/cases.js';
+import { agreementStore, type AgreementData } from '../io/agreement-store.js';
 import { corpusStore } from '../io/corpus-store.js';
 import { loadStemmer } from '../io/stemmer.js';
 import { mapOnWorkers, poolWorkers } from '../io/workers.js';
@@ -106,15 +107,28 @@ async function reportHtmlOf(study: Study, opts: ReportOptions): Promise<string[]
   // document (whose tables come in the order they are made) it is made here, in order.
   let agreementLater: { at: number; section: Promise<ReportSection> } | undefined;
   if (humans.length >= 2) {
-    const jobs = studyAgreementJobs(study, { coders: humans, unit: 'segment', level: 'code', resamples: 1000, seed: 1 });
-    const results = reportTables.tables
-      ? Promise.resolve(jobs.rows.map((r) => agreementOf(r.job)))
-      : mapOnWorkers(
-          'agreement',
-          jobs.rows.map((r) => r.job),
-          opts.workers ?? poolWorkers(),
-        );
-    const section = results.then((res) => agreementSection({ units: jobs.units, rows: jobs.rows.map(({ job: _job, ...row }, i) => ({ ...row, result: res[i]! })) }, humans, o));
+    const agreementOptions = { coders: humans, unit: 'segment' as const, level: 'code' as const, resamples: 1000, seed: 1 };
+    // The rows made before from the same files with the same options, from the study index (io/agreement-store.ts).
+    const store = agreementStore(study, agreementOptions);
+    const kept = store?.get();
+    let data: Promise<AgreementData>;
+    if (kept) data = Promise.resolve(kept);
+    else {
+      const jobs = studyAgreementJobs(study, agreementOptions);
+      const results = reportTables.tables
+        ? Promise.resolve(jobs.rows.map((r) => agreementOf(r.job)))
+        : mapOnWorkers(
+            'agreement',
+            jobs.rows.map((r) => r.job),
+            opts.workers ?? poolWorkers(),
+          );
+      data = results.then((res) => {
+        const made = { units: jobs.units, rows: jobs.rows.map(({ job: _job, ...row }, i) => ({ ...row, result: res[i]! })) };
+        store?.put(made);
+        return made;
+      });
+    }
+    const section = data.then((d) => agreementSection(d, humans, o));
     if (reportTables.tables) sections.push(await section);
     else {
       // Handled when awaited below (a failure is the report's error, not an unhandled rejection meanwhile).

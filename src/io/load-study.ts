@@ -465,7 +465,20 @@ async function load(root: string, opts: LoadOptions, index: StudyIndex): Promise
   // those of the codings that follow from them.
   const first = sortDiagnostics(diagnostics.slice(0, primary));
   const then = sortDiagnostics(diagnostics.slice(primary));
+  if (index.enabled) inputKeys.set(study, combinedKey([inputs, opts.allowOutside === true]).hash);
   return { study, diagnostics: [...first, ...then] };
+}
+
+/** Each loaded study's inputs key (see studyInputsKey). */
+const inputKeys = new WeakMap<Study, string>();
+
+/**
+ * A hash of every file the load read (its path and the hash of its bytes: config, participants,
+ * codebooks, transcripts, coder files) and of the load's options: what anything made from this
+ * study object alone can be keyed by in the study index. Undefined without the index.
+ */
+export function studyInputsKey(study: Study): string | undefined {
+  return inputKeys.get(study);
 }
 
 /**

@@ -120,7 +120,7 @@ describe('the study index changes no output', () => {
       const without = await runAll(study, out, NO_CACHE);
       expect(entries(study)).toEqual([]);
       const cold = await runAll(study, out);
-      if (fixture === 'buddy-study') expect(entries(study)).toEqual(['checks.bin', 'codebook.bin', 'codings.bin', 'config.bin', 'corpus.bin', 'document.bin', 'participants.bin', 'patterns.bin', 'stamps.bin', 'words.bin']);
+      if (fixture === 'buddy-study') expect(entries(study)).toEqual(['agreement.bin', 'checks.bin', 'codebook.bin', 'codings.bin', 'config.bin', 'corpus.bin', 'document.bin', 'participants.bin', 'patterns.bin', 'stamps.bin', 'words.bin']);
       const warm = await runAll(study, out);
       expect(cold).toEqual(without);
       expect(warm).toEqual(without);
@@ -291,6 +291,38 @@ describe('stale entries are never used', () => {
     expect(fewer).toEqual(await report(NO_CACHE));
     expect(fewer.file).not.toBe(edited.file);
     expect(entriesOf(study, 'corpus')).toEqual(['consensus']);
+  }, 90_000);
+
+  it('report: its agreement rows are made again after a coder file or a transcript is edited behind its back (and read back only while no file changed)', async () => {
+    const study = copyOf('buddy-study');
+    for (const f of ['transcripts/MS01_pre.txt', 'codings/ben.tsv']) pin(join(study, f));
+    const out = tmp();
+    const file = join(out, 'report.html');
+    const report = async (env?: Record<string, string>) => {
+      const r = await qualwave(['report', '--study', study, '--output', file, '--force'], env ? { env } : {});
+      return { ...r, file: readFileSync(file, 'utf8') };
+    };
+    const agreement = (r: { file: string }) => r.file.slice(r.file.indexOf('id="agreement"'), r.file.indexOf('</section>', r.file.indexOf('id="agreement"')));
+    const first = await report();
+    expect(agreement(first)).toContain('Krippendorff');
+    const kept = join(indexDir(study), 'agreement.bin');
+    const bytes = readFileSync(kept);
+    const remade = () => !readFileSync(kept).equals(bytes);
+    // Warm, with no worker and with one: read back, the same bytes.
+    expect(await report({ QUALWAVE_WORKERS: '0' })).toEqual(first);
+    expect(await report({ QUALWAVE_WORKERS: '1' })).toEqual(first);
+    expect(remade()).toBe(false);
+    // ben's coding of support.companionship moves from MS01/pre line 10 to line 14 (same size, mtime restored): other ratings.
+    editBehindItsBack(join(study, 'codings', 'ben.tsv'), 'MS01\tpre\t10\tsupport.companionship', 'MS01\tpre\t14\tsupport.companionship');
+    const edited = await report();
+    expect(edited).toEqual(await report(NO_CACHE));
+    expect(remade()).toBe(true);
+    expect(agreement(edited)).not.toBe(agreement(first));
+    // A transcript edited (its segments' words; the codings' hash column then drifts): made again.
+    const before = readFileSync(kept);
+    editBehindItsBack(join(study, 'transcripts', 'MS01_pre.txt'), 'glitter', 'a b c d');
+    expect(await report()).toEqual(await report(NO_CACHE));
+    expect(readFileSync(kept).equals(before)).toBe(false);
   }, 90_000);
 
   it('qualwave.yaml edited to the same size with its mtime restored: its parse is not reused (nor the segments read with it)', async () => {
