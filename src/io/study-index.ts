@@ -224,7 +224,7 @@ export function setCodec<V>(kind: string, codec: PackCodec<V>): void {
 }
 
 /** The typed arrays a codec's columns may be, by their number in the file. */
-const COLUMN_TYPES = [Int32Array, Uint32Array, Uint8Array, Float64Array, BigInt64Array, BigUint64Array] as const;
+const COLUMN_TYPES = [Int32Array, Uint32Array, Uint8Array, Float64Array, BigInt64Array, BigUint64Array, Uint16Array] as const;
 type Column = InstanceType<(typeof COLUMN_TYPES)[number]>;
 const align8 = (n: number) => (n + 7) & ~7;
 

@@ -359,3 +359,69 @@ describe('TermCorpus.snapshot and restore: the same corpus without counting its 
     expect(TermCorpus.restore(stem, structuredClone(s))?.size).toBe(2);
   });
 });
+
+describe('TermCorpus sentences kept (addSentences, sentenceVectors): the vectors made by counting the sentences', () => {
+  const sentence = fc.tuple(fc.array(fc.constantFrom(...WORDS, ...ASCII_WORDS), { minLength: 1, maxLength: 12 }), fc.constantFrom('.', '?', '!', '…', '.”', ''), fc.constantFrom(' ', '  ', '\n', ' \r\n ')).map(([ws, stop, sep]) => `${ws.join(' ')}${stop}${sep}`);
+  const passage = fc.array(sentence, { minLength: 1, maxLength: 9 }).map((ss) => ss.join(''));
+  const ids = (v: { ids: ArrayLike<number> }) => Array.from(v.ids);
+  it('the same terms, weights, norms and word counts, before and after a snapshot in narrow arrays; other sentences are not answered for (property)', () => {
+    fc.assert(
+      fc.property(fc.array(fc.tuple(passage, fc.boolean()), { minLength: 1, maxLength: 8 }), fc.array(fc.nat(), { maxLength: 5 }), fc.array(fc.integer({ min: 1, max: 40 }), { minLength: 1, maxLength: 3 }), (drawn, pick, maxes) => {
+        const c = new TermCorpus(stem);
+        const plain = new TermCorpus(stem);
+        for (const [p, keep] of drawn) {
+          c.add(p);
+          plain.add(p);
+          if (keep) c.addSentences(flatSentences(flatSpaces(p)));
+        }
+        c.seal();
+        plain.seal();
+        const s = c.snapshot();
+        // As the study index keeps them: ids in 16 bits, frequencies in 8.
+        const narrowed = structuredClone({ ...s, ids: Uint16Array.from(s.ids), counts: Uint8Array.from(s.counts), sentences: { ...s.sentences, ids: Uint16Array.from(s.sentences.ids), counts: Uint8Array.from(s.sentences.counts) } });
+        const r = TermCorpus.restore(stem, narrowed)!;
+        expect(r).toBeDefined();
+        const profile = plain.profile([], [...new Set(pick.map((i) => i % drawn.length))]);
+        for (const [k, [p, keep]] of drawn.entries()) {
+          const parts = flatSentences(flatSpaces(p));
+          const made = plain.vectors(parts);
+          for (const x of [c, r]) {
+            const v = x.sentenceVectors(k, parts);
+            if (!keep) {
+              expect(v).toBeUndefined();
+              continue;
+            }
+            expect(ids(v!)).toEqual(ids(made));
+            expect([...v!.start]).toEqual([...made.start]);
+            expect([...v!.weights]).toEqual([...made.weights]);
+            expect([...v!.norms]).toEqual([...made.norms]);
+            expect([...v!.words]).toEqual([...made.words]);
+            for (let j = 0; j < parts.length; j++) expect(Object.is(x.vectorCosine(v!, j, profile), plain.vectorCosine(made, j, profile))).toBe(true);
+            // Not the sentences of this passage (one fewer, or one longer): not answered for.
+            expect(x.sentenceVectors(k, parts.slice(1))).toBeUndefined();
+            expect(x.sentenceVectors(k, [...parts.slice(0, -1), `${parts[parts.length - 1]}x`])).toBeUndefined();
+          }
+          // The quotes trimmed with the kept sentences are those trimmed by counting them.
+          for (const max of maxes) expect(trimQuotable(quotable(p, k, r), r, profile, max)).toEqual(trimQuotable(quotable(p), plain, profile, max));
+        }
+      }),
+      { numRuns: 150 },
+    );
+  });
+
+  it('a hand-made passage: two sentences, their terms and words', () => {
+    const c = new TermCorpus((w) => w);
+    c.add('Work is hard. Work pays rent');
+    c.addSentences(['Work is hard.', 'Work pays rent']);
+    c.seal();
+    const s = c.snapshot().sentences;
+    // "work" 0, "hard" 1, "pays" 2, "rent" 3 ("is" too short): sentence 0 has work, hard; sentence 1 work, pays, rent.
+    expect([...s.from]).toEqual([0, 2]);
+    expect([...s.start]).toEqual([0, 2, 5]);
+    expect([...s.ids]).toEqual([0, 1, 0, 2, 3]);
+    expect([...s.counts]).toEqual([1, 1, 1, 1, 1]);
+    expect([...s.words]).toEqual([3, 3]);
+    expect([...s.lengths]).toEqual([13, 14]);
+    expect(() => c.addSentences(['x'])).toThrow(/after seal/);
+  });
+});

@@ -21,6 +21,7 @@ const column = fc.oneof(
   fc.array(fc.integer({ min: 0, max: 255 }), { maxLength: 9 }).map((a) => Uint8Array.from(a)),
   fc.array(fc.double(), { maxLength: 9 }).map((a) => Float64Array.from(a)),
   fc.array(fc.bigInt({ min: -(2n ** 63n), max: 2n ** 63n - 1n }), { maxLength: 5 }).map((a) => BigInt64Array.from(a)),
+  fc.array(fc.integer({ min: 0, max: 65535 }), { maxLength: 9 }).map((a) => Uint16Array.from(a)),
 );
 const value = fc.dictionary(
   fc.string({ minLength: 1, maxLength: 6 }).filter((k) => k !== '__proto__' && !k.startsWith('\u0000')),

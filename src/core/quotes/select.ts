@@ -225,7 +225,12 @@ function corpusOf(cs: CodedStudy, stemWord: Stem, themeOf: (code: string) => str
     for (let i = 0; i < passages.length; ) {
       const list = passages[i]!.doc.segmentList;
       const keep = list.holdsText;
-      for (; i < passages.length && passages[i]!.doc.segmentList === list; i++) tfidf.add(passageText(passages[i]!));
+      for (; i < passages.length && passages[i]!.doc.segmentList === list; i++) {
+        const text = passageText(passages[i]!);
+        tfidf.add(text);
+        // Kept, a long passage's sentences' terms: a warm report trims its quotes without counting them.
+        if (texts && tfidf.lastWords(text) > SENTENCES_OVER) tfidf.addSentences(flatSentences(flatSpaces(text)));
+      }
       if (!keep) list.releaseText();
     }
     tfidf.seal();
@@ -240,6 +245,9 @@ function corpusOf(cs: CodedStudy, stemWord: Stem, themeOf: (code: string) => str
     }
   return { stemWord, passages, tfidf, byCode, rankings: new Map(), rankingBytes: 0 };
 }
+
+/** Passages of more words than this (the evidence's most: EVIDENCE_MAX_WORDS, the fewest the report trims to) keep their sentences' terms where the corpus is kept (a CorpusStore). */
+const SENTENCES_OVER = 60;
 
 /** What the passages' texts are made from (see PassageTexts); undefined when a document has no content key (the study index is off). */
 function passageTexts(cs: CodedStudy, passages: readonly Passage[]): PassageTexts | undefined {
@@ -579,11 +587,14 @@ export interface Quotable {
   words: number;
   flat?: string;
   sentences?: { parts: string[]; counts: ArrayLike<number>; vectors: TextVectors };
+  /** The corpus's passage whose text `original` is (its sentences' terms may be kept: TermCorpus.sentenceVectors). */
+  k?: number;
 }
 
 /** `k`, `tfidf`: the passage of the corpus it is, whose words the corpus counted while adding it. */
 export function quotable(original: string, k?: number, tfidf?: TermCorpus): Quotable {
-  return { original, words: (k === undefined ? undefined : tfidf?.wordsOf(k, original)) ?? wordCount(original) };
+  const words = k === undefined ? undefined : tfidf?.wordsOf(k, original);
+  return words === undefined ? { original, words: wordCount(original) } : { original, words, k };
 }
 
 /**
@@ -596,7 +607,7 @@ export function trimQuotable(q: Quotable, tfidf: TermCorpus, profile: Profile, m
   if (q.words <= maxWords) return { text: flat, trimmed: false, words: q.words };
   if (!q.sentences) {
     const parts = flatSentences(flat);
-    const vectors = tfidf.vectors(parts);
+    const vectors = (q.k === undefined ? undefined : tfidf.sentenceVectors(q.k, parts)) ?? tfidf.vectors(parts);
     q.sentences = { parts, counts: vectors.words, vectors };
   }
   const { parts, counts, vectors } = q.sentences;

@@ -122,8 +122,8 @@ export class TermCorpus {
   /** The passages' terms while they are added; then (after seal) passage k's terms are ids[start[k] .. start[k + 1]). */
   private building: { start: Int32List; ids: Int32List; counts: Int32List } | undefined = { start: initial(), ids: new Int32List(1 << 14), counts: new Int32List(1 << 14) };
   private start: Int32Array = new Int32Array(0);
-  private ids: Int32Array = new Int32Array(0);
-  private counts: Int32Array = new Int32Array(0);
+  private ids: TermIds = new Int32Array(0);
+  private counts: Counts = new Int32Array(0);
   private norms = new Float64Array(0);
   private idf = new Float64Array(0);
   private passages = 0;
@@ -137,6 +137,14 @@ export class TermCorpus {
   private building2: { lengths: Int32List; words: Int32List } | undefined = { lengths: new Int32List(), words: new Int32List() };
   private lengths: Int32Array = new Int32Array(0);
   private words: Int32Array = new Int32Array(0);
+  /**
+   * Sentences' terms kept for some passages (addSentences): passage k's sentences are
+   * [sentenceFrom[k], sentenceFrom[k + 1]) (none for most), sentence s's terms
+   * sentenceIds[sentenceStart[s] .. sentenceStart[s + 1]) with their frequencies, in the order of
+   * their first occurrence, its length and its wordCount. Empty until a passage's are added.
+   */
+  private sentences: SentenceRuns = NO_SENTENCES;
+  private sentencesBuilding: { passage: Int32List; start: Int32List; ids: Int32List; counts: Int32List; words: Int32List; lengths: Int32List } | undefined;
 
   constructor(private readonly stemWord: Stem) {}
 
@@ -163,6 +171,7 @@ export class TermCorpus {
       counts: this.counts,
       lengths: this.lengths,
       wordCounts: this.words,
+      sentences: this.sentences,
     };
   }
 
@@ -200,6 +209,16 @@ export class TermCorpus {
     c.counts = s.counts;
     c.lengths = s.lengths;
     c.words = s.wordCounts;
+    const r = s.sentences;
+    if (r.from.length > 0) {
+      // Sentences' runs: for passages 0 .. n, each run's terms known, their ends in order.
+      const m = r.words.length;
+      if (r.from.length !== n + 1 || r.from[0] !== 0 || r.from[n] !== m || r.start.length !== m + 1 || r.lengths.length !== m || r.start[0] !== 0 || r.start[m] !== r.ids.length || r.counts.length !== r.ids.length) return undefined;
+      for (let k = 0; k < n; k++) if (r.from[k + 1]! < r.from[k]!) return undefined;
+      for (let j = 0; j < m; j++) if (r.start[j + 1]! < r.start[j]!) return undefined;
+      for (let j = 0; j < r.ids.length; j++) if (!(r.ids[j]! >= 0 && r.ids[j]! < v && r.counts[j]! > 0)) return undefined;
+      c.sentences = r;
+    }
     c.weigh();
     return c;
   }
@@ -292,6 +311,73 @@ export class TermCorpus {
     return this.passages++;
   }
 
+  /** wordCount(text) of the text added last (counted while it was, when ASCII). */
+  lastWords(text: string): number {
+    return this.counted >= 0 ? this.counted : wordCount(text);
+  }
+
+  /**
+   * Keeps the terms of the sentences of the passage added last (before seal), `parts` being
+   * flatSentences(flatSpaces(its text)): sentenceVectors then gives vectors(parts) without counting
+   * them again (what trimming a long passage to a quote asks for).
+   */
+  addSentences(parts: readonly string[]): void {
+    if (!this.building) throw new Error('TermCorpus: addSentences after seal');
+    const k = this.passages - 1;
+    let b = this.sentencesBuilding;
+    if (!b) {
+      b = this.sentencesBuilding = { passage: new Int32List(), start: initial(), ids: new Int32List(1 << 14), counts: new Int32List(1 << 14), words: new Int32List(), lengths: new Int32List() };
+      b.passage.push(0);
+    }
+    // Passages before k (none of whose sentences are kept) have none.
+    while (b.passage.n <= k) b.passage.push(b.words.n);
+    if (b.passage.n !== k + 1) throw new Error('TermCorpus: addSentences twice for one passage');
+    for (const part of parts) {
+      this.count(part);
+      const scratch = this.scratch.a;
+      for (const t of this.touched) {
+        b.ids.push(t);
+        b.counts.push(scratch[t]!);
+        scratch[t] = 0;
+      }
+      b.start.push(b.ids.n);
+      b.words.push(this.counted >= 0 ? this.counted : wordCount(part));
+      b.lengths.push(part.length);
+    }
+    b.passage.push(b.words.n);
+  }
+
+  /**
+   * vectors(parts) (the same doubles) from the sentences kept for passage k, when `parts` are
+   * those sentences (as many, of the same lengths: the sentences of the same text); else undefined.
+   */
+  sentenceVectors(k: number, parts: readonly string[]): TextVectors | undefined {
+    const r = this.sentences;
+    if (this.building || !(k >= 0 && k + 1 < r.from.length)) return undefined;
+    const first = r.from[k]!;
+    const m = r.from[k + 1]! - first;
+    if (m === 0 || m !== parts.length) return undefined;
+    for (let j = 0; j < m; j++) if (r.lengths[first + j] !== parts[j]!.length) return undefined;
+    const base = r.start[first]!;
+    const end = r.start[first + m]!;
+    const start = new Int32Array(m + 1);
+    const weights = new Float64Array(end - base);
+    const norms = new Float64Array(m);
+    for (let j = 0; j < m; j++) {
+      const from = r.start[first + j]!;
+      const to = r.start[first + j + 1]!;
+      let x = 0;
+      for (let i = from; i < to; i++) {
+        const w = logTf(r.counts[i]!) * this.idfOf(r.ids[i]!);
+        weights[i - base] = w;
+        x += w * w;
+      }
+      norms[j] = Math.sqrt(x);
+      start[j + 1] = to - base;
+    }
+    return { start, ids: r.ids.subarray(base, end), weights, norms, words: r.words.subarray(first, first + m) };
+  }
+
   /** wordCount(text), for the text passage k was added with (known for an ASCII text; else, or for another text, undefined). */
   wordsOf(k: number, text: string): number | undefined {
     if (this.building || !(k >= 0 && k < this.passages) || this.lengths[k] !== text.length) return undefined;
@@ -314,6 +400,12 @@ export class TermCorpus {
     this.lengths = this.building2!.lengths.done();
     this.words = this.building2!.words.done();
     this.building2 = undefined;
+    const b2 = this.sentencesBuilding;
+    if (b2) {
+      this.sentencesBuilding = undefined;
+      while (b2.passage.n <= this.passages) b2.passage.push(b2.words.n);
+      this.sentences = { from: b2.passage.done(), start: b2.start.done(), ids: b2.ids.done(), counts: b2.counts.done(), words: b2.words.done(), lengths: b2.lengths.done() };
+    }
     this.weigh();
   }
 
@@ -479,6 +571,26 @@ export class TermCorpus {
  * ids[start[k] .. start[k + 1]) with their frequencies, its text's length and wordCount (-1: not
  * counted so).
  */
+/** Term ids (in 16 or 8 bits when kept so: the study index stores them in the fewest bits that hold them). */
+export type TermIds = Int32Array | Uint16Array | Uint8Array;
+/** Frequencies (in 8 or 16 bits when kept so). */
+export type Counts = Int32Array | Uint16Array | Uint8Array;
+
+/** Sentences' terms kept for some passages (TermCorpus.addSentences); all empty when none are. */
+export interface SentenceRuns {
+  /** Per passage and one more: passage k's sentences are [from[k], from[k + 1]). */
+  from: Int32Array;
+  /** Per sentence and one more: sentence s's terms are ids[start[s] .. start[s + 1]). */
+  start: Int32Array;
+  ids: TermIds;
+  counts: Counts;
+  /** Per sentence: its wordCount and its length. */
+  words: Int32Array;
+  lengths: Int32Array;
+}
+
+const NO_SENTENCES: SentenceRuns = { from: new Int32Array(0), start: new Int32Array(0), ids: new Int32Array(0), counts: new Int32Array(0), words: new Int32Array(0), lengths: new Int32Array(0) };
+
 export interface CorpusSnapshot {
   passages: number;
   vocabulary: number;
@@ -487,10 +599,11 @@ export interface CorpusSnapshot {
   stems: string[];
   df: Int32Array;
   start: Int32Array;
-  ids: Int32Array;
-  counts: Int32Array;
+  ids: TermIds;
+  counts: Counts;
   lengths: Int32Array;
   wordCounts: Int32Array;
+  sentences: SentenceRuns;
 }
 
 /** A weighted vector over a corpus's term ids: its terms in order, dense weights, norm. */
@@ -503,7 +616,7 @@ export interface Profile {
 /** Texts' weighted vectors: text j's terms are ids[start[j] .. start[j + 1]) (first-occurrence order), with their weights; norms[j] its norm. */
 export interface TextVectors {
   start: Int32Array;
-  ids: Int32Array;
+  ids: TermIds;
   weights: Float64Array;
   norms: Float64Array;
   /** wordCount of each text (counted while its terms are). */
