@@ -223,7 +223,7 @@ describe('quotes: the corpus kept between runs (a CorpusStore: the study index)'
     const l = doc.segmentList;
     const idx = [...Array(l.length).keys()].filter((i) => l.role(i) === 'participant').slice(0, 2);
     const code = base.codebook.codes[0]!.id;
-    const codings: Coding[] = idx.map((i) => ({ coder: 'x', participant: doc.participant, wave: doc.wave, startLine: l.startLine(i), endLine: l.endLine(i), code }));
+    const codings: Coding[] = idx.map((i) => ({ coder: 'x', participant: doc.participant, wave: doc.wave, startLine: l.startLine(i), endLine: l.endLine(i), code, exemplar: false }));
     const m = memoryStore();
     selectQuotes(codedStudy({ ...base, codings, coders: ['x'] }, 'x'), stem, { rows: 'code', perCell: 1, minWords: 1, maxWords: 99, repeatParticipants: false, clean: false }, m.store);
     const t = m.asked[0]!;
