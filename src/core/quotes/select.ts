@@ -588,13 +588,14 @@ export interface Quotable {
   flat?: string;
   sentences?: { parts: string[]; counts: ArrayLike<number>; vectors: TextVectors };
   /** The corpus's passage whose text `original` is (its sentences' terms may be kept: TermCorpus.sentenceVectors). */
-  k?: number;
+  k: number | undefined;
 }
 
 /** `k`, `tfidf`: the passage of the corpus it is, whose words the corpus counted while adding it. */
 export function quotable(original: string, k?: number, tfidf?: TermCorpus): Quotable {
   const words = k === undefined ? undefined : tfidf?.wordsOf(k, original);
-  return words === undefined ? { original, words: wordCount(original) } : { original, words, k };
+  // (One shape for every quotable: k undefined when the text is not known as passage k's.)
+  return words === undefined ? { original, words: wordCount(original), k: undefined } : { original, words, k };
 }
 
 /**
