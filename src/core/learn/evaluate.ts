@@ -7,7 +7,7 @@ import { codingTable } from '../coding/table.js';
 import type { Coding } from '../coding/types.js';
 import type { Document, Study } from '../study/types.js';
 import { allows, rowsOf } from './features.js';
-import { DEFAULT_SETTINGS, scoreRows, type LearnSettings } from './model.js';
+import { DEFAULT_SETTINGS, scoreRows, type LearnSettings, type Positives } from './model.js';
 import { positivesOf, transcriptsOf, type LearnerView } from './study.js';
 import { prepare, tooFew, trainOn } from './suggestions.js';
 
@@ -98,15 +98,82 @@ export function participantFolds(participants: readonly string[], k: number, see
   return new Map(order.map((p, i) => [p, i % k]));
 }
 
-/** 2 x 2 counts per participant: human (h) and other (o) decisions. */
+/** 2 x 2 counts per participant: human (h) and other (o) decisions (whole numbers, at most the segments: 32 bits). */
 class Pairs {
   /** counts[(participant * 2 + h) * 2 + o] */
   constructor(
     readonly participants: number,
-    readonly counts = new Float64Array(participants * 4),
+    readonly counts = new Int32Array(participants * 4),
   ) {}
   add(participant: number, h: number, o: number): void {
     this.counts[(participant * 2 + h) * 2 + o]!++;
+  }
+}
+
+/**
+ * Walks over ascending lists of rows, one a code: has(c, r) is 1 when r is in list c, for rows r
+ * asked in ascending order (each list's place kept from the last row asked).
+ */
+class Walks {
+  private readonly at: Int32Array;
+  constructor(private readonly lists: readonly Int32Array[]) {
+    this.at = new Int32Array(lists.length);
+  }
+  has(c: number, r: number): number {
+    const list = this.lists[c]!;
+    let p = this.at[c]!;
+    while (p < list.length && list[p]! < r) p++;
+    this.at[c] = p;
+    return p < list.length && list[p] === r ? 1 : 0;
+  }
+}
+
+/** The second human coder's decisions (and the first's), on the transcripts both humans' decisions count in. */
+function otherHumans(study: Pick<Study, 'documents' | 'codings' | 'finished'>, view: LearnerView, codes: readonly Code[], [a, b]: readonly [string, string]): { a: Positives; b: Positives; both: Set<number> } {
+  const inA = new Set(transcriptsOf(study, a).learned.map((d) => view.docIndex.get(d.id)!));
+  const both = new Set(
+    transcriptsOf(study, b)
+      .learned.map((d) => view.docIndex.get(d.id)!)
+      .filter((d) => inA.has(d)),
+  );
+  return { a: positivesOf(view, codes, codingTable(study), a), b: positivesOf(view, codes, codingTable(study), b), both };
+}
+
+/**
+ * The counts of an evaluation that do not depend on the models, over every split's tested rows:
+ * the segments tested and the coder's examples there per code, the keyword coder against the
+ * coder, and the two humans on the transcripts both count in. The decisions given are let go
+ * when this returns.
+ */
+function countFixed(
+  from: { view: LearnerView; codes: readonly Code[]; splits: readonly DocSplit[]; positives: Positives; keywords: Positives | undefined; humans: { a: Positives; b: Positives; both: Set<number> } | undefined },
+  to: { kw: Pairs[]; hh: Pairs[]; tested: Int32Array; examples: Int32Array; hhSegments: Int32Array },
+): void {
+  const { view, codes, positives, keywords, humans } = from;
+  const { corpus } = view;
+  const C = codes.length;
+  for (const split of from.splits) {
+    const human = new Walks(positives);
+    const keyword = keywords ? new Walks(keywords) : undefined;
+    const a = humans ? new Walks(humans.a) : undefined;
+    const b = humans ? new Walks(humans.b) : undefined;
+    for (const r of rowsOf(corpus, split.test)) {
+      const role = corpus.rowRole[r]!;
+      const d = corpus.rowDoc[r]!;
+      const q = view.docParticipant[d]!;
+      const both = humans?.both.has(d) ?? false;
+      for (let c = 0; c < C; c++) {
+        if (!allows(codes[c]!.speakers, role)) continue;
+        const h = human.has(c, r);
+        to.tested[c]!++;
+        to.examples[c]! += h;
+        if (keyword) to.kw[c]!.add(q, h, keyword.has(c, r));
+        if (both) {
+          to.hh[c]!.add(q, a!.has(c, r), b!.has(c, r));
+          to.hhSegments[c]!++;
+        }
+      }
+    }
   }
 }
 
@@ -167,37 +234,21 @@ export function evaluate(study: Pick<Study, 'documents' | 'codebook' | 'codings'
       )
     : participantSplits(view, learnedIdx, opts.folds, opts.seed);
   const P = view.participants.length;
-  // A coder's decisions on every row, one bit a row (bit r & 31 of word r >>> 5): 220 codes of
-  // 400,000 rows in 11 MB, not 88.
-  const isPositive = (list: Int32Array): Uint32Array => {
-    const m = new Uint32Array((corpus.rowDoc.length + 31) >>> 5);
-    for (const r of list) m[r >>> 5]! |= 1 << (r & 31);
-    return m;
-  };
-  const bit = (m: Uint32Array, r: number): number => (m[r >>> 5]! >>> (r & 31)) & 1;
-  const human = positives.map(isPositive);
-  const keywordDecisions = opts.keywords ? keywordPositives(view, codes, learned, opts.keywords).map(isPositive) : undefined;
-  const hasRules = codes.map((c) => c.keywords.length > 0 || c.patterns.length > 0);
-  // The second human coder's decisions, on the transcripts both humans' decisions count in.
-  let other: { a: Uint32Array[]; b: Uint32Array[]; both: Set<number> } | undefined;
-  if (opts.humans) {
-    const [a, b] = opts.humans;
-    const inA = new Set(transcriptsOf(study, a).learned.map((d) => view.docIndex.get(d.id)!));
-    const both = new Set(
-      transcriptsOf(study, b)
-        .learned.map((d) => view.docIndex.get(d.id)!)
-        .filter((d) => inA.has(d)),
-    );
-    other = { a: positivesOf(view, codes, codingTable(study), a).map(isPositive), b: positivesOf(view, codes, codingTable(study), b).map(isPositive), both };
-  }
   const C = codes.length;
-  const sug = codes.map(() => new Pairs(P));
+  const hasRules = codes.map((c) => c.keywords.length > 0 || c.patterns.length > 0);
+  // What does not depend on the models (the tested segments, the coder's examples there, the
+  // keyword coder's and the two humans' decisions) is counted before any training, so that the
+  // keyword coder's and the humans' decisions are let go before the fits (held through them as
+  // bitsets they were 4 x 11 MB at 3,000 transcripts). Counts are sums of ones: the same in any order.
   const kw = codes.map(() => new Pairs(P));
   const hh = codes.map(() => new Pairs(P));
   const tested = new Int32Array(C);
   const examples = new Int32Array(C);
-  const withoutModel = new Int32Array(C);
   const hhSegments = new Int32Array(C);
+  const keywords = opts.keywords !== undefined;
+  countFixed({ view, codes, splits, positives, keywords: opts.keywords ? keywordPositives(view, codes, learned, opts.keywords) : undefined, humans: opts.humans ? otherHumans(study, view, codes, opts.humans) : undefined }, { kw, hh, tested, examples, hhSegments });
+  const sug = codes.map(() => new Pairs(P));
+  const withoutModel = new Int32Array(C);
   let segments = 0;
   let transcripts = 0;
   for (const split of splits) {
@@ -207,24 +258,18 @@ export function evaluate(study: Pick<Study, 'documents' | 'codebook' | 'codings'
     const testRows = rowsOf(corpus, split.test);
     segments += testRows.length;
     transcripts += split.test.length;
+    // The coder's decisions read from their positives (ascending), walked alongside the rows (ascending).
+    const human = new Walks(positives);
     scoreRows(models, corpus, testRows, (r, z) => {
       const role = corpus.rowRole[r]!;
-      const d = corpus.rowDoc[r]!;
-      const q = view.docParticipant[d]!;
+      const q = view.docParticipant[corpus.rowDoc[r]!]!;
       for (let c = 0; c < C; c++) {
         if (!allows(codes[c]!.speakers, role)) continue;
-        const h = bit(human[c]!, r);
-        tested[c]!++;
-        examples[c]! += h;
-        sug[c]!.add(q, h, z[c]! >= cuts[c]! ? 1 : 0);
-        if (keywordDecisions) kw[c]!.add(q, h, bit(keywordDecisions[c]!, r));
-        if (other?.both.has(d)) {
-          hh[c]!.add(q, bit(other.a[c]!, r), bit(other.b[c]!, r));
-          hhSegments[c]!++;
-        }
+        sug[c]!.add(q, human.has(c, r), z[c]! >= cuts[c]! ? 1 : 0);
       }
     });
   }
+  const other = opts.humans !== undefined;
   const min = settings.minExamples;
   const rows: EvaluationRow[] = [];
   const scoredCodes: number[] = [];
@@ -236,7 +281,7 @@ export function evaluate(study: Pick<Study, 'documents' | 'codebook' | 'codings'
       scoredCodes.push(c);
       row.suggest = scores([sug[c]!], opts.resamples, opts.seed);
       if (withoutModel[c]! > 0) row.splitsWithoutModel = withoutModel[c]!;
-      if (keywordDecisions && hasRules[c]) row.keywords = scores([kw[c]!], opts.resamples, opts.seed);
+      if (keywords && hasRules[c]) row.keywords = scores([kw[c]!], opts.resamples, opts.seed);
       if (other && hhSegments[c]! > 0) row.humans = { ...scores([hh[c]!], opts.resamples, opts.seed), segments: hhSegments[c]! };
     }
     rows.push(row);
@@ -256,7 +301,7 @@ export function evaluate(study: Pick<Study, 'documents' | 'codebook' | 'codings'
       ),
     };
     const kwCodes = scoredCodes.filter((c) => hasRules[c]);
-    if (keywordDecisions && kwCodes.length > 0)
+    if (keywords && kwCodes.length > 0)
       pooled.keywords = scores(
         kwCodes.map((c) => kw[c]!),
         opts.resamples,
