@@ -1,5 +1,4 @@
 import type { Code } from '../codebook/types.js';
-import { Float64List } from '../arrays.js';
 import { allows, countOf, inverseFrequencies, longestRow, onePlusLogOfCounts, tfidf, trainingColumns, trainingScales, type ColumnRoom, type Corpus } from './features.js';
 import { fitLogistic, type SparseRows } from './logistic.js';
 import { sortScores } from './sort.js';
@@ -374,7 +373,8 @@ export function fitAll(corpus: Corpus, codes: readonly Code[], positives: Positi
     }
     for (const t of kept) localFeature[t] = -1;
     for (const i of pos) y[i] = 0;
-    const rows: SparseRows = { n: nSel, dim: kept.length, ptr, idx: entries.slice(0, at), val: values.slice(0, at) };
+    // (Views of the scratch arrays: the fit keeps nothing of its rows.)
+    const rows: SparseRows = { n: nSel, dim: kept.length, ptr, idx: entries.subarray(0, at), val: values.subarray(0, at) };
     const wPos = settings.classWeight === 'balanced' ? N / (2 * P) : 1;
     const wNeg = settings.classWeight === 'balanced' ? N / (2 * (N - P)) : 1;
     let weight: Float64Array | undefined;
@@ -491,17 +491,32 @@ function innerCuts(corpus: Corpus, codes: readonly Code[], positives: Positives,
   // Every held-out score of a code is kept until its sweep (8 bytes a training row): the codes are
   // scored a group at a time, as many as fit in the budget. A code's scores are the same whichever
   // codes are scored with it (its own sums, in term order).
-  const chunk = Math.max(1, Math.min(need.length, Math.floor(scoresBudget / (8 * Math.max(1, train.length)))));
+  const L = Math.max(1, train.length);
+  const chunk = Math.max(1, Math.min(need.length, Math.floor(scoresBudget / (8 * L))));
+  // The held-out scores of a group's codes, and the sweep's work, in one array made once: a code's
+  // scores are at most one a training row (each is held out once), so code q of the group has the
+  // L numbers from q * L (its positives from the start up, its stored negatives from the end
+  // down), then L for the merged negatives and L for the sort's work. Only what is written takes
+  // memory (pages never written are not backed), and the numbers stay in one place instead of
+  // lists grown and let go code after code (at 3,000 transcripts that churn left the allocator
+  // holding ~100 MB more after each split's scoring than the arrays alive).
+  const room = new Float64Array((chunk + 2) * L);
+  const all = room.subarray(chunk * L, (chunk + 1) * L);
+  const work = room.subarray((chunk + 1) * L);
   for (let first = 0; first < need.length; first += chunk) {
     const part = need.subarray(first, first + chunk);
     const inPart = new Set(part);
-    // Held-out scores of each code, split by the coder's decision, in typed arrays. A negative
-    // scored exactly its fold model's bias (a segment holding none of the model's stems: most of
-    // them in a large study) is only counted, and put back before the sweep: the same numbers.
-    const pos = Array.from(part, () => new Float64List());
-    // The stored negatives grow as they come (room for every training row of each code was 64 MB at
-    // 3,000 transcripts, held through the scoring, where most negatives are only counted).
-    const neg = Array.from(part, () => new Float64List(1024));
+    // Held-out scores of each code, split by the coder's decision. A negative scored exactly its
+    // fold model's bias (a segment holding none of the model's stems: most of them in a large
+    // study) is only counted, and put back before the sweep: the same numbers.
+    const nPos = new Int32Array(part.length);
+    const nNeg = new Int32Array(part.length);
+    const pushPos = (q: number, v: number): void => {
+      room[q * L + nPos[q]!++] = v;
+    };
+    const pushNeg = (q: number, v: number): void => {
+      room[(q + 1) * L - 1 - nNeg[q]!++] = v;
+    };
     const atBias: Array<Array<[number, number]>> = Array.from(part, () => []);
     for (const { held, idf, perCode, bias } of folds) {
       const models = index(
@@ -524,36 +539,37 @@ function innerCuts(corpus: Corpus, codes: readonly Code[], positives: Positives,
           const v = z[c]!;
           if (Number.isNaN(v)) {
             if (!allowed[role + c]) continue;
-            if (p < list.length && list[p] === r) pos[q]!.push(-Infinity);
-            else neg[q]!.push(-Infinity);
-          } else if (p < list.length && list[p] === r) pos[q]!.push(v);
+            if (p < list.length && list[p] === r) pushPos(q, -Infinity);
+            else pushNeg(q, -Infinity);
+          } else if (p < list.length && list[p] === r) pushPos(q, v);
           else if (v === bias[c] && (v !== 0 || 1 / v === 1 / bias[c]!)) biasCount[q]!++;
-          else neg[q]!.push(v);
+          else pushNeg(q, v);
         }
       });
       for (let q = 0; q < part.length; q++) if (biasCount[q]! > 0) atBias[q]!.push([bias[part[q]!]!, biasCount[q]!]);
     }
     for (let q = 0; q < part.length; q++) {
-      // The stored negatives sorted, and the counted ones merged in as runs (the same sorted list).
-      const stored = sortScores(neg[q]!.a.subarray(0, neg[q]!.n));
+      // The stored negatives sorted (the same sorted list in whichever order they were stored), and
+      // the counted ones merged in as runs (the same sorted list).
+      const stored = sortScores(room.subarray((q + 1) * L - nNeg[q]!, (q + 1) * L), work);
       const runs = atBias[q]!.sort((u, v) => u[0] - v[0] || (Object.is(u[0], -0) ? -1 : Object.is(v[0], -0) ? 1 : 0));
       let n = stored.length;
       for (const [, count] of runs) n += count;
-      const all = new Float64Array(n);
+      const merged = all.subarray(0, n);
       let from = 0;
       let o = 0;
       for (const [v, count] of runs) {
         // Stored values below v (−0 counts below +0, as the sort has it), then v's run.
         let to = from;
         while (to < stored.length && (stored[to]! < v || (stored[to] === v && Object.is(stored[to], -0) && !Object.is(v, -0)))) to++;
-        all.set(stored.subarray(from, to), o);
+        merged.set(stored.subarray(from, to), o);
         o += to - from;
         from = to;
-        all.fill(v, o, o + count);
+        merged.fill(v, o, o + count);
         o += count;
       }
-      all.set(stored.subarray(from), o);
-      cuts[part[q]!] = bestCutOfSorted(sortScores(pos[q]!.a.slice(0, pos[q]!.n)), all);
+      merged.set(stored.subarray(from), o);
+      cuts[part[q]!] = bestCutOfSorted(sortScores(room.subarray(q * L, q * L + nPos[q]!), work), merged);
     }
   }
   return cuts;

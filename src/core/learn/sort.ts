@@ -7,8 +7,14 @@
 
 const LITTLE_ENDIAN = new Uint8Array(Uint32Array.of(1).buffer)[0] === 1;
 
-/** Sort `a` in place, ascending; returns it. */
-export function sortScores(a: Float64Array): Float64Array {
+/** The radix sort's digit counts (1 MB), made once and cleared for each sort instead of made for each. */
+let digitCounts: Int32Array | undefined;
+
+/**
+ * Sort `a` in place, ascending; returns it. `work`: an array of at least as many numbers, not
+ * overlapping `a`, that the sort may write into instead of making its own (its values are lost).
+ */
+export function sortScores(a: Float64Array, work?: Float64Array): Float64Array {
   const n = a.length;
   // Below 65,536 numbers the built-in sort is as fast (measured: 2.5 ms either way at 30,000; 27 against 14 ms at 300,000).
   if (n < 65536 || !LITTLE_ENDIAN) return a.sort();
@@ -22,7 +28,7 @@ export function sortScores(a: Float64Array): Float64Array {
       u[2 * i] = ~u[2 * i]!;
     } else u[2 * i + 1] = hi | 0x80000000;
   }
-  const counts = new Int32Array(4 * 65536);
+  const counts = (digitCounts ??= new Int32Array(4 * 65536)).fill(0);
   for (let i = 0; i < n; i++) {
     const lo = u[2 * i]!;
     const hi = u[2 * i + 1]!;
@@ -32,7 +38,7 @@ export function sortScores(a: Float64Array): Float64Array {
     counts[196608 + (hi >>> 16)]!++;
   }
   let from: Uint32Array = u;
-  let to: Uint32Array = new Uint32Array(2 * n);
+  let to: Uint32Array = work && work.length >= n ? new Uint32Array(work.buffer, work.byteOffset, 2 * n) : new Uint32Array(2 * n);
   for (let pass = 0; pass < 4; pass++) {
     const base = pass * 65536;
     // Exclusive prefix sums: where each digit's run starts.
