@@ -195,6 +195,27 @@ describe('evaluation as a third coder, on studies built by hand', () => {
     expect(w.segments).toBe(24);
   });
 
+  it('two humans compared only on the transcripts both coded; the keyword coder on every tested segment', async () => {
+    // ben coded only P1-P3 (both waves): 6 transcripts, 24 segments, counted before any model is trained.
+    const files = separable({ ben: true });
+    files['codings/ben.tsv'] = files['codings/ben.tsv']!.split('\n')
+      .filter((l) => !/^P[456]\t/.test(l))
+      .join('\n');
+    const study = await load(files, PEOPLE);
+    const e = evaluate(study, stem, { ...evalOpts, humans: ['alice', 'ben'], keywords: (docs) => autocode({ documents: [...docs], codebook: study.codebook }, stem, 'auto').codings });
+    const row = e.rows.find((r) => r.code === 't.a')!;
+    expect([e.segments, row.tested, row.examples]).toEqual([48, 48, 24]);
+    // There: both 12, ben only 1 (P1 w1 answer 3), neither 11. po = 23/24; pe = (12/24)(13/24) + (12/24)(11/24) = 288/576 = 0.5;
+    // kappa = (23/24 − 0.5)/0.5 = 22/24. F1 of ben against alice: 2·12/(2·12 + 1 + 0) = 24/25.
+    expect(row.humans!.segments).toBe(24);
+    expect(row.humans!.kappa!.value).toBeCloseTo(22 / 24, 12);
+    expect(row.humans!.f1).toBe(24 / 25);
+    // The keyword coder still on all 48: the opposite of alice's every decision (kappa −1, F1 0), as with ben everywhere.
+    expect(row.keywords!.kappa!.value).toBeCloseTo(-1, 12);
+    expect(row.keywords!.applied).toBe(24);
+    expect(e.pooled!.humans!.segments).toBe(24);
+  });
+
   it('labels the text cannot tell: kappa 0 exactly when every answer has the same words', async () => {
     // Every answer of every transcript reads the same; alice codes answers 1 and 3 of each. No word is
     // more frequent among her positives, so each model is its bias alone: with balanced class weights
