@@ -152,7 +152,8 @@ export function frameworkInRows(study: Study, opts: Scope & { rows?: Rows } = {}
 
 export function cooccurrence(study: Study, opts: Scope & { rows?: Rows; unit?: 'segment' | 'document' } = {}): Cooccurrence & { coder: string } {
   const cs = coded(study, opts);
-  return { coder: cs.coder, ...coOccur(cs, { unit: opts.unit ?? 'segment', rows: opts.rows ?? 'code' }) };
+  // The fields copied as they are (the Jaccard indices are made when first read: core/matrix/cooccurrence.ts).
+  return Object.defineProperties({ coder: cs.coder }, Object.getOwnPropertyDescriptors(coOccur(cs, { unit: opts.unit ?? 'segment', rows: opts.rows ?? 'code' }))) as Cooccurrence & { coder: string };
 }
 
 export function saturation(study: Study, opts: Scope & { rows?: Rows } = {}) {

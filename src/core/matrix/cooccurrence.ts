@@ -71,6 +71,36 @@ export function cooccurrence(cs: CodedStudy, opts: { unit: 'segment' | 'document
     for (let b = a; b < n; b++) row[b] = flat[a * n + b]!;
     counts[a] = row;
   }
+  return withJaccard({ codes: list.map((c) => ({ id: c.id, label: c.label })), unit: opts.unit, counts });
+}
+
+/**
+ * The result with its Jaccard indices made when first read (then kept as a plain, writable
+ * field): a table of counts is rendered without them, and 50,000 cells for 220 codes are 1.2 MB
+ * that would tip a warm run into a mark-compact. Enumerable, so a spread, `Object.keys` or
+ * `JSON.stringify` has them in their place (after `counts`) as before.
+ */
+function withJaccard(r: Omit<Cooccurrence, 'jaccard'>): Cooccurrence {
+  const settle = (target: object, value: Array<Array<number | null>>): void => {
+    Object.defineProperty(target, 'jaccard', { value, writable: true, enumerable: true, configurable: true });
+  };
+  return Object.defineProperty(r, 'jaccard', {
+    enumerable: true,
+    configurable: true,
+    get(this: object) {
+      const value = jaccardOf(r.counts);
+      settle(this, value);
+      return value;
+    },
+    set(this: object, value: Array<Array<number | null>>) {
+      settle(this, value);
+    },
+  }) as Cooccurrence;
+}
+
+/** Both / either for each pair of rows (null where neither is used), from the counts table. */
+export function jaccardOf(counts: readonly (readonly number[])[]): Array<Array<number | null>> {
+  const n = counts.length;
   // (Loops, not a closure per cell: 50,000 cells for 220 codes; the same arithmetic.)
   const jaccard = new Array<Array<number | null>>(n);
   for (let a = 0; a < n; a++) {
@@ -84,5 +114,5 @@ export function cooccurrence(cs: CodedStudy, opts: { unit: 'segment' | 'document
     }
     jaccard[a] = out;
   }
-  return { codes: list.map((c) => ({ id: c.id, label: c.label })), unit: opts.unit, counts, jaccard };
+  return jaccard;
 }
