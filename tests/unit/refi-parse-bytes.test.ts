@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ImportError, ownSelections, parseProject, parseProjectBytes, parseXml } from '../../src/core/refi/import.js';
+import { qdeArbitraries } from '../helpers/qde-arbitraries.js';
 
 /**
  * parseProjectBytes reads a .qde from its bytes in parts (never one string of the whole); the
@@ -17,16 +18,7 @@ const list = (x: unknown): El[] => (Array.isArray(x) ? (x as El[]) : x === undef
 const text = fc.constantFrom('plain', 'café &amp; co', ' &lt;tag&gt; ', 'line\nnext', 'a\r\nb', '', '  ', 'quote " and \' here', '> alone', 'emoji 😀 ü', ']]> in text', '&quot;x&apos;');
 // (A "<" in a value is not well-formed XML, but the validator lets it pass: the whole read takes it.)
 const attrValue = fc.constantFrom('x', 'a>b', 'a/>', '/', "it's", 'say "hi"', '&amp;', 'é😀', '', 'a<TextSource/>', '<');
-const attr = fc.tuple(fc.constantFrom('name', 'guid', 'plainTextPath', 'startPosition', 'qda:extra'), attrValue, fc.boolean()).map(([n, v, single]) => (single ? ` ${n}='${v.replace(/'/g, '&apos;')}'` : ` ${n}="${v.replace(/"/g, '&quot;')}"`));
-const attrs = fc.uniqueArray(attr, { maxLength: 3, selector: (a) => a.trim().split('=')[0] }).map((a) => a.join(''));
-const ws = fc.constantFrom('', '\n', '\n    ', ' ', '\r\n  ');
-const extra = fc.constantFrom('', '<!-- a comment with <TextSource> in it -->', '<![CDATA[ <TextSource/> & raw ]]>', '<?pi data?>');
-const selection = fc.tuple(attrs, ws, text, extra, fc.boolean()).map(([a, w, t, x, self]) => (self ? `<PlainTextSelection${a}/>` : `<PlainTextSelection${a}>${w}<Description>${t}</Description>${x}<Coding guid="c"><CodeRef targetGUID="k"/></Coding>${w}</PlainTextSelection>`));
-const textSource = fc
-  .tuple(attrs, fc.array(selection, { maxLength: 4 }), ws, text, fc.constantFrom('', 'qda:'), fc.integer({ min: 0, max: 2 }))
-  .map(([a, sels, w, t, pre, kind]) => (kind === 0 ? `<${pre}TextSource${a}/>` : kind === 1 ? `<${pre}TextSource${a}>${w}<PlainTextContent>${t}</PlainTextContent>${sels.join(w)}${w}</${pre}TextSource>` : `<${pre}TextSource>${t}</${pre}TextSource>`));
-const other = fc.constantFrom('<PDFSource guid="p"><Representation plainTextPath="internal://r.txt"/></PDFSource>', '<PictureSource guid="i"/>', '<Note guid="n">not a source</Note>');
-const child = fc.oneof({ weight: 4, arbitrary: textSource }, { weight: 1, arbitrary: other }, { weight: 1, arbitrary: extra });
+const { ws, extra, textSource, child } = qdeArbitraries(text, attrValue);
 // A note long enough to be read in pieces (with the small threshold given below).
 const noteText = fc.array(fc.constantFrom('a', ' ', '&amp;', '&lt;', '\r\n', '😀', 'é', '{"k":"v"}', '  '), { minLength: 0, maxLength: 40 }).map((b) => b.join(''));
 const project = fc

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ownSelectionCount, ownSelections, parseProject, parseXml, textSourcePieces, textSourceRanges } from '../../src/core/refi/import.js';
+import { qdeArbitraries } from '../helpers/qde-arbitraries.js';
 
 /**
  * parseProject reads a .qde's <TextSource> elements one at a time; the oracle is parseXml, the
@@ -10,17 +11,7 @@ import { ownSelectionCount, ownSelections, parseProject, parseXml, textSourcePie
 
 const text = fc.constantFrom('plain', 'caf&#233; &amp; co', 'a&#xD;&#xA;b', ' &lt;tag&gt; ', 'line\nnext', '', '  ', 'quote " and \' here', '> alone', 'emoji 😀', '&#60;not markup&#62;');
 const attrValue = fc.constantFrom('x', 'a>b', 'a/>', '/', "it's", 'say "hi"', '&amp;', '&#x3E;', '');
-const attr = fc.tuple(fc.constantFrom('name', 'guid', 'plainTextPath', 'startPosition', 'qda:extra'), attrValue, fc.boolean()).map(([n, v, single]) => (single ? ` ${n}='${v.replace(/'/g, '&apos;')}'` : ` ${n}="${v.replace(/"/g, '&quot;')}"`));
-const attrs = fc.uniqueArray(attr, { maxLength: 3, selector: (a) => a.trim().split('=')[0] }).map((a) => a.join(''));
-const ws = fc.constantFrom('', '\n', '\n    ', ' ', '\r\n  ');
-const extra = fc.constantFrom('', '<!-- a comment with <TextSource> in it -->', '<![CDATA[ <TextSource/> & raw ]]>', '<?pi data?>');
-
-const selection = fc.tuple(attrs, ws, text, extra, fc.boolean()).map(([a, w, t, x, self]) => (self ? `<PlainTextSelection${a}/>` : `<PlainTextSelection${a}>${w}<Description>${t}</Description>${x}<Coding guid="c"><CodeRef targetGUID="k"/></Coding>${w}</PlainTextSelection>`));
-const textSource = fc
-  .tuple(attrs, fc.array(selection, { maxLength: 4 }), ws, text, fc.constantFrom('', 'qda:'), fc.integer({ min: 0, max: 2 }))
-  .map(([a, sels, w, t, pre, kind]) => (kind === 0 ? `<${pre}TextSource${a}/>` : kind === 1 ? `<${pre}TextSource${a}>${w}<PlainTextContent>${t}</PlainTextContent>${sels.join(w)}${w}</${pre}TextSource>` : `<${pre}TextSource>${t}</${pre}TextSource>`));
-const other = fc.constantFrom('<PDFSource guid="p"><Representation plainTextPath="internal://r.txt"/></PDFSource>', '<PictureSource guid="i"/>', '<Note guid="n">not a source</Note>');
-const child = fc.oneof({ weight: 4, arbitrary: textSource }, { weight: 1, arbitrary: other }, { weight: 1, arbitrary: extra });
+const { ws, extra, child } = qdeArbitraries(text, attrValue);
 const project = fc
   .tuple(fc.boolean(), fc.array(child, { maxLength: 6 }), ws, fc.boolean(), fc.constantFrom('', 'qda:'), extra)
   .map(
