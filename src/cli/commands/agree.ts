@@ -4,8 +4,8 @@ import type { AgreementResult, CoefficientName, Estimate } from '../../core/agre
 import { toPatterns, toPatternsCounted, type Level, type PatternTable, type Ratings } from '../../core/agreement/table.js';
 import type { TranscriptSelection, Uncoded } from '../../core/agreement/transcripts.js';
 import { ratingsFromCells, ratingsFromRows, type ValueProblem } from '../../core/agreement/values.js';
-import { detectDelimiter, parseTable, readTable } from '../../core/format/read-table.js';
-import { decodeText, type Decoded } from '../../core/text/decode.js';
+import { detectDelimiter, detectDelimiterBytes, parseTable, readTable } from '../../core/format/read-table.js';
+import { decodeText, isUtf8WithoutBom, type Decoded } from '../../core/text/decode.js';
 import { internDistinctRows, internFields, internRows, rowCount, rowOf, type InternedRows } from '../../core/text/delimited.js';
 import type { Table } from '../../core/format/table.js';
 import { didYouMeanSuffix } from '../../core/text/suggest.js';
@@ -349,10 +349,11 @@ function readData(ctx: AgreeCtx, input: 'matrix' | 'long' | 'counts' | 'continge
 function readMatrix(ctx: AgreeCtx, path: string, level: Level, onBytes?: (bytes: number) => void): Data {
   const input = ctx.input(path);
   onBytes?.(input.bytes.length);
-  const decoded = decodeText(input.bytes, input.name);
-  // UTF-8 as it was read (no byte order mark): its bytes are what the decoded text says.
-  const distinct = decoded.ok && !decoded.bom ? readDistinct(ctx, input.name, input.bytes, detectDelimiter(decoded.text), level) : undefined;
+  // UTF-8 as it was read (no byte order mark): its bytes are what the decoded text says, read without
+  // making the text (a copy of the whole file) unless the distinct rows do not do.
+  const distinct = isUtf8WithoutBom(input.bytes) ? readDistinct(ctx, input.name, input.bytes, detectDelimiterBytes(input.bytes), level) : undefined;
   if (distinct) return distinct;
+  const decoded = decodeText(input.bytes, input.name);
   const { t, name: file } = readInterned(input, decoded);
   const rows = rowCount(t);
   const header = rows > 0 ? rowOf(t, 0).map((h) => h.trim()) : [];

@@ -48,6 +48,35 @@ export function detectDelimiter(text: string): Delimiter {
   return best;
 }
 
+/**
+ * `detectDelimiter` of the text that UTF-8 bytes without a byte order mark decode to, read on the
+ * bytes (no text made): the characters it looks at (`"`, `,`, `;`, tab, CR, LF) are single bytes in
+ * UTF-8 that no other character's bytes contain, so it meets them in the same order
+ * (tests/unit/read-table.delimiter.property.test.ts).
+ */
+export function detectDelimiterBytes(bytes: Uint8Array): Delimiter {
+  let comma = 0;
+  let semicolon = 0;
+  let tab = 0;
+  let quoted = false;
+  for (let i = 0; i < bytes.length; i++) {
+    const c = bytes[i]!;
+    if (c === 34) quoted = !quoted;
+    else if (!quoted && (c === 10 || c === 13)) break;
+    else if (!quoted && c === 44) comma++;
+    else if (!quoted && c === 59) semicolon++;
+    else if (!quoted && c === 9) tab++;
+  }
+  // As detectDelimiter's reduce over tab, semicolon and comma from ',' (a count must be strictly larger to win).
+  let best: Delimiter = ',';
+  let most = comma;
+  if (tab > most) {
+    best = '\t';
+    most = tab;
+  }
+  return semicolon > most ? ';' : best;
+}
+
 /** A delimited table from text; a parse error (an unclosed quote...) is a diagnostic at its line. */
 export function parseTable(text: string, file: string, opts: ReadOptions = {}): { table: DelimitedTable; diagnostic?: undefined } | { table?: undefined; diagnostic: Diagnostic } {
   const delimiter = opts.delimiter ?? detectDelimiter(text);

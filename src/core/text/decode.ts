@@ -39,6 +39,15 @@ export function decodeText(bytes: Uint8Array, file: string): Decoded {
   }
 }
 
+/**
+ * Whether `decodeText(bytes)` decodes them (ok) and finds no byte order mark, without making the
+ * text: valid UTF-8 not starting with EF BB BF (a UTF-16 mark, FF FE or FE FF, is no valid UTF-8).
+ */
+export function isUtf8WithoutBom(bytes: Uint8Array): boolean {
+  if (bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) return false;
+  return isUtf8(bytes);
+}
+
 /** Position of the first byte that breaks UTF-8, with its 1-based line and byte column. */
 export function firstInvalidUtf8(bytes: Uint8Array): { offset: number; line: number; column: number } {
   let line = 1;
