@@ -32,6 +32,7 @@ import { coverage, coverageReport } from './coverage.js';
 /**
  * npm run bench [-- --scale 0.1] [--runs 3] [--coverage-replicates 1000] [--coverage-only] [--no-coverage]
  *   [--growth] [--no-growth] [--growth-runs 3] [--index] [--index-1000] [--no-index] [--index-runs 3] [--safety] [--suggest] [--startup]
+ *   [--qc] [--qc-runs 5] [--qc-slow-runs 1]   (only the pairs against qc on the same data, with QUALWAVE_BENCH_QC=python that imports qc)
  *   [--only load,autocode]   (only those of the first rows: the load vs. read+split, auto-coding vs. the scanner)
  *
  * Figures are printed as ratios against a baseline measured in the same run, so they compare
@@ -158,6 +159,17 @@ async function indexTable(): Promise<Array<[string, string, string, string]>> {
 if (args.includes('--index')) {
   const rows = await indexTable();
   printRows(rows);
+  process.exit(0);
+}
+
+// npm run bench -- --qc [--qc-runs 5] [--qc-slow-runs 1]: only the pairs against qc (bench/qc.ts), when QUALWAVE_BENCH_QC is set.
+if (args.includes('--qc')) {
+  const { qcRows, QC_SETUP } = await import('./qc.js');
+  const rows = await qcRows({ repo, bin, sizes: [growthSizes[2]!, growthSizes[0]!], runs: arg('--qc-runs', 5), slowRuns: arg('--qc-slow-runs', 1), log: (s) => process.stderr.write(`${s}\n`) });
+  if (rows) {
+    printRows(rows.rows);
+    process.stdout.write(`the same data on both sides (bench/qc_corpus.py):\n${rows.counts.join('\n')}\n`);
+  } else process.stdout.write(`${QC_SETUP}\n`);
   process.exit(0);
 }
 
