@@ -48,7 +48,13 @@ export async function qcProjects(repo: string, python: string, documents: number
   const marker = join(dir, '.complete');
   const study = join(dir, 'study');
   const qc = join(dir, 'qc');
-  if (existsSync(marker)) return { study, qc, counts: readFileSync(marker, 'utf8').trim() };
+  // qc_corpus.py's two lines of counts (qc's own log lines may come before them on stdout).
+  const counts = (text: string): string =>
+    text
+      .split('\n')
+      .filter((l) => /^(study|qc):/.test(l))
+      .join('\n');
+  if (existsSync(marker)) return { study, qc, counts: counts(readFileSync(marker, 'utf8')) };
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(join(study, 'codings'), { recursive: true });
   // Coder a only (consensus is a copy of a, b a variation): the same codings on both sides.
@@ -59,7 +65,7 @@ export async function qcProjects(repo: string, python: string, documents: number
   if (r.status !== 0) throw new Error(`bench/qc_corpus.py exited ${r.status}: ${String(r.stderr).slice(-2000)}${r.stdout}`);
   log(`qc: built ${qc} in ${((performance.now() - s) / 1000).toFixed(1)} s`);
   writeFileSync(marker, r.stdout);
-  return { study, qc, counts: r.stdout.trim() };
+  return { study, qc, counts: counts(r.stdout) };
 }
 
 const median = (xs: number[]): number => [...xs].sort((p, q) => p - q)[Math.floor(xs.length / 2)]!;
@@ -111,7 +117,7 @@ export async function qcRows(opts: { repo: string; bin: string; sizes: [number, 
       }
       const ratio = median(ratios);
       const mem = (bytes: number): string => (bytes > 0 ? `, ${(bytes / 2 ** 20).toFixed(0)} MiB` : '');
-      out.push([`  ${p.name}`, `${(median(a) / 1000).toFixed(2)} s${mem(rssA)}`, `${(median(b) / 1000).toFixed(2)} s${mem(rssB)}`, `${ratio.toFixed(2)}x (${runs} pairs): ${ratio <= 0.5 ? 'ok' : 'MISSED'}`]);
+      out.push([`  ${p.name}`, `${(median(a) / 1000).toFixed(2)} s${mem(rssA)}`, `${(median(b) / 1000).toFixed(2)} s${mem(rssB)}`, `${ratio.toFixed(2)}x (${runs} pair${runs === 1 ? '' : 's'}): ${ratio <= 0.5 ? 'ok' : 'MISSED'}`]);
       opts.log(`  qc pair ${n} ${p.name}: ${(median(a) / 1000).toFixed(2)} s vs ${(median(b) / 1000).toFixed(2)} s, ${ratio.toFixed(2)}x`);
     }
   }
