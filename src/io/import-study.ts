@@ -49,18 +49,18 @@ function projectFinished(plan: ImportPlan, coder: string): Finished[] {
   return plan.transcripts.map((t) => ({ coder, participant: t.participant, wave: t.wave }));
 }
 
-/** The files of the new study, relative to it. */
-export function studyFiles(plan: ImportPlan, source: string): Array<[string, string]> {
-  const files: Array<[string, string]> = [];
+/** The files of the new study, relative to it; the big ones (transcripts, codings) made when each is written. */
+export function studyFiles(plan: ImportPlan, source: string): Array<[string, string | (() => string)]> {
+  const files: Array<[string, string | (() => string)]> = [];
   const waves = plan.waves.map((w) => w.id);
   files.push(['qualwave.yaml', configText(plan, source)]);
   const p = participantsText(plan);
   files.push([p.file, p.text]);
   for (const c of plan.codebooks) files.push([c.file, c.text]);
-  for (const t of plan.transcripts) files.push([transcriptPath(t), transcriptText(t)]);
-  for (const [coder, list] of plan.codings) files.push([`codings/${coder}.tsv`, formatCodingsFile(list, waves)]);
+  for (const t of plan.transcripts) files.push([transcriptPath(t), () => transcriptText(t)]);
+  for (const [coder, list] of plan.codings) files.push([`codings/${coder}.tsv`, () => formatCodingsFile(list, waves)]);
   for (const coder of plan.codings.keys()) {
-    if (!plan.finished) files.push([finishedFile(coder), formatFinishedFile(projectFinished(plan, coder), waves)]);
+    if (!plan.finished) files.push([finishedFile(coder), () => formatFinishedFile(projectFinished(plan, coder), waves)]);
     else if (plan.finished.has(coder)) files.push([finishedFile(coder), plan.finished.get(coder)!]);
   }
   for (const o of plan.others ?? []) files.push([o.file, o.text]);

@@ -3,11 +3,11 @@ import { basename, dirname, join } from 'node:path';
 import { crc32, deflateRawSync, inflateRawSync, constants as zlib } from 'node:zlib';
 import { unzipSync, Zip, type AsyncFlateStreamHandler, type Unzipped, type ZipInputFile } from 'fflate';
 import type { ProjectPart, ProjectSummary } from '../core/refi/export.js';
-import { readProject, readProjectBytes, sourcesOf, type SourceRef, type SourceText } from '../core/refi/import.js';
+import { readProject, readProjectBytes, sourcesOf, type ByteBlocks, type SourceRef, type SourceText } from '../core/refi/import.js';
 import { decodeText } from '../core/text/decode.js';
 import { isRtf, rtfToText } from '../core/text/rtf.js';
 import { readDocx } from './docx.js';
-import { inspectArchive, keptEntries, LIMITS, UnsafeArchiveError } from './zip.js';
+import { inflateToBlocks, inspectArchive, keptEntries, LIMITS, takePacked, UnsafeArchiveError } from './zip.js';
 import { isInside, realRootOf } from './confine.js';
 import { isSystemError } from './errors.js';
 
@@ -163,10 +163,11 @@ export async function readRefi(file: string, given: Uint8Array | { bytes?: Uint8
   // Which file of the project a source's path names (a bare .qde's sources are never the .qde itself).
   let names = (_path: string): string | undefined => undefined;
   let qdeText: { text: string; bom: boolean } | undefined;
+  let qdeBlocks: ByteBlocks | undefined;
   const isZip = bytes[0] === 0x50 && bytes[1] === 0x4b;
   if (isZip) {
     // Every file but the .qde kept compressed until read (a source's text is read once).
-    const archive = openArchive(bytes, (name) => !name.toLowerCase().endsWith('.qde'));
+    const archive = openArchive(bytes, () => true);
     bytes = new Uint8Array(0);
     const byLower = new Map<string, string>();
     for (const k of Object.keys(archive)) {
@@ -182,7 +183,18 @@ export async function readRefi(file: string, given: Uint8Array | { bytes?: Uint8
     if (qde.toLowerCase() !== 'project.qde') notes.push(`the project file is named '${qde}', not project.qde (as ATLAS.ti names it)`);
     if (Object.keys(archive).some((k) => k.startsWith('Sources/'))) notes.push("sources are under 'Sources/' (as NVivo for Windows writes them)");
     qdeName = qde;
-    qdeBytes = archive[qde]!;
+    // The .qde inflated as a stream into blocks kept compressed (never its 400 MB at once), read
+    // from them in parts; the entry gives their bytes whole when asked (the whole read, or a source naming it).
+    // (Its compressed bytes held no longer than that: 70 MB at 3,000 documents.)
+    let packedQde = takePacked(archive, qde);
+    if (packedQde) {
+      if (packedQde.size > LIMITS.totalBytes) throw new UnsafeArchiveError(`${qdeName} is larger than ${LIMITS.totalBytes / 1024 / 1024} MB`);
+      const blocks = inflateToBlocks(packedQde.deflated, packedQde.size, qde);
+      packedQde = undefined;
+      qdeBlocks = blocks;
+      Object.defineProperty(archive, qde, { enumerable: true, configurable: true, get: () => wholeOf(blocks) });
+    }
+    qdeBytes = qdeBlocks ? new Uint8Array(0) : archive[qde]!;
     // The .qde's bytes are let go once read (hundreds of megabytes in a big project), kept only when
     // a source names the .qde itself, or given back from its decoded text (valid UTF-8, decoded exactly).
     const entryOf = (p: string): string | undefined => byLower.get(p.replace(/\\/g, '/').toLowerCase()) ?? byLower.get(`sources/${p.split('/').pop()!.toLowerCase()}`);
@@ -200,13 +212,14 @@ export async function readRefi(file: string, given: Uint8Array | { bytes?: Uint8
     qdeBytes = bytes;
     lookup = besideQde(file, notes);
   }
-  if (qdeBytes.length > LIMITS.totalBytes) throw new UnsafeArchiveError(`${qdeName} is larger than ${LIMITS.totalBytes / 1024 / 1024} MB`);
+  if (!qdeBlocks && qdeBytes.length > LIMITS.totalBytes) throw new UnsafeArchiveError(`${qdeName} is larger than ${LIMITS.totalBytes / 1024 / 1024} MB`);
   // Each source's selections kept compressed until the planner takes them, so that nothing of
   // the .qde (400 MB at 3,000 documents) is held when this returns. Read from its bytes in parts
   // (never one 400 MB string beside them), else decoded and read whole, which refuses what is wrong.
-  let project = readProjectBytes(qdeBytes, qdeName, { defer: true, keep: packed });
+  let project = readProjectBytes(qdeBlocks ?? qdeBytes, qdeName, { defer: true, keep: packed });
   if (project && !sourcesOf(project).some((ref) => [...ref.plain, ...ref.rich].some((p) => names(p) === qdeName))) forget();
   if (!project) {
+    if (qdeBlocks) qdeBytes = wholeOf(qdeBlocks);
     const decoded = decodeText(qdeBytes, qdeName);
     if (!decoded.ok) throw new RefiReadError(`${decoded.diagnostic.message}`);
     qdeText = decoded;
@@ -216,11 +229,36 @@ export async function readRefi(file: string, given: Uint8Array | { bytes?: Uint8
   }
   qdeBytes = new Uint8Array(0);
   const texts = new Map<string, SourceText>();
-  for (const ref of sourcesOf(project)) texts.set(ref.guid, await sourceText(ref, lookup));
+  // Each text kept compressed until the planner and the writer take it (a big project's texts are hundreds of megabytes).
+  for (const ref of sourcesOf(project)) texts.set(ref.guid, keptText(await sourceText(ref, lookup)));
   return { project, qdeName, texts, notes };
 }
 
 export class RefiReadError extends Error {}
+
+/** A source's text as found, its text kept compressed (packed) and given back each time it is asked for. */
+function keptText(found: SourceText): SourceText {
+  if ('problem' in found) return found;
+  const { text, ...rest } = found;
+  const unpack = packed(text);
+  return {
+    get text() {
+      return unpack();
+    },
+    ...rest,
+  };
+}
+
+/** The bytes of blocks as one array. */
+function wholeOf(blocks: ByteBlocks): Uint8Array {
+  const out = Buffer.alloc(blocks.length);
+  for (let k = 0, at = 0; at < blocks.length; k++) {
+    const b = blocks.block(k);
+    out.set(b, at);
+    at += b.length;
+  }
+  return out;
+}
 
 /**
  * A text kept compressed (deflate, fast level), given back exactly when asked: as UTF-8 when it is

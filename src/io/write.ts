@@ -236,7 +236,7 @@ export function makeFolder(path: string): void {
  * is refused before anything is written), written atomically; if any write fails, the files and
  * folders made here are removed again, and the error is reported.
  */
-export function createFiles(dir: string, files: ReadonlyArray<readonly [string, string | Uint8Array]>): void {
+export function createFiles(dir: string, files: ReadonlyArray<readonly [string, string | Uint8Array | (() => string)]>): void {
   for (const [rel] of files) if (fsOps().lstat(join(dir, rel))) throw new OutputExistsError(join(dir, rel), `${shown(join(dir, rel))} already exists`, 'choose an empty folder; nothing was written');
   const created: string[] = [];
   const folders: string[] = [];
@@ -252,7 +252,8 @@ export function createFiles(dir: string, files: ReadonlyArray<readonly [string, 
         }
         missing.push(d);
       }
-      writeFileAtomic(join(dir, rel), content);
+      // (A content given as a function is made now, each file's in turn: never every big file at once.)
+      writeFileAtomic(join(dir, rel), typeof content === 'function' ? content() : content);
       created.push(join(dir, rel));
     }
   } catch (e) {
@@ -275,7 +276,7 @@ function removeFolderQuietly(path: string): void {
  * A new folder of files that appears whole or not at all (a study imported from a .qdpx): written
  * beside the target, then renamed into place. The target must not exist or be empty.
  */
-export function writeNewFolder(target: string, files: ReadonlyArray<readonly [string, string]>): void {
+export function writeNewFolder(target: string, files: ReadonlyArray<readonly [string, string | (() => string)]>): void {
   assertWritable(target);
   const tmp = `${target}.tmp-${process.pid}`;
   removeTree(tmp);

@@ -1,4 +1,5 @@
-import { inflateSync, Unzip, UnzipInflate, UnzipPassThrough, unzipSync, type AsyncFlateStreamHandler, type UnzipDecoder, type Unzipped } from 'fflate';
+import { deflateRawSync, inflateRawSync } from 'node:zlib';
+import { Inflate, inflateSync, Unzip, UnzipInflate, UnzipPassThrough, unzipSync, type AsyncFlateStreamHandler, type UnzipDecoder, type Unzipped } from 'fflate';
 import { EXIT, QualwaveError } from '../core/errors.js';
 
 /**
@@ -183,6 +184,8 @@ export function keptEntries(entries: readonly ArchiveEntry[], central: ReadonlyM
   if (entries.length === 0 || entries.some((e) => !e.data && !e.deflated)) return undefined;
   const byName = new Map(entries.map((e) => [e.name, e]));
   const out: Unzipped = {};
+  const packed = new Map<string, { deflated: Uint8Array; size: number }>();
+  packedOf.set(out, packed);
   for (const name of central.keys()) {
     const e = byName.get(name)!;
     if (e.data) out[name] = e.data as Unzipped[string];
@@ -190,6 +193,7 @@ export function keptEntries(entries: readonly ArchiveEntry[], central: ReadonlyM
       // Inflated each time it is asked for (by fflate, as the check inflated it: the same bytes).
       const deflated = e.deflated!;
       const size = e.size;
+      packed.set(name, { deflated, size });
       Object.defineProperty(out, name, {
         enumerable: true,
         configurable: true,
@@ -202,4 +206,51 @@ export function keptEntries(entries: readonly ArchiveEntry[], central: ReadonlyM
     }
   }
   return out;
+}
+
+/** The compressed bytes of the entries keptEntries gives inflated when read, by archive and name. */
+const packedOf = new WeakMap<Unzipped, Map<string, { deflated: Uint8Array; size: number }>>();
+
+/**
+ * Take an entry keptEntries kept compressed out of its archive: its compressed bytes (raw deflate)
+ * and its size, the entry no longer in the archive (the caller puts back what it reads it as).
+ * Undefined when the archive does not hold it so (then the entry is left as it is).
+ */
+export function takePacked(archive: Unzipped, name: string): { deflated: Uint8Array; size: number } | undefined {
+  const got = packedOf.get(archive)?.get(name);
+  if (!got) return undefined;
+  packedOf.get(archive)!.delete(name);
+  delete archive[name];
+  return got;
+}
+
+/**
+ * A raw deflate stream inflated as a stream (by fflate, as the check inflated it: the same bytes)
+ * into blocks of `block` bytes, each kept compressed again (zlib, fast level) and inflated when
+ * asked: a big entry is never held inflated whole. `size` is what it must inflate to.
+ */
+export function inflateToBlocks(deflated: Uint8Array, size: number, name: string, block = 1 << 20): { length: number; size: number; block(k: number): Uint8Array } {
+  const blocks: Buffer[] = [];
+  const buffer = new Uint8Array(block);
+  let used = 0;
+  let total = 0;
+  const inflate = new Inflate((chunk) => {
+    for (let at = 0; at < chunk.length; ) {
+      const n = Math.min(block - used, chunk.length - at);
+      buffer.set(chunk.subarray(at, at + n), used);
+      used += n;
+      at += n;
+      total += n;
+      if (used === block) {
+        blocks.push(deflateRawSync(buffer, { level: 1 }));
+        used = 0;
+      }
+    }
+  });
+  const step = 1 << 16;
+  if (deflated.length === 0) inflate.push(deflated, true);
+  for (let i = 0; i < deflated.length; i += step) inflate.push(deflated.subarray(i, i + step), i + step >= deflated.length);
+  if (used > 0) blocks.push(deflateRawSync(buffer.subarray(0, used), { level: 1 }));
+  if (total !== size) throw new Error(`entry '${name}' did not unpack to its size again`);
+  return { length: size, size: block, block: (k) => inflateRawSync(blocks[k]!) };
 }

@@ -156,7 +156,8 @@ interface Doc {
   readonly length: number;
   /** The unit (or byte) at i; NaN past the end. */
   code(i: number): number;
-  indexOf(s: string, from: number): number;
+  /** The first s at or after `from`; given `to`, one that begins after `to` may be given as -1 (nothing past it is read). */
+  indexOf(s: string, from: number, to?: number): number;
   startsWith(s: string, at: number): boolean;
   includes(s: string): boolean;
   slice(a: number, b: number): string;
@@ -180,6 +181,123 @@ function stringDoc(xml: string): Doc {
       return inTag.exec(xml)?.index ?? -1;
     },
     fresh: false,
+  };
+}
+
+/**
+ * A document's bytes in blocks, as the I/O layer holds a big one (each block kept compressed, given
+ * back when asked): every block `size` bytes but the last, `length` in all.
+ */
+export interface ByteBlocks {
+  readonly length: number;
+  readonly size: number;
+  block(k: number): Uint8Array;
+}
+
+/** Whether the blocks' bytes from `start` on are UTF-8 (isUtf8 of them as one array: each block checked up to its last whole character). */
+function blocksUtf8(src: ByteBlocks, start: number): boolean {
+  let carry: Uint8Array = new Uint8Array(0);
+  const count = Math.ceil(src.length / src.size);
+  for (let k = 0; k < count; k++) {
+    let b = src.block(k);
+    if (k * src.size < start) b = b.subarray(Math.min(start - k * src.size, b.length));
+    const all = carry.length ? Buffer.concat([carry, b]) : b;
+    // A character cut by the block's end waits for the next block: its lead byte within the last 3.
+    let cut = all.length;
+    if (k + 1 < count) {
+      for (let j = all.length - 1; j >= Math.max(0, all.length - 3); j--) {
+        const c = all[j]!;
+        if (c < 0x80) break;
+        if (c >= 0xc0) {
+          const n = c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : 2;
+          if (j + n > all.length) cut = j;
+          break;
+        }
+      }
+    }
+    if (!isUtf8(all.subarray(0, cut))) return false;
+    carry = all.slice(cut);
+  }
+  return carry.length === 0 || isUtf8(carry);
+}
+
+/**
+ * ByteBlocks from `start` on (a byte order mark left out) as a Doc: the same answers bytesDoc gives
+ * on those bytes as one array, two blocks at a time given back (the scan and the cuts read the
+ * document front to back).
+ */
+function blocksDoc(src: ByteBlocks, start: number): Doc {
+  const size = src.size;
+  const end = src.length;
+  const cache: Array<[number, Buffer]> = [];
+  const get = (k: number): Buffer => {
+    for (const [n, b] of cache) if (n === k) return b;
+    const got = src.block(k);
+    const b = Buffer.from(got.buffer, got.byteOffset, got.byteLength);
+    cache.unshift([k, b]);
+    if (cache.length > 2) cache.pop();
+    return b;
+  };
+  // A byte at its place in the whole (not from `start`).
+  const at = (p: number): number => (p < 0 || p >= end ? Number.NaN : get(Math.floor(p / size))[p % size]!);
+  const length = end - start;
+  const needles = new Map<string, Buffer>();
+  return {
+    length,
+    code: (i) => (i < 0 || i >= length ? Number.NaN : at(i + start)),
+    indexOf: (s, from, to = length) => {
+      const needle = needles.get(s) ?? Buffer.from(s, 'utf8');
+      if (needles.size < 64) needles.set(s, needle);
+      const m = needle.length;
+      for (let p = Math.max(0, from) + start; p < end && p <= to + start; ) {
+        const k = Math.floor(p / size);
+        const off = k * size;
+        const b = get(k);
+        const found = b.indexOf(needle, p - off);
+        if (found >= 0) return found + off - start;
+        const next = off + b.length;
+        // One that begins in this block and ends in a later one.
+        for (let q = Math.max(p, next - m + 1); q < next; q++) {
+          let j = 0;
+          while (j < m && at(q + j) === needle[j]) j++;
+          if (j === m) return q - start;
+        }
+        p = next;
+      }
+      return -1;
+    },
+    startsWith: (s, i) => {
+      for (let j = 0; j < s.length; j++) if (i + j < 0 || i + j >= length || at(i + j + start) !== s.charCodeAt(j)) return false;
+      return true;
+    },
+    includes(s) {
+      return this.indexOf(s, 0) >= 0;
+    },
+    slice: (x, y) => {
+      const a = Math.max(0, Math.min(x, length)) + start;
+      const b = Math.max(0, Math.min(y, length)) + start;
+      if (b <= a) return '';
+      const first = Math.floor(a / size);
+      const last = Math.floor((b - 1) / size);
+      if (first === last) return get(first).toString('utf8', a - first * size, b - first * size);
+      const parts: Buffer[] = [];
+      for (let k = first; k <= last; k++) parts.push(get(k).subarray(k === first ? a - k * size : 0, k === last ? b - k * size : size));
+      return Buffer.concat(parts).toString('utf8');
+    },
+    tagChar: (from) => {
+      for (let p = Math.max(0, from) + start; p < end; ) {
+        const k = Math.floor(p / size);
+        const off = k * size;
+        const b = get(k);
+        for (let i = p - off; i < b.length; i++) {
+          const c = b[i]!;
+          if (c === 0x22 || c === 0x27 || c === 0x3e) return i + off - start;
+        }
+        p = off + b.length;
+      }
+      return -1;
+    },
+    fresh: true,
   };
 }
 
@@ -368,11 +486,20 @@ export function parseProject(xml: string, what: string, opts: ParseProjectOption
  * well-formed: every cut lies at a tag the scan found, between markup, and each text source's
  * place is checked holding an empty <TextSource/>.
  */
-export function parseProjectBytes(bytes: Uint8Array, what: string, opts: ParseProjectOptions = {}): El | undefined {
-  if (bytes.length >= 2 && ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff))) return undefined;
-  const body = bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? bytes.subarray(3) : bytes;
-  if (!isUtf8(body)) return undefined;
-  const doc = bytesDoc(body);
+export function parseProjectBytes(bytes: Uint8Array | ByteBlocks, what: string, opts: ParseProjectOptions = {}): El | undefined {
+  let doc: Doc;
+  if (bytes instanceof Uint8Array) {
+    if (bytes.length >= 2 && ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff))) return undefined;
+    const body = bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? bytes.subarray(3) : bytes;
+    if (!isUtf8(body)) return undefined;
+    doc = bytesDoc(body);
+  } else {
+    const head = blocksDoc(bytes, 0);
+    if (head.length >= 2 && ((head.code(0) === 0xff && head.code(1) === 0xfe) || (head.code(0) === 0xfe && head.code(1) === 0xff))) return undefined;
+    const start = head.length >= 3 && head.code(0) === 0xef && head.code(1) === 0xbb && head.code(2) === 0xbf ? 3 : 0;
+    if (!blocksUtf8(bytes, start)) return undefined;
+    doc = blocksDoc(bytes, start);
+  }
   if (doc.includes('&#')) return undefined;
   try {
     return parsePieces(doc, what, opts, true);
@@ -491,9 +618,16 @@ const LONG_MARK = '@@qualwave-long-text-';
 function longText(doc: Doc, start: number, end: number, what: string, piece: number, check = false): string | undefined {
   const parts: string[] = [];
   // (Each piece decoded on its own: the text is never one string before its value is.)
+  // (Each search's answer kept: a later search from a place before it has the same answer, so the
+  // text is searched once, not once per piece, when a character is rare in it.)
+  const found = new Map<string, [number, number]>();
   const next = (c: string, from: number): number => {
-    const at = doc.indexOf(c, from);
-    return at < 0 || at > end ? end : at;
+    const known = found.get(c);
+    if (known && from >= known[0] && from <= known[1]) return known[1];
+    const at = doc.indexOf(c, from, end);
+    const got = at < 0 || at > end ? end : at;
+    found.set(c, [from, got]);
+    return got;
   };
   let from = start;
   while (from < end) {
@@ -552,7 +686,7 @@ export function readProject(xml: string, qdeName: string, opts: Pick<ParseProjec
  * readProject on a .qde's bytes, never decoded as one string (parseProjectBytes): undefined when
  * it is to be decoded and read whole (readProject, which gives every refusal).
  */
-export function readProjectBytes(bytes: Uint8Array, qdeName: string, opts: Pick<ParseProjectOptions, 'defer' | 'keep'> = {}): El | undefined {
+export function readProjectBytes(bytes: Uint8Array | ByteBlocks, qdeName: string, opts: Pick<ParseProjectOptions, 'defer' | 'keep'> = {}): El | undefined {
   return parseProjectBytes(bytes, qdeName, opts)?.['Project'] as El | undefined;
 }
 
@@ -669,7 +803,8 @@ interface Planned {
   name: string;
   participant: string;
   wave: string;
-  text: string;
+  /** The source's text, taken from the caller's SourceText each time it is asked for (which may keep it compressed). */
+  readonly text: string;
   bom: boolean;
   el: El;
 }
@@ -791,7 +926,18 @@ export function planImport(project: El, _qdeName: string, opts: ImportOptions): 
       if (participant !== participantRaw.trim()) attributes['original_name'] = participantRaw.trim();
       participants.set(participant, attributes);
     }
-    planned.push({ guid, name: shown, participant, wave, text: found.text, bom: found.bom, el });
+    const given = found;
+    planned.push({
+      guid,
+      name: shown,
+      participant,
+      wave,
+      get text() {
+        return given.text;
+      },
+      bom: found.bom,
+      el,
+    });
   }
   report.sources = planned.length;
 
@@ -880,9 +1026,11 @@ export function planImport(project: El, _qdeName: string, opts: ImportOptions): 
     // A coding's key holds its participant and wave, which are this source's alone: no later source repeats one.
     seenCodings.clear();
     const p = s.planned;
-    const index = new LineIndex(p.text);
+    // (The text as selectionsOf took it, once: a source's text is asked for once here and once when it is written.)
+    const text = s.text;
+    const index = new LineIndex(text);
     selectionsInAll += s.selections.length;
-    const table = bySource ? (choice ? new PositionTable(p.text, choice.reading) : undefined) : s.selections.length ? new PositionTable(p.text, choice!.reading) : undefined;
+    const table = bySource ? (choice ? new PositionTable(text, choice.reading) : undefined) : s.selections.length ? new PositionTable(text, choice!.reading) : undefined;
     for (const sel of s.selections) {
       const selGuid = lower(attr(sel.el, 'guid'));
       const description = textOf(sel.el['Description']);
@@ -923,10 +1071,10 @@ export function planImport(project: El, _qdeName: string, opts: ImportOptions): 
         else if (placed.byWords) verified = true;
         else why = 'it starts or ends inside a word (positions read as ' + readingId(choice!.reading) + ')';
       }
-      const text = placed.ok ? p.text.slice(placed.start, placed.end) : '';
+      const at = placed.ok ? text.slice(placed.start, placed.end) : '';
       if (!span) {
         dropCoding('selections that could not be placed');
-        for (const t of targets) report.unverifiedCodings.push({ coder: t.coder, participant: p.participant, wave: p.wave, code: t.code, lines: '', text: short(text), why: why ?? 'not placed', placed: false, selection: selGuid });
+        for (const t of targets) report.unverifiedCodings.push({ coder: t.coder, participant: p.participant, wave: p.wave, code: t.code, lines: '', text: short(at), why: why ?? 'not placed', placed: false, selection: selGuid });
         continue;
       }
       for (const t of targets) {
@@ -934,7 +1082,7 @@ export function planImport(project: El, _qdeName: string, opts: ImportOptions): 
         if (memo) c.memo = memo;
         c.hash = hash ?? spanHash(index, span);
         if (c.hash === undefined) delete c.hash;
-        addCoding(c, verified, why, text);
+        addCoding(c, verified, why, at);
       }
     }
     // Codings of the whole source: every line of it.
@@ -950,7 +1098,17 @@ export function planImport(project: El, _qdeName: string, opts: ImportOptions): 
       }
     }
     const file = note?.sources[p.guid]?.file;
-    transcripts.push({ participant: p.participant, wave: p.wave, text: p.text, source: p.name, ...(file ? { file } : {}), bom: note?.sources[p.guid]?.bom ?? false });
+    // (Its text taken when it is written: the caller may keep it compressed till then.)
+    transcripts.push({
+      participant: p.participant,
+      wave: p.wave,
+      get text() {
+        return p.text;
+      },
+      source: p.name,
+      ...(file ? { file } : {}),
+      bom: note?.sources[p.guid]?.bom ?? false,
+    });
   }
   if (!bySource) {
     // In the order the report had when every source's selections were read first.
