@@ -35,7 +35,7 @@ import { readOnly, removeStrayTemps, writeFileAtomic } from './write.js';
  * reads nor writes it.
  */
 export const INDEX_DIR = 'index';
-const FORMAT = 4;
+const FORMAT = 5;
 const MAGIC = 'qualwave-study-index';
 
 /** Whether the environment allows the index: QUALWAVE_NO_CACHE unset, empty or 0. */
@@ -305,6 +305,55 @@ interface StampKey extends FileKey {
 }
 const EMPTY = new Uint8Array(0);
 
+/**
+ * stamps.bin: each file's hash and size, and its stamp's numbers (size, times in nanoseconds,
+ * inode, device, when it was read) in 64-bit columns: a list of objects of bigints deserialized
+ * took 28 ms at 1,000 transcripts on a busy machine, the columns are read as views of the file.
+ * Every number is kept exactly (a stamp's size, inode and device are unsigned, its times signed).
+ */
+setCodec<Uint8Array>('stamps', {
+  encode(entries) {
+    const n = entries.length;
+    const sizes = new Float64Array(n);
+    const mtimes = new Float64Array(n);
+    const has = new Uint8Array(n);
+    const size = new BigUint64Array(n);
+    const mtimeNs = new BigInt64Array(n);
+    const ctimeNs = new BigInt64Array(n);
+    const ino = new BigUint64Array(n);
+    const dev = new BigUint64Array(n);
+    const at = new BigInt64Array(n);
+    entries.forEach(([, key], i) => {
+      const k = key as StampKey;
+      sizes[i] = k.size;
+      mtimes[i] = k.mtimeMs;
+      if (k.stamp && k.at !== undefined) {
+        has[i] = 1;
+        size[i] = k.stamp.size;
+        mtimeNs[i] = k.stamp.mtimeNs;
+        ctimeNs[i] = k.stamp.ctimeNs;
+        ino[i] = k.stamp.ino;
+        dev[i] = k.stamp.dev;
+        at[i] = k.at;
+      }
+    });
+    return { files: entries.map((e) => e[0]), hashes: entries.map((e) => e[1].hash), sizes, mtimes, has, size, mtimeNs, ctimeNs, ino, dev, at };
+  },
+  decode(payload) {
+    const p = payload as { files: string[]; hashes: string[]; sizes: Float64Array; mtimes: Float64Array; has: Uint8Array; size: BigUint64Array; mtimeNs: BigInt64Array; ctimeNs: BigInt64Array; ino: BigUint64Array; dev: BigUint64Array; at: BigInt64Array };
+    const n = p.files.length;
+    if (!Array.isArray(p.files) || !Array.isArray(p.hashes) || p.hashes.length !== n || [p.sizes, p.mtimes, p.has, p.size, p.mtimeNs, p.ctimeNs, p.ino, p.dev, p.at].some((c) => c?.length !== n)) throw new Error('damaged');
+    return p.files.map((f, i) => {
+      const key: StampKey = { size: p.sizes[i]!, mtimeMs: p.mtimes[i]!, hash: p.hashes[i]! };
+      if (p.has[i] === 1) {
+        key.stamp = { size: p.size[i]!, mtimeNs: p.mtimeNs[i]!, ctimeNs: p.ctimeNs[i]!, ino: p.ino[i]!, dev: p.dev[i]! };
+        key.at = p.at[i]!;
+      }
+      return [f, key, EMPTY];
+    });
+  },
+});
+
 /** Indexes with entries not yet written (words counted after the load): flushIndexes writes them. */
 const pending = new Set<StudyIndex>();
 
@@ -437,7 +486,7 @@ export class StudyIndex {
     const key: StampKey = { size, mtimeMs: 0, hash, stamp, at };
     if (!this.writable || readOnly.reason !== undefined || this.released.has('stamps')) return;
     const pack = this.pack('stamps');
-    pack.entries.set(file, { key, value: EMPTY });
+    pack.entries.set(file, { key, live: EMPTY });
     pack.dirty = true;
     pending.add(this);
   }

@@ -395,13 +395,29 @@ describe('stamps: a transcript is read on a warm run only when its stamp cannot 
   const words = (r: RunResult, id = 'MS01/pre') => (JSON.parse(r.stdout) as { documents: Array<{ id: string; words: number }> }).documents.find((d) => d.id === id)!.words;
   const loader = async () => (await import(new URL('../../dist/src/io/load-study.js', import.meta.url).href)) as typeof import('../../src/io/load-study.js');
 
-  /** The stamps pack, rewritten with `change` applied to its entries (a valid checksum: as if qualwave had written it). */
-  function rewriteStamps(study: string, change: (entries: Array<[string, Record<string, unknown>, Uint8Array]>) => void): void {
+  /** The stamps pack's columns (study-index.ts: each file's hash and size, its stamp's numbers in 64-bit columns). */
+  interface StampColumns {
+    files: string[];
+    size: BigUint64Array;
+    mtimeNs: BigInt64Array;
+    ctimeNs: BigInt64Array;
+    ino: BigUint64Array;
+    dev: BigUint64Array;
+    at: BigInt64Array;
+  }
+  async function stampColumns(study: string): Promise<StampColumns> {
+    const envelope = deserialize(readFileSync(join(indexDir(study), 'stamps.bin'))) as { payload: Uint8Array };
+    return (await studyIndex()).decodeColumns(envelope.payload) as unknown as StampColumns;
+  }
+
+  /** The stamps pack, rewritten with `change` applied to its columns (a valid checksum: as if qualwave had written it). */
+  async function rewriteStamps(study: string, change: (columns: StampColumns) => void): Promise<void> {
     const file = join(indexDir(study), 'stamps.bin');
     const envelope = deserialize(readFileSync(file)) as { payload: Uint8Array; sum: string };
-    const entries = deserialize(envelope.payload) as Array<[string, Record<string, unknown>, Uint8Array]>;
-    change(entries);
-    const payload = serialize(entries);
+    const { decodeColumns, encodeColumns } = await studyIndex();
+    const columns = decodeColumns(envelope.payload);
+    change(columns as unknown as StampColumns);
+    const payload = encodeColumns(columns);
     // The pack's checksum (study-index.ts `checksum`): CRC-32 and length of the payload.
     const sum = `crc32:${crc32(payload).toString(16)}:${payload.length}`;
     writeFileSync(file, serialize({ ...envelope, payload, sum }));
@@ -421,9 +437,15 @@ describe('stamps: a transcript is read on a warm run only when its stamp cannot 
     // test can make the kernel's clock stand still.
     const st = statSync(file, { bigint: true });
     const stamp = { size: st.size, mtimeNs: st.mtimeNs, ctimeNs: st.ctimeNs, ino: st.ino, dev: st.dev };
-    rewriteStamps(study, (entries) => {
-      const e = entries.find(([f]) => f === 'transcripts/MS01_pre.txt')!;
-      e[1] = { ...e[1], stamp, at: st.ctimeNs + 1_000_000_000n };
+    await rewriteStamps(study, (c) => {
+      const i = c.files.indexOf('transcripts/MS01_pre.txt');
+      expect(i).toBeGreaterThanOrEqual(0);
+      c.size[i] = stamp.size;
+      c.mtimeNs[i] = stamp.mtimeNs;
+      c.ctimeNs[i] = stamp.ctimeNs;
+      c.ino[i] = stamp.ino;
+      c.dev[i] = stamp.dev;
+      c.at[i] = st.ctimeNs + 1_000_000_000n;
     });
     const { fileCounts } = await studyIndex();
     const hashed = fileCounts.hashed;
@@ -440,19 +462,18 @@ describe('stamps: a transcript is read on a warm run only when its stamp cannot 
     const { fileCounts } = await studyIndex();
     await qualwave(summary(study));
     // Each stamp says when it was taken: a stamp not yet settled then is not trusted by the next run.
-    const stamps = () => {
-      const envelope = deserialize(readFileSync(join(indexDir(study), 'stamps.bin'))) as { payload: Uint8Array };
-      return (deserialize(envelope.payload) as Array<[string, { stamp: { mtimeNs: bigint; ctimeNs: bigint }; at: bigint }]>).map(([, k]) => k);
+    const settledNow = async () => {
+      const c = await stampColumns(study);
+      return c.files.filter((_, i) => c.mtimeNs[i]! + 2_000_000_000n < c.at[i]! && c.ctimeNs[i]! + 2_000_000_000n < c.at[i]!).length;
     };
-    const settledNow = () => stamps().filter((k) => k.stamp.mtimeNs + 2_000_000_000n < k.at && k.stamp.ctimeNs + 2_000_000_000n < k.at).length;
-    const expected = settledNow();
+    const expected = await settledNow();
     let trusted = fileCounts.trusted;
     await qualwave(summary(study));
     expect(fileCounts.trusted - trusted).toBe(expected);
     await new Promise((resolve) => setTimeout(resolve, 2_300));
     await qualwave(summary(study));
     // Hashed once more after the margin: every stamp is now settled, and the next run reads no transcript or coder file.
-    expect(settledNow()).toBe(39);
+    expect(await settledNow()).toBe(39);
     trusted = fileCounts.trusted;
     const hashed = fileCounts.hashed;
     const warm = await qualwave(summary(study));
