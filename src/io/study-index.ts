@@ -341,8 +341,9 @@ setCodec<Uint8Array>('stamps', {
   },
   decode(payload) {
     const p = payload as { files: string[]; hashes: string[]; sizes: Float64Array; mtimes: Float64Array; has: Uint8Array; size: BigUint64Array; mtimeNs: BigInt64Array; ctimeNs: BigInt64Array; ino: BigUint64Array; dev: BigUint64Array; at: BigInt64Array };
+    if (!Array.isArray(p.files) || !Array.isArray(p.hashes)) throw new Error('damaged');
     const n = p.files.length;
-    if (!Array.isArray(p.files) || !Array.isArray(p.hashes) || p.hashes.length !== n || [p.sizes, p.mtimes, p.has, p.size, p.mtimeNs, p.ctimeNs, p.ino, p.dev, p.at].some((c) => c?.length !== n)) throw new Error('damaged');
+    if (p.hashes.length !== n || [p.sizes, p.mtimes, p.has, p.size, p.mtimeNs, p.ctimeNs, p.ino, p.dev, p.at].some((c) => c?.length !== n)) throw new Error('damaged');
     return p.files.map((f, i) => {
       const key: StampKey = { size: p.sizes[i]!, mtimeMs: p.mtimes[i]!, hash: p.hashes[i]! };
       if (p.has[i] === 1) {
