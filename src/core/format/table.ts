@@ -61,6 +61,13 @@ function isWide(cp: number): boolean {
   return (cp >= 0x1100 && cp <= 0x115f) || (cp >= 0x2e80 && cp <= 0xa4cf) || (cp >= 0xac00 && cp <= 0xd7a3) || (cp >= 0xf900 && cp <= 0xfaff) || (cp >= 0xff00 && cp <= 0xff60) || (cp >= 0x1f300 && cp <= 0x1faff);
 }
 
+/** `n` spaces (' '.repeat(n), made once for each n up to 64). */
+const SPACES: string[] = [];
+function spaces(n: number): string {
+  if (n < 0 || n > 64) return ' '.repeat(n);
+  return (SPACES[n] ??= ' '.repeat(n));
+}
+
 function truncate(s: string, width: number): string {
   if (displayWidth(s) <= width) return s;
   let out = '';
@@ -92,14 +99,17 @@ export function* renderTerminalPieces(table: Omit<Table, 'rows'> & { rows: () =>
   const cellText = (c: Cell): string => (typeof c === 'number' ? formatNumber(c) : terminalText(c, { oneLine: true }));
   const footer = (table.footer ?? []).map((r) => r.map(cellText));
   const widths = table.columns.map((c) => displayWidth(c.header));
-  const widen = (r: readonly string[]): void => {
-    for (let i = 0; i < widths.length; i++) {
-      const w = r[i] === undefined ? 0 : displayWidth(r[i]!);
+  const n = widths.length;
+  // (Cell by cell, without an array of texts per row: a table of 220 x 220 numbers is 48,400 cells.)
+  const widen = (r: ArrayLike<Cell | undefined>, texts: boolean): void => {
+    for (let i = 0; i < n; i++) {
+      const c = r[i];
+      const w = c === undefined ? 0 : !texts && typeof c === 'number' && Number.isInteger(c) ? String(c).length : displayWidth(texts ? (c as string) : cellText(c));
       if (w > widths[i]!) widths[i] = w;
     }
   };
-  for (const run of table.rows()) for (const r of run) widen(r.map(cellText));
-  footer.forEach(widen);
+  for (const run of table.rows()) for (const r of run) widen(r, false);
+  for (const r of footer) widen(r, true);
   const gap = 2;
   const total = (): number => widths.reduce((a, b) => a + b, 0) + gap * (widths.length - 1);
   if (opts.maxWidth) {
@@ -112,24 +122,36 @@ export function* renderTerminalPieces(table: Omit<Table, 'rows'> & { rows: () =>
       widths[widest] = Math.max(8, widths[widest]! - (total() - opts.maxWidth));
     }
   }
-  const line = (cells: string[], header = false, strong = false): string =>
-    cells
-      .map((text, i) => {
-        const col = table.columns[i]!;
-        const w = displayWidth(text);
-        const t = w <= widths[i]! ? text : truncate(text, widths[i]!);
-        const pad = widths[i]! - (t === text ? w : displayWidth(t));
-        const align = header && col.align === 'right' ? 'right' : (col.align ?? 'left');
-        const padded = align === 'right' ? ' '.repeat(pad) + t : align === 'center' ? ' '.repeat(Math.floor(pad / 2)) + t + ' '.repeat(Math.ceil(pad / 2)) : t + ' '.repeat(pad);
-        return header || (strong && i === 0) ? style.bold(padded) : padded;
-      })
-      .join(' '.repeat(gap))
-      .trimEnd();
+  const aligns = table.columns.map((c) => c.align ?? 'left');
+  const gapText = ' '.repeat(gap);
+  // A row's cells as far as the row has them (as map() over the row gives them), each padded to its column.
+  const line = (cells: ArrayLike<Cell>, texts: boolean, header = false, strong = false): string => {
+    let out = '';
+    for (let i = 0; i < cells.length; i++) {
+      if (i > 0) out += gapText;
+      // (A hole in a row is an empty cell, as join() writes it.)
+      if (!(i in cells)) continue;
+      // (A cell beyond the columns fails as before: a column is asked its alignment.)
+      const a = i < n ? aligns[i]! : (table.columns[i]!.align ?? 'left');
+      const c = cells[i]!;
+      // (An integer's text is ASCII: its width is its length.)
+      const int = !texts && typeof c === 'number' && Number.isInteger(c);
+      const text = int ? String(c) : texts ? (c as string) : cellText(c);
+      const w = int ? text.length : displayWidth(text);
+      const t = w <= widths[i]! ? text : truncate(text, widths[i]!);
+      const pad = widths[i]! - (t === text ? w : displayWidth(t));
+      const align = header && a === 'right' ? 'right' : a;
+      const padded = align === 'right' ? spaces(pad) + t : align === 'center' ? spaces(Math.floor(pad / 2)) + t + spaces(Math.ceil(pad / 2)) : t + spaces(pad);
+      out += header || (strong && i === 0) ? style.bold(padded) : padded;
+    }
+    return out.trimEnd();
+  };
   const head: string[] = [];
   if (table.title) head.push(style.bold(terminalText(table.title, { oneLine: true })));
   head.push(
     line(
       table.columns.map((c) => cellText(c.header)),
+      true,
       true,
     ),
   );
@@ -139,13 +161,13 @@ export function* renderTerminalPieces(table: Omit<Table, 'rows'> & { rows: () =>
   for (const run of table.rows()) {
     if (run.length === 0) continue;
     const out: string[] = [];
-    for (const r of run) out.push(line(r.map(cellText), false, table.bold?.[k++] === true));
+    for (const r of run) out.push(line(r, false, false, table.bold?.[k++] === true));
     yield out.join('\n') + '\n';
   }
   const tail: string[] = [];
   if (footer.length > 0) {
     tail.push(style.dim(widths.map((w) => '─'.repeat(w)).join(' '.repeat(gap))));
-    for (const r of footer) tail.push(line(r, false, false));
+    for (const r of footer) tail.push(line(r, true, false, false));
   }
   if (table.notes?.length) tail.push('', ...table.notes.map((n) => terminalText(n, { oneLine: true })));
   if (tail.length > 0) yield tail.join('\n') + '\n';
