@@ -342,8 +342,11 @@ async function load(root: string, opts: LoadOptions, index: StudyIndex): Promise
       if (index.enabled && fileHash) {
         const key = docKey ?? keyFor(fileHash, size);
         const list = result.document.segmentList;
-        const counts = index.get<Int32Array>('words', f, key);
-        list.keepWordCounts(counts instanceof Int32Array ? counts : undefined);
+        // (words.bin is read when a command first asks for a count: most commands count none.)
+        list.keepWordCounts(() => {
+          const counts = index.get<Int32Array>('words', f, key);
+          return counts instanceof Int32Array ? counts : undefined;
+        });
         list.contentKey = key.hash;
         // Counted by the command (only the segments it needed): kept when it ends.
         list.onWordsCounted = () => index.putLater('words', f, key, () => list.wordCountsSoFar());

@@ -355,6 +355,12 @@ setCodec<Uint8Array>('stamps', {
   },
 });
 
+/**
+ * Kinds read when first asked for rather than during the load: the word counts, which only the
+ * commands that count words use (most commands never read words.bin).
+ */
+const LAZY_KINDS: ReadonlySet<string> = new Set(['words']);
+
 /** Indexes with entries not yet written (words counted after the load): flushIndexes writes them. */
 const pending = new Set<StudyIndex>();
 
@@ -372,6 +378,10 @@ export class StudyIndex {
   private damaged = 0;
   private writable: boolean;
   private readonly packs = new Map<string, Pack>();
+  /** What prune() kept of a lazy kind not read yet: applied when it is read. */
+  private readonly pruneLater = new Map<string, ReadonlySet<string>>();
+  /** Whether the load is over (finish): a damaged file found after it is said when found. */
+  private loaded = false;
   /** Kinds whose entries were let go after the load (only words are added later). */
   private readonly released = new Set<string>();
   /** What the index did: entries used and not, packs written, files vouched for by their stamp and files hashed. */
@@ -422,6 +432,13 @@ export class StudyIndex {
       this.damaged++;
       pack.entries.clear();
       pack.dirty = true;
+      // A kind first read after the load (words, when a command first counts them): said now.
+      if (this.loaded) this.tellDamaged();
+    }
+    const files = this.pruneLater.get(kind);
+    if (files) {
+      this.pruneLater.delete(kind);
+      this.pruneNow(pack, files);
     }
     return pack;
   }
@@ -495,7 +512,15 @@ export class StudyIndex {
   /** Entries of files the study no longer has (renamed, deleted) are dropped: the index does not grow without end. */
   prune(kind: string, files: ReadonlySet<string>): void {
     if (!this.enabled || this.released.has(kind)) return;
-    const pack = this.pack(kind);
+    // A kind read only when first asked for (words): pruned when it is read, if it ever is.
+    if (LAZY_KINDS.has(kind) && !this.packs.has(kind)) {
+      this.pruneLater.set(kind, files);
+      return;
+    }
+    this.pruneNow(this.pack(kind), files);
+  }
+
+  private pruneNow(pack: Pack, files: ReadonlySet<string>): void {
     for (const f of pack.entries.keys()) {
       if (!files.has(f)) {
         pack.entries.delete(f);
@@ -539,6 +564,12 @@ export class StudyIndex {
       this.packs.delete(kind);
       this.released.add(kind);
     }
+    this.loaded = true;
+    this.tellDamaged();
+  }
+
+  /** One line on stderr when damaged files were ignored (they are rebuilt). */
+  private tellDamaged(): void {
     if (this.damaged === 0) return;
     const n = this.damaged;
     this.damaged = 0;

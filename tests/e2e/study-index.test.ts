@@ -373,7 +373,18 @@ describe('stale entries are never used', () => {
     const words = () => entriesOf(study, 'words').length;
     expect([documents(), words()]).toEqual([36, 36]);
     rmSync(join(study, 'transcripts', 'MS07_post.txt'));
+    // A command that fails (the transcript's codings are now errors) counts no words: words.bin is
+    // not read, nor written (what it holds is as of the last command that wrote it).
+    const failed = await qualwave(['summary', '--study', study]);
+    expect(failed).toEqual(await qualwave(['summary', '--study', study], { env: NO_CACHE }));
+    expect([documents(), words()]).toEqual([35, 36]);
+    // Once its codings are gone too, summary counts words: the pack read is pruned before it is written.
+    for (const coder of ['alice', 'ben', 'consensus']) {
+      const file = join(study, 'codings', `${coder}.tsv`);
+      writeFileSync(file, readFileSync(file, 'utf8').split('\n').filter((l) => !l.startsWith('MS07\tpost\t')).join('\n'));
+    }
     const after = await qualwave(['summary', '--study', study]);
+    expect(after.code).toBe(0);
     expect(after).toEqual(await qualwave(['summary', '--study', study], { env: NO_CACHE }));
     expect([documents(), words()]).toEqual([35, 35]);
   }, 60_000);
@@ -594,6 +605,29 @@ describe('a damaged index is ignored and rebuilt, with one notice', () => {
     expect(damaged.stderr.replace(`${notice[0]}\n`, '')).toBe(reference.stderr);
     // Rebuilt: the next run is silent and the same.
     expect(await qualwave(args)).toEqual(reference);
+  }, 60_000);
+
+  it('words.bin is read only when a command counts words: damaged, a command that counts none neither reads nor rewrites it, one that counts says so once, prints the same and rebuilds it', async () => {
+    const study = copyOf('buddy-study');
+    const counting = ['summary', '--study', study, '--format', 'json'];
+    const other = ['cooccurrence', '--study', study, '--format', 'csv'];
+    const [countingReference, otherReference] = [await qualwave(counting, { env: NO_CACHE }), await qualwave(other, { env: NO_CACHE })];
+    expect(await qualwave(counting)).toEqual(countingReference);
+    const file = join(indexDir(study), 'words.bin');
+    expect(entriesOf(study, 'words')).toEqual(entriesOf(study, 'document'));
+    const whole = readFileSync(file);
+    const cut = whole.subarray(0, whole.length - 40);
+    writeFileSync(file, cut);
+    // Counts no words: the damaged file is not read (nothing said) and stays as it is.
+    expect(await qualwave(other)).toEqual(otherReference);
+    expect(readFileSync(file).equals(cut)).toBe(true);
+    // Counts words: the same output, the damage said once, the file rebuilt.
+    const damaged = await qualwave(counting);
+    expect(damaged.stdout).toBe(countingReference.stdout);
+    expect(damaged.code).toBe(countingReference.code);
+    expect(damaged.stderr).toBe(`${countingReference.stderr}the study index had 1 damaged file (.qualwave/index/): ignored and rebuilt\n`);
+    expect(entriesOf(study, 'words')).toEqual(entriesOf(study, 'document'));
+    expect(await qualwave(counting)).toEqual(countingReference);
   }, 60_000);
 
   it('an entry written by another qualwave build (an upgrade) is replaced silently', async () => {

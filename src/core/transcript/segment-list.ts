@@ -270,6 +270,8 @@ export class SegmentList {
 
   /** Word counts kept per segment (-1: not counted yet), when the loader keeps them (the study index). */
   private wordCounts: Int32Array | undefined;
+  /** Where the kept counts come from, until they are first asked for (the study index reads them only then). */
+  private wordCountsFrom: (() => Int32Array | undefined) | undefined;
   /**
    * Set by the loader when it can keep the counts (the study index): called once, at the first
    * count this list did not have; `wordCountsSoFar` then gives them.
@@ -278,7 +280,7 @@ export class SegmentList {
 
   /** countWords of segment i's text: from counts the loader gave, else counted (and kept when the loader keeps them). */
   words(i: number): number {
-    const w = this.wordCounts;
+    const w = this.wordCountsFrom === undefined ? this.wordCounts : this.keptCounts();
     if (w === undefined) return countWords(this.text(i));
     let n = w[i]!;
     if (n < 0) {
@@ -290,14 +292,30 @@ export class SegmentList {
     return n;
   }
 
-  /** Keep word counts from here on, starting from `known` (the loader's, from the study index; -1: not counted). */
-  keepWordCounts(known?: Int32Array): void {
+  /**
+   * Keep word counts from here on, starting from `known` (the loader's, from the study index; -1:
+   * not counted), or from what `known()` gives when a count is first asked for.
+   */
+  keepWordCounts(known?: Int32Array | (() => Int32Array | undefined)): void {
+    if (typeof known === 'function') {
+      this.wordCounts = undefined;
+      this.wordCountsFrom = known;
+      return;
+    }
+    this.wordCountsFrom = undefined;
     this.wordCounts = known !== undefined && known.length === this.n ? known : new Int32Array(this.n).fill(-1);
+  }
+
+  private keptCounts(): Int32Array {
+    const from = this.wordCountsFrom!;
+    this.wordCountsFrom = undefined;
+    const known = from();
+    return (this.wordCounts = known !== undefined && known.length === this.n ? known : new Int32Array(this.n).fill(-1));
   }
 
   /** The counts so far (-1: not counted), for the study index. */
   wordCountsSoFar(): Int32Array | undefined {
-    return this.wordCounts;
+    return this.wordCountsFrom === undefined ? this.wordCounts : this.keptCounts();
   }
 
   text(i: number): string {
