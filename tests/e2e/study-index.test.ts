@@ -381,7 +381,13 @@ describe('stale entries are never used', () => {
     // Once its codings are gone too, summary counts words: the pack read is pruned before it is written.
     for (const coder of ['alice', 'ben', 'consensus']) {
       const file = join(study, 'codings', `${coder}.tsv`);
-      writeFileSync(file, readFileSync(file, 'utf8').split('\n').filter((l) => !l.startsWith('MS07\tpost\t')).join('\n'));
+      writeFileSync(
+        file,
+        readFileSync(file, 'utf8')
+          .split('\n')
+          .filter((l) => !l.startsWith('MS07\tpost\t'))
+          .join('\n'),
+      );
     }
     const after = await qualwave(['summary', '--study', study]);
     expect(after.code).toBe(0);
