@@ -1,6 +1,7 @@
 import { escapeMarkdown, guardCsvCell, markdownCell, terminalText } from '../../src/core/format/escape.js';
 import { maxOf } from '../../src/core/arrays.js';
-import { displayWidth, formatNumber, stringifyCsv, type Cell, type Style, type Table } from '../../src/core/format/table.js';
+// (CSV/TSV as csv-stringify writes them: stringifyCsv is now qualwave's own, checked against it.)
+import { displayWidth, formatNumber, stringifyWithLibrary as stringifyCsv, type Cell, type Style, type Table } from '../../src/core/format/table.js';
 
 /**
  * The table renderers as they were before they wrote in pieces (main at 2623904), whole: the

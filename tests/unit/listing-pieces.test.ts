@@ -5,7 +5,7 @@ import { framework, frameworkInRows } from '../../src/api/analyses.js';
 import { passages, retrieve, retrievedRuns, retrieving } from '../../src/core/coding/retrieve.js';
 import { jsonArrayPieces, jsonObjectPieces } from '../../src/core/format/json.js';
 import { renderPassages, renderPassagesPieces } from '../../src/core/format/passages.js';
-import { renderDelimited, renderDelimitedPieces, renderMarkdown, renderMarkdownPieces, renderTerminal, renderTerminalPieces, type Cell, type Table } from '../../src/core/format/table.js';
+import { renderDelimited, renderDelimitedPieces, renderMarkdown, renderMarkdownPieces, renderTerminal, renderTerminalPieces, stringifyCsv, stringifyWithLibrary, type Cell, type Table } from '../../src/core/format/table.js';
 import { loadStudy } from '../../src/io/load-study.js';
 import { batched } from '../../src/cli/context.js';
 import { repo } from '../helpers/cli.js';
@@ -70,6 +70,16 @@ describe('tables written a run of rows at a time', () => {
         }
       }),
       { numRuns: 300 },
+    );
+  });
+
+  it('CSV and TSV records are what csv-stringify writes with the same options (quotes, delimiters, line breaks, carriage returns, empty fields and records, any text)', () => {
+    const field = fc.oneof(text, fc.string({ unit: 'binary', maxLength: 6 }), fc.constantFrom('', '"', '""', ',', '\t', '\r', '\n', '\r\n', ' ', "'=1"));
+    fc.assert(
+      fc.property(fc.array(fc.array(field, { maxLength: 5 }), { maxLength: 6 }), (records) => {
+        for (const d of [',', '\t'] as const) expect(stringifyCsv(records, d)).toBe(stringifyWithLibrary(records, d));
+      }),
+      { numRuns: 1000 },
     );
   });
 
