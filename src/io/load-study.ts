@@ -1,6 +1,5 @@
 import { existsSync, lstatSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
-import { deserialize, serialize } from 'node:v8';
 import { glob } from 'tinyglobby';
 import { EXIT, QualwaveError } from '../core/errors.js';
 import { combineCodebooks, parseCodebookFile, type ParsedCodebookFile } from '../core/codebook/parse.js';
@@ -26,7 +25,7 @@ import { isInside, isInsideReal, pointsOutside, realPath, realRootOf } from './c
 import { isSystemError } from './errors.js';
 import { fileError, readText } from './read.js';
 import { linesReader } from './read-lines.js';
-import { combinedKey, hashBytes, keyFromHash, readStamped, sameStamp, setCodec, settled, StudyIndex, type FileKey, type FileStamp, type PackedCodings } from './study-index.js';
+import { combinedKey, hashBytes, keyFromHash, narrowInts, readStamped, sameStamp, setCodec, settled, StudyIndex, widenInts, type FileKey, type FileStamp, type PackedCodings } from './study-index.js';
 import { append } from '../core/arrays.js';
 
 export { CODINGS_DIR };
@@ -549,6 +548,20 @@ interface CachedDocument {
 /** A coder file's parse in columns, column by column (src/core/coding/table.ts). */
 const CODING_COLUMNS = ['participant', 'wave', 'code', 'memo', 'hash', 'startLine', 'endLine', 'startColumn', 'endColumn', 'exemplar', 'line'] as const;
 type CodingColumn = (typeof CODING_COLUMNS)[number];
+/** Each column's type in PackedCodings (src/core/coding/table.ts). */
+const CODING_COLUMN_TYPES: Record<CodingColumn, Int32ArrayConstructor | Uint32ArrayConstructor | Uint8ArrayConstructor> = {
+  participant: Uint32Array,
+  wave: Uint32Array,
+  code: Uint32Array,
+  memo: Uint32Array,
+  hash: Uint32Array,
+  startLine: Int32Array,
+  endLine: Int32Array,
+  startColumn: Int32Array,
+  endColumn: Int32Array,
+  exemplar: Uint8Array,
+  line: Int32Array,
+};
 
 /**
  * codings.bin: every coder file's columns end to end, one array per column (read back as views of
@@ -569,20 +582,29 @@ setCodec<CachedCodings>('codings', {
       at,
     };
     for (const name of CODING_COLUMNS) {
-      const first = entries[0]?.[2].codings[name] ?? new Int32Array(0);
-      const all = new (first.constructor as Int32ArrayConstructor)(at[n]!);
+      const all = new (CODING_COLUMN_TYPES[name] as Int32ArrayConstructor)(at[n]!);
       for (let i = 0; i < n; i++) all.set(entries[i]![2].codings[name], at[i]);
-      out[name] = all;
+      // (32-bit columns in the bytes their values need: 9.5 MB of codings.bin at 1,000 transcripts was 3.3.)
+      out[name] = name === 'exemplar' ? all : narrowInts(all);
     }
     return out;
   },
   decode(payload) {
-    const p = payload as { files: string[]; keys: FileKey[]; diagnostics: Diagnostic[][]; coders: string[]; codingFiles: string[]; strings: string[][]; at: Uint32Array } & Record<CodingColumn, Int32Array>;
+    const p = payload as { files: string[]; keys: FileKey[]; diagnostics: Diagnostic[][]; coders: string[]; codingFiles: string[]; strings: string[][]; at: Uint32Array } & Record<CodingColumn, unknown>;
+    if (!Array.isArray(p.files) || !(p.at instanceof Uint32Array) || p.at.length !== p.files.length + 1) throw new Error('damaged');
+    const total = p.at[p.files.length]!;
+    const columns = {} as Record<CodingColumn, Int32Array | Uint32Array | Uint8Array>;
+    for (const name of CODING_COLUMNS) {
+      const T = CODING_COLUMN_TYPES[name];
+      const c = T === Uint8Array ? p[name] : widenInts(p[name], T as Int32ArrayConstructor | Uint32ArrayConstructor);
+      if (!(c instanceof T) || c.length !== total) throw new Error('damaged');
+      columns[name] = c;
+    }
     return p.files.map((f, i) => {
       const from = p.at[i]!;
       const to = p.at[i + 1]!;
       const codings = { coder: p.coders[i]!, file: p.codingFiles[i]!, strings: p.strings[i]! } as Record<string, unknown>;
-      for (const name of CODING_COLUMNS) codings[name] = p[name].subarray(from, to);
+      for (const name of CODING_COLUMNS) codings[name] = columns[name].subarray(from, to);
       return [f, p.keys[i]!, { codings: codings as unknown as PackedCodings, diagnostics: p.diagnostics[i]! }];
     });
   },
@@ -629,14 +651,16 @@ setCodec<CachedDocument>('document', {
       keys: entries.map((e) => e[1]),
       heads,
       dataAt,
-      data,
+      // (The segments' numbers in the bytes they need: most fit in 16 bits.)
+      data: narrowInts(data),
       rolesAt,
       roles,
       timestampsAt: timestamps.at,
       timestampsHas: timestamps.has,
       timestampsKey: timestamps.keys,
-      // Serialized on their own, read when a segment's time is first asked for (most commands never do): 16 ms of a warm load at 1,000 transcripts.
-      timestampsValue: serialize(timestamps.values),
+      // End to end in one text, each value's end in a column: a document's are read from it when one
+      // of its segments' time is first asked for (most commands never ask; a listing asks for a few documents').
+      ...timestampTexts(timestamps.values),
       textsAt: texts.at,
       textsHas: texts.has,
       textsKey: texts.keys,
@@ -653,13 +677,15 @@ setCodec<CachedDocument>('document', {
       keys: FileKey[];
       heads: CachedHead[];
       dataAt: Uint32Array;
-      data: Int32Array;
+      data: unknown;
       rolesAt: Uint32Array;
       roles: Uint8Array;
       timestampsAt: Float64Array;
       timestampsHas: Uint8Array;
       timestampsKey: Float64Array;
-      timestampsValue: Uint8Array;
+      timestampsText: Uint8Array;
+      timestampsWide: boolean;
+      timestampsEnd: Uint32Array;
       textsAt: Float64Array;
       textsHas: Uint8Array;
       textsKey: Float64Array;
@@ -669,15 +695,33 @@ setCodec<CachedDocument>('document', {
       partsKey: Float64Array;
       partsValue: Float64Array;
     };
-    const { files, keys, heads, dataAt, data, rolesAt, roles } = p;
-    let timestampValues: string[] | undefined;
-    const timestampsValue = (): string[] => {
-      if (timestampValues === undefined) {
-        const values: unknown = deserialize(p.timestampsValue);
-        if (!Array.isArray(values) || values.length !== p.timestampsKey.length) throw new Error('the study index: damaged timestamps (delete .qualwave/index/)');
-        timestampValues = values as string[];
+    const { files, keys, heads, dataAt, rolesAt, roles } = p;
+    const data = widenInts(p.data, Int32Array);
+    if (!Array.isArray(files) || !Array.isArray(heads) || heads.length !== files.length || !(dataAt instanceof Uint32Array) || dataAt.length !== files.length + 1 || data.length !== dataAt[files.length]) throw new Error('damaged');
+    let timestampsChecked = false;
+    /** Document i's timestamps (its keys from `at[i]` to `at[i + 1]`), their values read from the text column. */
+    const timestampsOf = (i: number): Map<number, string> | undefined => {
+      const { timestampsText: text, timestampsWide: wide, timestampsEnd: ends, timestampsKey: keys, timestampsAt: at } = p;
+      if (!timestampsChecked) {
+        // (Once: the ends rise and the last is the text's length.)
+        let ok = text instanceof Uint8Array && ends instanceof Uint32Array && typeof wide === 'boolean' && ends.length === keys.length;
+        for (let j = 1; ok && j < ends.length; j++) ok = ends[j - 1]! <= ends[j]!;
+        if (!ok || (ends.length === 0 ? 0 : ends[ends.length - 1]!) * (wide ? 2 : 1) !== text.length) throw new Error('the study index: damaged timestamps (delete .qualwave/index/)');
+        timestampsChecked = true;
       }
-      return timestampValues;
+      const from = at[i]!;
+      const to = at[i + 1]!;
+      const start = from === 0 ? 0 : ends[from - 1]!;
+      const unit = wide ? 2 : 1;
+      const all = Buffer.from(text.buffer, text.byteOffset, text.byteLength).toString(wide ? 'utf16le' : 'latin1', start * unit, (to > from ? ends[to - 1]! : start) * unit);
+      // (As mapAt makes a document's map: its keys in order, each with its value.)
+      const m = new Map<number, string>();
+      for (let j = from, k = 0; j < to; j++) {
+        const end = ends[j]! - start;
+        m.set(keys[j]!, all.slice(k, end));
+        k = end;
+      }
+      return m;
     };
     return files.map((f, i) => {
       const h = heads[i]!;
@@ -686,7 +730,7 @@ setCodec<CachedDocument>('document', {
       if (h.document) {
         const { fields, n, speakers, speakerParticipants, asciiAt } = h.document;
         // (Made when first asked for: most commands never ask a segment's time.)
-        const timestamps = p.timestampsHas[i] === 1 ? () => mapAt(p.timestampsAt, p.timestampsHas, p.timestampsKey, timestampsValue(), i) : undefined;
+        const timestamps = p.timestampsHas[i] === 1 ? () => timestampsOf(i) : undefined;
         const texts = mapAt(p.textsAt, p.textsHas, p.textsKey, p.textsValue, i);
         const parts = mapAt(p.partsAt, p.partsHas, p.partsKey, p.partsValue, i);
         v.document = { fields, columns: { n, speakers, speakerParticipants, texts, timestamps, parts, data: data.subarray(dataAt[i], dataAt[i + 1]), roles: roles.subarray(rolesAt[i], rolesAt[i + 1]) } };
@@ -723,6 +767,22 @@ function mapColumns<V>(maps: ReadonlyArray<ReadonlyMap<number, V> | undefined>):
   }
   at[maps.length] = keys.length;
   return { at, has, keys: Float64Array.from(keys), values };
+}
+
+/**
+ * Timestamps (strings) end to end in one text as bytes, each one's end (in UTF-16 units) in a
+ * column: Latin-1 when every unit is below 256 (one byte each), else UTF-16, either way the same
+ * units back.
+ */
+function timestampTexts(values: readonly string[]): { timestampsText: Uint8Array; timestampsWide: boolean; timestampsEnd: Uint32Array } {
+  const joined = values.join('');
+  const wide = /[^\u0000-\u00ff]/.test(joined);
+  const ends = new Uint32Array(values.length);
+  let end = 0;
+  values.forEach((v, j) => (ends[j] = end += v.length));
+  const bytes = Buffer.from(joined, wide ? 'utf16le' : 'latin1');
+  // (A plain Uint8Array of those bytes: a column, whatever realm Buffer comes from.)
+  return { timestampsText: new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), timestampsWide: wide, timestampsEnd: ends };
 }
 
 /** Document i's map from mapColumns' columns (undefined when it had none). */

@@ -35,7 +35,7 @@ import { readOnly, removeStrayTemps, writeFileAtomic } from './write.js';
  * reads nor writes it.
  */
 export const INDEX_DIR = 'index';
-const FORMAT = 5;
+const FORMAT = 6;
 const MAGIC = 'qualwave-study-index';
 
 /** Whether the environment allows the index: QUALWAVE_NO_CACHE unset, empty or 0. */
@@ -224,7 +224,7 @@ export function setCodec<V>(kind: string, codec: PackCodec<V>): void {
 }
 
 /** The typed arrays a codec's columns may be, by their number in the file. */
-const COLUMN_TYPES = [Int32Array, Uint32Array, Uint8Array, Float64Array, BigInt64Array, BigUint64Array, Uint16Array] as const;
+const COLUMN_TYPES = [Int32Array, Uint32Array, Uint8Array, Float64Array, BigInt64Array, BigUint64Array, Uint16Array, Int16Array] as const;
 type Column = InstanceType<(typeof COLUMN_TYPES)[number]>;
 const align8 = (n: number) => (n + 7) & ~7;
 
@@ -279,6 +279,49 @@ export function decodeColumns(payload: Uint8Array): Record<string, unknown> {
   return value;
 }
 
+/** A column of 32-bit integers as a pack stores it: the same array, or its values in fewer bytes, or only the value they all have. */
+export type NarrowInts = Int32Array | Uint32Array | Uint16Array | Int16Array | Uint8Array | { same: number; length: number };
+
+/**
+ * A column of 32-bit integers in the fewest bytes its values need (the coder files' participant,
+ * wave and code numbers fit in 16 bits, their memo, hash and column numbers are mostly all 0): a
+ * pack of less to read and check at each run. widenInts gives back the same values in an array of
+ * the column's own type.
+ */
+export function narrowInts(a: Int32Array | Uint32Array): NarrowInts {
+  const n = a.length;
+  if (n === 0) return a;
+  let min = a[0]!;
+  let max = min;
+  for (let i = 1; i < n; i++) {
+    const x = a[i]!;
+    if (x < min) min = x;
+    else if (x > max) max = x;
+  }
+  if (min === max) return { same: min, length: n };
+  if (min >= 0 && max <= 0xff) return Uint8Array.from(a);
+  if (min >= 0 && max <= 0xffff) return Uint16Array.from(a);
+  if (min >= -0x8000 && max <= 0x7fff) return Int16Array.from(a);
+  return a;
+}
+
+/** What narrowInts made, as an array of type `T` (a view of the pack when it was kept as it is); throws on anything else (a damaged pack). */
+export function widenInts<T extends Int32ArrayConstructor | Uint32ArrayConstructor>(stored: unknown, T: T): InstanceType<T> {
+  if (stored instanceof T) return stored as InstanceType<T>;
+  if (stored instanceof Uint8Array || stored instanceof Uint16Array || stored instanceof Int16Array) {
+    if (T === Uint32Array && stored instanceof Int16Array) throw new Error('damaged');
+    const out = new T(stored.length);
+    out.set(stored);
+    return out as InstanceType<T>;
+  }
+  const c = stored as { same?: unknown; length?: unknown } | undefined;
+  const lowest = T === Uint32Array ? 0 : -(2 ** 31);
+  if (typeof c?.same !== 'number' || !Number.isInteger(c.same) || c.same < lowest || c.same >= lowest + 2 ** 32 || typeof c.length !== 'number' || !Number.isInteger(c.length) || c.length < 0) throw new Error('damaged');
+  const out = new T(c.length);
+  if (c.same !== 0) out.fill(c.same);
+  return out as InstanceType<T>;
+}
+
 /** Int32Array values (word counts) end to end in one array, with each entry's offset. */
 setCodec<Int32Array>('words', {
   encode(entries) {
@@ -287,10 +330,12 @@ setCodec<Int32Array>('words', {
     for (let i = 0; i < kept.length; i++) at[i + 1] = at[i]! + kept[i]![2].length;
     const all = new Int32Array(at[kept.length]!);
     for (let i = 0; i < kept.length; i++) all.set(kept[i]![2], at[i]);
-    return { files: kept.map((e) => e[0]), keys: kept.map((e) => e[1]), at, all };
+    return { files: kept.map((e) => e[0]), keys: kept.map((e) => e[1]), at, all: narrowInts(all) };
   },
   decode(payload) {
-    const { files, keys, at, all } = payload as { files: string[]; keys: FileKey[]; at: Uint32Array; all: Int32Array };
+    const { files, keys, at } = payload as { files: string[]; keys: FileKey[]; at: Uint32Array };
+    const all = widenInts(payload['all'], Int32Array);
+    if (!Array.isArray(files) || !Array.isArray(keys) || !(at instanceof Uint32Array) || at.length !== files.length + 1 || all.length !== at[files.length]) throw new Error('damaged');
     return files.map((f, i) => [f, keys[i]!, all.subarray(at[i], at[i + 1])]);
   },
 });

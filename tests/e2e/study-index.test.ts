@@ -613,6 +613,38 @@ describe('a damaged index is ignored and rebuilt, with one notice', () => {
     expect(await qualwave(args)).toEqual(reference);
   }, 60_000);
 
+  it('a pack whose checksum is right but whose columns do not add up (a coding column cut short, a segment column of another type) is damaged: ignored and rebuilt, with the notice', async () => {
+    const study = copyOf('buddy-study');
+    const args = ['cooccurrence', '--study', study, '--format', 'csv'];
+    const reference = await qualwave(args, { env: NO_CACHE });
+    expect(await qualwave(args)).toEqual(reference);
+    const { decodeColumns, encodeColumns } = await studyIndex();
+    const rewrite = (kind: string, change: (columns: Record<string, unknown>) => void) => {
+      const file = join(indexDir(study), `${kind}.bin`);
+      const envelope = deserialize(readFileSync(file)) as { payload: Uint8Array; sum: string };
+      const columns = decodeColumns(envelope.payload);
+      change(columns);
+      const payload = encodeColumns(columns);
+      writeFileSync(file, serialize({ ...envelope, payload, sum: `crc32:${crc32(payload).toString(16)}:${payload.length}` }));
+    };
+    rewrite('codings', (c) => {
+      // Narrowed (study-index.ts narrowInts): a Uint8Array or Uint16Array of the participants' numbers; one short.
+      const participant = c['participant'] as Uint16Array;
+      expect(ArrayBuffer.isView(participant) && participant.BYTES_PER_ELEMENT < 4).toBe(true);
+      c['participant'] = participant.subarray(0, participant.length - 1);
+    });
+    rewrite('document', (c) => {
+      c['data'] = Float64Array.from(c['data'] as ArrayLike<number>);
+    });
+    const damaged = await qualwave(args);
+    expect(damaged.stdout).toBe(reference.stdout);
+    expect(damaged.code).toBe(reference.code);
+    const notice = 'the study index had 2 damaged files (.qualwave/index/): ignored and rebuilt\n';
+    expect(damaged.stderr.includes(notice)).toBe(true);
+    expect(damaged.stderr.replace(notice, '')).toBe(reference.stderr);
+    expect(await qualwave(args)).toEqual(reference);
+  }, 60_000);
+
   it('words.bin is read only when a command counts words: damaged, a command that counts none neither reads nor rewrites it, one that counts says so once, prints the same and rebuilds it', async () => {
     const study = copyOf('buddy-study');
     const counting = ['summary', '--study', study, '--format', 'json'];

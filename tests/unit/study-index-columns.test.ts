@@ -7,7 +7,7 @@ import { touchedSegments } from '../../src/core/coding/span.js';
 import { SegmentList } from '../../src/core/transcript/segment-list.js';
 // (Registers the codecs of document.bin and codings.bin.)
 import '../../src/io/load-study.js';
-import { decodeColumns, encodeColumns, StudyIndex, type FileKey } from '../../src/io/study-index.js';
+import { decodeColumns, encodeColumns, narrowInts, StudyIndex, widenInts, type FileKey } from '../../src/io/study-index.js';
 
 /**
  * The study index's packs lay typed arrays out as columns (src/io/study-index.ts): written after
@@ -63,7 +63,106 @@ describe('columns of a pack', () => {
   });
 });
 
+describe('integer columns in the bytes their values need', () => {
+  // Values from a few ranges (all one value, bytes, 16 bits signed and not, any), as the coder files' columns have them.
+  const ranges = [
+    [0, 0],
+    [7, 7],
+    [-1, -1],
+    [0, 255],
+    [0, 65535],
+    [-32768, 32767],
+    [-(2 ** 31), 2 ** 31 - 1],
+    [0, 2 ** 32 - 1],
+    [255, 256],
+    [-1, 65535],
+  ] as const;
+  const ints = fc.constantFrom(...ranges).chain(([min, max]) => fc.tuple(fc.boolean(), fc.array(fc.integer({ min: Math.max(min, -(2 ** 31)), max: Math.min(max, 2 ** 31 - 1) }), { maxLength: 20 }), fc.array(fc.integer({ min: Math.max(min, 0), max: Math.max(max, 0) }), { maxLength: 20 })));
+
+  it('narrowInts then widenInts (through a pack) gives the same values in an array of the same type, in no more bytes', () => {
+    fc.assert(
+      fc.property(ints, ([signed, a, b]) => {
+        const column = signed ? Int32Array.from(a) : Uint32Array.from(b);
+        const narrow = narrowInts(column);
+        const stored = ArrayBuffer.isView(narrow) ? narrow.byteLength : 0;
+        expect(stored).toBeLessThanOrEqual(column.byteLength);
+        const back = decodeColumns(encodeColumns({ c: narrow }))['c'];
+        const wide = widenInts(back, signed ? Int32Array : Uint32Array);
+        expect(wide.constructor).toBe(column.constructor);
+        expect([...wide]).toEqual([...column]);
+      }),
+      { numRuns: 500 },
+    );
+    // Each narrow form is used where it fits (not only the array as it was).
+    expect(narrowInts(Int32Array.of(3, 3, 3))).toEqual({ same: 3, length: 3 });
+    expect(narrowInts(Uint32Array.of(0, 255))).toBeInstanceOf(Uint8Array);
+    expect(narrowInts(Uint32Array.of(0, 65535))).toBeInstanceOf(Uint16Array);
+    expect(narrowInts(Int32Array.of(-1, 300))).toBeInstanceOf(Int16Array);
+    expect(narrowInts(Int32Array.of(-1, 65535))).toBeInstanceOf(Int32Array);
+  });
+
+  it('anything else in its place is refused (the pack is then damaged: ignored and rebuilt)', () => {
+    for (const bad of [undefined, null, 'x', 3, {}, { same: 1.5, length: 2 }, { same: 1, length: -1 }, { same: 2 ** 32, length: 1 }, [1, 2], Float64Array.of(1)]) {
+      expect(() => widenInts(bad, Int32Array)).toThrow('damaged');
+    }
+    expect(() => widenInts({ same: -1, length: 1 }, Uint32Array)).toThrow('damaged');
+    expect(() => widenInts(Int16Array.of(-1), Uint32Array)).toThrow('damaged');
+  });
+});
+
 describe('document.bin and codings.bin through the index', () => {
+  it('timestamps of any text (Latin-1, beyond it, lone surrogates, empty) come back the same for each document, whichever is asked first', () => {
+    const unit = fc.oneof(
+      fc.constantFrom('0', ':', '.', 'é', 'ÿ', 'Ā', '😀', '\ud800', '\udc00', ''),
+      fc.integer({ min: 0, max: 0xffff }).map((c) => String.fromCharCode(c)),
+    );
+    // (A study's timestamps all in Latin-1, one byte each, or not.)
+    const latin = fc.oneof(
+      fc.constantFrom('0', ':', '.', 'é', 'ÿ', '\u0080', ''),
+      fc.integer({ min: 0, max: 0xff }).map((c) => String.fromCharCode(c)),
+    );
+    const doc = (u: fc.Arbitrary<string>) =>
+      fc.integer({ min: 0, max: 6 }).chain((n) =>
+        fc.tuple(
+          fc.constant(n),
+          fc.option(
+            fc.uniqueArray(
+              fc.tuple(
+                fc.integer({ min: 0, max: Math.max(0, n - 1) }),
+                fc.array(u, { maxLength: 5 }).map((x) => x.join('')),
+              ),
+              { selector: (e) => e[0], maxLength: n },
+            ),
+            { nil: undefined },
+          ),
+        ),
+      );
+    const study = fc.oneof(fc.array(doc(latin), { minLength: 1, maxLength: 5 }), fc.array(doc(unit), { minLength: 1, maxLength: 5 }));
+    fc.assert(
+      fc.property(study, fc.array(fc.nat(), { maxLength: 5 }), (list, order) => {
+        const root = mkdtempSync(join(tmpdir(), 'qw-stamps-'));
+        const key = (h: string): FileKey => ({ size: 1, mtimeMs: 0, hash: h });
+        const docs = list.map(([n, stamps], i) => ({
+          diagnostics: [],
+          document: { fields: { id: `P${i}/w1` }, columns: { n, data: new Int32Array(n * 6), roles: new Uint8Array(n), speakers: [], speakerParticipants: undefined, texts: undefined, timestamps: stamps && new Map(stamps), parts: undefined } },
+        }));
+        const index = new StudyIndex(root, true);
+        docs.forEach((d, i) => index.put('document', `t/${i}.txt`, key(`h${i}`), d));
+        index.flush();
+        const again = new StudyIndex(root, true);
+        const back = docs.map((_, i) => again.get('document', `t/${i}.txt`, key(`h${i}`)) as (typeof docs)[number]);
+        // Asked for in some order (a listing asks for some documents' only).
+        for (const k of [...order.map((o) => o % docs.length), ...docs.keys()]) {
+          const want = docs[k]!.document.columns.timestamps;
+          const lazy = back[k]!.document.columns.timestamps as unknown;
+          expect(typeof lazy).toBe(want ? 'function' : 'undefined');
+          if (typeof lazy === 'function') expect([...(lazy as () => Map<number, string>)()]).toEqual([...want!]);
+        }
+      }),
+      { numRuns: 200 },
+    );
+  });
+
   it('documents with timestamps, texts and part numbers (maps or none) come back the same, in the same order', () => {
     const root = mkdtempSync(join(tmpdir(), 'qw-columns-'));
     const key = (h: string): FileKey => ({ size: 1, mtimeMs: 0, hash: h });
