@@ -2,10 +2,10 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { addCodings } from '../core/coding/edit.js';
 import { finishedFile, formatFinishedFile } from '../core/coding/finished.js';
-import { formatCodingsFile } from '../core/coding/store.js';
 import type { Coding, Finished } from '../core/coding/types.js';
 import { stringifyCsv } from '../core/format/table.js';
 import type { ImportPlan } from '../core/refi/plan.js';
+import { formatPlanned, plannedList } from '../core/refi/coding-columns.js';
 import { decideCodebookMerge } from '../core/codebook/parse.js';
 import { parseConfig } from '../core/study/config.js';
 import { parseParticipants } from '../core/study/participants.js';
@@ -58,7 +58,7 @@ export function studyFiles(plan: ImportPlan, source: string): Array<[string, str
   files.push([p.file, p.text]);
   for (const c of plan.codebooks) files.push([c.file, c.text]);
   for (const t of plan.transcripts) files.push([transcriptPath(t), () => transcriptText(t)]);
-  for (const [coder, list] of plan.codings) files.push([`codings/${coder}.tsv`, () => formatCodingsFile(list, waves)]);
+  for (const [coder, list] of plan.codings) files.push([`codings/${coder}.tsv`, () => formatPlanned(list, waves)]);
   for (const coder of plan.codings.keys()) {
     if (!plan.finished) files.push([finishedFile(coder), () => formatFinishedFile(projectFinished(plan, coder), waves)]);
     else if (plan.finished.has(coder)) files.push([finishedFile(coder), plan.finished.get(coder)!]);
@@ -159,7 +159,7 @@ export async function mergeIntoStudy(into: string, plan: ImportPlan, shown: stri
     const codings = new Map<string, Coding[]>();
     for (const [coder, list] of plan.codings) {
       const mine = [...(current.get(coder) ?? [])];
-      result.newCodings += addCodings(mine, list);
+      result.newCodings += addCodings(mine, plannedList(list));
       codings.set(coder, mine);
     }
     const finished = new Map([...plan.codings.keys()].map((coder) => [coder, (now: Finished[]) => [...now, ...projectFinished(plan, coder)]]));

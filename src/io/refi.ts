@@ -4,10 +4,11 @@ import { crc32, deflateRawSync, inflateRawSync, constants as zlib } from 'node:z
 import { unzipSync, Zip, type AsyncFlateStreamHandler, type Unzipped, type ZipInputFile } from 'fflate';
 import type { ProjectPart, ProjectSummary } from '../core/refi/export.js';
 import { readProject, readProjectBytes, sourcesOf, type ByteBlocks, type SourceRef, type SourceText } from '../core/refi/import.js';
+import type { KeptText } from '../core/refi/note.js';
 import { decodeText } from '../core/text/decode.js';
 import { isRtf, rtfToText } from '../core/text/rtf.js';
 import { readDocx } from './docx.js';
-import { inflateToBlocks, inspectArchive, keptEntries, LIMITS, takePacked, UnsafeArchiveError } from './zip.js';
+import { inflateToBlocks, inspectArchive, keptEntries, LIMITS, rereader, takePacked, UnsafeArchiveError } from './zip.js';
 import { isInside, realRootOf } from './confine.js';
 import { isSystemError } from './errors.js';
 
@@ -138,8 +139,12 @@ export interface RefiInput {
   notes: string[];
 }
 
-/** Files of a project by path, looked up case-insensitively (and by file name in sources/). */
-type Lookup = (path: string) => Uint8Array | undefined;
+/**
+ * Files of a project by path, looked up case-insensitively (and by file name in sources/). With
+ * `again`, how to read the file at a path again later (holding only what that takes: the
+ * entry's compressed bytes), where it can be.
+ */
+type Lookup = ((path: string) => Uint8Array | undefined) & { again?: (path: string) => (() => Uint8Array) | undefined };
 
 /**
  * A .qdpx (zip) or a bare .qde, read and checked: the .qde file, and the text of every source,
@@ -204,6 +209,10 @@ export async function readRefi(file: string, given: Uint8Array | { bytes?: Uint8
       if (k === qde && !(k in archive) && qdeText) return Buffer.concat([qdeText.bom ? Buffer.from([0xef, 0xbb, 0xbf]) : Buffer.alloc(0), Buffer.from(qdeText.text, 'utf8')]);
       return k === undefined ? undefined : archive[k];
     };
+    lookup.again = (p) => {
+      const k = entryOf(p);
+      return k === undefined || k === qde ? undefined : rereader(archive, k);
+    };
     forget = () => {
       delete archive[qde];
     };
@@ -230,16 +239,32 @@ export async function readRefi(file: string, given: Uint8Array | { bytes?: Uint8
   qdeBytes = new Uint8Array(0);
   const texts = new Map<string, SourceText>();
   // Each text kept compressed until the planner and the writer take it (a big project's texts are hundreds of megabytes).
+  // (A text read from a file of the archive as it is is kept as that file's compressed bytes, and read from them again.)
   for (const ref of sourcesOf(project)) texts.set(ref.guid, keptText(await sourceText(ref, lookup)));
   return { project, qdeName, texts, notes };
 }
 
 export class RefiReadError extends Error {}
 
-/** A source's text as found, its text kept compressed (packed) and given back each time it is asked for. */
-function keptText(found: SourceText): SourceText {
+/**
+ * A source's text as found, its text kept compressed and given back each time it is asked for:
+ * decoded again from its file's bytes read again (`again`: the archive's own compressed copy of
+ * them, decoded as they were), else packed.
+ */
+function keptText(found: SourceText & { again?: () => Uint8Array }): SourceText {
   if ('problem' in found) return found;
-  const { text, ...rest } = found;
+  const { text, again, ...rest } = found;
+  if (again) {
+    const from = rest.from;
+    return {
+      get text() {
+        const d = decodeText(again(), from);
+        if (!d.ok) throw new Error(`${from} did not decode again (report this: it is a bug)`);
+        return d.text;
+      },
+      ...rest,
+    };
+  }
   const unpack = packed(text);
   return {
     get text() {
@@ -270,6 +295,51 @@ export function packed(text: string): () => string {
   const z = deflateRawSync(Buffer.from(text, utf8 ? 'utf8' : 'utf16le'), { level: 1 });
   return () => inflateRawSync(z).toString(utf8 ? 'utf8' : 'utf16le');
 }
+
+/**
+ * A long text kept compressed in blocks of `block` UTF-16 units (each as Latin-1 bytes when every
+ * unit of it is below 256, else as its UTF-16 units: either way given back exactly), its slices
+ * made from the blocks they cover; the last `cached` blocks read are kept as strings (a note's
+ * selections are looked up front to back, a source at a time).
+ */
+export function blockText(text: string, block = 1 << 15, cached = 16): KeptText {
+  const length = text.length;
+  const blocks: Array<{ z: Buffer; wide: boolean }> = [];
+  for (let at = 0; at < length; at += block) {
+    const part = text.slice(at, at + block);
+    const wide = WIDE.test(part);
+    blocks.push({ z: deflateRawSync(Buffer.from(part, wide ? 'utf16le' : 'latin1'), { level: 1 }), wide });
+  }
+  const recent = new Map<number, string>();
+  const get = (k: number): string => {
+    let s = recent.get(k);
+    if (s !== undefined) {
+      recent.delete(k);
+      recent.set(k, s);
+      return s;
+    }
+    const b = blocks[k]!;
+    s = inflateRawSync(b.z).toString(b.wide ? 'utf16le' : 'latin1');
+    recent.set(k, s);
+    if (recent.size > cached) recent.delete(recent.keys().next().value!);
+    return s;
+  };
+  return {
+    slice(a: number, b: number): string {
+      const from = Math.max(0, Math.min(a, length));
+      const to = Math.max(from, Math.min(b, length));
+      if (to === from) return '';
+      const first = Math.floor(from / block);
+      const last = Math.floor((to - 1) / block);
+      if (first === last) return get(first).slice(from - first * block, to - first * block);
+      const parts: string[] = [];
+      for (let k = first; k <= last; k++) parts.push(get(k).slice(k === first ? from - k * block : 0, k === last ? to - k * block : block));
+      return parts.join('');
+    },
+  };
+}
+
+const WIDE = /[^\u0000-\u00ff]/;
 
 /** Files beside a bare .qde: in its folder or its sources/ folder, by name, inside that folder (links resolved). */
 function besideQde(file: string, notes: string[]): Lookup {
@@ -315,7 +385,7 @@ const blank = (s: string) => s.trim() === '';
  * A source's text: inline, else its plain text file (the standard's), else another .txt of it in
  * the project, else converted from its Word or RTF document; said how when it was not the plain one.
  */
-async function sourceText(ref: SourceRef, lookup: Lookup): Promise<SourceText> {
+async function sourceText(ref: SourceRef, lookup: Lookup): Promise<SourceText & { again?: () => Uint8Array }> {
   const problems: string[] = [];
   let empty: string | undefined;
   if (ref.inline !== undefined && !blank(ref.inline)) return { text: ref.inline, bom: false, from: 'PlainTextContent' };
@@ -337,7 +407,8 @@ async function sourceText(ref: SourceRef, lookup: Lookup): Promise<SourceText> {
       continue;
     }
     const how = empty ? `its text was empty in the project (${empty}); read from ${p}` : !ref.named ? `the project names no text file for it; read from ${p}` : undefined;
-    return { text: d.text, bom: d.bom, from: p, ...(how ? { how } : {}) };
+    const again = lookup.again?.(p);
+    return { text: d.text, bom: d.bom, from: p, ...(how ? { how } : {}), ...(again ? { again } : {}) };
   }
   for (const p of ref.rich) {
     const key = p.toLowerCase();

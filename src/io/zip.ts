@@ -28,17 +28,58 @@ export interface ArchiveEntry {
 
 /**
  * fflate's inflater for a zip entry, which also keeps a copy of the compressed bytes it is given
- * (they are views into the archive's bytes) when `chunks` is given.
+ * (they are views into the archive's bytes) when `kept` is given.
  */
 class KeepingInflate implements UnzipDecoder {
   ondata!: AsyncFlateStreamHandler;
   private readonly inner = new UnzipInflate();
-  constructor(readonly chunks: Uint8Array[] | undefined) {
+  constructor(readonly kept: Collected | undefined) {
     this.inner.ondata = (err, data, final) => this.ondata(err, data, final);
   }
   push(data: Uint8Array, final: boolean): void {
-    this.chunks?.push(data.slice());
+    this.kept?.push(data);
     this.inner.push(data, final);
+  }
+}
+
+/**
+ * Bytes given in pieces, copied into one buffer of the size they are expected to have (the
+ * entry's compressed size), else kept as copies of the pieces: either way `take` gives them as
+ * one array. (Thousands of small copies, each its own allocation, left the allocator's heap
+ * fragmented: a 3,000-document .qdpx is 35,000 pieces of 4 KB.) The buffers made so are at most
+ * `budget.left` bytes in all (the archive's size: a central directory that lies about sizes
+ * makes none bigger than the archive).
+ */
+class Collected {
+  private buffer: Uint8Array | undefined;
+  private used = 0;
+  private pieces: Uint8Array[] | undefined;
+
+  constructor(
+    private readonly expected: number,
+    private readonly budget: { left: number },
+  ) {}
+
+  push(data: Uint8Array): void {
+    if (!this.pieces) {
+      if (!this.buffer && this.expected > 0 && this.expected <= this.budget.left) {
+        this.buffer = new Uint8Array(this.expected);
+        this.budget.left -= this.expected;
+      }
+      if (this.buffer && this.used + data.length <= this.buffer.length) {
+        this.buffer.set(data, this.used);
+        this.used += data.length;
+        return;
+      }
+      this.pieces = this.buffer ? [this.buffer.subarray(0, this.used)] : [];
+    }
+    this.pieces.push(data.slice());
+  }
+
+  take(): Uint8Array {
+    if (this.pieces) return concat(this.pieces);
+    if (!this.buffer) return new Uint8Array(0);
+    return this.used === this.buffer.length ? this.buffer : this.buffer.slice(0, this.used);
   }
 }
 
@@ -93,7 +134,8 @@ export function inspectArchive(bytes: Uint8Array, keep?: Map<string, number[]>, 
   let kept = keep !== undefined;
   const originals = new Map([...(keep ?? [])].map(([k, v]) => [k, [...v]]));
   // The compressed bytes of each entry kept so, by name, as its inflater is given them.
-  const deflating = new Map<string, Uint8Array[]>();
+  const deflating = new Map<string, Collected>();
+  const budget = { left: bytes.length };
   const counted = new Uint8Array(0);
   const unzip = new Unzip((file) => {
     if (problem) return;
@@ -108,7 +150,7 @@ export function inspectArchive(bytes: Uint8Array, keep?: Map<string, number[]>, 
     const expected = originals.get(file.name);
     let buffer: Uint8Array | undefined;
     // Kept compressed: its compressed bytes as the inflater is given them (a fixed-size buffer stands for the count).
-    const chunks = kept && file.compression === 8 && packed?.(file.name) ? [] : undefined;
+    const chunks = kept && file.compression === 8 && packed?.(file.name) ? new Collected(entry.compressed, budget) : undefined;
     if (chunks) deflating.set(file.name, chunks);
     if (kept && expected?.length === 1 && expected[0]! <= LIMITS.totalBytes) buffer = chunks ? counted : new Uint8Array(expected[0]!);
     else kept = false;
@@ -125,7 +167,7 @@ export function inspectArchive(bytes: Uint8Array, keep?: Map<string, number[]>, 
       total += data.length;
       if (final && buffer && kept) {
         if (entry.size !== expected![0]!) kept = false;
-        else if (chunks) entry.deflated = concat(chunks);
+        else if (chunks) entry.deflated = chunks.take();
         else entry.data = buffer;
       }
       if (total > LIMITS.totalBytes) refuse(`more than ${LIMITS.totalBytes / 1024 / 1024} MB once unpacked`);
@@ -206,6 +248,22 @@ export function keptEntries(entries: readonly ArchiveEntry[], central: ReadonlyM
     }
   }
   return out;
+}
+
+/**
+ * How to read an entry keptEntries kept compressed again, holding its compressed bytes only (not
+ * the archive): its bytes, inflated as its getter inflates them, each time it is called.
+ * Undefined when the archive does not hold it so.
+ */
+export function rereader(archive: Unzipped, name: string): (() => Uint8Array) | undefined {
+  const got = packedOf.get(archive)?.get(name);
+  if (!got) return undefined;
+  const { deflated, size } = got;
+  return () => {
+    const data = inflateSync(deflated, { out: new Uint8Array(size) });
+    if (data.length !== size) throw new Error(`entry '${name}' did not unpack to its size again`);
+    return data;
+  };
 }
 
 /** The compressed bytes of the entries keptEntries gives inflated when read, by archive and name. */

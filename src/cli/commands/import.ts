@@ -5,7 +5,7 @@ import type { ImportPlan, ImportReport } from '../../core/refi/plan.js';
 import { ImportError, planCodebook, planImport, type Mapping } from '../../core/refi/import.js';
 import { slug } from '../../core/refi/ids.js';
 import { isEmptyFolder, mergeIntoStudy, MergeError, writeNewStudy } from '../../io/import-study.js';
-import { readRefi, RefiReadError, UnsafeArchiveError } from '../../io/refi.js';
+import { blockText, readRefi, RefiReadError, UnsafeArchiveError } from '../../io/refi.js';
 import { isSqlite, TaguetteError } from '../../io/taguette.js';
 import { makeFolder, writeFileAtomic } from '../../io/write.js';
 import type { Ctx } from '../context.js';
@@ -73,7 +73,7 @@ async function planRefi(ctx: Ctx<'import'>, file: string, given: { bytes?: Buffe
   const pattern = namePattern(ctx);
   const participant = mapping(ctx.opts.participantFrom, '--participant-from', pattern);
   const wave = mapping(ctx.opts.waveFrom, '--wave-from', pattern);
-  const plan = planImport(input.project, input.qdeName, { texts: input.texts, ...(participant ? { participant } : {}), ...(wave ? { wave } : {}), ...(pattern ? { namePattern: pattern } : {}) });
+  const plan = planImport(input.project, input.qdeName, { texts: input.texts, keepNote: (text) => blockText(text), ...(participant ? { participant } : {}), ...(wave ? { wave } : {}), ...(pattern ? { namePattern: pattern } : {}) });
   plan.report.notes.unshift(...input.notes);
   return plan;
 }

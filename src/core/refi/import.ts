@@ -8,8 +8,9 @@ import { codingKey, type Coding } from '../coding/types.js';
 import { decodeCharRefs, restoreCarriageReturns } from '../format/escape.js';
 import { readDescription } from './description.js';
 import { slug } from './ids.js';
-import { digest, NOTE_NAME, readNote, type ReadNote } from './note.js';
+import { digest, NOTE_NAME, readNote, type KeepText, type ReadNote } from './note.js';
 import { chooseReading, describeReading, PositionTable, place, readingId, STANDARD, type ReadingChoice, type Selection } from './positions.js';
+import { CodingColumns } from './coding-columns.js';
 import { emptyReport, type ImportPlan, type PlannedTranscript, type UnverifiedCoding } from './plan.js';
 
 export type { ImportPlan, ImportReport } from './plan.js';
@@ -440,6 +441,19 @@ export function ownSelections(el: El): El[] {
 }
 
 /** How many <PlainTextSelection> elements a text source holds itself (without parsing deferred ones). */
+/**
+ * Let a text source's deferred selections go (a planner that took them with ownSelections and will
+ * not ask again): their count stays for ownSelectionCount; asking for them again is a bug.
+ */
+export function releaseSelections(el: El): void {
+  const d = deferred.get(el);
+  if (d) deferred.set(el, { count: d.count, parse: selectionsReleased });
+}
+
+function selectionsReleased(): never {
+  throw new Error("a text source's selections were asked for after they were let go (report this: it is a bug)");
+}
+
 export function ownSelectionCount(el: El): number {
   return deferred.get(el)?.count ?? list(el['PlainTextSelection']).length;
 }
@@ -762,6 +776,12 @@ export interface ImportOptions {
   namePattern?: string;
   /** The text of each source (by lower-case GUID). */
   texts: ReadonlyMap<string, SourceText>;
+  /**
+   * How the qualwave note's text is kept while its selections are looked up (the I/O layer keeps
+   * it compressed). Given, the note's text is taken out of `project` (its element no longer holds
+   * it): for a caller that holds the project only to plan it.
+   */
+  keepNote?: KeepText;
 }
 
 const VALID_ID = /^[\p{L}\p{N}][\p{L}\p{N}_.-]*$/u;
@@ -822,7 +842,9 @@ export function planImport(project: El, _qdeName: string, opts: ImportOptions): 
   // The qualwave note, when the project came from qualwave.
   const noteEls = list((project['Notes'] as El | undefined)?.['Note']);
   const noteEl = noteEls.find((n) => attr(n, 'name') === NOTE_NAME && /^qualwave/.test(attr(project, 'origin') ?? ''));
-  const { note, problem: noteProblem } = noteEl ? readNote(textOf(noteEl['PlainTextContent'])) : {};
+  const { note, problem: noteProblem } = noteEl ? readNote(textOf(noteEl['PlainTextContent']), opts.keepNote) : {};
+  // Its text taken out of the project (kept by keepNote): the caller holds the project only to plan it.
+  if (noteEl && opts.keepNote && typeof noteEl['PlainTextContent'] === 'string') delete noteEl['PlainTextContent'];
   if (noteProblem) notes.push(noteProblem);
   drop('notes', noteEls.length - (noteEl ? 1 : 0));
 
@@ -962,6 +984,8 @@ export function planImport(project: El, _qdeName: string, opts: ImportOptions): 
       const name = attr(s, 'name');
       sels.push({ start: a, end: b, ...(name ? { name } : {}), el: s, src: p });
     }
+    // (Taken once: what kept them is let go now, not when the whole plan is made.)
+    if (holder === p.el) releaseSelections(p.el);
     return { text: p.text, bom: p.bom, selections: sels, planned: p };
   };
   const bySource = fromQualwave ? undefined : planned.map((p) => selectionsOf(p, drop, report.unverifiedCodings));
@@ -988,7 +1012,7 @@ export function planImport(project: El, _qdeName: string, opts: ImportOptions): 
   const dropCoding = bySource ? drop : dropInto(droppedByCodings);
   let selectionsInAll = 0;
 
-  const codings = new Map<string, Coding[]>();
+  const codings = new Map<string, CodingColumns>();
   const seenCodings = new Set<string>();
   const addCoding = (c: Coding, verified: boolean, why: string | undefined, text: string): void => {
     const k = codingKey(c);
@@ -998,8 +1022,8 @@ export function planImport(project: El, _qdeName: string, opts: ImportOptions): 
     }
     seenCodings.add(k);
     let l = codings.get(c.coder);
-    if (!l) codings.set(c.coder, (l = []));
-    l.push(c);
+    if (!l) codings.set(c.coder, (l = new CodingColumns(c.coder)));
+    l.add(c);
     report.codings++;
     if (verified) report.placed++;
     else {

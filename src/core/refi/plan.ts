@@ -1,4 +1,5 @@
 import type { Coding } from '../coding/types.js';
+import type { CodingColumns } from './coding-columns.js';
 
 /**
  * A study to write, made from another tool's project (REFI-QDA, Taguette), and the report of what
@@ -76,7 +77,8 @@ export interface ImportPlan {
   attributes: string[];
   transcripts: PlannedTranscript[];
   codebooks: Array<{ file: string; text: string }>;
-  codings: Map<string, Coding[]>;
+  /** Per coder, the codings (a REFI-QDA import keeps them in columns: coding-columns.ts). */
+  codings: Map<string, readonly Coding[] | CodingColumns>;
   report: ImportReport;
   /** qualwave.yaml as exported (restored), else made from the fields here. */
   config?: string;
