@@ -1,3 +1,5 @@
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { formatCodingsFile } from '../../src/core/coding/store.js';
@@ -135,6 +137,31 @@ describe("the qualwave note's text kept compressed while its selections are look
       }),
       { numRuns: 500 },
     );
+  });
+});
+
+describe("the qualwave note's text let go once kept", () => {
+  it('is not held by the lookups (hand-made: a 20 MB note, the heap measured after full collections)', () => {
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    const make = (): string => {
+      const parts: string[] = ['{"qualwave":1,"study":{"title":"T","waves":[]},"files":[],"sources":{},"selections":{'];
+      for (let i = 0; i < 260000; i++) parts.push(`${i ? ',' : ''}"${String(i).padStart(8, '0')}-1e9a-5b84-a28e-ebec6c79b75c":{"start":${i},"end":${i + 5},"lines":"9"}`);
+      parts.push('}}');
+      return parts.join('');
+    };
+    let text: string | undefined = make();
+    expect(text.length).toBeGreaterThan(20_000_000);
+    gc();
+    const before = process.memoryUsage().heapUsed;
+    const got = readNote(text, (t) => blockText(t));
+    text = undefined;
+    gc();
+    gc();
+    const after = process.memoryUsage().heapUsed;
+    expect(got.note!.selections.get('00000007-1e9a-5b84-a28e-ebec6c79b75c')).toEqual({ start: 7, end: 12, lines: '9' });
+    // The text (20 MB of one-byte characters) is gone; the lookups hold its compressed blocks (outside the heap).
+    expect(before - after).toBeGreaterThan(15_000_000);
   });
 });
 
