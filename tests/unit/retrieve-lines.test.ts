@@ -5,7 +5,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { retrieve, type Retrieved } from '../../src/core/coding/retrieve.js';
 import type { Study } from '../../src/core/study/types.js';
-import type { LinesReader } from '../../src/core/transcript/segment-list.js';
+import type { LinesRead, LinesReader } from '../../src/core/transcript/segment-list.js';
 import { loadStudy, StudyChangedError } from '../../src/io/load-study.js';
 import { linesReader } from '../../src/io/read-lines.js';
 import type { FileStamp } from '../../src/io/study-index.js';
@@ -41,6 +41,8 @@ interface Calls {
   read: number;
   /** Asked, and refused (the whole text read instead). */
   refused: number;
+  /** Calls of the reader's `many` (a transcript's groups of coded lines read at once). */
+  many: number;
 }
 
 /**
@@ -60,8 +62,7 @@ function withReaders(study: Study, calls: Calls): void {
     const lineStarts = [0];
     for (let i = whole.indexOf('\n'); i >= 0; i = whole.indexOf('\n', i + 1)) lineStarts.push(i + 1);
     const reader = linesReader(path, bytes.length, stampOf(path), at);
-    const checked: LinesReader = (anchor, anchorLine, from, to, hint) => {
-      const got = reader(anchor, anchorLine, from, to, hint);
+    const check = (got: LinesRead, from: number, to: number): LinesRead => {
       if (!got) {
         calls.refused++;
         return got;
@@ -71,6 +72,17 @@ function withReaders(study: Study, calls: Calls): void {
       const end = to < lineStarts.length ? lineStarts[to]! - 1 : whole.length;
       expect(got.text).toBe(whole.slice(got.start, end));
       return got;
+    };
+    const checked: LinesReader = (anchor, anchorLine, from, to, hint) => check(reader(anchor, anchorLine, from, to, hint), from, to);
+    // Several reads at once (the file opened once): each as the reader itself gives it.
+    checked.many = (requests) => {
+      calls.many++;
+      const got = reader.many!(requests);
+      expect(got).toHaveLength(requests.length);
+      return got.map((g, i) => {
+        expect(g).toEqual(reader(requests[i]!.anchor, requests[i]!.anchorLine, requests[i]!.from, requests[i]!.to, requests[i]!.hint));
+        return check(g, requests[i]!.from, requests[i]!.to);
+      });
     };
     doc.segmentList.linesReader = checked;
   }
@@ -145,7 +157,7 @@ function filesOf([ts, x, y]: [Array<{ text: string }>, string[][], string[][]]):
 
 describe('retrieval reads only the coded lines (read-lines.ts): the same results as from the whole text', () => {
   it('random transcripts (CRLF, BOM, accents and emoji, long lines, front matter) and random codings: equal to the whole-text retrieval, every read checked', async () => {
-    const calls: Calls = { read: 0, refused: 0 };
+    const calls: Calls = { read: 0, refused: 0, many: 0 };
     await fc.assert(
       fc.asyncProperty(studyArb, async (s) => {
         const root = writeStudy(filesOf(s));
@@ -164,7 +176,44 @@ describe('retrieval reads only the coded lines (read-lines.ts): the same results
     // The partial reads were used (not every call refused), and refused only where the lines are not all in the file.
     expect(calls.read).toBeGreaterThan(100);
     expect(calls.refused).toBeLessThan(calls.read);
+    expect(calls.many).toBeGreaterThan(50);
   }, 120_000);
+
+  it("a transcript's codings far apart are read as pieces near each (one for codings close together), the file opened once; nothing else of it read", async () => {
+    // 300 lines: a question on each line 4k+1, an answer on 4k+3 (about 40 characters each), blank lines between.
+    const lines = Array.from({ length: 300 }, (_, i) => (i % 4 === 0 ? `I: question ${i + 1}?` : i % 4 === 2 ? `P1: answer ${i + 1} with some words in it` : ''));
+    const text = lines.join('\n') + '\n';
+    const coded = ['3', '7', '3:5-3:10', '151-155', '299'];
+    const root = writeStudy({ 'transcripts/P1_w1.txt': text, 'codings/x.tsv': ['participant\twave\tlines\tcode\texemplar\tmemo\thash', ...coded.map((l) => `P1\tw1\t${l}\tt.a\t\t\t`), ''].join('\n') });
+    const expected = retrieve(await held(root), {});
+    const study = (await loadStudy(root, { cache: false })).study!;
+    const doc = study.documents[0]!;
+    doc.segmentList.releaseText();
+    const path = join(root, doc.file);
+    const reader = linesReader(path, statSync(path).size, stampOf(path), 0);
+    const asked: Array<Array<[number, number]>> = [];
+    const single: Array<[number, number]> = [];
+    const spy: LinesReader = (anchor, anchorLine, from, to, hint) => {
+      single.push([from, to]);
+      return reader(anchor, anchorLine, from, to, hint);
+    };
+    spy.many = (requests) => {
+      asked.push(requests.map((q) => [q.from, q.to]));
+      return reader.many!(requests);
+    };
+    doc.segmentList.linesReader = spy;
+    expect(retrieve(study, {})).toEqual(expected);
+    // Lines 3 and 7 (and the span on 3) are 4 lines apart: one piece; 151-155 and 299 each their own (the segments they touch: 151-155 holds the answers on 151 and 155).
+    expect(asked).toEqual([
+      [
+        [3, 7],
+        [151, 155],
+        [299, 299],
+      ],
+    ]);
+    expect(single).toEqual([]);
+    expect(doc.segmentList.holdsText).toBe(false);
+  });
 
   it('the reader: lines at the start and the end of the file, CRLF and a BOM, a line far longer than the first read, lines past the end refused', () => {
     const root = writeStudy({});
@@ -175,6 +224,14 @@ describe('retrieval reads only the coded lines (read-lines.ts): the same results
       const at = asciiAt(bytes)!;
       const read = linesReader(path, bytes.length, stampOf(path), at);
       for (const [anchor, anchorLine, from, to, expected] of cases) expect(read(anchor, anchorLine, from, to, anchor)?.text, `${JSON.stringify(text.slice(0, 20))} ${anchor}@${anchorLine} ${from}-${to}`).toBe(expected);
+      // All of them at once (the file opened once): each the same, refused ones too.
+      expect(read.many!(cases.map(([anchor, anchorLine, from, to]) => ({ anchor, anchorLine, from, to, hint: anchor }))).map((r) => r?.text)).toEqual(cases.map((c) => c[4]));
+      // The file's stamp changed (the same bytes): every one refused, by one and at once.
+      const mtime = statSync(path).mtime;
+      utimesSync(path, new Date(), new Date());
+      utimesSync(path, mtime, mtime);
+      expect(read.many!(cases.map(([anchor, anchorLine, from, to]) => ({ anchor, anchorLine, from, to, hint: anchor })))).toEqual(cases.map(() => undefined));
+      for (const [anchor, anchorLine, from, to] of cases) expect(read(anchor, anchorLine, from, to, anchor)).toBeUndefined();
     };
     // Lines: 1 "ab", 2 "cd", 3 "" , 4 "ef" (offsets 0, 3, 6, 7).
     check('ab\ncd\n\nef', [
@@ -208,7 +265,7 @@ describe('retrieval reads only the coded lines (read-lines.ts): the same results
     const lines = Array.from({ length: 40 }, (_, i) => (i % 4 === 0 ? `I: question ${i}?` : i % 4 === 2 ? `P1: answer ${i} with some words` : '')).join('\n');
     const root = writeStudy({ 'transcripts/P1_w1.txt': lines, 'transcripts/P2_w1.txt': lines.replace(/P1:/g, 'P2:'), 'codings/x.tsv': 'participant\twave\tlines\tcode\texemplar\tmemo\thash\nP1\tw1\t3\tt.a\t\t\t\nP2\tw1\t7\tt.a\t\t\t\n' });
     const expected = retrieve(await held(root), {});
-    const calls: Calls = { read: 0, refused: 0 };
+    const calls: Calls = { read: 0, refused: 0, many: 0 };
     // Edited to the same size, its mtime put back: only the ctime tells.
     const edited = join(root, 'transcripts', 'P1_w1.txt');
     const lazy = (await loadStudy(root, { cache: false })).study!;

@@ -1,10 +1,10 @@
 import type { Codebook } from '../codebook/types.js';
 import { attribution } from '../study/attribution.js';
 import { matchesWhere, type Where } from '../study/filters.js';
-import type { Document, Study } from '../study/types.js';
+import type { Document, Participant, Study } from '../study/types.js';
 import { ownCopy } from '../text/intern.js';
-import type { Segment, SpeakerRole } from '../transcript/types.js';
-import { codedLines, exactText, formatSpan, hasColumns, LineIndex, lineIndexOf, segmentsSharing, touchedSegments, type LinesView, type Position } from './span.js';
+import type { SpeakerRole } from '../transcript/types.js';
+import { codedLines, codedLinesMany, exactText, formatSpan, hasColumns, LineIndex, lineIndexOf, segmentsSharing, touchedSegments, type LinesView, type Position } from './span.js';
 import { sortCodings } from './store.js';
 import { codingAt, codingTable, type PackedCodings } from './table.js';
 import type { Coding } from './types.js';
@@ -93,26 +93,7 @@ export function* retrieving(study: Study, filters: RetrieveFilters = {}): Genera
     }
     const p = part.packed;
     if (filters.coders?.length && !filters.coders.includes(p.coder)) continue;
-    const { strings } = p;
-    // Per string: 0 not judged yet, 1 kept, 2 left out.
-    const codeOk = new Uint8Array(strings.length);
-    const waveOk = new Uint8Array(strings.length);
-    const participantOk = new Uint8Array(strings.length);
-    // A few codes asked for: only their codings looked at (codingsOf), in the part's order.
-    const only = codes !== undefined && codes.size <= FEW_CODES ? codingsOf(p, codes) : undefined;
-    for (let k = 0, n = only ? only.length : p.participant.length; k < n; k++) {
-      const i = only ? only[k]! : k;
-      const c = p.code[i]!;
-      if (codeOk[c] === 0) codeOk[c] = !codes || codes.has(strings[c]!) ? 1 : 2;
-      if (codeOk[c] === 2) continue;
-      const w = p.wave[i]!;
-      if (waveOk[w] === 0) waveOk[w] = !filters.waves?.length || filters.waves.includes(strings[w]!) ? 1 : 2;
-      if (waveOk[w] === 2) continue;
-      const q = p.participant[i]!;
-      if (participantOk[q] === 0) participantOk[q] = (!filters.participants?.length || filters.participants.includes(strings[q]!)) && (!filters.where?.length || matchesWhere(people.get(strings[q]!), filters.where)) ? 1 : 2;
-      if (participantOk[q] === 2) continue;
-      wanted.push(codingAt(part, i));
-    }
+    for (const i of packedWanted(p, codes, filters, people)) wanted.push(codingAt(part, i));
   }
   // A transcript's codings come together (the study's order): its text is read for them and let
   // go after them (unless it was in memory already), and each text taken from it is a copy, so
@@ -121,9 +102,19 @@ export function* retrieving(study: Study, filters: RetrieveFilters = {}): Genera
   let held = true;
   let local: LineIndex | undefined;
   let lastView: LinesView | undefined;
+  // The run's codings in groups of nearby lines (nearbyGroups), each group's lines read in one piece.
+  let runStart = 0;
+  let groupOf: Int32Array | undefined;
+  let groupViews: Array<LinesView | undefined> = [];
   const letGo = (): void => {
     if (current && !held) current.segmentList.releaseText();
   };
+  // The template's fields: the segment's time is looked up only when the template shows it (a
+  // transcript's timestamps are made on first use), and an attribution that can differ only by
+  // the speaking participant is made once per transcript and participant.
+  const template = study.config.attribution;
+  const timed = template.includes('{timestamp}');
+  let attributions = new Map<string | undefined, string>();
   const sorted = sortCodings(wanted, order);
   for (let k = 0; k < sorted.length; k++) {
     const c = sorted[k]!;
@@ -135,14 +126,23 @@ export function* retrieving(study: Study, filters: RetrieveFilters = {}): Genera
       current = doc;
       held = list.holdsText;
       local = undefined;
-      // A text not in memory: only the lines its run of codings marks are read, in one piece, when
-      // the loader can (codedLines); else the whole text, once for the run.
+      lastView = undefined;
+      attributions = new Map();
+      // A text not in memory: only the lines its run of codings marks are read, a group of nearby
+      // lines in one piece each, when the loader can (codedLinesMany); else the whole text, once for the run.
       let end = k + 1;
       while (end < sorted.length && sorted[end]!.participant === c.participant && sorted[end]!.wave === c.wave) end++;
-      lastView = held ? undefined : codedLines(list, sorted.slice(k, end));
+      if (held) groupOf = undefined;
+      else {
+        const near = nearbyGroups(list, sorted, k, end);
+        runStart = k;
+        groupOf = near.of;
+        groupViews = codedLinesMany(list, near.groups);
+      }
     }
-    // (A coding the run's lines do not hold, if any: its own lines, or the whole text.)
-    let view = held ? undefined : codedLines(list, [c], lastView);
+    // (A coding its group's lines do not hold, if any: its own lines, or the whole text.)
+    const group = groupOf ? groupOf[k - runStart]! : -1;
+    let view = held ? undefined : codedLines(list, [c], (group >= 0 ? groupViews[group] : undefined) ?? lastView);
     let index: LineIndex;
     let base: number;
     let firstLine: number;
@@ -161,28 +161,38 @@ export function* retrieving(study: Study, filters: RetrieveFilters = {}): Genera
       view = undefined;
     }
     if (view) lastView = view;
-    if (filters.speaker && (lo < hi ? list.role(lo) : 'other') !== filters.speaker) continue;
-    // Only the touched segments made into objects (doc.segments would make all of the document's).
-    const touched: Segment[] = [];
-    for (let i = lo; i < hi; i++) touched.push(list.at(i, list.textIn(i, index.text, base)));
-    const first = touched[0];
-    const role: SpeakerRole = first?.role ?? 'other';
+    const role: SpeakerRole = lo < hi ? list.role(lo) : 'other';
+    if (filters.speaker && role !== filters.speaker) continue;
+    // Read from the segments' columns (no Segment objects: doc.segments would make all of the document's).
     let text: string;
     if (range !== undefined) {
       text = 'problem' in range ? '' : exactText(index.text, range.start, range.end);
     } else {
-      text = touched
-        .map((s) => {
-          if (s.startLine >= c.startLine && s.endLine <= c.endLine) return s.text;
-          // Part of a multi-line paragraph: its lines within the coded range.
-          const lines = s.text.split('\n');
-          return lines.slice(Math.max(0, c.startLine - s.startLine), c.endLine - s.startLine + 1).join('\n');
-        })
-        .join('\n\n');
+      text = '';
+      for (let i = lo; i < hi; i++) {
+        let t = list.textIn(i, index.text, base);
+        const sl = list.startLine(i);
+        // Part of a multi-line paragraph: its lines within the coded range.
+        if (!(sl >= c.startLine && list.endLine(i) <= c.endLine))
+          t = t
+            .split('\n')
+            .slice(Math.max(0, c.startLine - sl), c.endLine - sl + 1)
+            .join('\n');
+        text = i === lo ? t : `${text}\n\n${t}`;
+      }
     }
     if (!held) text = ownCopy(text);
     const start = hasColumns(c) ? { line: c.startLine, column: c.startColumn } : { line: c.startLine, column: 1 };
     const end = hasColumns(c) ? { line: c.endLine, column: c.endColumn } : { line: c.endLine, column: c.endLine < firstLine + index.lineCount ? index.columns(c.endLine - firstLine + 1) : 0 };
+    const speaking = lo < hi ? list.participant(lo) : undefined;
+    let said: string | undefined;
+    if (timed) said = attribution(template, study, doc, people.get(speaking ?? c.participant), { timestamp: lo < hi ? list.timestamp(lo) : undefined, participant: speaking });
+    else {
+      said = attributions.get(speaking);
+      if (said === undefined) attributions.set(speaking, (said = attribution(template, study, doc, people.get(speaking ?? c.participant), { timestamp: undefined, participant: speaking })));
+    }
+    const segments: string[] = [];
+    for (let i = lo; i < hi; i++) segments.push(list.id(i));
     const r: Retrieved = {
       coder: c.coder,
       participant: c.participant,
@@ -195,17 +205,81 @@ export function* retrieving(study: Study, filters: RetrieveFilters = {}): Genera
       start,
       end,
       file: doc.file,
-      speaker: first?.speaker ?? null,
+      speaker: lo < hi ? list.speaker(lo) : null,
       role,
       text,
-      attribution: attribution(study.config.attribution, study, doc, people.get(first?.participant ?? c.participant), { timestamp: first?.timestamp, participant: first?.participant }),
+      attribution: said,
       exemplar: c.exemplar,
-      segments: touched.map((s) => s.id),
+      segments,
     };
     if (c.memo !== undefined) r.memo = c.memo;
     yield r;
   }
   letGo();
+}
+
+/** Codings whose touched segments start within this many characters of the end of a group's are read with that group (one piece). */
+const NEAR = 1024;
+
+/**
+ * A transcript's codings sorted[from..to) (in the study's order: by line) in groups of nearby
+ * lines: a coding joins the group before when the segments it touches start within NEAR of where
+ * that group's end; `of[j]` is the group of sorted[from + j] (-1: it touches no segment; its text
+ * comes from the whole text, as codedLines says).
+ */
+function nearbyGroups(list: Document['segmentList'], sorted: readonly Coding[], from: number, to: number): { groups: Coding[][]; of: Int32Array } {
+  const groups: Coding[][] = [];
+  const of = new Int32Array(to - from).fill(-1);
+  const touched = [0, 0];
+  let groupEnd = -1;
+  for (let k = from; k < to; k++) {
+    const c = sorted[k]!;
+    list.linesTouched(c.startLine, c.endLine, touched);
+    const [lo, hi] = touched as [number, number];
+    if (lo >= hi) continue;
+    const s = list.startOffset(lo);
+    const e = list.endOffset(hi - 1);
+    if (groups.length > 0 && s <= groupEnd + NEAR) {
+      groups[groups.length - 1]!.push(c);
+      groupEnd = Math.max(groupEnd, e);
+    } else {
+      groups.push([c]);
+      groupEnd = e;
+    }
+    of[k - from] = groups.length - 1;
+  }
+  return { groups, of };
+}
+
+/**
+ * The positions, in the part's order, of a packed part's codings that pass the filters of code,
+ * wave, participant and where (the coder is the part's, judged by the caller): each string judged
+ * once. (A function of its own, not the generator's loop: V8 optimises a long loop in a plain
+ * function while it runs; a generator's ran in its interpreter.)
+ */
+function packedWanted(p: PackedCodings, codes: ReadonlySet<string> | undefined, filters: RetrieveFilters, people: ReadonlyMap<string, Participant>): number[] {
+  const { strings } = p;
+  // Per string: 0 not judged yet, 1 kept, 2 left out.
+  const codeOk = new Uint8Array(strings.length);
+  const waveOk = new Uint8Array(strings.length);
+  const participantOk = new Uint8Array(strings.length);
+  // A few codes asked for: only their codings looked at (codingsOf), in the part's order.
+  const only = codes !== undefined && codes.size <= FEW_CODES ? codingsOf(p, codes) : undefined;
+  const out: number[] = [];
+  for (let k = 0, n = only ? only.length : p.participant.length; k < n; k++) {
+    const i = only ? only[k]! : k;
+    const c = p.code[i]!;
+    if (codeOk[c] === 0) codeOk[c] = !codes || codes.has(strings[c]!) ? 1 : 2;
+    if (codeOk[c] === 2) continue;
+    const w = p.wave[i]!;
+    if (waveOk[w] === 0) waveOk[w] = !filters.waves?.length || filters.waves.includes(strings[w]!) ? 1 : 2;
+    if (waveOk[w] === 2) continue;
+    const q = p.participant[i]!;
+    if (participantOk[q] === 0) participantOk[q] = (!filters.participants?.length || filters.participants.includes(strings[q]!)) && (!filters.where?.length || matchesWhere(people.get(strings[q]!), filters.where)) ? 1 : 2;
+    if (participantOk[q] === 2) continue;
+    out.push(i);
+  }
+  return out;
 }
 
 /** Up to this many codes asked for, a part's codings of them are found by searching its columns (codingsOf). */

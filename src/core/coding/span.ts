@@ -1,5 +1,5 @@
 import type { Document } from '../study/types.js';
-import type { SegmentList } from '../transcript/segment-list.js';
+import type { LinesRequest, SegmentList } from '../transcript/segment-list.js';
 
 /**
  * Spans: the exact text a coding marks. A span runs from (line, column) to (line, column), lines
@@ -289,6 +289,54 @@ export interface LinesView {
 export function codedLines(list: SegmentList, spans: readonly SpanFields[], previous?: LinesView): LinesView | undefined {
   const reader = list.linesReader;
   if (!reader) return undefined;
+  const want = linesWanted(list, spans);
+  if (!want) return undefined;
+  // The lines read before, when they hold these (the same passage, another coder).
+  if (previous && holds(previous, want)) return previous;
+  if (!readable(list, want)) return undefined;
+  const read = reader(list.startOffset(want.lo), list.startLine(want.lo), want.firstLine, want.lastLine, list.endOffset(want.hi - 1));
+  return read ? linesView(list, want, read) : undefined;
+}
+
+/**
+ * codedLines of each group of codings (each group's lines in one piece, as codedLines reads them),
+ * the file opened once for all of them when the reader can (LinesReader.many): the lines a
+ * transcript's codings mark, read as a few pieces near them rather than one piece from the first
+ * coded line to the last. A group with nothing to read, or whose read does not add up, is undefined.
+ */
+export function codedLinesMany(list: SegmentList, groups: ReadonlyArray<readonly SpanFields[]>): Array<LinesView | undefined> {
+  const out: Array<LinesView | undefined> = groups.map(() => undefined);
+  const reader = list.linesReader;
+  if (!reader) return out;
+  const wants: Array<LinesWanted | undefined> = groups.map((g) => {
+    const want = linesWanted(list, g);
+    return want && readable(list, want) ? want : undefined;
+  });
+  const asked: number[] = [];
+  const requests: LinesRequest[] = [];
+  wants.forEach((want, i) => {
+    if (!want) return;
+    asked.push(i);
+    requests.push({ anchor: list.startOffset(want.lo), anchorLine: list.startLine(want.lo), from: want.firstLine, to: want.lastLine, hint: list.endOffset(want.hi - 1) });
+  });
+  if (requests.length === 0) return out;
+  const reads = reader.many ? reader.many(requests) : requests.map((q) => reader(q.anchor, q.anchorLine, q.from, q.to, q.hint));
+  asked.forEach((i, k) => {
+    const read = reads[k];
+    if (read) out[i] = linesView(list, wants[i]!, read);
+  });
+  return out;
+}
+
+/** The segments [lo, hi) some codings touch and the lines firstLine..lastLine that hold them and the codings. */
+interface LinesWanted {
+  lo: number;
+  hi: number;
+  firstLine: number;
+  lastLine: number;
+}
+
+function linesWanted(list: SegmentList, spans: readonly SpanFields[]): LinesWanted | undefined {
   const touched = [0, 0];
   let lo = list.length;
   let hi = 0;
@@ -304,12 +352,22 @@ export function codedLines(list: SegmentList, spans: readonly SpanFields[], prev
     firstLine = Math.min(firstLine, c.startLine, list.startLine(from));
     lastLine = Math.max(lastLine, c.endLine, list.endLine(to - 1));
   }
-  if (lo >= hi) return undefined;
-  // The lines read before, when they hold these (the same passage, another coder).
-  if (previous && lo >= previous.lo && hi <= previous.hi && firstLine >= previous.firstLine && lastLine < previous.firstLine + previous.index.lineCount) return previous;
-  for (let i = lo; i < hi; i++) if (list.hasExplicitText(i)) return undefined;
-  const read = reader(list.startOffset(lo), list.startLine(lo), firstLine, lastLine, list.endOffset(hi - 1));
-  if (!read) return undefined;
+  return lo < hi ? { lo, hi, firstLine, lastLine } : undefined;
+}
+
+function holds(view: LinesView, want: LinesWanted): boolean {
+  return want.lo >= view.lo && want.hi <= view.hi && want.firstLine >= view.firstLine && want.lastLine < view.firstLine + view.index.lineCount;
+}
+
+/** No segment there with a text of its own (a caption's): those are not in the file's lines. */
+function readable(list: SegmentList, want: LinesWanted): boolean {
+  for (let i = want.lo; i < want.hi; i++) if (list.hasExplicitText(i)) return false;
+  return true;
+}
+
+/** The view of what was read, checked against the segments' columns: each segment within it, starting and ending on its own lines; else undefined. */
+function linesView(list: SegmentList, want: LinesWanted, read: { text: string; start: number }): LinesView | undefined {
+  const { lo, hi, firstLine, lastLine } = want;
   const index = new LineIndex(read.text);
   if (index.lineCount !== lastLine - firstLine + 1) return undefined;
   const base = read.start;

@@ -14,7 +14,26 @@ const W = 6;
  * likely to end near `hint`. Undefined when the lines cannot be read so (the file has fewer, or
  * cannot vouch that its bytes are those the segments were made from): the whole text is read then.
  */
-export type LinesReader = (anchor: number, anchorLine: number, from: number, to: number, hint: number) => { text: string; start: number } | undefined;
+export type LinesReader = ((anchor: number, anchorLine: number, from: number, to: number, hint: number) => LinesRead) & {
+  /**
+   * Several such reads of the same file at once (the file opened once, its stamp checked once
+   * after all of them): each request's answer as the reader itself would give it, or undefined.
+   * Optional: a reader without it is called once per request.
+   */
+  many?: (requests: readonly LinesRequest[]) => LinesRead[];
+};
+
+/** What a LinesReader gives: the lines' text and the offset of its start in the whole text, or undefined. */
+export type LinesRead = { text: string; start: number } | undefined;
+
+/** One read of a LinesReader's `many`: the reader's arguments. */
+export interface LinesRequest {
+  anchor: number;
+  anchorLine: number;
+  from: number;
+  to: number;
+  hint: number;
+}
 
 /** A SegmentList as plain data (SegmentList.toColumns). */
 export interface SegmentColumns {
