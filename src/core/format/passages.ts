@@ -21,10 +21,12 @@ export function renderPassages(list: readonly Passage[], opts: { width: number; 
     const where = `${p.file}:${p.lines}`;
     const attribution = terminalText(p.attribution, { oneLine: true });
     const head = where.length + 2 + attribution.length <= width ? [`${bold(where)}  ${attribution}`] : [bold(where), ...wrapText(attribution, width - 2).map((l) => `  ${l}`)];
-    const codes = wrapText(p.codes.map((c) => `${c.code}: ${c.coders.map((x) => `${x.coder}${x.exemplar ? ' *' : ''}`).join(', ')}`).join('; '), width - 2).map((l) => `  ${dim(l)}`);
+    // The lines joined as they come (no arrays of them to spread and join).
+    let entry = head.join('\n');
+    for (const l of wrapText(p.codes.map((c) => `${c.code}: ${c.coders.map((x) => `${x.coder}${x.exemplar ? ' *' : ''}`).join(', ')}`).join('; '), width - 2)) entry += `\n  ${dim(l)}`;
     // (wrapText splits lines at any run of white space: spaces and tabs need no collapsing first.)
-    const text = wrapText(terminalText(p.text), width - 4).map((l) => (l ? `    ${l}` : ''));
-    return [...head, ...codes, ...text].join('\n');
+    for (const l of wrapText(terminalText(p.text), width - 4)) entry += l ? `\n    ${l}` : '\n';
+    return entry;
   });
   return entries.length ? `${entries.join('\n\n')}\n` : '';
 }

@@ -7,7 +7,40 @@ import { displayWidth } from './table.js';
  */
 export function wrapText(text: string, width: number): string[] {
   const w = Math.max(1, width);
-  return NOT_NARROW.test(text) ? wrapAny(text, w) : wrapNarrow(text, w);
+  if (NOT_NARROW.test(text)) return wrapAny(text, w);
+  return UNEVEN.test(text) ? wrapNarrow(text, w) : wrapEven(text, w);
+}
+
+/** White space other than one space between words: a tab, VT, FF, CR, a no-break space, two spaces, or a space at a line's start or end. */
+const UNEVEN = /[\t\v\f\r\u00a0]| {2}|^ | $/m;
+
+/**
+ * wrapNarrow for a text whose words are one space apart, with no other white space (UNEVEN): a
+ * line is the longest run of words from its start that fits, so it ends at the last space within
+ * the width (a native search), or, when there is none, the first word is longer than the line and
+ * gives it its first `w` characters.
+ */
+function wrapEven(text: string, w: number): string[] {
+  const out: string[] = [];
+  const n = text.length;
+  for (let pos = 0; ; ) {
+    let nl = text.indexOf('\n', pos);
+    if (nl < 0) nl = n;
+    let s = pos;
+    while (nl - s > w) {
+      const sp = text.lastIndexOf(' ', s + w);
+      if (sp > s) {
+        out.push(text.slice(s, sp));
+        s = sp + 1;
+      } else {
+        out.push(text.slice(s, s + w));
+        s += w;
+      }
+    }
+    out.push(text.slice(s, nl));
+    if (nl >= n) return out;
+    pos = nl + 1;
+  }
 }
 
 /**
