@@ -117,6 +117,29 @@ describe('columns are code points of the line without its line break', () => {
   });
 });
 
+describe('columns of a text without surrogates (every UTF-16 unit a character: counted without a scan of the line)', () => {
+  it('property: columns, offsets and ranges as [...line] counts them, on text of the Basic Multilingual Plane only (accents, combining marks, CJK, CRLF), and the same text with an emoji added on its last line', () => {
+    const piece = fc.constantFrom('a', 'Z', ' ', 'é', 'e\u0301', '中', '\n', '\r\n', '\t', '’', '\ufeff');
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 60 }), fc.boolean(), (parts, emoji) => {
+        const t = parts.join('') + (emoji ? ' 😀x' : '');
+        const ix = new LineIndex(t);
+        for (let l = 1; l <= ix.lineCount; l++) {
+          const line = ix.line(l);
+          const n = [...line].length;
+          expect(ix.columns(l)).toBe(n);
+          // Each column's offset: the code points before it.
+          for (let c = 1; c <= n + 1; c++) expect(ix.offset(l, c)).toBe(ix.starts[l - 1]! + [...line].slice(0, c - 1).join('').length);
+          expect(ix.offset(l, n + 2)).toBeUndefined();
+          if (n > 0) expect(ix.range({ startLine: l, endLine: l, startColumn: 1, endColumn: n })).toEqual({ start: ix.starts[l - 1], end: ix.ends[l - 1] });
+          expect('problem' in ix.range({ startLine: l, endLine: l, startColumn: 1, endColumn: n + 1 })).toBe(true);
+        }
+      }),
+      { numRuns: 500 },
+    );
+  });
+});
+
 describe('codings file: sub-line spans round-trip, overlapping codings with different memos are two codings', () => {
   const c = (o: Partial<Coding>): Coding => ({ coder: 'ann', participant: 'P1', wave: 'w1', startLine: 3, endLine: 3, code: 't.a', exemplar: false, ...o });
   it('writes the span form, sorted (whole lines before a span on the same line), and reads it back exactly', () => {

@@ -105,6 +105,8 @@ export class LineIndex {
   /** Per line: its characters (code points), and whether it has any outside the BMP (then columns are not UTF-16 offsets). Made on first use. */
   private counts: Int32Array | undefined;
   private astral: Uint8Array | undefined;
+  /** Whether the text has a UTF-16 surrogate (a character outside the BMP, or half of one); found on first use. */
+  private surrogates: boolean | undefined;
 
   private info(l: number): number {
     const counts = (this.counts ??= new Int32Array(this.starts.length).fill(-1));
@@ -112,6 +114,8 @@ export class LineIndex {
     if (n >= 0) return n;
     const s = this.starts[l - 1]!;
     const e = this.ends[l - 1]!;
+    // No surrogate anywhere in the text (one search, on the first line asked for): every unit a character.
+    if (!(this.surrogates ??= SURROGATE.test(this.text))) return (counts[l - 1] = e - s);
     n = 0;
     for (let i = s; i < e; i++) {
       const c = this.text.charCodeAt(i);
@@ -198,6 +202,8 @@ export class LineIndex {
     return { startLine: a.line, startColumn: a.column, endLine: b.line, endColumn: b.column };
   }
 }
+
+const SURROGATE = /[\ud800-\udfff]/;
 
 function isHigh(c: number): boolean {
   return c >= 0xd800 && c <= 0xdbff;
