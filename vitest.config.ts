@@ -4,6 +4,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['tests/**/*.test.ts'],
+    // Temporary folders under one folder of the run, removed at its end (QUALWAVE_KEEP_TEST_TMP keeps it).
+    globalSetup: ['tests/global-setup.ts'],
     // Child processes (the in-process command line changes folder, which a worker thread cannot);
     // one per core: vitest's default leaves one of two cores idle.
     pool: 'forks',
