@@ -1,3 +1,4 @@
+import { StringIds } from '../text/intern.js';
 import type { Document, Study } from '../study/types.js';
 import { hasColumns, touchedSegments, type SpanFields } from './span.js';
 import type { Coding } from './types.js';
@@ -52,8 +53,8 @@ export function packCodings(coder: string, file: string, codings: ReadonlyArray<
  * `finish` gives the pack packCodings gives for the same codings in the same order.
  */
 export class CodingPacker {
-  private readonly strings = [''];
-  private readonly ids = new Map<string, number>([['', 0]]);
+  private readonly names = new StringIds();
+  private readonly strings = this.names.strings;
   private n = 0;
   private p: PackedCodings;
   /** False once a coding was refused (not what the parser makes): finish() then gives none. */
@@ -67,16 +68,6 @@ export class CodingPacker {
     this.p = columnsOf(coder, file, this.strings, Math.max(0, capacity));
   }
 
-  private id(s: string): number {
-    let i = this.ids.get(s);
-    if (i === undefined) {
-      i = this.strings.length;
-      this.strings.push(s);
-      this.ids.set(s, i);
-    }
-    return i;
-  }
-
   /** Add coding `c`; false (and the pack is none) when it is not what the parser makes from this file. */
   add(c: CodingLike): boolean {
     // Only what the parser makes: anything else is not stored (and the file is parsed each time).
@@ -84,11 +75,11 @@ export class CodingPacker {
     if (this.n === this.p.participant.length) this.p = resized(this.p, Math.max(16, 2 * this.n));
     const p = this.p;
     const i = this.n++;
-    p.participant[i] = this.id(c.participant);
-    p.wave[i] = this.id(c.wave);
-    p.code[i] = this.id(c.code);
-    p.memo[i] = c.memo === undefined ? 0 : this.id(c.memo);
-    p.hash[i] = c.hash === undefined ? 0 : this.id(c.hash);
+    p.participant[i] = this.names.id(c.participant);
+    p.wave[i] = this.names.id(c.wave);
+    p.code[i] = this.names.id(c.code);
+    p.memo[i] = c.memo === undefined ? 0 : this.names.id(c.memo);
+    p.hash[i] = c.hash === undefined ? 0 : this.names.id(c.hash);
     p.startLine[i] = c.startLine;
     p.endLine[i] = c.endLine;
     p.startColumn[i] = c.startColumn ?? 0;

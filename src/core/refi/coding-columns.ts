@@ -1,3 +1,4 @@
+import { StringIds } from '../text/intern.js';
 import type { PackedCodings } from '../coding/table.js';
 import { formatCodingsFile, formatPackedCodingsFile } from '../coding/store.js';
 import type { Coding } from '../coding/types.js';
@@ -14,8 +15,8 @@ import type { Coding } from '../coding/types.js';
  */
 export class CodingColumns {
   private n = 0;
-  private readonly strings: string[] = [''];
-  private readonly ids = new Map<string, number>([['', 0]]);
+  private readonly names = new StringIds();
+  private readonly strings = this.names.strings;
   private participant = new Uint32Array(16);
   private wave = new Uint32Array(16);
   private code = new Uint32Array(16);
@@ -37,16 +38,6 @@ export class CodingColumns {
 
   get length(): number {
     return this.n;
-  }
-
-  private id(s: string): number {
-    let i = this.ids.get(s);
-    if (i === undefined) {
-      i = this.strings.length;
-      this.strings.push(s);
-      this.ids.set(s, i);
-    }
-    return i;
   }
 
   private grow(): void {
@@ -77,10 +68,10 @@ export class CodingColumns {
       this.odd.set(i, c);
       return;
     }
-    this.participant[i] = this.id(c.participant);
-    this.wave[i] = this.id(c.wave);
-    this.code[i] = this.id(c.code);
-    this.memo[i] = c.memo === undefined ? 0 : this.id(c.memo);
+    this.participant[i] = this.names.id(c.participant);
+    this.wave[i] = this.names.id(c.wave);
+    this.code[i] = this.names.id(c.code);
+    this.memo[i] = c.memo === undefined ? 0 : this.names.id(c.memo);
     this.startLine[i] = c.startLine;
     this.endLine[i] = c.endLine;
     this.startColumn[i] = c.startColumn ?? 0;
@@ -93,7 +84,7 @@ export class CodingColumns {
       this.hash[i] = Number.parseInt(h, 16);
     } else {
       this.hashKind[i] = HASH_STRING;
-      this.hash[i] = this.id(h);
+      this.hash[i] = this.names.id(h);
     }
   }
 

@@ -112,3 +112,23 @@ export class Interner {
     }
   }
 }
+
+/**
+ * Distinct whole strings numbered in the order first seen, the empty string first (id 0: "none" in
+ * a column of ids). `strings[id]` gives each back. For the coding columns (coding/table.ts,
+ * refi/coding-columns.ts), whose strings are a few hundred names looked up whole.
+ */
+export class StringIds {
+  readonly strings: string[] = [''];
+  private readonly ids = new Map<string, number>([['', 0]]);
+
+  id(s: string): number {
+    let i = this.ids.get(s);
+    if (i === undefined) {
+      i = this.strings.length;
+      this.strings.push(s);
+      this.ids.set(s, i);
+    }
+    return i;
+  }
+}
