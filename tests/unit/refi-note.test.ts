@@ -1,6 +1,6 @@
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
-import { readNote, splitSelections } from '../../src/core/refi/note.js';
+import { describe, expect, it, vi } from 'vitest';
+import { RUN, readNote, splitSelections } from '../../src/core/refi/note.js';
 
 /**
  * readNote indexes the note's selections where they lie in its text (splitSelections) instead of
@@ -98,5 +98,35 @@ describe("the qualwave note's selections looked up where they lie", () => {
     expect(readNote(`${head},"selections":{${bad.join(',')}}}`).problem).toMatch(/not readable JSON/);
     bad[9000] = '"k9000":{"start":1,}';
     expect(readNote(`${head},"selections":{${bad.join(',')}}}`).problem).toMatch(/not readable JSON/);
+  });
+
+  it('checks the entries in runs of at most RUN units plus one entry, so that no check makes a string for the large-object space (10,000 entries, one of 100,000 units)', () => {
+    // 10,000 entries of 31-35 units ("k0":{"start":0,"end":1} to "k9999":{"start":9999,"end":10000}) are
+    // about 340,000 units: runs of 4,096 entries were strings of ~140,000 units (over 128 KB).
+    const good = Array.from({ length: 10000 }, (_, k) => `"k${k}":{"start":${k},"end":${k + 1}}`);
+    // One entry far longer than a run: checked on its own (an entry is never split).
+    good[5000] = `"k5000":{"memo":"${'é'.repeat(100000)}"}`;
+    const text = `${head},"selections":{${good.join(',')}}}`;
+    const lengths: number[] = [];
+    const parse = JSON.parse;
+    const spy = vi.spyOn(JSON, 'parse').mockImplementation((s: string, r?: Parameters<typeof JSON.parse>[1]) => {
+      lengths.push(s.length);
+      return parse(s, r);
+    });
+    let got: ReturnType<typeof readNote>;
+    try {
+      got = readNote(text);
+    } finally {
+      spy.mockRestore();
+    }
+    expect(got.note!.selections.get('k9999')).toEqual({ start: 9999, end: 10000 });
+    expect(got.note!.selections.get('k5000')).toEqual({ memo: 'é'.repeat(100000) });
+    // The rest of the note (head), then the runs: each at most RUN units, the entry that ends it
+    // (<= 35 units), a comma and the braces around it; the long entry's run holds it and at most RUN units before it.
+    const runs = lengths.slice(1).filter((l) => l < 100000);
+    expect(runs.length).toBeGreaterThan(340000 / (RUN + 40));
+    expect(Math.max(...runs)).toBeLessThanOrEqual(RUN + 40);
+    expect(RUN + 40).toBeLessThan(1 << 16);
+    expect(lengths.slice(1).filter((l) => l >= 100000)).toHaveLength(1);
   });
 });
