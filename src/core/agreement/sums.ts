@@ -279,12 +279,10 @@ export class Sums {
    * and plan may adopt (`adoptFlatLists`) instead of building them again (io/bootstrap-workers.ts).
    */
   flatLists(): Map<string, unknown> {
-    const { t, m, plan } = this;
-    const f = flat(patternTerms(t, this.n, m), t, m);
-    // The lists are built as a pass asks for them: one pass over no weights asks for every list of the plan.
-    const sums = new Sums(t, this.n, m, plan);
-    sums.collectWhole(new Float64Array(t.counts.length));
-    return f.memo;
+    const { t, m } = this;
+    // Every list of the plan, kept for this Sums' own passes too: its first is then one over them (collect).
+    this.whole ??= this.wholeLists();
+    return flat(patternTerms(t, this.n, m), t, m).memo;
   }
 
   /**
@@ -318,8 +316,8 @@ export class Sums {
    * the same numbers to the last bit (tests/unit/agreement.fast.test.ts).
    */
   collect(w: Float64Array, whole = false): this {
-    // A single pass (a coefficient computed once) costs less than building the flat lists.
-    if (this.collected++ === 0) return this.collectAny(w);
+    // A single pass (a coefficient computed once) costs less than building the flat lists, unless they are built (flatLists).
+    if (this.collected++ === 0 && this.whole === undefined) return this.collectAny(w);
     // The bootstrap knows its weights are whole numbers with a sum below 2^53.
     if (whole) return this.collectWhole(w);
     let total = 0;
