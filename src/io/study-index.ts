@@ -35,7 +35,7 @@ import { readOnly, removeStrayTemps, writeFileAtomic } from './write.js';
  * reads nor writes it.
  */
 export const INDEX_DIR = 'index';
-const FORMAT = 6;
+const FORMAT = 7;
 const MAGIC = 'qualwave-study-index';
 
 /** Whether the environment allows the index: QUALWAVE_NO_CACHE unset, empty or 0. */
@@ -168,6 +168,13 @@ export function combinedKey(parts: readonly unknown[]): FileKey {
   return { size: parts.length, mtimeMs: 0, hash: hashBytes(Buffer.from(JSON.stringify(parts))) };
 }
 
+/**
+ * A pack file's head: what is read before its payload. The file is serialize(head), zero bytes up
+ * to a multiple of 8, then the payload, its last `size` bytes: the payload is written piece by
+ * piece (its columns as they are, never copied into one array nor serialized again: that was
+ * 22 MB of the peak of a cold load at 1,000 transcripts) and read as a view of the file's bytes at
+ * an offset that is a multiple of 8 (its columns, which the payload keeps 8-aligned, then too).
+ */
 interface Envelope {
   magic: string;
   format: number;
@@ -175,22 +182,46 @@ interface Envelope {
   kind: string;
   /** checksum(payload). */
   sum: string;
-  /** Spaces that put the payload at an offset in the file that is a multiple of 8 (its columns are then read in place). */
-  pad: string;
-  /** serialize(Array<[file, key, serialize(value)]>). */
+  /** The payload's length in bytes. */
+  size: number;
+  /** Empty (the payload follows the head): what format 6 kept here, so that a qualwave of that format reads this file as another format's and replaces it silently. */
   payload: Uint8Array;
 }
 
+const ZEROS = new Uint8Array(8);
+
+/** A pack file's bytes as pieces: its head, the zeros that put the payload at a multiple of 8, then the payload's pieces. */
+function envelopePieces(kind: string, payload: readonly Uint8Array[]): Uint8Array[] {
+  let crc = 0;
+  let size = 0;
+  for (const piece of payload) {
+    // (Node's crc32 gives 0 for an empty view of an empty buffer, whatever the value it continues.)
+    if (piece.length > 0) crc = crc32(piece, crc);
+    size += piece.length;
+  }
+  const e: Envelope = { magic: MAGIC, format: FORMAT, build: build(), kind, sum: `crc32:${crc.toString(16)}:${size}`, size, payload: EMPTY };
+  const head = serialize(e);
+  return [head, ZEROS.subarray(0, align8(head.length) - head.length), ...payload];
+}
+
 /**
- * The envelope's bytes, the payload at an offset that is a multiple of 8: its columns (which the
- * payload keeps 8-aligned) are then read as views of the file's bytes. The payload is the last
- * property, followed by the end of the object (2 bytes): where it starts is known from the length.
+ * A pack file's head and payload (a view of `bytes`); throws on a file that is not one (damaged).
+ * The head alone when it is of another format, build or kind (`payload` undefined: replaced silently).
  */
-function envelopeOf(e: Envelope): Uint8Array {
-  let bytes = serialize(e);
-  const at = bytes.length - 2 - e.payload.length;
-  if (at % 8 !== 0) bytes = serialize({ ...e, pad: ' '.repeat(8 - (at % 8)) });
-  return bytes;
+export function readEnvelope(bytes: Uint8Array, kind?: string): { head: Envelope; payload?: Uint8Array } {
+  const e = deserialize(bytes) as Envelope;
+  if (!e || e.magic !== MAGIC) throw new Error('damaged');
+  // Written by another qualwave (an upgrade, a rebuild): replaced as a matter of course, silently.
+  if (e.format !== FORMAT || e.build !== build() || (kind !== undefined && e.kind !== kind)) return { head: e };
+  if (!Number.isInteger(e.size) || e.size < 0 || e.size > bytes.length) throw new Error('damaged');
+  const payload = bytes.subarray(bytes.length - e.size);
+  if (checksum(payload) !== e.sum) throw new Error('damaged');
+  return { head: e, payload };
+}
+
+/** A pack file's bytes for `payload`, as qualwave writes them (for tests that forge a pack). */
+export function envelopeBytes(kind: string, payload: Uint8Array): Buffer {
+  return Buffer.concat(envelopePieces(kind, [payload]));
 }
 
 /** The entries of one kind, kept in one file (`.qualwave/index/KIND.bin`): one read for all transcripts. */
@@ -234,6 +265,11 @@ const align8 = (n: number) => (n + 7) & ~7;
  * the last 4 bytes.
  */
 export function encodeColumns(value: Record<string, unknown>): Uint8Array {
+  return Buffer.concat(columnPieces(value));
+}
+
+/** encodeColumns' bytes as pieces, each column as a view of its own bytes (not copied). */
+function columnPieces(value: Record<string, unknown>): Uint8Array[] {
   const rest: Record<string, unknown> = {};
   const columns: Array<[string, Column, number, number]> = [];
   let total = 0;
@@ -248,14 +284,13 @@ export function encodeColumns(value: Record<string, unknown>): Uint8Array {
     total += align8(c.byteLength);
   }
   const head = serialize(rest);
-  const base = align8(head.length);
+  const pieces: Uint8Array[] = [head, ZEROS.subarray(0, align8(head.length) - head.length)];
+  for (const [, c] of columns) pieces.push(new Uint8Array(c.buffer, c.byteOffset, c.byteLength), ZEROS.subarray(0, align8(c.byteLength) - c.byteLength));
   const layout = serialize({ head: head.length, total, columns: columns.map(([k, c, type, at]) => [k, type, at, c.length]) });
-  const out = new Uint8Array(base + total + layout.length + 4);
-  out.set(head, 0);
-  for (const [, c, , at] of columns) out.set(new Uint8Array(c.buffer, c.byteOffset, c.byteLength), base + at);
-  out.set(layout, base + total);
-  new DataView(out.buffer).setUint32(out.length - 4, layout.length, true);
-  return out;
+  const size = new Uint8Array(4);
+  new DataView(size.buffer).setUint32(0, layout.length, true);
+  pieces.push(layout, size);
+  return pieces;
 }
 
 /** What encodeColumns wrote, its columns as views of `payload` (copied only if not aligned); throws on a payload that is not one whole. */
@@ -459,15 +494,12 @@ export class StudyIndex {
       return pack;
     }
     try {
-      const e = deserialize(bytes) as Envelope;
-      if (!e || e.magic !== MAGIC || !(e.payload instanceof Uint8Array)) throw new Error('damaged');
-      // Written by another qualwave (an upgrade, a rebuild): replaced as a matter of course, silently.
-      if (e.format !== FORMAT || e.build !== build() || e.kind !== kind) return pack;
-      if (checksum(e.payload) !== e.sum) throw new Error('damaged');
+      const { payload } = readEnvelope(bytes, kind);
+      if (!payload) return pack;
       const codec = codecs.get(kind);
-      if (codec) for (const [file, key, live] of codec.decode(decodeColumns(e.payload))) pack.entries.set(file, { key, live });
+      if (codec) for (const [file, key, live] of codec.decode(decodeColumns(payload))) pack.entries.set(file, { key, live });
       else {
-        const list = deserialize(e.payload) as Array<[string, FileKey, Uint8Array]>;
+        const list = deserialize(payload) as Array<[string, FileKey, Uint8Array]>;
         if (!Array.isArray(list)) throw new Error('damaged');
         for (const [file, key, value] of list) pack.entries.set(file, { key, value });
       }
@@ -587,8 +619,8 @@ export class StudyIndex {
         // Temporary files of a write that was killed (kill -9) are removed.
         removeStrayTemps(this.dir, isAlive);
         const codec = codecs.get(kind);
-        const payload = codec ? encodeColumns(codec.encode([...pack.entries].map(([file, e]) => [file, e.key, entryValue(e)] as const))) : serialize([...pack.entries].map(([file, e]) => [file, e.key, 'value' in e ? e.value : serialize(entryValue(e))]));
-        writeFileAtomic(this.path(kind), envelopeOf({ magic: MAGIC, format: FORMAT, build: build(), kind, sum: checksum(payload), pad: '', payload }), { force: true, durable: false });
+        const payload = codec ? columnPieces(codec.encode([...pack.entries].map(([file, e]) => [file, e.key, entryValue(e)] as const))) : [serialize([...pack.entries].map(([file, e]) => [file, e.key, 'value' in e ? e.value : serialize(entryValue(e))]))];
+        writeFileAtomic(this.path(kind), envelopePieces(kind, payload), { force: true, durable: false });
         pack.dirty = false;
         this.stats.writes++;
       } catch (e) {

@@ -68,12 +68,22 @@ const entries = (study: string) =>
         .filter((f) => f.endsWith('.bin'))
         .sort()
     : [];
+/** A pack file's head and payload (study-index.ts: serialize(head), zeros up to a multiple of 8, then the payload, the file's last `size` bytes). */
+function readPack(file: string): { head: { size: number; sum: string }; payload: Uint8Array } {
+  const bytes = readFileSync(file);
+  const head = deserialize(bytes) as { size: number; sum: string };
+  return { head, payload: bytes.subarray(bytes.length - head.size) };
+}
+/** A pack file rewritten with another payload and its right checksum (CRC-32 and length: study-index.ts `checksum`), as if qualwave had written it. */
+function writePack(file: string, head: object, payload: Uint8Array): void {
+  const bytes = serialize({ ...head, sum: `crc32:${crc32(payload).toString(16)}:${payload.length}`, size: payload.length });
+  writeFileSync(file, Buffer.concat([bytes, Buffer.alloc(((bytes.length + 7) & ~7) - bytes.length), payload]));
+}
 /** The files of the study that one kind holds entries for. */
 function entriesOf(study: string, kind: string): string[] {
   const path = join(indexDir(study), `${kind}.bin`);
   if (!existsSync(path)) return [];
-  const envelope = deserialize(readFileSync(path)) as { payload: Uint8Array };
-  const payload = deserialize(envelope.payload) as Array<[string]> | { files: string[] };
+  const payload = deserialize(readPack(path).payload) as Array<[string]> | { files: string[] };
   // Kinds laid out in columns (document, words) list their files apart.
   return (Array.isArray(payload) ? payload.map((e) => e[0]) : [...payload.files]).sort();
 }
@@ -127,6 +137,26 @@ describe('the study index changes no output', () => {
       // Some of these commands succeed on each fixture (the comparison is not of errors only).
       expect(without.filter((r) => r.code === 0).length).toBeGreaterThan(2);
     }, 120_000);
+  }
+
+  for (const fixture of ['buddy-study', 'ap-study']) {
+    it(`${fixture}: export --format qdpx writes the same bytes without the index, with it cold and with it warm`, async () => {
+      const study = copyOf(fixture);
+      const out = tmp();
+      const run = async (name: string, env?: Record<string, string>) => {
+        const r = await qualwave(['export', '--study', study, '--format', 'qdpx', '-o', join(out, name)], env ? { env } : {});
+        return { ...r, stderr: r.stderr.replaceAll(name, 'F'), bytes: existsSync(join(out, name)) ? readFileSync(join(out, name)) : undefined };
+      };
+      const without = await run('without.qdpx', NO_CACHE);
+      expect(without.code).toBe(0);
+      expect(without.bytes!.length).toBeGreaterThan(1000);
+      expect(entries(study)).toEqual([]);
+      const cold = await run('cold.qdpx');
+      expect(entries(study)).toContain('document.bin');
+      const warm = await run('warm.qdpx');
+      expect(cold).toEqual(without);
+      expect(warm).toEqual(without);
+    }, 60_000);
   }
 
   it('the index is used when warm: the coder files are not parsed again (an entry for each, and for the checks)', async () => {
@@ -423,21 +453,17 @@ describe('stamps: a transcript is read on a warm run only when its stamp cannot 
     at: BigInt64Array;
   }
   async function stampColumns(study: string): Promise<StampColumns> {
-    const envelope = deserialize(readFileSync(join(indexDir(study), 'stamps.bin'))) as { payload: Uint8Array };
-    return (await studyIndex()).decodeColumns(envelope.payload) as unknown as StampColumns;
+    return (await studyIndex()).decodeColumns(readPack(join(indexDir(study), 'stamps.bin')).payload) as unknown as StampColumns;
   }
 
   /** The stamps pack, rewritten with `change` applied to its columns (a valid checksum: as if qualwave had written it). */
   async function rewriteStamps(study: string, change: (columns: StampColumns) => void): Promise<void> {
     const file = join(indexDir(study), 'stamps.bin');
-    const envelope = deserialize(readFileSync(file)) as { payload: Uint8Array; sum: string };
+    const pack = readPack(file);
     const { decodeColumns, encodeColumns } = await studyIndex();
-    const columns = decodeColumns(envelope.payload);
+    const columns = decodeColumns(pack.payload);
     change(columns as unknown as StampColumns);
-    const payload = encodeColumns(columns);
-    // The pack's checksum (study-index.ts `checksum`): CRC-32 and length of the payload.
-    const sum = `crc32:${crc32(payload).toString(16)}:${payload.length}`;
-    writeFileSync(file, serialize({ ...envelope, payload, sum }));
+    writePack(file, pack.head, encodeColumns(columns));
   }
 
   it('an edit in the same clock tick as the stamp (the racy case): a stamp not older than 2 s when hashed is not trusted, the file is hashed again', async () => {
@@ -621,11 +647,10 @@ describe('a damaged index is ignored and rebuilt, with one notice', () => {
     const { decodeColumns, encodeColumns } = await studyIndex();
     const rewrite = (kind: string, change: (columns: Record<string, unknown>) => void) => {
       const file = join(indexDir(study), `${kind}.bin`);
-      const envelope = deserialize(readFileSync(file)) as { payload: Uint8Array; sum: string };
-      const columns = decodeColumns(envelope.payload);
+      const pack = readPack(file);
+      const columns = decodeColumns(pack.payload);
       change(columns);
-      const payload = encodeColumns(columns);
-      writeFileSync(file, serialize({ ...envelope, payload, sum: `crc32:${crc32(payload).toString(16)}:${payload.length}` }));
+      writePack(file, pack.head, encodeColumns(columns));
     };
     rewrite('codings', (c) => {
       // Narrowed (study-index.ts narrowInts): a Uint8Array or Uint16Array of the participants' numbers; one short.
@@ -680,6 +705,26 @@ describe('a damaged index is ignored and rebuilt, with one notice', () => {
     expect(await qualwave(args)).toEqual(reference);
     expect(statSync(file).mtimeMs).not.toBe(mtime);
     expect((deserialize(readFileSync(file)) as { build: string }).build).not.toBe('qualwave 0.0.1@0');
+  }, 60_000);
+
+  it('a pack of the format before (format 6: the payload inside the serialized envelope) is replaced silently, and one of this format ends with its payload 8-aligned', async () => {
+    const study = copyOf('buddy-study');
+    const args = ['summary', '--study', study, '--format', 'json'];
+    const reference = await qualwave(args, { env: NO_CACHE });
+    await qualwave(args);
+    const file = join(indexDir(study), 'document.bin');
+    const pack = readPack(file);
+    // This format: the head names its payload's size, which starts at a multiple of 8 and is the file's end.
+    expect((statSync(file).size - pack.head.size) % 8).toBe(0);
+    expect(pack.payload.length).toBe(pack.head.size);
+    const head = deserialize(readFileSync(file)) as Record<string, unknown>;
+    // As qualwave of format 6 wrote it: one serialized object, its payload the last property (right checksum).
+    const { size: _, ...old } = head;
+    writeFileSync(file, serialize({ ...old, format: 6, sum: `crc32:${crc32(pack.payload).toString(16)}:${pack.payload.length}`, pad: '', payload: pack.payload }));
+    const mtime = statSync(file).mtimeMs;
+    expect(await qualwave(args)).toEqual(reference);
+    expect(statSync(file).mtimeMs).not.toBe(mtime);
+    expect((deserialize(readFileSync(file)) as { format: number }).format).not.toBe(6);
   }, 60_000);
 
   it('an index that cannot be written (its folder is a file) never fails a command', async () => {

@@ -9,12 +9,15 @@ import { packageRoot } from '../../io/package.js';
 import { qdpxPieces } from '../../io/refi.js';
 import type { Ctx } from '../context.js';
 import { EXIT } from '../errors.js';
+import { tightenHeap } from '../heap.js';
 import { checkFilters } from '../../api/analyses.js';
 import { refuseUnlessPseudonymised } from '../pseudonymised.js';
 
 /** qualwave export --format qdpx|qdc: the study as a REFI-QDA project, or its codebook. */
 export async function run(ctx: Ctx<'export'>): Promise<number> {
   const format = ctx.format;
+  // Before the load: a study read without its index makes most of the garbage (see tightenHeap).
+  if (format !== 'qdc') tightenHeap();
   const study = await ctx.study();
   await refuseUnlessPseudonymised(study, format === 'qdc' ? 'the codebook export' : 'the export');
   if (format === 'qdc') {

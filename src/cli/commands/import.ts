@@ -1,5 +1,4 @@
 import { existsSync } from 'node:fs';
-import { setFlagsFromString } from 'node:v8';
 import { basename, dirname, extname, join, relative, resolve } from 'node:path';
 import type { ImportPlan, ImportReport } from '../../core/refi/plan.js';
 import { ImportError, planCodebook, planImport, type Mapping } from '../../core/refi/import.js';
@@ -9,6 +8,7 @@ import { blockText, readRefi, RefiReadError, UnsafeArchiveError } from '../../io
 import { isSqlite, TaguetteError } from '../../io/taguette.js';
 import { makeFolder, writeFileAtomic } from '../../io/write.js';
 import type { Ctx } from '../context.js';
+import { tightenHeap } from '../heap.js';
 import { EXIT, UsageError } from '../errors.js';
 import { plural } from '../report.js';
 import { planTaguetteCsv } from '../../core/refi/taguette-csv.js';
@@ -50,19 +50,6 @@ export async function run(ctx: Ctx<'import'>, file: string): Promise<number> {
 
 /** An input this large (bytes) is read with the heap kept close to what it holds (tightenHeap). */
 const BIG_INPUT = 32 * 1024 * 1024;
-
-/**
- * Let the JavaScript heap grow by 30% past what survives each full collection (V8's own rule let
- * it reach about three times that here). Planning a big project makes far more short-lived garbage
- * (each source's selections parsed, its text decoded and placed) than it holds. With V8's default
- * the process peaked at 1.56 GB on a 3,000-document .qdpx, with 60% at 1.30 GB. Once the plan held
- * its codings in columns and the note compressed, 30% gave 531 MB where 60% gave 551–553 MB, for
- * the same CPU time. Only how often the collector runs changes, never a result. Set for the rest of
- * the process (import is the whole of it), for big inputs only.
- */
-function tightenHeap(): void {
-  setFlagsFromString('--heap-growing-percent=30');
-}
 
 /**
  * A REFI-QDA project read and planned. The file's bytes are taken from `given` (readRefi lets them
