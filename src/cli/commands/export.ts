@@ -17,7 +17,7 @@ import { refuseUnlessPseudonymised } from '../pseudonymised.js';
 export async function run(ctx: Ctx<'export'>): Promise<number> {
   const format = ctx.format;
   // Before the load: a study read without its index makes most of the garbage (see tightenHeap).
-  if (format !== 'qdc') tightenHeap();
+  if (format !== 'qdc') tightenHeap({ young: true });
   const study = await ctx.study();
   await refuseUnlessPseudonymised(study, format === 'qdc' ? 'the codebook export' : 'the export');
   if (format === 'qdc') {
