@@ -24,6 +24,15 @@ function copyOf(fixture: string): string {
   return dir;
 }
 
+/** A copy of buddy-study, the output of `argsOf(it)` without the index (the reference), and the index made by one run of them. */
+async function indexedCopy(argsOf: (study: string) => string[]): Promise<{ study: string; args: string[]; reference: RunResult }> {
+  const study = copyOf('buddy-study');
+  const args = argsOf(study);
+  const reference = await qualwave(args, { env: NO_CACHE });
+  await qualwave(args);
+  return { study, args, reference };
+}
+
 /** A whole-second mtime, which utimes can restore exactly (set before the index is made). */
 const PINNED = 1_700_000_000;
 const pin = (file: string) => utimesSync(file, PINNED, PINNED);
@@ -612,10 +621,7 @@ describe('stamps: a transcript is read on a warm run only when its stamp cannot 
 
 describe('a damaged index is ignored and rebuilt, with one notice', () => {
   it('truncated, bit-flipped, emptied and foreign entries: the same output, one line on stderr, then silence', async () => {
-    const study = copyOf('buddy-study');
-    const args = ['codings', '--study', study, '--format', 'tsv'];
-    const reference = await qualwave(args, { env: NO_CACHE });
-    await qualwave(args);
+    const { study, args, reference } = await indexedCopy((s) => ['codings', '--study', s, '--format', 'tsv']);
     const [a, b, c, d, e] = ['codings.bin', 'document.bin', 'checks.bin', 'config.bin', 'participants.bin'].map((f) => join(indexDir(study), f)) as [string, string, string, string, string];
     const bytes = readFileSync(a);
     writeFileSync(a, bytes.subarray(0, bytes.length >> 1));
@@ -694,10 +700,7 @@ describe('a damaged index is ignored and rebuilt, with one notice', () => {
   }, 60_000);
 
   it('an entry written by another qualwave build (an upgrade) is replaced silently', async () => {
-    const study = copyOf('buddy-study');
-    const args = ['summary', '--study', study, '--format', 'json'];
-    const reference = await qualwave(args, { env: NO_CACHE });
-    await qualwave(args);
+    const { study, args, reference } = await indexedCopy((s) => ['summary', '--study', s, '--format', 'json']);
     const file = join(indexDir(study), 'codings.bin');
     const envelope = deserialize(readFileSync(file)) as { build: string };
     writeFileSync(file, serialize({ ...envelope, build: 'qualwave 0.0.1@0' }));
@@ -708,10 +711,7 @@ describe('a damaged index is ignored and rebuilt, with one notice', () => {
   }, 60_000);
 
   it('a pack of the format before (format 6: the payload inside the serialized envelope) is replaced silently, and one of this format ends with its payload 8-aligned', async () => {
-    const study = copyOf('buddy-study');
-    const args = ['summary', '--study', study, '--format', 'json'];
-    const reference = await qualwave(args, { env: NO_CACHE });
-    await qualwave(args);
+    const { study, args, reference } = await indexedCopy((s) => ['summary', '--study', s, '--format', 'json']);
     const file = join(indexDir(study), 'document.bin');
     const pack = readPack(file);
     // This format: the head names its payload's size, which starts at a multiple of 8 and is the file's end.
