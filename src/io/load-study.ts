@@ -416,15 +416,16 @@ async function load(root: string, opts: LoadOptions, index: StudyIndex): Promise
         append(diagnostics, cached.diagnostics);
         parts.push({ packed: cached.codings });
       } else {
-        // With the index, in columns as the rows are read, as a warm run reads them (no object per
-        // coding made to be kept): a study whose coder files all changed holds no more than a warm one.
-        const inColumns = key ? parseCodingsFilePacked(f, read.text, coder) : undefined;
-        const packed = inColumns?.packed;
+        // In columns as the rows are read, as a warm run reads them (no object per coding made to be
+        // kept), with the index or without: a study whose coder files all changed holds no more than a
+        // warm one (export --no-cache at 1,000 transcripts: 232k codings were 67 MB of objects).
+        const inColumns = parseCodingsFilePacked(f, read.text, coder);
+        const packed = inColumns.packed;
         if (packed) {
           append(diagnostics, inColumns.diagnostics);
           parts.push({ packed });
           rememberParsed(path, hash, hashBytes, packed, inColumns.diagnostics);
-          index.put('codings', f, key!, { codings: packed, diagnostics: inColumns.diagnostics });
+          if (key) index.put('codings', f, key, { codings: packed, diagnostics: inColumns.diagnostics });
         } else {
           const parsed = parseCodingsFile(f, read.text, coder);
           append(diagnostics, parsed.diagnostics);
@@ -491,7 +492,9 @@ export function studyInputsKey(study: Study): string | undefined {
  * coder edits their file only that file's codings are checked (and made) again. The result is the
  * list the whole check gives: each file's in the study's order, the `since` warnings after them all.
  * Where that cannot be vouched for (a transcript could not be read; two files of one coder, as
- * Unicode normalisation can make), the whole study is checked as one, as it always was.
+ * Unicode normalisation can make), the whole study is checked as one, as it always was. Without
+ * the index the files are checked one by one too (nothing kept): one file's codings are objects at
+ * a time, never the whole study's.
  */
 function codingChecks(study: Study, index: StudyIndex, o: { inputs: ReadonlyArray<[string, string]>; codingFiles: readonly string[]; partFiles: ReadonlyArray<[string, string, string]>; checkable: Coding[] | undefined; allowOutside: boolean }): Diagnostic[] {
   const whole = (all: readonly Coding[]): Diagnostic[] => {
@@ -500,7 +503,7 @@ function codingChecks(study: Study, index: StudyIndex, o: { inputs: ReadonlyArra
     return checks;
   };
   const table = codingTable(study);
-  const perFile = index.enabled && o.checkable === undefined && table.parts.length === o.partFiles.length && new Set(o.partFiles.map(([, , coder]) => coder)).size === o.partFiles.length;
+  const perFile = o.checkable === undefined && table.parts.length === o.partFiles.length && new Set(o.partFiles.map(([, , coder]) => coder)).size === o.partFiles.length;
   if (!perFile) {
     const key = index.enabled ? combinedKey([o.inputs, o.allowOutside, o.checkable?.length ?? codingCount(study)]) : undefined;
     let checks = key ? index.get<Diagnostic[]>('checks', 'study', key) : undefined;
@@ -516,13 +519,13 @@ function codingChecks(study: Study, index: StudyIndex, o: { inputs: ReadonlyArra
   const since: Diagnostic[] = [];
   table.parts.forEach((part, k) => {
     const [file, hash] = o.partFiles[k]!;
-    const key = combinedKey([rest, o.allowOutside, file, hash, partLength(part)]);
-    let kept = index.get<{ codings: Diagnostic[]; since: Diagnostic[] }>('checks', file, key);
+    const key = index.enabled ? combinedKey([rest, o.allowOutside, file, hash, partLength(part)]) : undefined;
+    let kept = key ? index.get<{ codings: Diagnostic[]; since: Diagnostic[] }>('checks', file, key) : undefined;
     if (!kept) {
       // (Made one at a time for each pass, not all at once.)
       const codings = partCodings(part);
       kept = { codings: checkCodings(study, codings), since: checkCodingsSince(study.codebook, study.config.waves, codings) };
-      index.put('checks', file, key, kept);
+      if (key) index.put('checks', file, key, kept);
     }
     append(checks, kept.codings);
     append(since, kept.since);
