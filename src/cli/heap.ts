@@ -11,7 +11,9 @@ import { setFlagsFromString } from 'node:v8';
  *   (V8's own rule let it reach about three times that here). import of a big project (each
  *   source's selections parsed, its text decoded and placed): on a 3,000-document .qdpx V8's
  *   default peaked at 1.56 GB, 60% at 1.30 GB; once the plan held its codings in columns and the
- *   note compressed, 30% gave 531 MB where 60% gave 551–553 MB, for the same CPU time.
+ *   note compressed, 30% gave 531 MB where 60% gave 551–553 MB, for the same CPU time (495,648 KiB
+ *   since the note's selections are checked in small runs: RUN in core/refi/note.ts; the young
+ *   setting below gave import no more: 499,384 KiB).
  * - `young` (export): the young generation keeps the size it has (V8 doubles it, up to 16 MB a
  *   semi-space, as allocation goes on): its collections are more frequent, each with as little to
  *   copy; the old generation then grows by 100%. export --format qdpx at 1,000 transcripts (each

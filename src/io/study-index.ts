@@ -78,8 +78,15 @@ export function hashBytes(bytes: Uint8Array): string {
  * content (entries are keyed by SHA-256): CRC-32 sees every burst of up to 32 bits and reads
  * several times faster than SHA-256 (the packs are 17 MB at 1,000 transcripts).
  */
-function checksum(payload: Uint8Array): string {
-  return `crc32:${crc32(payload).toString(16)}:${payload.length}`;
+function checksum(pieces: readonly Uint8Array[]): string {
+  let crc = 0;
+  let size = 0;
+  for (const piece of pieces) {
+    // (Node's crc32 gives 0 for an empty view of an empty buffer, whatever the value it continues.)
+    if (piece.length > 0) crc = crc32(piece, crc);
+    size += piece.length;
+  }
+  return `crc32:${crc.toString(16)}:${size}`;
 }
 
 /** The key of content already hashed (a text file read and decoded: `size` counts its UTF-16 units). */
@@ -180,7 +187,7 @@ interface Envelope {
   format: number;
   build: string;
   kind: string;
-  /** checksum(payload). */
+  /** checksum of the payload's bytes. */
   sum: string;
   /** The payload's length in bytes. */
   size: number;
@@ -192,14 +199,8 @@ const ZEROS = new Uint8Array(8);
 
 /** A pack file's bytes as pieces: its head, the zeros that put the payload at a multiple of 8, then the payload's pieces. */
 function envelopePieces(kind: string, payload: readonly Uint8Array[]): Uint8Array[] {
-  let crc = 0;
-  let size = 0;
-  for (const piece of payload) {
-    // (Node's crc32 gives 0 for an empty view of an empty buffer, whatever the value it continues.)
-    if (piece.length > 0) crc = crc32(piece, crc);
-    size += piece.length;
-  }
-  const e: Envelope = { magic: MAGIC, format: FORMAT, build: build(), kind, sum: `crc32:${crc.toString(16)}:${size}`, size, payload: EMPTY };
+  const size = payload.reduce((n, piece) => n + piece.length, 0);
+  const e: Envelope = { magic: MAGIC, format: FORMAT, build: build(), kind, sum: checksum(payload), size, payload: EMPTY };
   const head = serialize(e);
   return [head, ZEROS.subarray(0, align8(head.length) - head.length), ...payload];
 }
@@ -215,7 +216,7 @@ export function readEnvelope(bytes: Uint8Array, kind?: string): { head: Envelope
   if (e.format !== FORMAT || e.build !== build() || (kind !== undefined && e.kind !== kind)) return { head: e };
   if (!Number.isInteger(e.size) || e.size < 0 || e.size > bytes.length) throw new Error('damaged');
   const payload = bytes.subarray(bytes.length - e.size);
-  if (checksum(payload) !== e.sum) throw new Error('damaged');
+  if (checksum([payload]) !== e.sum) throw new Error('damaged');
   return { head: e, payload };
 }
 
