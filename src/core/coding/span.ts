@@ -176,6 +176,9 @@ export class LineIndex {
     const line = this.lineAt(offset);
     const s = this.starts[line - 1]!;
     if (offset > this.ends[line - 1]!) return undefined;
+    // Only the Basic Multilingual Plane on this line (info: no pair counted as one): a column is a UTF-16 offset.
+    this.info(line);
+    if (this.astral?.[line - 1] !== 1) return { line, column: offset - s + 1 };
     let column = 1;
     for (let i = s; i < offset; i++) if (!(isLow(this.text.charCodeAt(i)) && i > s && isHigh(this.text.charCodeAt(i - 1)))) column++;
     return { line, column };

@@ -612,15 +612,20 @@ export function trimQuotable(q: Quotable, tfidf: TermCorpus, profile: Profile, m
     q.sentences = { parts, counts: vectors.words, vectors };
   }
   const { parts, counts, vectors } = q.sentences;
-  const scores = new Float64Array(parts.length);
+  // (One buffer for every call, grown as needed: cut reads parts.length scores and keeps none.)
+  if (scoreBuffer.length < parts.length) scoreBuffer = new Float64Array(Math.max(parts.length, 2 * scoreBuffer.length));
+  const scores = scoreBuffer;
   for (let j = 0; j < parts.length; j++) scores[j] = tfidf.vectorCosine(vectors, j, profile);
   return cut(parts, scores, counts, maxWords);
 }
 
+/** trimQuotable's sentence scores (a typed array of more than 64 bytes made per call costs about 2 µs outside V8's heap). */
+let scoreBuffer = new Float64Array(64);
+
 /** The cut of trim: around the most central sentence (the first of the best), growing towards the more central neighbour while it fits. */
 function cut(parts: readonly string[], scores: ArrayLike<number>, counts: ArrayLike<number>, maxWords: number): { text: string; trimmed: true; words: number } {
   let best = 0;
-  for (let i = 0; i < scores.length; i++) if (scores[i]! > scores[best]!) best = i;
+  for (let i = 0; i < parts.length; i++) if (scores[i]! > scores[best]!) best = i;
   let lo = best;
   let hi = best;
   let total = counts[best]!;
