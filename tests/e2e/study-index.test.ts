@@ -179,6 +179,34 @@ describe('the study index changes no output', () => {
     await qualwave(['summary', '--study', study]);
     expect(entriesOf(study, 'words')).toEqual(entriesOf(study, 'document'));
   }, 60_000);
+
+  it('the first report after validate counts the words (its texts let go once counted) and keeps them: it and the commands after it print what they print without the index', async () => {
+    const study = copyOf('buddy-study');
+    const out = tmp();
+    const report = async (env?: Record<string, string>) => {
+      const r = await qualwave(['report', '--study', study, '--output', join(out, 'report.html'), '--force'], env ? { env } : {});
+      return { ...r, file: readFileSync(join(out, 'report.html'), 'utf8') };
+    };
+    const later = (env?: Record<string, string>) =>
+      Promise.all(
+        [
+          ['quotes', '--study', study, '--format', 'md'],
+          ['matrix', '--study', study, '--value', 'words', '--format', 'json'],
+          ['matrix', '--study', study, '--rows', 'code', '--value', 'words', '--format', 'csv'],
+          ['summary', '--study', study, '--format', 'json'],
+        ].map((args) => qualwave(args, env ? { env } : {})),
+      );
+    const without = await report(NO_CACHE);
+    const laterWithout = await later(NO_CACHE);
+    expect(without.code).toBe(0);
+    await qualwave(['validate', study]);
+    expect(entriesOf(study, 'words')).toEqual([]);
+    expect(await report()).toEqual(without);
+    expect(entriesOf(study, 'words')).toEqual(entriesOf(study, 'document'));
+    expect(await later()).toEqual(laterWithout);
+    expect(await report()).toEqual(without);
+    expect(laterWithout.every((r) => r.code === 0)).toBe(true);
+  }, 60_000);
 });
 
 describe('the checks of the codings, kept per coder file', () => {

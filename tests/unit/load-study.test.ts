@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseCodebookFile } from '../../src/core/codebook/parse.js';
 import { summarise } from '../../src/core/summary/summary.js';
+import { countWords } from '../../src/core/text/words.js';
 import { loadStudy } from '../../src/io/load-study.js';
 import { repo } from '../helpers/cli.js';
 import { answerLine, codingsTsv, transcript, writeStudy } from '../helpers/study.js';
@@ -73,6 +74,29 @@ describe('summary', () => {
     expect(s.waves[0]).toMatchObject({ id: 'entretien', participants: 12, documents: 12 });
     expect(s.attrition).toEqual([]);
     expect(study!.documents.every((d) => d.language === 'fr' && d.segments.some((s) => s.role === 'participant'))).toBe(true);
+  });
+});
+
+describe('summary lets go of the texts it read', () => {
+  it("a transcript read only to count its words is let go once counted (one read before stays read); the counts are every segment text's", async () => {
+    const { study } = await loadStudy(join(repo, 'fixtures/buddy-study'));
+    const docs = study!.documents;
+    expect(docs.length).toBe(36);
+    expect(docs.filter((d) => d.segmentList.holdsText)).toEqual([]);
+    // One text read before: summarise leaves it read.
+    expect(docs[3]!.segmentList.sourceTextValue.length).toBeGreaterThan(0);
+    const s = summarise(study!);
+    expect(docs.filter((d) => d.segmentList.holdsText).map((d) => d.id)).toEqual([docs[3]!.id]);
+    // The words of every segment's text, counted here (the texts read again).
+    let words = 0;
+    let participantWords = 0;
+    for (const d of docs)
+      for (const seg of d.segments) {
+        words += countWords(seg.text);
+        if (seg.role === 'participant') participantWords += countWords(seg.text);
+      }
+    expect([s.totals.words, s.totals.participantWords]).toEqual([words, participantWords]);
+    expect(words).toBeGreaterThan(1000);
   });
 });
 

@@ -100,11 +100,14 @@ export function summarise(study: Study, coder?: string): StudySummary {
     ws.documents++;
     const list = d.segmentList;
     ws.segments += list.length;
+    // A text read only to count its words (none kept yet) is let go once counted: read again when needed.
+    const held = list.holdsText;
     for (let i = 0; i < list.length; i++) {
       const n = list.words(i);
       ws.words += n;
       if (list.role(i) === 'participant') ws.participantWords += n;
     }
+    if (!held) list.releaseText();
     if (coded) ws.codedSegments! += coded.get(d.id) ?? 0;
     present.get(d.wave)!.add(d.participant);
   }
