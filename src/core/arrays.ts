@@ -51,6 +51,39 @@ export class Int32List {
   }
 }
 
+/**
+ * A list of non-negative integers (below 2^31) kept in the narrowest of 8, 16 and 32 bits that
+ * holds every value pushed so far (widened when a value needs it), growing by doubling: a column
+ * of small numbers (term ids, frequencies) built in a half or a quarter of an Int32List's bytes.
+ */
+export class SmallUintList {
+  a: Uint8Array | Uint16Array | Int32Array;
+  n = 0;
+  private max = 0xff;
+  constructor(capacity = 1024) {
+    this.a = new Uint8Array(Math.max(1, capacity));
+  }
+  push(x: number): void {
+    if (x > this.max) this.widen(x);
+    if (this.n === this.a.length) {
+      const grown = new (this.a.constructor as Uint8ArrayConstructor)(this.a.length * 2);
+      grown.set(this.a);
+      this.a = grown;
+    }
+    this.a[this.n++] = x;
+  }
+  private widen(x: number): void {
+    const wide = x > 0xffff ? new Int32Array(this.a.length) : new Uint16Array(this.a.length);
+    wide.set(this.a.subarray(0, this.n));
+    this.a = wide;
+    this.max = x > 0xffff ? 0x7fffffff : 0xffff;
+  }
+  /** The values pushed, as an array of their own (of the list's width). */
+  done(): Uint8Array | Uint16Array | Int32Array {
+    return this.a.slice(0, this.n);
+  }
+}
+
 /** A list of numbers (64-bit floats) that grows by doubling. */
 export class Float64List {
   a: Float64Array;

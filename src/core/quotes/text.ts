@@ -1,4 +1,4 @@
-import { Int32List } from '../arrays.js';
+import { Int32List, SmallUintList } from '../arrays.js';
 import { tokenize, type Stem } from '../coding/autocode.js';
 
 /**
@@ -120,7 +120,7 @@ export class TermCorpus {
   private readonly df = new Int32List();
   private vocabulary = 0;
   /** The passages' terms while they are added; then (after seal) passage k's terms are ids[start[k] .. start[k + 1]). */
-  private building: { start: Int32List; ids: Int32List; counts: Int32List } | undefined = { start: initial(), ids: new Int32List(1 << 14), counts: new Int32List(1 << 14) };
+  private building: { start: Int32List; ids: SmallUintList; counts: SmallUintList } | undefined = { start: initial(), ids: new SmallUintList(1 << 14), counts: new SmallUintList(1 << 14) };
   private start: Int32Array = new Int32Array(0);
   private ids: TermIds = new Int32Array(0);
   private counts: Counts = new Int32Array(0);
@@ -144,7 +144,7 @@ export class TermCorpus {
    * their first occurrence, its length and its wordCount. Empty until a passage's are added.
    */
   private sentences: SentenceRuns = NO_SENTENCES;
-  private sentencesBuilding: { passage: Int32List; start: Int32List; ids: Int32List; counts: Int32List; words: Int32List; lengths: Int32List } | undefined;
+  private sentencesBuilding: { passage: Int32List; start: Int32List; ids: SmallUintList; counts: SmallUintList; words: Int32List; lengths: Int32List } | undefined;
 
   constructor(private readonly stemWord: Stem) {}
 
@@ -326,7 +326,7 @@ export class TermCorpus {
     const k = this.passages - 1;
     let b = this.sentencesBuilding;
     if (!b) {
-      b = this.sentencesBuilding = { passage: new Int32List(), start: initial(), ids: new Int32List(1 << 14), counts: new Int32List(1 << 14), words: new Int32List(), lengths: new Int32List() };
+      b = this.sentencesBuilding = { passage: new Int32List(), start: initial(), ids: new SmallUintList(1 << 14), counts: new SmallUintList(1 << 14), words: new Int32List(), lengths: new Int32List() };
       b.passage.push(0);
     }
     // Passages before k (none of whose sentences are kept) have none.
