@@ -616,10 +616,10 @@ export interface Profile {
   norm: number;
 }
 
-/** Texts' weighted vectors: text j's terms are ids[start[j] .. start[j + 1]) (first-occurrence order), with their weights; norms[j] its norm. */
 /** Plain arrays or typed arrays (sentenceVectors' ids and words are views of the kept columns). */
 type Numbers = ArrayLike<number> & Iterable<number>;
 
+/** Texts' weighted vectors: text j's terms are ids[start[j] .. start[j + 1]) (first-occurrence order), with their weights; norms[j] its norm. */
 export interface TextVectors {
   start: Numbers;
   ids: Numbers;
