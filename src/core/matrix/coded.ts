@@ -1,6 +1,6 @@
 import { sinceIndex } from '../codebook/versions.js';
 import { hasColumns, touchedSegments } from '../coding/span.js';
-import { codingAt, codingTable, hasColumnsAt, touchedAt, type CodingPart } from '../coding/table.js';
+import { codingAt, codingTable, hasColumnsAt, touchedAt, type CodingPart, type PackedCodings } from '../coding/table.js';
 import type { Coding } from '../coding/types.js';
 import { CONSENSUS_CODER, isSuggestionCoder } from '../coding/types.js';
 import { matchesWhere, type Where } from '../study/filters.js';
@@ -78,9 +78,12 @@ export function codedStudy(study: Study, coder: string, opts: { waves?: string[]
   for (const doc of documents) {
     const codings = byDoc.get(doc.id);
     if (!codings) continue;
-    const columns: Coding[] = [];
-    for (let j = 0; j < codings.rows.length; j++) if (hasColumnsAt(codings.parts[j]!, codings.rows[j]!)) columns.push(codingAt(codings.parts[j]!, codings.rows[j]!));
-    if (columns.length > 0) exact.set(doc.id, columns);
+    // (Only a document with a coding that may have columns is searched for them: most have none.)
+    if (codings.columns) {
+      const columns: Coding[] = [];
+      for (let j = 0; j < codings.rows.length; j++) if (hasColumnsAt(codings.parts[j]!, codings.rows[j]!)) columns.push(codingAt(codings.parts[j]!, codings.rows[j]!));
+      if (columns.length > 0) exact.set(doc.id, columns);
+    }
     pairs.set(doc.id, codes.pairs(doc, codings));
   }
   let coded: Map<string, CodedSegment[]> | undefined;
@@ -142,10 +145,21 @@ export function codedSegmentCounts(study: Study, coder: string): Map<string, num
   return out;
 }
 
-/** A document's codings (of one coder) as rows of the study's coding table: each one's part and index in it, in study order. */
+/**
+ * A document's codings (of one coder) as rows of the study's coding table: each one's part and
+ * index in it, in study order; `columns` false: none of them has an exact span (columns).
+ */
 interface Rows {
   parts: CodingPart[];
   rows: number[];
+  columns: boolean;
+}
+
+/** Whether any coding of a coder file's columns has an exact span (one pass over its start columns). */
+function anyColumns(p: PackedCodings): boolean {
+  const s = p.startColumn;
+  for (let i = 0; i < s.length; i++) if (s[i] !== 0) return true;
+  return false;
 }
 
 /**
@@ -164,7 +178,7 @@ function codingsByDocument(study: Study, coder: string, since: Map<string, numbe
   const listOf = (participant: string, wave: string): Rows => {
     const id = `${participant}/${wave}`;
     let list = byDoc.get(id);
-    if (!list) byDoc.set(id, (list = { parts: [], rows: [] }));
+    if (!list) byDoc.set(id, (list = { parts: [], rows: [], columns: false }));
     return list;
   };
   for (const part of codingTable(study).parts) {
@@ -190,6 +204,7 @@ function codingsByDocument(study: Study, coder: string, since: Map<string, numbe
           list = waves.get(c.wave);
           if (!list) waves.set(c.wave, (list = listOf(c.participant, c.wave)));
         }
+        if (!list.columns && hasColumns(c)) list.columns = true;
         list.parts.push(part);
         list.rows.push(i);
         count++;
@@ -203,6 +218,7 @@ function codingsByDocument(study: Study, coder: string, since: Map<string, numbe
     const width = strings.length;
     // Per (participant, wave) of this part's strings: the document's list.
     const lists = new Map<number, Rows>();
+    const columns = anyColumns(p);
     let last = -1;
     let list: Rows | undefined;
     for (let i = 0, n = participant.length; i < n; i++) {
@@ -215,6 +231,7 @@ function codingsByDocument(study: Study, coder: string, since: Map<string, numbe
         last = key;
         list = lists.get(key);
         if (!list) lists.set(key, (list = listOf(strings[participant[i]!]!, strings[wave[i]!]!)));
+        if (columns) list.columns = true;
       }
       list.parts.push(part);
       list.rows.push(i);
@@ -241,6 +258,8 @@ class SegmentCodes {
   readonly k: number;
   private readonly known: number;
   private all: Float64Array = new Float64Array(1024);
+  /** The segments a whole-line coding touches (SegmentList.linesTouched's answer), reused. */
+  private readonly lineRange: number[] = [0, 0];
 
   constructor(study: Study, codings: number) {
     this.book = new Map(study.codebook.codes.map((c, i) => [c.id, i]));
@@ -284,13 +303,23 @@ class SegmentCodes {
     const k = this.k;
     let n = 0;
     const { parts, rows } = codings;
+    const list = doc.segmentList;
+    const lineRange = this.lineRange;
     for (let j = 0; j < rows.length; j++) {
       const part = parts[j]!;
       const row = rows[j]!;
-      if (lines && hasColumnsAt(part, row)) continue;
+      const p = part.packed;
+      let range: readonly [number, number] | number[];
+      // A whole-line coding of a coder file's columns: its lines' segments asked of the list directly (touchedAt's first case).
+      if (p !== undefined && p.startColumn[row] === 0) {
+        list.linesTouched(p.startLine[row]!, p.endLine[row]!, lineRange);
+        range = lineRange;
+      } else {
+        if (lines && hasColumnsAt(part, row)) continue;
+        range = touchedAt(doc, part, row);
+      }
       const code = this.codeAt(part, row);
       // Indexed, not destructured: destructuring goes through the iterator protocol until optimised.
-      const range = touchedAt(doc, part, row);
       const lo = range[0];
       const hi = range[1];
       if (hi <= lo) continue;
