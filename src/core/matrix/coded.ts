@@ -258,8 +258,6 @@ class SegmentCodes {
   readonly k: number;
   private readonly known: number;
   private all: Float64Array = new Float64Array(1024);
-  /** The segments a whole-line coding touches (SegmentList.linesTouched's answer), reused. */
-  private readonly lineRange: number[] = [0, 0];
 
   constructor(study: Study, codings: number) {
     this.book = new Map(study.codebook.codes.map((c, i) => [c.id, i]));
@@ -303,23 +301,13 @@ class SegmentCodes {
     const k = this.k;
     let n = 0;
     const { parts, rows } = codings;
-    const list = doc.segmentList;
-    const lineRange = this.lineRange;
     for (let j = 0; j < rows.length; j++) {
       const part = parts[j]!;
       const row = rows[j]!;
-      const p = part.packed;
-      let range: readonly [number, number] | number[];
-      // A whole-line coding of a coder file's columns: its lines' segments asked of the list directly (touchedAt's first case).
-      if (p !== undefined && p.startColumn[row] === 0) {
-        list.linesTouched(p.startLine[row]!, p.endLine[row]!, lineRange);
-        range = lineRange;
-      } else {
-        if (lines && hasColumnsAt(part, row)) continue;
-        range = touchedAt(doc, part, row);
-      }
+      if (lines && hasColumnsAt(part, row)) continue;
       const code = this.codeAt(part, row);
       // Indexed, not destructured: destructuring goes through the iterator protocol until optimised.
+      const range = touchedAt(doc, part, row);
       const lo = range[0];
       const hi = range[1];
       if (hi <= lo) continue;
