@@ -189,6 +189,13 @@ export function hasColumnsAt(part: CodingPart, i: number): boolean {
   return part.objects ? hasColumns(part.objects[i]!) : part.packed.startColumn[i] !== 0;
 }
 
+/** Whether any coding of a coder file's columns has an exact span, as hasColumnsAt says of each (one pass over the start columns). */
+export function anyColumnsIn(p: PackedCodings): boolean {
+  const s = p.startColumn;
+  for (let i = 0; i < s.length; i++) if (s[i] !== 0) return true;
+  return false;
+}
+
 const exact: Required<SpanFields> = { startLine: 0, endLine: 0, startColumn: 0, endColumn: 0 };
 const touched: [number, number] = [0, 0];
 

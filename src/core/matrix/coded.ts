@@ -1,6 +1,6 @@
 import { sinceIndex } from '../codebook/versions.js';
 import { hasColumns, touchedSegments } from '../coding/span.js';
-import { codingAt, codingTable, hasColumnsAt, touchedAt, type CodingPart, type PackedCodings } from '../coding/table.js';
+import { anyColumnsIn, codingAt, codingTable, hasColumnsAt, touchedAt, type CodingPart } from '../coding/table.js';
 import type { Coding } from '../coding/types.js';
 import { CONSENSUS_CODER, isSuggestionCoder } from '../coding/types.js';
 import { matchesWhere, type Where } from '../study/filters.js';
@@ -155,12 +155,6 @@ interface Rows {
   columns: boolean;
 }
 
-/** Whether any coding of a coder file's columns has an exact span (one pass over its start columns). */
-function anyColumns(p: PackedCodings): boolean {
-  const s = p.startColumn;
-  for (let i = 0; i < s.length; i++) if (s[i] !== 0) return true;
-  return false;
-}
 
 /**
  * The coder's codings per document id (in study order), those before their code's `since` left
@@ -218,7 +212,7 @@ function codingsByDocument(study: Study, coder: string, since: Map<string, numbe
     const width = strings.length;
     // Per (participant, wave) of this part's strings: the document's list.
     const lists = new Map<number, Rows>();
-    const columns = anyColumns(p);
+    const columns = anyColumnsIn(p);
     let last = -1;
     let list: Rows | undefined;
     for (let i = 0, n = participant.length; i < n; i++) {
