@@ -155,7 +155,6 @@ interface Rows {
   columns: boolean;
 }
 
-
 /**
  * The coder's codings per document id (in study order), those before their code's `since` left
  * out and counted. One pass over the coding table's columns, no string or object made per coding.
