@@ -23,6 +23,7 @@ import { matchesWhere, type Where } from '../core/study/filters.js';
 import type { Study } from '../core/study/types.js';
 import { summarise, type StudySummary } from '../core/summary/summary.js';
 import { didYouMeanSuffix } from '../core/text/suggest.js';
+import { pairsStore } from '../io/pairs-store.js';
 import { loadStemmer, STEMMER_LANGUAGES } from '../io/stemmer.js';
 
 /**
@@ -108,22 +109,25 @@ export function tableCoder(study: Study, asked: string | undefined): string {
   throw new UsageError(`${problem}${asked ? didYouMeanSuffix(asked, study.coders) : ''}: choose the coder with --coder`, study.coders.length ? `coders: ${study.coders.join(', ')} (qualwave reconcile makes a consensus coder)` : 'code the study first: qualwave code, qualwave codings import or qualwave autocode');
 }
 
-/** One coder's codings through the study's segments, in scope: what every longitudinal table reads. */
-export function coded(study: Study, scope: Scope = {}): CodedStudy {
+/**
+ * One coder's codings through the study's segments, in scope: what every longitudinal table reads.
+ * `counting`: the table only counts (cs.pairs): the pairs are read from, or kept in, the study index.
+ */
+export function coded(study: Study, scope: Scope = {}, counting = false): CodedStudy {
   const coder = tableCoder(study, scope.coder);
   checkFilters(study, { waves: scope.waves, where: scope.where });
-  return codedStudy(study, coder, { ...(scope.waves ? { waves: [...scope.waves] } : {}), where: [...(scope.where ?? [])] });
+  return codedStudy(study, coder, { ...(scope.waves ? { waves: [...scope.waves] } : {}), where: [...(scope.where ?? [])] }, counting ? pairsStore(study) : undefined);
 }
 
 /** Participation, per-wave counts, attrition and the codebook outline. */
 export function summary(study: Study, opts: { coder?: string } = {}): StudySummary {
-  return summarise(study, defaultCoder(study, opts.coder).coder);
+  return summarise(study, defaultCoder(study, opts.coder).coder, pairsStore(study));
 }
 
 /** Themes (or codes) x waves, attrition-aware; optionally split by a participant attribute. */
 export function matrix(study: Study, opts: Scope & { rows?: Rows; by?: string } = {}): Matrix {
   if (opts.by !== undefined) checkAttribute(study, opts.by, '--by');
-  const cs = coded(study, opts);
+  const cs = coded(study, opts, true);
   return themeMatrix(cs, { rows: opts.rows ?? 'theme', ...(opts.by !== undefined ? { by: opts.by } : {}) });
 }
 
@@ -151,7 +155,7 @@ export function frameworkInRows(study: Study, opts: Scope & { rows?: Rows } = {}
 }
 
 export function cooccurrence(study: Study, opts: Scope & { rows?: Rows; unit?: 'segment' | 'document' } = {}): Cooccurrence & { coder: string } {
-  const cs = coded(study, opts);
+  const cs = coded(study, opts, true);
   // The fields copied as they are (the Jaccard indices are made when first read: core/matrix/cooccurrence.ts).
   return Object.defineProperties({ coder: cs.coder }, Object.getOwnPropertyDescriptors(coOccur(cs, { unit: opts.unit ?? 'segment', rows: opts.rows ?? 'code' }))) as Cooccurrence & { coder: string };
 }

@@ -22,7 +22,7 @@ export interface AgreementData {
 /** The store of the agreement rows made from `study` with `options`; undefined with the index off (or a study not loaded from its files). */
 export function agreementStore(study: Study, options: unknown): { get(): AgreementData | undefined; put(data: AgreementData): void } | undefined {
   const inputs = studyInputsKey(study);
-  const index = new StudyIndex(study.root);
+  const index = new StudyIndex(study.root).afterLoad();
   if (inputs === undefined || !index.enabled) return undefined;
   const key = combinedKey([inputs, options]);
   return {

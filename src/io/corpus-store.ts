@@ -73,7 +73,7 @@ function narrow<T extends Int32Array | Uint16Array | Uint8Array>(a: T): Int32Arr
 /** The store of `coder`'s corpus stemmed for `language` in the study's index; undefined with the index off or no stemmer. */
 export function corpusStore(study: Study, coder: string, language: string): CorpusStore | undefined {
   const stemmer = stemmerId(language);
-  const index = new StudyIndex(study.root);
+  const index = new StudyIndex(study.root).afterLoad();
   if (!stemmer || !index.enabled) return undefined;
   const keyOf = (texts: PassageTexts): FileKey => {
     const h = createHash('sha256').update(JSON.stringify([stemmer, coder, texts.documents]));

@@ -8,7 +8,7 @@ import { checkCodings } from '../core/coding/check.js';
 import { parseCodingsFile, parseCodingsFilePacked } from '../core/coding/store.js';
 import { checkFinished, FINISHED_SUFFIX, parseFinishedFile } from '../core/coding/finished.js';
 import { isCoderName, type Coding } from '../core/coding/types.js';
-import { codingCount, codingTable, partCodings, partLength, setCodingTable, tableOf, type CodingPart } from '../core/coding/table.js';
+import { codingCount, codingTable, packedTable, partCodings, partLength, setCodingTable, tableOf, type CodingPart } from '../core/coding/table.js';
 import { error, sortDiagnostics, warning, type Diagnostic } from '../core/diagnostics/diagnostic.js';
 import { assembleStudy } from '../core/study/assemble.js';
 import { didYouMeanSuffix } from '../core/text/suggest.js';
@@ -469,8 +469,47 @@ async function load(root: string, opts: LoadOptions, index: StudyIndex): Promise
   // those of the codings that follow from them.
   const first = sortDiagnostics(diagnostics.slice(0, primary));
   const then = sortDiagnostics(diagnostics.slice(primary));
-  if (index.enabled) inputKeys.set(study, combinedKey([inputs, opts.allowOutside === true]).hash);
+  if (index.enabled) {
+    inputKeys.set(study, combinedKey([inputs, opts.allowOutside === true]).hash);
+    loadedShapes.set(study, shapeOf(study));
+  }
   return { study, diagnostics: [...first, ...then] };
+}
+
+/**
+ * What a loaded study's derived facts hang on, as the load left it: the objects code would replace
+ * to change the study (its documents and their segments, its codebook and codes, its waves, its
+ * codings: setting or first reading `study.codings` lets the columns go).
+ */
+interface Shape {
+  documents: readonly Document[];
+  segmentLists: ReadonlyArray<Document['segmentList']>;
+  codebook: Study['codebook'];
+  codes: Study['codebook']['codes'];
+  codeCount: number;
+  config: StudyConfig;
+  waves: StudyConfig['waves'];
+  table: ReturnType<typeof packedTable>;
+}
+const loadedShapes = new WeakMap<Study, Shape>();
+
+function shapeOf(study: Study): Shape {
+  return { documents: study.documents, segmentLists: study.documents.map((d) => d.segmentList), codebook: study.codebook, codes: study.codebook.codes, codeCount: study.codebook.codes.length, config: study.config, waves: study.config.waves, table: packedTable(study) };
+}
+
+/**
+ * Whether the study object is still as its load made it (with the index on), as far as these
+ * objects tell: none of its documents, segments, codebook, codes, waves or codings replaced, added
+ * or removed, and its codings still the columns the load read. What is kept of a study's codings
+ * between runs (pairs-store.ts) is used only then: a program that changes a loaded study gets what
+ * the study now holds.
+ */
+export function loadedAsRead(study: Study): boolean {
+  const s = loadedShapes.get(study);
+  if (!s || s.table === undefined || packedTable(study) !== s.table) return false;
+  if (study.documents !== s.documents || s.documents.length !== s.segmentLists.length || study.codebook !== s.codebook || study.codebook.codes !== s.codes || s.codes.length !== s.codeCount || study.config !== s.config || study.config.waves !== s.waves) return false;
+  for (let i = 0; i < s.documents.length; i++) if (s.documents[i]!.segmentList !== s.segmentLists[i]) return false;
+  return true;
 }
 
 /** Each loaded study's inputs key (see studyInputsKey). */

@@ -646,6 +646,12 @@ export class StudyIndex {
     this.tellDamaged();
   }
 
+  /** An index opened after the study's load (a store of what a command makes): a damaged file is said when found. */
+  afterLoad(): this {
+    this.loaded = true;
+    return this;
+  }
+
   /** One line on stderr when damaged files were ignored (they are rebuilt). */
   private tellDamaged(): void {
     if (this.damaged === 0) return;

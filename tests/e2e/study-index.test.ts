@@ -6,6 +6,7 @@ import { deserialize, serialize } from 'node:v8';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
+import type { Study } from 'qualwave';
 import { bin, qualwave, repo, type RunResult } from '../helpers/cli.js';
 
 /**
@@ -139,7 +140,7 @@ describe('the study index changes no output', () => {
       const without = await runAll(study, out, NO_CACHE);
       expect(entries(study)).toEqual([]);
       const cold = await runAll(study, out);
-      if (fixture === 'buddy-study') expect(entries(study)).toEqual(['agreement.bin', 'checks.bin', 'codebook.bin', 'codings.bin', 'config.bin', 'corpus.bin', 'document.bin', 'participants.bin', 'patterns.bin', 'stamps.bin', 'words.bin']);
+      if (fixture === 'buddy-study') expect(entries(study)).toEqual(['agreement.bin', 'checks.bin', 'codebook.bin', 'codings.bin', 'config.bin', 'corpus.bin', 'document.bin', 'pairs.bin', 'participants.bin', 'patterns.bin', 'stamps.bin', 'words.bin']);
       const warm = await runAll(study, out);
       expect(cold).toEqual(without);
       expect(warm).toEqual(without);
@@ -390,6 +391,49 @@ describe('stale entries are never used', () => {
     editBehindItsBack(join(study, 'transcripts', 'MS01_pre.txt'), 'glitter', 'a b c d');
     expect(await report()).toEqual(await report(NO_CACHE));
     expect(readFileSync(kept).equals(before)).toBe(false);
+  }, 90_000);
+
+  it("matrix, cooccurrence and summary: each coder's pairs (pairs.bin) are read back while no file changed, and made again after a coder file or a transcript is edited behind its back", async () => {
+    const study = copyOf('buddy-study');
+    for (const f of ['codings/consensus.tsv', 'transcripts/MS01_pre.txt']) pin(join(study, f));
+    const list = [
+      ['matrix', '--study', study, '--rows', 'code', '--value', 'segments', '--format', 'csv'],
+      ['matrix', '--study', study, '--wave', 'pre', '--coder', 'alice', '--format', 'json'],
+      ['cooccurrence', '--study', study, '--format', 'csv'],
+      ['cooccurrence', '--study', study, '--unit', 'document', '--rows', 'theme', '--format', 'csv'],
+      ['summary', '--study', study, '--format', 'json'],
+    ];
+    const each = async (env?: Record<string, string>) => {
+      const out: RunResult[] = [];
+      for (const args of list) out.push(await qualwave(args, env ? { env } : {}));
+      return out;
+    };
+    const pairs = join(indexDir(study), 'pairs.bin');
+    const reference = await each(NO_CACHE);
+    expect(reference.every((r) => r.code === 0)).toBe(true);
+    // Cold: made and kept, one entry per coder asked for.
+    expect(await each()).toEqual(reference);
+    expect(entriesOf(study, 'pairs')).toEqual(['alice', 'consensus']);
+    const written = readFileSync(pairs);
+    const mtime = statSync(pairs).mtimeMs;
+    // Warm: read back, not written again.
+    expect(await each()).toEqual(reference);
+    expect(statSync(pairs).mtimeMs).toBe(mtime);
+    // The consensus coding of support.respite moves from MS01/pre line 10 to line 14 (same size,
+    // mtime restored): it no longer co-occurs with support.companionship there.
+    editBehindItsBack(join(study, 'codings', 'consensus.tsv'), 'MS01\tpre\t10\tsupport.respite', 'MS01\tpre\t14\tsupport.respite');
+    const moved = await each();
+    expect(moved).toEqual(await each(NO_CACHE));
+    expect(moved[2]!.stdout).not.toBe(reference[2]!.stdout);
+    const remade = readFileSync(pairs);
+    expect(remade.equals(written)).toBe(false);
+    // A paragraph of MS01/pre made two (same size, mtime restored): the segments after it shift
+    // (the codings then point at other text: warnings, and other counts).
+    editBehindItsBack(join(study, 'transcripts', 'MS01_pre.txt'), 'glitter, so', 'glitter\n\nso');
+    const merged = await each();
+    expect(merged).toEqual(await each(NO_CACHE));
+    expect(merged).not.toEqual(moved);
+    expect(readFileSync(pairs).equals(remade)).toBe(false);
   }, 90_000);
 
   it('qualwave.yaml edited to the same size with its mtime restored: its parse is not reused (nor the segments read with it)', async () => {
@@ -673,6 +717,20 @@ describe('a damaged index is ignored and rebuilt, with one notice', () => {
     expect(await qualwave(args)).toEqual(reference);
   }, 60_000);
 
+  it('pairs.bin (read after the load, by matrix, cooccurrence and summary) damaged: the same output, one line on stderr, rebuilt, then silence', async () => {
+    const { study, args, reference } = await indexedCopy((s) => ['cooccurrence', '--study', s, '--format', 'csv']);
+    const pairs = join(indexDir(study), 'pairs.bin');
+    const bytes = readFileSync(pairs);
+    writeFileSync(pairs, bytes.subarray(0, bytes.length >> 1));
+    const damaged = await qualwave(args);
+    expect(damaged.stdout).toBe(reference.stdout);
+    expect(damaged.code).toBe(reference.code);
+    const notice = damaged.stderr.split('\n').filter((l) => l.includes('study index'));
+    expect(notice).toEqual(['the study index had 1 damaged file (.qualwave/index/): ignored and rebuilt']);
+    expect(readFileSync(pairs).equals(bytes)).toBe(true);
+    expect(await qualwave(args)).toEqual(reference);
+  }, 60_000);
+
   it('a pack whose checksum is right but whose columns do not add up (a coding column cut short, a segment column of another type) is damaged: ignored and rebuilt, with the notice', async () => {
     const study = copyOf('buddy-study');
     const args = ['cooccurrence', '--study', study, '--format', 'csv'];
@@ -845,4 +903,54 @@ describe('codings in columns', () => {
       { numRuns: 200 },
     );
   });
+});
+
+describe('a study changed in memory after its load (the library API)', () => {
+  it("matrix, cooccurrence and summary count what the study object now holds, not the pairs kept for its files: a coding added, a transcript left out (in place or by a new list), the codebook's codes reordered, a code's first wave changed", async () => {
+    const { openStudy, loadStudy, matrix, cooccurrence, summary } = await import('qualwave');
+    const dir = copyOf('buddy-study');
+    const results = (s: Study) => JSON.stringify([matrix(s, { rows: 'code' }), cooccurrence(s), summary(s)]);
+    const changes: Array<[string, (s: Study) => void]> = [
+      [
+        'a coding added',
+        (s) => {
+          const c = s.codings.find((x) => x.coder === 'consensus' && x.participant === 'MS01' && x.wave === 'pre' && x.code === 'support.companionship')!;
+          s.codings.push({ ...c, code: 'learning.empathy' });
+        },
+      ],
+      [
+        'a transcript left out in place',
+        (s) =>
+          void s.documents.splice(
+            s.documents.findIndex((d) => d.id === 'MS01/pre'),
+            1,
+          ),
+      ],
+      [
+        'a transcript left out by a new list',
+        (s) => {
+          s.documents = s.documents.filter((d) => d.id !== 'MS01/pre');
+        },
+      ],
+      ['the codes reordered in place', (s) => void s.codebook.codes.reverse()],
+      [
+        "a code's first wave changed in place (its codings of the waves before are left out)",
+        (s) => {
+          (s.codebook.byId.get('learning.empathy') as { since?: string }).since = '4-month';
+        },
+      ],
+    ];
+    // The first run makes the pairs and keeps them.
+    const unchanged = results(await openStudy(dir));
+    expect(entriesOf(dir, 'pairs')).toEqual(['consensus']);
+    for (const [what, change] of changes) {
+      const s = await openStudy(dir);
+      expect(results(s), what).toBe(unchanged);
+      change(s);
+      const plain = (await loadStudy(dir, { cache: false })).study!;
+      change(plain);
+      expect(results(s), what).toBe(results(plain));
+      expect(results(s), what).not.toBe(unchanged);
+    }
+  }, 60_000);
 });

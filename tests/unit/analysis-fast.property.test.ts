@@ -5,7 +5,7 @@ import { hasColumns, touchedSegments } from '../../src/core/coding/span.js';
 import type { Coding } from '../../src/core/coding/types.js';
 import { retrieve } from '../../src/core/coding/retrieve.js';
 import { displayWidth, renderTerminal } from '../../src/core/format/table.js';
-import { codedStudy, type CodedSegment } from '../../src/core/matrix/coded.js';
+import { codedStudy, type CodedSegment, type PairsStore, type StoredPairs } from '../../src/core/matrix/coded.js';
 import { cooccurrence } from '../../src/core/matrix/cooccurrence.js';
 import { matrix } from '../../src/core/matrix/matrix.js';
 import { documentSummary, summarise } from '../../src/core/summary/summary.js';
@@ -152,6 +152,44 @@ describe('fast analyses equal the straightforward ones', () => {
         expect(s.documents.map((d) => documentSummary(d))).toStrictEqual(got.documents);
       }),
       { numRuns: 100 },
+    );
+  });
+
+  it('with a store of the pairs (kept by a first call in one scope, read back, as from the study index, by a call in another): matrix, cooccurrence, summary, the coded segments and exact spans are those made without it', () => {
+    const scopes = fc.option(fc.nat(), { nil: undefined });
+    fc.assert(
+      fc.property(scenario, scopes, scopes, fc.constantFrom<'theme' | 'code'>('theme', 'code'), (sc, first, second, rows) => {
+        const s = build(sc);
+        const scope = (w: number | undefined) => (w === undefined ? {} : { waves: [s.config.waves[w % s.config.waves.length]!.id] });
+        // Kept as the index keeps it: a copy (structured clone), never the arrays the first call made.
+        const kept = new Map<string, StoredPairs>();
+        let read = 0;
+        const store: PairsStore = {
+          get: (coder) => {
+            const p = kept.get(coder);
+            if (p) read++;
+            return p && structuredClone(p);
+          },
+          put: (coder, p) => void kept.set(coder, structuredClone(p)),
+        };
+        for (const coder of ['x', 'y']) {
+          const made = codedStudy(s, coder, scope(first), store);
+          const want = codedStudy(s, coder, scope(first));
+          expect(matrix(made, { rows })).toStrictEqual(matrix(want, { rows }));
+          const again = codedStudy(s, coder, scope(second), store);
+          const plainSecond = codedStudy(s, coder, scope(second));
+          expect(matrix(again, { rows })).toStrictEqual(matrix(plainSecond, { rows }));
+          expect(cooccurrence(again, { rows, unit: 'segment' })).toStrictEqual(cooccurrence(plainSecond, { rows, unit: 'segment' }));
+          expect(cooccurrence(again, { rows, unit: 'document' })).toStrictEqual(cooccurrence(plainSecond, { rows, unit: 'document' }));
+          expect(again.beforeSince).toBe(plainSecond.beforeSince);
+          expect(plain(again.coded)).toStrictEqual(plain(plainSecond.coded));
+          expect([...again.exact]).toStrictEqual([...plainSecond.exact]);
+          expect(summarise(s, coder, store)).toStrictEqual(summarise(s, coder));
+        }
+        // Read back (the study's document ids are distinct in these scenarios): the comparisons above were of the stored path.
+        if (new Set(s.documents.map((d) => d.id)).size === s.documents.length) expect(read).toBeGreaterThanOrEqual(2);
+      }),
+      { numRuns: 150 },
     );
   });
 

@@ -1,6 +1,5 @@
 import { renderDelimited, renderMarkdown, renderTerminal, type Table } from '../../core/format/table.js';
-import { defaultCoder } from '../../core/matrix/coded.js';
-import { summarise } from '../../core/summary/summary.js';
+import { summary } from '../../api/analyses.js';
 import { attritionTable, codebookTable, participationTable, speakersTable, summaryTable, wavesTable } from '../../core/summary/tables.js';
 import type { Ctx } from '../context.js';
 import { renderTable } from '../render.js';
@@ -13,7 +12,7 @@ import { plural } from '../report.js';
 export async function run(ctx: Ctx<'summary'>, studyArg?: string): Promise<number> {
   const format = ctx.format;
   const study = await ctx.study(studyArg);
-  const s = summarise(study, defaultCoder(study).coder);
+  const s = summary(study);
   if (format === 'json') {
     ctx.emit(JSON.stringify(s, null, 2));
     return 0;

@@ -252,6 +252,11 @@ export function codingTable(study: Pick<Study, 'codings'>): CodingTable {
   return tables.get(study) ?? { parts: [{ objects: study.codings }], length: study.codings.length };
 }
 
+/** The study's codings in columns as it was given them (setCodingTable), while no code has made or replaced the objects; else undefined. */
+export function packedTable(study: Pick<Study, 'codings'>): CodingTable | undefined {
+  return tables.get(study);
+}
+
 /** One coder's codings, in the study's order, without making the other coders' (as study.codings.filter would). */
 export function coderCodings(study: Pick<Study, 'codings'>, coder: string): Coding[] {
   const out: Coding[] = [];

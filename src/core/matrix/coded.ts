@@ -1,6 +1,6 @@
 import { sinceIndex } from '../codebook/versions.js';
 import { hasColumns, touchedSegments } from '../coding/span.js';
-import { anyColumnsIn, codingAt, codingTable, hasColumnsAt, touchedAt, type CodingPart } from '../coding/table.js';
+import { anyColumnsIn, codingAt, codingTable, hasColumnsAt, touchedAt, type CodingPart, type CodingTable } from '../coding/table.js';
 import type { Coding } from '../coding/types.js';
 import { CONSENSUS_CODER, isSuggestionCoder } from '../coding/types.js';
 import { matchesWhere, type Where } from '../study/filters.js';
@@ -64,14 +64,122 @@ export function defaultCoder(study: Study, asked?: string): { coder?: string; pr
   return { problem: coders.length === 0 ? 'the study has no codings yet' : `several coders (${coders.join(', ')}) and no consensus coder` };
 }
 
-export function codedStudy(study: Study, coder: string, opts: { waves?: string[]; where?: Where[] } = {}): CodedStudy {
+/**
+ * Where a coder's (segment, code) pairs are kept between runs (the study index, src/io/pairs-store.ts):
+ * what codedStudy computes for every document of the study, read back while the study is the one
+ * they were made from. Tables that only count (matrix, co-occurrence, summary) then make no pair.
+ */
+export interface PairsStore {
+  get(coder: string): StoredPairs | undefined;
+  put(coder: string, pairs: StoredPairs): void;
+}
+
+/** A coder's pairs for every document of the study with codings (CodedStudy.pairs, before any scope). */
+export interface StoredPairs {
+  /** The ids of the documents with codings of the coder, in the study's order. */
+  documents: string[];
+  /** Where each document's keys start in `keys` (documents.length + 1 offsets). */
+  at: Uint32Array;
+  keys: Float64Array;
+  /** CodedStudy.pairCodes and pairWidth. */
+  codes: string[];
+  width: number;
+  beforeSince: number;
+  /** The codebook's codes and the wave index each was in use from (CodedStudy.since): which codings the pairs leave out. */
+  book: string[];
+  since: number[];
+}
+
+export function codedStudy(study: Study, coder: string, opts: { waves?: string[]; where?: Where[] } = {}, store?: PairsStore): CodedStudy {
   const participants = new Map(study.participants.map((p) => [p.id, p]));
   const waves = study.config.waves.filter((w) => !opts.waves?.length || opts.waves.includes(w.id));
   const documents = study.documents.filter((d) => waves.some((w) => w.id === d.wave) && (!opts.where?.length || matchesWhere(participants.get(d.participant), opts.where)));
   const since = sinceIndex(study.codebook, study.config.waves);
   const lineage = new Map<string, string[]>();
   for (const c of study.codebook.codes) lineage.set(c.id, c.parent === undefined ? [c.id] : [c.id, ...(lineage.get(c.parent) ?? [c.parent])]);
-  const { byDoc, beforeSince, count } = codingsByDocument(study, coder, since);
+  const shared = { study, coder, documents, waves, participants, since, lineage };
+  // (A study two of whose documents read alike as ids, as participant and wave can, is never stored: their pairs would be one entry.)
+  if (store && new Set(study.documents.map((d) => d.id)).size !== study.documents.length) store = undefined;
+  const stored = store ? storedPairs(study, coder, since, store) : undefined;
+  if (stored) {
+    // The pairs read back; what only the segments' codings can say (coded, exact) is made when first read, from the codings as they are now.
+    const pairs = new Map<string, Float64Array>();
+    for (const doc of documents) {
+      const keys = stored.byDoc.get(doc.id);
+      if (keys) pairs.set(doc.id, keys);
+    }
+    let made: CodedStudy | undefined;
+    const table = codingTable(study);
+    const full = (): CodedStudy => (made ??= computed(study, coder, shared, table, since).cs);
+    return {
+      ...shared,
+      get coded(): Map<string, CodedSegment[]> {
+        return full().coded;
+      },
+      beforeSince: stored.pairs.beforeSince,
+      get exact(): Map<string, Coding[]> {
+        return full().exact;
+      },
+      pairs,
+      pairCodes: stored.pairs.codes,
+      pairWidth: stored.pairs.width,
+    };
+  }
+  const { cs, every } = computed(study, coder, shared, codingTable(study), since, store !== undefined);
+  if (store && every) store.put(coder, kept(study, cs, every));
+  return cs;
+}
+
+/** What codedStudy shares between its two paths: the study, coder and scope. */
+type Shared = Pick<CodedStudy, 'study' | 'coder' | 'documents' | 'waves' | 'participants' | 'since' | 'lineage'>;
+
+/** What a store keeps: the pairs of every document of the study (`byDoc`: the scope's and the others'), with the codes and width of `cs`. */
+function kept(study: Study, cs: CodedStudy, byDoc: ReadonlyMap<string, Float64Array>): StoredPairs {
+  const documents: string[] = [];
+  let n = 0;
+  for (const doc of study.documents) {
+    const keys = byDoc.get(doc.id);
+    if (keys === undefined) continue;
+    documents.push(doc.id);
+    n += keys.length;
+  }
+  const at = new Uint32Array(documents.length + 1);
+  const keys = new Float64Array(n);
+  documents.forEach((id, i) => {
+    const k = byDoc.get(id)!;
+    keys.set(k, at[i]);
+    at[i + 1] = at[i]! + k.length;
+  });
+  const book = study.codebook.codes.map((c) => c.id);
+  return { documents, at, keys, codes: [...cs.pairCodes], width: cs.pairWidth, beforeSince: cs.beforeSince, book, since: book.map((id) => cs.since.get(id) ?? 0) };
+}
+
+/**
+ * A store's pairs when they can stand for this study's: made with the codes in use from the same
+ * waves (`since`: which codings they leave out), each document's keys within its segments; else
+ * undefined (then they are made again).
+ */
+function storedPairs(study: Study, coder: string, since: ReadonlyMap<string, number>, store: PairsStore): { pairs: StoredPairs; byDoc: Map<string, Float64Array> } | undefined {
+  const p = store.get(coder);
+  if (!p) return undefined;
+  if (p.at.length !== p.documents.length + 1 || p.at[p.documents.length] !== p.keys.length || !(p.width >= Math.max(1, p.codes.length)) || p.book.length !== p.since.length || p.book.length !== since.size) return undefined;
+  for (let i = 0; i < p.book.length; i++) if (since.get(p.book[i]!) !== p.since[i]) return undefined;
+  const docs = new Map(study.documents.map((d) => [d.id, d]));
+  const byDoc = new Map<string, Float64Array>();
+  for (let i = 0; i < p.documents.length; i++) {
+    const doc = docs.get(p.documents[i]!);
+    if (!doc || byDoc.has(doc.id) || p.at[i]! > p.at[i + 1]!) return undefined;
+    const keys = p.keys.subarray(p.at[i], p.at[i + 1]);
+    if (keys.length > 0 && keys[keys.length - 1]! >= doc.segmentList.length * p.width) return undefined;
+    byDoc.set(doc.id, keys);
+  }
+  return { pairs: p, byDoc };
+}
+
+/** The coded study made from the codings; with `every`, the pairs of every document of the study too (for a store). */
+function computed(study: Study, coder: string, shared: Shared, table: CodingTable, since: Map<string, number>, every = false): { cs: CodedStudy; every?: Map<string, Float64Array> } {
+  const { documents } = shared;
+  const { byDoc, beforeSince, count } = codingsByDocument(table, study, coder, since);
   const exact = new Map<string, Coding[]>();
   const pairs = new Map<string, Float64Array>();
   const codes = new SegmentCodes(study, count);
@@ -87,11 +195,8 @@ export function codedStudy(study: Study, coder: string, opts: { waves?: string[]
     pairs.set(doc.id, codes.pairs(doc, codings));
   }
   let coded: Map<string, CodedSegment[]> | undefined;
-  return {
-    study,
-    coder,
-    documents,
-    waves,
+  const cs: CodedStudy = {
+    ...shared,
     get coded(): Map<string, CodedSegment[]> {
       if (!coded) {
         coded = new Map();
@@ -102,23 +207,46 @@ export function codedStudy(study: Study, coder: string, opts: { waves?: string[]
       }
       return coded;
     },
-    participants,
-    since,
-    lineage,
     beforeSince,
     exact,
     pairs,
     pairCodes: codes.ids,
     pairWidth: codes.k,
   };
+  if (!every) return { cs };
+  // For a store: the pairs of the documents out of scope too (the same codes and width).
+  const all = new Map<string, Float64Array>();
+  for (const doc of study.documents) {
+    const codings = byDoc.get(doc.id);
+    if (codings) all.set(doc.id, pairs.get(doc.id) ?? codes.pairs(doc, codings));
+  }
+  return { cs, every: all };
 }
 
 /**
  * Per document id (every document of the study), how many segments carry at least one of the
- * coder's codes: codedStudy(study, coder).coded.get(id).length, without making the segments.
+ * coder's codes: codedStudy(study, coder).coded.get(id).length, without making the segments
+ * (with a store: from the pairs it keeps).
  */
-export function codedSegmentCounts(study: Study, coder: string): Map<string, number> {
-  const { byDoc } = codingsByDocument(study, coder, sinceIndex(study.codebook, study.config.waves));
+export function codedSegmentCounts(study: Study, coder: string, store?: PairsStore): Map<string, number> {
+  if (store) {
+    // From the coder's pairs (read back, or made and kept): a document's distinct segments in them.
+    const cs = codedStudy(study, coder, {}, store);
+    const out = new Map<string, number>();
+    for (const doc of study.documents) {
+      const keys = cs.pairs.get(doc.id);
+      let n = 0;
+      if (keys)
+        for (let j = 0, seg = -1; j < keys.length; j++)
+          if (keys[j]! >= (seg + 1) * cs.pairWidth) {
+            seg = Math.floor(keys[j]! / cs.pairWidth);
+            n++;
+          }
+      out.set(doc.id, n);
+    }
+    return out;
+  }
+  const { byDoc } = codingsByDocument(codingTable(study), study, coder, sinceIndex(study.codebook, study.config.waves));
   const out = new Map<string, number>();
   let seen = new Int32Array(0);
   let stamp = 0;
@@ -159,7 +287,7 @@ interface Rows {
  * The coder's codings per document id (in study order), those before their code's `since` left
  * out and counted. One pass over the coding table's columns, no string or object made per coding.
  */
-function codingsByDocument(study: Study, coder: string, since: Map<string, number>): { byDoc: Map<string, Rows>; beforeSince: number; count: number } {
+function codingsByDocument(table: CodingTable, study: Study, coder: string, since: Map<string, number>): { byDoc: Map<string, Rows>; beforeSince: number; count: number } {
   const waveIndex = new Map(study.config.waves.map((w) => [w.id, w.index]));
   const byDoc = new Map<string, Rows>();
   let beforeSince = 0;
@@ -174,7 +302,7 @@ function codingsByDocument(study: Study, coder: string, since: Map<string, numbe
     if (!list) byDoc.set(id, (list = { parts: [], rows: [], columns: false }));
     return list;
   };
-  for (const part of codingTable(study).parts) {
+  for (const part of table.parts) {
     if (part.objects) {
       // Codings as objects (a study whose codings were read or changed as objects).
       const all = part.objects;

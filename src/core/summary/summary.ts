@@ -2,7 +2,7 @@ import type { Code } from '../codebook/types.js';
 import type { SpeakerRule } from '../transcript/labels.js';
 import type { SegmentMode, SpeakerRole, TranscriptFormat, TranscriptSource, UnlabelledRole } from '../transcript/types.js';
 import type { Document, Study } from '../study/types.js';
-import { codedSegmentCounts } from '../matrix/coded.js';
+import { codedSegmentCounts, type PairsStore } from '../matrix/coded.js';
 
 /** Per wave: who was interviewed and how much they said. */
 export interface WaveSummary {
@@ -89,11 +89,11 @@ export interface StudySummary {
 }
 
 /** The study at a glance: participation by wave, attrition and the codebook outline. Pure. */
-export function summarise(study: Study, coder?: string): StudySummary {
+export function summarise(study: Study, coder?: string, store?: PairsStore): StudySummary {
   const waves = study.config.waves;
   const present = new Map<string, Set<string>>(waves.map((w) => [w.id, new Set<string>()]));
   const waveSummaries: WaveSummary[] = waves.map((w) => ({ id: w.id, label: w.label, participants: 0, documents: 0, segments: 0, words: 0, participantWords: 0, codedSegments: coder === undefined ? null : 0 }));
-  const coded = coder === undefined ? undefined : codedSegmentCounts(study, coder);
+  const coded = coder === undefined ? undefined : codedSegmentCounts(study, coder, store);
   const byWave = new Map(waveSummaries.map((w) => [w.id, w]));
   for (const d of study.documents) {
     const ws = byWave.get(d.wave)!;
