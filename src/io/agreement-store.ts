@@ -1,6 +1,6 @@
 import type { StudyAgreementRow } from '../core/agreement/study.js';
 import type { Study } from '../core/study/types.js';
-import { studyInputsKey } from './load-study.js';
+import { loadedAsRead, studyInputsKey } from './load-study.js';
 import { combinedKey, StudyIndex } from './study-index.js';
 
 /**
@@ -19,11 +19,12 @@ export interface AgreementData {
   rows: StudyAgreementRow[];
 }
 
-/** The store of the agreement rows made from `study` with `options`; undefined with the index off (or a study not loaded from its files). */
+/** The store of the agreement rows made from `study` with `options`; undefined with the index off (or a study not loaded from its files, or changed since: loadedAsRead). */
 export function agreementStore(study: Study, options: unknown): { get(): AgreementData | undefined; put(data: AgreementData): void } | undefined {
   const inputs = studyInputsKey(study);
   const index = new StudyIndex(study.root).afterLoad();
-  if (inputs === undefined || !index.enabled) return undefined;
+  // (Only a study object as its load made it: one changed in memory gets rows made from what it holds.)
+  if (inputs === undefined || !index.enabled || !loadedAsRead(study)) return undefined;
   const key = combinedKey([inputs, options]);
   return {
     get() {

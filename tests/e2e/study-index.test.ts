@@ -953,4 +953,25 @@ describe('a study changed in memory after its load (the library API)', () => {
       expect(results(s), what).not.toBe(unchanged);
     }
   }, 60_000);
+
+  it('report: its agreement rows (agreement.bin) are made again for a study whose codings were changed in memory, not read back for its files', async () => {
+    const { openStudy, loadStudy, report } = await import('qualwave');
+    const dir = copyOf('buddy-study');
+    const agreement = (html: string) => html.slice(html.indexOf('id="agreement"'), html.indexOf('</section>', html.indexOf('id="agreement"')));
+    // Kept by the first report.
+    const unchanged = agreement(await report(await openStudy(dir)));
+    expect(unchanged).toContain('Krippendorff');
+    expect(existsSync(join(indexDir(dir), 'agreement.bin'))).toBe(true);
+    // ben's codings of MS01 at pre all dropped in memory.
+    const drop = (s: Study) => {
+      s.codings = s.codings.filter((c) => !(c.coder === 'ben' && c.participant === 'MS01' && c.wave === 'pre'));
+    };
+    const s = await openStudy(dir);
+    drop(s);
+    const plain = (await loadStudy(dir, { cache: false })).study!;
+    drop(plain);
+    const changed = agreement(await report(s));
+    expect(changed).toBe(agreement(await report(plain)));
+    expect(changed).not.toBe(unchanged);
+  }, 60_000);
 });
