@@ -7,7 +7,7 @@ import { codeRatings } from '../../src/core/agreement/units.js';
 import { retrieve } from '../../src/core/coding/retrieve.js';
 import { hasColumns } from '../../src/core/coding/span.js';
 import { parseCodingsFile } from '../../src/core/coding/store.js';
-import { codersCodings, codingCount, codingTable, packCodings, setCodingTable, tableOf, type CodingPart } from '../../src/core/coding/table.js';
+import { coderCodingCount, codersCodings, codingCount, codingTable, packCodings, setCodingTable, tableOf, type CodingPart } from '../../src/core/coding/table.js';
 import type { Coding } from '../../src/core/coding/types.js';
 import { codedSegmentCounts, codedStudy, type CodedSegment } from '../../src/core/matrix/coded.js';
 import { cooccurrence } from '../../src/core/matrix/cooccurrence.js';
@@ -92,7 +92,7 @@ describe('codings in columns, made into objects when first read', () => {
     );
   });
 
-  it('codersCodings gives study.codings filtered by coder and transcript, in order, without making the columns into objects (property)', () => {
+  it('codersCodings gives study.codings filtered by coder and transcript, in order, and coderCodingCount their number, without making the columns into objects (property)', () => {
     fc.assert(
       fc.property(fc.array(file, { minLength: 1, maxLength: 3 }), fc.nat(), fc.subarray(['alice', 'ben', 'chloé']), fc.subarray(['P1/w1', 'P1/w2', 'P2/w1', 'Zoë/w2', 'Ma\u0301ria/w1']), (files, objectsAt, coders, docs) => {
         const parsed = files.map((f, i) => {
@@ -108,6 +108,8 @@ describe('codings in columns, made into objects when first read', () => {
           const got = codersCodings(s, wanted, (participant, wave) => inDoc.has(`${participant}/${wave}`));
           expect(JSON.stringify(got)).toBe(JSON.stringify(all.filter((c) => wanted.has(c.coder) && inDoc.has(`${c.participant}/${c.wave}`))));
           expect(JSON.stringify(codersCodings(s, wanted))).toBe(JSON.stringify(all.filter((c) => wanted.has(c.coder))));
+          // coderCodingCount (autocode's "already has N"): the filter's length, for each coder, with or without codings.
+          for (const coder of ['alice', 'ben', 'chloé', 'nobody']) expect(coderCodingCount(s, coder)).toBe(all.filter((c) => c.coder === coder).length);
           expect(lazy(s)).toBe(true);
         }
       }),

@@ -1,5 +1,6 @@
 import { autocode, type Matcher } from '../../core/coding/autocode.js';
 import { withHashes } from '../../core/coding/edit.js';
+import { coderCodingCount } from '../../core/coding/table.js';
 import { AUTO_CODER, isCoderName } from '../../core/coding/types.js';
 import { renderDelimited, renderMarkdown, renderTerminal, type Table } from '../../core/format/table.js';
 import { codingsFile, saveCodings } from '../../io/codings.js';
@@ -38,7 +39,7 @@ export async function run(ctx: Ctx<'autocode'>): Promise<number> {
   const study = await ctx.study();
   const stem = await loadStemmer(study.config.language);
   if (!stem) throw new UsageError(`no stemmer for the study language '${study.config.language}'`, `auto-coding supports: ${STEMMER_LANGUAGES.join(', ')} (set language: in qualwave.yaml)`);
-  const existing = study.codings.filter((c) => c.coder === coder).length;
+  const existing = coderCodingCount(study, coder);
   const dryRun = ctx.opts.dryRun === true;
   if (!dryRun && coder !== AUTO_CODER && existing > 0 && ctx.opts.force !== true) {
     throw new UsageError(`${coder} already has ${plural(existing, 'coding')}, which auto-coding would replace`, `choose another --coder (default ${AUTO_CODER}), or add --force`);

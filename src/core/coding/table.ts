@@ -286,6 +286,17 @@ export function codersCodings(study: Pick<Study, 'codings'>, coders: ReadonlySet
   return out;
 }
 
+/** How many codings one coder has, without making any (as study.codings.filter(...).length would make them all). */
+export function coderCodingCount(study: Pick<Study, 'codings'>, coder: string): number {
+  let n = 0;
+  for (const part of codingTable(study).parts) {
+    if (part.objects) {
+      for (const c of part.objects) if (c.coder === coder) n++;
+    } else if (part.packed.coder === coder) n += part.packed.participant.length;
+  }
+  return n;
+}
+
 /** How many codings the study has (without making them). */
 export function codingCount(study: Pick<Study, 'codings'>): number {
   return tables.get(study)?.length ?? study.codings.length;
