@@ -7,6 +7,7 @@ import { KeyMatcher } from '../core/pseudonymisation/match.js';
 import { planPseudonymisation, type PseudonymPlan, type SourceText } from '../core/pseudonymisation/plan.js';
 import { formatRecord, memosText, RECORD_FILE } from '../core/pseudonymisation/record.js';
 import type { Coding } from '../core/coding/types.js';
+import { coderCodings } from '../core/coding/table.js';
 import type { Study } from '../core/study/types.js';
 import { decodeText } from '../core/text/decode.js';
 import { assertUnchangedSinceLoaded, CODINGS_DIR, updateStudy } from './codings.js';
@@ -115,7 +116,7 @@ export async function pseudonymiseStudy(study: Study, key: Key, opts: { dryRun?:
     out.push([join(study.root, f.file), bytes]);
     fingerprints.set(f.file, sha256(bytes));
   }
-  const finalCodings = (coder: string): Coding[] => plan.codings.get(coder) ?? study.codings.filter((c) => c.coder === coder);
+  const finalCodings = (coder: string): Coding[] => plan.codings.get(coder) ?? coderCodings(study, coder);
   for (const coder of study.coders) fingerprints.set(`${CODINGS_DIR}/${coder}.tsv`, sha256(memosText(finalCodings(coder))));
   const record = formatRecord({ texts: fingerprints });
   const recordPath = join(study.root, RECORD_FILE);

@@ -5,6 +5,7 @@ import type { Study } from '../core/study/types.js';
 import type { SourceText } from '../core/pseudonymisation/plan.js';
 import { compareRecord, memosText, parseRecord, RECORD_FILE, type PseudonymRecord } from '../core/pseudonymisation/record.js';
 import { CODINGS_DIR } from './codings.js';
+import { coderCodings } from '../core/coding/table.js';
 import { readCaseFiles } from './cases.js';
 import { fileErrorFrom } from './errors.js';
 import { fsOps } from './fs-ops.js';
@@ -54,7 +55,7 @@ export function readStudyFile(root: string, file: string): Buffer {
 export async function currentFingerprints(study: Study): Promise<Map<string, string>> {
   const now = new Map<string, string>();
   for (const t of await studyTextFiles(study)) now.set(t.file, sha256(readStudyFile(study.root, t.file)));
-  for (const coder of study.coders) now.set(`${CODINGS_DIR}/${coder}.tsv`, sha256(memosText(study.codings.filter((c) => c.coder === coder))));
+  for (const coder of study.coders) now.set(`${CODINGS_DIR}/${coder}.tsv`, sha256(memosText(coderCodings(study, coder))));
   return now;
 }
 

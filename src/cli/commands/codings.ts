@@ -7,6 +7,7 @@ import { tidyDelimitedPieces, tidyJsonLinesPieces, tidyTranscripts } from '../..
 import { renderDelimitedPieces, renderMarkdownPieces, renderTerminal, type Cell, type Table, type TableRuns } from '../../core/format/table.js';
 import { decodeText } from '../../core/text/decode.js';
 import type { Finished } from '../../core/coding/types.js';
+import { codersCodings } from '../../core/coding/table.js';
 import { updateStudy } from '../../io/codings.js';
 import type { Coding } from '../../core/coding/types.js';
 import type { Ctx } from '../context.js';
@@ -168,7 +169,8 @@ export async function runExport(ctx: Ctx<'codings export'>): Promise<number> {
   await refuseUnlessPseudonymised(study, 'the codings export');
   const coders = coderFilter(ctx.opts);
   checkFilters(study, coders ? { coders } : {}, { coders: ctx.opts.coder !== undefined ? '--coder' : '--coders' });
-  const codings = coders ? study.codings.filter((c) => coders.includes(c.coder)) : study.codings;
+  // Only the named coders' codings are made (study.codings would make every coder's first).
+  const codings = coders ? codersCodings(study, new Set(coders)) : study.codings;
   const raw = ctx.opts.csvRaw === true;
   // Written one transcript's rows at a time (each text read for its rows and let go).
   if (format === 'csv') await ctx.emitTextPieces(interchangeCsvPieces(codings, study, { raw }));
