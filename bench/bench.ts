@@ -32,7 +32,7 @@ import { coverage, coverageReport } from './coverage.js';
 /**
  * npm run bench [-- --scale 0.1] [--runs 3] [--coverage-replicates 1000] [--coverage-only] [--no-coverage]
  *   [--growth] [--no-growth] [--growth-runs 3] [--index] [--index-1000] [--no-index] [--index-runs 3] [--safety] [--suggest] [--startup]
- *   [--qc] [--qc-runs 5] [--qc-slow-runs 1]   (only the pairs against qc on the same data, with QUALWAVE_BENCH_QC=python that imports qc)
+ *   [--qc] [--no-qc] [--qc-runs 5] [--qc-slow-runs 1]   (only / not the pairs against qc on the same data, with QUALWAVE_BENCH_QC=python that imports qc)
  *   [--only load,autocode]   (only those of the first rows: the load vs. read+split, auto-coding vs. the scanner)
  *
  * Figures are printed as ratios against a baseline measured in the same run, so they compare
@@ -639,7 +639,19 @@ if (!args.includes('--no-growth')) rows.push(...(await growthRows()));
 // 10. The study index.
 if (!args.includes('--no-index')) rows.push(...(await indexTable()));
 
+// 11. qc, the command-line peer, on the same data (bench/qc.ts), when QUALWAVE_BENCH_QC names a Python that has it.
+let qcCounts: string[] | undefined;
+if (!args.includes('--no-qc')) {
+  const { qcRows, QC_SETUP } = await import('./qc.js');
+  const qc = await qcRows({ repo, bin, sizes: [growthSizes[2]!, growthSizes[0]!], runs: arg('--qc-runs', 5), slowRuns: arg('--qc-slow-runs', 1), log: (s) => process.stderr.write(`${s}\n`) });
+  if (qc) {
+    rows.push(...qc.rows);
+    qcCounts = qc.counts;
+  } else rows.push([QC_SETUP, '', '', '']);
+}
+
 process.stdout.write(`qualwave bench: ${mb.toFixed(1)} MB, ${transcripts.length} transcripts, median of ${runs} runs\n`);
 printRows(rows);
+if (qcCounts) process.stdout.write(`the same data on both sides (bench/qc_corpus.py):\n${qcCounts.join('\n')}\n`);
 
 if (!args.includes('--no-coverage')) coverageCheck();
