@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Runs the compiled CLI (Node 20 cannot run the TypeScript sources). Build with: npm run build
-import { existsSync, fstatSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { isatty } from 'node:tty';
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -15,7 +16,7 @@ let help;
 if (args.length === 1 && (args[0] === '--version' || args[0] === '-V')) {
   // The version needs no command-line framework: answer before loading one.
   process.stdout.write(JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version + '\n');
-} else if (args.length === 1 && (args[0] === '--help' || args[0] === '-h') && (help = plainHelp()) !== undefined) {
+} else if (isHelp(args) && (help = plainHelp(args.length === 1 ? 'help.txt' : `help/${args.slice(0, -1).join('.')}.txt`)) !== undefined) {
   process.stdout.write(help);
 } else {
   const bundled = statSync(bundle, { throwIfNoEntry: false });
@@ -84,22 +85,33 @@ async function cachedScript(url) {
 }
 
 /**
- * The top-level help as the bundle printed it into a pipe when it was built (dist/bundle/cli/help.txt,
- * scripts/bundle.js), when this process would print the same bytes: its output is not a terminal
- * (commander wraps help to a terminal's width, else to 80 columns), no colour is asked for or
- * refused in the environment, and the bundle is the one that would run (no tsc build since).
+ * `qualwave --help` or `qualwave COMMAND [SUBCOMMAND] --help` (or -h), nothing else: a help the
+ * build may have kept.
  */
-function plainHelp() {
+function isHelp(argv) {
+  const last = argv[argv.length - 1];
+  return argv.length >= 1 && argv.length <= 3 && (last === '--help' || last === '-h') && argv.slice(0, -1).every((w) => /^[a-z][a-z-]*$/.test(w));
+}
+
+/**
+ * A help as the bundle printed it into a pipe when it was built (dist/bundle/cli/help.txt, and
+ * help/COMMAND[.SUBCOMMAND].txt for each command: scripts/bundle.js), when this process would
+ * print the same bytes: its output is not a terminal (commander wraps help to a terminal's width,
+ * else to 80 columns), no colour is asked for or refused in the environment, and the bundle is the
+ * one that would run (no tsc build since). A command the build kept no help for (a typo) is
+ * answered by the command line, as before.
+ */
+function plainHelp(file) {
   try {
-    if (fstatSync(1).isCharacterDevice() || 'FORCE_COLOR' in process.env || 'NO_COLOR' in process.env || 'CLICOLOR_FORCE' in process.env) return undefined;
-    const text = new URL('../dist/bundle/cli/help.txt', import.meta.url);
+    if (isatty(1) || 'FORCE_COLOR' in process.env || 'NO_COLOR' in process.env || 'CLICOLOR_FORCE' in process.env) return undefined;
+    const text = new URL(`../dist/bundle/cli/${file}`, import.meta.url);
     const made = statSync(text, { throwIfNoEntry: false });
     const bundled = statSync(bundle, { throwIfNoEntry: false });
     if (!made || !bundled || made.mtimeMs < bundled.mtimeMs || bundled.mtimeMs < (statSync(compiled, { throwIfNoEntry: false })?.mtimeMs ?? 0)) return undefined;
     return readFileSync(text, 'utf8') || undefined;
   } catch (e) {
     // No standard output (closed) or no readable help.txt: the command line makes the help.
-    if (['EBADF', 'ENOENT', 'EACCES', 'EPERM', 'EISDIR'].includes(e?.code)) return undefined;
+    if (['EBADF', 'ENOENT', 'ENOTDIR', 'EACCES', 'EPERM', 'EISDIR'].includes(e?.code)) return undefined;
     throw e;
   }
 }

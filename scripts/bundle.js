@@ -7,8 +7,8 @@
 // is not bundled; the other libraries stay in node_modules (some read their own files or load
 // native code). The bundle sits three folders deep, as dist/src/cli/ does, so the package.json the
 // modules find relative to themselves is the same one.
-import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
@@ -135,6 +135,42 @@ for (const k of ['FORCE_COLOR', 'NO_COLOR', 'CLICOLOR_FORCE']) delete env[k];
 const help = spawnSync(process.execPath, [`${root}bin/qualwave.js`, '--help'], { env, encoding: 'utf8' });
 if (help.status !== 0 || help.stderr !== '' || help.stdout === '') throw new Error(`bundle: qualwave --help failed (exit ${help.status}): ${help.stderr}`);
 writeFileSync(`${outdir}/help.txt`, help.stdout);
+
+// The same for each command's --help (help/COMMAND.txt, help/COMMAND.SUBCOMMAND.txt; the groups
+// of subcommands too), from the command table: each made by the binary as a user's would be, two
+// at a time. A command whose help fails or says anything on stderr is left out (the binary then
+// makes its help as before).
+{
+  const { COMMANDS } = await import(`${root}dist/src/cli/options/commands.js`);
+  const names = new Set();
+  for (const name of Object.keys(COMMANDS)) {
+    const words = name.split(' ');
+    for (let n = 1; n <= words.length; n++) names.add(words.slice(0, n).join(' '));
+  }
+  rmSync(`${outdir}/help`, { recursive: true, force: true });
+  mkdirSync(`${outdir}/help`);
+  const one = (name) =>
+    new Promise((resolve, reject) => {
+      const child = spawn(process.execPath, [`${root}bin/qualwave.js`, ...name.split(' '), '--help'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+      const out = [];
+      const err = [];
+      child.stdout.on('data', (b) => out.push(b));
+      child.stderr.on('data', (b) => err.push(b));
+      child.on('error', reject);
+      child.on('close', (code) => {
+        const text = Buffer.concat(out);
+        if (code === 0 && err.length === 0 && text.length > 0) writeFileSync(`${outdir}/help/${name.split(' ').join('.')}.txt`, text);
+        else process.stderr.write(`bundle: qualwave ${name} --help exited ${code}${err.length ? `: ${Buffer.concat(err)}` : ''}; its help is made at each run\n`);
+        resolve();
+      });
+    });
+  const queue = [...names];
+  await Promise.all(
+    [0, 1].map(async () => {
+      while (queue.length > 0) await one(queue.shift());
+    }),
+  );
+}
 
 // The code cache of main.cjs: V8's compiled code of what warm runs of the commands that answer
 // from the study index ran (the index read, the study put together, the analyses, the tables),

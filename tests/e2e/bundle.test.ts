@@ -130,6 +130,30 @@ process.on('exit', () => require('node:fs').writeFileSync(${JSON.stringify(list)
     expect(helps(['--help', 'summary'])).toBe('bundle\n');
     expect(helps(['summary', '--help'])).toBe('bundle\n');
     for (const k of ['FORCE_COLOR', 'NO_COLOR', 'CLICOLOR_FORCE']) expect(helps(['--help'], { [k]: '1' }), k).toBe('bundle\n');
+    // A command's help the build kept (help/COMMAND[.SUBCOMMAND].txt): only for exactly COMMAND [SUBCOMMAND] --help or -h.
+    mkdirSync(join(root, 'dist', 'bundle', 'cli', 'help'));
+    const keptOne = (file: string, text: string): void => {
+      writeFileSync(join(root, 'dist', 'bundle', 'cli', 'help', file), text);
+      at(join(root, 'dist', 'bundle', 'cli', 'help', file), 1_000_100);
+    };
+    keptOne('summary.txt', 'kept summary help\n');
+    keptOne('codings.list.txt', 'kept codings list help\n');
+    expect(helps(['summary', '--help'])).toBe('kept summary help\n');
+    expect(helps(['summary', '-h'])).toBe('kept summary help\n');
+    expect(helps(['codings', 'list', '--help'])).toBe('kept codings list help\n');
+    // Anything more than the command's words, another command, or a help not kept: the command line makes it.
+    for (const args of [
+      ['summary', '--study', 'x', '--help'],
+      ['--help', 'summary'],
+      ['summary', 'list', 'more', '--help'],
+      ['codings', '--help'],
+      ['Summary', '--help'],
+      ['../summary', '--help'],
+    ])
+      expect(helps(args), args.join(' ')).toBe('bundle\n');
+    for (const k of ['FORCE_COLOR', 'NO_COLOR', 'CLICOLOR_FORCE']) expect(helps(['summary', '--help'], { [k]: '1' }), k).toBe('bundle\n');
+    at(join(root, 'dist', 'bundle', 'cli', 'help', 'summary.txt'), 1_000_050);
+    expect(helps(['summary', '--help'])).toBe('bundle\n');
     // Older than the bundle (a bundle made since, by hand), or tsc alone since: not it.
     at(kept, 1_000_050);
     expect(helps(['--help'])).toBe('bundle\n');
@@ -182,5 +206,24 @@ process.on('exit', () => require('node:fs').writeFileSync(${JSON.stringify(list)
     const current = statSync(join(repo, 'dist', 'bundle', 'cli', 'main.js')).mtimeMs >= statSync(join(repo, 'dist', 'src', 'cli', 'main.js')).mtimeMs;
     if (current) expect(readFileSync(kept, 'utf8')).toBe(inProcess.stdout);
     for (const args of [['--help'], ['-h']]) expect(spawnQualwave(args), args.join(' ')).toEqual(inProcess);
+  });
+
+  it("each command's help kept beside the bundle is the bytes the command line prints, for every command of the table", async () => {
+    const { COMMANDS } = await import('../../src/cli/options/commands.js');
+    const dir = join(repo, 'dist', 'bundle', 'cli', 'help');
+    const current = statSync(join(repo, 'dist', 'bundle', 'cli', 'main.js')).mtimeMs >= statSync(join(repo, 'dist', 'src', 'cli', 'main.js')).mtimeMs;
+    const names = new Set<string>();
+    for (const name of Object.keys(COMMANDS)) {
+      const words = name.split(' ');
+      for (let n = 1; n <= words.length; n++) names.add(words.slice(0, n).join(' '));
+    }
+    expect(names.has('agree') && names.has('codings') && names.has('codings list')).toBe(true);
+    for (const name of names) {
+      const args = [...name.split(' '), '--help'];
+      const inProcess = await qualwave(args);
+      expect(inProcess.code, name).toBe(0);
+      if (current) expect(readFileSync(join(dir, `${name.split(' ').join('.')}.txt`), 'utf8'), name).toBe(inProcess.stdout);
+      expect(spawnQualwave(args), name).toEqual(inProcess);
+    }
   });
 });
