@@ -45,6 +45,26 @@ describe('longitudinal table invariants', () => {
     );
   });
 
+  it("a cell's ids: each participant once, in natural order (MS2 before MS10), whatever the documents' order, a document given twice counted once", () => {
+    // Participants named so that natural order is not the order of the strings (MS10 < MS2 as text).
+    const names = ['MS10', 'MS2', 'ms3', 'MS1'];
+    const base = study.documents[0]!;
+    const docs = names.map((p) => ({ ...base, participant: p, id: `${p}/${base.wave}` }));
+    // Shuffled, and the first document again (a hand-built study object).
+    const documents = [docs[2]!, docs[0]!, docs[3]!, docs[1]!, docs[2]!];
+    const seg = base.segments[0]!;
+    const code = study.codebook.codes[0]!.id;
+    const list: Coding[] = names.map((p) => ({ coder: 'x', participant: p, wave: base.wave, startLine: seg.startLine, endLine: seg.endLine, code, exemplar: false }));
+    const s: Study = { ...study, documents, participants: names.map((id) => ({ id, attributes: {} })) as Study['participants'], codings: list, coders: ['x'] };
+    const m = matrix(codedStudy(s, 'x'), { rows: 'code' });
+    const k = m.columns.findIndex((c) => c.wave === base.wave);
+    const r = m.rows.findIndex((row) => row.id === code);
+    const cell = m.cells[r]![k]!;
+    // By hand: natural order compares digit runs by value (1 < 2 < 10) and the rest by code unit ('M' 0x4d < 'm' 0x6d): MS1, MS2, MS10, ms3.
+    expect(cell.ids).toEqual(['MS1', 'MS2', 'MS10', 'ms3']);
+    expect(cell.participants).toBe(4);
+  });
+
   it('persisted + emerged + faded + absent = participants interviewed at both waves', () => {
     fc.assert(
       fc.property(codings, (picks) => {

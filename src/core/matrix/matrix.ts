@@ -42,6 +42,19 @@ export interface Matrix {
   by?: string;
 }
 
+/**
+ * A cell's participants as names in natural order, from their places in `names`: each once (a
+ * participant has one document per wave, so a column counts it once; a study object given two
+ * documents of one participant and wave is still counted once, as a set would).
+ */
+function participantsOf(ranks: readonly number[] | undefined, names: readonly string[]): string[] {
+  if (ranks === undefined) return [];
+  const sorted = Int32Array.from(ranks).sort();
+  const out: string[] = [];
+  for (let i = 0; i < sorted.length; i++) if (i === 0 || sorted[i] !== sorted[i - 1]) out.push(names[sorted[i]!]!);
+  return out;
+}
+
 export function matrix(cs: CodedStudy, opts: { rows: 'theme' | 'code'; by?: string }): Matrix {
   const rows = rowKeys(cs, opts.rows);
   const groupOf = (participant: string): string => (opts.by ? (cs.participants.get(participant)?.attributes[opts.by] ?? '') : '');
@@ -66,7 +79,12 @@ export function matrix(cs: CodedStudy, opts: { rows: 'theme' | 'code'; by?: stri
   const k = cs.pairWidth;
   const nc = columns.length;
   const cellCount = rows.length * nc;
-  const ids: Array<Set<string> | undefined> = new Array(cellCount);
+  // Each participant's place in natural order, found once: a cell keeps the places of the
+  // participants it counts (numbers, not a set of strings), sorted and made names at the end.
+  const names = [...new Set(cs.documents.map((d) => d.participant))].sort(naturalCompare);
+  const rank = new Map(names.map((p, i) => [p, i]));
+  const docRank = Int32Array.from(cs.documents, (d) => rank.get(d.participant)!);
+  const ids: Array<number[] | undefined> = new Array(cellCount);
   const docs = new Int32Array(cellCount);
   const segments = new Float64Array(cellCount);
   const words = new Float64Array(cellCount);
@@ -96,24 +114,21 @@ export function matrix(cs: CodedStudy, opts: { rows: 'theme' | 'code'; by?: stri
         if (docStamp[cell] !== docNo) {
           docStamp[cell] = docNo;
           docs[cell]!++;
-          (ids[cell] ??= new Set()).add(doc.participant);
+          (ids[cell] ??= []).push(docRank[docNo]!);
         }
         segments[cell]!++;
         words[cell]! += n;
       }
     }
   });
-  // Each participant's place in natural order, found once: a cell's ids then sort by number.
-  const rank = new Map([...new Set(cs.documents.map((d) => d.participant))].sort(naturalCompare).map((p, i) => [p, i]));
-  const byRank = (a: string, b: string): number => rank.get(a)! - rank.get(b)!;
   const waveOf = new Map(cs.waves.map((w) => [w.id, w]));
   const cells = rows.map((row, r) =>
     columns.map((c, k) => {
       if (!codedFor(cs, row.id, waveOf.get(c.wave)!)) return { codedFor: false, participants: 0, percent: null, documents: 0, segments: 0, words: 0, ids: [] };
       const cell = r * nc + k;
-      const who = ids[cell];
-      const participants = who?.size ?? 0;
-      return { codedFor: true, participants, percent: c.interviewed > 0 ? (100 * participants) / c.interviewed : null, documents: docs[cell]!, segments: segments[cell]!, words: words[cell]!, ids: who ? [...who].sort(byRank) : [] };
+      const who = participantsOf(ids[cell], names);
+      const participants = who.length;
+      return { codedFor: true, participants, percent: c.interviewed > 0 ? (100 * participants) / c.interviewed : null, documents: docs[cell]!, segments: segments[cell]!, words: words[cell]!, ids: who };
     }),
   );
   const m: Matrix = { coder: cs.coder, rows, columns, cells };
