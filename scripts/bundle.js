@@ -126,23 +126,19 @@ await build({
   }
 }
 
-// `qualwave --help` as the bundle just made prints it into a pipe (80 columns, no colour), kept
-// beside the bundle: bin/qualwave.js prints this file when the output is not a terminal and the
-// environment asks for no colour, instead of loading commander and the command table to make the
-// same bytes again (start-up of --help: tests/e2e/bundle.test.ts checks that both are the same).
+// `qualwave --help`, and each command's `--help`, as the bundle just made prints them into a pipe
+// (80 columns, no colour), kept beside the bundle: help.txt, and help/COMMAND.txt and
+// help/COMMAND.SUBCOMMAND.txt for every command of the table and each group of subcommands.
+// bin/qualwave.js prints the file when the output is not a terminal and the environment asks for
+// no colour, instead of loading commander and the command table to make the same bytes again
+// (start-up of --help: tests/e2e/bundle.test.ts checks that each is the same). Each is made by
+// the binary as a user's would be, two at a time. The top-level help must be made; a command whose
+// help fails or says anything on stderr is left out (the binary then makes its help at each run).
 const env = { ...process.env };
 for (const k of ['FORCE_COLOR', 'NO_COLOR', 'CLICOLOR_FORCE']) delete env[k];
-const help = spawnSync(process.execPath, [`${root}bin/qualwave.js`, '--help'], { env, encoding: 'utf8' });
-if (help.status !== 0 || help.stderr !== '' || help.stdout === '') throw new Error(`bundle: qualwave --help failed (exit ${help.status}): ${help.stderr}`);
-writeFileSync(`${outdir}/help.txt`, help.stdout);
-
-// The same for each command's --help (help/COMMAND.txt, help/COMMAND.SUBCOMMAND.txt; the groups
-// of subcommands too), from the command table: each made by the binary as a user's would be, two
-// at a time. A command whose help fails or says anything on stderr is left out (the binary then
-// makes its help as before).
 {
   const { COMMANDS } = await import(`${root}dist/src/cli/options/commands.js`);
-  const names = new Set();
+  const names = new Set(['']);
   for (const name of Object.keys(COMMANDS)) {
     const words = name.split(' ');
     for (let n = 1; n <= words.length; n++) names.add(words.slice(0, n).join(' '));
@@ -151,7 +147,8 @@ writeFileSync(`${outdir}/help.txt`, help.stdout);
   mkdirSync(`${outdir}/help`);
   const one = (name) =>
     new Promise((resolve, reject) => {
-      const child = spawn(process.execPath, [`${root}bin/qualwave.js`, ...name.split(' '), '--help'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+      const words = name === '' ? [] : name.split(' ');
+      const child = spawn(process.execPath, [`${root}bin/qualwave.js`, ...words, '--help'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
       const out = [];
       const err = [];
       child.stdout.on('data', (b) => out.push(b));
@@ -159,11 +156,19 @@ writeFileSync(`${outdir}/help.txt`, help.stdout);
       child.on('error', reject);
       child.on('close', (code) => {
         const text = Buffer.concat(out);
-        if (code === 0 && err.length === 0 && text.length > 0) writeFileSync(`${outdir}/help/${name.split(' ').join('.')}.txt`, text);
-        else process.stderr.write(`bundle: qualwave ${name} --help exited ${code}${err.length ? `: ${Buffer.concat(err)}` : ''}; its help is made at each run\n`);
-        resolve();
+        if (code === 0 && err.length === 0 && text.length > 0) {
+          writeFileSync(name === '' ? `${outdir}/help.txt` : `${outdir}/help/${words.join('.')}.txt`, text);
+          resolve();
+        } else if (name === '') reject(new Error(`bundle: qualwave --help failed (exit ${code}): ${Buffer.concat(err)}`));
+        else {
+          process.stderr.write(`bundle: qualwave ${name} --help exited ${code}${err.length ? `: ${Buffer.concat(err)}` : ''}; its help is made at each run\n`);
+          resolve();
+        }
       });
     });
+  // The top-level help first: the commands' are made after it (each process of theirs finds it).
+  await one('');
+  names.delete('');
   const queue = [...names];
   await Promise.all(
     [0, 1].map(async () => {
