@@ -155,6 +155,17 @@ async function indexTable(): Promise<Array<[string, string, string, string]>> {
   return out;
 }
 
+/**
+ * 11. qc, the command-line peer, on the same data (bench/qc.ts), when QUALWAVE_BENCH_QC names a Python
+ * that has it: its rows, and after them the counts of both sides; without it, one row saying how to set it.
+ */
+async function qcTable(): Promise<{ rows: Array<[string, string, string, string]>; after: string }> {
+  const { qcRows, QC_SETUP } = await import('./qc.js');
+  const qc = await qcRows({ repo, bin, sizes: [growthSizes[2]!, growthSizes[0]!], runs: arg('--qc-runs', 5), slowRuns: arg('--qc-slow-runs', 1), log: (s) => process.stderr.write(`${s}\n`) });
+  if (!qc) return { rows: [[QC_SETUP, '', '', '']], after: '' };
+  return { rows: qc.rows, after: `the same data on both sides (bench/qc_corpus.py):\n${qc.counts.join('\n')}\n` };
+}
+
 // npm run bench -- --index [--index-1000] [--index-runs 3]: only the study index's figures.
 if (args.includes('--index')) {
   const rows = await indexTable();
@@ -164,12 +175,9 @@ if (args.includes('--index')) {
 
 // npm run bench -- --qc [--qc-runs 5] [--qc-slow-runs 1]: only the pairs against qc (bench/qc.ts), when QUALWAVE_BENCH_QC is set.
 if (args.includes('--qc')) {
-  const { qcRows, QC_SETUP } = await import('./qc.js');
-  const rows = await qcRows({ repo, bin, sizes: [growthSizes[2]!, growthSizes[0]!], runs: arg('--qc-runs', 5), slowRuns: arg('--qc-slow-runs', 1), log: (s) => process.stderr.write(`${s}\n`) });
-  if (rows) {
-    printRows(rows.rows);
-    process.stdout.write(`the same data on both sides (bench/qc_corpus.py):\n${rows.counts.join('\n')}\n`);
-  } else process.stdout.write(`${QC_SETUP}\n`);
+  const qc = await qcTable();
+  printRows(qc.rows);
+  process.stdout.write(qc.after);
   process.exit(0);
 }
 
@@ -639,19 +647,12 @@ if (!args.includes('--no-growth')) rows.push(...(await growthRows()));
 // 10. The study index.
 if (!args.includes('--no-index')) rows.push(...(await indexTable()));
 
-// 11. qc, the command-line peer, on the same data (bench/qc.ts), when QUALWAVE_BENCH_QC names a Python that has it.
-let qcCounts: string[] | undefined;
-if (!args.includes('--no-qc')) {
-  const { qcRows, QC_SETUP } = await import('./qc.js');
-  const qc = await qcRows({ repo, bin, sizes: [growthSizes[2]!, growthSizes[0]!], runs: arg('--qc-runs', 5), slowRuns: arg('--qc-slow-runs', 1), log: (s) => process.stderr.write(`${s}\n`) });
-  if (qc) {
-    rows.push(...qc.rows);
-    qcCounts = qc.counts;
-  } else rows.push([QC_SETUP, '', '', '']);
-}
+// 11. qc, the command-line peer (qcTable).
+const qc = args.includes('--no-qc') ? undefined : await qcTable();
+if (qc) rows.push(...qc.rows);
 
 process.stdout.write(`qualwave bench: ${mb.toFixed(1)} MB, ${transcripts.length} transcripts, median of ${runs} runs\n`);
 printRows(rows);
-if (qcCounts) process.stdout.write(`the same data on both sides (bench/qc_corpus.py):\n${qcCounts.join('\n')}\n`);
+if (qc) process.stdout.write(qc.after);
 
 if (!args.includes('--no-coverage')) coverageCheck();
